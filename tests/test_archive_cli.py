@@ -1410,3 +1410,48 @@ def test_a_sidecars_title_of_punctuation_alone_is_not_taken_nor_put_in_the_files
         shown["review_reasons"][0]
         == "说明文件中 题名：题名“。。”只有标点，没有采用：请写明题名，例如 3号楼给排水竣工图纸"
     )
+
+
+def test_a_box_and_shelf_typed_full_width_are_stored_as_half_width_and_listed_by(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """``--box Ａ－１－２`` (the input method left in full-width) was stored as typed: the same box then had two
+    names, and ``archive list`` could not say what a box holds.  Box and shelf are stored NFKC-folded (filing, a
+    sidecar and ``archive update`` alike), and ``archive list --box/--shelf`` lists what lies there."""
+    write_scan(inbox(workspace) / "3-2-1201_产权证明.pdf", 1)
+    filed = archivist_cli(
+        "file", str(inbox(workspace) / "3-2-1201_产权证明.pdf"), "--box", "Ａ－１－２", "--shelf", "３排２层"
+    )
+    assert filed.exit_code == 0, filed.output
+    write_scan(inbox(workspace) / "3-2-1202_产权证明.pdf", 2)
+    (inbox(workspace) / "3-2-1202_产权证明.pdf.json").write_text('{"盒号": "Ａ－１－２", "架位": "３排３层"}', "utf-8")
+    write_scan(inbox(workspace) / "3-2-1203_产权证明.pdf", 3)
+    assert archivist_cli("file", str(inbox(workspace))).exit_code == 0
+    updated = archivist_cli("archive", "update", "YZ-2026-00003", "--box", "Ｂ－７", "--shelf", "３排２层")
+    assert updated.exit_code == 0, updated.output
+    assert (
+        updated.stdout
+        == "已更新 YZ-2026-00003（产权证明）：房号 3-2-1203，盒号/架位 B-7/3排2层；仍待复核：台账中没有房屋 3-2-1203\n"
+    )
+    with sqlite3.connect(workspace.root / "records" / "ledger.sqlite3") as db:
+        rows = db.execute("SELECT archive_no, box, shelf FROM archive_items ORDER BY seq").fetchall()
+    assert rows == [
+        ("YZ-2026-00001", "A-1-2", "3排2层"),
+        ("YZ-2026-00002", "A-1-2", "3排3层"),
+        ("YZ-2026-00003", "B-7", "3排2层"),
+    ]
+    # Retyping the box it is in already, full-width, changes nothing.
+    again = archivist_cli("archive", "update", "YZ-2026-00003", "--box", "Ｂ－７")
+    assert (again.exit_code, again.stdout) == (0, "没有改动：YZ-2026-00003（产权证明）已是这样\n")
+
+    def listed(*args: str) -> list[str]:
+        result = archivist_cli("archive", "list", *args, "--json")
+        assert result.exit_code == 0, result.output
+        return [item["archive_no"] for item in json.loads(result.stdout)]
+
+    assert listed("--box", "A-1-2") == listed("--box", "Ａ－１－２") == ["YZ-2026-00001", "YZ-2026-00002"]
+    assert listed("--shelf", "3排2层") == ["YZ-2026-00001", "YZ-2026-00003"]
+    assert listed("--box", "A-1-2", "--shelf", "３排２层") == ["YZ-2026-00001"]
+    assert listed("--box", "A-1") == []  # exact, never a part of another box's name
+    table = archivist_cli("archive", "list", "--box", "B-7")
+    assert table.exit_code == 0 and "档案 1 件" in table.stdout and "YZ-2026-00003" in table.stdout

@@ -59,6 +59,7 @@ from recordkit.archive.rules import (
     parse_archive_no,
     parse_retention,
     parse_sidecar,
+    place_label,
     reasons_about_unit,
     resolve,
     safe_extension,
@@ -1263,8 +1264,8 @@ class Archivist:
             source=source,
             source_mtime_ns=before.st_mtime_ns,
             retention=meta.retention or category.retention,
-            box=meta.box,
-            shelf=meta.shelf,
+            box=place_label(meta.box),
+            shelf=place_label(meta.shelf),
             confidential=bool(meta.confidential),
             needs_review=bool(reasons),
             review_reasons=tuple(reasons),
@@ -2427,8 +2428,11 @@ def list_items(
     unit: str | None = None,
     review: bool = False,
     rules: FilingRules | None = None,
+    box: str | None = None,
+    shelf: str | None = None,
 ) -> list[ArchiveItem]:
-    """Items in 档号 order, optionally of one category (name or alias), one unit, or needing review.
+    """Items in 档号 order, optionally of one category (name or alias), one unit, one 盒号 or 架位 (exactly, as
+    stored: ``place_label``, so ``Ａ－１－２`` is the box A-1-2), or needing review.
 
     ``NotFoundError`` (``no_such_unit``) for a unit neither the ledger nor any item has: a typo, never an empty list.
     """
@@ -2440,6 +2444,9 @@ def list_items(
     code = str(parse_unit_code(unit)) if unit else None
     if code is not None:
         query = query.where(archive_items.c.unit == code)
+    for column, label in ((archive_items.c.box, box), (archive_items.c.shelf, shelf)):
+        if label is not None:
+            query = query.where(column == place_label(label))
     if review:
         query = query.where(archive_items.c.needs_review.is_(True))
     with ledger.read() as conn:
@@ -2637,7 +2644,7 @@ def update_item(
             if len(value) > FIELD_LIMITS[name]:
                 raise UsageError(f"{'盒号' if name == 'box' else '架位'}最多 {FIELD_LIMITS[name]} 个字")
             check_place_label(name, value)
-            changes[name] = value.strip() or None
+            changes[name] = place_label(value)
     if confidential is not None:
         changes["confidential"] = confidential
     if doc_date is not None:

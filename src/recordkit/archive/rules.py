@@ -440,6 +440,12 @@ def parse_sidecar(raw: bytes, suffix: str) -> dict[str, Any]:
 PLACE_LABELS = {"box": ("盒号", "--box", "B-12"), "shelf": ("架位", "--shelf", "3排2层")}
 
 
+def place_label(value: str | None) -> str | None:
+    """A 盒号 or 架位 as it is stored and looked for: NFKC-folded (``Ａ－１－２``, typed with the input method left in
+    full width, is the box ``A-1-2``) and without blanks at its ends; None for none or a blank one."""
+    return (unicodedata.normalize("NFKC", value).strip() or None) if value else None
+
+
 def check_place_label(name: str, value: str | None) -> None:
     """``ValidationError`` when the ``box`` or ``shelf`` (``name``) a clerk typed has no letter, digit nor Chinese
     character ("。", ",,": it would stand as where the paper original is).  None or blank is no label, left alone."""

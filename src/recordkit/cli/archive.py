@@ -147,6 +147,8 @@ def archive_list(
     ctx: typer.Context,
     category: str | None = typer.Option(None, "--category", help="只列这一类，例如 业主档案。"),
     unit: str | None = typer.Option(None, "--unit", help="只列这一户的档案，例如 3-2-1201。"),
+    box: str | None = typer.Option(None, "--box", help="只列放在这一盒的档案，例如 B-12（全角半角都可以）。"),
+    shelf: str | None = typer.Option(None, "--shelf", help="只列放在这一架位的档案，例如 3排2层。"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（archive_no、category、unit、title、path 等）。"),
     show_private: bool = typer.Option(False, "--show-private", help=_PRIVATE_HELP),
     wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
@@ -156,12 +158,12 @@ def archive_list(
 
     例：recordkit archive list --unit 3-2-1201
     """
-    refuse_blank(("--category", category), ("--unit", unit))
+    refuse_blank(("--category", category), ("--unit", unit), ("--box", box), ("--shelf", shelf))
     unit = estate_unit(ctx, unit) if unit else unit
     from recordkit.archive.archivist import list_items
 
     archivist = _archivist(ctx)
-    items = list_items(archivist.ledger, category, unit, rules=archivist.rules)
+    items = list_items(archivist.ledger, category, unit, rules=archivist.rules, box=box, shelf=shelf)
     if not items and category and archivist.rules.category(category) is None:
         raise archivist.rules.no_such_category(category)  # (a typo listed 档案 0 件, as if none were filed)
     _journal_private_view(ctx, show_private, "archive list", [item.archive_no for item in items])
