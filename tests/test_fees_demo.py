@@ -7,6 +7,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from docx import Document
+from openpyxl import load_workbook
 
 from recordkit.billing.arrears import list_arrears
 from recordkit.billing.closing import list_closed
@@ -63,3 +64,27 @@ def test_the_demo_has_a_year_of_fees(tmp_path: Path, demo_estate: DemoReport) ->
     assert len(printed) == 10
     voided = next(path for path in printed if "作废" in path.name)
     assert "【作废】" in "\n".join(p.text for p in Document(str(voided)).paragraphs)
+
+
+def test_the_demo_bills_each_fee_to_the_kinds_of_unit_that_pay_it(tmp_path: Path, demo_estate: DemoReport) -> None:
+    # A parking space has no water meter and a flat no parking fee of its own: read back with plain SQL,
+    # which kinds of unit each fee item was billed to.
+    workspace = open_workspace(tmp_path / "demo", environ={})
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        billed = {
+            item: set(kinds.split(","))
+            for item, kinds in conn.execute(
+                sa.text(
+                    "SELECT i.name, GROUP_CONCAT(DISTINCT u.kind) FROM bills b JOIN units u ON u.id = b.unit_id"
+                    " JOIN fee_items i ON i.id = b.item_id GROUP BY i.name"
+                )
+            )
+        }
+    assert billed["水费"] == {"住宅", "别墅", "商铺"}
+    assert billed["车位管理费"] == {"车位"}
+    assert "停车费" not in billed or billed["停车费"] == {"车位"}
+    assert billed["垃圾清运费"] == {"住宅", "别墅", "商铺"}
+    last = Month.of(dt.date.today()) - 1
+    readings = load_workbook(tmp_path / "demo" / f"水表读数-{last}.xlsx").active
+    codes = [row[0] for row in readings.iter_rows(min_row=2, values_only=True)]
+    assert codes and not [code for code in codes if code.startswith("车位")]

@@ -38,7 +38,7 @@ from recordkit.core.config import ReceiptSettings
 from recordkit.core.dates import Month, parse_month
 from recordkit.core.errors import ValidationError, WorkspaceError
 from recordkit.core.sheets import save_atomically
-from recordkit.core.unitcodes import Building, parse_unit_code
+from recordkit.core.unitcodes import FLAT, PARKING, SHOP, VILLA, Building, parse_unit_code
 from recordkit.core.workspace import Workspace, init_workspace, open_workspace, setup_logging
 from recordkit.demo.roster import (
     OTHER_SYSTEM_HEADERS,
@@ -81,6 +81,8 @@ DEMO_OPERATOR = "演示管理员"
 DEMO_ADDRESS = "江宁市秦淮区幸福路88号"
 DEMO_PHONE = "025-84561234"
 OTHER_KINDS_SHEET = "二期商铺车位-房产资料.xlsx"
+#: The kinds of unit with a water meter and rubbish to take away: a parking space or a storeroom has neither.
+PREMISES = (FLAT, VILLA, SHOP)
 
 
 @dataclass
@@ -171,19 +173,18 @@ def _step_fees(ctx: DemoContext) -> None:
     settings, who = ctx.workspace.settings, DEMO_OPERATOR
     with open_workspace_ledger(ctx.workspace) as ledger:
         start = str(months[0])
-        add_rule(ledger, who, "物业服务费", "area", "2.35", start, vacant_percent=70, unit_kinds=("住宅",))
-        add_rule(ledger, who, "垃圾清运费", "fixed", "10", start, vacant_percent=0, unit_kinds=("住宅", "别墅", "商铺"))
+        add_rule(ledger, who, "物业服务费", "area", "2.35", start, vacant_percent=70, unit_kinds=(FLAT,))
+        add_rule(ledger, who, "垃圾清运费", "fixed", "10", start, vacant_percent=0, unit_kinds=PREMISES)
         _add_kind_rules(ledger, who, start)
         with ledger.read() as conn:
             owners_of = _unit_owners(conn)
         codes = sorted(owners_of)
-        parked = [code for code in codes if owners_of[code] and rng.random() < 0.3]
-        add_rule(ledger, who, "停车费", "fixed", "150", start, units=parked)
         # Water has been collected for the water company since last month, from meter readings.
-        add_rule(ledger, who, "水费", "metered", "3.5", str(last))
+        add_rule(ledger, who, "水费", "metered", "3.5", str(last), unit_kinds=PREMISES)
         set_rule(ledger, who, "物业服务费", str(months[6]), rate_text="2.50")
         readings = ctx.workspace.root / f"水表读数-{last}.xlsx"
-        _write_readings(readings, [code for code in codes if owners_of[code]], rng)
+        metered = [code for code in codes if owners_of[code] and parse_unit_code(code).kind in PREMISES]
+        _write_readings(readings, metered, rng)
         import_readings(ledger, readings, str(last), who, "水费")
 
         # How each owner pays, as in a normal estate: most on time (every month, every quarter at its
@@ -266,10 +267,11 @@ def _step_fees(ctx: DemoContext) -> None:
 
 
 def _add_kind_rules(ledger: Ledger, who: str, start: str) -> None:
-    """Villas, shops and parking spaces at their own rates (issue 15)."""
-    add_rule(ledger, who, "别墅物业服务费", "area", "3.80", start, vacant_percent=70, unit_kinds=("别墅",))
-    add_rule(ledger, who, "商铺物业服务费", "area", "4.50", start, unit_kinds=("商铺",))
-    add_rule(ledger, who, "车位管理费", "fixed", "60", start, unit_kinds=("车位",))
+    """Villas, shops and parking spaces at their own rates (issue 15): a parking space pays its 车位管理费
+    and nothing else (no water meter, no waste; the demo lets no space monthly, so no 停车费)."""
+    add_rule(ledger, who, "别墅物业服务费", "area", "3.80", start, vacant_percent=70, unit_kinds=(VILLA,))
+    add_rule(ledger, who, "商铺物业服务费", "area", "4.50", start, unit_kinds=(SHOP,))
+    add_rule(ledger, who, "车位管理费", "fixed", "60", start, unit_kinds=(PARKING,))
 
 
 def _demo_payment(habit: str, number: int, month: Month, due: int, this_month: int, rng: random.Random) -> int:
