@@ -88,3 +88,20 @@ def test_the_demo_bills_each_fee_to_the_kinds_of_unit_that_pay_it(tmp_path: Path
     readings = load_workbook(tmp_path / "demo" / f"水表读数-{last}.xlsx").active
     codes = [row[0] for row in readings.iter_rows(min_row=2, values_only=True)]
     assert codes and not [code for code in codes if code.startswith("车位")]
+
+
+def test_the_demo_numbers_its_receipts_in_date_order(tmp_path: Path, demo_estate: DemoReport) -> None:
+    # A real book's receipt numbers rise with the days: no receipt dated before the one numbered just
+    # before it (the renovations' deposits of last month were numbered after today's counter).
+    workspace = open_workspace(tmp_path / "demo", environ={})
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT r.number, p.paid_on FROM receipts r JOIN payments p ON p.id = r.payment_id"
+                " ORDER BY r.year, r.seq"
+            )
+        ).all()
+        deposits = conn.execute(sa.text("SELECT COUNT(*) FROM receipts WHERE lines LIKE '%装修押金%'")).scalar()
+    assert deposits == 2
+    backwards = [(a, b) for a, b in zip(rows, rows[1:], strict=False) if str(b.paid_on) < str(a.paid_on)]
+    assert backwards == []

@@ -13,6 +13,7 @@ import random
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -25,6 +26,7 @@ from recordkit.billing.bills import bill_month, import_readings
 from recordkit.billing.closing import close_month
 from recordkit.billing.receipts import (
     PaymentRequest,
+    ReceiptView,
     list_receipts,
     pay_many,
     reprint_receipt,
@@ -94,6 +96,15 @@ class DemoReport:
     next_commands: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Errand:
+    """Money taken at the cashier's on a past ``day`` for something other than the monthly fees (a
+    renovation's deposit at its registration); ``take`` does it and returns the receipts it issued."""
+
+    day: dt.date
+    take: Callable[[Ledger], list[ReceiptView]]
+
+
 @dataclass
 class DemoContext:
     workspace: Workspace
@@ -102,6 +113,11 @@ class DemoContext:
     report: DemoReport
     #: The day the demo is built as of (its months up to the one before are billed and closed).
     today: dt.date
+    #: The errands of the billed months: the fees step takes each on its day among the owners' payments,
+    #: so that receipt numbers rise with the days as in a real book.
+    errands: list[Errand] = field(default_factory=list)
+    #: The renovations registered by their errands, in registration order: number → papers printed.
+    renovations: dict[str, int] = field(default_factory=dict)
 
 
 def _step_owners(ctx: DemoContext) -> None:
@@ -209,10 +225,8 @@ def _step_fees(ctx: DemoContext) -> None:
                     latest = 9 if habit in ("quarterly", "yearly") else 27
                     day = month.first_day() + dt.timedelta(days=rng.randrange(latest))
                     requests.append(PaymentRequest(code, amount, rng.choice(methods), paid_on=day))
-            requests.sort(key=lambda request: request.paid_on or today)
-            # Each month's receipts are issued in that month: numbered in its year.
-            issued_by = max((request.paid_on or today for request in requests), default=today)
-            receipts += len(pay_many(ledger, settings.receipt, who, requests, today=issued_by))
+            errands = [errand for errand in ctx.errands if Month.of(errand.day) == month]
+            receipts += _take_in_date_order(ledger, settings.receipt, requests, errands)
         # Today at the counter: a few owners in arrears pay up.
         owed = _owed_by_unit(ledger)
         debtors = [code for code in codes if owed.get(code, 0) > 0 and owners_of[code]]
@@ -264,6 +278,28 @@ def _step_fees(ctx: DemoContext) -> None:
         f"recordkit fees daily --date {today.isoformat()}",
         f"recordkit fees register --month {last} 收费台账.xlsx",
     ]
+
+
+def _take_in_date_order(
+    ledger: Ledger, settings: ReceiptSettings, requests: list[PaymentRequest], errands: list[Errand]
+) -> int:
+    """A month's payments and errands taken day by day, so that each receipt's number follows those of
+    the days before it; the number of receipts issued."""
+    issued = 0
+    left = sorted(requests, key=lambda request: request.paid_on or dt.date.min)
+    for errand in sorted(errands, key=lambda errand: errand.day):
+        before = [request for request in left if (request.paid_on or dt.date.min) <= errand.day]
+        left = left[len(before) :]
+        issued += _take_payments(ledger, settings, before) + len(errand.take(ledger))
+    return issued + _take_payments(ledger, settings, left)
+
+
+def _take_payments(ledger: Ledger, settings: ReceiptSettings, requests: list[PaymentRequest]) -> int:
+    if not requests:
+        return 0
+    # Issued on the last day among them: the receipts are numbered in that day's year.
+    issued_by = max(request.paid_on or dt.date.min for request in requests)
+    return len(pay_many(ledger, settings, DEMO_OPERATOR, requests, today=issued_by))
 
 
 def _add_kind_rules(ledger: Ledger, who: str, start: str) -> None:
@@ -332,69 +368,100 @@ def _write_readings(path: Path, codes: list[str], rng: object) -> None:
     save_atomically(workbook, path)
 
 
-def _step_renovations(ctx: DemoContext) -> None:
-    """Two renovations registered last month: one inspected and refunded today (less a deduction),
-    one still under way with its passes (one reissued) and a failed inspection; every paper printed."""
+@dataclass(frozen=True)
+class _RenovationPlan:
+    unit: str
+    contractor: str
+    manager: str
+    phone: str
+    day: dt.date
+    days: int
+    items: str
+    workers: tuple[tuple[str, str, str], ...]
+
+
+def _step_renovation_registrations(ctx: DemoContext) -> None:
+    """Two renovations registered last month, each with its deposit and waste fee paid at the cashier's
+    and its papers printed on its day: errands the fees step takes among the owners' payments."""
 
     rng = random.Random(ctx.seed + 5)
-    today = ctx.today
-    first_day = (Month.of(today) - 1).first_day()
-    settings, who, workspace = ctx.workspace.settings, DEMO_OPERATOR, ctx.workspace
-    with open_workspace_ledger(workspace) as ledger:
-        add_rule(ledger, who, settings.renovation.deposit_item, "oneoff", "2000", str(Month.of(first_day)))
-        add_rule(ledger, who, settings.renovation.waste_item, "oneoff", "500", str(Month.of(first_day)))
+    first_day = (Month.of(ctx.today) - 1).first_day()
+    settings = ctx.workspace.settings
+    with open_workspace_ledger(ctx.workspace) as ledger:
+        add_rule(ledger, DEMO_OPERATOR, settings.renovation.deposit_item, "oneoff", "2000", str(Month.of(first_day)))
+        add_rule(ledger, DEMO_OPERATOR, settings.renovation.waste_item, "oneoff", "500", str(Month.of(first_day)))
         with ledger.read() as conn:
             owners_of = _unit_owners(conn)
-        units = rng.sample(sorted(code for code, owner in owners_of.items() if owner), 2)
-        plans = [
+    units = rng.sample(sorted(code for code, owner in owners_of.items() if owner), 2)
+    plans = [
+        _RenovationPlan(
+            units[0],
+            "安居装饰工程有限公司",
+            "王强",
+            "13600001111",
+            first_day + dt.timedelta(days=4),
+            20,
+            "水电改造、铺地砖、厨卫防水",
             (
-                units[0],
-                "安居装饰工程有限公司",
-                "王强",
-                "13600001111",
-                first_day + dt.timedelta(days=4),
-                20,
-                "水电改造、铺地砖、厨卫防水",
-                [
-                    ("张建国", "440304198805123412", "水电工"),
-                    ("刘志强", "510107197509236123", "瓦工"),
-                    ("陈小军", "320102199201010015", "木工"),
-                ],
+                ("张建国", "440304198805123412", "水电工"),
+                ("刘志强", "510107197509236123", "瓦工"),
+                ("陈小军", "320102199201010015", "木工"),
             ),
-            (
-                units[1],
-                "美家装饰设计有限公司",
-                "赵敏",
-                "13700002222",
-                first_day + dt.timedelta(days=14),
-                75,
-                "全屋翻新、吊顶、墙面刷漆",
-                [("孙大海", "11010519491231002X", "油漆工"), ("周立新", "330106198307152217", "电工")],
-            ),
-        ]
-        made, printed = [], []
-        for code, contractor, manager, phone, day, days, items, workers in plans:
-            request = RegistrationRequest(
-                code, contractor, manager, phone, day, day + dt.timedelta(days=days), items=items
-            )
-            renovation = register_renovation(ledger, settings.renovation, who, request, settings.fees.rounding, day)
-            pay_charges(ledger, settings.receipt, who, renovation.number, "微信", paid_on=day)
-            printed.append(write_registration(workspace, ledger, renovation, who))
-            printed.append(write_agreement(workspace, ledger, renovation.number, who))
-            specs = [f"{name},{number},{trade}" for name, number, trade in workers]
-            issued = change_passes(ledger, who, renovation.number, specs, today=day)
-            printed.append(write_passes(workspace, ledger, issued.renovation, issued.issued, who))
-            made.append(renovation.number)
-        done, under_way = made
+        ),
+        _RenovationPlan(
+            units[1],
+            "美家装饰设计有限公司",
+            "赵敏",
+            "13700002222",
+            first_day + dt.timedelta(days=14),
+            75,
+            "全屋翻新、吊顶、墙面刷漆",
+            (("孙大海", "11010519491231002X", "油漆工"), ("周立新", "330106198307152217", "电工")),
+        ),
+    ]
+    ctx.errands += [Errand(plan.day, partial(_register_renovation, ctx, plan)) for plan in plans]
+
+
+def _register_renovation(ctx: DemoContext, plan: _RenovationPlan, ledger: Ledger) -> list[ReceiptView]:
+    """``plan`` registered on its day, its charges paid and its registration, agreement and passes printed."""
+    settings, who, workspace = ctx.workspace.settings, DEMO_OPERATOR, ctx.workspace
+    request = RegistrationRequest(
+        plan.unit,
+        plan.contractor,
+        plan.manager,
+        plan.phone,
+        plan.day,
+        plan.day + dt.timedelta(days=plan.days),
+        items=plan.items,
+    )
+    renovation = register_renovation(ledger, settings.renovation, who, request, settings.fees.rounding, plan.day)
+    receipt = pay_charges(ledger, settings.receipt, who, renovation.number, "微信", paid_on=plan.day)
+    specs = [f"{name},{number},{trade}" for name, number, trade in plan.workers]
+    issued = change_passes(ledger, who, renovation.number, specs, today=plan.day)
+    papers = [
+        write_registration(workspace, ledger, renovation, who),
+        write_agreement(workspace, ledger, renovation.number, who),
+        write_passes(workspace, ledger, issued.renovation, issued.issued, who),
+    ]
+    ctx.renovations[renovation.number] = len(papers)
+    return [receipt]
+
+
+def _step_renovations(ctx: DemoContext) -> None:
+    """Today, the two renovations registered last month: one inspected and refunded (less a deduction),
+    one still under way with a pass reissued and a failed inspection; every paper printed."""
+
+    today, who, workspace = ctx.today, DEMO_OPERATOR, ctx.workspace
+    done, under_way = ctx.renovations
+    with open_workspace_ledger(workspace) as ledger:
         inspect(ledger, who, done, "合格", "无违规改动，公共走廊墙面有磕碰", today)
         refunded = refund(ledger, who, done, 20000, "公共走廊墙面磕碰修补", today)
-        printed.append(write_refund(workspace, ledger, refunded, who))
+        printed = [write_refund(workspace, ledger, refunded, who)]
         reissued = change_passes(ledger, who, under_way, reissue=[f"{under_way}-01"], reason="遗失", today=today)
         printed.append(write_passes(workspace, ledger, reissued.renovation, reissued.issued, who))
         inspect(ledger, who, under_way, "不合格", "卫生间未做闭水试验，整改后复验", today)
-    # The charges were paid at the cashier's: those receipts belong in the demo's receipt count.
-    ctx.report.counts = [(label, count + len(made) if label == "收据" else count) for label, count in ctx.report.counts]
-    ctx.report.counts += [("装修登记", len(made)), ("  装修文书 .docx", len(printed))]
+    made = sum(ctx.renovations.values()) + len(printed)
+    ctx.report.counts += [("装修登记", len(ctx.renovations)), ("  装修文书 .docx", made)]
     ctx.report.next_commands += [
         "recordkit renovation list",
         f"recordkit renovation pass {under_way} --worker 吴师傅,420102197903044513,泥瓦工",
@@ -754,6 +821,8 @@ def _step_report(ctx: DemoContext) -> None:
 #: The demo's steps in order; later capabilities append theirs.
 STEPS: list[Callable[[DemoContext], None]] = [
     _step_owners,
+    # Last month's renovations are registered (and their deposits taken) by the fees step, on their days.
+    _step_renovation_registrations,
     _step_fees,
     _step_renovations,
     _step_documents,
