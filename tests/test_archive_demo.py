@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from recordkit.archive.archivist import list_items, list_loans, verify
 from recordkit.core.workspace import open_workspace
 from recordkit.demo.estate import DemoReport
@@ -34,3 +36,18 @@ def test_the_demo_files_its_inbox(tmp_path: Path, demo_estate: DemoReport) -> No
     assert sorted(p.name for p in inbox.rglob("*") if p.is_file()) == ["~$保洁服务合同.docx"]
     notes = sorted(p.name.split("_", 1)[1] for p in (tmp_path / "demo" / "records" / "quarantine").glob("*.原因.txt"))
     assert notes == ["产权证明-又扫了一遍.pdf.原因.txt", "扫描中断.pdf.原因.txt"]
+
+
+def test_the_demo_owner_files_are_dated_when_the_owner_moved_in(tmp_path: Path, demo_estate: DemoReport) -> None:
+    # The 入住登记表 scanned for a unit is the one filled in on the day the roster says its owner moved in:
+    # not one dated before the building was delivered, nor one for a unit nobody has moved into.
+    workspace = open_workspace(tmp_path / "demo", environ={})
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT a.unit, a.doc_date, u.move_in_date FROM archive_items a JOIN units u ON u.code = a.unit"
+                " WHERE a.title = '入住登记表' ORDER BY a.unit"
+            )
+        ).all()
+    assert len(rows) == 12
+    assert [(unit, str(filed)) for unit, filed, _ in rows] == [(unit, str(moved)) for unit, _, moved in rows]

@@ -346,6 +346,14 @@ def _unit_owners(conn: object) -> dict[str, str | None]:
     return dict(conn.execute(query).all())  # type: ignore[attr-defined]
 
 
+def _move_in_dates(conn: object) -> dict[str, dt.date]:
+    """The day each unit with an owner was moved into, as the roster says."""
+    query = sa.select(units.c.code, units.c.move_in_date).where(
+        units.c.owner_id.is_not(None), units.c.move_in_date.is_not(None)
+    )
+    return dict(conn.execute(query).all())  # type: ignore[attr-defined]
+
+
 def _owed_by_unit(ledger: object) -> dict[str, int]:
     inner = outstanding_query().subquery()
     query = (
@@ -562,11 +570,11 @@ def _step_archive(ctx: DemoContext) -> None:
     with open_workspace_ledger(ctx.workspace) as ledger:
         with ledger.read() as conn:
             owners = _unit_owners(conn)
-            owned = sorted(code for code, owner in owners.items() if owner)
-        units = rng.sample(owned, min(12, len(owned)))
+            moved_in_on = _move_in_dates(conn)
+        units = rng.sample(sorted(moved_in_on), min(12, len(moved_in_on)))
         seed = 0
-        for code in units:  # 业主档案: named the way the scanner's operator types them
-            moved_in = dt.date(rng.randrange(2015, 2026), rng.randrange(1, 13), rng.randrange(1, 28))
+        for code in units:  # 业主档案, copied on the day the owner moved in: named as the scanner's operator types
+            moved_in = moved_in_on[code]
             for title, ext, pages in (("产权证明", "pdf", 2), ("身份证复印件", "jpg", 1), ("入住登记表", "pdf", 1)):
                 seed += 1
                 write_scan(
