@@ -51,3 +51,18 @@ def test_the_demo_owner_files_are_dated_when_the_owner_moved_in(tmp_path: Path, 
         ).all()
     assert len(rows) == 12
     assert [(unit, str(filed)) for unit, filed, _ in rows] == [(unit, str(moved)) for unit, _, moved in rows]
+
+
+def test_the_demo_renovation_papers_are_those_of_its_renovations(tmp_path: Path, demo_estate: DemoReport) -> None:
+    # The application form and the agreement scanned into the archive belong to the two renovations the
+    # office registered (not to two other flats with no renovation on the books).
+    workspace = open_workspace(tmp_path / "demo", environ={})
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        scanned = conn.execute(
+            sa.text("SELECT unit, title FROM archive_items WHERE title IN ('装修申请表', '装修协议') ORDER BY title")
+        ).all()
+        registered = conn.execute(
+            sa.text("SELECT u.code FROM renovations r JOIN units u ON u.id = r.unit_id ORDER BY r.seq")
+        ).scalars()
+        first, second = registered
+    assert [tuple(row) for row in scanned] == [(second, "装修协议"), (first, "装修申请表")]

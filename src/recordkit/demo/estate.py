@@ -40,7 +40,7 @@ from recordkit.core.config import ReceiptSettings
 from recordkit.core.dates import Month, parse_month
 from recordkit.core.errors import ValidationError, WorkspaceError
 from recordkit.core.sheets import save_atomically
-from recordkit.core.unitcodes import FLAT, PARKING, SHOP, VILLA, Building, parse_unit_code
+from recordkit.core.unitcodes import DWELLINGS, FLAT, PARKING, SHOP, VILLA, Building, parse_unit_code
 from recordkit.core.workspace import Workspace, init_workspace, open_workspace, setup_logging
 from recordkit.demo.roster import (
     OTHER_SYSTEM_HEADERS,
@@ -60,6 +60,7 @@ from recordkit.ledger.schema import owners, units
 from recordkit.owners.roster import import_owners, list_units, write_owner_sheet
 from recordkit.renovations.inspection import inspect
 from recordkit.renovations.passes import change_passes, write_passes
+from recordkit.renovations.records import list_renovations
 from recordkit.renovations.refund import refund, write_refund
 from recordkit.renovations.registration import (
     RegistrationRequest,
@@ -400,7 +401,9 @@ def _step_renovation_registrations(ctx: DemoContext) -> None:
         add_rule(ledger, DEMO_OPERATOR, settings.renovation.waste_item, "oneoff", "500", str(Month.of(first_day)))
         with ledger.read() as conn:
             owners_of = _unit_owners(conn)
-    units = rng.sample(sorted(code for code, owner in owners_of.items() if owner), 2)
+    # Flats and villas are done up; a shop's fit-out or a parking space is no 装修登记 of the demo's.
+    homes = sorted(code for code, owner in owners_of.items() if owner and parse_unit_code(code).kind in DWELLINGS)
+    units = rng.sample(homes, 2)
     plans = [
         _RenovationPlan(
             units[0],
@@ -583,19 +586,20 @@ def _step_archive(ctx: DemoContext) -> None:
                     pages,
                     document_lines(title, code, owners[code], moved_in, title),
                 )
-        building, entrance, room = units[0].split("-")
+        # The papers of last month's two renovations: one's application form, the other's signed agreement.
+        applied, agreed = list_renovations(ledger)
         seed += 1
         write_scan(
-            inbox / "业主档案" / units[1] / "装修协议.pdf",
+            inbox / "业主档案" / agreed.unit / "装修协议.pdf",
             seed,
             3,
-            document_lines("装饰装修管理协议", units[1], owners[units[1]], today - dt.timedelta(days=20), "装修协议"),
+            document_lines("装饰装修管理协议", agreed.unit, agreed.owner, agreed.start, "装修协议"),
         )
         seed += 1
         write_scan(
-            inbox / f"{building}栋{entrance}单元{room} 装修申请表.jpg",
+            inbox / f"{_typed_unit(applied.unit)} 装修申请表.jpg",
             seed,
-            lines=document_lines("装修申请表", units[0], owners[units[0]], today - dt.timedelta(days=25), "装修申请表"),
+            lines=document_lines("装修申请表", applied.unit, applied.owner, applied.start, "装修申请表"),
         )
         for system, month in (("电梯", 9), ("消防", 10), ("供水", 10), ("电梯", 11)):  # 工程档案
             seed += 1
@@ -710,6 +714,12 @@ def _step_archive(ctx: DemoContext) -> None:
         "recordkit archive verify",
         "recordkit watch --once",
     ]
+
+
+def _typed_unit(code: str) -> str:
+    """A unit as the scanner's operator types it in a file name: 3栋2单元1201 for a flat with 单元."""
+    unit = parse_unit_code(code)
+    return f"{unit.phase}{unit.building}栋{unit.entrance}单元{unit.room}" if unit.entrance else code
 
 
 def _first_date(inbox: Path, code: str) -> str:
