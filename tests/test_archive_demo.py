@@ -6,10 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 import sqlalchemy as sa
+import time_machine
 
 from recordkit.archive.archivist import list_items, list_loans, verify
 from recordkit.core.workspace import open_workspace
-from recordkit.demo.estate import DemoReport
+from recordkit.demo.estate import DemoReport, build_demo
 from recordkit.ledger import journal
 from recordkit.ledger.db import open_ledger
 
@@ -66,3 +67,27 @@ def test_the_demo_renovation_papers_are_those_of_its_renovations(tmp_path: Path,
         ).scalars()
         first, second = registered
     assert [tuple(row) for row in scanned] == [(second, "装修协议"), (first, "装修申请表")]
+
+
+def test_the_demo_built_early_in_a_year_files_no_paper_from_the_months_to_come(tmp_path: Path) -> None:
+    # An office trying the demo in March 2027: its maintenance records and receipt stubs are of the months
+    # before (they were of September to November of the demo's own year: half a year ahead).
+    with time_machine.travel(dt.datetime(2027, 3, 10, 9, 0, tzinfo=dt.UTC), tick=True):
+        build_demo(tmp_path / "demo", min_units=10)
+    workspace = open_workspace(tmp_path / "demo", environ={})
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        filed = conn.execute(
+            sa.text(
+                "SELECT title, doc_date FROM archive_items WHERE category IN ('工程档案', '财务档案')"
+                " AND title NOT LIKE '%竣工%' ORDER BY doc_date, title"
+            )
+        ).all()
+        latest = conn.execute(sa.text("SELECT MAX(doc_date) FROM archive_items")).scalar()
+    assert [(title, str(day)) for title, day in filed] == [
+        ("电梯维保记录", "2026-12-15"),
+        ("2027年1月收据存根", "2027-01-01"),
+        ("供水维保记录", "2027-01-15"),
+        ("消防维保记录", "2027-01-15"),
+        ("电梯维保记录", "2027-02-15"),
+    ]
+    assert str(latest) <= "2027-03-10"

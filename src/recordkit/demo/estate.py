@@ -601,13 +601,17 @@ def _step_archive(ctx: DemoContext) -> None:
             seed,
             lines=document_lines("装修申请表", applied.unit, applied.owner, applied.start, "装修申请表"),
         )
-        for system, month in (("电梯", 9), ("消防", 10), ("供水", 10), ("电梯", 11)):  # 工程档案
+        # 工程档案: the last three months' maintenance records, and last-but-one month's receipt stubs (below),
+        # of the months before today whatever day of the year the demo is built on.
+        last = Month.of(today) - 1
+        for system, month in (("电梯", last - 2), ("消防", last - 1), ("供水", last - 1), ("电梯", last)):
             seed += 1
+            serviced = month.first_day() + dt.timedelta(days=14)
             write_scan(
-                inbox / "工程档案" / system / f"{system}维保记录_{today.year}{month:02d}15.pdf",
+                inbox / "工程档案" / system / f"{system}维保记录_{serviced:%Y%m%d}.pdf",
                 seed,
                 2,
-                document_lines(f"{system}维修保养记录", date=dt.date(today.year, month, 15), kind="维保记录"),
+                document_lines(f"{system}维修保养记录", date=serviced, kind="维保记录"),
             )
         seed += 1
         write_scan(
@@ -637,11 +641,12 @@ def _step_archive(ctx: DemoContext) -> None:
             encoding="utf-8",
         )
         seed += 1
+        stubs = f"{(last - 1).year}年{(last - 1).month}月收据存根"
         write_scan(
-            inbox / f"{today.year}年10月收据存根.pdf",
+            inbox / f"{stubs}.pdf",
             seed,
             5,
-            document_lines(f"{today.year}年10月收据存根", date=dt.date(today.year, 10, 31), kind="收据存根"),
+            document_lines(stubs, date=(last - 1).last_day(), kind="收据存根"),
         )
         seed += 1
         gbk_name = f"{units[2]} 购房合同（复印件）.jpg".encode("gbk")  # as a Windows scanner writes it
