@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import sqlalchemy as sa
+
 from recordkit.billing import bills as bills_module
 from recordkit.billing import closing
 from recordkit.billing.bills import bill_month
@@ -16,6 +18,7 @@ from recordkit.billing.rules import add_rule
 from recordkit.core.config import ReceiptSettings
 from recordkit.core.dates import Month
 from recordkit.ledger.db import Ledger
+from recordkit.ledger.schema import payments, receipts
 from recordkit.owners.roster import import_owners
 from tests.conftest import SAMPLE_ROWS, write_sheet
 
@@ -60,3 +63,17 @@ def an_older_version() -> Iterator[None]:
         mock.patch.object(bills_module, "check_open", check_only_the_month),
     ):
         yield
+
+
+def void_as_older_versions_did(ledger: Ledger, number: str, day: dt.date, reason: str = "金额开错") -> None:
+    """Void the receipt ``number`` on ``day``, a day after its own, as versions before 跨日的收据只能红冲 did
+    (they now make a red reversal): a ledger kept from then holds such voids and is still read."""
+    with ledger.write() as conn:
+        row = conn.execute(sa.select(receipts.c.id, receipts.c.payment_id).where(receipts.c.number == number)).one()
+        stamp = dt.datetime.combine(day, dt.time(12), dt.UTC).isoformat(timespec="seconds")
+        conn.execute(
+            sa.update(receipts)
+            .where(receipts.c.id == row.id)
+            .values(status="voided", void_reason=reason, voided_by=CASHIER, voided_at=stamp, voided_on=day)
+        )
+        conn.execute(sa.update(payments).where(payments.c.id == row.payment_id).values(voided=True))

@@ -212,7 +212,8 @@ class Books(RuleBasedStateMachine):
                 void_or_reverse(self.ledger, target.number, "收错了", CASHIER, self.today, RECEIPTS)
             return
         kept, reversal = void_or_reverse(self.ledger, target.number, "收错了", CASHIER, self.today, RECEIPTS)
-        if Month.of(target.day) in self.closed:
+        # A receipt of an earlier day is in that day's 日结: undone by a red reversal, as one of a closed month.
+        if target.day < self.today or Month.of(target.day) in self.closed:
             assert reversal is not None and not kept.voided and reversal.total_fen == -target.amount_fen
             target.reversed = True
             self.paid.append(

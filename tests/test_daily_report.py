@@ -96,3 +96,64 @@ def test_the_deposit_taken_is_in_the_day_s_receipts(ledger: Ledger, tmp_path: Pa
     report = write_daily(ledger, dt.date(2026, 11, 2), tmp_path / "日结.xlsx")
     assert report.by_item == {"装修押金": 200000, "装修垃圾清运费": 50000}
     assert (report.total_fen, report.deposits_taken_fen, report.refunded_fen) == (250000, 200000, 0)
+
+
+def _daily_cells(ledger: Ledger, day: dt.date, path: Path) -> list[list[list[Any]]]:
+    """Every cell of every sheet of the day's 日结 written to ``path``, as a reader sees them."""
+    write_daily(ledger, day, path)
+    book = load_workbook(path)
+    return [[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets]
+
+
+def test_a_void_on_a_later_day_leaves_the_receipt_s_day_and_takes_the_money_back_on_the_void_day(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """88.00 taken in cash on 23 November and handed in with that day's 日结; the receipt is voided on the 24th.
+    Voiding it would rewrite the 23rd's 日结 to 0 and leave the 24th's without the 88.00 paid back: the drawer and
+    the paper would disagree.  It is a red reversal instead: the 23rd's 日结 stays as it was, the 24th's has -88.00."""
+    from recordkit.billing.arrears import unit_balance
+    from recordkit.core.workspace import init_workspace, open_workspace
+    from recordkit.reports import monthly_report
+
+    small_estate(ledger, tmp_path)
+    bill_months(ledger, "2026-11")
+    taken = pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-102", 8800, "现金"), today=DAY)
+    before = _daily_cells(ledger, DAY, tmp_path / "日结-23-前.xlsx")
+    next_day = DAY + dt.timedelta(days=1)
+
+    original, reversal = void_or_reverse(ledger, taken.number, "金额开错", CASHIER, next_day, RECEIPTS)
+
+    assert reversal is not None and (reversal.number, reversal.issued_on) == ("SJ2026-000002", next_day)
+    assert (original.status_label, reversal.total_fen, reversal.reverses) == (
+        "有效（已红冲，见 SJ2026-000002）",
+        -8800,
+        taken.number,
+    )
+    assert _daily_cells(ledger, DAY, tmp_path / "日结-23-后.xlsx") == before
+    write_daily(ledger, next_day, tmp_path / "日结-24.xlsx")
+    rows = _rows(tmp_path / "日结-24.xlsx")
+    labels = {r[0]: r for r in rows if r[0]}
+    assert _fen(labels["收款合计"][2]) == -8800
+    by_method = rows[[r[0] for r in rows].index("按收款方式") + 2]  # title, headers, the first method
+    assert (by_method[0], by_method[1], _fen(by_method[2])) == ("现金", 1, -8800)
+    assert _fen(labels["净收款"][2]) == -8800
+    assert unit_balance(ledger, "1-1-102", today=next_day) == (MONTHLY["1-1-102"], 0)
+    ws = open_workspace(init_workspace(tmp_path / "ws", office="测试物业服务中心", estate="测试小区"), environ={})
+    november = monthly_report(ws, ledger, "2026-11", CASHIER, tmp_path / "out", today=dt.date(2026, 12, 1))
+    assert (november.figures.fees.total.collected, november.figures.fees.total.billed) == (
+        0,
+        sum(MONTHLY.values()),
+    )
+
+
+def test_a_void_on_the_receipt_s_day_is_a_void_listed_in_that_day_s_report(ledger: Ledger, tmp_path: Path) -> None:
+    small_estate(ledger, tmp_path)
+    bill_months(ledger, "2026-11")
+    taken = pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-102", 8800, "现金"), today=DAY)
+    next_day = DAY + dt.timedelta(days=1)
+
+    original, reversal = void_or_reverse(ledger, taken.number, "金额开错", CASHIER, next_day, RECEIPTS, on=DAY)
+
+    assert reversal is None and (original.status_label, original.voided_on) == ("作废", DAY)
+    report = write_daily(ledger, DAY, tmp_path / "日结.xlsx")
+    assert ([v.number for v in report.voided], report.total_fen) == ([taken.number], 0)

@@ -644,13 +644,12 @@ def test_arrears_as_of_a_day_is_a_snapshot_of_that_day(ledger: Ledger, tmp_path:
     pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-101", fee, paid_on=dt.date(2026, 10, 10)))  # September
     pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-101", fee, paid_on=dt.date(2026, 11, 5)))  # October, later
     wrong = pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-102", 2 * other, paid_on=dt.date(2026, 10, 20)))
-    void_receipt(ledger, wrong.number, "金额开错", CASHIER, today=dt.date(2026, 11, 10))
+    void_receipt(ledger, wrong.number, "金额开错", CASHIER, today=dt.date(2026, 10, 20))  # on its day: a void
 
     october = {row.unit: row for row in list_arrears(ledger, dt.date(2026, 10, 31))}
     # October's bill is owed: the money of 5 November had not come in; November's bill was not due yet.
     assert (october["1-1-101"].amount_fen, str(october["1-1-101"].oldest)) == (fee, "2026-10")
-    # Paid on 20 October, but the receipt was voided (a correction, October still open) on 10 November:
-    # that money never counts, on any day.
+    # Paid on 20 October, but the receipt was voided that day (a correction): that money never counts, on any day.
     assert october["1-1-102"].amount_fen == 2 * other
     november = {row.unit: row.amount_fen for row in list_arrears(ledger, dt.date(2026, 11, 30))}
     assert (november["1-1-101"], november["1-1-102"]) == (fee, 3 * other)

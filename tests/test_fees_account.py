@@ -199,10 +199,10 @@ def test_the_account_as_of_a_day_is_that_day_s_snapshot(ledger: Ledger, tmp_path
     m = MONTHLY["3-2-1201"]
     early = pay(ledger, RECEIPTS, CASHIER, PaymentRequest("3-2-1201", m, paid_on=dt.date(2026, 10, 10)))
     pay(ledger, RECEIPTS, CASHIER, PaymentRequest("3-2-1201", m, paid_on=dt.date(2026, 11, 10)))
-    void_receipt(ledger, early.number, "金额开错", CASHIER, today=dt.date(2026, 11, 12))
+    void_receipt(ledger, early.number, "金额开错", CASHIER, today=dt.date(2026, 10, 10))  # on its day: a void
 
     october = unit_account(ledger, "3-2-1201", dt.date(2026, 10, 31))
-    # On 31 October: only the October receipt, voided since (a correction: it never paid anything);
+    # On 31 October: only the October receipt, voided (a correction: it never paid anything);
     # November's bills not yet due.
     assert [(p.number, p.voided) for p in october.payments] == [(early.number, True)]
     assert (october.due_now_fen, october.not_yet_due_fen, october.prepaid_fen) == (m, m, 0)

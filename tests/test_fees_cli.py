@@ -24,6 +24,8 @@ from tests.one_moment import an_import_before_the_co_owners_are_read
 DAY = "2026-11-23"
 # A payment dated before today is a back-dated entry (补录): it needs its reason.
 BACKDATED = ("--date", DAY, "--reason", "银行转账补录")
+# A void on the receipt's own day (a later day's is a red reversal: that day's 日结 is done).
+ON_ITS_DAY = ("--date", DAY)
 
 
 #: 1-1-101's parking fee, 150 元 a month from January 2026.
@@ -244,7 +246,7 @@ def test_a_back_dated_payment_s_reason_of_punctuation_alone_is_refused(cashier: 
 
 def test_voiding_twice_is_refused(cashier: Any) -> None:
     assert cashier("fees", "pay", "1-1-101", "--amount", "100", *BACKDATED).exit_code == 0
-    first = cashier("receipt", "void", "SJ2026-000001", "--reason", "金额开错")
+    first = cashier("receipt", "void", "SJ2026-000001", "--reason", "金额开错", *ON_ITS_DAY)
     assert first.exit_code == 0
     assert first.stdout.startswith(
         "收据 SJ2026-000001 已作废（原因：金额开错）；收款 100.00 元已冲销，房屋 1-1-101 现欠 719.94 元"
@@ -255,6 +257,37 @@ def test_voiding_twice_is_refused(cashier: Any) -> None:
         r"错误：收据 SJ2026-000001 已于 \d{4}-\d\d-\d\d 由 测试员 作废（原因：金额开错），不能重复作废",
         second.stderr.strip(),
     )
+
+
+def test_a_void_of_an_earlier_day_s_receipt_is_a_red_reversal_counted_in_today_s_daily_report(
+    cashier: Any, workspace: Workspace
+) -> None:
+    """88.00 taken in cash on 4 December, in that day's 日结 and handed in; voided on the 5th (today).  Voided, it
+    left the 4th's 日结 and was paid back in no day's; now the receipt stays in its day and a red reversal takes
+    the money back in today's 日结 (跨日的收据不能作废，只能红冲)."""
+    paid = cashier("fees", "pay", "1-1-101", "--amount", "88", "--date", "2026-12-04", "--reason", "补录")
+    assert paid.exit_code == 0, paid.output
+    before = cashier("fees", "daily", "--date", "2026-12-04", str(workspace.root / "日结-前.xlsx")).stdout
+
+    undone = cashier("receipt", "void", "SJ2026-000001", "--reason", "金额开错")
+
+    assert undone.exit_code == 0, undone.output
+    assert undone.stdout.splitlines()[0] == (
+        "收据 SJ2026-000001 是 2026-12-04 开的，那天的日结已经做过，不能直接作废："
+        "已开红冲收据 SJ2026-000002（-88.00 元，计入 2026-12-05 的日结，原因：金额开错），房屋 1-1-101 现欠 719.94 元"
+    )
+    paper = "\n".join(_docx_text(_receipt_file(workspace, undone.stdout))[0])
+    assert paper.count("【红冲】") == 3 and paper.count("编号：SJ2026-000002") == 3
+    listed = {row["number"]: row for row in json.loads(cashier("receipt", "list", "--json").stdout)}
+    assert (listed["SJ2026-000001"]["status"], listed["SJ2026-000001"]["reversed_by"]) == ("有效", "SJ2026-000002")
+    assert (listed["SJ2026-000002"]["date"], listed["SJ2026-000002"]["total_fen"]) == ("2026-12-05", -8800)
+    after = cashier("fees", "daily", "--date", "2026-12-04", str(workspace.root / "日结-后.xlsx")).stdout
+    assert after.replace("日结-后", "日结-前") == before and "收款合计 88.00 元" in after
+    today = cashier("fees", "daily", "--date", "2026-12-05", str(workspace.root / "日结-今天.xlsx")).stdout
+    assert "收款合计 -88.00 元" in today and "红冲 1 张" in today
+    assert re.search(r"│ 现金\s+│ 1\s+│ -88.00\s+│", today), today
+    [owing] = [row for row in json.loads(cashier("fees", "arrears", "--json").stdout) if row["unit"] == "1-1-101"]
+    assert owing["arrears_fen"] == 71994
 
 
 def test_a_bad_readings_sheet_names_the_row_and_column(cashier: Any, workspace: Workspace) -> None:
@@ -389,7 +422,7 @@ def test_the_receipt_docx_says_everything_three_times(cashier: Any, workspace: W
 
 def test_void_and_reprint_are_marked_on_the_paper(cashier: Any, workspace: Workspace) -> None:
     cashier("fees", "pay", "1-1-101", "--amount", "10.05", *BACKDATED)
-    voided = cashier("receipt", "void", "SJ2026-000001", "--reason", "重复收款")
+    voided = cashier("receipt", "void", "SJ2026-000001", "--reason", "重复收款", *ON_ITS_DAY)
     paragraphs, rows = _docx_text(_receipt_file(workspace, voided.stdout))
     text = "\n".join(paragraphs)
     assert text.count("【作废】") == 3 and text.count("作废原因：重复收款") == 3 and "补打" not in text
@@ -444,7 +477,8 @@ def test_a_void_the_offices_receipt_template_cannot_print_is_not_made(
             assert cashier("fees", "close", "--month", month).exit_code == 0
     own = _receipt_template_with_a_misspelt_variable(cashier, workspace)
     before = _journal_size(cashier)
-    refused = cashier("receipt", "void", "SJ2026-000001", "--reason", "金额开错")
+    on_its_day = () if closed else ON_ITS_DAY
+    refused = cashier("receipt", "void", "SJ2026-000001", "--reason", "金额开错", *on_its_day)
     assert refused.exit_code == 5, refused.output
     assert refused.stderr.strip() == (
         "错误：模板“收据”用到了没有提供的变量：收款员。请检查变量名是否写错（recordkit templates check 可列出可用变量）"
@@ -453,7 +487,7 @@ def test_a_void_the_offices_receipt_template_cannot_print_is_not_made(
     listed = json.loads(cashier("receipt", "list", "--json").stdout)
     assert [(row["number"], row["status"]) for row in listed] == [("SJ2026-000001", "有效")]
     own.unlink()
-    done = cashier("receipt", "void", "SJ2026-000001", "--reason", "金额开错")
+    done = cashier("receipt", "void", "SJ2026-000001", "--reason", "金额开错", *on_its_day)
     assert done.exit_code == 0, done.output
     paper = "\n".join(_docx_text(_receipt_file(workspace, done.stdout))[0])
     assert paper.count("【红冲】" if closed else "【作废】") == 3
@@ -476,10 +510,12 @@ def test_a_void_takes_the_day_it_was_decided_and_a_reprint_prints_the_receipt_da
         assert (refused.exit_code, refused.stderr.strip()) == (5, message)
     assert json.loads(cashier("receipt", "list", "--json").stdout)[0]["status"] == "有效"  # nothing written
 
+    # Decided on 25 November, entered today: the red reversal is that day's (23 November's 日结 was done).
     voided = cashier("receipt", "void", "SJ2026-000001", "--reason", "重复收款", "--date", "2026-11-25")
     assert voided.exit_code == 0, voided.output
-    [row] = json.loads(cashier("receipt", "list", "--json").stdout)
-    assert (row["status"], row["voided_on"], row["date"]) == ("作废", "2026-11-25", "2026-11-23")
+    row, reversal = json.loads(cashier("receipt", "list", "--json").stdout)
+    assert (row["status"], row["reversed_by"], row["date"]) == ("有效", "SJ2026-000002", "2026-11-23")
+    assert (reversal["date"], reversal["total_fen"], reversal["reverses"]) == ("2026-11-25", -1005, "SJ2026-000001")
     # A reprint on a later day prints the receipt's own day, never the day it was reprinted.
     reprinted = cashier("receipt", "reprint", "SJ2026-000001")
     text = "\n".join(_docx_text(_receipt_file(workspace, reprinted.stdout))[0])
@@ -511,7 +547,7 @@ def test_a_receipt_number_said_aloud_finds_the_receipt(cashier: Any) -> None:
         assert cashier("receipt", "reprint", typed).stdout.startswith(
             f"已补打收据 SJ2026-000006（第 {times} 次补打）："
         )
-    voided = cashier("receipt", "void", "sj2026-5", "--reason", "金额开错")
+    voided = cashier("receipt", "void", "sj2026-5", "--reason", "金额开错", *ON_ITS_DAY)
     assert voided.stdout.startswith("收据 SJ2026-000005 已作废（原因：金额开错）；收款 50.00 元已冲销"), voided.output
     statuses = {row["number"]: row["status"] for row in json.loads(cashier("receipt", "list", "--json").stdout)}
     assert (statuses["SJ2026-000005"], statuses["SJ2026-000006"]) == ("作废", "有效")
@@ -611,7 +647,7 @@ def test_a_command_that_only_reads_never_writes_the_ledger(
 @pytest.mark.parametrize(
     ("args", "action"),
     [
-        (("receipt", "void", "SJ2026-000001", "--reason", "金额开错"), "receipt.void"),
+        (("receipt", "void", "SJ2026-000001", "--reason", "金额开错", *ON_ITS_DAY), "receipt.void"),
         (("receipt", "reprint", "SJ2026-000001"), "receipt.reprint"),
     ],
 )
@@ -1127,7 +1163,7 @@ def test_the_same_unit_and_amount_within_ten_minutes_needs_again(cashier: Any) -
     assert again.exit_code == 0 and "收据编号 SJ2026-000002" in again.stdout
     # Another sum, or a voided earlier receipt, is no duplicate.
     assert cashier("fees", "pay", "1-1-101", "--amount", "99", *BACKDATED).exit_code == 0
-    assert cashier("receipt", "void", "SJ2026-000003", "--reason", "金额开错").exit_code == 0
+    assert cashier("receipt", "void", "SJ2026-000003", "--reason", "金额开错", *ON_ITS_DAY).exit_code == 0
     assert cashier("fees", "pay", "1-1-101", "--amount", "99", *BACKDATED).exit_code == 0
 
 

@@ -200,6 +200,12 @@ def close_month(
     return ClosedMonth(month, dt.datetime.fromisoformat(stamp), operator)
 
 
+def kept_closed(ledger: Ledger, day: dt.date) -> ClosedMonth | None:
+    """The closed month that keeps ``day``'s month from changing (``first_closed_from``); None while it is open."""
+    with ledger.read() as conn:
+        return first_closed_from(conn, Month.of(day))
+
+
 def list_closed(ledger: Ledger) -> list[ClosedMonth]:
     """Every closed month, oldest first."""
     with ledger.read() as conn:

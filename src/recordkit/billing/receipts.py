@@ -754,12 +754,13 @@ def void_or_reverse(
 ) -> tuple[ReceiptView, ReceiptView | None]:
     """Undo a receipt (``receipt void``): (the receipt, its red reversal or None).
 
-    A receipt of an open month is voided: it stays, marked 作废 with reason, operator and time;
-    its payment no longer pays anything; its number is never used again.  A receipt of a closed
-    month stays as it is in its month, and a red reversal (红冲) dated ``on`` (default ``today``)
-    — a new receipt with the next number and the negative of every line, naming the original —
-    undoes what its payment paid (journalled); it is numbered by ``settings`` (default: the
-    default numbering).  ``on`` is also the day a void is recorded on (``receipt void --date``).
+    A receipt undone on its own day (``on``, default ``today``) in an open month is voided: it stays,
+    marked 作废 with reason, operator and time; its payment no longer pays anything; its number is
+    never used again.  A receipt of an earlier day (that day's 日结 is done, its money handed in) or of
+    a closed month stays as it is in its day, and a red reversal (红冲) dated ``on`` — a new receipt with
+    the next number and the negative of every line, naming the original — undoes what its payment paid
+    (journalled), the money leaving in that day's 日结; it is numbered by ``settings`` (default: the
+    default numbering).
 
     ``ValidationError`` without a reason, for one of punctuation alone or on more than one line
     (``reason_problem``), or for ``on`` after ``today`` or before the receipt's
@@ -839,9 +840,10 @@ def _void_or_reverse_in(
     if row.reversed_by is not None:
         raise ConflictError(f"收据 {row.number} 已由 {row.reversed_by} 红冲，不能重复作废")
     _check_deposit_kept(conn, row)
-    # A receipt of a closed month, or of an open month before a closed one (a ledger closed out of order),
-    # is undone by a red reversal: voiding it would change the closed month's arrears.
-    if first_closed_from(conn, Month.of(row.issued_on)) is not None:
+    # A receipt of an earlier day is in that day's 日结, its money handed in (跨日的收据不能作废，只能红冲); one of a
+    # closed month, or of an open month before a closed one (a ledger closed out of order), is in the month's kept
+    # arrears.  Either is undone by a red reversal dated the void's day: voiding it would rewrite the day or the month.
+    if today > row.issued_on or first_closed_from(conn, Month.of(row.issued_on)) is not None:
         reversal = _reverse(conn, settings or ReceiptSettings(), row, reason, operator, today)
         return _view(_find(conn, row.number)), reversal
     check_open(conn, Month.of(today), f"作废日期在 {Month.of(today)} 的收据")
@@ -896,7 +898,7 @@ def _check_deposit_kept(conn: Connection, row: Any) -> None:
 def _reverse(
     conn: Connection, settings: ReceiptSettings, row: Any, reason: str, operator: str, today: dt.date
 ) -> ReceiptView:
-    """The red reversal of the closed month's receipt ``row``, dated ``today`` (an open month)."""
+    """The red reversal of the receipt ``row`` (of an earlier day or a closed month), dated ``today`` (an open month)."""
     check_open(conn, Month.of(today), "开红冲收据")
     payment_id, receipt_id = next_row_id(conn, payments), next_row_id(conn, receipts)
     allocation_id = next_row_id(conn, allocations)

@@ -442,7 +442,7 @@ def write_daily(
         {2},
     )
     section(
-        "红冲收据（已结账月份收据的冲销，负数计入合计）",
+        "红冲收据（以前某天或已结账月份收据的冲销，负数计入合计）",
         ("收据编号", "原收据", "房号", "金额（元）", "原因", "收款人"),
         [(v.number, v.reverses, v.unit, v.total_fen, v.void_reason, v.cashier) for v in report.reversals],
         {4},

@@ -57,17 +57,22 @@ def receipt_void(
     number: str = typer.Argument(..., help=RECEIPT_NUMBER_HELP),
     reason: str = typer.Option(..., "--reason", help="作废原因，例如 金额开错。"),
     date: str | None = typer.Option(
-        None, "--date", help="作废日期，也是红冲收据上印的日期（默认今天；不能晚于今天），例如 2026-12-01。"
+        None,
+        "--date",
+        help="作废日期，也是红冲收据上印的日期（默认今天；不能晚于今天），例如 2026-12-01。"
+        "写收据开具的那天，就是当天作废。",
     ),
 ) -> None:
-    """作废收据：收据保留并标明作废（原因、经办人、时间），对应收款冲销，编号不再使用。
+    """作废收据：开具当天作废的，收据保留并标明作废（原因、经办人、时间），对应收款冲销，编号不再使用。
 
-    收据所在月份已结账（fees close）时，原收据保留不动，改为开一张日期为今天（或 --date）的红冲收据（负数，注明原收据编号）。
+    以前某天开的收据（那天的日结已经做过、钱已上交）或已结账月份的收据不能直接作废：原收据保留不动，
+    改为开一张日期为今天（或 --date）的红冲收据（负数，注明原收据编号），钱在那天的日结里作为负数退出。
 
     例：recordkit receipt void SJ2026-000123 --reason 金额开错
     """
     refuse_blank_number("收据编号", number, "SJ2026-000123")
     from recordkit.billing.arrears import unit_balance
+    from recordkit.billing.closing import kept_closed
     from recordkit.billing.receipts import void_and_print
     from recordkit.core.money import format_yuan
 
@@ -78,16 +83,23 @@ def receipt_void(
         workspace, ledger, number, reason, app_state.operator_name, on=optional_date(date)
     )
     owed, _ = unit_balance(ledger, receipt.unit)
+    owing = f"房屋 {receipt.unit} 现欠 {format_yuan(owed)} 元"
     if reversal is None:
         typer.echo(
             f"收据 {receipt.number} 已作废（原因：{receipt.void_reason}）；收款 {format_yuan(receipt.total_fen)} 元"
-            f"已冲销，房屋 {receipt.unit} 现欠 {format_yuan(owed)} 元"
+            f"已冲销，{owing}"
         )
-    else:
+    elif kept_closed(ledger, receipt.issued_on) is not None:
         typer.echo(
             f"收据 {receipt.number} 所在的 {receipt.issued_on:%Y-%m} 已结账，原收据保留不动；"
             f"已开红冲收据 {reversal.number}（{reversal.issued_on.isoformat()}，{format_yuan(reversal.total_fen)} 元，"
-            f"原因：{reason.strip()}），房屋 {receipt.unit} 现欠 {format_yuan(owed)} 元"
+            f"原因：{reason.strip()}），{owing}"
+        )
+    else:
+        typer.echo(
+            f"收据 {receipt.number} 是 {receipt.issued_on.isoformat()} 开的，那天的日结已经做过，不能直接作废："
+            f"已开红冲收据 {reversal.number}（{format_yuan(reversal.total_fen)} 元，"
+            f"计入 {reversal.issued_on.isoformat()} 的日结，原因：{reason.strip()}），{owing}"
         )
     label = "作废收据文件" if reversal is None else "红冲收据文件"
     typer.echo(f"{label}：{document.path.relative_to(workspace.root)}")
