@@ -609,6 +609,24 @@ def test_a_month_without_data_is_a_report_of_zeros(ws: Workspace, tmp_path: Path
             assert conn.execute(sa.text("SELECT count(*) FROM documents")).scalar() == 2
 
 
+def test_a_month_before_any_bill_or_money_does_not_promise_figures_that_change(
+    estate: Ledger, ws: Workspace, tmp_path: Path
+) -> None:
+    """January 2026, before the ledger's first bill and payment: `fees close` refuses it (nothing to close), so
+    the report no longer says 未结账…以上数字在结账前还会变化; both files say there were no bills and no money."""
+    report = monthly_report(ws, estate, "2026-01", CASHIER, tmp_path / "out", today=TODAY)
+    overview = [row[0] for row in load_workbook(report.workbook)["概览"].iter_rows(values_only=True) if row[0]]
+    assert "本月没有账单和收款" in overview
+    assert not any(str(text).startswith("本月未结账") for text in overview)
+    paragraphs = [p.text for p in Document(str(report.summary)).paragraphs if p.text.strip()]
+    assert "说明：本月没有账单和收款。" in paragraphs
+    assert not any("结账前还会变化" in text for text in paragraphs)
+    # October, with bills and money and not closed, still says its figures may change.
+    october = monthly_report(ws, estate, OCT, CASHIER, tmp_path / "oct", today=TODAY)
+    words = [p.text for p in Document(str(october.summary)).paragraphs]
+    assert "说明：本月未结账（数据截至 2026-10-31），以上数字在结账前还会变化。" in words
+
+
 def test_a_report_made_again_while_the_ledger_is_busy_leaves_the_older_one(ws: Workspace, tmp_path: Path) -> None:
     """October's report is made and handed round; made again while another writer holds the ledger, its record
     cannot be written ("台账正忙"): the files of the first run are still there as they were, and still the
@@ -727,6 +745,12 @@ def test_cli_the_signing_date_opens_no_later_month(run_cli: Any, workspace: Work
         )
     assert not (workspace.root / "records/generated/报表").exists()
 
+    for args in (  # January billed: a month with bills, not closed
+        ("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))),
+        ("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.35", "--from", "2026-01"),
+        ("fees", "bill", "--month", "2026-01"),
+    ):
+        assert run_cli(*args).exit_code == 0
     result = run_cli("report", "monthly", "--month", "2026-01", "--date", "2026-01-20")
     assert result.exit_code == 0, result.output
     # A month long over: its figures run to its end, whatever day the summary is signed.

@@ -128,8 +128,9 @@ def _earliest_month(conn: Connection) -> Month | None:
     return min(firsts, default=None)
 
 
-def _has_money(conn: Connection, month: Month) -> bool:
-    """Whether ``month`` has a bill or a money movement."""
+def has_money(conn: Connection, month: Month) -> bool:
+    """Whether ``month`` has a bill or a money movement (a payment, a void, a deposit refund): a month without
+    any has nothing to close, and its report's fee figures wait for nothing."""
     if conn.execute(sa.select(bills.c.id).where(bills.c.month == str(month)).limit(1)).first() is not None:
         return True
     return any(
@@ -146,7 +147,7 @@ def _check_in_order(conn: Connection, month: Month, earliest: Month) -> None:
     closed = {each.month for each in closed_from(conn, earliest, month)}
     earlier = earliest
     while earlier < month:
-        if earlier not in closed and _has_money(conn, earlier):
+        if earlier not in closed and has_money(conn, earlier):
             raise ConflictError(
                 f"结账要按月份顺序：{earlier} 还没有结账，请先运行 recordkit fees close --month {earlier}"
             )

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from recordkit.billing.allocations import deposit_bill_ids
 from recordkit.billing.balances import balance_base, balances_hold, owed_per_bill, zero
+from recordkit.billing.closing import has_money
 from recordkit.core.dates import Month, office_time, parse_month, utc_bounds
 from recordkit.core.personal import mask_phone
 from recordkit.core.unitcodes import UnitCode
@@ -255,12 +256,16 @@ class MonthFigures:
     # The work-order figures are the ones kept at closing, and the work orders say otherwise now (orders recorded
     # or changed with a time in the month after it was closed; the report's month only)
     workorders_changed: bool = False
+    # The month has no bill and no money movement (``closing.has_money``): ``fees close`` has nothing to close
+    moneyless: bool = False
 
     @property
     def status_text(self) -> str:
-        """已结账, or 未结账（数据截至 2026-11-20）."""
+        """已结账, 没有账单和收款, or 未结账（数据截至 2026-11-20）."""
         end = self.runs_to or last_day(self.month)
-        return "已结账" if self.closed else f"未结账（数据截至 {end.isoformat()}）"
+        if self.closed:
+            return "已结账"
+        return "没有账单和收款" if self.moneyless else f"未结账（数据截至 {end.isoformat()}）"
 
     @property
     def empty(self) -> bool:
@@ -1068,6 +1073,7 @@ def month_figures(
                 m in closed,
                 min(last_day(m), today),
                 changed,
+                not has_money(conn, m),
             )
         )
     return result, sums

@@ -104,7 +104,9 @@ def summary_paragraphs(now: MonthFigures, previous: MonthFigures, top: int = 3) 
         + (f"（{filed}）" if filed else "")
         + f"；借出{a.lent}件，归还{a.returned}件，月末借出未还{a.out_at_end}件，其中逾期{a.overdue_at_end}件。"
     )
-    if not now.closed:
+    if now.moneyless and not now.closed:
+        paragraphs.append(f"说明：本月{now.status_text}。")
+    elif not now.closed:
         paragraphs.append(f"说明：本月{now.status_text}，以上数字在结账前还会变化。")
     return paragraphs
 
