@@ -259,6 +259,19 @@ def test_voiding_twice_is_refused(cashier: Any) -> None:
     )
 
 
+def test_money_paid_ahead_says_where_it_starts_not_months_it_overpays(cashier: Any, workspace: Workspace) -> None:
+    """2,000.00 for 2026-12..2027-03 from 1-1-102 (278.76 a month): December is billed now, January to March cost
+    836.28; the rest pays later months.  The receipt said 预收款 2027年1月至2027年3月：1,721.24 元."""
+    assert cashier("fees", "bill", "--month", "2026-12").exit_code == 0
+    paid = cashier("fees", "pay", "1-1-102", "--months", "2026-12..2027-03", "--amount", "2000", "--prepay")
+    assert paid.exit_code == 0, paid.output
+    assert "  物业服务费 2026年12月：278.76 元" in paid.stdout.splitlines()
+    assert "  预收款（2027年1月起）：1,721.24 元" in paid.stdout.splitlines()
+    assert "2027年3月" not in paid.stdout
+    rows = _docx_text(_receipt_file(workspace, paid.stdout))[1]
+    assert rows.count(["预收款", "2027年1月起", "1,721.24"]) == 3
+
+
 def test_a_void_of_an_earlier_day_s_receipt_is_a_red_reversal_counted_in_today_s_daily_report(
     cashier: Any, workspace: Workspace
 ) -> None:

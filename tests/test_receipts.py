@@ -104,8 +104,10 @@ def test_receipt_lines_group_items_over_consecutive_months() -> None:
         ("物业服务费", "2026年9月至2026年10月", 200),
         ("物业服务费", "2026年12月", 100),
         ("停车费", "2026年9月", 50),
-        ("预收款", "2027年1月至2027年3月", 25),
+        # Where it starts, never "to March": more than January–March cost pays later months too.
+        ("预收款", "2027年1月起", 25),
     ]
+    assert lines[-1].label == "预收款（2027年1月起）" and lines[0].label == "物业服务费 2026年9月至2026年10月"
     assert receipt_lines(plan)[-1].period == ""
     assert ReceiptLine("预收款", "", "", 5).period_chinese == ""
 

@@ -130,8 +130,21 @@ class ReceiptLine:
         if not self.first:
             return ""
         first, last = parse_month(self.first), parse_month(self.last)
+        if self.item == PREPAYMENT_ITEM:
+            # Where it starts only: the money pays the named months' bills and, when it is more than they come
+            # to (at rates not known yet), later months' too — "2027年1月至2027年3月" would overstate them.
+            return f"{first.chinese}起"
         text = first.chinese if first == last else f"{first.chinese}至{last.chinese}"
         return f"{text}（部分）" if self.partial else text
+
+    @property
+    def label(self) -> str:
+        """The line as the screen says it: 物业服务费 2026年9月至2026年10月, 预收款（2027年1月起）, 预收款."""
+        if not self.period_chinese:
+            return self.item
+        if self.item == PREPAYMENT_ITEM:
+            return f"{self.item}（{self.period_chinese}）"
+        return f"{self.item} {self.period_chinese}"
 
     def to_dict(self) -> dict[str, Any]:
         line: dict[str, Any] = {"item": self.item, "period": self.period, "amount_fen": self.amount_fen}

@@ -412,8 +412,7 @@ def take_payment(
         f"房号 {receipt.unit}；收据编号 {receipt.number}"
     )
     for line in receipt.lines:
-        period = f" {line.period_chinese}" if line.period_chinese else ""
-        typer.echo(f"  {line.item}{period}：{format_yuan(line.amount_fen)} 元")
+        typer.echo(f"  {line.label}：{format_yuan(line.amount_fen)} 元")
     if request.paid_on is not None and request.paid_on < dt.date.today():
         typer.echo(f"补录：收款日期 {request.paid_on.isoformat()}，原因：{(reason or '').strip()}（已记入操作日志）")
     owed, prepaid = unit_balance(ledger, receipt.unit)
