@@ -372,28 +372,15 @@ def test_wait_is_refused_with_once(workspace: Workspace, run_cli: Any) -> None:
     assert not (workspace.root / "records" / "watch.lock").exists()
 
 
-def test_a_service_starting_while_a_clerks_file_command_looks_at_the_lock_is_not_refused(workspace: Workspace) -> None:
-    """``recordkit file`` tries the lock, shared, for an instant to tell whether a service runs: a service starting
-    in that instant finds it taken by no one named, and takes it once the look is over instead of being refused."""
-    records = workspace.root / "records"
-    looking = os.open(records / "watch.lock", os.O_RDONLY | os.O_CREAT, 0o644)
-    fcntl.flock(looking, fcntl.LOCK_SH)
-    threading.Timer(0.2, os.close, (looking,)).start()
-    with sole_watcher(records, dt.datetime(2026, 12, 6, 8, 0, 0)) as lock:
-        assert lock.guarded
-        service = running_service(records)
-        assert service is not None and service.holder is not None
-        assert (service.holder.host, service.holder.pid) == (socket.gethostname(), os.getpid())
-    assert running_service(records) is None
-
-
-def test_a_service_starting_while_a_clerk_looks_is_not_refused_by_the_line_a_killed_service_left(
-    workspace: Workspace,
+@pytest.mark.parametrize("left", [b"", holder_line("office-server", 999_999, dt.datetime(2026, 12, 5, 8, 0, 0))])
+def test_a_service_starting_while_a_clerks_file_command_looks_at_the_lock_is_not_refused(
+    workspace: Workspace, left: bytes
 ) -> None:
-    """A service killed with ``kill -9`` leaves its line in records/watch.lock; a service started in the instant a
-    clerk's ``recordkit file`` looks at the lock (shared) used to read that dead line and be refused naming it."""
+    """``recordkit file`` tries the lock, shared, for an instant to tell whether a service runs: a service starting
+    in that instant takes it once the look is over instead of being refused — whether the lock's file names no one
+    or still names a service killed with ``kill -9`` (whose line a starting service used to read and be refused by)."""
     records = workspace.root / "records"
-    (records / "watch.lock").write_bytes(holder_line("office-server", 999_999, dt.datetime(2026, 12, 5, 8, 0, 0)))
+    (records / "watch.lock").write_bytes(left)
     looking = os.open(records / "watch.lock", os.O_RDONLY)
     fcntl.flock(looking, fcntl.LOCK_SH)
     threading.Timer(0.2, os.close, (looking,)).start()
@@ -402,3 +389,4 @@ def test_a_service_starting_while_a_clerk_looks_is_not_refused_by_the_line_a_kil
         service = running_service(records)
         assert service is not None and service.holder is not None
         assert (service.holder.host, service.holder.pid) == (socket.gethostname(), os.getpid())
+    assert running_service(records) is None
