@@ -506,10 +506,17 @@ def form_fields(page: Any, action: str) -> dict[str, str]:
     return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', found.group(1)))
 
 
+def out_to(ledger: Ledger, borrower: str) -> str:
+    """The 档号 of the original the demo has out to ``borrower`` (demo/estate.py lends the first two owner files it
+    files to 王工 and 李会计): the tests return it, lend it again, or are refused to touch it."""
+    [number] = [loan.archive_no for loan in list_loans(ledger) if loan.borrower == borrower]
+    return number
+
+
 def test_a_return_form_left_open_never_returns_the_next_borrowers_loan(demo: Workspace, demo_ledger: Ledger) -> None:
     """Two clerks: one opens the page of an original out to 王工; meanwhile the other takes it back and lends it
     to 李四.  The first clerk's 归还（借阅人 王工） is refused: 李四 still has it."""
-    number = "YZ-2025-00001"
+    number = out_to(demo_ledger, "王工")
     app = local_app(demo, demo_ledger)
     first, second = Browser(app), Browser(app)
     page = first.get(f"/item/{number}")
@@ -586,19 +593,20 @@ def test_a_due_day_typed_as_tomorrow_is_read_as_on_the_command_line(demo: Worksp
 def test_returning_an_overdue_original_says_how_late_as_the_command_line_does(
     demo: Workspace, demo_ledger: Ledger
 ) -> None:
-    [loan] = [loan for loan in list_loans(demo_ledger) if loan.archive_no == "YZ-2025-00002"]
+    number = out_to(demo_ledger, "李会计")
+    [loan] = [loan for loan in list_loans(demo_ledger) if loan.archive_no == number]
     days = (dt.date.today() - loan.due).days
     assert days > 0  # the demo lends it with a due day past
     browser = Browser(local_app(demo, demo_ledger))
-    browser.get("/item/YZ-2025-00002")
-    back = browser.post("/item/YZ-2025-00002/return", {})
+    browser.get(f"/item/{number}")
+    back = browser.post(f"/item/{number}/return", {})
     words = text_of(browser.get(back.headers["Location"]))
-    assert f"已归还 YZ-2025-00002（入住登记表），借阅人 李会计，逾期 {days} 天" in words
+    assert f"已归还 {number}（入住登记表），借阅人 李会计，逾期 {days} 天" in words
     # on time: nothing about lateness
-    browser.post("/item/YZ-2025-00002/lend", {"borrower": "李会计", "due": dt.date.today().isoformat()})
-    back = browser.post("/item/YZ-2025-00002/return", {})
+    browser.post(f"/item/{number}/lend", {"borrower": "李会计", "due": dt.date.today().isoformat()})
+    back = browser.post(f"/item/{number}/return", {})
     words = text_of(browser.get(back.headers["Location"]))
-    assert "已归还 YZ-2025-00002（入住登记表），借阅人 李会计" in words and "逾期" not in words
+    assert f"已归还 {number}（入住登记表），借阅人 李会计" in words and "逾期" not in words
 
 
 def test_a_confidential_item_needs_a_reason(demo: Workspace, demo_ledger: Ledger) -> None:
@@ -616,9 +624,9 @@ def test_a_confidential_item_needs_a_reason(demo: Workspace, demo_ledger: Ledger
 
 
 def test_lending_twice_and_a_past_due_date_are_refused(demo: Workspace, demo_ledger: Ledger) -> None:
-    browser = Browser(local_app(demo, demo_ledger))
-    browser.get("/item/YZ-2025-00002")
-    again = browser.post("/item/YZ-2025-00002/lend", {"borrower": "赵六", "due": "2027-01-01"})
+    browser, lent = Browser(local_app(demo, demo_ledger)), out_to(demo_ledger, "李会计")
+    browser.get(f"/item/{lent}")
+    again = browser.post(f"/item/{lent}/lend", {"borrower": "赵六", "due": "2027-01-01"})
     assert again.status_code == 409 and "已借出（借阅人 李会计" in text_of(again)
     browser.get("/item/GC-2026-00004")
     past = browser.post("/item/GC-2026-00004/lend", {"borrower": "赵六", "due": "2020-01-01"})
@@ -659,8 +667,9 @@ def test_the_pages_refusals_name_its_fields_not_the_command_lines_options(demo: 
         no_dept
     )
     assert not [loan for loan in list_loans(demo_ledger) if loan.archive_no == number]
-    browser.get("/item/YZ-2025-00002")
-    out = browser.post("/item/YZ-2025-00002/lend", {"borrower": "赵六", "due": "2027-01-01"})
+    lent = out_to(demo_ledger, "李会计")
+    browser.get(f"/item/{lent}")
+    out = browser.post(f"/item/{lent}/lend", {"borrower": "赵六", "due": "2027-01-01"})
     assert out.status_code == 409 and "归还后才能再借：请先点本页的“归还”" in text_of(out)
     missing = browser.get("/item/YZ-2026-09999")
     assert missing.status_code == 404 and "没有档号为 YZ-2026-09999 的档案：请在检索页查找" in text_of(missing)
@@ -1211,14 +1220,14 @@ def test_a_review_with_a_right_to_left_override_in_the_title_changes_nothing(
     ("url", "data"),
     [
         ("/item/GC-2026-00004/lend", {"borrower": "王工", "due": "2027-01-01"}),
-        ("/item/YZ-2025-00002/return", {}),
+        ("/item/{lent}/return", {}),  # the original the demo has out to 李会计 (``out_to``)
         ("/item/WF-2026-00001/update", {"title": "改了"}),
     ],
 )
 def test_a_form_without_its_csrf_token_is_refused(
     demo: Workspace, demo_ledger: Ledger, url: str, data: dict[str, str]
 ) -> None:
-    before = list_loans(demo_ledger, include_returned=True)
+    before, url = list_loans(demo_ledger, include_returned=True), url.format(lent=out_to(demo_ledger, "李会计"))
     browser = Browser(local_app(demo, demo_ledger))
     browser.get("/item/GC-2026-00004")
     refused = browser.post(url, data, token=False)
@@ -1246,7 +1255,7 @@ def test_a_reader_can_search_and_view_but_not_lend_review_or_unmask(demo: Worksp
     before = list_loans(demo_ledger, include_returned=True)
     for url, data in (
         ("/item/GC-2026-00004/lend", {"borrower": "小李", "due": "2027-01-01", "reason": "看看"}),
-        ("/item/YZ-2025-00002/return", {}),
+        (f"/item/{out_to(demo_ledger, '李会计')}/return", {}),
         ("/item/WF-2026-00001/update", {"title": "改了", "reviewed": "1"}),
     ):
         refused = reader.post(url, data)
