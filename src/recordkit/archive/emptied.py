@@ -39,9 +39,6 @@ class EmptiedFolders:
             archivist.inbox / settings.unknown_category
         }
 
-    def __bool__(self) -> bool:
-        return bool(self._emptied)
-
     def taken(self, path: Path, outcome: FilingOutcome) -> None:
         """``path`` was filed, found filed or quarantined: its folder, a subfolder of the inbox, is removed once empty
         (``remove``) — a per-unit folder would otherwise stay for ever, and the next scan's folder be read wrongly by a
