@@ -138,8 +138,8 @@ def _step_owners(ctx: DemoContext) -> None:
     ctx.report.counts += [
         ("楼栋", buildings),
         ("房屋", summary.units_created),
+        *((f"  其中{label}", count) for label, count in statuses.items()),  # the units' statuses, summing to 房屋
         ("业主", summary.owners_created),
-        *((f"  其中{label}", count) for label, count in statuses.items()),
     ]
     ctx.report.files.append(sheet)
     _import_other_kinds(ctx, estate)
