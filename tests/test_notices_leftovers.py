@@ -299,10 +299,7 @@ def test_a_reminder_tells_of_the_prepayment_it_does_not_count_against(
     assert "¥739.94" in [
         cell.text for row in Document(str(papers["催缴通知书_1-1-101"])).tables[0].rows for cell in row.cells
     ]
-    assert (
-        "另有预收款 1,109.91 元（预交2027年1月–2027年3月的费用），用于今后出账的费用，不抵扣上述欠费。"
-        in owing_and_ahead.splitlines()
-    )
+    assert "另有预收款 1,109.91 元（2027年1月起），用于今后出账的费用，不抵扣上述欠费。" in owing_and_ahead.splitlines()
     assert "预收" not in "\n".join(paragraphs(papers["催缴通知书_1-1-102"]))  # nothing paid ahead: not a word
     assert result.stdout.strip().splitlines()[-1] == "欠费合计 1,317.46 元"
     # January 2027 billed ahead: billing lets the prepayment take its bills (369.97 元), yet until 1 January the
@@ -315,9 +312,31 @@ def test_a_reminder_tells_of_the_prepayment_it_does_not_count_against(
     assert result.exit_code == 0, result.output
     again = next(imported.records_subdir("generated").rglob("催缴通知书_1-1-101_2.docx"))
     assert (
-        "另有预收款 1,109.91 元（预交2027年1月–2027年3月的费用），用于今后出账的费用，不抵扣上述欠费。"
+        "另有预收款 1,109.91 元（2027年1月起），用于今后出账的费用，不抵扣上述欠费。"
         in "\n".join(paragraphs(again)).splitlines()
     )
+
+
+def test_a_reminder_says_where_a_prepayment_starts_as_its_receipt_does(run_cli: Any, imported: Workspace) -> None:
+    """1-1-101 (369.97 元 a month) paid 555.00 元 for 2027-01..2027-03, a month and a half of it.  The reminder said
+    预交2027年1月–2027年3月的费用, three months the money does not cover; it now says what the receipt says: the sum
+    and the month it starts from."""
+    for args in (
+        ("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.35", "--from", "2026-01"),
+        ("fees", "rules", "add", "垃圾清运费", "--kind", "fixed", "--rate", "10", "--from", "2026-01"),
+        PARKING_RULE,
+        ("fees", "bill", "--month", "2026-11"),
+    ):
+        result = run_cli(*args)
+        assert result.exit_code == 0, (args, result.output)
+    paid = run_cli("fees", "pay", "1-1-101", "--amount", "555", "--months", "2027-01..2027-03")
+    assert paid.exit_code == 0, paid.output
+    assert "  预收款（2027年1月起）：555.00 元" in paid.stdout.splitlines()
+    result = run_cli("notice", "remind", "--building", "1")
+    assert result.exit_code == 0, result.output
+    paper = next(imported.records_subdir("generated").rglob("催缴通知书_1-1-101.docx"))
+    assert "另有预收款 555.00 元（2027年1月起），用于今后出账的费用，不抵扣上述欠费。" in paragraphs(paper)
+    assert "2027年3月" not in "\n".join(paragraphs(paper))
 
 
 def test_what_a_reminder_says_of_each_kind_of_prepayment() -> None:
@@ -330,11 +349,18 @@ def test_what_a_reminder_says_of_each_kind_of_prepayment() -> None:
     left_over = Credit(3, 5000, None)
     assert prepayment_note([]) == ""
     assert prepayment_note([left_over]) == "另有预收款 50.00 元，用于今后出账的费用，不抵扣上述欠费。"
+    assert prepayment_note([ahead]) == "另有预收款 1,109.91 元（2027年1月起），用于今后出账的费用，不抵扣上述欠费。"
     assert prepayment_note([ahead, one_month]) == (
-        "另有预收款 1,479.88 元（预交2027年1月–2027年3月、2027年4月的费用），用于今后出账的费用，不抵扣上述欠费。"
+        "另有预收款 1,479.88 元（2027年1月起 1,109.91 元、2027年4月起 369.97 元），用于今后出账的费用，不抵扣上述欠费。"
     )
+    assert prepayment_note([one_month, ahead]) == prepayment_note([ahead, one_month])  # earliest start first
     assert prepayment_note([left_over, ahead]) == (
-        "另有预收款 1,159.91 元（其中 1,109.91 元预交2027年1月–2027年3月的费用），用于今后出账的费用，不抵扣上述欠费。"
+        "另有预收款 1,159.91 元（其中 2027年1月起 1,109.91 元），用于今后出账的费用，不抵扣上述欠费。"
+    )
+    # Two payments from the same month: one start, the money of both.
+    again = Credit(4, 5000, MonthRange(parse_month("2027-01"), parse_month("2027-06")))
+    assert prepayment_note([ahead, again]) == (
+        "另有预收款 1,159.91 元（2027年1月起），用于今后出账的费用，不抵扣上述欠费。"
     )
 
 

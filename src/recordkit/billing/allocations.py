@@ -180,6 +180,15 @@ def _open_bills_query(deposits: bool) -> Any:
     return query if deposits else query.where(inner.c.id.not_in(deposit_bill_ids()))
 
 
+def prepaid_from(first: Month) -> str:
+    """Where money paid ahead for named months starts, as the receipt and the 催缴通知书 say it: 2027年1月起.
+
+    Where it starts only: the money pays the named months' bills and, when it is more than they come to (at rates
+    not known yet), later months' too; when it is less, it pays some of them — "2027年1月至2027年3月" would say
+    what it may not cover."""
+    return f"{first.chinese}起"
+
+
 def prepaid_months(receipt_lines: str | None) -> MonthRange | None:
     """The months a payment's prepayment is for, when its receipt names them (``fees pay --months
     2027-01..2027-12`` before those months are billed: 预收款 2027年1月至2027年12月), else None.

@@ -28,6 +28,7 @@ from recordkit.billing.allocations import (
     load_open_bills,
     next_row_id,
     outstanding_query,
+    prepaid_from,
 )
 from recordkit.billing.arrears import prepaid_query
 from recordkit.billing.closing import blocking_close, check_open, closed_from, first_closed_from, refusal
@@ -131,9 +132,7 @@ class ReceiptLine:
             return ""
         first, last = parse_month(self.first), parse_month(self.last)
         if self.item == PREPAYMENT_ITEM:
-            # Where it starts only: the money pays the named months' bills and, when it is more than they come
-            # to (at rates not known yet), later months' too — "2027年1月至2027年3月" would overstate them.
-            return f"{first.chinese}起"
+            return prepaid_from(first)
         text = first.chinese if first == last else f"{first.chinese}至{last.chinese}"
         return f"{text}（部分）" if self.partial else text
 

@@ -21,13 +21,12 @@ import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
-from recordkit.billing.allocations import Credit, prepayment_credits
+from recordkit.billing.allocations import Credit, prepaid_from, prepayment_credits
 from recordkit.billing.arrears import list_arrears, owed_query, prepaid_query
 from recordkit.core.atomic import saved
 from recordkit.core.dates import (
     DateError,
     Month,
-    MonthRange,
     check_business_day,
     check_within_a_year,
     chinese_date,
@@ -905,24 +904,28 @@ def prepayment_note(credits: Sequence[Credit], total_fen: int | None = None) -> 
 
     That money pays none of the arrears the notice demands (``fees arrears`` does not count it either):
     billing gives it only to the bills of a month billed later, and money paid for named months only
-    to those months.  Saying so answers the owner who paid ahead and thinks the debt settled."""
+    to bills from the first of them on.  Saying so answers the owner who paid ahead and thinks the debt
+    settled.  Money paid for named months is told as its receipt tells it, by the month it starts from
+    (``allocations.prepaid_from``: 2027年1月起), never as the named months, which it may not cover."""
     total = sum(credit.left_fen for credit in credits) if total_fen is None else total_fen
     if total <= 0:
         return ""
-    named = [credit for credit in credits if credit.months is not None]
-    periods = "、".join(dict.fromkeys(_months_text(credit.months) for credit in named if credit.months))
-    if named and len(named) == len(credits):
-        detail = f"（预交{periods}的费用）"
-    elif named:  # a bill billed ahead may have taken part of the named money: never more than the whole
-        detail = f"（其中 {format_yuan(min(total, sum(credit.left_fen for credit in named)))} 元预交{periods}的费用）"
-    else:
+    starts: dict[Month, int] = {}
+    for credit in credits:
+        if credit.months is not None:
+            starts[credit.months.first] = starts.get(credit.months.first, 0) + credit.left_fen
+    unnamed = any(credit.months is None for credit in credits)
+    if not starts:
         detail = ""
+    elif len(starts) == 1 and not unnamed:  # all of it from one month: the receipt's words alone
+        detail = f"（{prepaid_from(next(iter(starts)))}）"
+    else:  # a bill billed ahead may have taken part of the named money: never more than the whole
+        parts = "、".join(
+            f"{prepaid_from(first)} {format_yuan(min(total, fen))} 元" for first, fen in sorted(starts.items())
+        )
+        whole = not unnamed and sum(starts.values()) == total
+        detail = f"（{'' if whole else '其中 '}{parts}）"
     return f"另有预收款 {format_yuan(total)} 元{detail}，用于今后出账的费用，不抵扣上述欠费。"
-
-
-def _months_text(months: MonthRange) -> str:
-    first, last = months.first, months.last
-    return first.chinese if first == last else f"{first.chinese}–{last.chinese}"
 
 
 def reminder_context(
