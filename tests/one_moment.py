@@ -1,12 +1,15 @@
-"""An import armed to commit inside another command's reads: the shared setup of the tests that prove a listing or a
-paper is one moment of the ledger (a unit's owner and its co-owners read in one read transaction)."""
+"""An import, a payment or a bill armed to commit inside another command's reads: the shared setup of the tests that
+prove a listing or a paper is one moment of the ledger (a unit's owner and its co-owners read in one read transaction,
+a reminder's arrears and its table, a 缴费证明's check and its figures)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from recordkit.ledger.db import Ledger
 from recordkit.owners.roster import import_owners
@@ -45,14 +48,34 @@ def an_import_before(
 def an_import_armed(ledger: Ledger, sheet: Path, monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[bool]:
     """A clerk's import of ``sheet`` armed to commit when ``module.name`` is first called.  Returns the list that holds
     True once that import ran."""
-    armed = getattr(module, name)
-    imported: list[bool] = []
+    return a_write_armed(monkeypatch, module, name, lambda: import_owners(ledger, sheet, "测试员"))
 
-    def import_first(*args: Any, **kwargs: Any) -> Any:
-        if not imported:
-            imported.append(True)
-            import_owners(ledger, sheet, "测试员")
+
+def a_write_armed(monkeypatch: pytest.MonkeyPatch, module: Any, name: str, write: Callable[[], object]) -> list[bool]:
+    """``write`` (a cashier's payment, say) armed to commit when ``module.name`` is first called.  Returns the list that
+    holds True once it ran."""
+    armed = getattr(module, name)
+    written: list[bool] = []
+
+    def write_first(*args: Any, **kwargs: Any) -> Any:
+        if not written:
+            written.append(True)
+            write()
         return armed(*args, **kwargs)
 
-    monkeypatch.setattr(module, name, import_first)
-    return imported
+    monkeypatch.setattr(module, name, write_first)
+    return written
+
+
+def a_write_before_the_statement(ledger: Ledger, words: str, write: Callable[[], object]) -> list[bool]:
+    """``write`` armed to commit just before the first statement ``ledger`` sends that holds ``words`` (its SQL, as
+    the server gets it), whichever function sends it.  Returns the list that holds True once it ran."""
+    written: list[bool] = []
+
+    def write_first(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not written and words in statement:
+            written.append(True)
+            write()
+
+    sa.event.listen(ledger.engine, "before_cursor_execute", write_first)
+    return written

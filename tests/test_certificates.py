@@ -26,7 +26,7 @@ from recordkit.renovations.registration import RegistrationRequest, pay_charges,
 from tests.conftest import SAMPLE_ROWS, run_at_once, write_sheet
 from tests.documents_fixtures import estate, generated, paragraphs, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, bill_months
-from tests.one_moment import an_import_before_the_co_owners_are_read
+from tests.one_moment import a_write_before_the_statement, an_import_before_the_co_owners_are_read
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -384,4 +384,22 @@ def test_a_clearance_certificates_owners_are_one_moment_of_the_ledger(
     assert paragraphs(made.document.path)[2] == (
         "兹证明测试小区1栋1单元101室（业主：张伟、王芳）已缴清2026年11月及以前的物业服务费等各项费用，"
         "截至2026年11月23日无欠费。"
+    )
+
+
+def test_a_clearance_certificates_figures_are_the_moment_its_check_read(ws: Workspace, estate: Ledger) -> None:
+    """A 缴费证明 checked the unit owed nothing in one read and read the last month billed in another: December billed
+    between them certified 已缴清2026年12月及以前 of a month not paid.  The check and the figures are one read
+    transaction, on SQLite as on PostgreSQL."""
+    bill_months(estate, "2026-10", "2026-11")
+    pay(estate, ws.settings.receipt, CASHIER, PaymentRequest("1-1-101", 73994, "微信", paid_on=TODAY))
+    billed = a_write_before_the_statement(estate, "max(bills.month)", lambda: bill_months(estate, "2026-12"))
+    made = make_certificate(ws, estate, "缴费证明", "1-1-101", CASHIER, today=dt.date(2026, 12, 5))
+    assert billed == [True]
+    with estate.read() as conn:  # December was billed, and is owed
+        months = conn.execute(sa.text("SELECT DISTINCT month FROM bills ORDER BY month")).scalars().all()
+    assert months == ["2026-10", "2026-11", "2026-12"]
+    assert paragraphs(made.document.path)[2] == (
+        "兹证明测试小区1栋1单元101室（业主：张伟）已缴清2026年11月及以前的物业服务费等各项费用，"
+        "截至2026年12月5日无欠费。"
     )

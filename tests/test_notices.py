@@ -33,7 +33,7 @@ from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.ledger.schema import documents
 from tests.documents_fixtures import estate, generated, paragraphs, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, bill_months, small_estate
-from tests.one_moment import an_import_before_the_co_owners_are_read
+from tests.one_moment import a_write_armed, an_import_before_the_co_owners_are_read
 
 WATER = {"停水原因": "二次供水管网维修", "停水范围": "3栋", "停水时间": "12月5日8:00", "恢复时间": "当日18:00"}
 TODAY = dt.date(2026, 11, 23)
@@ -601,3 +601,38 @@ def test_a_reminders_owners_are_one_moment_of_the_ledger(
     assert imported == [True] and batch is not None
     assert [d.path.name for d in batch.documents] == ["催缴通知书_1-1-101.docx", "催缴通知书_1-1-102.docx"]
     assert paragraphs(batch.documents[0].path)[1] == "尊敬的张伟、王芳业主："
+
+
+@pytest.mark.parametrize(
+    ("armed", "amount_fen"),
+    # 369.97 元 for October, committed before the table is read; 1,000.00 元, committed before the prepayments are
+    # read, pays both months and leaves 260.06 元 ahead.
+    [("owed_query", 36997), ("prepayments_held", 100000)],
+    ids=["payment-before-the-table", "payment-before-the-prepayments"],
+)
+def test_a_reminder_is_one_moment_of_the_ledger(
+    ws: Workspace, estate: Ledger, monkeypatch: pytest.MonkeyPatch, armed: str, amount_fen: int
+) -> None:
+    """``notice remind`` read the arrears, the unpaid lines and the prepayments in three reads: a payment committed
+    between them printed a table of November alone under the screen's 欠费合计 of both months, or 另有预收款 260.06 元
+    beside the 739.94 元 that money had paid.  The three are read in one read transaction, on SQLite as on
+    PostgreSQL: the notice is the ledger before the payment, whole."""
+    import recordkit.documents.notices as notices
+    from recordkit.billing.receipts import PaymentRequest, pay
+    from recordkit.core.dates import MonthRange, parse_month
+
+    bill_months(estate, "2026-10", "2026-11")
+    october = MonthRange(parse_month("2026-10"), parse_month("2026-10")) if amount_fen == 36997 else None
+    request = PaymentRequest("1-1-101", amount_fen, "微信", months=october, paid_on=TODAY)
+    paid = a_write_armed(monkeypatch, notices, armed, lambda: pay(estate, ws.settings.receipt, CASHIER, request))
+    batch = remind(ws, estate, CASHIER, building="1", as_of=TODAY)
+    assert paid == [True] and batch is not None
+    with estate.read() as conn:  # the payment is in the ledger
+        assert conn.execute(sa.text("SELECT amount_fen FROM payments")).scalars().all() == [amount_fen]
+    lines = paragraphs(batch.documents[0].path)
+    assert lines[2] == (
+        "截至2026年11月23日，您名下测试小区1栋1单元101室尚有2个月的费用未缴纳（最早自2026年10月起），明细如下："
+    )
+    # 物业服务费 89.35 ㎡ × 2.35 = 209.97, 垃圾清运费 10.00, 停车费 150.00: 369.97 a month, two months.
+    assert table_rows(batch.documents[0].path)[-1][-1] == "¥739.94"
+    assert not any("预收" in line for line in lines)

@@ -26,6 +26,8 @@ from recordkit.owners.contacts import co_owner_names_in, owners_of_record
 from recordkit.owners.roster import in_building, require_building
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
     from recordkit.ledger.db import Ledger
 
 #: Buckets of whole months past due: "0" is a bill due this month, not yet a whole month late.
@@ -159,8 +161,23 @@ def list_arrears(
     ``ValidationError`` for ``as_of`` after today: arrears are known up to today only; or outside ``years`` (the
     books' years, ``[receipt] first_year``–``last_year``): 1990-01-01 would list nobody owing, as if all had paid.
     """
+    as_of = arrears_day(as_of, years)
+    with ledger.read() as conn:
+        return arrears_in(conn, as_of, min_months, building, unit)
+
+
+def arrears_day(as_of: dt.date | None, years: tuple[int, int] = BUSINESS_YEARS) -> dt.date:
+    """The day arrears are counted as of: ``as_of`` (default today); ``ValidationError`` for one after today or
+    outside ``years``, as ``list_arrears`` refuses it."""
     as_of = check_not_future(as_of or dt.date.today(), "欠费截至日期", "只能看今天或以前某一天的欠费")
-    check_business_day(as_of, "欠费截至日期", years)
+    return check_business_day(as_of, "欠费截至日期", years)
+
+
+def arrears_in(
+    conn: Connection, as_of: dt.date, min_months: int = 0, building: str | None = None, unit: str | None = None
+) -> list[Arrears]:
+    """``list_arrears`` read on ``conn``, inside the read transaction the caller holds (a 催缴通知书's arrears and its
+    table, a 缴费证明's check and its figures: one moment); ``as_of`` as ``arrears_day`` gives it."""
     as_of_month = Month.of(as_of)
     inner = owed_query(as_of).subquery()
     query = (
@@ -188,13 +205,12 @@ def list_arrears(
         query = query.where(units.c.code == unit)
     per_unit: dict[str, list[tuple[Month, str, int]]] = defaultdict(list)
     owner_of: dict[str, str | None] = {}
-    with ledger.read() as conn:
-        for row in conn.execute(query):
-            per_unit[row.code].append((parse_month(row.month), row.item, row.owed_fen))
-            owner_of[row.code] = row.name
-        if where is not None and not per_unit:  # nothing owed there, or no such building (a typo)
-            require_building(conn, where)
-        co_owners = co_owner_names_in(conn) if per_unit else {}
+    for row in conn.execute(query):
+        per_unit[row.code].append((parse_month(row.month), row.item, row.owed_fen))
+        owner_of[row.code] = row.name
+    if where is not None and not per_unit:  # nothing owed there, or no such building (a typo)
+        require_building(conn, where)
+    co_owners = co_owner_names_in(conn) if per_unit else {}
     result = []
     for code, rows in per_unit.items():
         total, months, oldest, aging, by_item = summarise_arrears(as_of_month, rows)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from recordkit.billing.arrears import list_arrears
+from recordkit.billing.arrears import arrears_day, arrears_in
 from recordkit.core.dates import Month, check_business_day, check_not_future, chinese_date, parse_month
 from recordkit.core.errors import ConflictError, UsageError, ValidationError
 from recordkit.core.money import format_yuan
@@ -134,8 +134,14 @@ def _unit(ledger: Ledger, unit: str) -> UnitOwners:
 def arrears_refusal(ledger: Ledger, unit: str, today: dt.date, paper: str) -> tuple[int, str] | None:
     """What ``unit`` owes on ``today`` (as ``fees arrears`` says) and why ``paper`` is not given
     while it does, with the command that takes the money; None when it owes nothing."""
+    with ledger.read() as conn:
+        return arrears_refusal_in(conn, unit, today, paper)
+
+
+def arrears_refusal_in(conn: Connection, unit: str, today: dt.date, paper: str) -> tuple[int, str] | None:
+    """``arrears_refusal`` read on ``conn``, inside the read transaction the caller holds."""
     code = str(parse_unit_code(unit))
-    owing = next(iter(list_arrears(ledger, today, unit=code)), None)
+    owing = next(iter(arrears_in(conn, arrears_day(today), unit=code)), None)
     if owing is None:
         return None
     return owing.amount_fen, (
@@ -153,16 +159,18 @@ def clearance_refusal(ledger: Ledger, unit: str, today: dt.date) -> str | None:
 
 
 def _clearance_values(ledger: Ledger, view: UnitView, today: dt.date, now: dt.date) -> dict[str, Any]:
+    """A 缴费证明's figures, read in the same read transaction as its arrears check: a month billed meanwhile is
+    either refused as owed or not yet there, never certified as paid."""
     code = str(view.code)
-    # A 缴费证明 dated back (--date) is refused too while the unit owes anything now: whoever
-    # reads "截至7月31日无欠费" takes it as clear today.  ``now`` is the real day, ``today`` the printed one.
-    refusal = clearance_refusal(ledger, code, max(today, now))
-    if refusal is not None:
-        raise ConflictError(refusal)
-    # "已缴清 N月及以前的物业服务费" names the last month the periodic fees were billed for: a
-    # one-off bill (a renovation's deposit or waste-removal fee, billed in the month it is
-    # registered) covers no month and must not make an unbilled month look paid.
     with ledger.read() as conn:
+        # A 缴费证明 dated back (--date) is refused too while the unit owes anything now: whoever
+        # reads "截至7月31日无欠费" takes it as clear today.  ``now`` is the real day, ``today`` the printed one.
+        refusal = arrears_refusal_in(conn, code, max(today, now), CLEARANCE)
+        if refusal is not None:
+            raise ConflictError(refusal[1])
+        # "已缴清 N月及以前的物业服务费" names the last month the periodic fees were billed for: a
+        # one-off bill (a renovation's deposit or waste-removal fee, billed in the month it is
+        # registered) covers no month and must not make an unbilled month look paid.
         last = conn.execute(
             sa.select(sa.func.max(bills.c.month))
             .select_from(

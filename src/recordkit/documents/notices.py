@@ -22,7 +22,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from recordkit.billing.allocations import Credit, prepaid_from, prepayment_credits
-from recordkit.billing.arrears import list_arrears, owed_query, prepaid_query
+from recordkit.billing.arrears import Arrears, arrears_day, arrears_in, owed_query, prepaid_query
 from recordkit.core.atomic import saved
 from recordkit.core.dates import (
     DateError,
@@ -66,6 +66,8 @@ from recordkit.owners.contacts import current_tenants_in
 from recordkit.owners.roster import UnitOwners, list_owners, owners_in, unit_owners_in
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
     from recordkit.core.workspace import Workspace
     from recordkit.documents.generated import GeneratedDocument
     from recordkit.ledger.db import Ledger
@@ -861,7 +863,12 @@ def reminder_rows(lines: Sequence[ReminderLine]) -> list[dict[str, str]]:
 
 def unpaid_lines(ledger: Ledger, units: Sequence[str], as_of: dt.date) -> dict[str, list[ReminderLine]]:
     """Each unit's unpaid bills up to ``as_of``, oldest month first, items in rule order."""
+    with ledger.read() as conn:
+        return unpaid_lines_in(conn, units, as_of)
 
+
+def unpaid_lines_in(conn: Connection, units: Sequence[str], as_of: dt.date) -> dict[str, list[ReminderLine]]:
+    """``unpaid_lines`` read on ``conn``, inside the read transaction the caller holds."""
     wanted = set(units)
     inner = owed_query(as_of).subquery()
     query = (
@@ -875,27 +882,49 @@ def unpaid_lines(ledger: Ledger, units: Sequence[str], as_of: dt.date) -> dict[s
         .order_by(inner.c.month, fee_items.c.id)
     )
     lines: dict[str, list[ReminderLine]] = {code: [] for code in units}
-    with ledger.read() as conn:
-        for code, month, item, item_id, owed in conn.execute(query):
-            if code in wanted:
-                lines[code].append(ReminderLine(month, item, int(owed), int(item_id)))
+    for code, month, item, item_id, owed in conn.execute(query):
+        if code in wanted:
+            lines[code].append(ReminderLine(month, item, int(owed), int(item_id)))
     return lines
 
 
-def prepayments_held(ledger: Ledger, units: Sequence[str], as_of: dt.date) -> dict[str, tuple[int, list[Credit]]]:
-    """What each of ``units`` holds paid ahead (预收) as of ``as_of``: the account's 预收余额 (THE definition,
-    ``billing.arrears.prepaid_query``) and its payments' credits (``allocations.prepayment_credits``, which say
-    the months a receipt named); only units holding any."""
+def prepayments_held(conn: Connection, units: Sequence[str], as_of: dt.date) -> dict[str, tuple[int, list[Credit]]]:
+    """What each of ``units`` holds paid ahead (预收) as of ``as_of``, read on ``conn``: the account's 预收余额 (THE
+    definition, ``billing.arrears.prepaid_query``) and its payments' credits (``allocations.prepayment_credits``, which
+    say the months a receipt named); only units holding any."""
     wanted = set(units)
-    with ledger.read() as conn:  # the units picked in Python, as ``unpaid_lines`` does: no bound value per unit
-        codes = {row.id: row.code for row in conn.execute(sa.select(units_table.c.id, units_table.c.code))}
-        totals = {row.unit_id: int(row.prepaid_fen) for row in conn.execute(prepaid_query(as_of))}
-        credits = prepayment_credits(conn, as_of)
+    # the units picked in Python, as ``unpaid_lines`` does: no bound value per unit
+    codes = {row.id: row.code for row in conn.execute(sa.select(units_table.c.id, units_table.c.code))}
+    totals = {row.unit_id: int(row.prepaid_fen) for row in conn.execute(prepaid_query(as_of))}
+    credits = prepayment_credits(conn, as_of)
     return {
         codes[unit_id]: (total, credits.get(unit_id, []))
         for unit_id, total in totals.items()
         if total > 0 and codes.get(unit_id) in wanted
     }
+
+
+@dataclass(frozen=True)
+class Owing:
+    """What a batch of 催缴通知书 is made from, read at one moment: the units in arrears that have an owner (in unit
+    order), each one's unpaid lines and what it holds paid ahead."""
+
+    arrears: list[Arrears]
+    lines: dict[str, list[ReminderLine]]
+    prepaid: dict[str, tuple[int, list[Credit]]]
+
+
+def owing_owners(ledger: Ledger, as_of: dt.date, min_months: int = 0, building: str | None = None) -> Owing:
+    """The units in arrears as of ``as_of`` that have an owner (``arrears_in``), their unpaid lines and prepayments, in
+    one read transaction: a payment committed meanwhile is in all three or in none, so a notice's table, its total,
+    its 预收 paragraph and the screen's 欠费合计 always agree."""
+    with ledger.read() as conn:
+        arrears = sorted(
+            (row for row in arrears_in(conn, as_of, min_months=min_months, building=building) if row.owner),
+            key=lambda a: parse_unit_code(a.unit).sort_key,
+        )
+        codes = [row.unit for row in arrears]
+        return Owing(arrears, unpaid_lines_in(conn, codes, as_of), prepayments_held(conn, codes, as_of))
 
 
 def prepayment_note(credits: Sequence[Credit], total_fen: int | None = None) -> str:
@@ -988,39 +1017,28 @@ def remind(
 
     if min_months < 0:
         raise ValidationError(f"--min-months 不能为负数：{min_months}")
-    as_of = as_of or dt.date.today()
     today = notice_day(workspace, today)
     template, library = _template(workspace, REMINDER_TEMPLATE, library)
-    arrears = sorted(
-        (
-            row
-            for row in list_arrears(
-                ledger, as_of, min_months=min_months, building=building, years=workspace.settings.receipt.years
-            )
-            if row.owner
-        ),
-        key=lambda a: parse_unit_code(a.unit).sort_key,
-    )
-    if not arrears:
+    as_of = arrears_day(as_of, workspace.settings.receipt.years)
+    owing = owing_owners(ledger, as_of, min_months, building)
+    if not owing.arrears:
         return None
-    lines = unpaid_lines(ledger, [a.unit for a in arrears], as_of)
-    prepaid = prepayments_held(ledger, [a.unit for a in arrears], as_of)
     settings = workspace.settings.notices
     common = common_context(workspace, today)
     deadline = today + dt.timedelta(days=settings.payment_days)
     recipients, requests = [], []
-    for row in arrears:
+    for row in owing.arrears:
         recipient = addressed(row.unit, row.owner, row.co_owners)
         recipients.append(recipient)
         context = reminder_context(
             common,
             recipient,
-            lines[row.unit],
+            owing.lines[row.unit],
             as_of,
             deadline,
             settings.payment_methods,
             settings.phone,
-            prepaid.get(row.unit, (0, [])),
+            owing.prepaid.get(row.unit, (0, [])),
         )
         requests.append(DocumentRequest(context, row.unit, template.name))
     scope = parse_building(building).display if building else "全体"
@@ -1042,5 +1060,5 @@ def remind(
         today=today,
         progress=progress,
     )
-    batch.total_fen = sum(row.amount_fen for row in arrears)
+    batch.total_fen = sum(row.amount_fen for row in owing.arrears)
     return batch
