@@ -268,9 +268,10 @@ def test_every_total_reconciles_with_the_ledger(estate: Ledger, ws: Workspace, t
     ]
     assert fen(overview["应收"][1]) == billed
     assert fen(overview["实收（当期实收）"][1]) == collected
-    assert overview["当期收缴率"][1].value == pytest.approx(collected / billed)
+    # 146,997 ÷ 224,321 = 65.53…%, 36,997 ÷ 124,321 = 29.75…% (September, at its month end): cut to the tenth shown.
+    assert overview["当期收缴率"][1].value == 0.655
     assert overview["当期收缴率"][1].number_format == "0.0%"
-    assert overview["当期收缴率"][2].value == pytest.approx(36997 / 124321)  # September, at its month end
+    assert overview["当期收缴率"][2].value == 0.297
     assert overview["当期收缴率"][3].value is None  # nothing billed in October 2025
     assert fen(overview["清欠"][1]) == cleared
     assert fen(overview["预收"][1]) == prepaid
@@ -427,7 +428,9 @@ def test_every_total_reconciles_with_the_ledger(estate: Ledger, ws: Workspace, t
     ) == (2, 1, 1, 1)
 
     notes = rows_of(book["说明"])
-    assert notes["当期收缴率"][1].value == "实收 ÷ 应收。没有应收时不计算（显示为空）。"
+    assert notes["当期收缴率"][1].value == (
+        "实收 ÷ 应收，保留一位小数，舍去不进位（99.96% 记为 99.9%，收齐才是 100.0%）。没有应收时不计算（显示为空）。"
+    )
     for name in book.sheetnames:
         sheet = book[name]
         assert sheet.page_setup.orientation == "landscape", name
@@ -504,8 +507,10 @@ def test_the_summary_says_the_figures_in_words(estate: Ledger, ws: Workspace, tm
     document = Document(str(report.summary))
     paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
     assert paragraphs[0] == "测试小区2026年10月月度工作总结"
+    # 146,997 ÷ 224,321 = 65.53…% shown 65.5%; September's 36,997 ÷ 124,321 = 29.75…% shown 29.7% (cut, not
+    # rounded up): 35.8 points between the two figures printed.
     assert paragraphs[2] == (
-        "一、收费情况。本月应收2,243.21元，实收1,469.97元，当期收缴率65.5%，较上月上升 35.7 个百分点。"
+        "一、收费情况。本月应收2,243.21元，实收1,469.97元，当期收缴率65.5%，较上月上升 35.8 个百分点。"
         "清欠777.52元，预收369.97元；月末欠费余额1,394.27元，欠费3户。"
     )
     assert paragraphs[3] == (
@@ -762,9 +767,10 @@ def test_cli_the_signing_date_opens_no_later_month(run_cli: Any, workspace: Work
 
 
 def test_rates_in_words_are_the_rates_the_workbook_shows(run_cli: Any, workspace: Workspace) -> None:
-    """1-1-101 alone billed 160.00 a month: 10.00 paid in January is 1/16 of it, which a 0.0% cell shows as 6.3%
-    (Excel and LibreOffice round half away from zero); 20.00 paid for February is 12.5%, 6.2 points more than the
-    6.3% shown for January.  The summary and the command's table say the same."""
+    """1-1-101 alone billed 160.00 a month: 10.00 paid in January is 1/16 of it, 6.25 %, cut to 6.2 % (a collection
+    rate is never rounded up: ``test_a_collection_rate_short_of_everything_never_shows_100_percent``) and held as 0.062,
+    so that the 0.0% cell shows no other figure; 20.00 paid for February is 12.5%, 6.3 points more than the 6.2% shown
+    for January.  The summary and the command's table say the same."""
 
     def ok(*args: str) -> Any:
         result = run_cli(*args)
@@ -793,16 +799,75 @@ def test_rates_in_words_are_the_rates_the_workbook_shows(run_cli: Any, workspace
     january = ok("report", "monthly", "--month", "2026-01")
     book = load_workbook(folder / "2026-01/月度报表-2026-01.xlsx")
     cell = rows_of(book["概览"])["当期收缴率"][1]
-    assert (cell.value, cell.number_format) == (0.0625, "0.0%")
-    assert "6.3%" in january.output and "6.2%" not in january.output
+    assert (cell.value, cell.number_format) == (0.062, "0.0%")
+    assert "6.2%" in january.output and "6.3%" not in january.output
     words = "\n".join(p.text for p in Document(str(folder / "2026-01/月度工作总结-2026-01.docx")).paragraphs)
-    assert "当期收缴率6.3%" in words
+    assert "当期收缴率6.2%" in words
     tables = Document(str(folder / "2026-01/月度工作总结-2026-01.docx")).tables
-    assert [row.cells[3].text for row in tables[0].rows[1:]] == ["6.3%", "6.3%"]  # 停车费, 合计
+    assert [row.cells[3].text for row in tables[0].rows[1:]] == ["6.2%", "6.2%"]  # 停车费, 合计
 
     ok("report", "monthly", "--month", "2026-02")
     words = "\n".join(p.text for p in Document(str(folder / "2026-02/月度工作总结-2026-02.docx")).paragraphs)
-    assert "当期收缴率12.5%，较上月上升 6.2 个百分点。" in words
+    assert "当期收缴率12.5%，较上月上升 6.3 个百分点。" in words
+
+
+def test_a_collection_rate_short_of_everything_never_shows_100_percent(run_cli: Any, workspace: Workspace) -> None:
+    """1-1-101 alone billed 100,000.00 in January and paid 99,960.00 of it: 99.96 %, which a 0.0% cell and the summary
+    rounded to 100.0 % — as if everything was collected.  The rate is cut at its last shown digit, 99.9 %, in every
+    cell (the value itself, 0.999, so the cell shows what it holds), the summary and the command's table; February,
+    paid in full, is 100.0 %."""
+
+    def ok(*args: str) -> Any:
+        result = run_cli(*args)
+        assert result.exit_code == 0, result.output
+        return result
+
+    ok("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS)))
+    ok(
+        "fees",
+        "rules",
+        "add",
+        "停车费",
+        "--kind",
+        "fixed",
+        "--rate",
+        "100000",
+        "--from",
+        "2026-01",
+        "--unit",
+        "1-1-101",
+    )
+    ok("fees", "bill", "--month", "2026-01")
+    ok("fees", "bill", "--month", "2026-02")
+    ok("fees", "pay", "1-1-101", "--amount", "99960", "--date", "2026-01-15", "--reason", "银行转账补录")
+    paid = ("--months", "2026-02", "--date", "2026-02-10", "--reason", "银行转账补录")
+    ok("fees", "pay", "1-1-101", "--amount", "100000", *paid)
+    folder = workspace.root / "records/generated/报表"
+    january = ok("report", "monthly", "--month", "2026-01")
+    book = load_workbook(folder / "2026-01/月度报表-2026-01.xlsx")
+    overview, fees = rows_of(book["概览"]), rows_of(book["收费汇总"])
+    shown = [
+        overview["当期收缴率"][1],  # this month
+        overview["2026-01"][3],  # the 12 months' trend
+        fees["停车费"][3],
+        fees["合计"][3],  # by item
+        fees["1"][3],  # by building
+    ]
+    assert [(cell.value, cell.number_format) for cell in shown] == [(0.999, "0.0%")] * 5
+    [line] = [line for line in january.stdout.splitlines() if "当期收缴率" in line]
+    assert [cell.strip() for cell in line.split("│")[1:4]] == ["当期收缴率", "99.9%", "—"]
+    summary = Document(str(folder / "2026-01/月度工作总结-2026-01.docx"))
+    assert summary.paragraphs[2].text.startswith(
+        "一、收费情况。本月应收100,000.00元，实收99,960.00元，当期收缴率99.9%，上月没有应收，无法比较。"
+    )
+    assert [row.cells[3].text for row in summary.tables[0].rows[1:]] == ["99.9%", "99.9%"]  # 停车费, 合计
+
+    february = ok("report", "monthly", "--month", "2026-02")
+    assert "100.0%" in february.stdout
+    words = "\n".join(p.text for p in Document(str(folder / "2026-02/月度工作总结-2026-02.docx")).paragraphs)
+    assert "当期收缴率100.0%，较上月上升 0.1 个百分点。" in words
+    cell = rows_of(load_workbook(folder / "2026-02/月度报表-2026-02.xlsx")["概览"])["当期收缴率"][1]
+    assert (cell.value, cell.number_format) == (1, "0.0%")
 
 
 def test_cli_a_private_report_journals_whose_phones_it_shows(run_cli: Any, workspace: Workspace) -> None:

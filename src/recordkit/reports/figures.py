@@ -15,6 +15,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -62,7 +63,10 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
         "实收（当期实收）",
         "本月账单中，到月末为止已由有效收款（未作废）付清的金额，含以前月份的预收款冲抵本月账单的部分。",
     ),
-    ("当期收缴率", "实收 ÷ 应收。没有应收时不计算（显示为空）。"),
+    (
+        "当期收缴率",
+        "实收 ÷ 应收，保留一位小数，舍去不进位（99.96% 记为 99.9%，收齐才是 100.0%）。没有应收时不计算（显示为空）。",
+    ),
     ("清欠", "本月（收款日期在本月内）收到的有效收款中，付给以前月份账单的金额。"),
     (
         "预收",
@@ -110,6 +114,16 @@ def definitions(repeat_days: int) -> list[tuple[str, str]]:
     return [(name, text.replace("{repeat_days}", str(repeat_days))) for name, text in DEFINITIONS]
 
 
+def collection_rate(collected_fen: int, billed_fen: int) -> Decimal | None:
+    """当期收缴率 as every cell, sentence and table shows it: 实收 ÷ 应收 cut, never rounded up, to a tenth of a per
+    cent (0.999 for 99.96 %), so that 100.0 % means everything billed was collected.  The cut value itself, not the
+    exact ratio, goes into a ``0.0%`` cell, which would round 0.9996 up: the cell holds what it shows.  None when
+    nothing was billed (shown empty, "—")."""
+    if not billed_fen:
+        return None
+    return Decimal(collected_fen * 1000 // billed_fen) / 1000
+
+
 @dataclass
 class FeeLine:
     """One row of 收费汇总: a fee item, a building, or the total (all in fen)."""
@@ -122,8 +136,8 @@ class FeeLine:
     arrears: int = 0
 
     @property
-    def rate(self) -> float | None:
-        return self.collected / self.billed if self.billed else None
+    def rate(self) -> Decimal | None:
+        return collection_rate(self.collected, self.billed)
 
     def add(self, other: FeeLine) -> None:
         self.billed += other.billed
@@ -1249,8 +1263,8 @@ class TrendPoint:
     collected: int
 
     @property
-    def rate(self) -> float | None:
-        return self.collected / self.billed if self.billed else None
+    def rate(self) -> Decimal | None:
+        return collection_rate(self.collected, self.billed)
 
 
 def collection_trend(sums: FeeLedger, month: Month, months: int = TREND_MONTHS) -> list[TrendPoint]:

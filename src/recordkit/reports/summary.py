@@ -24,18 +24,19 @@ if TYPE_CHECKING:
     from docx.document import Document
 
 
-def percent_tenths(rate: float) -> Decimal:
+def percent_tenths(rate: float | Decimal) -> Decimal:
     """The rate in per cent to one decimal, as the workbook's ``0.0%`` cells show it: Excel and LibreOffice
-    round the value they hold (to 15 significant digits) half away from zero, so 1/16 shows 6.3% — where
-    formatting the binary float (``f"{0.0625 * 100:.1f}"``, ``round(6.25, 1)``) gives 6.2."""
+    round the value they hold (to 15 significant digits) half away from zero, so a work order rate of 1/16 shows
+    6.3% — where formatting the binary float (``f"{0.0625 * 100:.1f}"``, ``round(6.25, 1)``) gives 6.2.  A
+    collection rate comes already cut to its shown digit (``figures.collection_rate``): 0.999 is 99.9%."""
     return (Decimal(f"{rate:.15g}") * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
-def percent(rate: float | None) -> str:
+def percent(rate: float | Decimal | None) -> str:
     return "—" if rate is None else f"{percent_tenths(rate)}%"
 
 
-def change_in_points(now: float | None, before: float | None) -> str:
+def change_in_points(now: float | Decimal | None, before: float | Decimal | None) -> str:
     """较上月上升/下降 N 个百分点, or 与上月持平 (to one decimal: the difference of the two rates as printed)."""
     if now is None or before is None:
         return "上月没有应收，无法比较"
