@@ -1221,3 +1221,40 @@ def test_a_moment_in_a_year_outside_the_books_is_refused_not_listed_as_fact(esta
             "",
             "错误：--as-of 的日期 1926-10-31 不在 2000–2099 年之间：请检查年份\n",
         )
+
+
+def test_lateness_as_of_today_is_lateness_now(estate: Workspace, run_cli: Any) -> None:
+    """At 15:00 on 2026-12-05, an order dispatched and not finished, due to be finished at 20:00 that day, was 未超时 in
+    ``workorder list`` and 完成超时 in ``list --as-of 2026-12-05`` (judged at 23:59:59, hours still to come), which
+    also took ``--as-of "2026-12-05 19:00"``.  Lateness is one definition: today as a day alone is now, a time later
+    than now is refused as a day to come is (exit 5); an order dispatched and past its close limit is 完成超时 with
+    and without ``--as-of``."""
+    import time_machine
+
+    add = ("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电")  # dispatch 4 h, finish 24 h
+    with time_machine.travel(dt.datetime(2026, 12, 5, 15, 0).astimezone(), tick=False):
+        assert run_cli(*add, "--desc", "漏水", "--at", "2026-12-03 09:00").exit_code == 0
+        assert run_cli("workorder", "assign", "GD2026-1", "--to", "刘师傅", "--at", "2026-12-03 10:00").exit_code == 0
+        assert run_cli(*add, "--desc", "灯不亮", "--at", "2026-12-04 20:00").exit_code == 0
+        assert run_cli("workorder", "assign", "GD2026-2", "--to", "刘师傅", "--at", "2026-12-04 21:00").exit_code == 0
+        wanted = [("GD2026-000001", "处理中", "完成超时"), ("GD2026-000002", "处理中", "未超时")]
+        for as_of, title in (((), "工单 2 张"), (("--as-of", "2026-12-05"), "工单 2 张（截至 2026-12-05 15:00）")):
+            table = run_cli("workorder", "list", *as_of)
+            assert table.exit_code == 0, table.output
+            rows = [
+                [cell.strip() for cell in row.strip("│").split("│")] for row in lines(table) if row.startswith("│ GD")
+            ]
+            assert (lines(table)[0].strip(), [(row[0], row[-2], row[-1]) for row in rows]) == (title, wanted)
+            listed = json.loads(run_cli("workorder", "list", "--json", *as_of).stdout)
+            assert [order["overdue"] for order in listed] == [["完成超时"], []]
+            overdue = run_cli("workorder", "list", "--overdue", *as_of)
+            assert lines(overdue)[0].strip() == "超时工单 1 张（截至 2026-12-05 15:00）"
+            shown = run_cli("workorder", "show", "GD2026-2", *as_of)
+            assert "时限：2026-12-05 00:00 前派工，2026-12-05 20:00 前完成；未超时" in lines(shown)
+        for args in (("list", "--as-of", "2026-12-05 19:00"), ("show", "GD2026-2", "--as-of", "2026-12-05 15:01")):
+            refused = run_cli("workorder", *args)
+            assert (refused.exit_code, refused.stdout, refused.stderr) == (
+                5,
+                "",
+                f"错误：--as-of {args[-1]} 晚于现在（2026-12-05 15:00）：只能按现在或以前的时刻判断工单是否超时\n",
+            )

@@ -793,12 +793,21 @@ def check_as_of(
 _END_OF_DAY = dt.time(23, 59, 59)
 
 
-def moment_asked(text: str, today: dt.date | None = None, years: tuple[int, int] = BUSINESS_YEARS) -> dt.datetime:
+def moment_asked(text: str, now: dt.datetime | None = None, years: tuple[int, int] = BUSINESS_YEARS) -> dt.datetime:
     """The moment ``workorder list|show --as-of`` names: a time as written (``2026-10-31 18:00``), a day alone
-    (``2026-10-31``) the end of that day, checked by ``check_as_of``.  ``DateError``/``ValidationError`` as they
-    say."""
+    (``2026-10-31``) the end of that day — today's is ``now``, the day not being over —, checked by ``check_as_of``.
+    ``DateError``/``ValidationError`` as they say, and ``ValidationError`` for a time later than ``now``: lateness
+    at an hour still to come is no fact, and without ``--as-of`` the same order is judged now."""
+    now = now or now_minute()
     when, timed = parse_when_written(text, "--as-of")
-    return check_as_of(when if timed else dt.datetime.combine(when.date(), _END_OF_DAY), today, years)
+    check_as_of(when, now.date(), years)
+    if not timed:
+        return min(dt.datetime.combine(when.date(), _END_OF_DAY), now)
+    if when > now:
+        raise ValidationError(
+            f"--as-of {format_when(when)} 晚于现在（{format_when(now)}）：只能按现在或以前的时刻判断工单是否超时"
+        )
+    return when
 
 
 def format_as_of(moment: dt.datetime) -> str:
