@@ -258,3 +258,42 @@ def test_a_backdated_clearance_is_refused_while_the_unit_owes(run_cli: Any, impo
     )
     assert generated(imported) == []
     assert json.loads(run_cli("docs", "list", "--json").stdout) == []
+
+
+# -- 8. a copied notice template with a misspelt variable -------------------------------------------
+
+
+def test_a_misspelt_variable_of_a_copied_notice_is_the_templates_fault_not_a_value_to_set(
+    run_cli: Any, imported: Workspace
+) -> None:
+    """停水通知 copied to templates/ with 称呼 retyped as 业主姓明 and 恢复时间 as 恢复时问: ``templates check`` said both
+    were misspelt (exit 5), yet ``notice make`` with the right ``--set 恢复时间`` answered 没有用到变量“恢复时间”（是不是
+    恢复时问？）and asked for ``--set 业主姓明=…`` — followed, one name typed by hand went on every household's notice.
+    Printing now says the template is wrong, as the check does, and writes nothing; a variable the clerk does set on
+    purpose is still filled."""
+    assert run_cli("templates", "copy", "停水通知").exit_code == 0
+    path = imported.templates_dir / "停水通知.docx"
+    document = Document(str(path))
+    for paragraph in document.paragraphs:
+        for run in paragraph.runs:
+            run.text = run.text.replace("{{ 称呼 }}", "尊敬的{{ 业主姓明 }}业主").replace("恢复时间", "恢复时问")
+    document.save(str(path))
+    values = ("--set", "停水原因=管网维修", "--set", "停水范围=1栋", "--set", "停水时间=12月8日8:00")
+    said = (
+        "错误：模板“停水通知”用到的变量“业主姓明”recordkit 不提供，是不是“业主姓名”写错了？请改正模板后再打印"
+        "（recordkit templates check 停水通知 列出全部问题）；确是要在打印时填写的，加上 --set 业主姓明=…"
+    )
+    made = run_cli("notice", "make", "停水通知", "--building", "1", *values, "--set", "恢复时间=12月8日18:00")
+    assert (made.exit_code, made.stdout, error_line(made)) == (5, "", said)
+    sheet = imported.root / "停水名单.xlsx"
+    workbook = Workbook()
+    workbook.active.append(["房号", "恢复时问"])
+    workbook.active.append(["1-1-101", "12月8日18:00"])
+    workbook.save(sheet)
+    batch = run_cli("notice", "batch", "停水通知", str(sheet), *values)
+    assert (batch.exit_code, batch.stdout, error_line(batch)) == (5, "", said)
+    assert generated(imported) == []
+    on_purpose = run_cli("notice", "batch", "停水通知", str(sheet), *values, "--set", "业主姓明=张伟")
+    assert on_purpose.exit_code == 0, on_purpose.output
+    (notice,) = generated(imported)
+    assert "尊敬的张伟业主" in all_text(notice) and "预计12月8日18:00恢复供水" in all_text(notice)

@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,7 +57,7 @@ from recordkit.documents.generated import (
     pdf_copies,
     unit_address,
 )
-from recordkit.documents.templates.checks import printable
+from recordkit.documents.templates.checks import misspelt_variables, printable
 from recordkit.documents.templates.designs import kind_of, ordered_pairs, provided_variables
 from recordkit.documents.templates.engine import Template, TemplateLibrary
 from recordkit.ledger.schema import fee_items
@@ -372,6 +372,21 @@ def _close_variable(template: Template, needed: Sequence[str], name: str) -> str
     return f"（是不是 {close[0]}？）" if close else ""
 
 
+def check_spelling(template: Template, given: Iterable[str]) -> None:
+    """``ValidationError`` for a variable of the template that looks like a misspelling of one recordkit fills or asks
+    for (``templates check``'s error, ``misspelt_variables``) and that is not ``given`` on purpose (``--set``, a
+    batch sheet's column): asking for it by ``--set`` would put one value typed by hand (业主姓明=张伟) on every
+    household's notice, and the right ``--set 恢复时间`` would be called the misspelling."""
+    given = set(given)
+    for variable, meant in misspelt_variables(template).items():
+        if variable not in given:
+            raise ValidationError(
+                f"模板“{template.name}”用到的变量“{variable}”recordkit 不提供，是不是“{meant}”写错了？"
+                f"请改正模板后再打印（{template.check_command} 列出全部问题）；"
+                f"确是要在打印时填写的，加上 --set {variable}=…"
+            )
+
+
 def check_names(template: Template, provided: frozenset[str], values: Mapping[str, Any]) -> None:
     """``ValidationError`` for a ``--set`` name the template does not use (likely misspelt), naming
     the variables it needs."""
@@ -537,6 +552,7 @@ def make_notices(
 
     today = notice_day(workspace, today)
     template, library = _template(workspace, template_name, library)
+    check_spelling(template, values)
     check_values(template, provided_variables(template.name), values)
     common = common_context(workspace, today)
     check_order(template.name, {**common, **values}, ordered_pairs(template.name), today)
@@ -775,8 +791,9 @@ def batch_notices(
     today = notice_day(workspace, today)
     template, library = _template(workspace, template_name, library)
     provided = provided_variables(template.name)
-    check_names(template, provided, values)
     read = read_batch_sheet(ledger, sheet, workspace.settings.office.phase_table())
+    check_spelling(template, [*values, *read.columns])
+    check_names(template, provided, values)
     problems = read.problems
     needed = sorted(template.variables - provided)
     unused = [column for column in read.columns if column not in template.variables]

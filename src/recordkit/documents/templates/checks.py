@@ -171,13 +171,13 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
                 )
             )
     free_text = kind == "通知"  # a notice's other variables come from --set
+    misspelt = misspelt_variables(template)
     for variable in sorted(template.variables - provided - asks):
-        close = difflib.get_close_matches(variable, sorted(provided | asks), n=1, cutoff=0.5)
         places = template.places_of(variable)  # where to correct it, in a template of several pages
         where = f"{places[0]}{f' 等 {len(places)} 处' if len(places) > 1 else ''}" if places else ""
-        if close:
+        if variable in misspelt:
             report.findings.append(
-                Finding(ERROR, where, f"变量“{variable}”recordkit 不提供，是不是“{close[0]}”写错了？")
+                Finding(ERROR, where, f"变量“{variable}”recordkit 不提供，是不是“{misspelt[variable]}”写错了？")
             )
         elif free_text:
             report.findings.append(Finding(WARNING, "", f"变量“{variable}”需要在打印时用 --set {variable}=… 填写"))
@@ -193,6 +193,19 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
     if unused:
         report.findings.append(Finding(WARNING, "", f"内置模板的这些变量没有用到：{'、'.join(unused)}"))
     return report
+
+
+def misspelt_variables(template: Template) -> dict[str, str]:
+    """The variables of ``template`` that recordkit neither fills nor asks for under its name and that look like a
+    misspelling of one it does (``业主姓明`` → ``业主姓名``, ``恢复时问`` → ``恢复时间``), each with the one it looks
+    like: ``templates check``'s errors, and what printing a notice refuses unless given by ``--set``."""
+    known = provided_variables(template.name) | asked_variables(template.name)
+    found = {}
+    for variable in sorted(template.variables - known):
+        close = difflib.get_close_matches(variable, sorted(known), n=1, cutoff=0.5)
+        if close:
+            found[variable] = close[0]
+    return found
 
 
 def _as_typed(path: str) -> str:
