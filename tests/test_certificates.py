@@ -403,3 +403,34 @@ def test_a_clearance_certificates_figures_are_the_moment_its_check_read(ws: Work
         "兹证明测试小区1栋1单元101室（业主：张伟）已缴清2026年11月及以前的物业服务费等各项费用，"
         "截至2026年12月5日无欠费。"
     )
+
+
+def test_no_residence_certificate_for_the_owner_of_a_unit_let_to_a_tenant(run_cli: Any, workspace: Workspace) -> None:
+    """1-1-101 is let to 赵磊 (租期 2026-03-01 至 2027-02-28, on the roster's contacts): the 居住证明 certified that its
+    owner 张伟 had lived there since 2020 "至今", exit 0 — the office's stamp on what its own ledger says is not so.
+    Refused (exit 8) naming the tenant and the command that removes one who has moved out, dated back too (read today,
+    居住至今 is taken as today's), and no number taken; once the tenant is removed the certificate is made."""
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    let = ("owners", "contact", "add", "1-1-101", "赵磊", "--relation", "租户")
+    assert run_cli(*let, "--start", "2026-03-01", "--end", "2027-02-28").exit_code == 0
+    said = (
+        "错误：房屋 1-1-101 出租给了租户 赵磊（租期 2026-03-01 至 2027-02-28），业主 张伟 不住在这里，不能开具居住证明"
+        "（证明的是业主自入住日期起在该房屋居住至今）。租户已搬走的，先删除这位联系人：recordkit owners contact remove 1"
+    )
+    for dated in ((), ("--date", "2026-02-27")):
+        refused = run_cli("cert", "make", "居住证明", "--unit", "1栋1单元101室 ", "--purpose", "子女入学", *dated)
+        assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (8, "", said), dated
+    assert json.loads(run_cli("docs", "list", "--json").stdout) == []
+    # A pass for the tenant's goods is still the owner's to authorise: not refused for the tenancy.
+    assert (
+        run_cli("cert", "make", "出门条", "--unit", "1-1-101", "--items", "冰箱1台", "--carrier", "赵磊").exit_code == 0
+    )
+    assert run_cli("owners", "contact", "remove", "1").exit_code == 0
+    made = run_cli("cert", "make", "居住证明", "--unit", "1-1-101", "--purpose", "子女入学")
+    assert made.exit_code == 0, made.output
+    [path] = (workspace.root / "records" / "generated").rglob("居住证明*.docx")
+    assert path.name == "居住证明JZ2026-0001_1-1-101.docx"
+    assert (
+        "系测试小区1栋1单元101室的业主，房屋建筑面积89.35平方米，自2020年5月1日起在该房屋居住至今。"
+        in paragraphs(path)[2]
+    )

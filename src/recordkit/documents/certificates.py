@@ -32,7 +32,7 @@ from recordkit.documents.generated import (
 )
 from recordkit.ledger import journal
 from recordkit.ledger.schema import bills, certificates, fee_items, units
-from recordkit.owners.contacts import owners_of_record
+from recordkit.owners.contacts import TENANT, Contact, list_contacts, owners_of_record
 from recordkit.owners.roster import STATUS_LABELS, UnitOwners, unit_owners_in
 
 if TYPE_CHECKING:
@@ -181,13 +181,25 @@ def _clearance_values(ledger: Ledger, view: UnitView, today: dt.date, now: dt.da
     return {"截止日期": chinese_date(today), "已缴至": parse_month(last).chinese if last else chinese_date(today)}
 
 
-def _residence_values(view: UnitView, today: dt.date) -> dict[str, Any]:
+def tenants_on(ledger: Ledger, code: str, days: Sequence[dt.date]) -> list[Contact]:
+    """The tenants of ``code`` whose tenancy holds any of ``days`` (``Contact.current_on``)."""
+    return [tenant for tenant in list_contacts(ledger, code, TENANT) if any(map(tenant.current_on, days))]
+
+
+def _residence_values(view: UnitView, today: dt.date, tenants: Sequence[Contact] = ()) -> dict[str, Any]:
     # Nobody lives in a shop, a parking space or a storeroom, whatever status the roster gives it
     # (another system's "已出租" reads as 已入住): a 居住证明 for one would certify what is not so.
     if view.code.kind not in DWELLINGS:
         raise ConflictError(f"房屋 {view.code} 是{view.code.kind}，不是住房，不能开具居住证明")
     if view.status != "occupied":
         raise ConflictError(f"房屋 {view.code} 的状态是“{STATUS_LABELS[view.status]}”，不是已入住，不能开具居住证明")
+    if tenants:  # let, its roster's status left 已入住: the owner does not live there "至今"
+        let = "、".join(f"{t.record.name}（{t.lease_text()}）" if t.lease_text() else t.record.name for t in tenants)
+        removals = "；".join(f"recordkit owners contact remove {t.id}" for t in tenants)
+        raise ConflictError(
+            f"房屋 {view.code} 出租给了租户 {let}，业主 {view.owner} 不住在这里，不能开具居住证明"
+            f"（证明的是业主自入住日期起在该房屋居住至今）。租户已搬走的，先删除这位联系人：{removals}"
+        )
     if view.move_in_date is None:
         raise ConflictError(
             f"台账中没有房屋 {view.code} 的入住日期，不能开具居住证明。请在业主名册中补上入住日期后重新导入"
@@ -243,7 +255,7 @@ def make_certificate(
     Raises ``UsageError`` for an unknown kind, ``NotFoundError`` for an unknown unit, ``ConflictError`` for a unit with
     no owner, a 缴费证明 while the unit is in arrears (saying how much; as of the later of ``today``, the printed date, and
     ``now``, the real day this is done) or a 居住证明 for a unit nobody lives in (not 已入住, or a shop, parking space or
-    storeroom) or an exit pass for a unit in arrears (as of the same day as a 缴费证明's) without ``despite_arrears``, the
+    storeroom, or let to a tenant on the printed day or today: ``tenants_on``) or an exit pass for a unit in arrears (as of the same day as a 缴费证明's) without ``despite_arrears``, the
     reason it is let out anyway, which its journal entry keeps with the sum owed; and ``ValidationError`` for an exit
     pass without items, valid until a past day or more than ``EXIT_PASS_DAYS`` days ahead, whose carrier's name holds a
     control or invisible character or no letter nor Chinese character (",,"), or with a blank ``despite_arrears``, a
@@ -301,7 +313,8 @@ def make_certificate(
         values |= (
             _clearance_values(ledger, view, today, now or dt.date.today())
             if kind == CLEARANCE
-            else _residence_values(view, today)
+            # Dated back too: read today, "居住至今" is taken as today's (as a 缴费证明's arrears are).
+            else _residence_values(view, today, tenants_on(ledger, code, (today, now or dt.date.today())))
         )
         if kind == CLEARANCE:  # the unit's fees: all its owners of record (a 居住证明 is one person's, by ID)
             values["业主姓名"] = owners_of_record(view.owner, (owner.name for owner in entry.co_owners))

@@ -201,6 +201,21 @@ class Contact:
     unit: str
     record: ContactRecord
 
+    def current_on(self, day: dt.date) -> bool:
+        """Whether the contact's dates, when it has any, hold ``day`` (a tenancy begun and not ended: the
+        ``current_tenants_in`` of one contact)."""
+        start, end = self.record.start_date, self.record.end_date
+        return (start is None or start <= day) and (end is None or end >= day)
+
+    def lease_text(self) -> str:
+        """Its dates as a message says them: ``租期 2026-03-01 至 2027-02-28``, ``租期至 2027-02-28``, or ``""``."""
+        start, end = self.record.start_date, self.record.end_date
+        if start and end:
+            return f"租期 {start.isoformat()} 至 {end.isoformat()}"
+        if start:
+            return f"租期自 {start.isoformat()} 起"
+        return f"租期至 {end.isoformat()}" if end else ""
+
     def to_dict(self, show_private: bool = False) -> dict[str, Any]:
         phone = self.record.phone or ""
         return {
