@@ -297,3 +297,30 @@ def test_a_misspelt_variable_of_a_copied_notice_is_the_templates_fault_not_a_val
     assert on_purpose.exit_code == 0, on_purpose.output
     (notice,) = generated(imported)
     assert "尊敬的张伟业主" in all_text(notice) and "预计12月8日18:00恢复供水" in all_text(notice)
+
+
+# -- 9. a notice's time written as 明天 -----------------------------------------------------------------
+
+
+def test_a_notices_time_written_as_tomorrow_is_asked_as_a_date(run_cli: Any, imported: Workspace) -> None:
+    """``--set 停水时间=明天8:00`` printed 将于明天8:00暂停供水 on a notice posted in the lobby for days, exit 0: read on
+    the day after, 明天 is another day.  Refused (exit 5), saying which day it would be, nothing written; the date
+    itself, and 当日 (the day of the cut), are printed as written."""
+    water = ("notice", "make", "停水通知", "--unit", "1-1-101", "--set", "停水原因=管网维修", "--set", "停水范围=1栋")
+    for start, end, word, day in (
+        ("明天8:00", "明天18:00", "明天", "12月6日"),
+        ("2026-12-06 8:00", "后天6:00", "后天", "12月7日"),
+    ):
+        refused = run_cli(*water, "--set", f"停水时间={start}", "--set", f"恢复时间={end}", "--date", "2026-12-05")
+        written, name = (start, "停水时间") if word in start else (end, "恢复时间")
+        assert (refused.exit_code, refused.stdout, error_line(refused)) == (
+            5,
+            "",
+            f"错误：模板“停水通知”的“{name}”写的“{written}”：通知贴出以后，“{word}”是哪一天说不清，"
+            f"请写成日期，如“{written.replace(word, day)}”（通知日期 2026年12月5日 的{word}）",
+        )
+    assert generated(imported) == []
+    made = run_cli(*water, "--set", "停水时间=12月6日8:00", "--set", "恢复时间=当日18:00", "--date", "2026-12-05")
+    assert made.exit_code == 0, made.output
+    [notice] = [path for path in generated(imported) if path.suffix == ".docx"]
+    assert "将于12月6日8:00暂停供水，预计当日18:00恢复供水" in all_text(notice)

@@ -307,13 +307,34 @@ def check_times(template_name: str, values: Mapping[str, Any], pairs: Sequence[t
                 )
 
 
+#: Days a clerk writes from today (明天8:00): printed on a notice that stays on the lobby's board for days, they name
+#: no day.  (当日 in a 恢复时间 is the cut's own day, written on the paper beside it: kept.)
+_DAYS_FROM_TODAY = {"大后天": 3, "后天": 2, "明天": 1, "明日": 1, "今天": 0, "今日": 0}
+_DAY_FROM_TODAY = re.compile("|".join(_DAYS_FROM_TODAY))  # 大后天 tried before 后天
+
+
+def _refuse_day_from_today(template_name: str, name: str, written: str, day: dt.date) -> None:
+    """``ValidationError`` for a time written from the notice's ``day`` (``明天8:00``), with the date it would be."""
+    word = _DAY_FROM_TODAY.search(written)
+    if word is None:
+        return
+    meant = day + dt.timedelta(days=_DAYS_FROM_TODAY[word[0]])
+    raise ValidationError(
+        f"模板“{template_name}”的“{name}”写的“{written}”：通知贴出以后，“{word[0]}”是哪一天说不清，"
+        f"请写成日期，如“{written.replace(word[0], f'{meant.month}月{meant.day}日')}”"
+        f"（通知日期 {chinese_date(day)} 的{word[0]}）"
+    )
+
+
 def _checked_read(
     template_name: str, name: str, values: Mapping[str, Any], day: dt.date, base: dt.date | None = None
 ) -> tuple[dt.datetime, str] | None:
     """``_read_when`` of the variable ``name`` (None when it is not among ``values``); its ``DateError`` (2月29日 read
-    in 2027) as a ``ValidationError`` naming the template, the variable and what was written."""
+    in 2027) as a ``ValidationError`` naming the template, the variable and what was written, as is a day written
+    from today (``明天8:00``, ``_refuse_day_from_today``)."""
     if name not in values:
         return None
+    _refuse_day_from_today(template_name, name, str(values[name]), day)
     if (impossible := _no_such_when(str(values[name]))) is not None:
         raise ValidationError(f"模板“{template_name}”的“{name}”写的{impossible}，请核对后改正")
     try:
