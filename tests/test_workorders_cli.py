@@ -1258,3 +1258,34 @@ def test_lateness_as_of_today_is_lateness_now(estate: Workspace, run_cli: Any) -
                 "",
                 f"错误：--as-of {args[-1]} 晚于现在（2026-12-05 15:00）：只能按现在或以前的时刻判断工单是否超时\n",
             )
+
+
+def test_a_complaints_refusals_say_complaint_not_repair(estate: Workspace, run_cli: Any) -> None:
+    """``workorder add --type 投诉`` refused its time as 报修时间“11月3日 9:15”… and its name as 报修人“,,”…, where the
+    order, its list and show all say 投诉时间 and 投诉人; now the refusal says what the order is (exit 5 as before)."""
+    import time_machine
+
+    add = ("workorder", "add", "--unit", "1-1-101", "--category", "噪音", "--desc", "楼上装修噪音")
+    with time_machine.travel(dt.datetime(2026, 12, 5, 10, 0).astimezone(), tick=False):
+        _refusals_say_the_kind(add, run_cli)
+    assert _count(estate, "work_orders") == 0
+
+
+def _refusals_say_the_kind(add: tuple[str, ...], run_cli: Any) -> None:
+    for kind in ("投诉", "报修"):
+        for extra, said in (
+            (
+                ("--at", "11月3日 9:15"),
+                f"{kind}时间“11月3日 9:15”没有写年份，不能确定是哪一年：应写成 2026-11-03 或 2026年11月3日",
+            ),
+            (
+                ("--at", "2026-12-05 23:00"),
+                f"{kind}时间 2026-12-05 23:00 晚于现在（2026-12-05 10:00）：请检查日期和时刻",
+            ),
+            (
+                ("--reported-by", ",,"),
+                f"{kind}人“,,”没有汉字或字母，不是姓名：请用 --reported-by 写报修人或投诉人的姓名，不知道的不写",
+            ),
+        ):
+            refused = run_cli(*add, "--type", kind, *extra)
+            assert (refused.exit_code, refused.stdout, refused.stderr) == (5, "", f"错误：{said}\n"), (kind, extra)

@@ -852,10 +852,12 @@ def _record_from_request(
     request: OrderRequest, now: dt.datetime, years: tuple[int, int] = BUSINESS_YEARS
 ) -> WorkOrderRecord:
     kind, category = parse_type(request.type), parse_category(request.category)
+    # A complaint's refusals say 投诉时间 and 投诉人, as its order, list and show do.
+    reporter, reported = f"{kind}人", f"{kind}时间"
     for text, what, key in (
         (request.description, "内容", "description"),
         (request.place, "地点", "place"),
-        (request.reported_by, "报修人", "reported_by"),
+        (request.reported_by, reporter, "reported_by"),
     ):
         _checked_text(text, what, key)
     description = (request.description or "").strip()
@@ -871,21 +873,21 @@ def _record_from_request(
     reported_by = (request.reported_by or "").strip() or None
     if reported_by is not None and not has_letter(reported_by):
         raise ValidationError(
-            f"报修人“{reported_by}”没有汉字或字母，不是姓名：请用 --reported-by 写报修人或投诉人的姓名，不知道的不写"
+            f"{reporter}“{reported_by}”没有汉字或字母，不是姓名：请用 --reported-by 写报修人或投诉人的姓名，不知道的不写"
         )
     if unit is None and place is None:
         raise UsageError("请用 --unit 写房号；公共区域没有房号时用 --place 写地点，例如 --place 3栋大堂")
     phone = validate_phone(request.phone) if request.phone and request.phone.strip() else None
     # A date without a time of day (an old order entered from paper) is an order of dates alone, as an imported one.
-    opened_at, timed = parse_when_written(request.at, "报修时间") if request.at else (now, True)
-    opened_at = _not_future(opened_at, now, "报修时间", years)
+    opened_at, timed = parse_when_written(request.at, reported) if request.at else (now, True)
+    opened_at = _not_future(opened_at, now, reported, years)
     # At the counter an order is of this year or the last: one older is a year typed wrong (2016 for 2026) and would
     # open GD2016-000001; a logbook of older orders is back-filled by ``workorder import`` (``logbook``).
     shown = format_when(opened_at) if timed else f"{opened_at:%Y-%m-%d}"
     check_within_a_year(
         now.date(),
         opened_at.date(),
-        f"报修时间 {shown} 早于一年前（今天是 {{day}}）：请检查年份；补录旧的登记本请用 workorder import",
+        f"{reported} {shown} 早于一年前（今天是 {{day}}）：请检查年份；补录旧的登记本请用 workorder import",
     )
     return WorkOrderRecord(
         kind,
