@@ -3,12 +3,13 @@ their own, not indented under the units of 二期、商铺、车位 as if they w
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from recordkit.core.workspace import open_workspace
-from recordkit.demo.estate import DemoReport
+from recordkit.demo.estate import DemoReport, build_demo
 from recordkit.ledger.db import open_ledger
 
 
@@ -36,3 +37,32 @@ def test_the_summary_counts_the_units_statuses_under_the_units_not_under_the_own
     assert labels[start : start + 5] == ["房屋", "  其中已入住", "  其中已交付", "  其中空置", "业主"]
     counts = dict(demo_estate.counts)
     assert counts["  其中已入住"] + counts["  其中已交付"] + counts["  其中空置"] == counts["房屋"]
+
+
+def early_leases(root: Path) -> list[tuple[object, ...]]:
+    """The demo's tenants (租户) whose lease starts before their unit was moved into, read with plain SQL; and
+    that the demo has tenants at all."""
+    workspace = open_workspace(root, environ={})
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        leases = conn.execute(sa.text("SELECT COUNT(*) FROM unit_contacts WHERE relation = '租户'")).scalar_one()
+        early = conn.execute(
+            sa.text(
+                "SELECT u.code, u.move_in_date, c.start_date FROM unit_contacts c JOIN units u ON u.id = c.unit_id"
+                " WHERE c.relation = '租户'"
+                " AND (c.start_date IS NULL OR u.move_in_date IS NULL OR c.start_date < u.move_in_date)"
+            )
+        ).all()
+    assert leases > 0
+    return [tuple(row) for row in early]
+
+
+def test_no_demo_lease_starts_before_its_unit_was_moved_into(tmp_path: Path, demo_estate: DemoReport) -> None:
+    """A tenant's 起租日期 is on or after the day the roster says the unit was moved into (the full demo let
+    二期·1-202 from 2026-01-29, though it was moved into on 2026-05-17)."""
+    assert early_leases(tmp_path / "demo") == []
+
+
+def test_no_lease_of_another_seed_starts_before_its_unit_was_moved_into(tmp_path: Path) -> None:
+    # The same over a second estate (seed 1, whose roster let 二期·2-101 from 2026-02-16, moved into on 2026-06-01).
+    build_demo(tmp_path / "demo", seed=1, min_units=10, today=dt.date(2026, 12, 5))
+    assert early_leases(tmp_path / "demo") == []

@@ -415,9 +415,10 @@ def generate_other_kinds(first_phase: Sequence[DemoUnit], seed: int = 2026) -> l
             [phase, building, room, kind, Decimal(area), names, first.phone, first.id_number, moved, status, "业主",
              None, None]
         )  # fmt: skip
-        if let:
+        if let and moved is not None:
             tenant = owner()
-            start = _random_date(rng, datetime.date(2026, 1, 1), datetime.date(2026, 10, 31))
+            # Let after it was moved into (a 已出租 unit's 入住日期 is its handing over to the first occupant).
+            start = _random_date(rng, max(moved, datetime.date(2026, 1, 1)), datetime.date(2026, 10, 31))
             end = start.replace(year=start.year + 1) - datetime.timedelta(days=1)
             rows.append([phase, building, room, kind, None, tenant.name, tenant.phone, None, None, None, "租户",
                          start, end])  # fmt: skip
