@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from recordkit.core.dates import Month
 from recordkit.core.workspace import open_workspace
 from recordkit.demo.estate import DemoReport
@@ -40,3 +42,24 @@ def test_the_demo_has_a_year_of_work_orders(tmp_path: Path, demo_estate: DemoRep
     finished = [o for o in orders if o.closed_at is not None]
     assert sum(1 for o in finished if o.visited_at is not None) > 0.7 * len(finished)
     assert all(o.phone is None or o.unit is not None for o in orders)
+
+
+def test_no_demo_work_order_comes_from_a_unit_before_it_was_moved_into(tmp_path: Path, demo_estate: DemoReport) -> None:
+    """A repair or complaint of a unit is reported on or after the day the roster says it was moved into; an
+    order of a public place has no unit."""
+    workspace = open_workspace(tmp_path / "demo", environ={})
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        of_units = conn.execute(sa.text("SELECT COUNT(*) FROM work_orders WHERE unit IS NOT NULL")).scalar_one()
+        early = conn.execute(
+            sa.text(
+                "SELECT w.number, w.unit, w.opened_at, u.move_in_date FROM work_orders w JOIN units u ON u.code = w.unit"
+                " WHERE u.move_in_date IS NULL OR DATE(w.opened_at) < u.move_in_date"
+            )
+        ).all()
+        unknown = conn.execute(
+            sa.text(
+                "SELECT COUNT(*) FROM work_orders w WHERE w.unit IS NOT NULL AND w.unit NOT IN (SELECT code FROM units)"
+            )
+        ).scalar_one()
+    assert of_units > 0 and unknown == 0
+    assert [tuple(row) for row in early] == []

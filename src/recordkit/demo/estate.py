@@ -773,9 +773,9 @@ def _step_workorders(ctx: DemoContext) -> None:
             occupied = [
                 tuple(row)
                 for row in conn.execute(
-                    sa.select(units.c.code, owners.c.name, owners.c.phone)
+                    sa.select(units.c.code, owners.c.name, owners.c.phone, units.c.move_in_date)
                     .select_from(units.join(owners, owners.c.id == units.c.owner_id))
-                    .where(units.c.status == "occupied")
+                    .where(units.c.status == "occupied", units.c.move_in_date.is_not(None))
                     .order_by(units.c.code)
                 )
             ]

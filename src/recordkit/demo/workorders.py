@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from recordkit.core.config import WorkOrderSettings
@@ -101,13 +102,16 @@ def _pick(rng: random.Random, table: Sequence[_Row]) -> _Row:
 def demo_work_orders(
     rng: random.Random,
     settings: WorkOrderSettings,
-    units: Sequence[tuple[str, str | None, str | None]],
+    units: Sequence[tuple[str, str | None, str | None, dt.date]],
     months: Sequence[Month],
     now: dt.datetime,
 ) -> list[WorkOrderRecord]:
     """20–40 orders a month for ``months`` (past months: how many never depends on ``now``, so
     the demo's journal count is the same every day), every category of both types.  ``units``
-    are (unit code, owner name, owner phone) of occupied units; nothing after ``now`` happens."""
+    are (unit code, owner name, owner phone, move-in date) of occupied units, some moved into before
+    the first month; a unit's orders come on or after its move-in; nothing after ``now`` happens."""
+    residents = sorted(units, key=lambda unit: (unit[3], unit[0]))
+    moved_in = [unit[3] for unit in residents]
     records: list[WorkOrderRecord] = []
     complaints: list[WorkOrderRecord] = []
     recent_months = set(months[-2:])
@@ -126,7 +130,8 @@ def demo_work_orders(
                 hours=rng.choice((8, 9, 10, 11, 14, 15, 16, 19, 21)),
                 minutes=rng.randrange(0, 60, 5),
             )
-            chosen_unit, owner, phone = rng.choice(units)
+            # A unit nobody lived in yet reports nothing: one of those moved in by that day.
+            chosen_unit, owner, phone, _ = residents[rng.randrange(bisect_right(moved_in, opened.date()))]
             unit: str | None = chosen_unit
             place = None
             recent = [c for c in complaints[-30:] if opened - dt.timedelta(days=28) < c.opened_at < opened]
