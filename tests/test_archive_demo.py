@@ -91,3 +91,32 @@ def test_the_demo_built_early_in_a_year_files_no_paper_from_the_months_to_come(t
         ("电梯维保记录", "2027-02-15"),
     ]
     assert str(latest) <= "2027-03-10"
+
+
+#: What a paper original of each kind of file is borrowed for (the demo's engineer borrowed a 产权证明 to
+#: "核对装修图纸"): the reasons a clerk would write in the loan book, by the file's category.
+REASONS_BY_KIND = {
+    "业主档案": {"产权核对", "办理过户", "核对入住日期", "业主信息核对"},
+    "工程档案": {"核对装修图纸", "设备检修查阅", "改造工程查阅"},
+    "合同协议档案": {"合同续签", "合同条款核对"},
+    "财务档案": {"年度审计", "账目核对"},
+}
+
+
+def test_each_demo_loan_has_a_reason_that_fits_its_file(tmp_path: Path, demo_estate: DemoReport) -> None:
+    workspace = open_workspace(tmp_path / "demo", environ={})
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        loans = conn.execute(
+            sa.text(
+                "SELECT l.borrower, a.category, a.title, l.reason FROM archive_loans l"
+                " JOIN archive_items a ON a.id = l.item_id ORDER BY l.id"
+            )
+        ).all()
+    assert len(loans) == 4
+    misfits = [tuple(loan) for loan in loans if loan.reason not in REASONS_BY_KIND.get(loan.category, set())]
+    assert misfits == []
+    # The engineer borrows the engineering drawings; the accountant an owner's move-in form, as before.
+    assert [(loan.borrower, loan.category, loan.title) for loan in loans if loan.borrower in ("王工", "李会计")] == [
+        ("王工", "工程档案", "3号楼给排水竣工图纸"),
+        ("李会计", "业主档案", "入住登记表"),
+    ]

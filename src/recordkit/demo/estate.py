@@ -671,36 +671,16 @@ def _step_archive(ctx: DemoContext) -> None:
         quarantined = [o for o in outcomes if o.status == "quarantined"]
         owner_items = [item for item in filed if item.category == "业主档案"]
         secret = next(item for item in filed if item.confidential)
-        lend(
-            ledger,
-            owner_items[0].archive_no,
-            "王工",
-            today + dt.timedelta(days=14),
-            DEMO_OPERATOR,
-            dept="工程部",
-            reason="核对装修图纸",
-            today=today,
+        drawing = next(item for item in filed if item.topic == "图纸")
+        loans = (  # (file, borrower, department, due, lent on): each lent for a reason its kind of file serves
+            (drawing, "王工", "工程部", today + dt.timedelta(days=14), today),
+            (owner_items[1], "李会计", "财务部", today - dt.timedelta(days=5), today - dt.timedelta(days=30)),
+            (secret, "张经理", "管理处", today + dt.timedelta(days=7), today),
+            (owner_items[2], "赵管家", None, today + dt.timedelta(days=3), today),
         )
-        lend(
-            ledger,
-            owner_items[1].archive_no,
-            "李会计",
-            today - dt.timedelta(days=5),
-            DEMO_OPERATOR,
-            dept="财务部",
-            today=today - dt.timedelta(days=30),
-        )
-        lend(
-            ledger,
-            secret.archive_no,
-            "张经理",
-            today + dt.timedelta(days=7),
-            DEMO_OPERATOR,
-            dept="管理处",
-            reason="合同续签",
-            today=today,
-        )
-        lend(ledger, owner_items[2].archive_no, "赵管家", today + dt.timedelta(days=3), DEMO_OPERATOR, today=today)
+        for item, borrower, dept, due, lent_on in loans:
+            reason = rng.choice(LOAN_REASONS[item.category])
+            lend(ledger, item.archive_no, borrower, due, DEMO_OPERATOR, dept=dept, reason=reason, today=lent_on)
         return_item(ledger, owner_items[2].archive_no, DEMO_OPERATOR)
     review = sum(1 for item in filed if item.needs_review)
     ctx.report.counts += [
@@ -719,6 +699,16 @@ def _step_archive(ctx: DemoContext) -> None:
         "recordkit archive verify",
         "recordkit watch --once",
     ]
+
+
+#: What a paper original of each category is borrowed for: a demo loan's reason is drawn from its file's
+#: (an engineer checks a renovation against the drawings, not against an owner's deed).
+LOAN_REASONS: dict[str, tuple[str, ...]] = {
+    "业主档案": ("产权核对", "办理过户", "核对入住日期", "业主信息核对"),
+    "工程档案": ("核对装修图纸", "设备检修查阅", "改造工程查阅"),
+    "合同协议档案": ("合同续签", "合同条款核对"),
+    "财务档案": ("年度审计", "账目核对"),
+}
 
 
 def _typed_unit(code: str) -> str:
