@@ -982,3 +982,35 @@ def test_the_notes_give_the_offices_own_repeat_complaint_window(run_cli: Any, wo
     assert result.exit_code == 0, result.output
     book = load_workbook(workspace.root / "records/generated/报表/2026-01/月度报表-2026-01.xlsx")
     assert str(rows_of(book["说明"])["工单"][1].value).endswith("重复投诉：同一房屋同一类别 15 天内再次投诉。")
+
+
+def test_a_month_a_year_before_the_books_is_left_blank_not_zero(estate: Ledger, ws: Workspace, tmp_path: Path) -> None:
+    """The books start with August 2026's bills and the archive with a filing of September 2026: October 2025, a year
+    before the report's month, and the trend's months before August have no figures, and read blank (not 0, which
+    said the office billed nothing); a work order of October 2025 from the logbook is data, and so are its zeros."""
+    logbook = WorkOrderRecord("报修", "水电", "厨房水管漏水", dt.datetime(2025, 10, 8, 9, 0), unit="1-1-101")
+    with estate.write() as conn:
+        workorders.add_many(conn, WorkOrderSettings(), CASHIER, [logbook])
+    report = monthly_report(ws, estate, OCT, CASHIER, tmp_path / "out", today=TODAY)
+    sheet = load_workbook(report.workbook)["概览"]
+    overview = rows_of(sheet)
+    assert overview["指标"][3].value == "去年同月（2025年10月）"
+    year_ago = {label: cells[3].value for label, cells in overview.items() if len(cells) > 3 and label != "指标"}
+    blank = [
+        "应收", "实收（当期实收）", "当期收缴率", "清欠", "预收", "本月收款合计", "其中装修押金", "月末欠费余额",
+        "月末欠费户数", "开具收据（张）", "作废收据（张）", "补打收据（次）", "新登记装修（户）", "月末在装修（户）",
+        "月末押金结存", "按时办结率", "满意率", "归档（件）", "月末借出未还（件）",
+    ]  # fmt: skip
+    assert {label: year_ago[label] for label in blank} == dict.fromkeys(blank)
+    # The work orders go back to October 2025: one repair, no complaint, none repeated — zeros that are figures.
+    assert (year_ago["受理报修（件）"], year_ago["受理投诉（件）"], year_ago["重复投诉（件）"]) == (1, 0, 0)
+    assert "去年同月（2025年10月）留空的是台账里还没有记录的项目：没有数据，不是 0。" in overview
+    # The trend: November 2025 to July 2026 blank, August to October as billed (worked out in the test above).
+    months = {str(row[0].value): row for row in sheet.iter_rows() if str(row[0].value)[:2] == "20"}
+    before = [str(Month(2025, 11) + k) for k in range(9)]
+    assert before[-1] == "2026-07"
+    assert [[cell.value for cell in months[m][1:4]] for m in before] == [[None, None, None]] * 9
+    assert [fen(months[m][1]) for m in ("2026-08", "2026-09", "2026-10")] == [124321, 124321, 224321]
+    assert "收费从 2026年8月 开始记账，之前的月份留空（没有数据，不是 0），图上不画。" in overview
+    (line,) = sheet._charts
+    assert line.display_blanks == "gap"  # an empty cell is a gap in the line, not a fall to 0 %

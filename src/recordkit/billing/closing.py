@@ -118,8 +118,9 @@ def check_open(conn: Connection, month: Month, what: str) -> None:
 _MONEY_DAYS = (payments.c.paid_on, receipts.c.voided_on, renovations.c.refunded_on)
 
 
-def _earliest_month(conn: Connection) -> Month | None:
-    """The month of the ledger's earliest bill or money movement; None for a ledger without any."""
+def earliest_month(conn: Connection) -> Month | None:
+    """The books' first month: that of the ledger's earliest bill or money movement; None for a ledger without
+    any (the monthly report leaves the months before it blank)."""
     firsts = [parse_month(text) for text in [conn.execute(sa.select(sa.func.min(bills.c.month))).scalar()] if text]
     for day in _MONEY_DAYS:
         first = conn.execute(sa.select(sa.func.min(day))).scalar()
@@ -181,7 +182,7 @@ def close_month(
             raise ConflictError(
                 f"{month} 已于 {format_stamp(existing.closed_at, office_zone_of(conn))} 由 {existing.closed_by} 结账，不能重复结账"
             )
-        earliest = _earliest_month(conn)
+        earliest = earliest_month(conn)
         if earliest is not None:
             if month < earliest:
                 raise ValidationError(

@@ -33,7 +33,7 @@ from recordkit.documents.generated import FileRecord, record_files
 from recordkit.documents.pdf import PdfError, convert_to_pdf
 from recordkit.ledger import journal
 from recordkit.ledger.schema import documents
-from recordkit.reports.figures import collection_trend, month_figures
+from recordkit.reports.figures import BOOKS, collection_trend, first_months, month_figures
 
 if TYPE_CHECKING:
     from recordkit.core.workspace import Workspace
@@ -111,13 +111,15 @@ def monthly_report(
     loader.start()
     months = [month, month - 1, month - 12]
     with ledger.read() as conn:
-        (now, previous, last_year), sums = month_figures(conn, months, settings, show_private, today)
+        firsts = first_months(conn, settings.office.time_zone)
+        (now, previous, last_year), sums = month_figures(conn, months, settings, show_private, today, firsts)
     loader.join()
     # Both were loaded by the thread above while the figures were read:
     from recordkit.reports.summary import build_summary  # loaded on first use (by the thread)
     from recordkit.reports.workbook import build_workbook  # loaded on first use (by the thread)
 
-    trend = collection_trend(sums, month)
+    # A ledger without books yet: every month of the trend lies before them.
+    trend = collection_trend(sums, month, books_from=firsts[BOOKS] or month + 1)
     estate = settings.office.estate
     stamp = format_stamp(dt.datetime.now(dt.UTC), settings.office.time_zone)
     workbook = build_workbook(estate, now, previous, last_year, trend, stamp, settings.workorders.repeat_days)

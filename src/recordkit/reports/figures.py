@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from recordkit.billing.allocations import deposit_bill_ids
 from recordkit.billing.balances import balance_base, balances_hold, owed_per_bill, zero
-from recordkit.billing.closing import has_money
+from recordkit.billing.closing import earliest_month, has_money
 from recordkit.core.dates import Month, office_time, parse_month, utc_bounds
 from recordkit.core.personal import mask_phone
 from recordkit.core.unitcodes import UnitCode
@@ -41,6 +41,7 @@ from recordkit.ledger.schema import (
     renovation_inspections,
     renovations,
     units,
+    work_orders,
 )
 from recordkit.owners.contacts import owner_names_in, owners_of_record
 from recordkit.owners.roster import building_group
@@ -272,6 +273,9 @@ class MonthFigures:
     workorders_changed: bool = False
     # The month has no bill and no money movement (``closing.has_money``): ``fees close`` has nothing to close
     moneyless: bool = False
+    # The parts (``BOOKS``, ``WORKORDERS``, ``ARCHIVE``) the ledger holds no record of yet in this month: it lies
+    # before their first month (``first_months``), and their figures are no data rather than 0
+    unrecorded: frozenset[str] = frozenset()
 
     @property
     def status_text(self) -> str:
@@ -318,6 +322,9 @@ def workorders_changed_note(month: Month) -> str:
 
 #: The months of the collection trend (the report's month and the eleven before it).
 TREND_MONTHS = 12
+#: The parts of the report whose records begin on a day of their own (``first_months``): the books (bills and
+#: money: the fee, receipt and renovation figures), the work orders (a logbook may bring older ones) and the archive.
+BOOKS, WORKORDERS, ARCHIVE = "books", "workorders", "archive"
 
 
 def last_day(month: Month) -> dt.date:
@@ -1031,17 +1038,38 @@ def _zone(settings: Any) -> str:
     return str(getattr(office, "time_zone", "Asia/Shanghai"))
 
 
+def first_months(conn: Connection, zone: str = "Asia/Shanghai") -> dict[str, Month | None]:
+    """The first month the ledger holds a record of, for each part of the report: ``BOOKS`` the books' first
+    (``closing.earliest_month``), ``WORKORDERS`` that of the earliest work order, ``ARCHIVE`` that of the earliest
+    filing on the office's clock (``zone``); None for a part without any."""
+    opened = conn.execute(sa.select(sa.func.min(work_orders.c.opened_at))).scalar()
+    filed = conn.execute(sa.select(sa.func.min(archive_items.c.filed_at))).scalar()
+    return {
+        BOOKS: earliest_month(conn),
+        WORKORDERS: Month.of(opened.date()) if opened is not None else None,
+        ARCHIVE: Month.of(office_time(filed, zone).date()) if filed is not None else None,
+    }
+
+
+def unrecorded_parts(firsts: Mapping[str, Month | None], month: Month) -> frozenset[str]:
+    """The parts of ``firsts`` (``first_months``) whose records begin after ``month``, or not at all yet."""
+    return frozenset(part for part, first in firsts.items() if first is None or month < first)
+
+
 def month_figures(
     conn: Connection,
     months: list[Month],
     settings: Any,
     show_private: bool = False,
     today: dt.date | None = None,
+    firsts: Mapping[str, Month | None] | None = None,
 ) -> tuple[list[MonthFigures], FeeLedger]:
     """The figures of each month (the first with its 欠费明细), sharing one reading of what is owed
-    (``owing``); each says whether its month is closed and the day it runs to (``today`` in the
-    unfinished month)."""
+    (``owing``); each says whether its month is closed, the day it runs to (``today`` in the
+    unfinished month) and the parts of the report it lies before the records of (``firsts``,
+    ``first_months`` unless given)."""
     today = today or dt.date.today()
+    firsts = first_months(conn, _zone(settings)) if firsts is None else firsts
     kept = kept_figures(conn, months)
     computed = [m for m in months if m not in kept]
     sums = load_fee_ledger(conn, computed, trend_to=max(months), known=kept_trend(conn, max(months)))
@@ -1088,6 +1116,7 @@ def month_figures(
                 min(last_day(m), today),
                 changed,
                 not has_money(conn, m),
+                unrecorded_parts(firsts, m),
             )
         )
     return result, sums
@@ -1261,16 +1290,24 @@ class TrendPoint:
     month: Month
     billed: int
     collected: int
+    # False for a month before the books' first: no data (its 0s are nobody's figures), no rate
+    recorded: bool = True
 
     @property
     def rate(self) -> Decimal | None:
-        return collection_rate(self.collected, self.billed)
+        return collection_rate(self.collected, self.billed) if self.recorded else None
 
 
-def collection_trend(sums: FeeLedger, month: Month, months: int = TREND_MONTHS) -> list[TrendPoint]:
-    """应收 and 当期实收 of the ``months`` months up to ``month`` (each measured at its own month end)."""
+def collection_trend(
+    sums: FeeLedger, month: Month, months: int = TREND_MONTHS, books_from: Month | None = None
+) -> list[TrendPoint]:
+    """应收 and 当期实收 of the ``months`` months up to ``month`` (each measured at its own month end); those
+    before ``books_from`` (the books' first month, ``first_months``) not ``recorded``."""
     span = [str(month - offset) for offset in range(months - 1, -1, -1)]
     missing = [key for key in span if key not in sums.trend]
     if missing:
         raise ValueError(f"the fee sums hold the trend of {sorted(sums.trend)}, not {missing}")
-    return [TrendPoint(parse_month(key), *sums.trend[key]) for key in span]
+    return [
+        TrendPoint(parse_month(key), *sums.trend[key], books_from is None or parse_month(key) >= books_from)
+        for key in span
+    ]

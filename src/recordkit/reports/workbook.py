@@ -17,7 +17,16 @@ from openpyxl.utils import get_column_letter
 
 from recordkit.billing.registers import MONEY_FORMAT, print_setup, style_header
 from recordkit.core.money import yuan
-from recordkit.reports.figures import FeeLine, MonthFigures, TrendPoint, definitions, workorders_changed_note
+from recordkit.reports.figures import (
+    ARCHIVE,
+    BOOKS,
+    WORKORDERS,
+    FeeLine,
+    MonthFigures,
+    TrendPoint,
+    definitions,
+    workorders_changed_note,
+)
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -124,11 +133,12 @@ def write_overview(
     trend: Sequence[TrendPoint],
 ) -> None:
     _title(sheet, f"{estate}{now.month.chinese}月度报表", 4)
-    figures = (now, previous, last_year)
     rows: list[list[Any]] = []
 
-    def add(label: str, kind: str, value: Any) -> None:
-        rows.append([label, *(Cell(value(f), kind) for f in figures)])
+    def add(label: str, kind: str, value: Any, part: str = BOOKS) -> None:
+        # A year ago the ledger may not have kept this part yet: a blank cell, not a 0 nobody counted.
+        year_ago = None if part in last_year.unrecorded else Cell(value(last_year), kind)
+        rows.append([label, Cell(value(now), kind), Cell(value(previous), kind), year_ago])
 
     add("应收", "money", lambda f: f.fees.total.billed)
     add("实收（当期实收）", "money", lambda f: f.fees.total.collected)
@@ -146,13 +156,13 @@ def write_overview(
     add("月末在装修（户）", "count", lambda f: f.renovations.in_progress)
     add("月末押金结存", "money", lambda f: f.renovations.deposit_held_fen)
     if now.workorders is not None:
-        add("受理报修（件）", "count", lambda f: f.workorders.opened_of_type("报修"))
-        add("受理投诉（件）", "count", lambda f: f.workorders.opened_of_type("投诉"))
-        add("按时办结率", "rate", lambda f: f.workorders.on_time_rate)
-        add("满意率", "rate", lambda f: f.workorders.satisfaction_rate)
-        add("重复投诉（件）", "count", lambda f: f.workorders.repeat_complaints)
-    add("归档（件）", "count", lambda f: f.archive.filed_total)
-    add("月末借出未还（件）", "count", lambda f: f.archive.out_at_end)
+        add("受理报修（件）", "count", lambda f: f.workorders.opened_of_type("报修"), WORKORDERS)
+        add("受理投诉（件）", "count", lambda f: f.workorders.opened_of_type("投诉"), WORKORDERS)
+        add("按时办结率", "rate", lambda f: f.workorders.on_time_rate, WORKORDERS)
+        add("满意率", "rate", lambda f: f.workorders.satisfaction_rate, WORKORDERS)
+        add("重复投诉（件）", "count", lambda f: f.workorders.repeat_complaints, WORKORDERS)
+    add("归档（件）", "count", lambda f: f.archive.filed_total, ARCHIVE)
+    add("月末借出未还（件）", "count", lambda f: f.archive.out_at_end, ARCHIVE)
     headers = (
         "指标",
         f"本月（{now.month.chinese}）",
@@ -165,16 +175,17 @@ def write_overview(
     if now.empty:
         sheet.cell(row, 1, NO_DATA)
         row += 1
+    if last_year.unrecorded:
+        sheet.cell(row, 1, f"去年同月（{last_year.month.chinese}）留空的是台账里还没有记录的项目：没有数据，不是 0。")
+        row += 1
     row += 1
     sheet.cell(row, 1, "近 12 个月收缴情况（每月账单在当月月末的收缴）")
     row += 1
     trend_header = row
-    row = _table(
-        sheet,
-        row,
-        ("月份", "应收（元）", "实收（元）", "当期收缴率"),
-        [[str(p.month), Cell(p.billed, "money"), Cell(p.collected, "money"), Cell(p.rate, "rate")] for p in trend],
-    )
+    row = _table(sheet, row, ("月份", "应收（元）", "实收（元）", "当期收缴率"), [_trend_row(p) for p in trend])
+    note = _trend_note(trend)
+    if note:
+        sheet.cell(row, 1, note)
     chart = LineChart()
     chart.title = "近 12 个月当期收缴率"
     chart.y_axis.title = "收缴率"
@@ -189,9 +200,27 @@ def write_overview(
     chart.add_data(Reference(sheet, min_col=4, min_row=trend_header, max_row=row - 1), titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=1, min_row=trend_header + 1, max_row=row - 1))
     chart.series[0].smooth = False  # a monthly figure: straight lines between the months, no invented curve
+    chart.display_blanks = "gap"  # a month before the books is a blank cell: no point, never one at 0 %
     chart.series[0].marker.symbol = "circle"
     sheet.add_chart(chart, f"F{trend_header}")
     _finish(sheet, (22, 20, 20, 22))
+
+
+def _trend_row(point: TrendPoint) -> list[Any]:
+    """A month of the trend table: blank cells for a month before the books (no data, not 0)."""
+    if not point.recorded:
+        return [str(point.month), None, None, None]
+    return [str(point.month), Cell(point.billed, "money"), Cell(point.collected, "money"), Cell(point.rate, "rate")]
+
+
+def _trend_note(trend: Sequence[TrendPoint]) -> str | None:
+    """The line under the trend table saying why its first months are blank; None when none is."""
+    if all(point.recorded for point in trend):
+        return None
+    start = next((point.month for point in trend if point.recorded), None)
+    if start is None:
+        return "台账里还没有收费记录：各月留空（没有数据，不是 0），图上不画。"
+    return f"收费从 {start.chinese} 开始记账，之前的月份留空（没有数据，不是 0），图上不画。"
 
 
 def write_fees(sheet: Worksheet, estate: str, figures: MonthFigures) -> tuple[int, int]:
