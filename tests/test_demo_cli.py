@@ -1,4 +1,5 @@
-"""``recordkit demo``: what it refuses before it makes anything (the demo itself is built once, in conftest)."""
+"""``recordkit demo``: what it refuses before it makes anything (the demo itself is built once, in conftest), and a demo
+built as of an early day of the year."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 import time_machine
+
+from recordkit.core.workspace import open_workspace
+from recordkit.ledger.db import open_ledger
 
 
 def test_a_day_in_the_future_is_refused(run_cli: Any, tmp_path: Path) -> None:
@@ -43,3 +48,30 @@ def test_a_folder_that_is_not_a_demo_or_a_file_is_refused_untouched(run_cli: Any
         f"错误：{roster} 是一个文件，不是文件夹：不能在 {roster} 新建工作区，请给出一个文件夹（不存在会新建）\n",
     )
     assert roster.read_bytes() == b"PK"
+
+
+#: What happened in the demo estate, each a day (or a month) it happened on: none can come after --today.
+HAPPENED = {
+    "入住": "SELECT MAX(move_in_date) FROM units",
+    "起租": "SELECT MAX(start_date) FROM unit_contacts",
+    "档案日期": "SELECT MAX(doc_date) FROM archive_items",
+    "收款": "SELECT MAX(paid_on) FROM payments",
+    "收据": "SELECT MAX(issued_on) FROM receipts",
+    "装修登记": "SELECT MAX(registered_on) FROM renovations",
+    "报修": "SELECT MAX(DATE(opened_at)) FROM work_orders",
+    "借出": "SELECT MAX(lent_on) FROM archive_loans",
+}
+
+
+def test_a_demo_built_early_in_the_year_has_nothing_after_its_day(run_cli: Any, tmp_path: Path) -> None:
+    """--today 2026-02-10: the roster moved owners in up to 2026-09-30 and let flats from as late as October 2026,
+    and the archive filed their 入住登记表 of those days: months still to come."""
+    result = run_cli("demo", str(tmp_path / "演示"), "--today", "2026-02-10", "--units", "10")
+    assert result.exit_code == 0, result.stderr
+    workspace = open_workspace(tmp_path / "演示", environ={})
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        latest = {what: str(conn.execute(sa.text(query)).scalar()) for what, query in HAPPENED.items()}
+        billed = conn.execute(sa.text("SELECT MAX(month) FROM bills")).scalar()
+    assert {what: day for what, day in latest.items() if day > "2026-02-10"} == {}
+    assert "None" not in latest.values()  # each of them happened in the demo
+    assert billed == "2026-01"

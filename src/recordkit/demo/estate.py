@@ -46,6 +46,7 @@ from recordkit.demo.roster import (
     OTHER_SYSTEM_HEADERS,
     SECOND_PHASE,
     DemoUnit,
+    as_of,
     generate_estate,
     generate_other_kinds,
 )
@@ -122,7 +123,7 @@ class DemoContext:
 
 
 def _step_owners(ctx: DemoContext) -> None:
-    estate = generate_estate(seed=ctx.seed, min_units=ctx.min_units)
+    estate = generate_estate(seed=ctx.seed, min_units=ctx.min_units, today=ctx.today)
     sheet = ctx.workspace.root / "业主名册.xlsx"
     write_owner_sheet(
         sheet,
@@ -163,7 +164,7 @@ def _import_other_kinds(ctx: DemoContext, estate: list[DemoUnit]) -> None:
     workbook.active.append(["本表由原物业收费系统导出：二期、商铺、车位的房产资料"])
     data = workbook.create_sheet("房产资料")
     data.append(list(OTHER_SYSTEM_HEADERS))
-    for row in generate_other_kinds(estate, ctx.seed):
+    for row in generate_other_kinds(estate, ctx.seed, ctx.today):
         data.append(row)
     save_atomically(workbook, sheet)
     with open_workspace_ledger(ctx.workspace) as ledger:
@@ -614,25 +615,27 @@ def _step_archive(ctx: DemoContext) -> None:
                 document_lines(f"{system}维修保养记录", date=serviced, kind="维保记录"),
             )
         seed += 1
+        drawn = as_of(dt.date(2019, 6, 20), today)
         write_scan(
-            inbox / "工程档案" / "图纸" / "3号楼给排水竣工图纸_20190620.tif",
+            inbox / "工程档案" / "图纸" / f"3号楼给排水竣工图纸_{drawn:%Y%m%d}.tif",
             seed,
             4,
-            document_lines("3号楼给排水竣工图纸", date=dt.date(2019, 6, 20), kind="竣工图纸"),
+            document_lines("3号楼给排水竣工图纸", date=drawn, kind="竣工图纸"),
         )
         seed += 1
+        year = today.year  # this year's cleaning contract, signed on its first day
         contract = write_scan(
-            inbox / "保洁服务合同_20260101.pdf",
+            inbox / f"保洁服务合同_{year}0101.pdf",
             seed,
             3,
-            document_lines("保洁服务合同（2026年度）", date=dt.date(2026, 1, 1), kind="服务合同"),
+            document_lines(f"保洁服务合同（{year}年度）", date=dt.date(year, 1, 1), kind="服务合同"),
         )
         contract.with_name(contract.name + ".json").write_text(
             json.dumps(
                 {
                     "类别": "合同协议档案",
-                    "题名": "保洁服务合同（2026年度）",
-                    "盒号": "HT-2026-01",
+                    "题名": f"保洁服务合同（{year}年度）",
+                    "盒号": f"HT-{year}-01",
                     "架位": "C-1-2",
                     "保密": "是",
                 },
@@ -655,7 +658,9 @@ def _step_archive(ctx: DemoContext) -> None:
                 scan_bytes(
                     "jpg",
                     seed,
-                    lines=document_lines("商品房买卖合同", units[2], owners[units[2]], dt.date(2018, 5, 8), "购房合同"),
+                    lines=document_lines(
+                        "商品房买卖合同", units[2], owners[units[2]], as_of(dt.date(2018, 5, 8), today), "购房合同"
+                    ),
                 )
             )
         write_scan(inbox / "IMG_0042.jpg", seed + 1, lines=document_lines("扫描件"))

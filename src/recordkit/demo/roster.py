@@ -196,10 +196,20 @@ _LAST_MOVE_IN = datetime.date(2026, 9, 30)
 _OLDEST_BIRTH = datetime.date(1950, 1, 1)
 _YOUNGEST_BIRTH = datetime.date(2002, 12, 31)
 _MIN_OWNER_AGE = 22
+#: The day the roster's dates above are drawn for.  An estate made as of another day has its dates (move-ins,
+#: leases) moved by as many days, so that it reads the same whatever day the demo is built on: nobody moved in
+#: after it; the draws themselves, owners and their ID numbers included, stay those of the seed.
+DRAWN_FOR = datetime.date(2026, 12, 5)
 
 
-def generate_estate(seed: int = 2026, min_units: int = 1000) -> list[DemoUnit]:
-    """Make a demo estate of at least ``min_units`` units, sorted by unit code.
+def as_of(day: datetime.date, today: datetime.date | None) -> datetime.date:
+    """``day``, drawn for ``DRAWN_FOR``, as it falls in an estate made as of ``today`` (None: ``DRAWN_FOR``)."""
+    return day if today is None else day + (today - DRAWN_FOR)
+
+
+def generate_estate(seed: int = 2026, min_units: int = 1000, today: datetime.date | None = None) -> list[DemoUnit]:
+    """Make a demo estate of at least ``min_units`` units, sorted by unit code, as of ``today`` (its move-ins
+    before it; None: as of ``DRAWN_FOR``).
 
     The same seed gives the same estate in every run.  Phones and ID numbers
     are valid and belong to one owner each; about 2% of owners hold two units
@@ -249,7 +259,7 @@ def generate_estate(seed: int = 2026, min_units: int = 1000) -> list[DemoUnit]:
     for (building, entrance, room, area), status, owner in zip(slots, statuses, owners, strict=True):
         move_in = None
         if status == STATUS_OCCUPIED:
-            move_in = _move_in_date(rng, building.delivered)
+            move_in = as_of(_move_in_date(rng, building.delivered), today)
         units.append(
             DemoUnit(
                 building=str(building.number),
@@ -383,8 +393,11 @@ OTHER_SYSTEM_HEADERS = (
 _SECOND_PHASE_DELIVERED = datetime.date(2024, 6, 30)
 
 
-def generate_other_kinds(first_phase: Sequence[DemoUnit], seed: int = 2026) -> list[list[object]]:
-    """The rows of the demo's second roster, in ``OTHER_SYSTEM_HEADERS`` order.
+def generate_other_kinds(
+    first_phase: Sequence[DemoUnit], seed: int = 2026, today: datetime.date | None = None
+) -> list[list[object]]:
+    """The rows of the demo's second roster, in ``OTHER_SYSTEM_HEADERS`` order, as of ``today`` (its move-ins and
+    leases begun before it; None: as of ``DRAWN_FOR``).
 
     二期: two low-rise buildings of flats without 单元 (二期·1-101 …) and twelve villas, some
     co-owned (two names in one cell) and some let (a 租户 row, or a family member's row);
@@ -412,8 +425,8 @@ def generate_other_kinds(first_phase: Sequence[DemoUnit], seed: int = 2026) -> l
             names = f"{first.name}、{owner().name}"  # 共有: husband and wife on the deed
         moved = move_in() if status in ("已入住", "已出租") else None
         rows.append(
-            [phase, building, room, kind, Decimal(area), names, first.phone, first.id_number, moved, status, "业主",
-             None, None]
+            [phase, building, room, kind, Decimal(area), names, first.phone, first.id_number,
+             as_of(moved, today) if moved else None, status, "业主", None, None]
         )  # fmt: skip
         if let and moved is not None:
             tenant = owner()
@@ -421,7 +434,7 @@ def generate_other_kinds(first_phase: Sequence[DemoUnit], seed: int = 2026) -> l
             start = _random_date(rng, max(moved, datetime.date(2026, 1, 1)), datetime.date(2026, 10, 31))
             end = start.replace(year=start.year + 1) - datetime.timedelta(days=1)
             rows.append([phase, building, room, kind, None, tenant.name, tenant.phone, None, None, None, "租户",
-                         start, end])  # fmt: skip
+                         as_of(start, today), as_of(end, today)])  # fmt: skip
         elif status == "已入住" and rng.random() < 0.3:
             family = owner()
             rows.append([phase, building, room, kind, None, family.name, family.phone, None, None, None,
