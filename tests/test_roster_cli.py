@@ -426,6 +426,40 @@ def test_owners_list_names_every_owner_of_record_as_the_export_and_notices_do(ru
     assert shown["co_owners"] == listed["1-1-101"]["co_owners"]
 
 
+# -- owner records the import deletes ---------------------------------------------------------------
+
+
+def test_the_summary_says_how_many_owner_records_it_deletes(run_cli: Any, tmp_path: Path) -> None:
+    """1-1-101 and 1-1-102 sold: the new roster names other owners, and 王芳 and 李秀英 (no ID number) hold nothing
+    any more.  The import deleted their records (journalled) but its summary said nothing of it; now a line counts
+    them — 将删除 with --dry-run, which deletes nothing, 已删除 after the import — and no line when there are none."""
+    before = [
+        ["房号", "建筑面积", "业主姓名", "联系电话"],
+        ["1-1-101", 90, "王芳", "13812345678"],
+        ["1-1-102", 90, "李秀英", "13987654321"],
+        ["1-1-103", 90, "赵磊", "13611112222"],
+    ]
+    first = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", before)))
+    assert first.exit_code == 0, first.output
+    assert "业主记录" not in first.stdout
+    sold = [["房号", "建筑面积", "业主姓名", "联系电话"], ["1-1-101", 90, "周九", None], ["1-1-102", 90, "吴十", None]]
+    path = str(roster(tmp_path / "名册2.xlsx", sold))
+    checked = run_cli("owners", "import", path, "--dry-run")
+    assert checked.exit_code == 0, checked.output
+    assert "不再持有房屋、将删除的业主记录 2 人\n" in checked.stdout
+    assert len(units(run_cli)) == 3 and "王芳" in run_cli("owners", "list").stdout
+    done = run_cli("owners", "import", path)
+    assert done.exit_code == 0, done.output
+    assert "不再持有房屋、已删除的业主记录 2 人\n" in done.stdout
+    assert [(row["unit"], row["owner"]) for row in units(run_cli)] == [
+        ("1-1-101", "周九"),
+        ("1-1-102", "吴十"),
+        ("1-1-103", "赵磊"),
+    ]
+    again = run_cli("owners", "import", path)
+    assert again.exit_code == 0 and "业主记录" not in again.stdout
+
+
 # -- --map naming a header the sheet does not have -------------------------------------------
 
 
@@ -848,10 +882,11 @@ def test_an_owner_an_older_version_kept_as_several_names_is_told_by_doctor_and_b
     assert run_cli("owners", "export", str(exported)).exit_code == 0
     trial = run_cli("owners", "import", str(exported), "--dry-run")
     assert trial.exit_code == 0, trial.output
-    assert trial.stdout.splitlines()[2:5] == [
+    assert trial.stdout.splitlines()[2:6] == [
         "共有人 2 人；名册里没有家属、租户，联系人没有改动",
         "1-1-101 的业主“王芳、李娜”是几个人，将拆成业主 王芳，共有人 李娜",
         "1-1-102 的业主“张三和李四”是几个人，将拆成业主 张三，共有人 李四",
+        "不再持有房屋、将删除的业主记录 1 人",  # 张三和李四's, without an ID number: 张三 is a new record
     ]
     result = run_cli("owners", "import", str(exported))
     assert result.exit_code == 0, result.output
@@ -859,6 +894,7 @@ def test_an_owner_an_older_version_kept_as_several_names_is_told_by_doctor_and_b
         "共有人 2 人；名册里没有家属、租户，联系人没有改动",
         "1-1-101 的业主“王芳、李娜”是几个人，已拆成业主 王芳，共有人 李娜",
         "1-1-102 的业主“张三和李四”是几个人，已拆成业主 张三，共有人 李四",
+        "不再持有房屋、已删除的业主记录 1 人",
     ]
     owners = {u["unit"]: (u["owner"], [c["name"] for c in u["co_owners"]]) for u in units(run_cli)}
     assert owners == {"1-1-101": ("王芳", ["李娜"]), "1-1-102": ("张三", ["李四"]), "1-1-103": ("赵磊", [])}

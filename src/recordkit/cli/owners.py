@@ -69,19 +69,20 @@ def owners_import(
         f"{prefix}：共 {summary.rows} 行；新增房屋 {summary.units_created} 户，更新 {summary.units_updated} 户，"
         f"未变 {summary.units_unchanged} 户；新增业主 {summary.owners_created} 人，更新业主 {summary.owners_updated} 人"
     )
+    will = "将" if summary.dry_run else "已"
     if summary.contacts_read:
         typer.echo(f"共有人 {summary.co_owners} 人，联系人（家属、租户）{summary.contacts} 人")
     elif summary.co_owners:  # (contacts left as they were: never "0 人", as if taken off)
         typer.echo(f"共有人 {summary.co_owners} 人；名册里没有家属、租户，联系人没有改动")
     for split in summary.owners_split:  # (an older version's 王芳、李娜 kept as one owner: never split in silence)
-        typer.echo(
-            f"{split.unit} 的业主“{split.name}”是几个人，{'将' if summary.dry_run else '已'}拆成{split.split_into()}"
-        )
+        typer.echo(f"{split.unit} 的业主“{split.name}”是几个人，{will}拆成{split.split_into()}")
     if summary.contacts_now_owners:
         typer.echo(
-            f"{len(summary.contacts_now_owners)} 位联系人成为业主，{'将' if summary.dry_run else '已'}不再是联系人："
+            f"{len(summary.contacts_now_owners)} 位联系人成为业主，{will}不再是联系人："
             + "、".join(summary.contacts_now_owners)
         )
+    if summary.owners_removed:  # (deleted in the import's transaction and journalled: never in silence)
+        typer.echo(f"不再持有房屋、{will}删除的业主记录 {summary.owners_removed} 人")
     for warning in summary.warnings:
         typer.echo(f"提醒：{warning}")
     if summary.dry_run and summary.changed_units:
