@@ -254,6 +254,40 @@ def test_a_co_owner_column_names_the_co_owners(run_cli: Any, tmp_path: Path) -> 
     assert co_owners_of(run_cli, "3-2-1301") == []
 
 
+def test_a_company_named_with_a_separator_is_one_owner_beside_people(run_cli: Any, tmp_path: Path) -> None:
+    """Shops in an export: 甲乙、丙丁科技有限公司 and 鑫源、恒达建材有限公司 are one company each, whose names have a 、
+    (their first parts start with no surname); the import made each two owners, 甲乙 and co-owner 丙丁科技有限公司.
+    张三、丙丁科技有限公司 is still a person and a company, 张伟、李娜 two people, and a 共有人 cell reads alike."""
+    path = export_sheet(
+        tmp_path / "房产资料.xlsx",
+        [
+            ["商铺S-101", 60, "已出租", "甲乙、丙丁科技有限公司", "0755-86661234", None],
+            ["商铺S-102", 60, "已出租", "鑫源、恒达建材有限公司", "0755-86665678", None],
+            ["商铺S-103", 60, "已出租", "张三、丙丁科技有限公司", "13912345678", None],
+            ["3栋2单元1201", 89.5, "已入住", "张伟、李娜", "13600136000", None],
+        ],
+    )
+    result = run_cli("owners", "import", path)
+    assert result.exit_code == 0, result.output
+    assert "新增业主 6 人" in result.stdout and "共有人 2 人" in result.stdout
+    assert listed(run_cli) == [
+        ("3-2-1201", "张伟", 89.5),
+        ("商铺S-101", "甲乙、丙丁科技有限公司", 60.0),
+        ("商铺S-102", "鑫源、恒达建材有限公司", 60.0),
+        ("商铺S-103", "张三", 60.0),
+    ]
+    assert co_owners_of(run_cli, "商铺S-101") == []
+    assert co_owners_of(run_cli, "商铺S-102") == []
+    assert co_owners_of(run_cli, "商铺S-103") == ["丙丁科技有限公司"]
+    assert co_owners_of(run_cli, "3-2-1201") == ["李娜"]
+    column = typed(
+        tmp_path / "共有人.xlsx",
+        [["房屋编号", "建筑面积", "业主姓名", "共有人"], ["商铺S-104", 60, "王强", "甲乙、丙丁科技有限公司"]],
+    )
+    assert run_cli("owners", "import", column).exit_code == 0
+    assert co_owners_of(run_cli, "商铺S-104") == ["甲乙、丙丁科技有限公司"]
+
+
 def test_a_co_owner_without_an_owner_is_refused(run_cli: Any, tmp_path: Path) -> None:
     path = typed(
         tmp_path / "房产资料.xlsx",

@@ -232,6 +232,20 @@ def test_configured_status_words_and_codes(ledger: Ledger, tmp_path: Path) -> No
         ("张三、某某科技有限公司", ["张三", "某某科技有限公司"]),
         ("欧阳娜娜、某某五金厂", ["欧阳娜娜", "某某五金厂"]),
         ("阿依古丽·买买提、某某商行", ["阿依古丽·买买提", "某某商行"]),
+        # A part that is no person's name (it starts with no surname) and the body's name after it: one body.
+        ("甲乙、丙丁科技有限公司", ["甲乙、丙丁科技有限公司"]),
+        ("鑫源、恒达建材有限公司", ["鑫源、恒达建材有限公司"]),
+        ("甲乙、丙丁、戊己投资合伙企业", ["甲乙、丙丁、戊己投资合伙企业"]),
+        ("张三、甲乙、丙丁科技有限公司", ["张三", "甲乙、丙丁科技有限公司"]),
+        ("甲乙、丙丁科技有限公司、李四", ["甲乙、丙丁科技有限公司", "李四"]),
+        ("陳大文、丙丁科技有限公司", ["陳大文", "丙丁科技有限公司"]),
+        ("司徒美玲、丙丁科技有限公司", ["司徒美玲", "丙丁科技有限公司"]),
+        ("张三、李四", ["张三", "李四"]),
+        ("甲乙、丙丁", ["甲乙", "丙丁"]),
+        # Two bodies' whole names: two owners, never one.
+        ("甲乙科技有限公司、丙丁实业有限公司", ["甲乙科技有限公司", "丙丁实业有限公司"]),
+        # 和 inside a partnership's name is no 张三和李四.
+        ("丙丁和戊己投资合伙企业", ["丙丁和戊己投资合伙企业"]),
     ],
 )
 def test_owner_cells_split_into_co_owners(cell: str, names: list[str]) -> None:

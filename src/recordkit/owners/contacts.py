@@ -20,6 +20,7 @@ from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, refuse_unknown_unit
 from recordkit.ledger.schema import owners, unit_co_owners, unit_contacts, units
+from recordkit.owners.surnames import starts_with_surname
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -45,7 +46,7 @@ _BLANK_BETWEEN_HAN = re.compile(r"[\u3400-\u9fff]\s+[\u3400-\u9fff]")
 # A note in brackets after a name (钱八（租户：周九）, 李四(已故)); read NFKC-folded, so （ is (.
 _BRACKET = re.compile(r"[(\[【〔〖]")
 # A body, not a person (开发商, XX置业有限公司（广州分公司）): its name is its own affair.
-_ORGANISATION = re.compile(r"公司|集团|银行|委员会|管理处|事务所|合作社|学校|医院|政府|中心|开发商")
+_ORGANISATION = re.compile(r"公司|集团|合伙企业|银行|委员会|管理处|事务所|合作社|学校|医院|政府|中心|开发商")
 
 
 def is_organisation(name: str) -> bool:
@@ -61,49 +62,70 @@ _OWNER_AND = re.compile(r"\s*和\s*")
 _PERSON_NAME = re.compile(r"[\u3400-\u9fff·•]{2,}|[A-Za-z][A-Za-z .'-]*")
 
 
-#: How a body's name ends (深圳市甲乙、丙丁科技有限公司, 某某五金厂): with a separator inside, one body when what comes
-#: before its first separator is no person's name (``_one_body``).
+#: How a body's name ends (甲乙、丙丁科技有限公司, 某某五金厂): with a separator inside, the parts before it that are no
+#: person's name are the start of that body's name (``_bodies_joined``).
 _ORGANISATION_WORDS = (
-    ("有限公司", "有限责任公司", "股份有限公司", "公司", "集团", "中心", "事务所", "合作社", "委员会", "研究院")
-    + ("研究所", "医院", "学校", "银行", "商行", "厂", "店", "部")
+    ("有限公司", "有限责任公司", "股份有限公司", "公司", "集团", "合伙企业", "中心", "事务所", "合作社", "委员会")
+    + ("研究院", "研究所", "医院", "学校", "银行", "商行", "厂", "店", "部")
 )  # fmt: skip
 #: Words of a place, which no person's name holds (深圳市甲乙 is the start of a body's name).
 _PLACE_WORDS = ("省", "市", "区", "县", "镇")
-#: A person's name as a cell's first part is read: two to four Chinese characters, a name with a middle dot
-#: (阿依古丽·买买提), or letters (John Smith).
+#: A person's name as a cell's part is read: two to four Chinese characters starting with a surname, a name with a
+#: middle dot (阿依古丽·买买提), or letters (John Smith).
 _HAN_PERSON = re.compile(r"[\u3400-\u9fff]{2,4}")
 _OTHER_PERSON = re.compile(r"[\u3400-\u9fff]+(?:[·•][\u3400-\u9fff]+)+|[A-Za-z][A-Za-z .'-]*")
 
 
 def _reads_as_person(name: str) -> bool:
-    """Whether ``name`` is read as a person's (``_HAN_PERSON`` without an organisation or place word in it: 深圳市甲乙
-    is not, 张三 is)."""
+    """Whether ``name`` is read as a person's: ``_HAN_PERSON`` starting with a surname, without an organisation or
+    place word in it (张三 and 陳大文 are, 深圳市甲乙 and 甲乙 are not), or ``_OTHER_PERSON``."""
     if _HAN_PERSON.fullmatch(name):
-        return not any(word in name for word in (*_ORGANISATION_WORDS, *_PLACE_WORDS))
+        return starts_with_surname(name) and not any(word in name for word in (*_ORGANISATION_WORDS, *_PLACE_WORDS))
     return _OTHER_PERSON.fullmatch(name) is not None
 
 
-def _one_body(cell: str, first: str) -> bool:
-    """Whether ``cell``, holding a separator, is one body's name (深圳市甲乙、丙丁科技有限公司): it ends in an
-    organisation word and its part before the first separator, ``first``, is no person's name (张三、某某科技有限公司 is
-    张三 and the company)."""
-    return cell.endswith(_ORGANISATION_WORDS) and not _reads_as_person(first)
+def _name_spans(cell: str) -> list[tuple[int, int]]:
+    """Where the names between ``cell``'s separators are, the empty ones left out (王芳、 is 王芳)."""
+    spans, start = [], 0
+    for separator in _OWNER_SEPARATORS.finditer(cell):
+        spans.append((start, separator.start()))
+        start = separator.end()
+    spans.append((start, len(cell)))
+    return [(start, end) for start, end in spans if start < end]
+
+
+def _bodies_joined(cell: str) -> list[str]:
+    """``cell``'s names at its separators, each run of parts that are neither a person's name nor a body's whole name
+    joined, as written, to the body's name that follows it: 甲乙、丙丁科技有限公司 is one body, 张三、丙丁科技有限公司
+    a person and a body, 甲乙科技有限公司、丙丁实业有限公司 two bodies, 张三、李四 two people."""
+    names: list[str] = []
+    run: list[tuple[int, int]] = []  # the parts read since the last name, neither a person's nor a body's whole one
+    for start, end in _name_spans(cell):
+        name = cell[start:end]
+        if unicodedata.normalize("NFKC", name).endswith(_ORGANISATION_WORDS):
+            names.append(cell[run[0][0] if run else start : end])  # the run is the start of this body's name
+            run = []
+        elif _reads_as_person(name):
+            names.extend([*(cell[a:b] for a, b in run), name])
+            run = []
+        else:
+            run.append((start, end))
+    return names + [cell[a:b] for a, b in run]
 
 
 def split_owner_names(text: str) -> list[str]:
     """One owner cell to the names in it: "王建国、李秀兰" and "张三和李四" are two owners.
 
-    A cell is split only when every piece looks like a person's name (two or more Chinese
-    characters, or letters) and the cell is not one body's name with a separator inside (``_one_body``:
-    深圳市甲乙、丙丁科技有限公司): a company or a formula-looking text stays whole; 和 never splits a body's
-    name (``is_organisation``).  The roster import (an owner, 共有人 or 租户 cell), doctor and the export's read-back
-    all read a cell by it."""
+    A cell is split only when every piece looks like a person's name (two or more Chinese characters, or letters):
+    a formula-looking text stays whole; a body's name with a separator inside stays one (``_bodies_joined``:
+    甲乙、丙丁科技有限公司), and 和 never splits a body's name (``is_organisation``).  The roster import (an owner,
+    共有人 or 租户 cell), doctor and the export's read-back all read a cell by it."""
     cell = text.strip()
     names = [name for name in _OWNER_SEPARATORS.split(cell) if name]
-    if len(names) > 1 and (not all(_PERSON_NAME.fullmatch(name) for name in names) or _one_body(cell, names[0])):
+    if len(names) > 1 and not all(_PERSON_NAME.fullmatch(name) for name in names):
         return [cell]
     result: list[str] = []
-    for name in names:
+    for name in _bodies_joined(cell):
         # 和 inside a body's name (华润和信置业有限公司) is no 张三和李四.
         parts = [name] if is_organisation(name) else [part for part in _OWNER_AND.split(name) if part]
         result.extend(parts if len(parts) > 1 and all(len(part) >= 2 for part in parts) else [name])
