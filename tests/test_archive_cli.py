@@ -267,6 +267,44 @@ def test_a_sidecar_in_the_other_case_is_read_and_leaves_with_its_scan(archivist_
     assert tree(inbox(workspace)) == []  # the sidecars went with their scans, none quarantined
 
 
+def test_a_sidecar_named_with_a_blank_or_tab_before_its_suffix_is_read_and_leaves_with_its_scan(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """A scanner's sidecar 扫描001.pdf .json (a blank before .json) or 扫描002.pdf<tab>.json was not matched to its
+    scan: the scan was filed without the sidecar's unit and title, and the sidecar quarantined as a file of another
+    kind.  It is read as 扫描001.pdf.json, by the watch service and by ``recordkit file`` of the scan alike."""
+    write_scan(inbox(workspace) / "扫描001.pdf", 1)
+    (inbox(workspace) / "扫描001.pdf .json").write_text('{"房号": "3-2-1201", "题名": "产权证明"}', encoding="utf-8")
+    write_scan(inbox(workspace) / "扫描002.pdf", 2)
+    (inbox(workspace) / "扫描002.pdf\t.json").write_text('{"房号": "3-2-1201", "题名": "购房合同"}', encoding="utf-8")
+    write_scan(inbox(workspace) / "扫描003.pdf", 3)
+    (inbox(workspace) / "扫描003\u3000.txt").write_bytes("房号: 1-1-101\n题名: 入住登记表\n".encode("gbk"))
+    result = archivist_cli("watch", "--once")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "已归档 扫描001.pdf → YZ-2026-00001（业主档案，1 页）：records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf",
+        "已归档 扫描002.pdf → YZ-2026-00002（业主档案，1 页）：records/archive/业主档案/2026/YZ-2026-00002_购房合同.pdf",
+        "已归档 扫描003.pdf → YZ-2026-00003（业主档案，1 页）：records/archive/业主档案/2026/YZ-2026-00003_入住登记表.pdf",
+        "收件箱处理完毕：归档 3 个，隔离 0 个",
+    ]
+    assert tree(inbox(workspace)) == []  # the sidecars went with their scans, none quarantined
+    write_scan(inbox(workspace) / "扫描004.pdf", 4)
+    (inbox(workspace) / "扫描004.pdf .json").write_text('{"房号": "1-1-101", "题名": "装修申请表"}', encoding="utf-8")
+    result = archivist_cli("file", str(inbox(workspace) / "扫描004.pdf"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        "已归档 扫描004.pdf → YZ-2026-00004（业主档案，1 页）：records/archive/业主档案/2026/YZ-2026-00004_装修申请表.pdf"
+    )
+    assert tree(inbox(workspace)) == []
+    units = {item["archive_no"]: item["unit"] for item in json.loads(archivist_cli("archive", "list", "--json").stdout)}
+    assert units == {
+        "YZ-2026-00001": "3-2-1201",
+        "YZ-2026-00002": "3-2-1201",
+        "YZ-2026-00003": "1-1-101",
+        "YZ-2026-00004": "1-1-101",
+    }
+
+
 def test_ctrl_c_before_the_first_file_is_filed_says_nothing_was_saved(
     archivist_cli: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:

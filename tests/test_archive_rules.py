@@ -25,6 +25,7 @@ from recordkit.archive.rules import (
     safe_extension,
     safe_title,
     sequence_year,
+    sidecar_as_read,
 )
 from recordkit.core.config import ArchiveSettings
 from recordkit.core.errors import ConfigError, ValidationError
@@ -533,3 +534,21 @@ def test_an_archive_number_in_a_file_name_is_no_date(stem: str, number: str | No
     read = metadata_from_name(stem, RULES)
     assert (numbers_in_name(stem, RULES), read.doc_date) == ((number,) if number else (), date)
     assert read.unit is None
+
+
+@pytest.mark.parametrize(
+    ("name", "read"),
+    [
+        ("扫描001.pdf .json", "扫描001.pdf.json"),
+        ("扫描001.pdf\t.json", "扫描001.pdf.json"),
+        ("扫描001.pdf\u3000\u200b.JSON", "扫描001.pdf.JSON"),
+        ("扫描001 .txt", "扫描001.txt"),
+        ("扫描001.pdf.json", "扫描001.pdf.json"),
+        # not a sidecar's name, or nothing before the suffix but blanks: as written
+        ("合同 .pdf", "合同 .pdf"),
+        (" .json", " .json"),
+        ("说明", "说明"),
+    ],
+)
+def test_a_sidecars_name_is_read_without_blanks_before_its_suffix(name: str, read: str) -> None:
+    assert sidecar_as_read(name) == read

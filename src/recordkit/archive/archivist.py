@@ -23,7 +23,7 @@ import stat
 import sys
 import threading
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
 from json.encoder import encode_basestring
@@ -65,6 +65,7 @@ from recordkit.archive.rules import (
     safe_extension,
     safe_title,
     sequence_year,
+    sidecar_as_read,
     sidecar_refusal,
     sidecar_value,
     title_too_long,
@@ -363,7 +364,7 @@ class PreparedBatch:
 
     entries: list[tuple[Path, Path | None]]
     found: list[_Prepared | Exception]
-    listings: dict[Path, set[str]]
+    listings: dict[Path, _Listing]
     #: Each inbox file's scanner sidecars as they were before it was understood (``_companion_marks``).
     companions: dict[Path, _Marks] = field(default_factory=dict)
     #: What was seen of each refused file as it was read: its refusal stands for that very file only.
@@ -462,7 +463,7 @@ def _sidecar_names(path: Path) -> list[str]:
     return [name for name in dict.fromkeys((*exact, *other, *kept)) if name != path.name]
 
 
-def _remove_filed(path: Path, filed: os.stat_result, listing: Collection[str] | None = None) -> bool:
+def _remove_filed(path: Path, filed: os.stat_result, listing: _Listing | None = None) -> bool:
     """``path`` (a filed scan's name in the inbox or the quarantine) removed with its sidecars and its quarantine note,
     only while it still names the very file ``filed`` (its device and inode); whether it was removed (False: taken
     away meanwhile, or a new file under its name, which stays)."""
@@ -485,24 +486,19 @@ def _is_note_of(companion: Path, path: Path) -> bool:
     return companion.name == path.name + NOTE_SUFFIX
 
 
-def _companions(path: Path, listing: Collection[str] | None = None) -> list[Path]:
-    """Sidecars next to a scan (``_sidecar_names``).  ``listing``: the names of the regular files in the
-    scan's folder, when a batch has listed it (no stat per name)."""
-    if listing is not None:  # names only: no path made for a name that is not there
-        return [path.with_name(name) for name in _sidecar_names(path) if name in listing]
-    found = []
+def _companions(path: Path, listing: _Listing | None = None) -> list[Path]:
+    """Sidecars next to a scan (``_sidecar_names``), also under a name with blanks before its suffix
+    (``sidecar_as_read``: 扫描001.pdf .json).  ``listing``: the names of the regular files in the scan's folder, when
+    a batch has listed it; else the folder is listed now."""
+    if listing is None:
+        listing = _regular_files(path.parent)
+    found: dict[str, None] = {}  # (in order, once each)
     for name in _sidecar_names(path):
-        candidate = path.with_name(name)
-        try:
-            is_file = candidate.is_file()
-        except OSError:  # a 251-255-byte scan name: "name.json" is too long to exist
-            continue
-        if is_file:
-            found.append(candidate)
-    return found
+        found.update(dict.fromkeys(([name] if name in listing else []) + listing.sidecars_as_read.get(name, [])))
+    return [path.with_name(name) for name in found]
 
 
-def _companion_marks(path: Path, listing: Collection[str]) -> _Marks:
+def _companion_marks(path: Path, listing: _Listing) -> _Marks:
     """The scanner sidecars beside ``path`` as they are now (name, size, mtime); None when one cannot
     be looked at."""
     marks = []
@@ -515,13 +511,25 @@ def _companion_marks(path: Path, listing: Collection[str]) -> _Marks:
     return tuple(marks)
 
 
-def _regular_files(folder: Path) -> set[str]:
+class _Listing(set[str]):
+    """The names of the regular files in a folder, and the sidecars' among them written with blanks before their
+    suffix by the names they are read as (``sidecar_as_read``: 扫描001.pdf.json → [扫描001.pdf .json])."""
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        super().__init__(names)
+        self.sidecars_as_read: dict[str, list[str]] = {}
+        for name in self:
+            if (read := sidecar_as_read(name)) != name:
+                self.sidecars_as_read.setdefault(read, []).append(name)
+
+
+def _regular_files(folder: Path) -> _Listing:
     """The names of the regular files in ``folder`` (one listing; empty when it cannot be read)."""
     try:
         with os.scandir(folder) as entries:
-            return {entry.name for entry in entries if entry.is_file(follow_symlinks=False)}
+            return _Listing(entry.name for entry in entries if entry.is_file(follow_symlinks=False))
     except OSError:
-        return set()
+        return _Listing()
 
 
 #: The time a quarantined file's name starts with (``20261205-090428_购房合同.pdf``; ``20261205-090428-2_购房合同.pdf``
@@ -534,7 +542,8 @@ _QUARANTINE_STAMP = re.compile(r"^(?:[0-9]{8}-[0-9]{6}(?:-[0-9]+)?_)+")
 
 def _described_scan(path: Path) -> str | None:
     """The scan a sidecar names by its own name (``X.pdf`` of ``X.pdf.json``), or None for any other file."""
-    stem = path.name[: -len(path.suffix)] if path.suffix.lower() in SIDECAR_EXTENSIONS else ""
+    name = sidecar_as_read(path.name)  # (扫描001.pdf .json names 扫描001.pdf)
+    stem = name[: -len(path.suffix)] if path.suffix.lower() in SIDECAR_EXTENSIONS else ""
     return stem if stem and safe_extension(stem) and stem[: -len(safe_extension(stem))] else None
 
 
@@ -542,7 +551,7 @@ def is_sidecar_of_a_scan(path: Path) -> bool:
     """A .json/.txt next to an accepted file of the same name: it describes that file, it is not filed."""
     if path.suffix.lower() not in SIDECAR_EXTENSIONS:
         return False
-    stem = path.name[: -len(path.suffix)]
+    stem = sidecar_as_read(path.name)[: -len(path.suffix)]  # (扫描001.pdf .json describes 扫描001.pdf)
     for kept in (QUARANTINED_SIDECAR, NOTE_SUFFIX.removesuffix(".txt")):  # X.pdf.说明.txt, X.pdf.原因.txt
         if stem.endswith(kept) and safe_extension(stem[: -len(kept)]):
             stem = stem.removesuffix(kept)
@@ -637,7 +646,7 @@ class Archivist:
         still the file that was read (``ReadAhead.key``); the others are read now.  Raises
         ``ReaderStopped`` when the service is stopping."""
         entries = [(self.as_inbox_sees(raw), None if base is None else self.as_inbox_sees(base)) for raw, base in paths]
-        listings: dict[Path, set[str]] = {}
+        listings: dict[Path, _Listing] = {}
         companions: dict[Path, _Marks] = {}
         refused: dict[Path, os.stat_result] = {}
         found = self._prepare_many(entries, flags or Metadata(), listings, read or {}, companions, refused)
@@ -703,7 +712,7 @@ class Archivist:
         looked at before they are read), and what it is taken for (a ``_Prepared`` whose status, pages and
         hash are filled in from the reading), or None when that fails (worked out again once stable,
         where an error counts)."""
-        listings: dict[Path, set[str]] = {}
+        listings: dict[Path, _Listing] = {}
         understood: list[tuple[_Marks, _Prepared | None]] = []
         for path in paths:
             if path.parent not in listings:
@@ -853,7 +862,7 @@ class Archivist:
         self,
         entries: Sequence[tuple[Path, Path | None]],
         flags: Metadata,
-        listings: dict[Path, set[str]],
+        listings: dict[Path, _Listing],
         read: Mapping[Path, ReadAhead],
         companions: dict[Path, _Marks],
         refused: dict[Path, os.stat_result] | None = None,
@@ -951,7 +960,7 @@ class Archivist:
         before: os.stat_result,
         pages: int | None,
         sha: str,
-        listing: Collection[str] | None = None,
+        listing: _Listing | None = None,
     ) -> _Prepared:
         in_inbox = self.in_inbox(path)
         extra, resolved = self._metadata(path, flags, self.inbox if in_inbox else base, listing)
@@ -1167,7 +1176,7 @@ class Archivist:
             raise _PlaceFailed(err) from err
 
     def _metadata(
-        self, path: Path, flags: Metadata, base: Path | None, listing: Collection[str] | None = None
+        self, path: Path, flags: Metadata, base: Path | None, listing: _Listing | None = None
     ) -> tuple[dict[str, Any] | None, Resolved]:
         pairs: dict[str, Any] | None = None
         sidecar, problems = Metadata(), []
@@ -1325,7 +1334,7 @@ class Archivist:
         return numbers
 
     def _remove_source(
-        self, path: Path, removable: bool, filed: os.stat_result, listing: Collection[str] | None = None
+        self, path: Path, removable: bool, filed: os.stat_result, listing: _Listing | None = None
     ) -> bool:
         """The inbox's (or the quarantine's, ``removable``) name of a file now filed removed, with its sidecars and
         its quarantine note — only while it still names the very file ``filed`` (its device and inode): a scanner

@@ -279,6 +279,16 @@ def windows_name(name: str) -> str:
     return kept or name
 
 
+def sidecar_as_read(name: str) -> str:
+    """A sidecar's name (``X.pdf.json``, ``X.txt``) without the blanks, tabs and invisible characters a scanner's
+    software left before its suffix — ``扫描001.pdf .json`` and ``扫描001.pdf\\t.json`` are ``扫描001.pdf.json`` —, the
+    fold a scan's own name gets (``windows_name``): what it is matched to its scan by.  Any other name unchanged."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or f".{suffix.lower()}" not in SIDECAR_EXTENSIONS:
+        return name
+    return (without_trailing_invisible(stem) or stem) + dot + suffix
+
+
 def safe_extension(name: str) -> str:
     """The lower-case extension of an accepted file (``.jpeg`` stays ``.jpeg``), or ``""``."""
     match = re.search(r"(\.[A-Za-z0-9]{1,5})$", name)
