@@ -432,7 +432,8 @@ def test_owners_list_names_every_owner_of_record_as_the_export_and_notices_do(ru
 def test_the_summary_says_how_many_owner_records_it_deletes(run_cli: Any, tmp_path: Path) -> None:
     """1-1-101 and 1-1-102 sold: the new roster names other owners, and 王芳 and 李秀英 (no ID number) hold nothing
     any more.  The import deleted their records (journalled) but its summary said nothing of it; now a line counts
-    them — 将删除 with --dry-run, which deletes nothing, 已删除 after the import — and no line when there are none."""
+    them — 将删除 with --dry-run, which deletes nothing, 已删除 after the import — and no line when there are none;
+    --json gives the summary, owners_removed in it."""
     before = [
         ["房号", "建筑面积", "业主姓名", "联系电话"],
         ["1-1-101", 90, "王芳", "13812345678"],
@@ -447,6 +448,10 @@ def test_the_summary_says_how_many_owner_records_it_deletes(run_cli: Any, tmp_pa
     checked = run_cli("owners", "import", path, "--dry-run")
     assert checked.exit_code == 0, checked.output
     assert "不再持有房屋、将删除的业主记录 2 人\n" in checked.stdout
+    as_json = run_cli("owners", "import", path, "--dry-run", "--json")
+    assert as_json.exit_code == 0, as_json.output
+    summary = json.loads(as_json.stdout)
+    assert (summary["dry_run"], summary["owners_created"], summary["owners_removed"]) == (True, 2, 2)
     assert len(units(run_cli)) == 3 and "王芳" in run_cli("owners", "list").stdout
     done = run_cli("owners", "import", path)
     assert done.exit_code == 0, done.output

@@ -30,6 +30,7 @@ def owners_import(
         [], "--map", help="表头对照，可多次使用：例如 --map 房间=房号 表示“房间”列就是房号。"
     ),
     sheet_name: str | None = typer.Option(None, "--sheet", help="读取哪个工作表（默认：表头对得上的那个）。"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出导入结果（各项数字与屏幕上的相同）。"),
 ) -> None:
     """导入业主名册：逐格检查，有任何错误就什么也不写入；重复导入只更新变化的行。
 
@@ -60,6 +61,9 @@ def owners_import(
             estate=all_settings.office.estate,
             map_headers=tuple(named),
         )
+    if as_json:
+        print_json(summary.to_dict())
+        return
     prefix = "检查通过（未写入，--dry-run）" if summary.dry_run else "导入完成"
     typer.echo(
         f"读取工作表“{summary.sheet}”"

@@ -12,7 +12,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -412,6 +412,11 @@ class ImportSummary:
     contacts_now_owners: list[str] = field(default_factory=list)
     #: units whose owner, stored under one name of several people (王芳、李娜), the sheet split into owner and co-owners
     owners_split: list[SplitOwner] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as ``owners import --json`` prints it: these fields by their names, each split owner as its
+        unit, stored name and the names it was split into."""
+        return asdict(self)
 
 
 @dataclass
