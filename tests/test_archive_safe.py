@@ -1118,3 +1118,55 @@ def test_repair_from_the_tree_keeps_former_numbers_and_never_gives_them_out_agai
     assert "→ WF-2026-00002" in filed.stdout
     assert _hits(archivist_cli, "WF-2026-00001", env=other) == ["GC-2026-00001"]
     assert archivist_cli("archive", "verify", env=other).exit_code == 0
+
+
+def test_migration_0027_folds_the_boxes_and_shelves_stored_full_width_before(
+    either: tuple[Workspace, Ledger],
+) -> None:
+    """Before 74d76a4 a 盒号 or 架位 typed full-width (the input method left so) was stored as typed, ``Ａ－１－２``:
+    ``archive list --box A-1-2`` did not find it.  Upgraded, such rows hold the half-width label (the others are left
+    as they are); the sidecars written then still say ``Ａ－１－２``, which ``archive verify`` names and ``--repair``
+    sets right from the ledger, never back to full width."""
+    ws, ledger = either
+    clerk = Archivist(ws, ledger, "档案员")
+    first = clerk.file(write_scan(inbox(ws) / "1-1-101_产权证明_20261101.pdf", 1)).item
+    second = clerk.file(write_scan(inbox(ws) / "1-1-102_产权证明_20261101.pdf", 2), Metadata(box="业主-009")).item
+    assert first is not None and second is not None
+    # As filing and ``archive update`` left them before 74d76a4: the row and the sidecar as typed.
+    _edit_sidecar(ws, first.path, box="Ａ－１－２", shelf="３排２层")
+    with ledger.write() as conn:
+        conn.execute(
+            sa.update(archive_items)
+            .where(archive_items.c.archive_no == "YZ-2026-00001")
+            .values(box="Ａ－１－２", shelf="３排２层")
+        )
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0026'")
+    with open_ledger(ws.database_url) as upgraded, upgraded.read() as conn:
+        assert upgraded.revision() == "0027"
+        rows = conn.exec_driver_sql("SELECT archive_no, box, shelf FROM archive_items ORDER BY seq").all()
+    assert [tuple(row) for row in rows] == [("YZ-2026-00001", "A-1-2", "3排2层"), ("YZ-2026-00002", "业主-009", None)]
+    assert [item.archive_no for item in list_items(ledger, box="A-1-2")] == ["YZ-2026-00001"]
+    assert verify(ws, ledger, "档案员").problems == [
+        "YZ-2026-00001：台账记录与说明文件不一致：盒号、架位（运行 recordkit archive verify --repair）"
+    ]
+    assert verify(ws, ledger, "档案员", repair=True).repaired == [
+        "YZ-2026-00001：说明文件中盒号“Ａ－１－２”的写法已按台账统一为 A-1-2",
+        "YZ-2026-00001：说明文件中架位“３排２层”的写法已按台账统一为 3排2层",
+    ]
+    on_disk = json.loads((ws.root / (first.path + ".json")).read_text(encoding="utf-8"))
+    assert (on_disk["box"], on_disk["shelf"]) == ("A-1-2", "3排2层")
+    assert (get_item(ledger, "YZ-2026-00001").box, get_item(ledger, "YZ-2026-00001").shelf) == ("A-1-2", "3排2层")
+    assert verify(ws, ledger, "档案员").ok
+
+
+def test_a_sidecar_box_edited_full_width_is_taken_half_width(ws: Workspace, ledger: Ledger) -> None:
+    """A hand-edited sidecar's 盒号 is taken as filing and ``archive update`` take one: ``Ｂ－７`` is the box B-7 (a
+    repair kept it full-width, a box ``archive list --box B-7`` does not find)."""
+    item = _file_one(ws, ledger)
+    _edit_sidecar(ws, item.path, box="Ｂ－７")
+    assert verify(ws, ledger, "档案员", repair=True).repaired == [
+        "YZ-2026-00001：台账记录已按说明文件重建（盒号：（空） → B-7）"
+    ]
+    with ledger.read() as conn:
+        assert conn.exec_driver_sql("SELECT box FROM archive_items").scalar_one() == "B-7"
+    assert verify(ws, ledger, "档案员").ok

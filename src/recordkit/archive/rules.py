@@ -518,7 +518,8 @@ def sidecar_value(name: str, raw: Any, phases: Mapping[str, str] | None = None) 
     """The value a sidecar's field ``name`` (a ``Metadata`` field) is filed with, None when it says nothing:
     checked as filing checks a scanner's sidecar, and as ``archive verify --repair`` checks an archived item's
     sidecar edited by hand (one rule for both).  ``ValidationError`` for a value filing does not take: a unit, date,
-    保密 or 保管期限 it cannot read, or a text the command line would refuse (``_check_typed_text``)."""
+    保密 or 保管期限 it cannot read, or a text the command line would refuse (``_check_typed_text``).  A 盒号 or 架位 as
+    it is stored (``place_label``): ``Ｂ－７`` is the box B-7."""
     if name == "confidential" and isinstance(raw, bool):
         return raw
     value = printable(_sidecar_text(name, raw)).strip()  # a NUL or control character never reaches the ledger
@@ -534,7 +535,7 @@ def sidecar_value(name: str, raw: Any, phases: Mapping[str, str] | None = None) 
         return parse_retention(value)
     if name in _TYPED_TEXTS:
         _check_typed_text(name, value)
-    return value
+    return place_label(value) if name in PLACE_LABELS else value
 
 
 #: Each field a sidecar sets, by its label, and a value of it as text: what a refusal of another type asks for.

@@ -23,7 +23,7 @@ from sqlalchemy import (
     false,
 )
 
-HEAD_REVISION = "0026"
+HEAD_REVISION = "0027"
 
 metadata = MetaData()
 
