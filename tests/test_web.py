@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
-from recordkit.archive.archivist import ArchiveItem, get_item, list_loans
+from recordkit.archive.archivist import ArchiveItem, get_item, list_loans, update_item
 from recordkit.cli import app as cli_app
 from recordkit.core.errors import UsageError
 from recordkit.core.workspace import Workspace
@@ -248,6 +248,66 @@ def test_filters_alone_list_items(demo: Workspace, demo_ledger: Ledger) -> None:
         "/search", query_string={"category": "工程档案", "from": "2026-10", "to": "2026-10"}
     )
     assert [hit["archive_no"] for hit in hits_on_page(page)] == [hit["archive_no"] for hit in expected["hits"]]
+
+
+# -- the catalogue ------------------------------------------------------------------------------------
+
+
+def rows_on_page(response: Any) -> list[tuple[str, ...]]:
+    """Each row of the 档案目录 as the page shows it: its cells' words, in order."""
+    html = response.get_data(as_text=True)
+    return [
+        tuple(re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td>(.*?)</td>", row))
+        for row in re.findall(r'<tr data-archive-no="[^"]+">(.*?)</tr>', html, flags=re.S)
+    ]
+
+
+def test_the_catalogue_page_lists_what_a_box_or_shelf_holds_as_archive_list_does(
+    ws: Workspace, ledger: Ledger, tmp_path: Path, run_cli: Any
+) -> None:
+    """The web page could not say what a box holds (``archive list --box`` could).  Its 档案目录 (/archive) takes
+    box=, shelf=, category= and unit= as the command takes them: a label typed full-width is the half-width one,
+    exactly that label (never a part of another's); the titles masked unless 显示完整号码, which is journalled."""
+    items = file_documents(ws, ledger, tmp_path / "扫描件")
+    for title, box, shelf in (
+        ("装修协议", "A-1-2", "3排2层"),
+        ("产权证明", "Ａ－１－２", "3排3层"),
+        ("维修基金收缴台账", "A-1", "３排２层"),
+    ):
+        update_item(ws, ledger, items[title].archive_no, "档案员", box=box, shelf=shelf)
+    deed = items["产权证明"].archive_no
+    update_item(ws, ledger, deed, "档案员", title="张伟 13812345678 产权证明")
+    contract, fund = items["装修协议"].archive_no, items["维修基金收缴台账"].archive_no
+    browser = Browser(local_app(ws, ledger))
+
+    box = browser.get("/archive", query_string={"box": "Ａ－１－２"})
+    assert box.status_code == 200 and "档案 2 件" in text_of(box)
+    assert rows_on_page(box) == [
+        (contract, "合同协议档案", "3-2-1201", "装修协议", "2025-03-15", "A-1-2/3排2层"),
+        (deed, "业主档案", "1-1-101", "张伟 138****5678 产权证明", "2020-05-01", "A-1-2/3排3层"),
+    ]
+    # in 档号 order, as archive list: CW before HT
+    shelf = browser.get("/archive", query_string={"shelf": "3排2层"})
+    assert [row[0] for row in rows_on_page(shelf)] == [fund, contract]
+    both = browser.get("/archive", query_string={"box": "A-1-2", "shelf": "３排３层", "category": "业主档案"})
+    assert [row[0] for row in rows_on_page(both)] == [deed]
+    assert "档案 0 件" in text_of(browser.get("/archive", query_string={"box": "A-1-"}))
+    listed = run_cli("archive", "list", "--box", "Ａ－１－２", "--json")
+    assert [item["archive_no"] for item in json.loads(listed.stdout)] == [contract, deed]
+
+    private = browser.get("/archive", query_string={"box": "A-1-2", "private": "1"})
+    assert rows_on_page(private)[1][3] == "张伟 13812345678 产权证明"
+    with ledger.read() as conn:
+        what, viewed = conn.exec_driver_sql(
+            "SELECT entity_key, after FROM journal WHERE action = 'private.view' ORDER BY id DESC LIMIT 1"
+        ).one()
+    assert what == "网页档案目录" and json.loads(viewed) == {"count": 2, "first": [contract, deed]}
+
+    typo = browser.get("/archive", query_string={"category": "工程档按"})
+    assert typo.status_code == 400 and "没有“工程档按”这个档案类别" in text_of(typo)
+    assert "写盒号、架位、房号或选类别" in text_of(browser.get("/archive")) and not rows_on_page(
+        browser.get("/archive")
+    )
 
 
 # -- an item ----------------------------------------------------------------------------------------

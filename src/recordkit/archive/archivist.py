@@ -2443,7 +2443,9 @@ def list_items(
     """Items in 档号 order, optionally of one category (name or alias), one unit, one 盒号 or 架位 (exactly, as
     stored: ``place_label``, so ``Ａ－１－２`` is the box A-1-2), or needing review.
 
-    ``NotFoundError`` (``no_such_unit``) for a unit neither the ledger nor any item has: a typo, never an empty list.
+    ``NotFoundError`` (``no_such_unit``) for a unit neither the ledger nor any item has, ``UsageError``
+    (``no_such_category``) for a category none of the office's ``rules`` is, when nothing was listed: a typo, never
+    an empty list.  ``recordkit archive list`` and the web page's 档案目录 list through it.
     """
 
     query = sa.select(archive_items).order_by(archive_items.c.prefix, archive_items.c.year, archive_items.c.seq)
@@ -2462,6 +2464,8 @@ def list_items(
         items = [ArchiveItem.from_row(row) for row in conn.execute(query)]
         if not items:
             refuse_unknown_unit(conn, code, filed=True)
+    if not items and category and rules is not None and rules.category(category) is None:
+        raise rules.no_such_category(category)  # (a typo listed 档案 0 件, as if none were filed)
     return items
 
 

@@ -164,8 +164,6 @@ def archive_list(
 
     archivist = _archivist(ctx)
     items = list_items(archivist.ledger, category, unit, rules=archivist.rules, box=box, shelf=shelf)
-    if not items and category and archivist.rules.category(category) is None:
-        raise archivist.rules.no_such_category(category)  # (a typo listed 档案 0 件, as if none were filed)
     _journal_private_view(ctx, show_private, "archive list", [item.archive_no for item in items])
     items = items if show_private else [item.masked() for item in items]
     if as_json:

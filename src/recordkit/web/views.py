@@ -108,9 +108,15 @@ def _estate_unit(text: str) -> str:
     return str(parse_unit_code(text, phases=phases)) if phases and text.strip() else text
 
 
+def _rules() -> FilingRules:
+    """The archive's categories and the estate's phases, as ``recordkit archive`` reads them."""
+    settings = site().workspace.settings
+    return FilingRules.from_settings(settings.archive, settings.office.phase_table())
+
+
 def _categories() -> list[str]:
     """The archive's categories, as the forms offer them."""
-    return [category.name for category in FilingRules.from_settings(site().workspace.settings.archive).categories]
+    return [category.name for category in _rules().categories]
 
 
 def _shown(text: str | None, private: bool) -> str:
@@ -235,6 +241,52 @@ def search_page() -> Any:
         sorts=list(SORT_NAMES),
         private=private,
         thumb_width=THUMB_WIDTH,
+    ), status
+
+
+# -- the catalogue --------------------------------------------------------------------------------
+
+#: The 档案目录's filters, as ``recordkit archive list`` takes them (--category, --unit, --box, --shelf).
+LIST_FILTERS = ("category", "unit", "box", "shelf")
+#: Rows the 档案目录 shows at most (a category alone may hold thousands): the count says how many there are.
+LIST_SHOWN = 500
+
+
+@pages.get("/archive")
+@requires("search")
+def list_page() -> Any:
+    """档案目录: the items ``recordkit archive list`` lists with the same filters (``list_items``: a 盒号 or 架位 typed
+    full-width is the half-width one), titles masked unless 显示完整号码; nothing listed before a filter is given."""
+    form = {name: str(request.args.get(name, "")).strip() for name in LIST_FILTERS}
+    private = _private_asked()
+    here = site()
+    items: list[ArchiveItem] = []
+    error, status = None, 200
+    if any(form.values()):
+        try:
+            items = list_items(
+                here.ledger,
+                form["category"] or None,
+                _estate_unit(form["unit"]) or None,
+                rules=_rules(),
+                box=form["box"] or None,
+                shelf=form["shelf"] or None,
+            )
+        except RecordkitError as err:
+            error = err.form_message
+            status = 503 if status_of(err) == 503 else 400
+        shown = [item.archive_no for item in items[:LIST_SHOWN]]
+        if private and shown:
+            journal.record_private_view(here.ledger, user().name, "archive_item", "网页档案目录", shown)
+    return render_template(
+        "archive.html",
+        form=form,
+        asked=any(form.values()),
+        items=[item if private else item.masked() for item in items[:LIST_SHOWN]],
+        total=len(items),
+        error=error,
+        categories=_categories(),
+        private=private,
     ), status
 
 
