@@ -1493,3 +1493,39 @@ def test_a_box_and_shelf_typed_full_width_are_stored_as_half_width_and_listed_by
     assert listed("--box", "A-1") == []  # exact, never a part of another box's name
     table = archivist_cli("archive", "list", "--box", "B-7")
     assert table.exit_code == 0 and "档案 1 件" in table.stdout and "YZ-2026-00003" in table.stdout
+
+
+def test_file_masks_a_number_in_the_names_it_prints_unless_show_private(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """``recordkit file`` printed the file's name and its archived path with the owner's phone number in them, where
+    ``archive list`` and every other archive listing mask it: now it masks it too (the line and ``--json``), and
+    ``--show-private`` shows it, journalled as theirs is."""
+    name = "张伟 13812345678 身份证复印件.pdf"
+    write_scan(inbox(workspace) / name, 1)
+    filed = archivist_cli("file", str(inbox(workspace) / name), "--unit", "3-2-1201", "--category", "业主档案")
+    assert filed.exit_code == 0, filed.output
+    assert filed.stdout.splitlines()[0] == (
+        "已归档 张伟 138****5678 身份证复印件.pdf → YZ-2026-00001（业主档案，1 页）："
+        "records/archive/业主档案/2026/YZ-2026-00001_张伟 138****5678 身份证复印件.pdf"
+    )
+    assert "13812345678" not in filed.stdout
+    write_scan(inbox(workspace) / name, 2)
+    as_json = archivist_cli("file", str(inbox(workspace) / name), "--unit", "3-2-1201", "--json")
+    assert as_json.exit_code == 0, as_json.output
+    [outcome] = json.loads(as_json.stdout)
+    assert (outcome["source"], outcome["path"]) == (
+        "张伟 138****5678 身份证复印件.pdf",
+        "records/archive/业主档案/2026/YZ-2026-00002_张伟 138****5678 身份证复印件.pdf",
+    )
+    write_scan(inbox(workspace) / name, 3)
+    shown = archivist_cli("file", str(inbox(workspace) / name), "--unit", "3-2-1201", "--show-private")
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.splitlines()[0] == (
+        f"已归档 {name} → YZ-2026-00003（业主档案，1 页）：records/archive/业主档案/2026/YZ-2026-00003_{name}"
+    )
+    with sqlite3.connect(workspace.root / "records" / "ledger.sqlite3") as db:
+        viewed = db.execute(
+            "SELECT entity_key, after FROM journal WHERE action = 'private.view' ORDER BY id DESC"
+        ).fetchall()
+    assert [(key, json.loads(after)) for key, after in viewed] == [("file", {"count": 1, "first": ["YZ-2026-00003"]})]

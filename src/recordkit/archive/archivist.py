@@ -263,6 +263,17 @@ class FilingOutcome:
             "item": self.item.to_dict() if self.item else None,
         }
 
+    def masked(self) -> FilingOutcome:
+        """The outcome as ``recordkit file`` says it without ``--show-private``: a phone or ID number in the file's
+        name, its archived path, the reason or the quarantine's name masked as ``ArchiveItem.masked`` masks an item."""
+        return replace(
+            self,
+            source=mask_in_text(self.source),
+            item=self.item.masked() if self.item else None,
+            reason=mask_in_text(self.reason),
+            quarantine_path=mask_in_text(self.quarantine_path) if self.quarantine_path else None,
+        )
+
 
 MISMATCH_ADVICE = "为免覆盖已归档的文件，已停止归档：请先核对数据库地址，再运行 recordkit archive verify --repair"
 #: The same advice as the web page gives it (``RecordkitError.form_message``): in words, the page has no command line.

@@ -56,7 +56,7 @@ def review_text(item: ArchiveItem) -> str:
 _PRIVATE_HELP = "显示完整的身份证号和手机号（默认打码，题名、借阅原因等里写的也打码；记入操作日志）。"
 
 
-def _journal_private_view(ctx: typer.Context, show_private: bool, command: str, numbers: list[str]) -> None:
+def journal_private_view(ctx: typer.Context, show_private: bool, command: str, numbers: list[str]) -> None:
     """Journal that the operator was shown the items ``numbers`` unmasked (``--show-private``)."""
     if show_private and numbers:
         from recordkit.ledger.journal import record_private_view
@@ -108,7 +108,7 @@ def archive_show(
     item = get_item(ledger, archive_no)
     former = former_numbers(ledger, [item.archive_no]).get(item.archive_no, ())
     loans = list_loans(ledger, include_returned=True, archive_no=item.archive_no)
-    _journal_private_view(ctx, show_private, "archive show", [item.archive_no])
+    journal_private_view(ctx, show_private, "archive show", [item.archive_no])
     if not show_private:
         item, loans = item.masked(), [loan.masked() for loan in loans]
     if as_json:
@@ -164,7 +164,7 @@ def archive_list(
 
     archivist = _archivist(ctx)
     items = list_items(archivist.ledger, category, unit, rules=archivist.rules, box=box, shelf=shelf)
-    _journal_private_view(ctx, show_private, "archive list", [item.archive_no for item in items])
+    journal_private_view(ctx, show_private, "archive list", [item.archive_no for item in items])
     items = items if show_private else [item.masked() for item in items]
     if as_json:
         print_json([item.to_dict() for item in items])
@@ -217,7 +217,7 @@ def archive_review(
     archivist = _archivist(ctx)
     if not ocr:
         items = list_items(archivist.ledger, review=True)
-        _journal_private_view(ctx, show_private, "archive review", [item.archive_no for item in items])
+        journal_private_view(ctx, show_private, "archive review", [item.archive_no for item in items])
         items = items if show_private else [item.masked() for item in items]
         if as_json:
             print_json([item.to_dict() for item in items])
@@ -319,7 +319,7 @@ def archive_text(
     if text.error:
         raise IntegrityError(f"{item.archive_no}（{item.title}）无法提取文字：{text.error}")
     shown = (lambda words: words) if show_private else mask_in_text
-    _journal_private_view(ctx, show_private, "archive text", [item.archive_no])
+    journal_private_view(ctx, show_private, "archive text", [item.archive_no])
     if as_json:
         data = text.to_dict()
         data["pages"] = [{**page, "text": shown(page["text"])} for page in data["pages"]]
@@ -474,7 +474,7 @@ def archive_loans(
 
     today = dt.date.today()
     loans = list_loans(state(ctx).ledger(), overdue=overdue, today=today)
-    _journal_private_view(ctx, show_private, "archive loans", [loan.archive_no for loan in loans])
+    journal_private_view(ctx, show_private, "archive loans", [loan.archive_no for loan in loans])
     loans = loans if show_private else [loan.masked() for loan in loans]
     if as_json:
         print_json([loan.to_dict(today) for loan in loans])

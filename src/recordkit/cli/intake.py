@@ -57,6 +57,22 @@ def _not_filed_line(not_filed: list[tuple[str, str]], where: str) -> str:
     return f"还有 {len(not_filed)} 个文件不归档，{where}：{listed}"
 
 
+def _as_shown(
+    ctx: typer.Context, show_private: bool, outcomes: list[FilingOutcome], not_filed: list[tuple[str, str]]
+) -> tuple[list[FilingOutcome], list[tuple[str, str]]]:
+    """What ``file`` prints: masked as every archive listing is (``FilingOutcome.masked``), or, with
+    ``--show-private``, as it is, journalled with the items it shows."""
+    from recordkit.cli.archive import journal_private_view
+
+    shown = [outcome.item.archive_no for outcome in outcomes if outcome.item is not None]
+    journal_private_view(ctx, show_private, "file", shown)
+    if show_private:
+        return outcomes, not_filed
+    from recordkit.core.personal import mask_in_text
+
+    return [outcome.masked() for outcome in outcomes], [(mask_in_text(name), why) for name, why in not_filed]
+
+
 @commands.command("file")
 def file_command(
     ctx: typer.Context,
@@ -72,6 +88,9 @@ def file_command(
     confidential: bool = typer.Option(False, "--confidential", help="标为保密档案（借阅时必须写原因）。"),
     retention: str | None = typer.Option(None, "--retention", help="保管期限：永久、长期、短期或年数（默认按类别）。"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出每个文件的结果。"),
+    show_private: bool = typer.Option(
+        False, "--show-private", help="显示完整的身份证号和手机号（默认打码，文件名和题名里写的也打码；记入操作日志）。"
+    ),
 ) -> None:
     """立即归档文件：编档号、放入 records/archive/、写说明文件和台账记录。
 
@@ -97,6 +116,7 @@ def file_command(
     filed = sum(1 for outcome in outcomes if outcome.status in ("filed", "already_filed"))
     quarantined = sum(1 for outcome in outcomes if outcome.status == "quarantined")
     not_filed = sorted(archivist.not_filed.items())
+    outcomes, not_filed = _as_shown(ctx, show_private, outcomes, not_filed)
     if as_json:
         left_alone = [FilingOutcome(name, "left_alone", reason=why) for name, why in not_filed]
         print_json([outcome.to_dict() for outcome in outcomes + left_alone])
