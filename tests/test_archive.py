@@ -685,7 +685,7 @@ def test_lend_and_return_with_every_refusal(ws: Workspace, ledger: Ledger, clerk
     with pytest.raises(UsageError, match="YZ-2026-00002 是保密档案，借阅必须写明原因"):
         lend(ledger, "YZ-2026-00002", "李四", dt.date(2026, 12, 1), "档案员", today=today)
     with pytest.raises(
-        ValidationError, match="^应还日期 2026-11-01 早于今天（2026-11-20），应还日期应是今天或以后的日期$"
+        ValidationError, match="^应还日期 2026-11-01 早于今天（2026-11-20）：应还日期应是今天或以后的日期$"
     ):
         lend(ledger, "YZ-2026-00002", "李四", dt.date(2026, 11, 1), "档案员", reason="查", today=today)
     with pytest.raises(NotFoundError):

@@ -717,7 +717,7 @@ def test_a_due_day_written_without_its_year_is_the_next_such_day(archivist_cli: 
         late = archivist_cli("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", f"{past.month}月{past.day}号")
         assert (late.exit_code, late.stderr.strip()) == (
             5,
-            f"错误：应还日期 {past.isoformat()} 早于今天（{today.isoformat()}），应还日期应是今天或以后的日期",
+            f"错误：应还日期 {past.isoformat()} 早于今天（{today.isoformat()}）：应还日期应是今天或以后的日期",
         )
 
 

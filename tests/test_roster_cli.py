@@ -1121,3 +1121,18 @@ def test_doctors_roster_line_is_one_moment_of_the_ledger(
     monkeypatch.undo()
     check = check_roster_names(open_workspace(workspace.root, environ={"RECORDKIT_DATABASE_URL": ledger_url}))
     assert (check.ok, check.detail) == (True, "台账里的姓名都符合现在的规则")
+
+
+def test_a_tenancy_ends_明天_or_on_a_month_and_day_as_a_loan_is_due(run_cli: Any, tmp_path: Path) -> None:
+    """``owners contact add … --end 明天`` was refused (日期“明天”无法识别) where ``archive lend --due 明天`` is taken:
+    a tenancy's end is a day to come, read as a loan's 应还日期 is (the suite's today is 2026-12-05)."""
+    assert run_cli("owners", "import", str(write_sheet(tmp_path / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    for unit, name, end in (("1-1-101", "赵磊", "明天"), ("1-1-102", "钱多", "后天"), ("3-2-1201", "孙悦", "3月1日")):
+        added = run_cli("owners", "contact", "add", unit, name, "--relation", "租户", "--end", end)
+        assert added.exit_code == 0, added.output
+    listed = json.loads(run_cli("owners", "contact", "list", "--json").stdout)
+    assert sorted((c["unit"], c["name"], c["end_date"]) for c in listed) == [
+        ("1-1-101", "赵磊", "2026-12-06"),
+        ("1-1-102", "钱多", "2026-12-07"),
+        ("3-2-1201", "孙悦", "2027-03-01"),
+    ]

@@ -691,7 +691,7 @@ def test_lending_twice_and_a_past_due_date_are_refused(demo: Workspace, demo_led
     browser.get("/item/GC-2026-00004")
     past = browser.post("/item/GC-2026-00004/lend", {"borrower": "赵六", "due": "2020-01-01"})
     assert past.status_code == 400
-    assert f"应还日期 2020-01-01 早于今天（{dt.date.today().isoformat()}），应还日期应是今天或以后的日期" in text_of(
+    assert f"应还日期 2020-01-01 早于今天（{dt.date.today().isoformat()}）：应还日期应是今天或以后的日期" in text_of(
         past
     )
     # A year typed wrong the other way (a browser without a date field, or one that lets any year through).

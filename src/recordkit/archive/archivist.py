@@ -80,7 +80,14 @@ from recordkit.archive.scans import (
     sha256_of,
 )
 from recordkit.core.atomic import fsync_directory, fsync_path, write_bytes
-from recordkit.core.dates import check_not_future, check_within_a_year, office_time, parse_date, years_after
+from recordkit.core.dates import (
+    check_not_future,
+    check_not_past,
+    check_within_a_year,
+    office_time,
+    parse_date,
+    years_after,
+)
 from recordkit.core.errors import (
     ConflictError,
     IntegrityError,
@@ -2968,10 +2975,7 @@ def lend(
         raise ValidationError(problem, form_message=reason_problem(reason, "借阅原因", None))
     if len(dept or "") > 64:
         raise UsageError("部门最多 64 个字")
-    if due < today:
-        raise ValidationError(
-            f"应还日期 {due.isoformat()} 早于今天（{today.isoformat()}），应还日期应是今天或以后的日期"
-        )
+    check_not_past(due, "应还日期", today)
     check_within_a_year(
         due,
         today,

@@ -40,6 +40,13 @@ def optional_date(text: str | None, what: str = "日期") -> dt.date | None:
     return None if text is None else parse_date(text, what, relative=True)
 
 
+def coming_date(text: str, what: str, since: dt.date | None = None) -> dt.date:
+    """A day to come an option names — a loan's 应还日期, an exit pass's 有效期, a tenancy's 到期日期 —: also 明天,
+    后天 and a month and day without the year (``12月20日``), counted from ``since`` (default today), as
+    ``parse_date``'s ``ahead`` reads them; ``DateError`` for a bad one."""
+    return parse_date(text, what, ahead=since or dt.date.today())
+
+
 def optional_month(text: str | None) -> Month | None:
     """The month an option names, or None when it was not given; ``DateError`` for a bad one."""
     return None if text is None else parse_month(text)

@@ -19,7 +19,7 @@ from recordkit.cli._app import (
     refuse_blank_number,
     state,
 )
-from recordkit.cli._options import estate_unit
+from recordkit.cli._options import coming_date, estate_unit
 
 if TYPE_CHECKING:
     from recordkit.archive.archivist import ArchiveItem, Archivist
@@ -423,14 +423,13 @@ def archive_lend(
     """
     refuse_blank_number("档号", archive_no, "YZ-2026-00001")
     from recordkit.archive.archivist import lend
-    from recordkit.core.dates import parse_date
 
     app_state = state(ctx)
     loan = lend(
         app_state.ledger(),
         archive_no,
         to,
-        parse_date(due, "应还日期", ahead=dt.date.today()),
+        coming_date(due, "应还日期"),
         app_state.operator_name,
         dept,
         reason,

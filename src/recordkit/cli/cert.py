@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from recordkit.cli._app import state
-from recordkit.cli._options import estate_unit, optional_date
+from recordkit.cli._options import coming_date, estate_unit, optional_date
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
 commands = typer.Typer()
@@ -26,7 +26,9 @@ def cert_make(
     purpose: str | None = typer.Option(None, "--purpose", help="证明的用途，例如 子女入学（居住证明、缴费证明）。"),
     items: str | None = typer.Option(None, "--items", help='出门条放行的物品，逗号分隔，例如 "冰箱1台,洗衣机1台"。'),
     valid_until: str | None = typer.Option(
-        None, "--valid-until", help="出门条有效期至（默认开具当天，最多 7 天以后），例如 2026-12-05。"
+        None,
+        "--valid-until",
+        help="出门条有效期至（默认开具当天，最多 7 天以后），例如 2026-12-05，也可写 明天、后天。",
     ),
     carrier: str | None = typer.Option(None, "--carrier", help="出门条的携物人（默认业主本人）。"),
     despite_arrears: str | None = typer.Option(
@@ -45,6 +47,7 @@ def cert_make(
     from recordkit.documents.certificates import make_certificate
 
     app_state = state(ctx)
+    today = optional_date(date, "开具日期")
     certificate = make_certificate(
         app_state.workspace(),
         app_state.ledger(),  # what is owed is read, never billed: no fee-rule sync here
@@ -53,11 +56,11 @@ def cert_make(
         app_state.operator_name,
         purpose=purpose,
         items=items,
-        valid_until=optional_date(valid_until),
+        valid_until=None if valid_until is None else coming_date(valid_until, "有效期", today),
         carrier=carrier,
         despite_arrears=despite_arrears,
         pdf=pdf,
-        today=optional_date(date, "开具日期"),
+        today=today,
     )
     root = app_state.workspace().root
     typer.echo(

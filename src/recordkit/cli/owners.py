@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, progress_bar, refuse_blank, state
-from recordkit.cli._options import SHOW_PRIVATE_HELP, estate_building, estate_unit, optional_date
+from recordkit.cli._options import SHOW_PRIVATE_HELP, coming_date, estate_building, estate_unit, optional_date
 from recordkit.core.filenames import readable_name
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
@@ -250,7 +250,7 @@ def contact_add(
     relation: str = typer.Option("租户", "--relation", help="关系：租户、家属、配偶、子女、父母 等。"),
     phone: str | None = typer.Option(None, "--phone", help="联系电话。"),
     start: str | None = typer.Option(None, "--start", help="起租日期，例如 2026-03-01。"),
-    end: str | None = typer.Option(None, "--end", help="到期日期，例如 2027-02-28。"),
+    end: str | None = typer.Option(None, "--end", help="到期日期，例如 2027-02-28，也可写 明天、后天。"),
 ) -> None:
     """给房屋添加联系人（家属或租户），记入操作日志。
 
@@ -268,7 +268,7 @@ def contact_add(
         app_state.operator_name,
         phone=phone,
         start_date=optional_date(start, "起租日期"),
-        end_date=optional_date(end, "到期日期"),
+        end_date=None if end is None else coming_date(end, "到期日期"),
     )
     typer.echo(f"已添加 {contact.unit} 的{contact.record.relation} {contact.record.name}（联系人编号 {contact.id}）")
 

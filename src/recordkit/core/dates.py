@@ -27,6 +27,7 @@ __all__ = [
     "check_month_begun",
     "check_months_ahead",
     "check_not_future",
+    "check_not_past",
     "check_within_a_year",
     "Month",
     "machine_offset",
@@ -471,6 +472,16 @@ def check_not_future(day: dt.date, what: str, advice: str, today: dt.date | None
     today = today or dt.date.today()
     if day > today:
         raise ValidationError(f"{what} {day.isoformat()} 晚于今天（{today.isoformat()}）：{advice}")
+    return day
+
+
+def check_not_past(day: dt.date, what: str, today: dt.date | None = None) -> dt.date:
+    """``day`` when it is ``today`` or later (default: this computer's calendar day, as ``check_not_future``): a day to
+    come — a loan's 应还日期, an exit pass's 有效期 —, typed as ``parse_date``'s ``ahead`` reads it; else
+    ``ValidationError``: ``{what} {day} 早于今天（{today}）：{what}应是今天或以后的日期``."""
+    today = today or dt.date.today()
+    if day < today:
+        raise ValidationError(f"{what} {day.isoformat()} 早于今天（{today.isoformat()}）：{what}应是今天或以后的日期")
     return day
 
 

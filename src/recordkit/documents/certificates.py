@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.arrears import arrears_day, arrears_in
-from recordkit.core.dates import Month, check_business_day, check_not_future, chinese_date, parse_month
+from recordkit.core.dates import Month, check_business_day, check_not_future, check_not_past, chinese_date, parse_month
 from recordkit.core.errors import ConflictError, UsageError, ValidationError
 from recordkit.core.money import format_yuan
 from recordkit.core.personal import has_letter, name_problem, reason_problem
@@ -98,10 +98,7 @@ def parse_items(text: str) -> list[dict[str, Any]]:
 def check_valid_until(valid_until: dt.date, today: dt.date) -> None:
     """``ValidationError`` unless an exit pass made on ``today`` is valid from then to at most
     ``EXIT_PASS_DAYS`` days later."""
-    if valid_until < today:
-        raise ValidationError(
-            f"有效期 {valid_until.isoformat()} 早于今天（{today.isoformat()}），出门条的有效期应是今天或以后的日期"
-        )
+    check_not_past(valid_until, "有效期", today)
     last = today + dt.timedelta(days=EXIT_PASS_DAYS)
     if valid_until > last:
         raise ValidationError(
