@@ -1227,6 +1227,30 @@ def test_review_sets_category_title_date_and_is_searchable_at_once(demo: Workspa
         assert {entry.operator for entry in journal.recent(conn, 3, entity_key=item.archive_no)} == {"本机管理员"}
 
 
+def test_the_review_form_reads_a_unit_with_the_estates_phases_as_archive_update_does(
+    demo: Workspace, demo_ledger: Ledger
+) -> None:
+    """A unit typed on the review form in another spelling of the demo's 二期 (二区…) is that phase's unit, on the page
+    as on the command line: both pass it as typed to ``archive update``'s one reader, the estate's phases in hand."""
+    with demo_ledger.read() as conn:
+        code = conn.exec_driver_sql(
+            "SELECT code FROM units WHERE code LIKE '二期·%' ORDER BY code LIMIT 1"
+        ).scalar_one()
+    typed = "二区" + code.removeprefix("二期·")
+    browser = Browser(local_app(demo, demo_ledger))
+    browser.get("/item/WF-2026-00001")
+    done = browser.post("/item/WF-2026-00001/update", {"unit": typed})
+    assert done.status_code == 302
+    assert get_item(demo_ledger, "WF-2026-00001").unit == code
+    result = CliRunner().invoke(
+        cli_app, ["archive", "update", "WF-2026-00001", "--unit", typed], env={"RECORDKIT_HOME": str(demo.root)}
+    )
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "没有改动：WF-2026-00001（" + get_item(demo_ledger, "WF-2026-00001").title + "）已是这样\n",
+    )
+
+
 def test_a_review_with_a_bad_date_changes_nothing(demo: Workspace, demo_ledger: Ledger) -> None:
     browser = Browser(local_app(demo, demo_ledger))
     browser.get("/item/WF-2026-00001")

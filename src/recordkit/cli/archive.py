@@ -361,7 +361,7 @@ def archive_update(
     例：recordkit archive update WF-2026-00001 --category 工程档案 --date 2024-05-08
     """
     refuse_blank_number("档号", archive_no, "YZ-2026-00001")
-    unit = estate_unit(ctx, unit) if unit else unit
+    # the unit as typed: ``update_item`` reads it with the estate's phases, for this command and the web page alike
     from recordkit.archive.archivist import NoChange, get_item
     from recordkit.archive.intake import update_and_index
     from recordkit.core.dates import parse_date

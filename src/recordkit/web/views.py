@@ -522,7 +522,7 @@ def _changes(item: ArchiveItem, form: Any) -> dict[str, Any]:
     if category := edited("category", item.category):
         changes["category"] = category
     if unit := edited("unit", item.unit or ""):
-        changes["unit"] = _estate_unit(unit)
+        changes["unit"] = unit  # as typed: ``update_item`` reads it with the estate's phases, as for the command
     # the title as a page shows it masked is no change (only an old or forged form sends it: the form has no
     # title field while the title is masked), never a title with asterisks in place of the numbers
     if (title := edited("title", item.title)) and title != mask_in_text(item.title):
