@@ -1,6 +1,6 @@
 """A 盒号 or 架位 typed full-width (the input method left so: ``Ａ－１－２``, ``３排２层``) was stored as typed until
 74d76a4; since then it is stored NFKC-folded (``archive.rules.place_label``), and ``archive list --box A-1-2`` looks
-for the folded label only, so the rows stored before were not found.  Each such row is folded with the same function;
+for the folded label only, so the rows stored before were not found.  Each such row is folded by the same rule;
 a row already folded, or whose folded label the column (32 characters) cannot hold, is left as it is.
 
 No journal entry is written: the label is the same box, spelled as it is stored now.  The items' sidecars in the
@@ -12,10 +12,10 @@ Revision ID: 0027
 Revises: 0026
 """
 
+import unicodedata
+
 import sqlalchemy as sa
 from alembic import op
-
-from recordkit.archive.rules import place_label
 
 revision = "0027"
 down_revision = "0026"
@@ -31,9 +31,15 @@ _items = sa.table(
 )
 
 
+def _place_label(value: str | None) -> str | None:
+    """``archive.rules.place_label`` as it was when this migration was written (a migration keeps its own copy: what
+    it did must not change when the package's rule does)."""
+    return (unicodedata.normalize("NFKC", value).strip() or None) if value else None
+
+
 def _folded(label: str | None) -> str | None:
     """``label`` as stored now, or as it is when that is longer than the column holds (NFKC spells ``㍿`` out)."""
-    folded = place_label(label)
+    folded = _place_label(label)
     return label if folded is not None and len(folded) > _COLUMN_CHARS else folded
 
 
