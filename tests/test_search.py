@@ -152,7 +152,7 @@ def test_exact_hit_lists(searched: Workspace, query: str, expected: list[str]) -
         ("梯 -电梯", [FIRE]),
         ("张伟 -3-2-1201", [DEED]),
         ('"维修保养"', [ELEVATOR]),
-        ('"维修 保养"', []),  # a quoted phrase is taken as written
+        ('"维修 保养"', [ELEVATOR]),  # a blank between two Chinese characters is no boundary (张 伟): 维修保养
         ("unit:3-2-1201", [AGREEMENT]),
         ("张伟 unit:1栋1单元101", [DEED]),
         ("category:工程档案", [FIRE, ELEVATOR]),
@@ -170,7 +170,7 @@ def test_exact_hit_lists(searched: Workspace, query: str, expected: list[str]) -
         ("日期：2024-01..2024-06", [ELEVATOR]),
         ("Category:工程档案", [FIRE, ELEVATOR]),
         ("“维修保养”", [ELEVATOR]),
-        ("“维修 保养”", []),
+        ("“维修 保养”", [ELEVATOR]),
     ],
 )
 def test_query_language(searched: Workspace, query: str, expected: list[str]) -> None:
@@ -276,9 +276,9 @@ def test_parse_query_is_pure() -> None:
         ("张伟", {"unit": "3-2-1201\x00"}, [AGREEMENT]),
         ("维修", {"date_from": "2024-06\x00", "date_to": "\x002024-12"}, [FUND]),
         ("钢丝\x00绳", {}, [ELEVATOR]),  # = 钢丝 绳: both words
-        ('"钢丝\x00绳"', {}, []),  # = "钢丝 绳": as written, a blank between
+        ('"钢丝\x00绳"', {}, [ELEVATOR]),  # = "钢丝 绳": a blank between two Chinese characters, no boundary
         ("钢丝绳\x00", {}, [ELEVATOR]),
-        ('"维修\x00保养"', {}, []),
+        ('"维修\x00保养"', {}, [ELEVATOR]),
         ("电梯\x00维修", {}, [ELEVATOR]),  # = 电梯 维修: both words
         ("\x00", {"category": "工程档案"}, [FIRE, ELEVATOR]),
     ],
@@ -570,7 +570,7 @@ PHRASES = [
         "电梯维护后楼梯维修。",
     ),  # both trigrams, not the phrase
     ("丁.docx", "工程档案", None, "巡检丁", dt.date(2024, 1, 4), "电梯\n维修记录。"),  # across a line break
-    ("戊.docx", "工程档案", None, "巡检戊", dt.date(2024, 1, 5), "电梯 维修，梯维。"),  # a blank between: no
+    ("戊.docx", "工程档案", None, "巡检戊", dt.date(2024, 1, 5), "电梯、维修，梯维。"),  # a 、 between: no
 ]
 
 
@@ -590,16 +590,16 @@ def test_a_phrase_of_common_bigrams_finds_only_the_texts_holding_it_in_order(
     assert titles("电梯维修 -完毕") == {"巡检丁"}
     assert titles("电梯维修 OR 楼梯维护") == {"巡检丁", "巡检乙", "巡检甲"}
     assert titles("梯维") == {"巡检丁", "巡检乙", "巡检丙", "巡检甲", "巡检戊"}
-    assert titles('"电梯 维修"') == {"巡检戊"}
+    assert titles('"电梯、维修"') == {"巡检戊"}
     assert len(items) == 5
 
 
 WORDS = [
-    ("甲.docx", "工程档案", None, "记录甲", dt.date(2024, 2, 1), "每月维修 保养一次。"),  # in order, a blank between
-    ("乙.docx", "工程档案", None, "记录乙", dt.date(2024, 2, 2), "水泵维修 保养记录。"),  # in order, in longer runs
+    ("甲.docx", "工程档案", None, "记录甲", dt.date(2024, 2, 1), "每月维修、保养一次。"),  # in order, a 、 between
+    ("乙.docx", "工程档案", None, "记录乙", dt.date(2024, 2, 2), "水泵维修、保养记录。"),  # in order, in longer runs
     ("丙.docx", "工程档案", None, "记录丙", dt.date(2024, 2, 3), "保养后维修。"),  # both words, the other way
     ("丁.docx", "工程档案", None, "记录丁", dt.date(2024, 2, 4), "维修电梯，保养水泵。"),  # both words apart
-    ("戊.docx", "工程档案", None, "记录戊", dt.date(2024, 2, 5), "维修 保 养护。"),  # the second word not whole
+    ("戊.docx", "工程档案", None, "记录戊", dt.date(2024, 2, 5), "维修、保，养护。"),  # the second word not whole
 ]
 
 
@@ -613,10 +613,10 @@ def test_a_quoted_phrase_of_two_words_finds_only_the_texts_holding_them_next_to_
     def titles(query: str) -> list[str]:
         return sorted(hit.title for hit in search(ws, query, limit=50).hits)
 
-    assert titles('"维修 保养"') == ["记录乙", "记录甲"]
-    assert [hit.title for hit in search(ws, '"维修 保养"', sort="日期").hits] == ["记录乙", "记录甲"]
-    assert [hit.title for hit in search(ws, '"维修 保养"', sort="档号").hits] == ["记录甲", "记录乙"]
-    assert titles('"维修 保养" -每月') == ["记录乙"]
+    assert titles('"维修、保养"') == ["记录乙", "记录甲"]
+    assert [hit.title for hit in search(ws, '"维修、保养"', sort="日期").hits] == ["记录乙", "记录甲"]
+    assert [hit.title for hit in search(ws, '"维修、保养"', sort="档号").hits] == ["记录甲", "记录乙"]
+    assert titles('"维修、保养" -每月') == ["记录乙"]
     assert titles("维修 保养") == ["记录丁", "记录丙", "记录乙", "记录甲"]
-    assert titles('"修 保"') == ["记录乙", "记录戊", "记录甲"]
-    assert titles('"电梯 保养"') == []  # across a comma
+    assert titles('"修、保"') == ["记录乙", "记录戊", "记录甲"]
+    assert titles('"电梯、保养"') == []  # across a comma

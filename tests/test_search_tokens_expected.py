@@ -4,7 +4,7 @@ tokenizer (issue 17, build speed: the tokens are made faster, and not one of the
 Each text is made of pieces whose tokens are known as they are written: unit codes (3-2-1201, 3栋2单元1201室,
 full-width digits …), days (2026年3月5日 and four other spellings), months, 档号, runs of letters and digits (with
 full-width forms) and Chinese prose (a line break inside a word of it now and then), with punctuation and blanks
-between.  The expected stream: each run of CJK characters as its bigrams then its last character, each run of
+between (a blank between two Chinese characters is no boundary, as a line break there).  The expected stream: each run of CJK characters as its bigrams then its last character, each run of
 letters and digits whole (found by a loop over characters below), then the canonical tokens — days (each with
 its month), months, 档号, unit codes, in the order written, each once — from the pieces that were put in.
 """
@@ -62,11 +62,12 @@ def expected_runs(folded: str) -> list[str]:
 
 
 def joined(folded: str) -> str:
-    """``folded`` without the line breaks between two CJK characters (the pieces put them nowhere else)."""
+    """``folded`` without the line breaks and the single blanks between two CJK characters (the pieces put them
+    nowhere else, and never two blanks together)."""
     return "".join(
         char
         for at, char in enumerate(folded)
-        if not (char == "\n" and 0 < at < len(folded) - 1 and is_cjk(folded[at - 1]) and is_cjk(folded[at + 1]))
+        if not (char in "\n " and 0 < at < len(folded) - 1 and is_cjk(folded[at - 1]) and is_cjk(folded[at + 1]))
     )
 
 

@@ -131,7 +131,7 @@ def test_the_closing_notes_search_says_what_it_found(numbers: dict[str, str], ru
         ('"HT-2018-\n00417"', ["GC-2026-00001"]),  # a line break pasted from the PDF
         ("HT-2018- 00417", ["GC-2026-00001"]),  # two terms, both in the report (HT-2018 in the table has no -)
         ('"3-2- 1201"', ["GC-2026-00001"]),
-        ('"业主档 案"', []),  # a blank inside a word, quoted: searched as written
+        ('"业主档 案"', ["HT-2026-00001"]),  # a blank inside a word, quoted: no boundary, as in the texts (张 伟)
     ],
 )
 def test_a_query_cut_by_a_blank_or_a_line_break(

@@ -1,8 +1,8 @@
 """How text becomes search tokens: the same folding and tokens for documents and for queries.
 
-Owns normalisation (NFKC, case fold, one kind of dash, one space; a line or page break between two
-CJK characters is layout, not a word boundary, and is removed, with a hyphen left before it) and the token
-stream with positions:
+Owns normalisation (NFKC, case fold, one kind of dash, one space for a run of one or two blanks, two for a wider
+one; a line or page break between two CJK characters is layout, not a word boundary, and is removed, with a hyphen
+left before it, and so is a blank or two a form pads a name with, 张 伟) and the token stream with positions:
 each run of CJK characters as its bigrams followed by its last character, whole runs of letters and
 digits, then canonical tokens for unit codes, days, months and archive numbers (a line that ends in a code's
 separator goes on in the next one; two numbers on neighbouring lines are never one code).  A query term is the
@@ -26,7 +26,11 @@ from recordkit.core.unitcodes import CODE_CHARACTERS, CODE_DIGITS, find_unit_cod
 # "业主档-↵案" is read "业主档\ufffe案", "HT-↵2026-00003" "HT\ufffe2026-00003"), given back as the hyphen and the
 # line end it stands for; a soft hyphen (U+00AD) is never printed but at a line end, and is left out.
 _DASHES = str.maketrans({**dict.fromkeys("‐‑‒–—―−─﹘﹣－", "-"), "\ufffe": "-\n", "\u00ad": ""})
-_SPACES = re.compile(r"[^\S\n]+")
+# A run of one or two blanks is one space, a wider run (a table's columns, three blanks or more) two: a name a form
+# pads (张 伟, 张　伟, 张  伟) is read as one word, two columns are not.
+_NARROW_BLANKS = re.compile(r"(?<![^\S\n])[^\S\n]{1,2}(?![^\S\n])")
+_WIDE_BLANKS = re.compile(r"[^\S\n]{3,}")
+_WIDE_FROM = 3
 
 # Han (with extensions and compatibility forms), kana, hangul: text without spaces between words.
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
@@ -59,10 +63,12 @@ _MONTHS = re.compile(
     rf"|{_BLANKS}(?P<sep>[-/.])\s*(?P<m2>[0-9]{{1,2}})(?![0-9])(?!{_BLANKS}(?P=sep)\s*[0-9]))"
 )
 # A line or page break (with the blanks around it, and a hyphen a PDF's text layer left before it) between two
-# CJK characters: layout, not a boundary.  Chinese is not hyphenated: such a hyphen only marks the line end.
+# CJK characters: layout, not a boundary.  Chinese is not hyphenated: such a hyphen only marks the line end.  A
+# folded text's one space (one or two blanks written) between two CJK characters is read the same: a form's
+# padding inside a name (业主：张 伟).
 # (The look-ahead for a blank or hyphen first lets the regex engine skip to one: a third faster on prose.)
-_CJK_LINE_END = rf"{_BLANKS}(?:-{_BLANKS})?\n\s*"
-_CJK_BREAK = re.compile(rf"(?=[\s-])(?<=[{CJK}]){_CJK_LINE_END}(?=[{CJK}])")
+_CJK_GAP = rf"(?:{_BLANKS}(?:-{_BLANKS})?\n\s*| )"
+_CJK_BREAK = re.compile(rf"(?=[\s-])(?<=[{CJK}]){_CJK_GAP}(?=[{CJK}])")
 # Characters a canonical token may hold besides letters and digits (the index keeps them inside a token).
 TOKEN_CHARS = ":-"
 _NOT_IN_TOKEN = re.compile(r"[^\w:-]|_")
@@ -146,7 +152,8 @@ def _nfkc(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """NFKC (full-width ＡＢ１２ → AB12), case fold, one kind of dash, runs of blanks as one space.
+    """NFKC (full-width ＡＢ１２ → AB12), case fold, one kind of dash, a run of one or two blanks as one space, a
+    wider run as two (``_WIDE_FROM``).
 
     Used on both sides: the document text as stored and every query term.
     """
@@ -154,7 +161,7 @@ def fold(text: str) -> str:
     folded = normal.casefold()
     if _HAS_DASH.search(folded):
         folded = folded.translate(_DASHES)
-    return _SPACES.sub(" ", folded).strip()
+    return _WIDE_BLANKS.sub("  ", _NARROW_BLANKS.sub(" ", folded)).strip()
 
 
 @functools.lru_cache(maxsize=65536)
@@ -167,14 +174,16 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     (and one more entry, ``len(text)``): to show a match in the words as they were written."""
     folded: list[str] = []
     origins: list[int] = []
-    blank = True  # leading blanks are dropped, like fold's strip
+    dropped = True  # leading blanks are dropped, like fold's strip
+    blanks = 0  # in the run of blanks so far: its first becomes a space, and its third a second one
     for index, char in enumerate(text):
         if char != "\n" and char.isspace():
-            if blank:
+            blanks += 1
+            if dropped or blanks not in (1, _WIDE_FROM):
                 continue
-            blank, piece = True, " "
+            piece = " "
         else:
-            blank, piece = char == "\n", _fold_char(char)
+            blanks, dropped, piece = 0, char == "\n", _fold_char(char)
         folded.append(piece)
         origins += [index] * len(piece)
     origins.append(len(text))
@@ -182,7 +191,8 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
 
 
 def join_cjk_lines(folded: str) -> str:
-    """``folded`` with every line or page break between two CJK characters removed ("竣\\n工资料" → "竣工资料")."""
+    """``folded`` with every line or page break between two CJK characters removed ("竣\\n工资料" → "竣工资料"), and
+    every space there that stands for one or two blanks ("张 伟" → "张伟")."""
     return _CJK_BREAK.sub("", folded)
 
 
@@ -302,13 +312,14 @@ def term_pattern(folded: str) -> re.Pattern[str]:
     between two CJK characters (as ``join_cjk_lines`` joins them) and after a dash between two letters or digits
     (``0571-↵88886666``), and a term that starts or ends with a letter or digit must not touch
     another one there (``ab12`` is not inside ``ab123``), just as runs of letters and digits are whole tokens."""
+    folded = join_cjk_lines(folded)  # "张 伟" typed stands where 张伟 does, written either way
     head = r"(?<![^\W_" + CJK + r"])" if _WORD_CHAR.match(folded[:1]) else ""
     tail = r"(?![^\W_" + CJK + r"])" if _WORD_CHAR.match(folded[-1:]) else ""
     body = ""
     for index, char in enumerate(folded):
         body += re.escape(char)
         if index + 1 < len(folded) and _CJK_RUNS.fullmatch(char) and _CJK_RUNS.fullmatch(folded[index + 1]):
-            body += f"(?:{_CJK_LINE_END})?"
+            body += f"(?:{_CJK_GAP})?"
         elif char == "-" and _WORD_CHAR.match(folded[index - 1 : index]) and _WORD_CHAR.match(folded[index + 1 :]):
             body += CODE_LINE_END
     return re.compile(head + body + tail)

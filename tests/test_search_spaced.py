@@ -1,0 +1,93 @@
+"""Names a form pads with blanks (``业主：张 伟``) and phone numbers written with dashes or blanks
+(``138-0013-8000``), searched through the commands on both index backends.
+
+A run of one or two blanks (half- or full-width) between two Chinese characters is read as a line end inside a
+word is: no boundary, so ``张伟`` and ``"张 伟"`` find ``张 伟``; three blanks or more are a table's columns, and
+punctuation (``张。 伟``) still ends the word.  The expected hits are worked out by hand from the texts below.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from recordkit.core.workspace import Workspace
+from recordkit.search.text import fold, token_stream
+from tests.search_helpers import search_ws, write_docx  # noqa: F401  (fixture ws: each backend in turn)
+
+#: (file name, the document's text), filed in this order as 合同协议档案 of 2026: HT-2026-00001, -00002, …
+DOCUMENTS = [
+    ("入住登记表.docx", "业主：张 伟，房号3-2-1201。"),  # one blank
+    ("装修申请表.docx", "申请人：张\u3000伟，施工单位：安达装饰。"),  # a full-width blank
+    ("车位租赁协议.docx", "承租人：张  伟，车位B1-023。"),  # two blanks
+    ("钥匙交接记录.docx", "备用钥匙已交给张。 伟强签收。"),  # near miss: a full stop between 张 and 伟
+    ("住户信息表.docx", "姓名   李   伟   性别   男"),  # a table's columns: three blanks are a boundary
+    ("产权证明.docx", "兹证明房屋产权人为张伟。"),  # written together
+]
+
+
+@pytest.fixture
+def numbers(ws: Workspace, tmp_path: Path, run_cli: Any) -> dict[str, str]:
+    """The documents filed by ``recordkit file`` (which indexes them): 档号 by file name."""
+    filed: dict[str, str] = {}
+    for name, text in DOCUMENTS:
+        path = write_docx(tmp_path / "来件" / name, text)
+        result = run_cli("file", str(path), "--category", "合同协议档案", "--date", "2026-11-20", "--json")
+        assert result.exit_code == 0, result.output
+        [outcome] = json.loads(result.stdout)
+        filed[name] = outcome["archive_no"]
+    assert list(filed.values()) == [f"HT-2026-{n:05d}" for n in range(1, len(DOCUMENTS) + 1)]
+    return filed
+
+
+def hits(run_cli: Any, query: str, *flags: str) -> list[str]:
+    result = run_cli("search", query, "--json", "--sort", "档号", *flags)
+    assert result.exit_code in (0, 1), result.output
+    return [hit["archive_no"] for hit in json.loads(result.stdout)["hits"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("张伟", [1, 2, 3, 6]),
+        ('"张 伟"', [1, 2, 3, 6]),  # typed with the blank, quoted: both forms
+        ('"张\u3000伟"', [1, 2, 3, 6]),
+        ("张", [1, 2, 3, 4, 6]),
+        ("伟", [1, 2, 3, 4, 5, 6]),
+        ("交给张", [4]),
+        ("张伟强", []),  # 张。 伟强: the full stop ends the word
+        ("李伟", []),  # three blanks: two columns of a table
+        ("李", [5]),
+    ],
+)
+def test_a_name_padded_with_blanks_is_found(
+    numbers: dict[str, str], run_cli: Any, query: str, expected: list[int]
+) -> None:
+    assert hits(run_cli, query) == [f"HT-2026-{n:05d}" for n in expected]
+
+
+def test_the_snippet_marks_the_name_as_written(numbers: dict[str, str], run_cli: Any) -> None:
+    result = run_cli("search", "张伟", "--json", "--sort", "档号")
+    assert result.exit_code == 0, result.output
+    marked = [
+        hit["snippet"][start:end] for hit in json.loads(result.stdout)["hits"] for start, end in hit["highlights"]
+    ]
+    assert marked == ["张 伟", "张\u3000伟", "张  伟", "张伟"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("业主：张 伟", ["业主", "主", "张伟", "伟"]),
+        ("业主：张\u3000伟", ["业主", "主", "张伟", "伟"]),
+        ("业主：张  伟", ["业主", "主", "张伟", "伟"]),
+        ("业主：张   伟", ["业主", "主", "张", "伟"]),  # three blanks: a boundary
+        ("交给张。 伟强", ["交给", "给张", "张", "伟强", "强"]),
+        ("张 3号", ["张", "3", "号"]),  # a blank before a digit stays a boundary
+    ],
+)
+def test_the_tokens_of_a_padded_name(text: str, tokens: list[str]) -> None:
+    assert token_stream(fold(text)) == tokens
