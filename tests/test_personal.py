@@ -363,7 +363,25 @@ WRITTEN_FORMS_MASKED = [
     ("座机0755-86001234。", "座机0755-****1234。"),
     ("座机0755-86001234-801。", "座机0755-****1234-801。"),
     ("座机０７５５－８６００１２３４。", "座机０７５５－****１２３４。"),
+    # The number after the area code in two groups (0755-8888 6666 was shown whole).
+    ("单位电话0755-8888 6666。", "单位电话0755-**** 6666。"),
+    ("单位电话0755-8888-6666。", "单位电话0755-****-6666。"),
+    ("总机010-888 6666", "总机010-*** 6666"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("text", "phones"),
+    [
+        ("电话138-0013-8000，手机138 0013 8000", ["13800138000"]),
+        ("+86 139 0013 9000、0755-8888 6666、0571-\n88886666", ["13900139000", "0755-88886666", "0571-88886666"]),
+        ("序列号138-0013-8000-01，金额13800138000.50元，本地88886666", []),  # a code, an amount, no area code
+    ],
+)
+def test_the_phones_in_a_text_in_their_stored_form(text: str, phones: list[str]) -> None:
+    from recordkit.core.personal import phones_in_text
+
+    assert phones_in_text(text) == phones
 
 
 @pytest.mark.parametrize(("text", "expected"), WRITTEN_FORMS_MASKED)

@@ -26,6 +26,11 @@ DOCUMENTS = [
     ("钥匙交接记录.docx", "备用钥匙已交给张。 伟强签收。"),  # near miss: a full stop between 张 and 伟
     ("住户信息表.docx", "姓名   李   伟   性别   男"),  # a table's columns: three blanks are a boundary
     ("产权证明.docx", "兹证明房屋产权人为张伟。"),  # written together
+    ("联系单.docx", "业主联系电话：138-0013-8000。"),  # a mobile with dashes
+    ("租户登记表.docx", "租户手机 138 0013 8000，单位电话0755-8888 6666。"),  # with blanks; a landline grouped
+    ("回访记录.docx", "回访电话13800138000，已接通。"),  # the mobile as digits
+    ("前台值班表.docx", "前台电话0755-88886666，24小时值班。"),  # the landline as stored
+    ("设备铭牌.docx", "设备序列号138-0013-8000-01。"),  # near miss: a dashed code holding the digits
 ]
 
 
@@ -90,4 +95,58 @@ def test_the_snippet_marks_the_name_as_written(numbers: dict[str, str], run_cli:
     ],
 )
 def test_the_tokens_of_a_padded_name(text: str, tokens: list[str]) -> None:
+    assert token_stream(fold(text)) == tokens
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("13800138000", [7, 8, 9]),
+        ("138-0013-8000", [7, 8, 9]),
+        ('"138 0013 8000"', [7, 8, 9]),
+        ("+8613800138000", [7, 8, 9]),
+        ("0755-88886666", [8, 10]),
+        ('"0755-8888 6666"', [8, 10]),
+        ("0755-8888-6666", [8, 10]),
+        ("88886666", [10]),  # no area code: the digits as written
+        ("0013", [7, 8, 11]),  # a group of digits is still found as written
+        ("13900139000", []),
+    ],
+)
+def test_a_phone_written_with_dashes_or_blanks_is_found(
+    numbers: dict[str, str], run_cli: Any, query: str, expected: list[int]
+) -> None:
+    assert hits(run_cli, query) == [f"HT-2026-{n:05d}" for n in expected]
+
+
+def test_a_phone_found_is_still_masked_unless_asked(numbers: dict[str, str], run_cli: Any) -> None:
+    def marked(*flags: str) -> list[str]:
+        result = run_cli("search", "13800138000", "--json", "--sort", "档号", *flags)
+        assert result.exit_code == 0, result.output
+        found = json.loads(result.stdout)["hits"]
+        return [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]]
+
+    assert marked() == ["138-****-8000", "138 **** 8000", "138****8000"]
+    assert marked("--show-private") == ["138-0013-8000", "138 0013 8000", "13800138000"]
+    result = run_cli("search", "0755-88886666", "--json", "--sort", "档号")
+    assert [hit["snippet"] for hit in json.loads(result.stdout)["hits"]] == [
+        "…机 138 **** 8000，单位电话0755-**** 6666。",  # 20 characters before the number
+        "前台电话0755-****6666，24小时值班。",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("电话：138-0013-8000", ["电话", "话", "138", "0013", "8000", "t:13800138000"]),
+        ("138 0013 8000", ["138", "0013", "8000", "t:13800138000"]),
+        ("13800138000", ["13800138000", "t:13800138000"]),
+        ("+86 138 0013 8000", ["86", "138", "0013", "8000", "t:13800138000"]),
+        ("0755-8888 6666", ["0755", "8888", "6666", "t:0755-88886666"]),
+        ("0755-88886666", ["0755", "88886666", "t:0755-88886666"]),
+        ("序列号138-0013-8000-01", ["序列", "列号", "号", "138", "0013", "8000", "01"]),  # a dashed code
+        ("金额13800138000.50", ["金额", "额", "13800138000", "50"]),  # an amount
+    ],
+)
+def test_the_tokens_of_a_phone(text: str, tokens: list[str]) -> None:
     assert token_stream(fold(text)) == tokens

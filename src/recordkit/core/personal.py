@@ -26,6 +26,8 @@ __all__ = [
     "mask_phone",
     "mask_values",
     "name_problem",
+    "phones_in_text",
+    "read_phone",
     "reason_problem",
     "says_something",
     "validate_id_number",
@@ -259,7 +261,8 @@ _PHONE_IN_TEXT = re.compile(
     r"(?<![0-9]\.)(?:(?:\+86|0086|86|\(\+?86\))[ -]?)?"
     # Two separators or none: "138 1234-5678" is a mobile, "1381234 5678" is not read as one.
     r"(?P<mobile>1[3-9][0-9](?:[ -][0-9]{4}[ -]|[0-9]{4})[0-9]{4})(?!\.[0-9])"
-    r"|0[0-9]{2,3}-(?P<number>[0-9]{7,8})"
+    # A landline after its area code and a dash, the number maybe grouped (0755-8888 6666, 0755-8888-6666).
+    r"|0[0-9]{2,3}-(?P<number>[0-9]{7,8}|[0-9]{3,4}[ -][0-9]{4})"
     r")(?![0-9])"
 )
 # A dashed match with another dashed group of digits or letters beside it is part of a longer code
@@ -308,13 +311,23 @@ def _masked_old_id(text: str, folded: str, match: re.Match[str]) -> str | None:
     return _hide_digits(text, folded, match.start(), match.end(), keep_first=6, keep_last=3)
 
 
+def _in_longer_code(folded: str, match: re.Match[str]) -> bool:
+    """A match of ``_PHONE_IN_TEXT`` that is no phone: a dashed mobile inside a longer dashed code."""
+    return match["mobile"] is not None and _in_dashed_run(folded, match, "-" in match["mobile"])
+
+
+def _stored_phone(match: re.Match[str]) -> str:
+    """The stored form (``validate_phone``) of a phone ``_PHONE_IN_TEXT`` found: its shapes all validate."""
+    return validate_phone(match["mobile"] or match.group())
+
+
 def _masked_phone(text: str, folded: str, match: re.Match[str]) -> str | None:
     if match["mobile"] is None:  # a landline: the area code and the last 4 digits stay
         start, end = match.span("number")
         return text[match.start() : start] + _hide_digits(text, folded, start, end, keep_first=0, keep_last=4)
-    start, end = match.span("mobile")
-    if _in_dashed_run(folded, match, "-" in folded[start:end]):
+    if _in_longer_code(folded, match):
         return None
+    start, end = match.span("mobile")
     return text[match.start() : start] + _hide_digits(text, folded, start, end, keep_first=3, keep_last=4)
 
 
@@ -351,7 +364,7 @@ def mask_in_text(text: str) -> str:
     """
     folded = text.translate(_TEXT_FOLD)
     masked = _masked_numbers(text, folded)
-    breaks = [match.span() for match in _LINE_END_IN_NUMBER.finditer(folded)] if "\n" in text else []
+    breaks = _number_line_ends(folded)
     if not breaks:
         return masked
     chars = list(masked)
@@ -369,6 +382,35 @@ def _masked_numbers(text: str, folded: str | None = None) -> str:
     text, folded = _mask_matches(text, folded, _ID_IN_TEXT, _masked_id)
     text, folded = _mask_matches(text, folded, _OLD_ID_IN_TEXT, _masked_old_id)
     return _mask_matches(text, folded, _PHONE_IN_TEXT, _masked_phone)[0]
+
+
+def _number_line_ends(folded: str) -> list[tuple[int, int]]:
+    """Where a line end stands inside a number in ``folded`` (``_LINE_END_IN_NUMBER``)."""
+    return [match.span() for match in _LINE_END_IN_NUMBER.finditer(folded)] if "\n" in folded else []
+
+
+def phones_in_text(text: str) -> list[str]:
+    """The stored form (``validate_phone``) of each phone number ``mask_in_text`` masks in ``text``, each once:
+    ``138-0013-8000``, ``138 0013 8000`` and ``+86 13800138000`` are ``13800138000``, ``0755-8888 6666`` is
+    ``0755-88886666``; a number a line end cuts is read as ``mask_in_text`` reads it.  A dashed code holding a
+    mobile's digits (``138-0013-8000-01``) and an amount (``13800138000.50``) are none."""
+    folded = text.translate(_TEXT_FOLD)
+    breaks = _number_line_ends(folded)
+    readings = [folded, *(_joined_lines(folded, breaks, joiner)[0] for joiner in ("", " ") if breaks)]
+    found = [
+        _stored_phone(match)
+        for reading in readings
+        for match in _PHONE_IN_TEXT.finditer(reading)
+        if not _in_longer_code(reading, match)
+    ]
+    return list(dict.fromkeys(found))
+
+
+def read_phone(text: str) -> str | None:
+    """The stored form of ``text`` when the whole of it is one phone number written as ``phones_in_text`` reads
+    one in a text (``138-0013-8000``, ``0755-8888 6666``), else None."""
+    match = _PHONE_IN_TEXT.fullmatch(text.translate(_TEXT_FOLD).strip())
+    return None if match is None else _stored_phone(match)
 
 
 def _joined_lines(text: str, breaks: list[tuple[int, int]], joiner: str) -> tuple[str, list[int | None]]:

@@ -2,7 +2,7 @@
 
 A query's terms become phrases of the project's own tokens (``text``): holding a term's phrase in
 the index means containing the term (folded; a line break between CJK characters is no boundary;
-unit codes, days, months and 档号 by their canonical token).  The index backend (``backends``)
+unit codes, days, months, 档号 and phone numbers by their canonical token).  The index backend (``backends``)
 finds and ranks the items (bm25, metadata above text) or sorts them by date or 档号; this module
 cuts the snippets and masks ID and phone numbers in what is shown unless asked for.  Keeping the
 index current is ``indexer``.
@@ -34,6 +34,7 @@ from recordkit.search.text import (
     CODE_LINE_END,
     DATE_PREFIX,
     MONTH_PREFIX,
+    PHONE_PREFIX,
     UNIT_PREFIX,
     canonical_term,
     fold,
@@ -75,7 +76,7 @@ class Term:
 
     text: str
     tokens: tuple[str, ...]
-    canonical: str | None = None  # u:3-2-1201, d:2025-03-15, m:2025-03, n:yz-2026-00001
+    canonical: str | None = None  # u:3-2-1201, d:2025-03-15, m:2025-03, n:yz-2026-00001, t:13800138000
     prefix: bool = False  # the last token may start a longer one (the term ends inside a CJK run)
     checked: bool = False  # blanks or punctuation inside: a phrase match is checked against the text
 
@@ -316,10 +317,12 @@ class SearchResult:
 
 @functools.lru_cache(maxsize=1024)
 def _canonical_pattern(canonical: str) -> re.Pattern[str] | None:
-    """Where a unit code or date stands in a text, however it was spelled (for the snippet)."""
+    """Where a unit code, date, 档号 or phone number stands in a text, however it was spelled (for the snippet)."""
     value = canonical[2:]
     if canonical.startswith(UNIT_PREFIX):
         return _unit_pattern(value)
+    if canonical.startswith(PHONE_PREFIX):  # its digits, grouped by blanks or dashes, maybe cut by a line end
+        return re.compile(r"(?<![0-9])" + r"[\s-]{0,3}".join(value.replace("-", "")) + r"(?![0-9])")
     if canonical.startswith(DATE_PREFIX):
         year, month, day = value.split("-")
         return re.compile(

@@ -4,8 +4,9 @@ Owns normalisation (NFKC, case fold, one kind of dash, one space for a run of on
 one; a line or page break between two CJK characters is layout, not a word boundary, and is removed, with a hyphen
 left before it, and so is a blank or two a form pads a name with, 张 伟) and the token stream with positions:
 each run of CJK characters as its bigrams followed by its last character, whole runs of letters and
-digits, then canonical tokens for unit codes, days, months and archive numbers (a line that ends in a code's
-separator goes on in the next one; two numbers on neighbouring lines are never one code).  A query term is the
+digits, then canonical tokens for unit codes, days, months, archive numbers (a line that ends in a code's
+separator goes on in the next one; two numbers on neighbouring lines are never one code) and phone numbers
+(however grouped, in their one stored form, as ``core.personal`` reads them to mask them).  A query term is the
 phrase of its own stream, its last character a prefix: holding the phrase means containing the term.
 Pure functions on strings; knows nothing of the index or of the archive.
 """
@@ -19,6 +20,7 @@ from collections.abc import Iterable
 
 from recordkit.core.dates import DateError, parse_date, parse_month
 from recordkit.core.errors import ValidationError
+from recordkit.core.personal import phones_in_text, read_phone
 from recordkit.core.unitcodes import CODE_CHARACTERS, CODE_DIGITS, find_unit_codes, parse_unit_code
 
 # Dash look-alikes NFKC leaves alone; copied Word text and OCR are full of them.  Two marks of a PDF's text layer
@@ -81,7 +83,7 @@ _ARCHIVE_NO = re.compile(
     rf"(?<![0-9a-z])[a-z]{{1,4}}-{CODE_LINE_END}[0-9]{{4}}-{CODE_LINE_END}[0-9]{{3,6}}(?![0-9a-z])"
 )
 
-UNIT_PREFIX, DATE_PREFIX, MONTH_PREFIX, NUMBER_PREFIX = "u:", "d:", "m:", "n:"
+UNIT_PREFIX, DATE_PREFIX, MONTH_PREFIX, NUMBER_PREFIX, PHONE_PREFIX = "u:", "d:", "m:", "n:", "t:"
 
 # A long text's canonical tokens are looked for only in the runs between its prose: Han, kana and hangul
 # characters (and CJK punctuation) that no canonical pattern holds or looks at.  Every pattern needs an
@@ -219,8 +221,8 @@ def _day_of(match: re.Match[str]) -> str | None:
 
 
 def canonical_tokens(folded: str, cut: bool = True) -> list[str]:
-    """Unit codes (every spelling → u:3-2-1201), days (d:2025-03-15), months (m:2025-03, also of every day)
-    and 档号 (n:yz-2026-00001) in ``folded``.  With ``cut`` (the default) a long text is first cut to its
+    """Unit codes (every spelling → u:3-2-1201), days (d:2025-03-15), months (m:2025-03, also of every day),
+    档号 (n:yz-2026-00001) and phone numbers (138-0013-8000 → t:13800138000) in ``folded``.  With ``cut`` (the default) a long text is first cut to its
     ``code_runs``, which gives the same tokens; ``cut=False`` reads the whole text (what tests compare with)."""
     if not _DIGIT.search(folded):  # every canonical token holds a digit
         return []
@@ -238,6 +240,7 @@ def canonical_tokens(folded: str, cut: bool = True) -> list[str]:
     found += [_archive_number(match.group()) for match in _ARCHIVE_NO.finditer(folded)]
     without_numbers = _ARCHIVE_NO.sub(" ", folded)
     found += [UNIT_PREFIX + str(code).casefold() for code in find_unit_codes(without_numbers, normalized=True)]
+    found += [PHONE_PREFIX + phone for phone in phones_in_text(folded)]
     return [_whole(token) for token in dict.fromkeys(found)]
 
 
@@ -286,13 +289,16 @@ def has_separators(folded: str) -> bool:
 
 
 def canonical_term(folded: str) -> str | None:
-    """The one canonical token a whole query term stands for (a unit code, a day, a month, a 档号), or None."""
+    """The one canonical token a whole query term stands for (a unit code, a day, a month, a 档号, a phone number
+    written as a text writes one), or None."""
     if _ARCHIVE_NO.fullmatch(folded):
         return _archive_number(folded)
     if match := _DATES.fullmatch(folded):
         return _day_of(match)
     if match := _MONTHS.fullmatch(folded):
         return _month_token(match["y"], match["m1"] or match["m2"])
+    if (phone := read_phone(folded)) is not None:
+        return _whole(PHONE_PREFIX + phone)
     if any(c.isdigit() for c in folded) and len(folded) <= 24:
         try:
             code = parse_unit_code(folded)
