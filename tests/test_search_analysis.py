@@ -174,8 +174,8 @@ def test_folding_is_nfkc_of_the_whole_text_however_it_gets_there() -> None:
     for text in texts:
         expected = unicodedata.normalize("NFKC", text).casefold()
         expected = expected.translate(str.maketrans(dict.fromkeys("‐‑‒–—―−─﹘﹣－", "-")))
-        # One or two blanks are one space; three or more (a table's columns) two.
-        expected = re.sub(r"[^\S\n]+", lambda run: " " if len(run.group()) < 3 else "  ", expected)
+        # One or two blanks are one space; three or more (a table's columns) three.
+        expected = re.sub(r"[^\S\n]+", lambda run: " " if len(run.group()) < 3 else "   ", expected)
         assert fold(text) == expected.strip(), repr(text)
 
 

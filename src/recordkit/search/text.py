@@ -1,7 +1,7 @@
 """How text becomes search tokens: the same folding and tokens for documents and for queries.
 
-Owns normalisation (NFKC, case fold, one kind of dash, one space for a run of one or two blanks, two for a wider
-one; a line or page break between two CJK characters is layout, not a word boundary, and is removed, with a hyphen
+Owns normalisation (NFKC, case fold, one kind of dash, one space for a run of one or two blanks, three for a
+wider one; a line or page break between two CJK characters is layout, not a word boundary, and is removed, with a hyphen
 left before it, and so is a blank or two a form pads a name with, 张 伟) and the token stream with positions:
 each run of CJK characters as its bigrams followed by its last character, whole runs of letters and
 digits, then canonical tokens for unit codes, days, months, archive numbers (a line that ends in a code's
@@ -28,8 +28,9 @@ from recordkit.core.unitcodes import CODE_CHARACTERS, CODE_DIGITS, find_unit_cod
 # "业主档-↵案" is read "业主档\ufffe案", "HT-↵2026-00003" "HT\ufffe2026-00003"), given back as the hyphen and the
 # line end it stands for; a soft hyphen (U+00AD) is never printed but at a line end, and is left out.
 _DASHES = str.maketrans({**dict.fromkeys("‐‑‒–—―−─﹘﹣－", "-"), "\ufffe": "-\n", "\u00ad": ""})
-# A run of one or two blanks is one space, a wider run (a table's columns, three blanks or more) two: a name a form
-# pads (张 伟, 张　伟, 张  伟) is read as one word, two columns are not.
+# A run of one or two blanks is one space, a wider run (a table's columns, three blanks or more) three: a name a
+# form pads (张 伟, 张　伟, 张  伟) is read as one word, two columns are not, and folding a folded text changes
+# nothing.
 _NARROW_BLANKS = re.compile(r"(?<![^\S\n])[^\S\n]{1,2}(?![^\S\n])")
 _WIDE_BLANKS = re.compile(r"[^\S\n]{3,}")
 _WIDE_FROM = 3
@@ -155,7 +156,7 @@ def _nfkc(text: str) -> str:
 
 def fold(text: str) -> str:
     """NFKC (full-width ＡＢ１２ → AB12), case fold, one kind of dash, a run of one or two blanks as one space, a
-    wider run as two (``_WIDE_FROM``).
+    wider run (``_WIDE_FROM``) as three.
 
     Used on both sides: the document text as stored and every query term.
     """
@@ -163,7 +164,7 @@ def fold(text: str) -> str:
     folded = normal.casefold()
     if _HAS_DASH.search(folded):
         folded = folded.translate(_DASHES)
-    return _WIDE_BLANKS.sub("  ", _NARROW_BLANKS.sub(" ", folded)).strip()
+    return _WIDE_BLANKS.sub("   ", _NARROW_BLANKS.sub(" ", folded)).strip()
 
 
 @functools.lru_cache(maxsize=65536)
@@ -177,13 +178,13 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     folded: list[str] = []
     origins: list[int] = []
     dropped = True  # leading blanks are dropped, like fold's strip
-    blanks = 0  # in the run of blanks so far: its first becomes a space, and its third a second one
+    blanks = 0  # in the run of blanks so far: its first becomes a space, and its third two more
     for index, char in enumerate(text):
         if char != "\n" and char.isspace():
             blanks += 1
             if dropped or blanks not in (1, _WIDE_FROM):
                 continue
-            piece = " "
+            piece = " " if blanks == 1 else "  "
         else:
             blanks, dropped, piece = 0, char == "\n", _fold_char(char)
         folded.append(piece)
