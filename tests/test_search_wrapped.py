@@ -153,15 +153,16 @@ def test_the_snippet_shows_the_cut_number_marked(numbers: dict[str, str], run_cl
 def test_an_office_upgrading_gets_its_index_rebuilt_by_the_nightly_run(
     ws: Workspace, numbers: dict[str, str], run_cli: Any
 ) -> None:
-    """The tokens changed with this version: an index the version before built (3 in an SQLite file, 6 in the
-    PostgreSQL ledger) is told to be rebuilt by search, ``index --verify`` and ``doctor``, and the nightly run
-    rebuilds it once, after which the cut archive number is found."""
+    """The tokens changed with this version (a name padded with blanks, phone numbers however grouped): an index
+    the version before built (4 in an SQLite file, 7 in the PostgreSQL ledger) is told to be rebuilt by search,
+    ``index --verify`` and ``doctor``, and the nightly run rebuilds it once, after which the cut archive number and
+    the cut phone number are found by their tokens."""
     if ws.database_url.startswith("postgresql"):
-        previous, current = "6", "7"
+        previous, current = "7", "8"
         with open_ledger(ws.database_url) as ledger, ledger.write() as conn:
             conn.exec_driver_sql("UPDATE search_index_meta SET value = %s WHERE key = 'schema_version'", (previous,))
     else:
-        previous, current = "3", "4"
+        previous, current = "4", "5"
         with sqlite3.connect(ws.records_subdir("index") / "search.sqlite3") as conn:
             conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (previous,))
     message = (
@@ -177,6 +178,7 @@ def test_an_office_upgrading_gets_its_index_rebuilt_by_the_nightly_run(
     assert nightly.exit_code == 0, nightly.output
     assert nightly.stdout.startswith("重建索引（原索引是旧版本的 recordkit 建的）：新增 3 件，")
     assert hits(run_cli, "HT-2018-00417") == ["GC-2026-00001"]
+    assert hits(run_cli, '"0571-8888 6666"') == ["CW-2026-00001"]  # the phone's token: 0571-↵88886666
     assert run_cli("index", "--verify").exit_code == 0
     assert run_cli("index", "--no-ocr").stdout.startswith("索引更新：新增 0 件，更新 0 件，删除 0 件，")
 
