@@ -2,15 +2,16 @@
 (``benchmarks/handmade_index``, kept verbatim), both measured in the same run the same way.
 
 Generates ``--docs`` Chinese documents of about 1,200 characters (property-office vocabulary, owners'
-names, unit codes and dates in several spellings, eight-digit dates, 档号, and words broken by a line
-end) as archive items with files and derived text in a real workspace, then measures through the library
+names, some padded with blanks as forms print them (张 伟), unit codes and dates in several spellings,
+eight-digit dates, 档号, phone numbers grouped by dashes or blanks, and words broken by a line end) as archive items with files and derived text in a real workspace, then measures through the library
 as the commands use it: the full build (docs/s), a nightly run with nothing changed, adding 100 items,
 the index's size; per query group recall and precision of the top 20 and p50/p95/worst (each query
 timed ``--repeat`` times, its median kept); ``recordkit search`` in a new process.
 
 The ground truth is computed here without the project's code: a plain substring search of the
-NFKC-folded, lower-cased text with the line breaks between two Han characters removed, field by field
-(unit codes and dates: the generator's record of what it wrote, in any spelling).  Before any PASS
+NFKC-folded, lower-cased text with the line breaks and the one or two blanks between two Han characters
+removed, field by field (unit codes, dates, padded names and phone numbers: the generator's record of what it
+wrote, in any spelling).  Before any PASS
 line, every query's complete hit set from recordkit is checked against the ground truth.
 
     python benchmarks/bench_search.py                 # 20,000 documents
@@ -195,6 +196,8 @@ GROUPS = (
     "日期（换写法）",
     "全角编号",
     "跨行的词",
+    "姓名（字间有空格）",
+    "电话（换写法）",
     "不相邻的整句",
     "20 个词",
     "排除",
@@ -209,6 +212,20 @@ def unit_spellings(building: int, entrance: int, room: int) -> list[str]:
         f"{building}#{entrance}-{room}",
         f"{building}号楼{entrance}单元{room}室",
     ]
+
+
+def padded_spellings(name: str) -> list[str]:
+    """A name as a form pads it: one blank, a full-width blank or two blanks after its first character."""
+    return [name[0] + blank + name[1:] for blank in (" ", "\u3000", "  ")]
+
+
+def phone_spellings(phone: str) -> list[str]:
+    """A mobile (13800138000) or a landline (0755-88886666) as clerks write it: as stored, grouped by dashes,
+    grouped by blanks."""
+    if "-" in phone:
+        area, number = phone.split("-")
+        return [phone, f"{area}-{number[:4]}-{number[4:]}", f"{area}-{number[:4]} {number[4:]}"]
+    return [phone, f"{phone[:3]}-{phone[3:7]}-{phone[7:]}", f"{phone[:3]} {phone[3:7]} {phone[7:]}"]
 
 
 def date_spellings(day: dt.date) -> list[str]:
@@ -233,6 +250,11 @@ class Corpus:
     date_truth: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     names: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)
+    #: Where the generator wrote each name padded with blanks (业主：张 伟) or whole (业主张伟于), and each phone
+    #: number (its stored form) in any spelling.
+    name_truth: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    phone_truth: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    phones: list[str] = field(default_factory=list)
 
 
 def generate(count: int, seed: int = 7, length: int = 1200) -> Corpus:
@@ -241,7 +263,14 @@ def generate(count: int, seed: int = 7, length: int = 1200) -> Corpus:
     names = sorted(
         {rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))) for _ in range(600)}
     )
-    corpus = Corpus(names=names)
+    phones = sorted({f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}" for _ in range(300)})
+    phones += sorted(
+        {
+            f"0{rng.choice(('755', '571', '21', '10', '512'))}-{rng.randint(2, 8)}{rng.randrange(10**7):07d}"
+            for _ in range(100)
+        }
+    )
+    corpus = Corpus(names=names, phones=phones)
     seqs: dict[tuple[str, int], int] = defaultdict(int)
     for index in range(count):
         category = rng.choice(CATEGORIES)
@@ -257,7 +286,17 @@ def generate(count: int, seed: int = 7, length: int = 1200) -> Corpus:
         while written < length:
             roll = rng.random()
             if roll < 0.04:
-                piece = f"业主{rng.choice(names)}于"
+                name = rng.choice(names)
+                corpus.name_truth[name].add(index)
+                piece = f"业主{name}于"
+            elif roll < 0.045:
+                name = rng.choice(names)
+                corpus.name_truth[name].add(index)
+                piece = f"业主：{rng.choice(padded_spellings(name))}，"
+            elif roll < 0.05:
+                phone = rng.choice(phones)
+                corpus.phone_truth[phone].add(index)
+                piece = f"联系电话{rng.choice(phone_spellings(phone))}，"
             elif roll < 0.07:
                 other = (rng.randint(1, 12), rng.randint(1, 4), rng.choice((101, 202, 301, 502, 801, 1201, 1502, 2101)))
                 corpus.unit_truth["-".join(map(str, other))].add(index)
@@ -349,11 +388,12 @@ def make_workspace(
     return root
 
 
-_HAN_BREAK = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff])[ \t]*\n\s*(?=[\u3400-\u4dbf\u4e00-\u9fff])")
+_HAN_BREAK = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff])(?:[ \t]*\n\s*| {1,2})(?=[\u3400-\u4dbf\u4e00-\u9fff])")
 
 
 def plain(text: str) -> str:
-    """The ground truth's folding, independent of recordkit: NFKC, lower case, Han line breaks removed."""
+    """The ground truth's folding, independent of recordkit: NFKC, lower case, a line break or one or two blanks
+    between two Han characters removed (a word cut by a line end, a name a form pads: 张 伟)."""
     return _HAN_BREAK.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
@@ -363,7 +403,8 @@ class Query:
     text: str
     truth: frozenset[int]
     #: What makes a document a true hit, as data (``rule_truth``): ("has", word, …) every word in some field,
-    #: ("has_not", keep, drop), ("unit", code) and ("date", iso) in any spelling, ("filter", category, year).
+    #: ("has_not", keep, drop), ("unit", code) and ("date", iso) in any spelling, ("filter", category, year),
+    #: ("name", name) where it was written (padded or whole) or stands, ("phone", stored form) in any spelling.
     rule: tuple[Any, ...] = ()
 
 
@@ -389,6 +430,11 @@ def rule_truth(rule: tuple[Any, ...], corpus: Corpus, joined: list[str]) -> set[
             else (corpus.date_truth, [d.isoformat() for d in corpus.dates])
         )
         return {i for i in table.get(args[0], set()) if i < count} | {i for i in range(count) if own[i] == args[0]}
+    if kind == "name":
+        [name] = args
+        return {i for i in corpus.name_truth.get(name, set()) if i < count} | rule_truth(("has", name), corpus, joined)
+    if kind == "phone":
+        return {i for i in corpus.phone_truth.get(args[0], set()) if i < count}
     if kind == "filter":
         category, year = args
         return {i for i in range(count) if corpus.categories[i][0] == category and corpus.dates[i].year == year}
@@ -458,8 +504,16 @@ def queries(corpus: Corpus, fields: list[list[str]], rng: random.Random, per_gro
     ]
     for i, word in rng.sample(broken, min(per_group, len(broken))):
         add("跨行的词", f"{word} {corpus.numbers[i]}", "has", word, corpus.numbers[i])
+    # Two words three blanks apart, as no text writes them (one or two blanks between two Chinese characters are no
+    # boundary: "维修 保养" is 维修保养): every text holding the words next to each other is a candidate checked.
     for first, second in (("维修", "保养"), ("业主", "物业"), ("电梯", "绿化"), ("消防", "水费"), ("门禁", "瓷砖")):
-        add("不相邻的整句", f'"{first} {second}"', "has", f"{first} {second}")
+        add("不相邻的整句", f'"{first}   {second}"', "has", f"{first}   {second}")
+    for name in rng.sample(sorted(corpus.name_truth), min(per_group, len(corpus.name_truth))):
+        typed = rng.choice([name, f'"{rng.choice(padded_spellings(name))}"'])
+        add("姓名（字间有空格）", typed, "name", name)
+    for phone in rng.sample(sorted(corpus.phone_truth), min(per_group, len(corpus.phone_truth))):
+        spelled = rng.choice(phone_spellings(phone))
+        add("电话（换写法）", f'"{spelled}"' if " " in spelled else spelled, "phone", phone)
     for _ in range(5):
         terms = rng.sample(words, 20)
         add("20 个词", " ".join(terms), "has", *terms)

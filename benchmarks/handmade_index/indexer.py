@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from handmade_index.index import IndexDoc, SearchIndex
-from handmade_index.text import token_set
+from handmade_index.text import fold_unpadded, token_set
 from recordkit.archive import extract
 from recordkit.archive.archivist import ArchiveItem, list_items
 from recordkit.core.workspace import add_rotating_log
@@ -93,8 +93,8 @@ def make_doc(
     )
     body = join_fields([text.text]) if text is not None and text.text.strip() else ""
     stored = meta + "\n" + body if body else meta
-    folded_meta = fold(meta)
-    folded = folded_meta + "\n" + fold(body) if body else folded_meta
+    folded_meta = fold_unpadded(meta)
+    folded = folded_meta + "\n" + fold_unpadded(body) if body else folded_meta
     meta_tokens = token_set(folded_meta)
     if not present or (text is not None and text.error):
         state = "failed"

@@ -20,6 +20,7 @@ from handmade_index.text import (
     DATE_PREFIX,
     UNIT_PREFIX,
     canonical_term,
+    fold_unpadded,
     term_pattern,
     term_tokens,
 )
@@ -63,7 +64,7 @@ class Term:
 
 def make_term(text: str) -> Term:
     """A query term from what was typed; ``UsageError`` when it holds nothing searchable."""
-    folded = fold(text)
+    folded = fold_unpadded(text)
     canonical = canonical_term(folded)
     if canonical is not None:
         return Term(folded, (canonical,), canonical)

@@ -1,8 +1,8 @@
 """How text becomes search tokens: the same folding and tokens for documents and for queries.
 
-Owns normalisation (NFKC, case fold, one kind of dash, one space) and the tokens: CJK character
-bigrams and unigrams, whole runs of letters and digits, and canonical tokens for unit codes, dates
-and archive numbers.  Pure functions on strings; knows nothing of the index or of the archive.
+Owns normalisation (NFKC, case fold, one kind of dash, one space; one or two blanks between two CJK characters
+removed, a name a form pads: 张 伟) and the tokens: CJK character bigrams and unigrams, whole runs of letters and
+digits, and canonical tokens for unit codes, dates, archive numbers and phone numbers.  Pure functions on strings; knows nothing of the index or of the archive.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from collections import Counter
 
 from recordkit.core.dates import DateError, parse_date
 from recordkit.core.errors import ValidationError
+from recordkit.core.personal import phones_in_text, read_phone
 from recordkit.core.unitcodes import find_unit_codes, parse_unit_code
-from recordkit.search.text import CJK
+from recordkit.search.text import CJK, fold
 
 # Dash look-alikes NFKC leaves alone; copied Word text and OCR are full of them.
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−─﹘﹣－", "-"))
@@ -25,6 +26,8 @@ _CJK_RUNS = re.compile(rf"[{CJK}]+")
 _WORD_RUNS = re.compile(rf"[^\W_{CJK}]+")
 _WORD_CHAR = re.compile(rf"[^\W_{CJK}]")
 _HAS_DASH = re.compile("[" + "".join(chr(c) for c in _DASHES) + "]")
+# The one space recordkit's fold leaves for one or two blanks, between two CJK characters (业主：张 伟).
+_PADDING = re.compile(rf"(?<=[{CJK}]) (?=[{CJK}])")
 
 # Dates the office writes: 2025年3月15日, 2025-03-15, 2025.3.15, 2025/03/15 (one token: d:2025-03-15).
 _DATES = re.compile(
@@ -34,7 +37,12 @@ _DATES = re.compile(
 # 档号: YZ-2026-00001 (prefix letters, year, serial), kept whole.
 _ARCHIVE_NO = re.compile(r"(?<![0-9a-z])[a-z]{1,4}-[0-9]{4}-[0-9]{3,6}(?![0-9a-z])")
 
-UNIT_PREFIX, DATE_PREFIX, NUMBER_PREFIX = "u:", "d:", "n:"
+UNIT_PREFIX, DATE_PREFIX, NUMBER_PREFIX, PHONE_PREFIX = "u:", "d:", "n:", "t:"
+
+
+def fold_unpadded(text: str) -> str:
+    """recordkit's ``fold`` with a name's padding removed (张 伟 → 张伟): what is tokenized and checked."""
+    return _PADDING.sub("", fold(text))
 
 
 def _date_token(year: str, month: str, day: str) -> str | None:
@@ -56,6 +64,7 @@ def canonical_tokens(folded: str) -> list[str]:
     if any(c.isdigit() for c in folded):
         without_numbers = _ARCHIVE_NO.sub(" ", folded)
         found += [UNIT_PREFIX + str(code).casefold() for code in find_unit_codes(without_numbers, normalized=True)]
+        found += [PHONE_PREFIX + phone for phone in phones_in_text(folded)]
     return found
 
 
@@ -88,6 +97,8 @@ def canonical_term(folded: str) -> str | None:
     """The one canonical token a whole query term stands for (a unit code, a date, a 档号), or None."""
     if _ARCHIVE_NO.fullmatch(folded):
         return NUMBER_PREFIX + folded
+    if (phone := read_phone(folded)) is not None:
+        return PHONE_PREFIX + phone
     if match := _DATES.fullmatch(folded):
         return _date_token(match["y"], match["m1"] or match["m2"], match["d1"] or match["d2"])
     if any(c.isdigit() for c in folded) and len(folded) <= 24:
