@@ -346,3 +346,42 @@ def test_owners_shows_balance_is_of_the_moment_of_its_unit(
     assert json.loads(shown.stdout)["balance"] == {"due_now_fen": 73994, "prepaid_fen": 0, "deposits_held_fen": 0}
     again = json.loads(run_cli("owners", "show", "1-1-101", "--json", env=env).stdout)
     assert again["balance"] == {"due_now_fen": 0, "prepaid_fen": 0, "deposits_held_fen": 0}
+
+
+def test_a_latin_name_written_surname_comma_given_name_is_one_person(ledger: Ledger, tmp_path: Path) -> None:
+    """``Smith, John`` in an owner cell made owner Smith and co-owner John, and a 共有人 or 租户 row of it was refused
+    as two people.  Two single Latin words around one comma are one person, kept as written (its blanks normalised);
+    John Smith, Mary Smith is still two, and the export imports back unchanged."""
+    rows: list[list[Any]] = [
+        ["1", "1", "101", 89.35, "Smith, John", "13812345678", None, None, "已交付", "业主"],
+        ["1", "1", "101", None, "Brown ,  Anna", None, None, None, None, "共有人"],
+        ["1", "1", "101", None, "LEE,AMY", "13600002222", None, None, None, "租户"],
+        ["1", "1", "102", 118.62, "John Smith, Mary Smith", "13987654321", None, None, "已交付", "业主"],
+        ["1", "1", "103", 90, "SMITH,JOHN", None, None, None, "已交付", "业主"],
+    ]
+    import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", rows, HEADERS), "测试员")
+    state = ledger_state(ledger)
+    assert [name for _, name, _, _ in state["owners"]] == [
+        "Smith, John",
+        "Brown, Anna",
+        "John Smith",
+        "Mary Smith",
+        "SMITH,JOHN",
+    ]
+    owner_of = {code: owner_id for code, _, _, _, owner_id, _ in state["units"]}
+    names = {owner_id: name for owner_id, name, _, _ in state["owners"]}
+    assert {code: names[owner_id] for code, owner_id in owner_of.items()} == {
+        "1-1-101": "Smith, John",
+        "1-1-102": "John Smith",
+        "1-1-103": "SMITH,JOHN",
+    }
+    assert [(code, name) for code, _, _, name, _, _ in state["co_owners"]] == [
+        ("1-1-101", "Brown, Anna"),
+        ("1-1-102", "Mary Smith"),
+    ]
+    assert state["contacts"] == [("1-1-101", "LEE,AMY", "租户", "13600002222")]
+    exported = tmp_path / "导出.xlsx"
+    export_owners(ledger, exported, "测试员", show_private=True)
+    summary = import_owners(ledger, exported, "测试员")
+    assert ledger_state(ledger) == state
+    assert (summary.units_unchanged, summary.owners_created) == (3, 0)

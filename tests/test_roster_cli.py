@@ -677,6 +677,25 @@ def test_a_contact_at_the_counter_naming_several_people_is_refused(run_cli: Any,
     assert len(json.loads(run_cli("owners", "contact", "list", "--json").stdout)) == 3
 
 
+def test_a_latin_name_surname_comma_given_name_is_one_contact_at_the_counter(run_cli: Any, tmp_path: Path) -> None:
+    """``owners contact add 1-1-102 "Smith, John"`` was refused as two people; it is one (its blanks normalised), and
+    ``John Smith, Mary Smith`` is still two (exit 5), nothing added."""
+    rows = [["房号", "建筑面积", "业主姓名"], ["1-1-102", 90, "李娜"]]
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows))).exit_code == 0
+    name = "John Smith, Mary Smith"
+    refused = run_cli("owners", "contact", "add", "1-1-102", name, "--relation", "租户")
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        5,
+        "",
+        f"错误：一次只能添加一位联系人：“{name}”是几个人，请一位一位分别添加（每人一条 recordkit owners contact add）",
+    )
+    for name in ("Smith ,  John", "SMITH,JOHN"):
+        added = run_cli("owners", "contact", "add", "1-1-102", name, "--relation", "租户")
+        assert added.exit_code == 0, added.output
+    listed = json.loads(run_cli("owners", "contact", "list", "--json").stdout)
+    assert [contact["name"] for contact in listed] == ["Smith, John", "SMITH,JOHN"]
+
+
 # -- one person an older version kept as two owners -------------------------------------------------
 
 

@@ -248,6 +248,18 @@ def test_configured_status_words_and_codes(ledger: Ledger, tmp_path: Path) -> No
         ("甲乙科技有限公司、丙丁实业有限公司", ["甲乙科技有限公司", "丙丁实业有限公司"]),
         # 和 inside a partnership's name is no 张三和李四.
         ("丙丁和戊己投资合伙企业", ["丙丁和戊己投资合伙企业"]),
+        # A Latin name written surname first: two single words around one comma are one person, blanks normalised.
+        ("Smith, John", ["Smith, John"]),
+        ("SMITH,JOHN", ["SMITH,JOHN"]),
+        ("Smith ,  John", ["Smith, John"]),
+        ("O'Brien, Mary-Jane", ["O'Brien, Mary-Jane"]),
+        ("Smith, John、王芳", ["Smith, John", "王芳"]),
+        ("王芳；Smith, John", ["王芳", "Smith, John"]),
+        # Names with blanks inside, two commas, 、 or ； still split.
+        ("John Smith, Mary Smith", ["John Smith", "Mary Smith"]),
+        ("Smith, John, Mary", ["Smith", "John", "Mary"]),
+        ("Smith、John", ["Smith", "John"]),
+        ("Smith；John", ["Smith", "John"]),
     ],
 )
 def test_owner_cells_split_into_co_owners(cell: str, names: list[str]) -> None:

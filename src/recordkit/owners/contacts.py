@@ -60,6 +60,10 @@ _OWNER_SEPARATORS = re.compile(r"\s*[、,，/;；]\s*")
 # 和 splits only between names of two characters or more: 王和平 is one person.
 _OWNER_AND = re.compile(r"\s*和\s*")
 _PERSON_NAME = re.compile(r"[\u3400-\u9fff·•]{2,}|[A-Za-z][A-Za-z .'-]*")
+#: A Latin name written surname first (Smith, John; SMITH,JOHN; O'Brien, Mary-Jane): two single words around one
+#: comma, another system's export's way of writing one person — where names with blanks inside (John Smith, Mary
+#: Smith) are two.
+_SURNAME_COMMA_GIVEN = re.compile(r"([A-Za-z][A-Za-z'-]*)\s*([,，])(\s*)([A-Za-z][A-Za-z'-]*)")
 
 
 #: How a body's name ends (甲乙、丙丁科技有限公司, 某某五金厂): with a separator inside, the parts before it that are no
@@ -78,20 +82,61 @@ _OTHER_PERSON = re.compile(r"[\u3400-\u9fff]+(?:[·•][\u3400-\u9fff]+)+|[A-Za-
 
 def _reads_as_person(name: str) -> bool:
     """Whether ``name`` is read as a person's: ``_HAN_PERSON`` starting with a surname, without an organisation or
-    place word in it (张三 and 陳大文 are, 深圳市甲乙 and 甲乙 are not), or ``_OTHER_PERSON``."""
+    place word in it (张三 and 陳大文 are, 深圳市甲乙 and 甲乙 are not), ``_OTHER_PERSON`` or
+    ``_SURNAME_COMMA_GIVEN``."""
     if _HAN_PERSON.fullmatch(name):
         return starts_with_surname(name) and not any(word in name for word in (*_ORGANISATION_WORDS, *_PLACE_WORDS))
-    return _OTHER_PERSON.fullmatch(name) is not None
+    return _OTHER_PERSON.fullmatch(name) is not None or _SURNAME_COMMA_GIVEN.fullmatch(name) is not None
+
+
+def _latin_name_as_written(name: str) -> str:
+    """``name`` as written, but a ``_SURNAME_COMMA_GIVEN`` one without blanks before its comma and with at most one
+    after it (``Smith ,  John`` is ``Smith, John``; ``SMITH,JOHN`` stays)."""
+    if (found := _SURNAME_COMMA_GIVEN.fullmatch(name)) is None:
+        return name
+    surname, comma, blanks, given = found.groups()
+    return f"{surname}{comma}{' ' if blanks else ''}{given}"
 
 
 def _name_spans(cell: str) -> list[tuple[int, int]]:
-    """Where the names between ``cell``'s separators are, the empty ones left out (王芳、 is 王芳)."""
+    """Where the names between ``cell``'s separators are, the empty ones left out (王芳、 is 王芳); a name of two
+    single Latin words around one comma is one span (``_SURNAME_COMMA_GIVEN``: Smith, John、王芳 is two names, but
+    Smith, John, Mary three)."""
     spans, start = [], 0
     for separator in _OWNER_SEPARATORS.finditer(cell):
         spans.append((start, separator.start()))
         start = separator.end()
     spans.append((start, len(cell)))
+    if len(spans) > 1:
+        spans = _commas_within_names(cell, spans)
     return [(start, end) for start, end in spans if start < end]
+
+
+def _commas_within_names(cell: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with each two neighbours that are one ``_SURNAME_COMMA_GIVEN`` name — the separator between them its
+    only comma, those before and after them no comma — made one."""
+
+    def comma_after(index: int) -> bool:
+        return 0 <= index < len(spans) - 1 and "," in unicodedata.normalize(
+            "NFKC", cell[spans[index][1] : spans[index + 1][0]]
+        )
+
+    merged: list[tuple[int, int]] = []
+    index = 0
+    while index < len(spans):
+        start, end = spans[index]
+        if (
+            comma_after(index)
+            and not comma_after(index - 1)
+            and not comma_after(index + 1)
+            and _SURNAME_COMMA_GIVEN.fullmatch(cell[start : spans[index + 1][1]])
+        ):
+            merged.append((start, spans[index + 1][1]))
+            index += 2
+        else:
+            merged.append((start, end))
+            index += 1
+    return merged
 
 
 def _bodies_joined(cell: str) -> list[str]:
@@ -118,14 +163,18 @@ def split_owner_names(text: str) -> list[str]:
 
     A cell is split only when every piece looks like a person's name (two or more Chinese characters, or letters):
     a formula-looking text stays whole; a body's name with a separator inside stays one (``_bodies_joined``:
-    甲乙、丙丁科技有限公司), and 和 never splits a body's name (``is_organisation``).  The roster import (an owner,
+    甲乙、丙丁科技有限公司), and 和 never splits a body's name (``is_organisation``).  A Latin name written surname
+    first around one comma is one person (``_SURNAME_COMMA_GIVEN``: Smith, John; John Smith, Mary Smith is two), its
+    blanks normalised (``_latin_name_as_written``).  The roster import (an owner,
     共有人 or 租户 cell), doctor and the export's read-back all read a cell by it."""
     cell = text.strip()
-    names = [name for name in _OWNER_SEPARATORS.split(cell) if name]
-    if len(names) > 1 and not all(_PERSON_NAME.fullmatch(name) for name in names):
+    names = [cell[start:end] for start, end in _name_spans(cell)]
+    if len(names) > 1 and not all(
+        _PERSON_NAME.fullmatch(name) or _SURNAME_COMMA_GIVEN.fullmatch(name) for name in names
+    ):
         return [cell]
     result: list[str] = []
-    for name in _bodies_joined(cell):
+    for name in map(_latin_name_as_written, _bodies_joined(cell)):
         # 和 inside a body's name (华润和信置业有限公司) is no 张三和李四.
         parts = [name] if is_organisation(name) else [part for part in _OWNER_AND.split(name) if part]
         result.extend(parts if len(parts) > 1 and all(len(part) >= 2 for part in parts) else [name])
@@ -139,13 +188,14 @@ def _separator(char: str) -> bool:
 def one_name(name: str) -> str:
     """A cell or argument meant for one person without the separators another name would have followed at either
     end (吴芳、, 、郑丽, 孙悦；): what an owner or 租户 cell reads of it (``split_owner_names``), so that a notice never
-    prints 吴芳、住户.  A name of separators alone is left as it is, for ``name_problem`` to refuse."""
+    prints 吴芳、住户; a Latin name around a comma with its blanks normalised as there (Smith ,  John is Smith, John).
+    A name of separators alone is left as it is, for ``name_problem`` to refuse."""
     start, end = 0, len(name)
     while start < end and _separator(name[start]):
         start += 1
     while end > start and _separator(name[end - 1]):
         end -= 1
-    return name[start:end] or name
+    return _latin_name_as_written(name[start:end]) or name
 
 
 def several_people(name: str) -> bool:
