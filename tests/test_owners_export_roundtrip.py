@@ -385,3 +385,25 @@ def test_a_latin_name_written_surname_comma_given_name_is_one_person(ledger: Led
     summary = import_owners(ledger, exported, "测试员")
     assert ledger_state(ledger) == state
     assert (summary.units_unchanged, summary.owners_created) == (3, 0)
+
+
+def test_a_compound_surname_before_he_is_no_person_of_its_own(ledger: Ledger, tmp_path: Path) -> None:
+    """``司徒和美玲`` in an owner cell made owner 司徒 and co-owner 美玲, and a 共有人 row of it was refused as two people.
+    A surname alone is no person: 和 after it is in the given name; 张三和李四 still splits."""
+    rows: list[list[Any]] = [
+        ["1", "1", "101", 89.35, "司徒和美玲", "13812345678", None, None, "已交付", "业主"],
+        ["1", "1", "101", None, "欧阳和丽", None, None, None, None, "共有人"],
+        ["1", "1", "102", 118.62, "张三和李四", "13987654321", None, None, "已交付", "业主"],
+    ]
+    import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", rows, HEADERS), "测试员")
+    state = ledger_state(ledger)
+    assert [name for _, name, _, _ in state["owners"]] == ["司徒和美玲", "欧阳和丽", "张三", "李四"]
+    names = {owner_id: name for owner_id, name, _, _ in state["owners"]}
+    assert {code: names[owner_id] for code, _, _, _, owner_id, _ in state["units"]} == {
+        "1-1-101": "司徒和美玲",
+        "1-1-102": "张三",
+    }
+    assert [(code, name) for code, _, _, name, _, _ in state["co_owners"]] == [
+        ("1-1-101", "欧阳和丽"),
+        ("1-1-102", "李四"),
+    ]

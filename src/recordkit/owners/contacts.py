@@ -20,7 +20,7 @@ from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, refuse_unknown_unit
 from recordkit.ledger.schema import owners, unit_co_owners, unit_contacts, units
-from recordkit.owners.surnames import starts_with_surname
+from recordkit.owners.surnames import is_surname, starts_with_surname
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -57,7 +57,8 @@ def is_organisation(name: str) -> bool:
 
 #: Splits one owner cell into co-owners: "王建国、李秀兰", "王建国,李秀兰", "王建国/李秀兰".
 _OWNER_SEPARATORS = re.compile(r"\s*[、,，/;；]\s*")
-# 和 splits only between names of two characters or more: 王和平 is one person.
+# 和 splits only between names of two characters or more, never after a surname alone: 王和平 and 司徒和美玲 are
+# one person each (``_split_at_and``).
 _OWNER_AND = re.compile(r"\s*和\s*")
 _PERSON_NAME = re.compile(r"[\u3400-\u9fff·•]{2,}|[A-Za-z][A-Za-z .'-]*")
 #: A Latin name written surname first (Smith, John; SMITH,JOHN; O'Brien, Mary-Jane): two single words around one
@@ -175,10 +176,24 @@ def split_owner_names(text: str) -> list[str]:
         return [cell]
     result: list[str] = []
     for name in map(_latin_name_as_written, _bodies_joined(cell)):
-        # 和 inside a body's name (华润和信置业有限公司) is no 张三和李四.
-        parts = [name] if is_organisation(name) else [part for part in _OWNER_AND.split(name) if part]
-        result.extend(parts if len(parts) > 1 and all(len(part) >= 2 for part in parts) else [name])
+        result.extend(_split_at_and(name))
     return result
+
+
+def _split_at_and(name: str) -> list[str]:
+    """``name`` split at each 和 between two people's names (张三和李四), or ``[name]``: a 和 after a surname alone
+    (司徒和美玲, 王和平) is in the given name, a surname naming no one; every part must have two characters or more,
+    and 和 inside a body's name (华润和信置业有限公司) is no 张三和李四."""
+    if is_organisation(name):
+        return [name]
+    parts, start = [], 0
+    for conjunction in _OWNER_AND.finditer(name):
+        if is_surname(name_as_read(name[start : conjunction.start()])):
+            continue  # 司徒和美玲: this part runs on to the next 和
+        parts.append(name[start : conjunction.start()])
+        start = conjunction.end()
+    parts = [part for part in (*parts, name[start:]) if part]
+    return parts if len(parts) > 1 and all(len(part) >= 2 for part in parts) else [name]
 
 
 def _separator(char: str) -> bool:

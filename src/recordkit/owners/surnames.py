@@ -41,3 +41,9 @@ def starts_with_surname(name: str) -> bool:
     """Whether ``name``, of Chinese characters, starts with a surname: a compound one (欧阳, 司徒) or a single one (张,
     陳).  甲乙 does not."""
     return name[:2] in COMPOUND_SURNAMES or name[:1] in SINGLE_SURNAMES
+
+
+def is_surname(text: str) -> bool:
+    """Whether ``text`` is a surname and nothing more (张, 司徒, 歐陽): no person's name, for a surname alone names no
+    one."""
+    return text in COMPOUND_SURNAMES or text in SINGLE_SURNAMES
