@@ -1014,3 +1014,55 @@ def test_a_month_a_year_before_the_books_is_left_blank_not_zero(estate: Ledger, 
     assert "收费从 2026年8月 开始记账，之前的月份留空（没有数据，不是 0），图上不画。" in overview
     (line,) = sheet._charts
     assert line.display_blanks == "gap"  # an empty cell is a gap in the line, not a fall to 0 %
+
+
+def test_work_order_rates_short_of_everything_never_show_100_percent(
+    ledger: Ledger, ws: Workspace, tmp_path: Path
+) -> None:
+    """2,500 repairs reported, finished and visited in October: 2,499 finished within their 24 hours, one after 30;
+    2,499 visits 满意, one 不满意.  2499 ÷ 2500 is 99.96 %, which the 0.0% cells and the summary rounded to 100.0 %
+    — as if every order was on time and every owner content.  Both rates are cut at their shown digit as 当期收缴率
+    is: 99.9 %, the cells holding 0.999, in the overview, the work-order sheet and its row by category, and the
+    summary's words; the notes say every rate is cut so."""
+    start = dt.datetime(2026, 10, 1, 8, 0)
+    records = []
+    for k in range(2500):
+        opened = start + dt.timedelta(minutes=15 * k)
+        records.append(
+            WorkOrderRecord(
+                "报修",
+                "水电",
+                "公共照明不亮",
+                opened,
+                place="3栋大堂",
+                assignee="李师傅",
+                assigned_at=opened + dt.timedelta(minutes=10),
+                closed_at=opened + dt.timedelta(hours=30 if k == 7 else 2),
+                result="已修复",
+                visited_at=opened + dt.timedelta(hours=31),
+                satisfaction="不满意" if k == 11 else "满意",
+            )
+        )
+    assert records[-1].visited_at is not None and records[-1].visited_at < dt.datetime(2026, 11, 1)
+    with ledger.write() as conn:
+        workorders.add_many(conn, WorkOrderSettings(), CASHIER, records)
+    report = monthly_report(ws, ledger, OCT, CASHIER, tmp_path / "out", today=TODAY)
+    book = load_workbook(report.workbook)
+    overview, sheet = rows_of(book["概览"]), rows_of(book["工单"])
+    shown = [
+        overview["按时办结率"][1],
+        overview["满意率"][1],
+        sheet["按时办结率"][1],
+        sheet["满意率（满意 + 基本满意）"][1],
+        sheet["报修"][5],  # 报修 水电: 按时办结率
+        sheet["报修"][7],  # 满意率
+    ]
+    assert sheet["报修"][1].value == "水电"
+    assert [(cell.value, cell.number_format) for cell in shown] == [(0.999, "0.0%")] * 6
+    words = "\n".join(p.text for p in Document(str(report.summary)).paragraphs)
+    assert "办结2500件，按时办结率99.9%；回访2500件，满意率99.9%。" in words
+    notes = rows_of(book["说明"])
+    assert notes["金额与比率"][1].value == (
+        "金额单位为元，保留两位小数，由台账中的整数“分”换算，不经四舍五入；"
+        "比率（当期收缴率、按时办结率、满意率）保留一位小数，舍去不进位：99.96% 记为 99.9%，全部做到才是 100.0%。"
+    )

@@ -25,6 +25,7 @@ from recordkit.billing.balances import balance_base, balances_hold, owed_per_bil
 from recordkit.billing.closing import earliest_month, has_money
 from recordkit.core.dates import Month, office_time, parse_month, utc_bounds
 from recordkit.core.personal import mask_phone
+from recordkit.core.rates import shown_rate
 from recordkit.core.unitcodes import UnitCode
 from recordkit.ledger.schema import (
     allocations,
@@ -105,7 +106,11 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
         "满意率 = 本月回访中（满意 + 基本满意）÷ 回访数；重复投诉：同一房屋同一类别 {repeat_days} 天内再次投诉。",
     ),
     ("档案", "归档：归档时间在本月的档案件数，按类别；借出未还：月末仍未归还的借阅；逾期：其中应还日期早于月末的。"),
-    ("金额与比率", "金额单位为元，保留两位小数，由台账中的整数“分”换算，不经四舍五入；比率保留一位小数。"),
+    (
+        "金额与比率",
+        "金额单位为元，保留两位小数，由台账中的整数“分”换算，不经四舍五入；"
+        "比率（当期收缴率、按时办结率、满意率）保留一位小数，舍去不进位：99.96% 记为 99.9%，全部做到才是 100.0%。",
+    ),
 )
 
 
@@ -113,16 +118,6 @@ def definitions(repeat_days: int) -> list[tuple[str, str]]:
     """``DEFINITIONS`` as the report's 说明 sheet prints them: a repeat complaint's window is the office's own
     (``[workorders] repeat_days``), not always 30 days."""
     return [(name, text.replace("{repeat_days}", str(repeat_days))) for name, text in DEFINITIONS]
-
-
-def collection_rate(collected_fen: int, billed_fen: int) -> Decimal | None:
-    """当期收缴率 as every cell, sentence and table shows it: 实收 ÷ 应收 cut, never rounded up, to a tenth of a per
-    cent (0.999 for 99.96 %), so that 100.0 % means everything billed was collected.  The cut value itself, not the
-    exact ratio, goes into a ``0.0%`` cell, which would round 0.9996 up: the cell holds what it shows.  None when
-    nothing was billed (shown empty, "—")."""
-    if not billed_fen:
-        return None
-    return Decimal(collected_fen * 1000 // billed_fen) / 1000
 
 
 @dataclass
@@ -138,7 +133,7 @@ class FeeLine:
 
     @property
     def rate(self) -> Decimal | None:
-        return collection_rate(self.collected, self.billed)
+        return shown_rate(self.collected, self.billed)
 
     def add(self, other: FeeLine) -> None:
         self.billed += other.billed
@@ -1295,7 +1290,7 @@ class TrendPoint:
 
     @property
     def rate(self) -> Decimal | None:
-        return collection_rate(self.collected, self.billed) if self.recorded else None
+        return shown_rate(self.collected, self.billed) if self.recorded else None
 
 
 def collection_trend(

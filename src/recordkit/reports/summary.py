@@ -7,7 +7,7 @@ test reads them without opening Word.  The manager edits the draft; nothing is r
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from docx import Document as new_document
@@ -24,19 +24,17 @@ if TYPE_CHECKING:
     from docx.document import Document
 
 
-def percent_tenths(rate: float | Decimal) -> Decimal:
-    """The rate in per cent to one decimal, as the workbook's ``0.0%`` cells show it: Excel and LibreOffice
-    round the value they hold (to 15 significant digits) half away from zero, so a work order rate of 1/16 shows
-    6.3% — where formatting the binary float (``f"{0.0625 * 100:.1f}"``, ``round(6.25, 1)``) gives 6.2.  A
-    collection rate comes already cut to its shown digit (``figures.collection_rate``): 0.999 is 99.9%."""
-    return (Decimal(f"{rate:.15g}") * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+def percent_tenths(rate: Decimal) -> Decimal:
+    """The rate in per cent to one decimal, as the workbook's ``0.0%`` cells show it: every rate of the report comes
+    already cut to its shown digit (``core.rates.shown_rate``), 0.999 is 99.9%, so nothing is rounded here."""
+    return (rate * 100).quantize(Decimal("0.1"))
 
 
-def percent(rate: float | Decimal | None) -> str:
+def percent(rate: Decimal | None) -> str:
     return "—" if rate is None else f"{percent_tenths(rate)}%"
 
 
-def change_in_points(now: float | Decimal | None, before: float | Decimal | None) -> str:
+def change_in_points(now: Decimal | None, before: Decimal | None) -> str:
     """较上月上升/下降 N 个百分点, or 与上月持平 (to one decimal: the difference of the two rates as printed)."""
     if now is None or before is None:
         return "上月没有应收，无法比较"

@@ -15,6 +15,7 @@ import json
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -41,6 +42,7 @@ from recordkit.core.personal import (
     says_something,
     validate_phone,
 )
+from recordkit.core.rates import shown_rate
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert, refuse_unknown_unit
@@ -1406,15 +1408,15 @@ class WorkOrderMonth:
         return {c: sum(n for (_, cat), n in self.opened.items() if cat == c) for c in CATEGORIES}
 
     @property
-    def on_time_rate(self) -> float | None:
-        """closed_on_time / the finished orders judged, None when none was."""
-        judged = self.closed - self.closed_untimed
-        return self.closed_on_time / judged if judged else None
+    def on_time_rate(self) -> Decimal | None:
+        """closed_on_time / the finished orders judged, cut to its shown digit (``shown_rate``), None when none
+        was."""
+        return shown_rate(self.closed_on_time, self.closed - self.closed_untimed)
 
     @property
-    def satisfaction_rate(self) -> float | None:
-        """(满意 + 基本满意) / visited, None when no visit was made."""
-        return (self.satisfied + self.fairly_satisfied) / self.visited if self.visited else None
+    def satisfaction_rate(self) -> Decimal | None:
+        """(满意 + 基本满意) / visited, cut to its shown digit (``shown_rate``), None when no visit was made."""
+        return shown_rate(self.satisfied + self.fairly_satisfied, self.visited)
 
 
 def month_figures(
@@ -1532,13 +1534,12 @@ class WorkOrderCategoryMonth:
     closed_untimed: int = 0
 
     @property
-    def on_time_rate(self) -> float | None:
-        judged = self.closed - self.closed_untimed
-        return self.closed_on_time / judged if judged else None
+    def on_time_rate(self) -> Decimal | None:
+        return shown_rate(self.closed_on_time, self.closed - self.closed_untimed)
 
     @property
-    def satisfaction_rate(self) -> float | None:
-        return (self.satisfied + self.fairly_satisfied) / self.visited if self.visited else None
+    def satisfaction_rate(self) -> Decimal | None:
+        return shown_rate(self.satisfied + self.fairly_satisfied, self.visited)
 
 
 def category_figures(conn: Connection, month: Month) -> list[WorkOrderCategoryMonth]:
