@@ -1066,3 +1066,65 @@ def test_work_order_rates_short_of_everything_never_show_100_percent(
         "金额单位为元，保留两位小数，由台账中的整数“分”换算，不经四舍五入；"
         "比率（当期收缴率、按时办结率、满意率）保留一位小数，舍去不进位：99.96% 记为 99.9%，全部做到才是 100.0%。"
     )
+
+
+def test_last_month_before_the_books_is_left_blank_not_zero(estate: Ledger, ws: Workspace, tmp_path: Path) -> None:
+    """The books start with August 2026's bills, the archive with a filing of 30 September, the work orders in
+    October.  August's report showed 0 in its 上月 (July) column — as if nothing was billed or filed — where there is
+    no data: those cells are blank with a note, as 去年同月's are.  September's 上月 is August: its fees are figures
+    (124,321 fen billed), but the archive and the work orders had no record yet, and their cells are blank."""
+    august = load_workbook(monthly_report(ws, estate, "2026-08", CASHIER, tmp_path / "aug", today=TODAY).workbook)
+    overview = rows_of(august["概览"])
+    assert overview["指标"][2].value == "上月（2026年7月）"
+    before = {label: cells[2].value for label, cells in overview.items() if len(cells) > 3 and label != "指标"}
+    blank = [
+        "应收", "实收（当期实收）", "当期收缴率", "清欠", "预收", "本月收款合计", "其中装修押金", "月末欠费余额",
+        "月末欠费户数", "开具收据（张）", "作废收据（张）", "补打收据（次）", "新登记装修（户）", "月末在装修（户）",
+        "月末押金结存", "归档（件）", "月末借出未还（件）",
+    ]  # fmt: skip
+    assert {label: before[label] for label in blank} == dict.fromkeys(blank)
+    assert fen(overview["应收"][1]) == 124321  # August itself: its own figures
+    assert "上月（2026年7月）和去年同月（2025年8月）留空的是台账里还没有记录的项目：没有数据，不是 0。" in overview
+
+    september = load_workbook(monthly_report(ws, estate, "2026-09", CASHIER, tmp_path / "sep", today=TODAY).workbook)
+    overview = rows_of(september["概览"])
+    assert fen(overview["应收"][2]) == 124321 and overview["开具收据（张）"][2].value == 2  # August's two receipts
+    assert (overview["归档（件）"][1].value, overview["归档（件）"][2].value) == (1, None)
+    assert overview["月末借出未还（件）"][2].value is None
+    assert "上月（2026年8月）和去年同月（2025年9月）留空的是台账里还没有记录的项目：没有数据，不是 0。" in overview
+
+
+def test_cli_last_month_before_the_books_is_a_dash(run_cli: Any, workspace: Workspace) -> None:
+    """The books start in January 2026: the command's 上月 (December 2025) column said 0.00 and 0.0 %; it says —, and
+    a line says why."""
+    ok = [
+        ("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))),
+        (
+            "fees",
+            "rules",
+            "add",
+            "停车费",
+            "--kind",
+            "fixed",
+            "--rate",
+            "100",
+            "--from",
+            "2026-01",
+            "--unit",
+            "1-1-101",
+        ),
+        ("fees", "bill", "--month", "2026-01"),
+        ("fees", "pay", "1-1-101", "--amount", "100", "--date", "2026-01-15", "--reason", "银行转账补录"),
+    ]
+    for args in ok:
+        assert run_cli(*args).exit_code == 0
+    result = run_cli("report", "monthly", "--month", "2026-01")
+    assert result.exit_code == 0, result.output
+    rows = {
+        cells[0]: cells[1:]
+        for line in result.stdout.splitlines()
+        if len(cells := [cell.strip() for cell in line.split("│")[1:-1]]) == 3
+    }
+    assert rows["应收（元）"] == ["100.00", "—"] and rows["当期收缴率"] == ["100.0%", "—"]
+    assert [before for _, before in rows.values()] == ["—"] * 6
+    assert "上月（2025年12月）台账里还没有收费记录：留空（—），没有数据，不是 0。" in result.stdout

@@ -33,9 +33,8 @@ def report_monthly(
 
     例：recordkit report monthly --month 2026-10
     """
-    from recordkit.core.money import format_yuan
     from recordkit.reports import monthly_report
-    from recordkit.reports.summary import percent
+    from recordkit.reports.summary import fee_comparison, unrecorded_books_line
 
     app_state = state(ctx)
     report = monthly_report(
@@ -56,19 +55,13 @@ def report_monthly(
         units = [line.unit for line in report.figures.arrears if line.phone]
         what = f"report monthly {report.month}（{'、'.join(files)}）"
         record_private_view(app_state.ledger(), app_state.operator_name, "report", what, units)
-    fees = report.figures.fees.total
     table = new_table("指标", "本月", "上月", title=f"{report.month.chinese}月度报表")
-    before = report.previous.fees.total
-    for label, now_text, before_text in (
-        ("应收（元）", format_yuan(fees.billed), format_yuan(before.billed)),
-        ("实收（元）", format_yuan(fees.collected), format_yuan(before.collected)),
-        ("当期收缴率", percent(fees.rate), percent(before.rate)),
-        ("清欠（元）", format_yuan(fees.cleared), format_yuan(before.cleared)),
-        ("预收（元）", format_yuan(fees.prepaid), format_yuan(before.prepaid)),
-        ("月末欠费余额（元）", format_yuan(fees.arrears), format_yuan(before.arrears)),
-    ):
-        table.add_row(label, now_text, before_text)
+    for row in fee_comparison(report.figures, report.previous):
+        table.add_row(*row)
     console().print(table)
+    unrecorded = unrecorded_books_line(report.previous)
+    if unrecorded:
+        typer.echo(unrecorded)
     typer.echo(f"{report.month} {report.figures.status_text}")
     if report.figures.empty:
         typer.echo("本月无数据：报表各项均为 0")

@@ -17,7 +17,7 @@ from docx.shared import Pt
 from recordkit.core.dates import chinese_date
 from recordkit.core.money import format_yuan
 from recordkit.documents.templates.designs import common
-from recordkit.reports.figures import MonthFigures, workorders_changed_note
+from recordkit.reports.figures import BOOKS, MonthFigures, workorders_changed_note
 from recordkit.reports.workbook import FEE_HEADERS, NO_DATA, workorder_categories
 
 if TYPE_CHECKING:
@@ -42,6 +42,30 @@ def change_in_points(now: Decimal | None, before: Decimal | None) -> str:
     if not points:
         return "与上月持平"
     return f"较上月{'上升' if points > 0 else '下降'} {abs(points)} 个百分点"
+
+
+def fee_comparison(now: MonthFigures, previous: MonthFigures) -> list[tuple[str, str, str]]:
+    """The command's table: each fee figure of the month and of the month before, "—" for the month before when
+    the books had no record yet (``MonthFigures.unrecorded``: no data, not 0.00)."""
+    fees, before = now.fees.total, previous.fees.total
+    rows = [
+        ("应收（元）", format_yuan(fees.billed), format_yuan(before.billed)),
+        ("实收（元）", format_yuan(fees.collected), format_yuan(before.collected)),
+        ("当期收缴率", percent(fees.rate), percent(before.rate)),
+        ("清欠（元）", format_yuan(fees.cleared), format_yuan(before.cleared)),
+        ("预收（元）", format_yuan(fees.prepaid), format_yuan(before.prepaid)),
+        ("月末欠费余额（元）", format_yuan(fees.arrears), format_yuan(before.arrears)),
+    ]
+    if BOOKS in previous.unrecorded:
+        return [(label, now_text, "—") for label, now_text, _ in rows]
+    return rows
+
+
+def unrecorded_books_line(previous: MonthFigures) -> str | None:
+    """The command's line under its table when the month before lies before the books; None otherwise."""
+    if BOOKS not in previous.unrecorded:
+        return None
+    return f"上月（{previous.month.chinese}）台账里还没有收费记录：留空（—），没有数据，不是 0。"
 
 
 def summary_paragraphs(now: MonthFigures, previous: MonthFigures, top: int = 3) -> list[str]:

@@ -136,9 +136,7 @@ def write_overview(
     rows: list[list[Any]] = []
 
     def add(label: str, kind: str, value: Any, part: str = BOOKS) -> None:
-        # A year ago the ledger may not have kept this part yet: a blank cell, not a 0 nobody counted.
-        year_ago = None if part in last_year.unrecorded else Cell(value(last_year), kind)
-        rows.append([label, Cell(value(now), kind), Cell(value(previous), kind), year_ago])
+        rows.append([label, Cell(value(now), kind), *(_compared(f, part, value, kind) for f in (previous, last_year))])
 
     add("应收", "money", lambda f: f.fees.total.billed)
     add("实收（当期实收）", "money", lambda f: f.fees.total.collected)
@@ -175,8 +173,9 @@ def write_overview(
     if now.empty:
         sheet.cell(row, 1, NO_DATA)
         row += 1
-    if last_year.unrecorded:
-        sheet.cell(row, 1, f"去年同月（{last_year.month.chinese}）留空的是台账里还没有记录的项目：没有数据，不是 0。")
+    note = _unrecorded_note(previous, last_year)
+    if note:
+        sheet.cell(row, 1, note)
         row += 1
     row += 1
     sheet.cell(row, 1, "近 12 个月收缴情况（每月账单在当月月末的收缴）")
@@ -204,6 +203,23 @@ def write_overview(
     chart.series[0].marker.symbol = "circle"
     sheet.add_chart(chart, f"F{trend_header}")
     _finish(sheet, (22, 20, 20, 22))
+
+
+def _compared(figures: MonthFigures, part: str, value: Any, kind: str) -> Cell | None:
+    """A comparison month's cell (上月, 去年同月): blank when the ledger kept no record of ``part`` yet then
+    (``MonthFigures.unrecorded``), not a 0 nobody counted."""
+    return None if part in figures.unrecorded else Cell(value(figures), kind)
+
+
+def _unrecorded_note(previous: MonthFigures, last_year: MonthFigures) -> str | None:
+    """The line under the overview saying why comparison cells are blank; None when none is.  A part unrecorded
+    last month is unrecorded a year ago too: the books of each part only begin."""
+    names = [
+        f"{name}（{f.month.chinese}）" for name, f in (("上月", previous), ("去年同月", last_year)) if f.unrecorded
+    ]
+    if not names:
+        return None
+    return f"{'和'.join(names)}留空的是台账里还没有记录的项目：没有数据，不是 0。"
 
 
 def _trend_row(point: TrendPoint) -> list[Any]:
