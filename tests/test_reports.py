@@ -858,7 +858,7 @@ def test_a_collection_rate_short_of_everything_never_shows_100_percent(run_cli: 
     assert [cell.strip() for cell in line.split("│")[1:4]] == ["当期收缴率", "99.9%", "—"]
     summary = Document(str(folder / "2026-01/月度工作总结-2026-01.docx"))
     assert summary.paragraphs[2].text.startswith(
-        "一、收费情况。本月应收100,000.00元，实收99,960.00元，当期收缴率99.9%，上月没有应收，无法比较。"
+        "一、收费情况。本月应收100,000.00元，实收99,960.00元，当期收缴率99.9%，上月台账还没有收费记录，无法比较。"
     )
     assert [row.cells[3].text for row in summary.tables[0].rows[1:]] == ["99.9%", "99.9%"]  # 停车费, 合计
 
@@ -1128,3 +1128,5 @@ def test_cli_last_month_before_the_books_is_a_dash(run_cli: Any, workspace: Work
     assert rows["应收（元）"] == ["100.00", "—"] and rows["当期收缴率"] == ["100.0%", "—"]
     assert [before for _, before in rows.values()] == ["—"] * 6
     assert "上月（2025年12月）台账里还没有收费记录：留空（—），没有数据，不是 0。" in result.stdout
+    summary = Document(str(workspace.root / "records/generated/报表/2026-01/月度工作总结-2026-01.docx"))
+    assert "当期收缴率100.0%，上月台账还没有收费记录，无法比较。" in summary.paragraphs[2].text

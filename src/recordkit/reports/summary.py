@@ -44,6 +44,13 @@ def change_in_points(now: Decimal | None, before: Decimal | None) -> str:
     return f"较上月{'上升' if points > 0 else '下降'} {abs(points)} 个百分点"
 
 
+def _against_last_month(rate: Decimal | None, previous: MonthFigures) -> str:
+    """The rate's change since last month (``change_in_points``), or that the books had no record of it yet."""
+    if BOOKS in previous.unrecorded:
+        return "上月台账还没有收费记录，无法比较"
+    return change_in_points(rate, previous.fees.total.rate)
+
+
 def fee_comparison(now: MonthFigures, previous: MonthFigures) -> list[tuple[str, str, str]]:
     """The command's table: each fee figure of the month and of the month before, "—" for the month before when
     the books had no record yet (``MonthFigures.unrecorded``: no data, not 0.00)."""
@@ -77,7 +84,7 @@ def summary_paragraphs(now: MonthFigures, previous: MonthFigures, top: int = 3) 
     if fees.billed:
         paragraphs.append(
             f"一、收费情况。本月应收{format_yuan(fees.billed)}元，实收{format_yuan(fees.collected)}元，"
-            f"当期收缴率{percent(fees.rate)}，{change_in_points(fees.rate, previous.fees.total.rate)}。"
+            f"当期收缴率{percent(fees.rate)}，{_against_last_month(fees.rate, previous)}。"
             f"清欠{format_yuan(fees.cleared)}元，预收{format_yuan(fees.prepaid)}元；"
             f"月末欠费余额{format_yuan(fees.arrears)}元，欠费{now.fees.arrears_units}户。"
         )
