@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 import time_machine
 from docx import Document
 from openpyxl import load_workbook
@@ -458,3 +459,82 @@ def test_a_closing_is_shown_on_the_offices_clock_on_a_machine_in_another_zone(
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+# -- a month nobody billed ---------------------------------------------------------------------------
+
+
+def _closed_months_in(url: str) -> list[str]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [row[0] for row in conn.execute(sa.text("SELECT month FROM closed_months ORDER BY month"))]
+    finally:
+        engine.dispose()
+
+
+def test_a_month_with_no_bills_between_billed_ones_is_not_closed_without_saying_so(
+    cashier: Any, workspace: Workspace
+) -> None:
+    """August, October and November billed, September forgotten: ``fees close --month 2026-09`` closed it (exit 0)
+    and nothing could ever be billed in it.  It is refused, and so is closing October over it, until September
+    is billed or the clerk says the office billed nothing then."""
+    assert cashier("fees", "bill", "--month", "2026-08").exit_code == 0
+    assert cashier("fees", "close", "--month", "2026-08").exit_code == 0
+    advice = (
+        "没有账单（台账从 2026-08 起出账），可能是忘了出账；结账 {month} 后就再也不能补出这个月的账："
+        "请先运行 recordkit fees bill --month 2026-09；如果管理处这个月确实没有出账，请加 --allow-unbilled 再结账"
+    )
+    for month in ("2026-09", "2026-10"):
+        refused = cashier("fees", "close", "--month", month)
+        assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+            8,
+            "",
+            "错误：2026-09 " + advice.format(month=month),
+        ), month
+    assert _closed_months_in(workspace.database_url) == ["2026-08"]
+
+    assert cashier("fees", "bill", "--month", "2026-09").exit_code == 0
+    for month in ("2026-09", "2026-10"):
+        assert cashier("fees", "close", "--month", month).exit_code == 0
+    assert _closed_months_in(workspace.database_url) == ["2026-08", "2026-09", "2026-10"]
+
+
+def test_months_the_office_billed_nothing_in_are_closed_with_allow_unbilled(
+    ledger: Ledger, tmp_path: Path, cashier: Any, workspace: Workspace
+) -> None:
+    small_estate(ledger, tmp_path)
+    bill_months(ledger, "2026-07", "2026-10")
+    close_month(ledger, "2026-07", CASHIER, today=TODAY)
+    with pytest.raises(ConflictError) as refused:
+        close_month(ledger, "2026-10", CASHIER, today=TODAY)
+    assert refused.value.message == (
+        "2026-08、2026-09 没有账单（台账从 2026-07 起出账），可能是忘了出账；结账 2026-10 后就再也不能补出这些月份的账："
+        "请先运行 recordkit fees bill --month 2026-08（每个月各运行一次）；"
+        "如果管理处这些月份确实没有出账，请加 --allow-unbilled 再结账"
+    )
+    with ledger.read() as conn:
+        assert [row[0] for row in conn.execute(sa.text("SELECT month FROM closed_months"))] == ["2026-07"]
+    close_month(ledger, "2026-10", CASHIER, today=TODAY, allow_unbilled=True)
+    with ledger.read() as conn:
+        months = [row[0] for row in conn.execute(sa.text("SELECT month FROM closed_months ORDER BY month"))]
+    assert months == ["2026-07", "2026-10"]
+
+    # At the command line: September forgotten in the CLI workspace (October and November billed).
+    assert cashier("fees", "bill", "--month", "2026-08").exit_code == 0
+    assert cashier("fees", "close", "--month", "2026-08").exit_code == 0
+    closed = cashier("fees", "close", "--month", "2026-10", "--allow-unbilled")
+    assert closed.exit_code == 0, closed.output
+    assert _closed_months_in(workspace.database_url) == ["2026-08", "2026-10"]
+
+
+def test_a_month_before_the_first_bill_is_no_gap(ledger: Ledger, tmp_path: Path) -> None:
+    """A prepayment taken in September before the first bills (October): September closes without a word."""
+    small_estate(ledger, tmp_path)
+    pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-101", 100, paid_on=dt.date(2026, 9, 10)), TODAY)
+    bill_months(ledger, "2026-10")
+    for month in ("2026-09", "2026-10"):
+        close_month(ledger, month, CASHIER, today=TODAY)
+    with ledger.read() as conn:
+        months = [row[0] for row in conn.execute(sa.text("SELECT month FROM closed_months ORDER BY month"))]
+    assert months == ["2026-09", "2026-10"]

@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.balances import store_closing_balances
-from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_month, format_stamp, office_time, parse_month
+from recordkit.core.dates import (
+    BUSINESS_YEARS,
+    Month,
+    MonthRange,
+    check_business_month,
+    format_stamp,
+    office_time,
+    parse_month,
+)
 from recordkit.core.errors import ConflictError, ValidationError
 from recordkit.ledger import journal
 from recordkit.ledger.db import office_zone_of
@@ -155,6 +163,41 @@ def _check_in_order(conn: Connection, month: Month, earliest: Month) -> None:
         earlier = earlier + 1
 
 
+def first_bill_month(conn: Connection) -> Month | None:
+    """The month of the ledger's earliest bill: where the books start to be billed; None before any bill."""
+    first = conn.execute(sa.select(sa.func.min(bills.c.month))).scalar()
+    return parse_month(first) if first else None
+
+
+def unbilled_months(conn: Connection, month: Month, first_bill: Month) -> list[Month]:
+    """The months closing ``month`` makes final that have no bill: ``month`` and the open months before it back
+    to the last closed one, from ``first_bill`` on (a month before the books' first bill is no gap)."""
+    last_closed = conn.execute(
+        sa.select(sa.func.max(closed_months.c.month)).where(closed_months.c.month < str(month))
+    ).scalar()
+    start = max(first_bill, parse_month(last_closed) + 1) if last_closed else first_bill
+    query = sa.select(bills.c.month).where(bills.c.month.between(str(start), str(month))).distinct()
+    billed = set(conn.execute(query).scalars())
+    return [each for each in MonthRange(start, month).months() if str(each) not in billed]
+
+
+def _check_billed(conn: Connection, month: Month, allow_unbilled: bool) -> list[Month]:
+    """The months without bills closing ``month`` makes final (``unbilled_months``) — taken with
+    ``allow_unbilled`` (the office billed nothing then), else a ``ConflictError`` naming them: almost always a
+    forgotten ``fees bill``, which closing would make impossible for good."""
+    first_bill = first_bill_month(conn)
+    gaps = [] if first_bill is None else unbilled_months(conn, month, first_bill)
+    if gaps and not allow_unbilled:
+        these = "这个月" if len(gaps) == 1 else "这些月份"
+        each = "" if len(gaps) == 1 else "（每个月各运行一次）"
+        raise ConflictError(
+            f"{'、'.join(map(str, gaps))} 没有账单（台账从 {first_bill} 起出账），可能是忘了出账；"
+            f"结账 {month} 后就再也不能补出{these}的账：请先运行 recordkit fees bill --month {gaps[0]}{each}；"
+            f"如果管理处{these}确实没有出账，请加 --allow-unbilled 再结账"
+        )
+    return gaps
+
+
 def close_month(
     ledger: Ledger,
     month_text: str,
@@ -162,6 +205,7 @@ def close_month(
     today: dt.date | None = None,
     keep: Callable[[Connection, Month], None] | None = None,
     years: tuple[int, int] = BUSINESS_YEARS,
+    allow_unbilled: bool = False,
 ) -> ClosedMonth:
     """Close ``month`` (journalled), store what each bill still lacks at its end
     (``balances.store_closing_balances``), then call ``keep`` (what else is kept of a closed month: the
@@ -170,7 +214,8 @@ def close_month(
     ``ValidationError`` for a month outside ``years`` (``[receipt] first_year``–``last_year``, as a payment's
     day) or before the ledger's earliest bill or money movement (a typo: closing cannot be undone);
     ``ConflictError`` for a month not over yet, already closed, or after a month with bills or money that
-    is still open (months are closed in order)."""
+    is still open (months are closed in order), or for months without bills it would make final, unless
+    ``allow_unbilled`` (``unbilled_months``: the journal names them then)."""
     month = check_business_month(parse_month(month_text), "结账月份", years)
     today = today or dt.date.today()
     if month >= Month.of(today):
@@ -189,6 +234,7 @@ def close_month(
                     f"结账月份 {month} 早于台账里最早的账单和收款（{earliest}），这个月没有账可结：请检查月份"
                 )
             _check_in_order(conn, month, earliest)
+        unbilled = _check_billed(conn, month, allow_unbilled)
         stamp = now.isoformat(timespec="seconds")
         conn.execute(sa.insert(closed_months).values(month=str(month), closed_at=stamp, closed_by=operator))
         balances = store_closing_balances(conn, month)
@@ -197,9 +243,17 @@ def close_month(
         journal.record(
             conn,
             operator,
-            [journal.Change("month.close", "month", str(month), None, {"closed": True, "balances": balances})],
+            [journal.Change("month.close", "month", str(month), None, _closing_record(balances, unbilled))],
         )
     return ClosedMonth(month, dt.datetime.fromisoformat(stamp), operator)
+
+
+def _closing_record(balances: Any, unbilled: list[Month]) -> dict[str, Any]:
+    """What the journal keeps of a closing: the balances, and the months without bills it was allowed over."""
+    record = {"closed": True, "balances": balances}
+    if unbilled:
+        record["unbilled"] = [str(each) for each in unbilled]
+    return record
 
 
 def kept_closed(ledger: Ledger, day: dt.date) -> ClosedMonth | None:

@@ -519,6 +519,11 @@ def fees_close(
     ctx: typer.Context,
     month: str | None = typer.Option(None, "--month", help="要结账的月份（已经过去的月份），例如 2026-10。"),
     show: bool = typer.Option(False, "--list", help="列出已结账的月份。"),
+    allow_unbilled: bool = typer.Option(
+        False,
+        "--allow-unbilled",
+        help="管理处确实有月份没有出账时用：照样结账（没有账单的月份结账后再也不能补出账，默认拒绝并列出这些月份）。",
+    ),
     as_json: bool = typer.Option(
         False, "--json", help="与 --list 一起用：以 JSON 输出（每个月份一项：月份、结账时间、经办人）。"
     ),
@@ -541,6 +546,7 @@ def fees_close(
             app_state.operator_name,
             keep=keep_month_figures,
             years=app_state.workspace().settings.receipt.years,
+            allow_unbilled=allow_unbilled,
         )
         typer.echo(
             f"已结账 {closed.month}（经办人 {closed.closed_by}）：日期在 {closed.month} 的收款、出账、读数、作废不能再改动；"
