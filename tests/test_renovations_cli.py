@@ -198,6 +198,7 @@ def test_register_prints_the_form_and_masks_the_phone(desk: Any, workspace: Work
     rows = [[cell.text for cell in row.cells] for row in Document(str(form)).tables[0].rows]
     assert rows[0] == ["房    屋", "3栋2单元1201室", "业主姓名", "李秀英"]
     assert rows[8][1] == "人民币 2,500.00 元（大写：贰仟伍佰元整）"
+    assert len(rows) == 9  # no prepayment used: no 预收冲抵 and 还应缴 lines
     again = desk(*REGISTER)
     assert (again.exit_code, again.stderr.strip()) == (
         8,
@@ -772,7 +773,7 @@ def test_a_deduction_of_zero_typed_full_width_refunds_the_whole_deposit(desk: An
     assert (row["refund_fen"], row["deduction_fen"], row["deduction_reason"]) == (200000, 0, None)
 
 
-def test_the_units_prepayment_pays_the_waste_fee_but_never_the_deposit(desk: Any) -> None:
+def test_the_units_prepayment_pays_the_waste_fee_but_never_the_deposit(desk: Any, workspace: Workspace) -> None:
     # 3-2-1201 pays its November fee (337.93) and 300.00 ahead.  The waste-removal fee billed by the
     # registration is a new fee bill: the prepayment pays it as it pays any new bill (fees bill does),
     # so the cashier takes 2,200.00, not 2,500.00 with 300.00 left lying in prepayment.
@@ -784,6 +785,14 @@ def test_the_units_prepayment_pays_the_waste_fee_but_never_the_deposit(desk: Any
         "应缴：装修押金 2,000.00 元，装修垃圾清运费 500.00 元，合计 2,500.00 元，"
         "预收款已冲抵 300.00 元，还应缴 2,200.00 元（收款：recordkit renovation pay ZX2026-0001）"
     )
+    # The printed 装修登记表 said only 应缴合计 2,500.00: the owner was asked 300.00 more than the cashier takes.
+    [form] = [path for path in _generated(workspace) if path.name.startswith("装修登记表")]
+    rows = [[cell.text for cell in row.cells][:2] for row in Document(str(form)).tables[0].rows]
+    assert rows[8:] == [
+        ["应缴合计", "人民币 2,500.00 元（大写：贰仟伍佰元整）"],
+        ["预收冲抵", "人民币 300.00 元（业主的预收款已冲抵）"],
+        ["还应缴", "人民币 2,200.00 元（大写：贰仟贰佰元整）"],
+    ]
     [row] = json.loads(desk("renovation", "list", "--json").stdout)
     assert (row["due_fen"], row["waste_paid_fen"], row["deposit_paid_fen"]) == (220000, 30000, 0)
     taken = desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-23", "--reason", "补录")

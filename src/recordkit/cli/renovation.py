@@ -76,15 +76,14 @@ def renovation_register(
         f"施工期限 {renovation.start.isoformat()} 至 {renovation.end.isoformat()}（{renovation.days} 天），"
         f"施工时间 {renovation.hours}"
     )
-    charged = renovation.deposit_fen + renovation.waste_fen
     prepaid = (
-        f"，预收款已冲抵 {format_yuan(charged - renovation.due_fen)} 元，还应缴 {format_yuan(renovation.due_fen)} 元"
-        if renovation.due_fen != charged
+        f"，预收款已冲抵 {format_yuan(renovation.paid_fen)} 元，还应缴 {format_yuan(renovation.due_fen)} 元"
+        if renovation.paid_fen
         else ""
     )
     typer.echo(
         f"应缴：装修押金 {format_yuan(renovation.deposit_fen)} 元，装修垃圾清运费 {format_yuan(renovation.waste_fen)} 元，"
-        f"合计 {format_yuan(charged)} 元{prepaid}（收款：recordkit renovation pay {renovation.number}）"
+        f"合计 {format_yuan(renovation.charged_fen)} 元{prepaid}（收款：recordkit renovation pay {renovation.number}）"
     )
     typer.echo(f"装修登记表：{_where(ctx, document)}")
 

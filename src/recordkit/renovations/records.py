@@ -236,9 +236,19 @@ class Renovation:
         return STATUS_LABELS[self.status]
 
     @property
+    def charged_fen(self) -> int:
+        """The deposit and the waste-removal fee together (应缴合计)."""
+        return self.deposit_fen + self.waste_fen
+
+    @property
+    def paid_fen(self) -> int:
+        """What has been paid on the two charges; at registration, what the unit's prepayment paid (预收冲抵)."""
+        return self.deposit_paid_fen + self.waste_paid_fen
+
+    @property
     def due_fen(self) -> int:
         """What is still to be paid at the cashier's: deposit and waste-removal fee."""
-        return self.deposit_fen - self.deposit_paid_fen + self.waste_fen - self.waste_paid_fen
+        return self.charged_fen - self.paid_fen
 
     @property
     def deposit_label(self) -> str:

@@ -437,12 +437,16 @@ def deposit_receipts_in(conn: Connection, renovation: Renovation) -> list[str]:
 
 
 def registration_context(workspace: Workspace, renovation: Renovation, today: dt.date | None = None) -> dict[str, Any]:
-    total = renovation.deposit_fen + renovation.waste_fen
+    """The 装修登记表 of ``renovation`` as registered: the figures ``renovation register`` shows, 预收冲抵 and
+    还应缴 only when the unit's prepayment paid part of the charges (预收冲抵 is empty otherwise)."""
     return {
         **paper_context(workspace, renovation, today or renovation.registered_on),
         "工期天数": renovation.days,
-        "应缴合计": format_yuan(total),
-        "应缴合计大写": amount_in_capitals(total),
+        "应缴合计": format_yuan(renovation.charged_fen),
+        "应缴合计大写": amount_in_capitals(renovation.charged_fen),
+        "预收冲抵": format_yuan(renovation.paid_fen) if renovation.paid_fen else "",
+        "还应缴": format_yuan(renovation.due_fen),
+        "还应缴大写": amount_in_capitals(renovation.due_fen),
         "经办人": renovation.registered_by,
     }
 

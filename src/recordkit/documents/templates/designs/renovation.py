@@ -52,6 +52,9 @@ REGISTRATION_VARIABLES = (
     "垃圾清运费",
     "应缴合计",
     "应缴合计大写",
+    "预收冲抵",
+    "还应缴",
+    "还应缴大写",
     "经办人",
 )
 AGREEMENT_VARIABLES = (
@@ -135,7 +138,7 @@ def _registration(document: Document) -> None:
     title(document, "装 修 登 记 表", size=Pt(18))
     _number_line(document, "登记编号：{{ 登记编号 }}")
     widths = (3.2, 5.3, 3.2, 5.3)
-    grid = _grid(document, 9, widths)
+    grid = _grid(document, 13, widths)
     pairs = [
         ("房    屋", "{{ 房屋 }}", "业主姓名", "{{ 业主姓名 }}"),
         ("装修单位", "{{ 装修单位 }}", "现场负责人", "{{ 负责人 }}"),
@@ -148,6 +151,11 @@ def _registration(document: Document) -> None:
         ("装修押金", "人民币 {{ 装修押金 }} 元（大写：{{ 装修押金大写 }}），验收合格后无息退还"),
         ("垃圾清运费", "人民币 {{ 垃圾清运费 }} 元"),
         ("应缴合计", "人民币 {{ 应缴合计 }} 元（大写：{{ 应缴合计大写 }}）"),
+        # Only when the unit's prepayment paid part of it: the form then says what the cashier still takes.
+        ("{%tr if 预收冲抵 %}", ""),
+        ("预收冲抵", "人民币 {{ 预收冲抵 }} 元（业主的预收款已冲抵）"),
+        ("还应缴", "人民币 {{ 还应缴 }} 元（大写：{{ 还应缴大写 }}）"),
+        ("{%tr endif %}", ""),
     ]
     _form(grid, pairs, wide)
     line(document)
