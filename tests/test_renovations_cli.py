@@ -615,19 +615,19 @@ def test_a_refund_dated_before_the_inspection_or_the_payment_is_refused(desk: An
     # A refund dated back before the inspection that passed (or before the deposit came in) would put
     # 2,000.00 out of that day's 日结 before the money was there, and print a form refunding works not
     # yet inspected.
-    _register(desk)  # --date 2026-11-23
-    assert desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-11-25").exit_code == 0
-    paid = desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-27", "--reason", "补录")
+    _register(desk)  # --date 2026-11-23, works from 2026-12-01
+    assert desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-12-01").exit_code == 0
+    paid = desk("renovation", "pay", "ZX2026-0001", "--date", "2026-12-03", "--reason", "补录")
     assert paid.exit_code == 0, paid.output
     before, files = _journal_size(desk), _generated(workspace)
     for day, message in (
         (
-            "2026-11-24",
-            "错误：退款日期 2026-11-24 早于验收合格的日期 2026-11-25：押金在验收合格后才能退还，请检查 --date",
+            "2026-11-30",
+            "错误：退款日期 2026-11-30 早于验收合格的日期 2026-12-01：押金在验收合格后才能退还，请检查 --date",
         ),
         (
-            "2026-11-26",
-            "错误：退款日期 2026-11-26 早于押金的收款日期 2026-11-27：押金收到以后才能退还，请检查 --date",
+            "2026-12-02",
+            "错误：退款日期 2026-12-02 早于押金的收款日期 2026-12-03：押金收到以后才能退还，请检查 --date",
         ),
     ):
         early = desk("renovation", "refund", "ZX2026-0001", "--date", day)
@@ -635,13 +635,13 @@ def test_a_refund_dated_before_the_inspection_or_the_payment_is_refused(desk: An
     assert _journal_size(desk) == before and _generated(workspace) == files
     [row] = json.loads(desk("renovation", "list", "--json").stdout)
     assert (row["status"], row["refund_fen"]) == ("验收合格", None)
-    daily = desk("fees", "daily", str(workspace.root / "日结-1124.xlsx"), "--date", "2026-11-24")
+    daily = desk("fees", "daily", str(workspace.root / "日结-1130.xlsx"), "--date", "2026-11-30")
     assert "押金退还 0.00 元" in daily.stdout
-    done = desk("renovation", "refund", "ZX2026-0001", "--date", "2026-11-27")
+    done = desk("renovation", "refund", "ZX2026-0001", "--date", "2026-12-03")
     assert done.exit_code == 0, done.output
     assert (
         "押金退还 2,000.00 元"
-        in desk("fees", "daily", str(workspace.root / "日结-1127.xlsx"), "--date", "2026-11-27").stdout
+        in desk("fees", "daily", str(workspace.root / "日结-1203.xlsx"), "--date", "2026-12-03").stdout
     )
 
 
@@ -763,8 +763,8 @@ def test_a_deduction_of_zero_typed_full_width_refunds_the_whole_deposit(desk: An
     # "０" from a Chinese input method, or "0.0", is no deduction, as "0" is: not "金额不能为 0".
     _register(desk)
     assert desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-23", "--reason", "补录").exit_code == 0
-    assert desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-11-30").exit_code == 0
-    done = desk("renovation", "refund", "ZX2026-0001", "--deduct", "０.０", "--date", "2026-11-30")
+    assert desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-12-01").exit_code == 0
+    done = desk("renovation", "refund", "ZX2026-0001", "--deduct", "０.０", "--date", "2026-12-01")
     assert done.exit_code == 0, done.output
     assert done.stdout.splitlines()[0] == (
         "装修登记 ZX2026-0001 退押金 2,000.00 元（贰仟元整）：押金 2,000.00 元，扣除 0.00 元"
@@ -1060,6 +1060,29 @@ def test_nothing_of_a_renovation_is_dated_before_its_registration_or_its_last_in
     [row] = json.loads(desk("renovation", "list", "--json").stdout)
     assert row["status"] == "验收不合格"
     assert desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-12-03").exit_code == 0
+
+
+def test_works_not_started_do_not_pass_their_inspection(desk: Any) -> None:
+    """Starting on 2026-12-01, ZX2026-0001 was passed (合格) on 2026-11-30 (exit 0): its passes cancelled, its
+    deposit refundable before any work was done.  合格 before the start is refused; 不合格 stays as it was."""
+    _register(desk)  # 23 November, works from 2026-12-01
+    listed = desk("renovation", "list", "--json").stdout
+    before = _journal_size(desk)
+    early = desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-11-30")
+    assert (early.exit_code, early.stdout, early.stderr.strip()) == (
+        5,
+        "",
+        "错误：验收日期 2026-11-30 早于开工日期 2026-12-01：还没开工的装修不能验收合格，请检查 --date",
+    )
+    assert desk("renovation", "list", "--json").stdout == listed
+    assert _journal_size(desk) == before
+    failed = desk(
+        "renovation", "inspect", "ZX2026-0001", "--result", "不合格", "--notes", "未按图纸放样", "--date", "2026-11-30"
+    )
+    assert failed.exit_code == 0, failed.output
+    assert desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-12-01").exit_code == 0
+    [row] = json.loads(desk("renovation", "list", "--json").stdout)
+    assert row["status"] == "验收合格"
 
 
 def test_fees_bill_does_not_bill_the_renovation_deposit(desk: Any) -> None:
