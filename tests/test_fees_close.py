@@ -518,7 +518,9 @@ def test_months_the_office_billed_nothing_in_are_closed_with_allow_unbilled(
     close_month(ledger, "2026-10", CASHIER, today=TODAY, allow_unbilled=True)
     with ledger.read() as conn:
         months = [row[0] for row in conn.execute(sa.text("SELECT month FROM closed_months ORDER BY month"))]
+        [entry] = journal.recent(conn, limit=1)
     assert months == ["2026-07", "2026-10"]
+    assert (entry.action, entry.key, entry.after["unbilled"]) == ("month.close", "2026-10", ["2026-08", "2026-09"])
 
     # At the command line: September forgotten in the CLI workspace (October and November billed).
     assert cashier("fees", "bill", "--month", "2026-08").exit_code == 0
