@@ -26,6 +26,7 @@ __all__ = [
     "mask_phone",
     "mask_values",
     "name_problem",
+    "phones_in_folded",
     "phones_in_text",
     "read_phone",
     "reason_problem",
@@ -394,7 +395,13 @@ def phones_in_text(text: str) -> list[str]:
     ``138-0013-8000``, ``138 0013 8000`` and ``+86 13800138000`` are ``13800138000``, ``0755-8888 6666`` is
     ``0755-88886666``; a number a line end cuts is read as ``mask_in_text`` reads it.  A dashed code holding a
     mobile's digits (``138-0013-8000-01``) and an amount (``13800138000.50``) are none."""
-    folded = text.translate(_TEXT_FOLD)
+    return phones_in_folded(text.translate(_TEXT_FOLD))
+
+
+def phones_in_folded(folded: str) -> list[str]:
+    """``phones_in_text`` of a text whose full-width characters, blanks and dashes are folded already (as
+    ``_TEXT_FOLD`` folds them; the search's ``fold`` does more): not translated again, a tenth of an index build's
+    reading of a document's numbers."""
     breaks = _number_line_ends(folded)
     readings = [folded, *(_joined_lines(folded, breaks, joiner)[0] for joiner in ("", " ") if breaks)]
     found = [

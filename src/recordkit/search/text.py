@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from recordkit.core.dates import DateError, parse_date, parse_month
 from recordkit.core.errors import ValidationError
-from recordkit.core.personal import phones_in_text, read_phone
+from recordkit.core.personal import phones_in_folded, read_phone
 from recordkit.core.unitcodes import CODE_CHARACTERS, CODE_DIGITS, find_unit_codes, parse_unit_code
 
 # Dash look-alikes NFKC leaves alone; copied Word text and OCR are full of them.  Two marks of a PDF's text layer
@@ -31,9 +31,15 @@ _DASHES = str.maketrans({**dict.fromkeys("‐‑‒–—―−─﹘﹣－", "-
 # A run of one or two blanks is one space, a wider run (a table's columns, three blanks or more) three: a name a
 # form pads (张 伟, 张　伟, 张  伟) is read as one word, two columns are not, and folding a folded text changes
 # nothing.
-_NARROW_BLANKS = re.compile(r"(?<![^\S\n])[^\S\n]{1,2}(?![^\S\n])")
-_WIDE_BLANKS = re.compile(r"[^\S\n]{3,}")
+_BLANKS_RUN = re.compile(r"[^\S\n]+")
 _WIDE_FROM = 3
+
+
+def _one_space(run: re.Match[str]) -> str:
+    """A run of blanks as ``fold`` writes it: one space, or three for a wide one (one pass, a call per run only:
+    a page of Chinese has a few runs, where a look-around pattern would be tried at every character)."""
+    return " " if len(run.group()) < _WIDE_FROM else "   "
+
 
 # Han (with extensions and compatibility forms), kana, hangul: text without spaces between words.
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
@@ -164,7 +170,7 @@ def fold(text: str) -> str:
     folded = normal.casefold()
     if _HAS_DASH.search(folded):
         folded = folded.translate(_DASHES)
-    return _WIDE_BLANKS.sub("   ", _NARROW_BLANKS.sub(" ", folded)).strip()
+    return _BLANKS_RUN.sub(_one_space, folded).strip()
 
 
 @functools.lru_cache(maxsize=65536)
@@ -241,7 +247,7 @@ def canonical_tokens(folded: str, cut: bool = True) -> list[str]:
     found += [_archive_number(match.group()) for match in _ARCHIVE_NO.finditer(folded)]
     without_numbers = _ARCHIVE_NO.sub(" ", folded)
     found += [UNIT_PREFIX + str(code).casefold() for code in find_unit_codes(without_numbers, normalized=True)]
-    found += [PHONE_PREFIX + phone for phone in phones_in_text(folded)]
+    found += [PHONE_PREFIX + phone for phone in phones_in_folded(folded)]
     return [_whole(token) for token in dict.fromkeys(found)]
 
 
