@@ -196,15 +196,18 @@ _LAST_MOVE_IN = datetime.date(2026, 9, 30)
 _OLDEST_BIRTH = datetime.date(1950, 1, 1)
 _YOUNGEST_BIRTH = datetime.date(2002, 12, 31)
 _MIN_OWNER_AGE = 22
-#: The day the roster's dates above are drawn for.  An estate made as of another day has its dates (move-ins,
-#: leases) moved by as many days, so that it reads the same whatever day the demo is built on: nobody moved in
-#: after it; the draws themselves, owners and their ID numbers included, stay those of the seed.
+#: The day the roster's dates above are drawn for.  An estate made as of an earlier day has its dates (move-ins,
+#: leases) moved back by as many days, so that nobody moved in after it; one made as of this day or later keeps
+#: them where they were drawn, so that it holds the same dates, 档号 and files whatever day it is built on (the
+#: tests' demo is built as of the day they run).  The draws themselves, owners and their ID numbers included, stay
+#: those of the seed.
 DRAWN_FOR = datetime.date(2026, 12, 5)
 
 
 def as_of(day: datetime.date, today: datetime.date | None) -> datetime.date:
-    """``day``, drawn for ``DRAWN_FOR``, as it falls in an estate made as of ``today`` (None: ``DRAWN_FOR``)."""
-    return day if today is None else day + (today - DRAWN_FOR)
+    """``day``, drawn for ``DRAWN_FOR``, as it falls in an estate made as of ``today``: moved back when ``today`` is
+    earlier, else (and for None) as drawn."""
+    return day if today is None or today >= DRAWN_FOR else day - (DRAWN_FOR - today)
 
 
 def generate_estate(seed: int = 2026, min_units: int = 1000, today: datetime.date | None = None) -> list[DemoUnit]:
