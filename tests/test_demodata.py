@@ -218,3 +218,16 @@ def test_twenty_thousand_units(large_estate: list[DemoUnit]) -> None:
         assert phone is not None and id_number is not None
         validate_phone(phone)
         validate_id_number(id_number)
+
+
+def test_a_demo_built_on_a_later_day_keeps_its_dates_and_an_earlier_one_moves_them_back() -> None:
+    """The move-ins are drawn for 2026-12-05.  Built as of a later day (the tests build the demo as of the day they
+    run) they stay as drawn, so the demo and its 档号 (numbered by the year of the move-in) are the same every day;
+    built as of an earlier day they move back by the days between, so nobody moved in after it."""
+    drawn = {unit.code: unit.move_in_date for unit in generate_estate(min_units=80)}
+    later = {unit.code: unit.move_in_date for unit in generate_estate(min_units=80, today=datetime.date(2027, 12, 6))}
+    assert later == drawn
+    early = generate_estate(min_units=80, today=datetime.date(2026, 12, 2))
+    moved = {unit.code: unit.move_in_date for unit in early}
+    assert moved == {code: day - datetime.timedelta(days=3) if day else None for code, day in drawn.items()}
+    assert any(drawn.values())
