@@ -1529,3 +1529,48 @@ def test_file_masks_a_number_in_the_names_it_prints_unless_show_private(
             "SELECT entity_key, after FROM journal WHERE action = 'private.view' ORDER BY id DESC"
         ).fetchall()
     assert [(key, json.loads(after)) for key, after in viewed] == [("file", {"count": 1, "first": ["YZ-2026-00003"]})]
+
+
+def test_watch_masks_the_numbers_in_what_it_prints_and_logs_unless_show_private(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """``recordkit watch`` printed what it filed as written — the scan's name 张伟 13812345678.pdf and its archived
+    name, made of the sidecar's title 业主档案 张伟 13812345678 110101199003071233 — where ``recordkit file`` masks
+    them, and its log kept the name whole.  Now it masks them as ``file`` does (an inbox file it leaves there too), and
+    ``--show-private`` shows them, journalled as ``file``'s are; the log masks them always."""
+    name = "张伟 13812345678.pdf"
+    title = "业主档案 张伟 13812345678 110101199003071233"
+
+    def scan(content: int) -> None:
+        write_scan(inbox(workspace) / name, content)
+        (inbox(workspace) / f"{name}.json").write_text(
+            json.dumps({"房号": "1-1-101", "题名": title}, ensure_ascii=False), encoding="utf-8"
+        )
+
+    scan(1)
+    (inbox(workspace) / ".张伟 13812345678 草稿.pdf").write_bytes(b"%PDF-1.4\n")
+    watched = archivist_cli("watch", "--once")
+    assert watched.exit_code == 0, watched.output
+    assert watched.stdout.splitlines() == [
+        "已归档 张伟 138****5678.pdf → YZ-2026-00001（业主档案，1 页）："
+        "records/archive/业主档案/2026/YZ-2026-00001_业主档案 张伟 138****5678 110101********1233.pdf",
+        "收件箱处理完毕：归档 1 个，隔离 0 个",
+        f"还有 1 个文件不归档，留在收件箱：.张伟 138****5678 草稿.pdf（{HIDDEN_LEFT}）",
+    ]
+    scan(2)
+    shown = archivist_cli("watch", "--once", "--show-private")
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.splitlines() == [
+        f"已归档 {name} → YZ-2026-00002（业主档案，1 页）：records/archive/业主档案/2026/YZ-2026-00002_{title}.pdf",
+        "收件箱处理完毕：归档 1 个，隔离 0 个",
+        f"还有 1 个文件不归档，留在收件箱：.张伟 13812345678 草稿.pdf（{HIDDEN_LEFT}）",
+    ]
+    with sqlite3.connect(workspace.root / "records" / "ledger.sqlite3") as db:
+        viewed = db.execute("SELECT entity_key, after FROM journal WHERE action = 'private.view'").fetchall()
+    assert [(key, json.loads(after)) for key, after in viewed] == [("watch", {"count": 1, "first": ["YZ-2026-00002"]})]
+    logs = workspace.root / "records" / "logs"
+    for log in (logs / "watch.log", logs / "recordkit.log"):
+        text = log.read_text(encoding="utf-8")
+        assert "filed 1: 张伟 138****5678.pdf → YZ-2026-00001" in text, log
+        assert "filed 1: 张伟 138****5678.pdf → YZ-2026-00002" in text, log
+        assert "13812345678" not in text, log

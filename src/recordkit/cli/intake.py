@@ -13,8 +13,11 @@ import typer
 
 from recordkit.cli._app import print_json, progress_bar, state
 from recordkit.cli._options import estate_unit
+from recordkit.core.errors import RecordkitError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from recordkit.archive.archivist import Archivist, FilingOutcome
 
 
@@ -57,20 +60,50 @@ def _not_filed_line(not_filed: list[tuple[str, str]], where: str) -> str:
     return f"还有 {len(not_filed)} 个文件不归档，{where}：{listed}"
 
 
+#: ``--show-private`` of ``file`` and ``watch``, which print alike.
+_PRIVATE_HELP = "显示完整的身份证号和手机号（默认打码，文件名和题名里写的也打码；记入操作日志）。"
+
+
 def _as_shown(
-    ctx: typer.Context, show_private: bool, outcomes: list[FilingOutcome], not_filed: list[tuple[str, str]]
+    ctx: typer.Context,
+    show_private: bool,
+    command: str,
+    outcomes: list[FilingOutcome],
+    not_filed: list[tuple[str, str]],
 ) -> tuple[list[FilingOutcome], list[tuple[str, str]]]:
-    """What ``file`` prints: masked as every archive listing is (``FilingOutcome.masked``), or, with
-    ``--show-private``, as it is, journalled with the items it shows."""
+    """What ``file`` and ``watch`` (``command``) print: masked as every archive listing is
+    (``FilingOutcome.masked``), or, with ``--show-private``, as it is, journalled with the items it shows."""
     from recordkit.cli.archive import journal_private_view
 
     shown = [outcome.item.archive_no for outcome in outcomes if outcome.item is not None]
-    journal_private_view(ctx, show_private, "file", shown)
+    journal_private_view(ctx, show_private, command, shown)
     if show_private:
         return outcomes, not_filed
     from recordkit.core.personal import mask_in_text
 
     return [outcome.masked() for outcome in outcomes], [(mask_in_text(name), why) for name, why in not_filed]
+
+
+def _shown_line(show_private: bool) -> Callable[[str], str]:
+    """How ``watch`` shows a line naming inbox files (not filed, still written, …): masked unless ``--show-private``."""
+    from recordkit.core.personal import mask_in_text
+
+    return (lambda line: line) if show_private else mask_in_text
+
+
+def _report_outcome(ctx: typer.Context, show_private: bool) -> Callable[[FilingOutcome], None]:
+    """The service's line for each file it filed, quarantined or found filed, shown as ``file`` shows it
+    (``_as_shown``).  Whole only once journalled: where the journal cannot be written (the ledger busy or away) the
+    line is masked, and the service goes on filing."""
+
+    def report(outcome: FilingOutcome) -> None:
+        try:
+            [shown], _ = _as_shown(ctx, show_private, "watch", [outcome], [])
+        except RecordkitError:
+            shown = outcome.masked()
+        typer.echo(_outcome_line(shown))
+
+    return report
 
 
 @commands.command("file")
@@ -88,9 +121,7 @@ def file_command(
     confidential: bool = typer.Option(False, "--confidential", help="标为保密档案（借阅时必须写原因）。"),
     retention: str | None = typer.Option(None, "--retention", help="保管期限：永久、长期、短期或年数（默认按类别）。"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出每个文件的结果。"),
-    show_private: bool = typer.Option(
-        False, "--show-private", help="显示完整的身份证号和手机号（默认打码，文件名和题名里写的也打码；记入操作日志）。"
-    ),
+    show_private: bool = typer.Option(False, "--show-private", help=_PRIVATE_HELP),
 ) -> None:
     """立即归档文件：编档号、放入 records/archive/、写说明文件和台账记录。
 
@@ -116,7 +147,7 @@ def file_command(
     filed = sum(1 for outcome in outcomes if outcome.status in ("filed", "already_filed"))
     quarantined = sum(1 for outcome in outcomes if outcome.status == "quarantined")
     not_filed = sorted(archivist.not_filed.items())
-    outcomes, not_filed = _as_shown(ctx, show_private, outcomes, not_filed)
+    outcomes, not_filed = _as_shown(ctx, show_private, "file", outcomes, not_filed)
     if as_json:
         left_alone = [FilingOutcome(name, "left_alone", reason=why) for name, why in not_filed]
         print_json([outcome.to_dict() for outcome in outcomes + left_alone])
@@ -154,6 +185,7 @@ def watch_command(
     wait: bool = typer.Option(
         False, "--wait", help="另一个归档服务正在运行时等它结束后接手，而不是立即退出（退出码 4）。"
     ),
+    show_private: bool = typer.Option(False, "--show-private", help=_PRIVATE_HELP),
 ) -> None:
     """归档服务：监视 records/inbox/，扫描仪写完的文件自动归档。SIGTERM 时处理完当前文件后退出。
 
@@ -191,62 +223,63 @@ def watch_command(
                 return
             if not lock.guarded:
                 typer.echo(unguarded_message(lock.why))
-            _serve(ctx, once=once, polling=polling, interval=interval)
+            _serve(ctx, once=once, polling=polling, interval=interval, show_private=show_private)
     except ServiceRunning as running:
         if not once:  # a second service: refused
             raise
         typer.echo(served_once_message(running.holder))  # cron's pass beside the service: nothing to do, no failure
 
 
-def _serve(ctx: typer.Context, *, once: bool, polling: bool, interval: float | None) -> None:
-    """``recordkit watch`` once its lock is held."""
+def _serve(ctx: typer.Context, *, once: bool, polling: bool, interval: float | None, show_private: bool) -> None:
+    """``recordkit watch`` once its lock is held: what it says masked as ``file`` masks it, unless ``show_private``."""
     from recordkit.archive.watcher import CANNOT_OPEN, InboxWatcher, held_because, setup_watch_log, signal_handlers
 
     archivist = _archivist(ctx)
     log_path = setup_watch_log(archivist.workspace.records_subdir("logs"))
+    shown = _shown_line(show_private)
+
+    def say(line: str) -> None:
+        typer.echo(shown(line))
+
     watcher = InboxWatcher(
-        archivist,
-        polling=polling,
-        interval=interval,
-        report=lambda outcome: typer.echo(_outcome_line(outcome)),
-        say=typer.echo,
+        archivist, polling=polling, interval=interval, report=_report_outcome(ctx, show_private), say=say
     )
     with signal_handlers(watcher):
         if once:
             outcomes = watcher.run_once()
             filed = sum(1 for outcome in outcomes if outcome.status in ("filed", "already_filed"))
             quarantined = sum(1 for outcome in outcomes if outcome.status == "quarantined")
-            typer.echo(f"收件箱处理完毕：归档 {filed} 个，隔离 {quarantined} 个")
+            say(f"收件箱处理完毕：归档 {filed} 个，隔离 {quarantined} 个")
             left_behind: dict[str, list[str]] = {"已归档": [], "已隔离": []}
             for outcome in outcomes:
                 if outcome.left_behind:
                     left_behind["已隔离" if outcome.status == "quarantined" else "已归档"].append(outcome.source)
             for said, leftover in left_behind.items():
                 if leftover:
-                    typer.echo(
+                    say(
                         f"有 {len(leftover)} 个文件{said}，但收件箱里的原文件删不掉（没有权限）："
                         f"{'、'.join(sorted(leftover))}，请手工删除"
                     )
             if writing := watcher.still_written():
-                typer.echo(
+                say(
                     f"还有 {len(writing)} 个文件正在写入（大小还在变化），留在收件箱没有归档：{'、'.join(writing)}；"
                     "扫描完成后再运行 recordkit watch --once（归档服务会自动归档）"
                 )
             if unopened := watcher.still_unopened():
-                typer.echo(
+                say(
                     f"还有 {len(unopened)} 个文件打不开（{CANNOT_OPEN}），留在收件箱没有归档：{'、'.join(unopened)}；"
                     "请让放入文件的人改好权限或关掉占用它的程序，再运行 recordkit watch --once（归档服务会自动归档）"
                 )
             if not_filed := watcher.not_filed():
-                typer.echo(_not_filed_line(not_filed, "留在收件箱"))
+                say(_not_filed_line(not_filed, "留在收件箱"))
             if empty := watcher.still_empty():
-                typer.echo(
+                say(
                     f"还有 {len(empty)} 个空文件（扫描仪可能还没写入内容），留在收件箱：{'、'.join(empty)}；"
                     "空了 10 分钟以上的才移到隔离区"
                 )
             if (why := watcher.refusal) is not None:
                 left = f"{len(watcher.held)} 个文件留在收件箱，没有归档（{held_because(why)}）：{why.message}"
-                raise type(why)(left)  # (the ledger's refusal, the disk's, or the ledger's full disk: its exit code)
+                raise type(why)(shown(left))  # (the ledger's, the disk's — its file named —, or the ledger's full disk)
             return
         mode = "定时扫描" if polling else "变更通知"
         typer.echo(f"归档服务已启动（{mode}），监视 {archivist.inbox}；日志：{log_path}；按 Ctrl+C 停止")

@@ -19,6 +19,7 @@ from typing import Any
 
 from recordkit.core.config import CONFIG_FILE_NAME, Settings, load_settings
 from recordkit.core.errors import WorkspaceError
+from recordkit.core.personal import mask_in_text
 
 RECORDS_SUBDIRS = ("inbox", "archive", "generated", "quarantine", "index", "logs")
 
@@ -241,7 +242,13 @@ def setup_logging(workspace: Workspace) -> Path | None:
 
 class _LogFile(logging.handlers.RotatingFileHandler):
     """The workspace's log file, silent when its disk refuses a line (full, read-only): the clerk is told the
-    command's own message, not a page of the logging module's traceback at every line it could not write."""
+    command's own message, not a page of the logging module's traceback at every line it could not write.  Every
+    line, a traceback's too, has its phone and ID numbers masked as the screen masks them (``mask_in_text``): a scan's
+    name, a sidecar's title or an error's words hold an owner's, and the log is kept for weeks and read by whoever
+    looks after the server, who never asked for them (``--show-private`` shows them on the screen, journalled)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_in_text(super().format(record))
 
     def handleError(self, record: logging.LogRecord) -> None:
         if not isinstance(sys.exc_info()[1], OSError):
