@@ -1130,6 +1130,26 @@ def test_update_refuses_a_box_or_shelf_of_punctuation_alone_and_changes_nothing(
     assert shown["box" if what == "盒号" else "shelf"] == "B-12"
 
 
+def test_a_box_or_shelf_typed_within_the_limit_but_folded_over_it_is_refused(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """``archive update --box`` and ``file --shelf`` counted the 32 characters on the label as typed; B-㍿㍿… (10)
+    was then stored as B-株式会社…, 34 characters.  Counted as stored, they are refused (exit 2, as a title too long),
+    the message naming the stored length and why; nothing is filed or changed."""
+    too_long = "最多 32 个字，现在 34 个字（输入的是 10 个字，按存放的写法计：“㍿”存为“株式会社”，4 个字）：请改短一些"
+    label = "B-" + "㍿" * 8
+    scan = inbox(workspace) / "3-2-1201_产权证明.pdf"
+    write_scan(scan, 1)
+    refused = archivist_cli("file", str(scan), "--shelf", label)
+    assert (refused.exit_code, refused.stdout, refused.stderr) == (2, "", f"错误：架位{too_long}\n")
+    assert scan.exists() and archivist_cli("archive", "list", "--json").stdout.strip() == "[]"
+    assert archivist_cli("file", str(scan), "--shelf", "３排２层").exit_code == 0
+    refused = archivist_cli("archive", "update", "YZ-2026-00001", "--box", label)
+    assert (refused.exit_code, refused.stdout, refused.stderr) == (2, "", f"错误：盒号{too_long}\n")
+    with sqlite3.connect(workspace.root / "records" / "ledger.sqlite3") as db:
+        assert db.execute("SELECT box, shelf FROM archive_items").fetchall() == [(None, "3排2层")]
+
+
 def test_watch_gives_the_process_its_signal_handlers_back(archivist_cli: Any, workspace: Workspace) -> None:
     # `watch` handles SIGTERM and Ctrl+C while it runs; a process that goes on afterwards (here the test
     # run) must get its own handlers back, or a later signal would "stop" a watcher that has ended.

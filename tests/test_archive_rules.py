@@ -10,6 +10,7 @@ import pytest
 from recordkit.archive.rules import (
     FilingRules,
     Metadata,
+    check_place_label,
     find_date,
     format_archive_no,
     is_ignored,
@@ -434,6 +435,22 @@ def test_overlong_values_are_cut_and_control_characters_dropped() -> None:
     resolved = resolve(Metadata(), meta, Metadata(category="工程档案"), Metadata(), RULES, "x")
     assert resolved.metadata.box == "盒" * 32
     assert resolved.review_reasons == ("盒号超过 32 个字，已截断",)
+
+
+def test_a_box_and_shelf_are_counted_as_stored_before_they_are_cut() -> None:
+    """A 盒号 of 9 ㍿ (9 characters) was within the 32 the ledger keeps, so it was not cut, and was then stored folded,
+    株式会社 nine times: 36 characters (PostgreSQL refused them).  Box and shelf are counted as stored, and cut there."""
+    flags = Metadata(box="㍿" * 9, shelf="Ａ" * 40)
+    resolved = resolve(flags, Metadata(), Metadata(category="工程档案"), Metadata(), RULES, "x")
+    assert (resolved.metadata.box, resolved.metadata.shelf) == ("株式会社" * 8, "A" * 32)
+    assert resolved.review_reasons == ("盒号超过 32 个字，已截断", "架位超过 32 个字，已截断")
+
+
+def test_a_box_is_judged_as_stored_whether_it_says_something() -> None:
+    """``--box ㍿`` was refused as punctuation alone, though it is stored as 株式会社: a box is judged as stored."""
+    check_place_label("box", "㍿")
+    with pytest.raises(ValidationError, match="盒号“。”没有字母、数字或汉字"):
+        check_place_label("box", "。")
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,7 @@ from recordkit.archive.archivist import (
 )
 from recordkit.archive.rules import Metadata
 from recordkit.archive.watcher import InboxWatcher
+from recordkit.core.errors import UsageError
 from recordkit.core.workspace import Workspace
 from recordkit.demo.scans import write_scan
 from recordkit.ledger.db import Ledger, open_ledger
@@ -546,6 +547,41 @@ def test_a_repair_never_takes_a_sidecars_control_characters_into_the_ledger(
     assert verify(ws, ledger, "档案员", repair=True).ok
     rebuilt = get_item(ledger, "YZ-2026-00001")
     assert (rebuilt.box, rebuilt.title, rebuilt.review_reasons) == ("业主-009[2J", "产权证明", ("核对",))
+
+
+@pytest.mark.parametrize(("name", "label"), [("box", "盒号"), ("shelf", "架位")])
+def test_update_counts_a_box_or_shelf_as_stored_and_refuses_one_folded_too_long(
+    either: tuple[Workspace, Ledger], name: str, label: str
+) -> None:
+    """``archive update --box`` checked its 32 characters on the label as typed, then stored it folded: B-㍿㍿… (10
+    characters) became B-株式会社…, 34, which PostgreSQL refused in its own words and SQLite kept.  Now the label is
+    counted as stored and refused, the message naming the stored length and why; nothing is changed."""
+    ws, ledger = either
+    item = _file_one(ws, ledger)
+    sidecar = ws.root / (item.path + ".json")
+    before = sidecar.read_bytes()
+    with pytest.raises(UsageError) as refused:
+        update_item(ws, ledger, item.archive_no, "档案员", **{name: "B-" + "㍿" * 8})
+    assert refused.value.message == (
+        f"{label}最多 32 个字，现在 34 个字（输入的是 10 个字，按存放的写法计：“㍿”存为“株式会社”，4 个字）：请改短一些"
+    )
+    column = archive_items.c[name]
+    with ledger.read() as conn:
+        assert conn.execute(sa.select(column)).scalars().all() == [None]
+    assert sidecar.read_bytes() == before
+    update_item(ws, ledger, item.archive_no, "档案员", **{name: " B-" + "㍿" * 7 + "-1 "})  # 32 as stored: kept
+    with ledger.read() as conn:
+        assert conn.execute(sa.select(column)).scalars().all() == ["B-" + "株式会社" * 7 + "-1"]
+
+
+def test_filing_cuts_a_box_counted_as_stored(either: tuple[Workspace, Ledger]) -> None:
+    """A 盒号 given to the library's filing as 9 ㍿ was kept whole by the 32-character cut and stored folded, 36
+    characters: PostgreSQL refused the batch, SQLite kept them.  It is cut as stored, with its reason for review."""
+    ws, ledger = either
+    item = _file_one(ws, ledger, box="㍿" * 9)
+    with ledger.read() as conn:
+        assert conn.execute(sa.select(archive_items.c.box)).scalars().all() == ["株式会社" * 8]
+    assert item.review_reasons == ("盒号超过 32 个字，已截断",)
 
 
 def test_a_repair_refuses_a_box_longer_than_the_ledger_keeps(either: tuple[Workspace, Ledger]) -> None:

@@ -60,6 +60,7 @@ from recordkit.archive.rules import (
     parse_retention,
     parse_sidecar,
     place_label,
+    place_label_too_long,
     reasons_about_unit,
     resolve,
     safe_extension,
@@ -2672,8 +2673,8 @@ def update_item(
         changes["title"] = safe_title(title)
     for name, value in (("box", box), ("shelf", shelf)):
         if value is not None:
-            if len(value) > FIELD_LIMITS[name]:
-                raise UsageError(f"{'盒号' if name == 'box' else '架位'}最多 {FIELD_LIMITS[name]} 个字")
+            if (too_long := place_label_too_long(name, value)) is not None:  # as stored: ㍿ is 株式会社
+                raise UsageError(too_long)
             check_place_label(name, value)
             changes[name] = place_label(value)
     if confidential is not None:
@@ -3487,8 +3488,10 @@ def flag_metadata(
         raise UsageError(too_long)
     if title and title.strip():
         check_title_says_something(title)
-    check_place_label("box", box)
-    check_place_label("shelf", shelf)
+    for name, typed in (("box", box), ("shelf", shelf)):
+        if typed and (too_long := place_label_too_long(name, typed)) is not None:  # typed: never cut unsaid
+            raise UsageError(too_long)
+        check_place_label(name, typed)
     return Metadata(
         category=rules.category(category).name if category else None,  # type: ignore[union-attr]
         unit=str(parse_unit_code(unit)) if unit else None,
@@ -3498,8 +3501,8 @@ def flag_metadata(
             if date
             else None
         ),
-        box=box or None,
-        shelf=shelf or None,
+        box=place_label(box),
+        shelf=place_label(shelf),
         confidential=confidential,
         retention=parse_retention(retention) if retention else None,
     )

@@ -456,10 +456,31 @@ def place_label(value: str | None) -> str | None:
     return (unicodedata.normalize("NFKC", value).strip() or None) if value else None
 
 
+def place_label_too_long(name: str, value: str) -> str | None:
+    """Why the ``box`` or ``shelf`` (``name``) a clerk typed is longer than the ledger keeps (``FIELD_LIMITS``), counted
+    as it is stored (``place_label``): ``㍿`` is stored as ``株式会社``, four characters, so a label typed within the
+    limit may be over it once folded, and the refusal names the stored length and the character that made it longer.
+    None when it fits."""
+    stored = place_label(value) or ""
+    limit = FIELD_LIMITS[name]
+    if len(stored) <= limit:
+        return None
+    label = PLACE_LABELS[name][0]
+    said = f"{label}最多 {limit} 个字，现在 {len(stored)} 个字"
+    typed = value.strip()
+    if len(stored) > len(typed):
+        widened = next((char for char in typed if len(unicodedata.normalize("NFKC", char)) > 1), None)
+        if widened is not None:
+            folded = unicodedata.normalize("NFKC", widened)
+            said += f"（输入的是 {len(typed)} 个字，按存放的写法计：“{widened}”存为“{folded}”，{len(folded)} 个字）"
+    return said + "：请改短一些"
+
+
 def check_place_label(name: str, value: str | None) -> None:
     """``ValidationError`` when the ``box`` or ``shelf`` (``name``) a clerk typed has no letter, digit nor Chinese
-    character ("。", ",,": it would stand as where the paper original is).  None or blank is no label, left alone."""
-    if value is None or not value.strip() or says_something(value):
+    character as it is stored ("。", ",,": it would stand as where the paper original is; ``㍿``, stored as 株式会社,
+    says something).  None or blank is no label, left alone."""
+    if value is None or not value.strip() or says_something(place_label(value) or ""):
         return
     label, option, example = PLACE_LABELS[name]
     said = f"{label}“{value.strip()}”没有字母、数字或汉字："
@@ -966,6 +987,8 @@ def resolve(
         reasons.append(f"类别“{category.name}”只用于暂时无法判断类别的档案：请改为 {'、'.join(rules.names)} 之一")
     if merged.unit is None and category.name == rules.unit_category and not reasons_about_unit(reasons):
         reasons.append(f"{category.name}没有识别出房号")
+    # a 盒号 or 架位 counted as it is stored (``place_label``: ㍿ is 株式会社), never cut and then folded longer
+    merged = replace(merged, box=place_label(merged.box), shelf=place_label(merged.shelf))
     for field_name, limit in FIELD_LIMITS.items():
         value = getattr(merged, field_name)
         if value is not None and len(value) > limit:
