@@ -710,6 +710,29 @@ def test_verify_repair_at_the_command_line_reports_an_edited_sidecar(archivist_c
     assert not Path("/some/where").exists() and not Path("/some/where.json").exists()
 
 
+def test_verify_repair_says_a_long_wrong_value_was_cut_and_how_long_it_was(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """A wrong sidecar value longer than 200 characters was listed cut at 200 with a bare "…", which a value may end
+    with itself: the line did not say it was cut, nor how much was left out.  Now a cut value ends with …（共 N 字）;
+    one of 200 characters is listed whole."""
+    write_scan(inbox(workspace) / "1-1-101_产权证明_20261101.pdf", 1)
+    assert archivist_cli("file", str(inbox(workspace))).exit_code == 0
+    relative = "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf"
+    refused = "”与台账不符，未采用，说明文件已按台账改正"
+    long_path = "/some/" + "where" * 60  # 306 characters
+    _edit_sidecar(workspace, relative, path=long_path)
+    mended = archivist_cli("archive", "verify", "--repair")
+    assert mended.exit_code == 0, mended.output
+    assert mended.stdout.splitlines()[0] == (
+        f"已修复：YZ-2026-00001：说明文件中的位置“{long_path[:200]}…（共 306 字）{refused}"
+    )
+    whole_path = "/" + "w" * 199  # 200 characters
+    _edit_sidecar(workspace, relative, path=whole_path)
+    mended = archivist_cli("archive", "verify", "--repair")
+    assert mended.stdout.splitlines()[0] == f"已修复：YZ-2026-00001：说明文件中的位置“{whole_path}{refused}"
+
+
 def test_verify_repair_refuses_a_hand_edited_sidecars_field_of_the_wrong_type_and_takes_the_others(
     archivist_cli: Any, workspace: Workspace
 ) -> None:

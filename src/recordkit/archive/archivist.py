@@ -3327,15 +3327,22 @@ _TRUSTED_FIELDS = (
 )
 
 
+#: The most characters of a value a repair's line shows; a longer one is cut there and says how long it was.
+_SHOWN_VALUE_CHARS = 200
+
+
 def _shown_value(value: Any) -> str:
+    """A field's value in a repair's line: a NUL a row still holds shown as <U+0000>, not as nothing; a value longer
+    than ``_SHOWN_VALUE_CHARS`` cut there, ending …（共 N 字）, N its whole length (a bare … may end a value itself)."""
     if value is None or value == ():
         return "（空）"
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, tuple):
-        value = "、".join(value)
-    text = printable(shown_plainly(str(value)))  # a NUL a row still holds shown as <U+0000>, not as nothing
-    return text if len(text) <= 200 else text[:200] + "…"
+    written = "、".join(value) if isinstance(value, tuple) else str(value)
+    text = printable(shown_plainly(written))
+    if len(text) <= _SHOWN_VALUE_CHARS:
+        return text
+    return f"{text[:_SHOWN_VALUE_CHARS]}…（共 {len(written)} 字）"
 
 
 #: The descriptive fields a hand-edited sidecar may change, each taken only as filing would take it from a scanner's
