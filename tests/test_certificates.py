@@ -22,8 +22,9 @@ from recordkit.documents.certificates import list_certificates, make_certificate
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.ledger.schema import certificates, documents
+from recordkit.owners.contacts import add_contact
 from recordkit.renovations.registration import RegistrationRequest, pay_charges, register
-from tests.conftest import SAMPLE_ROWS, run_at_once, write_sheet
+from tests.conftest import SAMPLE_ROWS, last_journal_entry, run_at_once, write_sheet
 from tests.documents_fixtures import estate, generated, paragraphs, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, bill_months
 from tests.one_moment import a_write_before_the_statement, an_import_before_the_co_owners_are_read
@@ -415,7 +416,8 @@ def test_no_residence_certificate_for_the_owner_of_a_unit_let_to_a_tenant(run_cl
     assert run_cli(*let, "--start", "2026-03-01", "--end", "2027-02-28").exit_code == 0
     said = (
         "错误：房屋 1-1-101 出租给了租户 赵磊（租期 2026-03-01 至 2027-02-28），业主 张伟 不住在这里，不能开具居住证明"
-        "（证明的是业主自入住日期起在该房屋居住至今）。租户已搬走的，先删除这位联系人：recordkit owners contact remove 1"
+        "（证明的是业主自入住日期起在该房屋居住至今）。租户已搬走的，先删除这位联系人：recordkit owners contact remove 1。"
+        "如需为租户开具，请加 --tenant 赵磊"
     )
     for dated in ((), ("--date", "2026-02-27")):
         refused = run_cli("cert", "make", "居住证明", "--unit", "1栋1单元101室 ", "--purpose", "子女入学", *dated)
@@ -434,3 +436,147 @@ def test_no_residence_certificate_for_the_owner_of_a_unit_let_to_a_tenant(run_cl
         "系测试小区1栋1单元101室的业主，房屋建筑面积89.35平方米，自2020年5月1日起在该房屋居住至今。"
         in paragraphs(path)[2]
     )
+
+
+def _let_1_1_101(run_cli: Any, workspace: Workspace) -> None:
+    """The sample roster, 1-1-101 (owner 张伟) let to 赵磊 from 2026-03-01 to 2027-02-28 (contact 1)."""
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    let = ("owners", "contact", "add", "1-1-101", "赵磊", "--relation", "租户")
+    assert run_cli(*let, "--start", "2026-03-01", "--end", "2027-02-28").exit_code == 0
+
+
+def test_a_residence_certificate_for_a_tenant_names_the_tenant_and_the_lease(
+    run_cli: Any, workspace: Workspace
+) -> None:
+    """Schools and 派出所 ask a tenant for a 居住证明 from the 物业: `cert make 居住证明` refused a let unit and had no
+    way to certify its tenant.  With --tenant the paper names the registered tenant, not the owner, living there
+    since the lease began (with its end when registered), numbered and journalled as the owner's is; a contact has
+    no ID number on the ledger, so the paper says （未登记）."""
+    _let_1_1_101(run_cli, workspace)
+    made = run_cli("cert", "make", "居住证明", "--unit", "1-1-101", "--tenant", "赵 磊", "--purpose", "子女入学")
+    assert made.exit_code == 0, made.output
+    [path] = (workspace.root / "records" / "generated").rglob("*.docx")
+    assert path.name == "居住证明JZ2026-0001_1-1-101.docx"
+    shown = path.relative_to(workspace.root)
+    assert made.stdout == f"已开具居住证明 JZ2026-0001（1-1-101，租户 赵磊）：{shown}\n"
+    lines = paragraphs(path)
+    assert lines[:3] == [
+        "编号：JZ2026-0001",
+        "居住证明",
+        "兹证明赵磊（身份证号：（未登记））系测试小区1栋1单元101室的租户，"
+        "自2026年3月1日起在该房屋承租居住至今，租期至2027年2月28日。",
+    ]
+    assert "本证明用于子女入学，仅证明上述居住情况，复印无效。" in lines
+    paper = "\n".join(lines)
+    assert "张伟" not in paper and "110101199003071233" not in paper and "业主" not in paper
+    entry = last_journal_entry(workspace, "JZ2026-0001")
+    assert (entry.action, entry.after) == (
+        "certificate.issue",
+        {"kind": "居住证明", "unit": "1-1-101", "purpose": "子女入学", "tenant": "赵磊"},
+    )
+    # A tenancy registered without its end: 至今, and no 租期至.
+    lodger = ("owners", "contact", "add", "3-2-1201", "钱七", "--relation", "租户", "--start", "2026-06-01")
+    assert run_cli(*lodger).exit_code == 0
+    second = run_cli("cert", "make", "居住证明", "--unit", "3-2-1201", "--tenant", "钱七")
+    assert second.exit_code == 0, second.output
+    [other] = (workspace.root / "records" / "generated").rglob("居住证明JZ2026-0002_3-2-1201.docx")
+    assert paragraphs(other)[2] == (
+        "兹证明钱七（身份证号：（未登记））系测试小区3栋2单元1201室的租户，自2026年6月1日起在该房屋承租居住至今。"
+    )
+
+
+def test_a_residence_certificate_for_a_tenant_the_ledger_does_not_hold_is_refused(
+    run_cli: Any, workspace: Workspace
+) -> None:
+    """--tenant names a tenant registered on the unit whose lease holds the certificate's date, and only a 居住证明;
+    otherwise a refusal saying who the tenants are or how to register one, and nothing written."""
+    _let_1_1_101(run_cli, workspace)
+    register = "--relation 租户 --start 起租日期 --end 到期日期"
+    again = f"recordkit owners contact remove 1；recordkit owners contact add 1-1-101 赵磊 {register}"
+    refusals = [
+        (("缴费证明", "--unit", "1-1-101", "--tenant", "赵磊"), 2, "错误：--tenant 只用于居住证明（为租户开具）"),
+        (
+            ("出门条", "--unit", "1-1-101", "--items", "冰箱1台", "--tenant", "赵磊"),
+            2,
+            "错误：--tenant 只用于居住证明（为租户开具）",
+        ),
+        (("居住证明", "--unit", "1-1-101", "--tenant", "，，"), 5, "错误：--tenant 须写租户的姓名，例如 --tenant 赵磊"),
+        (
+            ("居住证明", "--unit", "3-2-1201", "--tenant", "钱七"),
+            8,
+            "错误：房屋 3-2-1201 没有登记租户，不能为租户开具居住证明。请先登记租户和租期："
+            f"recordkit owners contact add 3-2-1201 钱七 {register}",
+        ),
+        (
+            ("居住证明", "--unit", "1-1-101", "--tenant", "王五"),
+            8,
+            "错误：房屋 1-1-101 登记的租户中没有“王五”（现在的租户：赵磊（租期 2026-03-01 至 2027-02-28）），"
+            f"不能为租户开具居住证明。请核对姓名；新租户先登记：recordkit owners contact add 1-1-101 王五 {register}",
+        ),
+        (
+            ("居住证明", "--unit", "1-1-101", "--tenant", "赵磊", "--date", "2026-02-27"),
+            8,
+            "错误：租户 赵磊 的租期 2026-03-01 至 2027-02-28，不包括 2026-02-27（开具日期），不能开具居住证明"
+            f"（证明的是租户自起租日期起在该房屋居住至今）。请检查 --date；租期登记有误或已续租的，删除这位联系人后按实际租期重新登记：{again}",
+        ),
+    ]
+    for args, code, said in refusals:
+        refused = run_cli("cert", "make", *args)
+        assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (code, "", said), args
+    # A tenant registered without the lease's first day: the paper cannot say since when.
+    assert run_cli("owners", "contact", "add", "3-2-1201", "钱七", "--relation", "租户").exit_code == 0
+    refused = run_cli("cert", "make", "居住证明", "--unit", "3-2-1201", "--tenant", "钱七")
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        8,
+        "",
+        "错误：租户 钱七 没有登记起租日期，居住证明写不出自哪天起承租居住。请删除这位联系人后连同租期重新登记："
+        f"recordkit owners contact remove 2；recordkit owners contact add 3-2-1201 钱七 {register}",
+    )
+    assert json.loads(run_cli("docs", "list", "--json").stdout) == []
+
+
+def test_a_tenants_residence_certificate_dated_back_is_refused_once_the_lease_has_ended(
+    ws: Workspace, estate: Ledger
+) -> None:
+    """Dated back into the lease but made after it ended: the paper says 居住至今, read today, so it is refused
+    naming today — as the owner's is refused while a tenant lives there today."""
+    ended = add_contact(
+        estate, "1-1-101", "赵磊", "租户", CASHIER, start_date=dt.date(2025, 3, 1), end_date=dt.date(2026, 11, 30)
+    )
+    with pytest.raises(ConflictError) as caught:
+        make_certificate(
+            ws, estate, "居住证明", "1-1-101", CASHIER, tenant="赵磊", today=TODAY, now=dt.date(2026, 12, 5)
+        )
+    assert caught.value.message == (
+        "租户 赵磊 的租期 2025-03-01 至 2026-11-30，不包括 2026-12-05（今天），不能开具居住证明"
+        "（证明的是租户自起租日期起在该房屋居住至今）。租期登记有误或已续租的，删除这位联系人后按实际租期重新登记："
+        f"recordkit owners contact remove {ended.id}；"
+        "recordkit owners contact add 1-1-101 赵磊 --relation 租户 --start 起租日期 --end 到期日期"
+    )
+    assert generated(ws) == []
+    made = make_certificate(ws, estate, "居住证明", "1-1-101", CASHIER, tenant="赵磊", today=TODAY, now=TODAY)
+    assert paragraphs(made.document.path)[2] == (
+        "兹证明赵磊（身份证号：（未登记））系测试小区1栋1单元101室的租户，"
+        "自2025年3月1日起在该房屋承租居住至今，租期至2026年11月30日。"
+    )
+
+
+def test_an_offices_own_residence_template_without_a_tenants_wording_is_refused_for_a_tenant(
+    run_cli: Any, workspace: Workspace
+) -> None:
+    """An office's own 居住证明 written before --tenant knows only the owner: filled for a tenant it would certify
+    the tenant as 业主.  Refused (exit 5) saying how to get the built-in's wording, nothing written."""
+    _let_1_1_101(run_cli, workspace)
+    from tests.test_templates import make_docx
+
+    own = ("编号：{{ 证明编号 }}", "兹证明{{ 业主姓名 }}系{{ 房屋地址 }}的业主，自{{ 入住日期 }}起居住至今。")
+    make_docx(workspace.templates_dir / "居住证明.docx", *own)
+    refused = run_cli("cert", "make", "居住证明", "--unit", "1-1-101", "--tenant", "赵磊")
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        5,
+        "",
+        "错误：本处的模板“居住证明”（templates/居住证明.docx）没有为租户开具的写法（没有用到变量 租户姓名），"
+        "开出来会把租户写成业主，没有开具。请参照内置模板在其中加上租户的一段"
+        "（recordkit templates copy 居住证明 --force 取回内置模板，会覆盖本处的修改）",
+    )
+    assert json.loads(run_cli("docs", "list", "--json").stdout) == []

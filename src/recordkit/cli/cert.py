@@ -36,6 +36,11 @@ def cert_make(
         "--despite-arrears",
         help="房屋有欠费时仍开出门条的原因，例如 租户退租，经理同意（欠费金额和原因记入操作日志）；不写时有欠费就拒绝。",
     ),
+    tenant: str | None = typer.Option(
+        None,
+        "--tenant",
+        help="为租户开具居住证明：写这户已登记、在租期内的租户姓名（租户用 owners contact add 登记），例如 赵磊。",
+    ),
     pdf: bool = typer.Option(False, "--pdf", help="同时用 LibreOffice 转成 PDF；没有安装时仍生成 .docx。"),
     date: str | None = typer.Option(None, "--date", help="开具日期，印在证明上（默认今天），例如 2026-11-23。"),
 ) -> None:
@@ -59,12 +64,14 @@ def cert_make(
         valid_until=None if valid_until is None else coming_date(valid_until, "有效期", today),
         carrier=carrier,
         despite_arrears=despite_arrears,
+        tenant=tenant,
         pdf=pdf,
         today=today,
     )
     root = app_state.workspace().root
+    holder = f"，租户 {certificate.tenant}" if certificate.tenant else ""
     typer.echo(
-        f"已开具{certificate.kind} {certificate.number}（{certificate.unit}）："
+        f"已开具{certificate.kind} {certificate.number}（{certificate.unit}{holder}）："
         f"{certificate.document.path.relative_to(root)}"
     )
     if certificate.arrears_fen:

@@ -32,7 +32,7 @@ from recordkit.documents.generated import (
 )
 from recordkit.ledger import journal
 from recordkit.ledger.schema import bills, certificates, fee_items, units
-from recordkit.owners.contacts import TENANT, Contact, list_contacts, owners_of_record
+from recordkit.owners.contacts import TENANT, Contact, list_contacts, name_as_read, owners_of_record
 from recordkit.owners.roster import STATUS_LABELS, UnitOwners, unit_owners_in
 
 if TYPE_CHECKING:
@@ -67,6 +67,7 @@ class Certificate:
     pdf: GeneratedDocument | None = None
     pdf_problem: str | None = None  # why no PDF was made when one was asked for
     arrears_fen: int = 0  # what the unit owed when an exit pass was made despite it (--despite-arrears)
+    tenant: str | None = None  # whom a 居住证明 made with --tenant certifies, as registered
 
 
 # -- pure decisions -----------------------------------------------------------------------
@@ -178,24 +179,107 @@ def _clearance_values(ledger: Ledger, view: UnitView, today: dt.date, now: dt.da
     return {"截止日期": chinese_date(today), "已缴至": parse_month(last).chinese if last else chinese_date(today)}
 
 
-def tenants_on(ledger: Ledger, code: str, days: Sequence[dt.date]) -> list[Contact]:
-    """The tenants of ``code`` whose tenancy holds any of ``days`` (``Contact.current_on``)."""
-    return [tenant for tenant in list_contacts(ledger, code, TENANT) if any(map(tenant.current_on, days))]
+def _registered_tenants(ledger: Ledger, code: str) -> list[Contact]:
+    """The unit's tenant contacts, whatever their dates (``owners contact add … --relation 租户``)."""
+    return list_contacts(ledger, code, TENANT)
 
 
-def _residence_values(view: UnitView, today: dt.date, tenants: Sequence[Contact] = ()) -> dict[str, Any]:
+def _current(tenants: Sequence[Contact], days: tuple[dt.date, dt.date]) -> list[Contact]:
+    """The ``tenants`` whose tenancy holds any of ``days`` (``Contact.current_on``)."""
+    return [tenant for tenant in tenants if any(map(tenant.current_on, days))]
+
+
+def _named(tenant: Contact) -> str:
+    """A tenant as a message names it: 赵磊（租期 2026-03-01 至 2027-02-28）, or the name alone without dates."""
+    lease = tenant.lease_text()
+    return f"{tenant.record.name}（{lease}）" if lease else tenant.record.name
+
+
+def _register_command(code: str, name: str) -> str:
+    return f"recordkit owners contact add {code} {name} --relation 租户 --start 起租日期 --end 到期日期"
+
+
+def _labelled(days: tuple[dt.date, dt.date]) -> list[tuple[dt.date, str]]:
+    """The printed day and today, as a refusal names them: one day when they are the same."""
+    printed, now = days
+    return [(printed, "开具日期")] if printed == now else [(printed, "开具日期"), (now, "今天")]
+
+
+def _tenant_named(tenants: Sequence[Contact], code: str, name: str, days: tuple[dt.date, dt.date]) -> Contact:
+    """The tenant of ``code`` called ``name`` (as a clerk reads names: ``name_as_read``) among ``tenants``, its
+    tenancy begun on a known day and holding every one of ``days`` (the printed day and today: 居住至今 is read as
+    today's); ``ConflictError`` naming the unit's current tenants, or how to register one, otherwise."""
+    wanted = name_as_read(name)
+    found = next((tenant for tenant in tenants if name_as_read(tenant.record.name) == wanted), None)
+    register = _register_command(code, wanted)
+    if not tenants:
+        raise ConflictError(f"房屋 {code} 没有登记租户，不能为租户开具居住证明。请先登记租户和租期：{register}")
+    if found is None:
+        current = _current(tenants, days)
+        listed = f"现在的租户：{'、'.join(map(_named, current))}" if current else "现在没有租期内的租户"
+        raise ConflictError(
+            f"房屋 {code} 登记的租户中没有“{wanted}”（{listed}），不能为租户开具居住证明。"
+            f"请核对姓名；新租户先登记：{register}"
+        )
+    again = f"recordkit owners contact remove {found.id}；{_register_command(code, found.record.name)}"
+    if found.record.start_date is None:
+        raise ConflictError(
+            f"租户 {found.record.name} 没有登记起租日期，居住证明写不出自哪天起承租居住。"
+            f"请删除这位联系人后连同租期重新登记：{again}"
+        )
+    outside = [f"{day.isoformat()}（{label}）" for day, label in _labelled(days) if not found.current_on(day)]
+    if outside:
+        raise ConflictError(
+            f"租户 {found.record.name} 的{found.lease_text()}，不包括 {'、'.join(outside)}，不能开具居住证明"
+            f"（证明的是租户自起租日期起在该房屋居住至今）。{'' if found.current_on(days[0]) else '请检查 --date；'}"
+            f"租期登记有误或已续租的，删除这位联系人后按实际租期重新登记：{again}"
+        )
+    return found
+
+
+def _check_dwelling(view: UnitView) -> None:
+    """``ConflictError`` for a unit nobody lives in, by its kind or its roster status."""
     # Nobody lives in a shop, a parking space or a storeroom, whatever status the roster gives it
     # (another system's "已出租" reads as 已入住): a 居住证明 for one would certify what is not so.
     if view.code.kind not in DWELLINGS:
         raise ConflictError(f"房屋 {view.code} 是{view.code.kind}，不是住房，不能开具居住证明")
     if view.status != "occupied":
         raise ConflictError(f"房屋 {view.code} 的状态是“{STATUS_LABELS[view.status]}”，不是已入住，不能开具居住证明")
-    if tenants:  # let, its roster's status left 已入住: the owner does not live there "至今"
-        let = "、".join(f"{t.record.name}（{t.lease_text()}）" if t.lease_text() else t.record.name for t in tenants)
-        removals = "；".join(f"recordkit owners contact remove {t.id}" for t in tenants)
+
+
+def _residence_values(
+    view: UnitView, days: tuple[dt.date, dt.date], tenants: Sequence[Contact], tenant: str | None
+) -> dict[str, Any]:
+    """A 居住证明's figures: the owner's since the move-in, or with ``tenant`` that registered tenant's since the
+    lease began (``_tenant_named``).  ``days`` are the printed day and today (dated back, "居住至今" is still read as
+    today's); ``tenants`` the unit's tenant contacts."""
+    _check_dwelling(view)
+    today = days[0]
+    values = {
+        "建筑面积": f"{view.floor_area:.2f}",
+        "入住日期": chinese_date(view.move_in_date) if view.move_in_date else "",
+        "租户姓名": "",
+        "租期起": "",
+        "租期至": "",
+    }
+    if tenant is not None:
+        found = _tenant_named(tenants, str(view.code), tenant, days)
+        start, end = found.record.start_date, found.record.end_date
+        assert start is not None  # _tenant_named refuses a tenancy without its first day
+        # A contact has no ID number on the ledger: the paper says so rather than print the owner's.
+        return values | {
+            "租户姓名": found.record.name,
+            "身份证号": "（未登记）",
+            "租期起": chinese_date(start),
+            "租期至": chinese_date(end) if end else "",
+        }
+    if let := _current(tenants, days):  # let, its roster's status left 已入住: the owner does not live there "至今"
+        removals = "；".join(f"recordkit owners contact remove {t.id}" for t in let)
+        option = let[0].record.name if len(let) == 1 else "姓名"
         raise ConflictError(
-            f"房屋 {view.code} 出租给了租户 {let}，业主 {view.owner} 不住在这里，不能开具居住证明"
-            f"（证明的是业主自入住日期起在该房屋居住至今）。租户已搬走的，先删除这位联系人：{removals}"
+            f"房屋 {view.code} 出租给了租户 {'、'.join(map(_named, let))}，业主 {view.owner} 不住在这里，不能开具居住证明"
+            f"（证明的是业主自入住日期起在该房屋居住至今）。租户已搬走的，先删除这位联系人：{removals}。"
+            f"如需为租户开具，请加 --tenant {option}"
         )
     if view.move_in_date is None:
         raise ConflictError(
@@ -206,11 +290,28 @@ def _residence_values(view: UnitView, today: dt.date, tenants: Sequence[Contact]
             f"开具日期 {today.isoformat()} 早于房屋 {view.code} 的入住日期 {view.move_in_date.isoformat()}："
             "居住证明只能证明入住以后的居住，请检查 --date"
         )
-    return {
-        "身份证号": view.id_number or "（未登记）",
-        "建筑面积": f"{view.floor_area:.2f}",
-        "入住日期": chinese_date(view.move_in_date),
-    }
+    return values | {"身份证号": view.id_number or "（未登记）"}
+
+
+def _tenant_template(workspace: Workspace, library: TemplateLibrary | None) -> TemplateLibrary:
+    """The library a tenant's 居住证明 is filled from (loaded once, handed on to the fill); ``TemplateError`` when the
+    office's own 居住证明 has no tenant's wording (no ``租户姓名``): filled, it would call the tenant the owner."""
+    # The engine (docxtpl, jinja2, lxml), needed to fill a template: loaded on first use, as documents.generated does,
+    # so that `docs list --kind`, which reads this module's kinds, stays light
+    from recordkit.documents.templates.checks import printable  # loaded on first use: the engine, as above
+    from recordkit.documents.templates.engine import TemplateError, TemplateLibrary  # loaded on first use: as above
+
+    library = library or TemplateLibrary.for_workspace(workspace)
+    template = printable(library, RESIDENCE)
+    if "租户姓名" not in template.variables:
+        root = workspace.root
+        where = template.path.relative_to(root) if template.path.is_relative_to(root) else template.path
+        raise TemplateError(
+            f"本处的模板“{RESIDENCE}”（{where.as_posix()}）没有为租户开具的写法（没有用到变量 租户姓名），"
+            f"开出来会把租户写成业主，没有开具。请参照内置模板在其中加上租户的一段"
+            f"（recordkit templates copy {RESIDENCE} --force 取回内置模板，会覆盖本处的修改）"
+        )
+    return library
 
 
 def _exit_arrears(ledger: Ledger, code: str, today: dt.date, despite: str | None) -> dict[str, Any]:
@@ -242,14 +343,19 @@ def make_certificate(
     valid_until: dt.date | None = None,
     carrier: str | None = None,
     despite_arrears: str | None = None,
+    tenant: str | None = None,
     pdf: bool = False,
     today: dt.date | None = None,
     now: dt.date | None = None,
     library: TemplateLibrary | None = None,
 ) -> Certificate:
-    """Print a numbered 居住证明, 缴费证明 or 出门条 for one unit, recorded and journalled.
+    """Print a numbered 居住证明, 缴费证明 or 出门条 for one unit, recorded and journalled; a 居住证明 with ``tenant``
+    certifies that registered tenant (a 租户 contact whose tenancy holds the printed day and today) since the lease
+    began, not the owner, journalled with the tenant's name.
 
-    Raises ``UsageError`` for an unknown kind, ``NotFoundError`` for an unknown unit, ``ConflictError`` for a unit with
+    Raises ``UsageError`` for an unknown kind or ``tenant`` with another kind, ``ConflictError`` for a ``tenant``
+    the unit has not registered, whose tenancy does not hold both days or has no first day, ``TemplateError`` for
+    ``tenant`` when the office's own 居住证明 has no tenant's wording, ``NotFoundError`` for an unknown unit, ``ConflictError`` for a unit with
     no owner, a 缴费证明 while the unit is in arrears (saying how much; as of the later of ``today``, the printed date, and
     ``now``, the real day this is done) or a 居住证明 for a unit nobody lives in (not 已入住, or a shop, parking space or
     storeroom, or let to a tenant on the printed day or today: ``tenants_on``) or an exit pass for a unit in arrears (as of the same day as a 缴费证明's) without ``despite_arrears``, the
@@ -272,6 +378,10 @@ def make_certificate(
         raise UsageError("--items、--valid-until、--carrier、--despite-arrears 只用于出门条")
     if kind == EXIT_PASS and purpose is not None:
         raise UsageError("--purpose 只用于居住证明和缴费证明")
+    if kind != RESIDENCE and tenant is not None:
+        raise UsageError("--tenant 只用于居住证明（为租户开具）")
+    if tenant is not None and not has_letter(tenant):
+        raise ValidationError("--tenant 须写租户的姓名，例如 --tenant 赵磊")
     if purpose is not None:
         # Printed on the paper after 用途：, so a blank or ",," would certify for nothing said.
         if not (purpose := purpose.strip()):
@@ -307,12 +417,15 @@ def make_certificate(
     else:
         values["用途"] = purpose or DEFAULT_PURPOSE
         details = {"purpose": values["用途"]}
-        values |= (
-            _clearance_values(ledger, view, today, now or dt.date.today())
-            if kind == CLEARANCE
+        if kind == CLEARANCE:
+            values |= _clearance_values(ledger, view, today, now or dt.date.today())
+        else:
             # Dated back too: read today, "居住至今" is taken as today's (as a 缴费证明's arrears are).
-            else _residence_values(view, today, tenants_on(ledger, code, (today, now or dt.date.today())))
-        )
+            days = (today, now or dt.date.today())
+            values |= _residence_values(view, days, _registered_tenants(ledger, code), tenant)
+            if tenant is not None:
+                details["tenant"] = values["租户姓名"]
+                library = _tenant_template(workspace, library)
         if kind == CLEARANCE:  # the unit's fees: all its owners of record (a 居住证明 is one person's, by ID)
             values["业主姓名"] = owners_of_record(view.owner, (owner.name for owner in entry.co_owners))
     number_key = "出门条编号" if kind == EXIT_PASS else "证明编号"
@@ -349,10 +462,11 @@ def make_certificate(
     )
     number = certificate_number(kind, today.year, seq)
     owed = int(details.get("arrears_fen", 0))
+    holder = details.get("tenant")
     if not pdf:
-        return Certificate(number, kind, code, document, arrears_fen=owed)
+        return Certificate(number, kind, code, document, arrears_fen=owed, tenant=holder)
     pdfs, problem = pdf_copies(workspace, ledger, [document], operator)
-    return Certificate(number, kind, code, document, pdfs[0] if pdfs else None, problem, owed)
+    return Certificate(number, kind, code, document, pdfs[0] if pdfs else None, problem, owed, holder)
 
 
 def _next_seq(conn: Connection, kind: str, year: int) -> int:

@@ -15,7 +15,21 @@ if TYPE_CHECKING:
 
 CERTIFICATE_KIND = "证明"
 EXIT_PASS_KIND = "出门条"
-RESIDENCE_VARIABLES = ("证明编号", "业主姓名", "身份证号", "房号", "房屋", "房屋地址", "建筑面积", "入住日期", "用途")
+# 租户姓名 empty on the owner's; a tenant's (cert make --tenant) names the tenant and the lease instead.
+RESIDENCE_VARIABLES = (
+    "证明编号",
+    "业主姓名",
+    "身份证号",
+    "房号",
+    "房屋",
+    "房屋地址",
+    "建筑面积",
+    "入住日期",
+    "用途",
+    "租户姓名",
+    "租期起",
+    "租期至",
+)
 CLEARANCE_VARIABLES = ("证明编号", "业主姓名", "房号", "房屋", "房屋地址", "截止日期", "已缴至", "用途")
 EXIT_PASS_VARIABLES = ("出门条编号", "业主姓名", "房号", "房屋", "房屋地址", "携物人", "物品", "有效期至", "经办人")
 # The office phone under the text, when recordkit.toml has one (the school or employer calls it).
@@ -30,10 +44,16 @@ def _residence(document: Document) -> None:
     prepare(document)
     _number(document, "编号", "证明编号")
     title(document, "居住证明")
+    # One paragraph, the owner's or the tenant's (cert make --tenant): the same paper, number and seal.
     line(
         document,
+        "{% if 租户姓名 %}"
+        "兹证明{{ 租户姓名 }}（身份证号：{{ 身份证号 }}）系{{ 房屋地址 }}的租户，"
+        "自{{ 租期起 }}起在该房屋承租居住至今{% if 租期至 %}，租期至{{ 租期至 }}{% endif %}。"
+        "{% else %}"
         "兹证明{{ 业主姓名 }}（身份证号：{{ 身份证号 }}）系{{ 房屋地址 }}的业主，"
-        "房屋建筑面积{{ 建筑面积 }}平方米，自{{ 入住日期 }}起在该房屋居住至今。",
+        "房屋建筑面积{{ 建筑面积 }}平方米，自{{ 入住日期 }}起在该房屋居住至今。"
+        "{% endif %}",
         indent=True,
     )
     line(document, "特此证明。", indent=True)
