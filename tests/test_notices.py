@@ -289,6 +289,77 @@ def test_unknown_template_lists_what_there_is(ws: Workspace, estate: Ledger) -> 
         make_notices(ws, estate, "停气通知", select_recipients(estate, everyone=True), {}, CASHIER)
 
 
+WHOLE_CUT = "因管道维修，测试小区将于12月5日8:00暂停供水，预计当日18:00恢复供水。"
+
+
+@pytest.mark.parametrize("scope", ["全小区", "全体", "全部", "整个小区", " 全 小区 ", "测试小区", "测试小区全小区"])
+def test_a_cut_of_the_whole_estate_names_the_estate_once(ws: Workspace, estate: Ledger, scope: str) -> None:
+    """停水范围=全小区 printed 因管道维修，测试小区全小区将于…: the sentence is {{ 小区 }}{{ 停水范围 }}.  A scope that is
+    the whole estate, or the estate's own name, now names the estate once."""
+    values = {**WATER, "停水原因": "管道维修", "停水范围": scope}
+    batch = make_notices(
+        ws, estate, "停水通知", select_recipients(estate, unit="1-1-101"), values, CASHIER, today=TODAY
+    )
+    assert paragraphs(batch.documents[0].path)[2].startswith(WHOLE_CUT)
+
+
+def test_a_scope_is_printed_after_the_estate_once_in_every_notice_that_names_it(ws: Workspace, estate: Ledger) -> None:
+    """The 停电通知 (停电范围) and the 电梯维保通知 (电梯位置) print their scope after the estate's name too; a building
+    written after the estate's name (测试小区3栋) is printed once."""
+    unit = select_recipients(estate, unit="1-1-101")
+    power = {"停电原因": "线路检修", "停电范围": "全体", "停电时间": "12月6日9:00", "恢复时间": "12月6日17:00"}
+    lift = {"维保单位": "某某电梯公司", "电梯位置": "全部", "维保时间": "12月7日9:00", "结束时间": "12月7日12:00"}
+    building = {**WATER, "停水原因": "管道维修", "停水范围": "测试小区3栋"}
+    said = {
+        "停电通知": (power, "因线路检修，测试小区将于12月6日9:00暂停供电，"),
+        "电梯维保通知": (lift, "某某电梯公司将于12月7日9:00至12月7日12:00对测试小区进行定期维护保养。"),
+        "停水通知": (building, "因管道维修，测试小区3栋将于12月5日8:00暂停供水，"),
+    }
+    for name, (values, sentence) in said.items():
+        batch = make_notices(ws, estate, name, unit, values, CASHIER, today=TODAY)
+        assert sentence in paragraphs(batch.documents[0].path)[2], name
+
+
+def test_a_scope_not_printed_after_the_estate_is_printed_as_written(ws: Workspace, estate: Ledger) -> None:
+    """An office's own 停水通知 that prints the scope on its own line keeps 全小区; one whose {{ 小区 }} and
+    {{ 停水范围 }} Word put in runs of their own still reads as one sentence, and names the estate once."""
+    from tests.test_templates import make_docx
+
+    make_docx(
+        ws.templates_dir / "停水通知.docx",
+        "因{{ 停水原因 }}，{{ 小区 }}停水。",
+        "停水范围：{{ 停水范围 }}，{{ 停水时间 }}至{{ 恢复时间 }}。",
+    )
+    values = {**WATER, "停水原因": "管道维修", "停水范围": "全小区"}
+    unit = select_recipients(estate, unit="1-1-101")
+    batch = make_notices(ws, estate, "停水通知", unit, values, CASHIER, today=TODAY)
+    assert paragraphs(batch.documents[0].path)[1] == "停水范围：全小区，12月5日8:00至当日18:00。"
+    make_docx(
+        ws.templates_dir / "停水通知.docx",
+        ["因{{ 停水原因 }}，{{ 小区 }}", "{{ 停水范围 }}将于{{ 停水时间 }}暂停供水，预计{{ 恢复时间 }}恢复供水。"],
+    )
+    batch = make_notices(ws, estate, "停水通知", unit, values, CASHIER, today=TODAY)
+    assert paragraphs(batch.documents[0].path) == [WHOLE_CUT]
+
+
+def test_a_notice_to_the_whole_estate_from_the_command_line_names_it_once(run_cli: Any, workspace: Workspace) -> None:
+    """`notice make 停水通知 --all --set 停水范围=全小区`, the clerk's usual way, and a batch sheet's column alike."""
+    from tests.conftest import SAMPLE_ROWS, write_sheet
+
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    water = ["--set", "停水原因=管道维修", "--set", "停水时间=12月5日8:00", "--set", "恢复时间=当日18:00"]
+    made = run_cli("notice", "make", "停水通知", "--all", *water, "--set", "停水范围=全小区", "--merge")
+    assert made.exit_code == 0, made.output
+    [merged] = (workspace.root / "records" / "generated").rglob("停水通知合并打印*.docx")
+    cuts = [line for line in paragraphs(merged) if line.startswith("因")]
+    assert len(cuts) == 2 and all(line.startswith(WHOLE_CUT) for line in cuts), cuts
+    sheet = write_sheet(workspace.root / "停水名单.xlsx", [["1-1-101", "整个小区"]], headers=("房号", "停水范围"))
+    batch = run_cli("notice", "batch", "停水通知", str(sheet), *water)
+    assert batch.exit_code == 0, batch.output
+    [one] = (workspace.root / "records" / "generated").rglob("停水通知_1-1-101.docx")
+    assert paragraphs(one)[2].startswith(WHOLE_CUT)
+
+
 def test_office_notice_with_its_own_variables(ws: Workspace, estate: Ledger) -> None:
     from tests.test_templates import make_docx
 

@@ -50,7 +50,7 @@ def test_a_batch_is_one_libreoffice_run_with_chinese_text_and_embedded_fonts(
     assert [d.path.name for d in batch.pdfs] == ["停水通知_1-1-101.pdf", "停水通知_3-2-1201.pdf"]
     first = pdf_text(batch.pdfs[0].path)
     assert len(first) == 1
-    assert first[0].startswith("停水通知尊敬的张伟业主：因管网维修，测试小区全小区将于12月5日8:00暂停供水")
+    assert first[0].startswith("停水通知尊敬的张伟业主：因管网维修，测试小区将于12月5日8:00暂停供水")
     assert "测试物业服务中心（盖章处）" in first[0]
     assert "尊敬的李秀英业主" in pdf_text(batch.pdfs[1].path)[0]
     assert b"/FontFile" in batch.pdfs[0].path.read_bytes(), "fonts are embedded"

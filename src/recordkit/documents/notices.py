@@ -439,6 +439,30 @@ def check_values(template: Template, provided: frozenset[str], values: Mapping[s
         )
 
 
+#: What a clerk writes for a scope that is the whole estate (停水范围=全小区): printed after the estate's name, as the
+#: built-in notices print it (``{{ 小区 }}{{ 停水范围 }}``), it would read 幸福里小区全小区.
+WHOLE_ESTATE = frozenset({"", "全小区", "全体", "全部", "整个小区", "本小区", "小区"})
+
+
+def estate_scope(value: str, estate: str) -> str:
+    """A scope as printed right after the estate's name: nothing for the whole estate (``WHOLE_ESTATE``, or the
+    estate's own name), without the estate's name when it starts with it (幸福里小区3栋: 3栋), else as written."""
+    folded = "".join(unicodedata.normalize("NFKC", value).split())
+    rest = folded.removeprefix("".join(unicodedata.normalize("NFKC", estate).split()))
+    if rest in WHOLE_ESTATE:
+        return ""
+    return rest if rest != folded else value
+
+
+def as_printed(template: Template, estate: str, values: Mapping[str, str]) -> dict[str, str]:
+    """The clerk's checked ``values`` as ``template`` prints them: a scope printed right after the estate's name
+    (``Template.printed_after``: 停水范围, 停电范围, 电梯位置 in the built-ins) as ``estate_scope`` says."""
+    return {
+        name: estate_scope(value, estate) if template.printed_after("小区", name) else value
+        for name, value in values.items()
+    }
+
+
 def notice_context(common: Mapping[str, str], recipient: Recipient, values: Mapping[str, Any]) -> dict[str, Any]:
     """What one recipient's notice is filled with: office, estate, date, owner, unit, its full
     address, whom it is addressed to (收件人, 称呼), --set."""
@@ -578,8 +602,9 @@ def make_notices(
     common = common_context(workspace, today)
     check_order(template.name, {**common, **values}, ordered_pairs(template.name), today)
     check_times(template.name, values, ordered_pairs(template.name), today)
+    printed = as_printed(template, common["小区"], values)
     requests = [
-        DocumentRequest(notice_context(common, recipient, values), recipient.unit, template.name)
+        DocumentRequest(notice_context(common, recipient, printed), recipient.unit, template.name)
         for recipient in recipients
     ]
     return _issue(
@@ -836,7 +861,8 @@ def batch_notices(
             problems.append(CellProblem(number, "", recipient.unit, err.message))
             continue
         recipients.append(recipient)
-        requests.append(DocumentRequest(notice_context(common, recipient, merged), recipient.unit, template.name))
+        printed = as_printed(template, common["小区"], merged)
+        requests.append(DocumentRequest(notice_context(common, recipient, printed), recipient.unit, template.name))
     if problems:
         # Every bad row at once, in sheet order: a wrong unit as well as a value left out.
         # A misspelt column (违规项目) is one of those left out: said with the errors it causes.

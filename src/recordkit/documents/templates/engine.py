@@ -237,6 +237,8 @@ def paragraph_text(xml: str) -> str:
 # ``{%tr %}`` row or a ``{%p %}`` paragraph, which docxtpl put in place of that row or paragraph.
 _MOVED_TEXT = re.compile(r"(?:</[^>]+>|<[^>]+/>)([^<]+)")
 # A moved tag without an expression, which nothing can make fail: ``{% endfor %}``, ``{% else %}``.
+# The markup between two runs' texts: what separates two placeholders Word put in runs of their own.
+_XML_TAG = re.compile(r"<[^>]*>")
 _BARE_TAG = re.compile(r"\{%-?\s*(?:end\w+|else)\s*-?%\}")
 
 
@@ -900,6 +902,32 @@ class Template:
                 node.name for node in tree.find_all(nodes.Name) if node.ctx != "load" or id(node) not in printed
             )
         return frozenset(names)
+
+    def printed_after(self, first: str, name: str) -> bool:
+        """Whether every use of the variable ``name`` is a bare ``{{ name }}`` printed right after a bare ``{{ first }}``,
+        nothing but the XML of the runs Word split them into between: ``{{ 小区 }}{{ 停水范围 }}``, where a value
+        naming the whole estate would say its name twice."""
+        return self._printed_after.get(name) == frozenset({first})
+
+    @cached_property
+    def _printed_after(self) -> dict[str, frozenset[str | None]]:
+        """Each variable's uses by what is printed right before them (``printed_after``): the bare variable printed
+        there, or None (text, an expression, a tag, or a use that prints no bare value)."""
+        before: dict[str, set[str | None]] = {}
+        for part in self._parts:
+            tree = environment().parse(part.source)
+            placed: dict[int, str | None] = {}
+            for output in tree.find_all(nodes.Output):
+                previous: str | None = None
+                for node in output.nodes:
+                    if isinstance(node, nodes.Name):
+                        placed[id(node)], previous = previous, node.name
+                    elif not (isinstance(node, nodes.TemplateData) and not _XML_TAG.sub("", node.data).strip()):
+                        previous = None
+            for node in tree.find_all(nodes.Name):
+                if node.ctx == "load":
+                    before.setdefault(node.name, set()).add(placed.get(id(node)))
+        return {name: frozenset(found) for name, found in before.items()}
 
     def prefill(self, context: Mapping[str, Any], numbers: Sequence[str] = ()) -> Prefilled:
         """Fill the template before a ledger write (outside its lock) with ``context`` as the write is
