@@ -928,7 +928,8 @@ def test_a_notice_time_within_its_window_is_printed(run_cli: Any, imported: Work
     result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-05")
     assert result.exit_code == 0, result.output
     docx = next(p for p in generated(imported) if p.suffix == ".docx")
-    assert any("2027-12-05 18:00" in paragraph.text for paragraph in Document(str(docx)).paragraphs)
+    # printed in the office's form (2027-12-05 as typed before)
+    assert any("预计2027年12月5日 18:00恢复供水" in paragraph.text for paragraph in Document(str(docx)).paragraphs)
 
 
 @pytest.mark.parametrize(

@@ -360,6 +360,55 @@ def test_a_notice_to_the_whole_estate_from_the_command_line_names_it_once(run_cl
     assert paragraphs(one)[2].startswith(WHOLE_CUT)
 
 
+@pytest.mark.parametrize(
+    ("written", "printed"),
+    [
+        ("2026.12.8 8:00", "2026年12月8日 8:00"),
+        ("2026/12/08 8:00", "2026年12月8日 8:00"),
+        ("2026-12-08 08:00", "2026年12月8日 08:00"),
+        ("12.8 8:00", "12月8日 8:00"),
+        ("12/8上午8:00", "12月8日上午8:00"),
+        ("2026年12月8日 8:00", "2026年12月8日 8:00"),
+        ("12月8日8:00", "12月8日8:00"),
+    ],
+)
+def test_a_date_written_with_dots_slashes_or_dashes_is_printed_in_the_offices_form(
+    ws: Workspace, estate: Ledger, written: str, printed: str
+) -> None:
+    """停水时间=2026.12.8 8:00 was printed as typed, 将于2026.12.8 8:00暂停供水, beside the office's 年月日 everywhere
+    else on the paper; the date is now printed 2026年12月8日 (the year only when written), the rest as typed."""
+    values = {**WATER, "停水原因": "管道维修", "停水时间": written, "恢复时间": "当日18:00"}
+    batch = make_notices(
+        ws, estate, "停水通知", select_recipients(estate, unit="1-1-101"), values, CASHIER, today=TODAY
+    )
+    assert paragraphs(batch.documents[0].path)[2].startswith(
+        f"因管道维修，测试小区3栋将于{printed}暂停供水，预计当日18:00恢复供水。"
+    )
+
+
+def test_only_the_times_dates_are_printed_in_the_offices_form(ws: Workspace, estate: Ledger, tmp_path: Path) -> None:
+    """The times a notice's dates are checked by (恢复时间, 整改期限 …) are printed in the office's form, from --set and a
+    batch sheet's cells alike; other values (停水原因) as typed, and a day without its year further into a time (8.30
+    after 12月5日: a time of day) or written with a dash (8-18点: hours) too."""
+    unit = select_recipients(estate, unit="1-1-101")
+    values = {
+        "停水原因": "2026.11.20爆管抢修",
+        "停水范围": "3栋",
+        "停水时间": "12月5日 8.30",
+        "恢复时间": "2026/12/5 18:00",
+    }
+    batch = make_notices(ws, estate, "停水通知", unit, values, CASHIER, today=TODAY)
+    assert paragraphs(batch.documents[0].path)[2].startswith(
+        "因2026.11.20爆管抢修，测试小区3栋将于12月5日 8.30暂停供水，预计2026年12月5日 18:00恢复供水。"
+    )
+    lift = {"维保单位": "某某电梯公司", "电梯位置": "1号电梯", "维保时间": "12.7 8-18点", "结束时间": "12.7 18:00"}
+    batch = make_notices(ws, estate, "电梯维保通知", unit, lift, CASHIER, today=TODAY)
+    assert "某某电梯公司将于12月7日 8-18点至12月7日 18:00对测试小区1号电梯" in paragraphs(batch.documents[0].path)[2]
+    sheet = _sheet(tmp_path / "整改名单.xlsx", [["1-1-101", "夜间施工噪音", "2026.12.10"]])
+    batch = batch_notices(ws, estate, "装修违规整改通知", sheet, {}, CASHIER, today=TODAY)
+    assert "请您于2026年12月10日前整改完毕" in "\n".join(paragraphs(batch.documents[0].path))
+
+
 def test_office_notice_with_its_own_variables(ws: Workspace, estate: Ledger) -> None:
     from tests.test_templates import make_docx
 

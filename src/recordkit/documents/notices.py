@@ -443,6 +443,29 @@ def check_values(template: Template, provided: frozenset[str], values: Mapping[s
 #: built-in notices print it (``{{ 小区 }}{{ 停水范围 }}``), it would read 幸福里小区全小区.
 WHOLE_ESTATE = frozenset({"", "全小区", "全体", "全部", "整个小区", "本小区", "小区"})
 
+# A date written with its year and dots, slashes or dashes (2026.12.8, 2026/12/08, 2026-12-08), one separator in it.
+_NUMERIC_DATE = re.compile(r"(?<![\d./-])((?:19|20)\d{2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?!\d)(?![-/.]\d)")
+# A day written without its year with a dot or a slash at the start of a value (12.8 8:00, 12/8).
+_LEADING_MONTH_DAY = re.compile(r"^(\s*)(\d{1,2})\s*[./]\s*(\d{1,2})(?!\d)(?![./]\d)")
+
+
+def in_office_form(text: str) -> str:
+    """A notice's time as the office prints it: each date written with its year and dots, slashes or dashes
+    (2026.12.8 8:00) as 2026年12月8日, and a day written without its year with a dot or a slash at the value's start
+    (12.8 8:00: the day ``find_when`` reads) as 12月8日; the rest as typed.  One without its year further in may be a
+    time (当日9.30), one with a dash hours (8-18点): left as typed, as is a day no calendar has (``_no_such_when``
+    refuses those first)."""
+
+    def with_year(found: re.Match[str]) -> str:
+        year, month, day = int(found[1]), int(found[3]), int(found[4])
+        return found[0] if _no_such_day(month, day, year) else f"{year}年{month}月{day}日"
+
+    def without_year(found: re.Match[str]) -> str:
+        month, day = int(found[2]), int(found[3])
+        return found[0] if _no_such_day(month, day) else f"{found[1]}{month}月{day}日"
+
+    return _NUMERIC_DATE.sub(with_year, _LEADING_MONTH_DAY.sub(without_year, text, count=1))
+
 
 def estate_scope(value: str, estate: str) -> str:
     """A scope as printed right after the estate's name: nothing for the whole estate (``WHOLE_ESTATE``, or the
@@ -456,11 +479,15 @@ def estate_scope(value: str, estate: str) -> str:
 
 def as_printed(template: Template, estate: str, values: Mapping[str, str]) -> dict[str, str]:
     """The clerk's checked ``values`` as ``template`` prints them: a scope printed right after the estate's name
-    (``Template.printed_after``: 停水范围, 停电范围, 电梯位置 in the built-ins) as ``estate_scope`` says."""
-    return {
-        name: estate_scope(value, estate) if template.printed_after("小区", name) else value
-        for name, value in values.items()
-    }
+    (``Template.printed_after``: 停水范围, 停电范围, 电梯位置 in the built-ins) as ``estate_scope`` says, and the times
+    ``check_times`` reads (停水时间, 恢复时间, 整改期限 …: ``ordered_pairs``) with their dates ``in_office_form``."""
+    times = {name for pair in ordered_pairs(template.name) for name in pair}
+    printed = {}
+    for name, value in values.items():
+        if template.printed_after("小区", name):
+            value = estate_scope(value, estate)
+        printed[name] = in_office_form(value) if name in times else value
+    return printed
 
 
 def notice_context(common: Mapping[str, str], recipient: Recipient, values: Mapping[str, Any]) -> dict[str, Any]:
