@@ -59,7 +59,7 @@ def an_older_version() -> Iterator[None]:
             raise closing.closed_error(conn, closed, what)
 
     with (
-        mock.patch.object(closing, "_check_in_order", lambda conn, month, earliest: None),
+        mock.patch.object(closing, "_open_before", lambda conn, month, earliest: []),
         mock.patch.object(bills_module, "check_open", check_only_the_month),
     ):
         yield

@@ -26,7 +26,7 @@ from recordkit.core.errors import ConflictError
 from recordkit.core.workspace import Workspace
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
-from recordkit.reports.figures import fee_figures, kept_figures, kept_trend, load_fee_ledger
+from recordkit.reports.figures import fee_figures, keep_month_figures, kept_figures, kept_trend, load_fee_ledger
 from tests.fees_fixtures import CASHIER, MONTHLY, RECEIPTS, an_older_version, bill_months, small_estate
 from tests.test_fees_cli import cashier
 
@@ -518,16 +518,87 @@ def test_months_the_office_billed_nothing_in_are_closed_with_allow_unbilled(
     close_month(ledger, "2026-10", CASHIER, today=TODAY, allow_unbilled=True)
     with ledger.read() as conn:
         months = [row[0] for row in conn.execute(sa.text("SELECT month FROM closed_months ORDER BY month"))]
-        [entry] = journal.recent(conn, limit=1)
-    assert months == ["2026-07", "2026-10"]
-    assert (entry.action, entry.key, entry.after["unbilled"]) == ("month.close", "2026-10", ["2026-08", "2026-09"])
+        entries = journal.recent(conn, limit=3)
+    # August and September are closed with October (each its own row and journal entry), not left open.
+    assert months == ["2026-07", "2026-08", "2026-09", "2026-10"]
+    assert [
+        (entry.action, entry.key, entry.after["unbilled"], entry.after.get("closed_with")) for entry in entries
+    ] == [
+        ("month.close", "2026-10", ["2026-08", "2026-09"], None),
+        ("month.close", "2026-09", ["2026-09"], "2026-10"),
+        ("month.close", "2026-08", ["2026-08"], "2026-10"),
+    ]
 
     # At the command line: September forgotten in the CLI workspace (October and November billed).
     assert cashier("fees", "bill", "--month", "2026-08").exit_code == 0
     assert cashier("fees", "close", "--month", "2026-08").exit_code == 0
     closed = cashier("fees", "close", "--month", "2026-10", "--allow-unbilled")
-    assert closed.exit_code == 0, closed.output
-    assert _closed_months_in(workspace.database_url) == ["2026-08", "2026-10"]
+    assert (closed.exit_code, closed.stdout) == (
+        0,
+        "已结账 2026-10（经办人 测试员）；2026-09 没有账单，一并结账："
+        "日期在 2026-09 至 2026-10 的收款、出账、读数、作废不能再改动；作废这些月份的收据会开日期为当天的红冲收据\n",
+    )
+    assert _closed_months_in(workspace.database_url) == ["2026-08", "2026-09", "2026-10"]
+    listed = json.loads(cashier("fees", "close", "--list", "--json").stdout)
+    assert [(row["month"], row["closed_by"], row["billed"]) for row in listed] == [
+        ("2026-08", "测试员", True),
+        ("2026-09", "测试员", False),
+        ("2026-10", "测试员", True),
+    ]
+    table = cashier("fees", "close", "--list").stdout
+    rows = {line.split("│")[1].strip(): line for line in table.splitlines() if "│ 2026-" in line}
+    assert sorted(rows) == ["2026-08", "2026-09", "2026-10"]
+    assert [month for month, line in rows.items() if "无账单" in line] == ["2026-09"]
+
+
+def test_months_closed_along_keep_every_later_closing_storing_its_balances(ledger: Ledger, tmp_path: Path) -> None:
+    """September, November and December billed, October not: ``--allow-unbilled`` closed November alone, October
+    had no row in closed_months, and no closing after it stored balances (the report summed the whole history
+    again).  October is closed with November, as a closing of its own; December's closing stores balances."""
+    later = dt.date(2027, 1, 10)
+    small_estate(ledger, tmp_path)
+    bill_months(ledger, "2026-09", "2026-11", "2026-12")
+    pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-101", M, "微信", paid_on=dt.date(2026, 9, 15)), later)
+    close_month(ledger, "2026-09", CASHIER, today=later, keep=keep_month_figures)
+    close_month(ledger, "2026-11", CASHIER, today=later, keep=keep_month_figures, allow_unbilled=True)
+    close_month(ledger, "2026-12", CASHIER, today=later, keep=keep_month_figures)
+    with ledger.read() as conn:
+        closed = conn.execute(sa.text("SELECT month, balances_since FROM closed_months ORDER BY month")).all()
+        owed = conn.execute(
+            sa.text(
+                "SELECT closed_month, bill_month, SUM(owed_fen) FROM closing_balances"
+                " GROUP BY closed_month, bill_month ORDER BY closed_month, bill_month"
+            )
+        ).all()
+        figures = conn.execute(
+            sa.text("SELECT closed_month, billed_fen, collected_fen FROM closing_figures ORDER BY closed_month")
+        ).all()
+        workorders_kept = conn.execute(
+            sa.text("SELECT month FROM closed_months WHERE workorder_figures_json IS NOT NULL ORDER BY month")
+        ).all()
+    assert [tuple(row) for row in closed] == [
+        ("2026-09", "2026-09"),
+        ("2026-10", "2026-09"),
+        ("2026-11", "2026-09"),
+        ("2026-12", "2026-09"),
+    ]
+    # A month's bills: 36,997 + 28,876 + 34,793 + 23,655 = 124,321 fen; 1-1-101 paid its 36,997 of September.
+    assert [(closed_month, month, int(fen)) for closed_month, month, fen in owed] == [
+        ("2026-09", "2026-09", 87324),
+        ("2026-10", "2026-09", 87324),
+        ("2026-11", "2026-09", 87324),
+        ("2026-11", "2026-11", 124321),
+        ("2026-12", "2026-09", 87324),
+        ("2026-12", "2026-11", 124321),
+        ("2026-12", "2026-12", 124321),
+    ]
+    assert [tuple(row) for row in figures] == [
+        ("2026-09", 124321, 36997),
+        ("2026-10", 0, 0),
+        ("2026-11", 124321, 0),
+        ("2026-12", 124321, 0),
+    ]
+    assert [row[0] for row in workorders_kept] == ["2026-09", "2026-10", "2026-11", "2026-12"]
 
 
 def test_a_month_before_the_first_bill_is_no_gap(ledger: Ledger, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -41,14 +41,26 @@ class ClosedMonth:
     month: Month
     closed_at: dt.datetime  # UTC
     closed_by: str
+    billed: bool | None = None  # whether the month has a bill; None: not read (only ``list_closed`` reads it)
 
     def to_dict(self, zone: str) -> dict[str, Any]:
-        """The JSON of ``fees close --list``: ``closed_at`` in ISO with the offset of the office's clock ``zone``."""
+        """The JSON of ``fees close --list``: ``closed_at`` in ISO with the offset of the office's clock ``zone``,
+        ``billed`` false for a month closed without bills."""
         return {
             "month": str(self.month),
             "closed_at": office_time(self.closed_at, zone).isoformat(timespec="seconds"),
             "closed_by": self.closed_by,
+            "billed": self.billed,
         }
+
+
+@dataclass(frozen=True)
+class Closing:
+    """What one ``fees close`` closed: the month asked for, and ``along``, the open months before it without
+    bills or money that it closed with it, oldest first."""
+
+    closed: ClosedMonth
+    along: tuple[Month, ...] = ()
 
 
 def _closed(row: Any) -> ClosedMonth:
@@ -149,18 +161,20 @@ def has_money(conn: Connection, month: Month) -> bool:
     )
 
 
-def _check_in_order(conn: Connection, month: Month, earliest: Month) -> None:
-    """``ConflictError`` naming the earliest month before ``month`` (from ``earliest`` on) that has bills or
-    money and is not closed: closing keeps the month's arrears, which carry every earlier month, so the
-    earlier months must be final first."""
+def _open_before(conn: Connection, month: Month, earliest: Month) -> list[Month]:
+    """The months before ``month`` (from ``earliest`` on) still open, each without bills or money: closing
+    ``month`` makes them final (nothing dated before a closed month changes), so it closes them along, each
+    with its row and its balances — a month left without a row would keep every later closing from storing
+    balances.  ``ConflictError`` naming the earliest such month that has bills or money: closing keeps the
+    month's arrears, which carry every earlier month, so the earlier months must be final first."""
     closed = {each.month for each in closed_from(conn, earliest, month)}
-    earlier = earliest
-    while earlier < month:
-        if earlier not in closed and has_money(conn, earlier):
+    open_months = [each for each in MonthRange(earliest, month - 1).months() if each not in closed]
+    for earlier in open_months:
+        if has_money(conn, earlier):
             raise ConflictError(
                 f"结账要按月份顺序：{earlier} 还没有结账，请先运行 recordkit fees close --month {earlier}"
             )
-        earlier = earlier + 1
+    return open_months
 
 
 def first_bill_month(conn: Connection) -> Month | None:
@@ -206,16 +220,18 @@ def close_month(
     keep: Callable[[Connection, Month], None] | None = None,
     years: tuple[int, int] = BUSINESS_YEARS,
     allow_unbilled: bool = False,
-) -> ClosedMonth:
+) -> Closing:
     """Close ``month`` (journalled), store what each bill still lacks at its end
     (``balances.store_closing_balances``), then call ``keep`` (what else is kept of a closed month: the
-    monthly report's figures, ``reports.figures.keep_month_figures``), all in the same transaction.
+    monthly report's figures, ``reports.figures.keep_month_figures``), all in the same transaction.  The open
+    months before it without bills or money (``_open_before``) are closed first, in order, each the same way:
+    ``Closing.along`` names them.
 
     ``ValidationError`` for a month outside ``years`` (``[receipt] first_year``–``last_year``, as a payment's
     day) or before the ledger's earliest bill or money movement (a typo: closing cannot be undone);
     ``ConflictError`` for a month not over yet, already closed, or after a month with bills or money that
     is still open (months are closed in order), or for months without bills it would make final, unless
-    ``allow_unbilled`` (``unbilled_months``: the journal names them then)."""
+    ``allow_unbilled`` (``unbilled_months``: the journal names them then, and each such month's entry itself)."""
     month = check_business_month(parse_month(month_text), "结账月份", years)
     today = today or dt.date.today()
     if month >= Month.of(today):
@@ -227,33 +243,43 @@ def close_month(
             raise ConflictError(
                 f"{month} 已于 {format_stamp(existing.closed_at, office_zone_of(conn))} 由 {existing.closed_by} 结账，不能重复结账"
             )
+        along: list[Month] = []
         earliest = earliest_month(conn)
         if earliest is not None:
             if month < earliest:
                 raise ValidationError(
                     f"结账月份 {month} 早于台账里最早的账单和收款（{earliest}），这个月没有账可结：请检查月份"
                 )
-            _check_in_order(conn, month, earliest)
+            along = _open_before(conn, month, earliest)
         unbilled = _check_billed(conn, month, allow_unbilled)
         stamp = now.isoformat(timespec="seconds")
-        conn.execute(sa.insert(closed_months).values(month=str(month), closed_at=stamp, closed_by=operator))
-        balances = store_closing_balances(conn, month)
-        if keep is not None:
-            keep(conn, month)
-        journal.record(
-            conn,
-            operator,
-            [journal.Change("month.close", "month", str(month), None, _closing_record(balances, unbilled))],
-        )
-    return ClosedMonth(month, dt.datetime.fromisoformat(stamp), operator)
+        changes = [_close_one(conn, each, stamp, operator, keep, [each], along_with=month) for each in along]
+        changes.append(_close_one(conn, month, stamp, operator, keep, unbilled))
+        journal.record(conn, operator, changes)
+    return Closing(ClosedMonth(month, dt.datetime.fromisoformat(stamp), operator), tuple(along))
 
 
-def _closing_record(balances: Any, unbilled: list[Month]) -> dict[str, Any]:
-    """What the journal keeps of a closing: the balances, and the months without bills it was allowed over."""
-    record = {"closed": True, "balances": balances}
+def _close_one(
+    conn: Connection,
+    month: Month,
+    stamp: str,
+    operator: str,
+    keep: Callable[[Connection, Month], None] | None,
+    unbilled: list[Month],
+    along_with: Month | None = None,
+) -> journal.Change:
+    """Close ``month``: its row, its closing balances, what ``keep`` keeps.  Returns its journal entry, keeping
+    whether balances were stored, the months without bills it was allowed over (``unbilled``) and, for a month
+    closed along with a later one, that month (``closed_with``)."""
+    conn.execute(sa.insert(closed_months).values(month=str(month), closed_at=stamp, closed_by=operator))
+    record: dict[str, Any] = {"closed": True, "balances": store_closing_balances(conn, month)}
+    if keep is not None:
+        keep(conn, month)
     if unbilled:
         record["unbilled"] = [str(each) for each in unbilled]
-    return record
+    if along_with is not None:
+        record["closed_with"] = str(along_with)
+    return journal.Change("month.close", "month", str(month), None, record)
 
 
 def kept_closed(ledger: Ledger, day: dt.date) -> ClosedMonth | None:
@@ -263,6 +289,8 @@ def kept_closed(ledger: Ledger, day: dt.date) -> ClosedMonth | None:
 
 
 def list_closed(ledger: Ledger) -> list[ClosedMonth]:
-    """Every closed month, oldest first."""
+    """Every closed month, oldest first, with whether it has a bill (``fees close --list``: 无账单)."""
+    billed = sa.exists().where(bills.c.month == closed_months.c.month).label("billed")
     with ledger.read() as conn:
-        return [_closed(row) for row in conn.execute(sa.select(closed_months).order_by(closed_months.c.month))]
+        rows = conn.execute(sa.select(closed_months, billed).order_by(closed_months.c.month))
+        return [replace(_closed(row), billed=bool(row.billed)) for row in rows]

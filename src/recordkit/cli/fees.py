@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -28,6 +28,9 @@ from recordkit.cli._options import (
 from recordkit.core.dates import format_stamp
 from recordkit.core.errors import UsageError
 from recordkit.core.filenames import readable_name
+
+if TYPE_CHECKING:
+    from recordkit.billing.closing import Closing
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
 commands = typer.Typer()
@@ -522,10 +525,10 @@ def fees_close(
     allow_unbilled: bool = typer.Option(
         False,
         "--allow-unbilled",
-        help="管理处确实有月份没有出账时用：照样结账（没有账单的月份结账后再也不能补出账，默认拒绝并列出这些月份）。",
+        help="管理处确实有月份没有出账时用：照样结账，之前没有账单的月份一并结账（没有账单的月份结账后再也不能补出账，默认拒绝并列出这些月份）。",
     ),
     as_json: bool = typer.Option(
-        False, "--json", help="与 --list 一起用：以 JSON 输出（每个月份一项：月份、结账时间、经办人）。"
+        False, "--json", help="与 --list 一起用：以 JSON 输出（每个月份一项：月份、结账时间、经办人、有没有账单）。"
     ),
 ) -> None:
     """结账：某月结账后，日期在该月的收款、出账、读数、作废都不能再改动；作废该月的收据会开红冲收据。
@@ -540,7 +543,7 @@ def fees_close(
     if show == (month is not None):
         raise UsageError("请写 --month 月份（结账）或 --list（查看已结账的月份），二者选一")
     if month is not None:
-        closed = close_month(
+        closing = close_month(
             app_state.ledger(),
             month,
             app_state.operator_name,
@@ -548,20 +551,34 @@ def fees_close(
             years=app_state.workspace().settings.receipt.years,
             allow_unbilled=allow_unbilled,
         )
-        typer.echo(
-            f"已结账 {closed.month}（经办人 {closed.closed_by}）：日期在 {closed.month} 的收款、出账、读数、作废不能再改动；"
-            f"作废该月的收据会开日期为当天的红冲收据"
-        )
+        typer.echo(_closing_text(closing))
         return
     zone = app_state.workspace().settings.office.time_zone
     rows = [closed.to_dict(zone) for closed in list_closed(app_state.ledger())]
     if as_json:
         print_json(rows)
         return
-    table = new_table("月份", "结账时间", "经办人", title=f"已结账 {len(rows)} 个月")
+    table = new_table("月份", "结账时间", "经办人", "备注", title=f"已结账 {len(rows)} 个月")
     for row in rows:
-        table.add_row(row["month"], format_stamp(row["closed_at"], zone), row["closed_by"])
+        table.add_row(
+            row["month"], format_stamp(row["closed_at"], zone), row["closed_by"], "" if row["billed"] else "无账单"
+        )
     console().print(table)
+
+
+def _closing_text(closing: Closing) -> str:
+    """What ``fees close`` says it closed: the month, and the months without bills it closed along."""
+    closed = closing.closed
+    if not closing.along:
+        return (
+            f"已结账 {closed.month}（经办人 {closed.closed_by}）：日期在 {closed.month} 的收款、出账、读数、作废不能再改动；"
+            "作废该月的收据会开日期为当天的红冲收据"
+        )
+    return (
+        f"已结账 {closed.month}（经办人 {closed.closed_by}）；{'、'.join(map(str, closing.along))} 没有账单，一并结账："
+        f"日期在 {closing.along[0]} 至 {closed.month} 的收款、出账、读数、作废不能再改动；"
+        "作废这些月份的收据会开日期为当天的红冲收据"
+    )
 
 
 # -- arrears and registers ---------------------------------------------------------------------------
