@@ -5,6 +5,7 @@ total recomputed with plain SQL, to the fen; the .docx sentences read word for w
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -1094,6 +1095,60 @@ def test_last_month_before_the_books_is_left_blank_not_zero(estate: Ledger, ws: 
     assert "上月（2026年8月）和去年同月（2025年9月）留空的是台账里还没有记录的项目：没有数据，不是 0。" in overview
 
 
+def _table_rows(printed: str) -> dict[str, list[str]]:
+    """The rows of the command's comparison table as printed: label -> this month, 上月, 去年同月 (header left out)."""
+    rows = {
+        cells[0]: cells[1:]
+        for line in printed.splitlines()
+        if len(cells := [cell.strip() for cell in re.split("[│┃]", line)[1:-1]]) == 4
+    }
+    del rows["指标"]
+    return rows
+
+
+def test_cli_table_compares_every_row_of_the_workbook(
+    estate: Ledger, ledger_url: str, run_cli: Any, workspace: Workspace
+) -> None:
+    """The command printed 上月 for the six fee figures only, while the workbook's overview compares receipts,
+    renovations, work orders and the archive too, with 去年同月 beside 上月.  It prints the overview's rows and
+    columns, each value as the workbook shows it, "—" where its cell is blank: the work orders begin in October
+    and the books in August 2026, so September's work-order cells and all of October 2025 are blank."""
+    result = run_cli("report", "monthly", "--month", OCT, env={"RECORDKIT_DATABASE_URL": ledger_url})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].strip() == "2026年10月月度报表（金额：元）"
+    header = next(line for line in lines if "指标" in line)
+    assert [cell.strip() for cell in header.split("┃")[1:-1]] == ["指标", "本月", "上月", "去年同月"]
+    # By hand from report_estate: a month's fees are 1,243.21 元 (369.97 + 288.76 + 347.93 + 236.55), October's
+    # with two renovations' 500 元 waste fees; September: 1-1-101 paid September (369.97) on 10 September, and at
+    # its end 1-1-102 owed August and September, 3-2-1201 September, 3-2-1202 both: 2,486.42 - 1,087.87 = 1,398.55.
+    assert _table_rows(result.stdout) == {
+        "应收": ["2,243.21", "1,243.21", "—"],
+        "实收（当期实收）": ["1,469.97", "369.97", "—"],
+        "当期收缴率": ["65.5%", "29.7%", "—"],
+        "清欠": ["777.52", "0.00", "—"],
+        "预收": ["369.97", "0.00", "—"],
+        "本月收款合计": ["6,617.46", "369.97", "—"],
+        "其中装修押金": ["4,000.00", "0.00", "—"],
+        "月末欠费余额": ["1,394.27", "1,398.55", "—"],
+        "月末欠费户数": ["3", "3", "—"],
+        "开具收据（张）": ["6", "1", "—"],
+        "作废收据（张）": ["1", "0", "—"],
+        "补打收据（次）": ["0", "0", "—"],
+        "新登记装修（户）": ["2", "0", "—"],
+        "月末在装修（户）": ["1", "0", "—"],
+        "月末押金结存": ["2,000.00", "0.00", "—"],
+        "受理报修（件）": ["2", "—", "—"],
+        "受理投诉（件）": ["3", "—", "—"],
+        "按时办结率": ["100.0%", "—", "—"],
+        "满意率": ["50.0%", "—", "—"],
+        "重复投诉（件）": ["1", "—", "—"],
+        "归档（件）": ["3", "1", "—"],
+        "月末借出未还（件）": ["1", "0", "—"],
+    }
+    assert "上月（2026年9月）和去年同月（2025年10月）留空（—）的是台账里还没有记录的项目：没有数据，不是 0。" in lines
+
+
 def test_cli_last_month_before_the_books_is_a_dash(run_cli: Any, workspace: Workspace) -> None:
     """The books start in January 2026: the command's 上月 (December 2025) column said 0.00 and 0.0 %; it says —, and
     a line says why."""
@@ -1120,13 +1175,13 @@ def test_cli_last_month_before_the_books_is_a_dash(run_cli: Any, workspace: Work
         assert run_cli(*args).exit_code == 0
     result = run_cli("report", "monthly", "--month", "2026-01")
     assert result.exit_code == 0, result.output
-    rows = {
-        cells[0]: cells[1:]
-        for line in result.stdout.splitlines()
-        if len(cells := [cell.strip() for cell in line.split("│")[1:-1]]) == 3
-    }
-    assert rows["应收（元）"] == ["100.00", "—"] and rows["当期收缴率"] == ["100.0%", "—"]
-    assert [before for _, before in rows.values()] == ["—"] * 6
-    assert "上月（2025年12月）台账里还没有收费记录：留空（—），没有数据，不是 0。" in result.stdout
+    rows = _table_rows(result.stdout)
+    assert rows["应收"] == ["100.00", "—", "—"] and rows["当期收缴率"] == ["100.0%", "—", "—"]
+    # Every row of the workbook's overview, the months compared all blank (nothing recorded before January).
+    assert [cells[1:] for cells in rows.values()] == [["—", "—"]] * 22
+    assert (
+        "上月（2025年12月）和去年同月（2025年1月）留空（—）的是台账里还没有记录的项目：没有数据，不是 0。"
+        in result.stdout
+    )
     summary = Document(str(workspace.root / "records/generated/报表/2026-01/月度工作总结-2026-01.docx"))
     assert "当期收缴率100.0%，上月台账还没有收费记录，无法比较。" in summary.paragraphs[2].text

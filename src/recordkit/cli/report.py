@@ -34,7 +34,7 @@ def report_monthly(
     例：recordkit report monthly --month 2026-10
     """
     from recordkit.reports import monthly_report
-    from recordkit.reports.summary import fee_comparison, unrecorded_books_line
+    from recordkit.reports.summary import comparison_note, comparison_texts
 
     app_state = state(ctx)
     report = monthly_report(
@@ -55,13 +55,14 @@ def report_monthly(
         units = [line.unit for line in report.figures.arrears if line.phone]
         what = f"report monthly {report.month}（{'、'.join(files)}）"
         record_private_view(app_state.ledger(), app_state.operator_name, "report", what, units)
-    table = new_table("指标", "本月", "上月", title=f"{report.month.chinese}月度报表")
-    for row in fee_comparison(report.figures, report.previous):
+    now, previous, last_year = report.figures, report.previous, report.last_year
+    table = new_table("指标", "本月", "上月", "去年同月", title=f"{report.month.chinese}月度报表（金额：元）")
+    for row in comparison_texts(now, previous, last_year):
         table.add_row(*row)
     console().print(table)
-    unrecorded = unrecorded_books_line(report.previous)
-    if unrecorded:
-        typer.echo(unrecorded)
+    note = comparison_note(previous, last_year)
+    if note:
+        typer.echo(note)
     typer.echo(f"{report.month} {report.figures.status_text}")
     if report.figures.empty:
         typer.echo("本月无数据：报表各项均为 0")

@@ -11,7 +11,7 @@ import hashlib
 import json
 import stat
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,6 +55,7 @@ class MonthlyReport:
     summary: Path
     figures: MonthFigures
     previous: MonthFigures
+    last_year: MonthFigures  # the same month a year before, the overview's other comparison
     pdfs: tuple[Path, ...] = ()
     pdf_problem: str | None = None
 
@@ -145,16 +146,16 @@ def monthly_report(
     except BaseException:
         _put_back(older, (xlsx, docx))
         raise
-    report = MonthlyReport(month, xlsx, docx, now, previous)
+    report = MonthlyReport(month, xlsx, docx, now, previous, last_year)
     if not pdf:
         return report
 
     try:
         pdfs = convert_to_pdf([xlsx, docx])
     except PdfError as err:
-        return MonthlyReport(month, xlsx, docx, now, previous, (), err.message)
+        return replace(report, pdf_problem=err.message)
     _record(workspace, ledger, operator, month, tuple(pdfs))
-    return MonthlyReport(month, xlsx, docx, now, previous, tuple(pdfs))
+    return replace(report, pdfs=tuple(pdfs))
 
 
 def _put_back(older: dict[Path, tuple[bytes, int]], paths: tuple[Path, ...]) -> None:

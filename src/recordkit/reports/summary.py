@@ -18,7 +18,7 @@ from recordkit.core.dates import chinese_date
 from recordkit.core.money import format_yuan
 from recordkit.documents.templates.designs import common
 from recordkit.reports.figures import BOOKS, MonthFigures, workorders_changed_note
-from recordkit.reports.workbook import FEE_HEADERS, NO_DATA, workorder_categories
+from recordkit.reports.workbook import FEE_HEADERS, NO_DATA, comparison, unrecorded_note, workorder_categories
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -51,28 +51,28 @@ def _against_last_month(rate: Decimal | None, previous: MonthFigures) -> str:
     return change_in_points(rate, previous.fees.total.rate)
 
 
-def fee_comparison(now: MonthFigures, previous: MonthFigures) -> list[tuple[str, str, str]]:
-    """The command's table: each fee figure of the month and of the month before, "—" for the month before when
-    the books had no record yet (``MonthFigures.unrecorded``: no data, not 0.00)."""
-    fees, before = now.fees.total, previous.fees.total
-    rows = [
-        ("应收（元）", format_yuan(fees.billed), format_yuan(before.billed)),
-        ("实收（元）", format_yuan(fees.collected), format_yuan(before.collected)),
-        ("当期收缴率", percent(fees.rate), percent(before.rate)),
-        ("清欠（元）", format_yuan(fees.cleared), format_yuan(before.cleared)),
-        ("预收（元）", format_yuan(fees.prepaid), format_yuan(before.prepaid)),
-        ("月末欠费余额（元）", format_yuan(fees.arrears), format_yuan(before.arrears)),
+def comparison_texts(now: MonthFigures, previous: MonthFigures, last_year: MonthFigures) -> list[tuple[str, ...]]:
+    """The command's table: the workbook's comparison (``workbook.comparison``), row for row, each value as the
+    workbook shows it — 元 to the fen, a rate to a tenth of a per cent, a count — and "—" where its cell is blank."""
+    return [
+        (row.label, *(_shown(value, row.kind) for value in row.values)) for row in comparison(now, previous, last_year)
     ]
-    if BOOKS in previous.unrecorded:
-        return [(label, now_text, "—") for label, now_text, _ in rows]
-    return rows
 
 
-def unrecorded_books_line(previous: MonthFigures) -> str | None:
-    """The command's line under its table when the month before lies before the books; None otherwise."""
-    if BOOKS not in previous.unrecorded:
-        return None
-    return f"上月（{previous.month.chinese}）台账里还没有收费记录：留空（—），没有数据，不是 0。"
+def _shown(value: Any, kind: str) -> str:
+    if value is None:
+        return "—"
+    if kind == "money":
+        return format_yuan(value)
+    if kind == "rate":
+        return percent(value)
+    return str(value)
+
+
+def comparison_note(previous: MonthFigures, last_year: MonthFigures) -> str | None:
+    """The command's line under its table when a comparison month lies before the records of a part: the
+    workbook's note (``workbook.unrecorded_note``), its blank cells written "—"; None otherwise."""
+    return unrecorded_note(previous, last_year, blank="（—）")
 
 
 def summary_paragraphs(now: MonthFigures, previous: MonthFigures, top: int = 3) -> list[str]:

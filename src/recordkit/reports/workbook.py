@@ -6,7 +6,7 @@ what it is given and saving is the caller's business.  Amounts go in as exact �
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -124,6 +124,69 @@ def _bar_chart(title: str, y_title: str, rate: bool = False) -> Any:
     return chart
 
 
+@dataclass(frozen=True)
+class Indicator:
+    """A row of the overview's comparison: its label, how its value is shown (money in fen, a rate, a count), how
+    it is read from a month's figures, and the part of the books it is counted from (``MonthFigures.unrecorded``)."""
+
+    label: str
+    kind: str
+    value: Callable[[MonthFigures], Any]
+    part: str = BOOKS
+
+
+#: The overview's comparison, in its order; the command's table prints the same rows (``comparison``).
+INDICATORS = (
+    Indicator("应收", "money", lambda f: f.fees.total.billed),
+    Indicator("实收（当期实收）", "money", lambda f: f.fees.total.collected),
+    Indicator("当期收缴率", "rate", lambda f: f.fees.total.rate),
+    Indicator("清欠", "money", lambda f: f.fees.total.cleared),
+    Indicator("预收", "money", lambda f: f.fees.total.prepaid),
+    Indicator("本月收款合计", "money", lambda f: f.fees.received_fen),
+    Indicator("其中装修押金", "money", lambda f: f.fees.deposit_received_fen),
+    Indicator("月末欠费余额", "money", lambda f: f.fees.total.arrears),
+    Indicator("月末欠费户数", "count", lambda f: f.fees.arrears_units),
+    Indicator("开具收据（张）", "count", lambda f: f.receipts.issued),
+    Indicator("作废收据（张）", "count", lambda f: len(f.receipts.voided)),
+    Indicator("补打收据（次）", "count", lambda f: f.receipts.reprint_count),
+    Indicator("新登记装修（户）", "count", lambda f: len(f.renovations.new)),
+    Indicator("月末在装修（户）", "count", lambda f: f.renovations.in_progress),
+    Indicator("月末押金结存", "money", lambda f: f.renovations.deposit_held_fen),
+    Indicator("受理报修（件）", "count", lambda f: f.workorders.opened_of_type("报修"), WORKORDERS),
+    Indicator("受理投诉（件）", "count", lambda f: f.workorders.opened_of_type("投诉"), WORKORDERS),
+    Indicator("按时办结率", "rate", lambda f: f.workorders.on_time_rate, WORKORDERS),
+    Indicator("满意率", "rate", lambda f: f.workorders.satisfaction_rate, WORKORDERS),
+    Indicator("重复投诉（件）", "count", lambda f: f.workorders.repeat_complaints, WORKORDERS),
+    Indicator("归档（件）", "count", lambda f: f.archive.filed_total, ARCHIVE),
+    Indicator("月末借出未还（件）", "count", lambda f: f.archive.out_at_end, ARCHIVE),
+)
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """An indicator's values this month, last month and in the same month a year before; None where the overview's
+    cell is blank: a rate of nothing (no bills, no work orders closed), or a month before the records of its part."""
+
+    label: str
+    kind: str
+    values: tuple[Any, ...]
+
+
+def comparison(now: MonthFigures, previous: MonthFigures, last_year: MonthFigures) -> list[ComparisonRow]:
+    """The overview's comparison (``INDICATORS``): the work-order rows only when the month has work orders; a
+    comparison month's value None when it lies before the records of the indicator's part, not a 0 nobody
+    counted."""
+    return [
+        ComparisonRow(
+            each.label,
+            each.kind,
+            (each.value(now), *(None if each.part in f.unrecorded else each.value(f) for f in (previous, last_year))),
+        )
+        for each in INDICATORS
+        if each.part != WORKORDERS or now.workorders is not None
+    ]
+
+
 def write_overview(
     sheet: Worksheet,
     estate: str,
@@ -133,34 +196,10 @@ def write_overview(
     trend: Sequence[TrendPoint],
 ) -> None:
     _title(sheet, f"{estate}{now.month.chinese}月度报表", 4)
-    rows: list[list[Any]] = []
-
-    def add(label: str, kind: str, value: Any, part: str = BOOKS) -> None:
-        rows.append([label, Cell(value(now), kind), *(_compared(f, part, value, kind) for f in (previous, last_year))])
-
-    add("应收", "money", lambda f: f.fees.total.billed)
-    add("实收（当期实收）", "money", lambda f: f.fees.total.collected)
-    add("当期收缴率", "rate", lambda f: f.fees.total.rate)
-    add("清欠", "money", lambda f: f.fees.total.cleared)
-    add("预收", "money", lambda f: f.fees.total.prepaid)
-    add("本月收款合计", "money", lambda f: f.fees.received_fen)
-    add("其中装修押金", "money", lambda f: f.fees.deposit_received_fen)
-    add("月末欠费余额", "money", lambda f: f.fees.total.arrears)
-    add("月末欠费户数", "count", lambda f: f.fees.arrears_units)
-    add("开具收据（张）", "count", lambda f: f.receipts.issued)
-    add("作废收据（张）", "count", lambda f: len(f.receipts.voided))
-    add("补打收据（次）", "count", lambda f: f.receipts.reprint_count)
-    add("新登记装修（户）", "count", lambda f: len(f.renovations.new))
-    add("月末在装修（户）", "count", lambda f: f.renovations.in_progress)
-    add("月末押金结存", "money", lambda f: f.renovations.deposit_held_fen)
-    if now.workorders is not None:
-        add("受理报修（件）", "count", lambda f: f.workorders.opened_of_type("报修"), WORKORDERS)
-        add("受理投诉（件）", "count", lambda f: f.workorders.opened_of_type("投诉"), WORKORDERS)
-        add("按时办结率", "rate", lambda f: f.workorders.on_time_rate, WORKORDERS)
-        add("满意率", "rate", lambda f: f.workorders.satisfaction_rate, WORKORDERS)
-        add("重复投诉（件）", "count", lambda f: f.workorders.repeat_complaints, WORKORDERS)
-    add("归档（件）", "count", lambda f: f.archive.filed_total, ARCHIVE)
-    add("月末借出未还（件）", "count", lambda f: f.archive.out_at_end, ARCHIVE)
+    rows = [
+        [row.label, *(None if value is None else Cell(value, row.kind) for value in row.values)]
+        for row in comparison(now, previous, last_year)
+    ]
     headers = (
         "指标",
         f"本月（{now.month.chinese}）",
@@ -173,7 +212,7 @@ def write_overview(
     if now.empty:
         sheet.cell(row, 1, NO_DATA)
         row += 1
-    note = _unrecorded_note(previous, last_year)
+    note = unrecorded_note(previous, last_year)
     if note:
         sheet.cell(row, 1, note)
         row += 1
@@ -205,21 +244,16 @@ def write_overview(
     _finish(sheet, (22, 20, 20, 22))
 
 
-def _compared(figures: MonthFigures, part: str, value: Any, kind: str) -> Cell | None:
-    """A comparison month's cell (上月, 去年同月): blank when the ledger kept no record of ``part`` yet then
-    (``MonthFigures.unrecorded``), not a 0 nobody counted."""
-    return None if part in figures.unrecorded else Cell(value(figures), kind)
-
-
-def _unrecorded_note(previous: MonthFigures, last_year: MonthFigures) -> str | None:
-    """The line under the overview saying why comparison cells are blank; None when none is.  A part unrecorded
-    last month is unrecorded a year ago too: the books of each part only begin."""
+def unrecorded_note(previous: MonthFigures, last_year: MonthFigures, blank: str = "") -> str | None:
+    """The line under the comparison saying why cells are blank; None when none is.  A part unrecorded last month
+    is unrecorded a year ago too: the books of each part only begin.  ``blank``: how a blank cell is shown, where
+    it is not an empty cell (the command's table: ``（—）``)."""
     names = [
         f"{name}（{f.month.chinese}）" for name, f in (("上月", previous), ("去年同月", last_year)) if f.unrecorded
     ]
     if not names:
         return None
-    return f"{'和'.join(names)}留空的是台账里还没有记录的项目：没有数据，不是 0。"
+    return f"{'和'.join(names)}留空{blank}的是台账里还没有记录的项目：没有数据，不是 0。"
 
 
 def _trend_row(point: TrendPoint) -> list[Any]:
