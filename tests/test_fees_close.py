@@ -611,3 +611,50 @@ def test_a_month_before_the_first_bill_is_no_gap(ledger: Ledger, tmp_path: Path)
     with ledger.read() as conn:
         months = [row[0] for row in conn.execute(sa.text("SELECT month FROM closed_months ORDER BY month"))]
     assert months == ["2026-09", "2026-10"]
+
+
+def test_an_empty_month_after_a_prepayment_and_before_the_first_bill_is_closed_with_the_next(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """A prepayment in July, the first bills in September: August, with nothing in it, is no forgotten bill (no
+    --allow-unbilled asked), but closing September made it final and left it without a row, so September stored
+    no balances.  It is closed with September."""
+    small_estate(ledger, tmp_path)
+    pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-101", 100, paid_on=dt.date(2026, 7, 10)), TODAY)
+    bill_months(ledger, "2026-09")
+    close_month(ledger, "2026-07", CASHIER, today=TODAY)
+    closing = close_month(ledger, "2026-09", CASHIER, today=TODAY)
+    assert (str(closing.closed.month), [str(month) for month in closing.along]) == ("2026-09", ["2026-08"])
+    with ledger.read() as conn:
+        closed = conn.execute(sa.text("SELECT month, balances_since FROM closed_months ORDER BY month")).all()
+        [august] = [entry for entry in journal.recent(conn, limit=2) if entry.key == "2026-08"]
+    assert [tuple(row) for row in closed] == [("2026-07", "2026-07"), ("2026-08", "2026-07"), ("2026-09", "2026-07")]
+    assert (august.action, august.after) == (
+        "month.close",
+        {"closed": True, "balances": True, "unbilled": ["2026-08"], "closed_with": "2026-09"},
+    )
+
+
+def test_a_month_an_older_close_left_open_is_closed_with_the_next(ledger: Ledger, tmp_path: Path) -> None:
+    """A ledger where --allow-unbilled closed November over an unbilled October without closing October (this
+    version's predecessor): the next closing, December's, closes October too and stores its balances again."""
+    later = dt.date(2027, 1, 10)
+    small_estate(ledger, tmp_path)
+    bill_months(ledger, "2026-09", "2026-11", "2026-12")
+    close_month(ledger, "2026-09", CASHIER, today=later)
+    with an_older_version():
+        close_month(ledger, "2026-11", CASHIER, today=later, allow_unbilled=True)
+    close_month(ledger, "2026-12", CASHIER, today=later)
+    with ledger.read() as conn:
+        closed = conn.execute(sa.text("SELECT month, balances_since FROM closed_months ORDER BY month")).all()
+        stored = conn.execute(
+            sa.text("SELECT COUNT(*), SUM(owed_fen) FROM closing_balances WHERE closed_month = '2026-12'")
+        ).one()
+    assert [tuple(row) for row in closed] == [
+        ("2026-09", "2026-09"),
+        ("2026-10", "2026-09"),
+        ("2026-11", None),
+        ("2026-12", "2026-09"),
+    ]
+    # Nothing paid: every bill of September, November and December owed, 1,243.21 元 a month.
+    assert int(stored[1]) == 3 * 124321 and stored[0] > 0
