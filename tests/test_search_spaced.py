@@ -1,5 +1,5 @@
-"""Names a form pads with blanks (``业主：张 伟``) and phone numbers written with dashes or blanks
-(``138-0013-8000``), searched through the commands on both index backends.
+"""Names a form pads with blanks (``业主：张 伟``) and phone numbers written with dashes, blanks or brackets
+(``138-0013-8000``, ``0755 8888 6666``, ``（0755）88886666``), searched through the commands on both index backends.
 
 A run of one or two blanks (half- or full-width) between two Chinese characters is read as a line end inside a
 word is: no boundary, so ``张伟`` and ``"张 伟"`` find ``张 伟``; three blanks or more are a table's columns, and
@@ -31,6 +31,11 @@ DOCUMENTS = [
     ("回访记录.docx", "回访电话13800138000，已接通。"),  # the mobile as digits
     ("前台值班表.docx", "前台电话0755-88886666，24小时值班。"),  # the landline as stored
     ("设备铭牌.docx", "设备序列号138-0013-8000-01。"),  # near miss: a dashed code holding the digits
+    ("服务名片.docx", "服务热线（0755）8888 6666，全天接听。"),  # the area code in brackets
+    ("报修回执.docx", "维修电话 0755 88886666。"),  # a blank after the area code
+    ("收费通知.docx", "客服电话0755 8888 6666，缴费请到物业服务中心。"),  # blanks after both groups
+    ("银行账户.docx", "开户账号6222 0755 8888 6666 123。"),  # near miss: a bank card's groups
+    ("抄表记录.docx", "流水号 0755 8888 6666 0132，读数 0 755 8888。"),  # near miss: a group after it; a table row
 ]
 
 
@@ -112,10 +117,14 @@ def test_blanks_folded_again_stay_as_they_were() -> None:
         ("138-0013-8000", [7, 8, 9]),
         ('"138 0013 8000"', [7, 8, 9]),
         ("+8613800138000", [7, 8, 9]),
-        ("0755-88886666", [8, 10]),
-        ('"0755-8888 6666"', [8, 10]),
-        ("0755-8888-6666", [8, 10]),
-        ("88886666", [10]),  # no area code: the digits as written
+        ("0755-88886666", [8, 10, 12, 13, 14]),
+        ('"0755-8888 6666"', [8, 10, 12, 13, 14]),
+        ("0755-8888-6666", [8, 10, 12, 13, 14]),
+        ('"0755 8888 6666"', [8, 10, 12, 13, 14]),
+        ('"0755 88886666"', [8, 10, 12, 13, 14]),
+        ('"(0755) 8888 6666"', [8, 10, 12, 13, 14]),
+        ("（0755）88886666", [8, 10, 12, 13, 14]),
+        ("88886666", [10, 13]),  # no area code: the digits as written
         ("0013", [7, 8, 11]),  # a group of digits is still found as written
         ("13900139000", []),
     ],
@@ -136,9 +145,29 @@ def test_a_phone_found_is_still_masked_unless_asked(numbers: dict[str, str], run
     assert marked() == ["138-****-8000", "138 **** 8000", "138****8000"]
     assert marked("--show-private") == ["138-0013-8000", "138 0013 8000", "13800138000"]
     result = run_cli("search", "0755-88886666", "--json", "--sort", "档号")
-    assert [hit["snippet"] for hit in json.loads(result.stdout)["hits"]] == [
+    found = json.loads(result.stdout)["hits"]
+    assert [hit["snippet"] for hit in found] == [
         "…机 138 **** 8000，单位电话0755-**** 6666。",  # 20 characters before the number
         "前台电话0755-****6666，24小时值班。",
+        "服务热线（0755）**** 6666，全天接听。",
+        "维修电话 0755 ****6666。",
+        "客服电话0755 **** 6666，缴费请到物业服务中心。",
+    ]
+    assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]] == [
+        "0755-**** 6666",
+        "0755-****6666",
+        "0755）**** 6666",
+        "0755 ****6666",
+        "0755 **** 6666",
+    ]
+
+
+def test_digit_groups_that_are_no_landline_are_shown_as_written(numbers: dict[str, str], run_cli: Any) -> None:
+    result = run_cli("search", "开户账号 OR 流水号", "--json", "--sort", "档号")
+    assert result.exit_code == 0, result.output
+    assert [hit["snippet"] for hit in json.loads(result.stdout)["hits"]] == [
+        "开户账号6222 0755 8888 6666 123。",
+        "流水号 0755 8888 6666 0132，读数 0 755 8888。",
     ]
 
 
@@ -151,6 +180,11 @@ def test_a_phone_found_is_still_masked_unless_asked(numbers: dict[str, str], run
         ("+86 138 0013 8000", ["86", "138", "0013", "8000", "t:13800138000"]),
         ("0755-8888 6666", ["0755", "8888", "6666", "t:0755-88886666"]),
         ("0755-88886666", ["0755", "88886666", "t:0755-88886666"]),
+        ("0755 8888 6666", ["0755", "8888", "6666", "t:0755-88886666"]),
+        ("(0755) 88886666", ["0755", "88886666", "t:0755-88886666"]),
+        ("（０７５５）８８８８－６６６６", ["0755", "8888", "6666", "t:0755-88886666"]),
+        ("账号6222 0755 8888 6666 123", ["账号", "号", "6222", "0755", "8888", "6666", "123"]),  # a card's groups
+        ("读数 0 755 8888", ["读数", "数", "0", "755", "8888"]),  # a table row
         ("序列号138-0013-8000-01", ["序列", "列号", "号", "138", "0013", "8000", "01"]),  # a dashed code
         ("金额13800138000.50", ["金额", "额", "13800138000", "50"]),  # an amount
     ],

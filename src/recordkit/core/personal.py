@@ -45,10 +45,8 @@ _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 # With a dash the clerk has told us where the area code ends.
 _LANDLINE_DASHED = re.compile(r"(?P<area>0[0-9]{2,3})-(?P<number>[0-9]{7,8})(?:(?:-|转)(?P<ext>[0-9]{1,6}))?")
 # Without one, the numbering plan does: 010 and 02x are the only 3-digit codes.
-_LANDLINE_BARE = re.compile(
-    r"(?P<area>0[12][0-9]|0[3-9][0-9]{2})(?P<number>[0-9]{7,8})"
-    r"(?:转(?P<ext>[0-9]{1,6}))?"
-)
+_AREA_CODE = r"0[12][0-9]|0[3-9][0-9]{2}"
+_LANDLINE_BARE = re.compile(rf"(?P<area>{_AREA_CODE})(?P<number>[0-9]{{7,8}})(?:转(?P<ext>[0-9]{{1,6}}))?")
 
 # A local number without its area code, as a clerk writes one for an office in the same city: 7 or 8 digits
 # (0 starts an area code, 1 a mobile or a service number), maybe grouped 3-4 or 4-4.
@@ -234,7 +232,9 @@ def validate_masked_phone(text: str) -> str:
 # them: full-width digits (OCR, Word), a mobile in 3-4-4 groups (138 1234 5678, 138-1234-5678, 138 1234-5678)
 # or after the country code (+86, 86, 0086, (+86)), an ID number in 6-8-4 groups.  The patterns run on a copy folded one character for one character (full-width
 # forms, the ideographic space and every kind of dash to ASCII), so a match's offsets are the text's own and
-# masking keeps the characters as written.  Landlines are masked in their dashed form only, as before.
+# masking keeps the characters as written.  A landline is read with its area code set apart, by a dash, a blank
+# or brackets (0755-88886666, 0755 8888 6666, (0755) 88886666); written bare (075588886666) it is one more run of
+# digits, as before.
 _TEXT_FOLD = str.maketrans(
     {
         **{chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)},
@@ -256,6 +256,8 @@ _OLD_ID_IN_TEXT = re.compile(
     r"(?P<born>[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]))"
     r"(?P=sep)[0-9]{3}(?![0-9A-Za-z])(?!\.[0-9])"
 )
+# A mobile's 11 digits with no digit beside them.
+_WHOLE_MOBILE = r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])"
 _PHONE_IN_TEXT = re.compile(
     r"(?<![0-9])(?:"
     # A mobile; a decimal point before or after makes it an amount.
@@ -264,6 +266,13 @@ _PHONE_IN_TEXT = re.compile(
     r"(?P<mobile>1[3-9][0-9](?:[ -][0-9]{4}[ -]|[0-9]{4})[0-9]{4})(?!\.[0-9])"
     # A landline after its area code and a dash, the number maybe grouped (0755-8888 6666, 0755-8888-6666).
     r"|0[0-9]{2,3}-(?P<number>[0-9]{7,8}|[0-9]{3,4}[ -][0-9]{4})"
+    # A landline after its area code and a blank, or its area code in brackets (0755 8888 6666, 0755 88886666,
+    # (0755) 8888 6666, (0755)88886666).  A blank tells less than a dash: only a real area code and a local number
+    # (2-9 first) are read, and another group of digits a blank or dash away makes them part of a longer run (the
+    # account 6222 0755 8888 6666 123, the parking space B1-023 8888 6666), unless that group is a whole mobile:
+    # a second phone (13800138000 0755 88886666).
+    rf"|(?<![0-9A-Za-z]-)(?:(?<![0-9] )|(?<={_WHOLE_MOBILE} ))(?:\((?:{_AREA_CODE})\)[ -]?|(?:{_AREA_CODE}) )"
+    rf"(?P<local>[2-9](?:[0-9]{{6,7}}|[0-9]{{2,3}}[ -][0-9]{{4}}))(?![ -](?!{_WHOLE_MOBILE})[0-9]|\.[0-9])"
     r")(?![0-9])"
 )
 # A dashed match with another dashed group of digits or letters beside it is part of a longer code
@@ -324,7 +333,7 @@ def _stored_phone(match: re.Match[str]) -> str:
 
 def _masked_phone(text: str, folded: str, match: re.Match[str]) -> str | None:
     if match["mobile"] is None:  # a landline: the area code and the last 4 digits stay
-        start, end = match.span("number")
+        start, end = match.span("local" if match["local"] else "number")
         return text[match.start() : start] + _hide_digits(text, folded, start, end, keep_first=0, keep_last=4)
     if _in_longer_code(folded, match):
         return None
@@ -360,8 +369,9 @@ def mask_in_text(text: str) -> str:
 
     The masked text is as long as ``text`` and differs only where a digit became ``*`` (a search snippet
     keeps its offsets): ``138****5678``, ``１３８****５６７８``, ``+86 138 **** 5678``, ``0755-****1234``,
-    ``110101********1234``.  A number a line end cuts (a PDF's text layer keeps them) is masked as one: the line
-    end read as nothing between its parts (``1381234↵5678``) and as a separator (``138 1234↵5678``).
+    ``0755 **** 1234``, ``(0755) ****1234``, ``110101********1234``.  A number a line end cuts (a PDF's text
+    layer keeps them) is masked as one: the line end read as nothing between its parts (``1381234↵5678``) and as
+    a separator (``138 1234↵5678``).
     """
     folded = text.translate(_TEXT_FOLD)
     masked = _masked_numbers(text, folded)
@@ -392,9 +402,10 @@ def _number_line_ends(folded: str) -> list[tuple[int, int]]:
 
 def phones_in_text(text: str) -> list[str]:
     """The stored form (``validate_phone``) of each phone number ``mask_in_text`` masks in ``text``, each once:
-    ``138-0013-8000``, ``138 0013 8000`` and ``+86 13800138000`` are ``13800138000``, ``0755-8888 6666`` is
-    ``0755-88886666``; a number a line end cuts is read as ``mask_in_text`` reads it.  A dashed code holding a
-    mobile's digits (``138-0013-8000-01``) and an amount (``13800138000.50``) are none."""
+    ``138-0013-8000``, ``138 0013 8000`` and ``+86 13800138000`` are ``13800138000``, ``0755-8888 6666``,
+    ``0755 8888 6666`` and ``(0755) 88886666`` are ``0755-88886666``; a number a line end cuts is read as
+    ``mask_in_text`` reads it.  A dashed code holding a mobile's digits (``138-0013-8000-01``), an amount
+    (``13800138000.50``) and a run of digit groups (the account ``6222 0755 8888 6666 123``) are none."""
     return phones_in_folded(text.translate(_TEXT_FOLD))
 
 
@@ -415,7 +426,7 @@ def phones_in_folded(folded: str) -> list[str]:
 
 def read_phone(text: str) -> str | None:
     """The stored form of ``text`` when the whole of it is one phone number written as ``phones_in_text`` reads
-    one in a text (``138-0013-8000``, ``0755-8888 6666``), else None."""
+    one in a text (``138-0013-8000``, ``0755-8888 6666``, ``0755 8888 6666``), else None."""
     match = _PHONE_IN_TEXT.fullmatch(text.translate(_TEXT_FOLD).strip())
     return None if match is None else _stored_phone(match)
 

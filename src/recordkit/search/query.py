@@ -141,8 +141,10 @@ _SURROUNDING = re.compile(r"^(?:[^\w-]|_)+|(?:[^\w-]|_)+$")
 def make_term(text: str) -> Term:
     """A query term from what was typed, without the punctuation around it (``_SURROUNDING``); ``UsageError``
     when it holds nothing searchable."""
-    folded = _SURROUNDING.sub("", fold(text)) or fold(text)
-    canonical = canonical_term(folded)
+    written = fold(text)
+    folded = _SURROUNDING.sub("", written) or written
+    # A landline's area code in brackets, (0755)88886666, starts with what _SURROUNDING takes off.
+    canonical = canonical_term(folded) or (canonical_term(written) if written.startswith("(") else None)
     if canonical is not None:
         return Term(folded, (canonical,), canonical)
     tokens, prefix = term_stream(folded)
@@ -321,8 +323,9 @@ def _canonical_pattern(canonical: str) -> re.Pattern[str] | None:
     value = canonical[2:]
     if canonical.startswith(UNIT_PREFIX):
         return _unit_pattern(value)
-    if canonical.startswith(PHONE_PREFIX):  # its digits, grouped by blanks or dashes, maybe cut by a line end
-        return re.compile(r"(?<![0-9])" + r"[\s-]{0,3}".join(value.replace("-", "")) + r"(?![0-9])")
+    # A phone: its digits, grouped by blanks, dashes or brackets, maybe cut by a line end.
+    if canonical.startswith(PHONE_PREFIX):
+        return re.compile(r"(?<![0-9])" + r"[\s()-]{0,3}".join(value.replace("-", "")) + r"(?![0-9])")
     if canonical.startswith(DATE_PREFIX):
         year, month, day = value.split("-")
         return re.compile(
