@@ -26,7 +26,7 @@ from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger
 from recordkit.search.indexer import update_index
 from recordkit.search.query import search
-from recordkit.search.text import fold, token_stream
+from recordkit.search.text import fold, fold_with_offsets, token_stream
 from tests.archive_helpers import archive_ledger  # noqa: F401  (fixture ledger)
 from tests.search_helpers import (
     search_ws,  # noqa: F401  (fixture ws: each backend in turn)
@@ -177,6 +177,50 @@ def test_folding_is_nfkc_of_the_whole_text_however_it_gets_there() -> None:
         # One or two blanks are one space; three or more (a table's columns) three.
         expected = re.sub(r"[^\S\n]+", lambda run: " " if len(run.group()) < 3 else "   ", expected)
         assert fold(text) == expected.strip(), repr(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "folded", "origins"),
+    [
+        ("张\n  伟", "张\n 伟", [0, 1, 2, 4, 5]),  # blanks after a line end: one space, as fold writes them
+        ("  电梯 \n", "电梯", [2, 3, 6]),  # blanks and line ends at either end: left out, as fold's strip does
+        ("维修\u3000\u3000\u3000保养", "维修   保养", [0, 1, 2, 3, 4, 5, 6, 7]),  # a table's columns: three spaces
+        ("Cafe\u0301 账单", "café 账单", [0, 1, 2, 3, 5, 6, 7, 8]),  # e and its accent composed: from the e
+        ("ｶﾞｽ代\n 缴费", "ガス代\n 缴费", [0, 2, 3, 4, 5, 6, 7, 8]),  # half-width kana and its voicing mark
+        ("业主档\ufffe  案", "业主档-\n 案", [0, 1, 2, 3, 3, 4, 6, 7]),  # pdfium's line-end hyphen, then blanks
+        ("ß\u00ad费", "ss费", [0, 0, 2, 3]),  # one character folded to two, a soft hyphen to none
+    ],
+)
+def test_fold_with_offsets_gives_folds_text_and_where_each_character_was(
+    text: str, folded: str, origins: list[int]
+) -> None:
+    assert fold(text) == folded
+    assert fold_with_offsets(text) == (folded, origins)
+
+
+def test_fold_with_offsets_folds_as_fold_does_with_line_ends_blanks_and_cjk() -> None:
+    """Texts as documents hold them (line ends with blanks before and after, a form's padding, a table's columns,
+    full-width characters, CJK): ``fold_with_offsets`` gives exactly ``fold``'s text, and each folded character
+    comes from a character of the text that folds to it (a blank from a blank, a line end from a line end)."""
+    pieces = [
+        "业主", "张", "伟", "电梯维修", "，", "。", "\n", " ", "  ", "   ", "\u3000", "\t", "\u00a0", "Ａ", "ｂ", "１２",
+        "HT-2026-", "00003", "－", "—", "\ufffe", "\u00ad", "e\u0301", "ﾊﾟ", "ß", "\u2474", "㎡",
+    ]  # fmt: skip
+    rng = random.Random(11)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 30))) for _ in range(2000)]
+    for text in texts:
+        folded, origins = fold_with_offsets(text)
+        assert folded == fold(text), repr(text)
+        assert len(origins) == len(folded) + 1 and origins[-1] == len(text), repr(text)
+        assert origins[:-1] == sorted(origins[:-1]), repr(text)
+        for char, origin in zip(folded, origins, strict=False):
+            written = text[origin]
+            if char.isspace():
+                assert written.isspace() or written == "\ufffe", repr(text)
+            else:
+                assert (
+                    char in unicodedata.normalize("NFKC", written).casefold() or char == "-" or (written in "ﾊﾟe\u0301")
+                ), repr(text)
 
 
 def test_line_breaks_between_other_characters_still_separate_words() -> None:

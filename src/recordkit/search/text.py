@@ -14,6 +14,7 @@ Pure functions on strings; knows nothing of the index or of the archive.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -173,30 +174,68 @@ def fold(text: str) -> str:
     return _BLANKS_RUN.sub(_one_space, folded).strip()
 
 
+# Characters NFKC never joins to what stands before them: starters that are no second half of a composition —
+# Latin, general punctuation, CJK punctuation, kana, ideographs, hangul syllables, full-width ASCII.  A text
+# normalised in pieces cut before each is normalised as a whole (composition only joins a piece's own
+# characters: e + U+0301, ｶ + ﾞ), which lets fold_with_offsets tell where each folded character came from.
+_STARTERS = (
+    r"\x00-\u02ff\u2000-\u206f\u3000-\u3029\u3030-\u303f\u3040-\u3098\u309d-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    r"\uac00-\ud7a3\uf900-\ufaff\uff01-\uff5e\U00020000-\U0003134f"
+)
+_PIECE_STARTS = re.compile(f"[{_STARTERS}]")
+_JOINS_BEFORE = re.compile(f"[^{_STARTERS}]")
+
+
 @functools.lru_cache(maxsize=65536)
-def _fold_char(char: str) -> str:
-    return unicodedata.normalize("NFKC", char).casefold().translate(_DASHES)
+def _fold_piece(piece: str) -> str:
+    """``fold`` of a piece of text before its blanks: NFKC, case fold, one kind of dash."""
+    return unicodedata.normalize("NFKC", piece).casefold().translate(_DASHES)
+
+
+def _piece_origins(piece: str, start: int, width: int) -> list[int]:
+    """Where each of the ``width`` characters of a piece's fold came from: the first character of the piece whose
+    fold up to it is that long (ｶﾞｽ → ガス: ガ from ｶ, ス from ｽ)."""
+    lengths = [len(_fold_piece(piece[: end + 1])) for end in range(len(piece))]
+    return [start + next((i for i, length in enumerate(lengths) if length > k), len(piece) - 1) for k in range(width)]
+
+
+def _folded_characters(text: str) -> tuple[str, list[int]]:
+    """``text`` normalised, case folded and its dashes made one, as ``fold`` does before the blanks, with where
+    each character came from."""
+    if _JOINS_BEFORE.search(text) is None:  # each character a piece of its own (most texts: one call per character)
+        folds = list(map(_fold_piece, text))
+        normal = "".join(folds)
+        if len(normal) == len(text) and "" not in folds:  # none left out (a soft hyphen): each one character
+            return normal, list(range(len(text)))
+        return normal, [index for index, piece in enumerate(folds) for _ in piece]
+    bounds = [0, *(match.start() for match in _PIECE_STARTS.finditer(text, 1)), len(text)]
+    pieces: list[str] = []
+    origins: list[int] = []
+    for start, end in itertools.pairwise(bounds):
+        piece = _fold_piece(text[start:end])
+        pieces.append(piece)
+        origins += [start] * len(piece) if end - start == 1 else _piece_origins(text[start:end], start, len(piece))
+    return "".join(pieces), origins
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
-    """``fold(text)`` char by char, with where each folded character came from in ``text``
-    (and one more entry, ``len(text)``): to show a match in the words as they were written."""
-    folded: list[str] = []
-    origins: list[int] = []
-    dropped = True  # leading blanks are dropped, like fold's strip
-    blanks = 0  # in the run of blanks so far: its first becomes a space, and its third two more
-    for index, char in enumerate(text):
-        if char != "\n" and char.isspace():
-            blanks += 1
-            if dropped or blanks not in (1, _WIDE_FROM):
-                continue
-            piece = " " if blanks == 1 else "  "
-        else:
-            blanks, dropped, piece = 0, char == "\n", _fold_char(char)
-        folded.append(piece)
-        origins += [index] * len(piece)
-    origins.append(len(text))
-    return "".join(folded), origins
+    """``fold(text)`` exactly, with where each folded character came from in ``text`` (and one more entry,
+    ``len(text)``): to show a match in the words as they were written.  A run of blanks comes from its first
+    blank (a wide run's three spaces from its first three)."""
+    normal, origins = _folded_characters(text)
+    pieces: list[str] = []
+    kept: list[int] = []
+    done = 0
+    for run in _BLANKS_RUN.finditer(normal):
+        spaces = _one_space(run)
+        pieces += [normal[done : run.start()], spaces]
+        kept += origins[done : run.start() + len(spaces)]
+        done = run.end()
+    pieces.append(normal[done:])
+    kept += origins[done:]
+    folded = "".join(pieces)
+    start, end = len(folded) - len(folded.lstrip()), len(folded.rstrip())
+    return folded[start:end], [*kept[start:end], len(text)]
 
 
 def join_cjk_lines(folded: str) -> str:
