@@ -251,6 +251,81 @@ def test_file_of_a_broken_link_named_alone_is_refused_as_a_missing_file(
     assert (folder / "3-2-1201_产权证明_20261102.pdf").exists()  # nothing filed
 
 
+def _filed_rows(workspace: Workspace) -> list[tuple[str, str, str | None, str | None, int]]:
+    with sqlite3.connect(workspace.root / "records" / "ledger.sqlite3") as db:
+        return db.execute(
+            "SELECT archive_no, category, unit, topic, needs_review FROM archive_items ORDER BY archive_no"
+        ).fetchall()
+
+
+def test_a_file_named_below_the_current_folder_is_read_with_its_folders_as_file_dot_reads_it(
+    archivist_cli: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``recordkit file 扫描件/业主档案/1-1-101/产权证明_20200501.pdf`` filed it with no unit, for review (待复核：业主档案
+    没有识别出房号), though the path typed names the unit; ``recordkit file 扫描件`` filed it under 1-1-101.  Named
+    itself, a file below the current folder is read with the folders of the path as typed, as ``file .`` reads it
+    (扫描件 its topic); ``--unit`` still wins over the folder."""
+    scans = workspace.root / "扫描件"
+    write_scan(scans / "业主档案" / "1-1-101" / "产权证明_20200501.pdf", 1)
+    write_scan(scans / "业主档案" / "1-1-101" / "入住登记_20200601.pdf", 2)
+    monkeypatch.chdir(workspace.root)
+    result = archivist_cli("file", "扫描件/业主档案/1-1-101/产权证明_20200501.pdf")
+    assert (result.exit_code, result.stdout.splitlines()) == (
+        0,
+        [
+            "已归档 扫描件/业主档案/1-1-101/产权证明_20200501.pdf → YZ-2020-00001（业主档案，1 页）："
+            "records/archive/业主档案/2020/YZ-2020-00001_产权证明.pdf",
+            "共 1 个文件：归档 1 个，未归档 0 个",
+        ],
+    ), result.output
+    flagged = archivist_cli("file", "扫描件/业主档案/1-1-101/入住登记_20200601.pdf", "--unit", "3栋2单元1201")
+    assert flagged.exit_code == 0, flagged.output
+    assert _filed_rows(workspace) == [
+        ("YZ-2020-00001", "业主档案", "1-1-101", "扫描件", 0),
+        ("YZ-2020-00002", "业主档案", "3-2-1201", "扫描件", 0),
+    ]
+
+
+def test_a_file_named_outside_the_current_folder_is_read_by_its_own_name_alone(
+    archivist_cli: Any, workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Typed as ../U盘/业主档案/1-1-101/… from beside the stick, and by its absolute path from elsewhere: the folders
+    # above the current one are no clerk's filing (the stick's own name, /media/…), only the file's name is read.
+    stick = tmp_path / "U盘" / "业主档案" / "1-1-101"
+    write_scan(stick / "产权证明_20200501.pdf", 1)
+    write_scan(stick / "3-2-1201_购房合同_20190915.pdf", 2)
+    (tmp_path / "别处").mkdir()
+    monkeypatch.chdir(tmp_path / "别处")
+    result = archivist_cli(
+        "file", "../U盘/业主档案/1-1-101/产权证明_20200501.pdf", str(stick / "3-2-1201_购房合同_20190915.pdf")
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].endswith("；待复核：业主档案没有识别出房号")
+    assert _filed_rows(workspace) == [
+        ("YZ-2019-00001", "业主档案", "3-2-1201", None, 0),
+        ("YZ-2020-00001", "业主档案", None, None, 1),
+    ]
+
+
+def test_a_file_named_in_the_workspaces_own_folders_is_read_by_its_own_name_alone(
+    archivist_cli: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ``file .`` never reads records/ but its inbox: a generated paper named from the workspace has no topic
+    # records/generated, and an inbox scan's folders count from the inbox, as the service reads them.
+    generated = workspace.root / "records" / "generated"
+    write_scan(generated / "3-2-1201_产权证明_20261102.pdf", 1)
+    write_scan(inbox(workspace) / "工程档案" / "电梯" / "维保记录_20261020.pdf", 2)
+    monkeypatch.chdir(workspace.root)
+    result = archivist_cli(
+        "file", "records/generated/3-2-1201_产权证明_20261102.pdf", "records/inbox/工程档案/电梯/维保记录_20261020.pdf"
+    )
+    assert result.exit_code == 0, result.output
+    assert _filed_rows(workspace) == [
+        ("GC-2026-00001", "工程档案", None, "电梯", 0),
+        ("YZ-2026-00001", "业主档案", "3-2-1201", None, 0),
+    ]
+
+
 def test_a_sidecar_in_the_other_case_is_read_and_leaves_with_its_scan(archivist_cli: Any, workspace: Workspace) -> None:
     # Windows scanners and clerks mix cases (a share takes SCAN0001.TXT and scan0001.txt for one name).
     write_scan(inbox(workspace) / "SCAN0001.PDF", 1)

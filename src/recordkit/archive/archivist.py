@@ -1507,7 +1507,8 @@ class Archivist:
         return outcomes
 
     def expand(self, paths: Iterable[Path]) -> Iterator[tuple[Path, Path | None]]:
-        """Each file to file and the folder its folder names count from (a folder given, else None).
+        """Each file to file and the folder its folder names count from: a folder given; for a file named itself,
+        the current folder when it lies below it, else None (``_named_base``).
 
         A folder's walk leaves out the workspace's own files — records/ but its inbox (the ledger, the
         archive, generated papers, the quarantine, the caches), templates/ and recordkit.toml — and names them in
@@ -1548,7 +1549,18 @@ class Archivist:
                     raise NotFoundError(f"{readable_name(str(path))}：{BROKEN_LINK}")
                 raise NotFoundError(f"找不到文件 {readable_name(str(path))}：请检查路径")
             elif first_time(path):
-                yield path, None
+                yield path, self._named_base(path, own)
+
+    def _named_base(self, path: Path, own: tuple[Path, ...]) -> Path | None:
+        """The folder whose sub-folders tell a file named itself its category and unit: the current folder when the
+        file lies below it, so that ``扫描件/业主档案/1-1-101/产权证明.pdf`` reads as ``recordkit file .`` reads it
+        (1-1-101's); None, its own name alone, for a file elsewhere (``../``, another absolute path) and for one of
+        the workspace's own (``_is_own``), which ``file .`` never reads (``records/quarantine`` names no category)."""
+        here = Path(os.path.abspath(os.curdir))
+        named = Path(os.path.abspath(path))
+        if not named.is_relative_to(here) or self._is_own(named.resolve(), own):
+            return None
+        return here
 
     def _own(self, path: Path, own: tuple[Path, ...]) -> bool:
         """Whether ``path`` (met in a folder's walk) is one of the workspace's own files or folders (``expand``);
@@ -1556,9 +1568,7 @@ class Archivist:
         resolved = path.resolve()
         if resolved == self.inbox and self.inbox_served is not None:
             return True  # the running service files it (said by the caller, from ``inbox_served``)
-        if resolved == self.inbox or self.inbox.is_relative_to(resolved) or resolved.is_relative_to(self.inbox):
-            return False  # the inbox, and the folders that hold it, are walked
-        if not any(resolved == root or resolved.is_relative_to(root) for root in own):
+        if not self._is_own(resolved, own):
             return False
         try:
             shown = resolved.relative_to(self.workspace.root.resolve()).as_posix()
@@ -1566,6 +1576,13 @@ class Archivist:
             shown = str(resolved)
         self.left_out.add(readable_name(shown))
         return True
+
+    def _is_own(self, resolved: Path, own: tuple[Path, ...]) -> bool:
+        """``resolved`` lies in one of the workspace's ``own`` files or folders, and is neither the inbox, in it, nor
+        a folder holding it (which a walk goes through)."""
+        if resolved == self.inbox or self.inbox.is_relative_to(resolved) or resolved.is_relative_to(self.inbox):
+            return False
+        return any(resolved == root or resolved.is_relative_to(root) for root in own)
 
     def skipped(self, path: Path) -> bool:
         """Temporary files, hidden files and the sidecars of scans are never filed themselves (``扫描.tmp `` is a
