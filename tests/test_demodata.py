@@ -31,8 +31,13 @@ def large_estate() -> list[DemoUnit]:
     return generate_estate(seed=7, min_units=20000)
 
 
+#: The owner of the units no one has bought yet: the estate's developer, a company with a phone and no ID number.
+DEVELOPER = ("幸福里房地产开发有限公司", "025-86692288", None)
+
+
 def owned(units: list[DemoUnit]) -> list[DemoUnit]:
-    return [u for u in units if u.owner_name is not None]
+    """The units people bought (not the developer's unsold ones)."""
+    return [u for u in units if (u.owner_name, u.phone, u.id_number) != DEVELOPER]
 
 
 def test_same_seed_gives_the_same_estate() -> None:
@@ -145,18 +150,20 @@ def test_no_two_owners_share_a_phone_or_id_number(estate: list[DemoUnit]) -> Non
 
 def test_status_rules(estate: list[DemoUnit]) -> None:
     assert {u.status for u in estate} == {OCCUPIED, DELIVERED, VACANT}
+    bought = {u.code for u in owned(estate)}
     for u in estate:
-        has_owner = u.owner_name is not None
-        assert has_owner == (u.phone is not None) == (u.id_number is not None)
+        # Every unit has an owner to bill: a person with a phone and an ID number, or the developer.
+        assert u.owner_name is not None and u.phone is not None
+        assert (u.id_number is not None) == (u.code in bought)
         if u.status == OCCUPIED:
-            assert has_owner and u.move_in_date is not None
+            assert u.move_in_date is not None
         else:
             assert u.move_in_date is None
-        if u.status == DELIVERED:
-            assert has_owner
+        if u.status != VACANT:
+            assert u.code in bought
     vacant = [u for u in estate if u.status == VACANT]
-    assert any(u.owner_name is None for u in vacant), "developer-held units"
-    assert any(u.owner_name is not None for u in vacant), "owners living elsewhere"
+    assert any(u.code not in bought for u in vacant), "developer-held units"
+    assert any(u.code in bought for u in vacant), "owners living elsewhere"
 
 
 def test_status_mix_is_roughly_80_8_12(estate: list[DemoUnit]) -> None:

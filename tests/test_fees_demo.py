@@ -105,3 +105,46 @@ def test_the_demo_numbers_its_receipts_in_date_order(tmp_path: Path, demo_estate
     assert deposits == 2
     backwards = [(a, b) for a, b in zip(rows, rows[1:], strict=False) if str(b.paid_on) < str(a.paid_on)]
     assert backwards == []
+
+
+def test_every_unit_the_demo_bills_has_an_owner_and_the_developer_owes_under_its_name(
+    tmp_path: Path, demo_estate: DemoReport
+) -> None:
+    """The demo billed its unsold units (商铺S-102, the last parking spaces …) with no owner: the monthly report's
+    欠费明细 listed them with an empty 业主, nobody to remind.  They are the developer's, registered as their owner with
+    the company's phone, which pays their fees by bank transfer on the 20th, a month late."""
+    developer = "幸福里房地产开发有限公司"
+    workspace = open_workspace(tmp_path / "demo", environ={})
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        unowned = conn.execute(
+            sa.text("SELECT DISTINCT u.code FROM bills b JOIN units u ON u.id = b.unit_id WHERE u.owner_id IS NULL")
+        ).all()
+        held = conn.execute(
+            sa.text(
+                "SELECT u.code, u.status, o.phone, o.id_number FROM units u JOIN owners o ON o.id = u.owner_id"
+                " WHERE o.name = :name ORDER BY u.code"
+            ),
+            {"name": developer},
+        ).all()
+        paid = conn.execute(
+            sa.text("SELECT DISTINCT method, SUBSTR(paid_on, 9, 2) FROM payments WHERE payer = :name"),
+            {"name": developer},
+        ).all()
+    assert unowned == []
+    assert "车位B1-040" in [row.code for row in held]  # the last parking spaces are not sold
+    assert {(row.status, row.phone, row.id_number) for row in held} == {("vacant", "025-86692288", None)}
+    assert [tuple(row) for row in paid] == [("银行转账", "20")]
+    [report] = [path for path in demo_estate.files if path.name.startswith("月度报表-")]
+    sheet = load_workbook(report)["欠费明细"]
+    assert [cell.value for cell in sheet[2]] == [
+        "序号",
+        "房号",
+        "业主",
+        "联系电话",
+        "欠费月数",
+        "最早欠费月份",
+        "欠费金额（元）",
+    ]
+    rows = [row for row in sheet.iter_rows(min_row=3, values_only=True) if row[0] != "合计"]
+    assert [row[1] for row in rows if not row[2]] == []
+    assert {row[4] for row in rows if row[2] == developer} == {1}  # a month late, under its name

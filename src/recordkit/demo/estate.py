@@ -43,6 +43,7 @@ from recordkit.core.sheets import save_atomically
 from recordkit.core.unitcodes import DWELLINGS, FLAT, PARKING, SHOP, VILLA, Building, parse_unit_code
 from recordkit.core.workspace import Workspace, init_workspace, open_workspace, setup_logging
 from recordkit.demo.roster import (
+    DEVELOPER_NAME,
     OTHER_SYSTEM_HEADERS,
     SECOND_PHASE,
     DemoUnit,
@@ -87,6 +88,8 @@ DEMO_PHONE = "025-84561234"
 OTHER_KINDS_SHEET = "二期商铺车位-房产资料.xlsx"
 #: The kinds of unit with a water meter and rubbish to take away: a parking space or a storeroom has neither.
 PREMISES = (FLAT, VILLA, SHOP)
+#: How the developer pays for the units it has not sold: last month's bills, by one bank transfer on the 20th.
+DEVELOPER_PAYS = "developer"
 
 
 @dataclass
@@ -181,8 +184,9 @@ def _import_other_kinds(ctx: DemoContext, estate: list[DemoUnit]) -> None:
 
 def _step_fees(ctx: DemoContext) -> None:
     """Twelve months of bills up to last month and a year of payments as a normal estate's (monthly,
-    quarterly at the quarter's start, yearly in advance; a few late or partial; about 5 % never), so
-    that 当期收缴率 sits near 85–95 %; a few receipts voided and reprinted; .docx for a handful only."""
+    quarterly at the quarter's start, yearly in advance; a few late or partial; about 5 % never; the
+    developer a month late for its unsold units), so that 当期收缴率 sits near 85–95 %; a few receipts
+    voided and reprinted; .docx for a handful only."""
 
     rng = random.Random(ctx.seed)
     today = ctx.today
@@ -201,14 +205,17 @@ def _step_fees(ctx: DemoContext) -> None:
         add_rule(ledger, who, "水费", "metered", "3.5", str(last), unit_kinds=PREMISES)
         set_rule(ledger, who, "物业服务费", str(months[6]), rate_text="2.50")
         readings = ctx.workspace.root / f"水表读数-{last}.xlsx"
-        metered = [code for code in codes if owners_of[code] and parse_unit_code(code).kind in PREMISES]
+        # The unsold units' meters are not opened: the developer uses no water.
+        metered = [code for code in _bought(owners_of) if parse_unit_code(code).kind in PREMISES]
         _write_readings(readings, metered, rng)
         import_readings(ledger, readings, str(last), who, "水费")
 
         # How each owner pays, as in a normal estate: most on time (every month, every quarter at its
         # start, or the whole year ahead), a few late or in part, about 5 % never (long-term debtors).
         habits = {
-            code: rng.choices(("monthly", "quarterly", "yearly", "late", "partial", "never"), (52, 30, 10, 3, 2, 3))[0]
+            code: DEVELOPER_PAYS
+            if owners_of[code] == DEVELOPER_NAME
+            else rng.choices(("monthly", "quarterly", "yearly", "late", "partial", "never"), (52, 30, 10, 3, 2, 3))[0]
             for code in codes
             if owners_of[code]
         }
@@ -222,16 +229,19 @@ def _step_fees(ctx: DemoContext) -> None:
             for code, habit in habits.items():
                 due, this_month = owed.get(code, 0), billed.get(code, 0)
                 amount = _demo_payment(habit, number, month, due, this_month, rng)
-                if amount > 0:
+                if amount > 0 and habit == DEVELOPER_PAYS:
+                    transfer = month.first_day() + dt.timedelta(days=19)
+                    requests.append(PaymentRequest(code, amount, "银行转账", paid_on=transfer))
+                elif amount > 0:
                     # On-time payers come early in the month; the late ones pay last month's bills late.
                     latest = 9 if habit in ("quarterly", "yearly") else 27
                     day = month.first_day() + dt.timedelta(days=rng.randrange(latest))
                     requests.append(PaymentRequest(code, amount, rng.choice(methods), paid_on=day))
             errands = [errand for errand in ctx.errands if Month.of(errand.day) == month]
             receipts += _take_in_date_order(ledger, settings.receipt, requests, errands)
-        # Today at the counter: a few owners in arrears pay up.
+        # Today at the counter: a few owners in arrears pay up (the developer pays by transfer, on its day).
         owed = _owed_by_unit(ledger)
-        debtors = [code for code in codes if owed.get(code, 0) > 0 and owners_of[code]]
+        debtors = [code for code in _bought(owners_of) if owed.get(code, 0) > 0]
         counter = pay_many(
             ledger,
             settings.receipt,
@@ -327,7 +337,7 @@ def _demo_payment(habit: str, number: int, month: Month, due: int, this_month: i
         return max(due + (left_in_quarter - 1) * this_month, 0)
     if habit == "yearly":
         return due + 11 * this_month + rng.randrange(0, 20) * 100 if number == 0 else 0
-    if habit == "late":
+    if habit in ("late", DEVELOPER_PAYS):
         return max(due - this_month, 0)  # last month's bills, a month late
     return due // 2 if due > 100 else 0  # partial
 
@@ -346,6 +356,12 @@ def _billed_in(ledger: object, month: Month) -> dict[str, int]:
 def _unit_owners(conn: object) -> dict[str, str | None]:
     query = sa.select(units.c.code, owners.c.name).select_from(units.outerjoin(owners, owners.c.id == units.c.owner_id))
     return dict(conn.execute(query).all())  # type: ignore[attr-defined]
+
+
+def _bought(owners_of: dict[str, str | None]) -> list[str]:
+    """The units of ``owners_of`` (``_unit_owners``) that someone bought, in code order: not the developer's unsold
+    ones, which nobody lives in, does up or pays for at the counter."""
+    return sorted(code for code, owner in owners_of.items() if owner not in (None, DEVELOPER_NAME))
 
 
 def _move_in_dates(conn: object) -> dict[str, dt.date]:
@@ -403,7 +419,7 @@ def _step_renovation_registrations(ctx: DemoContext) -> None:
         with ledger.read() as conn:
             owners_of = _unit_owners(conn)
     # Flats and villas are done up; a shop's fit-out or a parking space is no 装修登记 of the demo's.
-    homes = sorted(code for code, owner in owners_of.items() if owner and parse_unit_code(code).kind in DWELLINGS)
+    homes = [code for code in _bought(owners_of) if parse_unit_code(code).kind in DWELLINGS]
     units = rng.sample(homes, 2)
     plans = [
         _RenovationPlan(

@@ -22,11 +22,12 @@ STATUS_VACANT = "空置"
 
 @dataclass(frozen=True)
 class DemoUnit:
-    """One unit of the demo estate and, unless developer-held, its owner.
+    """One unit of the demo estate and its owner.
 
     An 已入住 unit has an owner and a move-in date; an 已交付 unit has an owner
     and no move-in date; a 空置 unit has no move-in date and either an owner who
-    lives elsewhere or no owner at all (still held by the developer).
+    lives elsewhere or, not sold yet, the developer (``DEVELOPER_NAME``: a company, its
+    phone and no ID number) as its owner, who pays its fees.
     """
 
     building: str
@@ -49,7 +50,14 @@ class DemoUnit:
 class _Owner:
     name: str
     phone: str
-    id_number: str
+    id_number: str | None
+
+
+#: Who holds the units not sold yet, registered as their owner as a real office keeps them, so that each unit billed
+#: has a payer: the estate's developer, named after it as the demo names its office (幸福里物业服务中心).  A company
+#: has a phone and no resident ID number.
+DEVELOPER_NAME = "幸福里房地产开发有限公司"
+DEVELOPER = _Owner(DEVELOPER_NAME, "025-86692288", None)
 
 
 @dataclass(frozen=True)
@@ -187,7 +195,7 @@ _ROOMS_PER_FLOOR = (2, 2, 2, 3, 3, 4, 4)
 _ENTRANCES = (2, 2, 3)
 
 _STATUS_WEIGHTS = (80, 8, 12)  # 已入住 / 已交付 / 空置
-_VACANT_WITH_OWNER_SHARE = 0.6  # the rest is still held by the developer
+_VACANT_WITH_OWNER_SHARE = 0.6  # the rest is not sold yet: the developer's
 _TWO_UNIT_OWNER_SHARE = 0.02
 _BUILDINGS_PER_PHASE = 6
 _FIRST_DELIVERY = datetime.date(2015, 1, 1)
@@ -216,7 +224,8 @@ def generate_estate(seed: int = 2026, min_units: int = 1000, today: datetime.dat
 
     The same seed gives the same estate in every run.  Phones and ID numbers
     are valid and belong to one owner each; about 2% of owners hold two units
-    and appear with identical name, phone and ID number on both.
+    and appear with identical name, phone and ID number on both.  The units
+    no one bought are the developer's (``DEVELOPER``), all under its name and phone.
     Raises ``ValueError`` when ``min_units`` is not positive.
     """
     if min_units < 1:
@@ -237,15 +246,15 @@ def generate_estate(seed: int = 2026, min_units: int = 1000, today: datetime.dat
         weights=_STATUS_WEIGHTS,
         k=len(slots),
     )
-    owned = [status != STATUS_VACANT or rng.random() < _VACANT_WITH_OWNER_SHARE for status in statuses]
-    second_units = _pick_second_units(rng, [i for i, has in enumerate(owned) if has])
+    bought = [status != STATUS_VACANT or rng.random() < _VACANT_WITH_OWNER_SHARE for status in statuses]
+    second_units = _pick_second_units(rng, [i for i, has in enumerate(bought) if has])
 
     used_names: set[str] = set()
     used_phones: set[str] = set()
     used_ids: set[str] = set()
-    owners: list[_Owner | None] = [None] * len(slots)
-    for index, has_owner in enumerate(owned):
-        if not has_owner or index in second_units:
+    owners = [DEVELOPER] * len(slots)  # a unit no one bought is the developer's
+    for index, sold in enumerate(bought):
+        if not sold or index in second_units:
             continue
         owners[index] = _make_owner(
             rng,
@@ -269,9 +278,9 @@ def generate_estate(seed: int = 2026, min_units: int = 1000, today: datetime.dat
                 entrance=entrance,
                 room=room,
                 floor_area=Decimal(area).scaleb(-2),
-                owner_name=owner.name if owner else None,
-                phone=owner.phone if owner else None,
-                id_number=owner.id_number if owner else None,
+                owner_name=owner.name,
+                phone=owner.phone,
+                id_number=owner.id_number,
                 move_in_date=move_in,
                 status=status,
             )
@@ -405,8 +414,10 @@ def generate_other_kinds(
     二期: two low-rise buildings of flats without 单元 (二期·1-101 …) and twelve villas, some
     co-owned (two names in one cell) and some let (a 租户 row, or a family member's row);
     eight ground-floor shops (商铺S-101 …); forty parking spaces (车位B1-001 …), most bought by
-    owners of flats in ``first_phase`` (same name, phone and ID: the same person) and the rest
-    by people who own no flat.  Deterministic for a seed; status words are the other system's.
+    owners of flats in ``first_phase`` (same name, phone and ID: the same person), some by people
+    who own no flat and the last ones not sold.  A shop or a parking space not sold (未销售) is the
+    developer's, as the first phase's unsold flats are (``DEVELOPER``: the same owner).
+    Deterministic for a seed; status words are the other system's.
     """
     rng = random.Random(seed * 31 + 15)
     used_names = {u.owner_name for u in first_phase if u.owner_name}
@@ -420,6 +431,9 @@ def generate_other_kinds(
         return _random_date(rng, _SECOND_PHASE_DELIVERED, datetime.date(2026, 6, 30))
 
     rows: list[list[object]] = []
+
+    def unsold(kind: str, room: str, area: Decimal) -> list[object]:
+        return [None, None, room, kind, area, DEVELOPER.name, DEVELOPER.phone, None, None, "未销售", "业主", None, None]
 
     def unit(phase: str, building: object, room: str, kind: str, area: str, status: str, let: bool) -> None:
         first = owner()
@@ -460,8 +474,7 @@ def generate_other_kinds(
     for number in range(101, 109):
         status = rng.choices(("已出租", "已入住", "未销售"), (60, 25, 15))[0]
         if status == "未销售":
-            rows.append([None, None, f"S-{number}", "商铺", Decimal(f"{rng.randint(4500, 12000) / 100:.2f}"), None,
-                         None, None, None, status, None, None, None])  # fmt: skip
+            rows.append(unsold("商铺", f"S-{number}", Decimal(f"{rng.randint(4500, 12000) / 100:.2f}")))
         else:
             unit("", None, f"S-{number}", "商铺", f"{rng.randint(4500, 12000) / 100:.2f}", status, status == "已出租")
     flat_owners = [u for u in first_phase if u.owner_name and u.status == STATUS_OCCUPIED]
@@ -477,6 +490,5 @@ def generate_other_kinds(
             rows.append([None, None, room, "车位", Decimal("12.50"), person.name, person.phone, person.id_number,
                          None, "已出售", None, None, None])  # fmt: skip
         else:
-            rows.append([None, None, room, "车位", Decimal("12.50"), None, None, None, None, "未销售", None, None,
-                         None])  # fmt: skip
+            rows.append(unsold("车位", room, Decimal("12.50")))
     return rows
