@@ -31,7 +31,7 @@ def test_the_demo_files_its_inbox(tmp_path: Path, demo_estate: DemoReport) -> No
     assert categories == {"业主档案", "工程档案", "合同协议档案", "财务档案", "未分类"}
     assert sum(item.category == "业主档案" for item in items) == 39
     assert max(item.pages or 0 for item in items) == 5
-    assert any(item.original_name.endswith("购房合同（复印件）.jpg") for item in items)  # the GBK name, readable
+    assert any(" 购房合同（复印件）_" in item.original_name for item in items)  # the GBK name, readable
     assert (len(loans), len(overdue), sum(loan.confidential for loan in loans)) == (3, 1, 1)
     inbox = tmp_path / "demo" / "records" / "inbox"
     assert sorted(p.name for p in inbox.rglob("*") if p.is_file()) == ["~$保洁服务合同.docx"]
@@ -52,6 +52,28 @@ def test_the_demo_owner_files_are_dated_when_the_owner_moved_in(tmp_path: Path, 
         ).all()
     assert len(rows) == 12
     assert [(unit, str(filed)) for unit, filed, _ in rows] == [(unit, str(moved)) for unit, _, moved in rows]
+
+
+def test_the_demo_buys_its_flats_before_moving_in_and_draws_them_before_the_first_handover(
+    tmp_path: Path, demo_estate: DemoReport
+) -> None:
+    """The demo's 购房合同 was dated 2018-05-08 whatever its unit (an owner who had moved in in 2016 bought in 2018) and
+    filed without a date, and its 竣工图纸 2019-06-20, years after the first owners moved in.  A flat is bought before
+    it is handed over, so before it is moved into; the as-built drawings are made before the first handover."""
+    workspace = open_workspace(tmp_path / "demo", environ={})
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        contracts = conn.execute(
+            sa.text(
+                "SELECT a.unit, a.doc_date, u.move_in_date FROM archive_items a JOIN units u ON u.code = a.unit"
+                " WHERE a.title LIKE '%购房合同%'"
+            )
+        ).all()
+        drawings = conn.execute(sa.text("SELECT doc_date FROM archive_items WHERE title LIKE '%竣工%'")).scalars().all()
+        first_move_in = conn.execute(sa.text("SELECT MIN(move_in_date) FROM units")).scalar()
+    assert len(contracts) == 1
+    assert [unit for unit, signed, moved in contracts if signed is None or str(signed) >= str(moved)] == []
+    assert len(drawings) == 1
+    assert [str(drawn) for drawn in drawings if drawn is None or str(drawn) >= str(first_move_in)] == []
 
 
 def test_the_demo_renovation_papers_are_those_of_its_renovations(tmp_path: Path, demo_estate: DemoReport) -> None:

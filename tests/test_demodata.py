@@ -103,7 +103,7 @@ def test_unit_codes_are_unique_canonical_and_naturally_sorted(
 
 
 def test_code_property() -> None:
-    unit = DemoUnit("3", "2", "1201", Decimal("89.35"), None, None, None, None, VACANT)
+    unit = DemoUnit("3", "2", "1201", Decimal("89.35"), None, None, None, None, VACANT, datetime.date(2016, 5, 1))
     assert unit.code == "3-2-1201"
 
 

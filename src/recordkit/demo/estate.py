@@ -47,7 +47,7 @@ from recordkit.demo.roster import (
     OTHER_SYSTEM_HEADERS,
     SECOND_PHASE,
     DemoUnit,
-    as_of,
+    delivery_day,
     generate_estate,
     generate_other_kinds,
 )
@@ -123,10 +123,12 @@ class DemoContext:
     errands: list[Errand] = field(default_factory=list)
     #: The renovations registered by their errands, in registration order: number → papers printed.
     renovations: dict[str, int] = field(default_factory=dict)
+    #: The first phase's units as the roster made them: the days they were handed over date the archive's papers.
+    estate: list[DemoUnit] = field(default_factory=list)
 
 
 def _step_owners(ctx: DemoContext) -> None:
-    estate = generate_estate(seed=ctx.seed, min_units=ctx.min_units, today=ctx.today)
+    estate = ctx.estate = generate_estate(seed=ctx.seed, min_units=ctx.min_units, today=ctx.today)
     sheet = ctx.workspace.root / "业主名册.xlsx"
     write_owner_sheet(
         sheet,
@@ -631,7 +633,8 @@ def _step_archive(ctx: DemoContext) -> None:
                 document_lines(f"{system}维修保养记录", date=serviced, kind="维保记录"),
             )
         seed += 1
-        drawn = as_of(dt.date(2019, 6, 20), today)
+        # As-built drawings are done before the works are accepted, and these before the first flat is handed over.
+        drawn = min(unit.delivered for unit in ctx.estate) - dt.timedelta(days=rng.randint(60, 180))
         write_scan(
             inbox / "工程档案" / "图纸" / f"3号楼给排水竣工图纸_{drawn:%Y%m%d}.tif",
             seed,
@@ -668,15 +671,13 @@ def _step_archive(ctx: DemoContext) -> None:
             document_lines(stubs, date=(last - 1).last_day(), kind="收据存根"),
         )
         seed += 1
-        gbk_name = f"{units[2]} 购房合同（复印件）.jpg".encode("gbk")  # as a Windows scanner writes it
+        # A flat is bought off the plan, three to eighteen months before it is handed over.
+        signed = delivery_day(units[2], ctx.estate, today) - dt.timedelta(days=rng.randint(90, 540))
+        gbk_name = f"{units[2]} 购房合同（复印件）_{signed:%Y%m%d}.jpg".encode("gbk")  # as a Windows scanner writes it
         with open(os.path.join(os.fsencode(inbox), gbk_name), "wb") as stream:
             stream.write(
                 scan_bytes(
-                    "jpg",
-                    seed,
-                    lines=document_lines(
-                        "商品房买卖合同", units[2], owners[units[2]], as_of(dt.date(2018, 5, 8), today), "购房合同"
-                    ),
+                    "jpg", seed, lines=document_lines("商品房买卖合同", units[2], owners[units[2]], signed, "购房合同")
                 )
             )
         write_scan(inbox / "IMG_0042.jpg", seed + 1, lines=document_lines("扫描件"))

@@ -39,6 +39,9 @@ class DemoUnit:
     id_number: str | None
     move_in_date: datetime.date | None
     status: str
+    #: The day its building was handed over to the buyers (交付), as of the estate's day (``as_of``): it was bought
+    #: before, moved into after.
+    delivered: datetime.date
 
     @property
     def code(self) -> str:
@@ -283,6 +286,7 @@ def generate_estate(seed: int = 2026, min_units: int = 1000, today: datetime.dat
                 id_number=owner.id_number,
                 move_in_date=move_in,
                 status=status,
+                delivered=as_of(building.delivered, today),
             )
         )
     units.sort(key=lambda u: (int(u.building), int(u.entrance), int(u.room)))
@@ -403,6 +407,12 @@ OTHER_SYSTEM_HEADERS = (
     "起租日期", "到期日期",
 )  # fmt: skip
 _SECOND_PHASE_DELIVERED = datetime.date(2024, 6, 30)
+
+
+def delivery_day(code: str, first_phase: Sequence[DemoUnit], today: datetime.date | None = None) -> datetime.date:
+    """The day the unit ``code`` was handed over to its buyer in an estate made as of ``today``: its building's for a
+    flat of ``first_phase``, else the second phase's (二期, the shops: ``generate_other_kinds``)."""
+    return next((u.delivered for u in first_phase if u.code == code), as_of(_SECOND_PHASE_DELIVERED, today))
 
 
 def generate_other_kinds(
