@@ -75,3 +75,28 @@ def test_a_demo_built_early_in_the_year_has_nothing_after_its_day(run_cli: Any, 
     assert {what: day for what, day in latest.items() if day > "2026-02-10"} == {}
     assert "None" not in latest.values()  # each of them happened in the demo
     assert billed == "2026-01"
+
+
+def test_a_demo_built_years_ago_has_no_owner_younger_than_25_at_moving_in(run_cli: Any, tmp_path: Path) -> None:
+    """--today 2005-03-01 moved the move-ins back by as many days (to 1993–2004) but kept the owners' ID numbers,
+    born up to 2002: owners moved in before they were born.  Their birth dates move back with the handovers: 25 to 75
+    years old at them, so at least 25 at moving in (or, not moved in, on --today)."""
+    today = dt.date(2005, 3, 1)
+    result = run_cli("demo", str(tmp_path / "演示"), "--today", str(today), "--units", "10")
+    assert result.exit_code == 0, result.stderr
+    workspace = open_workspace(tmp_path / "演示", environ={})
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        owners = conn.execute(
+            sa.text(
+                "SELECT u.code, u.move_in_date, o.id_number FROM units u JOIN owners o ON o.id = u.owner_id"
+                " WHERE o.id_number IS NOT NULL ORDER BY u.code"
+            )
+        ).all()
+    too_young = []
+    for code, moved_in, id_number in owners:
+        day = dt.date.fromisoformat(str(moved_in)) if moved_in else today
+        born = (int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+        if (born[0] + 25, born[1], born[2]) > (day.year, day.month, day.day):
+            too_young.append((code, str(day), id_number[6:14]))
+    assert len(owners) > 50
+    assert too_young == []

@@ -134,11 +134,23 @@ def test_every_phone_and_id_number_is_valid(estate: list[DemoUnit]) -> None:
 def test_id_numbers_look_real(estate: list[DemoUnit]) -> None:
     ids = {u.id_number for u in owned(estate)}
     assert len({i[:2] for i in ids if i}) >= 5, "owners from several provinces"
-    births = [datetime.date(int(i[6:10]), int(i[10:12]), int(i[12:14])) for i in ids if i]
-    assert min(births) >= datetime.date(1950, 1, 1)
-    assert max(births) <= datetime.date(2002, 12, 31)
     sexes = Counter(int(i[16]) % 2 for i in ids if i)
     assert 0.35 < sexes[1] / len(ids) < 0.65
+
+
+def age_at(id_number: str, day: datetime.date) -> int:
+    """How old the holder of ``id_number`` (born on its digits 7–14) is on ``day``, in whole years."""
+    born = (int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    return day.year - born[0] - ((day.month, day.day) < born[1:])
+
+
+def test_owners_are_25_to_75_when_their_first_unit_is_handed_over(estate: list[DemoUnit]) -> None:
+    handed_over: dict[str, datetime.date] = {}
+    for u in owned(estate):
+        assert u.id_number is not None
+        handed_over[u.id_number] = min(u.delivered, handed_over.get(u.id_number, u.delivered))
+    ages = Counter(age_at(id_number, day) for id_number, day in handed_over.items())
+    assert 25 <= min(ages) <= 27 and 73 <= max(ages) <= 75
 
 
 def test_no_two_owners_share_a_phone_or_id_number(estate: list[DemoUnit]) -> None:

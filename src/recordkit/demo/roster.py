@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import accumulate
 
+from recordkit.core.dates import years_after
 from recordkit.core.personal import id_number_check_digit
 
 STATUS_OCCUPIED = "已入住"
@@ -204,14 +205,13 @@ _BUILDINGS_PER_PHASE = 6
 _FIRST_DELIVERY = datetime.date(2015, 1, 1)
 _LAST_DELIVERY = datetime.date(2025, 6, 30)
 _LAST_MOVE_IN = datetime.date(2026, 9, 30)
-_OLDEST_BIRTH = datetime.date(1950, 1, 1)
-_YOUNGEST_BIRTH = datetime.date(2002, 12, 31)
-_MIN_OWNER_AGE = 22
-#: The day the roster's dates above are drawn for.  An estate made as of an earlier day has its dates (move-ins,
-#: leases) moved back by as many days, so that nobody moved in after it; one made as of this day or later keeps
-#: them where they were drawn, so that it holds the same dates, 档号 and files whatever day it is built on (the
-#: tests' demo is built as of the day they run).  The draws themselves, owners and their ID numbers included, stay
-#: those of the seed.
+#: How old an owner is when the unit is handed over: the youngest and the oldest, in years.
+_OWNER_AGES = (25, 75)
+#: The day the roster's dates above are drawn for.  An estate made as of an earlier day has its dates (handovers,
+#: move-ins, leases, the owners' birth dates in their ID numbers) moved back by as many days, so that nobody moved in
+#: after it, nor owned a flat before being born; one made as of this day or later keeps them where they were drawn,
+#: so that it holds the same dates, ID numbers, 档号 and files whatever day it is built on (the tests' demo is built as
+#: of the day they run).  The draws themselves (names, phones, which owner holds which unit) stay those of the seed.
 DRAWN_FOR = datetime.date(2026, 12, 5)
 
 
@@ -262,7 +262,8 @@ def generate_estate(seed: int = 2026, min_units: int = 1000, today: datetime.dat
         owners[index] = _make_owner(
             rng,
             home_province,
-            slots[index][0].delivered.year,
+            slots[index][0].delivered,
+            today,
             used_names,
             used_phones,
             used_ids,
@@ -327,14 +328,18 @@ def _pick_second_units(rng: random.Random, owned: list[int]) -> dict[int, int]:
 def _make_owner(
     rng: random.Random,
     home_province: int,
-    bought_year: int,
+    delivered: datetime.date,
+    today: datetime.date | None,
     used_names: set[str],
     used_phones: set[str],
     used_ids: set[str],
 ) -> _Owner:
+    """A new owner of a unit handed over on ``delivered`` (as drawn), in an estate made as of ``today``: a name, phone
+    and ID number no one else has."""
     male = rng.random() < 0.5
-    youngest = min(_YOUNGEST_BIRTH, datetime.date(bought_year - _MIN_OWNER_AGE, 12, 31))
-    birth = _random_date(rng, _OLDEST_BIRTH, youngest)
+    youngest, oldest = _OWNER_AGES
+    # Born as many days earlier as the handover is moved back (``as_of``): the same age at it, whatever the estate's day.
+    birth = as_of(_random_date(rng, years_after(delivered, -oldest), years_after(delivered, -youngest)), today)
 
     # Namesakes are real, but in a demo they make every search ambiguous.
     name = _chinese_name(rng, male)
@@ -435,7 +440,7 @@ def generate_other_kinds(
     used_ids = {u.id_number for u in first_phase if u.id_number}
 
     def owner() -> _Owner:
-        return _make_owner(rng, 0, 2024, used_names, used_phones, used_ids)
+        return _make_owner(rng, 0, _SECOND_PHASE_DELIVERED, today, used_names, used_phones, used_ids)
 
     def move_in() -> datetime.date:
         return _random_date(rng, _SECOND_PHASE_DELIVERED, datetime.date(2026, 6, 30))
