@@ -921,6 +921,17 @@ def test_a_notice_time_written_with_dots_is_not_taken_for_a_day(run_cli: Any, im
     assert result.exit_code == 0, result.output
 
 
+def test_a_restoring_time_written_with_a_dot_after_the_same_day_is_that_time(run_cli: Any, imported: Workspace) -> None:
+    # 当日18.30 was read as 00:00 of the cut's day and refused as earlier than 8:00 (exit 5); it is half past six.
+    water = ["--set", "停水原因=管道维修", "--set", "停水范围=3栋"]
+    times = ["--set", "停水时间=2026年12月20日8:00", "--set", "恢复时间=当日18.30"]
+    result = run_cli("notice", "make", "停水通知", "--all", *water, *times, "--date", "2026-12-06")
+    assert result.exit_code == 0, result.output
+    docx = next(p for p in generated(imported) if p.suffix == ".docx")
+    text = [paragraph.text for paragraph in Document(str(docx)).paragraphs]
+    assert any("将于2026年12月20日8:00暂停供水，预计当日18.30恢复供水" in paragraph for paragraph in text), text
+
+
 def test_a_notice_time_within_its_window_is_printed(run_cli: Any, imported: Workspace) -> None:
     # 30 days before the notice's date (a notice of works already under way) and a year after it are the limits.
     water = ["--set", "停水原因=管网维修", "--set", "停水范围=3栋"]

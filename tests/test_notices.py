@@ -110,6 +110,43 @@ def test_parse_when_same_day_needs_the_start() -> None:
     assert find_when("当日18:00", TODAY) is None
 
 
+CUT_DAY = dt.date(2026, 12, 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "base", "expected"),
+    [
+        # A clock time written with a dot after 当日/当天/次日 was read as 00:00 (当日18.30) or as a day (当天8.30: 8月30日).
+        ("当日18.30", CUT_DAY, dt.datetime(2026, 12, 20, 18, 30)),
+        ("当天8.30", CUT_DAY, dt.datetime(2026, 12, 20, 8, 30)),
+        ("当日下午6.30", CUT_DAY, dt.datetime(2026, 12, 20, 18, 30)),
+        ("次日6.30", CUT_DAY, dt.datetime(2026, 12, 21, 6, 30)),
+        ("次日6:00", CUT_DAY, dt.datetime(2026, 12, 21, 6, 0)),
+        ("当日18.30", None, None),  # the same day as nothing: no day to read it on
+        # ... and after a date: 00:00 of the day
+        ("12月20日18.30", None, dt.datetime(2026, 12, 20, 18, 30)),
+        ("2026年12月20日 8.30", None, dt.datetime(2026, 12, 20, 8, 30)),
+        ("12月20日 8.30至17.30", None, dt.datetime(2026, 12, 20, 8, 30)),
+        ("12.20 8.30", None, dt.datetime(2026, 12, 20, 8, 30)),
+        ("2026.12.20 18.30", None, dt.datetime(2026, 12, 20, 18, 30)),
+        # a dotted pair at the start, or with its year, is a day, as before
+        ("12.8", None, dt.datetime(2026, 12, 8)),
+        ("2026.12.8", None, dt.datetime(2026, 12, 8)),
+        ("12.8 8:00至12.9 18:00", None, dt.datetime(2026, 12, 8, 8)),
+        # the colon forms the README lists
+        ("当日18:30", CUT_DAY, dt.datetime(2026, 12, 20, 18, 30)),
+        ("12月20日8:00", None, dt.datetime(2026, 12, 20, 8)),
+        ("2026-12-20 08:00", None, dt.datetime(2026, 12, 20, 8)),
+        ("2026/12/20 8:00", None, dt.datetime(2026, 12, 20, 8)),
+        ("12/20 8:00", None, dt.datetime(2026, 12, 20, 8)),
+    ],
+)
+def test_a_clock_time_written_with_a_dot_is_read_as_the_colon_one(
+    text: str, base: dt.date | None, expected: dt.datetime | None
+) -> None:
+    assert find_when(text, TODAY, base=base) == expected
+
+
 # -- recipients -------------------------------------------------------------------------------
 
 

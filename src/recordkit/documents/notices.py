@@ -185,6 +185,12 @@ TIMES_BEFORE_DAYS = 30
 YEARLESS_AHEAD_DAYS = 180
 _MONTH_DAY = re.compile(r"(?<![\d年/.-])(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*[日号]?")
 _TIME = re.compile(r"(?P<h>\d{1,2})\s*[:：时点]\s*(?P<min>\d{2})?")
+# A time of day as a notice's time writes it after its day: 8:00, 8点, 18时30, and with a dot, 18.30 (two digits after
+# it, not part of a longer number: 2026.12.8 and 12.8 are days).  Not held to the clock (``_no_such_when`` reads
+# ``_TIME``): a dotted pair may be something else, and is read leniently.
+_CLOCK = re.compile(r"(?<![\d.])(?P<dh>\d{1,2})\.(?P<dmin>\d{2})(?![\d.])|" + _TIME.pattern)
+# The day a 恢复时间 is written from (当日18:00): the earlier time's own day, or the one after it.
+_FROM_START = {"当日": 0, "当天": 0, "同日": 0, "次日": 1}
 # The days a notice's time is held to the calendar by (``_no_such_when``): written with a year (2027年2月30日,
 # 2027-04-31) or with 月 (2月30日, 13月5日) — 8.30 or 12-5 alone may be a time of day, and is read leniently.
 _YEAR_MONTH_DAY = re.compile(
@@ -228,6 +234,10 @@ def _read_when(text: str, today: dt.date, base: dt.date | None = None) -> tuple[
     """``find_when``'s moment, and the month and day as written when it was written without a year ("11月1日"; ""
     when it had one).  ``DateError`` for 2月29日 read in a year without one (``recent_or_next_month_day``)."""
     folded = unicodedata.normalize("NFKC", text).strip()
+    if folded[:2] in _FROM_START:  # 当日8.30 is half past eight of the start's day, not 8月30日
+        if base is None:
+            return None
+        return _at_clock(base + dt.timedelta(days=_FROM_START[folded[:2]]), folded[2:], "")
     candidates: list[tuple[int, dt.date, int, str]] = []  # (where it starts, the day, where it ends, written yearless)
     found = find_date(folded)
     if found is not None:
@@ -238,15 +248,22 @@ def _read_when(text: str, today: dt.date, base: dt.date | None = None) -> tuple[
         day = recent_or_next_month_day(int(month_day[1]), int(month_day[2]), base or today, TIMES_BEFORE_DAYS)
         if day is not None:
             candidates.append((month_day.start(), day, month_day.end(), month_day[0].strip()))
-    if candidates:
-        _where, day, after, yearless = min(candidates, key=lambda candidate: candidate[0])
-        rest = folded[after:]
-    elif base is not None and re.match(r"^(当日|当天|同日)", folded):
-        day, rest, yearless = base, folded[2:], ""
-    else:
+    if not candidates:
         return None
-    clock = _TIME.search(rest)
-    hour, minute = (int(clock["h"]), int(clock["min"] or 0)) if clock else (0, 0)
+    _where, day, after, yearless = min(candidates, key=lambda candidate: candidate[0])
+    return _at_clock(day, folded[after:], yearless)
+
+
+def _at_clock(day: dt.date, rest: str, yearless: str) -> tuple[dt.datetime, str] | None:
+    """``_read_when``'s moment on ``day`` at the first time of day in ``rest``, the text after the day (00:00 without
+    one), or None for a time no clock has."""
+    clock = _CLOCK.search(rest)
+    if clock is None:
+        hour, minute = 0, 0
+    elif clock["dh"] is not None:
+        hour, minute = int(clock["dh"]), int(clock["dmin"])
+    else:
+        hour, minute = int(clock["h"]), int(clock["min"] or 0)
     if clock and hour <= 12:
         hour = _on_24_hour_clock(hour, rest[: clock.start()])
     if hour > 24 or minute > 59:
