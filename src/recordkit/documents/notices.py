@@ -462,26 +462,57 @@ WHOLE_ESTATE = frozenset({"", "全小区", "全体", "全部", "整个小区", "
 
 # A date written with its year and dots, slashes or dashes (2026.12.8, 2026/12/08, 2026-12-08), one separator in it.
 _NUMERIC_DATE = re.compile(r"(?<![\d./-])((?:19|20)\d{2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?!\d)(?![-/.]\d)")
-# A day written without its year with a dot or a slash at the start of a value (12.8 8:00, 12/8).
-_LEADING_MONTH_DAY = re.compile(r"^(\s*)(\d{1,2})\s*[./]\s*(\d{1,2})(?!\d)(?![./]\d)")
+# A day written without its year with a dot or a slash (12.8, 12/8); which of them are days is ``_numeric_days``'.
+_YEARLESS_NUMERIC_DAY = re.compile(r"(?<![\d./-])(\d{1,2})\s*([./])\s*(\d{1,2})(?!\d)(?![./]\d)")
+# What leads to a range's second end (12.8 8:00至12.9 18:00), and a time of day right after a day (12.9 18:00).
+_RANGE_TO = re.compile(r"(?:至|到|~|～|〜|—)\s*$")
+_CLOCK_NEXT = re.compile(r"\s*(?:上午|下午|中午|晚上|早上|凌晨)?\s*\d{1,2}\s*(?:[:：时点]|\.\d{2}(?!\d))")
 
 
 def in_office_form(text: str) -> str:
-    """A notice's time as the office prints it: each date written with its year and dots, slashes or dashes
-    (2026.12.8 8:00) as 2026年12月8日, and a day written without its year with a dot or a slash at the value's start
-    (12.8 8:00: the day ``find_when`` reads) as 12月8日; the rest as typed.  One without its year further in may be a
-    time (当日9.30), one with a dash hours (8-18点): left as typed, as is a day no calendar has (``_no_such_when``
-    refuses those first)."""
+    """A notice's time as the office prints it: each day written with dots, slashes or dashes that ``_numeric_days``
+    finds as 2026年12月8日, or 12月8日 when written without its year; the rest as typed."""
+    pieces, done = [], 0
+    for start, end, printed in _numeric_days(text):
+        pieces += [text[done:start], printed]
+        done = end
+    return "".join(pieces) + text[done:]
 
-    def with_year(found: re.Match[str]) -> str:
-        year, month, day = int(found[1]), int(found[3]), int(found[4])
-        return found[0] if _no_such_day(month, day, year) else f"{year}年{month}月{day}日"
 
-    def without_year(found: re.Match[str]) -> str:
-        month, day = int(found[2]), int(found[3])
-        return found[0] if _no_such_day(month, day) else f"{found[1]}{month}月{day}日"
+def _numeric_days(text: str) -> list[tuple[int, int, str]]:
+    """Where ``text`` writes a day with dots, slashes or dashes, and that day in 年月日, in order: one with its year
+    (2026.12.8) anywhere; one without (12.8, 12/8) at the value's start (the day ``find_when`` reads), or as a range's
+    second end (12.8 8:00至12.9 18:00) when a time of day follows it, none was written since the day before it
+    (12.7至12.9), or it cannot be one (12/9, 12.9).  Any other may be a time (当日9.30, 8:00至12.30: half past noon),
+    one with a dash hours (8-18点): left out, as is a day no calendar has (``_no_such_when`` refuses those first)."""
+    days = [
+        (found.start(), found.end(), f"{found[1]}年{int(found[3])}月{int(found[4])}日")
+        for found in _NUMERIC_DATE.finditer(text)
+        if _no_such_day(int(found[3]), int(found[4]), int(found[1])) is None
+    ]
+    ends = [found.end() for pattern in (_YEAR_MONTH_DAY, _MONTH_WORD_DAY) for found in pattern.finditer(text)]
+    for found in _YEARLESS_NUMERIC_DAY.finditer(text):
+        month, day = int(found[1]), int(found[3])
+        if _no_such_day(month, day) is not None or not _a_day_here(text, found, ends):
+            continue
+        days.append((found.start(), found.end(), f"{month}月{day}日"))
+        ends.append(found.end())
+    return sorted(days)
 
-    return _NUMERIC_DATE.sub(with_year, _LEADING_MONTH_DAY.sub(without_year, text, count=1))
+
+def _a_day_here(text: str, found: re.Match[str], ends: Sequence[int]) -> bool:
+    """Whether the pair ``found`` (12.9) stands where ``_numeric_days`` takes it for a day; ``ends``: where the days
+    written before it end."""
+    before = text[: found.start()]
+    if not before.strip():
+        return True
+    if _RANGE_TO.search(before) is None:
+        return False
+    since = max((end for end in ends if end <= found.start()), default=0)
+    may_be_a_clock = found[2] == "." and len(found[3]) == 2
+    return (
+        not may_be_a_clock or _CLOCK_NEXT.match(text, found.end()) is not None or _CLOCK.search(before, since) is None
+    )
 
 
 def estate_scope(value: str, estate: str) -> str:
