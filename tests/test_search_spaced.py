@@ -191,3 +191,30 @@ def test_digit_groups_that_are_no_landline_are_shown_as_written(numbers: dict[st
 )
 def test_the_tokens_of_a_phone(text: str, tokens: list[str]) -> None:
     assert token_stream(fold(text)) == tokens
+
+
+@pytest.mark.parametrize("gap", [" ", "  ", "\t", "\u3000", "\u3000\u3000", " \t", "   ", "\t\t\t"], ids=repr)
+def test_a_phone_the_index_reads_is_masked(gap: str) -> None:
+    """Masking is never narrower than the index: a number whose groups the fold joins into a phone's token is
+    masked in a snippet; one whose groups stand a table's columns apart (three blanks) is neither."""
+    from recordkit.core.personal import mask_in_text
+
+    for text, masked, token in [
+        (f"138{gap}0013{gap}8000", f"138{gap}****{gap}8000", "t:13800138000"),
+        (f"0755{gap}8888{gap}6666", f"0755{gap}****{gap}6666", "t:0755-88886666"),
+    ]:
+        indexed = token in token_stream(fold(text))
+        assert indexed == (len(gap) < 3)
+        assert mask_in_text(text) == (masked if indexed else text)
+
+
+def test_a_phone_padded_with_blanks_is_found_and_masked(ws: Workspace, tmp_path: Path, run_cli: Any) -> None:
+    path = write_docx(tmp_path / "来件" / "租户登记表.docx", "租户手机 138  0013  8000，单位电话0755  8888 6666。")
+    assert run_cli("file", str(path), "--category", "合同协议档案", "--date", "2026-11-20").exit_code == 0
+    for query, snippet in [
+        ("13800138000", "租户手机 138  ****  8000，单位电话0755  **** 6666。"),
+        ("0755-88886666", "…138  ****  8000，单位电话0755  **** 6666。"),  # 20 characters before the number
+    ]:
+        result = run_cli("search", query, "--json")
+        assert result.exit_code == 0, result.output
+        assert [hit["snippet"] for hit in json.loads(result.stdout)["hits"]] == [snippet]

@@ -243,36 +243,48 @@ _TEXT_FOLD = str.maketrans(
         **dict.fromkeys("‐‑‒–—―−", "-"),
     }
 )
+# The gap between two groups of digits that the search's fold (search.text) reads as one space: a run of one or
+# two blanks (a space, a tab, the ideographic space, which _TEXT_FOLD makes a space; a line end is none), as forms
+# padded with blanks write them (138  0013 8000).  Masking reads the same gaps, so that a number the index reads as
+# a phone is never shown whole; a wider run is a table's columns, for both.
+_BLANK = r"[^\S\n]"
+_GAP = rf"{_BLANK}{{1,2}}"
+# What may stand between the groups of a mobile or an ID number: a dash or a gap.
+_SEP = rf"(?:-|{_GAP})"
 _ID_IN_TEXT = re.compile(
-    r"(?<![0-9A-Za-z])[1-9][0-9]{5}(?P<sep>[ -]?)"
+    rf"(?<![0-9A-Za-z])[1-9][0-9]{{5}}(?:(?P<dash>-)|{_GAP}(?P<gap>))?"
     r"(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
-    r"(?P=sep)[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
+    rf"(?(dash)-|(?(gap){_GAP}))[0-9]{{3}}[0-9Xx](?![0-9A-Za-z])"
 )
 # A first-generation number (15 digits, no check digit) is told from other 15-digit numbers by what it holds: a
 # province code of 1984 and a birth date 19YYMMDD (checked as a calendar date when masked).  A registration number
 # that happens to look like one is masked too: a snippet hides a number too many rather than an owner's one.
 _OLD_ID_IN_TEXT = re.compile(
-    r"(?<![0-9A-Za-z])(?<![0-9]\.)(?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5])[0-9]{4}(?P<sep>[ -]?)"
+    r"(?<![0-9A-Za-z])(?<![0-9]\.)(?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5])[0-9]{4}"
+    rf"(?:(?P<dash>-)|{_GAP}(?P<gap>))?"
     r"(?P<born>[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]))"
-    r"(?P=sep)[0-9]{3}(?![0-9A-Za-z])(?!\.[0-9])"
+    rf"(?(dash)-|(?(gap){_GAP}))[0-9]{{3}}(?![0-9A-Za-z])(?!\.[0-9])"
 )
-# A mobile's 11 digits with no digit beside them.
+# A mobile's 11 digits, maybe in 3-4-4 groups (two separators or none: "138 1234-5678" is a mobile, "1381234 5678"
+# is not read as one).
+_MOBILE_DIGITS = rf"1[3-9][0-9](?:{_SEP}[0-9]{{4}}{_SEP}|[0-9]{{4}})[0-9]{{4}}"
+# A mobile's 11 digits with no digit beside them, a gap away from a landline: a second phone, not a longer run.
 _WHOLE_MOBILE = r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])"
+_AFTER_A_MOBILE = "|".join(rf"(?<={_WHOLE_MOBILE}{_BLANK}{{{width}}})" for width in (1, 2))
 _PHONE_IN_TEXT = re.compile(
     r"(?<![0-9])(?:"
     # A mobile; a decimal point before or after makes it an amount.
-    r"(?<![0-9]\.)(?:(?:\+86|0086|86|\(\+?86\))[ -]?)?"
-    # Two separators or none: "138 1234-5678" is a mobile, "1381234 5678" is not read as one.
-    r"(?P<mobile>1[3-9][0-9](?:[ -][0-9]{4}[ -]|[0-9]{4})[0-9]{4})(?!\.[0-9])"
+    rf"(?<![0-9]\.)(?:(?:\+86|0086|86|\(\+?86\)){_SEP}?)?(?P<mobile>{_MOBILE_DIGITS})(?!\.[0-9])"
     # A landline after its area code and a dash, the number maybe grouped (0755-8888 6666, 0755-8888-6666).
-    r"|0[0-9]{2,3}-(?P<number>[0-9]{7,8}|[0-9]{3,4}[ -][0-9]{4})"
+    rf"|0[0-9]{{2,3}}-(?P<number>[0-9]{{7,8}}|[0-9]{{3,4}}{_SEP}[0-9]{{4}})"
     # A landline after its area code and a blank, or its area code in brackets (0755 8888 6666, 0755 88886666,
     # (0755) 8888 6666, (0755)88886666).  A blank tells less than a dash: only a real area code and a local number
-    # (2-9 first) are read, and another group of digits a blank or dash away makes them part of a longer run (the
+    # (2-9 first) are read, and another group of digits a gap or dash away makes them part of a longer run (the
     # account 6222 0755 8888 6666 123, the parking space B1-023 8888 6666), unless that group is a whole mobile:
-    # a second phone (13800138000 0755 88886666).
-    rf"|(?<![0-9A-Za-z]-)(?:(?<![0-9] )|(?<={_WHOLE_MOBILE} ))(?:\((?:{_AREA_CODE})\)[ -]?|(?:{_AREA_CODE}) )"
-    rf"(?P<local>[2-9](?:[0-9]{{6,7}}|[0-9]{{2,3}}[ -][0-9]{{4}}))(?![ -](?!{_WHOLE_MOBILE})[0-9]|\.[0-9])"
+    # a second phone (13800138000 0755 88886666).  (A look-behind has one width: one for each width of the gap.)
+    rf"|(?<![0-9A-Za-z]-)(?:(?<![0-9]{_BLANK})(?<![0-9]{_BLANK}{{2}})|{_AFTER_A_MOBILE})"
+    rf"(?:\((?:{_AREA_CODE})\){_SEP}?|(?:{_AREA_CODE}){_GAP})"
+    rf"(?P<local>[2-9](?:[0-9]{{6,7}}|[0-9]{{2,3}}{_SEP}[0-9]{{4}}))(?!{_SEP}(?!{_WHOLE_MOBILE})[0-9]|\.[0-9])"
     r")(?![0-9])"
 )
 # A dashed match with another dashed group of digits or letters beside it is part of a longer code
@@ -292,7 +304,7 @@ _PRIVATE_KEYS = {
 def _hide_digits(text: str, folded: str, start: int, end: int, keep_first: int, keep_last: int) -> str:
     """``text[start:end]`` with its digits after the first ``keep_first`` and before the last ``keep_last``
     written ``*``; separators and the digits that stay visible as written."""
-    positions = [i for i in range(start, end) if folded[i] not in " -"]
+    positions = [i for i in range(start, end) if folded[i] != "-" and not folded[i].isspace()]
     hidden = set(positions[keep_first : len(positions) - keep_last])
     return "".join("*" if i in hidden else text[i] for i in range(start, end))
 
@@ -305,7 +317,7 @@ def _in_dashed_run(folded: str, match: re.Match[str], dashed: bool) -> bool:
 
 
 def _masked_id(text: str, folded: str, match: re.Match[str]) -> str | None:
-    if _in_dashed_run(folded, match, match["sep"] == "-"):
+    if _in_dashed_run(folded, match, match["dash"] is not None):
         return None
     return _hide_digits(text, folded, match.start(), match.end(), keep_first=6, keep_last=4)
 
@@ -316,7 +328,7 @@ def _masked_old_id(text: str, folded: str, match: re.Match[str]) -> str | None:
         datetime.date(1900 + int(born[:2]), int(born[2:4]), int(born[4:]))
     except ValueError:
         return None
-    if _in_dashed_run(folded, match, match["sep"] == "-"):
+    if _in_dashed_run(folded, match, match["dash"] is not None):
         return None
     return _hide_digits(text, folded, match.start(), match.end(), keep_first=6, keep_last=3)
 
@@ -369,7 +381,8 @@ def mask_in_text(text: str) -> str:
 
     The masked text is as long as ``text`` and differs only where a digit became ``*`` (a search snippet
     keeps its offsets): ``138****5678``, ``１３８****５６７８``, ``+86 138 **** 5678``, ``0755-****1234``,
-    ``0755 **** 1234``, ``(0755) ****1234``, ``110101********1234``.  A number a line end cuts (a PDF's text
+    ``0755 **** 1234``, ``(0755) ****1234``, ``110101********1234``; groups one or two blanks apart (a tab, an
+    ideographic space), as the search's fold joins them: ``138  **** 5678``.  A number a line end cuts (a PDF's text
     layer keeps them) is masked as one: the line end read as nothing between its parts (``1381234↵5678``) and as
     a separator (``138 1234↵5678``).
     """
