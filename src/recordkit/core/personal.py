@@ -268,25 +268,52 @@ _OLD_ID_IN_TEXT = re.compile(
 # A mobile's 11 digits, maybe in 3-4-4 groups (two separators or none: "138 1234-5678" is a mobile, "1381234 5678"
 # is not read as one).
 _MOBILE_DIGITS = rf"1[3-9][0-9](?:{_SEP}[0-9]{{4}}{_SEP}|[0-9]{{4}})[0-9]{{4}}"
-# A mobile's 11 digits with no digit beside them, a gap away from a landline: a second phone, not a longer run.
+# A mobile with no digit beside it, a gap away from a landline: a second phone, not a longer run of groups.  The
+# index reads only a whole one so (its tokens stay as they are until its version goes up); masking reads one in
+# 3-4-4 groups too (138 0013 8000 0755 8888 6666: two phones, each masked).
 _WHOLE_MOBILE = r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])"
-_AFTER_A_MOBILE = "|".join(rf"(?<={_WHOLE_MOBILE}{_BLANK}{{{width}}})" for width in (1, 2))
-_PHONE_IN_TEXT = re.compile(
-    r"(?<![0-9])(?:"
-    # A mobile; a decimal point before or after makes it an amount.
-    rf"(?<![0-9]\.)(?:(?:\+86|0086|86|\(\+?86\)){_SEP}?)?(?P<mobile>{_MOBILE_DIGITS})(?!\.[0-9])"
-    # A landline after its area code and a dash, the number maybe grouped (0755-8888 6666, 0755-8888-6666).
-    rf"|0[0-9]{{2,3}}-(?P<number>[0-9]{{7,8}}|[0-9]{{3,4}}{_SEP}[0-9]{{4}})"
-    # A landline after its area code and a blank, or its area code in brackets (0755 8888 6666, 0755 88886666,
-    # (0755) 8888 6666, (0755)88886666).  A blank tells less than a dash: only a real area code and a local number
-    # (2-9 first) are read, and another group of digits a gap or dash away makes them part of a longer run (the
-    # account 6222 0755 8888 6666 123, the parking space B1-023 8888 6666), unless that group is a whole mobile:
-    # a second phone (13800138000 0755 88886666).  (A look-behind has one width: one for each width of the gap.)
-    rf"|(?<![0-9A-Za-z]-)(?:(?<![0-9]{_BLANK})(?<![0-9]{_BLANK}{{2}})|{_AFTER_A_MOBILE})"
-    rf"(?:\((?:{_AREA_CODE})\){_SEP}?|(?:{_AREA_CODE}){_GAP})"
-    rf"(?P<local>[2-9](?:[0-9]{{6,7}}|[0-9]{{2,3}}{_SEP}[0-9]{{4}}))(?!{_SEP}(?!{_WHOLE_MOBILE})[0-9]|\.[0-9])"
-    r")(?![0-9])"
-)
+_GROUPED_MOBILE = rf"(?<![0-9]){_MOBILE_DIGITS}(?![0-9])"
+
+
+def _width(width: int) -> str:
+    """A separator of a mobile's groups (``_SEP``) ``width`` characters wide."""
+    return rf"(?:-|{_BLANK})" if width == 1 else rf"{_BLANK}{{{width}}}"
+
+
+def _after_a_mobile(grouped: bool) -> str:
+    """Look-behinds for a mobile (``_WHOLE_MOBILE``, or also ``_GROUPED_MOBILE``) and a gap before a landline: a
+    look-behind has one width, so one for each width of the gap and of the mobile's separators."""
+    gaps = [rf"{_BLANK}{{{width}}}" for width in (1, 2)]
+    mobiles = [r"1[3-9][0-9]{9}"]
+    if grouped:
+        mobiles += [rf"1[3-9][0-9]{_width(a)}[0-9]{{4}}{_width(b)}[0-9]{{4}}" for a in (1, 2) for b in (1, 2)]
+    return "|".join(rf"(?<=(?<![0-9]){mobile}{gap})" for mobile in mobiles for gap in gaps)
+
+
+def _phone_pattern(grouped_neighbour: bool) -> re.Pattern[str]:
+    """A phone in a text (the index's reading), and with ``grouped_neighbour`` a landline beside a mobile in 3-4-4
+    groups too (masking's)."""
+    neighbour = _GROUPED_MOBILE if grouped_neighbour else _WHOLE_MOBILE
+    return re.compile(
+        r"(?<![0-9])(?:"
+        # A mobile; a decimal point before or after makes it an amount.
+        rf"(?<![0-9]\.)(?:(?:\+86|0086|86|\(\+?86\)){_SEP}?)?(?P<mobile>{_MOBILE_DIGITS})(?!\.[0-9])"
+        # A landline after its area code and a dash, the number maybe grouped (0755-8888 6666, 0755-8888-6666).
+        rf"|0[0-9]{{2,3}}-(?P<number>[0-9]{{7,8}}|[0-9]{{3,4}}{_SEP}[0-9]{{4}})"
+        # A landline after its area code and a blank, or its area code in brackets (0755 8888 6666, 0755 88886666,
+        # (0755) 8888 6666, (0755)88886666).  A blank tells less than a dash: only a real area code and a local
+        # number (2-9 first) are read, and another group of digits a gap or dash away makes them part of a longer
+        # run (the account 6222 0755 8888 6666 123, the parking space B1-023 8888 6666), unless that group is a
+        # mobile: a second phone (13800138000 0755 88886666).
+        rf"|(?<![0-9A-Za-z]-)(?:(?<![0-9]{_BLANK})(?<![0-9]{_BLANK}{{2}})|{_after_a_mobile(grouped_neighbour)})"
+        rf"(?:\((?:{_AREA_CODE})\){_SEP}?|(?:{_AREA_CODE}){_GAP})"
+        rf"(?P<local>[2-9](?:[0-9]{{6,7}}|[0-9]{{2,3}}{_SEP}[0-9]{{4}}))(?!{_SEP}(?!{neighbour})[0-9]|\.[0-9])"
+        r")(?![0-9])"
+    )
+
+
+_PHONE_IN_TEXT = _phone_pattern(grouped_neighbour=False)
+_PHONE_TO_MASK = _phone_pattern(grouped_neighbour=True)
 # A dashed match with another dashed group of digits or letters beside it is part of a longer code
 # (138-1234-5678-01).
 _DASHED_BEFORE = re.compile(r"[0-9A-Za-z]-\Z")
@@ -405,7 +432,7 @@ def _masked_numbers(text: str, folded: str | None = None) -> str:
     folded = text.translate(_TEXT_FOLD) if folded is None else folded
     text, folded = _mask_matches(text, folded, _ID_IN_TEXT, _masked_id)
     text, folded = _mask_matches(text, folded, _OLD_ID_IN_TEXT, _masked_old_id)
-    return _mask_matches(text, folded, _PHONE_IN_TEXT, _masked_phone)[0]
+    return _mask_matches(text, folded, _PHONE_TO_MASK, _masked_phone)[0]
 
 
 def _number_line_ends(folded: str) -> list[tuple[int, int]]:
@@ -418,7 +445,9 @@ def phones_in_text(text: str) -> list[str]:
     ``138-0013-8000``, ``138 0013 8000`` and ``+86 13800138000`` are ``13800138000``, ``0755-8888 6666``,
     ``0755 8888 6666`` and ``(0755) 88886666`` are ``0755-88886666``; a number a line end cuts is read as
     ``mask_in_text`` reads it.  A dashed code holding a mobile's digits (``138-0013-8000-01``), an amount
-    (``13800138000.50``) and a run of digit groups (the account ``6222 0755 8888 6666 123``) are none."""
+    (``13800138000.50``) and a run of digit groups (the account ``6222 0755 8888 6666 123``) are none; nor, until the
+    index's version goes up, is a landline right after a grouped mobile (``138 0013 8000 0755 8888 6666``), which
+    ``mask_in_text`` masks."""
     return phones_in_folded(text.translate(_TEXT_FOLD))
 
 
