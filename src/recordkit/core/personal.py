@@ -243,12 +243,15 @@ _TEXT_FOLD = str.maketrans(
         **dict.fromkeys("‐‑‒–—―−", "-"),
     }
 )
-# The gap between two groups of digits that the search's fold (search.text) reads as one space: a run of one or
-# two blanks (a space, a tab, the ideographic space, which _TEXT_FOLD makes a space; a line end is none), as forms
-# padded with blanks write them (138  0013 8000).  Masking reads the same gaps, so that a number the index reads as
-# a phone is never shown whole; a wider run is a table's columns, for both.
-_BLANK = r"[^\S\n]"
-_GAP = rf"{_BLANK}{{1,2}}"
+#: A blank: a space, a tab, the ideographic space (which _TEXT_FOLD makes a space); a line end is none.
+BLANK = r"[^\S\n]"
+#: The widest gap of blanks that still joins what stands on either side of it, as forms padded with blanks write
+#: them (138  0013 8000, 张  伟): the search's fold (search.text) reads a run of up to as many as one space, and
+#: masking reads the same gaps, so that a number the index reads as a phone is never shown whole.  A wider run is a
+#: table's columns, for both.
+GAP_BLANKS = 2
+_GAP_WIDTHS = range(1, GAP_BLANKS + 1)
+_GAP = rf"{BLANK}{{1,{GAP_BLANKS}}}"
 # What may stand between the groups of a mobile or an ID number: a dash or a gap.
 _SEP = rf"(?:-|{_GAP})"
 _ID_IN_TEXT = re.compile(
@@ -277,17 +280,21 @@ _GROUPED_MOBILE = rf"(?<![0-9]){_MOBILE_DIGITS}(?![0-9])"
 
 def _width(width: int) -> str:
     """A separator of a mobile's groups (``_SEP``) ``width`` characters wide."""
-    return rf"(?:-|{_BLANK})" if width == 1 else rf"{_BLANK}{{{width}}}"
+    return rf"(?:-|{BLANK})" if width == 1 else rf"{BLANK}{{{width}}}"
 
 
 def _after_a_mobile(grouped: bool) -> str:
     """Look-behinds for a mobile (``_WHOLE_MOBILE``, or also ``_GROUPED_MOBILE``) and a gap before a landline: a
     look-behind has one width, so one for each width of the gap and of the mobile's separators."""
-    gaps = [rf"{_BLANK}{{{width}}}" for width in (1, 2)]
+    gaps = [rf"{BLANK}{{{width}}}" for width in _GAP_WIDTHS]
     mobiles = [r"1[3-9][0-9]{9}"]
     if grouped:
-        mobiles += [rf"1[3-9][0-9]{_width(a)}[0-9]{{4}}{_width(b)}[0-9]{{4}}" for a in (1, 2) for b in (1, 2)]
+        mobiles += [rf"1[3-9][0-9]{_width(a)}[0-9]{{4}}{_width(b)}[0-9]{{4}}" for a in _GAP_WIDTHS for b in _GAP_WIDTHS]
     return "|".join(rf"(?<=(?<![0-9]){mobile}{gap})" for mobile in mobiles for gap in gaps)
+
+
+#: No group of digits a gap away before (a look-behind has one width: one for each width of the gap).
+_NO_DIGITS_A_GAP_BEFORE = "".join(rf"(?<![0-9]{BLANK}{{{width}}})" for width in _GAP_WIDTHS)
 
 
 def _phone_pattern(grouped_neighbour: bool) -> re.Pattern[str]:
@@ -305,7 +312,7 @@ def _phone_pattern(grouped_neighbour: bool) -> re.Pattern[str]:
         # number (2-9 first) are read, and another group of digits a gap or dash away makes them part of a longer
         # run (the account 6222 0755 8888 6666 123, the parking space B1-023 8888 6666), unless that group is a
         # mobile: a second phone (13800138000 0755 88886666).
-        rf"|(?<![0-9A-Za-z]-)(?:(?<![0-9]{_BLANK})(?<![0-9]{_BLANK}{{2}})|{_after_a_mobile(grouped_neighbour)})"
+        rf"|(?<![0-9A-Za-z]-)(?:{_NO_DIGITS_A_GAP_BEFORE}|{_after_a_mobile(grouped_neighbour)})"
         rf"(?:\((?:{_AREA_CODE})\){_SEP}?|(?:{_AREA_CODE}){_GAP})"
         rf"(?P<local>[2-9](?:[0-9]{{6,7}}|[0-9]{{2,3}}{_SEP}[0-9]{{4}}))(?!{_SEP}(?!{neighbour})[0-9]|\.[0-9])"
         r")(?![0-9])"

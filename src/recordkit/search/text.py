@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 from recordkit.core.dates import DateError, parse_date, parse_month
 from recordkit.core.errors import ValidationError
-from recordkit.core.personal import phones_in_folded, read_phone
+from recordkit.core.personal import BLANK, GAP_BLANKS, phones_in_folded, read_phone
 from recordkit.core.unitcodes import CODE_CHARACTERS, CODE_DIGITS, find_unit_codes, parse_unit_code
 
 # Dash look-alikes NFKC leaves alone; copied Word text and OCR are full of them.  Two marks of a PDF's text layer
@@ -29,11 +29,12 @@ from recordkit.core.unitcodes import CODE_CHARACTERS, CODE_DIGITS, find_unit_cod
 # "业主档-↵案" is read "业主档\ufffe案", "HT-↵2026-00003" "HT\ufffe2026-00003"), given back as the hyphen and the
 # line end it stands for; a soft hyphen (U+00AD) is never printed but at a line end, and is left out.
 _DASHES = str.maketrans({**dict.fromkeys("‐‑‒–—―−─﹘﹣－", "-"), "\ufffe": "-\n", "\u00ad": ""})
-# A run of one or two blanks is one space, a wider run (a table's columns, three blanks or more) three: a name a
-# form pads (张 伟, 张　伟, 张  伟) is read as one word, two columns are not, and folding a folded text changes
+# A run of blanks up to the widest gap (``core.personal.GAP_BLANKS``: one or two) is one space, a wider run (a
+# table's columns, three blanks or more) three: a name a form pads (张 伟, 张　伟, 张  伟) is read as one word, two
+# columns are not, masking hides the numbers whose groups the same gaps part, and folding a folded text changes
 # nothing.
-_BLANKS_RUN = re.compile(r"[^\S\n]+")
-_WIDE_FROM = 3
+_BLANKS_RUN = re.compile(rf"{BLANK}+")
+_WIDE_FROM = GAP_BLANKS + 1
 
 
 def _one_space(run: re.Match[str]) -> str:
