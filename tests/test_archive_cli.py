@@ -380,6 +380,100 @@ def test_a_sidecar_named_with_a_blank_or_tab_before_its_suffix_is_read_and_leave
     }
 
 
+def _item_row(workspace: Workspace, archive_no: str) -> tuple[str, str | None, str, str, int]:
+    with sqlite3.connect(workspace.root / "records" / "ledger.sqlite3") as db:
+        return db.execute(
+            "SELECT original_name, unit, title, path, needs_review FROM archive_items WHERE archive_no = ?",
+            (archive_no,),
+        ).fetchone()
+
+
+def test_a_sidecar_whose_name_differs_from_its_scans_by_trailing_blanks_or_dots_is_matched(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """A sidecar 扫描001.pdf..json (a doubled dot), or a scan 扫描002 .pdf (a blank before its extension, which Windows
+    drops over the share) beside 扫描002.pdf.json, was not matched: the scan was filed without the sidecar's unit and
+    title (needing review), and the sidecar quarantined.  The names are compared without the blanks and dots at the
+    end of their stems, on both sides."""
+    write_scan(inbox(workspace) / "扫描001.pdf", 1)
+    (inbox(workspace) / "扫描001.pdf..json").write_text('{"房号": "3-2-1201", "题名": "产权证明"}', encoding="utf-8")
+    write_scan(inbox(workspace) / "扫描002 .pdf", 2)
+    (inbox(workspace) / "扫描002.pdf.json").write_text('{"房号": "1-1-101", "题名": "购房合同"}', encoding="utf-8")
+    write_scan(inbox(workspace) / "扫描003\u3000.pdf", 3)  # a full-width blank, the sidecar's name in NFD
+    (inbox(workspace) / "扫描003.pdf.json").write_text('{"房号": "1-1-101", "题名": "入住登记表"}', encoding="utf-8")
+    write_scan(inbox(workspace) / "Café.pdf", 4)
+    (inbox(workspace) / "Cafe\u0301.pdf. .json").write_text(
+        '{"房号": "3-2-1201", "题名": "装修申请表"}', encoding="utf-8"
+    )
+    result = archivist_cli("watch", "--once")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "已归档 Café.pdf → YZ-2026-00001（业主档案，1 页）：records/archive/业主档案/2026/YZ-2026-00001_装修申请表.pdf",
+        "已归档 扫描001.pdf → YZ-2026-00002（业主档案，1 页）：records/archive/业主档案/2026/YZ-2026-00002_产权证明.pdf",
+        "已归档 扫描002 .pdf → YZ-2026-00003（业主档案，1 页）：records/archive/业主档案/2026/YZ-2026-00003_购房合同.pdf",
+        "已归档 扫描003\u3000.pdf → YZ-2026-00004（业主档案，1 页）："
+        "records/archive/业主档案/2026/YZ-2026-00004_入住登记表.pdf",
+        "收件箱处理完毕：归档 4 个，隔离 0 个",
+    ]
+    assert tree(inbox(workspace)) == []  # the sidecars went with their scans
+    assert tree(workspace.root / "records" / "quarantine") == []
+    assert _item_row(workspace, "YZ-2026-00003") == (
+        "扫描002 .pdf",
+        "1-1-101",
+        "购房合同",
+        "records/archive/业主档案/2026/YZ-2026-00003_购房合同.pdf",
+        0,
+    )
+    kept = json.loads(
+        (workspace.root / "records/archive/业主档案/2026/YZ-2026-00002_产权证明.pdf.json").read_text(encoding="utf-8")
+    )
+    assert (kept["unit"], kept["title"], kept["scanner_sidecar"]) == (
+        "3-2-1201",
+        "产权证明",
+        {"房号": "3-2-1201", "题名": "产权证明"},
+    )
+    write_scan(inbox(workspace) / "扫描005 .pdf", 5)
+    (inbox(workspace) / "扫描005.pdf.json").write_text('{"房号": "3-2-1201", "题名": "维修记录"}', encoding="utf-8")
+    result = archivist_cli("file", str(inbox(workspace) / "扫描005 .pdf"))
+    assert result.exit_code == 0, result.output
+    assert _item_row(workspace, "YZ-2026-00005")[1:3] == ("3-2-1201", "维修记录")
+    assert tree(inbox(workspace)) == []
+
+
+def test_a_sidecar_two_scans_claim_once_blanks_and_dots_are_ignored_is_taken_by_neither(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """扫描001.pdf and 扫描001 .pdf (one name once the blank is dropped, as Windows drops it) beside one sidecar
+    扫描001.pdf.json: which scan it describes cannot be told.  Neither takes it: both are filed for review, saying
+    which sidecar and which other scan, and the sidecar stays in the inbox for the archivist."""
+    write_scan(inbox(workspace) / "扫描001.pdf", 1)
+    write_scan(inbox(workspace) / "扫描001 .pdf", 2)
+    (inbox(workspace) / "扫描001.pdf.json").write_text('{"房号": "3-2-1201", "题名": "产权证明"}', encoding="utf-8")
+    result = archivist_cli("watch", "--once")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "已归档 扫描001 .pdf → WF-2026-00001（未分类，1 页）：records/archive/未分类/2026/WF-2026-00001_扫描001.pdf；"
+        "待复核：说明文件 扫描001.pdf.json 也对得上扫描件 扫描001.pdf，不知道是哪一个的，都没有采用："
+        "请按说明文件核对后改正登记；无法判断档案类别",
+        "已归档 扫描001.pdf → WF-2026-00002（未分类，1 页）：records/archive/未分类/2026/WF-2026-00002_扫描001.pdf；"
+        "待复核：说明文件 扫描001.pdf.json 也对得上扫描件 扫描001 .pdf，不知道是哪一个的，都没有采用："
+        "请按说明文件核对后改正登记；无法判断档案类别",
+        "收件箱处理完毕：归档 2 个，隔离 0 个",
+    ]
+    assert tree(inbox(workspace)) == ["扫描001.pdf.json"]  # not deleted with either scan
+    assert [_item_row(workspace, number)[1:] for number in ("WF-2026-00001", "WF-2026-00002")] == [
+        (None, "扫描001", "records/archive/未分类/2026/WF-2026-00001_扫描001.pdf", 1),
+        (None, "扫描001", "records/archive/未分类/2026/WF-2026-00002_扫描001.pdf", 1),
+    ]
+    # Alone now, it goes to the quarantine at the next pass, its note naming the item its name describes.
+    result = archivist_cli("watch", "--once")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].startswith(
+        "已隔离 扫描001.pdf.json：这是扫描件 扫描001.pdf 的说明文件，但扫描件在它之前已归档为 WF-2026-00002（扫描001），"
+        "说明文件没有用上：请按说明文件核对后改正 WF-2026-00002 的登记 → records/quarantine/"
+    )
+
+
 def test_ctrl_c_before_the_first_file_is_filed_says_nothing_was_saved(
     archivist_cli: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:

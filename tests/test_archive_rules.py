@@ -25,6 +25,7 @@ from recordkit.archive.rules import (
     resolve,
     safe_extension,
     safe_title,
+    scan_as_matched,
     sequence_year,
     sidecar_as_read,
 )
@@ -561,6 +562,12 @@ def test_an_archive_number_in_a_file_name_is_no_date(stem: str, number: str | No
         ("扫描001.pdf\u3000\u200b.JSON", "扫描001.pdf.JSON"),
         ("扫描001 .txt", "扫描001.txt"),
         ("扫描001.pdf.json", "扫描001.pdf.json"),
+        # a doubled dot, a blank at the end of the scan's stem, a name in NFD: as its scan's is matched
+        ("扫描001.pdf..json", "扫描001.pdf.json"),
+        ("扫描001..txt", "扫描001.txt"),
+        ("扫描001 .pdf.json", "扫描001.pdf.json"),
+        ("扫描001\u3000.PDF. .json", "扫描001.PDF.json"),
+        ("Cafe\u0301.pdf.json", "Caf\u00e9.pdf.json"),
         # not a sidecar's name, or nothing before the suffix but blanks: as written
         ("合同 .pdf", "合同 .pdf"),
         (" .json", " .json"),
@@ -569,3 +576,22 @@ def test_an_archive_number_in_a_file_name_is_no_date(stem: str, number: str | No
 )
 def test_a_sidecars_name_is_read_without_blanks_before_its_suffix(name: str, read: str) -> None:
     assert sidecar_as_read(name) == read
+
+
+@pytest.mark.parametrize(
+    ("name", "matched"),
+    [
+        ("扫描001 .pdf", "扫描001.pdf"),
+        ("扫描001\u3000.pdf", "扫描001.pdf"),
+        ("扫描001..pdf", "扫描001.pdf"),
+        ("扫描001.pdf. ", "扫描001.pdf"),  # Windows drops the name's own trailing dot and blank
+        ("Cafe\u0301.pdf", "Caf\u00e9.pdf"),
+        ("扫描001.pdf", "扫描001.pdf"),
+        # a stem of blanks and dots alone is kept as written
+        (" .pdf", " .pdf"),
+    ],
+)
+def test_a_scans_name_is_matched_to_its_sidecars_without_blanks_and_dots_at_the_end_of_its_stem(
+    name: str, matched: str
+) -> None:
+    assert scan_as_matched(name) == matched

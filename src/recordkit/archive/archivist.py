@@ -65,6 +65,7 @@ from recordkit.archive.rules import (
     resolve,
     safe_extension,
     safe_title,
+    scan_as_matched,
     sequence_year,
     sidecar_as_read,
     sidecar_refusal,
@@ -473,13 +474,21 @@ _SIDECAR_SUFFIXES = tuple(dict.fromkeys((*SIDECAR_EXTENSIONS, *(suffix.upper() f
 def _sidecar_names(path: Path) -> list[str]:
     """The names a sidecar of ``path`` may have, the exact ones first: ``X.pdf.json``, ``X.pdf.txt``, ``X.json``,
     ``X.txt``, then with the suffix or the scan's extension in the other case (``SCAN0001.TXT`` beside
-    ``SCAN0001.PDF``, ``SCAN0002.PDF.JSON`` beside ``SCAN0002.pdf``)."""
-    exact = [base + suffix for base in (path.name, path.stem) for suffix in SIDECAR_EXTENSIONS]
-    other = [base + suffix for base in (*_case_variants(path.name), path.stem) for suffix in _SIDECAR_SUFFIXES]
-    # X.pdf.说明.txt: a sidecar X.txt as the quarantine renamed it, put back with its scan; X.pdf.原因.txt: the
-    # quarantine's own note, put back with it (it goes with its scan, and is never read as a sidecar)
-    kept = [path.name + QUARANTINED_SIDECAR + suffix for suffix in SIDECAR_EXTENSIONS] + [path.name + NOTE_SUFFIX]
-    return [name for name in dict.fromkeys((*exact, *other, *kept)) if name != path.name]
+    ``SCAN0001.PDF``, ``SCAN0002.PDF.JSON`` beside ``SCAN0002.pdf``); each of the scan's name as written and as a
+    sidecar is matched to it (``scan_as_matched``: 扫描001 .pdf as 扫描001.pdf)."""
+    names = dict.fromkeys((path.name, scan_as_matched(path.name)))
+    stems = [(name, os.path.splitext(name)[0]) for name in names]
+    exact = [base + suffix for name, stem in stems for base in (name, stem) for suffix in SIDECAR_EXTENSIONS]
+    other = [
+        base + suffix for name, stem in stems for base in (*_case_variants(name), stem) for suffix in _SIDECAR_SUFFIXES
+    ]
+    return [name for name in dict.fromkeys((*exact, *other, *_kept_beside(path))) if name != path.name]
+
+
+def _kept_beside(path: Path) -> list[str]:
+    """X.pdf.说明.txt: a sidecar X.txt as the quarantine renamed it, put back with its scan; X.pdf.原因.txt: the
+    quarantine's own note, put back with it (it goes with its scan, and is never read as a sidecar)."""
+    return [path.name + QUARANTINED_SIDECAR + suffix for suffix in SIDECAR_EXTENSIONS] + [path.name + NOTE_SUFFIX]
 
 
 def _remove_filed(path: Path, filed: os.stat_result, listing: _Listing | None = None) -> bool:
@@ -499,6 +508,13 @@ def _remove_filed(path: Path, filed: os.stat_result, listing: _Listing | None = 
     return True
 
 
+def _contested_reason(contested: list[Path], rivals: list[str]) -> str:
+    """Why a scan was filed without the sidecars another scan of its folder claims as well (``_sidecars_of``)."""
+    sidecars = "、".join(shown_plainly(readable_name(sidecar.name)) for sidecar in contested)
+    scans = "、".join(shown_plainly(readable_name(name)) for name in rivals)
+    return f"说明文件 {sidecars} 也对得上扫描件 {scans}，不知道是哪一个的，都没有采用：请按说明文件核对后改正登记"
+
+
 def _is_note_of(companion: Path, path: Path) -> bool:
     """``companion`` is the quarantine's note on ``path`` (``X.pdf.原因.txt``), put back beside it: why it was
     quarantined once, no scanner's sidecar."""
@@ -506,15 +522,31 @@ def _is_note_of(companion: Path, path: Path) -> bool:
 
 
 def _companions(path: Path, listing: _Listing | None = None) -> list[Path]:
-    """Sidecars next to a scan (``_sidecar_names``), also under a name with blanks before its suffix
-    (``sidecar_as_read``: 扫描001.pdf .json).  ``listing``: the names of the regular files in the scan's folder, when
-    a batch has listed it; else the folder is listed now."""
+    """The sidecars a scan takes (``_sidecars_of``): they describe it, are read with it and go with it."""
+    return _sidecars_of(path, listing)[0]
+
+
+def _sidecars_of(path: Path, listing: _Listing | None = None) -> tuple[list[Path], list[Path], list[str]]:
+    """Sidecars next to a scan (``_sidecar_names``), also under a name written otherwise before its suffix or at the
+    end of its stem (``sidecar_as_read``: 扫描001.pdf .json, 扫描001.pdf..json): those it takes, those another scan of
+    its folder claims as well (its name as matched is this one's: 扫描001.pdf and 扫描001 .pdf), which neither takes,
+    and the names of those other scans.  The quarantine's own files (``_kept_beside``) are always the scan's.
+    ``listing``: the names of the regular files in the scan's folder, when a batch has listed it; else listed now."""
     if listing is None:
         listing = _regular_files(path.parent)
     found: dict[str, None] = {}  # (in order, once each)
     for name in _sidecar_names(path):
         found.update(dict.fromkeys(([name] if name in listing else []) + listing.sidecars_as_read.get(name, [])))
-    return [path.with_name(name) for name in found]
+    rivals = [name for name in listing.scans_as_matched.get(_matched_key(path.name), []) if name != path.name]
+    kept = set(_kept_beside(path)) if rivals else set(found)
+    taken = [path.with_name(name) for name in found if name in kept]
+    return taken, [path.with_name(name) for name in found if name not in kept], rivals
+
+
+def _matched_key(name: str) -> str:
+    """A scan's name as its sidecars are matched to it (``scan_as_matched``), its extension in lower case."""
+    stem, extension = os.path.splitext(scan_as_matched(name))
+    return stem + extension.lower()
 
 
 def _companion_marks(path: Path, listing: _Listing) -> _Marks:
@@ -531,15 +563,19 @@ def _companion_marks(path: Path, listing: _Listing) -> _Marks:
 
 
 class _Listing(set[str]):
-    """The names of the regular files in a folder, and the sidecars' among them written with blanks before their
-    suffix by the names they are read as (``sidecar_as_read``: 扫描001.pdf.json → [扫描001.pdf .json])."""
+    """The names of the regular files in a folder; the sidecars' among them written otherwise by the names they are
+    read as (``sidecar_as_read``: 扫描001.pdf.json → [扫描001.pdf .json]); the accepted files' by the names their
+    sidecars are matched to (``_matched_key``: 扫描001.pdf → [扫描001.pdf, 扫描001 .pdf])."""
 
     def __init__(self, names: Iterable[str] = ()) -> None:
         super().__init__(names)
         self.sidecars_as_read: dict[str, list[str]] = {}
-        for name in self:
+        self.scans_as_matched: dict[str, list[str]] = {}
+        for name in sorted(self):
             if (read := sidecar_as_read(name)) != name:
                 self.sidecars_as_read.setdefault(read, []).append(name)
+            elif safe_extension(windows_name(name)):
+                self.scans_as_matched.setdefault(_matched_key(name), []).append(name)
 
 
 def _regular_files(folder: Path) -> _Listing:
@@ -579,15 +615,19 @@ def is_sidecar_of_a_scan(path: Path) -> bool:
     if safe_extension(stem) and any((folder / name).exists() for name in _case_variants(stem)):
         return True
     try:
-        return any(
-            entry.name != path.name
-            and entry.name.startswith(stem + ".")
-            and safe_extension(entry.name)
-            and entry.name[len(stem) :].count(".") == 1
-            for entry in os.scandir(folder)
-        )
+        return any(name != path.name and _names_scan(stem, name) for name in os.listdir(folder))
     except OSError:
         return False
+
+
+def _names_scan(stem: str, name: str) -> bool:
+    """A sidecar's name without its suffix, as read (``sidecar_as_read``: ``扫描001.pdf`` or ``扫描001``), names the
+    accepted file ``name`` as its sidecars are matched to it (``scan_as_matched``: 扫描001 .pdf is 扫描001.pdf)."""
+    if not safe_extension(windows_name(name)):
+        return False
+    scan_stem, extension = os.path.splitext(scan_as_matched(name))
+    named_stem, named_extension = os.path.splitext(stem)
+    return stem == scan_stem or (named_stem == scan_stem and named_extension.lower() == extension.lower())
 
 
 class Archivist:
@@ -1199,7 +1239,10 @@ class Archivist:
     ) -> tuple[dict[str, Any] | None, Resolved]:
         pairs: dict[str, Any] | None = None
         sidecar, problems = Metadata(), []
-        for companion in _companions(path, listing):
+        taken, contested, rivals = _sidecars_of(path, listing)
+        if contested:
+            problems.append(_contested_reason(contested, rivals))
+        for companion in taken:
             if _is_note_of(companion, path):
                 continue
             try:

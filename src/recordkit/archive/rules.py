@@ -13,6 +13,7 @@ import datetime as dt
 import fnmatch
 import functools
 import json
+import os
 import re
 import string
 import unicodedata
@@ -273,20 +274,36 @@ def windows_name(name: str) -> str:
     ``合同.pdf.``), nor the tabs, other white space and control characters scanners' software and names copied from
     a list leave there (``合同.pdf\\t``, ``合同.pdf\\u3000``): a file's kind is judged, and it is filed or quarantined,
     by that name (unchanged when nothing else is left).  The ledger's ``original_name`` keeps the name as written."""
-    kept = name
-    while (shorter := without_trailing_invisible(kept).rstrip(".")) != kept:
-        kept = shorter
-    return kept or name
+    return _without_trailing_blanks_and_dots(name) or name
+
+
+def _without_trailing_blanks_and_dots(text: str) -> str:
+    """``text`` without the blanks (a full-width one too), dots, control and invisible characters at its end."""
+    while (shorter := without_trailing_invisible(text).rstrip(".")) != text:
+        text = shorter
+    return text
+
+
+def scan_as_matched(name: str) -> str:
+    """A scan's name as its sidecars are matched to it (``sidecar_as_read``): as Windows reads it (``windows_name``),
+    in NFC, its stem without the blanks and dots at its end — ``扫描001 .pdf`` and ``扫描001\\u3000.pdf`` are
+    ``扫描001.pdf``: a scanner or a clerk writes the one, a copy over the share the other."""
+    stem, extension = os.path.splitext(unicodedata.normalize("NFC", windows_name(name)))
+    return (_without_trailing_blanks_and_dots(stem) or stem) + extension
 
 
 def sidecar_as_read(name: str) -> str:
-    """A sidecar's name (``X.pdf.json``, ``X.txt``) without the blanks, tabs and invisible characters a scanner's
-    software left before its suffix — ``扫描001.pdf .json`` and ``扫描001.pdf\\t.json`` are ``扫描001.pdf.json`` —, the
-    fold a scan's own name gets (``windows_name``): what it is matched to its scan by.  Any other name unchanged."""
+    """A sidecar's name (``X.pdf.json``, ``X.txt``) as it is matched to its scan's (``scan_as_matched``): in NFC,
+    without the blanks, dots, tabs and invisible characters a scanner's software or a clerk left before its suffix —
+    ``扫描001.pdf .json``, ``扫描001.pdf\\t.json`` and ``扫描001.pdf..json`` are ``扫描001.pdf.json`` —, nor at the end of
+    the stem of the scan's name it holds (``扫描001 .pdf.json`` is ``扫描001.pdf.json``).  Any other name unchanged."""
     stem, dot, suffix = name.rpartition(".")
     if not dot or f".{suffix.lower()}" not in SIDECAR_EXTENSIONS:
         return name
-    return (without_trailing_invisible(stem) or stem) + dot + suffix
+    described = _without_trailing_blanks_and_dots(stem) or stem
+    if safe_extension(described):
+        described = scan_as_matched(described)
+    return unicodedata.normalize("NFC", described) + dot + suffix
 
 
 def safe_extension(name: str) -> str:
