@@ -940,9 +940,9 @@ def test_once_removes_a_unit_folder_it_emptied_and_keeps_every_other_folder(ws: 
     result = run_cli("watch", "--once", env={"RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0"})
     assert result.exit_code == 0, result.output
     assert "收件箱处理完毕：归档 4 个，隔离 0 个" in result.output
-    # The unit folders emptied by the filing are gone (the phase's folder held no file itself: it stays); the
-    # category folder, the scanner's new folder and a folder still holding a file stay.
-    assert _folders(inbox(ws)) == ["1-1-102", "业主档案", "二期", "新建文件夹"]
+    # The unit folders emptied by the filing are gone, and the phase's folder they emptied in turn; the category
+    # folder, the scanner's new folder and a folder still holding a file stay.
+    assert _folders(inbox(ws)) == ["1-1-102", "业主档案", "新建文件夹"]
     assert tree(inbox(ws)) == ["1-1-102/~$收据.docx"]
 
 
@@ -1040,6 +1040,69 @@ def test_file_removes_the_inbox_folders_it_emptied_as_the_service_does_and_never
     assert whole.exit_code == 0, whole.output
     assert _folders(inbox(ws)) == ["业主档案", "二期", "二期/3-2-1203"]
     assert tree(inbox(ws)) == ["二期/3-2-1203/.扫描.pdf"]
+
+
+def test_the_folders_above_an_emptied_folder_go_with_it_up_to_the_inbox(ws: Workspace, run_cli: Any) -> None:
+    """Filing the last scan of inbox/3号楼/3-2-1201/ removed the unit's folder but left inbox/3号楼/ empty for ever.
+    The folders above go too, each once it holds nothing but other computers' system files, up to the inbox: never
+    the inbox, a category's folder, nor a folder that still holds something else."""
+    scans = (
+        "3号楼/3-2-1201/产权证明_20261102.pdf",
+        "3号楼/3-2-1202/产权证明_20261102.pdf",
+        "二期/5号楼/1-1-101/购房合同_20190915.pdf",
+        "4号楼/3-2-1203/产权证明_20261102.pdf",
+        "业主档案/1号楼/1-1-102/产权证明_20261102.pdf",
+    )
+    for number, name in enumerate(scans, 1):
+        (inbox(ws) / name).parent.mkdir(parents=True, exist_ok=True)
+        write_scan(inbox(ws) / name, number)
+    (inbox(ws) / "二期" / "5号楼" / "Thumbs.db").write_bytes(b"thumbnails")  # Explorer's: deleted with its folder
+    (inbox(ws) / "4号楼" / ".扫描002.pdf").write_bytes(b"%PDF-1.4 a sync tool still writing it")  # not filed: stays
+    result = run_cli("watch", "--once", env={"RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0"})
+    assert result.exit_code == 0, result.output
+    assert "收件箱处理完毕：归档 5 个，隔离 0 个" in result.output
+    assert _folders(inbox(ws)) == ["4号楼", "业主档案"]
+    assert tree(inbox(ws)) == ["4号楼/.扫描002.pdf"]
+
+    # `recordkit file` of the inbox, or of a folder in it, removes them as the service does
+    (inbox(ws) / "6号楼" / "6-1-601").mkdir(parents=True)
+    write_scan(inbox(ws) / "6号楼" / "6-1-601" / "产权证明_20261102.pdf", 6)
+    (inbox(ws) / "7号楼" / "7-1-701").mkdir(parents=True)
+    write_scan(inbox(ws) / "7号楼" / "7-1-701" / "产权证明_20261102.pdf", 7)
+    fast = {"RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0"}
+    assert run_cli("file", str(inbox(ws) / "6号楼" / "6-1-601"), env=fast).exit_code == 0
+    assert _folders(inbox(ws)) == ["4号楼", "7号楼", "7号楼/7-1-701", "业主档案"]
+    assert run_cli("file", str(inbox(ws)), env=fast).exit_code == 0
+    assert _folders(inbox(ws)) == ["4号楼", "业主档案"]
+    assert inbox(ws).is_dir()
+
+
+def test_the_folder_above_an_emptied_folder_goes_only_once_still_for_the_window(ws: Workspace, ledger: Ledger) -> None:
+    building = inbox(ws) / "3号楼"
+    (building / "3-2-1201").mkdir(parents=True)
+    write_scan(building / "3-2-1201" / "产权证明_20261102.pdf", 1)
+    clock = FakeClock()
+    watcher = _watcher(ws, ledger, 2.0, clock)
+    assert watcher.check(set(watcher.scan())) == []
+    clock.now += 2
+    assert [o.status for o in watcher.check(set())] == ["filed"]
+    watcher.remove_emptied_folders()  # its scan was just taken away
+    clock.now += 2
+    watcher.remove_emptied_folders()
+    assert not (building / "3-2-1201").exists()
+    assert building.is_dir()  # emptied just now
+    watcher.remove_emptied_folders()  # looked at: its window starts
+    assert building.is_dir()
+    clock.now += 1.9
+    (building / "desktop.ini").write_bytes(b"[.ShellClassInfo]")  # an Explorer window still open on it
+    watcher.remove_emptied_folders()
+    clock.now += 1.9
+    watcher.remove_emptied_folders()
+    assert (building / "desktop.ini").is_file()
+    clock.now += 0.1
+    watcher.remove_emptied_folders()
+    assert not building.exists()
+    assert inbox(ws).is_dir()
 
 
 def test_an_emptied_folder_whose_thumbnails_are_rewritten_within_the_window_stays_until_still_for_it(
