@@ -24,7 +24,7 @@ SAID = (
 )
 FIX = (
     '从 [archive] ignore_patterns 删去 ".*"，归档服务和 watch --once 就会提到这些文件（仍不归档，去掉文件名开头的“.”才归档）；'
-    '同时加上 "._*"、".~lock.*#"、".~recordkit-*"，其他电脑和 recordkit 自己留下的这些文件照旧不提'
+    '同时加上 ".~lock.*#"、".~recordkit-*"，LibreOffice 和 recordkit 自己的这些临时文件照旧不提'
 )
 
 
@@ -45,8 +45,8 @@ def test_a_pattern_of_the_offices_own_that_skips_hidden_files_is_named_too(works
     assert check.detail.startswith('recordkit.toml 的 [archive] ignore_patterns 里有 ".*.pdf"、".?*"：')
     assert check.fix == (
         '从 [archive] ignore_patterns 删去 ".*.pdf"、".?*"，归档服务和 watch --once 就会提到这些文件（仍不归档，'
-        '去掉文件名开头的“.”才归档）；同时加上 ".DS_Store"、".~lock.*#"、".~recordkit-*"，'
-        "其他电脑和 recordkit 自己留下的这些文件照旧不提"
+        '去掉文件名开头的“.”才归档）；同时加上 ".~lock.*#"、".~recordkit-*"，'
+        "LibreOffice 和 recordkit 自己的这些临时文件照旧不提"
     )
 
 
@@ -55,7 +55,8 @@ def test_the_default_patterns_are_fine(workspace: Workspace) -> None:
     assert (check.name, check.ok, check.detail, check.fix, check.required) == (
         "收件箱",
         True,
-        "不处理的临时文件名 10 种（[archive] ignore_patterns）；其他以“.”开头的文件不归档，归档服务会提到",
+        "不处理的临时文件名 10 种（别的电脑留下的系统文件 Thumbs.db、desktop.ini、.DS_Store、._* 总是不处理，"
+        "[archive] ignore_patterns 另加 6 种）；其他以“.”开头的文件不归档，归档服务会提到",
         "",
         False,
     )

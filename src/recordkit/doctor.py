@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from recordkit.archive.rules import silencing_hidden
+from recordkit.archive.rules import SYSTEM_FILES, silencing_hidden, skipped_patterns
 from recordkit.core.config import ArchiveSettings, search_backend, signing_operator
 from recordkit.core.dates import machine_offset, office_zone
 from recordkit.core.errors import ConfigError, LedgerDiskFull, LedgerError, RecordkitError
@@ -480,20 +480,23 @@ def check_owner_numbers(workspace: Workspace) -> Check:
 def check_inbox(workspace: Workspace) -> Check:
     """The inbox's ``[archive] ignore_patterns``: a 提醒 naming those that skip hidden files without a word
     (``archive.rules.silencing_hidden``: ``".*"`` of the list an older ``recordkit init`` wrote), what removing them
-    does, and the default's patterns of other computers' hidden files to add in their place.  The office's setting is
-    its own: never rewritten."""
+    does, and the default's patterns of hidden temporary files to add in their place (LibreOffice's, recordkit's own:
+    other computers' system files are skipped whatever the setting, ``archive.rules.skipped_patterns``).  The office's
+    setting is its own: never rewritten."""
     name, patterns = "收件箱", workspace.settings.archive.ignore_patterns
     silencing = silencing_hidden(patterns)
+    skipped = skipped_patterns(patterns)
     if not silencing:
         return Check(
             name,
             True,
-            f"不处理的临时文件名 {len(patterns)} 种（[archive] ignore_patterns）；其他以“.”开头的文件不归档，归档服务会提到",
+            f"不处理的临时文件名 {len(skipped)} 种（别的电脑留下的系统文件 {'、'.join(SYSTEM_FILES)} 总是不处理，"
+            f"[archive] ignore_patterns 另加 {len(skipped) - len(SYSTEM_FILES)} 种）；其他以“.”开头的文件不归档，归档服务会提到",
             required=False,
         )
     named = _quoted(silencing)
     missing = [
-        pattern for pattern in ArchiveSettings().ignore_patterns if pattern.startswith(".") and pattern not in patterns
+        pattern for pattern in ArchiveSettings().ignore_patterns if pattern.startswith(".") and pattern not in skipped
     ]
     return Check(
         name,
@@ -501,7 +504,7 @@ def check_inbox(workspace: Workspace) -> Check:
         f"recordkit.toml 的 [archive] ignore_patterns 里有 {named}：收件箱里以“.”开头的文件（如同步软件还没写完的 "
         ".扫描001.pdf）都不归档，归档服务和 watch --once 也一句不提",
         f"从 [archive] ignore_patterns 删去 {named}，归档服务和 watch --once 就会提到这些文件（仍不归档，去掉文件名开头的“.”才归档）"
-        + (f"；同时加上 {_quoted(missing)}，其他电脑和 recordkit 自己留下的这些文件照旧不提" if missing else ""),
+        + (f"；同时加上 {_quoted(missing)}，LibreOffice 和 recordkit 自己的这些临时文件照旧不提" if missing else ""),
         required=False,
     )
 

@@ -37,7 +37,6 @@ from recordkit.archive.rules import (
     BROKEN_LINK,
     FIELD_LIMITS,
     FUTURE_DATE_ADVICE,
-    HIDDEN_FILE,
     MAX_SCANNER_SIDECAR_BYTES,
     MAX_TITLE_CHARS,
     SIDECAR_EXTENSIONS,
@@ -50,8 +49,6 @@ from recordkit.archive.rules import (
     check_place_label,
     decode_text,
     format_archive_no,
-    is_hidden,
-    is_ignored,
     metadata_from_folder,
     metadata_from_name,
     metadata_from_sidecar,
@@ -71,6 +68,7 @@ from recordkit.archive.rules import (
     sidecar_refusal,
     sidecar_value,
     title_too_long,
+    why_not_filed,
     windows_name,
 )
 from recordkit.archive.scans import (
@@ -1628,25 +1626,23 @@ class Archivist:
         return any(resolved == root or resolved.is_relative_to(root) for root in own)
 
     def skipped(self, path: Path) -> bool:
-        """Temporary files, hidden files and the sidecars of scans are never filed themselves (``扫描.tmp `` is a
-        ``.tmp``)."""
-        return self._ignored(path) or is_hidden(path.name) or is_sidecar_of_a_scan(path)
+        """Temporary files, other computers' system files, hidden files and the sidecars of scans are never filed
+        themselves (``rules.why_not_filed``)."""
+        return self._why_not_filed(path.name) is not None or is_sidecar_of_a_scan(path)
 
     def hidden_folder(self, name: str) -> bool:
         """A folder never walked, nor said: an ignored name, or a hidden one (a Mac's .Trashes, a sync tool's own)."""
-        return is_ignored(name, self.settings.ignore_patterns) or is_hidden(name)
+        return self._why_not_filed(name) is not None
 
-    def _ignored(self, path: Path) -> bool:
-        return is_ignored(windows_name(path.name), self.settings.ignore_patterns)
+    def _why_not_filed(self, name: str) -> str | None:
+        return why_not_filed(name, self.settings.ignore_patterns)
 
     def left_alone(self, path: Path) -> str | None:
         """Why a file met in a watched folder is neither filed nor quarantined, to be said to a clerk: a hidden name
         that is not one of the ignored (``HIDDEN_FILE``), or a link to nothing, never followed (``BROKEN_LINK``);
-        None for any other file, the silently ignored included."""
-        if self._ignored(path):
-            return None
-        if is_hidden(path.name):
-            return HIDDEN_FILE
+        None for any other file, the silently ignored included (``rules.why_not_filed``)."""
+        if (why := self._why_not_filed(path.name)) is not None:
+            return why or None
         return BROKEN_LINK if path.is_symlink() and not path.exists() else None
 
     # -- crash recovery ---------------------------------------------------------------------

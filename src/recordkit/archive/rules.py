@@ -344,6 +344,30 @@ def is_hidden(name: str) -> bool:
     return name.startswith(".")
 
 
+def skipped_patterns(patterns: Sequence[str]) -> tuple[str, ...]:
+    """The names nobody files and nobody is told of: other computers' system files (``SYSTEM_FILES``) whatever the
+    office's ``[archive] ignore_patterns`` says — they are no office's choice —, and ``patterns`` besides (each once,
+    in any case)."""
+    kept = {pattern.lower(): pattern for pattern in SYSTEM_FILES}
+    for pattern in patterns:
+        kept.setdefault(pattern.lower(), pattern)
+    return tuple(kept.values())
+
+
+#: ``why_not_filed`` of a name skipped without a word.
+NOT_SAID = ""
+
+
+def why_not_filed(name: str, patterns: Sequence[str]) -> str | None:
+    """Whether a file (or a folder) of ``name`` met in the inbox or a folder given to ``recordkit file`` is left
+    unfiled, and whether that is said — the one answer of ``file``, ``watch``, ``watch --once`` and ``doctor``:
+    ``NOT_SAID`` for a name of ``skipped_patterns(patterns)`` (read as Windows reads it: ``扫描.tmp `` is a ``.tmp``),
+    ``HIDDEN_FILE`` for any other hidden name, said to a clerk, None for a name that is filed."""
+    if is_ignored(windows_name(name), skipped_patterns(patterns)):
+        return NOT_SAID
+    return HIDDEN_FILE if is_hidden(name) else None
+
+
 #: A hidden scan's name, as a sync tool writes one: what ``silencing_hidden`` tries the patterns on.
 _HIDDEN_SCAN = ".扫描001.pdf"
 
@@ -352,7 +376,11 @@ def silencing_hidden(patterns: Sequence[str]) -> list[str]:
     """The ignore patterns among ``patterns`` that skip a hidden scan without a word (beginning with "." and matching
     one: ``".*"``, in the default of older versions that an office's recordkit.toml may still spell out), where the
     service would otherwise say it is left alone (``HIDDEN_FILE``)."""
-    return [pattern for pattern in patterns if pattern.startswith(".") and is_ignored(_HIDDEN_SCAN, [pattern])]
+    return [
+        pattern
+        for pattern in patterns
+        if pattern.startswith(".") and why_not_filed(_HIDDEN_SCAN, [pattern]) == NOT_SAID
+    ]
 
 
 #: Why a hidden file (``is_hidden``) or a broken link in the inbox is left there, neither filed nor quarantined.
