@@ -733,6 +733,25 @@ def test_verify_repair_says_a_long_wrong_value_was_cut_and_how_long_it_was(
     assert mended.stdout.splitlines()[0] == f"已修复：YZ-2026-00001：说明文件中的位置“{whole_path}{refused}"
 
 
+def test_verify_repair_counts_a_cut_value_as_it_is_shown_with_its_hidden_characters_written_out(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """A cut value's （共 N 字） counted the value as stored, while its invisible characters are shown written out
+    (U+202E as <U+202E>, eight characters): 200 characters shown, then （共 246 字）, which cannot be.  N is now the
+    length of the value as shown, of which the first 200 are listed (never cut inside a <U+…>)."""
+    write_scan(inbox(workspace) / "1-1-101_产权证明_20261101.pdf", 1)
+    assert archivist_cli("file", str(inbox(workspace))).exit_code == 0
+    relative = "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf"
+    _edit_sidecar(workspace, relative, path="/some/" + "where\u202e" * 40)  # 246 characters as stored
+    mended = archivist_cli("archive", "verify", "--repair")
+    assert mended.exit_code == 0, mended.output
+    # as shown: "/some/" and 40 times "where<U+202E>" (13 characters): 526; the 15th <U+202E> would be cut at 200
+    assert mended.stdout.splitlines()[0] == (
+        "已修复：YZ-2026-00001：说明文件中的位置“/some/" + "where<U+202E>" * 14 + "where…（共 526 字）"
+        "”与台账不符，未采用，说明文件已按台账改正"
+    )
+
+
 def test_verify_repair_refuses_a_hand_edited_sidecars_field_of_the_wrong_type_and_takes_the_others(
     archivist_cli: Any, workspace: Workspace
 ) -> None:

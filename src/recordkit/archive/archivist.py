@@ -3389,7 +3389,9 @@ _SHOWN_VALUE_CHARS = 200
 
 def _shown_value(value: Any) -> str:
     """A field's value in a repair's line: a NUL a row still holds shown as <U+0000>, not as nothing; a value longer
-    than ``_SHOWN_VALUE_CHARS`` cut there, ending …（共 N 字）, N its whole length (a bare … may end a value itself)."""
+    than ``_SHOWN_VALUE_CHARS`` as shown cut there (before a <U+…> the cut would fall in), ending …（共 N 字）, N its
+    whole length as shown, <U+202E> eight characters: what the clerk sees of it, of which the line lists the first
+    ones (a bare … may end a value itself)."""
     if value is None or value == ():
         return "（空）"
     if isinstance(value, bool):
@@ -3398,7 +3400,15 @@ def _shown_value(value: Any) -> str:
     text = printable(shown_plainly(written))
     if len(text) <= _SHOWN_VALUE_CHARS:
         return text
-    return f"{text[:_SHOWN_VALUE_CHARS]}…（共 {len(written)} 字）"
+    cut = _SHOWN_VALUE_CHARS
+    if (escape := _CUT_ESCAPE.search(text, max(0, cut - _LONGEST_ESCAPE), cut)) is not None:
+        cut = escape.start()
+    return f"{text[:cut]}…（共 {len(text)} 字）"
+
+
+#: A hidden character as ``shown_plainly`` writes it (``<U+202E>``) begun before a cut and not ended by it.
+_CUT_ESCAPE = re.compile(r"<U\+[0-9A-F]{0,6}$|<U$|<$")
+_LONGEST_ESCAPE = len("<U+10FFFF>")
 
 
 #: The descriptive fields a hand-edited sidecar may change, each taken only as filing would take it from a scanner's
