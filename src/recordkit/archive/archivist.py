@@ -621,10 +621,12 @@ def is_sidecar_of_a_scan(path: Path) -> bool:
 def _names_scan(stem: str, name: str) -> bool:
     """A sidecar's name without its suffix, as read (``sidecar_as_read``: ``扫描001.pdf`` or ``扫描001``), names the
     accepted file ``name`` as its sidecars are matched to it (``scan_as_matched``: 扫描001 .pdf is 扫描001.pdf)."""
-    if not safe_extension(windows_name(name)):
+    named_stem, named_extension = os.path.splitext(stem)
+    # (cheap first: a folder of a thousand scans is looked through for each sidecar not named exactly; the name as
+    # matched is the name in NFC, shortened at the end of its stem only)
+    if not unicodedata.normalize("NFC", name).startswith(named_stem) or not safe_extension(windows_name(name)):
         return False
     scan_stem, extension = os.path.splitext(scan_as_matched(name))
-    named_stem, named_extension = os.path.splitext(stem)
     return stem == scan_stem or (named_stem == scan_stem and named_extension.lower() == extension.lower())
 
 
