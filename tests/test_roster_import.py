@@ -267,6 +267,13 @@ def test_configured_status_words_and_codes(ledger: Ledger, tmp_path: Path) -> No
         ("Smith, John, Mary", ["Smith", "John", "Mary"]),
         ("Smith、John", ["Smith", "John"]),
         ("Smith；John", ["Smith", "John"]),
+        # Such a name beside 和 and a Chinese or Latin name: two people; not after a surname alone nor before a body.
+        ("Smith, John和李四", ["Smith, John", "李四"]),
+        ("李四和Smith, John", ["李四", "Smith, John"]),
+        ("Smith, John 和 李四和王五", ["Smith, John", "李四", "王五"]),
+        ("Smith, John和Mary Lee", ["Smith, John", "Mary Lee"]),
+        ("王和Smith, John", ["王和Smith, John"]),
+        ("Smith, John和某某科技有限公司", ["Smith, John和某某科技有限公司"]),
     ],
 )
 def test_owner_cells_split_into_co_owners(cell: str, names: list[str]) -> None:
@@ -1278,3 +1285,46 @@ def test_an_owner_record_an_import_leaves_holding_nothing_is_deleted(ledger: Led
     assert len(_journal_of(ledger, "owner.delete")) == 1
     with ledger.read() as conn:
         assert check_tables(conn) == []
+
+
+def _names_by_unit(ledger: Ledger) -> dict[str, list[str]]:
+    """Each unit's owner, then its co-owners in deed order, read back with plain SQL."""
+    with ledger.read() as conn:
+        first = conn.execute(sa.text("SELECT u.code, o.name FROM units u JOIN owners o ON o.id = u.owner_id")).all()
+        co = conn.execute(
+            sa.text(
+                "SELECT u.code, o.name FROM unit_co_owners c JOIN units u ON u.id = c.unit_id"
+                " JOIN owners o ON o.id = c.owner_id ORDER BY u.code, c.position"
+            )
+        ).all()
+    names = {code: [name] for code, name in first}
+    for code, name in co:
+        names[code].append(name)
+    return dict(sorted(names.items()))
+
+
+def test_a_latin_name_written_surname_first_and_a_chinese_name_joined_by_he_are_two_owners(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """Smith, John和李四 was imported as one owner of that whole name (the cell's comma split it into Smith and
+    John和李四, which is no name, so the cell was kept whole), and 王芳和Brown, Mary likewise.  A Latin name written
+    surname first beside 和 is one person and the Chinese name the other; with 、 or ； it was so already, and
+    Smith, John alone stays one person."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名"],
+        ["1-1-101", 90, "Smith, John和李四"],
+        ["1-1-102", 90, "王芳和Brown, Mary"],
+        ["1-1-103", 90, "Green, Tom、Mary Lee"],
+        ["1-1-104", 90, "White, Anna"],
+        ["1-1-105", 90, "Black, Jack；赵磊"],
+        ["1-1-106", 90, "GREY,ADAM 和 孙悦"],
+    ]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    assert _names_by_unit(ledger) == {
+        "1-1-101": ["Smith, John", "李四"],
+        "1-1-102": ["王芳", "Brown, Mary"],
+        "1-1-103": ["Green, Tom", "Mary Lee"],
+        "1-1-104": ["White, Anna"],
+        "1-1-105": ["Black, Jack", "赵磊"],
+        "1-1-106": ["GREY,ADAM", "孙悦"],
+    }

@@ -114,8 +114,9 @@ def _name_spans(cell: str) -> list[tuple[int, int]]:
 
 
 def _commas_within_names(cell: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """``spans`` with each two neighbours that are one ``_SURNAME_COMMA_GIVEN`` name — the separator between them its
-    only comma, those before and after them no comma — made one."""
+    """``spans`` with each two neighbours that hold one ``_SURNAME_COMMA_GIVEN`` name — the separator between them its
+    only comma, those before and after them no comma — made one, a name 和 joins to it at either end parted from it
+    (``_comma_name_at``)."""
 
     def comma_after(index: int) -> bool:
         return 0 <= index < len(spans) - 1 and "," in unicodedata.normalize(
@@ -125,19 +126,37 @@ def _commas_within_names(cell: str, spans: list[tuple[int, int]]) -> list[tuple[
     merged: list[tuple[int, int]] = []
     index = 0
     while index < len(spans):
-        start, end = spans[index]
         if (
             comma_after(index)
             and not comma_after(index - 1)
             and not comma_after(index + 1)
-            and _SURNAME_COMMA_GIVEN.fullmatch(cell[start : spans[index + 1][1]])
+            and (parts := _comma_name_at(cell, spans[index], spans[index + 1]))
         ):
-            merged.append((start, spans[index + 1][1]))
+            merged.extend(parts)
             index += 2
         else:
-            merged.append((start, end))
+            merged.append(spans[index])
             index += 1
     return merged
+
+
+# The halves of a ``_SURNAME_COMMA_GIVEN`` name on either side of its comma: the surname ending a part, maybe after
+# another name and 和 (李四和Smith), the given name starting the next, maybe before 和 and another name (John和李四).
+_SURNAME_AFTER_AND = re.compile(r"(?:(.+?)\s*和\s*)?([A-Za-z][A-Za-z'-]*)")
+_GIVEN_BEFORE_AND = re.compile(r"([A-Za-z][A-Za-z'-]*)(?:\s*和\s*(.+))?")
+
+
+def _comma_name_at(cell: str, left: tuple[int, int], right: tuple[int, int]) -> list[tuple[int, int]] | None:
+    """The spans of the ``_SURNAME_COMMA_GIVEN`` name whose comma stands between ``left`` and ``right`` and of the
+    names 和 joins to it (Smith, John和李四: Smith, John and 李四), or None when there is none — or when such a name is
+    one ``_split_at_and`` would not part at its 和 (a surname alone, one character, a body's name)."""
+    surname, given = _SURNAME_AFTER_AND.fullmatch(cell, *left), _GIVEN_BEFORE_AND.fullmatch(cell, *right)
+    if surname is None or given is None or not _SURNAME_COMMA_GIVEN.fullmatch(cell, surname.start(2), given.end(1)):
+        return None
+    joined = [found.span(group) for found, group in ((surname, 1), (given, 2)) if found.group(group) is not None]
+    if not all(_parted_at_and(cell[start:end]) for start, end in joined):
+        return None
+    return sorted([*joined, (surname.start(2), given.end(1))])
 
 
 def _bodies_joined(cell: str) -> list[str]:
@@ -165,9 +184,10 @@ def split_owner_names(text: str) -> list[str]:
     A cell is split only when every piece looks like a person's name (two or more Chinese characters, or letters):
     a formula-looking text stays whole; a body's name with a separator inside stays one (``_bodies_joined``:
     甲乙、丙丁科技有限公司), and 和 never splits a body's name (``is_organisation``).  A Latin name written surname
-    first around one comma is one person (``_SURNAME_COMMA_GIVEN``: Smith, John; John Smith, Mary Smith is two), its
-    blanks normalised (``_latin_name_as_written``).  The roster import (an owner,
-    共有人 or 租户 cell), doctor and the export's read-back all read a cell by it."""
+    first around one comma is one person (``_SURNAME_COMMA_GIVEN``: Smith, John; John Smith, Mary Smith is two), also
+    beside 和 and another name (Smith, John和李四 is two, ``_comma_name_at``), its blanks normalised
+    (``_latin_name_as_written``).  The roster import (an owner, 共有人 or 租户 cell), doctor and the export's
+    read-back all read a cell by it."""
     cell = text.strip()
     names = [cell[start:end] for start, end in _name_spans(cell)]
     if len(names) > 1 and not all(
@@ -194,6 +214,12 @@ def _split_at_and(name: str) -> list[str]:
         start = conjunction.end()
     parts = [part for part in (*parts, name[start:]) if part]
     return parts if len(parts) > 1 and all(len(part) >= 2 for part in parts) else [name]
+
+
+def _parted_at_and(name: str) -> bool:
+    """Whether ``name``, beside 和 and another person's name, is a name ``_split_at_and`` parts there: not a body's,
+    not a surname alone (司徒和美玲), two characters or more."""
+    return len(name) >= 2 and not is_surname(name_as_read(name)) and not is_organisation(name)
 
 
 def _separator(char: str) -> bool:
