@@ -274,6 +274,15 @@ def test_configured_status_words_and_codes(ledger: Ledger, tmp_path: Path) -> No
         ("Smith, John和Mary Lee", ["Smith, John", "Mary Lee"]),
         ("王和Smith, John", ["王和Smith, John"]),
         ("Smith, John和某某科技有限公司", ["Smith, John和某某科技有限公司"]),
+        # A body's name ends at its suffix: a person's name after a blank is another owner; a blank before the suffix,
+        # or a branch or a place after it, is inside the body's name.
+        ("幸福里房地产开发有限公司 扎西", ["幸福里房地产开发有限公司", "扎西"]),
+        ("幸福里房地产开发有限公司 张三、李四", ["幸福里房地产开发有限公司", "张三", "李四"]),
+        ("幸福里 房地产开发有限公司、扎西", ["幸福里 房地产开发有限公司", "扎西"]),
+        ("幸福里 房地产开发有限公司", ["幸福里 房地产开发有限公司"]),
+        ("某某科技有限公司 广州分公司", ["某某科技有限公司 广州分公司"]),
+        ("某某科技有限公司 深圳市", ["某某科技有限公司 深圳市"]),
+        ("某某科技有限公司 扎西 卓玛", ["某某科技有限公司 扎西 卓玛"]),
     ],
 )
 def test_owner_cells_split_into_co_owners(cell: str, names: list[str]) -> None:
@@ -1327,4 +1336,34 @@ def test_a_latin_name_written_surname_first_and_a_chinese_name_joined_by_he_are_
         "1-1-104": ["White, Anna"],
         "1-1-105": ["Black, Jack", "赵磊"],
         "1-1-106": ["GREY,ADAM", "孙悦"],
+    }
+
+
+def test_a_name_after_a_company_s_name_and_a_blank_is_another_owner(ledger: Ledger, tmp_path: Path) -> None:
+    """幸福里房地产开发有限公司 扎西 was imported as one owner of that whole name (a body's name is never split, and a
+    blank is no separator), and 幸福里 建材有限公司、顿珠 too (its first part, with a blank inside, was no name, so the
+    cell was kept whole).  A company's name ends at its legal suffix: what follows after a blank or a separator is
+    another owner (a co-owner), while a blank before the suffix is inside the name, and what follows a blank that is
+    itself a body's name (its branch: 某某科技有限公司 广州分公司) stays part of it."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名"],
+        ["S-101", 60, "幸福里房地产开发有限公司 扎西"],
+        ["S-102", 60, "幸福里物业服务有限公司、卓玛"],
+        ["S-103", 60, "阳光置业集团/次仁"],
+        ["S-104", 60, "幸福里 房地产经纪事务所"],
+        ["S-105", 60, "幸福里 建材有限公司 顿珠"],
+        ["S-106", 60, "幸福里 装饰有限公司、拉姆"],
+        ["S-107", 60, "某某科技有限公司 广州分公司"],
+        ["S-108", 60, "某某商贸有限公司\u3000John Smith"],
+    ]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    assert _names_by_unit(ledger) == {
+        "S-101": ["幸福里房地产开发有限公司", "扎西"],
+        "S-102": ["幸福里物业服务有限公司", "卓玛"],
+        "S-103": ["阳光置业集团", "次仁"],
+        "S-104": ["幸福里 房地产经纪事务所"],
+        "S-105": ["幸福里 建材有限公司", "顿珠"],
+        "S-106": ["幸福里 装饰有限公司", "拉姆"],
+        "S-107": ["某某科技有限公司 广州分公司"],
+        "S-108": ["某某商贸有限公司", "John Smith"],
     }

@@ -75,10 +75,23 @@ _ORGANISATION_WORDS = (
 )  # fmt: skip
 #: Words of a place, which no person's name holds (深圳市甲乙 is the start of a body's name).
 _PLACE_WORDS = ("省", "市", "区", "县", "镇")
+#: A blank after a body's name's suffix (``_body_then_person``).
+_BLANK_AFTER_BODY = re.compile(f"(?:{'|'.join(_ORGANISATION_WORDS)})(\\s+)")
 #: A person's name as a cell's part is read: two to four Chinese characters starting with a surname, a name with a
 #: middle dot (阿依古丽·买买提), or letters (John Smith).
 _HAN_PERSON = re.compile(r"[\u3400-\u9fff]{2,4}")
 _OTHER_PERSON = re.compile(r"[\u3400-\u9fff]+(?:[·•][\u3400-\u9fff]+)+|[A-Za-z][A-Za-z .'-]*")
+
+
+def _ends_as_body(name: str) -> bool:
+    """Whether ``name`` ends as a body's name does (``_ORGANISATION_WORDS``: 丙丁科技有限公司, 幸福里 建材有限公司)."""
+    return unicodedata.normalize("NFKC", name).endswith(_ORGANISATION_WORDS)
+
+
+def _spaced_body(name: str) -> bool:
+    """Whether ``name`` is a body's name of Chinese characters with a blank inside (幸福里 建材有限公司), which a cell's
+    part may be as a person's name may (``split_owner_names``)."""
+    return _ends_as_body(name) and _PERSON_NAME.fullmatch(name_as_read(name)) is not None
 
 
 def _reads_as_person(name: str) -> bool:
@@ -108,9 +121,22 @@ def _name_spans(cell: str) -> list[tuple[int, int]]:
         spans.append((start, separator.start()))
         start = separator.end()
     spans.append((start, len(cell)))
+    spans = [part for span in spans for part in _body_then_person(cell, span)]
     if len(spans) > 1:
         spans = _commas_within_names(cell, spans)
     return [(start, end) for start, end in spans if start < end]
+
+
+def _body_then_person(cell: str, span: tuple[int, int]) -> list[tuple[int, int]]:
+    """``span`` parted at a blank after a body's name and before a person's (幸福里房地产开发有限公司 扎西: a body's name
+    ends at its suffix, ``_ORGANISATION_WORDS``), or ``[span]``: a blank before the suffix is inside the body's name
+    (幸福里 房地产开发有限公司), and what follows that is no person's name — a place, its branch (某某科技有限公司
+    广州分公司), several words — is part of it."""
+    for blank in _BLANK_AFTER_BODY.finditer(cell, *span):
+        rest = cell[blank.end() : span[1]]
+        if _PERSON_NAME.fullmatch(rest) and not any(word in rest for word in (*_ORGANISATION_WORDS, *_PLACE_WORDS)):
+            return [(span[0], blank.start(1)), (blank.end(), span[1])]
+    return [span]
 
 
 def _commas_within_names(cell: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -167,7 +193,7 @@ def _bodies_joined(cell: str) -> list[str]:
     run: list[tuple[int, int]] = []  # the parts read since the last name, neither a person's nor a body's whole one
     for start, end in _name_spans(cell):
         name = cell[start:end]
-        if unicodedata.normalize("NFKC", name).endswith(_ORGANISATION_WORDS):
+        if _ends_as_body(name):
             names.append(cell[run[0][0] if run else start : end])  # the run is the start of this body's name
             run = []
         elif _reads_as_person(name):
@@ -183,7 +209,9 @@ def split_owner_names(text: str) -> list[str]:
 
     A cell is split only when every piece looks like a person's name (two or more Chinese characters, or letters):
     a formula-looking text stays whole; a body's name with a separator inside stays one (``_bodies_joined``:
-    甲乙、丙丁科技有限公司), and 和 never splits a body's name (``is_organisation``).  A Latin name written surname
+    甲乙、丙丁科技有限公司), and 和 never splits a body's name (``is_organisation``), which ends at its suffix: a
+    person's name after it and a blank or a separator is another owner (``_body_then_person``: 幸福里房地产开发有限公司
+    扎西; 幸福里 建材有限公司、顿珠, its first part ``_spaced_body``).  A Latin name written surname
     first around one comma is one person (``_SURNAME_COMMA_GIVEN``: Smith, John; John Smith, Mary Smith is two), also
     beside 和 and another name (Smith, John和李四 is two, ``_comma_name_at``), its blanks normalised
     (``_latin_name_as_written``).  The roster import (an owner, 共有人 or 租户 cell), doctor and the export's
@@ -191,7 +219,7 @@ def split_owner_names(text: str) -> list[str]:
     cell = text.strip()
     names = [cell[start:end] for start, end in _name_spans(cell)]
     if len(names) > 1 and not all(
-        _PERSON_NAME.fullmatch(name) or _SURNAME_COMMA_GIVEN.fullmatch(name) for name in names
+        _PERSON_NAME.fullmatch(name) or _SURNAME_COMMA_GIVEN.fullmatch(name) or _spaced_body(name) for name in names
     ):
         return [cell]
     result: list[str] = []
