@@ -1155,3 +1155,33 @@ def test_a_tenancy_ends_明天_or_on_a_month_and_day_as_a_loan_is_due(run_cli: A
         ("1-1-102", "钱多", "2026-12-07"),
         ("3-2-1201", "孙悦", "2027-03-01"),
     ]
+
+
+def test_an_owner_an_older_import_kept_as_two_is_merged_when_the_sheet_names_him_whole(
+    run_cli: Any, workspace: Any, tmp_path: Path
+) -> None:
+    """Smith、John (as an older import read Smith, John: at its comma) made owner Smith and co-owner John of 1-1-101
+    and 1-1-102.  Re-importing 1-1-101 as Smith, John left the two holding 1-1-102 without a word.  Now the import
+    says, one line, that it merges them (将 on a trial, 已 after), 1-1-102 follows, and the journal still agrees with
+    the owners table."""
+    from recordkit.ledger.db import open_ledger
+    from recordkit.ledger.reconcile import check_tables
+
+    old = [
+        ["房号", "建筑面积", "业主姓名", "联系电话"],
+        ["1-1-101", 90, "Smith、John", "13812345678"],
+        ["1-1-102", 90, "Smith、John、王芳", "13812345678"],
+    ]
+    assert run_cli("owners", "import", str(roster(tmp_path / "旧.xlsx", old))).exit_code == 0
+    sheet = roster(tmp_path / "名册.xlsx", [old[0], ["1-1-101", 90, "Smith, John", "13812345678"]])
+    told = "1-1-101 的业主 Smith, John 在台账里原是两位业主 Smith 和 John：{}合并为一位，1-1-102 也一并转到 Smith, John 名下"
+    trial = run_cli("owners", "import", str(sheet), "--dry-run")
+    assert trial.exit_code == 0, trial.output
+    assert trial.stdout.splitlines()[2:] == [told.format("将"), "将新增或更新的房屋：1-1-101"]
+    result = run_cli("owners", "import", str(sheet))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[2:] == [told.format("已")]
+    owners = {u["unit"]: (u["owner"], [c["name"] for c in u["co_owners"]]) for u in units(run_cli)}
+    assert owners == {"1-1-101": ("Smith, John", []), "1-1-102": ("Smith, John", ["王芳"])}
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        assert check_tables(conn) == []

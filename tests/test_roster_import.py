@@ -1367,3 +1367,128 @@ def test_a_name_after_a_company_s_name_and_a_blank_is_another_owner(ledger: Ledg
         "S-107": ["某某科技有限公司 广州分公司"],
         "S-108": ["某某商贸有限公司", "John Smith"],
     }
+
+
+def _old_pair_ledger(ledger: Ledger, holdings: dict[str, list[str]]) -> dict[str, int]:
+    """A ledger as an older import left it, built with plain SQL: Smith, John split at its comma into owners Smith
+    (with the phone and ID number) and John, 王芳 beside them; ``holdings``: unit -> its owners in deed order."""
+    with ledger.write() as conn:
+        conn.execute(
+            sa.text("INSERT INTO owners (name, phone, id_number) VALUES (:name, :phone, :id_number)"),
+            [
+                {"name": "Smith", "phone": "13812345678", "id_number": "110101199003071233"},
+                {"name": "John", "phone": None, "id_number": None},
+                {"name": "王芳", "phone": "13900001111", "id_number": None},
+            ],
+        )
+        ids = {name: id_ for id_, name in conn.execute(sa.text("SELECT id, name FROM owners"))}
+        for code, names in holdings.items():
+            building, entrance, room = code.split("-")
+            conn.execute(
+                sa.text(
+                    "INSERT INTO units (code, kind, phase, building, entrance, room, floor_area_hundredths, status,"
+                    " owner_id) VALUES (:code, '住宅', '', :building, :entrance, :room, 9000, 'occupied', :owner)"
+                ),
+                {"code": code, "building": building, "entrance": entrance, "room": room, "owner": ids[names[0]]},
+            )
+            unit_id = conn.execute(sa.text("SELECT id FROM units WHERE code = :code"), {"code": code}).scalar_one()
+            for position, name in enumerate(names[1:], start=2):
+                conn.execute(
+                    sa.text("INSERT INTO unit_co_owners (unit_id, owner_id, position) VALUES (:unit, :owner, :pos)"),
+                    {"unit": unit_id, "owner": ids[name], "pos": position},
+                )
+    return ids
+
+
+def _owners_table(ledger: Ledger) -> list[tuple[Any, ...]]:
+    with ledger.read() as conn:
+        return [tuple(r) for r in conn.execute(sa.text("SELECT id, name, phone, id_number FROM owners ORDER BY id"))]
+
+
+def test_the_two_owners_an_older_import_made_of_smith_john_are_merged_into_the_one_a_re_import_makes(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """An older import split Smith, John at its comma into owners Smith and John (1-1-101; and 1-1-102 with 王芳 after
+    them).  Re-importing 1-1-101 as Smith, John made a new owner and left Smith and John holding 1-1-102, with Smith's
+    ID number on the old record.  Now the two are merged into the new one in the import's transaction: 1-1-102 moves
+    to Smith, John (王芳 still after), who takes the ID number only Smith had; each old record and the unit moved are
+    journalled as owner.merge (masked), none as a deletion; the import says so; the same sheet again changes nothing."""
+    ids = _old_pair_ledger(ledger, {"1-1-101": ["Smith", "John"], "1-1-102": ["Smith", "John", "王芳"]})
+    rows = [ROSTER_HEADERS, ["1-1-101", 90, "Smith, John", "13812345678", None]]
+    sheet = workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)])
+    summary = import_owners(ledger, sheet, "测试员")
+    people = _owners_table(ledger)
+    new_id = people[-1][0]
+    assert [p[1:] for p in people] == [
+        ("王芳", "13900001111", None),
+        ("Smith, John", "13812345678", "110101199003071233"),
+    ]
+    assert new_id > max(ids.values())
+    assert _names_by_unit(ledger) == {"1-1-101": ["Smith, John"], "1-1-102": ["Smith, John", "王芳"]}
+    with ledger.read() as conn:
+        positions = conn.execute(sa.text("SELECT owner_id, position FROM unit_co_owners")).all()
+    assert [tuple(p) for p in positions] == [(ids["王芳"], 2)]
+    merged_into = {"merged_into": str(new_id), "name": "Smith, John"}
+    assert _journal_of(ledger, "owner.merge") == [
+        ("1-1-102", {"owners": ["Smith", "John", "王芳"]}, {"owners": ["Smith, John", "王芳"]}),
+        (str(ids["Smith"]), {"name": "Smith", "phone": "138****5678", "id_number": "110101********1233"}, merged_into),
+        (str(ids["John"]), {"name": "John", "phone": None, "id_number": None}, merged_into),
+    ]
+    assert _journal_of(ledger, "owner.delete") == []
+    assert summary.owners_removed == 0
+    assert [merge.said("已") for merge in summary.owners_merged] == [
+        "1-1-101 的业主 Smith, John 在台账里原是两位业主 Smith 和 John：已合并为一位，1-1-102 也一并转到 Smith, John 名下"
+    ]
+    again = import_owners(ledger, sheet, "测试员")
+    assert (again.units_unchanged, again.owners_created, again.owners_updated, again.owners_merged) == (1, 0, 0, [])
+
+
+def test_an_old_pair_that_holds_a_unit_apart_is_not_merged_and_the_import_says_so(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """Smith alone holds 1-1-102 (no John beside him): which of the two that unit is cannot be told, so the import does
+    what it did before — 1-1-101 goes to a new owner Smith, John, Smith keeps 1-1-102, John, left holding nothing, is
+    deleted — and says why the two were not merged, in Chinese."""
+    ids = _old_pair_ledger(ledger, {"1-1-101": ["Smith", "John"], "1-1-102": ["Smith"]})
+    rows = [ROSTER_HEADERS, ["1-1-101", 90, "Smith, John", "13812345678", None]]
+    summary = import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    assert [p[1:] for p in _owners_table(ledger)] == [
+        ("Smith", "13812345678", "110101199003071233"),
+        ("王芳", "13900001111", None),
+        ("Smith, John", "13812345678", None),
+    ]
+    assert _names_by_unit(ledger) == {"1-1-101": ["Smith, John"], "1-1-102": ["Smith"]}
+    assert _journal_of(ledger, "owner.merge") == []
+    assert _journal_of(ledger, "owner.delete") == [
+        (str(ids["John"]), {"name": "John", "phone": None, "id_number": None}, None)
+    ]
+    assert [merge.said("已") for merge in summary.owners_merged] == [
+        "1-1-101 的业主 Smith, John 在台账里原是两位业主 Smith 和 John：没有合并，另有房屋没有两位一起登记"
+        "（1-1-102 的业主 Smith）；请核对这些房屋的业主，写进名册再导入"
+    ]
+
+
+def test_an_old_pair_whose_first_record_the_sheet_s_id_number_names_is_merged_into_that_record(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """The row gives Smith's ID number: the import renames Smith's record Smith, John (the number says who), and John,
+    beside him on 1-1-102, was left there as co-owner of himself.  Now John is merged into that record."""
+    ids = _old_pair_ledger(ledger, {"1-1-101": ["Smith", "John"], "1-1-102": ["Smith", "John", "王芳"]})
+    rows = [ROSTER_HEADERS, ["1-1-101", 90, "Smith, John", "13812345678", "110101199003071233"]]
+    summary = import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    assert _owners_table(ledger) == [
+        (ids["Smith"], "Smith, John", "13812345678", "110101199003071233"),
+        (ids["王芳"], "王芳", "13900001111", None),
+    ]
+    assert _names_by_unit(ledger) == {"1-1-101": ["Smith, John"], "1-1-102": ["Smith, John", "王芳"]}
+    assert _journal_of(ledger, "owner.merge") == [
+        ("1-1-102", {"owners": ["Smith, John", "John", "王芳"]}, {"owners": ["Smith, John", "王芳"]}),
+        (
+            str(ids["John"]),
+            {"name": "John", "phone": None, "id_number": None},
+            {"merged_into": str(ids["Smith"]), "name": "Smith, John"},
+        ),
+    ]
+    assert [merge.said("已") for merge in summary.owners_merged] == [
+        "1-1-101 的业主 Smith, John 在台账里原是两位业主 Smith 和 John：已合并为一位，1-1-102 也一并转到 Smith, John 名下"
+    ]

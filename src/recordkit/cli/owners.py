@@ -80,6 +80,8 @@ def owners_import(
         typer.echo(f"共有人 {summary.co_owners} 人；名册里没有家属、租户，联系人没有改动")
     for split in summary.owners_split:  # (an older version's 王芳、李娜 kept as one owner: never split in silence)
         typer.echo(f"{split.unit} 的业主“{split.name}”是几个人，{will}拆成{split.split_into()}")
+    for merged in summary.owners_merged:  # (an older import's Smith and John: merged, or why not)
+        typer.echo(merged.said(will))
     if summary.contacts_now_owners:
         typer.echo(
             f"{len(summary.contacts_now_owners)} 位联系人成为业主，{will}不再是联系人："

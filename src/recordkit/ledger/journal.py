@@ -253,6 +253,7 @@ ACTION_LABELS = {
     "owner.create": "新增业主",
     "owner.update": "修改业主",
     "owner.delete": "删除不再有房屋的业主记录",
+    "owner.merge": "合并业主记录",
     "unit.co_owners": "修改共有人",
     "unit.contacts": "修改联系人",
     "contact.add": "添加联系人",

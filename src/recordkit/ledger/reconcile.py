@@ -118,8 +118,9 @@ def _receipts(conn: Connection, entries: list[tuple[str, str, dict[str, Any] | N
 
 def _owners(conn: Connection, entries: list[tuple[str, str, dict[str, Any] | None]]) -> list[Disagreement]:
     expected: dict[str, dict[str, Any] | None] = {}
-    for key, _action, after in entries:
-        expected[key] = after  # the last after-image; None when removed
+    for key, action, after in entries:
+        # The last after-image; None when removed — a merged record's names the one it was merged into.
+        expected[key] = None if action == "owner.merge" else after
     actual = {
         str(row.id): {
             "name": row.name,

@@ -112,6 +112,13 @@ def _latin_name_as_written(name: str) -> str:
     return f"{surname}{comma}{' ' if blanks else ''}{given}"
 
 
+def comma_name_parts(name: str) -> tuple[str, str] | None:
+    """The surname and the given name of a Latin name written surname first (``_SURNAME_COMMA_GIVEN``: Smith, John is
+    Smith and John), or None: the two owners an older import, which split every cell at its commas, made of it."""
+    found = _SURNAME_COMMA_GIVEN.fullmatch(name)
+    return (found.group(1), found.group(4)) if found is not None else None
+
+
 def _name_spans(cell: str) -> list[tuple[int, int]]:
     """Where the names between ``cell``'s separators are, the empty ones left out (王芳、 is 王芳); a name of two
     single Latin words around one comma is one span (``_SURNAME_COMMA_GIVEN``: Smith, John、王芳 is two names, but

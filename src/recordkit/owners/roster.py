@@ -68,6 +68,7 @@ from recordkit.owners.contacts import (
     ContactRecord,
     CoOwner,
     co_owners_in,
+    comma_name_parts,
     lease_problem,
     name_as_read,
     one_name,
@@ -412,6 +413,8 @@ class ImportSummary:
     contacts_now_owners: list[str] = field(default_factory=list)
     #: units whose owner, stored under one name of several people (王芳、李娜), the sheet split into owner and co-owners
     owners_split: list[SplitOwner] = field(default_factory=list)
+    #: owners an older import kept as two (Smith, John: Smith and John) the sheet names whole: merged, or why not
+    owners_merged: list[PairMerged] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as ``owners import --json`` prints it: these fields by their names, each split owner as its
@@ -1458,8 +1461,16 @@ def apply_owner_records(
     summary.contacts_now_owners = _drop_contacts_now_owners(conn, records, unit_ids, changes)
     if contacts:
         summary.contacts = _apply_contacts(conn, records, unit_ids, operator, changes)
+    pairs = _pairs_named_whole(records, match, existing_units, current_co, owner_before)
+    summary.owners_merged = [_merge_pair(conn, pair, changes) for pair in pairs]
+    merged = {
+        old.id
+        for pair, done in zip(pairs, summary.owners_merged, strict=True)
+        if done.refused is None
+        for old in pair.olds
+    }
     held_before = {u["owner_id"] for u in existing_units.values()} | {i for ids in current_co.values() for i in ids}
-    summary.owners_removed = _remove_owners_left(conn, held_before, owner_by_id, changes)
+    summary.owners_removed = _remove_owners_left(conn, held_before - merged, owner_by_id, changes)
     journal.record(conn, operator, changes)
     return summary
 
@@ -1487,6 +1498,147 @@ def _remove_owners_left(
         for owner_id in left
     )
     return len(left)
+
+
+@dataclass(frozen=True)
+class PairMerged:
+    """One person an older import kept as two owners, split at the comma of a Latin name written surname first
+    (Smith, John: owners Smith and John), whom a sheet names whole: the sheet's unit, the name, the two stored names,
+    the other units that moved to the one owner with them, or why the two were not merged (``refused``: they are left
+    as the import leaves them)."""
+
+    unit: str
+    name: str
+    parts: tuple[str, str]
+    moved: tuple[str, ...] = ()
+    refused: str | None = None
+
+    def said(self, done: str) -> str:
+        """What the import tells of it, ``done`` 已 or 将 (a trial): ``1-1-101 的业主 Smith, John 在台账里原是两位业主
+        Smith 和 John：已合并为一位，1-1-102 也一并转到 Smith, John 名下``, or why not and what to do."""
+        was = f"{self.unit} 的业主 {self.name} 在台账里原是两位业主 {self.parts[0]} 和 {self.parts[1]}"
+        if self.refused is not None:
+            return f"{was}：没有合并，{self.refused}；请核对这些房屋的业主，写进名册再导入"
+        moved = f"，{'、'.join(self.moved)} 也一并转到 {self.name} 名下" if self.moved else ""
+        return f"{was}：{done}合并为一位{moved}"
+
+
+@dataclass
+class _NamedPair:
+    """A sheet's owner whose unit's stored first two owners are its name's halves (``comma_name_parts``)."""
+
+    unit: str
+    owner: _OwnerRow  # the sheet's owner, as matched and written
+    pair: tuple[_OwnerRow, _OwnerRow]  # the stored halves, as before the import
+
+    @property
+    def olds(self) -> list[_OwnerRow]:
+        return [old for old in self.pair if old.id != self.owner.id]
+
+
+def _pairs_named_whole(
+    records: Sequence[OwnerRecord],
+    match: _OwnerMatch,
+    existing_units: Mapping[str, Mapping[str, Any]],
+    current_co: Mapping[int, tuple[int, ...]],
+    owner_before: Mapping[int | None, _OwnerRow],
+) -> list[_NamedPair]:
+    """The records whose owner (Smith, John) is the stored first owner and first co-owner of its unit in that order
+    (Smith, John — as a clerk reads them), each such pair once."""
+    found: dict[tuple[int | None, ...], _NamedPair] = {}
+    for record in records:
+        unit = existing_units.get(str(record.code))
+        parts = comma_name_parts(record.owner) if record.owner else None
+        if parts is None or unit is None or not unit["owner_id"] or not current_co.get(unit["id"]):
+            continue
+        pair = (owner_before[unit["owner_id"]], owner_before[current_co[unit["id"]][0]])
+        if [name_as_read(old.name) for old in pair] == [name_as_read(part) for part in parts]:
+            found.setdefault(
+                (pair[0].id, pair[1].id), _NamedPair(str(record.code), match.of_row[(record.row, 0)], pair)
+            )
+    return list(found.values())
+
+
+def _holdings(conn: Connection, owner_ids: Collection[int]) -> dict[str, tuple[int, list[tuple[int, str]]]]:
+    """Each unit any of ``owner_ids`` holds -> its id and its owners (id, name) in deed order, the first owner first."""
+    co_owner = owners.alias("co_owner")
+    held_ids = sa.union(
+        sa.select(units.c.id).where(units.c.owner_id.in_(owner_ids)),
+        sa.select(unit_co_owners.c.unit_id).where(unit_co_owners.c.owner_id.in_(owner_ids)),
+    ).subquery()
+    held: dict[str, tuple[int, list[tuple[int, str]]]] = {}
+    for row in conn.execute(
+        sa.select(units.c.id, units.c.code, owners.c.id.label("first"), owners.c.name)
+        .add_columns(co_owner.c.id.label("co"), co_owner.c.name.label("co_name"))
+        .join(owners, owners.c.id == units.c.owner_id)
+        .outerjoin(unit_co_owners, unit_co_owners.c.unit_id == units.c.id)
+        .outerjoin(co_owner, co_owner.c.id == unit_co_owners.c.owner_id)
+        .where(units.c.id.in_(sa.select(held_ids)))
+        .order_by(units.c.code, unit_co_owners.c.position)
+    ):
+        _, people = held.setdefault(row.code, (row.id, [(row.first, row.name)]))
+        if row.co is not None:
+            people.append((row.co, row.co_name))
+    return held
+
+
+def _merge_pair(conn: Connection, named: _NamedPair, changes: list[journal.Change]) -> PairMerged:
+    """Merge ``named``'s stored halves into the sheet's owner, after the import wrote its units: each other unit where
+    the two stand together, in order, moves to that owner (journalled owner.merge by unit), who takes the phone and ID
+    number only they had, and each half is deleted (owner.merge, masked).  A unit holding one of them apart, or an ID
+    number of theirs other than the owner's, leaves both as they are: ``PairMerged.refused`` says why."""
+    (surname, given), owner, olds = named.pair, named.owner, named.olds
+    said = PairMerged(named.unit, owner.name, (surname.name, given.name))
+    moves: dict[str, tuple[int, list[tuple[int, str]], list[tuple[int, str]]]] = {}
+    for code, (unit_id, people) in _holdings(conn, [old.id for old in olds if old.id is not None]).items():
+        ids = [person_id for person_id, _ in people]
+        at = ids.index(surname.id) if surname.id in ids else -1
+        assert owner.id is not None  # written by the import before it merges
+        now = [*people[:at], (owner.id, owner.name), *people[at + 2 :]]
+        if at < 0 or ids[at + 1 : at + 2] != [given.id] or [i for i, _ in now].count(owner.id) > 1:
+            return replace(said, refused=f"另有房屋没有两位一起登记（{_held_apart(code, ids, olds)}）")
+        moves[code] = (unit_id, people, now)
+    if len({id_number_as_18(person.id_number) for person in (*olds, owner) if person.id_number}) > 1:
+        return replace(said, refused="两位的身份证号与名册里写的不是同一个")
+    for code, (unit_id, before, after) in moves.items():
+        _hold(conn, unit_id, [person_id for person_id, _ in after])
+        names = [{"owners": [name for _, name in people]} for people in (before, after)]
+        changes.append(journal.Change("owner.merge", "unit", code, *names))
+    _owner_takes_theirs(conn, owner, olds, changes)
+    return replace(said, moved=tuple(moves))
+
+
+def _held_apart(code: str, ids: Sequence[int], olds: Sequence[_OwnerRow]) -> str:
+    """``1-1-102 的业主 Smith``: how ``olds`` hold unit ``code`` (its owners' ``ids``, in deed order) apart."""
+    return "、".join(
+        f"{code} 的{'共有人' if ids.index(old.id) else '业主'} {old.name}" for old in olds if old.id in ids
+    )
+
+
+def _hold(conn: Connection, unit_id: int, owner_ids: Sequence[int]) -> None:
+    """Make ``owner_ids`` unit ``unit_id``'s owners: the first its owner, the others its co-owners in that order."""
+    conn.execute(units.update().where(units.c.id == unit_id).values(owner_id=owner_ids[0]))
+    conn.execute(unit_co_owners.delete().where(unit_co_owners.c.unit_id == unit_id))
+    rows = [{"unit_id": unit_id, "owner_id": i, "position": n} for n, i in enumerate(owner_ids[1:], start=2)]
+    bulk_insert(conn, unit_co_owners, rows)
+
+
+def _owner_takes_theirs(
+    conn: Connection, owner: _OwnerRow, olds: Sequence[_OwnerRow], changes: list[journal.Change]
+) -> None:
+    """Delete ``olds``, merged into ``owner`` (owner.merge, masked), who takes the phone and the ID number it lacks
+    from the first of them that has one (owner.update)."""
+    conn.execute(owners.delete().where(owners.c.id.in_([old.id for old in olds])))
+    into = {"merged_into": str(owner.id), "name": owner.name}
+    changes.extend(journal.Change("owner.merge", "owner", str(old.id), old.as_journal(), into) for old in olds)
+    before = owner.as_journal()
+    owner.phone = owner.phone or next((old.phone for old in olds if old.phone), None)
+    owner.id_number = owner.id_number or next((old.id_number for old in olds if old.id_number), None)
+    if owner.as_journal() != before:
+        conn.execute(
+            owners.update().where(owners.c.id == owner.id).values(phone=owner.phone, id_number=owner.id_number)
+        )
+        changes.append(journal.Change("owner.update", "owner", str(owner.id), before, owner.as_journal()))
 
 
 def _owners_split(
