@@ -1492,3 +1492,22 @@ def test_an_old_pair_whose_first_record_the_sheet_s_id_number_names_is_merged_in
     assert [merge.said("已") for merge in summary.owners_merged] == [
         "1-1-101 的业主 Smith, John 在台账里原是两位业主 Smith 和 John：已合并为一位，1-1-102 也一并转到 Smith, John 名下"
     ]
+
+
+def test_an_old_pair_with_another_id_number_than_the_sheet_s_is_not_merged(ledger: Ledger, tmp_path: Path) -> None:
+    """The row gives Smith, John another ID number than the one Smith holds: by the numbers, two people.  The import
+    does what it did — a new owner of that number, the old two, left holding nothing, deleted — and says why it did not
+    merge them."""
+    ids = _old_pair_ledger(ledger, {"1-1-101": ["Smith", "John"]})
+    rows = [ROSTER_HEADERS, ["1-1-101", 90, "Smith, John", "13812345678", "310104198506120027"]]
+    summary = import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    assert [p[1:] for p in _owners_table(ledger)] == [
+        ("王芳", "13900001111", None),
+        ("Smith, John", "13812345678", "310104198506120027"),
+    ]
+    assert _journal_of(ledger, "owner.merge") == []
+    assert [key for key, _, _ in _journal_of(ledger, "owner.delete")] == [str(ids["Smith"]), str(ids["John"])]
+    assert [merge.said("已") for merge in summary.owners_merged] == [
+        "1-1-101 的业主 Smith, John 在台账里原是两位业主 Smith 和 John：没有合并，旧记录的身份证号与名册里写的不同："
+        "是同一个人的，请核对号码后再导入"
+    ]

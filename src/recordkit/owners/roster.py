@@ -1515,10 +1515,10 @@ class PairMerged:
 
     def said(self, done: str) -> str:
         """What the import tells of it, ``done`` 已 or 将 (a trial): ``1-1-101 的业主 Smith, John 在台账里原是两位业主
-        Smith 和 John：已合并为一位，1-1-102 也一并转到 Smith, John 名下``, or why not and what to do."""
+        Smith 和 John：已合并为一位，1-1-102 也一并转到 Smith, John 名下``, or why not (``refused``, with what to do)."""
         was = f"{self.unit} 的业主 {self.name} 在台账里原是两位业主 {self.parts[0]} 和 {self.parts[1]}"
         if self.refused is not None:
-            return f"{was}：没有合并，{self.refused}；请核对这些房屋的业主，写进名册再导入"
+            return f"{was}：没有合并，{self.refused}"
         moved = f"，{'、'.join(self.moved)} 也一并转到 {self.name} 名下" if self.moved else ""
         return f"{was}：{done}合并为一位{moved}"
 
@@ -1596,10 +1596,13 @@ def _merge_pair(conn: Connection, named: _NamedPair, changes: list[journal.Chang
         assert owner.id is not None  # written by the import before it merges
         now = [*people[:at], (owner.id, owner.name), *people[at + 2 :]]
         if at < 0 or ids[at + 1 : at + 2] != [given.id] or [i for i, _ in now].count(owner.id) > 1:
-            return replace(said, refused=f"另有房屋没有两位一起登记（{_held_apart(code, ids, olds)}）")
+            return replace(
+                said,
+                refused=f"另有房屋没有两位一起登记（{_held_apart(code, ids, olds)}）；请核对这些房屋的业主，写进名册再导入",
+            )
         moves[code] = (unit_id, people, now)
     if len({id_number_as_18(person.id_number) for person in (*olds, owner) if person.id_number}) > 1:
-        return replace(said, refused="两位的身份证号与名册里写的不是同一个")
+        return replace(said, refused="旧记录的身份证号与名册里写的不同：是同一个人的，请核对号码后再导入")
     for code, (unit_id, before, after) in moves.items():
         _hold(conn, unit_id, [person_id for person_id, _ in after])
         names = [{"owners": [name for _, name in people]} for people in (before, after)]
