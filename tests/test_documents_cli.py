@@ -894,9 +894,46 @@ NO_SUCH_DAY_OR_TIME = [
     ("13月5日8:00", "13月5日18:00", "“停水时间”写的“13月5日”不是真实的日期：没有13月"),
     ("2027年2月29日8:00", "当日18:00", "“停水时间”写的“2027年2月29日”不是真实的日期：2027年2月没有29日"),
     ("2027-04-31 08:00", "2027-05-01 18:00", "“停水时间”写的“2027-04-31”不是真实的日期：4月没有31日"),
-    ("12月8日8:00", "12月8日25:00", "“恢复时间”写的“25:00”不是真实的时刻"),
-    ("12月8日8:75", "12月8日18:00", "“停水时间”写的“8:75”不是真实的时刻"),
 ]
+
+
+#: A time of day no clock shows (any hour past 24, any minute past 59, 24 with minutes), refused with the value as
+#: written: 当日25.30, 18.75 were read as no time at all and printed, 当日24.30 as 00:30 of the next day.
+OFF_THE_CLOCK = "不是有效的时刻：小时 0–24，分钟 0–59（24 时只能是 24:00），请核对后改正"
+NO_SUCH_CLOCK = [
+    ("12月8日8:00", "当日25.30", "恢复时间（当日25.30）"),
+    ("12月8日8:00", "当日24.30", "恢复时间（当日24.30）"),
+    ("12月8日8:00", "当日25:30", "恢复时间（当日25:30）"),
+    ("12月8日8:00", "12月8日 18.75", "恢复时间（12月8日 18.75）"),
+    ("12月8日8:00", "12月8日24:30", "恢复时间（12月8日24:30）"),
+    ("12月8日8:00", "12月8日25:00", "恢复时间（12月8日25:00）"),
+    ("12月8日8:75", "12月8日18:00", "停水时间（12月8日8:75）"),
+    ("12.8 8.30至12.9 18.75", "12月9日18:00", "停水时间（12.8 8.30至12.9 18.75）"),
+]
+
+
+@pytest.mark.parametrize(("start", "end", "said"), NO_SUCH_CLOCK)
+def test_a_notice_time_of_day_no_clock_shows_is_refused(
+    run_cli: Any, imported: Workspace, start: str, end: str, said: str
+) -> None:
+    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
+    times = ["--set", f"停水时间={start}", "--set", f"恢复时间={end}"]
+    before = journal_size(run_cli)
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    assert (result.exit_code, result.stdout) == (5, ""), result.output
+    assert result.stderr.strip() == f"错误：模板“停水通知”的{said}{OFF_THE_CLOCK}"
+    assert_nothing_written(run_cli, imported, before)
+
+
+@pytest.mark.parametrize("end", ["当日24:00", "当日24.00", "当日24时"])
+def test_a_notice_time_of_24_00_is_the_end_of_its_day(run_cli: Any, imported: Workspace, end: str) -> None:
+    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
+    times = ["--set", "停水时间=12月8日8:00", "--set", f"恢复时间={end}"]
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    assert result.exit_code == 0, result.output
+    docx = next(p for p in generated(imported) if p.suffix == ".docx")
+    text = "\n".join(paragraph.text for paragraph in Document(str(docx)).paragraphs)
+    assert f"将于12月8日8:00暂停供水，预计{end}恢复供水" in text
 
 
 @pytest.mark.parametrize(("start", "end", "said"), NO_SUCH_DAY_OR_TIME)

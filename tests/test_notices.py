@@ -123,6 +123,14 @@ CUT_DAY = dt.date(2026, 12, 20)
         ("次日6.30", CUT_DAY, dt.datetime(2026, 12, 21, 6, 30)),
         ("次日6:00", CUT_DAY, dt.datetime(2026, 12, 21, 6, 0)),
         ("当日18.30", None, None),  # the same day as nothing: no day to read it on
+        # 24:00 is the end of the day; 当日24.30 was read as 00:30 of the next day, and is no time (``check_times``
+        # refuses it) — but 晚上12:30, written on a 12-hour clock, is half past midnight
+        ("当日24:00", CUT_DAY, dt.datetime(2026, 12, 21)),
+        ("当日24.00", CUT_DAY, dt.datetime(2026, 12, 21)),
+        ("当日24时", CUT_DAY, dt.datetime(2026, 12, 21)),
+        ("当日24.30", CUT_DAY, None),
+        ("当日24:30", CUT_DAY, None),
+        ("当日晚上12:30", CUT_DAY, dt.datetime(2026, 12, 21, 0, 30)),
         # ... and after a date: 00:00 of the day
         ("12月20日18.30", None, dt.datetime(2026, 12, 20, 18, 30)),
         ("2026年12月20日 8.30", None, dt.datetime(2026, 12, 20, 8, 30)),

@@ -186,12 +186,14 @@ YEARLESS_AHEAD_DAYS = 180
 _MONTH_DAY = re.compile(r"(?<![\d年/.-])(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*[日号]?")
 _TIME = re.compile(r"(?P<h>\d{1,2})\s*[:：时点]\s*(?P<min>\d{2})?")
 # A time of day as a notice's time writes it after its day: 8:00, 8点, 18时30, and with a dot, 18.30 (two digits after
-# it, not part of a longer number: 2026.12.8 and 12.8 are days).  Not held to the clock (``_no_such_when`` reads
-# ``_TIME``): a dotted pair may be something else, and is read leniently.
+# it, not part of a longer number: 2026.12.8 and 12.8 are days).  Held to the clock (``_off_the_clock``) wherever it is
+# written, a dotted pair unless ``in_office_form`` prints it as a day.
 _CLOCK = re.compile(r"(?<![\d.])(?P<dh>\d{1,2})\.(?P<dmin>\d{2})(?![\d.])|" + _TIME.pattern)
+#: What a time of day may be, as the refusal of one says it: 24:00 (24.00, 24时) is the end of its day, as offices write.
+CLOCK_RANGE = "小时 0–24，分钟 0–59（24 时只能是 24:00）"
 # The day a 恢复时间 is written from (当日18:00): the earlier time's own day, or the one after it.
 _FROM_START = {"当日": 0, "当天": 0, "同日": 0, "次日": 1}
-# The days a notice's time is held to the calendar by (``_no_such_when``): written with a year (2027年2月30日,
+# The days a notice's time is held to the calendar by (``_no_such_day_in``): written with a year (2027年2月30日,
 # 2027-04-31) or with 月 (2月30日, 13月5日) — 8.30 or 12-5 alone may be a time of day, and is read leniently.
 _YEAR_MONTH_DAY = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})(?!\d)\s*[日号]?|[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d))"
@@ -258,17 +260,24 @@ def _at_clock(day: dt.date, rest: str, yearless: str) -> tuple[dt.datetime, str]
     """``_read_when``'s moment on ``day`` at the first time of day in ``rest``, the text after the day (00:00 without
     one), or None for a time no clock has."""
     clock = _CLOCK.search(rest)
-    if clock is None:
-        hour, minute = 0, 0
-    elif clock["dh"] is not None:
-        hour, minute = int(clock["dh"]), int(clock["dmin"])
-    else:
-        hour, minute = int(clock["h"]), int(clock["min"] or 0)
+    hour, minute = _hour_and_minute(clock) if clock else (0, 0)
+    if not _on_the_clock(hour, minute):
+        return None
     if clock and hour <= 12:
         hour = _on_24_hour_clock(hour, rest[: clock.start()])
-    if hour > 24 or minute > 59:
-        return None
     return dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=hour, minutes=minute), yearless
+
+
+def _hour_and_minute(clock: re.Match[str]) -> tuple[int, int]:
+    """The hour and minute a ``_CLOCK`` match writes (18.30, 18:30, 8点: 8:00)."""
+    if clock["dh"] is not None:
+        return int(clock["dh"]), int(clock["dmin"])
+    return int(clock["h"]), int(clock["min"] or 0)
+
+
+def _on_the_clock(hour: int, minute: int) -> bool:
+    """Whether a clock shows ``hour``:``minute`` as written: 0:00 to 23:59, and 24:00, the end of the day."""
+    return minute <= 59 and (hour < 24 or (hour, minute) == (24, 0))
 
 
 def check_order(
@@ -351,23 +360,26 @@ def _checked_read(
     from today (``明天8:00``, ``_refuse_day_from_today``)."""
     if name not in values:
         return None
-    _refuse_day_from_today(template_name, name, str(values[name]), day)
-    if (impossible := _no_such_when(str(values[name]))) is not None:
+    written = str(values[name])
+    _refuse_day_from_today(template_name, name, written, day)
+    if (impossible := _no_such_day_in(written)) is not None:
         raise ValidationError(f"模板“{template_name}”的“{name}”写的{impossible}，请核对后改正")
+    if _off_the_clock(written):
+        raise ValidationError(f"模板“{template_name}”的{name}（{written}）不是有效的时刻：{CLOCK_RANGE}，请核对后改正")
     try:
-        return _read_when(str(values[name]), day, base)
+        return _read_when(written, day, base)
     except DateError as err:
-        written = _MONTH_DAY.search(unicodedata.normalize("NFKC", str(values[name])))
-        assert written is not None  # only a day written without its year raises
+        yearless = _MONTH_DAY.search(unicodedata.normalize("NFKC", written))
+        assert yearless is not None  # only a day written without its year raises
         raise ValidationError(
-            f"模板“{template_name}”的“{name}”写的“{written[0].strip()}”没有年份，{err.message}"
+            f"模板“{template_name}”的“{name}”写的“{yearless[0].strip()}”没有年份，{err.message}"
         ) from None
 
 
-def _no_such_when(text: str) -> str | None:
-    """What in a notice's time as written names a day no calendar has or a time no clock shows, as the refusal says
-    it (``“2月30日”不是真实的日期：2月没有30日``, ``“25:00”不是真实的时刻``), or None: read leniently (``find_when``),
-    such a time is no date at all, and nothing else would stop it being printed on every household's notice."""
+def _no_such_day_in(text: str) -> str | None:
+    """What in a notice's time as written names a day no calendar has, as the refusal says it (``“2月30日”不是真实的
+    日期：2月没有30日``), or None: read leniently (``find_when``), such a time is no date at all, and nothing else would
+    stop it being printed on every household's notice."""
     folded = unicodedata.normalize("NFKC", text)
     for match in _YEAR_MONTH_DAY.finditer(folded):
         year, month, day = int(match[1]), int(match[2] or match[4]), int(match[3] or match[5])
@@ -376,11 +388,20 @@ def _no_such_when(text: str) -> str | None:
     for match in _MONTH_WORD_DAY.finditer(folded):
         if (why := _no_such_day(int(match[1]), int(match[2]))) is not None:
             return f"“{match[0].strip()}”不是真实的日期：{why}"
-    for clock in _TIME.finditer(folded):
-        hour, minute = int(clock["h"]), int(clock["min"] or 0)
-        if hour > 24 or minute > 59 or (hour == 24 and minute > 0):
-            return f"“{clock[0].strip()}”不是真实的时刻"
     return None
+
+
+def _off_the_clock(text: str) -> bool:
+    """Whether a notice's time as written holds a time of day no clock shows (25:00, 当日25.30, 18.75, 24.30: read
+    leniently, ``_at_clock``, 当日24.30 would be half past midnight of the next day).  A dotted pair ``in_office_form``
+    prints as a day (12.25, 12.8 8:00至12.9) is one, not a time of day."""
+    folded = unicodedata.normalize("NFKC", text)
+    days = [(start, end) for start, end, _printed in _numeric_days(folded)]
+    return any(
+        not _on_the_clock(*_hour_and_minute(clock))
+        for clock in _CLOCK.finditer(folded)
+        if not any(start <= clock.start() < end for start, end in days)
+    )
 
 
 def _no_such_day(month: int, day: int, year: int | None = None) -> str | None:
@@ -484,7 +505,7 @@ def _numeric_days(text: str) -> list[tuple[int, int, str]]:
     (2026.12.8) anywhere; one without (12.8, 12/8) at the value's start (the day ``find_when`` reads), or as a range's
     second end (12.8 8:00至12.9 18:00) when a time of day follows it, none was written since the day before it
     (12.7至12.9), or it cannot be one (12/9, 12.9).  Any other may be a time (当日9.30, 8:00至12.30: half past noon),
-    one with a dash hours (8-18点): left out, as is a day no calendar has (``_no_such_when`` refuses those first)."""
+    one with a dash hours (8-18点): left out, as is a day no calendar has (``_checked_read`` refuses those first)."""
     days = [
         (found.start(), found.end(), f"{found[1]}年{int(found[3])}月{int(found[4])}日")
         for found in _NUMERIC_DATE.finditer(text)
