@@ -425,6 +425,29 @@ def test_a_notice_to_the_whole_estate_from_the_command_line_names_it_once(run_cl
         # ... but a time of day after one is a time: half past noon, not 12月30日
         ("12.8 8:00至12.30", "12月8日 8:00至12.30"),
         ("12.8 8.30至12.30", "12月8日 8.30至12.30"),
+        # a day read after a word was printed as typed: 自12.8起
+        ("自12.8起", "自12月8日起"),
+        ("自12/8 8:00起", "自12月8日 8:00起"),
+        ("预计12.8上午8:00起", "预计12月8日上午8:00起"),
+        # ... and a range's second end after a dash
+        ("12.8-12.9", "12月8日-12月9日"),
+        ("12/8-12/9", "12月8日-12月9日"),
+        ("12.8 8:00-12.9 18:00", "12月8日 8:00-12月9日 18:00"),
+        ("12.8 8:00 - 12.9 18:00", "12月8日 8:00 - 12月9日 18:00"),
+        ("12月8日 8:00-12.9 18:00", "12月8日 8:00-12月9日 18:00"),
+        ("12.8 8:00-12.30", "12月8日 8:00-12.30"),  # half past noon
+        # ... and full-width digits as typed: printed half-width, the words around them as typed
+        ("１２．８ ８：００", "12月8日 8:00"),
+        ("１２月８日 ８：００", "12月8日 8:00"),
+        ("２０２６年１２月８日８时", "2026年12月8日8时"),
+        ("自１２／８起", "自12月8日起"),
+        ("１２．８ ８：００至１２．９ １８：００", "12月8日 8:00至12月9日 18:00"),
+        # a dash between digits that is no range of days stays as typed: a unit, a phone, hours
+        ("12.8 8:00起，3-2-1201除外", "12月8日 8:00起，3-2-1201除外"),
+        ("12.8 8:00起，咨询0755-8888 6666", "12月8日 8:00起，咨询0755-8888 6666"),
+        ("12.8 8:00起，３－２－１２０１除外", "12月8日 8:00起，３－２－１２０１除外"),
+        ("12.8 8-18点", "12月8日 8-18点"),
+        ("12月8日 8:00起，3-12.5单元除外", "12月8日 8:00起，3-12.5单元除外"),
     ],
 )
 def test_a_date_written_with_dots_slashes_or_dashes_is_printed_in_the_offices_form(

@@ -484,28 +484,53 @@ WHOLE_ESTATE = frozenset({"", "全小区", "全体", "全部", "整个小区", "
 # A date written with its year and dots, slashes or dashes (2026.12.8, 2026/12/08, 2026-12-08), one separator in it.
 _NUMERIC_DATE = re.compile(r"(?<![\d./-])((?:19|20)\d{2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?!\d)(?![-/.]\d)")
 # A day written without its year with a dot or a slash (12.8, 12/8); which of them are days is ``_numeric_days``'.
-_YEARLESS_NUMERIC_DAY = re.compile(r"(?<![\d./-])(\d{1,2})\s*([./])\s*(\d{1,2})(?!\d)(?![./]\d)")
-# What leads to a range's second end (12.8 8:00至12.9 18:00), and a time of day right after a day (12.9 18:00).
-_RANGE_TO = re.compile(r"(?:至|到|~|～|〜|—)\s*$")
-_CLOCK_NEXT = re.compile(r"\s*(?:上午|下午|中午|晚上|早上|凌晨)?\s*\d{1,2}\s*(?:[:：时点]|\.\d{2}(?!\d))")
+_YEARLESS_NUMERIC_DAY = re.compile(r"(?<![\d./])(\d{1,2})\s*([./])\s*(\d{1,2})(?!\d)(?![./]\d)")
+# What leads to a range's second end (12.8 8:00至12.9 18:00, 12.8-12.9: a dash only after a day or a time of day, not
+# in 3-2-1201 or a phone number), and a time of day right after a day (12.9 18:00).
+_RANGE_TO = re.compile(r"(?:至|到|~|～|〜|—|(?P<dash>[-–]))\s*$")
+_PARTS_OF_DAY = "上午|下午|中午|晚上|早上|凌晨|傍晚|午后|晚间|夜间|夜里"
+_CLOCK_NEXT = re.compile(rf"\s*(?:{_PARTS_OF_DAY})?\s*\d{{1,2}}\s*(?:[:：时点]|\.\d{{2}}(?!\d))")
+# What before a pair makes it a time of day, not a day: 当日18.30, 下午6.30.
+_CLOCK_BEFORE = re.compile(rf"(?:{'|'.join(_FROM_START)}|{_PARTS_OF_DAY})\s*$")
+# Full-width digits and the marks a day or a time of day is written with (１２．８ ８：００), as half-width ones, one for
+# one: a day or a time of day written with them is printed half-width (``in_office_form``).
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９．／：－", "0123456789./:-")
 
 
 def in_office_form(text: str) -> str:
     """A notice's time as the office prints it: each day written with dots, slashes or dashes that ``_numeric_days``
-    finds as 2026年12月8日, or 12月8日 when written without its year; the rest as typed."""
+    finds as 2026年12月8日, or 12月8日 when written without its year; a day or a time of day written with full-width
+    digits (１２月８日 ８：００) half-width; the rest as typed."""
+    half = text.translate(_HALF_WIDTH)
     pieces, done = [], 0
-    for start, end, printed in _numeric_days(text):
+    for start, end, printed in _printed_spans(half):
         pieces += [text[done:start], printed]
         done = end
     return "".join(pieces) + text[done:]
 
 
+def _printed_spans(half: str) -> list[tuple[int, int, str]]:
+    """Where ``in_office_form`` prints other than typed, in order, and what: the days ``_numeric_days`` finds, and
+    every other day or time of day (12月8日, 8:00, 18.30) as ``half`` writes it, its full-width digits half-width."""
+    spans = _numeric_days(half)
+    written = [
+        (found.start(), found.end(), found[0])
+        for p in (_YEAR_MONTH_DAY, _MONTH_WORD_DAY, _CLOCK)
+        for found in p.finditer(half)
+    ]
+    for start, end, printed in sorted(written):
+        if all(end <= taken_start or start >= taken_end for taken_start, taken_end, _ in spans):
+            spans.append((start, end, printed))
+    return sorted(spans)
+
+
 def _numeric_days(text: str) -> list[tuple[int, int, str]]:
     """Where ``text`` writes a day with dots, slashes or dashes, and that day in 年月日, in order: one with its year
-    (2026.12.8) anywhere; one without (12.8, 12/8) at the value's start (the day ``find_when`` reads), or as a range's
-    second end (12.8 8:00至12.9 18:00) when a time of day follows it, none was written since the day before it
-    (12.7至12.9), or it cannot be one (12/9, 12.9).  Any other may be a time (当日9.30, 8:00至12.30: half past noon),
-    one with a dash hours (8-18点): left out, as is a day no calendar has (``_checked_read`` refuses those first)."""
+    (2026.12.8) anywhere; one without (12.8, 12/8) after nothing but words (自12.8起: the day ``find_when`` reads, but
+    当日18.30 or 下午6.30, times of day), or as a range's second end (12.8 8:00至12.9 18:00, 12.8-12.9) when a time of
+    day follows it, none was written since the day before it (12.7至12.9), or it cannot be one (12/9, 12.9).  Any other
+    may be a time (8:00至12.30: half past noon), one with a dash hours (8-18点): left out, as is a day no calendar has
+    (``_checked_read`` refuses those first)."""
     days = [
         (found.start(), found.end(), f"{found[1]}年{int(found[3])}月{int(found[4])}日")
         for found in _NUMERIC_DATE.finditer(text)
@@ -525,14 +550,23 @@ def _a_day_here(text: str, found: re.Match[str], ends: Sequence[int]) -> bool:
     """Whether the pair ``found`` (12.9) stands where ``_numeric_days`` takes it for a day; ``ends``: where the days
     written before it end."""
     before = text[: found.start()]
-    if not before.strip():
-        return True
-    if _RANGE_TO.search(before) is None:
+    if not re.search(r"\d", before):
+        return _CLOCK_BEFORE.search(before) is None
+    to = _RANGE_TO.search(before)
+    if to is None or (to["dash"] and not _after_a_day_or_time(text[: to.start()].rstrip(), ends)):
         return False
     since = max((end for end in ends if end <= found.start()), default=0)
     may_be_a_clock = found[2] == "." and len(found[3]) == 2
     return (
         not may_be_a_clock or _CLOCK_NEXT.match(text, found.end()) is not None or _CLOCK.search(before, since) is None
+    )
+
+
+def _after_a_day_or_time(head: str, ends: Sequence[int]) -> bool:
+    """Whether ``head`` (the text before a dash) ends with a day (``ends``: where the days written in it end) or a time
+    of day: 12.8-12.9 and 8:00-12.9 are ranges, 3-12.5 is not."""
+    return any(len(head[:end].rstrip()) == len(head) for end in ends) or any(
+        clock.end() == len(head) for clock in _CLOCK.finditer(head)
     )
 
 
