@@ -969,6 +969,26 @@ def test_a_restoring_time_written_with_a_dot_after_the_same_day_is_that_time(run
     assert any("将于2026年12月20日8:00暂停供水，预计当日18.30恢复供水" in paragraph for paragraph in text), text
 
 
+def test_a_range_start_without_its_own_time_of_day_is_the_start_of_its_day(run_cli: Any, imported: Workspace) -> None:
+    # 12月8日至12月9日18:00 was read as starting at 12月8日 18:00, and 恢复时间=12月8日17:00 refused as earlier (exit 5).
+    water = ["--set", "停水原因=管道维修", "--set", "停水范围=3栋", "--set", "停水时间=12月8日至12月9日18:00"]
+    result = run_cli(
+        "notice", "make", "停水通知", "--all", *water, "--set", "恢复时间=12月8日17:00", "--date", "2026-12-06"
+    )
+    assert result.exit_code == 0, result.output
+    docx = next(p for p in generated(imported) if p.suffix == ".docx")
+    text = "\n".join(paragraph.text for paragraph in Document(str(docx)).paragraphs)
+    assert "将于12月8日至12月9日18:00暂停供水，预计12月8日17:00恢复供水" in text
+    # a day before the range's start is still refused
+    earlier = run_cli(
+        "notice", "make", "停水通知", "--all", *water, "--set", "恢复时间=12月7日17:00", "--date", "2026-12-06"
+    )
+    assert (earlier.exit_code, earlier.stdout) == (5, ""), earlier.output
+    assert earlier.stderr.strip() == (
+        "错误：模板“停水通知”的日期顺序不对：恢复时间（12月7日17:00）早于停水时间（12月8日至12月9日18:00），请检查后再试"
+    )
+
+
 def test_a_notice_time_within_its_window_is_printed(run_cli: Any, imported: Workspace) -> None:
     # 30 days before the notice's date (a notice of works already under way) and a year after it are the limits.
     water = ["--set", "停水原因=管网维修", "--set", "停水范围=3栋"]

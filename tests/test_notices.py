@@ -131,6 +131,18 @@ CUT_DAY = dt.date(2026, 12, 20)
         ("当日24.30", CUT_DAY, None),
         ("当日24:30", CUT_DAY, None),
         ("当日晚上12:30", CUT_DAY, dt.datetime(2026, 12, 21, 0, 30)),
+        # a range's start without its own time of day took the end's (12月8日 18:00): it is the start of its day
+        ("12月8日至12月9日18:00", None, dt.datetime(2026, 12, 8)),
+        ("12月8日-12月9日18:00", None, dt.datetime(2026, 12, 8)),
+        ("12.8至12.9 18:00", None, dt.datetime(2026, 12, 8)),
+        ("2026年12月8日～12月9日 18.30", None, dt.datetime(2026, 12, 8)),
+        ("自12月8日起至12月9日18:00", None, dt.datetime(2026, 12, 8)),
+        ("12月8日 8-18点", None, dt.datetime(2026, 12, 8)),
+        ("当日至次日6:00", CUT_DAY, dt.datetime(2026, 12, 20)),
+        # ... and one with its own keeps it
+        ("12月8日 8:00至12月9日 18:00", None, dt.datetime(2026, 12, 8, 8)),
+        ("12月8日8:00-18:00", None, dt.datetime(2026, 12, 8, 8)),
+        ("12月8日下午2:00起", None, dt.datetime(2026, 12, 8, 14)),
         # ... and after a date: 00:00 of the day
         ("12月20日18.30", None, dt.datetime(2026, 12, 20, 18, 30)),
         ("2026年12月20日 8.30", None, dt.datetime(2026, 12, 20, 8, 30)),

@@ -191,6 +191,11 @@ _TIME = re.compile(r"(?P<h>\d{1,2})\s*[:：时点]\s*(?P<min>\d{2})?")
 _CLOCK = re.compile(r"(?<![\d.])(?P<dh>\d{1,2})\.(?P<dmin>\d{2})(?![\d.])|" + _TIME.pattern)
 #: What a time of day may be, as the refusal of one says it: 24:00 (24.00, 24时) is the end of its day, as offices write.
 CLOCK_RANGE = "小时 0–24，分钟 0–59（24 时只能是 24:00）"
+# What leads from one end of a range to the other (12月8日 8:00至12月9日 18:00; a dash is one only in places).
+_RANGE_WORDS = "至|到|~|～|〜|—"
+# Where the text that belongs to a day ends: its time of day is written before a range's other end or 起 (12月8日至12月9日
+# 18:00 starts at 00:00 of 12月8日, not at 18:00; 12月8日 8-18点 too).
+_DAY_TEXT_ENDS = re.compile(rf"{_RANGE_WORDS}|[-–]|起")
 # The day a 恢复时间 is written from (当日18:00): the earlier time's own day, or the one after it.
 _FROM_START = {"当日": 0, "当天": 0, "同日": 0, "次日": 1}
 # The days a notice's time is held to the calendar by (``_no_such_day_in``): written with a year (2027年2月30日,
@@ -257,8 +262,10 @@ def _read_when(text: str, today: dt.date, base: dt.date | None = None) -> tuple[
 
 
 def _at_clock(day: dt.date, rest: str, yearless: str) -> tuple[dt.datetime, str] | None:
-    """``_read_when``'s moment on ``day`` at the first time of day in ``rest``, the text after the day (00:00 without
-    one), or None for a time no clock has."""
+    """``_read_when``'s moment on ``day`` at the first time of day in ``rest``, the text after the day, that is the day's
+    own (``_DAY_TEXT_ENDS``; 00:00 without one), or None for a time no clock has."""
+    if (ends := _DAY_TEXT_ENDS.search(rest)) is not None:
+        rest = rest[: ends.start()]
     clock = _CLOCK.search(rest)
     hour, minute = _hour_and_minute(clock) if clock else (0, 0)
     if not _on_the_clock(hour, minute):
@@ -487,7 +494,7 @@ _NUMERIC_DATE = re.compile(r"(?<![\d./-])((?:19|20)\d{2})\s*([-/.])\s*(\d{1,2})\
 _YEARLESS_NUMERIC_DAY = re.compile(r"(?<![\d./])(\d{1,2})\s*([./])\s*(\d{1,2})(?!\d)(?![./]\d)")
 # What leads to a range's second end (12.8 8:00至12.9 18:00, 12.8-12.9: a dash only after a day or a time of day, not
 # in 3-2-1201 or a phone number), and a time of day right after a day (12.9 18:00).
-_RANGE_TO = re.compile(r"(?:至|到|~|～|〜|—|(?P<dash>[-–]))\s*$")
+_RANGE_TO = re.compile(rf"(?:{_RANGE_WORDS}|(?P<dash>[-–]))\s*$")
 _PARTS_OF_DAY = "上午|下午|中午|晚上|早上|凌晨|傍晚|午后|晚间|夜间|夜里"
 _CLOCK_NEXT = re.compile(rf"\s*(?:{_PARTS_OF_DAY})?\s*\d{{1,2}}\s*(?:[:：时点]|\.\d{{2}}(?!\d))")
 # What before a pair makes it a time of day, not a day: 当日18.30, 下午6.30.
