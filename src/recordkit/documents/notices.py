@@ -488,8 +488,12 @@ def check_values(template: Template, provided: frozenset[str], values: Mapping[s
 #: built-in notices print it (``{{ 小区 }}{{ 停水范围 }}``), it would read 幸福里小区全小区.
 WHOLE_ESTATE = frozenset({"", "全小区", "全体", "全部", "整个小区", "本小区", "小区"})
 
-# A date written with its year and dots, slashes or dashes (2026.12.8, 2026/12/08, 2026-12-08), one separator in it.
-_NUMERIC_DATE = re.compile(r"(?<![\d./-])((?:19|20)\d{2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?!\d)(?![-/.]\d)")
+# A date written with its year and dots, slashes or dashes (2026.12.8, 2026/12/08, 2026-12-08), one separator in it, not
+# inside a longer run of numbers (2026-12-08-001) but for a range's dash (2026.12.8-2026.12.9).
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d./])((?:19|20)\d{2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?!\d)"
+    r"(?!(?![-–]\s*(?:19|20)\d{2}\s*[-/.])[-/.]\d)"
+)
 # A day written without its year with a dot or a slash (12.8, 12/8); which of them are days is ``_numeric_days``'.
 _YEARLESS_NUMERIC_DAY = re.compile(r"(?<![\d./])(\d{1,2})\s*([./])\s*(\d{1,2})(?!\d)(?![./]\d)")
 # What leads to a range's second end (12.8 8:00至12.9 18:00, 12.8-12.9: a dash only after a day or a time of day, not
@@ -538,12 +542,13 @@ def _numeric_days(text: str) -> list[tuple[int, int, str]]:
     day follows it, none was written since the day before it (12.7至12.9), or it cannot be one (12/9, 12.9).  Any other
     may be a time (8:00至12.30: half past noon), one with a dash hours (8-18点): left out, as is a day no calendar has
     (``_checked_read`` refuses those first)."""
+    ends = [found.end() for pattern in (_YEAR_MONTH_DAY, _MONTH_WORD_DAY) for found in pattern.finditer(text)]
     days = [
         (found.start(), found.end(), f"{found[1]}年{int(found[3])}月{int(found[4])}日")
         for found in _NUMERIC_DATE.finditer(text)
         if _no_such_day(int(found[3]), int(found[4]), int(found[1])) is None
+        and not _after_a_stray_dash(text, found.start(), ends)
     ]
-    ends = [found.end() for pattern in (_YEAR_MONTH_DAY, _MONTH_WORD_DAY) for found in pattern.finditer(text)]
     for found in _YEARLESS_NUMERIC_DAY.finditer(text):
         month, day = int(found[1]), int(found[3])
         if _no_such_day(month, day) is not None or not _a_day_here(text, found, ends):
@@ -559,8 +564,7 @@ def _a_day_here(text: str, found: re.Match[str], ends: Sequence[int]) -> bool:
     before = text[: found.start()]
     if not re.search(r"\d", before):
         return _CLOCK_BEFORE.search(before) is None
-    to = _RANGE_TO.search(before)
-    if to is None or (to["dash"] and not _after_a_day_or_time(text[: to.start()].rstrip(), ends)):
+    if _RANGE_TO.search(before) is None or _after_a_stray_dash(text, found.start(), ends):
         return False
     since = max((end for end in ends if end <= found.start()), default=0)
     may_be_a_clock = found[2] == "." and len(found[3]) == 2
@@ -569,10 +573,18 @@ def _a_day_here(text: str, found: re.Match[str], ends: Sequence[int]) -> bool:
     )
 
 
-def _after_a_day_or_time(head: str, ends: Sequence[int]) -> bool:
-    """Whether ``head`` (the text before a dash) ends with a day (``ends``: where the days written in it end) or a time
-    of day: 12.8-12.9 and 8:00-12.9 are ranges, 3-12.5 is not."""
-    return any(len(head[:end].rstrip()) == len(head) for end in ends) or any(
+def _after_a_stray_dash(text: str, start: int, ends: Sequence[int]) -> bool:
+    """Whether what ``text`` writes at ``start`` follows a dash that leads to no range's second end: one after neither a
+    day (``ends``: where the days written before it end) nor a time of day (3-12.5, 3-2026.12.8)."""
+    to = _RANGE_TO.search(text, 0, start)
+    return to is not None and to["dash"] is not None and not _after_a_day_or_time(text, to.start(), ends)
+
+
+def _after_a_day_or_time(text: str, dash: int, ends: Sequence[int]) -> bool:
+    """Whether the text before the dash at ``dash`` ends with a day (``ends``: where the days written end) or a time of
+    day: 12.8-12.9 and 8:00-12.9 are ranges, 3-12.5 is not."""
+    head = text[:dash].rstrip()
+    return any(end <= dash and len(text[:end].rstrip()) == len(head) for end in ends) or any(
         clock.end() == len(head) for clock in _CLOCK.finditer(head)
     )
 
