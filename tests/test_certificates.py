@@ -485,6 +485,29 @@ def test_a_residence_certificate_for_a_tenant_names_the_tenant_and_the_lease(
     )
 
 
+def test_a_tenants_residence_certificate_prints_the_tenants_id_number_as_the_owners_prints_the_owners(
+    run_cli: Any, workspace: Workspace
+) -> None:
+    """A tenant's 居住证明 printed 身份证号 （未登记） whatever the office knew: contacts had no ID number.  Registered
+    with ``--id-number``, it is printed whole, as an owner's is on the owner's; the journal and the certificate's
+    record keep no whole number."""
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    let = ("owners", "contact", "add", "1-1-101", "赵磊", "--relation", "租户", "--id-number", "320102198802145615")
+    assert run_cli(*let, "--start", "2026-03-01", "--end", "2027-02-28").exit_code == 0
+    made = run_cli("cert", "make", "居住证明", "--unit", "1-1-101", "--tenant", "赵磊", "--purpose", "子女入学")
+    assert made.exit_code == 0, made.output
+    [path] = (workspace.root / "records" / "generated").rglob("居住证明*.docx")
+    assert paragraphs(path)[2] == (
+        "兹证明赵磊（身份证号：320102198802145615）系测试小区1栋1单元101室的租户，"
+        "自2026年3月1日起在该房屋承租居住至今，租期至2027年2月28日。"
+    )
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        journalled = conn.execute(sa.text("SELECT before, after FROM journal")).all()
+        details = conn.execute(sa.select(certificates.c.details)).scalar_one()
+    assert all("320102198802145615" not in f"{row.before}{row.after}" for row in journalled)
+    assert "320102198802145615" not in details
+
+
 def test_a_residence_certificate_for_a_tenant_the_ledger_does_not_hold_is_refused(
     run_cli: Any, workspace: Workspace
 ) -> None:

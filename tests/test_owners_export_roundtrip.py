@@ -21,6 +21,7 @@ from tests.one_moment import HEADERS, ZHANG_WEI, ZHOU_LI, an_import_before_the_c
 ZHANG_WEI_TOO = "310104198506120027"
 LI_XIUYING = "110105197802140326"
 ZHAO_MIN = "44030419850923154X"
+ZHAO_LEI = "320102198802145615"
 
 # Shaped like a real roster: co-owners on rows of their own under the owner's row.
 ROSTER: list[list[Any]] = [
@@ -29,7 +30,8 @@ ROSTER: list[list[Any]] = [
     ["1", "1", "101", None, "张伟", "13912340027", ZHANG_WEI_TOO, None, None, "共有人"],
     # A co-owner without an ID number.
     ["1", "1", "101", None, "李秀兰", "13700001111", None, None, None, "共有人"],
-    ["1", "1", "101", None, "赵磊", "13600002222", None, None, None, "租户"],
+    # A tenant with his ID number (a tenant's 居住证明 prints it).
+    ["1", "1", "101", None, "赵磊", "13600002222", ZHAO_LEI, None, None, "租户"],
     # Several co-owners.
     ["1", "1", "102", 118.62, "王建国", "13987654321", None, None, "已交付", "业主"],
     ["1", "1", "102", None, "李秀英", "13511112222", LI_XIUYING, None, None, "共有人"],
@@ -66,7 +68,7 @@ def ledger_state(ledger: Ledger) -> dict[str, Any]:
                 " JOIN units u ON u.id = c.unit_id JOIN owners o ON o.id = c.owner_id ORDER BY u.code, c.position"
             ),
             "contacts": rows(
-                "SELECT u.code, c.name, c.relation, c.phone FROM unit_contacts c"
+                "SELECT u.code, c.name, c.relation, c.phone, c.id_number FROM unit_contacts c"
                 " JOIN units u ON u.id = c.unit_id ORDER BY u.code, c.id"
             ),
         }
@@ -85,7 +87,10 @@ def test_the_roster_is_read_as_expected(ledger: Ledger, tmp_path: Path) -> None:
         ("商铺S-101", "深圳市华安实业有限公司", "0755-83334444", None),
         ("车位B1-023", "张伟", "13912340027", ZHANG_WEI_TOO),
     ]
-    assert len(state["contacts"]) == 2
+    assert state["contacts"] == [
+        ("1-1-101", "赵磊", "租户", "13600002222", ZHAO_LEI),
+        ("1-1-102", "王小明", "子女", None, None),
+    ]
 
 
 @pytest.mark.parametrize("show_private", [False, True], ids=["masked", "private"])
@@ -216,7 +221,7 @@ def test_a_sheet_replaces_only_the_contacts_it_states_for_a_unit(ledger: Ledger,
     leaves the rest."""
     import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", ROSTER, HEADERS), "测试员")
     before = ledger_state(ledger)["contacts"]
-    assert before == [("1-1-101", "赵磊", "租户", "13600002222"), ("1-1-102", "王小明", "子女", None)]
+    assert before == [("1-1-101", "赵磊", "租户", "13600002222", ZHAO_LEI), ("1-1-102", "王小明", "子女", None, None)]
     export = export_owners(ledger, tmp_path / "导出.xlsx", "测试员", show_private=True) and tmp_path / "导出.xlsx"
     from openpyxl import load_workbook
 
@@ -225,26 +230,26 @@ def test_a_sheet_replaces_only_the_contacts_it_states_for_a_unit(ledger: Ledger,
     sheet.append(["3", "2", "1202", None, "钱七", "13755556666", None, None, None, "租户"])
     book.save(export)
     import_owners(ledger, export, "测试员")
-    assert ledger_state(ledger)["contacts"] == [*before, ("3-2-1202", "钱七", "租户", "13755556666")]
+    assert ledger_state(ledger)["contacts"] == [*before, ("3-2-1202", "钱七", "租户", "13755556666", None)]
     # A new tenant of 1-1-102 on a row of its own: its 家属 stays, and 1-1-101's tenant too.
     sheet.append(["1", "1", "102", None, "周九", None, None, None, None, "租户"])
     book.save(export)
     import_owners(ledger, export, "测试员")
     assert ledger_state(ledger)["contacts"] == [
-        ("1-1-101", "赵磊", "租户", "13600002222"),
-        ("1-1-102", "王小明", "子女", None),
-        ("1-1-102", "周九", "租户", None),
-        ("3-2-1202", "钱七", "租户", "13755556666"),
+        ("1-1-101", "赵磊", "租户", "13600002222", ZHAO_LEI),
+        ("1-1-102", "王小明", "子女", None, None),
+        ("1-1-102", "周九", "租户", None, None),
+        ("3-2-1202", "钱七", "租户", "13755556666", None),
     ]
-    # Another system's roster with a 租户 column and no 租户电话 column: 1-1-101's tenant keeps the phone the ledger has
-    # (as an owner's blank phone does); 1-1-102's blank cell says it has no tenant; its 家属 stays.
+    # Another system's roster with a 租户 column and no 租户电话 column: 1-1-101's tenant keeps the phone and the ID
+    # number the ledger has (as an owner's blank phone does); 1-1-102's blank cell says it has no tenant; its 家属 stays.
     columns = ("楼栋", "单元", "房号", "建筑面积", "业主姓名", "租户")
     rows: list[list[Any]] = [["1", "1", "101", 89.35, "张伟", "赵磊"], ["1", "1", "102", 118.62, "王建国", None]]
     import_owners(ledger, write_sheet(tmp_path / "另一系统.xlsx", rows, columns), "测试员")
     assert ledger_state(ledger)["contacts"] == [
-        ("1-1-101", "赵磊", "租户", "13600002222"),
-        ("1-1-102", "王小明", "子女", None),
-        ("3-2-1202", "钱七", "租户", "13755556666"),
+        ("1-1-101", "赵磊", "租户", "13600002222", ZHAO_LEI),
+        ("1-1-102", "王小明", "子女", None, None),
+        ("3-2-1202", "钱七", "租户", "13755556666", None),
     ]
 
 
@@ -379,7 +384,7 @@ def test_a_latin_name_written_surname_comma_given_name_is_one_person(ledger: Led
         ("1-1-101", "Brown, Anna"),
         ("1-1-102", "Mary Smith"),
     ]
-    assert state["contacts"] == [("1-1-101", "LEE,AMY", "租户", "13600002222")]
+    assert state["contacts"] == [("1-1-101", "LEE,AMY", "租户", "13600002222", None)]
     exported = tmp_path / "导出.xlsx"
     export_owners(ledger, exported, "测试员", show_private=True)
     summary = import_owners(ledger, exported, "测试员")

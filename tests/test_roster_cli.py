@@ -383,6 +383,38 @@ def test_contacts_of_a_unit_the_ledger_lacks_are_refused_not_listed_as_none(run_
     assert (empty.exit_code, json.loads(empty.stdout)) == (0, [])
 
 
+def test_a_contact_s_id_number_is_checked_as_on_import_and_masked_unless_show_private(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    """``owners contact add`` had no ``--id-number``: a tenant's 居住证明 could never print one.  It is checked as the
+    roster import checks an owner's (its message, exit 5, nothing added); ``contact list`` and ``owners show`` mask it
+    as they mask an owner's, ``--show-private`` shows it whole."""
+    assert run_cli("owners", "import", str(write_sheet(tmp_path / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    add = ("owners", "contact", "add", "3-2-1201", "赵磊", "--relation", "租户", "--id-number")
+    refused = run_cli(*add, "110101199003071234")
+    assert (refused.exit_code, refused.stdout, refused.stderr) == (5, "", "错误：身份证号校验位错误\n")
+    assert json.loads(run_cli("owners", "contact", "list", "--json").stdout) == []
+    added = run_cli(*add, "320102198802145615")
+    assert (added.exit_code, added.stdout) == (0, "已添加 3-2-1201 的租户 赵磊（联系人编号 1）\n")
+    listed = {
+        "id": 1,
+        "unit": "3-2-1201",
+        "name": "赵磊",
+        "relation": "租户",
+        "phone": None,
+        "id_number": "320102********5615",
+        "start_date": None,
+        "end_date": None,
+    }
+    assert json.loads(run_cli("owners", "contact", "list", "--json").stdout) == [listed]
+    private = run_cli("owners", "contact", "list", "--json", "--show-private")
+    assert json.loads(private.stdout) == [listed | {"id_number": "320102198802145615"}]
+    table = run_cli("owners", "contact", "list").stdout
+    assert "320102********5615" in table and "320102198802145615" not in table
+    shown = run_cli("owners", "show", "3-2-1201").stdout
+    assert "赵磊 320102********5615（联系人编号 1）" in shown and "320102198802145615" not in shown
+
+
 def test_an_owner_or_co_owner_is_not_added_again_as_the_unit_s_family_or_tenant(run_cli: Any, tmp_path: Path) -> None:
     # The owner as his own family member: every notice to the occupants would greet him twice.
     rows = [["房号", "建筑面积", "业主姓名"], ["1-1-101", 90, "张伟、王芳"], ["1-1-102", 90, "李秀英"]]

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from recordkit.core.config import RosterSettings
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
-from recordkit.ledger.db import Ledger
+from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.owners.contacts import add_contact, co_owners_of, list_contacts, remove_contact
 from recordkit.owners.roster import (
     export_owners,
@@ -454,6 +454,7 @@ def test_co_owners_family_and_tenants(ledger: Ledger, tmp_path: Path) -> None:
             "name": "王小明",
             "relation": "子女",
             "phone": None,
+            "id_number": None,
             "start_date": None,
             "end_date": None,
         },
@@ -463,6 +464,7 @@ def test_co_owners_family_and_tenants(ledger: Ledger, tmp_path: Path) -> None:
             "name": "赵磊",
             "relation": "租户",
             "phone": "139****1111",
+            "id_number": None,
             "start_date": "2026-03-01",
             "end_date": "2027-02-28",
         },
@@ -511,6 +513,7 @@ def test_a_tenant_column_becomes_a_contact(ledger: Ledger, tmp_path: Path) -> No
             "name": "孙悦",
             "relation": "租户",
             "phone": "13655556666",
+            "id_number": None,
             "start_date": "2026-09-01",
             "end_date": None,
         }
@@ -874,9 +877,110 @@ def test_one_tenant_on_two_rows_of_a_roster_is_one_contact(ledger: Ledger, tmp_p
     with pytest.raises(ValidationError) as caught:
         import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", rows)]), "测试员")
     assert [str(problem) for problem in caught.value.problems] == [
-        "第 4 行 C 列（业主姓名）：1-1-101 的租户 赵磊 已写在第 3 行，但电话或租期不同：请核对后只留一行",
+        "第 4 行 C 列（业主姓名）：1-1-101 的租户 赵磊 已写在第 3 行，但电话、身份证号或租期不同：请核对后只留一行",
     ]
     assert len(list_contacts(ledger, "1-1-101")) == 2
+
+
+# A tenant's ID numbers with valid check digits (GB 11643), worked out by hand: 18 digits, and a first-generation 15.
+ZHAO_LEI_ID = "320102198802145615"
+ZHAO_LEI_OLD_ID = "320102880214561"
+
+
+def contact_rows(ledger: Ledger) -> list[tuple[Any, ...]]:
+    """The contacts as the table holds them, read with plain SQL (dates as ISO text, as SQLite gives them)."""
+    with ledger.read() as conn:
+        return [
+            tuple(value.isoformat() if isinstance(value, dt.date) else value for value in row)
+            for row in conn.execute(
+                sa.text(
+                    "SELECT u.code, c.name, c.relation, c.phone, c.id_number, c.start_date, c.end_date"
+                    " FROM unit_contacts c JOIN units u ON u.id = c.unit_id ORDER BY c.id"
+                )
+            )
+        ]
+
+
+def journal_of(ledger: Ledger, action: str) -> list[tuple[Any, Any]]:
+    with ledger.read() as conn:
+        rows = conn.execute(sa.text("SELECT before, after FROM journal WHERE action = :a ORDER BY id"), {"a": action})
+        return [(json.loads(r.before) if r.before else None, json.loads(r.after) if r.after else None) for r in rows]
+
+
+def test_a_contact_keeps_an_id_number_checked_as_an_owners_is_on_import(ledger: Ledger, tmp_path: Path) -> None:
+    """A contact had no ID number on the ledger, so a tenant's 居住证明 could only print （未登记）.  ``add_contact``
+    keeps one, checked by the roster import's rule and refused in its words (a first-generation 15-digit number kept
+    as written); listings mask it as an owner's, and the journal keeps it masked."""
+    rows = [["房号", "建筑面积", "业主姓名"], ["1-1-101", 90, "张伟"], ["1-1-102", 90, "李娜"]]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    for typed, reason in (
+        ("110101199003071234", "身份证号校验位错误"),
+        ("32010219880214561", "身份证号应为18位或15位（现在是17位）"),
+        ("320102198813145615", "身份证号中的出生日期无效"),
+        ("32010288021456X", "15位身份证号只能由数字组成"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            add_contact(ledger, "1-1-101", "赵磊", "租户", "测试员", id_number=typed)
+        assert (refused.value.message, refused.value.exit_code) == (reason, 5)
+    assert contact_rows(ledger) == []
+    add_contact(ledger, "1-1-101", "赵磊", "租户", "测试员", id_number="３２０１０２ １９８８０２１４５６１５")
+    add_contact(ledger, "1-1-102", "赵磊", "租户", "测试员", id_number=ZHAO_LEI_OLD_ID)
+    assert [row[4] for row in contact_rows(ledger)] == [ZHAO_LEI_ID, ZHAO_LEI_OLD_ID]
+    assert [c.to_dict()["id_number"] for c in list_contacts(ledger)] == ["320102********5615", "320102******561"]
+    assert [c.to_dict(show_private=True)["id_number"] for c in list_contacts(ledger)] == [ZHAO_LEI_ID, ZHAO_LEI_OLD_ID]
+    [(_, first), (_, second)] = journal_of(ledger, "contact.add")
+    assert (first["id_number"], second["id_number"]) == ("320102********5615", "320102******561")
+
+
+def test_migration_0028_gives_the_contacts_an_empty_id_number(ledger_url: str, tmp_path: Path) -> None:
+    """A ledger of 0027, its contacts without the column: upgraded, each contact is as it was, without an ID number,
+    and ``owners contact add --id-number`` keeps one."""
+    with open_ledger(ledger_url) as ledger:
+        rows = [["房号", "建筑面积", "业主姓名"], ["1-1-101", 90, "张伟"]]
+        import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+        add_contact(ledger, "1-1-101", "赵磊", "租户", "测试员", phone="13900001111", start_date=dt.date(2026, 3, 1))
+        with ledger.write() as conn:  # the layout of 0027
+            conn.exec_driver_sql("ALTER TABLE unit_contacts DROP COLUMN id_number")
+            conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0027'")
+    with open_ledger(ledger_url) as upgraded:
+        assert upgraded.revision() == "0028"
+        assert contact_rows(upgraded) == [("1-1-101", "赵磊", "租户", "13900001111", None, "2026-03-01", None)]
+        add_contact(upgraded, "1-1-101", "王小明", "子女", "测试员", id_number=ZHAO_LEI_ID)
+        assert [row[4] for row in contact_rows(upgraded)] == [None, ZHAO_LEI_ID]
+
+
+def test_a_family_or_tenant_row_carries_its_id_number_and_a_reimport_without_it_keeps_it(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """A roster's 家属/租户 row's 身份证号 cell was read for nothing; it is the contact's, checked as an owner's at its
+    cell.  A sheet naming the contact again without it (or masked, as another system exports it) keeps the number the
+    ledger has, as a blank phone keeps the phone."""
+    headers = ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系"]
+    rows = [
+        headers,
+        ["1-1-101", 90, "张伟", "13812345678", "110101199003071233", "业主"],
+        ["1-1-101", None, "赵磊", "13900001111", ZHAO_LEI_ID, "租户"],
+        ["1-1-101", None, "王小明", None, "110101199003071234", "子女"],
+    ]
+    assert problems_of(ledger, workbook(tmp_path / "错.xlsx", [("Sheet1", rows)])) == [
+        "第 4 行 E 列（身份证号）：身份证号校验位错误"
+    ]
+    rows[3][4] = None
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    assert contact_rows(ledger) == [
+        ("1-1-101", "赵磊", "租户", "13900001111", ZHAO_LEI_ID, None, None),
+        ("1-1-101", "王小明", "子女", None, None, None, None),
+    ]
+    journalled = len(journal_of(ledger, "unit.contacts"))
+    for cell in (None, "320102********5615"):
+        rows[2][4] = cell
+        again = import_owners(ledger, workbook(tmp_path / "再导入.xlsx", [("Sheet1", rows)]), "测试员")
+        assert again.units_unchanged == 1
+        assert [row[4] for row in contact_rows(ledger)] == [ZHAO_LEI_ID, None]
+    assert again.warnings == [
+        "第 3 行（身份证号）：320102********5615 是打码的号码，已按空白导入（这位联系人在台账中已有的号码不变）"
+    ]
+    assert len(journal_of(ledger, "unit.contacts")) == journalled
 
 
 def test_phase_and_kind_columns_keep_units_apart(ledger: Ledger, tmp_path: Path) -> None:

@@ -10,6 +10,9 @@ from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, progre
 from recordkit.cli._options import SHOW_PRIVATE_HELP, coming_date, estate_building, estate_unit, optional_date
 from recordkit.core.filenames import readable_name
 
+#: ``--id-number``'s help, in ``contact add`` and ``contact edit``.
+ID_NUMBER_HELP = "身份证号（18 位，或旧的 15 位），检查与导入名册相同；租户的居住证明印这个号码。"
+
 #: What this module adds to the root command; the root loads it when one of its names is typed.
 commands = typer.Typer()
 
@@ -207,7 +210,7 @@ def owners_show(
             if contact["start_date"] or contact["end_date"]
             else ""
         )
-        shown = " ".join(v for v in (contact["name"], contact["phone"], dates) if v)
+        shown = " ".join(v for v in (contact["name"], contact["phone"], contact["id_number"], dates) if v)
         table.add_row(contact["relation"], f"{shown}（联系人编号 {contact['id']}）")
     console().print(table)
     typer.echo(balance_line(account))
@@ -251,12 +254,13 @@ def contact_add(
     name: str = typer.Argument(..., help="联系人姓名。"),
     relation: str = typer.Option("租户", "--relation", help="关系：租户、家属、配偶、子女、父母 等。"),
     phone: str | None = typer.Option(None, "--phone", help="联系电话。"),
+    id_number: str | None = typer.Option(None, "--id-number", help=ID_NUMBER_HELP),
     start: str | None = typer.Option(None, "--start", help="起租日期，例如 2026-03-01。"),
     end: str | None = typer.Option(None, "--end", help="到期日期，例如 2027-02-28，也可写 明天、后天。"),
 ) -> None:
     """给房屋添加联系人（家属或租户），记入操作日志。
 
-    例：recordkit owners contact add 3-2-1201 赵磊 --relation 租户 --phone 13900001111
+    例：recordkit owners contact add 3-2-1201 赵磊 --relation 租户 --phone 13900001111 --id-number 110101199003071234
     """
     unit = estate_unit(ctx, unit)
     from recordkit.owners.contacts import add_contact
@@ -269,6 +273,7 @@ def contact_add(
         relation,
         app_state.operator_name,
         phone=phone,
+        id_number=id_number,
         start_date=optional_date(start, "起租日期"),
         end_date=None if end is None else coming_date(end, "到期日期"),
     )
@@ -283,7 +288,7 @@ def contact_list(
     show_private: bool = typer.Option(False, "--show-private", help=SHOW_PRIVATE_HELP),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（id、unit、name、relation、phone 等字段）。"),
 ) -> None:
-    """列出房屋的联系人（家属、租户）；电话默认打码。
+    """列出房屋的联系人（家属、租户）；电话、身份证号默认打码。
 
     例：recordkit owners contact list --relation 租户
     """
@@ -303,11 +308,11 @@ def contact_list(
         print_json(rows)
         return
     table = new_table(
-        "编号", "房号", "姓名", "关系", "联系电话", "起租日期", "到期日期", title=f"联系人 {len(rows)} 人"
-    )
+        "编号", "房号", "姓名", "关系", "联系电话", "身份证号", "起租日期", "到期日期", title=f"联系人 {len(rows)} 人"
+    )  # fmt: skip
     for row in rows:
         table.add_row(
-            str(row["id"]), row["unit"], row["name"], row["relation"], row["phone"] or "",
+            str(row["id"]), row["unit"], row["name"], row["relation"], row["phone"] or "", row["id_number"] or "",
             row["start_date"] or "", row["end_date"] or "",
         )  # fmt: skip
     console().print(table)

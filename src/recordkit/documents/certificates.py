@@ -266,10 +266,11 @@ def _residence_values(
         found = _tenant_named(tenants, str(view.code), tenant, days)
         start, end = found.record.start_date, found.record.end_date
         assert start is not None  # _tenant_named refuses a tenancy without its first day
-        # A contact has no ID number on the ledger: the paper says so rather than print the owner's.
+        # The tenant's own number, printed whole as an owner's is (the paper is the tenant's, by ID); none registered:
+        # the paper says so rather than print the owner's.
         return values | {
             "租户姓名": found.record.name,
-            "身份证号": "（未登记）",
+            "身份证号": found.record.id_number or "（未登记）",
             "租期起": chinese_date(start),
             "租期至": chinese_date(end) if end else "",
         }

@@ -23,7 +23,7 @@ from sqlalchemy import (
     false,
 )
 
-HEAD_REVISION = "0027"
+HEAD_REVISION = "0028"
 
 metadata = MetaData()
 
@@ -520,6 +520,9 @@ unit_contacts = Table(
     Column("relation", String(16), nullable=False),
     # Personal data: masked on screen and in the journal unless asked for.
     Column("phone", String(32)),
+    # As written on the contact's card (18 characters, or 15 digits), not unique: one person may be the tenant of
+    # two units (migration 0028).
+    Column("id_number", String(18)),
     # A tenancy's first and last day; empty when not known.
     Column("start_date", Date),
     Column("end_date", Date),

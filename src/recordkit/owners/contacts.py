@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from recordkit.core.dates import years_after
 from recordkit.core.errors import ConflictError, NotFoundError, ValidationError
-from recordkit.core.personal import mask_id_number, mask_phone, name_problem, validate_phone
+from recordkit.core.personal import mask_id_number, mask_phone, name_problem, validate_id_number, validate_phone
 from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, refuse_unknown_unit
@@ -329,16 +329,19 @@ class ContactRecord:
     phone: str | None = None
     start_date: dt.date | None = None
     end_date: dt.date | None = None
+    #: As ``validate_id_number`` keeps it (a first-generation 15-digit number as written); a tenant's 居住证明 prints it.
+    id_number: str | None = None
 
     def as_journal(self) -> dict[str, Any]:
-        # The journal is an audit trail, not a second copy of personal data: masked, as on screen.
+        # The journal is an audit trail, not a second copy of personal data: masked, as on screen.  A contact
+        # without an ID number is journalled as before there was one (no key), so older entries read alike.
         return {
             "name": self.name,
             "relation": self.relation,
             "phone": mask_phone(self.phone) if self.phone else None,
             "start_date": self.start_date.isoformat() if self.start_date else None,
             "end_date": self.end_date.isoformat() if self.end_date else None,
-        }
+        } | ({"id_number": mask_id_number(self.id_number)} if self.id_number else {})
 
 
 @dataclass(frozen=True)
@@ -365,13 +368,18 @@ class Contact:
         return f"租期至 {end.isoformat()}" if end else ""
 
     def to_dict(self, show_private: bool = False) -> dict[str, Any]:
-        phone = self.record.phone or ""
+        """The contact as listings show it: phone and ID number masked as an owner's are (``mask_phone``,
+        ``mask_id_number``) unless ``show_private``."""
+        phone, id_number = self.record.phone or "", self.record.id_number or ""
+        if not show_private:
+            phone, id_number = mask_phone(phone), mask_id_number(id_number)
         return {
             "id": self.id,
             "unit": self.unit,
             "name": self.record.name,
             "relation": self.record.relation,
-            "phone": (phone if show_private else mask_phone(phone)) or None,
+            "phone": phone or None,
+            "id_number": id_number or None,
             "start_date": self.record.start_date.isoformat() if self.record.start_date else None,
             "end_date": self.record.end_date.isoformat() if self.record.end_date else None,
         }
@@ -398,8 +406,13 @@ def _contact_query() -> sa.Select[Any]:
     )
 
 
+def contact_record(row: Any) -> ContactRecord:
+    """A ``unit_contacts`` row as a ``ContactRecord``."""
+    return ContactRecord(row.name, row.relation, row.phone, row.start_date, row.end_date, row.id_number)
+
+
 def _contact(row: Any) -> Contact:
-    return Contact(row.id, row.code, ContactRecord(row.name, row.relation, row.phone, row.start_date, row.end_date))
+    return Contact(row.id, row.code, contact_record(row))
 
 
 def list_contacts(ledger: Ledger, unit: str | None = None, relation: str | None = None) -> list[Contact]:
@@ -572,26 +585,10 @@ def lease_problem(start: dt.date | None, end: dt.date | None, today: dt.date | N
     return None
 
 
-def add_contact(
-    ledger: Ledger,
-    unit: str,
-    name: str,
-    relation: str,
-    operator: str,
-    *,
-    phone: str | None = None,
-    start_date: dt.date | None = None,
-    end_date: dt.date | None = None,
-) -> Contact:
-    """Add a family member or tenant to ``unit`` (journalled).
-
-    ``NotFoundError`` for an unknown unit; ``ValidationError`` for several people's names (``several_people``: 周九、吴十,
-    as for 周九 吴十), to be added one at a time, for an empty name or one no person has
-    (``name_problem``: a line break, a control character, too long), an unknown relation, a bad phone or
-    dates that are no lease (``lease_problem``: an end before the start, more than twenty years); ``ConflictError``
-    for a contact of that name and relation the unit has already, or one who is the unit's owner or co-owner
-    (``owner_as_contact``)."""
-    code = str(parse_unit_code(unit))
+def _checked_name(name: str) -> str:
+    """A contact's name typed at the counter as it is kept (``one_name``); ``ValidationError`` for an empty one, several
+    people's (``several_people``: 周九、吴十, as for 周九 吴十), to be added one at a time, or one no person has
+    (``one_person_problem``: a line break, a control character, too long, a note in brackets)."""
     name = one_name(name.strip())
     if not name:
         raise ValidationError("联系人姓名不能为空")
@@ -608,11 +605,40 @@ def add_contact(
     )
     if reason is not None:
         raise ValidationError(f"联系人姓名：{reason}")
+    return name
+
+
+def _checked_lease(start: dt.date | None, end: dt.date | None) -> None:
+    if (problem := lease_problem(start, end)) is not None:
+        raise ValidationError(problem)
+
+
+def add_contact(
+    ledger: Ledger,
+    unit: str,
+    name: str,
+    relation: str,
+    operator: str,
+    *,
+    phone: str | None = None,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    id_number: str | None = None,
+) -> Contact:
+    """Add a family member or tenant to ``unit`` (journalled, its phone and ID number masked).
+
+    ``NotFoundError`` for an unknown unit; ``ValidationError`` for a name ``_checked_name`` refuses, an unknown
+    relation, a bad phone, an ID number the roster import refuses (``validate_id_number``: its message), or dates that
+    are no lease (``lease_problem``: an end before the start, more than twenty years); ``ConflictError`` for a contact
+    of that name and relation the unit has already, or one who is the unit's owner or co-owner
+    (``owner_as_contact``)."""
+    code = str(parse_unit_code(unit))
+    name = _checked_name(name)
     stored = _checked_relation(relation)
     clean_phone = validate_phone(phone) if phone else None
-    if (problem := lease_problem(start_date, end_date)) is not None:
-        raise ValidationError(problem)
-    record = ContactRecord(name, stored, clean_phone, start_date, end_date)
+    clean_id = validate_id_number(id_number) if id_number is not None else None
+    _checked_lease(start_date, end_date)
+    record = ContactRecord(name, stored, clean_phone, start_date, end_date, clean_id)
     with ledger.write() as conn:
         unit_id = conn.execute(sa.select(units.c.id).where(units.c.code == code)).scalar()
         if unit_id is None:
@@ -626,6 +652,7 @@ def add_contact(
                 name=record.name,
                 relation=record.relation,
                 phone=record.phone,
+                id_number=record.id_number,
                 start_date=record.start_date,
                 end_date=record.end_date,
                 added_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

@@ -69,6 +69,7 @@ from recordkit.owners.contacts import (
     CoOwner,
     co_owners_in,
     comma_name_parts,
+    contact_record,
     lease_problem,
     name_as_read,
     one_name,
@@ -518,8 +519,10 @@ class _RowReader:
             if name is None:
                 bad("owner", f"{relation}行必须填写姓名")
             phone = self._personal(row_number, cells, "phone", validate_phone, bad)
+            id_number = self._contact_id_number(row_number, cells, bad)
             start, end = self._dates(cells, bad)
-            return _Row(kind, code, contact=ContactRecord(name or "", relation, phone, start, end)), problems
+            contact = ContactRecord(name or "", relation, phone, start, end, id_number)
+            return _Row(kind, code, contact=contact), problems
         return self._owner_row(row_number, cells, code, name, bad), problems
 
     def _code(self, cells: dict[str, Any], bad: Callable[[str, str], None]) -> UnitCode | None:
@@ -634,6 +637,18 @@ class _RowReader:
             else:
                 bad(key, err.message)
             return None
+
+    def _contact_id_number(self, row_number: int, cells: dict[str, Any], bad: Callable[[str, str], None]) -> str | None:
+        """A 家属/租户 row's ID number, checked as an owner's; one another system exported masked is read as blank
+        (told in a warning), so that the number the ledger holds stays and a masked one is never kept."""
+        id_number = self._personal(row_number, cells, "id_number", validate_id_number, bad)
+        if id_number is None or not is_masked(id_number):
+            return id_number
+        header = self.table.headers.get("id_number", "身份证号")
+        self.warnings.append(
+            f"第 {row_number} 行（{header}）：{id_number} 是打码的号码，已按空白导入（这位联系人在台账中已有的号码不变）"
+        )
+        return None
 
     def _dates(self, cells: dict[str, Any], bad: Callable[[str, str], None]) -> tuple[dt.date | None, dt.date | None]:
         found: list[dt.date | None] = []
@@ -839,8 +854,9 @@ def read_roster(
                 contact_rows[key] = number
                 stated = main.stated | {row.contact.relation}
                 mains[row.code] = replace(main, contacts=(*main.contacts, row.contact), stated=stated)
-            elif (earlier.phone, earlier.start_date, earlier.end_date) != (
+            elif (earlier.phone, earlier.id_number, earlier.start_date, earlier.end_date) != (
                 row.contact.phone,
+                row.contact.id_number,
                 row.contact.start_date,
                 row.contact.end_date,
             ):
@@ -849,7 +865,7 @@ def read_roster(
                         number,
                         "owner",
                         f"{row.code} 的{row.contact.relation} {earlier.name} 已写在第 "
-                        f"{contact_rows.get(key, first_row_of[row.code])} 行，但电话或租期不同：请核对后只留一行",
+                        f"{contact_rows.get(key, first_row_of[row.code])} 行，但电话、身份证号或租期不同：请核对后只留一行",
                     )
                 )
     for code, main in mains.items():
@@ -1724,9 +1740,7 @@ def _contact_rows(conn: Connection, unit_ids: Iterable[int] | None = None) -> di
         query = query.where(unit_contacts.c.unit_id.in_(list(unit_ids)))
     found: dict[int, list[ContactRecord]] = {}
     for row in conn.execute(query):
-        found.setdefault(row.unit_id, []).append(
-            ContactRecord(row.name, row.relation, row.phone, row.start_date, row.end_date)
-        )
+        found.setdefault(row.unit_id, []).append(contact_record(row))
     return found
 
 
@@ -1754,11 +1768,19 @@ def _drop_contacts_now_owners(
             continue
         gone.append(row.id)
         named.append(f"{code} 的{row.relation} {row.name}")
-        record = ContactRecord(row.name, row.relation, row.phone, row.start_date, row.end_date)
+        record = contact_record(row)
         changes.append(journal.Change("contact.became_owner", "unit", code, record.as_journal(), None))
     if gone:
         conn.execute(unit_contacts.delete().where(unit_contacts.c.id.in_(gone)))
     return named
+
+
+def _with_kept_numbers(contact: ContactRecord, known: ContactRecord | None) -> ContactRecord:
+    """``contact`` as a sheet states it, its blank phone and ID number those of ``known``, the same contact as the
+    ledger holds it, when there is one."""
+    if known is None:
+        return contact
+    return replace(contact, phone=contact.phone or known.phone, id_number=contact.id_number or known.id_number)
 
 
 def _apply_contacts(
@@ -1779,12 +1801,10 @@ def _apply_contacts(
             continue
         unit_id = unit_ids[str(record.code)]
         had = current.get(unit_id, [])
-        # A contact written again with a blank phone (a sheet without a 租户电话 column) keeps the phone the ledger has,
-        # as an owner's does.
-        phones = {(name_as_read(c.name), c.relation): c.phone for c in had if c.phone}
-        stated = [
-            c if c.phone else replace(c, phone=phones.get((name_as_read(c.name), c.relation))) for c in record.contacts
-        ]
+        # A contact written again with a blank phone or ID number (a sheet without a 租户电话 column, an export that
+        # names no contact's ID number) keeps the one the ledger has, as an owner's does.
+        kept = {(name_as_read(c.name), c.relation): c for c in had}
+        stated = [_with_kept_numbers(c, kept.get((name_as_read(c.name), c.relation))) for c in record.contacts]
         if [c for c in had if c.relation in record.stated] == stated:
             continue
         conn.execute(
@@ -1799,6 +1819,7 @@ def _apply_contacts(
                 "name": c.name,
                 "relation": c.relation,
                 "phone": c.phone,
+                "id_number": c.id_number,
                 "start_date": c.start_date,
                 "end_date": c.end_date,
                 "added_at": stamp,
