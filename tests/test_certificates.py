@@ -515,7 +515,7 @@ def test_a_residence_certificate_for_a_tenant_the_ledger_does_not_hold_is_refuse
     otherwise a refusal saying who the tenants are or how to register one, and nothing written."""
     _let_1_1_101(run_cli, workspace)
     register = "--relation 租户 --start 起租日期 --end 到期日期"
-    again = f"recordkit owners contact remove 1；recordkit owners contact add 1-1-101 赵磊 {register}"
+    edit = "recordkit owners contact edit 1 --start 起租日期 --end 到期日期"
     refusals = [
         (("缴费证明", "--unit", "1-1-101", "--tenant", "赵磊"), 2, "错误：--tenant 只用于居住证明（为租户开具）"),
         (
@@ -540,7 +540,7 @@ def test_a_residence_certificate_for_a_tenant_the_ledger_does_not_hold_is_refuse
             ("居住证明", "--unit", "1-1-101", "--tenant", "赵磊", "--date", "2026-02-27"),
             8,
             "错误：租户 赵磊 的租期 2026-03-01 至 2027-02-28，不包括 2026-02-27（开具日期），不能开具居住证明"
-            f"（证明的是租户自起租日期起在该房屋居住至今）。请检查 --date；租期登记有误或已续租的，删除这位联系人后按实际租期重新登记：{again}",
+            f"（证明的是租户自起租日期起在该房屋居住至今）。请检查 --date；租期登记有误或已续租的，请按实际租期修改：{edit}",
         ),
     ]
     for args, code, said in refusals:
@@ -552,10 +552,14 @@ def test_a_residence_certificate_for_a_tenant_the_ledger_does_not_hold_is_refuse
     assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
         8,
         "",
-        "错误：租户 钱七 没有登记起租日期，居住证明写不出自哪天起承租居住。请删除这位联系人后连同租期重新登记："
-        f"recordkit owners contact remove 2；recordkit owners contact add 3-2-1201 钱七 {register}",
+        "错误：租户 钱七 没有登记起租日期，居住证明写不出自哪天起承租居住。"
+        "请补上租期：recordkit owners contact edit 2 --start 起租日期 --end 到期日期",
     )
     assert json.loads(run_cli("docs", "list", "--json").stdout) == []
+    # Done as it says, the certificate is made.
+    assert run_cli("owners", "contact", "edit", "2", "--start", "2026-06-01").exit_code == 0
+    made = run_cli("cert", "make", "居住证明", "--unit", "3-2-1201", "--tenant", "钱七")
+    assert made.exit_code == 0, made.output
 
 
 def test_a_tenants_residence_certificate_dated_back_is_refused_once_the_lease_has_ended(
@@ -572,9 +576,8 @@ def test_a_tenants_residence_certificate_dated_back_is_refused_once_the_lease_ha
         )
     assert caught.value.message == (
         "租户 赵磊 的租期 2025-03-01 至 2026-11-30，不包括 2026-12-05（今天），不能开具居住证明"
-        "（证明的是租户自起租日期起在该房屋居住至今）。租期登记有误或已续租的，删除这位联系人后按实际租期重新登记："
-        f"recordkit owners contact remove {ended.id}；"
-        "recordkit owners contact add 1-1-101 赵磊 --relation 租户 --start 起租日期 --end 到期日期"
+        "（证明的是租户自起租日期起在该房屋居住至今）。租期登记有误或已续租的，请按实际租期修改："
+        f"recordkit owners contact edit {ended.id} --start 起租日期 --end 到期日期"
     )
     assert generated(ws) == []
     made = make_certificate(ws, estate, "居住证明", "1-1-101", CASHIER, tenant="赵磊", today=TODAY, now=TODAY)

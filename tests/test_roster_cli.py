@@ -415,6 +415,58 @@ def test_a_contact_s_id_number_is_checked_as_on_import_and_masked_unless_show_pr
     assert "赵磊 320102********5615（联系人编号 1）" in shown and "320102198802145615" not in shown
 
 
+def test_owners_contact_edit_changes_what_is_given_says_old_to_new_and_refuses_as_add_does(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    """A tenant's new phone or renewed lease meant ``contact remove`` and ``contact add`` again (a new number, the
+    history cut in two), and the refusals said so.  ``owners contact edit`` changes the options given, says what
+    changed (masked), exits 0 saying so when nothing did, and refuses as ``contact add`` refuses."""
+    assert run_cli("owners", "import", str(write_sheet(tmp_path / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    add = ("owners", "contact", "add", "3-2-1201", "赵磊", "--relation", "租户", "--phone", "13900001111")
+    assert run_cli(*add, "--start", "2026-03-01", "--end", "2027-02-28").exit_code == 0
+    twice = run_cli(*add)
+    assert (twice.exit_code, twice.stdout, twice.stderr) == (
+        8,
+        "",
+        "错误：3-2-1201 已有租户 赵磊（联系人编号 1），没有再添加：电话、身份证号或租期变了，"
+        "请用 recordkit owners contact edit 1 修改（例如 --phone 新号码、--end 到期日期）\n",
+    )
+    edit = ("owners", "contact", "edit", "1")
+    edited = run_cli(*edit, "--phone", "13900002222", "--id-number", "320102198802145615", "--end", "2028-02-29")
+    assert (edited.exit_code, edited.stdout) == (
+        0,
+        "已更正 3-2-1201 的租户 赵磊（联系人编号 1）：联系电话 139****1111 → 139****2222，"
+        "身份证号 （无） → 320102********5615，到期日期 2027-02-28 → 2028-02-29\n",
+    )
+    journalled = json.loads(run_cli("journal", "list", "--json").stdout)
+    assert [(e["action_label"], e["key"]) for e in journalled[:1]] == [("更正联系人", "3-2-1201")]
+    unchanged = run_cli(*edit, "--phone", "139-0000-2222")
+    assert (unchanged.exit_code, unchanged.stdout) == (
+        0,
+        "3-2-1201 的租户 赵磊（联系人编号 1）没有变化：写的与台账相同，没有修改\n",
+    )
+    for args, code, said in (
+        (("--id-number", "110101199003071234"), 5, "错误：身份证号校验位错误"),
+        (("--start", "2028-03-01"), 5, "错误：到期日期 2028-02-29 早于起租日期 2028-03-01"),
+        (("--name", "李秀英"), 8, "错误：李秀英是这套房屋的业主，不用再登记为租户"),
+    ):
+        refused = run_cli(*edit, *args)
+        assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (code, "", said), args
+    missing = run_cli("owners", "contact", "edit", "9", "--phone", "13900003333")
+    assert (missing.exit_code, missing.stderr.strip()) == (
+        6,
+        "错误：没有编号为 9 的联系人：请用 recordkit owners contact list 查看",
+    )
+    assert json.loads(run_cli("journal", "list", "--json").stdout) == journalled
+    [contact] = json.loads(run_cli("owners", "contact", "list", "--json", "--show-private").stdout)
+    assert (contact["phone"], contact["id_number"], contact["start_date"], contact["end_date"]) == (
+        "13900002222",
+        "320102198802145615",
+        "2026-03-01",
+        "2028-02-29",
+    )
+
+
 def test_an_owner_or_co_owner_is_not_added_again_as_the_unit_s_family_or_tenant(run_cli: Any, tmp_path: Path) -> None:
     # The owner as his own family member: every notice to the occupants would greet him twice.
     rows = [["房号", "建筑面积", "业主姓名"], ["1-1-101", 90, "张伟、王芳"], ["1-1-102", 90, "李秀英"]]
@@ -854,8 +906,8 @@ def test_doctor_lists_names_an_older_version_kept_that_today_s_rules_refuse(
         f"1-1-101 租户 周九（租户）（联系人编号 {tenant}）；1-1-102 共有人 张三 李四；"
         f"1-1-102 联系人 吴芳、郑丽（联系人编号 {family}）；1-1-103 业主 。",
         "fix": "业主、共有人（照原样导出的名册再导入会在这些格子报错）：导出名册（recordkit owners export 名册.xlsx），改正这些格子后再导入"
-        "（recordkit owners import 名册.xlsx）；租户、联系人：用 recordkit owners contact remove 联系人编号 删除，"
-        "再用 recordkit owners contact add 一位一位重新添加",
+        "（recordkit owners import 名册.xlsx）；租户、联系人：用 recordkit owners contact edit 联系人编号 --name 姓名 改正，"
+        "几个人记成了一位的，改成其中一位，其余的用 recordkit owners contact add 一位一位添加",
         "required": False,
     }
     # As the fix says.  The export as it stands is refused at those cells.
@@ -876,10 +928,9 @@ def test_doctor_lists_names_an_older_version_kept_that_today_s_rules_refuse(
     book.save(exported)
     imported = run_cli("owners", "import", str(exported))
     assert imported.exit_code == 0, imported.output
-    for contact_id in contact_ids[:2]:
-        assert run_cli("owners", "contact", "remove", str(contact_id)).exit_code == 0
-    for unit, name, relation in (("1-1-101", "周九", "租户"), ("1-1-102", "吴芳", "家属"), ("1-1-102", "郑丽", "家属")):
-        assert run_cli("owners", "contact", "add", unit, name, "--relation", relation).exit_code == 0
+    for contact_id, name in zip(contact_ids[:2], ("吴芳", "周九"), strict=True):
+        assert run_cli("owners", "contact", "edit", str(contact_id), "--name", name).exit_code == 0
+    assert run_cli("owners", "contact", "add", "1-1-102", "郑丽", "--relation", "家属").exit_code == 0
     owners = {u["unit"]: (u["owner"], [c["name"] for c in u["co_owners"]]) for u in units(run_cli)}
     assert owners == {"1-1-101": ("钱八", []), "1-1-102": ("李娜", ["张三", "李四"]), "1-1-103": ("王芳", [])}
     [check] = [c for c in json.loads(run_cli("doctor", "--json").stdout) if c["name"] == "业主和联系人姓名"]

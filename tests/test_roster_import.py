@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from recordkit.core.config import RosterSettings
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.ledger.db import Ledger, open_ledger
-from recordkit.owners.contacts import add_contact, co_owners_of, list_contacts, remove_contact
+from recordkit.owners.contacts import add_contact, co_owners_of, edit_contact, list_contacts, remove_contact
 from recordkit.owners.roster import (
     export_owners,
     import_owners,
@@ -843,7 +843,7 @@ def test_the_same_contact_added_twice_at_the_counter_is_refused_not_kept_twice(l
             add_contact(ledger, "1-1-101", name, "承租人", "测试员", phone="13900002222")
         assert refused.value.message == (
             f"1-1-101 已有租户 赵磊（联系人编号 {first.id}），没有再添加："
-            f"电话或租期变了，请先用 recordkit owners contact remove {first.id} 删除再添加"
+            f"电话、身份证号或租期变了，请用 recordkit owners contact edit {first.id} 修改（例如 --phone 新号码、--end 到期日期）"
         )
     with ledger.read() as conn:
         journalled = conn.execute(sa.text("SELECT count(*) FROM journal WHERE action = 'contact.add'")).scalar()
@@ -981,6 +981,82 @@ def test_a_family_or_tenant_row_carries_its_id_number_and_a_reimport_without_it_
         "第 3 行（身份证号）：320102********5615 是打码的号码，已按空白导入（这位联系人在台账中已有的号码不变）"
     ]
     assert len(journal_of(ledger, "unit.contacts")) == journalled
+
+
+def test_a_contact_is_corrected_field_by_field_and_journalled_old_to_new(ledger: Ledger, tmp_path: Path) -> None:
+    """A contact could not be corrected: a new phone, a lease renewed or an ID number brought in later meant removing
+    the contact and adding it again.  ``edit_contact`` changes the fields given, each checked as ``add_contact``
+    checks it, journals the contact before and after (masked), and an edit that changes nothing writes nothing."""
+    rows = [["房号", "建筑面积", "业主姓名"], ["1-1-101", 90, "张伟"]]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    tenant = add_contact(
+        ledger,
+        "1-1-101",
+        "赵磊",
+        "租户",
+        "测试员",
+        phone="13900001111",
+        start_date=dt.date(2026, 3, 1),
+        end_date=dt.date(2027, 2, 28),
+    )
+    family = add_contact(ledger, "1-1-101", "王小明", "子女", "测试员")
+    edit = edit_contact(
+        ledger, tenant.id, "测试员", phone="139 0000 2222", id_number=ZHAO_LEI_ID, end_date=dt.date(2028, 2, 29)
+    )
+    assert edit.changed() == ["phone", "id_number", "end_date"]
+    assert edit.said() == (
+        "联系电话 139****1111 → 139****2222，身份证号 （无） → 320102********5615，到期日期 2027-02-28 → 2028-02-29"
+    )
+    expected = [
+        ("1-1-101", "赵磊", "租户", "13900002222", ZHAO_LEI_ID, "2026-03-01", "2028-02-29"),
+        ("1-1-101", "王小明", "子女", None, None, None, None),
+    ]
+    assert contact_rows(ledger) == expected
+    before = {
+        "contact_id": tenant.id,
+        "name": "赵磊",
+        "relation": "租户",
+        "phone": "139****1111",
+        "start_date": "2026-03-01",
+        "end_date": "2027-02-28",
+    }
+    after = before | {"phone": "139****2222", "id_number": "320102********5615", "end_date": "2028-02-29"}
+    assert journal_of(ledger, "contact.edit") == [(before, after)]
+    # The same values again, however typed: nothing changes, nothing is journalled.
+    same = edit_contact(ledger, tenant.id, "测试员", name=" 赵磊", phone="139-0000-2222", id_number=ZHAO_LEI_ID)
+    assert same.changed() == [] and len(journal_of(ledger, "contact.edit")) == 1
+    refusals: list[tuple[dict[str, Any], type[Exception], str]] = [
+        ({"id_number": "110101199003071234"}, ValidationError, "身份证号校验位错误"),
+        ({"phone": "12345"}, ValidationError, "联系电话“12345”不是有效的手机号或固定电话"),
+        ({"end_date": dt.date(2026, 1, 1)}, ValidationError, "到期日期 2026-01-01 早于起租日期 2026-03-01"),
+        (
+            {"relation": "业主"},
+            ValidationError,
+            "“业主”是业主或共有人，请在业主名册中登记后导入；联系人的关系应为 家属 或 租户 等",
+        ),
+        (
+            {"name": "周九、吴十"},
+            ValidationError,
+            "一次只能添加一位联系人：“周九、吴十”是几个人，请一位一位分别添加（每人一条 recordkit owners contact add）",
+        ),
+        ({"name": "张伟"}, ConflictError, "张伟是这套房屋的业主，不用再登记为租户"),
+        (
+            {"name": "王小明", "relation": "子女"},
+            ConflictError,
+            f"1-1-101 已有子女 王小明（联系人编号 {family.id}），联系人编号 {tenant.id} 没有修改："
+            "是同一个人的，请删除其中一位（recordkit owners contact remove 联系人编号）",
+        ),
+    ]
+    for change, error, message in refusals:
+        with pytest.raises(error) as refused:
+            edit_contact(ledger, tenant.id, "测试员", **change)
+        assert refused.value.message == message, change  # type: ignore[attr-defined]
+    with pytest.raises(NotFoundError) as missing:
+        edit_contact(ledger, 999, "测试员", phone="13900003333")
+    assert missing.value.message == "没有编号为 999 的联系人：请用 recordkit owners contact list 查看"
+    assert contact_rows(ledger) == expected and len(journal_of(ledger, "contact.edit")) == 1
+    # A family member made the tenant's spouse: another relation, the same person.
+    assert edit_contact(ledger, family.id, "测试员", relation="家属").changed() == ["relation"]
 
 
 def test_phase_and_kind_columns_keep_units_apart(ledger: Ledger, tmp_path: Path) -> None:

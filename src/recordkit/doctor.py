@@ -543,8 +543,8 @@ def check_roster_names(workspace: Workspace) -> Check:
         )
         fixes.append(
             "业主、共有人（照原样导出的名册再导入会在这些格子报错）：导出名册（recordkit owners export 名册.xlsx），"
-            "改正这些格子后再导入（recordkit owners import 名册.xlsx）；租户、联系人：用 recordkit owners contact remove "
-            "联系人编号 删除，再用 recordkit owners contact add 一位一位重新添加"
+            "改正这些格子后再导入（recordkit owners import 名册.xlsx）；租户、联系人：用 recordkit owners contact edit "
+            "联系人编号 --name 姓名 改正，几个人记成了一位的，改成其中一位，其余的用 recordkit owners contact add 一位一位添加"
         )
     if split:
         details.append(

@@ -241,7 +241,7 @@ def owners_export(
 
 
 contact_app = typer.Typer(
-    help="房屋的联系人（家属、租户）：添加、查看、删除。\n\n例：recordkit owners contact list --relation 租户",
+    help="房屋的联系人（家属、租户）：添加、查看、更正、删除。\n\n例：recordkit owners contact list --relation 租户",
     no_args_is_help=True,
 )
 owners_app.add_typer(contact_app, name="contact")
@@ -316,6 +316,47 @@ def contact_list(
             row["start_date"] or "", row["end_date"] or "",
         )  # fmt: skip
     console().print(table)
+
+
+@contact_app.command("edit")
+def contact_edit(
+    ctx: typer.Context,
+    contact_id: int = typer.Argument(..., help="联系人编号（见 owners contact list）。"),
+    name: str | None = typer.Option(None, "--name", help="改正姓名。"),
+    relation: str | None = typer.Option(None, "--relation", help="改正关系：租户、家属、配偶、子女、父母 等。"),
+    phone: str | None = typer.Option(None, "--phone", help="新的联系电话。"),
+    id_number: str | None = typer.Option(None, "--id-number", help=ID_NUMBER_HELP),
+    start: str | None = typer.Option(None, "--start", help="起租日期，例如 2026-03-01。"),
+    end: str | None = typer.Option(
+        None, "--end", help="到期日期（续租时写新的），例如 2028-02-29，也可写 明天、后天。"
+    ),
+) -> None:
+    """更正一位联系人：只改写了的几项，每项的检查与添加时相同，记入操作日志（电话、身份证号打码）。
+
+    没有一项与台账不同时什么也不改，也不记操作日志。
+
+    例：recordkit owners contact edit 1 --phone 13900002222 --end 2028-02-29
+    """
+    from recordkit.owners.contacts import edit_contact
+
+    app_state = state(ctx)
+    edit = edit_contact(
+        app_state.ledger(),
+        contact_id,
+        app_state.operator_name,
+        name=name,
+        relation=relation,
+        phone=phone,
+        id_number=id_number,
+        start_date=optional_date(start, "起租日期"),
+        end_date=None if end is None else coming_date(end, "到期日期"),
+    )
+    contact = edit.after
+    who = f"{contact.unit} 的{contact.record.relation} {contact.record.name}（联系人编号 {contact.id}）"
+    if not edit.changed():
+        typer.echo(f"{who}没有变化：写的与台账相同，没有修改")
+        return
+    typer.echo(f"已更正 {who}：{edit.said()}")
 
 
 @contact_app.command("remove")

@@ -221,18 +221,18 @@ def _tenant_named(tenants: Sequence[Contact], code: str, name: str, days: tuple[
             f"房屋 {code} 登记的租户中没有“{wanted}”（{listed}），不能为租户开具居住证明。"
             f"请核对姓名；新租户先登记：{register}"
         )
-    again = f"recordkit owners contact remove {found.id}；{_register_command(code, found.record.name)}"
+    edit = f"recordkit owners contact edit {found.id}"
     if found.record.start_date is None:
         raise ConflictError(
             f"租户 {found.record.name} 没有登记起租日期，居住证明写不出自哪天起承租居住。"
-            f"请删除这位联系人后连同租期重新登记：{again}"
+            f"请补上租期：{edit} --start 起租日期 --end 到期日期"
         )
     outside = [f"{day.isoformat()}（{label}）" for day, label in _labelled(days) if not found.current_on(day)]
     if outside:
         raise ConflictError(
             f"租户 {found.record.name} 的{found.lease_text()}，不包括 {'、'.join(outside)}，不能开具居住证明"
             f"（证明的是租户自起租日期起在该房屋居住至今）。{'' if found.current_on(days[0]) else '请检查 --date；'}"
-            f"租期登记有误或已续租的，删除这位联系人后按实际租期重新登记：{again}"
+            f"租期登记有误或已续租的，请按实际租期修改：{edit} --start 起租日期 --end 到期日期"
         )
     return found
 

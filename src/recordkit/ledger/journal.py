@@ -258,6 +258,7 @@ ACTION_LABELS = {
     "unit.contacts": "修改联系人",
     "contact.add": "添加联系人",
     "contact.remove": "删除联系人",
+    "contact.edit": "更正联系人",
     "contact.became_owner": "联系人成为业主",
     "private.view": "查看未打码个人信息",
     "document.generate": "生成文书",

@@ -1,5 +1,5 @@
 """Co-owners (共有人) and contacts (家属、租户) of a unit: what they are, and the counter's
-add / list / remove.  Importing them from a roster sheet is ``owners.roster``'s.
+add / list / edit / remove.  Importing them from a roster sheet is ``owners.roster``'s.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -545,20 +545,28 @@ def owner_as_contact(name: str, relation: str, owner_names: Sequence[str]) -> st
     return None
 
 
-def _refuse_twice(conn: Connection, unit_id: int, code: str, record: ContactRecord) -> None:
-    """``ConflictError`` when ``unit_id`` has a contact of ``record``'s name (as a clerk reads it) and relation already:
-    the same tenant typed twice would be kept twice, and a notice to the occupants name them twice."""
-    same_relation = conn.execute(
-        sa.select(unit_contacts.c.id, unit_contacts.c.name).where(
-            unit_contacts.c.unit_id == unit_id, unit_contacts.c.relation == record.relation
-        )
+def _refuse_twice(conn: Connection, unit_id: int, code: str, record: ContactRecord, editing: int | None = None) -> None:
+    """``ConflictError`` when ``unit_id`` has a contact of ``record``'s name (as a clerk reads it) and relation already
+    (other than contact ``editing``): the same tenant typed twice would be kept twice, and a notice to the occupants
+    name them twice."""
+    query = sa.select(unit_contacts.c.id, unit_contacts.c.name).where(
+        unit_contacts.c.unit_id == unit_id, unit_contacts.c.relation == record.relation
     )
+    if editing is not None:
+        query = query.where(unit_contacts.c.id != editing)
+    same_relation = conn.execute(query)
     folded = name_as_read(record.name)
     for row in same_relation:
         if name_as_read(row.name) == folded:
+            if editing is not None:
+                raise ConflictError(
+                    f"{code} 已有{record.relation} {row.name}（联系人编号 {row.id}），联系人编号 {editing} 没有修改："
+                    f"是同一个人的，请删除其中一位（recordkit owners contact remove 联系人编号）"
+                )
             raise ConflictError(
                 f"{code} 已有{record.relation} {row.name}（联系人编号 {row.id}），没有再添加："
-                f"电话或租期变了，请先用 recordkit owners contact remove {row.id} 删除再添加"
+                f"电话、身份证号或租期变了，请用 recordkit owners contact edit {row.id} 修改"
+                f"（例如 --phone 新号码、--end 到期日期）"
             )
 
 
@@ -677,3 +685,95 @@ def remove_contact(ledger: Ledger, contact_id: int, operator: str) -> Contact:
             conn, operator, [journal.Change("contact.remove", "unit", contact.unit, contact.record.as_journal(), None)]
         )
     return contact
+
+
+#: A contact's fields as ``owners contact edit`` names a change: ``ContactRecord`` field -> its Chinese name.
+CONTACT_FIELDS = {
+    "name": "姓名",
+    "relation": "关系",
+    "phone": "联系电话",
+    "id_number": "身份证号",
+    "start_date": "起租日期",
+    "end_date": "到期日期",
+}
+
+
+@dataclass(frozen=True)
+class ContactEdit:
+    """What ``edit_contact`` did: the contact as it was and as it is now (the same when nothing changed)."""
+
+    before: Contact
+    after: Contact
+
+    def changed(self) -> list[str]:
+        """The ``CONTACT_FIELDS`` whose values differ, in that order."""
+        return [key for key in CONTACT_FIELDS if getattr(self.before.record, key) != getattr(self.after.record, key)]
+
+    def said(self) -> str:
+        """Each change as a clerk reads it, phone and ID number masked: ``联系电话 139****1111 → 139****2222``."""
+        old, new = self.before.to_dict(), self.after.to_dict()
+        return "，".join(
+            f"{CONTACT_FIELDS[key]} {old[key] or '（无）'} → {new[key] or '（无）'}" for key in self.changed()
+        )
+
+
+def edit_contact(
+    ledger: Ledger,
+    contact_id: int,
+    operator: str,
+    *,
+    name: str | None = None,
+    relation: str | None = None,
+    phone: str | None = None,
+    id_number: str | None = None,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+) -> ContactEdit:
+    """Correct contact ``contact_id``: only the fields given change, each checked as ``add_contact`` checks it (the
+    tenancy's dates as they stand after the change); journalled (``contact.edit``, before and after masked) only when
+    something changed.
+
+    ``NotFoundError`` when there is no such contact; ``ValidationError`` for a value ``add_contact`` refuses;
+    ``ConflictError`` when the new name or relation is another contact's of the unit, or the unit's owner's or a
+    co-owner's (``owner_as_contact``)."""
+    changes: dict[str, Any] = {}
+    if name is not None:
+        changes["name"] = _checked_name(name)
+    if relation is not None:
+        changes["relation"] = _checked_relation(relation)
+    if phone is not None:
+        changes["phone"] = validate_phone(phone)
+    if id_number is not None:
+        changes["id_number"] = validate_id_number(id_number)
+    if start_date is not None:
+        changes["start_date"] = start_date
+    if end_date is not None:
+        changes["end_date"] = end_date
+    with ledger.write() as conn:
+        row = conn.execute(_contact_query().where(unit_contacts.c.id == contact_id)).first()
+        if row is None:
+            raise NotFoundError(f"没有编号为 {contact_id} 的联系人：请用 recordkit owners contact list 查看")
+        before = _contact(row)
+        after = replace(before, record=replace(before.record, **changes))
+        edit = ContactEdit(before, after)
+        if not edit.changed():
+            return edit
+        record = after.record
+        if {"start_date", "end_date"} & set(edit.changed()):
+            _checked_lease(record.start_date, record.end_date)
+        if {"name", "relation"} & set(edit.changed()):
+            owner_names = owner_names_in(conn, [after.unit]).get(after.unit, ())
+            if (problem := owner_as_contact(record.name, record.relation, owner_names)) is not None:
+                raise ConflictError(problem)
+            _refuse_twice(conn, row.unit_id, after.unit, record, editing=contact_id)
+        conn.execute(
+            unit_contacts.update()
+            .where(unit_contacts.c.id == contact_id)
+            .values(**{key: getattr(record, key) for key in edit.changed()})
+        )
+        after_journal = record.as_journal() | {"contact_id": contact_id}
+        before_journal = before.record.as_journal() | {"contact_id": contact_id}
+        journal.record(
+            conn, operator, [journal.Change("contact.edit", "unit", after.unit, before_journal, after_journal)]
+        )
+    return edit
