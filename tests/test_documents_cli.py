@@ -969,6 +969,34 @@ def test_a_restoring_time_written_with_a_dot_after_the_same_day_is_that_time(run
     assert any("将于2026年12月20日8:00暂停供水，预计当日18.30恢复供水" in paragraph for paragraph in text), text
 
 
+def test_a_restoring_time_written_with_a_dot_after_the_part_of_the_day_is_no_day(
+    run_cli: Any, imported: Workspace
+) -> None:
+    # 恢复时间=下午6.30 was read as 6月30日, the next one 206 days after the notice, and refused for want of a year (exit 5).
+    water = ["--set", "停水原因=管道维修", "--set", "停水范围=3栋", "--set", "停水时间=12月20日8:00"]
+    result = run_cli(
+        "notice", "make", "停水通知", "--all", *water, "--set", "恢复时间=下午6.30", "--date", "2026-12-06"
+    )
+    assert result.exit_code == 0, result.output
+    docx = next(p for p in generated(imported) if p.suffix == ".docx")
+    text = "\n".join(paragraph.text for paragraph in Document(str(docx)).paragraphs)
+    assert "将于12月20日8:00暂停供水，预计下午6.30恢复供水" in text
+
+
+def test_a_unit_code_before_the_cut_is_no_day(run_cli: Any, imported: Workspace) -> None:
+    # 3-2-1201 was read as 3月2日, so 恢复时间=12月19日 was read as 2027's and refused for want of a year; the cut is 12月20日,
+    # and 12月19日 is before it.
+    water = ["--set", "停水原因=管道维修", "--set", "停水范围=3栋", "--set", "停水时间=3-2-1201门前 12月20日8:00"]
+    result = run_cli(
+        "notice", "make", "停水通知", "--all", *water, "--set", "恢复时间=12月19日18:00", "--date", "2026-12-06"
+    )
+    assert (result.exit_code, result.stdout) == (5, ""), result.output
+    assert result.stderr.strip() == (
+        "错误：模板“停水通知”的日期顺序不对：恢复时间（12月19日18:00）早于停水时间（3-2-1201门前 12月20日8:00），"
+        "请检查后再试"
+    )
+
+
 def test_a_range_start_without_its_own_time_of_day_is_the_start_of_its_day(run_cli: Any, imported: Workspace) -> None:
     # 12月8日至12月9日18:00 was read as starting at 12月8日 18:00, and 恢复时间=12月8日17:00 refused as earlier (exit 5).
     water = ["--set", "停水原因=管道维修", "--set", "停水范围=3栋", "--set", "停水时间=12月8日至12月9日18:00"]

@@ -167,6 +167,29 @@ def test_a_clock_time_written_with_a_dot_is_read_as_the_colon_one(
     assert find_when(text, TODAY, base=base) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "base", "expected"),
+    [
+        # A clock time written with a dot after a part of the day or a clock and 至 was read as a day (6月30日, 12月30日),
+        # as was a unit code's building and entrance (3月2日): none is a day, as none is printed as one.
+        ("下午6.30", None, None),
+        ("晚上8.30", None, None),
+        ("8:00至12.30", None, None),
+        ("3-2-1201", None, None),
+        ("3-2-1201室门前 12月8日8:00", None, dt.datetime(2026, 12, 8, 8)),
+        ("12-5 8:00", None, None),
+        ("3栋12.8", None, None),
+        # the day written before them is read, with its own time of day
+        ("12月20日下午6.30", None, dt.datetime(2026, 12, 20, 18, 30)),
+        ("12月20日8:00至12.30", None, dt.datetime(2026, 12, 20, 8)),
+        ("停水12.8 8:00至12.9 18:00", None, dt.datetime(2026, 12, 8, 8)),
+        ("当日下午6.30", CUT_DAY, dt.datetime(2026, 12, 20, 18, 30)),
+    ],
+)
+def test_a_clock_time_or_a_unit_code_is_no_day(text: str, base: dt.date | None, expected: dt.datetime | None) -> None:
+    assert find_when(text, TODAY, base=base) == expected
+
+
 # -- recipients -------------------------------------------------------------------------------
 
 

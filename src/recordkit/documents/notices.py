@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
@@ -177,13 +177,12 @@ def sheet_text(cell: Any) -> str:
 
 
 #: How long before a notice's date a time of it may be (a notice of works already under way); a day written without
-#: its year (12月5日, 12-5) is the one within that many days before the notice's date, else the next such day on or
+#: its year (12月5日, 12.5) is the one within that many days before the notice's date, else the next such day on or
 #: after it (``core.dates.recent_or_next_month_day``).  Days with a year are core.dates' to find.
 TIMES_BEFORE_DAYS = 30
 #: How far after the notice's date a day written without its year may be read: 11月1日 on a notice of 2026-12-06
 #: would be 2027-11-01, almost surely a typo or last year's deadline, so the clerk is asked for the year.
 YEARLESS_AHEAD_DAYS = 180
-_MONTH_DAY = re.compile(r"(?<![\d年/.-])(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*[日号]?")
 _TIME = re.compile(r"(?P<h>\d{1,2})\s*[:：时点]\s*(?P<min>\d{2})?")
 # A time of day as a notice's time writes it after its day: 8:00, 8点, 18时30, and with a dot, 18.30 (two digits after
 # it, not part of a longer number: 2026.12.8 and 12.8 are days).  Held to the clock (``_off_the_clock``) wherever it is
@@ -250,11 +249,11 @@ def _read_when(text: str, today: dt.date, base: dt.date | None = None) -> tuple[
     if found is not None:
         where = folded.find(found[1])
         candidates.append((where, found[0], where + len(found[1]), ""))
-    month_day = _MONTH_DAY.search(folded)
-    if month_day is not None and (found is None or month_day.start() < folded.find(found[1])):
-        day = recent_or_next_month_day(int(month_day[1]), int(month_day[2]), base or today, TIMES_BEFORE_DAYS)
+    month_day = _first_yearless_day(folded)
+    if month_day is not None and (found is None or month_day.start < folded.find(found[1])):
+        day = recent_or_next_month_day(month_day.month, month_day.day, base or today, TIMES_BEFORE_DAYS)
         if day is not None:
-            candidates.append((month_day.start(), day, month_day.end(), month_day[0].strip()))
+            candidates.append((month_day.start, day, month_day.end, month_day.written_in(folded)))
     if not candidates:
         return None
     _where, day, after, yearless = min(candidates, key=lambda candidate: candidate[0])
@@ -376,10 +375,11 @@ def _checked_read(
     try:
         return _read_when(written, day, base)
     except DateError as err:
-        yearless = _MONTH_DAY.search(unicodedata.normalize("NFKC", written))
+        folded = unicodedata.normalize("NFKC", written)
+        yearless = _first_yearless_day(folded)
         assert yearless is not None  # only a day written without its year raises
         raise ValidationError(
-            f"模板“{template_name}”的“{name}”写的“{yearless[0].strip()}”没有年份，{err.message}"
+            f"模板“{template_name}”的“{name}”写的“{yearless.written_in(folded)}”没有年份，{err.message}"
         ) from None
 
 
@@ -403,11 +403,11 @@ def _off_the_clock(text: str) -> bool:
     leniently, ``_at_clock``, 当日24.30 would be half past midnight of the next day).  A dotted pair ``in_office_form``
     prints as a day (12.25, 12.8 8:00至12.9) is one, not a time of day."""
     folded = unicodedata.normalize("NFKC", text)
-    days = [(start, end) for start, end, _printed in _numeric_days(folded)]
+    days = _numeric_days(folded)
     return any(
         not _on_the_clock(*_hour_and_minute(clock))
         for clock in _CLOCK.finditer(folded)
-        if not any(start <= clock.start() < end for start, end in days)
+        if not any(day.start <= clock.start() < day.end for day in days)
     )
 
 
@@ -523,7 +523,7 @@ def in_office_form(text: str) -> str:
 def _printed_spans(half: str) -> list[tuple[int, int, str]]:
     """Where ``in_office_form`` prints other than typed, in order, and what: the days ``_numeric_days`` finds, and
     every other day or time of day (12月8日, 8:00, 18.30) as ``half`` writes it, its full-width digits half-width."""
-    spans = _numeric_days(half)
+    spans = [(day.start, day.end, day.in_words()) for day in _numeric_days(half)]
     written = [
         (found.start(), found.end(), found[0])
         for p in (_YEAR_MONTH_DAY, _MONTH_WORD_DAY, _CLOCK)
@@ -535,8 +535,39 @@ def _printed_spans(half: str) -> list[tuple[int, int, str]]:
     return sorted(spans)
 
 
-def _numeric_days(text: str) -> list[tuple[int, int, str]]:
-    """Where ``text`` writes a day with dots, slashes or dashes, and that day in 年月日, in order: one with its year
+class _WrittenDay(NamedTuple):
+    """A day written inside a notice's time: where ``start``:``end``, and its year (None: written without one)."""
+
+    start: int
+    end: int
+    year: int | None
+    month: int
+    day: int
+
+    def in_words(self) -> str:
+        """The day as the office prints it: 2026年12月8日, 12月8日 without its year."""
+        year = "" if self.year is None else f"{self.year}年"
+        return f"{year}{self.month}月{self.day}日"
+
+    def written_in(self, text: str) -> str:
+        """The day as ``text``, the text it was found in, writes it (12.8, 12月8日)."""
+        return text[self.start : self.end].strip()
+
+
+def _first_yearless_day(text: str) -> _WrittenDay | None:
+    """The first day ``text`` writes without its year, where ``in_office_form`` prints one: 12月8日 anywhere; 12.8 or 12/8
+    where ``_numeric_days`` takes it for a day — not 下午6.30 or 8:00至12.30 (times of day), nor 3-2-1201 or 12-5 (a dash
+    that joins no days)."""
+    days = [day for day in _numeric_days(text) if day.year is None]
+    days += [
+        _WrittenDay(found.start(), found.end(), None, int(found[1]), int(found[2]))
+        for found in _MONTH_WORD_DAY.finditer(text)
+    ]
+    return min(days, default=None)
+
+
+def _numeric_days(text: str) -> list[_WrittenDay]:
+    """Where ``text`` writes a day with dots, slashes or dashes, and that day, in order: one with its year
     (2026.12.8) anywhere; one without (12.8, 12/8) after nothing but words (自12.8起: the day ``find_when`` reads, but
     当日18.30 or 下午6.30, times of day), or as a range's second end (12.8 8:00至12.9 18:00, 12.8-12.9) when a time of
     day follows it, none was written since the day before it (12.7至12.9), or it cannot be one (12/9, 12.9).  Any other
@@ -544,7 +575,7 @@ def _numeric_days(text: str) -> list[tuple[int, int, str]]:
     (``_checked_read`` refuses those first)."""
     ends = [found.end() for pattern in (_YEAR_MONTH_DAY, _MONTH_WORD_DAY) for found in pattern.finditer(text)]
     days = [
-        (found.start(), found.end(), f"{found[1]}年{int(found[3])}月{int(found[4])}日")
+        _WrittenDay(found.start(), found.end(), int(found[1]), int(found[3]), int(found[4]))
         for found in _NUMERIC_DATE.finditer(text)
         if _no_such_day(int(found[3]), int(found[4]), int(found[1])) is None
         and not _after_a_stray_dash(text, found.start(), ends)
@@ -553,7 +584,7 @@ def _numeric_days(text: str) -> list[tuple[int, int, str]]:
         month, day = int(found[1]), int(found[3])
         if _no_such_day(month, day) is not None or not _a_day_here(text, found, ends):
             continue
-        days.append((found.start(), found.end(), f"{month}月{day}日"))
+        days.append(_WrittenDay(found.start(), found.end(), None, month, day))
         ends.append(found.end())
     return sorted(days)
 
