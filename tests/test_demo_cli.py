@@ -4,6 +4,7 @@ built as of an early day of the year."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -100,3 +101,54 @@ def test_a_demo_built_years_ago_has_no_owner_younger_than_25_at_moving_in(run_cl
             too_young.append((code, str(day), id_number[6:14]))
     assert len(owners) > 50
     assert too_young == []
+
+
+#: GB 11643's weights of an ID number's first 17 digits and the check character of each remainder mod 11.
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+
+
+def age_on(id_number: str, day: dt.date) -> int:
+    born = dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def renovation_workers(folder: Path) -> list[tuple[str, str, dt.date]]:
+    """Each pass of the demo in ``folder``: (worker, ID number, the day it was issued), in issue order."""
+    workspace = open_workspace(folder, environ={})
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        rows = conn.execute(sa.text("SELECT worker, id_number, issued_on FROM renovation_passes ORDER BY id")).all()
+    return [(worker, id_number, dt.date.fromisoformat(str(issued))) for worker, id_number, issued in rows]
+
+
+def test_the_demo_workers_are_of_working_age_whatever_its_day(run_cli: Any, tmp_path: Path) -> None:
+    """The workers' ID numbers were fixed strings: in a demo of 2005 陈小军 (born 1992) held a pass at 13, and 孙大海
+    (born 1949) did up flats at 76 in one of today.  Now each is as old on his pass as in any other demo, with a valid
+    ID number; the worker the demo suggests adding too."""
+    ages: dict[str, dict[str, int]] = {}
+    for today in (dt.date(2005, 3, 1), dt.date(2026, 12, 5)):
+        folder = tmp_path / str(today)
+        result = run_cli("demo", str(folder), "--today", str(today), "--units", "10")
+        assert result.exit_code == 0, result.stderr
+        suggested = re.search(r"--worker (吴师傅),([0-9]{17}[0-9X]),泥瓦工", result.stdout)
+        assert suggested is not None, result.stdout
+        passes = [*renovation_workers(folder), (suggested[1], suggested[2], today)]
+        assert len(passes) == 7
+        for worker, id_number, issued in passes:
+            total = sum(int(digit) * weight for digit, weight in zip(id_number[:17], ID_WEIGHTS, strict=True))
+            assert id_number[17] == ID_CHECK[total % 11], (today, worker, id_number)
+            assert int(id_number[16]) % 2 == 1, (today, worker, id_number)  # a man's (odd 17th digit)
+            assert 22 <= age_on(id_number, issued) <= 58, (today, worker, id_number, issued)
+        ages[str(today)] = {worker: age_on(id_number, issued) for worker, id_number, issued in reversed(passes)}
+    assert (
+        ages["2005-03-01"]
+        == ages["2026-12-05"]
+        == {
+            "张建国": 38,
+            "刘志强": 51,
+            "陈小军": 34,
+            "孙大海": 46,
+            "周立新": 43,
+            "吴师傅": 47,
+        }
+    )

@@ -47,6 +47,7 @@ from recordkit.demo.roster import (
     OTHER_SYSTEM_HEADERS,
     SECOND_PHASE,
     DemoUnit,
+    DemoWorker,
     delivery_day,
     generate_estate,
     generate_other_kinds,
@@ -405,7 +406,7 @@ class _RenovationPlan:
     day: dt.date
     days: int
     items: str
-    workers: tuple[tuple[str, str, str], ...]
+    workers: tuple[DemoWorker, ...]
 
 
 def _step_renovation_registrations(ctx: DemoContext) -> None:
@@ -433,9 +434,9 @@ def _step_renovation_registrations(ctx: DemoContext) -> None:
             20,
             "水电改造、铺地砖、厨卫防水",
             (
-                ("张建国", "440304198805123412", "水电工"),
-                ("刘志强", "510107197509236123", "瓦工"),
-                ("陈小军", "320102199201010015", "木工"),
+                DemoWorker("张建国", "水电工", "440304", (5, 12), 38, 341),
+                DemoWorker("刘志强", "瓦工", "510107", (9, 23), 51, 613),
+                DemoWorker("陈小军", "木工", "320102", (1, 1), 34, 1),
             ),
         ),
         _RenovationPlan(
@@ -446,7 +447,10 @@ def _step_renovation_registrations(ctx: DemoContext) -> None:
             first_day + dt.timedelta(days=14),
             75,
             "全屋翻新、吊顶、墙面刷漆",
-            (("孙大海", "11010519491231002X", "油漆工"), ("周立新", "330106198307152217", "电工")),
+            (
+                DemoWorker("孙大海", "油漆工", "110105", (12, 31), 46, 3),
+                DemoWorker("周立新", "电工", "330106", (7, 15), 43, 221),
+            ),
         ),
     ]
     ctx.errands += [Errand(plan.day, partial(_register_renovation, ctx, plan)) for plan in plans]
@@ -466,7 +470,7 @@ def _register_renovation(ctx: DemoContext, plan: _RenovationPlan, ledger: Ledger
     )
     renovation = register_renovation(ledger, settings.renovation, who, request, settings.fees.rounding, plan.day)
     receipt = pay_charges(ledger, settings.receipt, who, renovation.number, "微信", paid_on=plan.day)
-    specs = [f"{name},{number},{trade}" for name, number, trade in plan.workers]
+    specs = [worker.pass_spec(plan.day) for worker in plan.workers]
     issued = change_passes(ledger, who, renovation.number, specs, today=plan.day)
     papers = [
         write_registration(workspace, ledger, renovation, who),
@@ -475,6 +479,10 @@ def _register_renovation(ctx: DemoContext, plan: _RenovationPlan, ledger: Ledger
     ]
     ctx.renovations[renovation.number] = len(papers)
     return [receipt]
+
+
+#: The worker the demo suggests adding to the renovation still under way (``renovation pass --worker``).
+SUGGESTED_WORKER = DemoWorker("吴师傅", "泥瓦工", "420102", (3, 4), 47, 451)
 
 
 def _step_renovations(ctx: DemoContext) -> None:
@@ -494,7 +502,7 @@ def _step_renovations(ctx: DemoContext) -> None:
     ctx.report.counts += [("装修登记", len(ctx.renovations)), ("  装修文书 .docx", made)]
     ctx.report.next_commands += [
         "recordkit renovation list",
-        f"recordkit renovation pass {under_way} --worker 吴师傅,420102197903044513,泥瓦工",
+        f"recordkit renovation pass {under_way} --worker {SUGGESTED_WORKER.pass_spec(today)}",
         f"recordkit renovation inspect {under_way} --result 合格 --notes 已整改",
         f"recordkit renovation refund {under_way}",
     ]

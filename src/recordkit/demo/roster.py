@@ -379,9 +379,37 @@ def _chinese_name(rng: random.Random, male: bool) -> str:
 def _id_number(rng: random.Random, region: str, birth: datetime.date, male: bool) -> str:
     # The third sequence digit is odd for men and even for women (GB 11643).
     sex_digit = rng.choice((1, 3, 5, 7, 9) if male else (0, 2, 4, 6, 8))
-    sequence = rng.randrange(1, 100) * 10 + sex_digit
+    return _id_number_of(region, birth, rng.randrange(1, 100) * 10 + sex_digit)
+
+
+def _id_number_of(region: str, birth: datetime.date, sequence: int) -> str:
+    """The ID number issued in ``region`` to someone born on ``birth`` with ``sequence``, its check digit computed."""
     first17 = f"{region}{birth:%Y%m%d}{sequence:03d}"
     return first17 + id_number_check_digit(first17)
+
+
+@dataclass(frozen=True)
+class DemoWorker:
+    """A renovation worker of the demo, of the same ``age`` on the day his pass is issued whatever day the demo is
+    built as of (a fixed ID number made him 13 in a demo of 2005, or 76 in one of 2026): his birth year follows that
+    day; his region, birthday and sequence number (odd: a man's, GB 11643) stay."""
+
+    name: str
+    trade: str
+    region: str
+    birthday: tuple[int, int]  # month, day
+    age: int
+    sequence: int
+
+    def id_number(self, on: datetime.date) -> str:
+        """His ID number, born ``age`` years before ``on`` (or a year more when his birthday is still to come)."""
+        month, day = self.birthday
+        born = datetime.date(on.year - self.age - ((month, day) > (on.month, on.day)), month, day)
+        return _id_number_of(self.region, born, self.sequence)
+
+    def pass_spec(self, on: datetime.date) -> str:
+        """How a clerk gives him to ``renovation pass --worker`` on ``on``: 姓名,身份证号,工种."""
+        return f"{self.name},{self.id_number(on)},{self.trade}"
 
 
 def _move_in_date(rng: random.Random, delivered: datetime.date) -> datetime.date:
