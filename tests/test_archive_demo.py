@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+import pytest
 import sqlalchemy as sa
 import time_machine
 
+import recordkit.demo.estate as demo_estate_module
+import recordkit.demo.scans as demoscans
 from recordkit.archive.archivist import list_items, list_loans, verify
 from recordkit.core.workspace import open_workspace
 from recordkit.demo.estate import DemoReport, build_demo
@@ -137,8 +144,66 @@ def test_each_demo_loan_has_a_reason_that_fits_its_file(tmp_path: Path, demo_est
     assert len(loans) == 4
     misfits = [tuple(loan) for loan in loans if loan.reason not in REASONS_BY_KIND.get(loan.category, set())]
     assert misfits == []
-    # The engineer borrows the engineering drawings; the accountant an owner's move-in form, as before.
+    # The engineer borrows the engineering drawings (of the one building of the tests' 80-unit demo); the accountant an
+    # owner's move-in form, as before.
     assert [(loan.borrower, loan.category, loan.title) for loan in loans if loan.borrower in ("王工", "李会计")] == [
-        ("王工", "工程档案", "3号楼给排水竣工图纸"),
+        ("王工", "工程档案", "1号楼给排水竣工图纸"),
         ("李会计", "业主档案", "入住登记表"),
     ]
+
+
+@pytest.fixture
+def drawn_texts(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """What the demo writes on each scan it makes, by the scan's SHA-256 (the ledger's ``archive_items.sha256``): the
+    lines of its first page (later pages repeat its title).  The pages are images; reading them back by OCR would
+    take minutes, so the lines are taken as they are drawn."""
+    texts: dict[str, list[str]] = {}
+    real = demoscans.scan_bytes
+
+    def spy(kind: str, seed: int, pages: int = 1, lines: Sequence[str] | None = None) -> bytes:
+        made = real(kind, seed, pages, lines)
+        texts[hashlib.sha256(made).hexdigest()] = list(lines or [])
+        return made
+
+    monkeypatch.setattr(demoscans, "scan_bytes", spy)
+    monkeypatch.setattr(demo_estate_module, "scan_bytes", spy)
+    return texts
+
+
+def archive_texts(folder: Path, drawn: dict[str, list[str]]) -> list[tuple[str, str, list[str]]]:
+    """Each filed item of the demo in ``folder``: (archive number, filed at, its title and the lines on its page)."""
+    workspace = open_workspace(folder, environ={})
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        rows = conn.execute(sa.text("SELECT archive_no, filed_at, title, sha256 FROM archive_items")).all()
+    return [(number, str(filed_at), [title, *drawn.get(sha, [])]) for number, filed_at, title, sha in rows]
+
+
+#: A building named in a text (3号楼, 3栋, 二期1号楼) and a unit code after 房号：.
+BUILDING_NAMED = re.compile(r"(二期)?([0-9]+)(?:号楼|栋|幢)")
+UNIT_NAMED = re.compile(r"房号：(\S+)")
+
+
+@pytest.mark.parametrize("size", [10, 400, 1200])
+def test_the_demo_archive_names_only_buildings_and_units_of_its_estate(
+    run_cli: Any, tmp_path: Path, drawn_texts: dict[str, list[str]], size: int
+) -> None:
+    """The 竣工图纸 was titled 3号楼 whatever the demo's size: the smallest demo (--units 10) has one building, one of
+    400 units two.  Every building and unit its archive names, in titles and on the pages, is one of its estate, and
+    so is the building whose owners it suggests listing."""
+    folder = tmp_path / "演示"
+    result = run_cli("demo", str(folder), "--units", str(size))
+    assert result.exit_code == 0, result.stderr
+    workspace = open_workspace(folder, environ={})
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        buildings = {tuple(row) for row in conn.execute(sa.text("SELECT DISTINCT phase, building FROM units"))}
+        codes = set(conn.execute(sa.text("SELECT code FROM units")).scalars())
+    named_buildings, named_units = set(), set()
+    for _, _, lines in archive_texts(folder, drawn_texts):
+        for line in lines:
+            named_buildings |= {(phase or "", number) for phase, number in BUILDING_NAMED.findall(line)}
+            named_units |= set(UNIT_NAMED.findall(line))
+    # The building the demo suggests listing too (``owners list --building 3`` was refused by a one-building demo).
+    named_buildings |= {("", number) for number in re.findall(r"owners list --building ([0-9]+)", result.stdout)}
+    assert named_buildings and named_units  # the drawings name their building, the owner files their units
+    assert named_buildings - buildings == set()
+    assert named_units - codes == set()

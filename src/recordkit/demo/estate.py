@@ -153,12 +153,19 @@ def _step_owners(ctx: DemoContext) -> None:
     example = estate[len(estate) // 2].code
     ctx.report.next_commands += [
         f"cd {ctx.workspace.root}",
-        "recordkit owners list --building 3",
+        f"recordkit owners list --building {_example_building(estate)}",
         f"recordkit owners show {example}",
         "recordkit owners export 业主名册-导出.xlsx",
         "recordkit journal verify",
         "recordkit doctor",
     ]
+
+
+def _example_building(estate: list[DemoUnit]) -> str:
+    """The first phase's building the demo speaks of (its drawings, the command it suggests): 3号楼 as the README and
+    ``make demo`` do, or the last one of an estate that has fewer (``--units 10`` makes one building)."""
+    buildings = sorted({int(unit.building) for unit in estate})
+    return str(3 if 3 in buildings else buildings[-1])
 
 
 def _import_other_kinds(ctx: DemoContext, estate: list[DemoUnit]) -> None:
@@ -643,11 +650,12 @@ def _step_archive(ctx: DemoContext) -> None:
         seed += 1
         # As-built drawings are done before the works are accepted, and these before the first flat is handed over.
         drawn = min(unit.delivered for unit in ctx.estate) - dt.timedelta(days=rng.randint(60, 180))
+        drawings = f"{_example_building(ctx.estate)}号楼给排水竣工图纸"
         write_scan(
-            inbox / "工程档案" / "图纸" / f"3号楼给排水竣工图纸_{drawn:%Y%m%d}.tif",
+            inbox / "工程档案" / "图纸" / f"{drawings}_{drawn:%Y%m%d}.tif",
             seed,
             4,
-            document_lines("3号楼给排水竣工图纸", date=drawn, kind="竣工图纸"),
+            document_lines(drawings, date=drawn, kind="竣工图纸"),
         )
         seed += 1
         year = today.year  # this year's cleaning contract, signed on its first day
