@@ -207,3 +207,35 @@ def test_the_demo_archive_names_only_buildings_and_units_of_its_estate(
     assert named_buildings and named_units  # the drawings name their building, the owner files their units
     assert named_buildings - buildings == set()
     assert named_units - codes == set()
+
+
+#: A date written in a text: a day (2005年1月15日), a month (2004年11月收据存根) or a year (保洁服务合同（2005年度）).
+DATE_WRITTEN = re.compile(r"([0-9]{4})年(?:([0-9]{1,2})月(?:([0-9]{1,2})日)?|度)")
+
+
+def test_no_paper_of_a_demo_built_years_ago_is_dated_after_it_was_filed(
+    run_cli: Any, tmp_path: Path, drawn_texts: dict[str, list[str]]
+) -> None:
+    """A demo built as of 2005-01-03 filed its scans in December 2026 (归档时间 the machine's day; 装修申请表 and the
+    unrecognised photo numbered YZ-2026 and WF-2026).  Its scans are filed that morning, and no date written on them
+    (a day, a month, a year) begins after it."""
+    today = dt.date(2005, 1, 3)
+    folder = tmp_path / "演示"
+    result = run_cli("demo", str(folder), "--today", str(today), "--units", "10")
+    assert result.exit_code == 0, result.stderr
+    filed_on, dated, late = set(), 0, []
+    for number, filed_at, lines in archive_texts(folder, drawn_texts):
+        filed = dt.date.fromisoformat(filed_at[:10])
+        filed_on.add(filed)
+        for written in (found for line in lines for found in DATE_WRITTEN.finditer(line)):
+            dated += 1
+            year, month, day = written.groups()
+            if dt.date(int(year), int(month or 1), int(day or 1)) > filed:  # the first day it can mean
+                late.append((number, written[0], str(filed)))
+    assert filed_on == {today}
+    assert dated > 40  # every scan but the unrecognised photo carries its date
+    assert late == []
+    workspace = open_workspace(folder, environ={})
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        years = conn.execute(sa.text("SELECT DISTINCT year FROM archive_items WHERE doc_date IS NULL")).scalars().all()
+    assert years == [2005]  # the undated ones are numbered in the year they were filed

@@ -56,6 +56,7 @@ HAPPENED = {
     "入住": "SELECT MAX(move_in_date) FROM units",
     "起租": "SELECT MAX(start_date) FROM unit_contacts",
     "档案日期": "SELECT MAX(doc_date) FROM archive_items",
+    "归档": "SELECT MAX(SUBSTR(filed_at, 1, 10)) FROM archive_items",
     "收款": "SELECT MAX(paid_on) FROM payments",
     "收据": "SELECT MAX(issued_on) FROM receipts",
     "装修登记": "SELECT MAX(registered_on) FROM renovations",

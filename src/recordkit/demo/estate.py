@@ -704,7 +704,10 @@ def _step_archive(ctx: DemoContext) -> None:
         )
 
         clerk = Archivist(ctx.workspace, ledger, DEMO_OPERATOR)
-        outcomes = clerk.file_paths([inbox])
+        # Filed this morning: of a demo built as of another day, on that day's (its 归档时间, and the year that numbers
+        # an undated scan), never years after the papers it holds.
+        morning = None if today == dt.date.today() else dt.datetime.combine(today, dt.time(9, 0)).astimezone()
+        outcomes = clerk.file_many(list(clerk.expand([inbox])), now=morning)
         filed = [o.item for o in outcomes if o.status == "filed" and o.item]
         quarantined = [o for o in outcomes if o.status == "quarantined"]
         owner_items = [item for item in filed if item.category == "业主档案"]
