@@ -157,3 +157,63 @@ def test_a_void_on_the_receipt_s_day_is_a_void_listed_in_that_day_s_report(ledge
     assert reversal is None and (original.status_label, original.voided_on) == ("作废", DAY)
     report = write_daily(ledger, DAY, tmp_path / "日结.xlsx")
     assert ([v.number for v in report.voided], report.total_fen) == ([taken.number], 0)
+
+
+def test_the_money_kept_from_a_deposit_is_listed_apart_and_moves_no_method_s_figures(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """2,000.00 deposit taken in cash on 2 November; on the 23rd 1,700.00 paid back by WeChat and 300.00 kept: its
+    receipt (收款方式 押金转入) is listed under that method and beside the refund, while the cash and WeChat the
+    cashier counts stay what moved: the WeChat takings less the 1,700.00 paid back."""
+    small_estate(ledger, tmp_path)
+    add_rule(ledger, CASHIER, "装修押金", "oneoff", "2000", "2025-01")
+    add_rule(ledger, CASHIER, "装修垃圾清运费", "oneoff", "500", "2025-01")
+    bill_months(ledger, "2026-11")
+    renovation = _renovation(ledger, "3-2-1201", "2026-11-02")  # receipt SJ2026-000001
+    inspect(ledger, CASHIER, renovation.number, "合格", today=DAY)
+    refund(ledger, CASHIER, renovation.number, 30000, "墙面修补", today=DAY, method="微信")  # receipt SJ2026-000002
+    a = MONTHLY["1-1-101"]
+    pay(ledger, RECEIPTS, CASHIER, PaymentRequest("1-1-101", a, "微信"), today=DAY)  # SJ2026-000003
+
+    report = write_daily(ledger, DAY, tmp_path / "日结.xlsx", estate="测试小区")
+
+    assert report.by_method == {"微信": (1, a)}
+    assert ([v.number for v in report.kept], report.deposits_kept_fen) == (["SJ2026-000002"], 30000)
+    assert report.net_by_method == {"微信": a - 170000}
+    assert (report.total_fen, report.refunded_fen, report.net_fen) == (a, 170000, a - 170000)
+    rows = _rows(tmp_path / "日结.xlsx")
+    firsts = [r[0] for r in rows]
+    by_method = rows[firsts.index("按收款方式") + 2 : firsts.index("按收款方式") + 5]
+    assert [(r[0], r[1], _fen(r[2])) for r in by_method] == [
+        ("微信", 1, a),
+        ("合计", 1, a),
+        ("押金转入（押金扣款，不计入合计）", 1, 30000),
+    ]
+    refunded = next(r for r in rows if r[0] == renovation.number)
+    assert (refunded[1], _fen(refunded[2]), refunded[3], refunded[4]) == ("3-2-1201", 170000, "微信", CASHIER)
+    title = "装修押金扣款（收款方式 押金转入：押金转为收入，不经过现金，不计入收款合计）"
+    kept = rows[firsts.index(title) + 2]
+    assert (kept[0], kept[1], kept[2], _fen(kept[3]), kept[4], kept[5]) == (
+        "SJ2026-000002",
+        renovation.number,
+        "3-2-1201",
+        30000,
+        "装修押金扣款（墙面修补）",
+        CASHIER,
+    )
+    netting = rows[firsts.index("按收款方式轧差（现金应存、各平台应到账）") + 2 :][:2]
+    assert [(r[0], *(_fen(v) for v in r[1:4])) for r in netting] == [
+        ("微信", a, 170000, a - 170000),
+        ("合计", a, 170000, a - 170000),
+    ]
+    labels = {r[0]: r for r in rows if r[0]}
+    assert [_fen(labels[label][2]) for label in ("收款合计", "押金退还", "押金扣款（不计入收款合计）", "净收款")] == [
+        a,
+        170000,
+        30000,
+        a - 170000,
+    ]
+    detail = load_workbook(tmp_path / "日结.xlsx")["收据明细"]
+    assert ("SJ2026-000002", "3-2-1201", Decimal("300"), "押金转入", "有效") in [
+        (r[0].value, r[1].value, Decimal(str(r[3].value)), r[4].value, r[6].value) for r in detail.iter_rows(min_row=2)
+    ]

@@ -18,8 +18,8 @@ from recordkit.billing.closing import close_month
 from recordkit.billing.receipts import PaymentRequest, list_receipts, pay, void_or_reverse
 from recordkit.billing.registers import write_register
 from recordkit.billing.rules import add_rule
-from recordkit.core.config import RenovationSettings
-from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.core.config import ReceiptSettings, RenovationSettings
+from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.workspace import Workspace
 from recordkit.documents.generated import list_documents
 from recordkit.ledger import journal
@@ -623,6 +623,7 @@ def test_refund_form_shows_the_amount_in_figures_and_capitals(office: tuple[Work
     assert rows[4][1] == "¥230.50 元    扣除原因：损坏走廊墙面"
     assert rows[5][1] == "¥1,769.50 元"
     assert rows[6][1] == "人民币 壹仟柒佰陆拾玖元伍角"
+    assert rows[7][:2] == ["扣款收据", "SJ2027-000001"]  # the 230.50 kept, on a receipt of the refund's year
     assert _paragraphs(form.path)[2] == "登记编号：ZX2026-0001        退款日期：2027年2月2日"
     assert list(rows[-1])[-1] == "（盖章处）"
     assert [doc.title for doc in list_documents(workspace, ledger)] == ["装修押金退款单ZX2026-0001"]
@@ -739,3 +740,36 @@ def test_a_paper_that_cannot_be_written_leaves_no_registration_and_no_refund(
         )
     assert get_renovation(ledger, renovation.number).status == "passed"
     assert sorted(workspace.records_subdir("generated").rglob("*.docx")) == files
+    assert [r.number for r in list_receipts(ledger)] == ["SJ2026-000001"]  # no receipt for the 200.00 either
+
+
+def test_a_deduction_whose_receipt_cannot_be_numbered_leaves_no_refund(estate: Ledger) -> None:
+    # The receipt of the money kept is written with the refund: an office's number pattern that numbers nothing
+    # refuses both, and the deposit is still held, refundable once the pattern is mended.
+    number = register(estate, SETTINGS, CASHIER, request(), today=DAY).number
+    pay_charges(estate, RECEIPTS, CASHIER, number, paid_on=DAY)
+    inspect(estate, CASHIER, number, "合格", today=STARTED)
+    before = _journal_size(estate)
+    broken = ReceiptSettings(number_pattern="{prefix}{year}-")
+    with pytest.raises(ConfigError, match="无法生成收据编号"):
+        refund(estate, CASHIER, number, 20000, "损坏墙面", today=STARTED, settings=broken)
+    assert get_renovation(estate, number).status == "passed" and _journal_size(estate) == before
+    assert [r.number for r in list_receipts(estate)] == ["SJ2026-000001"]
+    done = refund(estate, CASHIER, number, 20000, "损坏墙面", today=STARTED, settings=RECEIPTS)
+    assert (done.status, done.deduction_fen) == ("refunded", 20000)
+    with estate.read() as conn:
+        kept = conn.execute(
+            sa.text(
+                "SELECT r.number, p.method, p.amount_fen, p.paid_on, r.lines FROM receipts r "
+                "JOIN payments p ON p.id = r.payment_id WHERE p.method = '押金转入'"
+            )
+        ).all()
+    assert [(n, m, fen, str(day), json.loads(lines)) for n, m, fen, day, lines in kept] == [
+        (
+            "SJ2026-000002",
+            "押金转入",
+            20000,
+            "2026-11-25",
+            [{"item": "装修押金扣款（损坏墙面）", "period": "", "amount_fen": 20000, "renovation": "ZX2026-0001"}],
+        )
+    ]

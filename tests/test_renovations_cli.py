@@ -441,7 +441,8 @@ def test_the_whole_file_from_inspection_to_refund(desk: Any, workspace: Workspac
         "押金 2,000.00 元，扣除 150.50 元（损坏电梯轿厢）",
         "退款方式：微信（计入当天日结）",
     ]
-    [form] = sorted(set(_generated(workspace)) - set(before))
+    receipt, form = sorted(set(_generated(workspace)) - set(before))
+    assert (form.name, receipt.name) == ("装修押金退款单ZX2026-0001_3-2-1201.docx", "收据SJ2026-000002_3-2-1201.docx")
     rows = [[cell.text for cell in row.cells] for row in Document(str(form)).tables[0].rows]
     assert rows[4][1] == "¥150.50 元    扣除原因：损坏电梯轿厢"
     assert rows[5][1] == "¥1,849.50 元" and rows[6][1] == "人民币 壹仟捌佰肆拾玖元伍角"
@@ -578,6 +579,110 @@ def _refunded(desk: Any) -> None:
     assert done.exit_code == 0, done.output
 
 
+def _ledger_rows(workspace: Workspace, query: str) -> list[tuple[Any, ...]]:
+    """Rows read with plain SQL straight from the workspace's SQLite ledger file."""
+    import sqlite3
+
+    path = workspace.root / "records" / "ledger.sqlite3"
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return connection.execute(query).fetchall()
+    finally:
+        connection.close()
+
+
+def test_the_money_kept_from_a_deposit_is_on_a_numbered_receipt(desk: Any, workspace: Workspace) -> None:
+    # The office keeps 200.00 of the 2,000.00 deposit: before, it was on no receipt and in no day's money; now the
+    # refund issues receipt SJ2026-000002 for it, 收款方式 押金转入 (it came in with the deposit: no cash moves).
+    _register(desk)
+    paid = desk("renovation", "pay", "ZX2026-0001", "--method", "微信", "--date", "2026-11-23", "--reason", "补录")
+    assert paid.exit_code == 0, paid.output
+    assert desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-12-01").exit_code == 0
+    before = _generated(workspace)
+    done = desk(
+        "renovation", "refund", "ZX2026-0001", "--deduct", "200", "--reason", "损坏公共走廊墙面", "--method", "微信",
+        "--date", "2026-12-02",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    receipt, form = sorted(set(_generated(workspace)) - set(before))
+    folder = form.parent.relative_to(workspace.root).as_posix()
+    assert done.stdout.splitlines() == [
+        "装修登记 ZX2026-0001 退押金 1,800.00 元（壹仟捌佰元整）：押金 2,000.00 元，扣除 200.00 元（损坏公共走廊墙面）",
+        "退款方式：微信（计入当天日结）",
+        f"退款单：{folder}/装修押金退款单ZX2026-0001_3-2-1201.docx",
+        "扣除的 200.00 元开具收据 SJ2026-000002（贰佰元整，收款方式 押金转入，不经过现金）："
+        f"{folder}/收据SJ2026-000002_3-2-1201.docx",
+    ]
+
+    document = Document(str(receipt))
+    text = "\n".join(p.text for p in document.paragraphs)
+    rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+    assert text.count("编号：SJ2026-000002    收款日期：2026年12月2日") == 3
+    assert text.count("交款人：李秀英    房屋：3栋2单元1201室    小区：测试小区") == 3
+    assert text.count("收款方式：押金转入    收款人：测试员    （盖章处）") == 3
+    assert rows.count(["装修押金扣款（损坏公共走廊墙面）", "", "200.00"]) == 3
+    assert rows.count(["合计人民币（大写）：贰佰元整"] * 2 + ["¥200.00"]) == 3
+    form_rows = [[cell.text for cell in row.cells] for row in Document(str(form)).tables[0].rows]
+    assert form_rows[4][1] == "¥200.00 元    扣除原因：损坏公共走廊墙面"
+    assert form_rows[7][:2] == ["扣款收据", "SJ2026-000002"]
+    assert "扣除的押金转为收入，另开收据（收款方式：押金转入）交领款人。" in [
+        p.text for p in Document(str(form)).paragraphs
+    ]
+
+    # In the ledger: a payment of 200.00 that pays no bill, dated the refund's day, by the owner.
+    assert _ledger_rows(
+        workspace,
+        "SELECT r.number, r.status, p.payer, p.amount_fen, p.method, p.paid_on, p.cashier, "
+        "(SELECT count(*) FROM allocations a WHERE a.payment_id = p.id) "
+        "FROM receipts r JOIN payments p ON p.id = r.payment_id ORDER BY r.id",
+    ) == [
+        ("SJ2026-000001", "issued", "李秀英", 250000, "微信", "2026-11-23", "测试员", 2),
+        ("SJ2026-000002", "issued", "李秀英", 20000, "押金转入", "2026-12-02", "测试员", 0),
+    ]
+    listed = json.loads(desk("receipt", "list", "--unit", "3-2-1201", "--json").stdout)
+    assert [(r["number"], r["method"], r["total"], [line["item"] for line in r["lines"]]) for r in listed] == [
+        ("SJ2026-000001", "微信", "2,500.00", ["装修押金", "装修垃圾清运费"]),
+        ("SJ2026-000002", "押金转入", "200.00", ["装修押金扣款（损坏公共走廊墙面）"]),
+    ]
+    # Not money the unit holds for its fees: its prepaid balance stays nothing, what it owes stays.
+    account = json.loads(desk("fees", "account", "3-2-1201", "--json").stdout)
+    assert (account["prepaid_fen"], account["due_now_fen"], account["deposits_held_fen"]) == (0, 33793, 0)
+    assert [(p["number"], p["prepayment_fen"]) for p in account["payments"]] == [
+        ("SJ2026-000001", 0),
+        ("SJ2026-000002", 0),
+    ]
+
+    # The refund is done once: its receipt is no receipt a clerk undoes, on its day or after.
+    journal_size = _journal_size(desk)
+    for on in ("2026-12-02", None):
+        voided = desk("receipt", "void", "SJ2026-000002", "--reason", "扣多了", *(("--date", on) if on else ()))
+        assert (voided.exit_code, voided.stdout, voided.stderr.strip()) == (
+            8,
+            "",
+            "错误：收据 SJ2026-000002 是装修登记 ZX2026-0001 退押金时扣下的 200.00 元（收款方式 押金转入），不能作废或红冲："
+            "押金只能退一次，扣款随退款一起入账，不能单独撤销",
+        )
+    assert _journal_size(desk) == journal_size
+    verify = desk("journal", "verify")
+    assert verify.exit_code == 0 and "哈希链完整" in verify.stdout
+
+
+def test_a_refund_that_keeps_nothing_issues_no_receipt(desk: Any, workspace: Workspace) -> None:
+    _register(desk)
+    assert desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-23", "--reason", "补录").exit_code == 0
+    assert desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-12-01").exit_code == 0
+    before = _generated(workspace)
+    done = desk("renovation", "refund", "ZX2026-0001", "--deduct", "0", "--date", "2026-12-02")
+    assert done.exit_code == 0, done.output
+    assert len(done.stdout.splitlines()) == 3 and "收据" not in done.stdout
+    [form] = sorted(set(_generated(workspace)) - set(before))
+    assert [[cell.text for cell in row.cells] for row in Document(str(form)).tables[0].rows][7][:2] == [
+        "扣款收据",
+        "无",
+    ]
+    assert [r["number"] for r in json.loads(desk("receipt", "list", "--json").stdout)] == ["SJ2026-000001"]
+
+
 def _deposit_state(desk: Any) -> tuple[Any, ...]:
     [renovation] = json.loads(desk("renovation", "list", "--json").stdout)
     receipts = [
@@ -589,7 +694,14 @@ def _deposit_state(desk: Any) -> tuple[Any, ...]:
 def test_the_receipt_of_a_refunded_deposit_cannot_be_voided_or_reversed(desk: Any) -> None:
     _refunded(desk)
     day = json.loads(desk("renovation", "list", "--json").stdout)[0]["refunded_on"]
-    expected_state = ("已退押金", 0, "已退", 180000, [("SJ2026-000001", "有效", 250000)])
+    # SJ2026-000002: the receipt of the 200.00 kept at the refund.
+    expected_state = (
+        "已退押金",
+        0,
+        "已退",
+        180000,
+        [("SJ2026-000001", "有效", 250000), ("SJ2026-000002", "有效", 20000)],
+    )
     assert _deposit_state(desk) == expected_state
     message = (
         f"错误：收据 SJ2026-000001 收取的装修押金（装修登记 ZX2026-0001）已于 {day} 退还 1,800.00 元，"
@@ -607,7 +719,7 @@ def test_the_receipt_of_a_refunded_deposit_cannot_be_voided_or_reversed(desk: An
     before = _journal_size(desk)
     reversed_ = desk("receipt", "void", "SJ2026-000001", "--reason", "测试")
     assert (reversed_.exit_code, reversed_.stdout, reversed_.stderr.strip()) == (8, "", message)
-    assert _deposit_state(desk) == expected_state  # no SJ2026-000002
+    assert _deposit_state(desk) == expected_state  # no SJ2026-000003
     assert _journal_size(desk) == before
 
 

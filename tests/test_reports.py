@@ -238,8 +238,13 @@ def test_every_total_reconciles_with_the_ledger(estate: Ledger, ws: Workspace, t
         s=d(s),
         e=d(e),
     )
+    # Money received: not the 200.00 the refund kept from the deposit (its receipt's 收款方式 押金转入), which came in
+    # with the deposit on 16 October.
     received = sql(
-        estate, f"SELECT SUM(amount_fen) FROM payments p WHERE {VALID} AND paid_on BETWEEN :s AND :e", s=d(s), e=d(e)
+        estate,
+        f"SELECT SUM(amount_fen) FROM payments p WHERE {VALID} AND method <> '押金转入' AND paid_on BETWEEN :s AND :e",
+        s=d(s),
+        e=d(e),
     )
     used_now = sql(
         estate,
@@ -280,7 +285,7 @@ def test_every_total_reconciles_with_the_ledger(estate: Ledger, ws: Workspace, t
     assert fen(overview["其中装修押金"][1]) == 400000
     assert fen(overview["月末欠费余额"][1]) == owed - paid_by_end
     assert overview["月末欠费户数"][1].value == 3
-    assert (overview["开具收据（张）"][1].value, overview["作废收据（张）"][1].value) == (6, 1)
+    assert (overview["开具收据（张）"][1].value, overview["作废收据（张）"][1].value) == (7, 1)
     assert (overview["新登记装修（户）"][1].value, overview["月末在装修（户）"][1].value) == (2, 1)
     assert fen(overview["月末押金结存"][1]) == 200000
     assert overview["受理报修（件）"][1].value == 2
@@ -366,7 +371,7 @@ def test_every_total_reconciles_with_the_ledger(estate: Ledger, ws: Workspace, t
     assert [fen(row[6]) for row in arrears.iter_rows(min_row=3)] == [70965, 49586, 18876, 139427]
 
     receipts = rows_of(book["收据"])
-    assert receipts["本月开具（含其后作废的）"][1].value == 6
+    assert receipts["本月开具（含其后作废的）"][1].value == 7  # the deposit's deduction's receipt among them
     assert fen(receipts["本月开具（含其后作废的）"][2]) == sql(
         estate,
         "SELECT SUM(p.amount_fen) FROM receipts r JOIN payments p ON p.id = r.payment_id "
@@ -374,7 +379,7 @@ def test_every_total_reconciles_with_the_ledger(estate: Ledger, ws: Workspace, t
         s=d(s),
         e=d(e),
     )
-    assert fen(receipts["其中仍有效"][2]) == received
+    assert fen(receipts["其中仍有效"][2]) == received + 20000
     voided = next(row for row in book["收据"].iter_rows() if row[4].value == "金额录错")
     assert (voided[2].value, fen(voided[3]), voided[5].value, voided[6].value) == (
         "3-2-1201",
@@ -386,7 +391,16 @@ def test_every_total_reconciles_with_the_ledger(estate: Ledger, ws: Workspace, t
     reno = rows_of(book["装修"])
     assert fen(reno["本月收取押金"][2]) == 400000
     assert (reno["本月退还押金"][1].value, fen(reno["本月退还押金"][2])) == (1, 180000)
-    assert fen(reno["本月扣除押金"][2]) == 20000
+    assert (
+        fen(reno["本月扣除押金"][2])
+        == 20000
+        == sql(
+            estate,
+            "SELECT SUM(amount_fen) FROM payments WHERE method = '押金转入' AND NOT voided AND paid_on BETWEEN :s AND :e",
+            s=d(s),
+            e=d(e),
+        )
+    )
     assert fen(reno["月末押金结存"][2]) == 200000
     assert [row[5].value for row in book["装修"].iter_rows() if str(row[0].value).startswith("ZX")] == [
         "已退押金",
@@ -1132,7 +1146,7 @@ def test_cli_table_compares_every_row_of_the_workbook(
         "其中装修押金": ["4,000.00", "0.00", "—"],
         "月末欠费余额": ["1,394.27", "1,398.55", "—"],
         "月末欠费户数": ["3", "3", "—"],
-        "开具收据（张）": ["6", "1", "—"],
+        "开具收据（张）": ["7", "1", "—"],  # with the receipt of the deposit kept on 30 October
         "作废收据（张）": ["1", "0", "—"],
         "补打收据（次）": ["0", "0", "—"],
         "新登记装修（户）": ["2", "0", "—"],

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from recordkit.billing.allocations import deposit_bill_ids, outstanding_query
+from recordkit.billing.allocations import DEPOSIT_KEPT_ITEM, DEPOSIT_TRANSFER, deposit_bill_ids, outstanding_query
 from recordkit.billing.arrears import begun_by, owed_query
 from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_day, check_not_future, parse_month
 from recordkit.core.money import format_yuan
@@ -210,6 +210,8 @@ def payment_uses(payment: AccountPayment, *, chinese_months: bool = False) -> st
     """What a payment paid (``2026-10 物业服务费 180.00；预收 20.00``; months as 2026年10月 on paper)."""
     if payment.voided:
         return "（已作废，不抵任何账单）"
+    if payment.method == DEPOSIT_TRANSFER:  # kept from a deposit at its refund: no bill, no prepayment
+        return f"{DEPOSIT_KEPT_ITEM} {format_yuan(payment.amount_fen)}"
     uses = [
         f"{month.chinese if chinese_months else month} {item} {format_yuan(fen)}"
         for month, item, fen in payment.applied
@@ -376,7 +378,8 @@ def _payments(conn: Connection, unit_id: int, today: dt.date) -> tuple[AccountPa
     ):
         voided = bool(r.voided)
         lines = tuple(applied[r.id])
-        left = 0 if voided else int(r.amount_fen) - sum(fen for _, _, fen in lines)
+        kept = r.method == DEPOSIT_TRANSFER  # the receipt of money a refund kept from a deposit: never prepayment
+        left = 0 if voided or kept else int(r.amount_fen) - sum(fen for _, _, fen in lines)
         result.append(
             AccountPayment(
                 r.number, r.paid_on, r.method, int(r.amount_fen), voided, lines, left, r.reverses, r.reversed_by

@@ -28,6 +28,12 @@ if TYPE_CHECKING:
 #: The receipt line of money that pays no bill yet (预收).
 PREPAYMENT_ITEM = "预收款"
 
+#: The 收款方式 of a receipt for money a renovation's refund kept from its deposit (押金扣款): no money moves that
+#: day (it came in with the deposit), so it pays no bill and is never prepayment (``money_taken``).
+DEPOSIT_TRANSFER = "押金转入"
+#: The item of that receipt's line, before the reason in brackets: 装修押金扣款（损坏公共走廊墙面）.
+DEPOSIT_KEPT_ITEM = "装修押金扣款"
+
 
 @dataclass(frozen=True)
 class OpenBill:
@@ -83,6 +89,23 @@ def deposit_bill_ids() -> Any:
     built once)."""
 
     return sa.select(renovations.c.deposit_bill_id).where(renovations.c.deposit_bill_id.is_not(None))
+
+
+def money_taken() -> sa.ColumnElement[bool]:
+    """Whether a payment is money taken for fees: every payment but the receipts of deposits kept
+    (``DEPOSIT_TRANSFER``), which pay no bill and leave nothing over to be prepayment (预收)."""
+    return payments.c.method != DEPOSIT_TRANSFER
+
+
+def kept_from_deposits(first: dt.date, last: dt.date) -> Any:
+    """THE money refunds kept from renovation deposits from ``first`` to ``last``: the sum of the valid receipts of
+    ``DEPOSIT_TRANSFER`` dated then: the monthly report's 本月扣除押金 (the 日结 lists the same receipts, 押金扣款)."""
+    return sa.select(sa.cast(sa.func.coalesce(sa.func.sum(payments.c.amount_fen), 0), sa.BigInteger)).where(
+        payments.c.method == DEPOSIT_TRANSFER,
+        payments.c.voided.is_(False),
+        payments.c.paid_on >= first,
+        payments.c.paid_on <= last,
+    )
 
 
 def reversed_payment_ids() -> Any:
@@ -230,7 +253,7 @@ def prepayment_credits(conn: Connection, as_of: dt.date | None = None) -> dict[i
                 receipts, receipts.c.payment_id == payments.c.id
             )
         )
-        .where(payments.c.voided.is_(False), left > 0, payments.c.id.not_in(reversed_payment_ids()))
+        .where(payments.c.voided.is_(False), left > 0, money_taken(), payments.c.id.not_in(reversed_payment_ids()))
         .order_by(payments.c.id)
     )
     if as_of is not None:

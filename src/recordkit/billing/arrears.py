@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from recordkit.billing.allocations import deposit_bill_ids, outstanding_query
+from recordkit.billing.allocations import deposit_bill_ids, money_taken, outstanding_query
 from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_day, check_not_future, parse_month
 from recordkit.core.money import format_yuan
 from recordkit.core.unitcodes import no_such_unit, parse_building, parse_unit_code
@@ -130,7 +130,9 @@ def prepaid_query(as_of: dt.date, unit_ids: Sequence[int] | None = None) -> Any:
         .where(begun_by(as_of))
         .group_by(allocations.c.payment_id)
     )
-    query = sa.select(payments.c.unit_id).where(payments.c.voided.is_(False), payments.c.paid_on <= as_of)
+    query = sa.select(payments.c.unit_id).where(
+        payments.c.voided.is_(False), payments.c.paid_on <= as_of, money_taken()
+    )
     if unit_ids is not None:
         used_query = used_query.where(bills.c.unit_id.in_(list(unit_ids)))
         query = query.where(payments.c.unit_id.in_(list(unit_ids)))

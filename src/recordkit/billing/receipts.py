@@ -20,12 +20,14 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.allocations import (
+    DEPOSIT_TRANSFER,
     PREPAYMENT_ITEM,
     AllocationPlan,
     OpenBill,
     allocate,
     deposit_bill_ids,
     load_open_bills,
+    money_taken,
     next_row_id,
     outstanding_query,
     prepaid_from,
@@ -119,6 +121,7 @@ class ReceiptLine:
     last: str
     amount_fen: int
     partial: bool = False  # one month whose bill still owes something after this payment
+    renovation: str = ""  # the registration whose refund kept this money from its deposit (DEPOSIT_TRANSFER)
 
     @property
     def period(self) -> str:
@@ -149,6 +152,8 @@ class ReceiptLine:
         line: dict[str, Any] = {"item": self.item, "period": self.period, "amount_fen": self.amount_fen}
         if self.partial:
             line["partial"] = True
+        if self.renovation:
+            line["renovation"] = self.renovation
         return line
 
 
@@ -261,6 +266,9 @@ class PaymentRequest:
     reason: str | None = None  # why a payment at the counter is dated before today (补录)
     # the cashier confirmed a payment leaving more prepaid than PREPAID_MONTHS_LIMIT months of charges (--yes)
     large: bool = False
+    # The receipt's one line when it pays no bill: money a renovation's refund kept from its deposit, 收款方式
+    # DEPOSIT_TRANSFER whatever ``method`` says (``renovations.refund``).
+    kept: ReceiptLine | None = None
 
 
 @dataclass(frozen=True)
@@ -339,6 +347,7 @@ _SAME_SUM_SINCE = (
         payments.c.unit_id == sa.bindparam("unit_id"),
         payments.c.amount_fen == sa.bindparam("amount_fen"),
         payments.c.voided.is_(False),
+        money_taken(),
         receipts.c.issued_at >= sa.bindparam("since"),
     )
     .order_by(receipts.c.id.desc())
@@ -530,7 +539,7 @@ def issue_payments(
             raise UsageError(f"房屋 {unit.code} 没有登记业主，请用 --payer 写明交款人")
         if (reason := name_problem(payer)) is not None:
             raise ValidationError(f"交款人：{reason}")
-        method = parse_method(request.method)
+        method = DEPOSIT_TRANSFER if request.kept is not None else parse_method(request.method)
         paid_on = check_business_day(request.paid_on or today, "收款日期", settings.years)
         if request.months is not None:  # 1999-01 would be printed as a prepayment "for 1999年1月"
             for month in (request.months.first, request.months.last):
@@ -555,20 +564,7 @@ def issue_payments(
             )
         if reason and (problem := reason_problem(reason, "补录原因", "--reason")) is not None:
             raise ValidationError(problem)
-        named = request.bills is not None
-        current = [
-            OpenBill(b.bill_id, b.month, b.item_order, b.item, owed[b.bill_id])
-            for b in open_bills[unit.id]
-            if request.bills is None or b.bill_id in request.bills
-        ]
-        plan = allocate(request.amount_fen, [b for b in current if named or b.bill_id not in deposits], request.months)
-        held = [b for b in current if not named and b.bill_id in deposits]
-        if held and plan.prepayment_fen:
-            # Fees first: a renovation deposit is not a fee and never demanded, so money settles an unpaid
-            # deposit only after every fee bill (paying what `fees arrears` shows clears the unit), and
-            # rather than becoming 预收.
-            rest = allocate(plan.prepayment_fen, held, request.months)
-            plan = AllocationPlan(plan.allocations + rest.allocations, rest.prepayment_fen)
+        plan = _plan(request, open_bills[unit.id], owed, deposits)
         if counter:
             check_at_counter(conn, unit.id, unit.code, request, plan, paid_on)
             later = [a.amount_fen for a in plan.allocations if a.month > Month.of(paid_on)]
@@ -591,7 +587,13 @@ def issue_payments(
             sequences[scope] = int(conn.execute(_LAST_SEQUENCE, {"year": scope}).scalar_one())
         sequences[scope] += 1
         number = format_receipt_number(settings.number_pattern, settings.prefix, today.year, sequences[scope])
-        lines = tuple(receipt_lines(plan, request.months, [a.bill_id for a in plan.allocations if owed[a.bill_id] > 0]))
+        lines = (
+            (request.kept,)
+            if request.kept is not None
+            else tuple(
+                receipt_lines(plan, request.months, [a.bill_id for a in plan.allocations if owed[a.bill_id] > 0])
+            )
+        )
         payment_rows.append(
             {
                 "id": payment_id,
@@ -650,6 +652,31 @@ def issue_payments(
     return views
 
 
+def _plan(
+    request: PaymentRequest, open_bills: list[OpenBill], owed: dict[int, int], deposits: set[int]
+) -> AllocationPlan:
+    """How ``request``'s money is spread over the unit's ``open_bills`` (what each still lacks: ``owed``): fee bills
+    first, an unpaid deposit (an id in ``deposits``) only with what is left; nothing for money kept from a deposit
+    (``PaymentRequest.kept``), which pays no bill and is no prepayment either."""
+    if request.kept is not None:
+        return AllocationPlan((), 0)
+    named = request.bills is not None
+    current = [
+        OpenBill(b.bill_id, b.month, b.item_order, b.item, owed[b.bill_id])
+        for b in open_bills
+        if request.bills is None or b.bill_id in request.bills
+    ]
+    plan = allocate(request.amount_fen, [b for b in current if named or b.bill_id not in deposits], request.months)
+    held = [b for b in current if not named and b.bill_id in deposits]
+    if held and plan.prepayment_fen:
+        # Fees first: a renovation deposit is not a fee and never demanded, so money settles an unpaid
+        # deposit only after every fee bill (paying what `fees arrears` shows clears the unit), and
+        # rather than becoming 预收.
+        rest = allocate(plan.prepayment_fen, held, request.months)
+        plan = AllocationPlan(plan.allocations + rest.allocations, rest.prepayment_fen)
+    return plan
+
+
 def pay(
     ledger: Ledger, settings: ReceiptSettings, operator: str, request: PaymentRequest, today: dt.date | None = None
 ) -> ReceiptView:
@@ -691,7 +718,13 @@ def _receipt_query() -> Any:
 
 def _view(row: Any) -> ReceiptView:
     lines = tuple(
-        ReceiptLine(line["item"], *(_split_period(line["period"])), line["amount_fen"], bool(line.get("partial")))
+        ReceiptLine(
+            line["item"],
+            *(_split_period(line["period"])),
+            line["amount_fen"],
+            bool(line.get("partial")),
+            line.get("renovation", ""),
+        )
         for line in json.loads(row.lines)
     )
     return ReceiptView(
@@ -883,12 +916,20 @@ def _void_or_reverse_in(
 
 
 def _check_deposit_kept(conn: Connection, row: Any) -> None:
-    """``ConflictError`` when the receipt ``row`` paid a renovation deposit that has been refunded.
+    """``ConflictError`` when the receipt ``row`` paid a renovation deposit that has been refunded, or is the
+    receipt of what such a refund kept from the deposit (``DEPOSIT_TRANSFER``).
 
     The refund paid out money this receipt took in: undoing the receipt would say the deposit was
     never received while its refund stands (the deposit held would go negative, the renovation
     would owe its deposit again after the refund).  ``renovations.refund`` refuses a deposit not
-    fully paid for the same reason."""
+    fully paid for the same reason.  The receipt of the money kept is the rest of that one refund: undone, the
+    deduction would be neither paid back nor anyone's income."""
+    if row.method == DEPOSIT_TRANSFER:
+        registration = next((line.get("renovation") for line in json.loads(row.lines) if line.get("renovation")), "")
+        raise ConflictError(
+            f"收据 {row.number} 是装修登记 {registration or '（未记载）'} 退押金时扣下的 {format_yuan(row.amount_fen)} 元"
+            f"（收款方式 {DEPOSIT_TRANSFER}），不能作废或红冲：押金只能退一次，扣款随退款一起入账，不能单独撤销"
+        )
     refunded = conn.execute(
         sa.select(renovations.c.number, renovations.c.refunded_on, renovations.c.refund_fen)
         .join(allocations, allocations.c.bill_id == renovations.c.deposit_bill_id)

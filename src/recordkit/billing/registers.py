@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from recordkit.billing.allocations import deposit_bill_ids
+from recordkit.billing.allocations import DEPOSIT_TRANSFER, deposit_bill_ids
 from recordkit.billing.arrears import prepaid_query
 from recordkit.billing.balances import balance_base, owed_per_bill, zero
 from recordkit.billing.receipts import METHODS, REVERSAL_LABEL, ReceiptView, list_receipts, totals_by
@@ -287,13 +287,17 @@ class DailyReport:
     """Every money movement of a day (日结); see docs/figures.md for the figures' definitions."""
 
     day: dt.date
-    receipts: list[ReceiptView]  # issued that day, voided ones and red reversals included
+    receipts: list[ReceiptView]  # issued that day, voided ones, red reversals and deposits kept included
     voided: list[ReceiptView]  # voided that day, whenever issued
-    by_method: dict[str, tuple[int, int]]  # valid receipts of the day (red reversals negative)
+    # valid receipts of the day (red reversals negative) but those of deposits kept (``kept``)
+    by_method: dict[str, tuple[int, int]]
     by_cashier: dict[str, tuple[int, int]]
     by_item: dict[str, int] = field(default_factory=dict)  # fee item (预收款, 装修押金 …) -> fen of the valid lines
     deposits_taken_fen: int = 0  # of the receipts' money, what paid renovation deposits
     refunds: list[DepositRefund] = field(default_factory=list)
+    # The receipts of what refunds kept from deposits (收款方式 DEPOSIT_TRANSFER): no money moved, so they are in
+    # none of the figures above (``allocations.kept_from_deposits``: the monthly report's 本月扣除押金).
+    kept: list[ReceiptView] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -307,6 +311,10 @@ class DailyReport:
     @property
     def reversals(self) -> list[ReceiptView]:
         return [view for view in self.receipts if view.reverses]
+
+    @property
+    def deposits_kept_fen(self) -> int:
+        return sum(view.total_fen for view in self.kept)
 
     @property
     def refunded_fen(self) -> int:
@@ -339,7 +347,9 @@ def daily_report(ledger: Ledger, day: dt.date, years: tuple[int, int] = BUSINESS
     check_not_future(day, "日结日期", "日结只能做今天或以前的某一天")
     check_business_day(day, "日结日期", years)
     seen = list_receipts(ledger, on=day, years=years)
-    issued = [view for view in seen if view.issued_on == day]
+    everything = [view for view in seen if view.issued_on == day]
+    kept = [view for view in everything if view.method == DEPOSIT_TRANSFER]  # never voided: the refund stands
+    issued = [view for view in everything if view.method != DEPOSIT_TRANSFER]
     voided = [view for view in seen if view.voided and view.voided_on == day]
     methods = totals_by(issued, "method")
     ordered = {method: methods[method] for method in _method_order(methods)}
@@ -376,13 +386,14 @@ def daily_report(ledger: Ledger, day: dt.date, years: tuple[int, int] = BUSINESS
         ]
     return DailyReport(
         day,
-        issued,
+        everything,
         voided,
         ordered,
         dict(sorted(totals_by(issued, "cashier").items())),
         by_item,
         int(taken),
         refunds,
+        kept,
     )
 
 
@@ -420,7 +431,13 @@ def write_daily(
     section(
         "按收款方式",
         ("收款方式", "张数", "金额（元）"),
-        [(m, c, f) for m, (c, f) in report.by_method.items()] + [("合计", report.count, report.total_fen)],
+        [(m, c, f) for m, (c, f) in report.by_method.items()]
+        + [("合计", report.count, report.total_fen)]
+        + (
+            [(f"{DEPOSIT_TRANSFER}（押金扣款，不计入合计）", len(report.kept), report.deposits_kept_fen)]
+            if report.kept
+            else []
+        ),
         {3},
     )
     section(
@@ -454,6 +471,12 @@ def write_daily(
         {3},
     )
     section(
+        f"装修押金扣款（收款方式 {DEPOSIT_TRANSFER}：押金转为收入，不经过现金，不计入收款合计）",
+        ("收据编号", "装修登记", "房号", "扣款金额（元）", "项目", "收款人"),
+        [(v.number, v.lines[0].renovation, v.unit, v.total_fen, v.lines[0].item, v.cashier) for v in report.kept],
+        {4},
+    )
+    section(
         "按收款方式轧差（现金应存、各平台应到账）",
         ("收款方式", "收款（元）", "押金退还（元）", "净额（元）"),
         [
@@ -467,6 +490,7 @@ def write_daily(
         ("收款合计", report.total_fen),
         ("其中押金收取", report.deposits_taken_fen),
         ("押金退还", report.refunded_fen),
+        ("押金扣款（不计入收款合计）", report.deposits_kept_fen),
         ("净收款", report.net_fen),
     ):
         summary.cell(row, 1, label).font = Font(bold=True)

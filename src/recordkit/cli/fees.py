@@ -708,9 +708,14 @@ def fees_daily(
         format_yuan(report.net_fen),
     )
     console().print(table)
+    kept = (
+        f"；押金扣款 {format_yuan(report.deposits_kept_fen)} 元（收据 {len(report.kept)} 张，押金转入，不计入收款合计）"
+        if report.kept
+        else ""
+    )
     typer.echo(
         f"收款合计 {format_yuan(report.total_fen)} 元（其中押金收取 {format_yuan(report.deposits_taken_fen)} 元），"
-        f"押金退还 {format_yuan(report.refunded_fen)} 元，净收款 {format_yuan(report.net_fen)} 元；"
+        f"押金退还 {format_yuan(report.refunded_fen)} 元，净收款 {format_yuan(report.net_fen)} 元{kept}；"
         f"红冲 {len(report.reversals)} 张"
     )
     typer.echo(f"作废收据 {len(report.voided)} 张；日结表已写到 {readable_name(str(target))}")

@@ -275,7 +275,7 @@ def renovation_refund(
     date: str | None = typer.Option(None, "--date", help=_DAY_HELP),
     method: str = typer.Option("现金", "--method", help="退款方式：现金、微信、支付宝、银行转账（日结按方式轧差）。"),
 ) -> None:
-    """退装修押金：验收合格后退还押金（可扣除损坏赔偿），打印装修押金退款单；只能退一次。
+    """退装修押金：验收合格后退还押金（可扣除损坏赔偿），打印装修押金退款单；扣除的金额另开一张收据（收款方式 押金转入）；只能退一次。
 
     例：recordkit renovation refund ZX2026-0001 --deduct 200 --reason 损坏公共走廊墙面 --method 微信
     """
@@ -290,9 +290,10 @@ def renovation_refund(
     deduction = parse_amount(deduct, allow_zero=True) if deduct.strip() else 0
     workspace = app_state.workspace()
     check_paper(workspace, REFUND_TEMPLATE)
-    renovation, document = refund_and_print(
+    printed = refund_and_print(
         workspace, app_state.ledger(), app_state.operator_name, number, deduction, reason, optional_date(date), method
     )
+    renovation, receipt = printed.refund.renovation, printed.refund.receipt
     amount = renovation.refund_fen or 0
     typer.echo(
         f"装修登记 {renovation.number} 退押金 {format_yuan(amount)} 元"
@@ -301,7 +302,12 @@ def renovation_refund(
         + (f"（{renovation.deduction_reason}）" if renovation.deduction_reason else "")
     )
     typer.echo(f"退款方式：{parse_method(method)}（计入当天日结）")
-    typer.echo(f"退款单：{_where(ctx, document)}")
+    typer.echo(f"退款单：{_where(ctx, printed.form)}")
+    if receipt is not None and printed.receipt_paper is not None:
+        typer.echo(
+            f"扣除的 {format_yuan(receipt.total_fen)} 元开具收据 {receipt.number}"
+            f"（{amount_in_capitals(receipt.total_fen)}，收款方式 {receipt.method}，不经过现金）：{_where(ctx, printed.receipt_paper)}"
+        )
 
 
 @renovation_app.command("list")

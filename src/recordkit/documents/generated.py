@@ -354,6 +354,18 @@ class _PaperChanged(Exception):
     """Raised inside a ledger write to roll it back: the prefilled paper no longer fits it."""
 
 
+@dataclass(frozen=True)
+class AlsoPrinted:
+    """A further paper printed in the same ledger write as a change's own (``record_and_print``'s ``also``): its
+    template and kind, what it says (``paper``: None when the change makes none — a refund that kept nothing issues
+    no receipt), and the context keys only the write knows (``numbers``)."""
+
+    template_name: str
+    kind: str
+    paper: Callable[[Connection, Any], DocumentRequest | None]
+    numbers: Sequence[str] = ()
+
+
 def record_and_print(
     workspace: Workspace,
     ledger: Ledger,
@@ -386,45 +398,98 @@ def record_and_print(
     clerk paid the same unit), the write is rolled back and the paper filled again outside the lock,
     up to ``FILL_ATTEMPTS`` times (then ``LedgerError``: the clerk tries again).
     """
-    template = _printable(workspace, library, template_name)
+
+    def finish_one(conn: Connection, made: T, documents: list[GeneratedDocument | None]) -> None:
+        if finish is not None and documents[0] is not None:
+            finish(conn, made, documents[0])
+
+    made, (document,) = record_and_print_all(
+        workspace,
+        ledger,
+        change,
+        [AlsoPrinted(template_name, kind, paper, numbers)],
+        operator=operator,
+        library=library,
+        preview=preview,
+        finish=finish_one,
+    )
+    assert document is not None  # ``paper`` always says what to print
+    return made, document
+
+
+def record_and_print_all(
+    workspace: Workspace,
+    ledger: Ledger,
+    change: Callable[[Connection], T],
+    papers: Sequence[AlsoPrinted],
+    *,
+    operator: str,
+    library: TemplateLibrary | None = None,
+    preview: Callable[[Connection], T] | None = None,
+    finish: Callable[[Connection, T, list[GeneratedDocument | None]], None] | None = None,
+) -> tuple[T, list[GeneratedDocument | None]]:
+    """``record_and_print`` with several papers (a refund's 退款单 and the 收据 of what it kept), one document per
+    paper in their order (None for a paper the change did not make), all recorded in the change's ledger write and
+    published after its commit — all of them or none.  Each is filled before the lock, as ``record_and_print``'s."""
+    templates = [_printable(workspace, library, spec.template_name) for spec in papers]
     for _attempt in range(FILL_ATTEMPTS):
-        prefilled = _prefill(ledger, template, paper, preview or change, numbers, trial=preview is None)
+        prefilled = _prefill(ledger, templates, papers, preview or change, trial=preview is None)
         recover_papers(workspace, ledger)
         try:
             with papers_after_commit() as written, ledger.write() as conn:
                 made = change(conn)
-                request = paper(conn, made)
-                data = prefilled.complete(request.context)
-                if data is None:
-                    raise _PaperChanged
-                document = write_documents(
-                    conn, workspace, template, [request], operator=operator, kind=kind, written=written, rendered=[data]
-                )[0]
+                documents: list[GeneratedDocument | None] = []
+                for spec, template, filled in zip(papers, templates, prefilled, strict=True):
+                    request = spec.paper(conn, made)
+                    if request is None or filled is None:
+                        if request is not None or filled is not None:
+                            raise _PaperChanged  # a paper the preview did not expect, or one it did not make
+                        documents.append(None)
+                        continue
+                    data = filled.complete(request.context)
+                    if data is None:
+                        raise _PaperChanged
+                    document = write_documents(
+                        conn,
+                        workspace,
+                        template,
+                        [request],
+                        operator=operator,
+                        kind=spec.kind,
+                        written=written,
+                        rendered=[data],
+                    )[0]
+                    documents.append(document)
                 if finish is not None:
-                    finish(conn, made, document)
+                    finish(conn, made, documents)
         except _PaperChanged:
-            log.info("%s: filled again outside the write lock (the paper changed since it was prefilled)", kind)
+            log.info(
+                "%s: filled again outside the write lock (the paper changed since it was prefilled)", papers[0].kind
+            )
             continue
-        return made, document
+        return made, documents
     raise LedgerError(
-        f"{kind}填写期间台账上的内容被其他操作反复改动（已重试 {FILL_ATTEMPTS} 次），没有开具：请稍后再试一次"
+        f"{papers[0].kind}填写期间台账上的内容被其他操作反复改动（已重试 {FILL_ATTEMPTS} 次），没有开具：请稍后再试一次"
     )
 
 
 def _prefill(
     ledger: Ledger,
-    template: Template,
-    paper: Callable[[Connection, T], DocumentRequest],
+    templates: Sequence[Template],
+    papers: Sequence[AlsoPrinted],
     expect: Callable[[Connection], T],
-    numbers: Sequence[str],
     *,
     trial: bool,
-) -> Prefilled:
-    """The paper filled from what ``expect`` says the write will make (errors are the write's own:
+) -> list[Prefilled | None]:
+    """The papers filled from what ``expect`` says the write will make (errors are the write's own:
     an unknown unit or a refused payment is refused here already, before anything is filled)."""
     with ledger.trial() if trial else ledger.read() as conn:
-        request = paper(conn, expect(conn))
-    return template.prefill(request.context, numbers)
+        made = expect(conn)
+        requests = [spec.paper(conn, made) for spec in papers]
+    return [
+        None if request is None else template.prefill(request.context, spec.numbers)
+        for template, spec, request in zip(templates, papers, requests, strict=True)
+    ]
 
 
 def write_documents(

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from recordkit.billing.allocations import deposit_bill_ids
+from recordkit.billing.allocations import deposit_bill_ids, kept_from_deposits, money_taken
 from recordkit.billing.balances import balance_base, balances_hold, owed_per_bill, zero
 from recordkit.billing.closing import earliest_month, has_money
 from recordkit.core.dates import Month, office_time, parse_month, utc_bounds
@@ -558,7 +558,8 @@ def _month_sums(
         for group, when, fen in conn.execute(
             sa.select(building, paid_month, sa.cast(sa.func.sum(payments.c.amount_fen), big))
             .join(units, units.c.id == payments.c.unit_id)
-            .where(payments.c.voided.is_(False), paid_in_asked)
+            # What refunds kept from deposits came in with the deposit: no money of the month, nor its 预收.
+            .where(payments.c.voided.is_(False), money_taken(), paid_in_asked)
             .group_by(building, paid_month)
         )
     }
@@ -923,9 +924,9 @@ def renovation_figures(conn: Connection, month: Month) -> RenovationFigures:
         sa.select(
             sa.func.count(),
             sa.cast(sa.func.coalesce(sa.func.sum(renovations.c.refund_fen), 0), sa.BigInteger),
-            sa.cast(sa.func.coalesce(sa.func.sum(renovations.c.deduction_fen), 0), sa.BigInteger),
         ).where(renovations.c.refunded_on >= first, renovations.c.refunded_on <= end)
     ).one()
+    kept = _int(conn.execute(kept_from_deposits(first, end)).scalar())  # the receipts of what was kept
     settled_by_end = _int(
         conn.execute(
             sa.select(
@@ -943,7 +944,7 @@ def renovation_figures(conn: Connection, month: Month) -> RenovationFigures:
         paid_in_month,
         _int(refunds[0]),
         _int(refunds[1]),
-        _int(refunds[2]),
+        kept,
         paid_by_end - settled_by_end,
     )
 

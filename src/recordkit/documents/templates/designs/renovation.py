@@ -87,6 +87,7 @@ REFUND_VARIABLES = (
     "装修押金",
     "扣除金额",
     "扣除原因",
+    "扣款收据编号",
     "退款金额",
     "退款金额大写",
     "验收日期",
@@ -293,7 +294,7 @@ def _refund(document: Document) -> None:
     title(document, "装修押金退款单", size=Pt(18))
     _number_line(document, "登记编号：{{ 登记编号 }}        退款日期：{{ 日期 }}")
     widths = (3.6, 4.9, 3.6, 4.9)  # "业主（领款人）" on one line
-    grid = _grid(document, 7, widths)
+    grid = _grid(document, 8, widths)
     pairs = [
         ("房    屋", "{{ 房屋 }}", "业主（领款人）", "{{ 业主姓名 }}"),
         ("装修单位", "{{ 装修单位 }}", "押金收据编号", "{{ 押金收据编号 }}"),
@@ -304,10 +305,12 @@ def _refund(document: Document) -> None:
         ("扣除金额", "¥{{ 扣除金额 }} 元    扣除原因：{{ 扣除原因 }}"),
         ("实退金额", "¥{{ 退款金额 }} 元"),
         ("大写金额", "人民币 {{ 退款金额大写 }}"),
+        ("扣款收据", "{{ 扣款收据编号 }}"),
     ]
     _form(grid, pairs, wide, bold_value="实退金额")
     line(document)
     line(document, "领款人凭押金收据原件及身份证件领取；押金收据由物业服务中心收回。", indent=True, size=_SMALL)
+    line(document, "扣除的押金转为收入，另开收据（收款方式：押金转入）交领款人。", indent=True, size=_SMALL)
     line(document)
     signatures = document.add_table(rows=2, cols=4)
     no_borders(signatures)
