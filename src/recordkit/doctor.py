@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from recordkit.archive.rules import SYSTEM_FILES, silencing_hidden, skipped_patterns
+from recordkit.billing.closing import left_open
 from recordkit.core.config import ArchiveSettings, search_backend, signing_operator
-from recordkit.core.dates import machine_offset, office_zone
+from recordkit.core.dates import Month, machine_offset, office_zone
 from recordkit.core.errors import ConfigError, LedgerDiskFull, LedgerError, RecordkitError
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import (
@@ -477,6 +478,43 @@ def check_owner_numbers(workspace: Workspace) -> Check:
     )
 
 
+def check_closed_months(workspace: Workspace, today: dt.date | None = None) -> Check:
+    """Months an older version's closing left open before a closed one (``billing.closing.left_open``): a 提醒 naming
+    them and the closing that mends it — the next one, which closes such empty months along and stores its closing
+    balances again (run once that month is over, ``today`` by default this computer's day); a month among them with
+    bills or money is to be closed first, as the closing itself would say."""
+    name = "结账月份"
+    found = _from_ledger(workspace, name, left_open)
+    if isinstance(found, Check):
+        return found
+    if found is None:
+        return Check(name, True, "已结账的月份之前没有漏结的月份", required=False)
+    months, last = "、".join(map(str, found.months)), found.last_closed
+    detail = (
+        f"{months} 还没有结账，而在它以后的 {last} 已经结账（旧版本结账时跳过了没有账单也没有收付款的月份）："
+        "那以后结账的月份没有存下结账余额，月报只能从头汇总"
+    )
+    if found.with_money:
+        first = found.with_money[0]
+        return Check(
+            name,
+            False,
+            detail,
+            f"按月份顺序先结 {first}：recordkit --operator 经办人姓名 fees close --month {first}",
+            required=False,
+        )
+    after = last + 1
+    over = after < Month.of(today or dt.date.today())
+    return Check(
+        name,
+        False,
+        detail,
+        f"下次结账会把 {months} 一并结账，并重新存下结账余额：recordkit --operator 经办人姓名 fees close --month {after}"
+        + ("" if over else f"（{after} 过完以后运行）"),
+        required=False,
+    )
+
+
 def check_inbox(workspace: Workspace) -> Check:
     """The inbox's ``[archive] ignore_patterns``: a 提醒 naming those that skip hidden files without a word
     (``archive.rules.silencing_hidden``: ``".*"`` of the list an older ``recordkit init`` wrote), what removing them
@@ -583,6 +621,7 @@ CHECKS: tuple[Callable[[Workspace], Check], ...] = (
     check_ocr_installed,
     check_disk,
     check_inbox,
+    check_closed_months,
     check_owner_numbers,
     check_roster_names,
 )

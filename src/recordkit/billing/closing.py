@@ -282,6 +282,34 @@ def _close_one(
     return journal.Change("month.close", "month", str(month), None, record)
 
 
+@dataclass(frozen=True)
+class LeftOpen:
+    """Months an older version's closing skipped (``left_open``): still open before ``last_closed``, the latest
+    closed month; ``with_money`` those of them with bills or money (the next closing refuses over them)."""
+
+    months: tuple[Month, ...]
+    last_closed: Month
+    with_money: tuple[Month, ...] = ()
+
+
+def left_open(ledger: Ledger) -> LeftOpen | None:
+    """The open months before the latest closed one, from the books' first month (``earliest_month``) on, or None
+    when there are none.  Versions before ``close_month`` closed them along closed a month while an earlier one with no
+    bill and no money stayed open; the months closed after it kept no closing balances.  The next closing closes such
+    empty months along (``_open_before``) and stores its balances again."""
+    with ledger.read() as conn:
+        last = conn.execute(sa.select(sa.func.max(closed_months.c.month))).scalar()
+        earliest = earliest_month(conn)
+        if last is None or earliest is None:
+            return None
+        last_closed = parse_month(last)
+        closed = {each.month for each in closed_from(conn, earliest, last_closed)}
+        months = [each for each in MonthRange(earliest, last_closed - 1).months() if each not in closed]
+        if not months:
+            return None
+        return LeftOpen(tuple(months), last_closed, tuple(each for each in months if has_money(conn, each)))
+
+
 def kept_closed(ledger: Ledger, day: dt.date) -> ClosedMonth | None:
     """The closed month that keeps ``day``'s month from changing (``first_closed_from``); None while it is open."""
     with ledger.read() as conn:
