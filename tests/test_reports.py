@@ -217,6 +217,18 @@ DEPOSITS = "(SELECT deposit_bill_id FROM renovations WHERE deposit_bill_id IS NO
 VALID = "p.voided = false"
 
 
+def test_a_deduction_refunded_without_a_receipt_by_an_older_version_is_still_in_its_month(
+    estate: Ledger, ws: Workspace, tmp_path: Path
+) -> None:
+    """An older version kept the 200.00 of 30 October's refund on no receipt: October's 本月扣除押金 stays 200.00."""
+    with estate.write() as conn:
+        kept = conn.execute(sa.text("SELECT id, payment_id FROM receipts WHERE lines LIKE '%装修押金扣款%'")).one()
+        conn.execute(sa.text("DELETE FROM receipts WHERE id = :r"), {"r": kept.id})
+        conn.execute(sa.text("DELETE FROM payments WHERE id = :p"), {"p": kept.payment_id})
+    report = monthly_report(ws, estate, OCT, CASHIER, tmp_path / "out", today=TODAY)
+    assert fen(rows_of(load_workbook(report.workbook)["装修"])["本月扣除押金"][2]) == 20000
+
+
 def test_every_total_reconciles_with_the_ledger(estate: Ledger, ws: Workspace, tmp_path: Path) -> None:
     report = monthly_report(ws, estate, OCT, CASHIER, tmp_path / "out", today=TODAY)
     book = load_workbook(report.workbook)

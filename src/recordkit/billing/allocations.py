@@ -99,13 +99,35 @@ def money_taken() -> sa.ColumnElement[bool]:
 
 def kept_from_deposits(first: dt.date, last: dt.date) -> Any:
     """THE money refunds kept from renovation deposits from ``first`` to ``last``: the sum of the valid receipts of
-    ``DEPOSIT_TRANSFER`` dated then: the monthly report's 本月扣除押金 (the 日结 lists the same receipts, 押金扣款)."""
-    return sa.select(sa.cast(sa.func.coalesce(sa.func.sum(payments.c.amount_fen), 0), sa.BigInteger)).where(
-        payments.c.method == DEPOSIT_TRANSFER,
-        payments.c.voided.is_(False),
-        payments.c.paid_on >= first,
-        payments.c.paid_on <= last,
+    ``DEPOSIT_TRANSFER`` dated then — the monthly report's 本月扣除押金 (the 日结 lists the same receipts, 押金扣款) —
+    and of the deductions of refunds an older version made then without such a receipt (none on their unit that day),
+    so that a month closed before keeps its figure."""
+    receipted = (
+        sa.select(sa.func.coalesce(sa.func.sum(payments.c.amount_fen), 0))
+        .where(
+            payments.c.method == DEPOSIT_TRANSFER,
+            payments.c.voided.is_(False),
+            payments.c.paid_on >= first,
+            payments.c.paid_on <= last,
+        )
+        .scalar_subquery()
     )
+    receipt_of_refund = sa.exists().where(
+        payments.c.unit_id == renovations.c.unit_id,
+        payments.c.method == DEPOSIT_TRANSFER,
+        payments.c.paid_on == renovations.c.refunded_on,
+    )
+    unreceipted = (
+        sa.select(sa.func.coalesce(sa.func.sum(renovations.c.deduction_fen), 0))
+        .where(
+            renovations.c.refunded_on >= first,
+            renovations.c.refunded_on <= last,
+            renovations.c.deduction_fen > 0,
+            sa.not_(receipt_of_refund),
+        )
+        .scalar_subquery()
+    )
+    return sa.select(sa.cast(receipted + unreceipted, sa.BigInteger))
 
 
 def reversed_payment_ids() -> Any:
