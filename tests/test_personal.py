@@ -412,12 +412,41 @@ WRITTEN_FORMS_MASKED = [
         ("总机010 6588 1234，手机138 0013 8000", ["010-65881234", "13800138000"]),
         ("账号6222 0755 8888 6666 123，读数 0 755 8888，日期 2026 12 08", []),  # an account, a table row, a day
         ("手机138  0013\t8000，座机0755\u3000\u30008888 6666", ["13800138000", "0755-88886666"]),
+        # A landline beside a mobile written in groups: two phones (the index read only the mobile).
+        ("联系电话 138 0013 8000 0755 8888 6666", ["13800138000", "0755-88886666"]),
+        ("电话138-0013-8000  0755 88886666", ["13800138000", "0755-88886666"]),
+        ("电话0755 8888 6666 138 0013 8000", ["0755-88886666", "13800138000"]),
+        ("电话138 0013 8000\t(0755) 8888 6666", ["13800138000", "0755-88886666"]),
+        # ... and the longer runs around them still none: an account, a group after the landline, a day.
+        ("账号6222 0212 3456 7890，卡号6222 0755 8888 6666", []),
+        ("流水号 138 0013 8000 0755 8888 6666 0132", ["13800138000"]),
+        ("日期 2026 12 08 0755 8888", []),
     ],
 )
 def test_the_phones_in_a_text_in_their_stored_form(text: str, phones: list[str]) -> None:
     from recordkit.core.personal import phones_in_text
 
     assert phones_in_text(text) == phones
+
+
+@pytest.mark.parametrize(
+    ("query", "phone"),
+    [
+        ("075588886666", "0755-88886666"),
+        ("０７５５８８８８６６６６", "0755-88886666"),
+        ("01065881234", "010-65881234"),
+        ("05718666123", "0571-8666123"),  # a 7-digit number
+        ("075508886666", None),  # no number starts with 0
+        ("00012345678", None),  # 000 is no area code
+        ("0755888866661", None),  # 9 digits after the area code
+        ("13800138000", None),  # a mobile is read_phone's
+        ("0755-88886666", None),  # so is a landline with its area code set apart
+    ],
+)
+def test_a_landline_typed_as_one_run_of_digits(query: str, phone: str | None) -> None:
+    from recordkit.core.personal import read_landline_digits
+
+    assert read_landline_digits(query) == phone
 
 
 @pytest.mark.parametrize(("text", "expected"), WRITTEN_FORMS_MASKED)
@@ -515,6 +544,11 @@ NOT_PERSONAL = [
     "编号138  1234-5678-01",
     "编号110101  19900307-1233",  # a gap, then a dash: no ID number's grouping
     "档号YZ-2026-0755  8888 6666",
+    # A grouped mobile's digits inside a longer run are no mobile, so no landline beside one either.
+    "账号6222 0212 3456 7890",
+    "编号138 0013 80001 0755 8888 6666",
+    "编号9138 0013 8000 0755 8888 6666",
+    "日期2026 12 08 0755 8888",
 ]
 
 

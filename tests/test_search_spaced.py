@@ -36,6 +36,8 @@ DOCUMENTS = [
     ("收费通知.docx", "客服电话0755 8888 6666，缴费请到物业服务中心。"),  # blanks after both groups
     ("银行账户.docx", "开户账号6222 0755 8888 6666 123。"),  # near miss: a bank card's groups
     ("抄表记录.docx", "流水号 0755 8888 6666 0132，读数 0 755 8888。"),  # near miss: a group after it; a table row
+    ("租户联系卡.docx", "联系电话 138 0013 8000 0755 8888 6666。"),  # a landline right after a grouped mobile
+    ("传真记录.docx", "传真075588886666，请勿拨打。"),  # a landline written as one run of digits
 ]
 
 
@@ -113,19 +115,23 @@ def test_blanks_folded_again_stay_as_they_were() -> None:
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("13800138000", [7, 8, 9]),
-        ("138-0013-8000", [7, 8, 9]),
-        ('"138 0013 8000"', [7, 8, 9]),
-        ("+8613800138000", [7, 8, 9]),
-        ("0755-88886666", [8, 10, 12, 13, 14]),
-        ('"0755-8888 6666"', [8, 10, 12, 13, 14]),
-        ("0755-8888-6666", [8, 10, 12, 13, 14]),
-        ('"0755 8888 6666"', [8, 10, 12, 13, 14]),
-        ('"0755 88886666"', [8, 10, 12, 13, 14]),
-        ('"(0755) 8888 6666"', [8, 10, 12, 13, 14]),
-        ("（0755）88886666", [8, 10, 12, 13, 14]),
+        ("13800138000", [7, 8, 9, 17]),
+        ("138-0013-8000", [7, 8, 9, 17]),
+        ('"138 0013 8000"', [7, 8, 9, 17]),
+        ("+8613800138000", [7, 8, 9, 17]),
+        ("0755-88886666", [8, 10, 12, 13, 14, 17]),
+        ('"0755-8888 6666"', [8, 10, 12, 13, 14, 17]),
+        ("0755-8888-6666", [8, 10, 12, 13, 14, 17]),
+        ('"0755 8888 6666"', [8, 10, 12, 13, 14, 17]),
+        ('"0755 88886666"', [8, 10, 12, 13, 14, 17]),
+        ('"(0755) 8888 6666"', [8, 10, 12, 13, 14, 17]),
+        ("（0755）88886666", [8, 10, 12, 13, 14, 17]),
+        # Typed as one run of digits: the landline however grouped, and the run of digits as written.
+        ("075588886666", [8, 10, 12, 13, 14, 17, 18]),
+        ("电话 -075588886666", [7, 9]),
+        ("0755-88886666 OR 075588886666", [8, 10, 12, 13, 14, 17, 18]),
         ("88886666", [10, 13]),  # no area code: the digits as written
-        ("0013", [7, 8, 11]),  # a group of digits is still found as written
+        ("0013", [7, 8, 11, 17]),  # a group of digits is still found as written
         ("13900139000", []),
     ],
 )
@@ -142,8 +148,8 @@ def test_a_phone_found_is_still_masked_unless_asked(numbers: dict[str, str], run
         found = json.loads(result.stdout)["hits"]
         return [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]]
 
-    assert marked() == ["138-****-8000", "138 **** 8000", "138****8000"]
-    assert marked("--show-private") == ["138-0013-8000", "138 0013 8000", "13800138000"]
+    assert marked() == ["138-****-8000", "138 **** 8000", "138****8000", "138 **** 8000"]
+    assert marked("--show-private") == ["138-0013-8000", "138 0013 8000", "13800138000", "138 0013 8000"]
     result = run_cli("search", "0755-88886666", "--json", "--sort", "档号")
     found = json.loads(result.stdout)["hits"]
     assert [hit["snippet"] for hit in found] == [
@@ -152,6 +158,7 @@ def test_a_phone_found_is_still_masked_unless_asked(numbers: dict[str, str], run
         "服务热线（0755）**** 6666，全天接听。",
         "维修电话 0755 ****6666。",
         "客服电话0755 **** 6666，缴费请到物业服务中心。",
+        "联系电话 138 **** 8000 0755 **** 6666。",
     ]
     assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]] == [
         "0755-**** 6666",
@@ -159,6 +166,13 @@ def test_a_phone_found_is_still_masked_unless_asked(numbers: dict[str, str], run
         "0755）**** 6666",
         "0755 ****6666",
         "0755 **** 6666",
+        "0755 **** 6666",
+    ]
+    # Typed as one run of digits: the run written so is found and marked too (shown as written: no phone there).
+    found = json.loads(run_cli("search", "075588886666", "--json", "--sort", "档号").stdout)["hits"]
+    assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]][-2:] == [
+        "0755 **** 6666",
+        "075588886666",
     ]
 
 
@@ -185,6 +199,19 @@ def test_digit_groups_that_are_no_landline_are_shown_as_written(numbers: dict[st
         ("（０７５５）８８８８－６６６６", ["0755", "8888", "6666", "t:0755-88886666"]),
         ("账号6222 0755 8888 6666 123", ["账号", "号", "6222", "0755", "8888", "6666", "123"]),  # a card's groups
         ("读数 0 755 8888", ["读数", "数", "0", "755", "8888"]),  # a table row
+        (
+            "138 0013 8000 0755 8888 6666",  # a landline beside a grouped mobile: two phones
+            ["138", "0013", "8000", "0755", "8888", "6666", "t:13800138000", "t:0755-88886666"],
+        ),
+        (
+            "0755 8888 6666 138-0013-8000",
+            ["0755", "8888", "6666", "138", "0013", "8000", "t:0755-88886666", "t:13800138000"],
+        ),
+        (
+            "6222 138 0013 8000 0755 8888 6666 0132",
+            ["6222", "138", "0013", "8000", "0755", "8888", "6666", "0132", "t:13800138000"],
+        ),
+        ("075588886666", ["075588886666"]),  # one run of digits in a text: no phone
         ("序列号138-0013-8000-01", ["序列", "列号", "号", "138", "0013", "8000", "01"]),  # a dashed code
         ("金额13800138000.50", ["金额", "额", "13800138000", "50"]),  # an amount
     ],

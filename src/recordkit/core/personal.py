@@ -28,6 +28,7 @@ __all__ = [
     "name_problem",
     "phones_in_folded",
     "phones_in_text",
+    "read_landline_digits",
     "read_phone",
     "reason_problem",
     "says_something",
@@ -271,11 +272,9 @@ _OLD_ID_IN_TEXT = re.compile(
 # A mobile's 11 digits, maybe in 3-4-4 groups (two separators or none: "138 1234-5678" is a mobile, "1381234 5678"
 # is not read as one).
 _MOBILE_DIGITS = rf"1[3-9][0-9](?:{_SEP}[0-9]{{4}}{_SEP}|[0-9]{{4}})[0-9]{{4}}"
-# A mobile with no digit beside it, a gap away from a landline: a second phone, not a longer run of groups.  The
-# index reads only a whole one so (its tokens stay as they are until its version goes up); masking reads one in
-# 3-4-4 groups too (138 0013 8000 0755 8888 6666: two phones, each masked).
-_WHOLE_MOBILE = r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])"
-_GROUPED_MOBILE = rf"(?<![0-9]){_MOBILE_DIGITS}(?![0-9])"
+# A mobile with no digit beside it, maybe in 3-4-4 groups, a gap away from a landline: a second phone, not a longer
+# run of groups (138 0013 8000 0755 8888 6666: two phones, each masked and each indexed).
+_LONE_MOBILE = rf"(?<![0-9]){_MOBILE_DIGITS}(?![0-9])"
 
 
 def _width(width: int) -> str:
@@ -283,13 +282,12 @@ def _width(width: int) -> str:
     return rf"(?:-|{BLANK})" if width == 1 else rf"{BLANK}{{{width}}}"
 
 
-def _after_a_mobile(grouped: bool) -> str:
-    """Look-behinds for a mobile (``_WHOLE_MOBILE``, or also ``_GROUPED_MOBILE``) and a gap before a landline: a
-    look-behind has one width, so one for each width of the gap and of the mobile's separators."""
+def _after_a_mobile() -> str:
+    """Look-behinds for a mobile (``_LONE_MOBILE``) and a gap before a landline: a look-behind has one width, so one
+    for each width of the gap and of the mobile's separators."""
     gaps = [rf"{BLANK}{{{width}}}" for width in _GAP_WIDTHS]
     mobiles = [r"1[3-9][0-9]{9}"]
-    if grouped:
-        mobiles += [rf"1[3-9][0-9]{_width(a)}[0-9]{{4}}{_width(b)}[0-9]{{4}}" for a in _GAP_WIDTHS for b in _GAP_WIDTHS]
+    mobiles += [rf"1[3-9][0-9]{_width(a)}[0-9]{{4}}{_width(b)}[0-9]{{4}}" for a in _GAP_WIDTHS for b in _GAP_WIDTHS]
     return "|".join(rf"(?<=(?<![0-9]){mobile}{gap})" for mobile in mobiles for gap in gaps)
 
 
@@ -297,10 +295,8 @@ def _after_a_mobile(grouped: bool) -> str:
 _NO_DIGITS_A_GAP_BEFORE = "".join(rf"(?<![0-9]{BLANK}{{{width}}})" for width in _GAP_WIDTHS)
 
 
-def _phone_pattern(grouped_neighbour: bool) -> re.Pattern[str]:
-    """A phone in a text (the index's reading), and with ``grouped_neighbour`` a landline beside a mobile in 3-4-4
-    groups too (masking's)."""
-    neighbour = _GROUPED_MOBILE if grouped_neighbour else _WHOLE_MOBILE
+def _phone_pattern() -> re.Pattern[str]:
+    """A phone in a text, as masking and the index read one."""
     return re.compile(
         r"(?<![0-9])(?:"
         # A mobile; a decimal point before or after makes it an amount.
@@ -312,15 +308,14 @@ def _phone_pattern(grouped_neighbour: bool) -> re.Pattern[str]:
         # number (2-9 first) are read, and another group of digits a gap or dash away makes them part of a longer
         # run (the account 6222 0755 8888 6666 123, the parking space B1-023 8888 6666), unless that group is a
         # mobile: a second phone (13800138000 0755 88886666).
-        rf"|(?<![0-9A-Za-z]-)(?:{_NO_DIGITS_A_GAP_BEFORE}|{_after_a_mobile(grouped_neighbour)})"
+        rf"|(?<![0-9A-Za-z]-)(?:{_NO_DIGITS_A_GAP_BEFORE}|{_after_a_mobile()})"
         rf"(?:\((?:{_AREA_CODE})\){_SEP}?|(?:{_AREA_CODE}){_GAP})"
-        rf"(?P<local>[2-9](?:[0-9]{{6,7}}|[0-9]{{2,3}}{_SEP}[0-9]{{4}}))(?!{_SEP}(?!{neighbour})[0-9]|\.[0-9])"
+        rf"(?P<local>[2-9](?:[0-9]{{6,7}}|[0-9]{{2,3}}{_SEP}[0-9]{{4}}))(?!{_SEP}(?!{_LONE_MOBILE})[0-9]|\.[0-9])"
         r")(?![0-9])"
     )
 
 
-_PHONE_IN_TEXT = _phone_pattern(grouped_neighbour=False)
-_PHONE_TO_MASK = _phone_pattern(grouped_neighbour=True)
+_PHONE_IN_TEXT = _phone_pattern()
 # A dashed match with another dashed group of digits or letters beside it is part of a longer code
 # (138-1234-5678-01).
 _DASHED_BEFORE = re.compile(r"[0-9A-Za-z]-\Z")
@@ -439,7 +434,7 @@ def _masked_numbers(text: str, folded: str | None = None) -> str:
     folded = text.translate(_TEXT_FOLD) if folded is None else folded
     text, folded = _mask_matches(text, folded, _ID_IN_TEXT, _masked_id)
     text, folded = _mask_matches(text, folded, _OLD_ID_IN_TEXT, _masked_old_id)
-    return _mask_matches(text, folded, _PHONE_TO_MASK, _masked_phone)[0]
+    return _mask_matches(text, folded, _PHONE_IN_TEXT, _masked_phone)[0]
 
 
 def _number_line_ends(folded: str) -> list[tuple[int, int]]:
@@ -452,9 +447,8 @@ def phones_in_text(text: str) -> list[str]:
     ``138-0013-8000``, ``138 0013 8000`` and ``+86 13800138000`` are ``13800138000``, ``0755-8888 6666``,
     ``0755 8888 6666`` and ``(0755) 88886666`` are ``0755-88886666``; a number a line end cuts is read as
     ``mask_in_text`` reads it.  A dashed code holding a mobile's digits (``138-0013-8000-01``), an amount
-    (``13800138000.50``) and a run of digit groups (the account ``6222 0755 8888 6666 123``) are none; nor, until the
-    index's version goes up, is a landline right after a grouped mobile (``138 0013 8000 0755 8888 6666``), which
-    ``mask_in_text`` masks."""
+    (``13800138000.50``) and a run of digit groups (the account ``6222 0755 8888 6666 123``) are none; a mobile and a
+    landline a gap apart are two (``138 0013 8000 0755 8888 6666``)."""
     return phones_in_folded(text.translate(_TEXT_FOLD))
 
 
@@ -478,6 +472,19 @@ def read_phone(text: str) -> str | None:
     one in a text (``138-0013-8000``, ``0755-8888 6666``, ``0755 8888 6666``), else None."""
     match = _PHONE_IN_TEXT.fullmatch(text.translate(_TEXT_FOLD).strip())
     return None if match is None else _stored_phone(match)
+
+
+# An area code and its local number (2-9 first) written as one run of digits.
+_LANDLINE_DIGITS = re.compile(rf"(?:{_AREA_CODE})[2-9][0-9]{{6,7}}")
+
+
+def read_landline_digits(text: str) -> str | None:
+    """The stored form of ``text`` when the whole of it is a landline's area code and number written as one run of
+    digits (``075588886666``, ``01065881234``: the area code told by the numbering plan, the number 7 or 8 digits
+    starting 2-9), else None.  Only a query is read so: in a text such a run is one more run of digits, neither
+    masked nor read by ``phones_in_text``."""
+    match = _LANDLINE_DIGITS.fullmatch(text.translate(_TEXT_FOLD).strip())
+    return None if match is None else validate_phone(match.group())
 
 
 def _joined_lines(text: str, breaks: list[tuple[int, int]], joiner: str) -> tuple[str, list[int | None]]:
