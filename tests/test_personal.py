@@ -399,6 +399,18 @@ WRITTEN_FORMS_MASKED = [
     ("电话138 0013 8000 0755 8888 6666", "电话138 **** 8000 0755 **** 6666"),
     ("电话138-0013-8000  0755 88886666", "电话138-****-8000  0755 ****6666"),
     ("电话0755 8888 6666 138 0013 8000", "电话0755 **** 6666 138 **** 8000"),
+    # After the country code, where the area code's 0 is dropped (shown whole before): as a landline, as written.
+    ("电话+86 755 8888 6666", "电话+86 755 **** 6666"),
+    ("电话+86 755 88886666", "电话+86 755 ****6666"),
+    ("电话+86-755-88886666", "电话+86-755-****6666"),
+    ("电话+86 (755) 8888 6666", "电话+86 (755) **** 6666"),
+    ("电话0086 755 8888 6666", "电话0086 755 **** 6666"),
+    ("电话(+86) 10 6588 1234", "电话(+86) 10 **** 1234"),
+    ("电话+8675588886666", "电话+86755****6666"),
+    ("电话（＋８６）７５５－８８８８　６６６６", "电话（＋８６）７５５－****　６６６６"),
+    ("电话+86 0755 8888 6666", "电话+86 0755 **** 6666"),  # the 0 kept all the same
+    ("电话+86 (0755) 88886666", "电话+86 (0755) ****6666"),
+    ("手机+86 138 0013 8000，座机+86 755 8888 6666", "手机+86 138 **** 8000，座机+86 755 **** 6666"),
 ]
 
 
@@ -421,6 +433,12 @@ WRITTEN_FORMS_MASKED = [
         ("账号6222 0212 3456 7890，卡号6222 0755 8888 6666", []),
         ("流水号 138 0013 8000 0755 8888 6666 0132", ["13800138000"]),
         ("日期 2026 12 08 0755 8888", []),
+        # After the country code the area code's 0 is dropped: the same landline.
+        (
+            "电话+86 755 8888 6666、+86-755-88886666、+86 (755) 8888 6666、0086 755 8888 6666、+86 0755 88886666",
+            ["0755-88886666"],
+        ),
+        ("总机+86 10 6588 1234，手机+86 138 0013 8000", ["010-65881234", "13800138000"]),
     ],
 )
 def test_the_phones_in_a_text_in_their_stored_form(text: str, phones: list[str]) -> None:
@@ -441,6 +459,7 @@ def test_the_phones_in_a_text_in_their_stored_form(text: str, phones: list[str])
         ("0755888866661", None),  # 9 digits after the area code
         ("13800138000", None),  # a mobile is read_phone's
         ("0755-88886666", None),  # so is a landline with its area code set apart
+        ("+8675588886666", None),  # and one after the country code
     ],
 )
 def test_a_landline_typed_as_one_run_of_digits(query: str, phone: str | None) -> None:
@@ -549,6 +568,15 @@ NOT_PERSONAL = [
     "编号138 0013 80001 0755 8888 6666",
     "编号9138 0013 8000 0755 8888 6666",
     "日期2026 12 08 0755 8888",
+    # After a country code, what is no landline: 86 without + or 00 (as likely a group of a longer run), a group
+    # after it, a group before it, no local number (0 first, too short), no area code.
+    "编号86 755 8888 6666",
+    "编号+86 755 8888 6666 0132",
+    "账号6222 0086 755 8888 6666",
+    "编号+86 755 0888 6666",
+    "编号+86 755 8888",
+    "编号+86 001 8888 6666",
+    "编号+86 755 8888 6666.50",
 ]
 
 

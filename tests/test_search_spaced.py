@@ -38,6 +38,7 @@ DOCUMENTS = [
     ("抄表记录.docx", "流水号 0755 8888 6666 0132，读数 0 755 8888。"),  # near miss: a group after it; a table row
     ("租户联系卡.docx", "联系电话 138 0013 8000 0755 8888 6666。"),  # a landline right after a grouped mobile
     ("传真记录.docx", "传真075588886666，请勿拨打。"),  # a landline written as one run of digits
+    ("境外来函.docx", "回电请拨 +86 755 8888 6666 或 +86 138 0013 8000。"),  # after the country code
 ]
 
 
@@ -115,23 +116,25 @@ def test_blanks_folded_again_stay_as_they_were() -> None:
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("13800138000", [7, 8, 9, 17]),
-        ("138-0013-8000", [7, 8, 9, 17]),
-        ('"138 0013 8000"', [7, 8, 9, 17]),
-        ("+8613800138000", [7, 8, 9, 17]),
-        ("0755-88886666", [8, 10, 12, 13, 14, 17]),
-        ('"0755-8888 6666"', [8, 10, 12, 13, 14, 17]),
-        ("0755-8888-6666", [8, 10, 12, 13, 14, 17]),
-        ('"0755 8888 6666"', [8, 10, 12, 13, 14, 17]),
-        ('"0755 88886666"', [8, 10, 12, 13, 14, 17]),
-        ('"(0755) 8888 6666"', [8, 10, 12, 13, 14, 17]),
-        ("（0755）88886666", [8, 10, 12, 13, 14, 17]),
+        ("13800138000", [7, 8, 9, 17, 19]),
+        ("138-0013-8000", [7, 8, 9, 17, 19]),
+        ('"138 0013 8000"', [7, 8, 9, 17, 19]),
+        ("+8613800138000", [7, 8, 9, 17, 19]),
+        ("0755-88886666", [8, 10, 12, 13, 14, 17, 19]),
+        ('"0755-8888 6666"', [8, 10, 12, 13, 14, 17, 19]),
+        ("0755-8888-6666", [8, 10, 12, 13, 14, 17, 19]),
+        ('"0755 8888 6666"', [8, 10, 12, 13, 14, 17, 19]),
+        ('"0755 88886666"', [8, 10, 12, 13, 14, 17, 19]),
+        ('"(0755) 8888 6666"', [8, 10, 12, 13, 14, 17, 19]),
+        ("（0755）88886666", [8, 10, 12, 13, 14, 17, 19]),
         # Typed as one run of digits: the landline however grouped, and the run of digits as written.
-        ("075588886666", [8, 10, 12, 13, 14, 17, 18]),
+        ("075588886666", [8, 10, 12, 13, 14, 17, 18, 19]),
         ("电话 -075588886666", [7, 9]),
-        ("0755-88886666 OR 075588886666", [8, 10, 12, 13, 14, 17, 18]),
+        ('"+86 755 8888 6666"', [8, 10, 12, 13, 14, 17, 19]),
+        ("+86-755-88886666", [8, 10, 12, 13, 14, 17, 19]),
+        ("0755-88886666 OR 075588886666", [8, 10, 12, 13, 14, 17, 18, 19]),
         ("88886666", [10, 13]),  # no area code: the digits as written
-        ("0013", [7, 8, 11, 17]),  # a group of digits is still found as written
+        ("0013", [7, 8, 11, 17, 19]),  # a group of digits is still found as written
         ("13900139000", []),
     ],
 )
@@ -148,8 +151,14 @@ def test_a_phone_found_is_still_masked_unless_asked(numbers: dict[str, str], run
         found = json.loads(result.stdout)["hits"]
         return [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]]
 
-    assert marked() == ["138-****-8000", "138 **** 8000", "138****8000", "138 **** 8000"]
-    assert marked("--show-private") == ["138-0013-8000", "138 0013 8000", "13800138000", "138 0013 8000"]
+    assert marked() == ["138-****-8000", "138 **** 8000", "138****8000", "138 **** 8000", "138 **** 8000"]
+    assert marked("--show-private") == [
+        "138-0013-8000",
+        "138 0013 8000",
+        "13800138000",
+        "138 0013 8000",
+        "138 0013 8000",
+    ]
     result = run_cli("search", "0755-88886666", "--json", "--sort", "档号")
     found = json.loads(result.stdout)["hits"]
     assert [hit["snippet"] for hit in found] == [
@@ -159,6 +168,7 @@ def test_a_phone_found_is_still_masked_unless_asked(numbers: dict[str, str], run
         "维修电话 0755 ****6666。",
         "客服电话0755 **** 6666，缴费请到物业服务中心。",
         "联系电话 138 **** 8000 0755 **** 6666。",
+        "回电请拨 +86 755 **** 6666 或 +86 138 **** 8000。",
     ]
     assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]] == [
         "0755-**** 6666",
@@ -167,12 +177,14 @@ def test_a_phone_found_is_still_masked_unless_asked(numbers: dict[str, str], run
         "0755 ****6666",
         "0755 **** 6666",
         "0755 **** 6666",
+        "755 **** 6666",
     ]
     # Typed as one run of digits: the run written so is found and marked too (shown as written: no phone there).
     found = json.loads(run_cli("search", "075588886666", "--json", "--sort", "档号").stdout)["hits"]
-    assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]][-2:] == [
+    assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]][-3:] == [
         "0755 **** 6666",
         "075588886666",
+        "755 **** 6666",
     ]
 
 
@@ -212,6 +224,11 @@ def test_digit_groups_that_are_no_landline_are_shown_as_written(numbers: dict[st
             ["6222", "138", "0013", "8000", "0755", "8888", "6666", "0132", "t:13800138000"],
         ),
         ("075588886666", ["075588886666"]),  # one run of digits in a text: no phone
+        # After the country code the area code's 0 is dropped: the landline all the same (but not after a bare 86).
+        ("+86 755 8888 6666", ["86", "755", "8888", "6666", "t:0755-88886666"]),
+        ("+86 (755) 88886666", ["86", "755", "88886666", "t:0755-88886666"]),
+        ("0086 10 6588 1234", ["0086", "10", "6588", "1234", "t:010-65881234"]),
+        ("86 755 8888 6666", ["86", "755", "8888", "6666"]),
         ("序列号138-0013-8000-01", ["序列", "列号", "号", "138", "0013", "8000", "01"]),  # a dashed code
         ("金额13800138000.50", ["金额", "额", "13800138000", "50"]),  # an amount
     ],

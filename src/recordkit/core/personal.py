@@ -45,8 +45,10 @@ _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−", "-"))
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 # With a dash the clerk has told us where the area code ends.
 _LANDLINE_DASHED = re.compile(r"(?P<area>0[0-9]{2,3})-(?P<number>[0-9]{7,8})(?:(?:-|转)(?P<ext>[0-9]{1,6}))?")
-# Without one, the numbering plan does: 010 and 02x are the only 3-digit codes.
-_AREA_CODE = r"0[12][0-9]|0[3-9][0-9]{2}"
+# Without one, the numbering plan does: 010 and 02x are the only 3-digit codes.  After the country code the 0 is
+# dropped (+86 755 8888 6666, +86 10 6588 1234).
+_AREA_DIGITS = r"[12][0-9]|[3-9][0-9]{2}"
+_AREA_CODE = rf"0(?:{_AREA_DIGITS})"
 _LANDLINE_BARE = re.compile(rf"(?P<area>{_AREA_CODE})(?P<number>[0-9]{{7,8}})(?:转(?P<ext>[0-9]{{1,6}}))?")
 
 # A local number without its area code, as a clerk writes one for an office in the same city: 7 or 8 digits
@@ -269,6 +271,9 @@ _OLD_ID_IN_TEXT = re.compile(
     r"(?P<born>[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]))"
     rf"(?(dash)-|(?(gap){_GAP}))[0-9]{{3}}(?![0-9A-Za-z])(?!\.[0-9])"
 )
+# The country code before a number: +86, 0086, (+86), (86).  A mobile may follow a bare 86 too (8613812345678: its
+# own 11 digits tell it); a landline may not (86 755 8888 6666 is as likely three groups of a longer run).
+_COUNTRY_CODE = r"\+86|0086|\(\+?86\)"
 # A mobile's 11 digits, maybe in 3-4-4 groups (two separators or none: "138 1234-5678" is a mobile, "1381234 5678"
 # is not read as one).
 _MOBILE_DIGITS = rf"1[3-9][0-9](?:{_SEP}[0-9]{{4}}{_SEP}|[0-9]{{4}})[0-9]{{4}}"
@@ -300,16 +305,18 @@ def _phone_pattern() -> re.Pattern[str]:
     return re.compile(
         r"(?<![0-9])(?:"
         # A mobile; a decimal point before or after makes it an amount.
-        rf"(?<![0-9]\.)(?:(?:\+86|0086|86|\(\+?86\)){_SEP}?)?(?P<mobile>{_MOBILE_DIGITS})(?!\.[0-9])"
+        rf"(?<![0-9]\.)(?:(?:{_COUNTRY_CODE}|86){_SEP}?)?(?P<mobile>{_MOBILE_DIGITS})(?!\.[0-9])"
         # A landline after its area code and a dash, the number maybe grouped (0755-8888 6666, 0755-8888-6666).
         rf"|0[0-9]{{2,3}}-(?P<number>[0-9]{{7,8}}|[0-9]{{3,4}}{_SEP}[0-9]{{4}})"
         # A landline after its area code and a blank, or its area code in brackets (0755 8888 6666, 0755 88886666,
         # (0755) 8888 6666, (0755)88886666).  A blank tells less than a dash: only a real area code and a local
         # number (2-9 first) are read, and another group of digits a gap or dash away makes them part of a longer
         # run (the account 6222 0755 8888 6666 123, the parking space B1-023 8888 6666), unless that group is a
-        # mobile: a second phone (13800138000 0755 88886666).
+        # mobile: a second phone (13800138000 0755 88886666).  After the country code the area code's 0 is dropped,
+        # maybe kept, the area code maybe in brackets (+86 755 8888 6666, +86-755-88886666, +86 (755) 8888 6666).
         rf"|(?<![0-9A-Za-z]-)(?:{_NO_DIGITS_A_GAP_BEFORE}|{_after_a_mobile()})"
-        rf"(?:\((?:{_AREA_CODE})\){_SEP}?|(?:{_AREA_CODE}){_GAP})"
+        rf"(?:\((?:{_AREA_CODE})\){_SEP}?|(?:{_AREA_CODE}){_GAP}"
+        rf"|(?:{_COUNTRY_CODE}){_SEP}?(?P<bracket>\()?0?(?P<area>{_AREA_DIGITS})(?(bracket)\)){_SEP}?)"
         rf"(?P<local>[2-9](?:[0-9]{{6,7}}|[0-9]{{2,3}}{_SEP}[0-9]{{4}}))(?!{_SEP}(?!{_LONE_MOBILE})[0-9]|\.[0-9])"
         r")(?![0-9])"
     )
@@ -368,7 +375,10 @@ def _in_longer_code(folded: str, match: re.Match[str]) -> bool:
 
 
 def _stored_phone(match: re.Match[str]) -> str:
-    """The stored form (``validate_phone``) of a phone ``_PHONE_IN_TEXT`` found: its shapes all validate."""
+    """The stored form (``validate_phone``) of a phone ``_PHONE_IN_TEXT`` found: its shapes all validate, a landline
+    after the country code with its area code's 0 given back."""
+    if match["area"] is not None:
+        return validate_phone(f"0{match['area']}-{match['local']}")
     return validate_phone(match["mobile"] or match.group())
 
 
@@ -410,7 +420,7 @@ def mask_in_text(text: str) -> str:
 
     The masked text is as long as ``text`` and differs only where a digit became ``*`` (a search snippet
     keeps its offsets): ``138****5678``, ``１３８****５６７８``, ``+86 138 **** 5678``, ``0755-****1234``,
-    ``0755 **** 1234``, ``(0755) ****1234``, ``110101********1234``; groups one or two blanks apart (a tab, an
+    ``0755 **** 1234``, ``(0755) ****1234``, ``+86 755 **** 1234``, ``110101********1234``; groups one or two blanks apart (a tab, an
     ideographic space), as the search's fold joins them: ``138  **** 5678``.  A number a line end cuts (a PDF's text
     layer keeps them) is masked as one: the line end read as nothing between its parts (``1381234↵5678``) and as
     a separator (``138 1234↵5678``).
@@ -445,7 +455,7 @@ def _number_line_ends(folded: str) -> list[tuple[int, int]]:
 def phones_in_text(text: str) -> list[str]:
     """The stored form (``validate_phone``) of each phone number ``mask_in_text`` masks in ``text``, each once:
     ``138-0013-8000``, ``138 0013 8000`` and ``+86 13800138000`` are ``13800138000``, ``0755-8888 6666``,
-    ``0755 8888 6666`` and ``(0755) 88886666`` are ``0755-88886666``; a number a line end cuts is read as
+    ``0755 8888 6666``, ``(0755) 88886666`` and ``+86 755 8888 6666`` are ``0755-88886666``; a number a line end cuts is read as
     ``mask_in_text`` reads it.  A dashed code holding a mobile's digits (``138-0013-8000-01``), an amount
     (``13800138000.50``) and a run of digit groups (the account ``6222 0755 8888 6666 123``) are none; a mobile and a
     landline a gap apart are two (``138 0013 8000 0755 8888 6666``)."""
@@ -469,7 +479,7 @@ def phones_in_folded(folded: str) -> list[str]:
 
 def read_phone(text: str) -> str | None:
     """The stored form of ``text`` when the whole of it is one phone number written as ``phones_in_text`` reads
-    one in a text (``138-0013-8000``, ``0755-8888 6666``, ``0755 8888 6666``), else None."""
+    one in a text (``138-0013-8000``, ``0755-8888 6666``, ``0755 8888 6666``, ``+86 755 8888 6666``), else None."""
     match = _PHONE_IN_TEXT.fullmatch(text.translate(_TEXT_FOLD).strip())
     return None if match is None else _stored_phone(match)
 

@@ -144,8 +144,9 @@ def make_term(text: str) -> Term:
     when it holds nothing searchable."""
     written = fold(text)
     folded = _SURROUNDING.sub("", written) or written
-    # A landline's area code in brackets, (0755)88886666, starts with what _SURROUNDING takes off.
-    canonical = canonical_term(folded) or (canonical_term(written) if written.startswith("(") else None)
+    # A landline's area code in brackets, (0755)88886666, and a phone after the country code, +86 755 8888 6666,
+    # start with what _SURROUNDING takes off.
+    canonical = canonical_term(folded) or (canonical_term(written) if written[:1] in "(+" else None)
     if canonical is not None:
         return Term(folded, (canonical,), canonical)
     tokens, prefix = term_stream(folded)
@@ -326,15 +327,26 @@ class SearchResult:
         return f"{self.total} 条" if self.exact_total else f"至少 {self.total} 条"
 
 
+# What may stand between a phone's digits in a text (blanks, dashes, brackets, a line end), and where a landline
+# after the country code starts (86 and such separators before it: a look-behind has one width, one each).
+_PHONE_SEPARATORS = r"[\s()-]{0,3}"
+_AFTER_86 = "|".join(rf"(?<=86[\s()-]{{{width}}})" for width in range(4))
+
+
 @functools.lru_cache(maxsize=1024)
 def _canonical_pattern(canonical: str) -> re.Pattern[str] | None:
     """Where a unit code, date, 档号 or phone number stands in a text, however it was spelled (for the snippet)."""
     value = canonical[2:]
     if canonical.startswith(UNIT_PREFIX):
         return _unit_pattern(value)
-    # A phone: its digits, grouped by blanks, dashes or brackets, maybe cut by a line end.
+    # A phone: its digits, grouped by blanks, dashes or brackets, maybe cut by a line end; a landline's first 0
+    # dropped after the country code (+86 755 8888 6666, marked from its 7).
     if canonical.startswith(PHONE_PREFIX):
-        return re.compile(r"(?<![0-9])" + r"[\s()-]{0,3}".join(value.replace("-", "")) + r"(?![0-9])")
+        digits = value.replace("-", "")
+        if not digits.startswith("0"):
+            return re.compile(r"(?<![0-9])" + _PHONE_SEPARATORS.join(digits) + r"(?![0-9])")
+        rest = _PHONE_SEPARATORS.join(digits[1:])
+        return re.compile(rf"(?:(?<![0-9])0{_PHONE_SEPARATORS}|{_AFTER_86}){rest}(?![0-9])")
     if canonical.startswith(DATE_PREFIX):
         year, month, day = value.split("-")
         return re.compile(
