@@ -163,7 +163,7 @@ def test_folding_is_nfkc_of_the_whole_text_however_it_gets_there() -> None:
     """``fold`` replaces Chinese prose's full-width punctuation before asking whether anything else needs NFKC:
     the result is the standard's all the same, checked here against ``unicodedata.normalize`` of the whole text
     (full-width letters and digits, compatibility ideographs, combining marks after replaced characters, the
-    ideographic space, texts already in NFKC)."""
+    ideographic space, texts already in NFKC), case folded and put in NFKC again (ß before an accent)."""
     pieces = [
         "业主", "物业费", "，", "；", "：", "（", "）", "！", "？", "\u3000", "。", "、", "“", "”", "Ａ", "ｂ", "１２",
         "\u0301", "\u0327", "\uf900", "\u2474", "ﾊﾟ", "ｶ", "\u00bd", "e\u0301", "3-2-1201", " ", "\n", "ß", "Σ",
@@ -172,7 +172,7 @@ def test_folding_is_nfkc_of_the_whole_text_however_it_gets_there() -> None:
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 40))) for _ in range(3000)]
     texts += ["，\u0301", "（\u0327ａ）", "业主，物业：费用（１２月）！", "ascii only"]
     for text in texts:
-        expected = unicodedata.normalize("NFKC", text).casefold()
+        expected = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
         expected = expected.translate(str.maketrans(dict.fromkeys("‐‑‒–—―−─﹘﹣－", "-")))
         # One or two blanks are one space; three or more (a table's columns) three.
         expected = re.sub(r"[^\S\n]+", lambda run: " " if len(run.group()) < 3 else "   ", expected)
@@ -189,6 +189,7 @@ def test_folding_is_nfkc_of_the_whole_text_however_it_gets_there() -> None:
         ("ｶﾞｽ代\n 缴费", "ガス代\n 缴费", [0, 2, 3, 4, 5, 6, 7, 8]),  # half-width kana and its voicing mark
         ("业主档\ufffe  案", "业主档-\n 案", [0, 1, 2, 3, 3, 4, 6, 7]),  # pdfium's line-end hyphen, then blanks
         ("ß\u00ad费", "ss费", [0, 0, 2, 3]),  # one character folded to two, a soft hyphen to none
+        ("ß\u0301费", "s\u015b费", [0, 0, 2, 3]),  # ss and the accent, which composes with the second s
     ],
 )
 def test_fold_with_offsets_gives_folds_text_and_where_each_character_was(
@@ -221,6 +222,36 @@ def test_fold_with_offsets_folds_as_fold_does_with_line_ends_blanks_and_cjk() ->
                 assert (
                     char in unicodedata.normalize("NFKC", written).casefold() or char == "-" or (written in "ﾊﾟe\u0301")
                 ), repr(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("ß\u0301", "s\u015b"),  # ß is ss, and s with the acute accent is one character, ś
+        ("\u1e9e\u0301", "s\u015b"),  # capital ẞ likewise
+        ("\u03aa\u0301", "\u0390"),  # Ϊ́: ϊ and the accent are ΐ
+        ("\u1fb4\u0301", "\u03ac\u03af"),  # ᾴ: ά and its iota subscript as ι, which takes the accent: ί
+        ("业主 ＡＢ１２ Straße", "业主 ab12 strasse"),  # CJK and ASCII as before
+    ],
+)
+def test_fold_of_a_character_that_case_folding_takes_apart(text: str, folded: str) -> None:
+    assert fold(text) == folded
+    assert fold_with_offsets(text)[0] == folded
+
+
+def test_folding_a_folded_text_changes_nothing() -> None:
+    """A query copied from a snippet (the text as folded) must fold as the text did: ``fold`` is idempotent for every
+    character of the BMP alone and before a combining acute accent (ß + U+0301 and Greek letters with an iota
+    subscript folded to a text that NFKC composes again)."""
+    changed = []
+    for code in range(0x10000):
+        if 0xD800 <= code < 0xE000:  # surrogates: no character alone
+            continue
+        for text in (chr(code), chr(code) + "\u0301"):
+            once = fold(text)
+            if fold(once) != once:
+                changed.append(f"U+{code:04X}{' U+0301' if len(text) > 1 else ''}")
+    assert changed == []
 
 
 def test_line_breaks_between_other_characters_still_separate_words() -> None:

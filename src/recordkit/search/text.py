@@ -1,6 +1,6 @@
 """How text becomes search tokens: the same folding and tokens for documents and for queries.
 
-Owns normalisation (NFKC, case fold, one kind of dash, one space for a run of one or two blanks, three for a
+Owns normalisation (NFKC, case fold in NFKC, one kind of dash, one space for a run of one or two blanks, three for a
 wider one; a line or page break between two CJK characters is layout, not a word boundary, and is removed, with a hyphen
 left before it, and so is a blank or two a form pads a name with, 张 伟) and the token stream with positions:
 each run of CJK characters as its bigrams followed by its last character, whole runs of letters and
@@ -162,14 +162,24 @@ def _nfkc(text: str) -> str:
     return replaced if unicodedata.is_normalized("NFKC", replaced) else unicodedata.normalize("NFKC", text)
 
 
+def _case_folded(normal: str) -> str:
+    """The case folding of a text in NFKC, in NFKC again: folding case can take a text out of it (ß before an accent
+    is ss and the accent, which NFKC composes with the second s: ś; a Greek letter's iota subscript becomes an ι
+    that takes a following accent), and then ``fold`` of a folded text would differ from it."""
+    folded = normal.casefold()
+    if folded == normal or unicodedata.is_normalized("NFKC", folded):
+        return folded
+    return unicodedata.normalize("NFKC", folded)
+
+
 def fold(text: str) -> str:
-    """NFKC (full-width ＡＢ１２ → AB12), case fold, one kind of dash, a run of one or two blanks as one space, a
-    wider run (``_WIDE_FROM``) as three.
+    """NFKC (full-width ＡＢ１２ → AB12), case fold (in NFKC again), one kind of dash, a run of one or two blanks as
+    one space, a wider run (``_WIDE_FROM``) as three.  Folding a folded text changes nothing.
 
     Used on both sides: the document text as stored and every query term.
     """
     normal = _nfkc(text)
-    folded = normal.casefold()
+    folded = _case_folded(normal)
     if _HAS_DASH.search(folded):
         folded = folded.translate(_DASHES)
     return _BLANKS_RUN.sub(_one_space, folded).strip()
@@ -190,7 +200,7 @@ _JOINS_BEFORE = re.compile(f"[^{_STARTERS}]")
 @functools.lru_cache(maxsize=65536)
 def _fold_piece(piece: str) -> str:
     """``fold`` of a piece of text before its blanks: NFKC, case fold, one kind of dash."""
-    return unicodedata.normalize("NFKC", piece).casefold().translate(_DASHES)
+    return _case_folded(unicodedata.normalize("NFKC", piece)).translate(_DASHES)
 
 
 def _piece_origins(piece: str, start: int, width: int) -> list[int]:
