@@ -314,7 +314,8 @@ def _phone_pattern() -> re.Pattern[str]:
         # run (the account 6222 0755 8888 6666 123, the parking space B1-023 8888 6666), unless that group is a
         # mobile: a second phone (13800138000 0755 88886666).  After the country code the area code's 0 is dropped,
         # maybe kept, the area code maybe in brackets (+86 755 8888 6666, +86-755-88886666, +86 (755) 8888 6666).
-        rf"|(?<![0-9A-Za-z]-)(?:{_NO_DIGITS_A_GAP_BEFORE}|{_after_a_mobile()})"
+        # (The look-ahead for the branch's first character lets the engine skip the look-behinds elsewhere.)
+        rf"|(?=[(0+])(?<![0-9A-Za-z]-)(?:{_NO_DIGITS_A_GAP_BEFORE}|{_after_a_mobile()})"
         rf"(?:\((?:{_AREA_CODE})\){_SEP}?|(?:{_AREA_CODE}){_GAP}"
         rf"|(?:{_COUNTRY_CODE}){_SEP}?(?P<bracket>\()?0?(?P<area>{_AREA_DIGITS})(?(bracket)\)){_SEP}?)"
         rf"(?P<local>[2-9](?:[0-9]{{6,7}}|[0-9]{{2,3}}{_SEP}[0-9]{{4}}))(?!{_SEP}(?!{_LONE_MOBILE})[0-9]|\.[0-9])"
