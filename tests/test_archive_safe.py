@@ -33,12 +33,13 @@ from recordkit.core.errors import UsageError
 from recordkit.core.workspace import Workspace
 from recordkit.demo.scans import write_scan
 from recordkit.ledger.db import Ledger, open_ledger
-from recordkit.ledger.schema import archive_items
+from recordkit.ledger.schema import HEAD_REVISION, archive_items
 from recordkit.owners.roster import import_owners
 from tests.archive_helpers import FAST, archive_workspace, tree
 from tests.archive_helpers import archive_ledger as ledger  # noqa: F401  (fixtures)
 from tests.archive_helpers import archive_ws as ws
 from tests.conftest import write_sheet
+from tests.revisions import mark_as_of
 
 MISMATCH_ADVICE = "为免覆盖已归档的文件，已停止归档：请先核对数据库地址，再运行 recordkit archive verify --repair"
 
@@ -1218,9 +1219,9 @@ def test_migration_0027_folds_the_boxes_and_shelves_stored_full_width_before(
             .where(archive_items.c.archive_no == "YZ-2026-00001")
             .values(box="Ａ－１－２", shelf="３排２层")
         )
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0026'")
+        mark_as_of(conn, "0026")
     with open_ledger(ws.database_url) as upgraded, upgraded.read() as conn:
-        assert upgraded.revision() == "0027"
+        assert upgraded.revision() == HEAD_REVISION
         rows = conn.exec_driver_sql("SELECT archive_no, box, shelf FROM archive_items ORDER BY seq").all()
     assert [tuple(row) for row in rows] == [("YZ-2026-00001", "A-1-2", "3排2层"), ("YZ-2026-00002", "业主-009", None)]
     assert [item.archive_no for item in list_items(ledger, box="A-1-2")] == ["YZ-2026-00001"]

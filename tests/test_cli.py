@@ -236,6 +236,7 @@ def test_doctor_lists_every_check(run_cli: Any, workspace: Workspace) -> None:
         "OCR 文字识别",
         "磁盘空间",
         "收件箱",
+        "结账月份",
         "业主身份证号",
         "业主和联系人姓名",
     ]

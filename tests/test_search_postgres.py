@@ -57,6 +57,7 @@ from tests.conftest import (
     through_pgbouncer,
     write_sheet,
 )
+from tests.revisions import undo_layout_after
 from tests.search_helpers import (
     file_documents,
     filed_during_rebuild,
@@ -1233,7 +1234,7 @@ def undo_since_0021(conn: Any) -> None:
     # 0025 back-fills work_orders.handed_at from the journal (0024's column, dropped above): no table of its own.
     # 0026 sets work_orders.assigned_at back to the journal's first dispatch (and handed_at): no table of its own.
     # 0027 folds archive_items.box and .shelf stored full-width (Ａ－１－２): no table of its own.
-    conn.exec_driver_sql("ALTER TABLE unit_contacts DROP COLUMN id_number")  # 0028
+    undo_layout_after(conn, "0027")  # 0028 and later: tests/revisions.py
 
 
 @pytest.mark.postgres

@@ -23,6 +23,7 @@ from recordkit.workorders import orders as workorders
 from recordkit.workorders.orders import OrderFilter, OrderRequest, WorkOrderRecord
 from tests.conftest import SAMPLE_ROWS, run_at_once, write_sheet
 from tests.numbers_said import not_the_first, spellings_of_the_first
+from tests.revisions import mark_as_of
 from tests.workorder_fixtures import left_at_0025, pass_on_the_old_way
 
 CLERK = "赵敏"
@@ -544,7 +545,7 @@ def test_migration_0024_leaves_the_steps_already_recorded_as_they_were(estate: L
     with estate.write() as conn:  # the layout of 0023
         for column in ("assigned_day_only", "closed_day_only", "visited_day_only", "handed_at", "handed_day_only"):
             conn.exec_driver_sql(f"ALTER TABLE work_orders DROP COLUMN {column}")
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0023'")
+        mark_as_of(conn, "0023")
     with open_ledger(estate.url) as upgraded:
         assert upgraded.revision() == HEAD_REVISION
         order = workorders.get_order(upgraded, number)
@@ -581,7 +582,7 @@ def test_migration_0025_gives_orders_passed_on_before_0024_their_last_hand_over_
             journal.record(
                 conn, CLERK, [journal.Change("workorder.reassign", "workorder", number, {"assignee": before}, change)]
             )
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0024'")
+        mark_as_of(conn, "0024")
     with open_ledger(estate.url) as upgraded:
         assert upgraded.revision() == HEAD_REVISION
         orders = [workorders.get_order(upgraded, number) for number in (timed, same_day, next_day, never)]

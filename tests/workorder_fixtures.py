@@ -12,6 +12,7 @@ from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger
 from recordkit.workorders.logbook import LOGBOOK_HEADERS
 from tests.conftest import write_sheet
+from tests.revisions import mark_as_of
 
 # 类型 房号 地点 类别 内容 报修人 电话 报修时间 派工 派工时间 完成时间 处理结果 回访时间 满意度 回访意见
 LOGBOOK_ROWS: list[list[Any]] = [
@@ -155,4 +156,4 @@ def pass_on_the_old_way(ledger: Ledger, number: str, before: tuple[str, str], af
 def left_at_0025(ledger: Ledger) -> None:
     """The ledger marked as of migration 0025 (0026 changes no table's layout): opened again, it is upgraded."""
     with ledger.write() as conn:
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0025'")
+        mark_as_of(conn, "0025")

@@ -1,0 +1,26 @@
+"""A ledger marked as of an older migration, as a test builds one to check an upgrade: the layout that later
+migrations added is undone, so that the upgrade adds it again (a new migration that adds a column or a table adds its
+undo here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Each migration since 0027 that changed the tables' layout, and how a test undoes it.
+LAYOUT_UNDONE = {
+    "0028": "ALTER TABLE unit_contacts DROP COLUMN id_number",
+}
+
+
+def undo_layout_after(conn: Any, revision: str) -> None:
+    """Undo the layout of every migration in ``LAYOUT_UNDONE`` later than ``revision``, the newest first."""
+    for later, undo in sorted(LAYOUT_UNDONE.items(), reverse=True):
+        if later > revision:
+            conn.exec_driver_sql(undo)
+
+
+def mark_as_of(conn: Any, revision: str) -> None:
+    """The ledger as ``revision`` left it (the tables later migrations added to undone, ``revision`` recorded):
+    opened again, it is upgraded from there."""
+    undo_layout_after(conn, revision)
+    conn.exec_driver_sql(f"UPDATE alembic_version SET version_num = '{revision}'")
