@@ -478,6 +478,35 @@ def test_an_inbox_deleted_or_replaced_while_the_service_runs_is_watched_again(
     assert len(said) == 1 and said[0] in {f"收件箱文件夹{words}，继续监视新的文件夹" for words in again}
 
 
+def test_the_old_folders_loss_its_stopped_observer_reports_late_is_not_told_twice(
+    ws: Workspace, ledger: Ledger, tmp_path: Path
+) -> None:
+    # The inbox moved aside: the service said so once and stopped the old folder's observer, but a polling observer
+    # still busy with its last look delivered the old folder's deletion while it stopped; the next pass took it for a
+    # new loss and said 收件箱文件夹换成了新的 a second time (a full test run under load, moved-aside-polling).
+    said: list[str] = []
+    watcher = InboxWatcher(Archivist(ws, ledger, "归档服务"), polling=True, interval=0.05, say=said.append)
+    before = watcher._root_identities()
+    inbox(ws).rename(tmp_path / "旧收件箱")
+    inbox(ws).mkdir()
+
+    class LateObserver:
+        def stop(self) -> None:  # its last look's deletion of the old folder, delivered while it stops
+            with watcher._lock:
+                watcher._lost_roots.add(inbox(ws))
+
+        def join(self, timeout: float) -> None:
+            pass
+
+    observer = watcher._watch_again(LateObserver(), before)
+    try:
+        assert said == ["收件箱文件夹换成了新的，继续监视新的文件夹"]
+        assert watcher._lost_roots == set()  # the next pass has nothing to watch again
+    finally:
+        observer.stop()
+        observer.join(timeout=5)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify tells a writer's closing")
 def test_a_scan_its_writer_still_holds_open_is_filed_only_once_closed_and_the_archived_file_stays_as_filed(
     ws: Workspace, ledger: Ledger, tmp_path: Path

@@ -869,6 +869,8 @@ class InboxWatcher:
             return observer
         observer.stop()
         observer.join(timeout=5)
+        with self._lock:  # a loss the stopped observer delivered late is the old folder's, handled above
+            self._lost_roots.clear()
         return self._start_observer()
 
     def _start_observer(self) -> Any:
