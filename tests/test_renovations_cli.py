@@ -835,6 +835,14 @@ def test_a_second_renovation_in_the_month_the_first_was_refunded(desk: Any, work
     )
     assert done.exit_code == 0, done.output
     assert done.stdout.splitlines()[0].startswith("装修登记 ZX2026-0002 退押金 1,900.00 元")
+    # The account says what each refund kept: nothing from the first, 100.00 from the second.
+    deposit_lines = [
+        line for line in desk("fees", "account", "3-2-1201").stdout.splitlines() if line.startswith("装修押金（")
+    ]
+    assert deposit_lines == [
+        "装修押金（ZX2026-0001）：已于 2026-11-20 退还 2,000.00 元",
+        "装修押金（ZX2026-0002）：已于 2026-12-02 退还 1,900.00 元，扣除 100.00 元",
+    ]
     listed = json.loads(desk("renovation", "list", "--json").stdout)
     assert [(r["number"], r["status"], r["refund_fen"]) for r in listed] == [
         ("ZX2026-0001", "已退押金", 200000),

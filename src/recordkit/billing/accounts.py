@@ -234,9 +234,14 @@ def payment_texts(payment: AccountPayment, *, chinese_months: bool = False) -> t
 
 
 def deposit_text(deposit: AccountDeposit) -> str:
-    """Where a renovation deposit stands: refunded (when, how much), partly paid, or held."""
+    """Where a renovation deposit stands: refunded (when, how much, and what the office kept of it), partly paid, or
+    held."""
     if deposit.refunded_on is not None:
-        return f"已于 {deposit.refunded_on.isoformat()} 退还 {format_yuan(deposit.refund_fen or 0)} 元"
+        refunded = deposit.refund_fen or 0
+        kept = deposit.paid_fen - refunded
+        return f"已于 {deposit.refunded_on.isoformat()} 退还 {format_yuan(refunded)} 元" + (
+            f"，扣除 {format_yuan(kept)} 元" if kept > 0 else ""
+        )
     if deposit.paid_fen < deposit.amount_fen:
         return f"应缴 {format_yuan(deposit.amount_fen)} 元，已缴 {format_yuan(deposit.paid_fen)} 元"
     return f"持有 {format_yuan(deposit.held_fen)} 元"
