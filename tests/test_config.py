@@ -212,3 +212,54 @@ def test_a_number_setting_out_of_its_bounds_is_refused() -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings(None, environ={"RECORDKIT_NOTICES_PAYMENT_DAYS": "99999999999"})
     assert caught.value.message == "配置项 notices.payment_days 的值 99999999999 超出范围：应在 1 到 365 之间"
+
+
+def _fee_item(effective_from: str, receipt: str = "") -> str:
+    return (
+        f"{receipt}\n"
+        '[[fees.items]]\nname = "物业服务费"\nkind = "area"\nrate = "2.35"\neffective_from = "2026-01"\n'
+        f'[[fees.items]]\nname = "电梯费"\nkind = "fixed"\nrate = "20"\neffective_from = "{effective_from}"\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("effective_from", "receipt", "said"),
+    [
+        ("1999-12", "", "effective_from（起始月份） 1999-12 不在 2000–2099 年之间：请检查年份"),
+        (
+            "2019-12",
+            "[receipt]\nfirst_year = 2020\n",
+            "effective_from（起始月份） 2019-12 不在 2020–2099 年之间：请检查年份",
+        ),
+        (
+            "2031-01",
+            "[receipt]\nlast_year = 2030\n",
+            "effective_from（起始月份） 2031-01 不在 2000–2030 年之间：请检查年份",
+        ),
+        ("2026-13", "", "月份“2026-13”无效：月份应为 1 至 12"),
+    ],
+)
+def test_a_fee_items_start_outside_the_books_years_is_refused_at_load(
+    tmp_path: Path, effective_from: str, receipt: str, said: str
+) -> None:
+    """A price from 1999, or after ``[receipt] last_year``, was taken at load (and a 1999 one written into the
+    ledger by the next sync) though no bill, payment or register can be dated then: refused as any wrong setting,
+    naming the entry, its item and the month."""
+    config = write(tmp_path / "recordkit.toml", _fee_item(effective_from, receipt))
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config, environ={})
+    assert caught.value.message == f"recordkit.toml 的第 2 个 [[fees.items]]（电梯费）有误：{said}"
+
+
+@pytest.mark.parametrize(
+    ("effective_from", "receipt"),
+    [
+        ("2000-01", ""),
+        ("2099-12", ""),
+        ("2020-01", "[receipt]\nfirst_year = 2020\n"),
+        ("2030-12", "[receipt]\nlast_year = 2030\n"),
+    ],
+)
+def test_a_fee_items_start_inside_the_books_years_is_taken(tmp_path: Path, effective_from: str, receipt: str) -> None:
+    config = write(tmp_path / "recordkit.toml", _fee_item(effective_from, receipt))
+    assert load_settings(config, environ={}).fees.items[1].effective_from == effective_from

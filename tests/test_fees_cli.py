@@ -811,6 +811,31 @@ def test_an_item_of_recordkit_toml_starting_more_than_36_months_ahead_is_refused
     assert _fee_item_names(cashier) == ["物业服务费", "停车费"]
 
 
+def test_an_item_of_recordkit_toml_starting_outside_the_books_years_is_refused_as_a_setting(
+    cashier: Any, workspace: Workspace
+) -> None:
+    """``effective_from = "1999-01"``, a year before the books' first (``[receipt] first_year``, 2000), was written
+    by the sync before every bill, a price of a year no bill can bear: it is refused when the settings are read, as
+    any wrong setting (exit 3) — by ``doctor`` too, and by a command that only reads — and nothing is written."""
+    with (workspace.root / "recordkit.toml").open("a", encoding="utf-8") as config:
+        config.write(LIFT_ITEM.replace("2026-09", "1999-01"))
+    before = _ledger_state(workspace)
+    for args in (
+        ("fees", "rules", "sync"),
+        ("fees", "bill", "--month", "2026-11"),
+        ("fees", "account", "1-1-101"),
+        ("doctor",),
+    ):
+        refused = cashier(*args)
+        assert (refused.exit_code, refused.stdout, refused.stderr) == (
+            3,
+            "",
+            "错误：recordkit.toml 的第 1 个 [[fees.items]]（电梯费）有误：effective_from（起始月份） 1999-01 "
+            "不在 2000–2099 年之间：请检查年份\n",
+        ), args
+    assert _ledger_state(workspace) == before  # the ledger's file, byte for byte
+
+
 def _sheet_rows(path: Path) -> list[tuple[Any, ...]]:
     from openpyxl import load_workbook
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.billing.closing import closed_error, closed_from, refusal
+from recordkit.core.config import EFFECTIVE_FROM, fee_item_error
 from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_month, check_months_ahead, parse_month
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import hidden_characters
@@ -384,9 +385,7 @@ def sync_rules(ledger: Ledger, settings: FeesSettings, operator: str, today: dt.
             try:
                 _check_units_known(conn, units, "units")
             except NotFoundError as err:
-                raise ConfigError(
-                    f"recordkit.toml 的第 {number} 个 [[fees.items]]（{name}）有误：{err.message}"
-                ) from err
+                raise fee_item_error(number, name, err.message) from err
             noted = None
             if closed := closed_from(conn, month):
                 later = PostponedStart(name, month, closed[-1].month + 1)
@@ -414,7 +413,6 @@ def _checked_config_item(
     entry: FeeItemSettings,
     today: dt.date | None = None,
 ) -> tuple[str, str, str, int, Month, int, frozenset[str] | None, frozenset[str] | None]:
-    where = f"recordkit.toml 的第 {number} 个 [[fees.items]]"
     try:
         if not entry.name.strip():
             raise ValidationError("name（项目名称）不能为空")
@@ -430,13 +428,13 @@ def _checked_config_item(
             kind,
             entry.unit_label or KINDS[kind][1],
             parse_rate(entry.rate),
-            check_months_ahead(parse_month(entry.effective_from), "effective_from（起始月份）", today),
+            check_months_ahead(parse_month(entry.effective_from), EFFECTIVE_FROM, today),
             _check_percent(entry.vacant_percent),
             _clean_units(entry.units),
             _clean_kinds(entry.unit_kinds),
         )
     except ValidationError as err:
-        raise ConfigError(f"{where}（{entry.name or '未命名'}）有误：{err.message}") from err
+        raise fee_item_error(number, entry.name, err.message) from err
 
 
 def _effective_month(text: str, years: tuple[int, int], today: dt.date | None = None) -> Month:

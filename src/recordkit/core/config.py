@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
 from recordkit.core.atomic import write_bytes
-from recordkit.core.dates import office_zone
+from recordkit.core.dates import check_business_month, office_zone, parse_month
 from recordkit.core.errors import ConfigError, ValidationError
 from recordkit.core.filenames import hidden_characters
 from recordkit.core.unitcodes import phase_spellings
@@ -437,6 +437,7 @@ def load_settings(
     office_zone(settings.office.time_zone)  # an unknown zone is a configuration error now, not later
     check_operator_name(settings.operator)
     check_ranges(settings)
+    check_fee_items(settings)
     check_schema_name(settings.database.schema)
     check_search_backend(settings)
     try:
@@ -476,6 +477,29 @@ def check_ranges(settings: Settings) -> None:
         value = getattr(getattr(settings, section), key)
         if not low <= value <= high:
             raise ConfigError(f"配置项 {dotted} 的值 {value} 超出范围：应在 {low:g} 到 {high:g} 之间")
+
+
+#: How ``[[fees.items]]``' first month is named in what the clerk is told.
+EFFECTIVE_FROM = "effective_from（起始月份）"
+
+
+def fee_item_error(number: int, name: str, problem: str) -> ConfigError:
+    """The refusal of the ``number``-th ``[[fees.items]]`` (named ``name``) of recordkit.toml for ``problem``."""
+    return ConfigError(f"recordkit.toml 的第 {number} 个 [[fees.items]]（{name.strip() or '未命名'}）有误：{problem}")
+
+
+def check_fee_items(settings: Settings) -> None:
+    """``ConfigError`` (``fee_item_error``) for a ``[[fees.items]]`` whose ``effective_from`` is no month or lies
+    outside the books' years (``[receipt] first_year``–``last_year``, ``check_business_month``'s words): a price
+    from 1999 would be written into the ledger by the next sync, of a year no bill, payment or register can bear.
+    An empty one is left to the sync, which says what to write."""
+    for number, entry in enumerate(settings.fees.items, start=1):
+        if not entry.effective_from:
+            continue
+        try:
+            check_business_month(parse_month(entry.effective_from), EFFECTIVE_FROM, settings.receipt.years)
+        except ValidationError as err:
+            raise fee_item_error(number, entry.name, err.message) from err
 
 
 #: Longest clerk's name: it is printed in a receipt's signature box.
