@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from recordkit.billing import registers
 from recordkit.billing.arrears import list_arrears
 from recordkit.billing.closing import close_month
-from recordkit.billing.receipts import PaymentRequest, pay_many, void_or_reverse, void_receipt
+from recordkit.billing.receipts import PaymentRequest, pay, pay_many, void_or_reverse, void_receipt
 from recordkit.billing.registers import daily_report, write_daily, write_register
 from recordkit.billing.rules import set_rule
 from recordkit.ledger.db import Ledger
@@ -235,3 +235,93 @@ def test_a_unit_without_a_bill_that_month_names_all_its_owners(ledger: Ledger, t
         "3-2-1201": "李秀英",
         "3-2-1202": None,
     }
+
+
+def _rows(path: Path, sheet: str) -> list[list[object]]:
+    """A sheet's rows as the clerk reads them, empty cells at a row's end left off."""
+    rows = []
+    for row in load_workbook(path)[sheet].iter_rows(values_only=True):
+        values = [_cell(value) for value in row]
+        while values and values[-1] is None:
+            values.pop()
+        rows.append(values)
+    return rows
+
+
+def test_receipts_voided_on_a_later_day_by_an_older_version_are_read_on_their_days(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """Older versions voided a receipt on a later day than it was issued (now a red reversal): such a ledger is read
+    as documented (docs/figures.md) — a voided receipt's money counts on no day; the receipt is listed on the day and
+    in the month it was issued (开具, 作废), its void on the day and in the month it was voided (当日作废, 本月作废);
+    the month's 收款合计 is the sum of its days'.  The figures are worked out by hand."""
+    from recordkit.core.workspace import init_workspace, open_workspace
+    from recordkit.reports import monthly_report
+    from tests.fees_fixtures import void_as_older_versions_did
+
+    small_estate(ledger, tmp_path)
+    bill_months(ledger, "2026-10", "2026-11")
+    for unit, fen, method, day in (
+        ("1-1-102", 30000, "现金", dt.date(2026, 11, 22)),  # SJ2026-000001
+        ("3-2-1201", 20000, "微信", dt.date(2026, 11, 22)),  # SJ2026-000002, voided on 23 November
+        ("1-1-101", 15000, "现金", dt.date(2026, 11, 23)),  # SJ2026-000003
+        ("1-1-101", 5000, "POS", dt.date(2026, 11, 30)),  # SJ2026-000004, voided on 1 December
+    ):
+        pay(ledger, RECEIPTS, CASHIER, PaymentRequest(unit, fen, method, paid_on=day), today=day)
+    void_as_older_versions_did(ledger, "SJ2026-000002", dt.date(2026, 11, 23), "金额开错")
+    void_as_older_versions_did(ledger, "SJ2026-000004", dt.date(2026, 12, 1), "重复收款")
+
+    def daily(day: str) -> list[list[object]]:
+        path = tmp_path / f"日结-{day}.xlsx"
+        write_daily(ledger, dt.date.fromisoformat(day), path)
+        return _rows(path, "日结汇总") + [["明细", *row] for row in _rows(path, "收据明细")[1:]]
+
+    second = daily("2026-11-22")
+    assert ["合计", 1, Decimal(300)] in second and ["收款合计", None, Decimal(300)] in second
+    assert ["作废收据", 0, Decimal(0)] in second
+    assert [row[:2] + row[7:] for row in second if row[:1] == ["明细"]] == [
+        ["明细", "SJ2026-000001", "有效"],
+        ["明细", "SJ2026-000002", "作废", "金额开错"],
+    ]
+    third = daily("2026-11-23")
+    assert ["合计", 1, Decimal(150)] in third and ["收款合计", None, Decimal(150)] in third
+    assert ["SJ2026-000002", "2026-11-22", "3-2-1201", Decimal(200), "金额开错", CASHIER] in third
+    assert ["作废收据", 1, Decimal(200)] in third
+    assert [row[:2] for row in third if row[:1] == ["明细"]] == [["明细", "SJ2026-000003"]]
+    last = daily("2026-11-30")
+    assert ["合计", 0, Decimal(0)] in last and ["作废收据", 0, Decimal(0)] in last
+    assert [row[:2] + row[7:8] for row in last if row[:1] == ["明细"]] == [["明细", "SJ2026-000004", "作废"]]
+    december = daily("2026-12-01")
+    assert ["合计", 0, Decimal(0)] in december
+    assert ["SJ2026-000004", "2026-11-30", "1-1-101", Decimal(50), "重复收款", CASHIER] in december
+    assert ["作废收据", 1, Decimal(50)] in december
+
+    ws = open_workspace(init_workspace(tmp_path / "ws", office="测试物业服务中心", estate="测试小区"), environ={})
+
+    def report(month: str) -> tuple[list[list[object]], list[list[object]]]:
+        made = monthly_report(ws, ledger, month, CASHIER, tmp_path / month, today=dt.date(2026, 12, 5))
+        return _rows(made.workbook, "概览"), _rows(made.workbook, "收据")
+
+    def this_month(overview: list[list[object]], name: str) -> object:
+        """The overview's 本月 column of the indicator ``name``."""
+        return next(row[1] for row in overview if row[:1] == [name])
+
+    overview, receipts_sheet = report("2026-11")
+    assert [this_month(overview, name) for name in ("本月收款合计", "开具收据（张）", "作废收据（张）")] == [450, 4, 1]
+    assert ["本月开具（含其后作废的）", 4, Decimal(700)] in receipts_sheet
+    assert ["其中仍有效", 2, Decimal(450)] in receipts_sheet
+    assert ["本月作废", 1, Decimal(200)] in receipts_sheet
+    assert [
+        "SJ2026-000002",
+        "2026-11-22",
+        "3-2-1201",
+        Decimal(200),
+        "金额开错",
+        CASHIER,
+        "2026-11-23",
+    ] in receipts_sheet
+    overview, receipts_sheet = report("2026-12")
+    assert [this_month(overview, name) for name in ("本月收款合计", "开具收据（张）", "作废收据（张）")] == [0, 0, 1]
+    assert ["本月开具（含其后作废的）", 0, Decimal(0)] in receipts_sheet
+    assert ["本月作废", 1, Decimal(50)] in receipts_sheet
+    assert ["SJ2026-000004", "2026-11-30", "1-1-101", Decimal(50), "重复收款", CASHIER, "2026-12-01"] in receipts_sheet
