@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 
 from recordkit.archive.archivist import Archivist
 from recordkit.core.workspace import Workspace, open_workspace
+from recordkit.demo.scans import scan_bytes
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.owners.roster import import_owners
 from tests.conftest import SAMPLE_ROWS, write_sheet
@@ -40,6 +42,35 @@ def sidecar_of(workspace: Workspace, relative: str) -> dict[str, Any]:
 def tree(folder: Path) -> list[str]:
     """Every file below ``folder``, relative, sorted."""
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def scans_with_sidecars(folder: Path, count: int) -> None:
+    """``count`` scans ``扫描001.pdf`` … in ``folder``, each with its scanner's sidecar ``扫描001.txt`` (unit 3-2-1201,
+    title 产权证明第1份 …): one PDF, each copy made distinct by a comment after its end."""
+    folder.mkdir(parents=True, exist_ok=True)
+    pdf = scan_bytes("pdf", 1)
+    for number in range(1, count + 1):
+        (folder / f"扫描{number:03}.pdf").write_bytes(pdf + f"\n% {number}\n".encode())
+        (folder / f"扫描{number:03}.txt").write_text(f"房号: 3-2-1201\n题名: 产权证明第{number}份\n", encoding="utf-8")
+
+
+def count_listings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every folder listed from now on (``os.scandir``, which ``os.walk`` uses too, and ``os.listdir``), by its path
+    as given, once a listing."""
+    listed: list[str] = []
+    real_scandir, real_listdir = os.scandir, os.listdir
+
+    def scandir(*args: Any) -> Any:
+        listed.append(os.fspath(args[0]) if args else ".")
+        return real_scandir(*args)
+
+    def listdir(*args: Any) -> Any:
+        listed.append(os.fspath(args[0]) if args else ".")
+        return real_listdir(*args)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(os, "listdir", listdir)
+    return listed
 
 
 # Fixtures of the archive tests (imported by them under the names ws and ledger).

@@ -382,7 +382,7 @@ class PreparedBatch:
 
     entries: list[tuple[Path, Path | None]]
     found: list[_Prepared | Exception]
-    listings: dict[Path, _Listing]
+    listings: FolderListings
     #: Each inbox file's scanner sidecars as they were before it was understood (``_companion_marks``).
     companions: dict[Path, _Marks] = field(default_factory=dict)
     #: What was seen of each refused file as it was read: its refusal stands for that very file only.
@@ -563,26 +563,54 @@ def _companion_marks(path: Path, listing: _Listing) -> _Marks:
 class _Listing(set[str]):
     """The names of the regular files in a folder; the sidecars' among them written otherwise by the names they are
     read as (``sidecar_as_read``: 扫描001.pdf.json → [扫描001.pdf .json]); the accepted files' by the names their
-    sidecars are matched to (``_matched_key``: 扫描001.pdf → [扫描001.pdf, 扫描001 .pdf])."""
+    sidecars are matched to (``_matched_key``: 扫描001.pdf → [扫描001.pdf, 扫描001 .pdf]).  ``present``: every name in
+    the folder, ``others`` (links, folders …) too, and ``scans_by_stem`` those of an accepted file's name by its stem
+    as matched (``scan_as_matched``), each with its extension in lower case: what tells a sidecar
+    (``is_sidecar_of_a_scan``) — a scan's link or folder of a scan's name keeps its sidecar out of the filing."""
 
-    def __init__(self, names: Iterable[str] = ()) -> None:
+    def __init__(self, names: Iterable[str] = (), others: Iterable[str] = ()) -> None:
         super().__init__(names)
+        self.present = frozenset((*self, *others))
         self.sidecars_as_read: dict[str, list[str]] = {}
         self.scans_as_matched: dict[str, list[str]] = {}
+        self.scans_by_stem: dict[str, list[tuple[str, str]]] = {}
         for name in sorted(self):
             if (read := sidecar_as_read(name)) != name:
                 self.sidecars_as_read.setdefault(read, []).append(name)
             elif safe_extension(windows_name(name)):
                 self.scans_as_matched.setdefault(_matched_key(name), []).append(name)
+        for name in self.present:
+            if safe_extension(windows_name(name)):
+                stem, extension = os.path.splitext(scan_as_matched(name))
+                self.scans_by_stem.setdefault(stem, []).append((name, extension.lower()))
 
 
 def _regular_files(folder: Path) -> _Listing:
-    """The names of the regular files in ``folder`` (one listing; empty when it cannot be read)."""
+    """The names in ``folder``, its regular files apart (one listing; empty when it cannot be read)."""
+    regular: list[str] = []
+    others: list[str] = []
     try:
         with os.scandir(folder) as entries:
-            return _Listing(entry.name for entry in entries if entry.is_file(follow_symlinks=False))
+            for entry in entries:
+                (regular if entry.is_file(follow_symlinks=False) else others).append(entry.name)
     except OSError:
         return _Listing()
+    return _Listing(regular, others)
+
+
+class FolderListings(dict[Path, _Listing]):
+    """The folders one pass looks into — a rescan of the inbox, a ``recordkit file`` of a folder, a batch the
+    service files —, each listed at its first look and that listing shared by every later look of the pass (is this
+    .txt a scan's sidecar? which sidecars does this scan take?): a folder of a thousand scans with their sidecars
+    costs one listing, not one per file.  A file that arrives in a folder after its listing is seen by the next
+    pass."""
+
+    def of(self, folder: Path) -> _Listing:
+        """The listing of ``folder`` in this pass (listed now at its first look)."""
+        listing = self.get(folder)
+        if listing is None:
+            listing = self[folder] = _regular_files(folder)
+        return listing
 
 
 #: The time a quarantined file's name starts with (``20261205-090428_购房合同.pdf``; ``20261205-090428-2_购房合同.pdf``
@@ -600,8 +628,9 @@ def _described_scan(path: Path) -> str | None:
     return stem if stem and safe_extension(stem) and stem[: -len(safe_extension(stem))] else None
 
 
-def is_sidecar_of_a_scan(path: Path) -> bool:
-    """A .json/.txt next to an accepted file of the same name: it describes that file, it is not filed."""
+def is_sidecar_of_a_scan(path: Path, listings: FolderListings | None = None) -> bool:
+    """A .json/.txt next to an accepted file of the same name: it describes that file, it is not filed.
+    ``listings``: the folders the pass has listed (its folder listed there at its first look); else listed now."""
     if path.suffix.lower() not in SIDECAR_EXTENSIONS:
         return False
     stem = sidecar_as_read(path.name)[: -len(path.suffix)]  # (扫描001.pdf .json describes 扫描001.pdf)
@@ -609,25 +638,24 @@ def is_sidecar_of_a_scan(path: Path) -> bool:
         if stem.endswith(kept) and safe_extension(stem[: -len(kept)]):
             stem = stem.removesuffix(kept)
             break
-    folder = path.parent
-    if safe_extension(stem) and any((folder / name).exists() for name in _case_variants(stem)):
+    listing = (FolderListings() if listings is None else listings).of(path.parent)
+    if safe_extension(stem) and not listing.present.isdisjoint(_case_variants(stem)):
         return True
-    try:
-        return any(name != path.name and _names_scan(stem, name) for name in os.listdir(folder))
-    except OSError:
-        return False
+    return _names_a_scan(stem, path.name, listing)
 
 
-def _names_scan(stem: str, name: str) -> bool:
-    """A sidecar's name without its suffix, as read (``sidecar_as_read``: ``扫描001.pdf`` or ``扫描001``), names the
-    accepted file ``name`` as its sidecars are matched to it (``scan_as_matched``: 扫描001 .pdf is 扫描001.pdf)."""
+def _names_a_scan(stem: str, own_name: str, listing: _Listing) -> bool:
+    """A sidecar's name without its suffix, as read (``sidecar_as_read``: ``扫描001.pdf`` or ``扫描001``), names an
+    accepted file of ``listing`` other than the sidecar ``own_name`` itself, as its sidecars are matched to it
+    (``scan_as_matched``: 扫描001 .pdf is 扫描001.pdf): by the stem (``扫描001`` of 扫描001.txt), or by the stem and
+    the extension in either case (``扫描001.pdf`` of 扫描001.pdf.json names 扫描001 .PDF)."""
+    if any(name != own_name for name, _ in listing.scans_by_stem.get(stem, ())):
+        return True
     named_stem, named_extension = os.path.splitext(stem)
-    # (cheap first: a folder of a thousand scans is looked through for each sidecar not named exactly; the name as
-    # matched is the name in NFC, shortened at the end of its stem only)
-    if not unicodedata.normalize("NFC", name).startswith(named_stem) or not safe_extension(windows_name(name)):
-        return False
-    scan_stem, extension = os.path.splitext(scan_as_matched(name))
-    return stem == scan_stem or (named_stem == scan_stem and named_extension.lower() == extension.lower())
+    return any(
+        name != own_name and extension == named_extension.lower()
+        for name, extension in listing.scans_by_stem.get(named_stem, ())
+    )
 
 
 class Archivist:
@@ -684,28 +712,32 @@ class Archivist:
         flags: Metadata | None = None,
         now: dt.datetime | None = None,
         before_commit: BeforeCommit | None = None,
+        listings: FolderListings | None = None,
     ) -> list[FilingOutcome]:
         """File several scans in one ledger transaction (one commit, one fsync per folder): what the
         watcher does with a burst.  Each ``(path, base)`` gets its own outcome, in order; ``base`` is
         the folder whose sub-folders tell category and unit (the inbox for inbox files).
         ``before_commit`` is called with the transaction and the items it files, placed, just before the
-        commit (the search index of a PostgreSQL ledger writes its rows in the same transaction)."""
-        return self.file_prepared(self.prepare(paths, flags), now, before_commit)
+        commit (the search index of a PostgreSQL ledger writes its rows in the same transaction).
+        ``listings``: the folders listed in the pass this batch is part of (``prepare``)."""
+        return self.file_prepared(self.prepare(paths, flags, listings=listings), now, before_commit)
 
     def prepare(
         self,
         paths: Sequence[tuple[Path, Path | None]],
         flags: Metadata | None = None,
         read: Mapping[Path, ReadAhead] | None = None,
+        listings: FolderListings | None = None,
     ) -> PreparedBatch:
         """The first half of ``file_many``, which needs no lock and writes nothing: each file looked at,
         validated (what decides quarantine), its pages counted, hashed, its metadata gathered.  Safe in
         another thread while the previous batch is filed (``file_prepared``): the watcher reads the next
         batch meanwhile.  ``read``: readings made before (``read_ahead``), used for a file only when it is
-        still the file that was read (``ReadAhead.key``); the others are read now.  Raises
-        ``ReaderStopped`` when the service is stopping."""
+        still the file that was read (``ReadAhead.key``); the others are read now.  ``listings``: the folders the
+        pass has listed (``recordkit file`` of a folder: its walk's), else each source folder is listed once for
+        this batch.  Raises ``ReaderStopped`` when the service is stopping."""
         entries = [(self.as_inbox_sees(raw), None if base is None else self.as_inbox_sees(base)) for raw, base in paths]
-        listings: dict[Path, _Listing] = {}
+        listings = FolderListings() if listings is None else listings
         companions: dict[Path, _Marks] = {}
         refused: dict[Path, os.stat_result] = {}
         found = self._prepare_many(entries, flags or Metadata(), listings, read or {}, companions, refused)
@@ -771,17 +803,14 @@ class Archivist:
         looked at before they are read), and what it is taken for (a ``_Prepared`` whose status, pages and
         hash are filled in from the reading), or None when that fails (worked out again once stable,
         where an error counts)."""
-        listings: dict[Path, _Listing] = {}
+        listings = FolderListings()
         understood: list[tuple[_Marks, _Prepared | None]] = []
         for path in paths:
-            if path.parent not in listings:
-                listings[path.parent] = _regular_files(path.parent)
-            companions = _companion_marks(path, listings[path.parent])
+            listing = listings.of(path.parent)
+            companions = _companion_marks(path, listing)
             try:
                 # The status, pages and hash are placeholders here: ``read_ahead`` puts the reading's in.
-                taken: _Prepared | None = self._prepared(
-                    path, None, Metadata(), _NO_STATUS, None, "", listings[path.parent]
-                )
+                taken: _Prepared | None = self._prepared(path, None, Metadata(), _NO_STATUS, None, "", listing)
             except Exception:  # noqa: BLE001 - taken for what it is once stable, where an error counts
                 taken = None
             understood.append((companions, taken))
@@ -800,7 +829,9 @@ class Archivist:
                 ready.append((index, found))
             else:  # turned into this file's outcome
                 path = batch.entries[index][0]
-                outcomes[index] = self._outcome_of(path, found, batch.refused.get(path))
+                outcomes[index] = self._outcome_of(
+                    path, found, batch.refused.get(path), batch.listings.get(path.parent)
+                )
         if ready:
             try:
                 results = self._commit(ready, stamp, before_commit)
@@ -821,7 +852,9 @@ class Archivist:
             for index, prepared in ready:
                 outcome = results[index]
                 if isinstance(outcome, BaseException):
-                    outcome = self._outcome_of(prepared.path, outcome, prepared.before)
+                    outcome = self._outcome_of(
+                        prepared.path, outcome, prepared.before, batch.listings.get(prepared.path.parent)
+                    )
                 elif outcome.status == "filed":
                     if self._remove_source(
                         prepared.path,
@@ -836,9 +869,12 @@ class Archivist:
                 log.info("filed %d: %s", len(filed), "; ".join(filed))
         return [outcome for outcome in outcomes if outcome is not None]
 
-    def _outcome_of(self, path: Path, err: BaseException, seen: os.stat_result | None = None) -> FilingOutcome:
+    def _outcome_of(
+        self, path: Path, err: BaseException, seen: os.stat_result | None = None, listing: _Listing | None = None
+    ) -> FilingOutcome:
         """What ``err`` makes of the file at ``path``, refused as ``seen`` (its status when read): quarantined (inbox)
-        or refused (elsewhere), already filed, or waiting."""
+        or refused (elsewhere), already filed, or waiting.  ``listing``: its folder's in the batch (its sidecars go
+        with it), else listed now."""
         shown = readable_name(self._shown(path))
         in_inbox = self.in_inbox(path)
         if isinstance(err, ScanRejected) and err.kind == "empty" and not self.quarantine_empty:
@@ -855,15 +891,15 @@ class Archivist:
                     f" {filed.archive_no}（{filed.title}），说明文件没有用上：请按说明文件核对后改正"
                     f" {filed.archive_no} 的登记"
                 )
-            return self._reject(path, shown, in_inbox, reason, seen)
+            return self._reject(path, shown, in_inbox, reason, seen, listing)
         if isinstance(err, _Duplicate):
             reason = (
                 f"与已归档的 {err.item.archive_no}（{err.item.title}）内容完全相同"
                 f"（SHA-256 {err.item.sha256[:12]}…），没有重复归档"
             )
-            return self._reject(path, shown, in_inbox, reason, seen)
+            return self._reject(path, shown, in_inbox, reason, seen, listing)
         if isinstance(err, _AlreadyFiled):
-            left = self._remove_source(path, in_inbox or self.in_quarantine(path), err.seen)
+            left = self._remove_source(path, in_inbox or self.in_quarantine(path), err.seen, listing)
             reason = f"已归档为 {err.item.archive_no}"
             return FilingOutcome(shown, "already_filed", err.item, reason=reason, left_behind=left)
         if isinstance(err, _Changed):
@@ -881,7 +917,7 @@ class Archivist:
         else:
             log.error("filing %s failed", printable(shown), exc_info=err)
             reason = f"读取或归档这个文件时出错（{type(err).__name__}），无法归档：详情见 records/logs/ 中的日志"
-        return self._reject(path, shown, in_inbox, reason, seen)
+        return self._reject(path, shown, in_inbox, reason, seen, listing)
 
     def _filed_before_its_sidecar(self, path: Path) -> ArchiveItem | None:
         """For a scanner's sidecar alone in the inbox (``X.pdf.json``, ``X.json``, ``X.txt``): the item last filed from
@@ -921,7 +957,7 @@ class Archivist:
         self,
         entries: Sequence[tuple[Path, Path | None]],
         flags: Metadata,
-        listings: dict[Path, _Listing],
+        listings: FolderListings,
         read: Mapping[Path, ReadAhead],
         companions: dict[Path, _Marks],
         refused: dict[Path, os.stat_result] | None = None,
@@ -936,9 +972,7 @@ class Archivist:
                 if isinstance(reading.pages, Exception):
                     raise reading.pages
                 assert reading.before is not None and reading.sha is not None
-                if path.parent not in listings:
-                    listings[path.parent] = _regular_files(path.parent)
-                listing = listings[path.parent]
+                listing = listings.of(path.parent)
                 ahead = reading.ahead
                 marks = _companion_marks(path, listing) if base is None else None
                 if base is None:
@@ -1417,7 +1451,13 @@ class Archivist:
         return False
 
     def _reject(
-        self, path: Path, shown: str, in_inbox: bool, reason: str, seen: os.stat_result | None = None
+        self,
+        path: Path,
+        shown: str,
+        in_inbox: bool,
+        reason: str,
+        seen: os.stat_result | None = None,
+        listing: _Listing | None = None,
     ) -> FilingOutcome:
         if not in_inbox:
             return FilingOutcome(shown, "refused", reason=reason)
@@ -1425,7 +1465,7 @@ class Archivist:
             # The scanner wrote it again since it was read (an empty file it had only opened, a new scan renamed
             # over the name): this reason is not the file's now.  Judged again once stable.
             return FilingOutcome(shown, "waiting", reason="文件在归档过程中有变化，稍后再试")
-        moved = self.quarantine(path, reason)
+        moved = self.quarantine(path, reason, listing)
         if moved is None:
             return FilingOutcome(shown, "waiting", reason="文件已不在原处（可能已被另一个进程归档）")
         log.warning("quarantined %s: %s", printable(shown), reason)
@@ -1437,7 +1477,7 @@ class Archivist:
             left_behind=os.path.lexists(path),
         )
 
-    def quarantine(self, path: Path, reason: str) -> Path | None:
+    def quarantine(self, path: Path, reason: str, listing: _Listing | None = None) -> Path | None:
         """Move an inbox file (and its sidecars) to records/quarantine/ with a note saying why.
 
         Each file gets its own name and its own note, even two files of the same name in the same
@@ -1445,7 +1485,8 @@ class Archivist:
         in the quarantine is ever replaced.  None when the file was gone (another filer took it).  A file this account
         may not remove from its folder (one of another account) is quarantined all the same, its name left where it
         was (``os.path.lexists`` says so): a clerk deletes it, and the service does not quarantine it again until it
-        changes — never a new copy and note at each pass."""
+        changes — never a new copy and note at each pass.  ``listing``: the names in its folder, when a batch has
+        listed it; else listed now."""
         if (already := self._quarantined_before(path)) is not None:
             return already  # left where it was by an earlier pass (a folder of another account): one copy, one note
         moment = self._office_now()
@@ -1464,7 +1505,7 @@ class Archivist:
                 note_path.unlink(missing_ok=True)
                 raise
             log.warning("quarantined %s, but may not remove it from where it was", printable(str(path)))
-        for companion in _companions(path):
+        for companion in _companions(path, listing):
             if _is_note_of(companion, path):  # the note of its quarantine before: the new note says why now
                 companion.unlink(missing_ok=True)
                 continue
@@ -1540,16 +1581,20 @@ class Archivist:
         flags: Metadata | None = None,
         progress: Callable[[int, int | None], None] | None = None,
     ) -> list[FilingOutcome]:
-        """File every given file (folders: every file below them, temporary files and sidecars skipped)."""
-        files = list(self.expand(paths))
+        """File every given file (folders: every file below them, temporary files and sidecars skipped); each folder
+        listed once for the whole filing (``FolderListings``)."""
+        listings = FolderListings()
+        files = list(self.expand(paths, listings))
         outcomes: list[FilingOutcome] = []
         for start in range(0, len(files), BATCH_SIZE):
-            outcomes += self.file_many(files[start : start + BATCH_SIZE], flags)
+            outcomes += self.file_many(files[start : start + BATCH_SIZE], flags, listings=listings)
             if progress:
                 progress(len(outcomes), len(files))
         return outcomes
 
-    def expand(self, paths: Iterable[Path]) -> Iterator[tuple[Path, Path | None]]:
+    def expand(
+        self, paths: Iterable[Path], listings: FolderListings | None = None
+    ) -> Iterator[tuple[Path, Path | None]]:
         """Each file to file and the folder its folder names count from: a folder given; for a file named itself,
         the current folder when it lies below it, else None (``_named_base``).
 
@@ -1559,7 +1604,9 @@ class Archivist:
         ledger's database or the archive's own files again.  A file named twice (``file 扫描件 扫描件/业主档案``,
         two patterns matching it) is given once, as first named.  A hidden file or a broken link met in a walk is
         left where it is and named in ``not_filed`` (``left_alone``); a broken link named itself raises
-        ``NotFoundError``, as a path that does not exist does."""
+        ``NotFoundError``, as a path that does not exist does.  ``listings``: the folders the filing lists, each once
+        (which files are sidecars, ``skipped``), for its batches to share."""
+        listings = FolderListings() if listings is None else listings
         own = tuple(
             path.resolve()
             for path in (self.workspace.records_dir, self.workspace.templates_dir, self.workspace.config_file)
@@ -1585,7 +1632,7 @@ class Archivist:
                             continue
                         if (why := self.left_alone(candidate)) is not None:
                             self.not_filed[self._shown(candidate)] = why
-                        elif not self.skipped(candidate) and first_time(candidate):
+                        elif not self.skipped(candidate, listings) and first_time(candidate):
                             yield candidate, Path(os.path.abspath(path))
             elif not path.exists():
                 if path.is_symlink():
@@ -1627,10 +1674,10 @@ class Archivist:
             return False
         return any(resolved == root or resolved.is_relative_to(root) for root in own)
 
-    def skipped(self, path: Path) -> bool:
+    def skipped(self, path: Path, listings: FolderListings | None = None) -> bool:
         """Temporary files, other computers' system files, hidden files and the sidecars of scans are never filed
-        themselves (``rules.why_not_filed``)."""
-        return self._why_not_filed(path.name) is not None or is_sidecar_of_a_scan(path)
+        themselves (``rules.why_not_filed``).  ``listings``: the folders the pass has listed (``FolderListings``)."""
+        return self._why_not_filed(path.name) is not None or is_sidecar_of_a_scan(path, listings)
 
     def hidden_folder(self, name: str) -> bool:
         """A folder never walked, nor said: an ignored name, or a hidden one (a Mac's .Trashes, a sync tool's own)."""
@@ -3589,6 +3636,7 @@ __all__ = [
     "ArchiveItem",
     "Archivist",
     "FilingOutcome",
+    "FolderListings",
     "Loan",
     "VerifyReport",
     "archive_elsewhere",

@@ -21,6 +21,7 @@ from recordkit.archive.archivist import (
     ArchiveItem,
     Archivist,
     FilingOutcome,
+    FolderListings,
     PreparedBatch,
     former_numbers,
     update_item,
@@ -49,11 +50,13 @@ def file_batch(
     *,
     index: bool = True,
     prepared: PreparedBatch | None = None,
+    listings: FolderListings | None = None,
 ) -> list[FilingOutcome]:
     """File ``files`` in one ledger transaction (``Archivist.file_many``, or ``file_prepared`` when the
     watcher has ``prepared`` them already) and index those filed: in that same transaction when the ledger
     is PostgreSQL and holds the index (``index_in_transaction``), else, with ``index``, just after (the
-    watcher indexes later, in its second stage: ``index_items``).
+    watcher indexes later, in its second stage: ``index_items``).  ``listings``: the folders listed in the pass
+    the batch is part of (``FolderListings``).
 
     Raises what ``file_many`` raises (``LedgerError`` when the ledger cannot be written); never
     raises because of the index.
@@ -67,7 +70,7 @@ def file_batch(
     if prepared is not None:
         outcomes = archivist.file_prepared(prepared, before_commit=index_with_filing)
     else:
-        outcomes = archivist.file_many(files, flags, before_commit=index_with_filing)
+        outcomes = archivist.file_many(files, flags, before_commit=index_with_filing, listings=listings)
     if index:
         filed = [outcome.item for outcome in outcomes if outcome.status == "filed" and outcome.item is not None]
         index_items(archivist, [item for item in filed if item.archive_no not in in_transaction])
@@ -90,7 +93,8 @@ def file_paths(
     progress: Callable[[int, int | None], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> list[FilingOutcome]:
-    """File and index every given file (folders: every file below them), ``BATCH_SIZE`` per transaction.
+    """File and index every given file (folders: every file below them), ``BATCH_SIZE`` per transaction; each folder
+    listed once for the whole filing (``FolderListings``: a file that arrives meanwhile waits for the next).
 
     First the same recovery as the filing service (``Archivist.recover``): a filing a killed process
     left half-done is finished or rolled back, and ``ArchiveMismatch`` stops everything when the ledger
@@ -104,13 +108,14 @@ def file_paths(
     paths = list(paths)
     leave_inbox_to_service(archivist, paths)
     archivist.quarantine_empty = False
-    files = list(archivist.expand(paths))
+    listings = FolderListings()
+    files = list(archivist.expand(paths, listings))
     archivist.recover()
     emptied = EmptiedFolders(archivist, archivist.settings.stability_seconds)
     outcomes: list[FilingOutcome] = []
     for start in range(0, len(files), BATCH_SIZE):
         batch = files[start : start + BATCH_SIZE]
-        outcomes += (filed := file_batch(archivist, batch, flags))
+        outcomes += (filed := file_batch(archivist, batch, flags, listings=listings))
         for (path, _), outcome in zip(batch, filed, strict=True):
             emptied.taken(path, outcome)
         if progress:

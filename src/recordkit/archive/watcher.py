@@ -38,6 +38,7 @@ from recordkit.archive.archivist import (
     ArchiveAway,
     ArchiveMismatch,
     FilingOutcome,
+    FolderListings,
     PreparedBatch,
     ReadAhead,
 )
@@ -281,19 +282,22 @@ class InboxWatcher:
     # -- discovering files --------------------------------------------------------------------
 
     def scan(self) -> Iterator[Path]:
-        """Every file below the watched folders that may be filed (temporary files and sidecars skipped)."""
+        """Every file below the watched folders that may be filed (temporary files and sidecars skipped); each folder
+        listed once for the rescan (``FolderListings``)."""
+        listings = FolderListings()
         self._not_filed = {path: why for path, why in self._not_filed.items() if os.path.lexists(path)}
         for root in self.roots:
             for folder, dirs, names in os.walk(root):
                 dirs[:] = sorted(d for d in dirs if not self.archivist.hidden_folder(d))
                 for name in sorted(names):
                     path = Path(folder) / name
-                    if self._watched(path):
+                    if self._watched(path, listings):
                         yield path
 
-    def _watched(self, path: Path) -> bool:
+    def _watched(self, path: Path, listings: FolderListings) -> bool:
         """Whether a file met in a watched folder is watched to be filed.  A hidden file or a broken link is not, and
-        is said once while it lies there (``left_alone``; ``--once`` lists them, ``not_filed``)."""
+        is said once while it lies there (``left_alone``; ``--once`` lists them, ``not_filed``).  ``listings``: the
+        folders the pass has listed."""
         if (why := self.archivist.left_alone(path)) is not None:
             if path not in self._not_filed:
                 log.info("not filed: %s (%s)", printable(str(path)), "hidden" if why == HIDDEN_FILE else "broken link")
@@ -301,7 +305,7 @@ class InboxWatcher:
                     self.say(f"{self._shown(path)}：{why}")
             self._not_filed[path] = why
             return False
-        return not self.archivist.skipped(path)
+        return not self.archivist.skipped(path, listings)
 
     def not_filed(self) -> list[tuple[str, str]]:
         """The hidden files and broken links met at the last look, each named as ``still_written`` names files, with
@@ -339,10 +343,11 @@ class InboxWatcher:
     def _take_dirty(self) -> set[Path]:
         with self._lock:
             dirty, self._dirty = self._dirty, set()
+        listings = FolderListings()  # (a burst's events name a folder's files by the thousand)
         return {
             path
             for path in dirty
-            if (path.is_file() or path.is_symlink() and not path.exists()) and self._watched(path)
+            if (path.is_file() or path.is_symlink() and not path.exists()) and self._watched(path, listings)
         }
 
     # -- one pass ------------------------------------------------------------------------------
