@@ -307,6 +307,66 @@ def test_a_file_named_outside_the_current_folder_is_read_by_its_own_name_alone(
     ]
 
 
+def test_a_hidden_folder_on_a_typed_path_is_never_read_only_the_files_own_folder(
+    archivist_cli: Any, workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # From a home folder, ``recordkit file ~/.cache/x/3-2-1201/…`` (the shell writes it whole) and
+    # ``recordkit file .cache/x/1-1-101/…`` were filed with the topic .cache/x: a program's hidden folder and what
+    # lies in it are no filing of the office's; the file's own folder still names its unit.
+    home = tmp_path / "家"
+    write_scan(home / ".cache" / "x" / "3-2-1201" / "产权证明_20200501.pdf", 1)
+    write_scan(home / ".cache" / "x" / "1-1-101" / "入住登记_20200601.pdf", 2)
+    monkeypatch.chdir(home)
+    result = archivist_cli(
+        "file",
+        str(home / ".cache" / "x" / "3-2-1201" / "产权证明_20200501.pdf"),
+        ".cache/x/1-1-101/入住登记_20200601.pdf",
+    )
+    assert result.exit_code == 0, result.output
+    assert _filed_rows(workspace) == [
+        ("YZ-2020-00001", "业主档案", "3-2-1201", None, 0),
+        ("YZ-2020-00002", "业主档案", "1-1-101", None, 0),
+    ]
+
+
+def test_a_file_typed_whole_from_the_root_or_a_home_folder_reads_no_folder_above_its_own_or_the_workspace(
+    archivist_cli: Any, workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Run from / (or a home folder holding everything), an absolute path's every folder was read: the topic of a
+    # stick's scan was tmp/pytest-of-…/U盘, of a scan in the workspace …/ws/扫描件/电梯.  Now a file outside the
+    # workspace reads its own folder alone, a file in the workspace its folders below the workspace.
+    stick = tmp_path / "U盘" / "业主档案" / "1-1-101"
+    write_scan(stick / "产权证明_20200501.pdf", 1)
+    write_scan(workspace.root / "扫描件" / "工程档案" / "电梯" / "维保记录_20261020.pdf", 2)
+    monkeypatch.chdir("/")
+    result = archivist_cli(
+        "file", str(stick / "产权证明_20200501.pdf"), str(workspace.root / "扫描件/工程档案/电梯/维保记录_20261020.pdf")
+    )
+    assert result.exit_code == 0, result.output
+    assert _filed_rows(workspace) == [
+        ("GC-2026-00001", "工程档案", None, "扫描件/电梯", 0),
+        ("YZ-2020-00001", "业主档案", "1-1-101", None, 0),
+    ]
+
+
+def test_a_folder_holding_the_workspace_reads_its_files_folders_below_the_workspace_only(
+    archivist_cli: Any, workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ``recordkit file ..`` from the workspace (``recordkit file ~`` with the workspace in the home folder) filed its
+    # 扫描件 under the topic ws/扫描件/电梯; a folder of the home folder's own still reads from the folder given (U盘/…:
+    # U盘 its topic).
+    write_scan(workspace.root / "扫描件" / "工程档案" / "电梯" / "维保记录_20261020.pdf", 2)
+    write_scan(tmp_path / "U盘" / "业主档案" / "1-1-101" / "产权证明_20200501.pdf", 1)
+    (workspace.root / "名册.xlsx").unlink()  # (the sample roster, imported: no paper of the office's)
+    monkeypatch.chdir(workspace.root)
+    result = archivist_cli("file", "..")
+    assert result.exit_code == 0, result.output
+    assert _filed_rows(workspace) == [
+        ("GC-2026-00001", "工程档案", None, "扫描件/电梯", 0),
+        ("YZ-2020-00001", "业主档案", "1-1-101", "U盘", 0),
+    ]
+
+
 def test_a_file_named_in_the_workspaces_own_folders_is_read_by_its_own_name_alone(
     archivist_cli: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -131,6 +131,10 @@ def test_a_scan_serial_or_a_date_is_not_a_unit() -> None:
         (["3-2-1201_李秀英"], Metadata(unit="3-2-1201")),
         (["工程档案", "Scan 2026-11-02 10-05-33"], Metadata(category="工程档案", topic="Scan 2026-11-02 10-05-33")),
         ([], Metadata()),
+        # a hidden folder is a program's: neither it nor what lies in it is read, but the file's own folder
+        ([".cache", "x", "3-2-1201"], Metadata(unit="3-2-1201")),
+        (["工程档案", ".同步", "电梯"], Metadata(topic="电梯")),
+        (["业主档案", ".备份"], Metadata()),
     ],
 )
 def test_the_inbox_folders_tell_category_unit_and_topic(parts: list[str], expected: Metadata) -> None:

@@ -1595,8 +1595,9 @@ class Archivist:
     def expand(
         self, paths: Iterable[Path], listings: FolderListings | None = None
     ) -> Iterator[tuple[Path, Path | None]]:
-        """Each file to file and the folder its folder names count from: a folder given; for a file named itself,
-        the current folder when it lies below it, else None (``_named_base``).
+        """Each file to file and the folder its folder names count from: a folder given — the workspace's folder
+        for a file in the workspace below it (``recordkit file /``: never ``home`` and the user's name) —; for a
+        file named itself, ``_named_base``.
 
         A folder's walk leaves out the workspace's own files — records/ but its inbox (the ledger, the
         archive, generated papers, the quarantine, the caches), templates/ and recordkit.toml — and names them in
@@ -1622,10 +1623,15 @@ class Archivist:
 
         for path in paths:
             if path.is_dir():
+                given_folder = Path(os.path.abspath(path))
+                workspace_below = self._workspace_below(given_folder)
                 for folder, dirs, names in os.walk(path):
                     dirs[:] = sorted(
                         d for d in dirs if not self.hidden_folder(d) and not self._own(Path(folder, d), own)
                     )
+                    counted_from = given_folder  # (a file's folders are read from there)
+                    if workspace_below is not None and Path(os.path.abspath(folder)).is_relative_to(workspace_below):
+                        counted_from = workspace_below  # never the folders above the workspace
                     for name in sorted(names):
                         candidate = Path(folder) / name
                         if self._own(candidate, own):
@@ -1633,7 +1639,7 @@ class Archivist:
                         if (why := self.left_alone(candidate)) is not None:
                             self.not_filed[self._shown(candidate)] = why
                         elif not self.skipped(candidate, listings) and first_time(candidate):
-                            yield candidate, Path(os.path.abspath(path))
+                            yield candidate, counted_from
             elif not path.exists():
                 if path.is_symlink():
                     raise NotFoundError(f"{readable_name(str(path))}：{BROKEN_LINK}")
@@ -1642,15 +1648,33 @@ class Archivist:
                 yield path, self._named_base(path, own)
 
     def _named_base(self, path: Path, own: tuple[Path, ...]) -> Path | None:
-        """The folder whose sub-folders tell a file named itself its category and unit: the current folder when the
-        file lies below it, so that ``扫描件/业主档案/1-1-101/产权证明.pdf`` reads as ``recordkit file .`` reads it
-        (1-1-101's); None, its own name alone, for a file elsewhere (``../``, another absolute path) and for one of
-        the workspace's own (``_is_own``), which ``file .`` never reads (``records/quarantine`` names no category)."""
+        """The folder whose sub-folders tell a file named itself its category and unit.  Below the current folder:
+        typed as a path from it, the current folder, so that ``扫描件/业主档案/1-1-101/产权证明.pdf`` reads as
+        ``recordkit file .`` reads it (1-1-101's, 扫描件 its topic); in the workspace, never a folder above the
+        workspace's own (``_workspace_below``: run from ``/`` or a home folder); outside the workspace and typed as an
+        absolute path (``~/扫描/3-2-1201/产权证明.pdf``), its own folder's parent: the folders above it (``home``, the
+        user's name, ``mnt``) are no office's filing, the file's own folder alone is read.  None, its own name alone,
+        for a file elsewhere (``../``, another absolute path) and for one of the workspace's own (``_is_own``), which
+        ``file .`` never reads (``records/quarantine`` names no category).  A hidden folder on the way is never read
+        (``rules.organised_folders``)."""
         here = Path(os.path.abspath(os.curdir))
         named = Path(os.path.abspath(path))
-        if not named.is_relative_to(here) or self._is_own(named.resolve(), own):
+        resolved = named.resolve()
+        if not named.is_relative_to(here) or self._is_own(resolved, own):
             return None
-        return here
+        if resolved.is_relative_to(self.workspace.root.resolve()):
+            workspace_below = self._workspace_below(here)
+            return workspace_below if workspace_below is not None and named.is_relative_to(workspace_below) else here
+        return named.parent.parent if path.is_absolute() else here
+
+    def _workspace_below(self, folder: Path) -> Path | None:
+        """The workspace's folder as written below ``folder`` (absolute), when it lies below it, else None: a file in
+        the workspace reads its folders from there, never the folders above it."""
+        real = Path(os.path.realpath(folder))
+        root = self.workspace.root.resolve()
+        if real == root or not root.is_relative_to(real):
+            return None
+        return folder / root.relative_to(real)
 
     def _own(self, path: Path, own: tuple[Path, ...]) -> bool:
         """Whether ``path`` (met in a folder's walk) is one of the workspace's own files or folders (``expand``);

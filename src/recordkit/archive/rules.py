@@ -670,9 +670,20 @@ def _sidecar_day(value: str) -> dt.date:
         raise err from None
 
 
+def organised_folders(parts: Sequence[str]) -> list[str]:
+    """Of the folders between where a file's folders are read from and the file (``parts``, the outermost first),
+    those read: all of them, but where one is hidden (a name beginning with "."), the file's own folder alone — a
+    hidden folder is a program's (a cache, a sync tool's), and what lies in it no filing of the office's: of
+    ``.cache/x/3-2-1201/`` only ``3-2-1201``; a hidden folder itself never."""
+    if not any(is_hidden(part) for part in parts):
+        return list(parts)
+    return [parts[-1]] if not is_hidden(parts[-1]) else []
+
+
 def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
     """What the inbox sub-folders say: ``业主档案/3-2-1201/``, ``工程档案/电梯/``; a unit below its phase's folder
-    (``业主档案/二期/3-2-1201/``) is that phase's."""
+    (``业主档案/二期/3-2-1201/``) is that phase's.  Only the ``organised_folders`` among them are read."""
+    parts = organised_folders(parts)
     category = unit = None
     topic: list[str] = []
     phase: tuple[int, str] | None = None  # the last phase's folder (its place in ``topic``, its name)
