@@ -997,6 +997,59 @@ def test_a_unit_code_before_the_cut_is_no_day(run_cli: Any, imported: Workspace)
     )
 
 
+DASHED_DAYS = [
+    # (停水时间, 恢复时间, the refusal): 12-5 8:00 was printed as typed and never checked, so a 恢复时间 before it or a
+    # day half a year on was printed on every household's notice.
+    (
+        "12-5 8:00",
+        "12-4 18:00",
+        "错误：模板“停水通知”的日期顺序不对：恢复时间（12-4 18:00）早于停水时间（12-5 8:00），请检查后再试",
+    ),
+    (
+        "12-5 8:00-18:00",
+        "12-4日",
+        "错误：模板“停水通知”的日期顺序不对：恢复时间（12-4日）早于停水时间（12-5 8:00-18:00），请检查后再试",
+    ),
+    (
+        # 2026-12-06 to 2027-07-01: 25 + 31 + 28 + 31 + 30 + 31 + 30 + 1 = 207 days.
+        "7-1 8:00",
+        "当日18:00",
+        "错误：模板“停水通知”的“停水时间”写的“7-1”没有年份，按 2027年7月1日 计离通知日期还有 207 天，"
+        "请写明年份（如 2026年7月1日 或 2027年7月1日）",
+    ),
+]
+
+
+@pytest.mark.parametrize(("start", "end", "message"), DASHED_DAYS, ids=["order", "range-and-ri", "half-a-year"])
+def test_a_day_written_with_a_dash_before_a_time_of_day_is_checked(
+    run_cli: Any, imported: Workspace, start: str, end: str, message: str
+) -> None:
+    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
+    times = ["--set", f"停水时间={start}", "--set", f"恢复时间={end}"]
+    before = journal_size(run_cli)
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    assert (result.exit_code, result.stdout) == (5, ""), result.output
+    assert result.stderr.strip() == message
+    assert_nothing_written(run_cli, imported, before)
+
+
+def test_a_day_written_with_a_dash_is_printed_as_a_day_and_a_dashed_pair_alone_as_typed(
+    run_cli: Any, imported: Workspace
+) -> None:
+    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
+    times = ["--set", "停水时间=12-8 8:00-12:00", "--set", "恢复时间=12-8日18:00"]
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    assert result.exit_code == 0, result.output
+    [docx] = [p for p in generated(imported) if p.suffix == ".docx"]
+    assert "将于12月8日 8:00-12:00暂停供水，预计12月8日18:00恢复供水" in "\n".join(texts_of(docx))
+    # a unit code before a time of day, and a dashed pair with neither a time of day nor 日, stay as typed, unchecked
+    times = ["--set", "停水时间=3-2-1201 8:00", "--set", "恢复时间=12-4"]
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    assert result.exit_code == 0, result.output
+    [docx] = [p for p in generated(imported) if p.suffix == ".docx" and p != docx]
+    assert "将于3-2-1201 8:00暂停供水，预计12-4恢复供水" in "\n".join(texts_of(docx))
+
+
 def test_a_range_start_without_its_own_time_of_day_is_the_start_of_its_day(run_cli: Any, imported: Workspace) -> None:
     # 12月8日至12月9日18:00 was read as starting at 12月8日 18:00, and 恢复时间=12月8日17:00 refused as earlier (exit 5).
     water = ["--set", "停水原因=管道维修", "--set", "停水范围=3栋", "--set", "停水时间=12月8日至12月9日18:00"]

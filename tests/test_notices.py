@@ -177,7 +177,7 @@ def test_a_clock_time_written_with_a_dot_is_read_as_the_colon_one(
         ("8:00至12.30", None, None),
         ("3-2-1201", None, None),
         ("3-2-1201室门前 12月8日8:00", None, dt.datetime(2026, 12, 8, 8)),
-        ("12-5 8:00", None, None),
+        ("12-5", None, None),  # a building and entrance as much as a day: no clock or 日 says which
         ("3栋12.8", None, None),
         # the day written before them is read, with its own time of day
         ("12月20日下午6.30", None, dt.datetime(2026, 12, 20, 18, 30)),
@@ -188,6 +188,32 @@ def test_a_clock_time_written_with_a_dot_is_read_as_the_colon_one(
 )
 def test_a_clock_time_or_a_unit_code_is_no_day(text: str, base: dt.date | None, expected: dt.datetime | None) -> None:
     assert find_when(text, TODAY, base=base) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A day with a dash and a time of day after it was no day at all: 12-5 8:00 was printed as typed and not checked.
+        ("12-5 8:00", dt.datetime(2026, 12, 5, 8)),
+        ("12-5 8:00-18:00", dt.datetime(2026, 12, 5, 8)),
+        ("12-5 下午2:00", dt.datetime(2026, 12, 5, 14)),
+        ("12-5 8.30", dt.datetime(2026, 12, 5, 8, 30)),
+        ("12-5日", dt.datetime(2026, 12, 5)),
+        ("12-5日8:00", dt.datetime(2026, 12, 5, 8)),
+        ("12-5 8:00至12-6 18:00", dt.datetime(2026, 12, 5, 8)),
+        ("１２－５ ８：００", dt.datetime(2026, 12, 5, 8)),
+        # ... but a dashed pair alone, a unit code or hours are none
+        ("12-5", None),
+        ("3-2-1201 8:00", None),
+        ("3-2-1201 8:00起", None),
+        ("8-18点", None),
+        ("12-5号楼停水", None),
+    ],
+)
+def test_a_day_written_with_a_dash_is_one_when_a_time_of_day_or_ri_follows(
+    text: str, expected: dt.datetime | None
+) -> None:
+    assert find_when(text, TODAY) == expected
 
 
 # -- recipients -------------------------------------------------------------------------------
@@ -486,6 +512,20 @@ def test_a_notice_to_the_whole_estate_from_the_command_line_names_it_once(run_cl
         ("12.8 8-18点", "12月8日 8-18点"),
         ("12月8日 8:00起，3-12.5单元除外", "12月8日 8:00起，3-12.5单元除外"),
         ("12.8 8:00起（3-12.5除外，12月9日恢复）", "12月8日 8:00起（3-12.5除外，12月9日恢复）"),
+        # a day written with a dash and a time of day or 日 after it was printed as typed (12-5 8:00): it is a day; a
+        # dashed pair alone, a unit code before a time of day, stays as typed
+        ("12-5 8:00", "12月5日 8:00"),
+        ("12-5 8:00-18:00", "12月5日 8:00-18:00"),
+        ("12-5日", "12月5日"),
+        ("12-5日8:00", "12月5日8:00"),
+        ("12-5 8:00至12-6 18:00", "12月5日 8:00至12月6日 18:00"),
+        ("１２－５ ８：００", "12月5日 8:00"),
+        ("12-5", "12-5"),
+        ("3-2-1201 8:00", "3-2-1201 8:00"),
+        ("8-18点", "8-18点"),
+        # a 日 after a dotted day was printed twice (12月5日日)
+        ("12.5日 8:00", "12月5日 8:00"),
+        ("12/5日", "12月5日"),
         ("2026.12.8 8:00起（2-2026.12.9号楼除外）", "2026年12月8日 8:00起（2-2026.12.9号楼除外）"),
     ],
 )

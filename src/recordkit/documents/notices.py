@@ -494,13 +494,18 @@ _NUMERIC_DATE = re.compile(
     r"(?<![\d./])((?:19|20)\d{2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?!\d)"
     r"(?!(?![-–]\s*(?:19|20)\d{2}\s*[-/.])[-/.]\d)"
 )
-# A day written without its year with a dot or a slash (12.8, 12/8); which of them are days is ``_numeric_days``'.
-_YEARLESS_NUMERIC_DAY = re.compile(r"(?<![\d./])(\d{1,2})\s*([./])\s*(\d{1,2})(?!\d)(?![./]\d)")
 # What leads to a range's second end (12.8 8:00至12.9 18:00, 12.8-12.9: a dash only after a day or a time of day, not
 # in 3-2-1201 or a phone number), and a time of day right after a day (12.9 18:00).
 _RANGE_TO = re.compile(rf"(?:{_RANGE_WORDS}|(?P<dash>[-–]))\s*$")
 _PARTS_OF_DAY = "上午|下午|中午|晚上|早上|凌晨|傍晚|午后|晚间|夜间|夜里"
 _CLOCK_NEXT = re.compile(rf"\s*(?:{_PARTS_OF_DAY})?\s*\d{{1,2}}\s*(?:[:：时点]|\.\d{{2}}(?!\d))")
+# A day written without its year with a dot or a slash (12.8, 12/8), or with a dash when a time of day or 日 follows it
+# (12-5 8:00, 12-5日: alone, 12-5 may be a building and its entrance, as 3-2 of 3-2-1201); a 日 written after it is the
+# day's.  Which of them are days is ``_numeric_days``'.
+_YEARLESS_NUMERIC_DAY = re.compile(
+    r"(?<![\d./])(?P<month>\d{1,2})\s*(?:(?P<sep>[./])|(?P<dash>-))\s*(?P<day>\d{1,2})(?!\d)(?![./]\d)"
+    rf"(?(dash)(?=\s*日|{_CLOCK_NEXT.pattern}))(?:\s*日)?"
+)
 # What before a pair makes it a time of day, not a day: 当日18.30, 下午6.30.
 _CLOCK_BEFORE = re.compile(rf"(?:{'|'.join(_FROM_START)}|{_PARTS_OF_DAY})\s*$")
 # Full-width digits and the marks a day or a time of day is written with (１２．８ ８：００), as half-width ones, one for
@@ -555,9 +560,9 @@ class _WrittenDay(NamedTuple):
 
 
 def _first_yearless_day(text: str) -> _WrittenDay | None:
-    """The first day ``text`` writes without its year, where ``in_office_form`` prints one: 12月8日 anywhere; 12.8 or 12/8
-    where ``_numeric_days`` takes it for a day — not 下午6.30 or 8:00至12.30 (times of day), nor 3-2-1201 or 12-5 (a dash
-    that joins no days)."""
+    """The first day ``text`` writes without its year, where ``in_office_form`` prints one: 12月8日 anywhere; 12.8, 12/8 or
+    12-8 8:00 where ``_numeric_days`` takes it for a day — not 下午6.30 or 8:00至12.30 (times of day), nor 3-2-1201 8:00 or
+    12-5 alone (a unit code, a building and its entrance)."""
     days = [day for day in _numeric_days(text) if day.year is None]
     days += [
         _WrittenDay(found.start(), found.end(), None, int(found[1]), int(found[2]))
@@ -568,7 +573,7 @@ def _first_yearless_day(text: str) -> _WrittenDay | None:
 
 def _numeric_days(text: str) -> list[_WrittenDay]:
     """Where ``text`` writes a day with dots, slashes or dashes, and that day, in order: one with its year
-    (2026.12.8) anywhere; one without (12.8, 12/8) after nothing but words (自12.8起: the day ``find_when`` reads, but
+    (2026.12.8) anywhere; one without (12.8, 12/8, 12-8 when a time of day or 日 follows it) after nothing but words (自12.8起: the day ``find_when`` reads, but
     当日18.30 or 下午6.30, times of day), or as a range's second end (12.8 8:00至12.9 18:00, 12.8-12.9) when a time of
     day follows it, none was written since the day before it (12.7至12.9), or it cannot be one (12/9, 12.9).  Any other
     may be a time (8:00至12.30: half past noon), one with a dash hours (8-18点): left out, as is a day no calendar has
@@ -581,7 +586,7 @@ def _numeric_days(text: str) -> list[_WrittenDay]:
         and not _after_a_stray_dash(text, found.start(), ends)
     ]
     for found in _YEARLESS_NUMERIC_DAY.finditer(text):
-        month, day = int(found[1]), int(found[3])
+        month, day = int(found["month"]), int(found["day"])
         if _no_such_day(month, day) is not None or not _a_day_here(text, found, ends):
             continue
         days.append(_WrittenDay(found.start(), found.end(), None, month, day))
@@ -598,7 +603,7 @@ def _a_day_here(text: str, found: re.Match[str], ends: Sequence[int]) -> bool:
     if _RANGE_TO.search(before) is None or _after_a_stray_dash(text, found.start(), ends):
         return False
     since = max((end for end in ends if end <= found.start()), default=0)
-    may_be_a_clock = found[2] == "." and len(found[3]) == 2
+    may_be_a_clock = found["sep"] == "." and len(found["day"]) == 2
     return (
         not may_be_a_clock or _CLOCK_NEXT.match(text, found.end()) is not None or _CLOCK.search(before, since) is None
     )
