@@ -1050,6 +1050,24 @@ def test_a_day_written_with_a_dash_is_printed_as_a_day_and_a_dashed_pair_alone_a
     assert "将于3-2-1201 8:00暂停供水，预计12-4恢复供水" in "\n".join(texts_of(docx))
 
 
+def test_a_day_written_as_eight_figures_is_printed_as_the_day_it_is_checked_as(
+    run_cli: Any, imported: Workspace
+) -> None:
+    # 停水时间=20261208 8:00 was checked as 2026-12-08 (a 恢复时间 before it refused) but printed as typed.
+    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
+    times = ["--set", "停水时间=20261208 8:00", "--set", "恢复时间=20261208 18:00"]
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    assert result.exit_code == 0, result.output
+    [docx] = [p for p in generated(imported) if p.suffix == ".docx"]
+    assert "将于2026年12月8日 8:00暂停供水，预计2026年12月8日 18:00恢复供水" in "\n".join(texts_of(docx))
+    times = ["--set", "停水时间=20261208 8:00", "--set", "恢复时间=20261207 18:00"]
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    assert (result.exit_code, result.stdout) == (5, ""), result.output
+    assert result.stderr.strip() == (
+        "错误：模板“停水通知”的日期顺序不对：恢复时间（20261207 18:00）早于停水时间（20261208 8:00），请检查后再试"
+    )
+
+
 def test_a_range_start_without_its_own_time_of_day_is_the_start_of_its_day(run_cli: Any, imported: Workspace) -> None:
     # 12月8日至12月9日18:00 was read as starting at 12月8日 18:00, and 恢复时间=12月8日17:00 refused as earlier (exit 5).
     water = ["--set", "停水原因=管道维修", "--set", "停水范围=3栋", "--set", "停水时间=12月8日至12月9日18:00"]

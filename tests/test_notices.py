@@ -216,6 +216,25 @@ def test_a_day_written_with_a_dash_is_one_when_a_time_of_day_or_ri_follows(
     assert find_when(text, TODAY) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A notice's time was read by core.dates.find_date, which reads forms the notice prints as typed, or another
+        # day than the first: it is read by the days it prints, the first of them.
+        ("20261208 8:00", dt.datetime(2026, 12, 8, 8)),
+        ("停水20261208 8:00起", dt.datetime(2026, 12, 8, 8)),
+        ("20261208 8:00至2026-12-09 18:00", dt.datetime(2026, 12, 8, 8)),  # was 12-09 18:00, the later end
+        ("（2-2026.12.9号楼除外）2026.12.8 8:00起", dt.datetime(2026, 12, 8, 8)),  # was 12-09, a building
+        ("2026_12_08 8:00", None),  # a file name's habit, printed as typed: no day
+        ("2026-12/08 8:00", None),  # two separators: printed as typed
+        ("3栋20261209 8:00", None),  # eight figures after others: a phone number as likely, printed as typed
+        ("12月8日8:00起，咨询20261209", dt.datetime(2026, 12, 8, 8)),
+    ],
+)
+def test_a_notices_time_is_read_by_the_days_it_prints(text: str, expected: dt.datetime | None) -> None:
+    assert find_when(text, TODAY) == expected
+
+
 # -- recipients -------------------------------------------------------------------------------
 
 
@@ -523,6 +542,14 @@ def test_a_notice_to_the_whole_estate_from_the_command_line_names_it_once(run_cl
         ("12-5", "12-5"),
         ("3-2-1201 8:00", "3-2-1201 8:00"),
         ("8-18点", "8-18点"),
+        # a day written as eight figures was read (a later 恢复时间 checked by it) but printed as typed; 2026_12_08, a file
+        # name's habit, and eight figures after others (a phone number) are neither read nor printed as days
+        ("20261208 8:00", "2026年12月8日 8:00"),
+        ("停水20261208 8:00起", "停水2026年12月8日 8:00起"),
+        ("20261208 8:00至20261209 18:00", "2026年12月8日 8:00至2026年12月9日 18:00"),
+        ("２０２６１２０８ ８：００", "2026年12月8日 8:00"),
+        ("2026_12_08 8:00", "2026_12_08 8:00"),
+        ("12.8 8:00起，咨询20261209", "12月8日 8:00起，咨询20261209"),
         # a 日 after a dotted day was printed twice (12月5日日)
         ("12.5日 8:00", "12月5日 8:00"),
         ("12/5日", "12月5日"),

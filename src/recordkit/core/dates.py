@@ -21,6 +21,7 @@ from recordkit.core.errors import ConfigError, ValidationError
 
 __all__ = [
     "DateError",
+    "EIGHT_DIGIT_DAY",
     "adopt_office_clock",
     "check_business_day",
     "check_business_month",
@@ -57,11 +58,13 @@ _DAY = re.compile(
     r"^(\d{4})\s*([-/._])\s*(\d{1,2})\s*\2\s*(\d{1,2})$|^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$|^(\d{4})(\d{2})(\d{2})$"
 )
 _CLOCK = re.compile(r"^(\d{1,2})\s*[:：时点]\s*(\d{1,2})?\s*分?(?:[:：]\d{1,2}(?:\.\d+)?)?$")
+#: A day written as eight figures, not inside a longer run of them: 20261208 (year, month, day).
+EIGHT_DIGIT_DAY = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})([01][0-9])([0-3][0-9])(?![0-9])")
 # A day standing inside longer text (a file name, an OCR'd line): a year of 19xx or 20xx.
 _FOUND_DAYS = (
     re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*[-/._]\s*([0-9]{1,2})\s*[-/._]\s*([0-9]{1,2})(?![0-9])"),
     re.compile(r"((?:19|20)[0-9]{2})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*[日号]?"),
-    re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})([01][0-9])([0-3][0-9])(?![0-9])"),
+    EIGHT_DIGIT_DAY,
 )
 
 
@@ -412,7 +415,8 @@ def format_when(value: dt.datetime | None) -> str:
 
 def find_date(text: str) -> tuple[dt.date, str] | None:
     """The first real day written inside ``text`` (a file name, a line of a scan) and the text it was
-    written as, or None.  Unlike ``parse_date`` it never raises: text is not obliged to hold a date."""
+    written as, or None.  Unlike ``parse_date`` it never raises: text is not obliged to hold a date.  A notice's
+    times are not read with it: ``documents.notices`` reads the days it prints (2026_12_08 is a file name's there)."""
     folded = unicodedata.normalize("NFKC", text)
     for pattern in _FOUND_DAYS:
         for match in pattern.finditer(folded):

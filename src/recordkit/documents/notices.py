@@ -25,12 +25,12 @@ from recordkit.billing.allocations import Credit, prepaid_from, prepayment_credi
 from recordkit.billing.arrears import Arrears, arrears_day, arrears_in, owed_query, prepaid_query
 from recordkit.core.atomic import saved
 from recordkit.core.dates import (
+    EIGHT_DIGIT_DAY,
     DateError,
     Month,
     check_business_day,
     check_within_a_year,
     chinese_date,
-    find_date,
     parse_month,
     recent_or_next_month_day,
     years_after,
@@ -244,20 +244,14 @@ def _read_when(text: str, today: dt.date, base: dt.date | None = None) -> tuple[
         if base is None:
             return None
         return _at_clock(base + dt.timedelta(days=_FROM_START[folded[:2]]), folded[2:], "")
-    candidates: list[tuple[int, dt.date, int, str]] = []  # (where it starts, the day, where it ends, written yearless)
-    found = find_date(folded)
-    if found is not None:
-        where = folded.find(found[1])
-        candidates.append((where, found[0], where + len(found[1]), ""))
-    month_day = _first_yearless_day(folded)
-    if month_day is not None and (found is None or month_day.start < folded.find(found[1])):
-        day = recent_or_next_month_day(month_day.month, month_day.day, base or today, TIMES_BEFORE_DAYS)
-        if day is not None:
-            candidates.append((month_day.start, day, month_day.end, month_day.written_in(folded)))
-    if not candidates:
+    # the days the notice prints as days, and only those: a time is never checked by a day it prints as something else
+    written = next(iter(_written_days(folded)), None)
+    if written is None:
         return None
-    _where, day, after, yearless = min(candidates, key=lambda candidate: candidate[0])
-    return _at_clock(day, folded[after:], yearless)
+    if written.year is not None:
+        return _at_clock(dt.date(written.year, written.month, written.day), folded[written.end :], "")
+    day = recent_or_next_month_day(written.month, written.day, base or today, TIMES_BEFORE_DAYS)
+    return None if day is None else _at_clock(day, folded[written.end :], written.written_in(folded))
 
 
 def _at_clock(day: dt.date, rest: str, yearless: str) -> tuple[dt.datetime, str] | None:
@@ -559,25 +553,38 @@ class _WrittenDay(NamedTuple):
         return text[self.start : self.end].strip()
 
 
-def _first_yearless_day(text: str) -> _WrittenDay | None:
-    """The first day ``text`` writes without its year, where ``in_office_form`` prints one: 12月8日 anywhere; 12.8, 12/8 or
-    12-8 8:00 where ``_numeric_days`` takes it for a day — not 下午6.30 or 8:00至12.30 (times of day), nor 3-2-1201 8:00 or
-    12-5 alone (a unit code, a building and its entrance)."""
-    days = [day for day in _numeric_days(text) if day.year is None]
+def _written_days(text: str) -> list[_WrittenDay]:
+    """Every day ``text`` writes that the calendar has, in order: those ``_numeric_days`` finds, and those written with
+    月 (2026年12月8日, 12月8日) — the days ``in_office_form`` prints as days, and the only ones a notice's time is read
+    by (a file name's 2026_12_08, a phone's 20261208 after other figures: none)."""
+    days = _numeric_days(text)
+    days += [
+        _WrittenDay(found.start(), found.end(), int(found[1]), int(found[2]), int(found[3]))
+        for found in _YEAR_MONTH_DAY.finditer(text)
+        if found[2] is not None  # with dots, slashes or dashes: ``_numeric_days``'
+    ]
     days += [
         _WrittenDay(found.start(), found.end(), None, int(found[1]), int(found[2]))
         for found in _MONTH_WORD_DAY.finditer(text)
     ]
-    return min(days, default=None)
+    return sorted(day for day in days if _no_such_day(day.month, day.day, day.year) is None)
+
+
+def _first_yearless_day(text: str) -> _WrittenDay | None:
+    """The first day ``text`` writes without its year, where ``in_office_form`` prints one: 12月8日 anywhere; 12.8, 12/8 or
+    12-8 8:00 where ``_numeric_days`` takes it for a day — not 下午6.30 or 8:00至12.30 (times of day), nor 3-2-1201 8:00 or
+    12-5 alone (a unit code, a building and its entrance)."""
+    return next((day for day in _written_days(text) if day.year is None), None)
 
 
 def _numeric_days(text: str) -> list[_WrittenDay]:
-    """Where ``text`` writes a day with dots, slashes or dashes, and that day, in order: one with its year
-    (2026.12.8) anywhere; one without (12.8, 12/8, 12-8 when a time of day or 日 follows it) after nothing but words (自12.8起: the day ``find_when`` reads, but
+    """Where ``text`` writes a day with dots, slashes or dashes or as eight figures, and that day, in order: one with
+    its year and separators (2026.12.8) anywhere; one without its year (12.8, 12/8, and 12-8 when a time of day or 日
+    follows it) or as eight figures (20261208) after nothing but words (自12.8起: the day ``find_when`` reads, but
     当日18.30 or 下午6.30, times of day), or as a range's second end (12.8 8:00至12.9 18:00, 12.8-12.9) when a time of
     day follows it, none was written since the day before it (12.7至12.9), or it cannot be one (12/9, 12.9).  Any other
-    may be a time (8:00至12.30: half past noon), one with a dash hours (8-18点): left out, as is a day no calendar has
-    (``_checked_read`` refuses those first)."""
+    may be a time (8:00至12.30: half past noon), one with a dash hours (8-18点), eight figures after others a phone
+    number: left out, as is a day no calendar has (``_checked_read`` refuses those first)."""
     ends = [found.end() for pattern in (_YEAR_MONTH_DAY, _MONTH_WORD_DAY) for found in pattern.finditer(text)]
     days = [
         _WrittenDay(found.start(), found.end(), int(found[1]), int(found[3]), int(found[4]))
@@ -585,28 +592,40 @@ def _numeric_days(text: str) -> list[_WrittenDay]:
         if _no_such_day(int(found[3]), int(found[4]), int(found[1])) is None
         and not _after_a_stray_dash(text, found.start(), ends)
     ]
-    for found in _YEARLESS_NUMERIC_DAY.finditer(text):
-        month, day = int(found["month"]), int(found["day"])
-        if _no_such_day(month, day) is not None or not _a_day_here(text, found, ends):
-            continue
-        days.append(_WrittenDay(found.start(), found.end(), None, month, day))
-        ends.append(found.end())
+    for day, may_be_a_clock in _days_by_place(text):
+        if _a_day_here(text, day, ends, may_be_a_clock):
+            days.append(day)
+            ends.append(day.end)
     return sorted(days)
 
 
-def _a_day_here(text: str, found: re.Match[str], ends: Sequence[int]) -> bool:
-    """Whether the pair ``found`` (12.9) stands where ``_numeric_days`` takes it for a day; ``ends``: where the days
-    written before it end."""
-    before = text[: found.start()]
+def _days_by_place(text: str) -> list[tuple[_WrittenDay, bool]]:
+    """The days ``text`` writes without their year (12.8, 12/8, 12-8 8:00) or as eight figures (20261208, which a phone
+    number may be), in order, each with whether it may be a time of day (12.30): days only where ``_a_day_here`` says."""
+    pairs = [
+        (
+            _WrittenDay(found.start(), found.end(), None, int(found["month"]), int(found["day"])),
+            found["sep"] == "." and len(found["day"]) == 2,
+        )
+        for found in _YEARLESS_NUMERIC_DAY.finditer(text)
+    ]
+    runs = [
+        (_WrittenDay(found.start(), found.end(), int(found[1]), int(found[2]), int(found[3])), False)
+        for found in EIGHT_DIGIT_DAY.finditer(text)
+    ]
+    return sorted(found for found in pairs + runs if _no_such_day(found[0].month, found[0].day, found[0].year) is None)
+
+
+def _a_day_here(text: str, day: _WrittenDay, ends: Sequence[int], may_be_a_clock: bool) -> bool:
+    """Whether ``day`` (12.9, 20261209) stands where ``_numeric_days`` takes it for a day; ``ends``: where the days
+    written before it end; ``may_be_a_clock``: whether it could be a time of day (12.30)."""
+    before = text[: day.start]
     if not re.search(r"\d", before):
         return _CLOCK_BEFORE.search(before) is None
-    if _RANGE_TO.search(before) is None or _after_a_stray_dash(text, found.start(), ends):
+    if _RANGE_TO.search(before) is None or _after_a_stray_dash(text, day.start, ends):
         return False
-    since = max((end for end in ends if end <= found.start()), default=0)
-    may_be_a_clock = found["sep"] == "." and len(found["day"]) == 2
-    return (
-        not may_be_a_clock or _CLOCK_NEXT.match(text, found.end()) is not None or _CLOCK.search(before, since) is None
-    )
+    since = max((end for end in ends if end <= day.start), default=0)
+    return not may_be_a_clock or _CLOCK_NEXT.match(text, day.end) is not None or _CLOCK.search(before, since) is None
 
 
 def _after_a_stray_dash(text: str, start: int, ends: Sequence[int]) -> bool:
