@@ -925,6 +925,40 @@ def test_a_notice_time_of_day_no_clock_shows_is_refused(
     assert_nothing_written(run_cli, imported, before)
 
 
+@pytest.mark.parametrize(
+    "end",
+    ["当日11:45（约3.75小时）", "约3.75小时后", "当日11:45，共3.75小时", "持续3.75", "约3.75", "约３．７５小时后"],
+)
+def test_a_duration_in_a_notice_time_is_printed_as_typed(run_cli: Any, imported: Workspace, end: str) -> None:
+    # 约3.75小时 was refused as a time of day no clock shows (exit 5): it is a number of hours.
+    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
+    times = ["--set", "停水时间=12月8日8:00", "--set", f"恢复时间={end}"]
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    assert result.exit_code == 0, result.output
+    [docx] = [p for p in generated(imported) if p.suffix == ".docx"]
+    assert f"将于12月8日8:00暂停供水，预计{end}恢复供水" in "\n".join(texts_of(docx))
+
+
+@pytest.mark.parametrize(
+    ("end", "said"),
+    [
+        ("当日3.75", "恢复时间（当日3.75）"),  # a number alone is still a time of day no clock shows
+        ("12月8日 3.75", "恢复时间（12月8日 3.75）"),
+        ("当日约25:00", "恢复时间（当日约25:00）"),  # about a time of day no clock shows
+    ],
+)
+def test_a_number_that_is_no_duration_is_still_held_to_the_clock(
+    run_cli: Any, imported: Workspace, end: str, said: str
+) -> None:
+    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
+    times = ["--set", "停水时间=12月8日8:00", "--set", f"恢复时间={end}"]
+    before = journal_size(run_cli)
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    assert (result.exit_code, result.stdout) == (5, ""), result.output
+    assert result.stderr.strip() == f"错误：模板“停水通知”的{said}{OFF_THE_CLOCK}"
+    assert_nothing_written(run_cli, imported, before)
+
+
 @pytest.mark.parametrize("end", ["当日24:00", "当日24.00", "当日24时"])
 def test_a_notice_time_of_24_00_is_the_end_of_its_day(run_cli: Any, imported: Workspace, end: str) -> None:
     water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]

@@ -235,6 +235,24 @@ def test_a_notices_time_is_read_by_the_days_it_prints(text: str, expected: dt.da
     assert find_when(text, TODAY) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A number of hours after a day was read as its time of day: 共1.30小时 as 1:30, 约3.75小时 as no time at all.
+        ("12月8日 约3.75小时", dt.datetime(2026, 12, 8)),
+        ("12月8日 共1.30小时", dt.datetime(2026, 12, 8)),
+        ("12月8日 持续2.30", dt.datetime(2026, 12, 8)),
+        ("12月8日 2时30分钟", dt.datetime(2026, 12, 8)),
+        ("12月8日，约3.75小时，8:00起", dt.datetime(2026, 12, 8, 8)),
+        # ... but 约 before a time of day is about that time
+        ("12月8日 约18:00", dt.datetime(2026, 12, 8, 18)),
+        ("12月8日 约18.30", dt.datetime(2026, 12, 8, 18, 30)),
+    ],
+)
+def test_a_duration_is_no_time_of_day(text: str, expected: dt.datetime) -> None:
+    assert find_when(text, TODAY) == expected
+
+
 # -- recipients -------------------------------------------------------------------------------
 
 

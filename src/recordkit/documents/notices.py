@@ -188,6 +188,12 @@ _TIME = re.compile(r"(?P<h>\d{1,2})\s*[:：时点]\s*(?P<min>\d{2})?")
 # it, not part of a longer number: 2026.12.8 and 12.8 are days).  Held to the clock (``_off_the_clock``) wherever it is
 # written, a dotted pair unless ``in_office_form`` prints it as a day.
 _CLOCK = re.compile(r"(?<![\d.])(?P<dh>\d{1,2})\.(?P<dmin>\d{2})(?![\d.])|" + _TIME.pattern)
+# A number of hours, minutes or days beside a time (12月8日8:00起，约3.75小时), not a time of day: written with its unit
+# (3.75小时, 2时30分钟), or after 共 or 持续 (共1.30); after 约 only a dotted one no clock shows (约3.75) — 约18:00 and 约18.30
+# are about that time of day.  Printed as typed, never held to the clock.
+_DURATION_UNIT = re.compile(r"\s*个?\s*(?:小时|钟头|分钟|天)")
+_DURATION_BEFORE = re.compile(r"(?:共|持续)\s*$")
+_ABOUT = re.compile(r"约\s*$")
 #: What a time of day may be, as the refusal of one says it: 24:00 (24.00, 24时) is the end of its day, as offices write.
 CLOCK_RANGE = "小时 0–24，分钟 0–59（24 时只能是 24:00）"
 # What leads from one end of a range to the other (12月8日 8:00至12月9日 18:00; a dash is one only in places).
@@ -259,13 +265,27 @@ def _at_clock(day: dt.date, rest: str, yearless: str) -> tuple[dt.datetime, str]
     own (``_DAY_TEXT_ENDS``; 00:00 without one), or None for a time no clock has."""
     if (ends := _DAY_TEXT_ENDS.search(rest)) is not None:
         rest = rest[: ends.start()]
-    clock = _CLOCK.search(rest)
+    clock = next(iter(_times_of_day(rest)), None)
     hour, minute = _hour_and_minute(clock) if clock else (0, 0)
     if not _on_the_clock(hour, minute):
         return None
     if clock and hour <= 12:
         hour = _on_24_hour_clock(hour, rest[: clock.start()])
     return dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=hour, minutes=minute), yearless
+
+
+def _times_of_day(text: str) -> list[re.Match[str]]:
+    """The times of day ``text`` writes (``_CLOCK``), in order, but the durations among them (约3.75小时)."""
+    return [clock for clock in _CLOCK.finditer(text) if not _a_duration(text, clock)]
+
+
+def _a_duration(text: str, clock: re.Match[str]) -> bool:
+    """Whether what ``_CLOCK`` found at ``clock`` in ``text`` is a number of hours, minutes or days (``_DURATION_UNIT``)."""
+    before = text[: clock.start()]
+    if _DURATION_UNIT.match(text, clock.end()) is not None or _DURATION_BEFORE.search(before) is not None:
+        return True
+    dotted = clock["dh"] is not None
+    return dotted and _ABOUT.search(before) is not None and not _on_the_clock(*_hour_and_minute(clock))
 
 
 def _hour_and_minute(clock: re.Match[str]) -> tuple[int, int]:
@@ -395,12 +415,12 @@ def _no_such_day_in(text: str) -> str | None:
 def _off_the_clock(text: str) -> bool:
     """Whether a notice's time as written holds a time of day no clock shows (25:00, 当日25.30, 18.75, 24.30: read
     leniently, ``_at_clock``, 当日24.30 would be half past midnight of the next day).  A dotted pair ``in_office_form``
-    prints as a day (12.25, 12.8 8:00至12.9) is one, not a time of day."""
+    prints as a day (12.25, 12.8 8:00至12.9) is one, not a time of day, and a duration (约3.75小时, ``_a_duration``) none."""
     folded = unicodedata.normalize("NFKC", text)
     days = _numeric_days(folded)
     return any(
         not _on_the_clock(*_hour_and_minute(clock))
-        for clock in _CLOCK.finditer(folded)
+        for clock in _times_of_day(folded)
         if not any(day.start <= clock.start() < day.end for day in days)
     )
 
@@ -525,8 +545,7 @@ def _printed_spans(half: str) -> list[tuple[int, int, str]]:
     spans = [(day.start, day.end, day.in_words()) for day in _numeric_days(half)]
     written = [
         (found.start(), found.end(), found[0])
-        for p in (_YEAR_MONTH_DAY, _MONTH_WORD_DAY, _CLOCK)
-        for found in p.finditer(half)
+        for found in (*_YEAR_MONTH_DAY.finditer(half), *_MONTH_WORD_DAY.finditer(half), *_times_of_day(half))
     ]
     for start, end, printed in sorted(written):
         if all(end <= taken_start or start >= taken_end for taken_start, taken_end, _ in spans):
