@@ -15,7 +15,15 @@ import sqlalchemy as sa
 
 from recordkit.core.dates import years_after
 from recordkit.core.errors import ConflictError, NotFoundError, ValidationError
-from recordkit.core.personal import mask_id_number, mask_phone, name_problem, validate_id_number, validate_phone
+from recordkit.core.personal import (
+    id_number_as_18,
+    is_masked,
+    mask_id_number,
+    mask_phone,
+    name_problem,
+    validate_id_number,
+    validate_phone,
+)
 from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, refuse_unknown_unit
@@ -545,6 +553,48 @@ def owner_as_contact(name: str, relation: str, owner_names: Sequence[str]) -> st
     return None
 
 
+def owner_id_as_contact(id_number: str | None, owners_of_unit: Sequence[tuple[str, str | None]]) -> str | None:
+    """Why a contact (家属, 租户 …) whose ID number is ``id_number`` is no contact of a unit whose owners of record are
+    ``owners_of_unit`` ((name, ID number), the first, then the co-owners), in Chinese with the number masked, or None:
+    the owner's number pasted into a tenant would be printed on the tenant's 居住证明.  A first-generation number is
+    the 18-digit one it became (``id_number_as_18``); a masked number (an export's) is no number to compare."""
+    if not id_number or is_masked(id_number):
+        return None
+    mine = id_number_as_18(id_number)
+    for position, (name, theirs) in enumerate(owners_of_unit):
+        if theirs and not is_masked(theirs) and id_number_as_18(theirs) == mine:
+            role = "业主" if position == 0 else "共有人"
+            return f"联系人的身份证号 {mask_id_number(id_number)} 与{role} {name} 的相同：租户、家属应填本人的证件号"
+    return None
+
+
+def _owners_with_numbers_in(conn: Connection, code: str) -> list[tuple[str, str | None]]:
+    """The owners of record of the unit ``code`` as (name, ID number), the first (units.owner_id) then the co-owners
+    in deed order, read on ``conn``."""
+    first = conn.execute(
+        sa.select(owners.c.name, owners.c.id_number)
+        .select_from(units.join(owners, units.c.owner_id == owners.c.id))
+        .where(units.c.code == code)
+    ).first()
+    named = [(first.name, first.id_number)] if first is not None else []
+    return named + [(co_owner.name, co_owner.id_number) for co_owner in unit_co_owners_in(conn, code)]
+
+
+def _refuse_owner_as_contact(
+    conn: Connection, code: str, record: ContactRecord, *, by_name: bool = True, by_id_number: bool = True
+) -> None:
+    """``ConflictError`` when ``record`` is an owner of record of the unit ``code`` named again as its contact
+    (``owner_as_contact``, with ``by_name``) or carries one's ID number (``owner_id_as_contact``, with
+    ``by_id_number``)."""
+    owners_of_unit = _owners_with_numbers_in(conn, code)
+    names = [name for name, _ in owners_of_unit]
+    problem = (by_name and owner_as_contact(record.name, record.relation, names)) or (
+        by_id_number and owner_id_as_contact(record.id_number, owners_of_unit)
+    )
+    if problem:
+        raise ConflictError(problem)
+
+
 def _refuse_twice(conn: Connection, unit_id: int, code: str, record: ContactRecord, editing: int | None = None) -> None:
     """``ConflictError`` when ``unit_id`` has a contact of ``record``'s name (as a clerk reads it) and relation already
     (other than contact ``editing``): the same tenant typed twice would be kept twice, and a notice to the occupants
@@ -639,7 +689,7 @@ def add_contact(
     relation, a bad phone, an ID number the roster import refuses (``validate_id_number``: its message), or dates that
     are no lease (``lease_problem``: an end before the start, more than twenty years); ``ConflictError`` for a contact
     of that name and relation the unit has already, or one who is the unit's owner or co-owner
-    (``owner_as_contact``)."""
+    (``owner_as_contact``) or has one's ID number (``owner_id_as_contact``)."""
     code = str(parse_unit_code(unit))
     name = _checked_name(name)
     stored = _checked_relation(relation)
@@ -651,8 +701,7 @@ def add_contact(
         unit_id = conn.execute(sa.select(units.c.id).where(units.c.code == code)).scalar()
         if unit_id is None:
             raise no_such_unit(code)
-        if (problem := owner_as_contact(name, stored, owner_names_in(conn, [code]).get(code, ()))) is not None:
-            raise ConflictError(problem)
+        _refuse_owner_as_contact(conn, code, record)
         _refuse_twice(conn, unit_id, code, record)
         inserted = conn.execute(
             unit_contacts.insert().values(
@@ -735,7 +784,7 @@ def edit_contact(
 
     ``NotFoundError`` when there is no such contact; ``ValidationError`` for a value ``add_contact`` refuses;
     ``ConflictError`` when the new name or relation is another contact's of the unit, or the unit's owner's or a
-    co-owner's (``owner_as_contact``)."""
+    co-owner's (``owner_as_contact``), or the new ID number is one of theirs (``owner_id_as_contact``)."""
     changes: dict[str, Any] = {}
     if name is not None:
         changes["name"] = _checked_name(name)
@@ -761,10 +810,9 @@ def edit_contact(
         record = after.record
         if {"start_date", "end_date"} & set(edit.changed()):
             _checked_lease(record.start_date, record.end_date)
-        if {"name", "relation"} & set(edit.changed()):
-            owner_names = owner_names_in(conn, [after.unit]).get(after.unit, ())
-            if (problem := owner_as_contact(record.name, record.relation, owner_names)) is not None:
-                raise ConflictError(problem)
+        renamed = bool({"name", "relation"} & set(edit.changed()))
+        _refuse_owner_as_contact(conn, after.unit, record, by_name=renamed, by_id_number="id_number" in edit.changed())
+        if renamed:
             _refuse_twice(conn, row.unit_id, after.unit, record, editing=contact_id)
         conn.execute(
             unit_contacts.update()

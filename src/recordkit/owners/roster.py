@@ -75,6 +75,7 @@ from recordkit.owners.contacts import (
     one_name,
     one_person_problem,
     owner_as_contact,
+    owner_id_as_contact,
     parse_relation,
     several_people,
     split_owner_names,
@@ -388,6 +389,8 @@ class OwnerRecord:
     #: The kinds of contact (家属, 租户) the sheet states for this unit — its 租户 column (a blank cell: no tenant), or
     #: its own 家属/租户 rows: only those are made the sheet's; the unit's other contacts are left as they are.
     stated: frozenset[str] = frozenset()
+    #: The sheet row of each of ``contacts``, in their order (a 租户 column's tenants: the unit's own row).
+    contact_rows: tuple[int, ...] = ()
 
 
 @dataclass
@@ -741,8 +744,9 @@ class _RowReader:
         if code is None or area is None or status is None:
             return _Row("owner", code)
         record = OwnerRecord(
-            row_number, code, area, status, owner, phone, id_number, move_in, co_owners, contacts, area_given
-        )
+            row_number, code, area, status, owner, phone, id_number, move_in, co_owners, contacts, area_given,
+            contact_rows=(row_number,) * len(contacts),
+        )  # fmt: skip
         return _Row("owner", code, record=record)
 
 
@@ -853,7 +857,8 @@ def read_roster(
             if earlier is None:
                 contact_rows[key] = number
                 stated = main.stated | {row.contact.relation}
-                mains[row.code] = replace(main, contacts=(*main.contacts, row.contact), stated=stated)
+                contacts, numbers = (*main.contacts, row.contact), (*main.contact_rows, number)
+                mains[row.code] = replace(main, contacts=contacts, contact_rows=numbers, stated=stated)
             elif (earlier.phone, earlier.id_number, earlier.start_date, earlier.end_date) != (
                 row.contact.phone,
                 row.contact.id_number,
@@ -1271,6 +1276,24 @@ def _match_owners(
     return match
 
 
+def _refuse_owner_numbers_of_contacts(
+    records: Sequence[OwnerRecord], match: _OwnerMatch, columns: Mapping[str, tuple[str, str]] | None
+) -> None:
+    """``ValidationError`` naming the 身份证号 cell of each 家属/租户 row whose number is one of its unit's owners of
+    record's (``contacts.owner_id_as_contact``), the owners as matched: a number the sheet shows masked or leaves blank
+    is the one the ledger holds.  A contact's number the sheet leaves blank (kept from the ledger) is not looked at."""
+    letter, header = (columns or {}).get("id_number", ("", "身份证号"))
+    problems: list[CellProblem] = []
+    for record in records:
+        slots = [(record.row, 0), *(person.slot for person in record.co_owners)] if record.owner else []
+        of_unit = [(owner.name, owner.id_number) for slot in slots if (owner := match.of_row.get(slot)) is not None]
+        for contact, row in zip(record.contacts, record.contact_rows, strict=True):
+            if (reason := owner_id_as_contact(contact.id_number, of_unit)) is not None:
+                problems.append(CellProblem(row, letter, header, reason))
+    if problems:
+        raise ValidationError(f"有 {len(problems)} 位联系人填了本户业主的身份证号，没有导入任何数据", problems)
+
+
 def _stored_owners_numbered(
     persons: Sequence[Person],
     existing: Sequence[_OwnerRow],
@@ -1392,6 +1415,7 @@ def apply_owner_records(
     held = functools.partial(_held, conn)
     numbered = _stored_owner_numbered(records, existing_units, owner_before)
     match = _match_owners(_persons(records), existing_owners, co_owner_named, columns, named_again, held, numbered)
+    _refuse_owner_numbers_of_contacts(records, match, columns)
     new_owners = match.new
 
     changes: list[journal.Change] = []

@@ -1,0 +1,129 @@
+"""The counter's ``owners contact …`` commands and the contact rows of a roster, as a clerk meets them: an owner's ID
+number pasted into a tenant, a field cleared with ``contact edit --clear``, a masked phone on an imported row, the
+listing on an 80-column terminal.  Read back with the CLI's JSON and with plain SQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from recordkit.core.workspace import Workspace
+from recordkit.ledger.db import open_ledger
+
+HEADERS = ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系"]
+ZHANG_WEI_ID = "110101199003071233"
+WANG_FANG_ID = "310104198506120027"
+LI_NA_ID = "320102198802145615"  # its first-generation form: 320102880214561
+ZHAO_LEI_ID = "11010519491231002X"
+
+
+def roster(path: Path, rows: list[list[Any]]) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+#: 1-1-101: 张伟 and his co-owner 王芳; 1-1-102: 李娜.
+OWNERS = [
+    HEADERS,
+    ["1-1-101", 90, "张伟", "13812345678", ZHANG_WEI_ID, "业主"],
+    ["1-1-101", None, "王芳", None, WANG_FANG_ID, "共有人"],
+    ["1-1-102", 90, "李娜", "13987654321", LI_NA_ID, "业主"],
+]
+
+
+def contacts_in_ledger(workspace: Workspace) -> list[tuple[Any, ...]]:
+    """The contacts as the table holds them, read with plain SQL."""
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        query = (
+            "SELECT u.code, c.name, c.relation, c.phone, c.id_number, c.start_date, c.end_date"
+            " FROM unit_contacts c JOIN units u ON u.id = c.unit_id ORDER BY c.id"
+        )
+        return [
+            tuple(str(value) if value is not None else None for value in row) for row in conn.execute(sa.text(query))
+        ]
+
+
+def journal_size(run_cli: Any) -> int:
+    return len(json.loads(run_cli("journal", "list", "--json").stdout))
+
+
+# -- 1. an owner's ID number given to a contact --------------------------------------------------------------
+
+
+def test_a_contact_with_an_owners_id_number_is_refused_at_the_counter(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """A clerk who pasted the owner's ID number into a tenant was not stopped (only names were compared): the tenant's
+    居住证明 would print the owner's number.  ``contact add`` refuses an ID number of any owner of record of the unit,
+    co-owners too, a first-generation number as the 18-digit one it became — exit 8 as for the owner's name, the
+    number masked, nothing written; the owner of another unit is anyone's contact."""
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    journalled = journal_size(run_cli)
+    for unit, name, relation, typed, said in (
+        ("1-1-101", "赵磊", "租户", ZHANG_WEI_ID, "联系人的身份证号 110101********1233 与业主 张伟 的相同"),
+        ("1-1-101", "王小明", "子女", WANG_FANG_ID, "联系人的身份证号 310104********0027 与共有人 王芳 的相同"),
+        ("1-1-102", "赵磊", "租户", "320102880214561", "联系人的身份证号 320102******561 与业主 李娜 的相同"),
+    ):
+        refused = run_cli("owners", "contact", "add", unit, name, "--relation", relation, "--id-number", typed)
+        assert (refused.exit_code, refused.stdout, refused.stderr) == (
+            8,
+            "",
+            f"错误：{said}：租户、家属应填本人的证件号\n",
+        ), typed
+    assert contacts_in_ledger(workspace) == []
+    assert journal_size(run_cli) == journalled
+    added = run_cli("owners", "contact", "add", "1-1-102", "张伟", "--relation", "配偶", "--id-number", ZHANG_WEI_ID)
+    assert (added.exit_code, added.stdout) == (0, "已添加 1-1-102 的配偶 张伟（联系人编号 1）\n")
+
+
+def test_a_contact_edited_to_an_owners_id_number_is_refused(run_cli: Any, tmp_path: Path, workspace: Workspace) -> None:
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    add = ("owners", "contact", "add", "1-1-101", "赵磊", "--relation", "租户", "--id-number", ZHAO_LEI_ID)
+    assert run_cli(*add).exit_code == 0
+    journalled = journal_size(run_cli)
+    refused = run_cli("owners", "contact", "edit", "1", "--id-number", WANG_FANG_ID, "--phone", "13900001111")
+    assert (refused.exit_code, refused.stdout, refused.stderr) == (
+        8,
+        "",
+        "错误：联系人的身份证号 310104********0027 与共有人 王芳 的相同：租户、家属应填本人的证件号\n",
+    )
+    assert contacts_in_ledger(workspace) == [("1-1-101", "赵磊", "租户", None, ZHAO_LEI_ID, None, None)]
+    assert journal_size(run_cli) == journalled
+
+
+def test_a_roster_contact_row_with_its_owners_id_number_is_refused_at_its_cell(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """A 租户 row carrying the owner's number — written on the sheet, or held by the ledger where the sheet shows it
+    masked — is refused at its 身份证号 cell (exit 5, as a name of the unit's owner on such a row), nothing imported."""
+    tenant = ["1-1-101", None, "赵磊", "13900001111", ZHANG_WEI_ID, "租户"]
+    refused = run_cli("owners", "import", str(roster(tmp_path / "错.xlsx", [*OWNERS, tenant])))
+    assert (refused.exit_code, refused.stdout) == (5, "")
+    assert refused.stderr.splitlines()[1:] == [
+        "  第 5 行 E 列（身份证号）：联系人的身份证号 110101********1233 与业主 张伟 的相同：租户、家属应填本人的证件号"
+    ]
+    assert run_cli("owners", "list", "--json").stdout.strip() == "[]"
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    journalled = journal_size(run_cli)
+    # An export's masked numbers: the owner's is the ledger's, the co-owner's pasted into her daughter's row.
+    masked = [
+        HEADERS,
+        ["1-1-101", 90, "张伟", "138****5678", "110101********1233", "业主"],
+        ["1-1-101", None, "王芳", None, "310104********0027", "共有人"],
+        ["1-1-101", None, "王小明", None, WANG_FANG_ID, "子女"],
+    ]
+    again = run_cli("owners", "import", str(roster(tmp_path / "再导入.xlsx", masked)))
+    assert (again.exit_code, again.stdout) == (5, "")
+    assert again.stderr.splitlines()[1:] == [
+        "  第 4 行 E 列（身份证号）：联系人的身份证号 310104********0027 与共有人 王芳 的相同：租户、家属应填本人的证件号"
+    ]
+    assert contacts_in_ledger(workspace) == []
+    assert journal_size(run_cli) == journalled
