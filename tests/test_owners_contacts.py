@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import open_ledger
+from tests.conftest import last_journal_entry
 
 HEADERS = ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系"]
 ZHANG_WEI_ID = "110101199003071233"
@@ -126,4 +127,87 @@ def test_a_roster_contact_row_with_its_owners_id_number_is_refused_at_its_cell(
         "  第 4 行 E 列（身份证号）：联系人的身份证号 310104********0027 与共有人 王芳 的相同：租户、家属应填本人的证件号"
     ]
     assert contacts_in_ledger(workspace) == []
+    assert journal_size(run_cli) == journalled
+
+
+# -- 2. contact edit --clear ---------------------------------------------------------------------------------
+
+
+def test_contact_edit_clear_empties_a_field_and_journals_it_masked(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """A phone, ID number or date registered by mistake could not be taken off (the README said remove the contact and
+    add it again: a new number, the history cut in two).  ``--clear`` (repeatable, in the field's Chinese name or its
+    option's) empties it, says old → （无） and journals the edit masked as any other."""
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    add = ("owners", "contact", "add", "1-1-101", "赵磊", "--phone", "13900001111", "--id-number", ZHAO_LEI_ID)
+    assert run_cli(*add, "--start", "2026-03-01", "--end", "2027-02-28").exit_code == 0
+    cleared = run_cli("owners", "contact", "edit", "1", "--clear", "电话", "--clear", "到期日期")
+    assert (cleared.exit_code, cleared.stdout, cleared.stderr) == (
+        0,
+        "已更正 1-1-101 的租户 赵磊（联系人编号 1）：联系电话 139****1111 → （无），到期日期 2027-02-28 → （无）\n",
+        "",
+    )
+    assert contacts_in_ledger(workspace) == [("1-1-101", "赵磊", "租户", None, ZHAO_LEI_ID, "2026-03-01", None)]
+    entry = last_journal_entry(workspace, "1-1-101")
+    assert (entry.action, entry.before, entry.after) == (
+        "contact.edit",
+        {
+            "contact_id": 1,
+            "name": "赵磊",
+            "relation": "租户",
+            "phone": "139****1111",
+            "id_number": "110105********002X",
+            "start_date": "2026-03-01",
+            "end_date": "2027-02-28",
+        },
+        {
+            "contact_id": 1,
+            "name": "赵磊",
+            "relation": "租户",
+            "phone": None,
+            "id_number": "110105********002X",
+            "start_date": "2026-03-01",
+            "end_date": None,
+        },
+    )
+    by_option = run_cli("owners", "contact", "edit", "1", "--clear", "id-number", "--clear", "start")
+    assert (by_option.exit_code, by_option.stdout) == (
+        0,
+        "已更正 1-1-101 的租户 赵磊（联系人编号 1）：身份证号 110105********002X → （无），起租日期 2026-03-01 → （无）\n",
+    )
+    assert contacts_in_ledger(workspace) == [("1-1-101", "赵磊", "租户", None, None, None, None)]
+    again = run_cli("owners", "contact", "edit", "1", "--clear", "电话")
+    assert (again.exit_code, again.stdout) == (
+        0,
+        "1-1-101 的租户 赵磊（联系人编号 1）没有变化：写的与台账相同，没有修改\n",
+    )
+
+
+def test_contact_edit_clear_refuses_the_name_the_relation_an_unknown_field_and_a_value_given_too(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    assert run_cli("owners", "contact", "add", "1-1-101", "赵磊", "--phone", "13900001111").exit_code == 0
+    journalled = journal_size(run_cli)
+    clearable = "能清空的是 电话、身份证号、起租日期、到期日期（也可写 phone、id-number、start、end）"
+    for args, said in (
+        (("--clear", "姓名"), f"姓名不能清空：联系人总有姓名和关系，写错了请用 --name、--relation 改正；{clearable}"),
+        (
+            ("--clear", "relation"),
+            f"关系不能清空：联系人总有姓名和关系，写错了请用 --name、--relation 改正；{clearable}",
+        ),
+        (("--clear", "备注"), f"--clear 不认识“备注”：{clearable}"),
+        (
+            ("--clear", "电话", "--phone", "13900002222"),
+            "--clear 电话 与 --phone 不能一起用：改成新的只写 --phone，清空只写 --clear 电话",
+        ),
+        (
+            ("--end", "2027-02-28", "--clear", "end"),
+            "--clear end 与 --end 不能一起用：改成新的只写 --end，清空只写 --clear end",
+        ),
+    ):
+        refused = run_cli("owners", "contact", "edit", "1", *args)
+        assert (refused.exit_code, refused.stdout, refused.stderr) == (2, "", f"错误：{said}\n"), args
+    assert contacts_in_ledger(workspace) == [("1-1-101", "赵磊", "租户", "13900001111", None, None, None)]
     assert journal_size(run_cli) == journalled

@@ -49,7 +49,7 @@ PLACEHOLDERS = {
     "reason": "原因", "notes": "说明", "desc": "说明", "cancel": "编号", "reissue": "编号",
     "unit_label": "单位", "sort": "排序方式", "unit_kinds": "房屋类型", "column_map": "表头=列名",
     "sheet_name": "工作表", "address": "地址", "relation": "关系", "to": "对象", "contact_id": "编号",
-    "backend": "后端", "target_url": "地址", "schema": "模式名", "target": "文件或文件夹",
+    "backend": "后端", "target_url": "地址", "schema": "模式名", "target": "文件或文件夹", "clear": "项目",
 }  # fmt: skip
 #: The same for numbers (a name may mean a count in one command and codes in another: --units).
 NUMBER_PLACEHOLDERS = {

@@ -330,9 +330,15 @@ def contact_edit(
     end: str | None = typer.Option(
         None, "--end", help="到期日期（续租时写新的），例如 2028-02-29，也可写 明天、后天。"
     ),
+    clear: list[str] = typer.Option(
+        [],
+        "--clear",
+        help="清空登记错了的一项，可多次使用：电话、身份证号、起租日期、到期日期；姓名、关系不能清空。",
+    ),
 ) -> None:
     """更正一位联系人：只改写了的几项，每项的检查与添加时相同，记入操作日志（电话、身份证号打码）。
 
+    登记错了要去掉的电话、身份证号、起租或到期日期，用 --clear 清空（例如 --clear 电话）。
     没有一项与台账不同时什么也不改，也不记操作日志。
 
     例：recordkit owners contact edit 1 --phone 13900002222 --end 2028-02-29
@@ -350,6 +356,7 @@ def contact_edit(
         id_number=id_number,
         start_date=optional_date(start, "起租日期"),
         end_date=None if end is None else coming_date(end, "到期日期"),
+        clear=clear,
     )
     contact = edit.after
     who = f"{contact.unit} 的{contact.record.relation} {contact.record.name}（联系人编号 {contact.id}）"

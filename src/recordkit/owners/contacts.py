@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.core.dates import years_after
-from recordkit.core.errors import ConflictError, NotFoundError, ValidationError
+from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.personal import (
     id_number_as_18,
     is_masked,
@@ -747,6 +747,49 @@ CONTACT_FIELDS = {
 }
 
 
+#: Each ``ContactRecord`` field's option in ``owners contact edit``.
+CONTACT_OPTIONS = {
+    "name": "--name",
+    "relation": "--relation",
+    "phone": "--phone",
+    "id_number": "--id-number",
+    "start_date": "--start",
+    "end_date": "--end",
+}
+#: What ``owners contact edit --clear`` may empty, as a clerk names it (the field's Chinese name, or its option's
+#: without the dashes) -> its ``ContactRecord`` field.  A contact always has a name and a relation.
+CLEARABLE = {
+    "电话": "phone", "联系电话": "phone", "phone": "phone",
+    "身份证号": "id_number", "id-number": "id_number",
+    "起租日期": "start_date", "start": "start_date",
+    "到期日期": "end_date", "end": "end_date",
+}  # fmt: skip
+_KEPT_ALWAYS = {"姓名": "姓名", "name": "姓名", "关系": "关系", "relation": "关系"}
+_CLEARABLE_SAID = "能清空的是 电话、身份证号、起租日期、到期日期（也可写 phone、id-number、start、end）"
+
+
+def fields_to_clear(words: Iterable[str], given: Iterable[str] = ()) -> dict[str, str]:
+    """The ``ContactRecord`` fields ``words`` (``--clear``'s, ``CLEARABLE``) name, each -> the word as written.
+
+    ``UsageError`` for the name or the relation (never empty), a word naming no field, or a field also among
+    ``given`` (the fields given a new value: emptied and set at once)."""
+    fields: dict[str, str] = {}
+    for word in words:
+        folded = unicodedata.normalize("NFKC", word).strip().lower().lstrip("-")
+        if folded in _KEPT_ALWAYS:
+            raise UsageError(
+                f"{_KEPT_ALWAYS[folded]}不能清空：联系人总有姓名和关系，写错了请用 --name、--relation 改正；{_CLEARABLE_SAID}"
+            )
+        if folded not in CLEARABLE:
+            raise UsageError(f"--clear 不认识“{word}”：{_CLEARABLE_SAID}")
+        fields.setdefault(CLEARABLE[folded], word)
+    for key in given:
+        if key in fields:
+            option, word = CONTACT_OPTIONS[key], fields[key]
+            raise UsageError(f"--clear {word} 与 {option} 不能一起用：改成新的只写 {option}，清空只写 --clear {word}")
+    return fields
+
+
 @dataclass(frozen=True)
 class ContactEdit:
     """What ``edit_contact`` did: the contact as it was and as it is now (the same when nothing changed)."""
@@ -777,15 +820,19 @@ def edit_contact(
     id_number: str | None = None,
     start_date: dt.date | None = None,
     end_date: dt.date | None = None,
+    clear: Iterable[str] = (),
 ) -> ContactEdit:
     """Correct contact ``contact_id``: only the fields given change, each checked as ``add_contact`` checks it (the
-    tenancy's dates as they stand after the change); journalled (``contact.edit``, before and after masked) only when
-    something changed.
+    tenancy's dates as they stand after the change), and those ``clear`` names (``fields_to_clear``: 电话, id-number …)
+    are emptied; journalled (``contact.edit``, before and after masked) only when something changed.
 
+    ``UsageError`` for a ``clear`` ``fields_to_clear`` refuses (the name, the relation, a field given a value too);
     ``NotFoundError`` when there is no such contact; ``ValidationError`` for a value ``add_contact`` refuses;
     ``ConflictError`` when the new name or relation is another contact's of the unit, or the unit's owner's or a
     co-owner's (``owner_as_contact``), or the new ID number is one of theirs (``owner_id_as_contact``)."""
-    changes: dict[str, Any] = {}
+    given: dict[str, object] = {"name": name, "relation": relation, "phone": phone, "id_number": id_number}
+    given |= {"start_date": start_date, "end_date": end_date}
+    changes: dict[str, Any] = dict.fromkeys(fields_to_clear(clear, [key for key, v in given.items() if v is not None]))
     if name is not None:
         changes["name"] = _checked_name(name)
     if relation is not None:
