@@ -211,3 +211,40 @@ def test_contact_edit_clear_refuses_the_name_the_relation_an_unknown_field_and_a
         assert (refused.exit_code, refused.stdout, refused.stderr) == (2, "", f"错误：{said}\n"), args
     assert contacts_in_ledger(workspace) == [("1-1-101", "赵磊", "租户", "13900001111", None, None, None)]
     assert journal_size(run_cli) == journalled
+
+
+# -- 3. a masked phone on an imported contact row ----------------------------------------------------------
+
+
+def test_a_masked_phone_on_a_contact_row_is_read_as_blank_with_a_warning(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """Another system's export masks phones (138****5678): a 家属/租户 row's was kept masked — a tenant no one could
+    call, the number the ledger had lost.  It is read as blank, told in a warning naming the row and column (as a
+    masked ID number is), the rest of the row imported, and the number the ledger holds kept."""
+    headers = [*HEADERS, "租户", "租户电话"]
+    rows = [
+        headers,
+        ["1-1-101", 90, "张伟", "13812345678", ZHANG_WEI_ID, "业主", None, None],
+        ["1-1-101", None, "赵磊", "139****1111", ZHAO_LEI_ID, "租户", None, None],
+        ["1-1-102", 90, "李娜", "13987654321", LI_NA_ID, "业主", "钱七", "137****2222"],
+    ]
+    imported = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows)))
+    assert imported.exit_code == 0, imported.output
+    assert [line for line in imported.stdout.splitlines() if line.startswith("提醒")] == [
+        "提醒：第 3 行（联系电话）：139****1111 是打码的号码，已按空白导入（这位联系人在台账中已有的号码不变）",
+        "提醒：第 4 行（租户电话）：137****2222 是打码的号码，已按空白导入（这位联系人在台账中已有的号码不变）",
+    ]
+    assert contacts_in_ledger(workspace) == [
+        ("1-1-101", "赵磊", "租户", None, ZHAO_LEI_ID, None, None),
+        ("1-1-102", "钱七", "租户", None, None, None, None),
+    ]
+    # The numbers given at the counter, then the export's masked ones again: the ledger's stay.
+    assert run_cli("owners", "contact", "edit", "1", "--phone", "13900001111").exit_code == 0
+    assert run_cli("owners", "contact", "edit", "2", "--phone", "13700002222").exit_code == 0
+    again = run_cli("owners", "import", str(roster(tmp_path / "再导入.xlsx", rows)))
+    assert again.exit_code == 0, again.output
+    assert contacts_in_ledger(workspace) == [
+        ("1-1-101", "赵磊", "租户", "13900001111", ZHAO_LEI_ID, None, None),
+        ("1-1-102", "钱七", "租户", "13700002222", None, None, None),
+    ]

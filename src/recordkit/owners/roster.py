@@ -521,8 +521,8 @@ class _RowReader:
         if kind == "contact":
             if name is None:
                 bad("owner", f"{relation}行必须填写姓名")
-            phone = self._personal(row_number, cells, "phone", validate_phone, bad)
-            id_number = self._contact_id_number(row_number, cells, bad)
+            phone = self._contact_number(row_number, cells, "phone", validate_phone, bad)
+            id_number = self._contact_number(row_number, cells, "id_number", validate_id_number, bad)
             start, end = self._dates(cells, bad)
             contact = ContactRecord(name or "", relation, phone, start, end, id_number)
             return _Row(kind, code, contact=contact), problems
@@ -641,15 +641,23 @@ class _RowReader:
                 bad(key, err.message)
             return None
 
-    def _contact_id_number(self, row_number: int, cells: dict[str, Any], bad: Callable[[str, str], None]) -> str | None:
-        """A 家属/租户 row's ID number, checked as an owner's; one another system exported masked is read as blank
-        (told in a warning), so that the number the ledger holds stays and a masked one is never kept."""
-        id_number = self._personal(row_number, cells, "id_number", validate_id_number, bad)
-        if id_number is None or not is_masked(id_number):
-            return id_number
-        header = self.table.headers.get("id_number", "身份证号")
+    def _contact_number(
+        self,
+        row_number: int,
+        cells: dict[str, Any],
+        key: str,
+        validate: Callable[[str], str],
+        bad: Callable[[str, str], None],
+    ) -> str | None:
+        """A contact's phone or ID number (a 家属/租户 row's, a 租户电话 cell), checked as an owner's; one another
+        system exported masked (139****1111) is read as blank (told in a warning), so that the number the ledger holds
+        stays and a masked one is never kept."""
+        number = self._personal(row_number, cells, key, validate, bad)
+        if number is None or not is_masked(number):
+            return number
+        header = self.table.headers.get(key, key)
         self.warnings.append(
-            f"第 {row_number} 行（{header}）：{id_number} 是打码的号码，已按空白导入（这位联系人在台账中已有的号码不变）"
+            f"第 {row_number} 行（{header}）：{number} 是打码的号码，已按空白导入（这位联系人在台账中已有的号码不变）"
         )
         return None
 
@@ -728,7 +736,7 @@ class _RowReader:
 
         contacts: tuple[ContactRecord, ...] = ()
         if cells["tenant"] is not None:
-            tenant_phone = self._personal(row_number, cells, "tenant_phone", validate_phone, bad)
+            tenant_phone = self._contact_number(row_number, cells, "tenant_phone", validate_phone, bad)
             start, end = self._dates(cells, bad)
             # Tenants share the cell as co-owners share the owner's ("周九、吴十"); the 租户电话 is the first's, as the
             # 联系电话 is the first owner's, and the lease both's.
