@@ -248,3 +248,52 @@ def test_a_masked_phone_on_a_contact_row_is_read_as_blank_with_a_warning(
         ("1-1-101", "赵磊", "租户", "13900001111", ZHAO_LEI_ID, None, None),
         ("1-1-102", "钱七", "租户", "13700002222", None, None, None),
     ]
+
+
+# -- 4. contact list on an 80-column terminal ----------------------------------------------------------------
+
+
+def table_rows(text: str) -> list[list[str]]:
+    """The body rows of a listing as printed, each line's cells stripped (the header's cells are in ┃)."""
+    return [[cell.strip() for cell in line.split("│")[1:-1]] for line in text.splitlines() if line.startswith("│")]
+
+
+def test_contact_list_shows_each_contact_on_one_line_of_an_80_column_terminal(run_cli: Any, tmp_path: Path) -> None:
+    """On an 80-column terminal every contact took two or three lines: the unit code, the masked phone and the dates
+    folded (0755-*** / *6666-12 / 3), read wrong.  Each contact is one line, the unit code, the masked phone and the
+    dates whole; the ID number, as in ``owners list``, with ``--wide``; a long name is cut with … when nothing else
+    gives room; ``--json`` is as it was."""
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    add = ("owners", "contact", "add")
+    assert run_cli(*add, "1-1-101", "赵磊", "--phone", "13900001111", "--id-number", ZHAO_LEI_ID,
+                   "--start", "2026-03-01", "--end", "2027-02-28").exit_code == 0  # fmt: skip
+    assert run_cli(*add, "1-1-101", "欧阳娜娜", "--relation", "子女", "--phone", "0755-88886666").exit_code == 0
+    assert run_cli(*add, "1-1-102", "Mary-Jane O'Brien", "--phone", "13700002222").exit_code == 0
+    narrow = run_cli("owners", "contact", "list", env={"COLUMNS": "80"})
+    assert narrow.exit_code == 0, narrow.output
+    assert max(len(line) for line in narrow.stdout.splitlines()) <= 80
+    header = [line for line in narrow.stdout.splitlines() if line.startswith("┃")]
+    assert [[cell.strip() for cell in line.split("┃")[1:-1]] for line in header] == [
+        ["编号", "房号", "姓名", "关系", "电话", "起租", "到期"]
+    ]
+    assert table_rows(narrow.stdout) == [
+        ["1", "1-1-101", "赵磊", "租户", "139****1111", "2026-03-01", "2027-02-28"],
+        ["2", "1-1-101", "欧阳娜娜", "子女", "0755-****6666", "", ""],
+        ["3", "1-1-102", "Mary-Jane…", "租户", "137****2222", "", ""],
+    ]
+    wide = run_cli("owners", "contact", "list", "--wide", env={"COLUMNS": "200"})
+    assert table_rows(wide.stdout)[0] == [
+        "1", "1-1-101", "赵磊", "租户", "139****1111", "110105********002X", "2026-03-01", "2027-02-28"
+    ]  # fmt: skip
+    assert table_rows(wide.stdout)[2][2] == "Mary-Jane O'Brien"
+    as_json = json.loads(run_cli("owners", "contact", "list", "--json", env={"COLUMNS": "80"}).stdout)
+    assert as_json[0] == {
+        "id": 1,
+        "unit": "1-1-101",
+        "name": "赵磊",
+        "relation": "租户",
+        "phone": "139****1111",
+        "id_number": "110105********002X",
+        "start_date": "2026-03-01",
+        "end_date": "2027-02-28",
+    }

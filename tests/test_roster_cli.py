@@ -409,7 +409,7 @@ def test_a_contact_s_id_number_is_checked_as_on_import_and_masked_unless_show_pr
     assert json.loads(run_cli("owners", "contact", "list", "--json").stdout) == [listed]
     private = run_cli("owners", "contact", "list", "--json", "--show-private")
     assert json.loads(private.stdout) == [listed | {"id_number": "320102198802145615"}]
-    table = run_cli("owners", "contact", "list").stdout
+    table = run_cli("owners", "contact", "list", "--wide").stdout
     assert "320102********5615" in table and "320102198802145615" not in table
     shown = run_cli("owners", "show", "3-2-1201").stdout
     assert "赵磊 320102********5615（联系人编号 1）" in shown and "320102198802145615" not in shown

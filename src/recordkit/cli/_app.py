@@ -38,6 +38,7 @@ from recordkit.core.errors import (
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from recordkit.core.workspace import Workspace
     from recordkit.ledger.db import Ledger
@@ -514,10 +515,10 @@ def print_json(data: Any) -> None:
 
 
 #: Columns a clerk reads as one token: never folded across lines (a unit code, an archive number,
-#: an amount or a date cut in two is misread); the other columns fold to make room.
+#: an amount, a phone or a date cut in two is misread); the other columns fold to make room.
 KEY_HEADERS = frozenset(
     {"房号", "档号", "收据编号", "编号", "工单编号", "登记编号", "序号", "日期", "时间", "月份", "借出日期", "应还日期",
-     "入住日期", "报修时间", "投诉时间", "受理时间", "欠费月数", "最早欠费月份", "页数", "张数"}
+     "入住日期", "报修时间", "投诉时间", "受理时间", "欠费月数", "最早欠费月份", "页数", "张数", "电话", "起租", "到期"}
 )  # fmt: skip
 
 #: The help of every listing's --wide option.
@@ -550,6 +551,14 @@ def new_table(*headers: str, title: str | None = None, wide_only: tuple[str, ...
         key = _is_key_header(header)
         table.add_column(header, overflow="fold", no_wrap=key, min_width=cell_width(header) if key else None)
     return table
+
+
+def cut_to_fit(text: str) -> Text:
+    """A cell that, when its column must narrow to fit the terminal, is cut with … rather than folded onto more
+    lines (a contact's long name: the listing keeps one line a row)."""
+    from rich.text import Text
+
+    return Text(text, no_wrap=True, overflow="ellipsis")
 
 
 def cell_width(text: str) -> int:

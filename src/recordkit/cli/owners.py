@@ -6,7 +6,16 @@ from pathlib import Path
 
 import typer
 
-from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, progress_bar, refuse_blank, state
+from recordkit.cli._app import (
+    WIDE_HELP,
+    console,
+    cut_to_fit,
+    new_table,
+    print_json,
+    progress_bar,
+    refuse_blank,
+    state,
+)
 from recordkit.cli._options import SHOW_PRIVATE_HELP, coming_date, estate_building, estate_unit, optional_date
 from recordkit.core.filenames import readable_name
 
@@ -287,8 +296,9 @@ def contact_list(
     relation: str | None = typer.Option(None, "--relation", help="只列出一种关系，例如 租户。"),
     show_private: bool = typer.Option(False, "--show-private", help=SHOW_PRIVATE_HELP),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（id、unit、name、relation、phone 等字段）。"),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
-    """列出房屋的联系人（家属、租户）；电话、身份证号默认打码。
+    """列出房屋的联系人（家属、租户）；电话、身份证号默认打码，身份证号加 --wide 才显示。
 
     例：recordkit owners contact list --relation 租户
     """
@@ -307,13 +317,15 @@ def contact_list(
     if as_json:
         print_json(rows)
         return
+    # One line a contact on an 80-column terminal: the ID number with --wide (as in owners list), a long name cut.
     table = new_table(
-        "编号", "房号", "姓名", "关系", "联系电话", "身份证号", "起租日期", "到期日期", title=f"联系人 {len(rows)} 人"
+        "编号", "房号", "姓名", "关系", "电话", "身份证号", "起租", "到期",
+        title=f"联系人 {len(rows)} 人", wide_only=("身份证号",), wide=wide,
     )  # fmt: skip
     for row in rows:
         table.add_row(
-            str(row["id"]), row["unit"], row["name"], row["relation"], row["phone"] or "", row["id_number"] or "",
-            row["start_date"] or "", row["end_date"] or "",
+            str(row["id"]), row["unit"], cut_to_fit(row["name"]), row["relation"], row["phone"] or "",
+            row["id_number"] or "", row["start_date"] or "", row["end_date"] or "",
         )  # fmt: skip
     console().print(table)
 
