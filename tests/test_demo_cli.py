@@ -4,9 +4,11 @@ built as of an early day of the year."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import time_machine
@@ -153,3 +155,50 @@ def test_the_demo_workers_are_of_working_age_whatever_its_day(run_cli: Any, tmp_
             "吴师傅": 47,
         }
     )
+
+
+#: The office's clock, the one the demo's days are on (a new workspace's ``[office] time_zone``).
+OFFICE_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def office_moment(stamp: str) -> dt.datetime:
+    """A stored moment (ISO, with its offset) on the office's clock."""
+    return dt.datetime.fromisoformat(stamp).astimezone(OFFICE_ZONE)
+
+
+def test_a_demo_built_as_of_an_earlier_day_prints_and_lends_on_its_days(run_cli: Any, tmp_path: Path) -> None:
+    """--today 2026-03-15 wrote every paper under records/generated/2026/12 (the month it was built in), `docs list`
+    showed the moment it was built, and its loans were lent and returned then.  Now each paper is printed on its day at
+    office hours — the two renovations' registration papers on the February days they were registered, everything else
+    on 2026-03-15 — and filed under that day's year and month; each loan is lent on its day and the one returned is
+    returned on 2026-03-15."""
+    folder = tmp_path / "演示"
+    result = run_cli("demo", str(folder), "--today", "2026-03-15", "--units", "10")
+    assert result.exit_code == 0, result.stderr
+    generated = folder / "records" / "generated"
+    months = {path.parent.relative_to(generated).as_posix() for path in generated.glob("20*/*/*")}
+    assert months == {"2026/02", "2026/03"}
+    registration_papers = sorted(path.name.split("ZX")[0] for path in generated.glob("2026/02/*"))
+    assert set(registration_papers) == {"装修登记表", "装饰装修管理协议", "临时出入证"}
+    listed = run_cli("docs", "list", "--json", env={"RECORDKIT_HOME": str(folder)})
+    assert listed.exit_code == 0, listed.stderr
+    documents = json.loads(listed.stdout)
+    workspace = open_workspace(folder, environ={})
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        registered = {str(day) for day in conn.execute(sa.text("SELECT registered_on FROM renovations")).scalars()}
+        loans = conn.execute(sa.text("SELECT lent_on, lent_at, returned_at FROM archive_loans ORDER BY id")).all()
+    assert len(registered) == 2 and all(day < "2026-03-01" for day in registered)
+    days = set()
+    for document in documents:
+        moment = office_moment(document["created_at"])
+        days.add(str(moment.date()))
+        assert 8 <= moment.hour < 18, document  # office hours
+        if "报表" not in document["path"]:  # (the monthly report has its own folder, by the month it reports)
+            assert f"/records/generated/{moment:%Y/%m}/" in document["path"], document
+    assert days == {*registered, "2026-03-15"}
+    assert len(loans) == 4
+    for lent_on, lent_at, returned_at in loans:
+        assert str(office_moment(lent_at).date()) == str(lent_on)
+        assert str(lent_on) <= "2026-03-15"
+        assert returned_at is None or str(office_moment(returned_at).date()) == "2026-03-15"
+    assert sum(1 for *_, returned_at in loans if returned_at) == 1

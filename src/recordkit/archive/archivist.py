@@ -435,8 +435,9 @@ def _add_former_number(conn: Connection, item_id: int, number: str, parts: tuple
     )
 
 
-def _now() -> str:
-    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+def _now(moment: dt.datetime | None = None) -> str:
+    """``moment`` (default the computer's present one) as the ledger keeps it: ISO, to the second, with its offset."""
+    return (moment or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
 
 
 def _note_time(moment: dt.datetime) -> str:
@@ -3074,15 +3075,17 @@ def lend(
     dept: str | None = None,
     reason: str | None = None,
     today: dt.date | None = None,
+    now: dt.datetime | None = None,
 ) -> Loan:
-    """Lend the paper original of an item.  ``NotFoundError`` for an unknown 档号, ``ConflictError`` when
+    """Lend the paper original of an item on ``today`` (default ``now``'s day), recorded as lent at ``now`` (an aware
+    moment, default the computer's: the demo's loans are lent on their own days).  ``NotFoundError`` for an unknown 档号, ``ConflictError`` when
     it is out already, ``UsageError`` for a confidential item without a reason, ``ValidationError`` for a due
     date in the past, a borrower that is no person's name (``name_problem``: a control or invisible
     format character, more than 64 characters), a control character (a NUL, a line break …) in the dept
     or reason, an invisible format character in the dept, a dept without a letter or a reason of punctuation alone
     (``reason_problem``), or a due date more than a year after ``today`` (``latest_due``)."""
 
-    today = today or dt.date.today()
+    today = today or (now.date() if now is not None else dt.date.today())
     borrower, dept, reason = borrower.strip(), (dept or "").strip() or None, (reason or "").strip() or None
     if not borrower:
         raise UsageError("请用 --to 写明借阅人姓名", form_message="请在“借阅人”一栏写明借阅人姓名")
@@ -3140,7 +3143,7 @@ def lend(
             "due": due,
             "lent_on": today,
             "lent_by": operator,
-            "lent_at": _now(),
+            "lent_at": _now(now),
         }
         conn.execute(archive_loans.insert().values(**values))
         journal.record(
@@ -3165,8 +3168,10 @@ def lend(
     return Loan(number, item.title, bool(item.confidential), borrower, dept, reason, due, today, operator)
 
 
-def return_item(ledger: Ledger, archive_no: str, operator: str, loan_id: int | None = None) -> Loan:
-    """Take a lent original back.  ``NotFoundError`` for an unknown 档号, ``ConflictError`` when it is not out,
+def return_item(
+    ledger: Ledger, archive_no: str, operator: str, loan_id: int | None = None, now: dt.datetime | None = None
+) -> Loan:
+    """Take a lent original back, recorded as returned at ``now`` (an aware moment, default the computer's).  ``NotFoundError`` for an unknown 档号, ``ConflictError`` when it is not out,
     or when ``loan_id`` (the loan a page showed as out) is given and the original is out on another loan: it was
     returned and lent again since that page was opened, and the loan out now is not the one meant."""
 
@@ -3186,7 +3191,7 @@ def return_item(ledger: Ledger, archive_no: str, operator: str, loan_id: int | N
                 f"{number} 的纸质原件已归还后又借给了 {out.borrower}（{out.lent_on.isoformat()} 借出），"
                 "没有归还：请刷新页面，看清借阅人后再操作"
             )
-        at = _now()
+        at = _now(now)
         conn.execute(
             archive_loans.update().where(archive_loans.c.id == out.id).values(returned_at=at, returned_by=operator)
         )

@@ -7,13 +7,14 @@ This module knows the folder layout; it knows nothing of the ledger's tables.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import logging.handlers
 import os
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,13 @@ class Workspace:
 
     root: Path
     settings: Settings
+    #: The clock the papers made in it are recorded by (``documents.generated``): None, the computer's; the demo's
+    #: own day at office hours for a demo built as of an earlier day (``recordkit demo --today``).
+    clock: Callable[[], dt.datetime] | None = field(default=None, compare=False, repr=False)
+
+    def now(self) -> dt.datetime:
+        """The present moment, aware: the workspace's ``clock``, else the computer's (in UTC)."""
+        return self.clock() if self.clock is not None else dt.datetime.now(dt.UTC)
 
     @property
     def config_file(self) -> Path:

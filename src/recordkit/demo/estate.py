@@ -12,7 +12,7 @@ import os
 import random
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -37,7 +37,7 @@ from recordkit.billing.receipts import (
 from recordkit.billing.registers import write_daily, write_register
 from recordkit.billing.rules import add_rule, set_rule
 from recordkit.core.config import ReceiptSettings
-from recordkit.core.dates import Month, parse_month
+from recordkit.core.dates import Month, office_zone, parse_month
 from recordkit.core.errors import ValidationError, WorkspaceError
 from recordkit.core.sheets import save_atomically
 from recordkit.core.unitcodes import DWELLINGS, FLAT, PARKING, SHOP, VILLA, Building, parse_unit_code
@@ -91,6 +91,9 @@ OTHER_KINDS_SHEET = "二期商铺车位-房产资料.xlsx"
 PREMISES = (FLAT, VILLA, SHOP)
 #: How the developer pays for the units it has not sold: last month's bills, by one bank transfer on the 20th.
 DEVELOPER_PAYS = "developer"
+#: When the demo's clerks work on a day of a demo built as of an earlier one: papers are printed and paper originals
+#: lent at ten, and a loan taken back at four.
+AT_WORK, AT_CLOSING = dt.time(10, 0), dt.time(16, 0)
 
 
 @dataclass
@@ -126,6 +129,21 @@ class DemoContext:
     renovations: dict[str, int] = field(default_factory=dict)
     #: The first phase's units as the roster made them: the days they were handed over date the archive's papers.
     estate: list[DemoUnit] = field(default_factory=list)
+
+
+def _at_office(workspace: Workspace, day: dt.date, at: dt.time = AT_WORK) -> dt.datetime | None:
+    """The moment the demo's work of ``day`` is recorded at: ``at`` on the office's clock, or None — the computer's
+    present moment — on the real day (never an hour still to come)."""
+    if day == dt.date.today():
+        return None
+    return dt.datetime.combine(day, at, tzinfo=office_zone(workspace.settings.office.time_zone))
+
+
+def _on_day(workspace: Workspace, day: dt.date) -> Workspace:
+    """``workspace`` recording the papers it prints on ``day``, at office hours (``_at_office``; ``Workspace.clock``):
+    under that day's ``records/generated/`` folder, listed by ``docs list`` at that time."""
+    moment = _at_office(workspace, day)
+    return replace(workspace, clock=None if moment is None else lambda: moment)
 
 
 def _step_owners(ctx: DemoContext) -> None:
@@ -465,7 +483,7 @@ def _step_renovation_registrations(ctx: DemoContext) -> None:
 
 def _register_renovation(ctx: DemoContext, plan: _RenovationPlan, ledger: Ledger) -> list[ReceiptView]:
     """``plan`` registered on its day, its charges paid and its registration, agreement and passes printed."""
-    settings, who, workspace = ctx.workspace.settings, DEMO_OPERATOR, ctx.workspace
+    settings, who, workspace = ctx.workspace.settings, DEMO_OPERATOR, _on_day(ctx.workspace, plan.day)
     request = RegistrationRequest(
         plan.unit,
         plan.contractor,
@@ -721,8 +739,10 @@ def _step_archive(ctx: DemoContext) -> None:
         )
         for item, borrower, dept, due, lent_on in loans:
             reason = rng.choice(LOAN_REASONS[item.category])
-            lend(ledger, item.archive_no, borrower, due, DEMO_OPERATOR, dept=dept, reason=reason, today=lent_on)
-        return_item(ledger, owner_items[2].archive_no, DEMO_OPERATOR)
+            at = _at_office(ctx.workspace, lent_on)
+            lend(ledger, item.archive_no, borrower, due, DEMO_OPERATOR, dept=dept, reason=reason, today=lent_on, now=at)
+        at = _at_office(ctx.workspace, today, AT_CLOSING)
+        return_item(ledger, owner_items[2].archive_no, DEMO_OPERATOR, now=at)
     review = sum(1 for item in filed if item.needs_review)
     ctx.report.counts += [
         ("档案（扫描件归档）", len(filed)),
@@ -931,7 +951,8 @@ def build_demo(directory: Path, seed: int = 2026, min_units: int = 1200, today: 
     # What the steps log (a scan quarantined on purpose) goes to the demo's own log file, not
     # to the screen as Python's English last-resort output.
     setup_logging(workspace)
-    ctx = DemoContext(workspace, seed, min_units, DemoReport(root, DEMO_ESTATE), today)
+    # Its papers are printed on its day (a demo built as of an earlier one: at that day's office hours).
+    ctx = DemoContext(_on_day(workspace, today), seed, min_units, DemoReport(root, DEMO_ESTATE), today)
     for step in STEPS:
         step(ctx)
     return ctx.report

@@ -591,8 +591,9 @@ def _record_staged(
     conn: Connection, workspace: Workspace, papers: Sequence[_Staged], operator: str, written: list[PendingPaper]
 ) -> list[GeneratedDocument]:
     """Record ``papers`` inside the caller's ``Ledger.write()``: each under a free name in this month's folder,
-    numbered after the last document, its bytes staged in ``written`` for publication after the commit."""
-    now = dt.datetime.now(dt.UTC)
+    numbered after the last document, its bytes staged in ``written`` for publication after the commit; recorded at
+    the workspace's present moment (``Workspace.now``: the demo's day for a demo built as of an earlier one)."""
+    now = workspace.now().astimezone(dt.UTC)
     folder = output_folder(workspace, now.astimezone())
     first_id = _next_document_id(conn)
     taken: set[Path] = set()
@@ -812,10 +813,11 @@ class FileRecord:
 def record_files(
     workspace: Workspace, ledger: Ledger, files: Sequence[FileRecord], operator: str
 ) -> list[GeneratedDocument]:
-    """Record files already written (sheets, PDFs) in the documents table and the journal."""
+    """Record files already written (sheets, PDFs) in the documents table and the journal, at the workspace's present
+    moment (``Workspace.now``)."""
     if not files:
         return []
-    now = dt.datetime.now(dt.UTC)
+    now = workspace.now().astimezone(dt.UTC)
     rows = [_file_row(workspace, f, f.path.read_bytes(), operator, now) for f in files]
     with ledger.write() as conn:
         return _insert(conn, workspace, rows, operator)

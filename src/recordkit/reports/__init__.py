@@ -122,7 +122,7 @@ def monthly_report(
     # A ledger without books yet: every month of the trend lies before them.
     trend = collection_trend(sums, month, books_from=firsts[BOOKS] or month + 1)
     estate = settings.office.estate
-    stamp = format_stamp(dt.datetime.now(dt.UTC), settings.office.time_zone)
+    stamp = format_stamp(workspace.now(), settings.office.time_zone)
     workbook = build_workbook(estate, now, previous, last_year, trend, stamp, settings.workorders.repeat_days)
     document = build_summary(estate, settings.office.name, now, previous, signed)
 
@@ -205,7 +205,7 @@ def _record(workspace: Workspace, ledger: Ledger, operator: str, month: Month, p
     again = [path for path in inside if relative[path] in known]
     if not again:
         return
-    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    now = workspace.now().astimezone(dt.UTC).isoformat(timespec="seconds")
     with ledger.write() as conn:
         changes = []
         for path in again:
