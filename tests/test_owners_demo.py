@@ -4,13 +4,16 @@ their own, not indented under the units of 二期、商铺、车位 as if they w
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
 from recordkit.core.workspace import open_workspace
 from recordkit.demo.estate import DemoReport, build_demo
 from recordkit.ledger.db import open_ledger
+from tests.test_demo_cli import ID_CHECK, ID_WEIGHTS, age_on
 
 
 def test_the_summary_counts_co_owners_and_contacts_on_rows_of_their_own(
@@ -66,3 +69,28 @@ def test_no_lease_of_another_seed_starts_before_its_unit_was_moved_into(tmp_path
     # The same over a second estate (seed 1, whose roster let 二期·2-101 from 2026-02-16, moved into on 2026-06-01).
     build_demo(tmp_path / "demo", seed=1, min_units=10, today=dt.date(2026, 12, 5))
     assert early_leases(tmp_path / "demo") == []
+
+
+def test_the_demo_tenants_have_id_numbers_of_adults_shown_masked(
+    run_cli: Any, tmp_path: Path, demo_estate: DemoReport
+) -> None:
+    """The demo's tenants (租户) had no ID number, though a tenant's 居住证明 prints it.  Each has a fictional one now,
+    its check digit right (GB 11643, worked out here from its weights), born on a real day between 18 and 80 years
+    before the lease starts, one number per tenant; ``owners contact list`` shows it masked (first 6 and last 4)."""
+    workspace = open_workspace(tmp_path / "demo", environ={})
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        tenants = conn.execute(
+            sa.text("SELECT name, id_number, start_date FROM unit_contacts WHERE relation = '租户' ORDER BY id")
+        ).all()
+    assert len(tenants) >= 3
+    for name, id_number, start in tenants:
+        assert id_number is not None and re.fullmatch(r"[0-9]{17}[0-9X]", id_number), (name, id_number)
+        total = sum(int(digit) * weight for digit, weight in zip(id_number[:17], ID_WEIGHTS, strict=True))
+        assert id_number[17] == ID_CHECK[total % 11], (name, id_number)
+        assert 18 <= age_on(id_number, dt.date.fromisoformat(str(start))) <= 80, (name, id_number, start)
+    assert len({id_number for _, id_number, _ in tenants}) == len(tenants)
+    listed = run_cli("owners", "contact", "list", "--relation", "租户", env={"RECORDKIT_HOME": str(tmp_path / "demo")})
+    assert listed.exit_code == 0, listed.stderr
+    for name, id_number, _ in tenants:
+        assert f"{id_number[:6]}********{id_number[-4:]}" in listed.stdout, (name, listed.stdout)
+        assert id_number not in listed.stdout

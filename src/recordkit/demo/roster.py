@@ -455,7 +455,7 @@ def generate_other_kinds(
     leases begun before it; None: as of ``DRAWN_FOR``).
 
     二期: two low-rise buildings of flats without 单元 (二期·1-101 …) and twelve villas, some
-    co-owned (two names in one cell) and some let (a 租户 row, or a family member's row);
+    co-owned (two names in one cell) and some let (a 租户 row with the tenant's ID number, or a family member's row);
     eight ground-floor shops (商铺S-101 …); forty parking spaces (车位B1-001 …), most bought by
     owners of flats in ``first_phase`` (same name, phone and ID: the same person), some by people
     who own no flat and the last ones not sold.  A shop or a parking space not sold (未销售) is the
@@ -493,8 +493,9 @@ def generate_other_kinds(
             # Let after it was moved into (a 已出租 unit's 入住日期 is its handing over to the first occupant).
             start = _random_date(rng, max(moved, datetime.date(2026, 1, 1)), datetime.date(2026, 10, 31))
             end = start.replace(year=start.year + 1) - datetime.timedelta(days=1)
-            rows.append([phase, building, room, kind, None, tenant.name, tenant.phone, None, None, None, "租户",
-                         as_of(start, today), as_of(end, today)])  # fmt: skip
+            # A tenant's ID number is on the lease (and on a tenant's 居住证明): fictional, born as an owner is.
+            rows.append([phase, building, room, kind, None, tenant.name, tenant.phone, tenant.id_number, None, None,
+                         "租户", as_of(start, today), as_of(end, today)])  # fmt: skip
         elif status == "已入住" and rng.random() < 0.3:
             family = owner()
             rows.append([phase, building, room, kind, None, family.name, family.phone, None, None, None,
