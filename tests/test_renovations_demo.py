@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from docx import Document
 
 from recordkit.core.workspace import open_workspace
@@ -32,3 +33,25 @@ def test_the_demo_has_a_full_renovation_file(tmp_path: Path, demo_estate: DemoRe
     agreements = sorted(generated.rglob("装饰装修管理协议*.docx"))
     assert len(agreements) == 2
     assert any(done.owner in p.text for p in Document(str(agreements[0])).paragraphs)
+
+
+def test_the_demo_prints_the_receipt_of_what_its_refund_kept(tmp_path: Path, demo_estate: DemoReport) -> None:
+    """The 200.00 the refund kept from the deposit had its receipt (收款方式 押金转入) in the ledger and no .docx, unlike
+    the receipts printed at the counter that day.  Now it is printed with the 退款单, as ``renovation refund`` prints
+    it, three copies of it on the page, and the summary's count of receipt .docx counts it."""
+    workspace = open_workspace(tmp_path / "demo", environ={})
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        [number] = conn.execute(
+            sa.text(
+                "SELECT r.number FROM receipts r JOIN payments p ON p.id = r.payment_id WHERE p.method = '押金转入'"
+            )
+        ).scalars()
+    generated = workspace.records_dir / "generated"
+    [paper] = generated.rglob(f"收据{number}_*.docx")
+    document = Document(str(paper))
+    text = "\n".join(p.text for p in document.paragraphs)
+    rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+    assert text.count("收款方式：押金转入") == 3
+    assert rows.count(["合计人民币（大写）：贰佰元整"] * 2 + ["¥200.00"]) == 3
+    printed = list(generated.rglob("收据*.docx"))
+    assert dict(demo_estate.counts)["收据 .docx（演示只生成这几张）"] == len(printed) == 11

@@ -64,7 +64,7 @@ from recordkit.owners.roster import import_owners, list_units, write_owner_sheet
 from recordkit.renovations.inspection import inspect
 from recordkit.renovations.passes import change_passes, write_passes
 from recordkit.renovations.records import list_renovations
-from recordkit.renovations.refund import refund, write_refund
+from recordkit.renovations.refund import refund_and_print
 from recordkit.renovations.registration import (
     RegistrationRequest,
     pay_charges,
@@ -94,6 +94,8 @@ DEVELOPER_PAYS = "developer"
 #: When the demo's clerks work on a day of a demo built as of an earlier one: papers are printed and paper originals
 #: lent at ten, and a loan taken back at four.
 AT_WORK, AT_CLOSING = dt.time(10, 0), dt.time(16, 0)
+#: The summary's count of the receipts printed as .docx: today's at the counter and the one of the refund's deduction.
+RECEIPT_PAPERS = "收据 .docx（演示只生成这几张）"
 
 
 @dataclass
@@ -103,6 +105,10 @@ class DemoReport:
     counts: list[tuple[str, int]] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     next_commands: list[str] = field(default_factory=list)
+
+    def count_more(self, label: str, more: int) -> None:
+        """Add ``more`` to the count a step before reported as ``label`` (a paper of its kind a later step printed)."""
+        self.counts = [(name, count + more if name == label else count) for name, count in self.counts]
 
 
 @dataclass(frozen=True)
@@ -303,7 +309,7 @@ def _step_fees(ctx: DemoContext) -> None:
         ("收据", receipts),
         ("  其中作废", len(voided)),
         ("  补打", len(reprinted)),
-        ("收据 .docx（演示只生成这几张）", len(printed)),
+        (RECEIPT_PAPERS, len(printed)),
         ("欠费户数", len(arrears)),
         ("  欠费 3 个月以上", sum(1 for row in arrears if row.months >= 3)),
     ]
@@ -512,19 +518,22 @@ SUGGESTED_WORKER = DemoWorker("吴师傅", "泥瓦工", "420102", (3, 4), 47, 45
 
 def _step_renovations(ctx: DemoContext) -> None:
     """Today, the two renovations registered last month: one inspected and refunded (less a deduction),
-    one still under way with a pass reissued and a failed inspection; every paper printed."""
+    one still under way with a pass reissued and a failed inspection; every paper printed, the receipt of the
+    refund's deduction too."""
 
     today, who, workspace = ctx.today, DEMO_OPERATOR, ctx.workspace
     done, under_way = ctx.renovations
     with open_workspace_ledger(workspace) as ledger:
         inspect(ledger, who, done, "合格", "无违规改动，公共走廊墙面有磕碰", today)
-        refunded = refund(ledger, who, done, 20000, "公共走廊墙面磕碰修补", today)
-        printed = [write_refund(workspace, ledger, refunded, who)]
+        # As ``renovation refund`` does: the 退款单 and the receipt of what it kept (押金转入), printed in its write.
+        refunded = refund_and_print(workspace, ledger, who, done, 20000, "公共走廊墙面磕碰修补", today)
+        printed = [refunded.form]
         reissued = change_passes(ledger, who, under_way, reissue=[f"{under_way}-01"], reason="遗失", today=today)
         printed.append(write_passes(workspace, ledger, reissued.renovation, reissued.issued, who))
         inspect(ledger, who, under_way, "不合格", "卫生间未做闭水试验，整改后复验", today)
     made = sum(ctx.renovations.values()) + len(printed)
     ctx.report.counts += [("装修登记", len(ctx.renovations)), ("  装修文书 .docx", made)]
+    ctx.report.count_more(RECEIPT_PAPERS, 1 if refunded.receipt_paper is not None else 0)
     ctx.report.next_commands += [
         "recordkit renovation list",
         f"recordkit renovation pass {under_way} --worker {SUGGESTED_WORKER.pass_spec(today)}",
