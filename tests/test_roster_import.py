@@ -285,6 +285,24 @@ def test_configured_status_words_and_codes(ledger: Ledger, tmp_path: Path) -> No
         ("某某科技有限公司 广州分公司", ["某某科技有限公司 广州分公司"]),
         ("某某科技有限公司 深圳市", ["某某科技有限公司 深圳市"]),
         ("某某科技有限公司 扎西 卓玛", ["某某科技有限公司 扎西 卓玛"]),
+        # A person's name, then a blank and a body's whole name (its 字号 and trade before the suffix): two owners, as
+        # the body first; a body whose name starts as a person's would, or too short to stand alone, stays one.
+        ("张三 幸福里房地产开发有限公司", ["张三", "幸福里房地产开发有限公司"]),
+        ("张三\u3000幸福里商贸有限公司", ["张三", "幸福里商贸有限公司"]),
+        ("张三、幸福里商贸有限公司", ["张三", "幸福里商贸有限公司"]),
+        ("张三 幸福里 建材有限公司", ["张三", "幸福里 建材有限公司"]),
+        ("John Smith 幸福里商贸有限公司", ["John Smith", "幸福里商贸有限公司"]),
+        ("张三 幸福里商贸有限公司 李四", ["张三", "幸福里商贸有限公司", "李四"]),
+        ("张三丰餐饮有限公司", ["张三丰餐饮有限公司"]),
+        ("张三丰 餐饮有限公司", ["张三丰 餐饮有限公司"]),
+        ("张三 丰餐饮有限公司", ["张三 丰餐饮有限公司"]),
+        ("华润 置地有限公司", ["华润 置地有限公司"]),
+        ("万科 企业股份有限公司", ["万科 企业股份有限公司"]),
+        ("王府井 百货大楼有限公司", ["王府井 百货大楼有限公司"]),
+        ("张三 深圳市幸福里商贸有限公司", ["张三", "深圳市幸福里商贸有限公司"]),
+        ("王府井百货大楼有限公司", ["王府井百货大楼有限公司"]),
+        ("扎西 幸福里商贸有限公司", ["扎西 幸福里商贸有限公司"]),
+        ("深圳市张三 幸福里商贸有限公司", ["深圳市张三 幸福里商贸有限公司"]),
     ],
 )
 def test_owner_cells_split_into_co_owners(cell: str, names: list[str]) -> None:
@@ -1548,6 +1566,33 @@ def test_a_name_after_a_company_s_name_and_a_blank_is_another_owner(ledger: Ledg
         "S-107": ["某某科技有限公司 广州分公司"],
         "S-108": ["某某商贸有限公司", "John Smith"],
     }
+
+
+def test_a_person_s_name_before_a_company_s_name_and_a_blank_is_another_owner(ledger: Ledger, tmp_path: Path) -> None:
+    """张三 幸福里房地产开发有限公司 was imported as one owner of that whole name, while 幸福里房地产开发有限公司 张三 was a
+    company and its co-owner.  A person's name, a blank, then a company's whole name is read as the company first is:
+    the first written the owner, the other its co-owner, the import saying nothing more; a company whose name starts
+    as a person's would (张三丰餐饮有限公司, with or without a blank) stays one owner.  Read back with plain SQL."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名"],
+        ["S-101", 60, "张三 幸福里房地产开发有限公司"],
+        ["S-102", 60, "幸福里房地产开发有限公司 张三"],
+        ["S-103", 60, "李四、幸福里商贸有限公司"],
+        ["S-104", 60, "王五 幸福里 建材有限公司"],
+        ["S-105", 60, "张三丰餐饮有限公司"],
+        ["S-106", 60, "张三丰 餐饮有限公司"],
+    ]
+    summary = import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    assert _names_by_unit(ledger) == {
+        "S-101": ["张三", "幸福里房地产开发有限公司"],
+        "S-102": ["幸福里房地产开发有限公司", "张三"],
+        "S-103": ["李四", "幸福里商贸有限公司"],
+        "S-104": ["王五", "幸福里 建材有限公司"],
+        "S-105": ["张三丰餐饮有限公司"],
+        "S-106": ["张三丰 餐饮有限公司"],
+    }
+    # 张三 and the company of S-101 and S-102 are the same two owners, each once.
+    assert (summary.owners_created, summary.co_owners, summary.warnings) == (8, 4, [])
 
 
 def _old_pair_ledger(ledger: Ledger, holdings: dict[str, list[str]]) -> dict[str, int]:

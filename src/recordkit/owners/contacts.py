@@ -85,6 +85,19 @@ _ORGANISATION_WORDS = (
 _PLACE_WORDS = ("省", "市", "区", "县", "镇")
 #: A blank after a body's name's suffix (``_body_then_person``).
 _BLANK_AFTER_BODY = re.compile(f"(?:{'|'.join(_ORGANISATION_WORDS)})(\\s+)")
+#: A blank inside a cell's part (``_person_then_body``).
+_BLANK = re.compile(r"\s+")
+#: The fewest characters a body's whole name has before its suffix: its 字号, two characters or more, and its trade
+#: (企业名称登记管理规定: 字号、行业或者经营特点、组织形式) — 幸福里商贸有限公司, not 丰餐饮有限公司 nor 置地有限公司.
+_BODY_NAME_LEAST = 4
+#: Trades a body's name writes after its 字号: a part starting with one is the rest of a name whose 字号 is before it
+#: (幸福里 房地产开发有限公司, 华润 置地有限公司, 张三丰 餐饮有限公司), no body's whole name.
+_TRADE_WORDS = (
+    ("房地产", "地产", "置业", "置地", "物业", "建材", "建筑", "建设", "装饰", "装修", "工程", "餐饮", "食品", "商贸")
+    + ("贸易", "商业", "商务", "百货", "超市", "实业", "企业", "投资", "控股", "金融", "科技", "信息", "网络", "电子")
+    + ("电器", "五金", "家居", "汽车", "物流", "酒店", "旅游", "文化", "传媒", "广告", "教育", "医药", "药业", "健康")
+    + ("服务", "管理", "咨询", "发展", "农业", "环保", "能源")
+)  # fmt: skip
 #: A person's name as a cell's part is read: two to four Chinese characters starting with a surname, a name with a
 #: middle dot (阿依古丽·买买提), or letters (John Smith).
 _HAN_PERSON = re.compile(r"[\u3400-\u9fff]{2,4}")
@@ -136,7 +149,7 @@ def _name_spans(cell: str) -> list[tuple[int, int]]:
         spans.append((start, separator.start()))
         start = separator.end()
     spans.append((start, len(cell)))
-    spans = [part for span in spans for part in _body_then_person(cell, span)]
+    spans = [part for span in spans for body in _body_then_person(cell, span) for part in _person_then_body(cell, body)]
     if len(spans) > 1:
         spans = _commas_within_names(cell, spans)
     return [(start, end) for start, end in spans if start < end]
@@ -151,6 +164,28 @@ def _body_then_person(cell: str, span: tuple[int, int]) -> list[tuple[int, int]]
         rest = cell[blank.end() : span[1]]
         if _PERSON_NAME.fullmatch(rest) and not any(word in rest for word in (*_ORGANISATION_WORDS, *_PLACE_WORDS)):
             return [(span[0], blank.start(1)), (blank.end(), span[1])]
+    return [span]
+
+
+def _whole_body(name: str) -> bool:
+    """Whether ``name`` is a body's whole name: it ends as one does (``_ORGANISATION_WORDS``), with
+    ``_BODY_NAME_LEAST`` characters or more before its longest suffix, blanks not counted, and starts with no trade
+    (``_TRADE_WORDS``) — 幸福里商贸有限公司 is; 房地产开发有限公司, 丰餐饮有限公司 and 企业股份有限公司, the rest of a
+    body's name whose start reads as a person's (幸福里 房地产开发有限公司), are not."""
+    folded = name_as_read(name)
+    suffix = max((word for word in _ORGANISATION_WORDS if folded.endswith(word)), key=len, default=None)
+    return suffix is not None and len(folded) - len(suffix) >= _BODY_NAME_LEAST and not folded.startswith(_TRADE_WORDS)
+
+
+def _person_then_body(cell: str, span: tuple[int, int]) -> list[tuple[int, int]]:
+    """``span`` parted at a blank after a person's name — all of the part before it, ``_reads_as_person`` — and before
+    a body's whole name (``_whole_body``): 张三 幸福里房地产开发有限公司 is two owners, as the body written first is
+    (``_body_then_person``); the last such blank, so that a Latin name keeps its own (John Smith 幸福里商贸有限公司).
+    Else ``[span]``: a body whose name starts as a person's would stays one (张三丰餐饮有限公司, 张三丰 餐饮有限公司,
+    华润 置地有限公司)."""
+    for blank in reversed(list(_BLANK.finditer(cell, *span))):
+        if _reads_as_person(cell[span[0] : blank.start()]) and _whole_body(cell[blank.end() : span[1]]):
+            return [(span[0], blank.start()), (blank.end(), span[1])]
     return [span]
 
 
@@ -226,7 +261,9 @@ def split_owner_names(text: str) -> list[str]:
     a formula-looking text stays whole; a body's name with a separator inside stays one (``_bodies_joined``:
     甲乙、丙丁科技有限公司), and 和 never splits a body's name (``is_organisation``), which ends at its suffix: a
     person's name after it and a blank or a separator is another owner (``_body_then_person``: 幸福里房地产开发有限公司
-    扎西; 幸福里 建材有限公司、顿珠, its first part ``_spaced_body``).  A Latin name written surname
+    扎西; 幸福里 建材有限公司、顿珠, its first part ``_spaced_body``), and so is a person's name before it and a blank,
+    when what follows is a body's whole name (``_person_then_body``: 张三 幸福里房地产开发有限公司; 张三丰餐饮有限公司
+    and 张三丰 餐饮有限公司 are one body).  A Latin name written surname
     first around one comma is one person (``_SURNAME_COMMA_GIVEN``: Smith, John; John Smith, Mary Smith is two), also
     beside 和 and another name (Smith, John和李四 is two, ``_comma_name_at``), its blanks normalised
     (``_latin_name_as_written``).  The roster import (an owner, 共有人 or 租户 cell), doctor and the export's
