@@ -1192,6 +1192,104 @@ def test_doctor_lists_an_owner_kept_again_as_the_unit_s_co_owner_and_the_fix_it_
     assert check["ok"] is True
 
 
+# -- one person an older import split at the comma of a Latin name written surname first ----------------------
+
+
+def test_doctor_lists_two_owners_that_are_one_latin_name_and_the_fix_it_gives_merges_them(
+    run_cli: Any, workspace: Any, tmp_path: Path
+) -> None:
+    """An older import split Smith, John at its comma into owners Smith and John, side by side on 1-1-101 (owner and
+    first co-owner) and on 1-1-102 (co-owners after 王芳); today's import reads Smith, John as one person and merges
+    the two when a roster names them so, but doctor said nothing of them.  Its 业主和联系人姓名 line lists each such
+    two as a 提醒 (unit, roles, names, the name they make; no phone nor ID number) — not Mary Lee and Tom (a name with
+    a blank inside is no such half), nor Brown and Anna (two ID numbers: two people) —, doctor exits 0 as for its other
+    提醒, and what it says to do makes them one owner: read back with plain SQL, doctor then quiet."""
+    import sqlalchemy as sa
+    from openpyxl import load_workbook
+
+    from recordkit.ledger.db import open_ledger
+
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系"],
+        ["1-1-101", 90, "Smith", "13812345678", "110101199003071233", None],
+        ["1-1-101", None, "John", None, None, "共有人"],
+        ["1-1-101", None, "王芳", "13900001111", None, "共有人"],
+        ["1-1-102", 90, "王芳", "13900001111", None, None],
+        ["1-1-102", None, "Smith", "13812345678", "110101199003071233", "共有人"],
+        ["1-1-102", None, "John", None, None, "共有人"],
+        ["1-1-103", 90, "Mary Lee", None, None, None],
+        ["1-1-103", None, "Tom", None, None, "共有人"],
+        ["1-1-104", 90, "Brown", None, "310104198506120027", None],
+        ["1-1-104", None, "Anna", None, "440304198001010017", "共有人"],
+    ]
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows))).exit_code == 0
+    result = run_cli("doctor", "--json")
+    assert result.exit_code == 0, result.output
+    [check] = [c for c in json.loads(result.stdout) if c["name"] == "业主和联系人姓名"]
+    assert (check["ok"], check["required"]) == (False, False)
+    assert check["detail"] == (
+        "2 处相邻的两位业主合起来是一个姓在前、逗号隔开的英文姓名（旧版本导入时在逗号处拆成了两位）："
+        "1-1-101 业主 Smith、共有人 John（即 Smith, John）；1-1-102 共有人 Smith、John（即 Smith, John）"
+    )
+    assert check["fix"] == (
+        "一个人拆成两位的：导出名册（recordkit owners export 名册.xlsx），在这些房屋把两人的两行并成一行——"
+        "前一位那一格写成合起来的姓名（如 Smith, John），删去后一位那一行——再导入（recordkit owners import 名册.xlsx），"
+        "就合并为一位业主，导入结果说没有合并的，按它写的原因处理；确是两个人的，不用处理"
+    )
+    shown = run_cli("doctor")
+    assert shown.exit_code == 0 and "提醒" in shown.stdout
+    # As the fix says.
+    exported = tmp_path / "导出.xlsx"
+    assert run_cli("owners", "export", str(exported)).exit_code == 0
+    book = load_workbook(exported)
+    sheet = book.active
+    written = [(row[2].value, row[4].value) for row in sheet.iter_rows(2)]
+    assert written[:6] == [
+        ("101", "Smith"),
+        ("101", "John"),
+        ("101", "王芳"),
+        ("102", "王芳"),
+        ("102", "Smith"),
+        ("102", "John"),
+    ]
+    sheet["E2"], sheet["E6"] = "Smith, John", "Smith, John"
+    sheet.delete_rows(7)
+    sheet.delete_rows(3)
+    book.save(exported)
+    imported = run_cli("owners", "import", str(exported))
+    assert imported.exit_code == 0, imported.output
+    assert "1-1-101 的业主 Smith, John 在台账里原是两位业主 Smith 和 John：已合并为一位" in imported.stdout
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        people = conn.execute(sa.text("SELECT name, phone, id_number FROM owners ORDER BY name")).all()
+        held = conn.execute(
+            sa.text(
+                "SELECT u.code, o.name, -1 FROM units u JOIN owners o ON o.id = u.owner_id UNION ALL"
+                " SELECT u.code, o.name, c.position FROM unit_co_owners c JOIN units u ON u.id = c.unit_id"
+                " JOIN owners o ON o.id = c.owner_id ORDER BY 1, 3"
+            )
+        ).all()
+    assert [tuple(p) for p in people] == [
+        ("Anna", None, "440304198001010017"),
+        ("Brown", None, "310104198506120027"),
+        ("Mary Lee", None, None),
+        ("Smith, John", "13812345678", "110101199003071233"),
+        ("Tom", None, None),
+        ("王芳", "13900001111", None),
+    ]
+    assert [(code, name) for code, name, _ in held] == [
+        ("1-1-101", "Smith, John"),
+        ("1-1-101", "王芳"),
+        ("1-1-102", "王芳"),
+        ("1-1-102", "Smith, John"),
+        ("1-1-103", "Mary Lee"),
+        ("1-1-103", "Tom"),
+        ("1-1-104", "Brown"),
+        ("1-1-104", "Anna"),
+    ]
+    [check] = [c for c in json.loads(run_cli("doctor", "--json").stdout) if c["name"] == "业主和联系人姓名"]
+    assert check["ok"] is True
+
+
 def test_doctors_roster_line_is_one_moment_of_the_ledger(
     ledger: Any, ledger_url: str, workspace: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -560,18 +560,20 @@ def check_roster_names(workspace: Workspace) -> Check:
     """Names an older version kept that the roster import and ``owners contact add`` refuse today
     (``owners.roster.names_refused_now``), and owners kept under one name of several people that the import splits
     into owner and co-owners (``owners.roster.owners_split_now``: 王芳、李娜), and owners kept again as their unit's
-    co-owner of the same name (``owners.roster.owners_kept_twice``), all three read in one read transaction
-    (``owners.roster.roster_names_now``: one moment of the ledger): a 提醒 listing each — unit, role, name (a name is
-    not masked; no phone nor ID number), what a split makes of it — with what to do: an owner's or co-owner's refused
-    name is refused at its cell when its unit's export comes back, a contact's is added again at the counter, a split
-    owner's export imported back splits it, an owner kept twice is one once the export, the co-owner's number written
-    on the owner's row too, is imported back."""
+    co-owner of the same name (``owners.roster.owners_kept_twice``), and two owners side by side that are the halves
+    of one Latin name written surname first (``owners.roster.PairToMerge``: Smith and John), all four read in one read
+    transaction (``owners.roster.roster_names_now``: one moment of the ledger): a 提醒 listing each — unit, role, name
+    (a name is not masked; no phone nor ID number), what a split makes of it — with what to do: an owner's or
+    co-owner's refused name is refused at its cell when its unit's export comes back, a contact's is added again at the
+    counter, a split owner's export imported back splits it, an owner kept twice is one once the export, the
+    co-owner's number written on the owner's row too, is imported back, and such two are merged by the import once
+    the export, their two rows made one of the whole name, is imported back."""
     name = "业主和联系人姓名"
     found = _from_ledger(workspace, name, roster_names_now)
     if isinstance(found, Check):
         return found
-    refused, split, twice = found.refused, found.split, found.twice
-    if not refused and not split and not twice:
+    refused, split, twice, pairs = found.refused, found.split, found.twice, found.pairs
+    if not refused and not split and not twice and not pairs:
         return Check(name, True, "台账里的姓名都符合现在的规则", required=False)
     details, fixes = [], []
     if refused:
@@ -599,6 +601,16 @@ def check_roster_names(workspace: Workspace) -> Check:
         fixes.append(
             "一个人记了两次的：导出名册（recordkit owners export 名册.xlsx --show-private），共有人那一行写了身份证号的，"
             "把号码也写在业主那一行（两行电话不同的，改成一样的），再导入（recordkit owners import 名册.xlsx），就并成一位业主"
+        )
+    if pairs:
+        details.append(
+            f"{len(pairs)} 处相邻的两位业主合起来是一个姓在前、逗号隔开的英文姓名（旧版本导入时在逗号处拆成了两位）："
+            f"{_listed([p.said() for p in pairs], '处')}"
+        )
+        fixes.append(
+            "一个人拆成两位的：导出名册（recordkit owners export 名册.xlsx），在这些房屋把两人的两行并成一行——"
+            "前一位那一格写成合起来的姓名（如 Smith, John），删去后一位那一行——再导入（recordkit owners import 名册.xlsx），"
+            "就合并为一位业主，导入结果说没有合并的，按它写的原因处理；确是两个人的，不用处理"
         )
     return Check(name, False, "。".join(details), "。".join(fixes), required=False)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -2233,6 +2234,48 @@ def _owners_kept_twice_in(conn: Connection) -> list[OwnerKeptTwice]:
     return sorted(found, key=lambda twice: parse_unit_code(twice.unit).sort_key)
 
 
+@dataclass(frozen=True)
+class PairToMerge:
+    """Two owners of a unit, the one right after the other in deed order, whose names are the surname and the given
+    name of one Latin name written surname first (Smith and John: Smith, John, ``comma_name_parts``) and who hold no
+    two ID numbers: one person an older import split at the comma, whom today's import merges once a roster names
+    them as one (``_pairs_named_whole``).  ``first``: the unit's owner and its first co-owner, else two co-owners."""
+
+    unit: str
+    surname: str
+    given: str
+    first: bool
+
+    def said(self) -> str:
+        """``1-1-101 业主 Smith、共有人 John（即 Smith, John）``, ``1-1-102 共有人 Smith、John（即 Smith, John）``; no phone
+        nor ID number."""
+        roles = f"业主 {self.surname}、共有人 {self.given}" if self.first else f"共有人 {self.surname}、{self.given}"
+        return f"{self.unit} {roles}（即 {self.surname}, {self.given}）"
+
+
+def _pair_to_merge(code: str, position: int, surname: CoOwner, given: CoOwner) -> PairToMerge | None:
+    """``surname`` and ``given``, a unit's owners of record at ``position`` and the next, as a ``PairToMerge``, or
+    None: their names make no Latin name written surname first (or are one name twice: ``owners_kept_twice``), or
+    their ID numbers say two people."""
+    if comma_name_parts(f"{surname.name}, {given.name}") != (surname.name, given.name):
+        return None
+    if name_as_read(surname.name) == name_as_read(given.name):
+        return None
+    numbers = {id_number_as_18(person.id_number) for person in (surname, given) if person.id_number}
+    return PairToMerge(code, surname.name, given.name, position == 0) if len(numbers) < 2 else None
+
+
+def _pairs_to_merge_in(conn: Connection) -> list[PairToMerge]:
+    found: list[PairToMerge] = []
+    for entry in owners_in(conn):
+        view = entry.unit
+        people = [CoOwner(view.owner, view.phone, view.id_number), *entry.co_owners] if view.owner else []
+        for position, (surname, given) in enumerate(itertools.pairwise(people)):
+            if (pair := _pair_to_merge(str(view.code), position, surname, given)) is not None:
+                found.append(pair)
+    return found
+
+
 def names_refused_now(ledger: Ledger) -> list[RefusedName]:
     """Every owner's, co-owner's and contact's name of a unit that the roster import and ``owners contact add`` would
     refuse today — an older version kept it (钱八（租户：周九）, 张三 李四, a name of punctuation alone, a contact's
@@ -2277,13 +2320,17 @@ class RosterNames:
     refused: list[RefusedName]
     split: list[SplitOwner]
     twice: list[OwnerKeptTwice]
+    pairs: list[PairToMerge]
 
 
 def roster_names_now(ledger: Ledger) -> RosterNames:
-    """``names_refused_now``, ``owners_split_now`` and ``owners_kept_twice`` read in one read transaction: one moment
-    of the ledger, never the names of before a roster import committed while it reads beside the owners of after."""
+    """``names_refused_now``, ``owners_split_now``, ``owners_kept_twice`` and the ``PairToMerge`` of every unit, in
+    unit order, read in one read transaction: one moment of the ledger, never the names of before a roster import
+    committed while it reads beside the owners of after."""
     with ledger.read() as conn:
-        return RosterNames(_names_refused_in(conn), _owners_split_in(conn), _owners_kept_twice_in(conn))
+        return RosterNames(
+            _names_refused_in(conn), _owners_split_in(conn), _owners_kept_twice_in(conn), _pairs_to_merge_in(conn)
+        )
 
 
 def record_private_view(ledger: Ledger, operator: str, what: str, units_shown: Iterable[str]) -> None:
