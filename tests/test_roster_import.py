@@ -276,6 +276,10 @@ def test_configured_status_words_and_codes(ledger: Ledger, tmp_path: Path) -> No
         ("Smith, John和Mary Lee", ["Smith, John", "Mary Lee"]),
         ("王和Smith, John", ["王和Smith, John"]),
         ("Smith, John和某某科技有限公司", ["Smith, John和某某科技有限公司"]),
+        # A surname alone names no one on either side of 和, beside a Chinese name as beside a Latin one.
+        ("Smith, John和欧阳", ["Smith, John和欧阳"]),
+        ("张三和欧阳", ["张三和欧阳"]),
+        ("张三和李四和欧阳", ["张三和李四和欧阳"]),
         # A body's name ends at its suffix: a person's name after a blank is another owner; a blank before the suffix,
         # or a branch or a place after it, is inside the body's name.
         ("幸福里房地产开发有限公司 扎西", ["幸福里房地产开发有限公司", "扎西"]),

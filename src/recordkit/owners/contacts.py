@@ -282,10 +282,8 @@ def split_owner_names(text: str) -> list[str]:
 
 def _split_at_and(name: str) -> list[str]:
     """``name`` split at each 和 between two people's names (张三和李四), or ``[name]``: a 和 after a surname alone
-    (司徒和美玲, 王和平) is in the given name, a surname naming no one; every part must have two characters or more,
-    and 和 inside a body's name (华润和信置业有限公司) is no 张三和李四."""
-    if is_organisation(name):
-        return [name]
+    (司徒和美玲, 王和平) is in the given name; every part must be a name ``_parted_at_and`` parts (张三和欧阳 and
+    华润和信置业有限公司 are no 张三和李四)."""
     parts, start = [], 0
     for conjunction in _OWNER_AND.finditer(name):
         if is_surname(name_as_read(name[start : conjunction.start()])):
@@ -293,12 +291,13 @@ def _split_at_and(name: str) -> list[str]:
         parts.append(name[start : conjunction.start()])
         start = conjunction.end()
     parts = [part for part in (*parts, name[start:]) if part]
-    return parts if len(parts) > 1 and all(len(part) >= 2 for part in parts) else [name]
+    return parts if len(parts) > 1 and all(map(_parted_at_and, parts)) else [name]
 
 
 def _parted_at_and(name: str) -> bool:
-    """Whether ``name``, beside 和 and another person's name, is a name ``_split_at_and`` parts there: not a body's,
-    not a surname alone (司徒和美玲), two characters or more."""
+    """Whether ``name``, beside 和 and another name, is a person's name to part there (``_split_at_and``, and a Latin
+    name's, ``_comma_name_at``): two characters or more, not a surname alone, naming no one (欧阳), nor a body's
+    (和 inside 华润和信置业有限公司 is in its name)."""
     return len(name) >= 2 and not is_surname(name_as_read(name)) and not is_organisation(name)
 
 
