@@ -43,7 +43,9 @@ from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, display_url, normalise_url, open_ledger
 from recordkit.ledger.schema import journal as journal_table
 from recordkit.ledger.schema import owners, unit_co_owners, units
-from recordkit.owners.roster import import_owners, parse_area, parse_status, split_owner_names, write_owner_sheet
+from recordkit.owners.contacts import split_owner_names
+from recordkit.owners.roster import import_owners, write_owner_sheet
+from recordkit.owners.roster_sheet import parse_area, parse_status
 
 ISSUE_ROWS = 20_000
 GOAL_SPEEDUP = 5.0  # times faster than the naive importer

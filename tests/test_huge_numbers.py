@@ -8,7 +8,7 @@ from recordkit.billing.bills import parse_reading
 from recordkit.billing.rules import parse_rate
 from recordkit.core.errors import ValidationError
 from recordkit.core.money import parse_amount
-from recordkit.owners.roster import parse_area
+from recordkit.owners.roster_sheet import parse_area
 
 
 @pytest.mark.parametrize(

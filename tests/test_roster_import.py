@@ -15,16 +15,16 @@ from recordkit.core.config import RosterSettings
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.ledger.schema import HEAD_REVISION
-from recordkit.owners.contacts import add_contact, co_owners_of, edit_contact, list_contacts, remove_contact
-from recordkit.owners.roster import (
-    export_owners,
-    import_owners,
-    list_units,
-    owners_split_now,
-    parse_column_map,
+from recordkit.owners.contacts import (
+    add_contact,
+    co_owners_of,
+    edit_contact,
+    list_contacts,
+    remove_contact,
     split_owner_names,
-    status_map,
 )
+from recordkit.owners.roster import export_owners, import_owners, list_units, owners_split_now
+from recordkit.owners.roster_sheet import parse_column_map, status_map
 from tests.revisions import mark_as_of
 
 # The layout of a typical property system's 房产资料 export: a title row, building, entrance and
@@ -191,7 +191,7 @@ def test_map_errors_are_usage_errors() -> None:
     assert parse_column_map(["房间=房号", "房间=房号"]) == {"房间": "房号"}
     # the full-width ＝ a Chinese input method types splits as = does (as --set's does)
     assert parse_column_map(["房间＝房号", "业主＝业主姓名"]) == {"房间": "房号", "业主": "业主姓名"}
-    from recordkit.owners.roster import roster_columns
+    from recordkit.owners.roster_sheet import roster_columns
 
     with pytest.raises(UsageError, match="“房间=门牌”：门牌 不是可用的列名"):
         roster_columns({"房间": "门牌"})

@@ -52,7 +52,8 @@ def owners_import(
 
     例：recordkit owners import 业主名册.xlsx --dry-run
     """
-    from recordkit.owners.roster import import_owners, parse_column_map, status_map
+    from recordkit.owners.roster import import_owners
+    from recordkit.owners.roster_sheet import parse_column_map, status_map
 
     app_state = state(ctx)
     all_settings = app_state.workspace().settings
