@@ -1597,6 +1597,12 @@ def test_a_person_s_name_before_a_company_s_name_and_a_blank_is_another_owner(le
     }
     # 张三 and the company of S-101 and S-102 are the same two owners, each once.
     assert (summary.owners_created, summary.co_owners, summary.warnings) == (8, 4, [])
+    # Such a name an older version kept whole is one doctor names for the re-import to split, as the company first.
+    with ledger.write() as conn:
+        conn.execute(sa.text("UPDATE owners SET name = '王五 幸福里 建材有限公司' WHERE name = '王五'"))
+    assert [split.said() for split in owners_split_now(ledger)] == [
+        "S-104 业主 王五 幸福里 建材有限公司（重新导入时会拆成业主和共有人：业主 王五，共有人 幸福里 建材有限公司）"
+    ]
 
 
 def _old_pair_ledger(ledger: Ledger, holdings: dict[str, list[str]]) -> dict[str, int]:
