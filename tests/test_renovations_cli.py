@@ -667,6 +667,46 @@ def test_the_money_kept_from_a_deposit_is_on_a_numbered_receipt(desk: Any, works
     assert verify.exit_code == 0 and "哈希链完整" in verify.stdout
 
 
+def _footers(path: Path) -> list[str]:
+    """The receipt's 收款方式 lines, one a copy (存根联, 收据联, 记账联)."""
+    return [p.text for p in Document(str(path)).paragraphs if p.text.startswith("收款方式：")]
+
+
+def test_the_receipt_of_money_kept_from_a_deposit_names_the_registration_it_came_from(
+    desk: Any, workspace: Workspace
+) -> None:
+    # Before, the 押金转入 receipt said 收款方式 押金转入 and nothing of which renovation's deposit the 200.00 left;
+    # now each copy says it beside the method, and a reprint says the same; the deposit's own receipt reads as before.
+    _register(desk)
+    paid = desk("renovation", "pay", "ZX2026-0001", "--method", "微信", "--date", "2026-11-23", "--reason", "补录")
+    assert paid.exit_code == 0, paid.output
+    assert desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-12-01").exit_code == 0
+    before = _generated(workspace)
+    done = desk(
+        "renovation", "refund", "ZX2026-0001", "--deduct", "200", "--reason", "损坏公共走廊墙面", "--date", "2026-12-02"
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    issued = next(path for path in set(_generated(workspace)) - set(before) if path.name.startswith("收据"))
+    said = (
+        "收款方式：押金转入    收款人：测试员    （盖章处）"
+        "    备注：由装修押金转入（装修登记 ZX2026-0001，押金 2,000.00 元）"
+    )
+    assert _footers(issued) == [said] * 3
+
+    before = _generated(workspace)
+    reprinted = desk("receipt", "reprint", "SJ2026-2")
+    assert reprinted.exit_code == 0, reprinted.output
+    [copy] = sorted(set(_generated(workspace)) - set(before))
+    assert _footers(copy) == [said] * 3
+    assert "【补打】" in "\n".join(p.text for p in Document(str(copy)).paragraphs)
+
+    # The receipt that took the deposit in is an ordinary receipt: nothing added to its method's line.
+    before = _generated(workspace)
+    assert desk("receipt", "reprint", "SJ2026-1").exit_code == 0
+    [ordinary] = sorted(set(_generated(workspace)) - set(before))
+    assert _footers(ordinary) == ["收款方式：微信    收款人：测试员    （盖章处）"] * 3
+
+
 def test_a_refund_that_keeps_nothing_issues_no_receipt(desk: Any, workspace: Workspace) -> None:
     _register(desk)
     assert desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-23", "--reason", "补录").exit_code == 0

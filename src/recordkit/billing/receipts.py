@@ -305,6 +305,12 @@ class ReceiptView:
     def prepayment_fen(self) -> int:
         return sum(line.amount_fen for line in self.lines if line.item == PREPAYMENT_ITEM)
 
+    @property
+    def registrations(self) -> tuple[str, ...]:
+        """The renovation registrations whose refunds kept this receipt's money from their deposits (a 押金转入
+        receipt's lines name them), each once, in the lines' order."""
+        return tuple(dict.fromkeys(line.renovation for line in self.lines if line.renovation))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "number": self.number,
@@ -839,7 +845,7 @@ def void_and_print(
         ledger,
         receipt_template_name(workspace),
         lambda conn: _void_or_reverse_in(conn, number, reason, operator, today, settings, on),
-        lambda _conn, made: _document_request(made[1] or made[0], workspace.settings),
+        lambda conn, made: _document_request(conn, made[1] or made[0], workspace.settings),
         operator=operator,
         kind=RECEIPT_KIND,
         library=library,
@@ -1064,7 +1070,7 @@ def reprint_and_print(
         ledger,
         receipt_template_name(workspace),
         lambda conn: _reprint(conn, number, operator, settings),
-        lambda _conn, view: _document_request(view, workspace.settings, reprint=True),
+        lambda conn, view: _document_request(conn, view, workspace.settings, reprint=True),
         operator=operator,
         kind=RECEIPT_KIND,
         library=library,
@@ -1107,10 +1113,42 @@ def list_receipts(
 # -- the printed receipt ---------------------------------------------------------------------
 
 
+def transfer_note(view: ReceiptView, deposits: Mapping[str, int]) -> str:
+    """What a receipt of money kept from a deposit (收款方式 ``DEPOSIT_TRANSFER``) says of where it came from:
+    由装修押金转入（装修登记 ZX2026-0003，押金 2,000.00 元）, ``deposits`` the deposit (fen) of each registration its
+    lines name; "" for any other receipt."""
+    if view.method != DEPOSIT_TRANSFER:
+        return ""
+    sources = "；".join(
+        f"装修登记 {number}，押金 {format_yuan(deposits[number])} 元" if number in deposits else f"装修登记 {number}"
+        for number in view.registrations
+    )
+    return f"由装修押金转入（{sources}）" if sources else "由装修押金转入"
+
+
+def transferred_deposits(conn: Connection, view: ReceiptView) -> dict[str, int]:
+    """registration number -> its deposit (fen: what its refund paid back plus what it kept) for each renovation
+    the lines of ``view``, a 押金转入 receipt, name; nothing is read for any other receipt."""
+    if view.method != DEPOSIT_TRANSFER or not view.registrations:
+        return {}
+    rows = conn.execute(
+        sa.select(renovations.c.number, renovations.c.refund_fen, renovations.c.deduction_fen).where(
+            renovations.c.number.in_(view.registrations), renovations.c.refund_fen.is_not(None)
+        )
+    )
+    return {row.number: int(row.refund_fen) + int(row.deduction_fen or 0) for row in rows}
+
+
 def receipt_context(
-    view: ReceiptView, office: str, estate: str, layout: str = "A4", reprint: bool = False
+    view: ReceiptView,
+    office: str,
+    estate: str,
+    layout: str = "A4",
+    reprint: bool = False,
+    deposits: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
-    """The values the receipt template is filled with (keys are the words on the paper)."""
+    """The values the receipt template is filled with (keys are the words on the paper); ``deposits`` as
+    ``transferred_deposits`` reads them, for a 押金转入 receipt's 备注."""
     template_for_layout(layout)  # a wrong setting fails before anything is filled
     marks = [
         mark
@@ -1155,12 +1193,24 @@ def receipt_context(
         # A receipt of a closed month undone by a red reversal: a reprint must not read as money still paid.
         "已红冲": bool(view.reversed_by),
         "红冲收据": view.reversed_by or "",
+        # Where a 押金转入 receipt's money came from (the account says it too); empty on any other receipt.
+        "备注": transfer_note(view, deposits or {}),
         "版式": layout,
     }
 
 
-def _document_request(view: ReceiptView, settings: Settings, reprint: bool = False) -> DocumentRequest:
-    context = receipt_context(view, settings.office.name, settings.office.estate, settings.receipt.layout, reprint)
+def _document_request(
+    conn: Connection, view: ReceiptView, settings: Settings, reprint: bool = False
+) -> DocumentRequest:
+    """The paper of ``view``, what it says read in ``conn`` (a 押金转入 receipt's deposit)."""
+    context = receipt_context(
+        view,
+        settings.office.name,
+        settings.office.estate,
+        settings.receipt.layout,
+        reprint,
+        transferred_deposits(conn, view),
+    )
     label = "（补打）" if reprint else ("（作废）" if view.voided else ("（红冲）" if view.reverses else ""))
     return DocumentRequest(context, view.unit, f"收据{view.number}{label}")
 
@@ -1204,7 +1254,7 @@ def pay_and_print(
         ledger,
         receipt_template_name(workspace),
         payment,
-        lambda _conn, view: _document_request(view, workspace.settings),
+        lambda conn, view: _document_request(conn, view, workspace.settings),
         operator=operator,
         kind=RECEIPT_KIND,
         library=library,
@@ -1222,7 +1272,8 @@ def write_receipt_docx(
     library: TemplateLibrary | None = None,
 ) -> GeneratedDocument:
     """Print an issued receipt (again) to ``records/generated/``: a reprint, a voided one."""
-    request = _document_request(view, workspace.settings, reprint)
+    with ledger.read() as conn:
+        request = _document_request(conn, view, workspace.settings, reprint)
     return generate_many(
         workspace,
         ledger,
@@ -1234,9 +1285,9 @@ def write_receipt_docx(
     )[0]
 
 
-def receipt_requests(views: Sequence[ReceiptView], settings: Settings) -> list[DocumentRequest]:
-    """Document requests for many receipts (one ``documents.generate_many`` call)."""
-    return [_document_request(view, settings) for view in views]
+def receipt_requests(conn: Connection, views: Sequence[ReceiptView], settings: Settings) -> list[DocumentRequest]:
+    """Document requests for many receipts (one ``documents.generate_many`` call), read in ``conn``."""
+    return [_document_request(conn, view, settings) for view in views]
 
 
 def totals_by(views: Iterable[ReceiptView], key: str) -> Mapping[str, tuple[int, int]]:

@@ -341,7 +341,7 @@ def refund_and_print(
             AlsoPrinted(
                 receipt_template_name(workspace),
                 RECEIPT_KIND,
-                lambda _conn, made: receipt_requests([made.receipt], settings)[0] if made.receipt else None,
+                lambda conn, made: receipt_requests(conn, [made.receipt], settings)[0] if made.receipt else None,
                 (RECEIPT_NUMBER_KEY,),
             ),
         ],

@@ -4,7 +4,8 @@ Two papers: A4 ("收据") and the 241 mm pin-feed continuous form of the dot-mat
 printers many cashiers' desks still have ("收据-241", 241 × 279.4 mm).  The
 ``receipt.layout`` setting chooses which one is filled.  The marks 红冲, 作废 and 补打 are
 printed beside the title of every copy when they apply; a red reversal also names the
-receipt it reverses and why, a voided receipt why it was voided.
+receipt it reverses and why, a voided receipt why it was voided; a receipt of money kept from a renovation
+deposit (押金转入) says under 备注 which registration's deposit it came from.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ RECEIPT_VARIABLES = (
     "红冲原因",
     "已红冲",
     "红冲收据",
+    "备注",
     "版式",
 )
 _SIZE = Pt(10.5)  # 五号
@@ -135,6 +137,7 @@ def _copy(document: Document, number: int, label: str, widths_cm: tuple[float, f
     _run(footer, "{% if 作废 %}    作废原因：{{ 作废原因 }}{% endif %}", color=_RED)
     _run(footer, "{% if 红冲 %}    红冲原收据：{{ 红冲原收据 }}    红冲原因：{{ 红冲原因 }}{% endif %}", color=_RED)
     _run(footer, "{% if 已红冲 %}    已由红冲收据 {{ 红冲收据 }} 冲销{% endif %}", color=_RED)
+    _run(footer, "{% if 备注 %}    备注：{{ 备注 }}{% endif %}")
 
 
 def _receipt(document: Document, width_cm: float, height_cm: float, margin_cm: float) -> None:
