@@ -529,6 +529,92 @@ def test_a_red_reversal_is_on_the_receipts_sheet_of_its_month(estate: Ledger, ws
     assert (fen(listed[3]), listed[4].value) == (-5000, "交款人姓名写错")
 
 
+def _voided_by_an_older_version(ledger: Ledger, number: str, day: str) -> None:
+    """``number`` voided on ``day`` as a version before the red reversal of an earlier day's receipt did: a void
+    dated after the receipt's own day, in a later month."""
+    with ledger.write() as conn:
+        conn.execute(
+            sa.text(
+                "UPDATE receipts SET status = 'voided', void_reason = '金额录错', voided_by = :who, "
+                "voided_at = :at, voided_on = :day WHERE number = :number"
+            ),
+            {"who": CASHIER, "at": f"{day}T02:00:00+00:00", "day": d(day), "number": number},
+        )
+        conn.execute(
+            sa.text("UPDATE payments SET voided = true WHERE id = (SELECT payment_id FROM receipts WHERE number = :n)"),
+            {"n": number},
+        )
+
+
+def _receipt_lines(path: Path) -> list[list[Any]]:
+    """The 收据 sheet's first table and the line under it, down to 本月作废的收据: label, count, amount in fen."""
+    rows = list(load_workbook(path)["收据"].iter_rows(min_row=3))
+    rows = rows[: next(n for n, row in enumerate(rows) if row[0].value == "本月作废的收据")]
+    return [[row[0].value, row[1].value, fen(row[2]) if row[2].value not in (None, "") else None] for row in rows]
+
+
+def test_receipts_issued_and_voided_in_different_months_are_accounted_for(
+    estate: Ledger, ws: Workspace, tmp_path: Path
+) -> None:
+    """October's 7 receipts (one voided on its day) and one more of 25 October, voided on 2 November by an older
+    version: October said 8 issued, 6 valid, 1 voided without a word on the eighth, November 0 issued and 1 voided;
+    now each says under its counts where the difference went.  A month whose counts add up says nothing more."""
+    late = _pay(estate, "1-1-101", 5000, "2026-10-25")
+    _voided_by_an_older_version(estate, late, "2026-11-02")
+    october = monthly_report(ws, estate, OCT, CASHIER, tmp_path / "oct", today=TODAY)
+    # 739.94 + 677.52 + 347.93 (voided on its day) + 200.00 + 2 × 2,500.00 (the renovations' charges) + 200.00 (kept
+    # from the deposit) + 50.00 (voided in November) = 7,215.39; valid: less 347.93 and 50.00.
+    assert _receipt_lines(october.workbook) == [
+        ["本月开具（含其后作废的）", 8, 721539],
+        ["其中仍有效", 6, 681746],
+        ["其中红冲", 0, 0],
+        ["本月作废", 1, 34793],
+        ["本月补打", 0, None],
+        ["注：本月开具的 8 张收据中，1 张于以后月份作废（2026-11），不计入本月作废。", None, None],
+        [None, None, None],
+    ]
+    paragraphs = [p.text for p in Document(str(october.summary)).paragraphs if p.text.strip()]
+    assert paragraphs[2].endswith(
+        "月末欠费余额1,394.27元，欠费3户。注：本月开具的 8 张收据中，1 张于以后月份作废（2026-11），不计入本月作废。"
+    )
+
+    november = monthly_report(ws, estate, "2026-11", CASHIER, tmp_path / "nov", today=TODAY)
+    assert _receipt_lines(november.workbook)[3:] == [
+        ["本月作废", 1, 5000],
+        ["本月补打", 0, None],
+        ["注：本月作废的 1 张收据中，1 张是以前月份开具的（2026-10），不计入本月开具。", None, None],
+        [None, None, None],
+    ]
+    assert _receipt_lines(november.workbook)[0][1] == 0
+    paragraphs = [p.text for p in Document(str(november.summary)).paragraphs if p.text.strip()]
+    assert "注：本月作废的 1 张收据中，1 张是以前月份开具的（2026-10），不计入本月开具。" in paragraphs[2]
+
+    # September's two receipts are both valid: nothing under its counts, nothing in its summary.
+    september = monthly_report(ws, estate, "2026-09", CASHIER, tmp_path / "sep", today=TODAY)
+    assert _receipt_lines(september.workbook)[-2:] == [["本月补打", 0, None], [None, None, None]]
+    assert "注：" not in "".join(p.text for p in Document(str(september.summary)).paragraphs)
+
+
+def test_a_closed_months_receipt_note_stays_once_printed(estate: Ledger, ws: Workspace, tmp_path: Path) -> None:
+    """October closed with a receipt an older version voided in November: its note is in the closed report, and a
+    receipt of October undone after the closing is a red reversal of November, which leaves October's sheet as
+    printed."""
+    from recordkit.billing.closing import close_month
+    from recordkit.billing.receipts import void_or_reverse
+
+    late = _pay(estate, "1-1-101", 5000, "2026-10-25")
+    kept = _pay(estate, "1-1-102", 3000, "2026-10-26")
+    _voided_by_an_older_version(estate, late, "2026-11-02")
+    for month in ("2026-08", "2026-09", OCT):
+        close_month(estate, month, CASHIER, today=d("2026-11-03"))
+    printed = _receipt_lines(monthly_report(ws, estate, OCT, CASHIER, tmp_path / "a", today=TODAY).workbook)
+    assert printed[-2] == ["注：本月开具的 9 张收据中，1 张于以后月份作废（2026-11），不计入本月作废。", None, None]
+    _, reversal = void_or_reverse(estate, kept, "交款人姓名写错", CASHIER, today=d("2026-11-04"))
+    assert reversal is not None
+    again = _receipt_lines(monthly_report(ws, estate, OCT, CASHIER, tmp_path / "b", today=TODAY).workbook)
+    assert again == printed
+
+
 def test_the_summary_says_the_figures_in_words(estate: Ledger, ws: Workspace, tmp_path: Path) -> None:
     report = monthly_report(ws, estate, OCT, CASHIER, tmp_path / "out", today=TODAY)
     document = Document(str(report.summary))

@@ -87,7 +87,12 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     ),
     ("欠费余额", "截至月末，账期为本月及以前月份的账单（不含押金）尚未由月末前的有效收款付清的金额。"),
     ("欠费户数", "月末欠费余额大于零的房屋数；欠费明细按欠费金额从多到少列出，联系电话已打码。"),
-    ("作废收据", "作废日期在本月的收据（不论何时开具），其收款不计入任何金额。开具张数含本月开具后又作废的。"),
+    (
+        "作废收据",
+        "作废日期在本月的收据（不论何时开具），其收款不计入任何金额。开具张数含本月开具后又作废的。"
+        "作废的日期就是收据开具的那天（以后再撤销的开红冲收据），所以开具 = 仍有效 + 本月作废；"
+        "旧版本在以后月份作废的收据使两边对不上时，表下注明差在哪里。",
+    ),
     (
         "红冲收据",
         "本月开具的红冲收据：冲销已结账月份的一张收据，金额为负数，计入本月开具和仍有效的张数、金额和本月收款合计；"
@@ -197,6 +202,11 @@ class ReceiptFigures:
     reprints: list[tuple[str, int]]  # receipt number, times reprinted this month
     # red reversals issued in the month (counted in issued and valid too)
     reversals: list[ReversalReceipt] = field(default_factory=list)
+    # A version before the red reversal of an earlier day's receipt voided receipts on a later day: the month each
+    # receipt issued in the month was voided in, when later, and the month each voided in it was issued in, when
+    # earlier — where issued ≠ valid + voided went (``receipts_note``)
+    voided_later: list[Month] = field(default_factory=list)
+    issued_earlier: list[Month] = field(default_factory=list)
 
     @property
     def reversals_fen(self) -> int:
@@ -304,6 +314,29 @@ class MonthFigures:
             or self.archive.out_at_end
             or (wo is not None and (sum(wo.opened.values()) or wo.closed or wo.visited or wo.open_at_end))
         )
+
+
+def receipts_note(receipts: ReceiptFigures) -> str | None:
+    """The report's line under the month's receipt counts when 开具 is not 仍有效 + 本月作废: a receipt of the month voided
+    in a later one, or one of an earlier month voided in this one (``ReceiptFigures.voided_later``,
+    ``issued_earlier``), said with the months; None when there is none."""
+    parts = []
+    if receipts.voided_later:
+        parts.append(
+            f"本月开具的 {receipts.issued} 张收据中，{len(receipts.voided_later)} 张于以后月份作废"
+            f"（{_months_named(receipts.voided_later)}），不计入本月作废"
+        )
+    if receipts.issued_earlier:
+        parts.append(
+            f"本月作废的 {len(receipts.voided)} 张收据中，{len(receipts.issued_earlier)} 张是以前月份开具的"
+            f"（{_months_named(receipts.issued_earlier)}），不计入本月开具"
+        )
+    return f"注：{'；'.join(parts)}。" if parts else None
+
+
+def _months_named(months: Iterable[Month]) -> str:
+    """2026-11, or 2026-11、2026-12: each month once, in order."""
+    return "、".join(str(month) for month in sorted(set(months)))
 
 
 def workorders_changed_note(month: Month) -> str:
@@ -783,7 +816,10 @@ def arrears_lines(conn: Connection, month: Month, show_private: bool = False) ->
 
 def receipt_figures(conn: Connection, month: Month, zone: str = "Asia/Shanghai") -> ReceiptFigures:
     """Receipts issued in the month (voided ones included), voided in the month with reasons, and
-    reprinted in the month on the office's clock (``zone``)."""
+    reprinted in the month on the office's clock (``zone``); those voided in another month than their own.
+
+    A void is dated on its receipt's own day (a later undoing is a red reversal, in its own month), so a closed
+    month's counts, and its note, never change; only an older version's voids lie across months."""
 
     first, end = month.first_day(), last_day(month)
     issued = conn.execute(
@@ -821,6 +857,17 @@ def receipt_figures(conn: Connection, month: Month, zone: str = "Asia/Shanghai")
             .order_by(receipts.c.number)
         )
     ]
+    voided_later = [
+        Month.of(day)
+        for day in conn.execute(
+            sa.select(receipts.c.voided_on).where(
+                receipts.c.issued_on >= first,
+                receipts.c.issued_on <= end,
+                receipts.c.status == "voided",
+                receipts.c.voided_on > end,
+            )
+        ).scalars()
+    ]
     original = receipts.alias("original")
     reversals = [
         ReversalReceipt(r.number, r.reverses, r.code, _int(r.amount_fen), r.void_reason or "")
@@ -857,7 +904,15 @@ def receipt_figures(conn: Connection, month: Month, zone: str = "Asia/Shanghai")
         )
     ]
     return ReceiptFigures(
-        _int(issued[0]), _int(issued[1]), _int(issued[2]), _int(issued[3]), voided, reprints, reversals
+        _int(issued[0]),
+        _int(issued[1]),
+        _int(issued[2]),
+        _int(issued[3]),
+        voided,
+        reprints,
+        reversals,
+        voided_later,
+        [Month.of(v.issued_on) for v in voided if v.issued_on < first],
     )
 
 

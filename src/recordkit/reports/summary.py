@@ -17,7 +17,7 @@ from docx.shared import Pt
 from recordkit.core.dates import chinese_date
 from recordkit.core.money import format_yuan
 from recordkit.documents.templates.designs import common
-from recordkit.reports.figures import BOOKS, MonthFigures, workorders_changed_note
+from recordkit.reports.figures import BOOKS, MonthFigures, receipts_note, workorders_changed_note
 from recordkit.reports.workbook import FEE_HEADERS, NO_DATA, comparison, unrecorded_note, workorder_categories
 
 if TYPE_CHECKING:
@@ -94,6 +94,8 @@ def summary_paragraphs(now: MonthFigures, previous: MonthFigures, top: int = 3) 
             f"预收{format_yuan(fees.prepaid)}元；月末欠费余额{format_yuan(fees.arrears)}元，"
             f"欠费{now.fees.arrears_units}户。"
         )
+    if (note := receipts_note(now.receipts)) is not None:
+        paragraphs[-1] += note
     w = now.workorders
     if w is not None:
         repairs = w.opened_of_type("报修")

@@ -25,6 +25,7 @@ from recordkit.reports.figures import (
     MonthFigures,
     TrendPoint,
     definitions,
+    receipts_note,
     workorders_changed_note,
 )
 
@@ -339,6 +340,9 @@ def write_receipts(sheet: Worksheet, estate: str, figures: MonthFigures) -> None
             ["本月补打", r.reprint_count, ""],
         ],
     )
+    if (note := receipts_note(r)) is not None:
+        sheet.cell(row, 1, note)
+        row += 1
     row += 1
     sheet.cell(row, 1, "本月作废的收据")
     row = _table(
