@@ -19,6 +19,9 @@ ZHANG_WEI_ID = "110101199003071233"
 WANG_FANG_ID = "310104198506120027"
 LI_NA_ID = "320102198802145615"  # its first-generation form: 320102880214561
 ZHAO_LEI_ID = "11010519491231002X"
+SUN_QI_ID = "440301198503151232"  # its first-generation form: 440301850315123
+QIAN_BA_ID = "330106197206104561"
+WU_FANG_ID = "420102199001010014"
 
 
 def roster(path: Path, rows: list[list[Any]]) -> Path:
@@ -297,3 +300,81 @@ def test_contact_list_shows_each_contact_on_one_line_of_an_80_column_terminal(ru
         "start_date": "2026-03-01",
         "end_date": "2027-02-28",
     }
+
+
+# -- 5. contacts an older version kept with an owner's ID number ---------------------------------------------
+
+
+def doctor_check(run_cli: Any, name: str) -> dict[str, Any]:
+    result = run_cli("doctor", "--json")
+    assert result.exit_code == 0, result.output
+    [check] = [c for c in json.loads(result.stdout) if c["name"] == name]
+    return check
+
+
+def test_doctor_lists_each_contact_an_older_version_kept_with_an_owners_id_number(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """The counter and the import refuse a contact the unit owner's ID number, but the contacts an older version kept
+    so were reported nowhere.  Doctor lists each as a 提醒 (exit 0, as 业主和联系人姓名): unit, relation, name and
+    contact number, the number masked, the owner or co-owner; the owner of another unit is anyone's contact.  What
+    it says to do clears them; the unit's export, numbers shown, still imports (the import refuses only a number it
+    gives)."""
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    assert doctor_check(run_cli, "联系人身份证号") == {
+        "name": "联系人身份证号",
+        "ok": True,
+        "detail": "没有联系人登记的是本户业主、共有人的身份证号",
+        "fix": "",
+        "required": False,
+    }
+    with open_ledger(workspace.database_url) as ledger, ledger.write() as conn:
+        ids = [
+            conn.execute(
+                sa.text(
+                    "INSERT INTO unit_contacts (unit_id, name, relation, id_number, added_at, added_by)"
+                    " SELECT id, :name, :relation, :number, '2020-01-01T00:00:00+00:00', '旧版本' FROM units"
+                    " WHERE code = :unit RETURNING id"
+                ),
+                {"unit": unit, "name": name, "relation": relation, "number": number},
+            ).scalar_one()
+            for unit, name, relation, number in (
+                ("1-1-102", "周九", "租户", "320102880214561"),  # 李娜's, first-generation
+                ("1-1-101", "赵磊", "租户", ZHANG_WEI_ID),
+                ("1-1-102", "张伟", "配偶", ZHANG_WEI_ID),  # the owner of 1-1-101: not of this unit
+                ("1-1-101", "王小明", "子女", WANG_FANG_ID),  # the co-owner's
+                ("1-1-101", "吴芳", "家属", WU_FANG_ID),
+            )
+        ]
+    assert ids == [1, 2, 3, 4, 5]
+    result = run_cli("doctor", "--json")
+    assert ZHANG_WEI_ID not in result.stdout and "320102880214561" not in result.stdout
+    assert doctor_check(run_cli, "联系人身份证号") == {
+        "name": "联系人身份证号",
+        "ok": False,
+        "detail": "3 位联系人登记的是本户业主或共有人的身份证号（旧版本登记的，现在添加联系人和导入名册都不收；"
+        "为租户开的居住证明会印成业主的号码）：1-1-101 租户 赵磊（联系人编号 2）：身份证号 110101********1233 与业主 张伟 的相同；"
+        "1-1-101 子女 王小明（联系人编号 4）：身份证号 310104********0027 与共有人 王芳 的相同；"
+        "1-1-102 租户 周九（联系人编号 1）：身份证号 320102******561 与业主 李娜 的相同",
+        "fix": "核对后用 recordkit owners contact edit 联系人编号 --clear 身份证号 清空，"
+        "或用 recordkit owners contact edit 联系人编号 --id-number 正确的号码 改正（租户、家属应填本人的证件号）",
+        "required": False,
+    }
+    exported = tmp_path / "导出.xlsx"
+    assert run_cli("owners", "export", str(exported), "--show-private").exit_code == 0
+    again = run_cli("owners", "import", str(exported))
+    assert again.exit_code == 0, again.output
+    assert run_cli("owners", "contact", "edit", "2", "--clear", "身份证号").exit_code == 0
+    assert run_cli("owners", "contact", "edit", "4", "--id-number", QIAN_BA_ID).exit_code == 0
+    assert doctor_check(run_cli, "联系人身份证号")["detail"].endswith(
+        "：1-1-102 租户 周九（联系人编号 1）：身份证号 320102******561 与业主 李娜 的相同"
+    )
+    assert run_cli("owners", "contact", "edit", "1", "--clear", "身份证号").exit_code == 0
+    assert doctor_check(run_cli, "联系人身份证号")["ok"] is True
+    assert [row[1:5:3] for row in contacts_in_ledger(workspace)] == [
+        ("周九", None),
+        ("赵磊", None),
+        ("张伟", ZHANG_WEI_ID),
+        ("王小明", QIAN_BA_ID),
+        ("吴芳", WU_FANG_ID),
+    ]

@@ -33,6 +33,7 @@ from recordkit.ledger.db import (
     sqlite_refused,
 )
 from recordkit.ledger.schema import HEAD_REVISION, metadata
+from recordkit.owners.contacts import contacts_with_owners_numbers
 from recordkit.owners.roster import owners_under_two_numbers, roster_names_now
 from recordkit.resources import FONT_PATH, cjk_font
 from recordkit.search.backends import BACKEND_NAMES, PostgresIndex, open_index
@@ -615,6 +616,27 @@ def check_roster_names(workspace: Workspace) -> Check:
     return Check(name, False, "。".join(details), "。".join(fixes), required=False)
 
 
+def check_contact_id_numbers(workspace: Workspace) -> Check:
+    """Contacts an older version kept with the ID number of an owner or co-owner of their unit, which the counter and
+    the roster import refuse today (``owners.contacts.contacts_with_owners_numbers``): a 提醒 listing each — unit,
+    relation, name and contact number, the number masked, the owner — with the edit that clears or corrects it."""
+    name = "联系人身份证号"
+    found = _from_ledger(workspace, name, contacts_with_owners_numbers)
+    if isinstance(found, Check):
+        return found
+    if not found:
+        return Check(name, True, "没有联系人登记的是本户业主、共有人的身份证号", required=False)
+    return Check(
+        name,
+        False,
+        f"{len(found)} 位联系人登记的是本户业主或共有人的身份证号（旧版本登记的，现在添加联系人和导入名册都不收；"
+        f"为租户开的居住证明会印成业主的号码）：{_listed([f.said() for f in found], '位')}",
+        "核对后用 recordkit owners contact edit 联系人编号 --clear 身份证号 清空，"
+        "或用 recordkit owners contact edit 联系人编号 --id-number 正确的号码 改正（租户、家属应填本人的证件号）",
+        required=False,
+    )
+
+
 def _listed(items: list[str], measure: str = "个") -> str:
     """The first ``_NAMES_LISTED`` of ``items``, the rest counted."""
     listed = "；".join(items[:_NAMES_LISTED])
@@ -636,6 +658,7 @@ CHECKS: tuple[Callable[[Workspace], Check], ...] = (
     check_closed_months,
     check_owner_numbers,
     check_roster_names,
+    check_contact_id_numbers,
 )
 
 

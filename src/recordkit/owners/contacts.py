@@ -589,31 +589,89 @@ def owner_as_contact(name: str, relation: str, owner_names: Sequence[str]) -> st
     return None
 
 
-def owner_id_as_contact(id_number: str | None, owners_of_unit: Sequence[tuple[str, str | None]]) -> str | None:
-    """Why a contact (家属, 租户 …) whose ID number is ``id_number`` is no contact of a unit whose owners of record are
-    ``owners_of_unit`` ((name, ID number), the first, then the co-owners), in Chinese with the number masked, or None:
-    the owner's number pasted into a tenant would be printed on the tenant's 居住证明.  A first-generation number is
-    the 18-digit one it became (``id_number_as_18``); a masked number (an export's) is no number to compare."""
-    if not id_number or is_masked(id_number):
-        return None
-    mine = id_number_as_18(id_number)
+def same_id_number(one: str | None, other: str | None) -> bool:
+    """Whether ``one`` and ``other`` are one person's ID number: a first-generation (15-digit) number is the 18-digit
+    one it became (``id_number_as_18``); a blank or masked number (an export's) is no number to compare."""
+    if not one or not other or is_masked(one) or is_masked(other):
+        return False
+    return id_number_as_18(one) == id_number_as_18(other)
+
+
+def owner_holding(id_number: str | None, owners_of_unit: Sequence[tuple[str, str | None]]) -> tuple[str, str] | None:
+    """(业主 or 共有人, name) of the first of a unit's owners of record ``owners_of_unit`` ((name, ID number), the first,
+    then the co-owners) whose ID number is ``id_number`` (``same_id_number``), or None."""
     for position, (name, theirs) in enumerate(owners_of_unit):
-        if theirs and not is_masked(theirs) and id_number_as_18(theirs) == mine:
-            role = "业主" if position == 0 else "共有人"
-            return f"联系人的身份证号 {mask_id_number(id_number)} 与{role} {name} 的相同：租户、家属应填本人的证件号"
+        if same_id_number(id_number, theirs):
+            return ("业主" if position == 0 else "共有人", name)
     return None
 
 
-def _owners_with_numbers_in(conn: Connection, code: str) -> list[tuple[str, str | None]]:
-    """The owners of record of the unit ``code`` as (name, ID number), the first (units.owner_id) then the co-owners
-    in deed order, read on ``conn``."""
-    first = conn.execute(
-        sa.select(owners.c.name, owners.c.id_number)
-        .select_from(units.join(owners, units.c.owner_id == owners.c.id))
-        .where(units.c.code == code)
-    ).first()
-    named = [(first.name, first.id_number)] if first is not None else []
-    return named + [(co_owner.name, co_owner.id_number) for co_owner in unit_co_owners_in(conn, code)]
+def owner_id_as_contact(id_number: str | None, owners_of_unit: Sequence[tuple[str, str | None]]) -> str | None:
+    """Why a contact (家属, 租户 …) whose ID number is ``id_number`` is no contact of a unit whose owners of record are
+    ``owners_of_unit`` ((name, ID number), the first, then the co-owners), in Chinese with the number masked, or None:
+    the owner's number pasted into a tenant would be printed on the tenant's 居住证明 (``owner_holding``)."""
+    if (holder := owner_holding(id_number, owners_of_unit)) is None:
+        return None
+    role, name = holder
+    return f"联系人的身份证号 {mask_id_number(id_number or '')} 与{role} {name} 的相同：租户、家属应填本人的证件号"
+
+
+def _owners_with_numbers_in(conn: Connection, code: str | None = None) -> dict[str, list[tuple[str, str | None]]]:
+    """unit code -> its owners of record as (name, ID number), the first (units.owner_id) then the co-owners in deed
+    order, read on ``conn``; only the unit ``code`` when given."""
+    first = sa.select(units.c.code, owners.c.name, owners.c.id_number).select_from(
+        units.join(owners, units.c.owner_id == owners.c.id)
+    )
+    others = _co_owner_query()
+    if code is not None:
+        first, others = first.where(units.c.code == code), others.where(units.c.code == code)
+    found: dict[str, list[tuple[str, str | None]]] = {
+        row.code: [(row.name, row.id_number)] for row in conn.execute(first)
+    }
+    for row in conn.execute(others):
+        found.setdefault(row.code, []).append((row.name, row.id_number))
+    return found
+
+
+@dataclass(frozen=True)
+class ContactWithOwnersNumber:
+    """A contact an older version kept with the ID number of an owner of record of its unit, which ``contact add``,
+    ``contact edit --id-number`` and the roster import refuse today (``owner_id_as_contact``): the contact, and the
+    owner's role (业主 or 共有人) and name."""
+
+    contact: Contact
+    role: str
+    owner: str
+
+    def said(self) -> str:
+        """``1-1-101 租户 赵磊（联系人编号 2）：身份证号 110101********1233 与业主 张伟 的相同``: the number masked."""
+        contact, record = self.contact, self.contact.record
+        number = mask_id_number(record.id_number or "")
+        return (
+            f"{contact.unit} {record.relation} {record.name}（联系人编号 {contact.id}）："
+            f"身份证号 {number} 与{self.role} {self.owner} 的相同"
+        )
+
+
+def contacts_with_owners_numbers(ledger: Ledger) -> list[ContactWithOwnersNumber]:
+    """Every contact holding the ID number of an owner of record of its unit (``ContactWithOwnersNumber``: kept by a
+    version before the counter and the import refused it), in unit order, then by contact number."""
+    with ledger.read() as conn:
+        return contacts_with_owners_numbers_in(conn)
+
+
+def contacts_with_owners_numbers_in(conn: Connection) -> list[ContactWithOwnersNumber]:
+    """``contacts_with_owners_numbers`` read on ``conn``, inside a transaction the caller holds (an import's)."""
+    numbered = [_contact(row) for row in conn.execute(_contact_query().where(unit_contacts.c.id_number.is_not(None)))]
+    if not numbered:
+        return []
+    owners_of = _owners_with_numbers_in(conn)
+    found = [
+        ContactWithOwnersNumber(contact, *holder)
+        for contact in numbered
+        if (holder := owner_holding(contact.record.id_number, owners_of.get(contact.unit, []))) is not None
+    ]
+    return sorted(found, key=lambda f: (parse_unit_code(f.contact.unit).sort_key, f.contact.id))
 
 
 def _refuse_owner_as_contact(
@@ -622,7 +680,7 @@ def _refuse_owner_as_contact(
     """``ConflictError`` when ``record`` is an owner of record of the unit ``code`` named again as its contact
     (``owner_as_contact``, with ``by_name``) or carries one's ID number (``owner_id_as_contact``, with
     ``by_id_number``)."""
-    owners_of_unit = _owners_with_numbers_in(conn, code)
+    owners_of_unit = _owners_with_numbers_in(conn, code).get(code, [])
     names = [name for name, _ in owners_of_unit]
     problem = (by_name and owner_as_contact(record.name, record.relation, names)) or (
         by_id_number and owner_id_as_contact(record.id_number, owners_of_unit)
