@@ -378,3 +378,80 @@ def test_doctor_lists_each_contact_an_older_version_kept_with_an_owners_id_numbe
         ("王小明", QIAN_BA_ID),
         ("吴芳", WU_FANG_ID),
     ]
+
+
+# -- 6. an owner given a contact's ID number by a roster ------------------------------------------------------
+
+
+def owners_in_ledger(workspace: Workspace) -> list[tuple[Any, ...]]:
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        return [tuple(row) for row in conn.execute(sa.text("SELECT name, id_number FROM owners ORDER BY id"))]
+
+
+def unit_with_two_contacts(run_cli: Any, tmp_path: Path) -> None:
+    """1-1-103: owner 钱八 without an ID number; tenant 孙七 (contact 1), spouse 吴芳 (contact 2), each with a number."""
+    rows = [HEADERS, ["1-1-103", 90, "钱八", "13700001111", None, "业主"]]
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows))).exit_code == 0
+    for name, relation, number in (("孙七", "租户", SUN_QI_ID), ("吴芳", "配偶", QIAN_BA_ID)):
+        added = run_cli("owners", "contact", "add", "1-1-103", name, "--relation", relation, "--id-number", number)
+        assert added.exit_code == 0, added.output
+
+
+def test_a_roster_giving_an_owner_a_contacts_id_number_is_refused_at_the_owners_cell(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """The reverse of a contact given the owner's number: a roster giving the owner (or a co-owner) the number a
+    contact of the unit already holds was imported, the tenant and the owner one number.  Refused at the owner's
+    身份证号 cell (exit 5, as the contact-side cell), a first-generation number as its 18-digit one, nothing imported;
+    a contact the sheet names again without a number keeps the ledger's, and is refused so too."""
+    unit_with_two_contacts(run_cli, tmp_path)
+    journalled = journal_size(run_cli)
+    rows = [
+        HEADERS,
+        ["1-1-103", 90, "钱八", "13700001111", "440301850315123", "业主"],
+        ["1-1-103", None, "周九", None, QIAN_BA_ID, "共有人"],
+    ]
+    refused = run_cli("owners", "import", str(roster(tmp_path / "错.xlsx", rows)))
+    assert (refused.exit_code, refused.stdout) == (5, "")
+    assert refused.stderr.splitlines() == [
+        "错误：有 2 位业主的身份证号与本户联系人的相同，没有导入任何数据",
+        "  第 2 行 E 列（身份证号）：业主的身份证号 440301******123 与该户联系人 孙七（租户）的相同："
+        "核对这一格；是联系人登记错了的，先改正联系人（recordkit owners contact edit 1 --id-number 正确的号码）再导入",
+        "  第 3 行 E 列（身份证号）：共有人的身份证号 330106********4561 与该户联系人 吴芳（配偶）的相同："
+        "核对这一格；是联系人登记错了的，先改正联系人（recordkit owners contact edit 2 --id-number 正确的号码）再导入",
+    ]
+    named_again = [
+        HEADERS,
+        ["1-1-103", 90, "钱八", "13700001111", SUN_QI_ID, "业主"],
+        ["1-1-103", None, "孙七", None, None, "租户"],
+    ]
+    refused = run_cli("owners", "import", str(roster(tmp_path / "再写一次.xlsx", named_again)))
+    assert (refused.exit_code, refused.stderr.splitlines()[1:]) == (
+        5,
+        [
+            "  第 2 行 E 列（身份证号）：业主的身份证号 440301********1232 与该户联系人 孙七（租户）的相同："
+            "核对这一格；是联系人登记错了的，先改正联系人（recordkit owners contact edit 1 --id-number 正确的号码）再导入"
+        ],
+    )
+    assert owners_in_ledger(workspace) == [("钱八", None)]
+    assert [row[1:5:3] for row in contacts_in_ledger(workspace)] == [("孙七", SUN_QI_ID), ("吴芳", QIAN_BA_ID)]
+    assert journal_size(run_cli) == journalled
+
+
+def test_an_owners_id_number_a_contact_held_is_judged_by_what_the_same_roster_makes_of_that_contact(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """A roster that gives the owner a contact's number and, in the same sheet, takes that contact off (another
+    tenant) or gives it another number is imported: the unit as it ends holds no number twice."""
+    unit_with_two_contacts(run_cli, tmp_path)
+    rows = [
+        HEADERS,
+        ["1-1-103", 90, "钱八", "13700001111", SUN_QI_ID, "业主"],
+        ["1-1-103", None, "周九", None, QIAN_BA_ID, "共有人"],
+        ["1-1-103", None, "赵磊", None, ZHAO_LEI_ID, "租户"],
+        ["1-1-103", None, "吴芳", None, WU_FANG_ID, "配偶"],
+    ]
+    imported = run_cli("owners", "import", str(roster(tmp_path / "名册2.xlsx", rows)))
+    assert imported.exit_code == 0, imported.output
+    assert owners_in_ledger(workspace) == [("钱八", SUN_QI_ID), ("周九", QIAN_BA_ID)]
+    assert [row[1:5:3] for row in contacts_in_ledger(workspace)] == [("赵磊", ZHAO_LEI_ID), ("吴芳", WU_FANG_ID)]

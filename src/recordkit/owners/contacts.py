@@ -660,9 +660,14 @@ def contacts_with_owners_numbers(ledger: Ledger) -> list[ContactWithOwnersNumber
         return contacts_with_owners_numbers_in(conn)
 
 
+def numbered_contacts_in(conn: Connection) -> list[Contact]:
+    """Every contact holding an ID number, in the order they were added, read on ``conn``."""
+    return [_contact(row) for row in conn.execute(_contact_query().where(unit_contacts.c.id_number.is_not(None)))]
+
+
 def contacts_with_owners_numbers_in(conn: Connection) -> list[ContactWithOwnersNumber]:
     """``contacts_with_owners_numbers`` read on ``conn``, inside a transaction the caller holds (an import's)."""
-    numbered = [_contact(row) for row in conn.execute(_contact_query().where(unit_contacts.c.id_number.is_not(None)))]
+    numbered = numbered_contacts_in(conn)
     if not numbered:
         return []
     owners_of = _owners_with_numbers_in(conn)

@@ -52,10 +52,13 @@ from recordkit.owners.contacts import (
     co_owners_in,
     comma_name_parts,
     contact_record,
+    contacts_with_owners_numbers_in,
     name_as_read,
+    numbered_contacts_in,
     one_person_problem,
     owner_as_contact,
     owner_id_as_contact,
+    same_id_number,
     several_people,
     unit_co_owners_in,
     unit_contacts_in,
@@ -450,22 +453,89 @@ def _match_owners(
     return match
 
 
-def _refuse_owner_numbers_of_contacts(
-    records: Sequence[OwnerRecord], match: _OwnerMatch, columns: Mapping[str, tuple[str, str]] | None
+def _owner_slots(record: OwnerRecord) -> list[tuple[int, int]]:
+    """The sheet slots of ``record``'s owners of record, the first owner's, then its co-owners' in deed order."""
+    return [(record.row, 0), *(person.slot for person in record.co_owners)] if record.owner else []
+
+
+def _refuse_shared_id_numbers(
+    conn: Connection,
+    records: Sequence[OwnerRecord],
+    match: _OwnerMatch,
+    columns: Mapping[str, tuple[str, str]] | None,
+    contacts: bool,
 ) -> None:
-    """``ValidationError`` naming the 身份证号 cell of each 家属/租户 row whose number is one of its unit's owners of
-    record's (``contacts.owner_id_as_contact``), the owners as matched: a number the sheet shows masked or leaves blank
-    is the one the ledger holds.  A contact's number the sheet leaves blank (kept from the ledger) is not looked at."""
+    """``ValidationError`` naming each 身份证号 cell that would make one number an owner's and a contact's of a unit,
+    the owners as matched: a 家属/租户 row's number that is one of its unit's owners of record's
+    (``contacts.owner_id_as_contact``; a number the sheet shows masked or leaves blank is the one the ledger holds),
+    and an owner's or co-owner's number that a contact of the unit keeps from the ledger (``_owners_on_kept_numbers``).
+    A contact's number the sheet leaves blank (kept from the ledger) is judged at the owner's cell."""
     letter, header = (columns or {}).get("id_number", ("", "身份证号"))
-    problems: list[CellProblem] = []
+    on_contacts: list[CellProblem] = []
     for record in records:
-        slots = [(record.row, 0), *(person.slot for person in record.co_owners)] if record.owner else []
-        of_unit = [(owner.name, owner.id_number) for slot in slots if (owner := match.of_row.get(slot)) is not None]
+        of_unit = [(owner.name, owner.id_number) for slot in _owner_slots(record) if (owner := match.of_row.get(slot))]
         for contact, row in zip(record.contacts, record.contact_rows, strict=True):
             if (reason := owner_id_as_contact(contact.id_number, of_unit)) is not None:
-                problems.append(CellProblem(row, letter, header, reason))
-    if problems:
-        raise ValidationError(f"有 {len(problems)} 位联系人填了本户业主的身份证号，没有导入任何数据", problems)
+                on_contacts.append(CellProblem(row, letter, header, reason))
+    on_owners = [
+        CellProblem(row, letter, header, reason)
+        for row, reason in _owners_on_kept_numbers(conn, records, match, contacts)
+    ]
+    parts = [
+        *([f"{len(on_contacts)} 位联系人填了本户业主的身份证号"] if on_contacts else []),
+        *([f"{len(on_owners)} 位业主的身份证号与本户联系人的相同"] if on_owners else []),
+    ]
+    if parts:
+        problems = sorted([*on_contacts, *on_owners], key=lambda problem: problem.row)
+        raise ValidationError(f"有 {'、'.join(parts)}，没有导入任何数据", problems)
+
+
+def _owners_on_kept_numbers(
+    conn: Connection, records: Sequence[OwnerRecord], match: _OwnerMatch, contacts: bool
+) -> list[tuple[int, str]]:
+    """(sheet row, why) of each owner or co-owner of a record, as matched, whose ID number (``same_id_number``) is one
+    a contact of the unit holds and keeps through the import (``_keeps_stored_number``): the tenant's number given to
+    the owner.  A contact that held an owner's number of its unit before the import is doctor's to tell
+    (``contacts_with_owners_numbers_in``), never the refusal of a sheet that did not give it."""
+    told = {found.contact.id for found in contacts_with_owners_numbers_in(conn)}
+    held: dict[str, list[Contact]] = {}
+    for contact in numbered_contacts_in(conn):
+        if contact.id not in told:
+            held.setdefault(contact.unit, []).append(contact)
+    found: list[tuple[int, str]] = []
+    for record in records:
+        kept = [c for c in held.get(str(record.code), []) if _keeps_stored_number(record, c.record, contacts)]
+        for slot in _owner_slots(record) if kept else []:
+            owner = match.of_row.get(slot)
+            holder = next((c for c in kept if owner and same_id_number(owner.id_number, c.record.id_number)), None)
+            if owner is None or holder is None:
+                continue
+            role = "业主" if slot == (record.row, 0) else "共有人"
+            found.append(
+                (
+                    slot[0],
+                    f"{role}的身份证号 {mask_id_number(owner.id_number or '')} 与该户联系人 {holder.record.name}"
+                    f"（{holder.record.relation}）的相同：核对这一格；是联系人登记错了的，先改正联系人"
+                    f"（recordkit owners contact edit {holder.id} --id-number 正确的号码）再导入",
+                )
+            )
+    return found
+
+
+def _keeps_stored_number(record: OwnerRecord, contact: ContactRecord, contacts: bool) -> bool:
+    """Whether the import leaves ``contact``, the ledger's, of ``record``'s unit, holding the ID number it has: not
+    made the unit's owner or co-owner (``_drop_contacts_now_owners``), and, where the sheet states its kind
+    (``_apply_contacts``), named again with its number left blank (``_with_kept_numbers``)."""
+    owner_names = [record.owner or "", *(person.name for person in record.co_owners)]
+    if owner_as_contact(contact.name, contact.relation, owner_names) is not None:
+        return False
+    if not contacts or contact.relation not in record.stated:
+        return True
+    return any(
+        name_as_read(stated.name) == name_as_read(contact.name) and stated.relation == contact.relation
+        for stated in record.contacts
+        if not stated.id_number
+    )
 
 
 def _stored_owners_numbered(
@@ -589,7 +659,7 @@ def apply_owner_records(
     held = functools.partial(_held, conn)
     numbered = _stored_owner_numbered(records, existing_units, owner_before)
     match = _match_owners(_persons(records), existing_owners, co_owner_named, columns, named_again, held, numbered)
-    _refuse_owner_numbers_of_contacts(records, match, columns)
+    _refuse_shared_id_numbers(conn, records, match, columns, contacts)
     new_owners = match.new
 
     changes: list[journal.Change] = []
