@@ -455,3 +455,17 @@ def test_an_owners_id_number_a_contact_held_is_judged_by_what_the_same_roster_ma
     assert imported.exit_code == 0, imported.output
     assert owners_in_ledger(workspace) == [("钱八", SUN_QI_ID), ("周九", QIAN_BA_ID)]
     assert [row[1:5:3] for row in contacts_in_ledger(workspace)] == [("赵磊", ZHAO_LEI_ID), ("吴芳", WU_FANG_ID)]
+
+
+def test_a_tenant_a_roster_makes_the_owner_under_the_tenants_id_number_is_no_refusal(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """The tenant who bought the flat, named owner with the number the ledger has for him as tenant: the import takes
+    him off the contacts, so the unit ends holding his number once; imported, told as a contact now owner."""
+    unit_with_two_contacts(run_cli, tmp_path)
+    rows = [HEADERS, ["1-1-103", 90, "孙七", "13600002222", SUN_QI_ID, "业主"]]
+    imported = run_cli("owners", "import", str(roster(tmp_path / "买房.xlsx", rows)))
+    assert imported.exit_code == 0, imported.output
+    assert "1 位联系人成为业主，已不再是联系人：1-1-103 的租户 孙七" in imported.stdout.splitlines()
+    assert owners_in_ledger(workspace) == [("孙七", SUN_QI_ID)]
+    assert [row[1:5:3] for row in contacts_in_ledger(workspace)] == [("吴芳", QIAN_BA_ID)]
