@@ -411,6 +411,17 @@ WRITTEN_FORMS_MASKED = [
     ("电话+86 0755 8888 6666", "电话+86 0755 **** 6666"),  # the 0 kept all the same
     ("电话+86 (0755) 88886666", "电话+86 (0755) ****6666"),
     ("手机+86 138 0013 8000，座机+86 755 8888 6666", "手机+86 138 **** 8000，座机+86 755 **** 6666"),
+    # A landline written as one run of digits, its area code told by the numbering plan (shown whole before): the
+    # area code and the last 4 digits stay, as in the grouped forms.
+    ("传真075588886666。", "传真0755****6666。"),
+    ("座机075586001234", "座机0755****1234"),
+    ("总机01088886666，", "总机010****6666，"),
+    ("电话02161234567", "电话021****4567"),
+    ("电话05718666123", "电话0571***6123"),  # a 7-digit local number
+    ("传真０７５５８８８８６６６６", "传真０７５５****６６６６"),
+    ("Tel:075588886666", "Tel:0755****6666"),
+    ("联系电话13800138000 075588886666", "联系电话138****8000 0755****6666"),  # beside a mobile: two phones
+    ("电话075588886666、13800138000", "电话0755****6666、138****8000"),
 ]
 
 
@@ -439,6 +450,12 @@ WRITTEN_FORMS_MASKED = [
             ["0755-88886666"],
         ),
         ("总机+86 10 6588 1234，手机+86 138 0013 8000", ["010-65881234", "13800138000"]),
+        # Written as one run of digits: the same landline.
+        (
+            "传真075588886666、总机01088886666、电话02161234567、0755-88886666",
+            ["0755-88886666", "010-88886666", "021-61234567"],
+        ),
+        ("流水号6222075588886666，订单号120755888866，时间2026120800，金额075588886666.00元", []),
     ],
 )
 def test_the_phones_in_a_text_in_their_stored_form(text: str, phones: list[str]) -> None:
@@ -457,15 +474,17 @@ def test_the_phones_in_a_text_in_their_stored_form(text: str, phones: list[str])
         ("075508886666", None),  # no number starts with 0
         ("00012345678", None),  # 000 is no area code
         ("0755888866661", None),  # 9 digits after the area code
-        ("13800138000", None),  # a mobile is read_phone's
-        ("0755-88886666", None),  # so is a landline with its area code set apart
-        ("+8675588886666", None),  # and one after the country code
+        ("0105881234", None),  # 10 digits: as in a text, no landline written as one run
+        ("01165881234", None),  # 011 is no area code
+        ("075588886666.50", None),
     ],
 )
 def test_a_landline_typed_as_one_run_of_digits(query: str, phone: str | None) -> None:
-    from recordkit.core.personal import read_landline_digits
+    """A query is read as a text is: the same landline, which a text holds written either way."""
+    from recordkit.core.personal import phones_in_text, read_phone
 
-    assert read_landline_digits(query) == phone
+    assert read_phone(query) == phone
+    assert phones_in_text(f"传真{query}。") == ([] if phone is None else [phone])
 
 
 @pytest.mark.parametrize(("text", "expected"), WRITTEN_FORMS_MASKED)
@@ -513,7 +532,6 @@ NOT_PERSONAL = [
     "档号YZ-2026-00001",
     "房号3-2-1201",
     "房号３－２－１２０１",
-    "座机075586001234",  # a bare landline is not masked, as before
     "编号613812345678",  # 11 digits inside a longer run
     "编号138123456789",
     "编号１３８１２３４５６７８９",
@@ -577,6 +595,23 @@ NOT_PERSONAL = [
     "编号+86 755 8888",
     "编号+86 001 8888 6666",
     "编号+86 755 8888 6666.50",
+    # Runs of digits that are no landline written as one run: a longer run holding one, an order number starting 1,
+    # a day and hour, an amount, the end of a code, no area code, too short or too long, a group beside it.
+    "订单号120755888866",
+    "流水号6222075588886666",
+    "流水号0755888866661234",
+    "时间2026120800，日期 2026120800",
+    "金额075588886666.00元，比例0.01088886666",
+    "档号HT-075588886666，编号075588886666-01",
+    "编号A075588886666，075588886666B",
+    "编号0105881234",  # 010 and 7 digits: 10 digits
+    "编号01165881234",  # 011 is no area code
+    "编号00065881234",
+    "编号075508886666",  # no local number starts with 0
+    "编号01018886666",  # nor with 1
+    "编号0755888866661",  # 13 digits
+    "账号6222 075588886666",
+    "流水号 075588886666 0132",
 ]
 
 

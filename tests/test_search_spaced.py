@@ -39,6 +39,7 @@ DOCUMENTS = [
     ("租户联系卡.docx", "联系电话 138 0013 8000 0755 8888 6666。"),  # a landline right after a grouped mobile
     ("传真记录.docx", "传真075588886666，请勿拨打。"),  # a landline written as one run of digits
     ("境外来函.docx", "回电请拨 +86 755 8888 6666 或 +86 138 0013 8000。"),  # after the country code
+    ("总机名录.docx", "北京总机01088886666，上海分部02161234567。"),  # landlines as one run of digits
 ]
 
 
@@ -120,18 +121,22 @@ def test_blanks_folded_again_stay_as_they_were() -> None:
         ("138-0013-8000", [7, 8, 9, 17, 19]),
         ('"138 0013 8000"', [7, 8, 9, 17, 19]),
         ("+8613800138000", [7, 8, 9, 17, 19]),
-        ("0755-88886666", [8, 10, 12, 13, 14, 17, 19]),
-        ('"0755-8888 6666"', [8, 10, 12, 13, 14, 17, 19]),
-        ("0755-8888-6666", [8, 10, 12, 13, 14, 17, 19]),
-        ('"0755 8888 6666"', [8, 10, 12, 13, 14, 17, 19]),
-        ('"0755 88886666"', [8, 10, 12, 13, 14, 17, 19]),
-        ('"(0755) 8888 6666"', [8, 10, 12, 13, 14, 17, 19]),
-        ("（0755）88886666", [8, 10, 12, 13, 14, 17, 19]),
-        # Typed as one run of digits: the landline however grouped, and the run of digits as written.
+        # Every form finds every other, the run of digits (传真075588886666, HT-2026-00018) too.
+        ("0755-88886666", [8, 10, 12, 13, 14, 17, 18, 19]),
+        ('"0755-8888 6666"', [8, 10, 12, 13, 14, 17, 18, 19]),
+        ("0755-8888-6666", [8, 10, 12, 13, 14, 17, 18, 19]),
+        ('"0755 8888 6666"', [8, 10, 12, 13, 14, 17, 18, 19]),
+        ('"0755 88886666"', [8, 10, 12, 13, 14, 17, 18, 19]),
+        ('"(0755) 8888 6666"', [8, 10, 12, 13, 14, 17, 18, 19]),
+        ("（0755）88886666", [8, 10, 12, 13, 14, 17, 18, 19]),
         ("075588886666", [8, 10, 12, 13, 14, 17, 18, 19]),
         ("电话 -075588886666", [7, 9]),
-        ('"+86 755 8888 6666"', [8, 10, 12, 13, 14, 17, 19]),
-        ("+86-755-88886666", [8, 10, 12, 13, 14, 17, 19]),
+        ('"+86 755 8888 6666"', [8, 10, 12, 13, 14, 17, 18, 19]),
+        ("+86-755-88886666", [8, 10, 12, 13, 14, 17, 18, 19]),
+        ("010-8888-6666", [20]),
+        ('"010 88886666"', [20]),
+        ("021-6123-4567", [20]),
+        ("02161234567", [20]),
         ("0755-88886666 OR 075588886666", [8, 10, 12, 13, 14, 17, 18, 19]),
         ("88886666", [10, 13]),  # no area code: the digits as written
         ("0013", [7, 8, 11, 17, 19]),  # a group of digits is still found as written
@@ -168,6 +173,7 @@ def test_a_phone_found_is_still_masked_unless_asked(numbers: dict[str, str], run
         "维修电话 0755 ****6666。",
         "客服电话0755 **** 6666，缴费请到物业服务中心。",
         "联系电话 138 **** 8000 0755 **** 6666。",
+        "传真0755****6666，请勿拨打。",
         "回电请拨 +86 755 **** 6666 或 +86 138 **** 8000。",
     ]
     assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]] == [
@@ -177,15 +183,14 @@ def test_a_phone_found_is_still_masked_unless_asked(numbers: dict[str, str], run
         "0755 ****6666",
         "0755 **** 6666",
         "0755 **** 6666",
+        "0755****6666",
         "755 **** 6666",
     ]
-    # Typed as one run of digits: the run written so is found and marked too (shown as written: no phone there).
-    found = json.loads(run_cli("search", "075588886666", "--json", "--sort", "档号").stdout)["hits"]
-    assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]][-3:] == [
-        "0755 **** 6666",
-        "075588886666",
-        "755 **** 6666",
-    ]
+    # Written as one run of digits it is masked too, and shown whole when asked.
+    found = json.loads(run_cli("search", "01088886666", "--json").stdout)["hits"]
+    assert [hit["snippet"] for hit in found] == ["北京总机010****6666，上海分部021****4567。"]
+    found = json.loads(run_cli("search", "021-61234567", "--json", "--show-private").stdout)["hits"]
+    assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]] == ["02161234567"]
 
 
 def test_digit_groups_that_are_no_landline_are_shown_as_written(numbers: dict[str, str], run_cli: Any) -> None:
@@ -223,7 +228,10 @@ def test_digit_groups_that_are_no_landline_are_shown_as_written(numbers: dict[st
             "6222 138 0013 8000 0755 8888 6666 0132",
             ["6222", "138", "0013", "8000", "0755", "8888", "6666", "0132", "t:13800138000"],
         ),
-        ("075588886666", ["075588886666"]),  # one run of digits in a text: no phone
+        ("075588886666", ["075588886666", "t:0755-88886666"]),  # one run of digits: the area code by the plan
+        ("02161234567", ["02161234567", "t:021-61234567"]),
+        ("6222075588886666", ["6222075588886666"]),  # a longer run holding one: no phone
+        ("075588886666.50", ["075588886666", "50"]),  # an amount
         # After the country code the area code's 0 is dropped: the landline all the same (but not after a bare 86).
         ("+86 755 8888 6666", ["86", "755", "8888", "6666", "t:0755-88886666"]),
         ("+86 (755) 88886666", ["86", "755", "88886666", "t:0755-88886666"]),

@@ -28,7 +28,6 @@ __all__ = [
     "name_problem",
     "phones_in_folded",
     "phones_in_text",
-    "read_landline_digits",
     "read_phone",
     "reason_problem",
     "says_something",
@@ -236,8 +235,8 @@ def validate_masked_phone(text: str) -> str:
 # or after the country code (+86, 86, 0086, (+86)), an ID number in 6-8-4 groups.  The patterns run on a copy folded one character for one character (full-width
 # forms, the ideographic space and every kind of dash to ASCII), so a match's offsets are the text's own and
 # masking keeps the characters as written.  A landline is read with its area code set apart, by a dash, a blank
-# or brackets (0755-88886666, 0755 8888 6666, (0755) 88886666); written bare (075588886666) it is one more run of
-# digits, as before.
+# or brackets (0755-88886666, 0755 8888 6666, (0755) 88886666), or written as one run of 11 or 12 digits whose area
+# code the numbering plan tells (075588886666, 01088886666: _BARE_AREA_CODE).
 _TEXT_FOLD = str.maketrans(
     {
         **{chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)},
@@ -271,6 +270,10 @@ _OLD_ID_IN_TEXT = re.compile(
     r"(?P<born>[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]))"
     rf"(?(dash)-|(?(gap){_GAP}))[0-9]{{3}}(?![0-9A-Za-z])(?!\.[0-9])"
 )
+# The area code of a landline written as one run of digits with its number: 010 or 02x and 8 digits, 0[3-9]xx and 7
+# or 8 (11 or 12 digits in all, the number 2-9 first), the run not touching another digit or letter nor a decimal
+# point (an amount, 0.01088886666).  01x but 010 is no area code (a shorter run, 0105881234, is as likely a code).
+_BARE_AREA_CODE = r"(?<![A-Za-z])(?<![0-9]\.)(?:0(?:10|2[0-9])(?=[2-9][0-9]{7}(?![0-9A-Za-z]))|0[3-9][0-9]{2}(?=[2-9][0-9]{6,7}(?![0-9A-Za-z])))"
 # The country code before a number: +86, 0086, (+86), (86).  A mobile may follow a bare 86 too (8613812345678: its
 # own 11 digits tell it); a landline may not (86 755 8888 6666 is as likely three groups of a longer run).
 _COUNTRY_CODE = r"\+86|0086|\(\+?86\)"
@@ -314,10 +317,11 @@ def _phone_pattern() -> re.Pattern[str]:
         # run (the account 6222 0755 8888 6666 123, the parking space B1-023 8888 6666), unless that group is a
         # mobile: a second phone (13800138000 0755 88886666).  After the country code the area code's 0 is dropped,
         # maybe kept, the area code maybe in brackets (+86 755 8888 6666, +86-755-88886666, +86 (755) 8888 6666).
+        # Or the area code and number as one run of digits (075588886666), under the same guards.
         # (The look-ahead for the branch's first character lets the engine skip the look-behinds elsewhere.)
         rf"|(?=[(0+])(?<![0-9A-Za-z]-)(?:{_NO_DIGITS_A_GAP_BEFORE}|{_after_a_mobile()})"
         rf"(?:\((?:{_AREA_CODE})\){_SEP}?|(?:{_AREA_CODE}){_GAP}"
-        rf"|(?:{_COUNTRY_CODE}){_SEP}?(?P<bracket>\()?0?(?P<area>{_AREA_DIGITS})(?(bracket)\)){_SEP}?)"
+        rf"|(?:{_COUNTRY_CODE}){_SEP}?(?P<bracket>\()?0?(?P<area>{_AREA_DIGITS})(?(bracket)\)){_SEP}?|{_BARE_AREA_CODE})"
         rf"(?P<local>[2-9](?:[0-9]{{6,7}}|[0-9]{{2,3}}{_SEP}[0-9]{{4}}))(?!{_SEP}(?!{_LONE_MOBILE})[0-9]|\.[0-9])"
         r")(?![0-9])"
     )
@@ -421,7 +425,8 @@ def mask_in_text(text: str) -> str:
 
     The masked text is as long as ``text`` and differs only where a digit became ``*`` (a search snippet
     keeps its offsets): ``138****5678``, ``１３８****５６７８``, ``+86 138 **** 5678``, ``0755-****1234``,
-    ``0755 **** 1234``, ``(0755) ****1234``, ``+86 755 **** 1234``, ``110101********1234``; groups one or two blanks apart (a tab, an
+    ``0755 **** 1234``, ``(0755) ****1234``, ``+86 755 **** 1234``, ``0755****1234`` (written as one run),
+    ``110101********1234``; groups one or two blanks apart (a tab, an
     ideographic space), as the search's fold joins them: ``138  **** 5678``.  A number a line end cuts (a PDF's text
     layer keeps them) is masked as one: the line end read as nothing between its parts (``1381234↵5678``) and as
     a separator (``138 1234↵5678``).
@@ -456,9 +461,10 @@ def _number_line_ends(folded: str) -> list[tuple[int, int]]:
 def phones_in_text(text: str) -> list[str]:
     """The stored form (``validate_phone``) of each phone number ``mask_in_text`` masks in ``text``, each once:
     ``138-0013-8000``, ``138 0013 8000`` and ``+86 13800138000`` are ``13800138000``, ``0755-8888 6666``,
-    ``0755 8888 6666``, ``(0755) 88886666`` and ``+86 755 8888 6666`` are ``0755-88886666``; a number a line end cuts is read as
+    ``0755 8888 6666``, ``(0755) 88886666``, ``+86 755 8888 6666`` and ``075588886666`` are ``0755-88886666``; a number a line end cuts is read as
     ``mask_in_text`` reads it.  A dashed code holding a mobile's digits (``138-0013-8000-01``), an amount
-    (``13800138000.50``) and a run of digit groups (the account ``6222 0755 8888 6666 123``) are none; a mobile and a
+    (``13800138000.50``), a run of digit groups (the account ``6222 0755 8888 6666 123``) and a longer run of digits
+    (``6222075588886666``) are none; a mobile and a
     landline a gap apart are two (``138 0013 8000 0755 8888 6666``)."""
     return phones_in_folded(text.translate(_TEXT_FOLD))
 
@@ -480,22 +486,10 @@ def phones_in_folded(folded: str) -> list[str]:
 
 def read_phone(text: str) -> str | None:
     """The stored form of ``text`` when the whole of it is one phone number written as ``phones_in_text`` reads
-    one in a text (``138-0013-8000``, ``0755-8888 6666``, ``0755 8888 6666``, ``+86 755 8888 6666``), else None."""
+    one in a text (``138-0013-8000``, ``0755-8888 6666``, ``0755 8888 6666``, ``+86 755 8888 6666``, ``075588886666``),
+    else None."""
     match = _PHONE_IN_TEXT.fullmatch(text.translate(_TEXT_FOLD).strip())
     return None if match is None else _stored_phone(match)
-
-
-# An area code and its local number (2-9 first) written as one run of digits.
-_LANDLINE_DIGITS = re.compile(rf"(?:{_AREA_CODE})[2-9][0-9]{{6,7}}")
-
-
-def read_landline_digits(text: str) -> str | None:
-    """The stored form of ``text`` when the whole of it is a landline's area code and number written as one run of
-    digits (``075588886666``, ``01065881234``: the area code told by the numbering plan, the number 7 or 8 digits
-    starting 2-9), else None.  Only a query is read so: in a text such a run is one more run of digits, neither
-    masked nor read by ``phones_in_text``."""
-    match = _LANDLINE_DIGITS.fullmatch(text.translate(_TEXT_FOLD).strip())
-    return None if match is None else validate_phone(match.group())
 
 
 def _joined_lines(text: str, breaks: list[tuple[int, int]], joiner: str) -> tuple[str, list[int | None]]:

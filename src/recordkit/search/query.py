@@ -40,7 +40,6 @@ from recordkit.search.text import (
     fold,
     fold_with_offsets,
     has_separators,
-    landline_term,
     term_pattern,
     term_stream,
 )
@@ -155,14 +154,6 @@ def make_term(text: str) -> Term:
     return Term(folded, tuple(tokens), prefix=prefix, checked=has_separators(folded))
 
 
-def make_terms(text: str) -> tuple[Term, ...]:
-    """``make_term``'s term, and for a landline typed as one run of digits (075588886666) its phone as a second term:
-    a text holding either is found, the run of digits as written or the landline however grouped."""
-    term = make_term(text)
-    phone = None if term.canonical else landline_term(term.text)
-    return (term,) if phone is None else (term, Term(term.text, (phone,), phone))
-
-
 def query_period(text: str, end: bool = False) -> dt.date:
     """A ``date:`` filter's year, month or day (``core.dates.parse_period``): a bad one is a bad query
     (``UsageError``, exit code 2), with the date parser's message."""
@@ -252,13 +243,13 @@ def parse_query(text: str, phases: Mapping[str, str] | None = None) -> Query:
             continue
         if not value.strip():
             continue
-        terms = make_terms(value)
+        term = make_term(value)
         if negative:
-            excluded += terms
+            excluded.append(term)
         elif join_next:
-            groups[-1] += terms
+            groups[-1].append(term)
         else:
-            groups.append(list(terms))
+            groups.append([term])
         join_next = False
     return Query(tuple(tuple(group) for group in groups), tuple(excluded), **filters)
 

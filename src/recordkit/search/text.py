@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 from recordkit.core.dates import DateError, parse_date, parse_month
 from recordkit.core.errors import ValidationError
-from recordkit.core.personal import BLANK, GAP_BLANKS, phones_in_folded, read_landline_digits, read_phone
+from recordkit.core.personal import BLANK, GAP_BLANKS, phones_in_folded, read_phone
 from recordkit.core.unitcodes import CODE_CHARACTERS, CODE_DIGITS, find_unit_codes, parse_unit_code
 
 # Dash look-alikes NFKC leaves alone; copied Word text and OCR are full of them.  Two marks of a PDF's text layer
@@ -367,14 +367,6 @@ def canonical_term(folded: str) -> str | None:
             return None
         return _whole(UNIT_PREFIX + str(code).casefold())
     return None
-
-
-def landline_term(folded: str) -> str | None:
-    """The phone token (t:0755-88886666) a query term also stands for when it is a landline's area code and number
-    written as one run of digits (075588886666), else None: a text writing the landline grouped (0755 8888 6666)
-    holds that token, one writing it so holds the run of digits only (``core.personal.read_landline_digits``)."""
-    phone = read_landline_digits(folded)
-    return None if phone is None else _whole(PHONE_PREFIX + phone)
 
 
 @functools.lru_cache(maxsize=1024)
