@@ -422,6 +422,18 @@ WRITTEN_FORMS_MASKED = [
     ("Tel:075588886666", "Tel:0755****6666"),
     ("联系电话13800138000 075588886666", "联系电话138****8000 0755****6666"),  # beside a mobile: two phones
     ("电话075588886666、13800138000", "电话0755****6666、138****8000"),
+    # The trunk prefix (0) after the country code, as letterheads write it (shown whole before): read as absent.
+    ("电话+86 (0)755 8888 6666", "电话+86 (0)755 **** 6666"),
+    ("电话+86(0)10-8888-6666", "电话+86(0)10-****-6666"),
+    ("电话+86 (0) 21 6123 4567", "电话+86 (0) 21 **** 4567"),
+    ("电话0086(0)75588886666", "电话0086(0)755****6666"),
+    ("电话＋８６（０）７５５　８８８８６６６６", "电话＋８６（０）７５５　****６６６６"),
+    # A mobile in groups after a group of digits that is no card's (a code's end, the country code), or written
+    # whole after one: a phone all the same.
+    ("房号3-2-1201 138 0013 8000", "房号3-2-1201 138 **** 8000"),
+    ("电话0086 138 0013 8000", "电话0086 138 **** 8000"),
+    ("尾号1201 13800138000", "尾号1201 138****8000"),
+    ("电话(0755) 8888 6666 138 0013 8000", "电话(0755) **** 6666 138 **** 8000"),  # a landline's groups: no card's
 ]
 
 
@@ -456,6 +468,11 @@ WRITTEN_FORMS_MASKED = [
             ["0755-88886666", "010-88886666", "021-61234567"],
         ),
         ("流水号6222075588886666，订单号120755888866，时间2026120800，金额075588886666.00元", []),
+        # The trunk prefix (0) after the country code: the same landline.
+        ("电话+86 (0)755 8888 6666、+86(0)10-8888-6666", ["0755-88886666", "010-88886666"]),
+        # A card's tail is no mobile, nor is a landline after it; one that is no card's is.
+        ("卡号6222 138 0013 8000，6222 138 0013 8000 0755 8888 6666", []),
+        ("房号3-2-1201 138 0013 8000，0086 139 0013 9000", ["13800138000", "13900139000"]),
     ],
 )
 def test_the_phones_in_a_text_in_their_stored_form(text: str, phones: list[str]) -> None:
@@ -595,6 +612,16 @@ NOT_PERSONAL = [
     "编号+86 755 8888",
     "编号+86 001 8888 6666",
     "编号+86 755 8888 6666.50",
+    "编号+86 (0)755 8888 6666 0132",  # the trunk prefix changes none of it: a group after it
+    "编号+86 (0)755 0888 6666",
+    "编号+86 (0)001 8888 6666",
+    # A bank card's number whose last groups look like a mobile in 3-4-4 groups: a 4-digit group a gap before the
+    # mobile makes it a run of 15 digits or more, no phone (nor a landline after it); shown as the other accounts.
+    "卡号6222 138 0013 8000",
+    "卡号6222 0212 138 0013 8000",
+    "卡号6222  138  0013\t8000",
+    "卡号６２２２　１３８　００１３　８０００",
+    "卡号6222 138 0013 8000 0755 8888 6666",
     # Runs of digits that are no landline written as one run: a longer run holding one, an order number starting 1,
     # a day and hour, an amount, the end of a code, no area code, too short or too long, a group beside it.
     "订单号120755888866",

@@ -40,6 +40,8 @@ DOCUMENTS = [
     ("传真记录.docx", "传真075588886666，请勿拨打。"),  # a landline written as one run of digits
     ("境外来函.docx", "回电请拨 +86 755 8888 6666 或 +86 138 0013 8000。"),  # after the country code
     ("总机名录.docx", "北京总机01088886666，上海分部02161234567。"),  # landlines as one run of digits
+    ("海外联络.docx", "深圳办事处 +86 (0)755 2345 6789，北京联络处+86(0)10-6588-1234。"),  # the trunk prefix (0)
+    ("退款账户.docx", "退押金账户 6222 138 0013 8000。"),  # near miss: a bank card's tail looks like a mobile
 ]
 
 
@@ -137,9 +139,13 @@ def test_blanks_folded_again_stay_as_they_were() -> None:
         ('"010 88886666"', [20]),
         ("021-6123-4567", [20]),
         ("02161234567", [20]),
+        ("0755-23456789", [21]),
+        ("01065881234", [21]),
+        ('"+86 (0)755 2345 6789"', [21]),
+        ("+86(0)10-6588-1234", [21]),
         ("0755-88886666 OR 075588886666", [8, 10, 12, 13, 14, 17, 18, 19]),
         ("88886666", [10, 13]),  # no area code: the digits as written
-        ("0013", [7, 8, 11, 17, 19]),  # a group of digits is still found as written
+        ("0013", [7, 8, 11, 17, 19, 22]),  # a group of digits is still found as written
         ("13900139000", []),
     ],
 )
@@ -191,14 +197,19 @@ def test_a_phone_found_is_still_masked_unless_asked(numbers: dict[str, str], run
     assert [hit["snippet"] for hit in found] == ["北京总机010****6666，上海分部021****4567。"]
     found = json.loads(run_cli("search", "021-61234567", "--json", "--show-private").stdout)["hits"]
     assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]] == ["02161234567"]
+    # After the country code and the trunk prefix (0): masked as written, marked from the (0).
+    found = json.loads(run_cli("search", "0755-23456789", "--json").stdout)["hits"]
+    assert [hit["snippet"] for hit in found] == ["深圳办事处 +86 (0)755 **** 6789，北京联络处+86(0)10-****-1234。"]
+    assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]] == ["(0)755 **** 6789"]
 
 
 def test_digit_groups_that_are_no_landline_are_shown_as_written(numbers: dict[str, str], run_cli: Any) -> None:
-    result = run_cli("search", "开户账号 OR 流水号", "--json", "--sort", "档号")
+    result = run_cli("search", "开户账号 OR 流水号 OR 退押金账户", "--json", "--sort", "档号")
     assert result.exit_code == 0, result.output
     assert [hit["snippet"] for hit in json.loads(result.stdout)["hits"]] == [
         "开户账号6222 0755 8888 6666 123。",
         "流水号 0755 8888 6666 0132，读数 0 755 8888。",
+        "退押金账户 6222 138 0013 8000。",
     ]
 
 
@@ -225,9 +236,12 @@ def test_digit_groups_that_are_no_landline_are_shown_as_written(numbers: dict[st
             ["0755", "8888", "6666", "138", "0013", "8000", "t:0755-88886666", "t:13800138000"],
         ),
         (
-            "6222 138 0013 8000 0755 8888 6666 0132",
-            ["6222", "138", "0013", "8000", "0755", "8888", "6666", "0132", "t:13800138000"],
+            "6222 138 0013 8000 0755 8888 6666 0132",  # one run of groups: no phone
+            ["6222", "138", "0013", "8000", "0755", "8888", "6666", "0132"],
         ),
+        ("6222 138 0013 8000", ["6222", "138", "0013", "8000"]),  # a card's tail
+        ("6222 0755 138 0013 8000", ["6222", "0755", "138", "0013", "8000"]),
+        ("3-2-1201 138 0013 8000", ["3", "2", "1201", "138", "0013", "8000", "u:3-2-1201", "t:13800138000"]),
         ("075588886666", ["075588886666", "t:0755-88886666"]),  # one run of digits: the area code by the plan
         ("02161234567", ["02161234567", "t:021-61234567"]),
         ("6222075588886666", ["6222075588886666"]),  # a longer run holding one: no phone
@@ -235,6 +249,8 @@ def test_digit_groups_that_are_no_landline_are_shown_as_written(numbers: dict[st
         # After the country code the area code's 0 is dropped: the landline all the same (but not after a bare 86).
         ("+86 755 8888 6666", ["86", "755", "8888", "6666", "t:0755-88886666"]),
         ("+86 (755) 88886666", ["86", "755", "88886666", "t:0755-88886666"]),
+        ("+86 (0)755 8888 6666", ["86", "0", "755", "8888", "6666", "t:0755-88886666"]),  # the trunk prefix
+        ("+86(0)10-8888-6666", ["86", "0", "10", "8888", "6666", "t:010-88886666"]),
         ("0086 10 6588 1234", ["0086", "10", "6588", "1234", "t:010-65881234"]),
         ("86 755 8888 6666", ["86", "755", "8888", "6666"]),
         ("序列号138-0013-8000-01", ["序列", "列号", "号", "138", "0013", "8000", "01"]),  # a dashed code

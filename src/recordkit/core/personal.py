@@ -316,12 +316,13 @@ def _phone_pattern() -> re.Pattern[str]:
         # number (2-9 first) are read, and another group of digits a gap or dash away makes them part of a longer
         # run (the account 6222 0755 8888 6666 123, the parking space B1-023 8888 6666), unless that group is a
         # mobile: a second phone (13800138000 0755 88886666).  After the country code the area code's 0 is dropped,
-        # maybe kept, the area code maybe in brackets (+86 755 8888 6666, +86-755-88886666, +86 (755) 8888 6666).
+        # maybe kept, the area code maybe in brackets (+86 755 8888 6666, +86-755-88886666, +86 (755) 8888 6666), or
+        # kept in brackets as the trunk prefix, which is read as absent (+86 (0)755 8888 6666, +86(0)10-8888-6666).
         # Or the area code and number as one run of digits (075588886666), under the same guards.
         # (The look-ahead for the branch's first character lets the engine skip the look-behinds elsewhere.)
         rf"|(?=[(0+])(?<![0-9A-Za-z]-)(?:{_NO_DIGITS_A_GAP_BEFORE}|{_after_a_mobile()})"
         rf"(?:\((?:{_AREA_CODE})\){_SEP}?|(?:{_AREA_CODE}){_GAP}"
-        rf"|(?:{_COUNTRY_CODE}){_SEP}?(?P<bracket>\()?0?(?P<area>{_AREA_DIGITS})(?(bracket)\)){_SEP}?|{_BARE_AREA_CODE})"
+        rf"|(?:{_COUNTRY_CODE}){_SEP}?(?:\(0\){_SEP}?)?(?P<bracket>\()?0?(?P<area>{_AREA_DIGITS})(?(bracket)\)){_SEP}?|{_BARE_AREA_CODE})"
         rf"(?P<local>[2-9](?:[0-9]{{6,7}}|[0-9]{{2,3}}{_SEP}[0-9]{{4}}))(?!{_SEP}(?!{_LONE_MOBILE})[0-9]|\.[0-9])"
         r")(?![0-9])"
     )
@@ -332,6 +333,20 @@ _PHONE_IN_TEXT = _phone_pattern()
 # (138-1234-5678-01).
 _DASHED_BEFORE = re.compile(r"[0-9A-Za-z]-\Z")
 _DASHED_AFTER = re.compile(r"-[0-9A-Za-z]")
+# A mobile in 3-4-4 groups parted by blanks that a run of one or two 4-digit groups starts, a gap before it, is the
+# tail of a bank card's number (6222 138 0013 8000: 15 digits; 6222 0212 138 0013 8000: 19), no phone; a landline
+# right after such a card is one more group of it.  The run starts after no digit, letter, dash or bracket, nor one
+# a gap away: a landline before a mobile (0755 8888 6666 138 0013 8000, (0755) 8888 6666 …) is no card's first
+# groups.  The run is looked for in the few characters before a match (_CARD_REACH).
+_CARD_GROUPS = (
+    r"(?<![0-9A-Za-z)-])"
+    + "".join(rf"(?<![0-9)]{BLANK}{{{width}}})" for width in _GAP_WIDTHS)
+    + rf"(?:[0-9]{{4}}{_GAP}){{1,2}}"
+)
+_MOBILE_IN_BLANK_GROUPS = rf"1[3-9][0-9]{_GAP}[0-9]{{4}}{_GAP}[0-9]{{4}}"
+_CARD_GROUPS_BEFORE = re.compile(rf"{_CARD_GROUPS}\Z")
+_CARD_BEFORE = re.compile(rf"{_CARD_GROUPS}{_MOBILE_IN_BLANK_GROUPS}{_GAP}\Z")
+_CARD_REACH = 40
 _PRIVATE_KEYS = {
     "phone": mask_phone,
     "电话": mask_phone,
@@ -375,8 +390,17 @@ def _masked_old_id(text: str, folded: str, match: re.Match[str]) -> str | None:
 
 
 def _in_longer_code(folded: str, match: re.Match[str]) -> bool:
-    """A match of ``_PHONE_IN_TEXT`` that is no phone: a dashed mobile inside a longer dashed code."""
-    return match["mobile"] is not None and _in_dashed_run(folded, match, "-" in match["mobile"])
+    """A match of ``_PHONE_IN_TEXT`` that is no phone: a dashed mobile inside a longer dashed code, a mobile in
+    groups parted by blanks after a card's first groups, and a landline after that card (``_CARD_GROUPS``)."""
+    mobile, start = match["mobile"], match.start()
+    reach = max(0, start - _CARD_REACH)
+    if mobile is None:
+        return _CARD_BEFORE.search(folded, reach, start) is not None
+    if _in_dashed_run(folded, match, "-" in mobile):
+        return True
+    return re.fullmatch(_MOBILE_IN_BLANK_GROUPS, mobile) is not None and (
+        _CARD_GROUPS_BEFORE.search(folded, reach, start) is not None
+    )
 
 
 def _stored_phone(match: re.Match[str]) -> str:
@@ -388,11 +412,11 @@ def _stored_phone(match: re.Match[str]) -> str:
 
 
 def _masked_phone(text: str, folded: str, match: re.Match[str]) -> str | None:
+    if _in_longer_code(folded, match):
+        return None
     if match["mobile"] is None:  # a landline: the area code and the last 4 digits stay
         start, end = match.span("local" if match["local"] else "number")
         return text[match.start() : start] + _hide_digits(text, folded, start, end, keep_first=0, keep_last=4)
-    if _in_longer_code(folded, match):
-        return None
     start, end = match.span("mobile")
     return text[match.start() : start] + _hide_digits(text, folded, start, end, keep_first=3, keep_last=4)
 

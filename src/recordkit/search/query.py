@@ -331,13 +331,14 @@ def _canonical_pattern(canonical: str) -> re.Pattern[str] | None:
     if canonical.startswith(UNIT_PREFIX):
         return _unit_pattern(value)
     # A phone: its digits, grouped by blanks, dashes or brackets, maybe cut by a line end; a landline's first 0
-    # dropped after the country code (+86 755 8888 6666, marked from its 7).
+    # dropped after the country code (+86 755 8888 6666, marked from its 7) or kept there in brackets as the trunk
+    # prefix (+86 (0)755 8888 6666, marked from the bracket).
     if canonical.startswith(PHONE_PREFIX):
         digits = value.replace("-", "")
         if not digits.startswith("0"):
             return re.compile(r"(?<![0-9])" + _PHONE_SEPARATORS.join(digits) + r"(?![0-9])")
         rest = _PHONE_SEPARATORS.join(digits[1:])
-        return re.compile(rf"(?:(?<![0-9])0{_PHONE_SEPARATORS}|{_AFTER_86}){rest}(?![0-9])")
+        return re.compile(rf"(?:(?<![0-9])(?:\(0\)|0){_PHONE_SEPARATORS}|{_AFTER_86}){rest}(?![0-9])")
     if canonical.startswith(DATE_PREFIX):
         year, month, day = value.split("-")
         return re.compile(
