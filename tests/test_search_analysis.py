@@ -8,6 +8,7 @@ NFKC-folded text with the line breaks between two CJK characters removed.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 import re
 import unicodedata
@@ -252,6 +253,48 @@ def test_folding_a_folded_text_changes_nothing() -> None:
             if fold(once) != once:
                 changed.append(f"U+{code:04X}{' U+0301' if len(text) > 1 else ''}")
     assert changed == []
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("e\u00ad\u0301", "\u00e9"),  # the soft hyphen left out, then e and the accent composed: é
+        ("Cafe\u00ad\u0301 账单", "caf\u00e9 账单"),
+        ("ｶ\u00adﾞ", "ガ"),  # a half-width kana and its voicing mark
+        ("\u1100\u00ad\u1161", "가"),  # two hangul jamo: one syllable
+        ("ß\u00ad\u0301", "s\u015b"),
+        ("e\u200d\u0301", "e\u200d\u0301"),  # a zero-width joiner stays, and keeps the accent apart
+    ],
+)
+def test_a_soft_hyphen_before_a_combining_mark_folds_as_if_never_written(text: str, folded: str) -> None:
+    """A soft hyphen is left out before normalising, so that what stood on either side of it is joined at once (it
+    was left out after: fold gave e + U+0301, which folded again gave é)."""
+    assert fold(text) == folded
+    assert fold(folded) == folded
+    assert fold_with_offsets(text)[0] == folded
+
+
+#: Characters that change or join others when folded: the soft hyphen, joiners, combining marks, a Greek iota
+#: subscript, full-width and half-width forms, compatibility forms (ligatures, squared and circled signs, a Roman
+#: numeral), the hangul jamo that compose, ß, dashes, pdfium's line-end mark, blanks and a line end.
+_TRICKY = [
+    "e", "E", "s", "ß", "ẞ", "Σ", "ι", "ϊ", "\u0345", "\u00ad", "\u200d", "\u200c", "\u2060", "\ufeff",
+    "\u0301", "\u0308", "\u0327", "\u0338", "\u3099", "ｶ", "ﾞ", "Ａ", "１", "ﬁ", "㎡", "①", "Ⅻ", "\u1100", "\u1161",
+    "\u11a8", "－", "—", "\ufffe", " ", "\u3000", "\t", "\n", "张", "=", "<",
+]  # fmt: skip
+
+
+def test_folding_twice_is_folding_once_for_every_short_text_of_tricky_characters() -> None:
+    """``fold(fold(x)) == fold(x)`` and ``fold_with_offsets`` folds alike, for every text of up to three characters
+    from ``_TRICKY`` (each order: a mark after a soft hyphen, a joiner before a mark, a jamo after a space …)."""
+    broken = []
+    for size in (1, 2, 3):
+        for chars in itertools.product(_TRICKY, repeat=size):
+            text = "".join(chars)
+            once = fold(text)
+            if fold(once) != once or fold_with_offsets(text)[0] != once:
+                broken.append(text)
+    assert broken == []
 
 
 def test_line_breaks_between_other_characters_still_separate_words() -> None:

@@ -27,8 +27,11 @@ from recordkit.core.unitcodes import CODE_CHARACTERS, CODE_DIGITS, find_unit_cod
 # Dash look-alikes NFKC leaves alone; copied Word text and OCR are full of them.  Two marks of a PDF's text layer
 # go with them: pdfium writes U+FFFE for a hyphen that ends a line after a letter (and leaves out the line end:
 # "业主档-↵案" is read "业主档\ufffe案", "HT-↵2026-00003" "HT\ufffe2026-00003"), given back as the hyphen and the
-# line end it stands for; a soft hyphen (U+00AD) is never printed but at a line end, and is left out.
-_DASHES = str.maketrans({**dict.fromkeys("‐‑‒–—―−─﹘﹣－", "-"), "\ufffe": "-\n", "\u00ad": ""})
+# line end it stands for.
+_DASHES = str.maketrans({**dict.fromkeys("‐‑‒–—―−─﹘﹣－", "-"), "\ufffe": "-\n"})
+# A soft hyphen (U+00AD) is never printed but at a line end, and is left out — before normalising: left in, it keeps
+# apart what it stands between (e, U+00AD, U+0301), which would be joined only when the folded text is folded again.
+_SOFT_HYPHEN = "\u00ad"
 # A run of blanks up to the widest gap (``core.personal.GAP_BLANKS``: one or two) is one space, a wider run (a
 # table's columns, three blanks or more) three: a name a form pads (张 伟, 张　伟, 张  伟) is read as one word, two
 # columns are not, masking hides the numbers whose groups the same gaps part, and folding a folded text changes
@@ -178,7 +181,7 @@ def fold(text: str) -> str:
 
     Used on both sides: the document text as stored and every query term.
     """
-    normal = _nfkc(text)
+    normal = _nfkc(text.replace(_SOFT_HYPHEN, ""))
     folded = _case_folded(normal)
     if _HAS_DASH.search(folded):
         folded = folded.translate(_DASHES)
@@ -186,11 +189,12 @@ def fold(text: str) -> str:
 
 
 # Characters NFKC never joins to what stands before them: starters that are no second half of a composition —
-# Latin, general punctuation, CJK punctuation, kana, ideographs, hangul syllables, full-width ASCII.  A text
+# Latin, general punctuation, CJK punctuation, kana, ideographs, hangul syllables, full-width ASCII — but the soft
+# hyphen, which fold leaves out: it goes with the piece before it, and what follows it joins that piece.  A text
 # normalised in pieces cut before each is normalised as a whole (composition only joins a piece's own
 # characters: e + U+0301, ｶ + ﾞ), which lets fold_with_offsets tell where each folded character came from.
 _STARTERS = (
-    r"\x00-\u02ff\u2000-\u206f\u3000-\u3029\u3030-\u303f\u3040-\u3098\u309d-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    r"\x00-\u00ac\u00ae-\u02ff\u2000-\u206f\u3000-\u3029\u3030-\u303f\u3040-\u3098\u309d-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
     r"\uac00-\ud7a3\uf900-\ufaff\uff01-\uff5e\U00020000-\U0003134f"
 )
 _PIECE_STARTS = re.compile(f"[{_STARTERS}]")
@@ -199,8 +203,8 @@ _JOINS_BEFORE = re.compile(f"[^{_STARTERS}]")
 
 @functools.lru_cache(maxsize=65536)
 def _fold_piece(piece: str) -> str:
-    """``fold`` of a piece of text before its blanks: NFKC, case fold, one kind of dash."""
-    return _case_folded(unicodedata.normalize("NFKC", piece)).translate(_DASHES)
+    """``fold`` of a piece of text before its blanks: no soft hyphen, NFKC, case fold, one kind of dash."""
+    return _case_folded(unicodedata.normalize("NFKC", piece.replace(_SOFT_HYPHEN, ""))).translate(_DASHES)
 
 
 def _piece_origins(piece: str, start: int, width: int) -> list[int]:
@@ -216,7 +220,7 @@ def _folded_characters(text: str) -> tuple[str, list[int]]:
     if _JOINS_BEFORE.search(text) is None:  # each character a piece of its own (most texts: one call per character)
         folds = list(map(_fold_piece, text))
         normal = "".join(folds)
-        if len(normal) == len(text) and "" not in folds:  # none left out (a soft hyphen): each one character
+        if len(normal) == len(text) and "" not in folds:  # each character folded to one
             return normal, list(range(len(text)))
         return normal, [index for index, piece in enumerate(folds) for _ in piece]
     bounds = [0, *(match.start() for match in _PIECE_STARTS.finditer(text, 1)), len(text)]
