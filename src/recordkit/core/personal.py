@@ -337,11 +337,13 @@ _DASHED_AFTER = re.compile(r"-[0-9A-Za-z]")
 # tail of a bank card's number (6222 138 0013 8000: 15 digits; 6222 0212 138 0013 8000: 19), no phone; a landline
 # right after such a card is one more group of it.  The run starts after no digit, letter, dash or bracket, nor one
 # a gap away: a landline before a mobile (0755 8888 6666 138 0013 8000, (0755) 8888 6666 …) is no card's first
-# groups.  The run is looked for in the few characters before a match (_CARD_REACH).
+# groups, nor is a group no card begins with (UnionPay 62, Visa 4, Mastercard 5, the old domestic cards 9): a room
+# number before a mobile (房号1201 138 0013 8000) leaves it a phone, masked.  The run is looked for in the few
+# characters before a match (_CARD_REACH).
 _CARD_GROUPS = (
     r"(?<![0-9A-Za-z)-])"
     + "".join(rf"(?<![0-9)]{BLANK}{{{width}}})" for width in _GAP_WIDTHS)
-    + rf"(?:[0-9]{{4}}{_GAP}){{1,2}}"
+    + rf"[4569][0-9]{{3}}{_GAP}(?:[0-9]{{4}}{_GAP})?"
 )
 _MOBILE_IN_BLANK_GROUPS = rf"1[3-9][0-9]{_GAP}[0-9]{{4}}{_GAP}[0-9]{{4}}"
 _CARD_GROUPS_BEFORE = re.compile(rf"{_CARD_GROUPS}\Z")
