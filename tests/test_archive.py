@@ -937,6 +937,29 @@ def test_recovery_completes_the_next_number_from_its_sidecar(
     assert [o.status for o in clerk.file_paths([inbox(ws)])] == ["already_filed"]
 
 
+def test_a_filing_that_recovers_first_finishes_a_killed_one_before_filing_the_rest(
+    ws: Workspace, ledger: Ledger, clerk: Archivist, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # recordkit file's filing (``file_paths(..., recover=True)``): number 2 placed by a killed filing, its row lost,
+    # is completed first, so the scan still in the inbox is found filed and the new one takes number 3.
+    clerk.file(drop(ws, "1-1-101_产权证明_20261101.pdf", 1))
+    monkeypatch.setattr(clerk, "_remove_source", lambda path, in_inbox, filed, listing=None: None)
+    clerk.file(drop(ws, "1-1-101_身份证_20261101.pdf", 2))
+    monkeypatch.undo()
+    with ledger.write() as conn:
+        conn.execute(sa.delete(archive_items).where(archive_items.c.seq == 2))
+    drop(ws, "1-1-101_购房合同_20261101.pdf", 3)
+    outcomes = clerk.file_paths([inbox(ws)], recover=True)
+    assert [(o.source, o.status) for o in outcomes] == [
+        ("1-1-101_购房合同_20261101.pdf", "filed"),  # (a folder's files in the order of their names)
+        ("1-1-101_身份证_20261101.pdf", "already_filed"),
+    ]
+    with ledger.read() as conn:
+        rows = conn.execute(sa.select(archive_items.c.archive_no).order_by(archive_items.c.seq)).scalars().all()
+    assert rows == ["YZ-2026-00001", "YZ-2026-00002", "YZ-2026-00003"]
+    assert tree(inbox(ws)) == []
+
+
 def test_a_link_in_the_inbox_is_not_followed(ws: Workspace, ledger: Ledger, clerk: Archivist, tmp_path: Path) -> None:
     secret = write_scan(tmp_path / "服务器上的别处.pdf", 1)
     link = inbox(ws) / "看起来像扫描件.pdf"

@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -116,6 +117,9 @@ log = logging.getLogger(__name__)
 
 #: Called inside the filing transaction, just before its commit, with the items it files.
 BeforeCommit = Callable[["Connection", list["ArchiveItem"]], None]
+#: How one batch of a filing is filed (``Archivist.file_paths``): the files, each with the folder its folder names
+#: count from, and the folders listed in the filing's pass (``FolderListings``); its outcomes, in order.
+FileBatch = Callable[[Sequence[tuple[Path, "Path | None"]], "FolderListings"], list["FilingOutcome"]]
 
 SIDECAR_SCHEMA = 1
 SIDECAR_SUFFIX = ".json"
@@ -1581,17 +1585,39 @@ class Archivist:
         paths: Iterable[Path],
         flags: Metadata | None = None,
         progress: Callable[[int, int | None], None] | None = None,
+        *,
+        file_batch: FileBatch | None = None,
+        recover: bool = False,
     ) -> list[FilingOutcome]:
-        """File every given file (folders: every file below them, temporary files and sidecars skipped); each folder
-        listed once for the whole filing (``FolderListings``)."""
+        """File every given file (folders: every file below them, temporary files and sidecars skipped), ``BATCH_SIZE``
+        per transaction, ``progress`` told after each; each folder listed once for the whole filing (``FolderListings``:
+        a file that arrives meanwhile waits for the next).  ``NotFoundError`` for a path that does not exist, before
+        anything is filed (``expand``).
+
+        ``file_batch``: how each batch is filed; by default ``file_many`` with ``flags``, the archive and the ledger
+        alone — ``recordkit file`` (``intake.file_paths``) indexes each batch too and notes the inbox folders it
+        emptied, which this package cannot (the index is ``search``'s).  ``recover``: first, once the paths are looked
+        at, finish or roll back what a killed filing left half-done (``recover``) — ``recordkit file`` does, as no
+        service may have run since the kill; the service recovers when it starts and after a lost ledger, not at each
+        pass, and a test that kills a filing recovers where it chooses."""
         listings = FolderListings()
         files = list(self.expand(paths, listings))
+        if recover:
+            self.recover()
+        if file_batch is None:
+            file_batch = partial(self._file_batch_alone, flags=flags)
         outcomes: list[FilingOutcome] = []
         for start in range(0, len(files), BATCH_SIZE):
-            outcomes += self.file_many(files[start : start + BATCH_SIZE], flags, listings=listings)
+            outcomes += file_batch(files[start : start + BATCH_SIZE], listings)
             if progress:
                 progress(len(outcomes), len(files))
         return outcomes
+
+    def _file_batch_alone(
+        self, files: Sequence[tuple[Path, Path | None]], listings: FolderListings, flags: Metadata | None
+    ) -> list[FilingOutcome]:
+        """``file_paths``' batch by default (``FileBatch``): ``file_many``, the archive and the ledger alone."""
+        return self.file_many(files, flags, listings=listings)
 
     def expand(
         self, paths: Iterable[Path], listings: FolderListings | None = None

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from recordkit.archive.archivist import (
-    BATCH_SIZE,
     ArchiveItem,
     Archivist,
     FilingOutcome,
@@ -108,18 +107,15 @@ def file_paths(
     paths = list(paths)
     leave_inbox_to_service(archivist, paths)
     archivist.quarantine_empty = False
-    listings = FolderListings()
-    files = list(archivist.expand(paths, listings))
-    archivist.recover()
     emptied = EmptiedFolders(archivist, archivist.settings.stability_seconds)
-    outcomes: list[FilingOutcome] = []
-    for start in range(0, len(files), BATCH_SIZE):
-        batch = files[start : start + BATCH_SIZE]
-        outcomes += (filed := file_batch(archivist, batch, flags, listings=listings))
+
+    def file_and_index(batch: Sequence[tuple[Path, Path | None]], listings: FolderListings) -> list[FilingOutcome]:
+        filed = file_batch(archivist, batch, flags, listings=listings)
         for (path, _), outcome in zip(batch, filed, strict=True):
             emptied.taken(path, outcome)
-        if progress:
-            progress(len(outcomes), len(files))
+        return filed
+
+    outcomes = archivist.file_paths(paths, progress=progress, file_batch=file_and_index, recover=True)
     emptied.remove_once_still(sleep, lambda: False)
     return outcomes
 
