@@ -73,6 +73,25 @@ def count_listings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return listed
 
 
+def count_stats(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every path stat-ed from now on (``os.stat`` and ``os.lstat``, which ``os.path.realpath``, ``Path.resolve``,
+    ``Path.exists`` and ``Path.is_symlink`` use), as given, once a call."""
+    stated: list[str] = []
+    real_stat, real_lstat = os.stat, os.lstat
+
+    def stat(path: Any, *args: Any, **kwargs: Any) -> Any:
+        stated.append(os.fspath(path))
+        return real_stat(path, *args, **kwargs)
+
+    def lstat(path: Any, *args: Any, **kwargs: Any) -> Any:
+        stated.append(os.fspath(path))
+        return real_lstat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    monkeypatch.setattr(os, "lstat", lstat)
+    return stated
+
+
 # Fixtures of the archive tests (imported by them under the names ws and ledger).
 @pytest.fixture(name="ws")
 def archive_ws(workspace: Workspace) -> Workspace:

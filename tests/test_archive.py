@@ -39,6 +39,7 @@ from tests.archive_helpers import (
     archive_workspace,
     archivist,
     count_listings,
+    count_stats,
     scans_with_sidecars,
     sidecar_of,
     tree,
@@ -372,6 +373,21 @@ def test_a_folder_of_scans_with_their_sidecars_is_listed_once_for_the_filing_not
         rows = db.execute("SELECT original_name, unit, title FROM archive_items ORDER BY original_name").fetchall()
     assert rows == [(f"扫描{number:03}.pdf", "3-2-1201", f"产权证明第{number}份") for number in range(1, 301)]
     assert len(os.listdir(folder)) == 600  # a clerk's folder: the scans and sidecars stay
+
+
+def test_looking_through_a_folder_stats_none_of_its_files_one_by_one(
+    clerk: Archivist, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ``recordkit file`` of a folder looked at each file again after listing it — where it leads (a stat of each folder
+    # above it) and whether it is a link —: now the listing says which are links, and a file that is none lies where
+    # its folder does.  What the look finds is unchanged: the scans, their sidecars skipped.
+    folder = tmp_path / "扫描件"
+    scans_with_sidecars(folder, 30)
+    stated = count_stats(monkeypatch)
+    looked = list(clerk.expand([folder]))
+    monkeypatch.undo()
+    assert [path.name for path, _ in looked] == [f"扫描{number:03}.pdf" for number in range(1, 31)]
+    assert [path for path in stated if os.path.dirname(path) == str(folder)] == []
 
 
 @pytest.mark.parametrize("sidecar", ["scan0007.pdf.json", "scan0007.json"])

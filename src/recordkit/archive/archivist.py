@@ -633,6 +633,33 @@ def _described_scan(path: Path) -> str | None:
     return stem if stem and safe_extension(stem) and stem[: -len(safe_extension(stem))] else None
 
 
+def walk_entries(top: Path) -> Iterator[tuple[str, list[str], list[os.DirEntry[str]]]]:
+    """``os.walk(top)`` as ``Archivist.expand`` walks a folder — top-down, the folder names it yields pruned by the
+    caller, a link to a folder listed but never walked into, a folder that cannot be listed passed over — but each file
+    given as its ``os.DirEntry``: whether it is a link is known from the listing, without a stat of each file."""
+    pending = [os.fspath(top)]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        folders = [entry for entry in entries if _is_folder(entry)]
+        names = [entry.name for entry in folders]
+        yield folder, names, [entry for entry in entries if not _is_folder(entry)]
+        links = {entry.name for entry in folders if entry.is_symlink()}
+        pending += [os.path.join(folder, name) for name in reversed(names) if name not in links]
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """As ``os.walk`` tells a folder (a link to one too), a file whose type cannot be read not one."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def is_sidecar_of_a_scan(path: Path, listings: FolderListings | None = None) -> bool:
     """A .json/.txt next to an accepted file of the same name: it describes that file, it is not filed.
     ``listings``: the folders the pass has listed (its folder listed there at its first look); else listed now."""
@@ -1652,18 +1679,19 @@ class Archivist:
             if path.is_dir():
                 given_folder = Path(os.path.abspath(path))
                 workspace_below = self._workspace_below(given_folder)
-                for folder, dirs, names in os.walk(path):
+                for folder, dirs, files in walk_entries(path):
                     dirs[:] = sorted(
                         d for d in dirs if not self.hidden_folder(d) and not self._own(Path(folder, d), own)
                     )
                     counted_from = given_folder  # (a file's folders are read from there)
                     if workspace_below is not None and Path(os.path.abspath(folder)).is_relative_to(workspace_below):
                         counted_from = workspace_below  # never the folders above the workspace
-                    for name in sorted(names):
-                        candidate = Path(folder) / name
-                        if self._own(candidate, own):
+                    resolved_folder = Path(os.path.realpath(folder))
+                    for entry in sorted(files, key=lambda entry: entry.name):
+                        candidate, link = Path(folder) / entry.name, entry.is_symlink()  # (known from the listing)
+                        if self._own(candidate, own, None if link else resolved_folder / entry.name):
                             continue
-                        if (why := self.left_alone(candidate)) is not None:
+                        if (why := self.left_alone(candidate, link)) is not None:
                             self.not_filed[self._shown(candidate)] = why
                         elif not self.skipped(candidate, listings) and first_time(candidate):
                             yield candidate, counted_from
@@ -1703,10 +1731,11 @@ class Archivist:
             return None
         return folder / root.relative_to(real)
 
-    def _own(self, path: Path, own: tuple[Path, ...]) -> bool:
+    def _own(self, path: Path, own: tuple[Path, ...], resolved: Path | None = None) -> bool:
         """Whether ``path`` (met in a folder's walk) is one of the workspace's own files or folders (``expand``);
-        remembered in ``left_out`` as the clerk sees it."""
-        resolved = path.resolve()
+        remembered in ``left_out`` as the clerk sees it.  ``resolved``: where it is, when known (a file that is no
+        link: its resolved folder and its name), saving a stat of each folder above it."""
+        resolved = path.resolve() if resolved is None else resolved
         if resolved == self.inbox and self.inbox_served is not None:
             return True  # the running service files it (said by the caller, from ``inbox_served``)
         if not self._is_own(resolved, own):
@@ -1737,13 +1766,15 @@ class Archivist:
     def _why_not_filed(self, name: str) -> str | None:
         return why_not_filed(name, self.settings.ignore_patterns)
 
-    def left_alone(self, path: Path) -> str | None:
+    def left_alone(self, path: Path, link: bool | None = None) -> str | None:
         """Why a file met in a watched folder is neither filed nor quarantined, to be said to a clerk: a hidden name
         that is not one of the ignored (``HIDDEN_FILE``), or a link to nothing, never followed (``BROKEN_LINK``);
-        None for any other file, the silently ignored included (``rules.why_not_filed``)."""
+        None for any other file, the silently ignored included (``rules.why_not_filed``).  ``link``: whether it is a
+        link, when its folder's listing said so (``walk_entries``)."""
         if (why := self._why_not_filed(path.name)) is not None:
             return why or None
-        return BROKEN_LINK if path.is_symlink() and not path.exists() else None
+        link = path.is_symlink() if link is None else link
+        return BROKEN_LINK if link and not path.exists() else None
 
     # -- crash recovery ---------------------------------------------------------------------
 
