@@ -76,7 +76,7 @@ def test_the_demo_tenants_have_id_numbers_of_adults_shown_masked(
 ) -> None:
     """The demo's tenants (租户) had no ID number, though a tenant's 居住证明 prints it.  Each has a fictional one now,
     its check digit right (GB 11643, worked out here from its weights), born on a real day between 18 and 80 years
-    before the lease starts, one number per tenant; ``owners contact list`` shows it masked (first 6 and last 4)."""
+    before the lease starts, one number per tenant; ``owners contact list --wide`` shows it masked (first 6 and last 4)."""
     workspace = open_workspace(tmp_path / "demo", environ={})
     with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
         tenants = conn.execute(
@@ -89,7 +89,9 @@ def test_the_demo_tenants_have_id_numbers_of_adults_shown_masked(
         assert id_number[17] == ID_CHECK[total % 11], (name, id_number)
         assert 18 <= age_on(id_number, dt.date.fromisoformat(str(start))) <= 80, (name, id_number, start)
     assert len({id_number for _, id_number, _ in tenants}) == len(tenants)
-    listed = run_cli("owners", "contact", "list", "--relation", "租户", env={"RECORDKIT_HOME": str(tmp_path / "demo")})
+    listed = run_cli(
+        "owners", "contact", "list", "--relation", "租户", "--wide", env={"RECORDKIT_HOME": str(tmp_path / "demo")}
+    )
     assert listed.exit_code == 0, listed.stderr
     for name, id_number, _ in tenants:
         assert f"{id_number[:6]}********{id_number[-4:]}" in listed.stdout, (name, listed.stdout)
