@@ -1084,6 +1084,25 @@ def test_a_day_written_with_a_dash_is_printed_as_a_day_and_a_dashed_pair_alone_a
     assert "将于3-2-1201 8:00暂停供水，预计12-4恢复供水" in "\n".join(texts_of(docx))
 
 
+def test_a_day_written_with_hao_is_printed_with_ri_and_a_buildings_number_as_typed(
+    run_cli: Any, imported: Workspace
+) -> None:
+    # 12/5号 8:00 was printed 12月5日号 8:00: the 号 is the day's mark, as 日 is.
+    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
+    times = ["--set", "停水时间=12/8号 8:00", "--set", "恢复时间=2026.12.8号 18:00"]
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    assert result.exit_code == 0, result.output
+    [docx] = [p for p in generated(imported) if p.suffix == ".docx"]
+    assert "将于12月8日 8:00暂停供水，预计2026年12月8日 18:00恢复供水" in "\n".join(texts_of(docx))
+    # 3.2号楼 is a building: it was printed 3月2日号楼 and read as 2027-03-02 (refused, exit 5); now as typed, and the
+    # time read from 12月8日8:00
+    times = ["--set", "停水时间=3.2号楼 12月8日8:00", "--set", "恢复时间=当日18:00"]
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    assert result.exit_code == 0, result.output
+    [docx] = [p for p in generated(imported) if p.suffix == ".docx" and p != docx]
+    assert "将于3.2号楼 12月8日8:00暂停供水，预计当日18:00恢复供水" in "\n".join(texts_of(docx))
+
+
 def test_a_day_written_as_eight_figures_is_printed_as_the_day_it_is_checked_as(
     run_cli: Any, imported: Workspace
 ) -> None:

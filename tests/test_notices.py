@@ -208,6 +208,13 @@ def test_a_clock_time_or_a_unit_code_is_no_day(text: str, base: dt.date | None, 
         ("3-2-1201 8:00起", None),
         ("8-18点", None),
         ("12-5号楼停水", None),
+        # a 号 after a day is its mark, as 日 is: 12-5号 with a time of day after it is a day; alone, an address's number
+        ("12/5号 8:00", dt.datetime(2026, 12, 5, 8)),
+        ("12-5号 8:00", dt.datetime(2026, 12, 5, 8)),
+        ("12-5号", None),
+        # a pair before 号楼, 号院 … is a building's number, no day: 3.2号楼 was read as 3月2日 (2027's)
+        ("3.2号楼 12月8日8:00", dt.datetime(2026, 12, 8, 8)),
+        ("12.5号院 8:00", None),
     ],
 )
 def test_a_day_written_with_a_dash_is_one_when_a_time_of_day_or_ri_follows(
@@ -572,6 +579,25 @@ def test_a_notice_to_the_whole_estate_from_the_command_line_names_it_once(run_cl
         ("12.5日 8:00", "12月5日 8:00"),
         ("12/5日", "12月5日"),
         ("2026.12.8 8:00起（2-2026.12.9号楼除外）", "2026年12月8日 8:00起（2-2026.12.9号楼除外）"),
+        # a 号 after a day is the day's mark, as 日 is: it was kept after the day printed (12月5日号); a 日 after a day
+        # written with its year was printed twice (2026年12月5日日)
+        ("12.5号", "12月5日"),
+        ("12/5号 8:00", "12月5日 8:00"),
+        ("12.5 号 8:00", "12月5日 8:00"),
+        ("１２．５号 ８：００", "12月5日 8:00"),
+        ("2026.12.5号", "2026年12月5日"),
+        ("2026.12.5日 8:00", "2026年12月5日 8:00"),
+        ("12.8号 8:00至12.9号 18:00", "12月8日 8:00至12月9日 18:00"),
+        ("2026.12.8号-2026.12.9号", "2026年12月8日-2026年12月9日"),
+        ("12-5号 8:00", "12月5日 8:00"),
+        # a pair before a 号 that begins a building's or a place's name is no day (it was printed 3月2日号楼), and a
+        # dashed pair with 号 alone an address's number: as typed
+        ("3.2号楼 12月8日8:00", "3.2号楼 12月8日8:00"),
+        ("12.5号院", "12.5号院"),
+        ("2026.12.5号楼", "2026.12.5号楼"),
+        ("12-5号", "12-5号"),
+        ("12-5号楼", "12-5号楼"),
+        ("3-2号楼", "3-2号楼"),
     ],
 )
 def test_a_date_written_with_dots_slashes_or_dashes_is_printed_in_the_offices_form(

@@ -203,10 +203,16 @@ _RANGE_WORDS = "至|到|~|～|〜|—"
 _DAY_TEXT_ENDS = re.compile(rf"{_RANGE_WORDS}|[-–]|起")
 # The day a 恢复时间 is written from (当日18:00): the earlier time's own day, or the one after it.
 _FROM_START = {"当日": 0, "当天": 0, "同日": 0, "次日": 1}
+# What a number and 号 may begin the name of (3.2号楼, 12.5号院, 12-5号商铺): a building's or a place's number, no day.
+_PLACE_WORDS = "楼|栋|幢|座|院|门|单元|铺|商铺|别墅|车位|车库|库|房|室|厅|区|线|地块"
+_NOT_A_PLACE = rf"(?!\s*号\s*(?:{_PLACE_WORDS}))"
+# The mark written after a day's number: 日, or 号 as a clerk says it (12.5号, 12/5号 8:00), printed 日.
+_DAY_MARK = r"(?:\s*[日号])"
 # The days a notice's time is held to the calendar by (``_no_such_day_in``): written with a year (2027年2月30日,
 # 2027-04-31) or with 月 (2月30日, 13月5日) — 8.30 or 12-5 alone may be a time of day, and is read leniently.
 _YEAR_MONTH_DAY = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})(?!\d)\s*[日号]?|[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d))"
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})(?!\d)\s*[日号]?|[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d)"
+    rf"{_NOT_A_PLACE}{_DAY_MARK}?)"
 )
 _MONTH_WORD_DAY = re.compile(r"(?<![\d年/.-])(\d{1,2})\s*月\s*(\d{1,2})(?!\d)\s*[日号]?")
 # The part of the day written before a 12-hour clock (当日下午6:00 is 18:00, 晚上12点 midnight).
@@ -503,10 +509,11 @@ def check_values(template: Template, provided: frozenset[str], values: Mapping[s
 WHOLE_ESTATE = frozenset({"", "全小区", "全体", "全部", "整个小区", "本小区", "小区"})
 
 # A date written with its year and dots, slashes or dashes (2026.12.8, 2026/12/08, 2026-12-08), one separator in it, not
-# inside a longer run of numbers (2026-12-08-001) but for a range's dash (2026.12.8-2026.12.9).
+# inside a longer run of numbers (2026-12-08-001) but for a range's dash (2026.12.8-2026.12.9), nor before 号楼; its 日 or
+# 号 (2026.12.8号) is the day's.
 _NUMERIC_DATE = re.compile(
     r"(?<![\d./])((?:19|20)\d{2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?!\d)"
-    r"(?!(?![-–]\s*(?:19|20)\d{2}\s*[-/.])[-/.]\d)"
+    rf"(?!(?![-–]\s*(?:19|20)\d{{2}}\s*[-/.])[-/.]\d){_NOT_A_PLACE}{_DAY_MARK}?"
 )
 # What leads to a range's second end (12.8 8:00至12.9 18:00, 12.8-12.9: a dash only after a day or a time of day, not
 # in 3-2-1201 or a phone number), and a time of day right after a day (12.9 18:00).
@@ -514,11 +521,12 @@ _RANGE_TO = re.compile(rf"(?:{_RANGE_WORDS}|(?P<dash>[-–]))\s*$")
 _PARTS_OF_DAY = "上午|下午|中午|晚上|早上|凌晨|傍晚|午后|晚间|夜间|夜里"
 _CLOCK_NEXT = re.compile(rf"\s*(?:{_PARTS_OF_DAY})?\s*\d{{1,2}}\s*(?:[:：时点]|\.\d{{2}}(?!\d))")
 # A day written without its year with a dot or a slash (12.8, 12/8), or with a dash when a time of day or 日 follows it
-# (12-5 8:00, 12-5日: alone, 12-5 may be a building and its entrance, as 3-2 of 3-2-1201); a 日 written after it is the
-# day's.  Which of them are days is ``_numeric_days``'.
+# (12-5 8:00, 12-5号 8:00, 12-5日: alone, 12-5 or 12-5号 may be a building and its entrance, as 3-2 of 3-2-1201, or an
+# address's number); a 日 or 号 written after it is the day's, but for a 号 beginning a place's name (12.5号楼: no day).
+# Which of them are days is ``_numeric_days``'.
 _YEARLESS_NUMERIC_DAY = re.compile(
     r"(?<![\d./])(?P<month>\d{1,2})\s*(?:(?P<sep>[./])|(?P<dash>-))\s*(?P<day>\d{1,2})(?!\d)(?![./]\d)"
-    rf"(?(dash)(?=\s*日|{_CLOCK_NEXT.pattern}))(?:\s*日)?"
+    rf"{_NOT_A_PLACE}(?(dash)(?=\s*日|(?:\s*号)?{_CLOCK_NEXT.pattern})){_DAY_MARK}?"
 )
 # What before a pair makes it a time of day, not a day: 当日18.30, 下午6.30.
 _CLOCK_BEFORE = re.compile(rf"(?:{'|'.join(_FROM_START)}|{_PARTS_OF_DAY})\s*$")
