@@ -263,6 +263,16 @@ def test_doctor_lists_every_check(run_cli: Any, workspace: Workspace) -> None:
     assert migrated["ok"] and migrated["detail"].endswith(f"（表结构版本 {HEAD_REVISION}）")
 
 
+def test_doctor_help_names_every_check_it_runs(run_cli: Any, workspace: Workspace) -> None:
+    """``doctor --help`` listed the installation's checks only, though doctor also checks the ledger's months and the
+    owners' and contacts' records: each line doctor prints is named in its help (read with the words folded as
+    rich folds them)."""
+    names = [check["name"] for check in json.loads(run_cli("doctor", "--json").stdout)]
+    shown = "".join(run_cli("doctor", "--help").stdout.split())
+    missing = [name for name in names if name != "工作区" and "".join(name.split()).split("文字识别")[0] not in shown]
+    assert missing == []
+
+
 def test_doctor_names_the_offices_templates_that_cannot_be_printed(run_cli: Any, workspace: Workspace) -> None:
     """The IT person's check said only how many templates the office has: one saved in a format Word cannot open
     again, or with full-width braces every notice would print as typed, went unnoticed until a clerk at the

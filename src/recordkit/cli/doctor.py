@@ -1,4 +1,5 @@
-"""``recordkit doctor``: check the installation (database, templates, fonts, OCR, LibreOffice)."""
+"""``recordkit doctor``: check the installation (database, templates, fonts, OCR, LibreOffice) and the records an
+older version left for a clerk to look at (months left open, owners' and contacts' numbers and names)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ def doctor_command(
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出，供脚本使用。"),
     ocr: bool = typer.Option(False, "--ocr", help="加载文字识别引擎并试识别一张样张（要多花几秒）。"),
 ) -> None:
-    """检查安装是否完整：台账数据库、检索索引、经办人、小区信息、时区、模板、中文字体、LibreOffice、OCR、磁盘空间、收件箱。
+    """检查安装是否完整：台账数据库、检索索引、经办人、小区信息、时区、模板、中文字体、LibreOffice、OCR、磁盘空间、收件箱；
+    再查台账：结账月份，以及旧版本留下、需要核对的业主身份证号、业主和联系人姓名、联系人身份证号。
 
     每个缺失项都给出修复命令；必需项缺失时退出码为 1。OCR 默认只查是否安装，加 --ocr 才试识别。
 
