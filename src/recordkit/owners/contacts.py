@@ -512,18 +512,29 @@ def _co_owner_query() -> sa.Select[Any]:
 def owner_names_in(conn: Connection, codes: Iterable[str] | None = None) -> dict[str, tuple[str, ...]]:
     """unit code -> the names of its owners of record, the first (units.owner_id) then the co-owners in deed order
     (what the search index finds a unit's items by); only ``codes`` when given; a unit without owners left out."""
-    first = sa.select(units.c.code, owners.c.name, sa.literal(-1).label("position")).join(
+    return {code: tuple(name for name, _ in found) for code, found in owners_with_numbers_in(conn, codes).items()}
+
+
+def owners_with_numbers_in(
+    conn: Connection, codes: Iterable[str] | None = None
+) -> dict[str, list[tuple[str, str | None]]]:
+    """unit code -> its owners of record as (name, ID number), the first (units.owner_id) then the co-owners in deed
+    order, read on ``conn``; only ``codes`` when given; a unit without owners left out."""
+    first = sa.select(units.c.code, owners.c.name, owners.c.id_number, sa.literal(-1).label("position")).join(
         owners, units.c.owner_id == owners.c.id
     )
-    others = _co_owner_query().with_only_columns(units.c.code, owners.c.name, unit_co_owners.c.position)
+    others = _co_owner_query().with_only_columns(
+        units.c.code, owners.c.name, owners.c.id_number, unit_co_owners.c.position
+    )
     if codes is not None:
         wanted = sorted(set(codes))
         first, others = first.where(units.c.code.in_(wanted)), others.where(units.c.code.in_(wanted))
     both = sa.union_all(first, others.order_by(None)).subquery()
-    names: dict[str, list[str]] = {}
-    for code, name in conn.execute(sa.select(both.c.code, both.c.name).order_by(both.c.code, both.c.position)):
-        names.setdefault(code, []).append(name)
-    return {code: tuple(found) for code, found in names.items()}
+    found: dict[str, list[tuple[str, str | None]]] = {}
+    rows = conn.execute(sa.select(both.c.code, both.c.name, both.c.id_number).order_by(both.c.code, both.c.position))
+    for code, name, id_number in rows:
+        found.setdefault(code, []).append((name, id_number))
+    return found
 
 
 def co_owners_in(conn: Connection) -> dict[str, list[CoOwner]]:
@@ -616,23 +627,6 @@ def owner_id_as_contact(id_number: str | None, owners_of_unit: Sequence[tuple[st
     return f"联系人的身份证号 {mask_id_number(id_number or '')} 与{role} {name} 的相同：租户、家属应填本人的证件号"
 
 
-def _owners_with_numbers_in(conn: Connection, code: str | None = None) -> dict[str, list[tuple[str, str | None]]]:
-    """unit code -> its owners of record as (name, ID number), the first (units.owner_id) then the co-owners in deed
-    order, read on ``conn``; only the unit ``code`` when given."""
-    first = sa.select(units.c.code, owners.c.name, owners.c.id_number).select_from(
-        units.join(owners, units.c.owner_id == owners.c.id)
-    )
-    others = _co_owner_query()
-    if code is not None:
-        first, others = first.where(units.c.code == code), others.where(units.c.code == code)
-    found: dict[str, list[tuple[str, str | None]]] = {
-        row.code: [(row.name, row.id_number)] for row in conn.execute(first)
-    }
-    for row in conn.execute(others):
-        found.setdefault(row.code, []).append((row.name, row.id_number))
-    return found
-
-
 @dataclass(frozen=True)
 class ContactWithOwnersNumber:
     """A contact an older version kept with the ID number of an owner of record of its unit, which ``contact add``,
@@ -670,7 +664,7 @@ def contacts_with_owners_numbers_in(conn: Connection) -> list[ContactWithOwnersN
     numbered = numbered_contacts_in(conn)
     if not numbered:
         return []
-    owners_of = _owners_with_numbers_in(conn)
+    owners_of = owners_with_numbers_in(conn)
     found = [
         ContactWithOwnersNumber(contact, *holder)
         for contact in numbered
@@ -685,7 +679,7 @@ def _refuse_owner_as_contact(
     """``ConflictError`` when ``record`` is an owner of record of the unit ``code`` named again as its contact
     (``owner_as_contact``, with ``by_name``) or carries one's ID number (``owner_id_as_contact``, with
     ``by_id_number``)."""
-    owners_of_unit = _owners_with_numbers_in(conn, code).get(code, [])
+    owners_of_unit = owners_with_numbers_in(conn, [code]).get(code, [])
     names = [name for name, _ in owners_of_unit]
     problem = (by_name and owner_as_contact(record.name, record.relation, names)) or (
         by_id_number and owner_id_as_contact(record.id_number, owners_of_unit)
