@@ -297,6 +297,10 @@ def test_configured_status_words_and_codes(ledger: Ledger, tmp_path: Path) -> No
         ("张三 幸福里 建材有限公司", ["张三", "幸福里 建材有限公司"]),
         ("John Smith 幸福里商贸有限公司", ["John Smith", "幸福里商贸有限公司"]),
         ("张三 幸福里商贸有限公司 李四", ["张三", "幸福里商贸有限公司", "李四"]),
+        # Several people's names before a body's whole name, a blank after each: each is an owner.
+        ("张三 李四 幸福里商贸有限公司", ["张三", "李四", "幸福里商贸有限公司"]),
+        ("张三 李四 王五 幸福里 建材有限公司", ["张三", "李四", "王五", "幸福里 建材有限公司"]),
+        ("张三 扎西 幸福里商贸有限公司", ["张三", "扎西 幸福里商贸有限公司"]),
         ("张三丰餐饮有限公司", ["张三丰餐饮有限公司"]),
         ("张三丰 餐饮有限公司", ["张三丰 餐饮有限公司"]),
         ("张三 丰餐饮有限公司", ["张三 丰餐饮有限公司"]),
@@ -1602,6 +1606,34 @@ def test_a_person_s_name_before_a_company_s_name_and_a_blank_is_another_owner(le
         conn.execute(sa.text("UPDATE owners SET name = '王五 幸福里 建材有限公司' WHERE name = '王五'"))
     assert [split.said() for split in owners_split_now(ledger)] == [
         "S-104 业主 王五 幸福里 建材有限公司（重新导入时会拆成业主和共有人：业主 王五，共有人 幸福里 建材有限公司）"
+    ]
+
+
+def test_each_person_s_name_before_a_company_s_name_is_another_owner(ledger: Ledger, tmp_path: Path) -> None:
+    """张三 李四 幸福里商贸有限公司 was imported as owner 张三 and a co-owner company named 李四 幸福里商贸有限公司.  Each
+    person's name before the company's is an owner, as one is: 张三 the owner, 李四 and the company its co-owners in
+    that order, the import saying nothing more; 华润 置地有限公司 and 张三丰餐饮有限公司 stay one company.  Read back
+    with plain SQL."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名"],
+        ["S-101", 60, "张三 李四 幸福里商贸有限公司"],
+        ["S-102", 60, "王五 赵六 钱七 幸福里 建材有限公司"],
+        ["S-103", 60, "华润 置地有限公司"],
+        ["S-104", 60, "张三丰餐饮有限公司"],
+    ]
+    summary = import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    assert _names_by_unit(ledger) == {
+        "S-101": ["张三", "李四", "幸福里商贸有限公司"],
+        "S-102": ["王五", "赵六", "钱七", "幸福里 建材有限公司"],
+        "S-103": ["华润 置地有限公司"],
+        "S-104": ["张三丰餐饮有限公司"],
+    }
+    assert (summary.owners_created, summary.co_owners, summary.warnings) == (9, 5, [])
+    # Kept whole by an older version, doctor names it for the re-import to split into all three.
+    with ledger.write() as conn:
+        conn.execute(sa.text("UPDATE owners SET name = '张三 李四 幸福里商贸有限公司' WHERE name = '张三'"))
+    assert [split.said() for split in owners_split_now(ledger)] == [
+        "S-101 业主 张三 李四 幸福里商贸有限公司（重新导入时会拆成业主和共有人：业主 张三，共有人 李四、幸福里商贸有限公司）"
     ]
 
 

@@ -178,15 +178,29 @@ def _whole_body(name: str) -> bool:
 
 
 def _person_then_body(cell: str, span: tuple[int, int]) -> list[tuple[int, int]]:
-    """``span`` parted at a blank after a person's name — all of the part before it, ``_reads_as_person`` — and before
-    a body's whole name (``_whole_body``): 张三 幸福里房地产开发有限公司 is two owners, as the body written first is
-    (``_body_then_person``); the last such blank, so that a Latin name keeps its own (John Smith 幸福里商贸有限公司).
-    Else ``[span]``: a body whose name starts as a person's would stays one (张三丰餐饮有限公司, 张三丰 餐饮有限公司,
-    华润 置地有限公司)."""
+    """``span`` parted at a blank after people's names (``_persons_at``: all of the part before it) and before a body's
+    whole name (``_whole_body``): 张三 幸福里房地产开发有限公司 is two owners, as the body written first is
+    (``_body_then_person``), and 张三 李四 幸福里商贸有限公司 three; the last such blank, so that a Latin name keeps its
+    own (John Smith 幸福里商贸有限公司).  Else ``[span]``: a body whose name starts as a person's would stays one
+    (张三丰餐饮有限公司, 张三丰 餐饮有限公司, 华润 置地有限公司)."""
     for blank in reversed(list(_BLANK.finditer(cell, *span))):
-        if _reads_as_person(cell[span[0] : blank.start()]) and _whole_body(cell[blank.end() : span[1]]):
-            return [(span[0], blank.start()), (blank.end(), span[1])]
+        if _whole_body(cell[blank.end() : span[1]]) and (persons := _persons_at(cell, (span[0], blank.start()))):
+            return [*persons, (blank.end(), span[1])]
     return [span]
+
+
+def _persons_at(cell: str, span: tuple[int, int]) -> list[tuple[int, int]]:
+    """The spans of the people's names ``span`` of ``cell`` holds: itself when it reads as one (``_reads_as_person``:
+    张三, John Smith), Chinese names each reading as a person's with a blank between (张三 李四), else none."""
+    if _reads_as_person(cell[span[0] : span[1]]):
+        return [span]
+    parts, start = [], span[0]
+    for blank in _BLANK.finditer(cell, *span):
+        parts.append((start, blank.start()))
+        start = blank.end()
+    parts.append((start, span[1]))
+    names = [cell[start:end] for start, end in parts]
+    return parts if all(_HAN_PERSON.fullmatch(name) and _reads_as_person(name) for name in names) else []
 
 
 def _commas_within_names(cell: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -261,9 +275,9 @@ def split_owner_names(text: str) -> list[str]:
     a formula-looking text stays whole; a body's name with a separator inside stays one (``_bodies_joined``:
     甲乙、丙丁科技有限公司), and 和 never splits a body's name (``is_organisation``), which ends at its suffix: a
     person's name after it and a blank or a separator is another owner (``_body_then_person``: 幸福里房地产开发有限公司
-    扎西; 幸福里 建材有限公司、顿珠, its first part ``_spaced_body``), and so is a person's name before it and a blank,
-    when what follows is a body's whole name (``_person_then_body``: 张三 幸福里房地产开发有限公司; 张三丰餐饮有限公司
-    and 张三丰 餐饮有限公司 are one body).  A Latin name written surname
+    扎西; 幸福里 建材有限公司、顿珠, its first part ``_spaced_body``), and so is each person's name before it, a blank
+    after each, when what follows is a body's whole name (``_person_then_body``: 张三 幸福里房地产开发有限公司, 张三 李四
+    幸福里商贸有限公司; 张三丰餐饮有限公司 and 张三丰 餐饮有限公司 are one body).  A Latin name written surname
     first around one comma is one person (``_SURNAME_COMMA_GIVEN``: Smith, John; John Smith, Mary Smith is two), also
     beside 和 and another name (Smith, John和李四 is two, ``_comma_name_at``), its blanks normalised
     (``_latin_name_as_written``).  The roster import (an owner, 共有人 or 租户 cell), doctor and the export's
