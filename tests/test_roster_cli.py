@@ -609,6 +609,55 @@ def test_two_owners_with_a_blank_between_or_a_tenant_in_brackets_are_refused(run
     assert units(run_cli) == []
 
 
+def test_a_person_and_a_company_name_without_its_trade_name_is_kept_as_written_and_warned_of(
+    run_cli: Any, workspace: Any, tmp_path: Path
+) -> None:
+    """张三、餐饮有限公司 was imported as owner 张三 and a co-owner company named 餐饮有限公司 — trades and a company form
+    without a 字号 before them, no company's registered name: the cell may be one company (张三餐饮有限公司) or two
+    owners.  Such a cell, in an owner cell, a 共有人 column or a 租户 column, is imported as one name written as in the
+    cell, and the import warns of it naming its row and column; a company with its 字号 (李四、幸福里餐饮有限公司) is
+    still split.  Read back with plain SQL."""
+    import sqlalchemy as sa
+
+    from recordkit.ledger.db import open_ledger
+
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "共有人", "租户"],
+        ["S-101", 60, "张三、餐饮有限公司", None, None],
+        ["S-102", 60, "王五", "赵六、投资管理有限公司", "孙八、物业服务中心"],
+        ["S-103", 60, "李四、幸福里餐饮有限公司", None, None],
+    ]
+    result = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows)))
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stdout.splitlines() if line.startswith("提醒")] == [
+        "提醒：第 2 行（业主姓名）：“张三、餐饮有限公司”可能是一家单位，也可能是两位业主：“餐饮有限公司”前面没有字号，"
+        "不是单位的全称；已按一位业主原样导入，请核对这一格（是一家单位的写成全称，是两位业主的写上这家单位的全称）",
+        "提醒：第 3 行（共有人）：“赵六、投资管理有限公司”可能是一家单位，也可能是两位共有人：“投资管理有限公司”前面没有"
+        "字号，不是单位的全称；已按一位共有人原样导入，请核对这一格（是一家单位的写成全称，是两位共有人的写上这家单位的全称）",
+        "提醒：第 3 行（租户）：“孙八、物业服务中心”可能是一家单位，也可能是两位租户：“物业服务中心”前面没有字号，"
+        "不是单位的全称；已按一位租户原样导入，请核对这一格（是一家单位的写成全称，是两位租户的写上这家单位的全称）",
+    ]
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        first = conn.execute(
+            sa.text("SELECT u.code, o.name FROM units u JOIN owners o ON o.id = u.owner_id ORDER BY u.code")
+        ).all()
+        co = conn.execute(
+            sa.text(
+                "SELECT u.code, o.name FROM unit_co_owners c JOIN units u ON u.id = c.unit_id"
+                " JOIN owners o ON o.id = c.owner_id ORDER BY u.code, c.position"
+            )
+        ).all()
+        tenants = conn.execute(
+            sa.text("SELECT u.code, c.name, c.relation FROM unit_contacts c JOIN units u ON u.id = c.unit_id")
+        ).all()
+    assert [tuple(r) for r in first] == [("S-101", "张三、餐饮有限公司"), ("S-102", "王五"), ("S-103", "李四")]
+    assert [tuple(r) for r in co] == [("S-102", "赵六、投资管理有限公司"), ("S-103", "幸福里餐饮有限公司")]
+    assert [tuple(r) for r in tenants] == [("S-102", "孙八、物业服务中心", "租户")]
+    # Nothing for doctor to tell: the name is as the cell wrote it, and its export reads back the same.
+    [check] = [c for c in json.loads(run_cli("doctor", "--json").stdout) if c["name"] == "业主和联系人姓名"]
+    assert check["ok"] is True
+
+
 LEASES_TOO_LONG = [
     (
         ("--start", "1990-01-01", "--end", "2199-01-01"),

@@ -5,6 +5,7 @@ add / list / edit / remove.  Importing them from a roster sheet is ``owners.rost
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -167,14 +168,32 @@ def _body_then_person(cell: str, span: tuple[int, int]) -> list[tuple[int, int]]
     return [span]
 
 
+def _before_suffix(name: str) -> str | None:
+    """``name`` as a clerk reads it (``name_as_read``) before its longest body's suffix (``_ORGANISATION_WORDS``:
+    幸福里商贸 of 幸福里商贸有限公司), or None when it ends as no body's name does."""
+    folded = name_as_read(name)
+    suffix = max((word for word in _ORGANISATION_WORDS if folded.endswith(word)), key=len, default=None)
+    return None if suffix is None else folded[: len(folded) - len(suffix)]
+
+
 def _whole_body(name: str) -> bool:
     """Whether ``name`` is a body's whole name: it ends as one does (``_ORGANISATION_WORDS``), with
     ``_BODY_NAME_LEAST`` characters or more before its longest suffix, blanks not counted, and starts with no trade
     (``_TRADE_WORDS``) — 幸福里商贸有限公司 is; 房地产开发有限公司, 丰餐饮有限公司 and 企业股份有限公司, the rest of a
     body's name whose start reads as a person's (幸福里 房地产开发有限公司), are not."""
-    folded = name_as_read(name)
-    suffix = max((word for word in _ORGANISATION_WORDS if folded.endswith(word)), key=len, default=None)
-    return suffix is not None and len(folded) - len(suffix) >= _BODY_NAME_LEAST and not folded.startswith(_TRADE_WORDS)
+    start = _before_suffix(name)
+    return start is not None and len(start) >= _BODY_NAME_LEAST and not start.startswith(_TRADE_WORDS)
+
+
+#: What a body's name holds before its suffix when it has no 字号: trades alone, or nothing (餐饮 of 餐饮有限公司).
+_TRADES_ONLY = re.compile(f"(?:{'|'.join(_TRADE_WORDS)})*")
+
+
+def _without_trade_name(name: str) -> bool:
+    """Whether ``name`` is a body's name of trades (``_TRADE_WORDS``) and its form alone, without a 字号 before them
+    (餐饮有限公司, 投资管理有限公司, 物业服务中心, 有限公司): no registered company's name."""
+    start = _before_suffix(name)
+    return start is not None and _TRADES_ONLY.fullmatch(start) is not None
 
 
 def _person_then_body(cell: str, span: tuple[int, int]) -> list[tuple[int, int]]:
@@ -277,21 +296,59 @@ def split_owner_names(text: str) -> list[str]:
     person's name after it and a blank or a separator is another owner (``_body_then_person``: 幸福里房地产开发有限公司
     扎西; 幸福里 建材有限公司、顿珠, its first part ``_spaced_body``), and so is each person's name before it, a blank
     after each, when what follows is a body's whole name (``_person_then_body``: 张三 幸福里房地产开发有限公司, 张三 李四
-    幸福里商贸有限公司; 张三丰餐饮有限公司 and 张三丰 餐饮有限公司 are one body).  A Latin name written surname
+    幸福里商贸有限公司; 张三丰餐饮有限公司 and 张三丰 餐饮有限公司 are one body).  A person's name before a body's
+    without a 字号 and a separator (张三、餐饮有限公司) is kept whole with it: one body's name or two owners'
+    (``body_or_owners``, which the import warns of).  A Latin name written surname
     first around one comma is one person (``_SURNAME_COMMA_GIVEN``: Smith, John; John Smith, Mary Smith is two), also
     beside 和 and another name (Smith, John和李四 is two, ``_comma_name_at``), its blanks normalised
     (``_latin_name_as_written``).  The roster import (an owner, 共有人 or 租户 cell), doctor and the export's
     read-back all read a cell by it."""
     cell = text.strip()
-    names = [cell[start:end] for start, end in _name_spans(cell)]
-    if len(names) > 1 and not all(
-        _PERSON_NAME.fullmatch(name) or _SURNAME_COMMA_GIVEN.fullmatch(name) or _spaced_body(name) for name in names
-    ):
+    names = _cell_names(cell)
+    if names is None or _body_or_owners_in(names) is not None:
         return [cell]
     result: list[str] = []
-    for name in map(_latin_name_as_written, _bodies_joined(cell)):
+    for name in map(_latin_name_as_written, names):
         result.extend(_split_at_and(name))
     return result
+
+
+def _cell_names(cell: str) -> list[str] | None:
+    """``cell``'s names at its separators and blanks, each body's name joined (``_bodies_joined``), or None when a
+    part is no name (a formula-looking text: the cell is one name)."""
+    spans = [cell[start:end] for start, end in _name_spans(cell)]
+    if len(spans) > 1 and not all(
+        _PERSON_NAME.fullmatch(name) or _SURNAME_COMMA_GIVEN.fullmatch(name) or _spaced_body(name) for name in spans
+    ):
+        return None
+    return _bodies_joined(cell)
+
+
+@dataclass(frozen=True)
+class BodyOrOwners:
+    """A cell that is one body's name or several people's (``body_or_owners``): the body's name without a 字号 in it
+    and the names it would be as several."""
+
+    body: str
+    names: tuple[str, ...]
+
+
+def _body_or_owners_in(names: Sequence[str]) -> BodyOrOwners | None:
+    """``names`` (``_cell_names``) as a ``BodyOrOwners`` when one is a body's name without a 字号
+    (``_without_trade_name``) right after a person's (张三、餐饮有限公司), else None."""
+    for before, name in itertools.pairwise(names):
+        if _without_trade_name(name) and _reads_as_person(before):
+            return BodyOrOwners(name, tuple(names))
+    return None
+
+
+def body_or_owners(text: str) -> BodyOrOwners | None:
+    """Whether ``text``, a cell, may be one body's name or several people's, which ``split_owner_names`` keeps whole
+    for the clerk to check: a person's name, a separator, then a body's name without a 字号 (张三、餐饮有限公司 —
+    张三餐饮有限公司 written with a 、, or 张三 and a company whose name lacks its 字号, which no registered one does);
+    None for any other cell."""
+    names = _cell_names(text.strip())
+    return None if names is None else _body_or_owners_in(names)
 
 
 def _split_at_and(name: str) -> list[str]:

@@ -47,6 +47,7 @@ from recordkit.core.unitcodes import (
 from recordkit.owners.contacts import (
     TENANT,
     ContactRecord,
+    body_or_owners,
     lease_problem,
     name_as_read,
     one_name,
@@ -590,6 +591,19 @@ class _RowReader:
         )
         return None
 
+    def _warn_body_or_owners(self, row_number: int, key: str, cell: str, role: str) -> None:
+        """Warn of a name cell kept whole as it may be one body's name or several ``role``s' (``body_or_owners``:
+        张三、餐饮有限公司), naming its row and column."""
+        if (found := body_or_owners(cell)) is None:
+            return
+        header = self.table.headers.get(key, key)
+        count = "两" if len(found.names) == 2 else f" {len(found.names)} "
+        several = f"{count}位{role}"
+        self.warnings.append(
+            f"第 {row_number} 行（{header}）：“{cell}”可能是一家单位，也可能是{several}：“{found.body}”前面没有字号，"
+            f"不是单位的全称；已按一位{role}原样导入，请核对这一格（是一家单位的写成全称，是{several}的写上这家单位的全称）"
+        )
+
     def _dates(self, cells: dict[str, Any], bad: Callable[[str, str], None]) -> tuple[dt.date | None, dt.date | None]:
         found: list[dt.date | None] = []
         for key in ("contact_from", "contact_until"):
@@ -623,12 +637,15 @@ class _RowReader:
             bad("area", str(err))
         area_given = not (optional and (cells["area"] is None or not str(cells["area"]).strip()))
         names = owner_cell_names(name) if name else []
+        if name:
+            self._warn_body_or_owners(row_number, "owner", name, "业主")
         # Each owner of a co-owned cell is one person: each is held to a person's name.
         if (reason := owner_name_problem(names)) is not None:
             bad("owner", reason)
         if cells["co_owner"] is not None:
             # A 共有人 column: its names follow the owner's, as if written in the owner's cell.
             named = split_owner_names(_text(cells["co_owner"]))
+            self._warn_body_or_owners(row_number, "co_owner", _text(cells["co_owner"]), "共有人")
             if (reason := owner_name_problem(named)) is not None:
                 bad("co_owner", reason)
             if not names:
@@ -670,6 +687,7 @@ class _RowReader:
             # Tenants share the cell as co-owners share the owner's ("周九、吴十"); the 租户电话 is the first's, as the
             # 联系电话 is the first owner's, and the lease both's.
             tenants = _once_each(split_owner_names(_text(cells["tenant"])))  # 赵磊、赵磊 is one tenant
+            self._warn_body_or_owners(row_number, "tenant", _text(cells["tenant"]), TENANT)
             two, note = "两位租户请用“、”分开，一个人的姓名请去掉空格", "姓名里不能带括号里的备注：请只写姓名"
             if reason := next(filter(None, (one_person_problem(t, two=two, note=note) for t in tenants)), None):
                 bad("tenant", reason)
