@@ -1283,7 +1283,8 @@ def test_doctor_lists_two_owners_that_are_one_latin_name_and_the_fix_it_gives_me
     assert check["fix"] == (
         "一个人拆成两位的：导出名册（recordkit owners export 名册.xlsx），在这些房屋把两人的两行并成一行——"
         "前一位那一格写成合起来的姓名（如 Smith, John），删去后一位那一行——再导入（recordkit owners import 名册.xlsx），"
-        "就合并为一位业主，导入结果说没有合并的，按它写的原因处理；确是两个人的，不用处理"
+        "就合并为一位业主，导入结果说没有合并的，按它写的原因处理；确是两位业主的，录入后一位（如 John）的身份证号后不再提示："
+        "在导出的名册里他那一行填上身份证号，再导入"
     )
     shown = run_cli("doctor")
     assert shown.exit_code == 0 and "提醒" in shown.stdout
@@ -1337,6 +1338,48 @@ def test_doctor_lists_two_owners_that_are_one_latin_name_and_the_fix_it_gives_me
     ]
     [check] = [c for c in json.loads(run_cli("doctor", "--json").stdout) if c["name"] == "业主和联系人姓名"]
     assert check["ok"] is True
+
+
+def test_two_owners_named_like_one_latin_name_are_no_longer_listed_once_the_second_has_an_id_number(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    """Two real owners, Smith and John, side by side, were listed by doctor's 业主和联系人姓名 forever: it said
+    确是两个人的，不用处理, and listed them still.  Once the second of the two has an ID number recorded (through the
+    roster, as the fix now says) the pair is not listed.  An older import that split Brown, Anna at its comma gave the
+    row's numbers to the first (Brown) alone, never to the second: a number on the first alone still lists them."""
+    headers = ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系"]
+
+    def doctor_says(rows: list[list[Any]]) -> tuple[str, str]:
+        imported = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", [headers, *rows])))
+        assert imported.exit_code == 0, imported.output
+        result = run_cli("doctor", "--json")
+        assert result.exit_code == 0, result.output
+        [check] = [c for c in json.loads(result.stdout) if c["name"] == "业主和联系人姓名"]
+        return check["detail"], check["fix"]
+
+    said = "处相邻的两位业主合起来是一个姓在前、逗号隔开的英文姓名（旧版本导入时在逗号处拆成了两位）："
+    brown = [
+        ["1-1-102", 90, "Brown", "13900001111", "110101199003071233", None],
+        ["1-1-102", None, "Anna", None, None, "共有人"],
+    ]
+    detail, fix = doctor_says(
+        [["1-1-101", 90, "Smith", "13812345678", None, None], ["1-1-101", None, "John", None, None, "共有人"], *brown]
+    )
+    assert detail == (
+        f"2 {said}1-1-101 业主 Smith、共有人 John（即 Smith, John）；1-1-102 业主 Brown、共有人 Anna（即 Brown, Anna）"
+    )
+    # John's number recorded: Smith and John are two people, no longer listed; Brown's number alone lists them still.
+    detail, _ = doctor_says(
+        [
+            ["1-1-101", 90, "Smith", "13812345678", None, None],
+            ["1-1-101", None, "John", None, "440304198001010017", "共有人"],
+            *brown,
+        ]
+    )
+    assert detail == f"1 {said}1-1-102 业主 Brown、共有人 Anna（即 Brown, Anna）"
+    assert fix.endswith(
+        "确是两位业主的，录入后一位（如 John）的身份证号后不再提示：在导出的名册里他那一行填上身份证号，再导入"
+    )
 
 
 def test_doctors_roster_line_is_one_moment_of_the_ledger(

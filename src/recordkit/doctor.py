@@ -568,7 +568,8 @@ def check_roster_names(workspace: Workspace) -> Check:
     co-owner's refused name is refused at its cell when its unit's export comes back, a contact's is added again at the
     counter, a split owner's export imported back splits it, an owner kept twice is one once the export, the
     co-owner's number written on the owner's row too, is imported back, and such two are merged by the import once
-    the export, their two rows made one of the whole name, is imported back."""
+    the export, their two rows made one of the whole name, is imported back — or, two people, are no longer listed once
+    the second has an ID number, written on its row of the export imported back."""
     name = "业主和联系人姓名"
     found = _from_ledger(workspace, name, roster_names_now)
     if isinstance(found, Check):
@@ -611,7 +612,8 @@ def check_roster_names(workspace: Workspace) -> Check:
         fixes.append(
             "一个人拆成两位的：导出名册（recordkit owners export 名册.xlsx），在这些房屋把两人的两行并成一行——"
             "前一位那一格写成合起来的姓名（如 Smith, John），删去后一位那一行——再导入（recordkit owners import 名册.xlsx），"
-            "就合并为一位业主，导入结果说没有合并的，按它写的原因处理；确是两个人的，不用处理"
+            "就合并为一位业主，导入结果说没有合并的，按它写的原因处理；确是两位业主的，录入后一位（如 John）的身份证号后"
+            "不再提示：在导出的名册里他那一行填上身份证号，再导入"
         )
     return Check(name, False, "。".join(details), "。".join(fixes), required=False)
 

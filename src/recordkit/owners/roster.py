@@ -1472,9 +1472,11 @@ def _owners_kept_twice_in(conn: Connection) -> list[OwnerKeptTwice]:
 @dataclass(frozen=True)
 class PairToMerge:
     """Two owners of a unit, the one right after the other in deed order, whose names are the surname and the given
-    name of one Latin name written surname first (Smith and John: Smith, John, ``comma_name_parts``) and who hold no
-    two ID numbers: one person an older import split at the comma, whom today's import merges once a roster names
-    them as one (``_pairs_named_whole``).  ``first``: the unit's owner and its first co-owner, else two co-owners."""
+    name of one Latin name written surname first (Smith and John: Smith, John, ``comma_name_parts``), the second
+    without an ID number: one person an older import split at the comma, whom today's import merges once a roster
+    names them as one (``_pairs_named_whole``).  That import gave the row's numbers to the first half alone, so a
+    number on the second says two people, recorded so that they are no longer listed.  ``first``: the unit's owner
+    and its first co-owner, else two co-owners."""
 
     unit: str
     surname: str
@@ -1491,13 +1493,12 @@ class PairToMerge:
 def _pair_to_merge(code: str, position: int, surname: CoOwner, given: CoOwner) -> PairToMerge | None:
     """``surname`` and ``given``, a unit's owners of record at ``position`` and the next, as a ``PairToMerge``, or
     None: their names make no Latin name written surname first (or are one name twice: ``owners_kept_twice``), or
-    their ID numbers say two people."""
+    ``given`` has an ID number (two people: an older import's split gave it none)."""
     if comma_name_parts(f"{surname.name}, {given.name}") != (surname.name, given.name):
         return None
-    if name_as_read(surname.name) == name_as_read(given.name):
+    if name_as_read(surname.name) == name_as_read(given.name) or given.id_number:
         return None
-    numbers = {id_number_as_18(person.id_number) for person in (surname, given) if person.id_number}
-    return PairToMerge(code, surname.name, given.name, position == 0) if len(numbers) < 2 else None
+    return PairToMerge(code, surname.name, given.name, position == 0)
 
 
 def _pairs_to_merge_in(conn: Connection) -> list[PairToMerge]:
