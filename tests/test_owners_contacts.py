@@ -261,34 +261,64 @@ def table_rows(text: str) -> list[list[str]]:
     return [[cell.strip() for cell in line.split("│")[1:-1]] for line in text.splitlines() if line.startswith("│")]
 
 
+def header_cells(text: str) -> list[str]:
+    """The header's cells of a listing as printed (in ┃)."""
+    [header] = [line for line in text.splitlines() if line.startswith("┃")]
+    return [cell.strip() for cell in header.split("┃")[1:-1]]
+
+
+def test_a_four_character_name_beside_a_landline_with_an_extension_is_not_cut_at_80_columns(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    """At COLUMNS=80 a contact whose phone is a landline with an extension (0755-8888-6666转123, shown
+    0755-****6666-123) had its four-character name cut to 欧阳… , the row one line too wide with the lease's two dates
+    beside it.  The start of the lease is shown with ``--wide`` (as the ID number): every name of up to four characters
+    is whole, each contact one line, the phone and the end of the lease whole."""
+    rows = [HEADERS, ["12-2-1201", 90, "张伟", "13812345678", ZHANG_WEI_ID, "业主"]]
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows))).exit_code == 0
+    add = ("owners", "contact", "add", "12-2-1201")
+    assert run_cli(*add, "欧阳娜娜", "--relation", "子女", "--phone", "0755-8888-6666转123").exit_code == 0
+    lease = ("--start", "2026-03-01", "--end", "2027-02-28")
+    assert run_cli(*add, "司马相如", "--phone", "13900001111", *lease).exit_code == 0
+    narrow = run_cli("owners", "contact", "list", env={"COLUMNS": "80"})
+    assert narrow.exit_code == 0, narrow.output
+    assert max(len(line) for line in narrow.stdout.splitlines()) <= 80
+    assert [row[2] for row in table_rows(narrow.stdout)] == ["欧阳娜娜", "司马相如"]
+    assert header_cells(narrow.stdout) == ["编号", "房号", "姓名", "关系", "电话", "到期"]
+    assert table_rows(narrow.stdout) == [
+        ["1", "12-2-1201", "欧阳娜娜", "子女", "0755-****6666-123", ""],
+        ["2", "12-2-1201", "司马相如", "租户", "139****1111", "2027-02-28"],
+    ]
+    wide = run_cli("owners", "contact", "list", "--wide", env={"COLUMNS": "200"})
+    assert table_rows(wide.stdout)[1][6:] == ["2026-03-01", "2027-02-28"]
+
+
 def test_contact_list_shows_each_contact_on_one_line_of_an_80_column_terminal(run_cli: Any, tmp_path: Path) -> None:
     """On an 80-column terminal every contact took two or three lines: the unit code, the masked phone and the dates
     folded (0755-*** / *6666-12 / 3), read wrong.  Each contact is one line, the unit code, the masked phone and the
-    dates whole; the ID number, as in ``owners list``, with ``--wide``; a long name is cut with … when nothing else
-    gives room; ``--json`` is as it was."""
+    end of the lease whole; the ID number, as in ``owners list``, and the start of the lease with ``--wide``; a long
+    name is cut with … when nothing else gives room; ``--json`` is as it was."""
     assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
     add = ("owners", "contact", "add")
     assert run_cli(*add, "1-1-101", "赵磊", "--phone", "13900001111", "--id-number", ZHAO_LEI_ID,
                    "--start", "2026-03-01", "--end", "2027-02-28").exit_code == 0  # fmt: skip
     assert run_cli(*add, "1-1-101", "欧阳娜娜", "--relation", "子女", "--phone", "0755-88886666").exit_code == 0
-    assert run_cli(*add, "1-1-102", "Mary-Jane O'Brien", "--phone", "13700002222").exit_code == 0
+    assert run_cli(*add, "1-1-102", "Mary-Jane O'Brien-Fitzgerald", "--phone", "13700002222").exit_code == 0
     narrow = run_cli("owners", "contact", "list", env={"COLUMNS": "80"})
     assert narrow.exit_code == 0, narrow.output
     assert max(len(line) for line in narrow.stdout.splitlines()) <= 80
-    header = [line for line in narrow.stdout.splitlines() if line.startswith("┃")]
-    assert [[cell.strip() for cell in line.split("┃")[1:-1]] for line in header] == [
-        ["编号", "房号", "姓名", "关系", "电话", "起租", "到期"]
-    ]
+    assert header_cells(narrow.stdout) == ["编号", "房号", "姓名", "关系", "电话", "到期"]
     assert table_rows(narrow.stdout) == [
-        ["1", "1-1-101", "赵磊", "租户", "139****1111", "2026-03-01", "2027-02-28"],
-        ["2", "1-1-101", "欧阳娜娜", "子女", "0755-****6666", "", ""],
-        ["3", "1-1-102", "Mary-Jane…", "租户", "137****2222", "", ""],
+        ["1", "1-1-101", "赵磊", "租户", "139****1111", "2027-02-28"],
+        ["2", "1-1-101", "欧阳娜娜", "子女", "0755-****6666", ""],
+        ["3", "1-1-102", "Mary-Jane O'Brien-Fitz…", "租户", "137****2222", ""],
     ]
     wide = run_cli("owners", "contact", "list", "--wide", env={"COLUMNS": "200"})
+    assert header_cells(wide.stdout) == ["编号", "房号", "姓名", "关系", "电话", "身份证号", "起租", "到期"]
     assert table_rows(wide.stdout)[0] == [
         "1", "1-1-101", "赵磊", "租户", "139****1111", "110105********002X", "2026-03-01", "2027-02-28"
     ]  # fmt: skip
-    assert table_rows(wide.stdout)[2][2] == "Mary-Jane O'Brien"
+    assert table_rows(wide.stdout)[2][2] == "Mary-Jane O'Brien-Fitzgerald"
     as_json = json.loads(run_cli("owners", "contact", "list", "--json", env={"COLUMNS": "80"}).stdout)
     assert as_json[0] == {
         "id": 1,

@@ -299,7 +299,7 @@ def contact_list(
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（id、unit、name、relation、phone 等字段）。"),
     wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
-    """列出房屋的联系人（家属、租户）；电话、身份证号默认打码，身份证号加 --wide 才显示。
+    """列出房屋的联系人（家属、租户）；电话、身份证号默认打码，身份证号和起租日期加 --wide 才显示。
 
     例：recordkit owners contact list --relation 租户
     """
@@ -318,10 +318,12 @@ def contact_list(
     if as_json:
         print_json(rows)
         return
-    # One line a contact on an 80-column terminal: the ID number with --wide (as in owners list), a long name cut.
+    # One line a contact on an 80-column terminal, a name of up to four characters whole beside a landline with an
+    # extension (0755-****6666-123) and a unit code like 12-2-1201: the ID number (as in owners list) and the start
+    # of the lease with --wide, the end kept (the counter asks when a lease ends); a longer name cut.
     table = new_table(
         "编号", "房号", "姓名", "关系", "电话", "身份证号", "起租", "到期",
-        title=f"联系人 {len(rows)} 人", wide_only=("身份证号",), wide=wide,
+        title=f"联系人 {len(rows)} 人", wide_only=("身份证号", "起租"), wide=wide,
     )  # fmt: skip
     for row in rows:
         table.add_row(
