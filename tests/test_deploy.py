@@ -4,7 +4,11 @@ network in the workspace (issue 19), as the README's installation steps say."""
 from __future__ import annotations
 
 import configparser
+import os
+import re
 import shlex
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -58,3 +62,83 @@ def test_the_filing_service_unit_waits_for_a_terminal_watcher_instead_of_failing
     assert parsed["Service"]["Restart"] == "on-failure"
     readme = (DEPLOY / "README.md").read_text(encoding="utf-8")
     assert "`recordkit watch --wait`" in readme
+
+
+def merged_service(unit_text: str, drop_in: str) -> dict[str, list[str]]:
+    """The [Service] settings of a unit with a drop-in (``systemctl edit``) over it, as systemd merges them: each
+    assignment adds its value to the setting's list, an empty one clears the list (``ExecStart=``)."""
+    settings: dict[str, list[str]] = {}
+    for text in (unit_text, drop_in):
+        section = ""
+        for line in text.splitlines():
+            line = line.strip()
+            if not line or line.startswith(("#", ";")):
+                continue
+            if line.startswith("["):
+                section = line.strip("[]")
+            elif section == "Service":
+                key, _, value = line.partition("=")
+                settings[key] = [*settings.get(key, []), value] if value else []
+    return settings
+
+
+def test_the_readmes_drop_in_for_other_paths_leaves_the_service_one_command_in_a_folder_with_a_blank(
+    tmp_path: Path,
+) -> None:
+    """Where recordkit or the workspace lies elsewhere the README said ``systemctl edit recordkit-watch``: "改
+    WorkingDirectory、RECORDKIT_HOME 和 ExecStart".  An ExecStart= written in that drop-in is a second command beside
+    the unit's: a service of Type=simple with two does not start ("has more than one ExecStart= setting"), the oneshot
+    index and backup ran the old path first and stopped at its failure; and a folder with a blank written unquoted in
+    Environment= set RECORDKIT_HOME to the part before the blank.  The README's example now clears the command first
+    and quotes the assignment: merged as systemd merges it, the unit runs the example's one command in the example's
+    folder, RECORDKIT_HOME that folder; and each ``systemctl edit`` step that names ExecStart says so."""
+    readme = (DEPLOY.parent / "README.md").read_text(encoding="utf-8")
+    [example] = re.findall(r"^```ini\n(.*?)^```", readme, flags=re.S | re.M)
+    merged = merged_service((DEPLOY / "recordkit-watch.service").read_text(encoding="utf-8"), example)
+    assert [shlex.split(command) for command in merged["ExecStart"]] == [
+        ["/home/it/recordkit/.venv/bin/recordkit", "watch", "--wait"]
+    ]
+    assert merged["WorkingDirectory"][-1] == "/data/物业 档案"
+    environment = dict(
+        assignment.split("=", 1) for setting in merged["Environment"] for assignment in shlex.split(setting)
+    )
+    assert environment["RECORDKIT_HOME"] == "/data/物业 档案"
+    steps = [line for line in readme.splitlines() if "sudo systemctl edit recordkit-" in line]
+    assert len(steps) == 4
+    for step in steps:
+        assert "ExecStart（写法见下）" in step or "先写一行空的 ExecStart=" in step, step
+    # systemd itself, where this machine has it: the unit with the README's drop-in loads without a complaint
+    assert systemd_verifies(tmp_path, "recordkit-watch.service", example) == ""
+
+
+def systemd_verifies(tmp_path: Path, name: str, drop_in: str = "") -> str:
+    """What ``systemd-analyze verify`` says of deploy/'s unit ``name`` (with ``drop_in`` over it), its commands'
+    programs stand-ins in ``tmp_path`` (it checks that each is there); skipped where this machine has no systemd."""
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("no systemd-analyze on this machine")
+    program = tmp_path / "recordkit"
+    program.write_text("#!/bin/sh\n", encoding="utf-8")
+    program.chmod(0o755)
+    units = tmp_path / "units"
+    (units / f"{name}.d").mkdir(parents=True, exist_ok=True)
+    for kept in (name, name.replace(".timer", ".service")):
+        text = (DEPLOY / kept).read_text(encoding="utf-8")
+        (units / kept).write_text(text.replace("/opt/recordkit/.venv/bin/recordkit", str(program)), "utf-8")
+    if drop_in:
+        drop_in = drop_in.replace("/home/it/recordkit/.venv/bin/recordkit", str(program))
+        (units / f"{name}.d" / "override.conf").write_text(drop_in, encoding="utf-8")
+    verified = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", str(units / name)],
+        env={**os.environ, "SYSTEMD_UNIT_PATH": f"{units}:"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return (verified.stdout + verified.stderr).strip()
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in [*DEPLOY.glob("*.service"), *DEPLOY.glob("*.timer")]))
+def test_systemd_finds_nothing_wrong_in_the_units(tmp_path: Path, name: str) -> None:
+    """Each unit as shipped loads in systemd (its program a stand-in): no setting it ignores or refuses."""
+    assert systemd_verifies(tmp_path, name) == ""
