@@ -64,6 +64,60 @@ def test_the_filing_service_unit_waits_for_a_terminal_watcher_instead_of_failing
     assert "`recordkit watch --wait`" in readme
 
 
+#: ``crontab`` as the README's commands use it, keeping the account's table in ``$CRONTAB_FILE``: ``-u USER``, then
+#: ``-l`` (print it; none yet: a message and exit 1, as cron's own), ``-`` (install standard input) or a file's name
+#: (install that file) — each installed through a new file, as cron's does, so a pipe may read the old one meanwhile.
+FAKE_CRONTAB = """#!/bin/sh
+while [ "$1" = -u ]; do shift 2; done
+case "$1" in
+  -l) if [ -f "$CRONTAB_FILE" ]; then cat "$CRONTAB_FILE"; else echo "no crontab for recordkit" >&2; exit 1; fi ;;
+  -) cat > "$CRONTAB_FILE.new" && mv "$CRONTAB_FILE.new" "$CRONTAB_FILE" ;;
+  *) cp "$1" "$CRONTAB_FILE.new" && mv "$CRONTAB_FILE.new" "$CRONTAB_FILE" ;;
+esac
+"""
+
+#: Lines the recordkit account's crontab holds before the nightly index's is added: the README's nightly backup and
+#: deploy/README.md's ``watch --once`` for a NAS.
+BACKUP_LINE = (
+    "0 2 * * * cd /srv/recordkit && RECORDKIT_HOME=/srv/recordkit /opt/recordkit/.venv/bin/recordkit db backup "
+    "/mnt/备份盘/台账/ --keep 30 >> records/logs/cron.log 2>&1"
+)
+WATCH_LINE = (
+    "* * * * * cd /srv/recordkit && /opt/recordkit/.venv/bin/recordkit watch --once --polling "
+    ">> records/logs/cron.log 2>&1"
+)
+INDEX_LINE = (
+    "30 2 * * * cd /srv/recordkit && RECORDKIT_HOME=/srv/recordkit /opt/recordkit/.venv/bin/recordkit index "
+    ">> records/logs/cron.log 2>&1"
+)
+
+
+def test_installing_the_nightly_index_for_cron_keeps_the_lines_the_crontab_already_has(tmp_path: Path) -> None:
+    """The README and the cron file said to install it with ``crontab -u recordkit deploy/recordkit-index.cron``,
+    which replaces the account's whole crontab: the nightly backup line the README has the IT person add, and the
+    ``watch --once`` line of a NAS, were gone without a word (no more backups, an inbox nobody filed).  The command
+    they show now adds the index's line to those, and run again leaves one."""
+    root = DEPLOY.parent
+    texts = [(root / "README.md").read_text("utf-8"), (DEPLOY / "recordkit-index.cron").read_text("utf-8")]
+    shown = [set(re.findall(r"`([^`\n]*crontab[^`\n]*recordkit-index\.cron[^`\n]*)`", text)) for text in texts]
+    assert shown[0] == shown[1] and len(shown[0]) == 1, shown  # one command, the same in both
+    [command] = shown[0]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "crontab").write_text(FAKE_CRONTAB, encoding="utf-8")
+    (bin_dir / "crontab").chmod(0o755)
+    table = tmp_path / "crontab"
+    table.write_text(f"{BACKUP_LINE}\n{WATCH_LINE}\n", encoding="utf-8")
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "CRONTAB_FILE": str(table)}
+    for _ in range(2):
+        subprocess.run(["sh", "-c", command], cwd=root, env=env, check=True, timeout=30)
+        assert table.read_text(encoding="utf-8").splitlines() == [BACKUP_LINE, WATCH_LINE, INDEX_LINE]
+
+    table.unlink()  # a crontab not made yet: the index's line alone
+    subprocess.run(["sh", "-c", command], cwd=root, env=env, check=True, timeout=30)
+    assert table.read_text(encoding="utf-8").splitlines() == [INDEX_LINE]
+
+
 def merged_service(unit_text: str, drop_in: str) -> dict[str, list[str]]:
     """The [Service] settings of a unit with a drop-in (``systemctl edit``) over it, as systemd merges them: each
     assignment adds its value to the setting's list, an empty one clears the list (``ExecStart=``)."""
