@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from recordkit.core.config import Settings, load_settings
 from recordkit.core.errors import ConfigError
+from recordkit.core.workspace import Workspace
+from tests.account_helpers import bound_by_file_modes
 
 
 def write(path: Path, text: str) -> Path:
@@ -263,3 +268,41 @@ def test_a_fee_items_start_outside_the_books_years_is_refused_at_load(
 def test_a_fee_items_start_inside_the_books_years_is_taken(tmp_path: Path, effective_from: str, receipt: str) -> None:
     config = write(tmp_path / "recordkit.toml", _fee_item(effective_from, receipt))
     assert load_settings(config, environ={}).fees.items[1].effective_from == effective_from
+
+
+def test_a_settings_file_the_services_account_may_not_read_is_named_in_chinese_with_what_to_do(
+    workspace: Workspace,
+) -> None:
+    """The IT person edited recordkit.toml with ``sudo`` and the editor saved it as root's, mode 600 (it holds the
+    database's password): the service's account got "无法读取配置文件 …：Permission denied", the system's English.
+    It is told in Chinese now, naming the account and the command that gives it the file, exit 3 as any setting
+    recordkit cannot use; and doctor, which the IT person runs first, says the same."""
+    config = workspace.config_file
+    config.chmod(0o000)
+    env = {
+        **{name: value for name, value in os.environ.items() if not name.startswith("RECORDKIT_")},
+        "RECORDKIT_HOME": str(workspace.root),
+        "USER": "recordkit",  # (as systemd's User= sets it)
+        "LOGNAME": "recordkit",
+    }
+    for command in (["doctor"], ["owners", "list"]):
+        ran = subprocess.run(
+            [*bound_by_file_modes(), sys.executable, "-m", "recordkit", *command],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert (ran.returncode, ran.stdout) == (ConfigError.exit_code, ""), ran.stderr
+        assert ran.stderr.replace("\n", "") == (
+            f"错误：无法读取配置文件 {config}：运行 recordkit 的系统账户 recordkit 没有读取它的权限：请让这个账户能读它"
+            f"（例如 sudo chown recordkit: {config}）；文件里可能写着数据库的密码，不要改成所有人都能读"
+        )
+
+
+def test_a_settings_file_that_is_a_folder_is_said_so() -> None:
+    """A folder named recordkit.toml (a copy gone wrong) was "无法读取配置文件 …：Is a directory"."""
+    with pytest.raises(ConfigError) as caught:
+        load_settings(Path(__file__).parent, environ={})
+    assert caught.value.message == f"无法读取配置文件 {Path(__file__).parent}：这是一个文件夹，不是文件"

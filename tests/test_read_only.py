@@ -25,6 +25,7 @@ from recordkit.ledger.db import open_ledger
 from recordkit.ledger.schema import HEAD_REVISION
 from recordkit.owners.roster import import_owners
 from recordkit.web import accounts
+from tests.account_helpers import bound_by_file_modes
 from tests.conftest import SAMPLE_ROWS, write_sheet
 
 READ_ONLY = [
@@ -90,23 +91,11 @@ def test_the_check_sees_a_write(office: Workspace, run_cli: Any) -> None:
 # -- a SQLite ledger this account may only read ---------------------------------------------------------------
 
 
-def _bound_by_file_modes() -> list[str]:
-    """What runs a command as an account the ledger file's mode binds: as root (who may write every file), root
-    without the capabilities that override file modes (``setpriv``); as any other account, the command itself."""
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    drop = "-dac_override,-dac_read_search"
-    prefix = [setpriv or "setpriv", f"--bounding-set={drop}", f"--inh-caps={drop}"]
-    if setpriv is None or subprocess.run([*prefix, "true"], check=False).returncode != 0:
-        pytest.skip("running as root without setpriv (or without the right to drop capabilities)")
-    return prefix
-
-
 def _bound_python(office: Workspace) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """Python run with the given arguments in ``office`` by an account its file modes bind (``_bound_by_file_modes``),
-    its output captured; a page that started instead of refusing would run until killed: it fails at the timeout."""
-    bound = _bound_by_file_modes()
+    """Python run with the given arguments in ``office`` by an account its file modes bind
+    (``account_helpers.bound_by_file_modes``), its output captured; a page that started instead of refusing would run
+    until killed: it fails at the timeout."""
+    bound = bound_by_file_modes()
     env = {
         **{name: value for name, value in os.environ.items() if not name.startswith("RECORDKIT_")},
         "RECORDKIT_HOME": str(office.root),

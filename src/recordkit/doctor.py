@@ -21,7 +21,7 @@ from recordkit.archive.rules import SYSTEM_FILES, silencing_hidden, skipped_patt
 from recordkit.billing.closing import left_open
 from recordkit.core.config import ArchiveSettings, search_backend, signing_operator
 from recordkit.core.dates import Month, machine_offset, office_zone
-from recordkit.core.errors import ConfigError, LedgerDiskFull, LedgerError, RecordkitError
+from recordkit.core.errors import ConfigError, LedgerDiskFull, LedgerError, RecordkitError, read_refusal
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import (
     NO_SCHEMA,
@@ -199,7 +199,7 @@ def check_templates(workspace: Workspace) -> Check:
     try:
         own = sorted(p.name for p in office.iterdir() if p.suffix.lower() == ".docx")
     except OSError as err:
-        return Check("模板", False, f"无法读取 {office}：{err.strerror}", f"检查 {office} 的访问权限")
+        return Check("模板", False, f"无法读取 {office}：{read_refusal(err)}", f"检查 {office} 的访问权限")
     if not own:  # (the template engine is loaded only when there is an office's template to look at)
         return Check("模板", True, f"内置模板 {len(builtin)} 个，本处模板 0 个（{office}）")
     # What `templates list` shows as 有问题 (one Word cannot open, one that would print ｛｛ … ｝｝ as typed): found

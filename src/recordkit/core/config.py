@@ -23,7 +23,7 @@ from typing import Any, get_args, get_origin, get_type_hints
 
 from recordkit.core.atomic import write_bytes
 from recordkit.core.dates import check_business_month, office_zone, parse_month
-from recordkit.core.errors import ConfigError, ValidationError
+from recordkit.core.errors import ConfigError, ValidationError, read_refusal
 from recordkit.core.filenames import hidden_characters
 from recordkit.core.unitcodes import phase_spellings
 
@@ -167,12 +167,15 @@ class Settings:
     @property
     def operator_name(self) -> str:
         """Who is acting: the configured operator, else the OS user."""
-        if self.operator:
-            return self.operator
-        try:
-            return getpass.getuser()
-        except Exception:  # no login name (containers, services): still record something
-            return "unknown"
+        return self.operator or system_account()
+
+
+def system_account() -> str:
+    """The login name this process runs under: the account a service runs as (systemd's ``User=``)."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (containers, services): still name something
+        return "unknown"
 
 
 #: Login names that are accounts, not people: money and paper are never signed by them.
@@ -354,8 +357,14 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(
             f"配置文件 {path} 不是 UTF-8 编码（可能是 GBK）：请用记事本打开，“另存为”时选择 UTF-8 编码"
         ) from err
+    except PermissionError as err:  # (a file root saved with mode 600 under a service's own account)
+        account = system_account()
+        raise ConfigError(
+            f"无法读取配置文件 {path}：运行 recordkit 的系统账户 {account} 没有读取它的权限：请让这个账户能读它"
+            f"（例如 sudo chown {account}: {path}）；文件里可能写着数据库的密码，不要改成所有人都能读"
+        ) from err
     except OSError as err:
-        raise ConfigError(f"无法读取配置文件 {path}：{err.strerror}") from err
+        raise ConfigError(f"无法读取配置文件 {path}：{read_refusal(err)}") from err
 
 
 def _overrides_from_toml(data: Mapping[str, Any], where: str) -> dict[str, dict[str, Any] | Any]:

@@ -142,6 +142,24 @@ def storage_error(err: OSError) -> StorageError | None:
     return StorageError(f"无法写入{where}：{reason}")
 
 
+#: Why a file or folder could not be read, by errno name (``read_refusal``).
+_READ_REASONS = {
+    "EACCES": "运行 recordkit 的系统账户没有读取它的权限",
+    "EPERM": "运行 recordkit 的系统账户没有读取它的权限",
+    "EISDIR": "这是一个文件夹，不是文件",
+    "ENOTDIR": "这是一个文件，不是文件夹",
+    "EIO": "读取时磁盘出错：请检查磁盘或网络存储",
+    "ENOENT": "它不存在",
+}
+
+
+def read_refusal(err: OSError) -> str:
+    """Why ``err`` refused a read, in words for whoever looks after the computer (never the system's English); an
+    unusual refusal by its errno name, for them to look up."""
+    name = errno.errorcode.get(err.errno or 0, "")
+    return _READ_REASONS.get(name) or f"系统拒绝读取（{name or type(err).__name__}）"
+
+
 #: Exit code for an unexpected failure (a bug); the details go to the log.
 INTERNAL_ERROR_EXIT_CODE = 70
 #: Exit code of a command stopped by Ctrl-C before it saved anything (128 + SIGINT, as shells do).
