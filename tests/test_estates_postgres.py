@@ -280,6 +280,39 @@ def test_each_schema_is_migrated_and_nothing_lands_in_public(
 
 
 @pytest.mark.postgres
+def test_doctor_tells_a_mistyped_schema_of_an_estate_whose_archive_holds_files(
+    estates: tuple[Workspace, Workspace], postgres_url: str
+) -> None:
+    """West's recordkit.toml with its schema mistyped (estate_wset): doctor said "模式还不存在，首次写入台账时自动建立
+    并建表", all well, though records/archive holds what West filed; the filing service started on it made an empty
+    estate_wset and refused the archive as not its ledger's, restarted every few seconds, and a payment would have
+    numbered receipts from 1.  Doctor now fails that line (exit 1), naming the setting and the schemas of the
+    database that hold a ledger; it makes nothing.  East, which has filed nothing, may be a new estate: its line is
+    as before."""
+    west, east = estates
+    mistyped = {"RECORDKIT_DATABASE_SCHEMA": "estate_wset"}
+    doctor = cli(west, "doctor", "--json", env=mistyped)
+    assert doctor.exit_code == 1, doctor.output
+    database = next(c for c in json.loads(doctor.stdout) if c["name"] == "台账数据库")
+    assert (database["ok"], database["required"]) == (False, True)
+    assert database["detail"] == (
+        f"{display_url(postgres_url)}（模式 estate_wset）：这里还没有台账，而 records/archive 里已经有归档的文件："
+        "它们的台账在别处，多半是 recordkit.toml 的 [database] url 和 schema写错了"
+        "（这个数据库里有台账的模式：estate_east、estate_west）"
+    )
+    assert database["fix"] == (
+        "把 recordkit.toml 的 [database] url 和 schema改成这些档案所在的台账；改好之前不要启动归档服务、不要收款"
+        "（会在这里新建一个空台账，收据号从 1 编起）"
+    )
+    assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
+
+    new_estate = cli(east, "doctor", "--json", env={"RECORDKIT_DATABASE_SCHEMA": "estate_south"})
+    database = next(c for c in json.loads(new_estate.stdout) if c["name"] == "台账数据库")
+    assert database["ok"] is True
+    assert database["detail"].endswith("（模式 estate_south）：模式还不存在，首次写入台账时自动建立并建表")
+
+
+@pytest.mark.postgres
 def test_a_search_path_without_a_schema_to_make_tables_in_is_named_with_what_to_write(
     postgres_url: str, tmp_path: Path
 ) -> None:

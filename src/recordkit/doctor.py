@@ -86,6 +86,7 @@ def check_database(workspace: Workspace) -> Check:
             write_grants = ledger.write_grants_to_ask()
             account, ledger_tables = ledger.account_name, len(metadata.sorted_tables)
             pooled = ledger.behind_pool()
+            ledgers_beside = ledger.ledger_schemas() if revision is None else []
     except ConfigError as err:  # a setting, or the database it names, that recordkit refuses: the message says why
         return Check("台账数据库", False, err.message, FOLLOW_THE_MESSAGE)
     except RecordkitError as err:
@@ -123,7 +124,7 @@ def check_database(workspace: Workspace) -> Check:
     if not creatable:  # the first use would fail: say so now
         return Check("台账数据库", False, f"{where}：新的空台账，但这个数据库账户不能在这里建表", grants)
     if not schema_exists:
-        return Check("台账数据库", True, f"{where}：模式还不存在，首次写入台账时自动建立并建表")
+        return _new_ledger(workspace, where, "模式还不存在，首次写入台账时自动建立并建表", ledgers_beside)
     if in_the_way:  # the first use would be refused: say so now
         return Check(
             "台账数据库",
@@ -132,7 +133,7 @@ def check_database(workspace: Workspace) -> Check:
             f"{SCHEMA_ADVICE}（recordkit 自己建这个模式，只用它），或换一个新建的数据库",
         )
     if revision is None:
-        return Check("台账数据库", True, f"{where}：新的空台账，首次使用时自动建表")
+        return _new_ledger(workspace, where, "新的空台账，首次使用时自动建表", ledgers_beside)
     if revision != HEAD_REVISION:
         return Check(
             "台账数据库",
@@ -155,6 +156,31 @@ def check_database(workspace: Workspace) -> Check:
             required=False,
         )
     return Check("台账数据库", True, f"{where}（表结构版本 {revision}）" + (POOLED if pooled else ""))
+
+
+def _new_ledger(workspace: Workspace, where: str, first_use: str, ledgers_beside: list[str]) -> Check:
+    """The line of a ledger not made yet (``first_use``: how its first use makes it): right for a new estate, wrong
+    where records/archive holds what was filed already — those documents' ledger is elsewhere, the address or schema
+    in the settings mistyped (``ledgers_beside``: the schemas of that database holding a ledger), and the filing
+    service or a clerk's first payment would make an empty one, numbering receipts from 1 (the filing service then
+    refuses the archive as not its ledger's, and is started again every few seconds)."""
+    archive = workspace.records_dir / "archive"
+    try:
+        filed = any(archive.iterdir())  # (a category's folder is made by the first filing into it)
+    except OSError:  # not there yet, or unreadable: the 磁盘空间 line says which
+        filed = False
+    if not filed:
+        return Check("台账数据库", True, f"{where}：{first_use}")
+    settings = "[database] url 和 schema" if workspace.settings.database.schema else "[database] url"
+    beside = f"（这个数据库里有台账的模式：{'、'.join(ledgers_beside)}）" if ledgers_beside else ""
+    return Check(
+        "台账数据库",
+        False,
+        f"{where}：这里还没有台账，而 records/archive 里已经有归档的文件：它们的台账在别处，"
+        f"多半是 recordkit.toml 的 {settings}写错了{beside}",
+        f"把 recordkit.toml 的 {settings}改成这些档案所在的台账；改好之前不要启动归档服务、不要收款"
+        "（会在这里新建一个空台账，收据号从 1 编起）",
+    )
 
 
 def check_search_index(workspace: Workspace) -> Check:

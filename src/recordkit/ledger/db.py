@@ -803,6 +803,24 @@ class Ledger:
                 ).scalars()
             )
 
+    def ledger_schemas(self) -> list[str]:
+        """The schemas of a PostgreSQL ledger's database that hold a ledger (its version table and its journal),
+        whoever may read them: where an estate whose schema is not made yet may have meant to be.  Never on
+        SQLite."""
+        if self.dialect != "postgresql":
+            return []
+        with self.read() as conn:
+            return list(
+                conn.exec_driver_sql(
+                    "SELECT n.nspname FROM pg_catalog.pg_namespace n WHERE"
+                    " EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.relnamespace = n.oid"
+                    " AND c.relname = 'alembic_version')"
+                    " AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.relnamespace = n.oid"
+                    " AND c.relname = 'journal')"
+                    " ORDER BY n.nspname"
+                ).scalars()
+            )
+
     def write_grants_to_ask(self) -> str:
         """The grants that let an account which may only read the ledger's tables write them too."""
         user, _database, schema = self._account()
