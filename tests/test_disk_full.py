@@ -368,3 +368,38 @@ def test_a_report_into_a_read_only_folder_names_the_report_not_a_temporary_file(
             "请检查工作区是否放在只读的位置（光盘、只读共享文件夹）\n"
         )
         assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("folder", "stops"),
+    [
+        ("records/archive", "扫描件不能归档（归档服务把它们留在收件箱）"),
+        ("records/inbox", "扫描件归档后从收件箱里删不掉"),
+    ],
+)
+def test_doctor_tells_an_inbox_or_archive_on_a_disk_mounted_read_only(
+    workspace: Workspace, folder: str, stops: str
+) -> None:
+    """The archive (or the scanner's inbox) on a NAS share that came back mounted read-only: doctor said
+    "磁盘空间 正常 剩余 N GB" and nothing else, while the filing service kept every scan in the inbox.  The line now
+    fails (exit 1), naming the folder, that its disk is read-only, what stops, and what to do; a disk of its own
+    with room that takes writes is shown with its free space."""
+    mount = workspace.root / folder
+    mount.rmdir()  # (empty in a new workspace: the share is mounted there)
+    with small_disk(mount, 2048):  # (a tmpfs' size is a limit: nothing is taken until written)
+        healthy = cli(workspace.root, "doctor", "--json")
+        disk = next(c for c in json.loads(healthy.stdout) if c["name"] == "磁盘空间")
+        assert disk["ok"] is True
+        assert re.fullmatch(rf"剩余 \d+ GB；{folder} 所在的磁盘剩余 2 GB", disk["detail"]), disk
+        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+        doctor = cli(workspace.root, "doctor", "--json")
+        assert doctor.exit_code == 1, doctor.output
+        disk = next(c for c in json.loads(doctor.stdout) if c["name"] == "磁盘空间")
+        assert disk == {
+            "name": "磁盘空间",
+            "ok": False,
+            "detail": f"{folder} 所在的磁盘是只读的：{stops}",
+            "fix": f"把 {folder} 所在的磁盘重新以可写的方式挂载",
+            "required": True,
+        }
+        assert "磁盘空间有问题" in doctor.stderr

@@ -9,17 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
+import os
 import shutil
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from recordkit.archive.rules import SYSTEM_FILES, silencing_hidden, skipped_patterns
 from recordkit.billing.closing import left_open
-from recordkit.core.config import ArchiveSettings, search_backend, signing_operator
+from recordkit.core.config import ArchiveSettings, search_backend, signing_operator, system_account
 from recordkit.core.dates import Month, machine_offset, office_zone
 from recordkit.core.errors import ConfigError, LedgerDiskFull, LedgerError, RecordkitError, read_refusal
 from recordkit.core.workspace import Workspace
@@ -375,12 +376,65 @@ def check_ocr(_workspace: Workspace) -> Check:
     )
 
 
+#: The folders of records/ that may lie on a disk of their own (a NAS share mounted there, the scanner's share), and
+#: what stops while it takes no writes; records/ itself holds the SQLite ledger, the papers made and the logs.
+_DISK_FOLDERS = {
+    "records": "收款、归档都写不进台账（SQLite），文书和日志也写不进去",
+    "records/inbox": "扫描件归档后从收件箱里删不掉",
+    "records/archive": "扫描件不能归档（归档服务把它们留在收件箱）",
+}
+
+
+def _disks(workspace: Workspace) -> Iterator[tuple[str, Path]]:
+    """records/ (the workspace's folder before records/ is made) and each folder of ``_DISK_FOLDERS`` on a disk of its own, as
+    (the folder as shown, its path)."""
+    seen: set[int] = set()
+    for shown in _DISK_FOLDERS:
+        folder = workspace.root / shown
+        try:
+            disk = folder.stat().st_dev
+        except OSError:  # not made yet: made on first use, on its parent's disk
+            if shown == "records":
+                yield "records", workspace.root
+            continue
+        if disk not in seen:
+            seen.add(disk)
+            yield shown, folder
+
+
+def _write_refused(shown: str, folder: Path) -> tuple[str, str] | None:
+    """Why ``folder`` takes no writes and what to do, or None: its disk mounted read-only, or the account running
+    recordkit may not write it."""
+    if os.access(folder, os.W_OK):
+        return None
+    statvfs = getattr(os, "statvfs", None)  # (Unix only)
+    if statvfs is not None and statvfs(folder).f_flag & os.ST_RDONLY:
+        return f"{shown} 所在的磁盘是只读的", f"把 {shown} 所在的磁盘重新以可写的方式挂载"
+    account = system_account()
+    return (
+        f"运行 recordkit 的系统账户 {account} 不能写入 {shown}",
+        f"让这个账户能写入 {folder}（sudo chown -R {account}: {folder}）",
+    )
+
+
 def check_disk(workspace: Workspace) -> Check:
-    usage = shutil.disk_usage(workspace.records_dir if workspace.records_dir.exists() else workspace.root)
-    free_gb = usage.free / 1e9
-    if usage.free < MIN_FREE_BYTES:
-        return Check("磁盘空间", False, f"只剩 {free_gb:.1f} GB", "清理磁盘或把 records/ 移到更大的磁盘")
-    return Check("磁盘空间", True, f"剩余 {free_gb:.0f} GB")
+    """The free space of records/, and of its inbox and archive where they lie on another disk, and whether each
+    takes writes: a disk mounted read-only, or a folder the account running recordkit may not write (a share
+    mounted as another account's), stops filing as surely as a full one."""
+    problems: list[tuple[str, str]] = []
+    free = []
+    for shown, folder in _disks(workspace):
+        where = "" if folder in (workspace.records_dir, workspace.root) else f"{shown} 所在的磁盘"
+        left = shutil.disk_usage(folder).free
+        if (refused := _write_refused(shown, folder)) is not None:
+            said, fix = refused
+            problems.append((f"{said}：{_DISK_FOLDERS.get(shown, _DISK_FOLDERS['records'])}", fix))
+        elif left < MIN_FREE_BYTES:
+            problems.append((f"{where}只剩 {left / 1e9:.1f} GB", f"清理磁盘或把 {shown}/ 移到更大的磁盘"))
+        free.append(f"{where}剩余 {left / 1e9:.0f} GB")
+    if problems:
+        return Check("磁盘空间", False, "；".join(said for said, _ in problems), "；".join(fix for _, fix in problems))
+    return Check("磁盘空间", True, "；".join(free))
 
 
 def check_operator(workspace: Workspace) -> Check:
