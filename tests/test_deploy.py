@@ -64,6 +64,17 @@ def test_the_filing_service_unit_waits_for_a_terminal_watcher_instead_of_failing
     assert "`recordkit watch --wait`" in readme
 
 
+@pytest.mark.parametrize("name", ["recordkit-watch.service", "recordkit-serve.service"])
+def test_a_settings_or_command_mistake_stops_the_service_instead_of_restarting_it_every_few_seconds(name: str) -> None:
+    """recordkit.toml wrong (exit 3) or the command line wrong (exit 2) needs a person: restarted every 5 s it would
+    fill the journal forever; a ledger not reachable yet at boot (7) or moved (7) still restarts."""
+    service = unit(name)["Service"]
+    assert service["Restart"] == "on-failure"
+    assert service["RestartPreventExitStatus"].split() == ["2", "3"]
+    readme = (DEPLOY.parent / "README.md").read_text(encoding="utf-8")
+    assert "配置文件或命令写错（退出码 3、2）时服务停下" in readme
+
+
 #: ``crontab`` as the README's commands use it, keeping the account's table in ``$CRONTAB_FILE``: ``-u USER``, then
 #: ``-l`` (print it; none yet: a message and exit 1, as cron's own), ``-`` (install standard input) or a file's name
 #: (install that file) — each installed through a new file, as cron's does, so a pipe may read the old one meanwhile.
