@@ -1103,6 +1103,30 @@ def test_a_day_written_with_hao_is_printed_with_ri_and_a_buildings_number_as_typ
     assert "将于3.2号楼 12月8日8:00暂停供水，预计当日18:00恢复供水" in "\n".join(texts_of(docx))
 
 
+def test_a_pair_before_a_buildings_name_is_no_time_of_day(run_cli: Any, imported: Workspace) -> None:
+    # 12.30号楼 is a building, as it is no day: 停水时间=12月8日 12.30号楼 was read as 12:30, so 恢复时间=当日12:00 was
+    # refused as before it (exit 5); now it is printed as typed and the cut read from 12月8日 itself
+    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
+    times = ["--set", "停水时间=12月8日 12.30号楼", "--set", "恢复时间=当日12:00"]
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    assert result.exit_code == 0, result.output
+    [docx] = [p for p in generated(imported) if p.suffix == ".docx"]
+    assert "将于12月8日 12.30号楼暂停供水，预计当日12:00恢复供水" in "\n".join(texts_of(docx))
+    # 12.60号楼 was refused as no time a clock shows (exit 5); a building's number, it is printed as typed
+    times = ["--set", "停水时间=12月8日8:00（12.60号楼除外）", "--set", "恢复时间=当日18:00"]
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    assert result.exit_code == 0, result.output
+    [docx] = [p for p in generated(imported) if p.suffix == ".docx" and p != docx]
+    assert "将于12月8日8:00（12.60号楼除外）暂停供水，预计当日18:00恢复供水" in "\n".join(texts_of(docx))
+    # ... while 12.30 alone is still half past noon, after which 当日12:00 comes too early
+    times = ["--set", "停水时间=12月8日 12.30", "--set", "恢复时间=当日12:00"]
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    assert (result.exit_code, result.stdout) == (5, ""), result.output
+    assert result.stderr.strip() == (
+        "错误：模板“停水通知”的日期顺序不对：恢复时间（当日12:00）早于停水时间（12月8日 12.30），请检查后再试"
+    )
+
+
 def test_a_day_written_as_eight_figures_is_printed_as_the_day_it_is_checked_as(
     run_cli: Any, imported: Workspace
 ) -> None:

@@ -215,6 +215,13 @@ def test_a_clock_time_or_a_unit_code_is_no_day(text: str, base: dt.date | None, 
         # a pair before 号楼, 号院 … is a building's number, no day: 3.2号楼 was read as 3月2日 (2027's)
         ("3.2号楼 12月8日8:00", dt.datetime(2026, 12, 8, 8)),
         ("12.5号院 8:00", None),
+        # ... nor a time of day: 12.30号楼 was read as 12:30 (and 12.60号楼 as no time a clock shows), 12-5 before it
+        # as a day with its time
+        ("12月8日 12.30号楼", dt.datetime(2026, 12, 8)),
+        ("12月8日 12.60号楼", dt.datetime(2026, 12, 8)),
+        ("12月8日 12.30 号院 8:00起", dt.datetime(2026, 12, 8, 8)),
+        ("12-5 12.30号楼", None),
+        ("12月8日 12.30", dt.datetime(2026, 12, 8, 12, 30)),
     ],
 )
 def test_a_day_written_with_a_dash_is_one_when_a_time_of_day_or_ri_follows(

@@ -183,11 +183,6 @@ TIMES_BEFORE_DAYS = 30
 #: How far after the notice's date a day written without its year may be read: 11月1日 on a notice of 2026-12-06
 #: would be 2027-11-01, almost surely a typo or last year's deadline, so the clerk is asked for the year.
 YEARLESS_AHEAD_DAYS = 180
-_TIME = re.compile(r"(?P<h>\d{1,2})\s*[:：时点]\s*(?P<min>\d{2})?")
-# A time of day as a notice's time writes it after its day: 8:00, 8点, 18时30, and with a dot, 18.30 (two digits after
-# it, not part of a longer number: 2026.12.8 and 12.8 are days).  Held to the clock (``_off_the_clock``) wherever it is
-# written, a dotted pair unless ``in_office_form`` prints it as a day.
-_CLOCK = re.compile(r"(?<![\d.])(?P<dh>\d{1,2})\.(?P<dmin>\d{2})(?![\d.])|" + _TIME.pattern)
 # A number of hours, minutes or days beside a time (12月8日8:00起，约3.75小时), not a time of day: written with its unit
 # (3.75小时, 2时30分钟), or after 共 or 持续 (共1.30); after 约 only a dotted one no clock shows (约3.75) — 约18:00 and 约18.30
 # are about that time of day.  Printed as typed, never held to the clock.
@@ -206,6 +201,12 @@ _FROM_START = {"当日": 0, "当天": 0, "同日": 0, "次日": 1}
 # What a number and 号 may begin the name of (3.2号楼, 12.5号院, 12-5号商铺): a building's or a place's number, no day.
 _PLACE_WORDS = "楼|栋|幢|座|院|门|单元|铺|商铺|别墅|车位|车库|库|房|室|厅|区|线|地块"
 _NOT_A_PLACE = rf"(?!\s*号\s*(?:{_PLACE_WORDS}))"
+_TIME = re.compile(r"(?P<h>\d{1,2})\s*[:：时点]\s*(?P<min>\d{2})?")
+# A time of day as a notice's time writes it after its day: 8:00, 8点, 18时30, and with a dot, 18.30 (two digits after
+# it, not part of a longer number: 2026.12.8 and 12.8 are days; nor before 号楼, 号院 …: 12.30号楼 is a building, as it is
+# no day).  Held to the clock (``_off_the_clock``) wherever it is written, a dotted pair unless ``in_office_form`` prints
+# it as a day.
+_CLOCK = re.compile(rf"(?<![\d.])(?P<dh>\d{{1,2}})\.(?P<dmin>\d{{2}})(?![\d.]){_NOT_A_PLACE}|" + _TIME.pattern)
 # The mark written after a day's number: 日, or 号 as a clerk says it (12.5号, 12/5号 8:00), printed 日.
 _DAY_MARK = r"(?:\s*[日号])"
 # The days a notice's time is held to the calendar by (``_no_such_day_in``): written with a year (2027年2月30日,
@@ -519,7 +520,7 @@ _NUMERIC_DATE = re.compile(
 # in 3-2-1201 or a phone number), and a time of day right after a day (12.9 18:00).
 _RANGE_TO = re.compile(rf"(?:{_RANGE_WORDS}|(?P<dash>[-–]))\s*$")
 _PARTS_OF_DAY = "上午|下午|中午|晚上|早上|凌晨|傍晚|午后|晚间|夜间|夜里"
-_CLOCK_NEXT = re.compile(rf"\s*(?:{_PARTS_OF_DAY})?\s*\d{{1,2}}\s*(?:[:：时点]|\.\d{{2}}(?!\d))")
+_CLOCK_NEXT = re.compile(rf"\s*(?:{_PARTS_OF_DAY})?\s*\d{{1,2}}\s*(?:[:：时点]|\.\d{{2}}(?!\d){_NOT_A_PLACE})")
 # A day written without its year with a dot or a slash (12.8, 12/8), or with a dash when a time of day or 日 follows it
 # (12-5 8:00, 12-5号 8:00, 12-5日: alone, 12-5 or 12-5号 may be a building and its entrance, as 3-2 of 3-2-1201, or an
 # address's number); a 日 or 号 written after it is the day's, but for a 号 beginning a place's name (12.5号楼: no day).
