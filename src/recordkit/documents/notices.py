@@ -409,13 +409,9 @@ def _no_such_day_in(text: str) -> str | None:
     日期：2月没有30日``), or None: read leniently (``find_when``), such a time is no date at all, and nothing else would
     stop it being printed on every household's notice."""
     folded = unicodedata.normalize("NFKC", text)
-    for match in _YEAR_MONTH_DAY.finditer(folded):
-        year, month, day = int(match[1]), int(match[2] or match[4]), int(match[3] or match[5])
-        if (why := _no_such_day(month, day, year)) is not None:
-            return f"“{match[0].strip()}”不是真实的日期：{why}"
-    for match in _MONTH_WORD_DAY.finditer(folded):
-        if (why := _no_such_day(int(match[1]), int(match[2]))) is not None:
-            return f"“{match[0].strip()}”不是真实的日期：{why}"
+    for day, _ in _days_written_out(folded):
+        if (why := _no_such_day(day.month, day.day, day.year)) is not None:
+            return f"“{day.written_in(folded)}”不是真实的日期：{why}"
     return None
 
 
@@ -424,7 +420,7 @@ def _off_the_clock(text: str) -> bool:
     leniently, ``_at_clock``, 当日24.30 would be half past midnight of the next day).  A dotted pair ``in_office_form``
     prints as a day (12.25, 12.8 8:00至12.9) is one, not a time of day, and a duration (约3.75小时, ``_a_duration``) none."""
     folded = unicodedata.normalize("NFKC", text)
-    days = _numeric_days(folded)
+    days = _numeric_days(folded, [day for day, _ in _days_written_out(folded)])
     return any(
         not _on_the_clock(*_hour_and_minute(clock))
         for clock in _times_of_day(folded)
@@ -551,11 +547,10 @@ def in_office_form(text: str) -> str:
 def _printed_spans(half: str) -> list[tuple[int, int, str]]:
     """Where ``in_office_form`` prints other than typed, in order, and what: the days ``_numeric_days`` finds, and
     every other day or time of day (12月8日, 8:00, 18.30) as ``half`` writes it, its full-width digits half-width."""
-    spans = [(day.start, day.end, day.in_words()) for day in _numeric_days(half)]
-    written = [
-        (found.start(), found.end(), found[0])
-        for found in (*_YEAR_MONTH_DAY.finditer(half), *_MONTH_WORD_DAY.finditer(half), *_times_of_day(half))
-    ]
+    written_out = [day for day, _ in _days_written_out(half)]
+    spans = [(day.start, day.end, day.in_words()) for day in _numeric_days(half, written_out)]
+    written = [(day.start, day.end, half[day.start : day.end]) for day in written_out]
+    written += [(clock.start(), clock.end(), clock[0]) for clock in _times_of_day(half)]
     for start, end, printed in sorted(written):
         if all(end <= taken_start or start >= taken_end for taken_start, taken_end, _ in spans):
             spans.append((start, end, printed))
@@ -585,17 +580,30 @@ def _written_days(text: str) -> list[_WrittenDay]:
     """Every day ``text`` writes that the calendar has, in order: those ``_numeric_days`` finds, and those written with
     月 (2026年12月8日, 12月8日) — the days ``in_office_form`` prints as days, and the only ones a notice's time is read
     by (a file name's 2026_12_08, a phone's 20261208 after other figures: none)."""
-    days = _numeric_days(text)
-    days += [
-        _WrittenDay(found.start(), found.end(), int(found[1]), int(found[2]), int(found[3]))
+    written_out = _days_written_out(text)
+    days = _numeric_days(text, [day for day, _ in written_out])
+    days += [day for day, in_words in written_out if in_words]  # 2026.12.8 is among ``_numeric_days``
+    return sorted(day for day in days if _no_such_day(day.month, day.day, day.year) is None)
+
+
+def _days_written_out(text: str) -> list[tuple[_WrittenDay, bool]]:
+    """Every day ``text`` writes with its year (``_YEAR_MONTH_DAY``: 2026年12月8日, 2026.12.8) and then every one written
+    with 月 alone (``_MONTH_WORD_DAY``: 12月8日), as written — one the calendar has not (2月30日) too —, each with whether
+    月 writes it (2026.12.8 is ``_numeric_days``' to read and print).  Each pattern runs once a text."""
+    with_year = [
+        (
+            _WrittenDay(
+                found.start(), found.end(), int(found[1]), int(found[2] or found[4]), int(found[3] or found[5])
+            ),
+            found[2] is not None,
+        )
         for found in _YEAR_MONTH_DAY.finditer(text)
-        if found[2] is not None  # with dots, slashes or dashes: ``_numeric_days``'
     ]
-    days += [
-        _WrittenDay(found.start(), found.end(), None, int(found[1]), int(found[2]))
+    with_month = [
+        (_WrittenDay(found.start(), found.end(), None, int(found[1]), int(found[2])), True)
         for found in _MONTH_WORD_DAY.finditer(text)
     ]
-    return sorted(day for day in days if _no_such_day(day.month, day.day, day.year) is None)
+    return with_year + with_month
 
 
 def _first_yearless_day(text: str) -> _WrittenDay | None:
@@ -605,15 +613,16 @@ def _first_yearless_day(text: str) -> _WrittenDay | None:
     return next((day for day in _written_days(text) if day.year is None), None)
 
 
-def _numeric_days(text: str) -> list[_WrittenDay]:
+def _numeric_days(text: str, written_out: Sequence[_WrittenDay]) -> list[_WrittenDay]:
     """Where ``text`` writes a day with dots, slashes or dashes or as eight figures, and that day, in order: one with
     its year and separators (2026.12.8) anywhere; one without its year (12.8, 12/8, and 12-8 when a time of day or 日
     follows it) or as eight figures (20261208) after nothing but words (自12.8起: the day ``find_when`` reads, but
     当日18.30 or 下午6.30, times of day), or as a range's second end (12.8 8:00至12.9 18:00, 12.8-12.9) when a time of
     day follows it, none was written since the day before it (12.7至12.9), or it cannot be one (12/9, 12.9).  Any other
     may be a time (8:00至12.30: half past noon), one with a dash hours (8-18点), eight figures after others a phone
-    number: left out, as is a day no calendar has (``_checked_read`` refuses those first)."""
-    ends = [found.end() for pattern in (_YEAR_MONTH_DAY, _MONTH_WORD_DAY) for found in pattern.finditer(text)]
+    number: left out, as is a day no calendar has (``_checked_read`` refuses those first).  ``written_out``: the days
+    ``text`` writes with a year or with 月 (``_days_written_out``), which such a day may follow."""
+    ends = [day.end for day in written_out]
     days = [
         _WrittenDay(found.start(), found.end(), int(found[1]), int(found[3]), int(found[4]))
         for found in _NUMERIC_DATE.finditer(text)
