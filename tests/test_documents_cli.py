@@ -1103,6 +1103,27 @@ def test_a_day_written_with_hao_is_printed_with_ri_and_a_buildings_number_as_typ
     assert "将于3.2号楼 12月8日8:00暂停供水，预计当日18:00恢复供水" in "\n".join(texts_of(docx))
 
 
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [
+        (("notice", "make", "温馨提示", "--unit", "3-2-1201", "--set", "提示内容=注意防冻", "--date"), "通知日期"),
+        (("notice", "remind", "--date"), "通知日期"),
+        (("notice", "remind", "--as-of"), "欠费截至日期"),
+        (("cert", "make", "居住证明", "--unit", "1-1-101", "--date"), "开具日期"),
+    ],
+)
+def test_a_papers_day_without_its_year_is_asked_for_by_the_options_name(
+    run_cli: Any, imported: Workspace, args: tuple[str, ...], what: str
+) -> None:
+    # --date 11月23日 was "日期“11月23日”无法识别": now named as the day's other refusals name it, the year asked for
+    result = run_cli(*args, "11月23日")
+    assert (result.exit_code, result.stdout) == (5, "")
+    assert result.stderr.strip() == (
+        f"错误：{what}“11月23日”没有写年份，不能确定是哪一年：应写成 2026-11-23 或 2026年11月23日"
+    )
+    assert generated(imported) == []
+
+
 def test_a_pair_before_a_buildings_name_is_no_time_of_day(run_cli: Any, imported: Workspace) -> None:
     # 12.30号楼 is a building, as it is no day: 停水时间=12月8日 12.30号楼 was read as 12:30, so 恢复时间=当日12:00 was
     # refused as before it (exit 5); now it is printed as typed and the cut read from 12月8日 itself

@@ -115,7 +115,7 @@ BAD_INPUT = [
     (("fees", "pay", "3-2-1202", "--amount", "10"), 2, "错误：房屋 3-2-1202 没有登记业主，请用 --payer 写明交款人"),
     (("fees", "bill", "--month", "2026-13"), 5, "错误：月份“2026-13”无效：月份应为 1 至 12"),
     (("fees", "register", "--month", "2026-13", "台账.xlsx"), 5, "错误：月份“2026-13”无效：月份应为 1 至 12"),
-    (("fees", "arrears", "--as-of", "2026-02-30"), 5, "错误：日期“2026-02-30”不存在：请检查年月日"),
+    (("fees", "arrears", "--as-of", "2026-02-30"), 5, "错误：欠费截至日期“2026-02-30”不存在：请检查年月日"),
     (
         ("receipt", "void", "SJ2026-999999", "--reason", "开错"),
         6,
@@ -192,6 +192,23 @@ BAD_INPUT = [
         ("fees", "rules", "add", "电梯费", "--kind", "area", "--rate", "٢.٣٥", "--from", "2026-12"),
         5,
         "错误：收费标准“٢.٣٥”不是数字，应写成 2.35 这样的金额（元，最多四位小数）",
+    ),
+    # A day typed without its year (11月23日) was "日期“11月23日”无法识别": neither which day option nor what was
+    # missing; it is named as its other refusals name it (收款日期 2099-01-01 晚于今天), and the year asked for.
+    *(
+        (args, 5, f"错误：{what}“11月23日”没有写年份，不能确定是哪一年：应写成 2026-11-23 或 2026年11月23日")
+        for args, what in (
+            (
+                ("fees", "pay", "1-1-101", "--amount", "100", "--date", "11月23日", "--reason", "银行转账补录"),
+                "收款日期",
+            ),
+            (("receipt", "issue", "1-1-101", "--amount", "100", "--date", "11月23日"), "收款日期"),
+            (("receipt", "void", "SJ2026-000001", "--reason", "金额开错", "--date", "11月23日"), "作废日期"),
+            (("receipt", "list", "--date", "11月23日"), "收据日期"),
+            (("fees", "arrears", "--as-of", "11月23日"), "欠费截至日期"),
+            (("fees", "account", "1-1-101", "--as-of", "11月23日"), "对账单截至日期"),
+            (("fees", "daily", "--date", "11月23日"), "日结日期"),
+        )
     ),
 ]
 

@@ -75,6 +75,19 @@ BAD_REGISTRATIONS = [
         "错误：完工日期 2026-11-30 早于开工日期 2026-12-01：请检查 --start 和 --end",
     ),
     (("1-1-101",), {"--start": "2026-13-01"}, 5, "错误：开工日期“2026-13-01”不存在：请检查年月日"),
+    # a day without its year was "开工日期“12月1日”无法识别", "日期“11月23日”无法识别": the year is asked for
+    (
+        ("1-1-101",),
+        {"--start": "12月1日"},
+        5,
+        "错误：开工日期“12月1日”没有写年份，不能确定是哪一年：应写成 2026-12-01 或 2026年12月1日",
+    ),
+    (
+        ("1-1-101",),
+        {"--date": "11月23日"},
+        5,
+        "错误：登记日期“11月23日”没有写年份，不能确定是哪一年：应写成 2026-11-23 或 2026年11月23日",
+    ),
     (
         ("1-1-101",),
         {"--hours": "8点-12点"},
@@ -168,6 +181,27 @@ def test_bad_registrations_exit_non_zero_and_write_nothing(
     assert _journal_size(desk) == before
     assert _generated(workspace) == []
     assert json.loads(desk("renovation", "list", "--json").stdout) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [
+        (("pay", "ZX2026-0001"), "收款日期"),
+        (("pass", "ZX2026-0001", "--worker", f"张三,{ID_ZHANG}"), "办理日期"),
+        (("inspect", "ZX2026-0001", "--result", "合格"), "验收日期"),
+        (("refund", "ZX2026-0001"), "退款日期"),
+    ],
+)
+def test_a_day_without_its_year_is_asked_for_by_the_options_name(desk: Any, args: tuple[str, ...], what: str) -> None:
+    # --date 11月23日 was "日期“11月23日”无法识别": now named as the day's other refusals name it, the year asked for
+    _register(desk)
+    before = _journal_size(desk)
+    result = desk("renovation", *args, "--date", "11月23日")
+    assert (result.exit_code, result.stdout) == (5, "")
+    assert result.stderr.strip() == (
+        f"错误：{what}“11月23日”没有写年份，不能确定是哪一年：应写成 2026-11-23 或 2026年11月23日"
+    )
+    assert _journal_size(desk) == before
 
 
 def test_a_missing_fee_rule_is_refused_with_the_command_to_set_it(run_cli: Any, workspace: Workspace) -> None:

@@ -390,7 +390,7 @@ def take_payment(
         method,
         parse_month_range(months) if months else None,
         payer,
-        optional_date(date),
+        optional_date(date, "收款日期"),
         prepay=prepay,
         again=again,
         reason=reason,
@@ -488,7 +488,9 @@ def fees_account(
 
         raise UsageError(f"对账单文件名应以 .xlsx 或 .docx 结尾：{out}")
     app_state = state(ctx)
-    account = unit_account(app_state.ledger(), unit, optional_date(as_of), app_state.workspace().settings.receipt.years)
+    account = unit_account(
+        app_state.ledger(), unit, optional_date(as_of, "对账单截至日期"), app_state.workspace().settings.receipt.years
+    )
     if out is not None:
         from recordkit.billing.statements import write_statement
 
@@ -608,7 +610,11 @@ def fees_arrears(
     refuse_blank(("--as-of", as_of), ("--building", building))
     years = state(ctx).workspace().settings.receipt.years
     rows = list_arrears(
-        state(ctx).ledger(), optional_date(as_of), min_months, estate_building(ctx, building), years=years
+        state(ctx).ledger(),
+        optional_date(as_of, "欠费截至日期"),
+        min_months,
+        estate_building(ctx, building),
+        years=years,
     )
     if as_json:
         print_json([row.to_dict() for row in rows])
@@ -686,7 +692,7 @@ def fees_daily(
     from recordkit.billing.registers import write_daily
     from recordkit.core.money import format_yuan
 
-    day = optional_date(date) or dt.date.today()
+    day = optional_date(date, "日结日期") or dt.date.today()
     target = file or Path(f"日结-{day.isoformat()}.xlsx")
     if target.is_dir():  # a folder: the day's sheet goes into it under its usual name
         target = target / f"日结-{day.isoformat()}.xlsx"

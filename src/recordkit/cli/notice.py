@@ -122,7 +122,7 @@ def notice_make(
             duplex=duplex,
             pdf=pdf,
             scope=scope_label(recipients, building=building is not None, everyone=everyone),
-            today=optional_date(date),
+            today=optional_date(date, "通知日期"),
             progress=step,
         )
     print_batch(ctx, batch)
@@ -158,7 +158,7 @@ def notice_batch(
             merge=merge,
             duplex=duplex,
             pdf=pdf,
-            today=optional_date(date),
+            today=optional_date(date, "通知日期"),
             progress=step,
         )
     print_batch(ctx, batch)
@@ -201,8 +201,8 @@ def notice_remind(
             merge=merge,
             duplex=duplex,
             pdf=pdf,
-            as_of=optional_date(as_of),
-            today=optional_date(date),
+            as_of=optional_date(as_of, "欠费截至日期"),
+            today=optional_date(date, "通知日期"),
             progress=step,
         )
     if batch is None:

@@ -80,7 +80,7 @@ def receipt_void(
     ledger = app_state.ledger()
     workspace = app_state.workspace()
     receipt, reversal, document = void_and_print(
-        workspace, ledger, number, reason, app_state.operator_name, on=optional_date(date)
+        workspace, ledger, number, reason, app_state.operator_name, on=optional_date(date, "作废日期")
     )
     owed, _ = unit_balance(ledger, receipt.unit)
     owing = f"房屋 {receipt.unit} 现欠 {format_yuan(owed)} 元"
@@ -146,7 +146,7 @@ def receipt_list(
     from recordkit.core.money import format_yuan
 
     years = state(ctx).workspace().settings.receipt.years
-    views = list_receipts(state(ctx).ledger(), optional_date(date), voided, unit, years=years)
+    views = list_receipts(state(ctx).ledger(), optional_date(date, "收据日期"), voided, unit, years=years)
     rows = [view.to_dict() for view in views]
     if as_json:
         print_json(rows)

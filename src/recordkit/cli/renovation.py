@@ -67,7 +67,9 @@ def renovation_register(
     ledger = fees_ledger(ctx)
     request = RegistrationRequest(unit, contractor, manager, phone, start, end, hours, items)
     check_paper(workspace, REGISTRATION_TEMPLATE)
-    renovation, document = register_and_print(workspace, ledger, app_state.operator_name, request, optional_date(date))
+    renovation, document = register_and_print(
+        workspace, ledger, app_state.operator_name, request, optional_date(date, "登记日期")
+    )
     typer.echo(
         f"已登记装修 {renovation.number}：房号 {renovation.unit}，业主 {renovation.owner}，"
         f"装修单位 {renovation.contractor}（负责人 {renovation.manager}，{mask_phone(renovation.manager_phone)}）"
@@ -110,7 +112,15 @@ def renovation_pay(
     workspace = app_state.workspace()
     ledger = fees_ledger(ctx)
     receipt, document = pay_and_print_charges(
-        workspace, ledger, app_state.operator_name, number, method, payer, optional_date(date), again, reason
+        workspace,
+        ledger,
+        app_state.operator_name,
+        number,
+        method,
+        payer,
+        optional_date(date, "收款日期"),
+        again,
+        reason,
     )
     typer.echo(
         f"已收款 {format_yuan(receipt.total_fen)} 元（{receipt.method}），交款人 {receipt.payer}，"
@@ -185,7 +195,7 @@ def renovation_pass(
         cancel,
         reissue,
         reason,
-        optional_date(date),
+        optional_date(date, "办理日期"),
         unpaid,
     )
     for view in changes.cancelled:
@@ -227,7 +237,9 @@ def renovation_inspect(
     from recordkit.renovations.inspection import inspect
 
     app_state = state(ctx)
-    renovation = inspect(app_state.ledger(), app_state.operator_name, number, result, notes, optional_date(date))
+    renovation = inspect(
+        app_state.ledger(), app_state.operator_name, number, result, notes, optional_date(date, "验收日期")
+    )
     last = renovation.inspections[-1]
     typer.echo(
         f"装修登记 {renovation.number}（{renovation.unit}）验收{last.result}"
@@ -291,7 +303,14 @@ def renovation_refund(
     workspace = app_state.workspace()
     check_paper(workspace, REFUND_TEMPLATE)
     printed = refund_and_print(
-        workspace, app_state.ledger(), app_state.operator_name, number, deduction, reason, optional_date(date), method
+        workspace,
+        app_state.ledger(),
+        app_state.operator_name,
+        number,
+        deduction,
+        reason,
+        optional_date(date, "退款日期"),
+        method,
     )
     renovation, receipt = printed.refund.renovation, printed.refund.receipt
     amount = renovation.refund_fen or 0

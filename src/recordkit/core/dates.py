@@ -263,7 +263,8 @@ def parse_date(
     With ``ahead`` (a day to come: a loan's 应还日期) also a month and day without the year, ``12月20日``:
     the next such day from ``ahead`` on (``next_month_day``), and 今天, 明天, 后天 counted from ``ahead``.
 
-    ``DateError`` naming ``what``, the text and the expected form, or saying the day does not exist.
+    ``DateError`` naming ``what``, the text and the expected form (a month and day without the year, where ``ahead``
+    does not read one, said to lack it), or saying the day does not exist.
     """
     if isinstance(value, dt.datetime):
         return value.date()
@@ -287,9 +288,8 @@ def parse_date(
         if found is None:
             raise DateError(f"{what}“{shown}”不存在：请检查月和日")
         return found
-    if parts is None and cell:
-        _refuse_without_year(folded, what, shown)
     if parts is None:
+        _refuse_without_year(folded, what, shown)
         raise DateError(f"{what}“{shown}”无法识别，{_DAY_EXAMPLE}")
     return _checked_day(parts, what, shown)
 
