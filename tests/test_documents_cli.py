@@ -1124,6 +1124,27 @@ def test_a_papers_day_without_its_year_is_asked_for_by_the_options_name(
     assert generated(imported) == []
 
 
+def test_an_exit_pass_reads_the_quantity_however_the_clerk_writes_it(run_cli: Any, imported: Workspace) -> None:
+    # 冰箱×1台 was printed as the item "冰箱×" and 1台空调 as an item "1台空调" of no quantity: the guard at the gate
+    # checks the quantity column; now the mark before a quantity is no part of the name, and a quantity written first
+    # is the quantity (Xbox1台 keeps its x)
+    items = "冰箱×1台,洗衣机x2台,衣柜＊1个,1台空调,5把 椅子,Xbox1台,台灯"
+    result = run_cli("cert", "make", "出门条", "--unit", "1-1-101", "--items", items)
+    assert result.exit_code == 0, result.output
+    [docx] = [p for p in generated(imported) if p.suffix == ".docx"]
+    rows = [[cell.text for cell in row.cells] for row in Document(str(docx)).tables[0].rows]
+    assert rows == [
+        ["序号", "物品名称", "数量"],
+        ["1", "冰箱", "1台"],
+        ["2", "洗衣机", "2台"],
+        ["3", "衣柜", "1个"],
+        ["4", "空调", "1台"],
+        ["5", "椅子", "5把"],
+        ["6", "Xbox", "1台"],
+        ["7", "台灯", ""],
+    ]
+
+
 def test_a_pair_before_a_buildings_name_is_no_time_of_day(run_cli: Any, imported: Workspace) -> None:
     # 12.30号楼 is a building, as it is no day: 停水时间=12月8日 12.30号楼 was read as 12:30, so 恢复时间=当日12:00 was
     # refused as before it (exit 5); now it is printed as typed and the cut read from 12月8日 itself

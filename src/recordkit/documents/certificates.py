@@ -55,7 +55,11 @@ KIND_ALIASES = {"放行条": EXIT_PASS, "物品放行条": EXIT_PASS, "物品出
 #: An exit pass is good for one trip out: it may be made a few days ahead of the move, no more.
 EXIT_PASS_DAYS = 7
 DEFAULT_PURPOSE = "办理相关事务"
-_QUANTITY = re.compile(r"^(?P<name>.*?\D)\s*(?P<qty>\d+\s*[台件个箱张套把只辆包袋组床块盆桶]?)$")
+_UNITS = "台件个箱张套把只辆包袋组床块盆桶"
+# An item and its quantity as clerks write them: 冰箱1台, 冰箱 1台, 冰箱×1台 (or x, X, *: a mark no part of the name,
+# but for a Latin name's own x, Xbox1台), or the quantity first with its measure word: 1台空调, 5把 椅子.
+_QUANTITY = re.compile(rf"^(?P<name>.*?\D)\s*(?:[×*]|(?<![A-Za-z])[xX])?\s*(?P<qty>\d+\s*[{_UNITS}]?)$")
+_QUANTITY_FIRST = re.compile(rf"^(?P<qty>\d+\s*[{_UNITS}])\s*(?P<name>\D.*)$")
 
 
 @dataclass(frozen=True)
@@ -79,14 +83,15 @@ def certificate_number(kind: str, year: int, seq: int) -> str:
 
 
 def parse_items(text: str) -> list[dict[str, Any]]:
-    """``冰箱1台,旧沙发 2件、纸箱10个`` → numbered rows with the name and the quantity as written; ``ValidationError``
+    """``冰箱1台,旧沙发 2件、纸箱10个`` (``冰箱×1台``, ``1台空调`` too: ``_QUANTITY``) → numbered rows with the name and
+    the quantity as written; ``ValidationError``
     for no item, or one whose name holds no letter nor Chinese character (``。。1台``)."""
     parts = [part.strip() for part in re.split(r"[,，、;；\n]+", unicodedata.normalize("NFKC", text)) if part.strip()]
     if not parts:
         raise ValidationError('出门条需要写明放行的物品，例如 --items "冰箱1台,洗衣机1台"')
     rows = []
     for number, part in enumerate(parts, start=1):
-        match = _QUANTITY.match(part)
+        match = _QUANTITY.match(part) or _QUANTITY_FIRST.match(part)
         name, quantity = (match["name"].strip(), match["qty"].replace(" ", "")) if match else (part, "")
         if not has_letter(name):  # "。。1台" would let out one of nothing named past the gate
             raise ValidationError(
