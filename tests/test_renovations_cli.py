@@ -244,10 +244,12 @@ def test_pay_issues_the_cashiers_receipt_for_the_two_charges_only(desk: Any, wor
     _register(desk)
     result = desk("renovation", "pay", "ZX2026-0001", "--method", "微信", "--date", "2026-11-23", "--reason", "补录")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[:3] == [
+    # a back-dated payment was not said to be one (fees pay says it): now it is, with its reason, as fees pay says it
+    assert result.stdout.splitlines()[:4] == [
         "已收款 2,500.00 元（微信），交款人 李秀英，房号 3-2-1201；收据编号 SJ2026-000001",
         "  装修押金：2,000.00 元",
         "  装修垃圾清运费：500.00 元",
+        "补录：收款日期 2026-11-23，原因：补录（已记入操作日志）",
     ]
     receipt = next(path for path in _generated(workspace) if path.name.startswith("收据"))
     table = Document(str(receipt)).tables[0]

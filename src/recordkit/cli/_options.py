@@ -47,6 +47,14 @@ def coming_date(text: str, what: str, since: dt.date | None = None) -> dt.date:
     return parse_date(text, what, ahead=since or dt.date.today())
 
 
+def backdated_note(paid_on: dt.date | None, reason: str | None) -> str | None:
+    """The line that tells a payment dated before today (补录, ``fees pay``, ``receipt issue``, ``renovation pay``) with
+    its reason, or None for one of today."""
+    if paid_on is None or paid_on >= dt.date.today():
+        return None
+    return f"补录：收款日期 {paid_on.isoformat()}，原因：{(reason or '').strip()}（已记入操作日志）"
+
+
 def optional_month(text: str | None) -> Month | None:
     """The month an option names, or None when it was not given; ``DateError`` for a bad one."""
     return None if text is None else parse_month(text)

@@ -18,6 +18,7 @@ from recordkit.cli._options import (
     PREPAY_HELP,
     REASON_HELP,
     YES_HELP,
+    backdated_note,
     estate_building,
     estate_unit,
     estate_units,
@@ -416,8 +417,8 @@ def take_payment(
     )
     for line in receipt.lines:
         typer.echo(f"  {line.label}：{format_yuan(line.amount_fen)} 元")
-    if request.paid_on is not None and request.paid_on < dt.date.today():
-        typer.echo(f"补录：收款日期 {request.paid_on.isoformat()}，原因：{(reason or '').strip()}（已记入操作日志）")
+    if (note := backdated_note(request.paid_on, reason)) is not None:
+        typer.echo(note)
     owed, prepaid = unit_balance(ledger, receipt.unit)
     typer.echo(f"房屋 {receipt.unit} 尚欠 {format_yuan(owed)} 元，预收余额 {format_yuan(prepaid)} 元")
     typer.echo(f"收据文件：{document.path.relative_to(workspace.root)}")

@@ -12,6 +12,7 @@ from recordkit.cli._options import (
     DATE_HELP,
     METHOD_HELP,
     REASON_HELP,
+    backdated_note,
     estate_unit,
     fees_ledger,
     optional_date,
@@ -111,16 +112,9 @@ def renovation_pay(
     app_state = state(ctx)
     workspace = app_state.workspace()
     ledger = fees_ledger(ctx)
+    paid_on = optional_date(date, "收款日期")
     receipt, document = pay_and_print_charges(
-        workspace,
-        ledger,
-        app_state.operator_name,
-        number,
-        method,
-        payer,
-        optional_date(date, "收款日期"),
-        again,
-        reason,
+        workspace, ledger, app_state.operator_name, number, method, payer, paid_on, again, reason
     )
     typer.echo(
         f"已收款 {format_yuan(receipt.total_fen)} 元（{receipt.method}），交款人 {receipt.payer}，"
@@ -128,6 +122,8 @@ def renovation_pay(
     )
     for line in receipt.lines:
         typer.echo(f"  {line.item}：{format_yuan(line.amount_fen)} 元")
+    if (note := backdated_note(paid_on, reason)) is not None:
+        typer.echo(note)
     typer.echo(f"收据文件：{_where(ctx, document)}")
 
 
