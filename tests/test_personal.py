@@ -428,6 +428,11 @@ WRITTEN_FORMS_MASKED = [
     ("电话+86 (0) 21 6123 4567", "电话+86 (0) 21 **** 4567"),
     ("电话0086(0)75588886666", "电话0086(0)755****6666"),
     ("电话＋８６（０）７５５　８８８８６６６６", "电话＋８６（０）７５５　****６６６６"),
+    # 86 without + or 00 before the trunk prefix (0): the (0) makes it the country code (shown whole before).
+    ("电话86 (0)755 8888 6666", "电话86 (0)755 **** 6666"),
+    ("电话86(0)10-8888-6666", "电话86(0)10-****-6666"),
+    ("Tel: 86 (0) 21 6123 4567", "Tel: 86 (0) 21 **** 4567"),
+    ("电话８６（０）７５５　８８８８６６６６", "电话８６（０）７５５　****６６６６"),
     # A mobile in groups after a group of digits that is no card's (a code's end, the country code), or written
     # whole after one: a phone all the same.
     ("房号3-2-1201 138 0013 8000", "房号3-2-1201 138 **** 8000"),
@@ -474,6 +479,7 @@ WRITTEN_FORMS_MASKED = [
         ("流水号6222075588886666，订单号120755888866，时间2026120800，金额075588886666.00元", []),
         # The trunk prefix (0) after the country code: the same landline.
         ("电话+86 (0)755 8888 6666、+86(0)10-8888-6666", ["0755-88886666", "010-88886666"]),
+        ("电话86 (0)755 8888 6666、86(0)10-8888-6666", ["0755-88886666", "010-88886666"]),
         # A card's tail is no mobile, nor is a landline after it; one that is no card's is.
         ("卡号6222 138 0013 8000，6222 138 0013 8000 0755 8888 6666", []),
         ("房号3-2-1201 138 0013 8000，0086 139 0013 9000", ["13800138000", "13900139000"]),
@@ -507,6 +513,25 @@ def test_a_landline_typed_as_one_run_of_digits(query: str, phone: str | None) ->
 
     assert read_phone(query) == phone
     assert phones_in_text(f"传真{query}。") == ([] if phone is None else [phone])
+
+
+@pytest.mark.parametrize(
+    ("query", "phone"),
+    [
+        ("86 (0)755 8888 6666", "0755-88886666"),
+        ("86(0)10-8888-6666", "010-88886666"),
+        ("８６（０）２１　６１２３　４５６７", "021-61234567"),
+        ("86 755 8888 6666", None),  # without the (0): as likely groups of a longer run
+        ("86 (0)755 0888 6666", None),  # no local number starts with 0
+    ],
+)
+def test_86_before_the_trunk_prefix_is_the_country_code(query: str, phone: str | None) -> None:
+    """``86`` without ``+`` or ``00`` is the country code when the trunk prefix ``(0)`` follows it: typed as a
+    query and standing in a text alike."""
+    from recordkit.core.personal import phones_in_text, read_phone
+
+    assert read_phone(query) == phone
+    assert phones_in_text(f"回电请拨 {query}。") == ([] if phone is None else [phone])
 
 
 @pytest.mark.parametrize(("text", "expected"), WRITTEN_FORMS_MASKED)
@@ -620,6 +645,16 @@ NOT_PERSONAL = [
     "编号+86 (0)755 8888 6666 0132",  # the trunk prefix changes none of it: a group after it
     "编号+86 (0)755 0888 6666",
     "编号+86 (0)001 8888 6666",
+    # 86 and (0) followed by no landline, or 86 the end of a longer number or code: no country code.
+    "编号86 (0)755 0888 6666",
+    "编号86 (0)755 8888",
+    "编号86 (0)755 8888 6666 0132",
+    "账号6222 86 (0)755 8888 6666",
+    "始建于1986 (0)755 8888 6666",
+    "编号1986(0)75588886666",
+    "型号B86 (0)755 8888 6666",
+    "比例0.86 (0)755 8888 6666",
+    "得分86 (0)，另计 0 分",
     # A bank card's number whose last groups look like a mobile in 3-4-4 groups: a 4-digit group a gap before the
     # mobile makes it a run of 15 digits or more, no phone (nor a landline after it); shown as the other accounts.
     "卡号6222 138 0013 8000",

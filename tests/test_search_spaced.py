@@ -42,6 +42,7 @@ DOCUMENTS = [
     ("总机名录.docx", "北京总机01088886666，上海分部02161234567。"),  # landlines as one run of digits
     ("海外联络.docx", "深圳办事处 +86 (0)755 2345 6789，北京联络处+86(0)10-6588-1234。"),  # the trunk prefix (0)
     ("退款账户.docx", "退押金账户 6222 138 0013 8000。"),  # near miss: a bank card's tail looks like a mobile
+    ("港澳来函.docx", "回电请拨 86 (0)755 3456 7890，传真86(0)10-6588-4321。"),  # 86 without + before the (0)
 ]
 
 
@@ -143,6 +144,11 @@ def test_blanks_folded_again_stay_as_they_were() -> None:
         ("01065881234", [21]),
         ('"+86 (0)755 2345 6789"', [21]),
         ("+86(0)10-6588-1234", [21]),
+        ("0755-34567890", [23]),
+        ("075534567890", [23]),
+        ('"86 (0)755 3456 7890"', [23]),
+        ("010-6588-4321", [23]),
+        ("86(0)10-6588-4321", [23]),
         ("0755-88886666 OR 075588886666", [8, 10, 12, 13, 14, 17, 18, 19]),
         ("88886666", [10, 13]),  # no area code: the digits as written
         ("0013", [7, 8, 11, 17, 19, 22]),  # a group of digits is still found as written
@@ -201,6 +207,10 @@ def test_a_phone_found_is_still_masked_unless_asked(numbers: dict[str, str], run
     found = json.loads(run_cli("search", "0755-23456789", "--json").stdout)["hits"]
     assert [hit["snippet"] for hit in found] == ["深圳办事处 +86 (0)755 **** 6789，北京联络处+86(0)10-****-1234。"]
     assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]] == ["(0)755 **** 6789"]
+    # 86 without + or 00 before the trunk prefix (0): the country code all the same.
+    found = json.loads(run_cli("search", "0755-3456-7890", "--json").stdout)["hits"]
+    assert [hit["snippet"] for hit in found] == ["回电请拨 86 (0)755 **** 7890，传真86(0)10-****-4321。"]
+    assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]] == ["(0)755 **** 7890"]
 
 
 def test_digit_groups_that_are_no_landline_are_shown_as_written(numbers: dict[str, str], run_cli: Any) -> None:
@@ -253,6 +263,11 @@ def test_digit_groups_that_are_no_landline_are_shown_as_written(numbers: dict[st
         ("+86(0)10-8888-6666", ["86", "0", "10", "8888", "6666", "t:010-88886666"]),
         ("0086 10 6588 1234", ["0086", "10", "6588", "1234", "t:010-65881234"]),
         ("86 755 8888 6666", ["86", "755", "8888", "6666"]),
+        # ... unless the trunk prefix (0) follows it, which makes the 86 the country code.
+        ("86 (0)755 8888 6666", ["86", "0", "755", "8888", "6666", "t:0755-88886666"]),
+        ("86(0)10-8888-6666", ["86", "0", "10", "8888", "6666", "t:010-88886666"]),
+        ("1986 (0)755 8888 6666", ["1986", "0", "755", "8888", "6666"]),  # a year: no 86 of its own
+        ("86 (0)755 0888 6666", ["86", "0", "755", "0888", "6666"]),  # no local number
         ("序列号138-0013-8000-01", ["序列", "列号", "号", "138", "0013", "8000", "01"]),  # a dashed code
         ("金额13800138000.50", ["金额", "额", "13800138000", "50"]),  # an amount
     ],

@@ -275,8 +275,11 @@ _OLD_ID_IN_TEXT = re.compile(
 # point (an amount, 0.01088886666).  01x but 010 is no area code (a shorter run, 0105881234, is as likely a code).
 _BARE_AREA_CODE = r"(?<![A-Za-z])(?<![0-9]\.)(?:0(?:10|2[0-9])(?=[2-9][0-9]{7}(?![0-9A-Za-z]))|0[3-9][0-9]{2}(?=[2-9][0-9]{6,7}(?![0-9A-Za-z])))"
 # The country code before a number: +86, 0086, (+86), (86).  A mobile may follow a bare 86 too (8613812345678: its
-# own 11 digits tell it); a landline may not (86 755 8888 6666 is as likely three groups of a longer run).
+# own 11 digits tell it); a landline may not (86 755 8888 6666 is as likely three groups of a longer run), unless
+# the trunk prefix (0) follows it, which only a country code has before it (86 (0)755 8888 6666, 86(0)10-8888-6666);
+# a letter, a decimal point or digits before the 86 still make it part of something else (B86, 0.86, 1986).
 _COUNTRY_CODE = r"\+86|0086|\(\+?86\)"
+_86_BEFORE_TRUNK_PREFIX = rf"(?<![A-Za-z])(?<![0-9]\.)86{_SEP}?(?=\(0\))"
 # A mobile's 11 digits, maybe in 3-4-4 groups (two separators or none: "138 1234-5678" is a mobile, "1381234 5678"
 # is not read as one).
 _MOBILE_DIGITS = rf"1[3-9][0-9](?:{_SEP}[0-9]{{4}}{_SEP}|[0-9]{{4}})[0-9]{{4}}"
@@ -317,12 +320,13 @@ def _phone_pattern() -> re.Pattern[str]:
         # run (the account 6222 0755 8888 6666 123, the parking space B1-023 8888 6666), unless that group is a
         # mobile: a second phone (13800138000 0755 88886666).  After the country code the area code's 0 is dropped,
         # maybe kept, the area code maybe in brackets (+86 755 8888 6666, +86-755-88886666, +86 (755) 8888 6666), or
-        # kept in brackets as the trunk prefix, which is read as absent (+86 (0)755 8888 6666, +86(0)10-8888-6666).
+        # kept in brackets as the trunk prefix, which is read as absent (+86 (0)755 8888 6666, +86(0)10-8888-6666),
+        # the + or 00 then maybe left out (86 (0)755 8888 6666).
         # Or the area code and number as one run of digits (075588886666), under the same guards.
         # (The look-ahead for the branch's first character lets the engine skip the look-behinds elsewhere.)
-        rf"|(?=[(0+])(?<![0-9A-Za-z]-)(?:{_NO_DIGITS_A_GAP_BEFORE}|{_after_a_mobile()})"
+        rf"|(?=[(0+8])(?<![0-9A-Za-z]-)(?:{_NO_DIGITS_A_GAP_BEFORE}|{_after_a_mobile()})"
         rf"(?:\((?:{_AREA_CODE})\){_SEP}?|(?:{_AREA_CODE}){_GAP}"
-        rf"|(?:{_COUNTRY_CODE}){_SEP}?(?:\(0\){_SEP}?)?(?P<bracket>\()?0?(?P<area>{_AREA_DIGITS})(?(bracket)\)){_SEP}?|{_BARE_AREA_CODE})"
+        rf"|(?:(?:{_COUNTRY_CODE}){_SEP}?|{_86_BEFORE_TRUNK_PREFIX})(?:\(0\){_SEP}?)?(?P<bracket>\()?0?(?P<area>{_AREA_DIGITS})(?(bracket)\)){_SEP}?|{_BARE_AREA_CODE})"
         rf"(?P<local>[2-9](?:[0-9]{{6,7}}|[0-9]{{2,3}}{_SEP}[0-9]{{4}}))(?!{_SEP}(?!{_LONE_MOBILE})[0-9]|\.[0-9])"
         r")(?![0-9])"
     )
