@@ -1658,6 +1658,27 @@ def test_a_sidecars_topic_or_note_of_punctuation_alone_is_not_taken(archivist_cl
     ]
 
 
+def _shown_rows(output: str) -> dict[str, str]:
+    """The rows of ``archive show``'s table: 项目 → 内容, as the archivist reads them."""
+    cells = [line.split("│") for line in output.splitlines()]
+    return {row[1].strip(): row[2].strip() for row in cells if len(row) == 4}
+
+
+def test_archive_show_shows_the_sidecars_note_masked(archivist_cli: Any, workspace: Workspace) -> None:
+    """A scanning station's 备注 (what the archivist wrote about the paper) was kept in the ledger and the sidecar but
+    shown by no listing: ``archive show`` had no row for it; now it has one, a phone in it masked unless asked."""
+    write_scan(inbox(workspace) / "3-2-1201_产权证明.pdf", 1)
+    sidecar = '{"主题": "产权", "备注": "缺第3页 业主13912344321"}'
+    (inbox(workspace) / "3-2-1201_产权证明.pdf.json").write_text(sidecar, encoding="utf-8")
+    assert archivist_cli("watch", "--once").exit_code == 0
+    result = archivist_cli("archive", "show", "YZ-2026-00001")
+    assert result.exit_code == 0, result.output
+    rows = _shown_rows(result.stdout)
+    assert (rows["主题"], rows["备注"]) == ("产权", "缺第3页 业主139****4321")
+    private = archivist_cli("archive", "show", "YZ-2026-00001", "--show-private")
+    assert _shown_rows(private.stdout)["备注"] == "缺第3页 业主13912344321"
+
+
 def test_a_sidecar_value_of_the_wrong_json_type_is_not_filed_as_text(archivist_cli: Any, workspace: Workspace) -> None:
     """A station's ``{"盒号": true, "架位": 1.5e3}`` was filed as 盒号 "true" and 架位 "1500.0", a list as title left out
     unsaid; now each is left out and the item listed for review naming it as written; a whole number is its digits."""

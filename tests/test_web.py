@@ -329,6 +329,21 @@ def test_item_page_shows_metadata_pages_text_loans_and_journal(demo: Workspace, 
     assert "没有借阅记录" in words
 
 
+def test_item_page_shows_the_topic_and_the_note_masked(demo: Workspace, demo_ledger: Ledger) -> None:
+    """An item's 主题 and 备注 (a scanner sidecar's, or the folder's topic) were shown by ``archive show`` but not on the
+    item page; now the page shows both, a phone in them masked unless the full numbers are asked for."""
+    with demo_ledger.write() as conn:
+        conn.exec_driver_sql(
+            "UPDATE archive_items SET topic = '3号楼', note = '缺第3页 维保单位13912344321' "
+            "WHERE archive_no = 'GC-2026-00004'"
+        )
+    browser = Browser(local_app(demo, demo_ledger))
+    words = text_of(browser.get("/item/GC-2026-00004"))
+    assert "主题 3号楼" in words and "备注 缺第3页 维保单位139****4321" in words
+    assert "备注 缺第3页 维保单位13912344321" in text_of(browser.get("/item/GC-2026-00004?private=1"))
+    assert "备注" not in text_of(browser.get("/item/GC-2026-00003"))  # none written: no empty row
+
+
 def test_zoom_asks_for_a_wider_page_image(demo: Workspace, demo_ledger: Ledger) -> None:
     from recordkit.web.views import ZOOM_WIDTHS
 

@@ -93,7 +93,7 @@ def archive_show(
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出。"),
     show_private: bool = typer.Option(False, "--show-private", help=_PRIVATE_HELP),
 ) -> None:
-    """查看一件档案：类别、房号、题名、页数、位置、SHA-256、归档人和借阅记录。
+    """查看一件档案：类别、房号、题名、主题、备注、页数、位置、SHA-256、归档人和借阅记录。
     改过类别的档案用原来的档号也能查到（显示“曾用档号”）。
 
     例：recordkit archive show YZ-2026-00001
@@ -127,6 +127,7 @@ def archive_show(
         ("盒号", item.box or ""),
         ("架位", item.shelf or ""),
         ("保密", "是" if item.confidential else "否"),
+        ("备注", item.note or ""),
         ("文件", item.path),
         ("原文件名", item.original_name),
         ("SHA-256", item.sha256),
