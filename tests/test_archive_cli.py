@@ -1658,6 +1658,24 @@ def test_a_sidecars_topic_or_note_of_punctuation_alone_is_not_taken(archivist_cl
     ]
 
 
+def test_a_file_named_for_its_category_is_filed_in_it(archivist_cli: Any, workspace: Workspace) -> None:
+    """A Windows zip's 业主档案.pdf (its name GBK bytes, as the zip unpacks it) was filed 未分类 as WF-2026-00001, for
+    review as 无法判断档案类别, though its name is the category's; now it is 业主档案's, for review only for its unit."""
+    from recordkit.demo.scans import scan_bytes
+
+    with open(os.fsencode(inbox(workspace)) + b"/" + "业主档案.pdf".encode("gbk"), "wb") as scan:
+        scan.write(scan_bytes("pdf", 1))
+    result = archivist_cli("watch", "--once")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        "已归档 业主档案.pdf → YZ-2026-00001（业主档案，1 页）：records/archive/业主档案/2026/YZ-2026-00001_业主档案.pdf"
+        "；待复核：业主档案没有识别出房号"
+    )
+    with sqlite3.connect(workspace.root / "records" / "ledger.sqlite3") as conn:
+        rows = conn.execute("SELECT archive_no, category, unit, title, original_name FROM archive_items").fetchall()
+    assert rows == [("YZ-2026-00001", "业主档案", None, "业主档案", "业主档案.pdf")]
+
+
 def _shown_rows(output: str) -> dict[str, str]:
     """The rows of ``archive show``'s table: 项目 → 内容, as the archivist reads them."""
     cells = [line.split("│") for line in output.splitlines()]

@@ -47,6 +47,12 @@ RULES = FilingRules.from_settings(ArchiveSettings())
         ("2026年10月收据存根", "财务档案", None, "2026年10月收据存根", dt.date(2026, 10, 1)),  # issue 16: the month
         ("IMG_0001", None, None, "IMG 0001", None),
         ("3-2-1201", "业主档案", "3-2-1201", None, None),
+        # A category's own name tells it (a file named for its category, as a Windows zip of the office's folders
+        # holds them), before another category's keyword (装修 is one of 业主档案's).
+        ("业主档案", "业主档案", None, "业主档案", None),
+        ("工程档案 3号楼装修验收", "工程档案", None, "工程档案 3号楼装修验收", None),
+        ("财务档案_2025年度", "财务档案", None, "财务档案 2025年度", None),
+        ("合同协议档案 保洁", "合同协议档案", None, "合同协议档案 保洁", None),
     ],
 )
 def test_the_file_name_tells_category_unit_title_and_date(

@@ -127,12 +127,14 @@ class FilingRules:
         )
 
     def category_from_words(self, text: str) -> Category | None:
-        """The first category (in configured order) one of whose keywords is in ``text``."""
+        """The first category (in configured order) whose name is in ``text`` (a file named for its category:
+        ``业主档案.pdf``), else the first one of whose keywords is: a name says more than another's keyword
+        (``工程档案 装修验收`` is 工程档案's, though 装修 is a keyword of 业主档案)."""
         folded = _fold(text)
-        for entry in self.categories:
-            if any(_fold(word) in folded for word in entry.keywords if word):
-                return Category(entry.name, entry.prefix, entry.retention)
-        return None
+        named = (entry for entry in self.categories if _fold(entry.name) in folded)
+        worded = (entry for entry in self.categories if any(_fold(word) in folded for word in entry.keywords if word))
+        entry = next(named, None) or next(worded, None)
+        return Category(entry.name, entry.prefix, entry.retention) if entry else None
 
     @property
     def names(self) -> list[str]:
