@@ -408,6 +408,25 @@ def test_a_sidecar_that_comes_after_its_scan_was_filed_says_where_the_scan_went(
     )
 
 
+@pytest.mark.parametrize("sidecar", ["SCAN0007.TXT", "SCAN0007.txt", "SCAN0007.json", "SCAN0007.pdf.json"])
+def test_a_scanners_late_sidecar_finds_its_scan_whatever_the_case_of_its_extension(
+    ws: Workspace, clerk: Archivist, sidecar: str
+) -> None:
+    # A scanner writes SCAN0007.PDF, then its SCAN0007.TXT a moment later: the scan was filed before the sidecar came.
+    # The sidecar was quarantined as 不支持的文件类型 .txt (its scan looked for as SCAN0007.pdf only), which says
+    # nothing of the scan filed without it; now it says where the scan went, as a lower-case scan's sidecar does.
+    item = clerk.file(drop(ws, "SCAN0007.PDF")).item
+    assert item is not None and item.archive_no == "WF-2026-00001"
+    late = inbox(ws) / sidecar
+    late.write_text("房号: 3-2-1201\n题名: 产权证明\n", encoding="utf-8")
+    outcome = clerk.file(late)
+    assert (outcome.status, outcome.reason) == (
+        "quarantined",
+        "这是扫描件 SCAN0007.PDF 的说明文件，但扫描件在它之前已归档为 WF-2026-00001（SCAN0007），说明文件没有用上："
+        "请按说明文件核对后改正 WF-2026-00001 的登记",
+    )
+
+
 def test_a_file_put_back_from_the_quarantine_is_dated_by_its_own_name(ws: Workspace, clerk: Archivist) -> None:
     # The note says: put the corrected file back into records/inbox/.  Its quarantine name starts with the time
     # it was quarantined, which is no date of the document.

@@ -953,12 +953,14 @@ class Archivist:
 
     def _filed_before_its_sidecar(self, path: Path) -> ArchiveItem | None:
         """For a scanner's sidecar alone in the inbox (``X.pdf.json``, ``X.json``, ``X.txt``): the item last filed from
-        the scan of its name in its folder, or None (not a sidecar's name, or no such scan filed)."""
+        the scan of its name in its folder, its extension in either case (``SCAN0001.PDF`` of ``SCAN0001.TXT``, as
+        the sidecars of a scan are matched to it), or None (not a sidecar's name, or no such scan filed)."""
         if path.suffix.lower() not in SIDECAR_EXTENSIONS:
             return None
         described = _described_scan(path)
         stem = path.name[: -len(path.suffix)]
-        names = [described] if described else [stem + extension for extension in ACCEPTED_EXTENSIONS]
+        written = [described] if described else [stem + extension for extension in ACCEPTED_EXTENSIONS]
+        names = [variant for name in written for variant in _case_variants(name)]
         sources = [shown_plainly(readable_name(_relative(self.workspace, path.with_name(name)))) for name in names]
         with self.ledger.read() as conn:
             row = conn.execute(
