@@ -1697,6 +1697,21 @@ def test_archive_show_shows_the_sidecars_note_masked(archivist_cli: Any, workspa
     assert _shown_rows(private.stdout)["备注"] == "缺第3页 业主13912344321"
 
 
+def test_archive_show_says_a_unit_is_unrecognised_only_where_one_is_expected(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """Every item without a unit was shown 房号 （未识别）, an engineering drawing too, which has none to recognise;
+    now only an item of the category filed by unit (业主档案, listed for review then) says so, any other 无."""
+    write_scan(inbox(workspace) / "1号楼竣工图纸.pdf", 1)
+    write_scan(inbox(workspace) / "产权证明.pdf", 2)
+    assert archivist_cli("watch", "--once").exit_code == 0
+    shown = {
+        number: _shown_rows(archivist_cli("archive", "show", number).stdout)["房号"]
+        for number in ("GC-2026-00001", "YZ-2026-00001")
+    }
+    assert shown == {"GC-2026-00001": "无", "YZ-2026-00001": "（未识别）"}
+
+
 def test_a_sidecar_value_of_the_wrong_json_type_is_not_filed_as_text(archivist_cli: Any, workspace: Workspace) -> None:
     """A station's ``{"盒号": true, "架位": 1.5e3}`` was filed as 盒号 "true" and 架位 "1500.0", a list as title left out
     unsaid; now each is left out and the item listed for review naming it as written; a whole number is its digits."""

@@ -344,6 +344,16 @@ def test_item_page_shows_the_topic_and_the_note_masked(demo: Workspace, demo_led
     assert "备注" not in text_of(browser.get("/item/GC-2026-00003"))  # none written: no empty row
 
 
+def test_item_page_says_a_unit_is_unrecognised_only_where_one_is_expected(demo: Workspace, demo_ledger: Ledger) -> None:
+    """The item page said 房号 （未识别） of an engineering record, which has no unit to recognise; now 无, and
+    （未识别） only of an owner's file without one (listed for review), as ``archive show`` says it."""
+    with demo_ledger.write() as conn:
+        conn.exec_driver_sql("UPDATE archive_items SET unit = NULL WHERE archive_no = 'YZ-2026-00001'")
+    browser = Browser(local_app(demo, demo_ledger))
+    assert "房号 无 " in text_of(browser.get("/item/GC-2026-00004"))
+    assert "房号 （未识别） " in text_of(browser.get("/item/YZ-2026-00001"))
+
+
 def test_zoom_asks_for_a_wider_page_image(demo: Workspace, demo_ledger: Ledger) -> None:
     from recordkit.web.views import ZOOM_WIDTHS
 

@@ -140,6 +140,14 @@ class FilingRules:
     def names(self) -> list[str]:
         return [entry.name for entry in self.categories]
 
+    def unit_shown(self, unit: str | None, category: str) -> str:
+        """An item's unit as ``archive show`` and the item page show it: its code; without one, （未识别） where
+        a unit is expected (the category a unit alone tells, 业主档案: listed for review then), else 无 (an
+        engineering drawing or a contract of the estate has none to recognise)."""
+        if unit:
+            return unit
+        return "（未识别）" if category == self.unit_category else "无"
+
 
 # -- numbers --------------------------------------------------------------------------------
 

@@ -100,11 +100,13 @@ def archive_show(
     """
     refuse_blank_number("档号", archive_no, "YZ-2026-00001")
     from recordkit.archive.archivist import former_numbers, get_item, list_loans
+    from recordkit.archive.rules import FilingRules
     from recordkit.core.dates import format_stamp
 
     app_state = state(ctx)
     ledger = app_state.ledger()
     zone = app_state.workspace().settings.office.time_zone
+    rules = FilingRules.from_settings(app_state.workspace().settings.archive)
     item = get_item(ledger, archive_no)
     former = former_numbers(ledger, [item.archive_no]).get(item.archive_no, ())
     loans = list_loans(ledger, include_returned=True, archive_no=item.archive_no)
@@ -118,7 +120,7 @@ def archive_show(
         ("档号", item.archive_no),
         *([("曾用档号", "、".join(former))] if former else []),
         ("类别", item.category),
-        ("房号", item.unit or "（未识别）"),
+        ("房号", rules.unit_shown(item.unit, item.category)),
         ("题名", item.title),
         ("主题", item.topic or ""),
         ("文件日期", item.doc_date.isoformat() if item.doc_date else ""),

@@ -381,6 +381,7 @@ def _item_page(item: ArchiveItem, status: int = 200, error: str | None = None, f
         "item.html",
         item=item,
         title=_shown(item.title, private),
+        unit=_rules().unit_shown(item.unit, item.category),
         original_name=_shown(item.original_name, private),
         former=former_numbers(here.ledger, [item.archive_no]).get(item.archive_no, ()),
         page_count=count,
