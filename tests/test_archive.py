@@ -390,6 +390,37 @@ def test_looking_through_a_folder_stats_none_of_its_files_one_by_one(
     assert [path for path in stated if os.path.dirname(path) == str(folder)] == []
 
 
+def test_looking_through_a_folder_asks_each_files_name_and_each_folders_place_once(
+    clerk: Archivist, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The look asked rules.why_not_filed twice of each file (left_alone, then skipped) and, of each file, whether it
+    # lies in the inbox or the workspace's own folders (five Path.is_relative_to a file); now each name once, and the
+    # place once a folder.  What the look finds is unchanged: the scans, their sidecars skipped.
+    import recordkit.archive.archivist as archivist_module
+
+    folder = tmp_path / "扫描件"
+    scans_with_sidecars(folder, 30)
+    asked: list[str] = []
+    placed: list[str] = []
+    real_why, real_relative = archivist_module.why_not_filed, Path.is_relative_to
+
+    def why_not_filed(name: str, patterns: Any) -> str | None:
+        asked.append(name)
+        return real_why(name, patterns)
+
+    def is_relative_to(self: Path, other: Any) -> bool:
+        placed.append(str(self))
+        return real_relative(self, other)
+
+    monkeypatch.setattr(archivist_module, "why_not_filed", why_not_filed)
+    monkeypatch.setattr(Path, "is_relative_to", is_relative_to)
+    looked = list(clerk.expand([folder]))
+    monkeypatch.undo()
+    assert [path.name for path, _ in looked] == [f"扫描{number:03}.pdf" for number in range(1, 31)]
+    assert sorted(asked) == sorted(os.listdir(folder))  # each of the 60 names once
+    assert len(placed) <= 10, len(placed)  # the folder's place (inbox, records/, templates/, recordkit.toml) once
+
+
 @pytest.mark.parametrize("sidecar", ["scan0007.pdf.json", "scan0007.json"])
 def test_a_sidecar_that_comes_after_its_scan_was_filed_says_where_the_scan_went(
     ws: Workspace, clerk: Archivist, sidecar: str

@@ -705,6 +705,7 @@ class Archivist:
         self.quarantine_dir = workspace.records_subdir("quarantine")
         self._quarantine_text = os.path.realpath(self.quarantine_dir)
         self._tree_numbers: dict[Path, set[str]] = {}
+        self._last_why: tuple[str | None, str | None] = (None, None)
         self._inside: dict[str, bool] = {}
         self._folders: dict[tuple[str, int | None], Path] = {}  # target folders of this batch: inside records/archive?
         self._archive_root = self.archive_dir.resolve()
@@ -1689,9 +1690,13 @@ class Archivist:
                     if workspace_below is not None and Path(os.path.abspath(folder)).is_relative_to(workspace_below):
                         counted_from = workspace_below  # never the folders above the workspace
                     resolved_folder = Path(os.path.realpath(folder))
+                    holds_own = self._holds_own_files(resolved_folder, own)  # (once a folder, not once a file)
                     for entry in sorted(files, key=lambda entry: entry.name):
                         candidate, link = Path(folder) / entry.name, entry.is_symlink()  # (known from the listing)
-                        if self._own(candidate, own, None if link else resolved_folder / entry.name):
+                        if link:
+                            if self._own(candidate, own):
+                                continue
+                        elif self._own(candidate, own, resolved_folder / entry.name, holds_own):
                             continue
                         if (why := self.left_alone(candidate, link)) is not None:
                             self.not_filed[self._shown(candidate)] = why
@@ -1733,14 +1738,18 @@ class Archivist:
             return None
         return folder / root.relative_to(real)
 
-    def _own(self, path: Path, own: tuple[Path, ...], resolved: Path | None = None) -> bool:
+    def _own(
+        self, path: Path, own: tuple[Path, ...], resolved: Path | None = None, folder_holds_own: bool | None = None
+    ) -> bool:
         """Whether ``path`` (met in a folder's walk) is one of the workspace's own files or folders (``expand``);
         remembered in ``left_out`` as the clerk sees it.  ``resolved``: where it is, when known (a file that is no
-        link: its resolved folder and its name), saving a stat of each folder above it."""
+        link: its resolved folder and its name), saving a stat of each folder above it; ``folder_holds_own``: for
+        such a file, its folder's ``_holds_own_files``, asked once for all its files."""
         resolved = path.resolve() if resolved is None else resolved
         if resolved == self.inbox and self.inbox_served is not None:
             return True  # the running service files it (said by the caller, from ``inbox_served``)
-        if not self._is_own(resolved, own):
+        is_own = self._is_own(resolved, own) if folder_holds_own is None else folder_holds_own or resolved in own
+        if not is_own:
             return False
         try:
             shown = resolved.relative_to(self.workspace.root.resolve()).as_posix()
@@ -1752,9 +1761,17 @@ class Archivist:
     def _is_own(self, resolved: Path, own: tuple[Path, ...]) -> bool:
         """``resolved`` lies in one of the workspace's ``own`` files or folders, and is neither the inbox, in it, nor
         a folder holding it (which a walk goes through)."""
-        if resolved == self.inbox or self.inbox.is_relative_to(resolved) or resolved.is_relative_to(self.inbox):
+        if resolved == self.inbox or self.inbox.is_relative_to(resolved):
             return False
-        return any(resolved == root or resolved.is_relative_to(root) for root in own)
+        return self._holds_own_files(resolved, own)
+
+    def _holds_own_files(self, folder: Path, own: tuple[Path, ...]) -> bool:
+        """The files lying in ``folder`` (resolved) are the workspace's own, whatever their names: it is one of the
+        ``own`` folders or lies in one, and is neither the inbox nor in it.  (A file in another folder is its own
+        only when it is one of ``own`` itself: recordkit.toml.)"""
+        if folder == self.inbox or folder.is_relative_to(self.inbox):
+            return False
+        return any(folder == root or folder.is_relative_to(root) for root in own)
 
     def skipped(self, path: Path, listings: FolderListings | None = None) -> bool:
         """Temporary files, other computers' system files, hidden files and the sidecars of scans are never filed
@@ -1766,7 +1783,10 @@ class Archivist:
         return self._why_not_filed(name) is not None
 
     def _why_not_filed(self, name: str) -> str | None:
-        return why_not_filed(name, self.settings.ignore_patterns)
+        # A look asks it twice of each file in turn (``left_alone``, then ``skipped``): the last answer is kept.
+        if self._last_why[0] != name:
+            self._last_why = (name, why_not_filed(name, self.settings.ignore_patterns))
+        return self._last_why[1]
 
     def left_alone(self, path: Path, link: bool | None = None) -> str | None:
         """Why a file met in a watched folder is neither filed nor quarantined, to be said to a clerk: a hidden name
