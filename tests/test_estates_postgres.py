@@ -297,11 +297,11 @@ def test_doctor_tells_a_mistyped_schema_of_an_estate_whose_archive_holds_files(
     assert (database["ok"], database["required"]) == (False, True)
     assert database["detail"] == (
         f"{display_url(postgres_url)}（模式 estate_wset）：这里还没有台账，而 records/archive 里已经有归档的文件："
-        "它们的台账在别处，多半是 recordkit.toml 的 [database] url 和 schema写错了"
+        "它们的台账在别处，多半是 recordkit.toml 的 [database] url 和 schema 写错了"
         "（这个数据库里有台账的模式：estate_east、estate_west）"
     )
     assert database["fix"] == (
-        "把 recordkit.toml 的 [database] url 和 schema改成这些档案所在的台账；改好之前不要启动归档服务、不要收款"
+        "把 recordkit.toml 的 [database] url 和 schema 改成这些档案所在的台账；改好之前不要启动归档服务、不要收款"
         "（会在这里新建一个空台账，收据号从 1 编起）"
     )
     assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}

@@ -307,7 +307,8 @@ def test_doctor_finds_another_programs_tables_before_the_first_use(office: Works
     """doctor said "新的空台账，首次使用时自动建表" (ok) of a database holding another program's ``owners`` and
     ``journal``, whose first use is then refused; and its index line sent to ``index --rebuild``, which makes no
     ledger.  Now the ledger's line says what is in the way and what to write, the index's to make the ledger
-    first; written as said, doctor finds nothing in the way."""
+    first; written as said, nothing is in the way, and the office's own SQLite ledger, left behind by the address
+    alone, is named with the move that brings it over."""
     engine = sa.create_engine(normalise_url(postgres_url), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         for table in ("owners", "journal", "erp_orders"):
@@ -330,9 +331,26 @@ def test_doctor_finds_another_programs_tables_before_the_first_use(office: Works
     )
     assert said["检索索引"]["fix"] == "recordkit db upgrade，再运行 recordkit index --rebuild"
     assert tables_by_schema(postgres_url) == {"public": {"owners", "journal", "erp_orders"}}
+    # Written as said, the schema is no one else's; but this office has filed into its SQLite ledger, which only
+    # changing the address leaves behind: doctor says so, and names the move that brings it over.
     written = doctor({"RECORDKIT_DATABASE_SCHEMA": "recordkit"})["台账数据库"]
-    assert written["ok"] is True
-    assert written["detail"].endswith("（模式 recordkit）：模式还不存在，首次写入台账时自动建立并建表")
+    assert written["ok"] is False
+    assert written["detail"].endswith(
+        "（模式 recordkit）：这里还没有台账，而 records/archive 里已经有归档的文件：它们的台账在别处——"
+        "recordkit.toml 的 [database] url 和 schema 写错了，或者这个工作区原来的台账 records/ledger.sqlite3 "
+        "还没有用 recordkit db move 搬过来"
+    )
+    assert written["fix"] == (
+        "把 recordkit.toml 的 [database] url 和 schema 改成这些档案所在的台账；要把 records/ledger.sqlite3 的台账搬到这里的，"
+        "先删去 recordkit.toml 的 [database] url 和 schema，再运行 recordkit db move --to 这里的地址 --schema recordkit；"
+        "改好之前不要启动归档服务、不要收款（会在这里新建一个空台账，收据号从 1 编起）"
+    )
+    assert tables_by_schema(postgres_url) == {"public": {"owners", "journal", "erp_orders"}}
+    moved = cli(office, "db", "move", "--to", postgres_url, "--schema", "recordkit")
+    assert moved.exit_code == 0, moved.output
+    after = doctor({"RECORDKIT_DATABASE_SCHEMA": "recordkit"})["台账数据库"]
+    assert after["ok"] is True, after
+    assert "（模式 recordkit）（表结构版本" in after["detail"]
 
 
 def test_a_row_the_new_database_cannot_hold_is_named_and_nothing_is_moved(office: Workspace, postgres_url: str) -> None:
