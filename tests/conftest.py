@@ -323,6 +323,24 @@ SAMPLE_ROWS: list[list[Any]] = [
 ]
 
 
+def names_by_unit(conn: Any) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The ledger's owners read back with plain SQL: (unit code, first owner) by unit, (unit code, co-owner) in deed
+    order, (unit code, contact, relation)."""
+    from sqlalchemy import text
+
+    first = conn.execute(text("SELECT u.code, o.name FROM units u JOIN owners o ON o.id = u.owner_id ORDER BY u.code"))
+    co = conn.execute(
+        text(
+            "SELECT u.code, o.name FROM unit_co_owners c JOIN units u ON u.id = c.unit_id"
+            " JOIN owners o ON o.id = c.owner_id ORDER BY u.code, c.position"
+        )
+    )
+    contacts = conn.execute(
+        text("SELECT u.code, c.name, c.relation FROM unit_contacts c JOIN units u ON u.id = c.unit_id ORDER BY c.id")
+    )
+    return [tuple(r) for r in first], [tuple(r) for r in co], [tuple(r) for r in contacts]
+
+
 def write_sheet(
     path: Path, rows: Sequence[Sequence[Any]], headers: Sequence[str] = OWNER_HEADERS, title: str | None = None
 ) -> Path:

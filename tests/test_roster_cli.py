@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SAMPLE_ROWS, write_sheet
+from tests.conftest import SAMPLE_ROWS, names_by_unit, write_sheet
 
 
 def with_dimension(path: Path, ref: str) -> Path:
@@ -638,18 +638,7 @@ def test_a_person_and_a_company_name_without_its_trade_name_is_kept_as_written_a
         "不是单位的全称；已按一位租户原样导入，请核对这一格（是一家单位的写成全称，是两位租户的写上这家单位的全称）",
     ]
     with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
-        first = conn.execute(
-            sa.text("SELECT u.code, o.name FROM units u JOIN owners o ON o.id = u.owner_id ORDER BY u.code")
-        ).all()
-        co = conn.execute(
-            sa.text(
-                "SELECT u.code, o.name FROM unit_co_owners c JOIN units u ON u.id = c.unit_id"
-                " JOIN owners o ON o.id = c.owner_id ORDER BY u.code, c.position"
-            )
-        ).all()
-        tenants = conn.execute(
-            sa.text("SELECT u.code, c.name, c.relation FROM unit_contacts c JOIN units u ON u.id = c.unit_id")
-        ).all()
+        first, co, tenants = names_by_unit(conn)
     assert [tuple(r) for r in first] == [("S-101", "张三、餐饮有限公司"), ("S-102", "王五"), ("S-103", "李四")]
     assert [tuple(r) for r in co] == [("S-102", "赵六、投资管理有限公司"), ("S-103", "幸福里餐饮有限公司")]
     assert [tuple(r) for r in tenants] == [("S-102", "孙八、物业服务中心", "租户")]

@@ -25,6 +25,7 @@ from recordkit.owners.contacts import (
 )
 from recordkit.owners.roster import export_owners, import_owners, list_units, owners_split_now
 from recordkit.owners.roster_sheet import parse_column_map, status_map
+from tests.conftest import names_by_unit
 from tests.revisions import mark_as_of
 
 # The layout of a typical property system's 房产资料 export: a title row, building, entrance and
@@ -1441,18 +1442,7 @@ def test_a_company_name_with_a_separator_inside_is_one_body_not_two_people(ledge
     ]
     import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
     with ledger.read() as conn:
-        first = conn.execute(
-            sa.text("SELECT u.code, o.name FROM units u JOIN owners o ON o.id = u.owner_id ORDER BY u.code")
-        ).all()
-        co = conn.execute(
-            sa.text(
-                "SELECT u.code, o.name FROM unit_co_owners c JOIN units u ON u.id = c.unit_id"
-                " JOIN owners o ON o.id = c.owner_id ORDER BY u.code, c.position"
-            )
-        ).all()
-        contacts = conn.execute(
-            sa.text("SELECT u.code, c.name, c.relation FROM unit_contacts c JOIN units u ON u.id = c.unit_id")
-        ).all()
+        first, co, contacts = names_by_unit(conn)
     assert [tuple(r) for r in first] == [("1-1-101", company), ("1-1-102", "张三"), ("1-1-103", "李四")]
     assert [tuple(r) for r in co] == [("1-1-102", "某某科技有限公司")]
     assert [tuple(r) for r in contacts] == [("1-1-103", company, "租户")]
