@@ -79,6 +79,28 @@ def test_unknown_top_level_key(tmp_path: Path) -> None:
         load_settings(config, environ={})
 
 
+def test_a_misspelt_section_is_told_as_a_section_with_the_sections_there_are(tmp_path: Path) -> None:
+    config = write(tmp_path / "recordkit.toml", '[databse]\nurl = "postgresql://db/recordkit"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config, environ={})
+    assert caught.value.message.endswith(
+        "：未知的小节 [databse]（可用的小节：archive、database、fees、limits、notices、ocr、office、receipt、renovation、"
+        "roster、search、workorders）"
+    )
+
+
+def test_a_top_level_key_written_below_a_section_is_told_where_it_belongs(tmp_path: Path) -> None:
+    """TOML puts every key after ``[search]`` into that section: ``operator = …`` added at the end of the file is
+    search.operator, which recordkit.toml has no such key; the message says to move it above the first section."""
+    config = write(tmp_path / "recordkit.toml", '[search]\nbackend = "sqlite"\noperator = "王芳"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config, environ={})
+    assert caught.value.message.endswith(
+        "：未知的配置项 search.operator（[search] 可用：backend）：operator 是不属于任何小节的配置项，"
+        "要写在文件开头、第一个 [小节] 之前"
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -379,13 +379,22 @@ def _overrides_from_toml(data: Mapping[str, Any], where: str) -> dict[str, dict[
                 expected = _scalar_type(sections[key], sub_key)
                 if expected is None:
                     known = "、".join(f.name for f in dataclasses.fields(sections[key]))
-                    raise ConfigError(f"{where}：未知的配置项 {key}.{sub_key}（[{key}] 可用：{known}）")
+                    # TOML reads a key written below a section as that section's (operator = … added at the end)
+                    below = (
+                        f"：{sub_key} 是不属于任何小节的配置项，要写在文件开头、第一个 [小节] 之前"
+                        if _scalar_type(Settings, sub_key) is not None
+                        else ""
+                    )
+                    raise ConfigError(f"{where}：未知的配置项 {key}.{sub_key}（[{key}] 可用：{known}）{below}")
                 section_values[sub_key] = _check_type(sub_value, expected, where, f"{key}.{sub_key}")
             result[key] = section_values
         else:
             expected = _scalar_type(Settings, key)
+            if expected is None and isinstance(value, dict):  # a section misspelt: [databse]
+                raise ConfigError(f"{where}：未知的小节 [{key}]（可用的小节：{'、'.join(sorted(sections))}）")
             if expected is None:
-                raise ConfigError(f"{where}：未知的配置项 {key}")
+                top = "、".join(name for name in (f.name for f in dataclasses.fields(Settings)) if name not in sections)
+                raise ConfigError(f"{where}：未知的配置项 {key}（小节以外可用：{top}；其余的写在各自的 [小节] 下面）")
             result[key] = _check_type(value, expected, where, key)
     return result
 
