@@ -127,6 +127,18 @@ def test_an_exit_pass_carrier_with_no_letter_is_refused(run_cli: Any, imported: 
     assert "Li Lei" in all_text(exit_pass)
 
 
+def test_a_blank_exit_pass_carrier_is_refused_as_a_blank_purpose_is(run_cli: Any, imported: Workspace) -> None:
+    """--carrier "" (a script's empty variable) printed 业主本人 — someone else would take the goods out under the
+    owner's name — while --purpose "" and --manager " " are refused; now a blank carrier is refused too."""
+    for carrier in ("", "  "):
+        result = run_cli("cert", "make", "出门条", "--unit", "1-1-101", "--items", "冰箱1台", "--carrier", carrier)
+        assert result.exit_code == 5, result.output
+        assert result.stderr.splitlines() == [
+            "错误：携物人不能为空：请写带出物品的人的姓名，例如 --carrier 王师傅；业主本人带出的，不写 --carrier"
+        ]
+    assert generated(imported) == []
+
+
 # -- 6. a notice dated outside the office's years -------------------------------------------------
 
 

@@ -401,7 +401,11 @@ def make_certificate(
     values: dict[str, Any] = {"业主姓名": view.owner, "房号": code, "房屋": view.code.display}
     details: dict[str, Any] = {}
     if kind == EXIT_PASS:
-        carrier = (carrier or "").strip() or None
+        if carrier is not None and not carrier.strip():  # --carrier "": no name, not the owner (who is no option)
+            raise ValidationError(
+                "携物人不能为空：请写带出物品的人的姓名，例如 --carrier 王师傅；业主本人带出的，不写 --carrier"
+            )
+        carrier = carrier.strip() if carrier is not None else None
         if carrier is not None and not has_letter(carrier):
             # ",," or "——" would print as the name of whoever takes the goods out past the gate.
             raise ValidationError(
