@@ -166,12 +166,9 @@ def _new_ledger(workspace: Workspace, where: str, first_use: str, ledgers_beside
     own SQLite ledger left behind by an address changed without ``recordkit db move``; and the filing service or a
     clerk's first payment would make an empty one, numbering receipts from 1 (the filing service then refuses the
     archive as not its ledger's, and is started again every few seconds)."""
-    archive = workspace.records_dir / "archive"
-    try:
-        filed = any(archive.iterdir())  # (a category's folder is made by the first filing into it)
-    except OSError:  # not there yet, or unreadable: the 磁盘空间 line says which
-        filed = False
-    if not filed:
+    from recordkit.archive.archivist import no_archive_here  # (the archive's own test: a file below records/archive)
+
+    if no_archive_here(workspace):
         return Check("台账数据库", True, f"{where}：{first_use}")
     schema = workspace.settings.database.schema
     settings = "[database] url 和 schema" if schema else "[database] url"
@@ -444,7 +441,7 @@ def check_disk(workspace: Workspace) -> Check:
         left = shutil.disk_usage(folder).free
         if (refused := _write_refused(shown, folder)) is not None:
             said, fix = refused
-            problems.append((f"{said}：{_DISK_FOLDERS.get(shown, _DISK_FOLDERS['records'])}", fix))
+            problems.append((f"{said}：{_DISK_FOLDERS[shown]}", fix))
         elif left < MIN_FREE_BYTES:
             problems.append((f"{where}只剩 {left / 1e9:.1f} GB", f"清理磁盘或把 {shown}/ 移到更大的磁盘"))
         free.append(f"{where}剩余 {left / 1e9:.0f} GB")

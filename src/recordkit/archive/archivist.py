@@ -1693,10 +1693,8 @@ class Archivist:
                     holds_own = self._holds_own_files(resolved_folder, own)  # (once a folder, not once a file)
                     for entry in sorted(files, key=lambda entry: entry.name):
                         candidate, link = Path(folder) / entry.name, entry.is_symlink()  # (known from the listing)
-                        if link:
-                            if self._own(candidate, own):
-                                continue
-                        elif self._own(candidate, own, resolved_folder / entry.name, holds_own):
+                        known = (None, None) if link else (resolved_folder / entry.name, holds_own)  # (a link resolved)
+                        if self._own(candidate, own, *known):
                             continue
                         if (why := self.left_alone(candidate, link)) is not None:
                             self.not_filed[self._shown(candidate)] = why

@@ -393,7 +393,7 @@ def _overrides_from_toml(data: Mapping[str, Any], where: str) -> dict[str, dict[
             if expected is None and isinstance(value, dict):  # a section misspelt: [databse]
                 raise ConfigError(f"{where}：未知的小节 [{key}]（可用的小节：{'、'.join(sorted(sections))}）")
             if expected is None:
-                top = "、".join(name for name in (f.name for f in dataclasses.fields(Settings)) if name not in sections)
+                top = "、".join(f.name for f in dataclasses.fields(Settings) if f.name not in sections)
                 raise ConfigError(f"{where}：未知的配置项 {key}（小节以外可用：{top}；其余的写在各自的 [小节] 下面）")
             result[key] = _check_type(value, expected, where, key)
     return result
