@@ -166,7 +166,8 @@ def _new_ledger(workspace: Workspace, where: str, first_use: str, ledgers_beside
     own SQLite ledger left behind by an address changed without ``recordkit db move``; and the filing service or a
     clerk's first payment would make an empty one, numbering receipts from 1 (the filing service then refuses the
     archive as not its ledger's, and is started again every few seconds)."""
-    from recordkit.archive.archivist import no_archive_here  # (the archive's own test: a file below records/archive)
+    # loaded on first use: the archive's own test (a file below records/archive); its module costs doctor ~0.5 s
+    from recordkit.archive.archivist import no_archive_here
 
     if no_archive_here(workspace):
         return Check("台账数据库", True, f"{where}：{first_use}")
