@@ -92,6 +92,29 @@ def test_a_totals_row_counting_its_units_in_the_unit_column_is_left_out(run_cli:
     assert listed(run_cli) == [("3-2-1201", "张伟", 89.5), ("3-2-1202", "王强", 89.5)]
 
 
+@pytest.mark.parametrize("label", ["合计：3户", "合计:3 户", "合 计 3户", "小计：2套", "总计 268.5"])
+def test_a_totals_row_saying_its_count_in_the_building_column_is_left_out(
+    run_cli: Any, tmp_path: Path, label: str
+) -> None:
+    """An export whose total row writes its label and count in one cell of the 楼号 column (合计：3户), the room cell
+    blank, was refused as 楼栋“合计：3户”无效 and nothing imported; it is a totals row like 合计 alone."""
+    path = typed(
+        tmp_path / "房产资料.xlsx",
+        [
+            ["楼号", "单元号", "房间号", "建筑面积", "姓名"],
+            ["3号楼", "2单元", 1301.0, 89.5, "刘一"],
+            ["3号楼", "2单元", 1302.0, 89.5, "吴三"],
+            ["3号楼", "2单元", 1303.0, 89.5, None],
+            [label, None, None, 268.5, None],
+        ],
+    )
+    result = run_cli("owners", "import", path)
+    assert result.exit_code == 0, result.output
+    assert "导入完成：共 3 行；新增房屋 3 户" in result.stdout
+    assert "提醒：第 5 行是合计/小计行，不是房屋，没有导入" in result.stdout
+    assert listed(run_cli) == [("3-2-1301", "刘一", 89.5), ("3-2-1302", "吴三", 89.5), ("3-2-1303", None, 89.5)]
+
+
 def test_a_unit_row_with_a_note_saying_subtotal_is_still_a_unit(run_cli: Any, tmp_path: Path) -> None:
     """Only a row without a unit of its own is a totals row: a unit whose status cell happens to read
     小计 is a unit with a bad status, named by row and column, not a row silently dropped."""

@@ -93,12 +93,18 @@ def normalise_header(text: object) -> str:
     return folded
 
 
+#: What may follow a total label in its cell: the count or sum it gives (合计：3户, 总计 268.5).
+_TOTAL_COUNT = re.compile(r":?\d+(?:\.\d+)?[户套间个条项人笔]?")
+
+
 def is_total_label(value: object) -> bool:
-    """Whether a cell says the row is a totals row: 合计, 合 计, 合计：, 总计 … (``TOTAL_LABELS``)."""
+    """Whether a cell says the row is a totals row: 合计, 合 计, 合计：, 总计 … (``TOTAL_LABELS``), also with what it
+    counts or sums after it in the same cell (合计：3户, 小计 2 套, 总计 268.5)."""
     if not isinstance(value, str):
         return False
     folded = "".join(unicodedata.normalize("NFKC", value).split()).rstrip(":")
-    return folded in TOTAL_LABELS
+    label = max((label for label in TOTAL_LABELS if folded.startswith(label)), key=len, default=None)
+    return label is not None and (folded == label or _TOTAL_COUNT.fullmatch(folded, len(label)) is not None)
 
 
 def column_letter(index: int) -> str:
