@@ -647,6 +647,127 @@ def test_a_person_and_a_company_name_without_its_trade_name_is_kept_as_written_a
     assert check["ok"] is True
 
 
+KEPT_WHOLE = "已按一位{role}原样导入，请核对这一格（是一家单位的写成全称，是两位{role}的写上这家单位的全称）"
+
+
+def test_a_person_and_a_company_with_a_one_character_trade_name_is_kept_as_written_and_warned_of(
+    run_cli: Any, workspace: Any, tmp_path: Path
+) -> None:
+    """张三、丰餐饮有限公司 (张三丰餐饮有限公司 typed with a 、, or 张三 and a company named 丰餐饮有限公司, whose 字号 of
+    one character no registered company has) was split into owner 张三 and co-owner 丰餐饮有限公司 without a word; the
+    reader cannot part it safely, so it is kept as written, as 张三、餐饮有限公司 is, and the import names its row and
+    column.  A 字号 of two characters (李四、美的集团) is still parted.  Read back with plain SQL."""
+    import sqlalchemy as sa  # noqa: F401
+
+    from recordkit.ledger.db import open_ledger
+
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "租户"],
+        ["S-101", 60, "张三、丰餐饮有限公司", None],
+        ["S-102", 60, "王五", "孙八、华物业服务中心"],
+        ["S-103", 60, "李四、美的集团", None],
+    ]
+    result = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows)))
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stdout.splitlines() if line.startswith("提醒")] == [
+        "提醒：第 2 行（业主姓名）：“张三、丰餐饮有限公司”可能是一家单位，也可能是两位业主：“丰餐饮有限公司”的字号只有"
+        "一个字，不是单位的全称；" + KEPT_WHOLE.format(role="业主"),
+        "提醒：第 3 行（租户）：“孙八、华物业服务中心”可能是一家单位，也可能是两位租户：“华物业服务中心”的字号只有"
+        "一个字，不是单位的全称；" + KEPT_WHOLE.format(role="租户"),
+    ]
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        first, co, tenants = names_by_unit(conn)
+    assert first == [("S-101", "张三、丰餐饮有限公司"), ("S-102", "王五"), ("S-103", "李四")]
+    assert co == [("S-103", "美的集团")]
+    assert tenants == [("S-102", "孙八、华物业服务中心", "租户")]
+
+
+def test_a_name_kept_whole_is_warned_of_once_not_on_each_import_of_the_same_export(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    """The warning for 张三、餐饮有限公司 came again on every import of an unchanged export, burying what was new; now it
+    comes when the cell is new or changed for its unit, not for a unit the ledger already holds so (owner, 共有人 or
+    租户 cell alike)."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "共有人", "租户"],
+        ["S-101", 60, "张三、餐饮有限公司", None, None],
+        ["S-102", 60, "王五", "赵六、投资管理有限公司", "孙八、物业服务中心"],
+    ]
+    path = str(roster(tmp_path / "名册.xlsx", rows))
+    first = run_cli("owners", "import", path)
+    assert first.exit_code == 0, first.output
+    assert len([line for line in first.stdout.splitlines() if line.startswith("提醒")]) == 3
+    again = run_cli("owners", "import", path)
+    assert again.exit_code == 0, again.output
+    assert "未变 2 户" in again.stdout
+    assert [line for line in again.stdout.splitlines() if line.startswith("提醒")] == []
+    # The same cell on another unit is new there: warned of.
+    rows.append(["S-103", 60, "张三、餐饮有限公司", None, None])
+    third = run_cli("owners", "import", str(roster(tmp_path / "名册2.xlsx", rows)))
+    assert third.exit_code == 0, third.output
+    assert [line for line in third.stdout.splitlines() if line.startswith("提醒")] == [
+        "提醒：第 4 行（业主姓名）：“张三、餐饮有限公司”可能是一家单位，也可能是两位业主：“餐饮有限公司”前面没有字号，"
+        "不是单位的全称；" + KEPT_WHOLE.format(role="业主"),
+    ]
+
+
+def test_a_name_kept_whole_on_a_relation_row_is_warned_of_as_in_a_tenant_cell(run_cli: Any, tmp_path: Path) -> None:
+    """A 租户 or 共有人 row (关系 column) naming 孙八、餐饮有限公司 kept it as one tenant without a word, where a 租户 cell
+    saying the same is warned of; now the row is warned of by its row and the name's column."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "关系"],
+        ["S-101", 60, "王五", "业主"],
+        ["S-101", None, "孙八、餐饮有限公司", "租户"],
+        ["S-101", None, "赵六、丰投资有限公司", "共有人"],
+    ]
+    result = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows)))
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stdout.splitlines() if line.startswith("提醒")] == [
+        "提醒：第 3 行（业主姓名）：“孙八、餐饮有限公司”可能是一家单位，也可能是两位租户：“餐饮有限公司”前面没有字号，"
+        "不是单位的全称；" + KEPT_WHOLE.format(role="租户"),
+        "提醒：第 4 行（业主姓名）：“赵六、丰投资有限公司”可能是一家单位，也可能是两位共有人：“丰投资有限公司”的字号只有"
+        "一个字，不是单位的全称；" + KEPT_WHOLE.format(role="共有人"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "why"),
+    [
+        ("李四、餐饮有限公司", "餐饮有限公司", "前面没有字号"),
+        ("王五、丰餐饮有限公司", "丰餐饮有限公司", "的字号只有一个字"),
+    ],
+)
+def test_owners_contact_add_warns_of_a_name_it_keeps_whole_as_the_import_does(
+    run_cli: Any, tmp_path: Path, name: str, body: str, why: str
+) -> None:
+    """owners contact add took 李四、餐饮有限公司 (one body or two people) without a word, where the import warns of such
+    a cell; now it adds it as written and says the same, with the edit that corrects it."""
+    result = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", [["房号", "建筑面积"], ["S-101", 60]])))
+    assert result.exit_code == 0, result.output
+    added = run_cli("owners", "contact", "add", "S-101", name, "--relation", "租户")
+    assert added.exit_code == 0, added.output
+    assert added.stdout.splitlines() == [
+        f"已添加 S-101 的租户 {name}（联系人编号 1）",
+        f"提醒：“{name}”可能是一家单位，也可能是两位租户：“{body}”{why}，不是单位的全称；已按一位租户原样添加，"
+        "请核对姓名（是一家单位的用 recordkit owners contact edit 1 --name 写成全称，是两位租户的请写上这家单位的全称、"
+        "一位一位分别添加）",
+    ]
+    listed = run_cli("owners", "contact", "list", "--json")
+    assert [c["name"] for c in json.loads(listed.stdout)] == [name]
+    # An edit to such a name says the same; one leaving the name as it was does not say it again.
+    assert run_cli("owners", "contact", "edit", "1", "--name", "赵磊").exit_code == 0
+    edited = run_cli("owners", "contact", "edit", "1", "--name", name)
+    assert edited.exit_code == 0, edited.output
+    assert edited.stdout.splitlines()[1] == (
+        f"提醒：“{name}”可能是一家单位，也可能是两位租户：“{body}”{why}，不是单位的全称；已按一位租户原样更正，"
+        "请核对姓名（是一家单位的用 recordkit owners contact edit 1 --name 写成全称，是两位租户的请写上这家单位的全称、"
+        "一位一位分别添加）"
+    )
+    phoned = run_cli("owners", "contact", "edit", "1", "--phone", "13900001111")
+    assert phoned.exit_code == 0, phoned.output
+    assert [line for line in phoned.stdout.splitlines() if line.startswith("提醒")] == []
+
+
 LEASES_TOO_LONG = [
     (
         ("--start", "1990-01-01", "--end", "2199-01-01"),

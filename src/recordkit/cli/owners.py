@@ -288,6 +288,8 @@ def contact_add(
         end_date=None if end is None else coming_date(end, "到期日期"),
     )
     typer.echo(f"已添加 {contact.unit} 的{contact.record.relation} {contact.record.name}（联系人编号 {contact.id}）")
+    if (warning := contact.name_warning()) is not None:
+        typer.echo(f"提醒：{warning}")
 
 
 @contact_app.command("list")
@@ -379,6 +381,8 @@ def contact_edit(
         typer.echo(f"{who}没有变化：写的与台账相同，没有修改")
         return
     typer.echo(f"已更正 {who}：{edit.said()}")
+    if "name" in edit.changed() and (warning := contact.name_warning("更正")) is not None:
+        typer.echo(f"提醒：{warning}")
 
 
 @contact_app.command("remove")

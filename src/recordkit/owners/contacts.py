@@ -185,15 +185,18 @@ def _whole_body(name: str) -> bool:
     return start is not None and len(start) >= _BODY_NAME_LEAST and not start.startswith(_TRADE_WORDS)
 
 
-#: What a body's name holds before its suffix when it has no 字号: trades alone, or nothing (餐饮 of 餐饮有限公司).
-_TRADES_ONLY = re.compile(f"(?:{'|'.join(_TRADE_WORDS)})*")
+#: What a body's name holds before its suffix when its 字号 is shorter than a registered one's two characters: none
+#: or one character, then trades alone (餐饮 of 餐饮有限公司, 丰餐饮 of 丰餐饮有限公司, 美 of 美集团).
+_SHORT_TRADE_NAME = re.compile(f"(.?)(?:{'|'.join(_TRADE_WORDS)})*")
 
 
-def _without_trade_name(name: str) -> bool:
-    """Whether ``name`` is a body's name of trades (``_TRADE_WORDS``) and its form alone, without a 字号 before them
-    (餐饮有限公司, 投资管理有限公司, 物业服务中心, 有限公司): no registered company's name."""
+def _short_trade_name(name: str) -> str | None:
+    """The 字号 of ``name``, a body's name, when it is shorter than two characters (企业名称登记管理规定: a 字号 has two
+    or more) — ``""`` for trades and a form alone (餐饮有限公司, 投资管理有限公司, 物业服务中心, 有限公司), ``"丰"`` for
+    丰餐饮有限公司 —, else None (幸福里餐饮有限公司, 美的集团): no registered company's whole name when it is not None."""
     start = _before_suffix(name)
-    return start is not None and _TRADES_ONLY.fullmatch(start) is not None
+    found = None if start is None else _SHORT_TRADE_NAME.fullmatch(start)
+    return None if found is None else found.group(1)
 
 
 def _person_then_body(cell: str, span: tuple[int, int]) -> list[tuple[int, int]]:
@@ -297,7 +300,7 @@ def split_owner_names(text: str) -> list[str]:
     扎西; 幸福里 建材有限公司、顿珠, its first part ``_spaced_body``), and so is each person's name before it, a blank
     after each, when what follows is a body's whole name (``_person_then_body``: 张三 幸福里房地产开发有限公司, 张三 李四
     幸福里商贸有限公司; 张三丰餐饮有限公司 and 张三丰 餐饮有限公司 are one body).  A person's name before a body's
-    without a 字号 and a separator (张三、餐饮有限公司) is kept whole with it: one body's name or two owners'
+    without a 字号 of two characters and a separator (张三、餐饮有限公司, 张三、丰餐饮有限公司) is kept whole with it: one body's name or two owners'
     (``body_or_owners``, which the import warns of).  A Latin name written surname
     first around one comma is one person (``_SURNAME_COMMA_GIVEN``: Smith, John; John Smith, Mary Smith is two), also
     beside 和 and another name (Smith, John和李四 is two, ``_comma_name_at``), its blanks normalised
@@ -305,7 +308,7 @@ def split_owner_names(text: str) -> list[str]:
     read-back all read a cell by it."""
     cell = text.strip()
     names = _cell_names(cell)
-    if names is None or _body_or_owners_in(names) is not None:
+    if names is None or _body_or_owners_in(cell, names) is not None:
         return [cell]
     result: list[str] = []
     for name in map(_latin_name_as_written, names):
@@ -326,29 +329,43 @@ def _cell_names(cell: str) -> list[str] | None:
 
 @dataclass(frozen=True)
 class BodyOrOwners:
-    """A cell that is one body's name or several people's (``body_or_owners``): the body's name without a 字号 in it
-    and the names it would be as several."""
+    """A cell that is one body's name or several people's (``body_or_owners``): the body's name whose 字号 is too short
+    (``trade_name``: none, or its one character) and the names it would be as several."""
 
+    cell: str
     body: str
     names: tuple[str, ...]
+    trade_name: str
+
+    def said(self, role: str, *, done: str, check: str, correct: tuple[str, str]) -> str:
+        """What the clerk is told of it, kept as one ``role`` (业主, 共有人, 租户 …) as written — ``done`` 导入 or 添加 —:
+        why it may be several, ``check`` what to check, ``correct`` how to put it right: what comes before 写成全称
+        for one body, and what to do for several ``role``s."""
+        why = "的字号只有一个字" if self.trade_name else "前面没有字号"
+        several = f"{'两' if len(self.names) == 2 else f' {len(self.names)} '}位{role}"
+        return (
+            f"“{self.cell}”可能是一家单位，也可能是{several}：“{self.body}”{why}，不是单位的全称；已按一位{role}原样{done}，"
+            f"请核对{check}（是一家单位的{correct[0]}写成全称，是{several}的{correct[1]}）"
+        )
 
 
-def _body_or_owners_in(names: Sequence[str]) -> BodyOrOwners | None:
-    """``names`` (``_cell_names``) as a ``BodyOrOwners`` when one is a body's name without a 字号
-    (``_without_trade_name``) right after a person's (张三、餐饮有限公司), else None."""
+def _body_or_owners_in(cell: str, names: Sequence[str]) -> BodyOrOwners | None:
+    """``names`` (``_cell_names`` of ``cell``) as a ``BodyOrOwners`` when one is a body's name whose 字号 is too short
+    (``_short_trade_name``) right after a person's (张三、餐饮有限公司, 张三、丰餐饮有限公司), else None."""
     for before, name in itertools.pairwise(names):
-        if _without_trade_name(name) and _reads_as_person(before):
-            return BodyOrOwners(name, tuple(names))
+        if (trade_name := _short_trade_name(name)) is not None and _reads_as_person(before):
+            return BodyOrOwners(cell, name, tuple(names), trade_name)
     return None
 
 
 def body_or_owners(text: str) -> BodyOrOwners | None:
     """Whether ``text``, a cell, may be one body's name or several people's, which ``split_owner_names`` keeps whole
-    for the clerk to check: a person's name, a separator, then a body's name without a 字号 (张三、餐饮有限公司 —
-    张三餐饮有限公司 written with a 、, or 张三 and a company whose name lacks its 字号, which no registered one does);
-    None for any other cell."""
-    names = _cell_names(text.strip())
-    return None if names is None else _body_or_owners_in(names)
+    for the clerk to check: a person's name, a separator, then a body's name without a 字号 of two characters or more
+    (张三、餐饮有限公司, 张三、丰餐饮有限公司 — 张三餐饮有限公司 or 张三丰餐饮有限公司 written with a 、, or 张三 and a company
+    whose name lacks its 字号, which no registered one does); None for any other cell."""
+    cell = text.strip()
+    names = _cell_names(cell)
+    return None if names is None else _body_or_owners_in(cell, names)
 
 
 def _split_at_and(name: str) -> list[str]:
@@ -481,6 +498,14 @@ class Contact:
         if start:
             return f"租期自 {start.isoformat()} 起"
         return f"租期至 {end.isoformat()}" if end else ""
+
+    def name_warning(self, done: str = "添加") -> str | None:
+        """What the counter tells of a name kept as written — ``done``: 添加, 更正 — that may be one body's or several
+        people's (``body_or_owners``: 李四、餐饮有限公司), as the roster import warns of such a cell, or None."""
+        if (found := body_or_owners(self.record.name)) is None:
+            return None
+        correct = (f"用 recordkit owners contact edit {self.id} --name ", "请写上这家单位的全称、一位一位分别添加")
+        return found.said(self.record.relation, done=done, check="姓名", correct=correct)
 
     def to_dict(self, show_private: bool = False) -> dict[str, Any]:
         """The contact as listings show it: phone and ID number masked as an owner's are (``mask_phone``,

@@ -58,6 +58,7 @@ from recordkit.owners.contacts import (
     one_person_problem,
     owner_as_contact,
     owner_id_as_contact,
+    owner_names_in,
     same_id_number,
     several_people,
     unit_co_owners_in,
@@ -67,6 +68,7 @@ from recordkit.owners.roster_sheet import (
     EXPORT_HEADERS,
     OWNER_RELATION,
     STATUS_LABELS,
+    KeptWhole,
     OwnerRecord,
     Person,
     owner_cell_names,
@@ -259,15 +261,29 @@ def import_owners(
         map_headers=map_headers,
     )
     with ledger.write() as conn:
+        kept_whole = _new_kept_whole(conn, roster.kept_whole)
         summary = apply_owner_records(
             conn, roster.records, operator, contacts=roster.has_contacts, columns=roster.columns
         )
         summary.dry_run, summary.contacts_read = dry_run, roster.has_contacts
         if dry_run:
             conn.rollback()
-    summary.sheet, summary.ignored_columns, summary.warnings = roster.sheet, roster.ignored_columns, roster.warnings
+    summary.sheet, summary.ignored_columns = roster.sheet, roster.ignored_columns
+    summary.warnings = [*(kept.said() for kept in kept_whole), *roster.warnings]
     summary.rows = roster.rows
     return summary
+
+
+def _new_kept_whole(conn: Connection, kept_whole: Sequence[KeptWhole]) -> list[KeptWhole]:
+    """The name cells of ``kept_whole`` whose unit does not hold that name yet — as an owner, a co-owner or a contact,
+    read before the import writes —: an export imported again unchanged is not warned of again."""
+    codes = sorted({str(kept.code) for kept in kept_whole})
+    held = {code: set(map(name_as_read, names)) for code, names in owner_names_in(conn, codes).items()}
+    for code in codes:
+        held.setdefault(code, set()).update(
+            name_as_read(contact.record.name) for contact in unit_contacts_in(conn, code)
+        )
+    return [kept for kept in kept_whole if name_as_read(kept.found.cell) not in held[str(kept.code)]]
 
 
 def _owner_key(name: str, phone: str | None, id_number: str | None) -> tuple[str, ...]:

@@ -46,6 +46,7 @@ from recordkit.core.unitcodes import (
 )
 from recordkit.owners.contacts import (
     TENANT,
+    BodyOrOwners,
     ContactRecord,
     body_or_owners,
     lease_problem,
@@ -356,14 +357,36 @@ class OwnerRecord:
     contact_rows: tuple[int, ...] = ()
 
 
+@dataclass(frozen=True)
+class KeptWhole:
+    """A name cell of unit ``code`` kept whole as one ``role`` since it may be one body's name or several people's
+    (``contacts.body_or_owners``: 张三、餐饮有限公司), which the import warns of unless the unit holds that name already
+    (``roster.import_owners``: an unchanged export is not warned of again)."""
+
+    row: int
+    header: str
+    code: UnitCode
+    role: str
+    found: BodyOrOwners
+
+    def said(self) -> str:
+        """The warning naming its row and column."""
+        correct = ("", "写上这家单位的全称")
+        return f"第 {self.row} 行（{self.header}）：" + self.found.said(
+            self.role, done="导入", check="这一格", correct=correct
+        )
+
+
 @dataclass
 class RosterSheet:
-    """A validated sheet: its units, and what a summary says about reading it."""
+    """A validated sheet: its units, and what a summary says about reading it (``kept_whole``: the name cells kept
+    whole, warned of by the import where new)."""
 
     records: list[OwnerRecord]
     sheet: str
     ignored_columns: tuple[str, ...]
     warnings: list[str]
+    kept_whole: list[KeptWhole]
     has_contacts: bool  # a 租户 column or a 家属/租户 row: the sheet says who the contacts are
     rows: int = 0  # data rows read
     #: column key -> (Excel letter, header as written), for problems found once the rows are read
@@ -409,6 +432,7 @@ class _RowReader:
         self.phases = phases
         self.estate = unicodedata.normalize("NFKC", estate).strip() if estate else ""
         self.warnings: list[str] = []
+        self.kept_whole: list[KeptWhole] = []
 
     def read(self, row_number: int, cells: dict[str, Any]) -> tuple[_Row, list[CellProblem]]:
         problems: list[CellProblem] = []
@@ -428,6 +452,7 @@ class _RowReader:
         name = _text(cells["owner"]) if cells["owner"] is not None else None
         if name is not None and kind != "owner":
             name = one_name(name)  # 王芳、 on a 共有人 row is 王芳, as in an owner cell
+            self._keep_whole(row_number, "owner", code, name, relation)
         if name is not None and kind != "owner" and several_people(name):
             # A 关系 row is one person: 吴芳、郑丽 would be kept as one co-owner (or tenant) of that name — which its
             # export's owner cell then reads back as two.
@@ -591,18 +616,11 @@ class _RowReader:
         )
         return None
 
-    def _warn_body_or_owners(self, row_number: int, key: str, cell: str, role: str) -> None:
-        """Warn of a name cell kept whole as it may be one body's name or several ``role``s' (``body_or_owners``:
-        张三、餐饮有限公司), naming its row and column."""
-        if (found := body_or_owners(cell)) is None:
-            return
-        header = self.table.headers.get(key, key)
-        count = "两" if len(found.names) == 2 else f" {len(found.names)} "
-        several = f"{count}位{role}"
-        self.warnings.append(
-            f"第 {row_number} 行（{header}）：“{cell}”可能是一家单位，也可能是{several}：“{found.body}”前面没有字号，"
-            f"不是单位的全称；已按一位{role}原样导入，请核对这一格（是一家单位的写成全称，是{several}的写上这家单位的全称）"
-        )
+    def _keep_whole(self, row_number: int, key: str, code: UnitCode | None, cell: str, role: str) -> None:
+        """Note a name cell of ``code``'s kept whole as it may be one body's name or several ``role``s'
+        (``body_or_owners``: 张三、餐饮有限公司), for the import to warn of by its row and column (``KeptWhole``)."""
+        if code is not None and (found := body_or_owners(cell)) is not None:
+            self.kept_whole.append(KeptWhole(row_number, self.table.headers.get(key, key), code, role, found))
 
     def _dates(self, cells: dict[str, Any], bad: Callable[[str, str], None]) -> tuple[dt.date | None, dt.date | None]:
         found: list[dt.date | None] = []
@@ -638,14 +656,14 @@ class _RowReader:
         area_given = not (optional and (cells["area"] is None or not str(cells["area"]).strip()))
         names = owner_cell_names(name) if name else []
         if name:
-            self._warn_body_or_owners(row_number, "owner", name, "业主")
+            self._keep_whole(row_number, "owner", code, name, "业主")
         # Each owner of a co-owned cell is one person: each is held to a person's name.
         if (reason := owner_name_problem(names)) is not None:
             bad("owner", reason)
         if cells["co_owner"] is not None:
             # A 共有人 column: its names follow the owner's, as if written in the owner's cell.
             named = split_owner_names(_text(cells["co_owner"]))
-            self._warn_body_or_owners(row_number, "co_owner", _text(cells["co_owner"]), "共有人")
+            self._keep_whole(row_number, "co_owner", code, _text(cells["co_owner"]), "共有人")
             if (reason := owner_name_problem(named)) is not None:
                 bad("co_owner", reason)
             if not names:
@@ -687,7 +705,7 @@ class _RowReader:
             # Tenants share the cell as co-owners share the owner's ("周九、吴十"); the 租户电话 is the first's, as the
             # 联系电话 is the first owner's, and the lease both's.
             tenants = _once_each(split_owner_names(_text(cells["tenant"])))  # 赵磊、赵磊 is one tenant
-            self._warn_body_or_owners(row_number, "tenant", _text(cells["tenant"]), TENANT)
+            self._keep_whole(row_number, "tenant", code, _text(cells["tenant"]), TENANT)
             two, note = "两位租户请用“、”分开，一个人的姓名请去掉空格", "姓名里不能带括号里的备注：请只写姓名"
             if reason := next(filter(None, (one_person_problem(t, two=two, note=note) for t in tenants)), None):
                 bad("tenant", reason)
@@ -850,7 +868,16 @@ def read_roster(
         mains = {code: replace(main, stated=main.stated | {TENANT}) for code, main in mains.items()}
     columns = {key: (table.letters.get(key, ""), table.headers.get(key, key)) for key in table.headers}
     rows = len(table.rows) - len(totals)
-    return RosterSheet(list(mains.values()), table.sheet, table.ignored, reader.warnings, has_contacts, rows, columns)
+    return RosterSheet(
+        list(mains.values()),
+        table.sheet,
+        table.ignored,
+        reader.warnings,
+        reader.kept_whole,
+        has_contacts,
+        rows,
+        columns,
+    )
 
 
 def read_owner_sheet(
