@@ -768,6 +768,37 @@ def test_owners_contact_add_warns_of_a_name_it_keeps_whole_as_the_import_does(
     assert [line for line in phoned.stdout.splitlines() if line.startswith("提醒")] == []
 
 
+def test_an_owner_renamed_by_an_id_number_another_roster_gives_is_named_with_what_he_holds(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    """A roster of 2-2-201 giving 刘一 the ID number the ledger keeps for 王建国 of 1-1-101 (pasted down a column, or a
+    name corrected) renamed 王建国 to 刘一 — 1-1-101's owner too, a unit not in that roster — and said only 更新业主 1
+    人; now each owner whose name changes is named, before and after, with what he holds (his number masked), and a
+    dry run says it before anything is written."""
+    first = [
+        ["房号", "建筑面积", "业主姓名", "身份证号"],
+        ["1-1-101", 90, "王建国", "110101199003071233"],
+    ]
+    assert run_cli("owners", "import", str(roster(tmp_path / "一.xlsx", first))).exit_code == 0
+    second = str(
+        roster(
+            tmp_path / "二.xlsx",
+            [["房号", "建筑面积", "业主姓名", "身份证号"], ["2-2-201", 90, "刘一", "110101199003071233"]],
+        )
+    )
+    trial = run_cli("owners", "import", second, "--dry-run")
+    assert trial.exit_code == 0, trial.output
+    assert "身份证号 110101********1233 的业主 王建国 将改名为 刘一：1-1-101 的业主、2-2-201 的业主" in trial.stdout
+    assert [u["owner"] for u in units(run_cli)] == ["王建国"]
+    done = run_cli("owners", "import", second)
+    assert done.exit_code == 0, done.output
+    assert "更新业主 1 人" in done.stdout
+    assert "身份证号 110101********1233 的业主 王建国 已改名为 刘一：1-1-101 的业主、2-2-201 的业主" in done.stdout
+    assert [(u["unit"], u["owner"]) for u in units(run_cli)] == [("1-1-101", "刘一"), ("2-2-201", "刘一")]
+    again = run_cli("owners", "import", second)
+    assert "改名" not in again.stdout
+
+
 LEASES_TOO_LONG = [
     (
         ("--start", "1990-01-01", "--end", "2199-01-01"),

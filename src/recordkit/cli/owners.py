@@ -95,6 +95,8 @@ def owners_import(
         typer.echo(f"{split.unit} 的业主“{split.name}”是几个人，{will}拆成{split.split_into()}")
     for merged in summary.owners_merged:  # (an older import's Smith and John: merged, or why not)
         typer.echo(merged.said(will))
+    for renamed in summary.owners_renamed:  # (units the sheet does not name may be his: never renamed in silence)
+        typer.echo(renamed.said(will))
     if summary.contacts_now_owners:
         typer.echo(
             f"{len(summary.contacts_now_owners)} 位联系人成为业主，{will}不再是联系人："

@@ -115,11 +115,29 @@ class ImportSummary:
     owners_split: list[SplitOwner] = field(default_factory=list)
     #: owners an older import kept as two (Smith, John: Smith and John) the sheet names whole: merged, or why not
     owners_merged: list[PairMerged] = field(default_factory=list)
+    #: owners the sheet gave another name under the ID number the ledger keeps for them, with what they hold
+    owners_renamed: list[RenamedOwner] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as ``owners import --json`` prints it: these fields by their names, each split owner as its
         unit, stored name and the names it was split into."""
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class RenamedOwner:
+    """An owner the sheet names otherwise under the ID number the ledger keeps for him (a name corrected, or a number
+    pasted onto another person's row): his number masked, his name before and after, and what he holds after the
+    import (``_held``) — units the sheet may not name among them, whose owner is renamed too."""
+
+    id_number: str
+    before: str
+    after: str
+    held: str
+
+    def said(self, done: str) -> str:
+        """``身份证号 110101********1233 的业主 王建国 已改名为 刘一：1-1-101 的业主、2-2-201 的业主``, ``done`` 已 or 将."""
+        return f"身份证号 {self.id_number} 的业主 {self.before} {done}改名为 {self.after}：{self.held}"
 
 
 # -- applying to the ledger --------------------------------------------------------
@@ -771,6 +789,16 @@ def apply_owner_records(
     }
     held_before = {u["owner_id"] for u in existing_units.values()} | {i for ids in current_co.values() for i in ids}
     summary.owners_removed = _remove_owners_left(conn, held_before - merged, owner_by_id, changes)
+    # (an owner's name split into owners and co-owners is told as that: 王芳、李娜 → 王芳 is no rename)
+    split = {(split.name, split.names[0]) for split in summary.owners_split}
+    summary.owners_renamed = [
+        RenamedOwner(mask_id_number(owner.id_number or ""), before.name, owner.name, held(owner.id))
+        for owner in updated_owners
+        if owner.id is not None
+        and owner.id not in merged
+        and (before := owner_before[owner.id]).name != owner.name
+        and (before.name, owner.name) not in split
+    ]
     journal.record(conn, operator, changes)
     return summary
 
