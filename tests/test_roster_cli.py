@@ -951,6 +951,32 @@ def test_a_contact_at_the_counter_naming_several_people_is_refused(run_cli: Any,
     assert len(json.loads(run_cli("owners", "contact", "list", "--json").stdout)) == 3
 
 
+@pytest.mark.parametrize(
+    "name", ["幸福里餐饮有限公司、吴十", "吴十、幸福里餐饮有限公司", "甲乙科技有限公司、丙丁实业有限公司"]
+)
+def test_a_company_and_another_owner_in_one_name_are_several_at_the_counter_and_on_a_relation_row(
+    run_cli: Any, tmp_path: Path, name: str
+) -> None:
+    """``owners contact add 1-1-102 "幸福里餐饮有限公司、吴十"`` was kept as one tenant of that name, and so was a 租户 row
+    saying it, since a name with 公司 in it was never taken as several — where the owner cell and the 租户 cell read it
+    as two; now both refuse it as two names (exit 5, nothing added), as 周九、吴十."""
+    rows = [["房号", "建筑面积", "业主姓名"], ["1-1-102", 90, "李娜"]]
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows))).exit_code == 0
+    refused = run_cli("owners", "contact", "add", "1-1-102", name, "--relation", "租户")
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        5,
+        "",
+        f"错误：一次只能添加一位联系人：“{name}”是几个人，请一位一位分别添加（每人一条 recordkit owners contact add）",
+    )
+    rows = [["房号", "建筑面积", "业主姓名", "关系"], ["1-1-102", 90, "李娜", "业主"], ["1-1-102", None, name, "租户"]]
+    result = run_cli("owners", "import", str(roster(tmp_path / "名册2.xlsx", rows)))
+    assert result.exit_code == 5
+    assert result.stderr.splitlines()[1:] == [
+        f"  第 3 行 C 列（业主姓名）：一行只写一位租户：请把“{name}”每人各写一行（同一房号，“关系”列写 租户）"
+    ]
+    assert json.loads(run_cli("owners", "contact", "list", "--json").stdout) == []
+
+
 def test_a_latin_name_surname_comma_given_name_is_one_contact_at_the_counter(run_cli: Any, tmp_path: Path) -> None:
     """``owners contact add 1-1-102 "Smith, John"`` was refused as two people; it is one (its blanks normalised), and
     ``John Smith, Mary Smith`` is still two (exit 5), nothing added."""

@@ -407,11 +407,11 @@ def one_name(name: str) -> str:
 
 
 def several_people(name: str) -> bool:
-    """Whether ``name`` — a cell or an argument meant for one person — holds several people's names, as an owner cell
-    would be split (``split_owner_names``: 吴芳、郑丽, 吴芳,郑丽, 吴芳；郑丽, 张三和李四); a body's name (its 和 or 、
-    inside: 华润和信置业有限公司) never."""
-    folded = unicodedata.normalize("NFKC", name)
-    return not is_organisation(folded) and len(split_owner_names(folded)) > 1
+    """Whether ``name`` — a cell or an argument meant for one person — holds several owners' names, as an owner cell
+    would be split (``split_owner_names``: 吴芳、郑丽, 吴芳,郑丽, 吴芳；郑丽, 张三和李四, a body's name and a person's:
+    幸福里餐饮有限公司、吴十); a body's name with 和 or 、 inside (华润和信置业有限公司, 甲乙、丙丁科技有限公司) never, as
+    that split keeps it whole."""
+    return len(split_owner_names(unicodedata.normalize("NFKC", name))) > 1
 
 
 def one_person_problem(name: str, *, two: str, note: str) -> str | None:
