@@ -446,7 +446,7 @@ def test_the_receipt_docx_says_everything_three_times(cashier: Any, workspace: W
     assert rows.count(["物业服务费", "2026年10月至2026年11月", "419.94"]) == 3
     assert rows.count(["停车费", "2026年10月至2026年11月", "300.00"]) == 3
     assert rows.count(["预收款", "", "514.56"]) == 3
-    total = ["合计人民币（大写）：壹仟贰佰叁拾肆元伍角"] * 2 + ["¥1,234.50"]
+    total = ["合计人民币（大写）：壹仟贰佰叁拾肆元伍角整"] * 2 + ["¥1,234.50"]
     assert rows.count(total) == 3
 
 

@@ -622,7 +622,7 @@ def test_refund_form_shows_the_amount_in_figures_and_capitals(office: tuple[Work
     assert rows[3][1] == "¥2,000.00 元"
     assert rows[4][1] == "¥230.50 元    扣除原因：损坏走廊墙面"
     assert rows[5][1] == "¥1,769.50 元"
-    assert rows[6][1] == "人民币 壹仟柒佰陆拾玖元伍角"
+    assert rows[6][1] == "人民币 壹仟柒佰陆拾玖元伍角整"
     assert rows[7][:2] == ["扣款收据", "SJ2027-000001"]  # the 230.50 kept, on a receipt of the refund's year
     assert _paragraphs(form.path)[2] == "登记编号：ZX2026-0001        退款日期：2027年2月2日"
     assert list(rows[-1])[-1] == "（盖章处）"

@@ -82,10 +82,11 @@ def format_yuan(fen: int) -> str:
 def amount_in_capitals(fen: int) -> str:
     """Fen in Chinese capitals as the People's Bank rules for vouchers require.
 
-    ``100_550`` → ``"壹仟零伍元伍角"``; ``0`` → ``"零元整"``.  ``整`` follows 元 when
-    there are no 角 or 分, never 角 or 分; a zero in the 角 place before 分 is
+    ``100_550`` → ``"壹仟零伍元伍角整"``; ``0`` → ``"零元整"``.  ``整`` follows 元 when
+    there are no 角 or 分, and 角 when there are no 分 (《会计基础工作规范》第五十二条 asks for it
+    there, 《支付结算办法》 allows it), never 分; a zero in the 角 place before 分 is
     written (``壹佰万元零柒分``); zeros in the middle of the yuan become one 零
-    (``壹拾万零伍元伍角``).
+    (``壹拾万零伍元伍角整``).
 
     Where the rules allow two forms, recordkit writes the shorter one, everywhere:
     no 零 between 元 and 角 when the units of 元 are zero (``1,680.32`` →
@@ -105,4 +106,6 @@ def amount_in_capitals(fen: int) -> str:
     import cn2an
 
     whole, cents = divmod(fen, 100)
-    return str(cn2an.an2cn(f"{whole}.{cents:02d}", "rmb"))
+    capitals = str(cn2an.an2cn(f"{whole}.{cents:02d}", "rmb"))
+    # cn2an ends an amount of 角 without 分 at the 角; the accounting rules want 整 there too.
+    return capitals + "整" if capitals.endswith("角") else capitals
