@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 from docx import Document
 from docx.shared import Cm
@@ -397,6 +398,18 @@ def test_pay_prints_lines_balance_and_the_receipt_file(cashier: Any, workspace: 
     assert cashier("receipt", "issue", "1-1-101", "--amount", "50", *BACKDATED).stdout.startswith(
         "已收款 50.00 元（现金），交款人 张伟，房号 1-1-101；收据编号 SJ2026-000002"
     )
+
+
+@pytest.mark.parametrize("typed", ["Zhang  San", " Zhang San ", "Zhang\u3000San", "\u3000Zhang \u3000 San\u3000"])
+def test_a_payer_s_blanks_are_kept_as_one_between_words(cashier: Any, workspace: Workspace, typed: str) -> None:
+    result = cashier("fees", "pay", "1-1-101", "--amount", "50", "--payer", typed, *BACKDATED)
+    assert result.stdout.startswith("已收款 50.00 元（现金），交款人 Zhang San，房号 1-1-101；"), result.output
+    paragraphs, _ = _docx_text(_receipt_file(workspace, result.stdout))
+    assert "\n".join(paragraphs).count("交款人：Zhang San    房屋：1栋1单元101室") == 3
+    assert [row["payer"] for row in json.loads(cashier("receipt", "list", "--json").stdout)] == ["Zhang San"]
+    cashier("fees", "daily", "--date", DAY, str(workspace.root / "日结.xlsx"))
+    detail = openpyxl.load_workbook(workspace.root / "日结.xlsx")["收据明细"]
+    assert [row[2] for row in detail.iter_rows(min_row=2, max_row=2, values_only=True)] == ["Zhang San"]
 
 
 def test_a_receipt_the_office_template_cannot_print_takes_no_money(cashier: Any, workspace: Workspace) -> None:

@@ -50,7 +50,7 @@ from recordkit.core.dates import (
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.numbering import fold_number
-from recordkit.core.personal import name_problem, reason_problem
+from recordkit.core.personal import name_as_kept, name_problem, reason_problem
 from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
 from recordkit.ledger import journal
@@ -545,6 +545,7 @@ def issue_payments(
             raise UsageError(f"房屋 {unit.code} 没有登记业主，请用 --payer 写明交款人")
         if (reason := name_problem(payer)) is not None:
             raise ValidationError(f"交款人：{reason}")
+        payer = name_as_kept(payer)
         method = DEPOSIT_TRANSFER if request.kept is not None else parse_method(request.method)
         paid_on = check_business_day(request.paid_on or today, "收款日期", settings.years)
         if request.months is not None:  # 1999-01 would be printed as a prepayment "for 1999年1月"

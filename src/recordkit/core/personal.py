@@ -25,6 +25,7 @@ __all__ = [
     "mask_in_text",
     "mask_phone",
     "mask_values",
+    "name_as_kept",
     "name_problem",
     "phones_in_folded",
     "phones_in_text",
@@ -602,6 +603,13 @@ def name_problem(name: str, max_chars: int = NAME_MAX_CHARS) -> str | None:
     if not has_letter(name):
         return f"“{name.strip()}”没有汉字或字母，不是姓名：请写姓名"
     return None
+
+
+def name_as_kept(name: str) -> str:
+    """A person's name as the ledger keeps it and paper prints it: one ASCII blank between its words, none around,
+    however it was typed (``Zhang  San``, ``Zhang\u3000San``, `` Zhang San `` are ``Zhang San``).  The one place a
+    name's blanks are cleaned; what ``name_problem`` refuses (a line break) is the caller's to refuse first."""
+    return " ".join(name.split())
 
 
 def reason_problem(reason: str, what: str, option: str | None) -> str | None:
