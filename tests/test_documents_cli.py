@@ -1580,6 +1580,16 @@ def test_an_exit_pass_is_valid_until_明天_or_后天_as_a_loan_is_due(run_cli: 
     assert generated(imported) == [first, second] and journal_size(run_cli) == before
 
 
+@pytest.mark.parametrize("typed", ["12月7日", "12-07", "12/7", "１２－７"])
+def test_an_exit_pass_is_valid_until_a_day_without_its_year_however_written(
+    run_cli: Any, imported: Workspace, typed: str
+) -> None:
+    """``--valid-until 12月7日`` was read and ``12-07`` refused (无法识别): both are the next such day."""
+    made = run_cli("cert", "make", "出门条", "--unit", "3-2-1201", "--items", "冰箱1台", "--valid-until", typed)
+    assert made.exit_code == 0, made.output
+    assert "有效期至：2026年12月7日（过期作废，一次有效）" in _paragraphs(generated(imported)[0])
+
+
 def test_no_exit_pass_while_the_unit_owes_unless_the_office_says_why(run_cli: Any, imported: Workspace) -> None:
     # The classic case: the tenant moves out, the owner owes; the office lets the goods go only when
     # someone answers for it, and the journal says who, why and how much was owed.

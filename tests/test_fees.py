@@ -92,6 +92,19 @@ def test_tomorrow_is_a_day_only_where_a_day_to_come_is_asked_for() -> None:
             parse_date(word, "收款日期", relative=True)
 
 
+@pytest.mark.parametrize("typed", ["1月10日", "1-10", "01-10", "1/10", "１－１０"])
+def test_a_day_to_come_without_its_year_is_read_however_its_month_and_day_are_written(typed: str) -> None:
+    """``--due 12月20日`` was read and ``--due 12-20`` refused as no date: both are the next such day."""
+    assert parse_date(typed, "应还日期", ahead=dt.date(2026, 12, 20)) == dt.date(2027, 1, 10)
+
+
+@pytest.mark.parametrize("typed", ["11月23日", "11-23", "11/23"])
+def test_a_past_day_without_its_year_is_said_to_lack_it_however_written(typed: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_date(typed, "收款日期", relative=True)
+    assert str(caught.value) == (f"收款日期“{typed}”没有写年份，不能确定是哪一年：应写成 2026-11-23 或 2026年11月23日")
+
+
 def test_month_arithmetic_and_ranges() -> None:
     assert Month(2026, 1) - 1 == Month(2025, 12) and Month(2026, 12) + 1 == Month(2027, 1)
     months = parse_month_range("2026-11..2027-02")

@@ -194,8 +194,15 @@ def _checked_day(parts: tuple[int, int, int], what: str, shown: str) -> dt.date:
     return day
 
 
-#: A month and day without the year: 12月20日, 12月20号.
-_MONTH_DAY = re.compile(r"([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*[日号]?")
+#: A month and day without the year: 12月20日, 12月20号, or with a whole day's separators, 12-20, 12/20 — read
+#: alike wherever the year can be told, refused alike (``_refuse_without_year``) where it cannot.
+_MONTH_DAY = re.compile(r"([0-9]{1,2})\s*(?:月\s*([0-9]{1,2})\s*[日号]?|[-/]\s*([0-9]{1,2}))")
+
+
+def _month_and_day(found: re.Match[str]) -> tuple[int, int]:
+    """The month and the day a ``_MONTH_DAY`` match writes, in either of its forms."""
+    return int(found[1]), int(found[2] or found[3])
+
 
 #: Days named relative to today (the computer's calendar day, as every "today" default in recordkit).
 _RELATIVE_DAYS = {"今天": 0, "今日": 0, "today": 0, "昨天": -1, "昨日": -1, "yesterday": -1}
@@ -284,7 +291,7 @@ def parse_date(
         if (clock := _CLOCK.match(clock_text.strip())) is not None and int(clock[1]) < 24:
             parts = _day_parts(day_text)
     if parts is None and ahead is not None and (month_day := _MONTH_DAY.fullmatch(folded)) is not None:
-        found = next_month_day(int(month_day[1]), int(month_day[2]), ahead)
+        found = next_month_day(*_month_and_day(month_day), ahead)
         if found is None:
             raise DateError(f"{what}“{shown}”不存在：请检查月和日")
         return found
@@ -388,7 +395,7 @@ def parse_clock(value: str | dt.time | dt.datetime | float, what: str = "时刻"
 def _refuse_without_year(folded: str, what: str, shown: str) -> None:
     """A month and day without the year (12月2日) where no year can be told: said so, with the forms that have one."""
     if (month_day := _MONTH_DAY.fullmatch(folded)) is not None:
-        month, day = int(month_day[1]), int(month_day[2])
+        month, day = _month_and_day(month_day)
         year = dt.date.today().year  # the example names this year: a literal one would read oddly from January
         raise DateError(
             f"{what}“{shown}”没有写年份，不能确定是哪一年：应写成 {year}-{month:02d}-{day:02d} 或 {year}年{month}月{day}日"
