@@ -836,7 +836,7 @@ BAD = [
     (
         ("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", "下周"),
         5,
-        "错误：应还日期“下周”无法识别，应写成 2026-11-23 或 2026年11月23日",
+        "错误：应还日期“下周”无法识别，应写成 2026-12-05 或 2026年12月5日",
     ),
     # A past day is a bad value, as a due day more than a year ahead and a past exit-pass day are (exit 5).
     (("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", "2020-01-01"), 5, None),

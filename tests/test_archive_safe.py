@@ -303,7 +303,7 @@ def test_a_repair_refuses_a_confidential_flag_or_date_it_cannot_read_and_takes_t
     repaired = verify(ws, ledger, "档案员", repair=True)
     assert repaired.repaired == [
         "YZ-2026-00001：台账记录已按说明文件重建（架位：（空） → A-1）",
-        "YZ-2026-00001：说明文件中 文件日期：日期“下周”无法识别，应写成 2026-11-23 或 2026年11月23日；"
+        "YZ-2026-00001：说明文件中 文件日期：日期“下周”无法识别，应写成 2026-12-05 或 2026年12月5日；"
         "台账仍是“2026-11-01”，说明文件已按台账改正（改正请用 recordkit archive update YZ-2026-00001 --date）",
         "YZ-2026-00001：说明文件中 保密：保密“也许”无效，应为 是 或 否；台账仍是“否”，说明文件已按台账改正"
         "（改正请用 recordkit archive update YZ-2026-00001 --confidential 或 --not-confidential）",
@@ -353,7 +353,7 @@ def test_a_row_rebuilt_from_a_sidecar_whose_flag_or_date_cannot_be_read_stays_co
     with ledger.write() as conn:
         conn.execute(sa.delete(archive_items))
     repaired = verify(ws, ledger, "档案员", repair=True)
-    date_refused = "说明文件中 文件日期：日期“下周”无法识别，应写成 2026-11-23 或 2026年11月23日"
+    date_refused = "说明文件中 文件日期：日期“下周”无法识别，应写成 2026-12-05 或 2026年12月5日"
     flag_refused = "说明文件中 保密：保密“也许”无效，应为 是 或 否"
     hint = "（改正请用 recordkit archive update YZ-2026-00001"
     assert repaired.repaired == [

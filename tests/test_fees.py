@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from recordkit.billing.arrears import aging_bucket, list_arrears, months_past_due, summarise_arrears, unit_balance
 from recordkit.billing.bills import LOWER_READING_HINT, UnitForBilling, bill_month, import_readings, plan_bills
@@ -27,7 +28,7 @@ from recordkit.billing.rules import (
     sync_rules,
 )
 from recordkit.core.config import FeeItemSettings, FeesSettings
-from recordkit.core.dates import Month, MonthRange, parse_date, parse_month, parse_month_range
+from recordkit.core.dates import Month, MonthRange, parse_date, parse_month, parse_month_range, parse_when
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger
@@ -57,7 +58,7 @@ def test_parse_month(text: str, month: Month) -> None:
     [
         ("2026-13", "月份“2026-13”无效：月份应为 1 至 12"),
         ("2026-00", "月份“2026-00”无效：月份应为 1 至 12"),
-        ("十一月", "月份“十一月”无法识别，应写成 2026-11 这样的年-月"),
+        ("十一月", "月份“十一月”无法识别，应写成 2026-12 这样的年-月"),
     ],
 )
 def test_bad_month(text: str, message: str) -> None:
@@ -103,6 +104,25 @@ def test_a_past_day_without_its_year_is_said_to_lack_it_however_written(typed: s
     with pytest.raises(ValueError) as caught:
         parse_date(typed, "收款日期", relative=True)
     assert str(caught.value) == (f"收款日期“{typed}”没有写年份，不能确定是哪一年：应写成 2026-11-23 或 2026年11月23日")
+
+
+def test_a_refusal_s_example_is_of_today_not_a_day_long_past() -> None:
+    """The examples said 2026-11-23 and 2026-11 whatever the day: a day in the past beside an 应还日期 to come."""
+    with time_machine.travel(dt.datetime(2027, 3, 8, 2, 0, tzinfo=dt.UTC), tick=False):
+        with pytest.raises(ValueError) as day:
+            parse_date("下周", "应还日期", ahead=dt.date.today())
+        with pytest.raises(ValueError) as when:
+            parse_when("昨天", "报修时间")
+        with pytest.raises(ValueError) as month:
+            parse_month("十月")
+        with pytest.raises(ValueError) as months:
+            parse_month_range("2027-01,2027-02")
+    assert str(day.value) == "应还日期“下周”无法识别，应写成 2027-03-08 或 2027年3月8日"
+    assert str(when.value) == "报修时间“昨天”无法识别，应写成 2027-03-08 09:15 这样的日期和时刻"
+    assert str(month.value) == "月份“十月”无法识别，应写成 2027-03 这样的年-月"
+    assert str(months.value) == (
+        "月份“2027-01,2027-02”无法识别，应写成 2027-03 这样的年-月；几个月写成 2027-01..2027-03（从哪个月到哪个月）"
+    )
 
 
 def test_month_arithmetic_and_ranges() -> None:

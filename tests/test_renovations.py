@@ -233,7 +233,7 @@ REFUSED = [
         "完工日期 2026-12-01 早于开工日期 2027-01-31：请检查 --start 和 --end",
     ),
     (request(start="2026-02-30"), ValidationError, "开工日期“2026-02-30”不存在：请检查年月日"),
-    (request(end="下月底"), ValidationError, "完工日期“下月底”无法识别，应写成 2026-11-23 或 2026年11月23日"),
+    (request(end="下月底"), ValidationError, "完工日期“下月底”无法识别，应写成 2026-12-05 或 2026年12月5日"),
     (request(hours="8:00-25:00"), ValidationError, "施工时间“8:00-25:00”不是有效的时刻（小时 0–24，分钟 00–59）"),
     (request(phone="12345"), ValidationError, "联系电话“12345”不是有效的手机号或固定电话"),
     (request(contractor=" "), ValidationError, "装修单位不能为空：请用 --contractor 写明装修公司或施工队名称"),

@@ -129,7 +129,7 @@ def test_add_assign_close_visit_show(estate: Workspace, run_cli: Any) -> None:
         (
             ("add", "--type", "报修", "--unit", "1-1-101", "--category", "水电", "--desc", "漏水", "--at", "昨天"),
             5,
-            "错误：报修时间“昨天”无法识别，应写成 2026-11-23 09:15 这样的日期和时刻",
+            "错误：报修时间“昨天”无法识别，应写成 2026-12-05 09:15 这样的日期和时刻",
         ),
         (
             ("close", "GD2026-000009", "--result", "已修"),
@@ -703,7 +703,7 @@ def test_a_logbook_whose_times_are_excels_day_numbers_is_read_to_the_minute(
     refused = run_cli("workorder", "import", str(write_logbook(tmp_path / "坏.xlsx", rows)))
     assert (refused.exit_code, lines(refused)[1:]) == (
         5,
-        ["  第 3 行 H 列（报修时间）：报修时间“123.5”无法识别，应写成 2026-11-23 09:15 这样的日期和时刻"],
+        ["  第 3 行 H 列（报修时间）：报修时间“123.5”无法识别，应写成 2026-12-05 09:15 这样的日期和时刻"],
     )
 
 

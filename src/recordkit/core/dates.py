@@ -49,9 +49,28 @@ __all__ = [
 ]
 
 _MONTH = re.compile(r"^(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?$")
-_EXAMPLE = "应写成 2026-11 这样的年-月"
-_DAY_EXAMPLE = "应写成 2026-11-23 或 2026年11月23日"
-_WHEN_EXAMPLE = "应写成 2026-11-23 09:15 这样的日期和时刻"
+
+
+# A refusal's example is of today (the process's day, the office's once the console script adopted its clock, as
+# 今天 is read): a fixed day soon lies in the past, an odd example beside a day to come.
+def _month_example() -> str:
+    return f"应写成 {dt.date.today():%Y-%m} 这样的年-月"
+
+
+def _day_example() -> str:
+    today = dt.date.today()
+    return f"应写成 {today.isoformat()} 或 {chinese_date(today)}"
+
+
+def _when_example() -> str:
+    return f"应写成 {dt.date.today().isoformat()} 09:15 这样的日期和时刻"
+
+
+def _range_example() -> str:
+    """Three months to this one, ``2027-01..2027-03``."""
+    this = Month.of(dt.date.today())
+    return f"{this - 2}..{this}"
+
 
 # A day written whole: separators -, /, ., _ or 年月日, or eight digits.
 _DAY = re.compile(
@@ -143,7 +162,7 @@ def parse_month(text: str) -> Month:
     shown = str(text).strip()
     match = _MONTH.match(unicodedata.normalize("NFKC", shown))
     if match is None:
-        raise DateError(f"月份“{shown}”无法识别，{_EXAMPLE}")
+        raise DateError(f"月份“{shown}”无法识别，{_month_example()}")
     year, month = int(match[1]), int(match[2])
     if not 1 <= month <= 12:
         raise DateError(f"月份“{shown}”无效：月份应为 1 至 12")
@@ -163,12 +182,12 @@ def parse_month_range(text: str) -> MonthRange:
     if len(parts) == 1:
         if not _MONTH.match(folded):  # two months with a comma or a dash between: say how a range is written
             raise DateError(
-                f"月份“{str(text).strip()}”无法识别，{_EXAMPLE}；几个月写成 2026-09..2026-11（从哪个月到哪个月）"
+                f"月份“{str(text).strip()}”无法识别，{_month_example()}；几个月写成 {_range_example()}（从哪个月到哪个月）"
             )
         month = parse_month(parts[0])
         return MonthRange(month, month)
     if len(parts) != 2:
-        raise DateError(f"月份范围“{text}”无法识别，应写成 2026-09..2026-11")
+        raise DateError(f"月份范围“{text}”无法识别，应写成 {_range_example()}")
     first, last = parse_month(parts[0]), parse_month(parts[1])
     if last < first:
         raise DateError(f"月份范围“{text}”前后颠倒：应从早的月份写到晚的月份，例如 {last}..{first}")
@@ -297,7 +316,7 @@ def parse_date(
         return found
     if parts is None:
         _refuse_without_year(folded, what, shown)
-        raise DateError(f"{what}“{shown}”无法识别，{_DAY_EXAMPLE}")
+        raise DateError(f"{what}“{shown}”无法识别，{_day_example()}")
     return _checked_day(parts, what, shown)
 
 
@@ -330,7 +349,7 @@ def parse_when(value: str | dt.date | float, what: str = "时间", cell: bool = 
     if parts is None:
         _refuse_without_year(day_text, what, shown)
     if parts is None or (clock_text.strip() and clock is None):
-        raise DateError(f"{what}“{shown}”无法识别，{_WHEN_EXAMPLE}")
+        raise DateError(f"{what}“{shown}”无法识别，{_when_example()}")
     day = _checked_day(parts, what, shown)
     hour, minute = (int(clock[1]), int(clock[2] or 0)) if clock else (0, 0)
     if hour > 23 or minute > 59:
