@@ -49,6 +49,21 @@ def test_parse_items_splits_names_and_quantities() -> None:
         )
 
 
+def test_a_set_s_count_is_part_of_its_name_on_the_exit_pass(ws: Workspace, estate: Ledger) -> None:
+    """``2件套沙发`` (a three-piece … two-piece suite) printed as 套沙发, 2件: a count followed by 件套 names the set."""
+    made = make_certificate(
+        ws, estate, "出门条", "3-2-1201", CASHIER, items="2件套沙发,３件套床品2套,2 件套茶几,2套沙发", today=TODAY
+    )
+    rows = [[c.text for c in r.cells] for r in Document(str(made.document.path)).tables[0].rows]
+    assert rows == [
+        ["序号", "物品名称", "数量"],
+        ["1", "2件套沙发", ""],
+        ["2", "3件套床品", "2套"],
+        ["3", "2 件套茶几", ""],
+        ["4", "沙发", "2套"],
+    ]
+
+
 def test_residence_certificate_carries_the_id_number_but_not_in_its_name(ws: Workspace, estate: Ledger) -> None:
     made = make_certificate(ws, estate, "居住证明", "1-1-101", CASHIER, purpose="子女入学", today=TODAY)
     assert made.number == "JZ2026-0001"

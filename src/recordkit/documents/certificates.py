@@ -57,9 +57,10 @@ EXIT_PASS_DAYS = 7
 DEFAULT_PURPOSE = "办理相关事务"
 _UNITS = "台件个箱张套把只辆包袋组床块盆桶"
 # An item and its quantity as clerks write them: 冰箱1台, 冰箱 1台, 冰箱×1台 (or x, X, *: a mark no part of the name,
-# but for a Latin name's own x, Xbox1台), or the quantity first with its measure word: 1台空调, 5把 椅子.
+# but for a Latin name's own x, Xbox1台), or the quantity first with its measure word: 1台空调, 5把 椅子 — but a count
+# followed by 件套 names a set (2件套沙发, a two-piece suite: one item, no quantity written), never 2件 of 套沙发.
 _QUANTITY = re.compile(rf"^(?P<name>.*?\D)\s*(?:[×*]|(?<![A-Za-z])[xX])?\s*(?P<qty>\d+\s*[{_UNITS}]?)$")
-_QUANTITY_FIRST = re.compile(rf"^(?P<qty>\d+\s*[{_UNITS}])\s*(?P<name>\D.*)$")
+_QUANTITY_FIRST = re.compile(rf"^(?!\d+\s*件\s*套)(?P<qty>\d+\s*[{_UNITS}])\s*(?P<name>\D.*)$")
 
 
 @dataclass(frozen=True)
