@@ -1395,6 +1395,32 @@ def test_rebill_of_an_old_month_says_which_units_use_todays_occupancy(cashier: A
     assert _october_fee(cashier, "3-2-1202") == 23655  # 143.80 ㎡ × 2.35 元 × 70 %
 
 
+def test_a_back_dated_receipt_names_the_owner_of_its_day_or_asks_for_the_payer(
+    cashier: Any, workspace: Workspace
+) -> None:
+    """A receipt dated before today named today's owner: 3-2-1202, sold today, had no owner on 2026-11-23, and
+    1-1-102 was 李秀英's until today's roster gave it to 赵敏."""
+    sold = ["3", "2", "1202", 143.8, "王磊", "13700001111", None, None, "已入住"]
+    sold_on = ["1", "1", "102", 118.62, "赵敏", "13600002222", None, None, "已交付"]
+    sheet = write_sheet(workspace.root / "名册2.xlsx", [SAMPLE_ROWS[0], sold_on, SAMPLE_ROWS[2], sold])
+    assert cashier("owners", "import", str(sheet)).exit_code == 0
+    before = _journal_size(cashier)
+    refused = cashier("fees", "pay", "3-2-1202", "--amount", "100", *BACKDATED)
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        2,
+        "",
+        "错误：房屋 3-2-1202 在 2026-11-23 没有登记业主（业主 王磊 是 2026-12-05 登记的），"
+        "请用 --payer 写明那天的交款人",
+    )
+    assert _journal_size(cashier) == before
+    named = cashier("fees", "pay", "3-2-1202", "--amount", "100", "--payer", "开发商", *BACKDATED)
+    assert named.stdout.startswith("已收款 100.00 元（现金），交款人 开发商，房号 3-2-1202；"), named.output
+    then = cashier("receipt", "issue", "1-1-102", "--amount", "100", *BACKDATED)
+    assert then.stdout.startswith("已收款 100.00 元（现金），交款人 李秀英，房号 1-1-102；"), then.output
+    today = cashier("receipt", "issue", "1-1-102", "--amount", "50")
+    assert today.stdout.startswith("已收款 50.00 元（现金），交款人 赵敏，房号 1-1-102；"), today.output
+
+
 def _october_fee(cashier: Any, unit: str) -> int:
     account = json.loads(cashier("fees", "account", unit, "--json").stdout)
     (fen,) = [b["amount_fen"] for b in account["bills"] if b["month"] == "2026-10" and b["item"] == "物业服务费"]

@@ -56,6 +56,7 @@ from recordkit.documents.generated import DocumentRequest, generate_many, record
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert, office_zone_of, refuse_unknown_unit
 from recordkit.ledger.schema import allocations, bills, fee_items, owners, payments, receipts, renovations, units
+from recordkit.owners.roster import owner_change_after
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -495,6 +496,21 @@ def check_at_counter(
         )
 
 
+def _owner_on(conn: Connection, unit: Any, day: dt.date, today: dt.date) -> str:
+    """Who a receipt of ``unit`` dated ``day`` names when no payer is typed: its owner the ledger showed that day —
+    for a back-dated payment the one before a later roster change (``owner_change_after``).  ``UsageError`` when the
+    unit had no owner then, asking for ``--payer``."""
+    change = owner_change_after(conn, unit.code, day) if day < today else None
+    if change is None:
+        if not unit.name:
+            raise UsageError(f"房屋 {unit.code} 没有登记业主，请用 --payer 写明交款人")
+        return str(unit.name)
+    if change.before is None:
+        since = f"（业主 {unit.name} 是 {change.on.isoformat()} 登记的）" if unit.name else ""
+        raise UsageError(f"房屋 {unit.code} 在 {day.isoformat()} 没有登记业主{since}，请用 --payer 写明那天的交款人")
+    return change.before
+
+
 def issue_payments(
     conn: Connection,
     settings: ReceiptSettings,
@@ -540,9 +556,7 @@ def issue_payments(
     payment_rows, allocation_rows, receipt_rows, changes, views = [], [], [], [], []
     for request in requests:
         unit = found[codes[request.unit]]
-        payer = (request.payer or "").strip() or unit.name
-        if not payer:
-            raise UsageError(f"房屋 {unit.code} 没有登记业主，请用 --payer 写明交款人")
+        payer = (request.payer or "").strip() or _owner_on(conn, unit, request.paid_on or today, today)
         if (reason := name_problem(payer)) is not None:
             raise ValidationError(f"交款人：{reason}")
         payer = name_as_kept(payer)

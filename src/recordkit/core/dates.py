@@ -629,12 +629,14 @@ def stamp_as_written(stamp: str, zone: str, seconds: bool = False) -> str:
         return stamp
 
 
+def utc_day_start(day: dt.date, zone: str) -> str:
+    """The start of ``day`` on the office's clock as the UTC stamp the journal keeps, ISO text comparable with the
+    journal's ``at``."""
+    local = dt.datetime(day.year, day.month, day.day, tzinfo=office_zone(zone))
+    return local.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
 def utc_bounds(month: Month, zone: str) -> tuple[str, str]:
     """The month on the office's clock as the UTC stamps the journal keeps: [start, end) as ISO text
     comparable with the journal's ``at`` (a reprint at 01:00 on the 1st in Beijing is that month's)."""
-
-    def stamp(day: dt.date) -> str:
-        local = dt.datetime(day.year, day.month, day.day, tzinfo=office_zone(zone))
-        return local.astimezone(dt.UTC).isoformat(timespec="microseconds")
-
-    return stamp(month.first_day()), stamp((month + 1).first_day())
+    return utc_day_start(month.first_day(), zone), utc_day_start((month + 1).first_day(), zone)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import json
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
@@ -20,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from recordkit.core.dates import office_time, utc_day_start
 from recordkit.core.errors import CellProblem, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.personal import (
@@ -41,7 +43,8 @@ from recordkit.core.unitcodes import (
     parse_unit_code,
 )
 from recordkit.ledger import journal
-from recordkit.ledger.db import Ledger, bulk_insert
+from recordkit.ledger.db import Ledger, bulk_insert, office_zone_of
+from recordkit.ledger.schema import journal as journal_rows
 from recordkit.ledger.schema import owners, unit_co_owners, unit_contacts, units
 from recordkit.owners.contacts import (
     CO_OWNER,
@@ -168,6 +171,37 @@ def _unit_snapshot(values: dict[str, Any], owner: _OwnerRow | None) -> dict[str,
         "owner_id_number": mask_id_number(owner.id_number) if owner and owner.id_number else None,
         "move_in_date": values["move_in_date"].isoformat() if values["move_in_date"] else None,
     }
+
+
+@dataclass(frozen=True)
+class OwnerChange:
+    """A unit's owner changed by the roster: who the ledger showed before (None: no owner) and the day it changed
+    (on the office's clock)."""
+
+    before: str | None
+    on: dt.date
+
+
+def owner_change_after(conn: Connection, code: str, day: dt.date) -> OwnerChange | None:
+    """The first change of unit ``code``'s owner the roster made after ``day`` (its journal entries' snapshots), or
+    None: the owner the ledger shows now is the one it showed that day.  A unit entered after the day is taken as its
+    first record has it, as its status is (``billing.bills``): a ledger begun later knows no other."""
+    zone = office_zone_of(conn)
+    rows = conn.execute(
+        sa.select(journal_rows.c.at, journal_rows.c.before, journal_rows.c.after)
+        .where(
+            journal_rows.c.action == "unit.update",
+            journal_rows.c.at >= utc_day_start(day + dt.timedelta(days=1), zone),
+            journal_rows.c.entity == "unit",
+            journal_rows.c.entity_key == code,
+        )
+        .order_by(journal_rows.c.id)
+    )
+    for at, before, after in rows:
+        was = json.loads(before).get("owner") if before else None
+        if was != (json.loads(after).get("owner") if after else None):
+            return OwnerChange(was, office_time(at, zone).date())
+    return None
 
 
 def _resolve_masks(records: Sequence[OwnerRecord], conn: Connection) -> list[OwnerRecord]:
