@@ -123,12 +123,14 @@ def test_blanks_folded_again_stay_as_they_were() -> None:
         ("13800138000", [7, 8, 9, 17, 19]),
         ("138-0013-8000", [7, 8, 9, 17, 19]),
         ('"138 0013 8000"', [7, 8, 9, 17, 19]),
+        ("138 0013 8000", [7, 8, 9, 17, 19]),  # typed in groups without quotes: the number all the same
         ("+8613800138000", [7, 8, 9, 17, 19]),
         # Every form finds every other, the run of digits (传真075588886666, HT-2026-00018) too.
         ("0755-88886666", [8, 10, 12, 13, 14, 17, 18, 19]),
         ('"0755-8888 6666"', [8, 10, 12, 13, 14, 17, 18, 19]),
         ("0755-8888-6666", [8, 10, 12, 13, 14, 17, 18, 19]),
         ('"0755 8888 6666"', [8, 10, 12, 13, 14, 17, 18, 19]),
+        ("0755 8888 6666", [8, 10, 12, 13, 14, 17, 18, 19]),
         ('"0755 88886666"', [8, 10, 12, 13, 14, 17, 18, 19]),
         ('"(0755) 8888 6666"', [8, 10, 12, 13, 14, 17, 18, 19]),
         ("（0755）88886666", [8, 10, 12, 13, 14, 17, 18, 19]),
@@ -301,3 +303,79 @@ def test_a_phone_padded_with_blanks_is_found_and_masked(ws: Workspace, tmp_path:
         result = run_cli("search", query, "--json")
         assert result.exit_code == 0, result.output
         assert [hit["snippet"] for hit in json.loads(result.stdout)["hits"]] == [snippet]
+
+
+#: ID numbers written whole and in groups (the text of each document, filed in this order as HT-2026-00001, …).
+ID_DOCUMENTS = [
+    ("身份证复印件.docx", "业主张海鹏，身份证号 110101 19900307 1233。"),  # in groups, blanks
+    ("购房合同.docx", "买受人李秀英，身份证号码：110101199003071250。"),  # whole
+    ("租赁合同.docx", "承租人证件号 440301-19850612-002X，已核验。"),  # in groups, dashes, an X
+    ("入住登记表.docx", "老证件号 110101 900307 123，已换新证。"),  # a first-generation number in groups
+    ("流水单.docx", "流水号 110101199003071233001，金额 100 元。"),  # near miss: the digits inside a longer run
+]
+
+
+@pytest.fixture
+def id_numbers(ws: Workspace, tmp_path: Path, run_cli: Any) -> None:
+    for name, text in ID_DOCUMENTS:
+        path = write_docx(tmp_path / "来件" / name, text)
+        result = run_cli("file", str(path), "--category", "合同协议档案", "--date", "2026-11-20")
+        assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("110101199003071233", [1]),  # whole, written in groups
+        ("110101 19900307 1233", [1]),
+        ('"110101 19900307 1233"', [1]),
+        ("110101-19900307-1233", [1]),
+        ("110101199003071250", [2]),  # whole, written whole
+        ("110101 19900307 1250", [2]),  # in groups, written whole
+        ("１１０１０１１９９００３０７１２５０", [2]),  # full-width
+        ("44030119850612002X", [3]),  # the check letter in either case, the groups dashed
+        ("44030119850612002x", [3]),
+        ("440301 19850612 002X", [3]),
+        ("110101900307123", [4]),  # a first-generation number
+        ("110101 900307 123", [4]),
+        ("110101199003071234", []),
+    ],
+)
+def test_an_id_number_written_whole_or_in_groups_is_found(
+    id_numbers: None, run_cli: Any, query: str, expected: list[int]
+) -> None:
+    assert hits(run_cli, query) == [f"HT-2026-{n:05d}" for n in expected]
+
+
+def test_an_id_number_found_is_still_masked_unless_asked(id_numbers: None, run_cli: Any) -> None:
+    def snippets(query: str, *flags: str) -> list[str]:
+        result = run_cli("search", query, "--json", *flags)
+        assert result.exit_code == 0, result.output
+        return [hit["snippet"] for hit in json.loads(result.stdout)["hits"]]
+
+    assert snippets("110101 19900307 1250") == ["买受人李秀英，身份证号码：110101********1250。"]
+    assert snippets("110101199003071233") == ["业主张海鹏，身份证号 110101 ******** 1233。"]
+    assert snippets("110101199003071233", "--show-private") == ["业主张海鹏，身份证号 110101 19900307 1233。"]
+
+
+@pytest.mark.parametrize(
+    ("text", "token"),
+    [
+        ("110101 19900307 1233", "i:110101199003071233"),
+        ("110101-19900307-123X", "i:11010119900307123x"),
+        ("110101199003071233", "i:110101199003071233"),
+        ("110101  19900307  1233", "i:110101199003071233"),  # two blanks: a form's padding
+        ("110101 900307 123", "i:110101900307123"),
+        ("身份证号11010119900307↵1233".replace("↵", "\n"), "i:110101199003071233"),  # a line end inside it
+    ],
+)
+def test_the_token_of_an_id_number(text: str, token: str) -> None:
+    assert token in token_stream(fold(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["110101   19900307   1233", "110101199003071233001", "A110101199003071233", "110101 19901307 1233"],
+)
+def test_no_id_number_token_where_masking_sees_none(text: str) -> None:
+    assert not [token for token in token_stream(fold(text)) if token.startswith("i:")]

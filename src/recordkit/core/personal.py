@@ -18,6 +18,7 @@ __all__ = [
     "has_letter",
     "id_number_as_18",
     "id_number_check_digit",
+    "id_numbers_in_folded",
     "is_masked",
     "is_placeholder_id_number",
     "is_placeholder_phone",
@@ -29,6 +30,7 @@ __all__ = [
     "name_problem",
     "phones_in_folded",
     "phones_in_text",
+    "read_id_number",
     "read_phone",
     "reason_problem",
     "says_something",
@@ -513,6 +515,48 @@ def phones_in_folded(folded: str) -> list[str]:
         if not _in_longer_code(reading, match)
     ]
     return list(dict.fromkeys(found))
+
+
+#: The ID number patterns of a text, each with what tells a match of it one that masking hides (``_masked_numbers``).
+_ID_READINGS: tuple[tuple[re.Pattern[str], Callable[[str, str, re.Match[str]], str | None]], ...] = (
+    (_ID_IN_TEXT, _masked_id),
+    (_OLD_ID_IN_TEXT, _masked_old_id),
+)
+_NOT_IN_ID_NUMBER = re.compile(r"[^0-9Xx]")
+
+
+def _id_digits(match: re.Match[str]) -> str:
+    """An ID number ``_ID_IN_TEXT`` or ``_OLD_ID_IN_TEXT`` found, without its separators, its check letter as written."""
+    return _NOT_IN_ID_NUMBER.sub("", match.group())
+
+
+def id_numbers_in_folded(folded: str) -> list[str]:
+    """The ID numbers ``mask_in_text`` masks in a text folded as ``phones_in_folded``'s is, each once, as its digits
+    and check letter without the blanks or dashes of its groups (``110101 19900307 1233``, ``110101-19900307-1233``
+    and ``110101199003071233`` are ``110101199003071233``; a first-generation ``110101 900307 123`` is
+    ``110101900307123``); a number a line end cuts is read as ``mask_in_text`` reads it.  Digits inside a longer run
+    (``110101199003071233001``) or a dashed code are none."""
+    breaks = _number_line_ends(folded)
+    readings = [folded, *(_joined_lines(folded, breaks, joiner)[0] for joiner in ("", " ") if breaks)]
+    found = [
+        _id_digits(match)
+        for reading in readings
+        for pattern, masked in _ID_READINGS
+        for match in pattern.finditer(reading)
+        if masked(reading, reading, match) is not None
+    ]
+    return list(dict.fromkeys(found))
+
+
+def read_id_number(text: str) -> str | None:
+    """``text``'s ID number as ``id_numbers_in_folded`` gives it when the whole of ``text`` is one written as a text
+    writes one (``110101 19900307 1233``, ``１１０１０１１９９００３０７１２３３``), else None."""
+    folded = text.translate(_TEXT_FOLD).strip()
+    for pattern, masked in _ID_READINGS:
+        match = pattern.fullmatch(folded)
+        if match is not None and masked(folded, folded, match) is not None:
+            return _id_digits(match)
+    return None
 
 
 def read_phone(text: str) -> str | None:

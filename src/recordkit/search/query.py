@@ -33,6 +33,7 @@ from recordkit.search.backends.postgresql import NoIndexTables
 from recordkit.search.text import (
     CODE_LINE_END,
     DATE_PREFIX,
+    ID_NUMBER_PREFIX,
     MONTH_PREFIX,
     PHONE_PREFIX,
     UNIT_PREFIX,
@@ -76,7 +77,7 @@ class Term:
 
     text: str
     tokens: tuple[str, ...]
-    canonical: str | None = None  # u:3-2-1201, d:2025-03-15, m:2025-03, n:yz-2026-00001, t:13800138000
+    canonical: str | None = None  # u:3-2-1201, d:2025-03-15, m:2025-03, n:yz-2026-00001, t:13800138000, i:1101…
     prefix: bool = False  # the last token may start a longer one (the term ends inside a CJK run)
     checked: bool = False  # blanks or punctuation inside: a phrase match is checked against the text
 
@@ -207,8 +208,37 @@ class _QueryPart:
         return self.value == "OR" or (after_term and bool(following) and following[0].term)
 
 
+#: The most bare terms one phone or ID number typed in groups is (+86 755 8888 6666).
+_MOST_GROUPS = 4
+#: A part that may be a group of a phone or ID number typed with blanks (``_numbers_joined``).
+_NUMBER_GROUP = re.compile(r"[(+]?[0-9０-９]+[)）xX]?|[（＋][0-9０-９]+[)）]?")
+
+
+def _numbers_joined(parts: list[_QueryPart]) -> list[_QueryPart]:
+    """``parts`` with each run of bare terms that together are one phone or ID number as written with blanks
+    (``138 0013 8000``, ``110101 19900307 1233``) made one term, so that it finds the number however the document
+    writes it, as the quoted ``"138 0013 8000"`` does; any other run of terms stays as typed."""
+    joined: list[_QueryPart] = []
+    place = 0
+    while place < len(parts):
+        for count in range(min(_MOST_GROUPS, len(parts) - place), 1, -1):
+            run = parts[place : place + count]
+            if all(part.term and not part.quoted and _NUMBER_GROUP.fullmatch(part.value) for part in run):
+                value = " ".join(part.value for part in run)
+                canonical = canonical_term(fold(value))
+                if canonical is not None and canonical.startswith((PHONE_PREFIX, ID_NUMBER_PREFIX)):
+                    joined.append(replace(run[0], value=value))
+                    place += count
+                    break
+        else:
+            joined.append(parts[place])
+            place += 1
+    return joined
+
+
 def parse_query(text: str, phases: Mapping[str, str] | None = None) -> Query:
-    """Read the query language: terms AND by default, ``A OR B`` (``or``, ``或`` too: ``_QueryPart.joins``),
+    """Read the query language: terms AND by default (but a phone or ID number typed in groups, ``138 0013 8000``, is
+    one: ``_numbers_joined``), ``A OR B`` (``or``, ``或`` too: ``_QueryPart.joins``),
     ``-exclude``, ``"quoted phrase"``, and the filters ``unit:3-2-1201 category:工程档案 owner:张伟
     date:2024-01..2024-12`` (a unit read with the estate's ``phases``, ``OfficeSettings.phase_table``:
     ``unit:二区1-202`` is 二期·1-202, as ``--unit`` reads it).
@@ -220,7 +250,7 @@ def parse_query(text: str, phases: Mapping[str, str] | None = None) -> Query:
     excluded: list[Term] = []
     filters: dict[str, Any] = {}
     join_next = False
-    parts = [_QueryPart.read(match) for match in _QUERY_PARTS.finditer(blank_controls(text).strip())]
+    parts = _numbers_joined([_QueryPart.read(match) for match in _QUERY_PARTS.finditer(blank_controls(text).strip())])
     for place, part in enumerate(parts):
         negative, key, value = part.negative, part.key, part.value
         if part.joins(bool(groups), parts[place + 1 : place + 2]):
@@ -326,7 +356,7 @@ _AFTER_86 = "|".join(rf"(?<=86[\s()-]{{{width}}})" for width in range(4))
 
 @functools.lru_cache(maxsize=1024)
 def _canonical_pattern(canonical: str) -> re.Pattern[str] | None:
-    """Where a unit code, date, 档号 or phone number stands in a text, however it was spelled (for the snippet)."""
+    """Where a unit code, date, 档号, phone or ID number stands in a text, however it was spelled (for the snippet)."""
     value = canonical[2:]
     if canonical.startswith(UNIT_PREFIX):
         return _unit_pattern(value)
@@ -339,6 +369,9 @@ def _canonical_pattern(canonical: str) -> re.Pattern[str] | None:
             return re.compile(r"(?<![0-9])" + _PHONE_SEPARATORS.join(digits) + r"(?![0-9])")
         rest = _PHONE_SEPARATORS.join(digits[1:])
         return re.compile(rf"(?:(?<![0-9])(?:\(0\)|0){_PHONE_SEPARATORS}|{_AFTER_86}){rest}(?![0-9])")
+    # An ID number: its digits, grouped by blanks or dashes, maybe cut by a line end.
+    if canonical.startswith(ID_NUMBER_PREFIX):
+        return re.compile(r"(?<![0-9a-z])" + r"[\s-]{0,3}".join(value) + r"(?![0-9a-z])")
     if canonical.startswith(DATE_PREFIX):
         year, month, day = value.split("-")
         return re.compile(

@@ -5,8 +5,9 @@ wider one; a line or page break between two CJK characters is layout, not a word
 left before it, and so is a blank or two a form pads a name with, 张 伟) and the token stream with positions:
 each run of CJK characters as its bigrams followed by its last character, whole runs of letters and
 digits, then canonical tokens for unit codes, days, months, archive numbers (a line that ends in a code's
-separator goes on in the next one; two numbers on neighbouring lines are never one code) and phone numbers
-(however grouped, in their one stored form, as ``core.personal`` reads them to mask them).  A query term is the
+separator goes on in the next one; two numbers on neighbouring lines are never one code), phone numbers
+(however grouped, in their one stored form, as ``core.personal`` reads them to mask them) and ID numbers (however
+grouped, their digits alone, as masking reads them).  A query term is the
 phrase of its own stream, its last character a prefix: holding the phrase means containing the term.
 Pure functions on strings; knows nothing of the index or of the archive.
 """
@@ -21,7 +22,14 @@ from collections.abc import Iterable
 
 from recordkit.core.dates import DateError, parse_date, parse_month
 from recordkit.core.errors import ValidationError
-from recordkit.core.personal import BLANK, GAP_BLANKS, phones_in_folded, read_phone
+from recordkit.core.personal import (
+    BLANK,
+    GAP_BLANKS,
+    id_numbers_in_folded,
+    phones_in_folded,
+    read_id_number,
+    read_phone,
+)
 from recordkit.core.unitcodes import CODE_CHARACTERS, CODE_DIGITS, find_unit_codes, parse_unit_code
 
 # Dash look-alikes NFKC leaves alone; copied Word text and OCR are full of them.  Two marks of a PDF's text layer
@@ -96,6 +104,7 @@ _ARCHIVE_NO = re.compile(
 )
 
 UNIT_PREFIX, DATE_PREFIX, MONTH_PREFIX, NUMBER_PREFIX, PHONE_PREFIX = "u:", "d:", "m:", "n:", "t:"
+ID_NUMBER_PREFIX = "i:"
 
 # A long text's canonical tokens are looked for only in the runs between its prose: Han, kana and hangul
 # characters (and CJK punctuation) that no canonical pattern holds or looks at.  Every pattern needs an
@@ -283,7 +292,8 @@ def _day_of(match: re.Match[str]) -> str | None:
 
 def canonical_tokens(folded: str, cut: bool = True) -> list[str]:
     """Unit codes (every spelling → u:3-2-1201), days (d:2025-03-15), months (m:2025-03, also of every day),
-    档号 (n:yz-2026-00001) and phone numbers (138-0013-8000 → t:13800138000) in ``folded``.  With ``cut`` (the default) a long text is first cut to its
+    档号 (n:yz-2026-00001), phone numbers (138-0013-8000 → t:13800138000) and ID numbers (110101 19900307 1233 →
+    i:110101199003071233, as masking reads them) in ``folded``.  With ``cut`` (the default) a long text is first cut to its
     ``code_runs``, which gives the same tokens; ``cut=False`` reads the whole text (what tests compare with)."""
     if not _DIGIT.search(folded):  # every canonical token holds a digit
         return []
@@ -302,6 +312,7 @@ def canonical_tokens(folded: str, cut: bool = True) -> list[str]:
     without_numbers = _ARCHIVE_NO.sub(" ", folded)
     found += [UNIT_PREFIX + str(code).casefold() for code in find_unit_codes(without_numbers, normalized=True)]
     found += [PHONE_PREFIX + phone for phone in phones_in_folded(folded)]
+    found += [ID_NUMBER_PREFIX + number.casefold() for number in id_numbers_in_folded(folded)]
     return [_whole(token) for token in dict.fromkeys(found)]
 
 
@@ -350,8 +361,8 @@ def has_separators(folded: str) -> bool:
 
 
 def canonical_term(folded: str) -> str | None:
-    """The one canonical token a whole query term stands for (a unit code, a day, a month, a 档号, a phone number
-    written as a text writes one), or None."""
+    """The one canonical token a whole query term stands for (a unit code, a day, a month, a 档号, a phone or ID
+    number written as a text writes one), or None."""
     if _ARCHIVE_NO.fullmatch(folded):
         return _archive_number(folded)
     if match := _DATES.fullmatch(folded):
@@ -360,6 +371,8 @@ def canonical_term(folded: str) -> str | None:
         return _month_token(match["y"], match["m1"] or match["m2"])
     if (phone := read_phone(folded)) is not None:
         return _whole(PHONE_PREFIX + phone)
+    if (number := read_id_number(folded)) is not None:
+        return ID_NUMBER_PREFIX + number.casefold()
     if any(c.isdigit() for c in folded) and len(folded) <= 24:
         try:
             code = parse_unit_code(folded)
