@@ -399,6 +399,18 @@ def test_download_of_the_original_by_archive_number(demo: Workspace, demo_ledger
     assert "attachment" in response.headers["Content-Disposition"]
 
 
+def test_the_original_downloads_under_its_archive_number_where_a_browser_cannot_read_its_chinese_name(
+    demo: Workspace, demo_ledger: Ledger
+) -> None:
+    """A browser that reads only the plain ``filename`` saves the file as its 档号 (not ``.pdf``, the Chinese
+    dropped); one that reads ``filename*`` saves it under the scan's own name."""
+    response = Browser(local_app(demo, demo_ledger)).get("/item/GC-2026-00004/original")
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename=GC-2026-00004.pdf; "
+        "filename*=UTF-8''%E7%94%B5%E6%A2%AF%E7%BB%B4%E4%BF%9D%E8%AE%B0%E5%BD%95_20261115.pdf"
+    )
+
+
 def _side_of(page: Any) -> str:
     """The words of the item page's side column (its facts, the original's download, lending, review)."""
     found = re.search(r'<section class="side">(.*?)</section>', page.get_data(as_text=True), flags=re.S)

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import quote
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
@@ -443,6 +444,10 @@ def page_image_file(archive_no: str, number: int) -> Any:
     return response
 
 
+#: The characters RFC 5987 lets stand unencoded in a ``filename*`` (as Werkzeug's own ``send_file`` writes it).
+_ATTR_CHARS = "!#$&+-.^_`|~"
+
+
 @pages.get("/item/<archive_no>/original")
 @requires("view")
 def original_file(archive_no: str) -> Any:
@@ -451,6 +456,15 @@ def original_file(archive_no: str) -> Any:
     path = archived_file(here.workspace, item)
     name = item.original_name or path.name
     response = send_file(path, as_attachment=True, download_name=name, conditional=True)
+    if not name.isascii():
+        # Werkzeug's plain ``filename`` of a Chinese name keeps only its ASCII letters (电梯维保记录.pdf: ".pdf"): a
+        # browser that reads no ``filename*`` saves the file under its 档号 instead, the name whole in ``filename*``.
+        response.headers.set(
+            "Content-Disposition",
+            "attachment",
+            filename=f"{item.archive_no}{path.suffix}",
+            **{"filename*": f"UTF-8''{quote(name, safe=_ATTR_CHARS)}"},
+        )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
