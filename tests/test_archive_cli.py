@@ -534,6 +534,52 @@ def test_a_sidecar_two_scans_claim_once_blanks_and_dots_are_ignored_is_taken_by_
     )
 
 
+def test_a_sidecar_without_the_scans_extension_beside_two_scans_of_that_name_is_taken_by_neither(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """A scanner's 扫描003.txt beside 扫描003.pdf and 扫描003.jpg (a scan saved twice, as a PDF and as a photo)
+    names no extension: it may describe either.  Both took it — two items under the one 房号 and 题名, the second
+    perhaps another owner's paper; now neither takes it, both are filed for review saying so, and the sidecar stays
+    in the inbox for the archivist."""
+    write_scan(inbox(workspace) / "扫描003.pdf", 1)
+    write_scan(inbox(workspace) / "扫描003.jpg", 2)
+    (inbox(workspace) / "扫描003.txt").write_text("房号: 3-2-1201\n题名: 产权证明\n", encoding="utf-8")
+    result = archivist_cli("watch", "--once")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "已归档 扫描003.jpg → WF-2026-00001（未分类，1 页）：records/archive/未分类/2026/WF-2026-00001_扫描003.jpg；"
+        "待复核：说明文件 扫描003.txt 也对得上扫描件 扫描003.pdf，不知道是哪一个的，都没有采用："
+        "请按说明文件核对后改正登记；无法判断档案类别",
+        "已归档 扫描003.pdf → WF-2026-00002（未分类，1 页）：records/archive/未分类/2026/WF-2026-00002_扫描003.pdf；"
+        "待复核：说明文件 扫描003.txt 也对得上扫描件 扫描003.jpg，不知道是哪一个的，都没有采用："
+        "请按说明文件核对后改正登记；无法判断档案类别",
+        "收件箱处理完毕：归档 2 个，隔离 0 个",
+    ]
+    assert tree(inbox(workspace)) == ["扫描003.txt"]  # not deleted with either scan
+    assert [_item_row(workspace, number)[1:3] for number in ("WF-2026-00001", "WF-2026-00002")] == [
+        (None, "扫描003"),
+        (None, "扫描003"),
+    ]
+
+
+def test_a_sidecar_naming_its_scans_extension_goes_with_that_scan_alone(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """扫描004.pdf.json names its scan whole: 扫描004.jpg beside it does not make it anyone else's."""
+    write_scan(inbox(workspace) / "扫描004.pdf", 1)
+    write_scan(inbox(workspace) / "扫描004.jpg", 2)
+    (inbox(workspace) / "扫描004.pdf.json").write_text('{"房号": "3-2-1201", "题名": "产权证明"}', encoding="utf-8")
+    result = archivist_cli("watch", "--once")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "已归档 扫描004.jpg → WF-2026-00001（未分类，1 页）：records/archive/未分类/2026/WF-2026-00001_扫描004.jpg；"
+        "待复核：无法判断档案类别",
+        "已归档 扫描004.pdf → YZ-2026-00001（业主档案，1 页）：records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf",
+        "收件箱处理完毕：归档 2 个，隔离 0 个",
+    ]
+    assert tree(inbox(workspace)) == []
+
+
 def test_ctrl_c_before_the_first_file_is_filed_says_nothing_was_saved(
     archivist_cli: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -532,18 +532,37 @@ def _companions(path: Path, listing: _Listing | None = None) -> list[Path]:
 def _sidecars_of(path: Path, listing: _Listing | None = None) -> tuple[list[Path], list[Path], list[str]]:
     """Sidecars next to a scan (``_sidecar_names``), also under a name written otherwise before its suffix or at the
     end of its stem (``sidecar_as_read``: 扫描001.pdf .json, 扫描001.pdf..json): those it takes, those another scan of
-    its folder claims as well (its name as matched is this one's: 扫描001.pdf and 扫描001 .pdf), which neither takes,
-    and the names of those other scans.  The quarantine's own files (``_kept_beside``) are always the scan's.
-    ``listing``: the names of the regular files in the scan's folder, when a batch has listed it; else listed now."""
+    its folder claims as well (``_claimants``: 扫描001.pdf.json of 扫描001.pdf and 扫描001 .pdf, whose names as matched
+    are one; 扫描001.txt of 扫描001.pdf and 扫描001.jpg), which neither takes, and the names of those other scans.  A
+    sidecar naming another scan whole (扫描001.pdf.json beside 扫描001.pdf.jpg) is not this one's.  The quarantine's own
+    files (``_kept_beside``) are always the scan's.  ``listing``: the names of the regular files in the scan's folder,
+    when a batch has listed it; else listed now."""
     if listing is None:
         listing = _regular_files(path.parent)
     found: dict[str, None] = {}  # (in order, once each)
     for name in _sidecar_names(path):
         found.update(dict.fromkeys(([name] if name in listing else []) + listing.sidecars_as_read.get(name, [])))
-    rivals = [name for name in listing.scans_as_matched.get(_matched_key(path.name), []) if name != path.name]
-    kept = set(_kept_beside(path)) if rivals else set(found)
-    taken = [path.with_name(name) for name in found if name in kept]
-    return taken, [path.with_name(name) for name in found if name not in kept], rivals
+    own = set(_kept_beside(path))
+    taken: list[Path] = []
+    contested: list[Path] = []
+    rivals: dict[str, None] = {}
+    for name in found:
+        claimants = [] if name in own else _claimants(name, listing)
+        if claimants and path.name not in claimants:
+            continue  # another scan's, named whole
+        others = [claimant for claimant in claimants if claimant != path.name]
+        (contested if others else taken).append(path.with_name(name))
+        rivals.update(dict.fromkeys(others))
+    return taken, contested, list(rivals)
+
+
+def _claimants(sidecar: str, listing: _Listing) -> list[str]:
+    """The scans of ``listing`` a sidecar's name describes: those whose name as matched it names whole
+    (``扫描001.pdf`` of 扫描001.pdf.json: 扫描001.pdf, 扫描001 .pdf), else those of the stem it names (``扫描001`` of
+    扫描001.txt: 扫描001.pdf, 扫描001.jpg)."""
+    read = sidecar_as_read(sidecar)
+    described = read[: -len(os.path.splitext(read)[1])]
+    return listing.scans_as_matched.get(_matched_key(described)) or listing.scans_of_stem.get(described, [])
 
 
 def _matched_key(name: str) -> str:
@@ -568,7 +587,8 @@ def _companion_marks(path: Path, listing: _Listing) -> _Marks:
 class _Listing(set[str]):
     """The names of the regular files in a folder; the sidecars' among them written otherwise by the names they are
     read as (``sidecar_as_read``: 扫描001.pdf.json → [扫描001.pdf .json]); the accepted files' by the names their
-    sidecars are matched to (``_matched_key``: 扫描001.pdf → [扫描001.pdf, 扫描001 .pdf]).  ``present``: every name in
+    sidecars are matched to (``_matched_key``: 扫描001.pdf → [扫描001.pdf, 扫描001 .pdf]), and by its stem
+    (``scans_of_stem``: 扫描001 → [扫描001.jpg, 扫描001.pdf]).  ``present``: every name in
     the folder, ``others`` (links, folders …) too, and ``scans_by_stem`` those of an accepted file's name by its stem
     as matched (``scan_as_matched``), each with its extension in lower case: what tells a sidecar
     (``is_sidecar_of_a_scan``) — a scan's link or folder of a scan's name keeps its sidecar out of the filing."""
@@ -579,11 +599,14 @@ class _Listing(set[str]):
         self.sidecars_as_read: dict[str, list[str]] = {}
         self.scans_as_matched: dict[str, list[str]] = {}
         self.scans_by_stem: dict[str, list[tuple[str, str]]] = {}
+        self.scans_of_stem: dict[str, list[str]] = {}
         for name in sorted(self):
             if (read := sidecar_as_read(name)) != name:
                 self.sidecars_as_read.setdefault(read, []).append(name)
             elif safe_extension(windows_name(name)):
-                self.scans_as_matched.setdefault(_matched_key(name), []).append(name)
+                key = _matched_key(name)
+                self.scans_as_matched.setdefault(key, []).append(name)
+                self.scans_of_stem.setdefault(os.path.splitext(key)[0], []).append(name)
         for name in self.present:
             if safe_extension(windows_name(name)):
                 stem, extension = os.path.splitext(scan_as_matched(name))
