@@ -393,9 +393,9 @@ def test_looking_through_a_folder_stats_none_of_its_files_one_by_one(
 def test_looking_through_a_folder_asks_each_files_name_and_each_folders_place_once(
     clerk: Archivist, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The look asked rules.why_not_filed twice of each file (left_alone, then skipped) and, of each file, whether it
-    # lies in the inbox or the workspace's own folders (five Path.is_relative_to a file); now each name once, and the
-    # place once a folder.  What the look finds is unchanged: the scans, their sidecars skipped.
+    # The look asked rules.why_not_filed twice of each file (left_alone, then skipped; both are left_alone now) and,
+    # of each file, whether it lies in the inbox or the workspace's own folders (five Path.is_relative_to a file); now
+    # each name once, and the place once a folder.  What the look finds is unchanged: the scans, their sidecars skipped.
     import recordkit.archive.archivist as archivist_module
 
     folder = tmp_path / "扫描件"

@@ -40,6 +40,7 @@ from recordkit.archive.rules import (
     FUTURE_DATE_ADVICE,
     MAX_SCANNER_SIDECAR_BYTES,
     MAX_TITLE_CHARS,
+    NOT_SAID,
     SIDECAR_EXTENSIONS,
     Category,
     FilingRules,
@@ -728,7 +729,6 @@ class Archivist:
         self.quarantine_dir = workspace.records_subdir("quarantine")
         self._quarantine_text = os.path.realpath(self.quarantine_dir)
         self._tree_numbers: dict[Path, set[str]] = {}
-        self._last_why: tuple[str | None, str | None] = (None, None)
         self._inside: dict[str, bool] = {}
         self._folders: dict[tuple[str, int | None], Path] = {}  # target folders of this batch: inside records/archive?
         self._archive_root = self.archive_dir.resolve()
@@ -1686,7 +1686,7 @@ class Archivist:
         two patterns matching it) is given once, as first named.  A hidden file or a broken link met in a walk is
         left where it is and named in ``not_filed`` (``left_alone``); a broken link named itself raises
         ``NotFoundError``, as a path that does not exist does.  ``listings``: the folders the filing lists, each once
-        (which files are sidecars, ``skipped``), for its batches to share."""
+        (which files are sidecars, ``left_alone``), for its batches to share."""
         listings = FolderListings() if listings is None else listings
         own = tuple(
             path.resolve()
@@ -1719,9 +1719,9 @@ class Archivist:
                         known = (None, None) if link else (resolved_folder / entry.name, holds_own)  # (a link resolved)
                         if self._own(candidate, own, *known):
                             continue
-                        if (why := self.left_alone(candidate, link)) is not None:
+                        if why := self.left_alone(candidate, link, listings):
                             self.not_filed[self._shown(candidate)] = why
-                        elif not self.skipped(candidate, listings) and first_time(candidate):
+                        elif why is None and first_time(candidate):
                             yield candidate, counted_from
             elif not path.exists():
                 if path.is_symlink():
@@ -1794,30 +1794,23 @@ class Archivist:
             return False
         return any(folder == root or folder.is_relative_to(root) for root in own)
 
-    def skipped(self, path: Path, listings: FolderListings | None = None) -> bool:
-        """Temporary files, other computers' system files, hidden files and the sidecars of scans are never filed
-        themselves (``rules.why_not_filed``).  ``listings``: the folders the pass has listed (``FolderListings``)."""
-        return self._why_not_filed(path.name) is not None or is_sidecar_of_a_scan(path, listings)
-
     def hidden_folder(self, name: str) -> bool:
         """A folder never walked, nor said: an ignored name, or a hidden one (a Mac's .Trashes, a sync tool's own)."""
-        return self._why_not_filed(name) is not None
+        return why_not_filed(name, self.settings.ignore_patterns) is not None
 
-    def _why_not_filed(self, name: str) -> str | None:
-        # A look asks it twice of each file in turn (``left_alone``, then ``skipped``): the last answer is kept.
-        if self._last_why[0] != name:
-            self._last_why = (name, why_not_filed(name, self.settings.ignore_patterns))
-        return self._last_why[1]
-
-    def left_alone(self, path: Path, link: bool | None = None) -> str | None:
-        """Why a file met in a watched folder is neither filed nor quarantined, to be said to a clerk: a hidden name
-        that is not one of the ignored (``HIDDEN_FILE``), or a link to nothing, never followed (``BROKEN_LINK``);
-        None for any other file, the silently ignored included (``rules.why_not_filed``).  ``link``: whether it is a
-        link, when its folder's listing said so (``walk_entries``)."""
-        if (why := self._why_not_filed(path.name)) is not None:
-            return why or None
+    def left_alone(self, path: Path, link: bool | None = None, listings: FolderListings | None = None) -> str | None:
+        """Why a file met in a watched folder or a folder given to ``file`` is not filed itself, asked once of each
+        file: to be said to a clerk, who may mend it, ``HIDDEN_FILE`` (a hidden name that is not one of the ignored)
+        or ``BROKEN_LINK`` (a link to nothing, never followed); ``NOT_SAID`` for a temporary file, another computer's
+        system file (``rules.why_not_filed``) or a scan's sidecar (``is_sidecar_of_a_scan``), never filed and never
+        said; None for a file to file.  ``link``: whether it is a link, when its folder's listing said so
+        (``walk_entries``); ``listings``: the folders the pass has listed (``FolderListings``)."""
+        if (why := why_not_filed(path.name, self.settings.ignore_patterns)) is not None:
+            return why
         link = path.is_symlink() if link is None else link
-        return BROKEN_LINK if link and not path.exists() else None
+        if link and not path.exists():
+            return BROKEN_LINK
+        return NOT_SAID if is_sidecar_of_a_scan(path, listings) else None
 
     # -- crash recovery ---------------------------------------------------------------------
 

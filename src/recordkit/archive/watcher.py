@@ -298,14 +298,14 @@ class InboxWatcher:
         """Whether a file met in a watched folder is watched to be filed.  A hidden file or a broken link is not, and
         is said once while it lies there (``left_alone``; ``--once`` lists them, ``not_filed``).  ``listings``: the
         folders the pass has listed."""
-        if (why := self.archivist.left_alone(path)) is not None:
+        if why := self.archivist.left_alone(path, listings=listings):
             if path not in self._not_filed:
                 log.info("not filed: %s (%s)", printable(str(path)), "hidden" if why == HIDDEN_FILE else "broken link")
                 if not self._once:
                     self.say(f"{self._shown(path)}：{why}")
             self._not_filed[path] = why
             return False
-        return not self.archivist.skipped(path, listings)
+        return why is None
 
     def not_filed(self) -> list[tuple[str, str]]:
         """The hidden files and broken links met at the last look, each named as ``still_written`` names files, with
