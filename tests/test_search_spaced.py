@@ -310,7 +310,7 @@ ID_DOCUMENTS = [
     ("身份证复印件.docx", "业主张海鹏，身份证号 110101 19900307 1233。"),  # in groups, blanks
     ("购房合同.docx", "买受人李秀英，身份证号码：110101199003071250。"),  # whole
     ("租赁合同.docx", "承租人证件号 440301-19850612-002X，已核验。"),  # in groups, dashes, an X
-    ("入住登记表.docx", "老证件号 110101 900307 123，已换新证。"),  # a first-generation number in groups
+    ("入住登记表.docx", "老证件号 110101 900307 123，已换新证。"),  # the first-generation number of the first
     ("流水单.docx", "流水号 110101199003071233001，金额 100 元。"),  # near miss: the digits inside a longer run
 ]
 
@@ -326,18 +326,21 @@ def id_numbers(ws: Workspace, tmp_path: Path, run_cli: Any) -> None:
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("110101199003071233", [1]),  # whole, written in groups
-        ("110101 19900307 1233", [1]),
-        ('"110101 19900307 1233"', [1]),
-        ("110101-19900307-1233", [1]),
+        # Whole, written in groups; and its first-generation number (the card before, 15 digits, no 19, no check
+        # digit: 110101 900307 123), one person's two numbers, as the owners' roster matches them.
+        ("110101199003071233", [1, 4]),
+        ("110101 19900307 1233", [1, 4]),
+        ('"110101 19900307 1233"', [1, 4]),
+        ("110101-19900307-1233", [1, 4]),
         ("110101199003071250", [2]),  # whole, written whole
         ("110101 19900307 1250", [2]),  # in groups, written whole
         ("１１０１０１１９９００３０７１２５０", [2]),  # full-width
         ("44030119850612002X", [3]),  # the check letter in either case, the groups dashed
         ("44030119850612002x", [3]),
         ("440301 19850612 002X", [3]),
-        ("110101900307123", [4]),  # a first-generation number
-        ("110101 900307 123", [4]),
+        ("110101900307123", [1, 4]),  # a first-generation number finds the 18-digit one too
+        ("110101 900307 123", [1, 4]),
+        ("110101900307125", []),  # another person's: its 18-digit form ends 125X
         ("110101199003071234", []),
     ],
 )
@@ -349,13 +352,23 @@ def test_an_id_number_written_whole_or_in_groups_is_found(
 
 def test_an_id_number_found_is_still_masked_unless_asked(id_numbers: None, run_cli: Any) -> None:
     def snippets(query: str, *flags: str) -> list[str]:
-        result = run_cli("search", query, "--json", *flags)
+        result = run_cli("search", query, "--json", "--sort", "档号", *flags)
         assert result.exit_code == 0, result.output
         return [hit["snippet"] for hit in json.loads(result.stdout)["hits"]]
 
+    def marked(query: str, *flags: str) -> list[str]:
+        result = run_cli("search", query, "--json", "--sort", "档号", *flags)
+        assert result.exit_code == 0, result.output
+        found = json.loads(result.stdout)["hits"]
+        return [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]]
+
     assert snippets("110101 19900307 1250") == ["买受人李秀英，身份证号码：110101********1250。"]
-    assert snippets("110101199003071233") == ["业主张海鹏，身份证号 110101 ******** 1233。"]
-    assert snippets("110101199003071233", "--show-private") == ["业主张海鹏，身份证号 110101 19900307 1233。"]
+    assert marked("110101199003071233") == ["110101 ******** 1233", "110101 ****** 123"]
+    assert marked("110101199003071233", "--show-private") == ["110101 19900307 1233", "110101 900307 123"]
+    assert snippets("110101199003071233", "--show-private") == [
+        "业主张海鹏，身份证号 110101 19900307 1233。",
+        "老证件号 110101 900307 123，已换新证。",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -365,7 +378,7 @@ def test_an_id_number_found_is_still_masked_unless_asked(id_numbers: None, run_c
         ("110101-19900307-123X", "i:11010119900307123x"),
         ("110101199003071233", "i:110101199003071233"),
         ("110101  19900307  1233", "i:110101199003071233"),  # two blanks: a form's padding
-        ("110101 900307 123", "i:110101900307123"),
+        ("110101 900307 123", "i:110101199003071233"),  # a first-generation number as its 18-digit form
         ("身份证号11010119900307↵1233".replace("↵", "\n"), "i:110101199003071233"),  # a line end inside it
     ],
 )

@@ -526,16 +526,18 @@ _NOT_IN_ID_NUMBER = re.compile(r"[^0-9Xx]")
 
 
 def _id_digits(match: re.Match[str]) -> str:
-    """An ID number ``_ID_IN_TEXT`` or ``_OLD_ID_IN_TEXT`` found, without its separators, its check letter as written."""
-    return _NOT_IN_ID_NUMBER.sub("", match.group())
+    """An ID number ``_ID_IN_TEXT`` or ``_OLD_ID_IN_TEXT`` found, without its separators, in its 18-character form
+    (``id_number_as_18``: a first-generation number and the one that replaced it are one person's), the check
+    letter upper case."""
+    return id_number_as_18(_NOT_IN_ID_NUMBER.sub("", match.group()).upper())
 
 
 def id_numbers_in_folded(folded: str) -> list[str]:
     """The ID numbers ``mask_in_text`` masks in a text folded as ``phones_in_folded``'s is, each once, as its digits
     and check letter without the blanks or dashes of its groups (``110101 19900307 1233``, ``110101-19900307-1233``
-    and ``110101199003071233`` are ``110101199003071233``; a first-generation ``110101 900307 123`` is
-    ``110101900307123``); a number a line end cuts is read as ``mask_in_text`` reads it.  Digits inside a longer run
-    (``110101199003071233001``) or a dashed code are none."""
+    and ``110101199003071233`` are ``110101199003071233``), a first-generation number as its 18-character form
+    (``110101 900307 123`` is ``110101199003071233`` too); a number a line end cuts is read as ``mask_in_text`` reads
+    it.  Digits inside a longer run (``110101199003071233001``) or a dashed code are none."""
     breaks = _number_line_ends(folded)
     readings = [folded, *(_joined_lines(folded, breaks, joiner)[0] for joiner in ("", " ") if breaks)]
     found = [

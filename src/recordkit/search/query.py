@@ -369,9 +369,12 @@ def _canonical_pattern(canonical: str) -> re.Pattern[str] | None:
             return re.compile(r"(?<![0-9])" + _PHONE_SEPARATORS.join(digits) + r"(?![0-9])")
         rest = _PHONE_SEPARATORS.join(digits[1:])
         return re.compile(rf"(?:(?<![0-9])(?:\(0\)|0){_PHONE_SEPARATORS}|{_AFTER_86}){rest}(?![0-9])")
-    # An ID number: its digits, grouped by blanks or dashes, maybe cut by a line end.
+    # An ID number: its digits, grouped by blanks or dashes, maybe cut by a line end; one born in the 1900s also as
+    # its first-generation number (without the 19 of the year and the check character: 110101 900307 123).
     if canonical.startswith(ID_NUMBER_PREFIX):
-        return re.compile(r"(?<![0-9a-z])" + r"[\s-]{0,3}".join(value) + r"(?![0-9a-z])")
+        forms = [value, value[:6] + value[8:17]] if value[6:8] == "19" else [value]
+        written = "|".join(r"[\s-]{0,3}".join(form) for form in forms)
+        return re.compile(rf"(?<![0-9a-z])(?:{written})(?![0-9a-z])")
     if canonical.startswith(DATE_PREFIX):
         year, month, day = value.split("-")
         return re.compile(
