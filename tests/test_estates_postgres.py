@@ -313,6 +313,36 @@ def test_doctor_tells_a_mistyped_schema_of_an_estate_whose_archive_holds_files(
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("command", [["watch", "--once"], ["watch", "--wait"]])
+def test_the_filing_service_refuses_a_mistyped_schema_of_an_estate_whose_archive_holds_files(
+    estates: tuple[Workspace, Workspace], postgres_url: str, command: list[str]
+) -> None:
+    """The same mistyped schema (estate_wset) under the filing service: it made an empty ledger in estate_wset, then
+    refused the archive as not that ledger's (exit 9), and systemd started it again every five seconds.  It now
+    refuses before it makes anything, with doctor's explanation, exit 3 (a settings mistake: the unit's
+    RestartPreventExitStatus stops restarting it); the scan stays in the inbox, the database keeps its two schemas."""
+    west, east = estates
+    scan = west.records_dir / "inbox" / "3-2-1202 房产证.docx"
+    write_docx(scan, "西区3栋2单元1202房产证。")
+    ran = cli(west, *command, env={"RECORDKIT_DATABASE_SCHEMA": "estate_wset"})
+    assert ran.exit_code == ConfigError.exit_code, ran.output
+    assert ran.stdout == ""
+    assert ran.stderr.replace("\n", "") == (
+        f"错误：{display_url(postgres_url)}（模式 estate_wset）：这里还没有台账，而 records/archive 里已经有归档的文件："
+        "它们的台账在别处，多半是 recordkit.toml 的 [database] url 和 schema 写错了"
+        "（这个数据库里有台账的模式：estate_east、estate_west）："
+        "把 recordkit.toml 的 [database] url 和 schema 改成这些档案所在的台账；归档服务没有启动，这里什么也没有新建"
+    )
+    assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
+    assert scan.is_file()
+    # East, which has filed nothing, may be a new estate: its service makes its schema and files as before
+    write_docx(east.records_dir / "inbox" / "9-1-901 房产证.docx", "东区9栋1单元901房产证。")
+    started = cli(east, "watch", "--once", env={"RECORDKIT_DATABASE_SCHEMA": "estate_south"})
+    assert started.exit_code == 0, started.output
+    assert started.stdout.splitlines()[-1] == "收件箱处理完毕：归档 1 个，隔离 0 个"
+
+
+@pytest.mark.postgres
 def test_a_search_path_without_a_schema_to_make_tables_in_is_named_with_what_to_write(
     postgres_url: str, tmp_path: Path
 ) -> None:

@@ -161,37 +161,16 @@ def check_database(workspace: Workspace) -> Check:
 
 def _new_ledger(workspace: Workspace, where: str, first_use: str, ledgers_beside: list[str]) -> Check:
     """The line of a ledger not made yet (``first_use``: how its first use makes it): right for a new estate, wrong
-    where records/archive holds what was filed already — those documents' ledger is elsewhere: the address or schema
-    in the settings mistyped (``ledgers_beside``: the schemas of that database holding a ledger), or the workspace's
-    own SQLite ledger left behind by an address changed without ``recordkit db move``; and the filing service or a
-    clerk's first payment would make an empty one, numbering receipts from 1 (the filing service then refuses the
-    archive as not its ledger's, and is started again every few seconds)."""
+    where records/archive holds what was filed already (``archive_without_its_ledger``: the filing service then
+    refuses to start; a clerk's first payment would still make an empty ledger, numbering receipts from 1)."""
     # loaded on first use: the archive's own test (a file below records/archive); its module costs doctor ~0.5 s
-    from recordkit.archive.archivist import no_archive_here
+    from recordkit.archive.archivist import archive_without_its_ledger
 
-    if no_archive_here(workspace):
+    told = archive_without_its_ledger(workspace, where, ledgers_beside)
+    if told is None:
         return Check("台账数据库", True, f"{where}：{first_use}")
-    schema = workspace.settings.database.schema
-    settings = "[database] url 和 schema" if schema else "[database] url"
-    beside = f"（这个数据库里有台账的模式：{'、'.join(ledgers_beside)}）" if ledgers_beside else ""
-    mistyped = f"recordkit.toml 的 {settings} 写错了{beside}"
-    fix = f"把 recordkit.toml 的 {settings} 改成这些档案所在的台账"
-    own = workspace.records_dir / "ledger.sqlite3"
-    if own.is_file() and own.stat().st_size > 0:  # the one-PC ledger an office moving to PostgreSQL leaves behind
-        return Check(
-            "台账数据库",
-            False,
-            f"{where}：这里还没有台账，而 records/archive 里已经有归档的文件：它们的台账在别处——{mistyped}，"
-            "或者这个工作区原来的台账 records/ledger.sqlite3 还没有用 recordkit db move 搬过来",
-            f"{fix}；要把 records/ledger.sqlite3 的台账搬到这里的，先删去 recordkit.toml 的 {settings}，"
-            f"再运行 recordkit db move --to 这里的地址{f' --schema {schema}' if schema else ''}；{_NOT_BEFORE_FIXED}",
-        )
-    return Check(
-        "台账数据库",
-        False,
-        f"{where}：这里还没有台账，而 records/archive 里已经有归档的文件：它们的台账在别处，多半是 {mistyped}",
-        f"{fix}；{_NOT_BEFORE_FIXED}",
-    )
+    said, fix = told
+    return Check("台账数据库", False, said, f"{fix}；{_NOT_BEFORE_FIXED}")
 
 
 #: What not to do while the ledger's address names no ledger of the archive's (``_new_ledger``).

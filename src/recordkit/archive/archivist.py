@@ -91,6 +91,7 @@ from recordkit.core.dates import (
     years_after,
 )
 from recordkit.core.errors import (
+    ConfigError,
     ConflictError,
     IntegrityError,
     NotFoundError,
@@ -104,7 +105,7 @@ from recordkit.core.filenames import hidden_characters, printable, readable_name
 from recordkit.core.personal import has_letter, mask_in_text, name_problem, reason_problem, says_something
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
-from recordkit.ledger.db import bulk_insert, refuse_unknown_unit
+from recordkit.ledger.db import bulk_insert, open_workspace_ledger, refuse_unknown_unit
 from recordkit.ledger.schema import archive_aliases, archive_items, archive_loans, units
 
 if TYPE_CHECKING:
@@ -3424,6 +3425,43 @@ def refuse_filing_elsewhere(workspace: Workspace, ledger: Ledger) -> None:
     refuse_elsewhere(workspace, ledger, "recordkit file 或归档服务", _FILED_ELSEWHERE)
 
 
+def archive_without_its_ledger(workspace: Workspace, where: str, ledgers_beside: list[str]) -> tuple[str, str] | None:
+    """What to say, and what to do, of the ledger at ``where`` not made yet while records/archive holds what was
+    filed already: those documents' ledger is elsewhere — the address or schema in the settings mistyped
+    (``ledgers_beside``: the schemas of that database holding a ledger), or the workspace's own SQLite ledger left
+    behind by an address changed without ``recordkit db move``.  None where nothing was filed: a new estate."""
+    if no_archive_here(workspace):
+        return None
+    schema = workspace.settings.database.schema
+    settings = "[database] url 和 schema" if schema else "[database] url"
+    beside = f"（这个数据库里有台账的模式：{'、'.join(ledgers_beside)}）" if ledgers_beside else ""
+    mistyped = f"recordkit.toml 的 {settings} 写错了{beside}"
+    fix = f"把 recordkit.toml 的 {settings} 改成这些档案所在的台账"
+    own = workspace.records_dir / "ledger.sqlite3"
+    if own.is_file() and own.stat().st_size > 0:  # the one-PC ledger an office moving to PostgreSQL leaves behind
+        return (
+            f"{where}：这里还没有台账，而 records/archive 里已经有归档的文件：它们的台账在别处——{mistyped}，"
+            "或者这个工作区原来的台账 records/ledger.sqlite3 还没有用 recordkit db move 搬过来",
+            f"{fix}；要把 records/ledger.sqlite3 的台账搬到这里的，先删去 recordkit.toml 的 {settings}，"
+            f"再运行 recordkit db move --to 这里的地址{f' --schema {schema}' if schema else ''}",
+        )
+    return f"{where}：这里还没有台账，而 records/archive 里已经有归档的文件：它们的台账在别处，多半是 {mistyped}", fix
+
+
+def refuse_filing_into_a_new_ledger(workspace: Workspace) -> None:
+    """``ConfigError`` (``archive_without_its_ledger``) before the filing service opens a ledger that its first use
+    would make, while records/archive holds what was filed already: it would make an empty ledger (a mistyped
+    schema: a new schema in the shared database), then refuse the archive as not that ledger's.  Nothing is made."""
+    with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
+        if ledger.revision() is not None:
+            return
+        where, ledgers_beside = ledger.where, ledger.ledger_schemas()
+    told = archive_without_its_ledger(workspace, where, ledgers_beside)
+    if told is not None:
+        said, fix = told
+        raise ConfigError(f"{said}：{fix}；归档服务没有启动，这里什么也没有新建")
+
+
 def _verify_item(
     workspace: Workspace,
     ledger: Ledger,
@@ -3762,6 +3800,7 @@ __all__ = [
     "Loan",
     "VerifyReport",
     "archive_elsewhere",
+    "archive_without_its_ledger",
     "archived_file",
     "catalogued_elsewhere",
     "files_here",
@@ -3777,6 +3816,7 @@ __all__ = [
     "list_items",
     "list_loans",
     "refuse_elsewhere",
+    "refuse_filing_into_a_new_ledger",
     "require_ok",
     "return_item",
     "update_item",
