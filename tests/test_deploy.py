@@ -29,7 +29,8 @@ def test_every_service_unit_has_its_sections(name: str) -> None:
     assert {"Unit", "Service"} <= set(parsed.sections())
     command = shlex.split(parsed["Service"]["ExecStart"])
     assert command[0] == "/opt/recordkit/.venv/bin/recordkit"
-    assert parsed["Service"]["WorkingDirectory"] == "/srv/recordkit"
+    # (a template unit's: the estate's folder below it, by the instance's name)
+    assert parsed["Service"]["WorkingDirectory"] == "/srv/recordkit" + ("/%i" if "@" in name else "")
     assert parsed["Service"]["User"] == "recordkit"
 
 
@@ -207,3 +208,72 @@ def systemd_verifies(tmp_path: Path, name: str, drop_in: str = "") -> str:
 def test_systemd_finds_nothing_wrong_in_the_units(tmp_path: Path, name: str) -> None:
     """Each unit as shipped loads in systemd (its program a stand-in): no setting it ignores or refuses."""
     assert systemd_verifies(tmp_path, name) == ""
+
+
+#: The template units of several estates on one server, each with the one estate's unit it follows.
+TEMPLATES = {
+    "recordkit-watch@.service": "recordkit-watch.service",
+    "recordkit-serve@.service": "recordkit-serve.service",
+    "recordkit-index@.service": "recordkit-index.service",
+}
+
+
+def instance(template: str, name: str, drop_in: str = "") -> dict[str, list[str]]:
+    """The [Service] settings of ``template``'s instance ``name`` (``%i`` is the instance's name) with ``drop_in``
+    over it, the commands' ``${PORT}`` as systemd fills it from the last ``PORT=`` of ``Environment=``."""
+    merged = merged_service((DEPLOY / template).read_text(encoding="utf-8").replace("%i", name), drop_in)
+    environment = dict(
+        assignment.split("=", 1) for setting in merged.get("Environment", []) for assignment in shlex.split(setting)
+    )
+    merged["Environment"] = [f"{key}={value}" for key, value in environment.items()]
+    merged["ExecStart"] = [command.replace("${PORT}", environment.get("PORT", "")) for command in merged["ExecStart"]]
+    return merged
+
+
+def test_two_estates_on_one_server_each_run_their_own_services_from_the_template_units(tmp_path: Path) -> None:
+    """Two estates on one server (README: 几个小区共用一台服务器) had one set of units, all for /srv/recordkit: the
+    second estate's filing service, web page and nightly index meant copying and editing each unit by hand.  The
+    template units take the estate's folder from the instance's name (recordkit-watch@east: /srv/recordkit/east),
+    and are otherwise the one estate's units; each estate's web page listens on its own port (PORT, 8080 unless the
+    README's drop-in gives the instance another: east 8081), and each estate's nightly index has a timer of its own."""
+    readme = (DEPLOY.parent / "README.md").read_text(encoding="utf-8")
+    [(text, port_file, estate)] = re.findall(
+        r"^printf ('[^']*') \| sudo tee (/etc/systemd/system/recordkit-serve@(\w+)\.service\.d/\S+\.conf)$",
+        readme,
+        flags=re.M,
+    )
+    printed = subprocess.run(["sh", "-c", f"printf {text}"], capture_output=True, text=True, check=True).stdout
+    assert (estate, printed) == ("east", "[Service]\nEnvironment=PORT=8081\n"), port_file
+    for template, single in TEMPLATES.items():
+        west, east = instance(template, "west"), instance(template, "east", printed if "serve" in template else "")
+        one_estate = merged_service((DEPLOY / single).read_text(encoding="utf-8"), "")
+        for estate_name, settings in (("west", west), ("east", east)):
+            assert settings["WorkingDirectory"] == [f"/srv/recordkit/{estate_name}"]
+            assert f"RECORDKIT_HOME=/srv/recordkit/{estate_name}" in settings["Environment"]
+            for key, value in one_estate.items():  # the rest as the one estate's unit has it
+                if key not in ("WorkingDirectory", "Environment", "ExecStart"):
+                    assert settings[key] == value, (template, key)
+        if "serve" in template:
+            assert [shlex.split(c)[1:] for c in west["ExecStart"]] == [["serve", "--host", "0.0.0.0", "--port", "8080"]]
+            assert [shlex.split(c)[1:] for c in east["ExecStart"]] == [["serve", "--host", "0.0.0.0", "--port", "8081"]]
+        else:
+            assert west["ExecStart"] == east["ExecStart"] == one_estate["ExecStart"]
+        (checked := tmp_path / template).mkdir()
+        assert systemd_verifies(checked, template, printed if "serve" in template else "") == ""
+    # the nightly index's timer: the one estate's, starting its own instance's service (no Unit= naming one)
+    timer, one_timer = unit("recordkit-index@.timer")["Timer"], unit("recordkit-index.timer")["Timer"]
+    assert dict(timer) == {key: value for key, value in one_timer.items() if key != "Unit"}
+    (checked := tmp_path / "timer").mkdir()
+    assert systemd_verifies(checked, "recordkit-index@.timer") == ""
+    # each unit the README enables for the two estates is a template deploy/ ships, copied by its cp line
+    enabled = re.findall(r"^sudo systemctl enable --now (recordkit-.*)$", readme, flags=re.M)
+    named = {name for line in enabled for name in line.split() if "@" in name}
+    assert named == {
+        f"recordkit-{what}@{estate_name}{suffix}"
+        for estate_name in ("west", "east")
+        for what, suffix in (("watch", ""), ("serve", ""), ("index", ".timer"))
+    }
+    assert (
+        "sudo cp deploy/recordkit-watch@.service deploy/recordkit-serve@.service deploy/recordkit-index@.service "
+        "deploy/recordkit-index@.timer /etc/systemd/system/" in readme
+    )
