@@ -682,6 +682,35 @@ def test_a_fifo_in_the_inbox_is_quarantined_unopened_and_the_rest_filed(tmp_path
     assert list(inbox.iterdir()) == []
 
 
+def test_a_mistyped_sqlite_ledger_beside_a_filed_archive_is_refused_before_the_service_makes_one(
+    tmp_path: Path,
+) -> None:
+    """A ledger's address mistyped in recordkit.toml (ledgr.sqlite3) on a workspace whose archive holds filed
+    documents: the service made a new, empty ledger there and then stopped on the archive as not its own (exit 9).
+    It refuses before making anything now, as doctor explains it, exit 3; no file is made, the scan stays."""
+    root = init_workspace(tmp_path / "ws", operator="档案员")
+    filed = root / "records" / "archive" / "业主档案" / "2026"
+    filed.mkdir(parents=True)
+    write_scan(filed / "YZ-2026-00001_购房合同.pdf", 1)
+    scan = root / "records" / "inbox" / "3-2-1201_购房合同_20190915.pdf"
+    write_scan(scan, 1)
+    mistyped = root / "records" / "ledgr.sqlite3"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("RECORDKIT_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "recordkit", "watch", "--once"],
+        cwd=root, env={**env, "RECORDKIT_DATABASE_URL": f"sqlite:///{mistyped}"}, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert (done.returncode, done.stdout) == (3, "")
+    assert done.stderr.replace("\n", "") == (
+        f"错误：sqlite:///{mistyped}：这里还没有台账，而 records/archive 里已经有归档的文件：它们的台账在别处，"
+        "多半是 recordkit.toml 的 [database] url 写错了：把 recordkit.toml 的 [database] url 改成这些档案所在的台账；"
+        "归档服务没有启动，这里什么也没有新建"
+    )
+    assert not mistyped.exists()
+    assert scan.is_file()
+
+
 def test_stopping_a_watcher_that_has_ended_leaves_readers_to_the_rest_of_the_process(
     ws: Workspace, ledger: Ledger
 ) -> None:

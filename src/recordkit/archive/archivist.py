@@ -105,7 +105,7 @@ from recordkit.core.filenames import hidden_characters, printable, readable_name
 from recordkit.core.personal import has_letter, mask_in_text, name_problem, reason_problem, says_something
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
-from recordkit.ledger.db import bulk_insert, open_workspace_ledger, refuse_unknown_unit
+from recordkit.ledger.db import bulk_insert, ledger_where, open_workspace_ledger, refuse_unknown_unit, sqlite_file
 from recordkit.ledger.schema import archive_aliases, archive_items, archive_loans, units
 
 if TYPE_CHECKING:
@@ -3452,10 +3452,14 @@ def refuse_filing_into_a_new_ledger(workspace: Workspace) -> None:
     """``ConfigError`` (``archive_without_its_ledger``) before the filing service opens a ledger that its first use
     would make, while records/archive holds what was filed already: it would make an empty ledger (a mistyped
     schema: a new schema in the shared database), then refuse the archive as not that ledger's.  Nothing is made."""
-    with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
-        if ledger.revision() is not None:
-            return
-        where, ledgers_beside = ledger.where, ledger.ledger_schemas()
+    file = sqlite_file(workspace.database_url)
+    if file is not None and not file.exists():  # (a SQLite ledger not made yet is not opened: opening would make it)
+        where, ledgers_beside = ledger_where(workspace.database_url, ""), []
+    else:
+        with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
+            if ledger.revision() is not None:
+                return
+            where, ledgers_beside = ledger.where, ledger.ledger_schemas()
     told = archive_without_its_ledger(workspace, where, ledgers_beside)
     if told is not None:
         said, fix = told
