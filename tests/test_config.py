@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from recordkit.core.config import Settings, load_settings
+from recordkit.core.config import Settings, load_settings, write_setting
 from recordkit.core.errors import ConfigError
 from recordkit.core.workspace import Workspace
 from tests.account_helpers import bound_by_file_modes
@@ -328,3 +329,54 @@ def test_a_settings_file_that_is_a_folder_is_said_so() -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings(Path(__file__).parent, environ={})
     assert caught.value.message == f"无法读取配置文件 {Path(__file__).parent}：这是一个文件夹，不是文件"
+
+
+_WRITE_SETTING = """
+import sys
+from pathlib import Path
+from recordkit.core.config import write_setting
+from recordkit.core.errors import ConfigError
+try:
+    write_setting(Path(sys.argv[1]), "search", "backend", "sqlite")
+except ConfigError as err:
+    print(err.message)
+    sys.exit(err.exit_code)
+"""
+
+
+def test_a_setting_written_in_a_folder_the_services_account_may_not_write_names_the_account_and_the_chown(
+    tmp_path: Path,
+) -> None:
+    """``recordkit db move`` or ``index --to`` writing the new setting into recordkit.toml, in a workspace folder
+    another account owns (made with sudo), said "无法写入配置文件 …：Permission denied", the system's English.  It
+    names the account and the folder it must write in (the file is written anew there, then put in place)."""
+    folder = tmp_path / "ws"
+    folder.mkdir()
+    config = write(folder / "recordkit.toml", '[search]\nbackend = ""\n')
+    folder.chmod(0o555)
+    env = {**os.environ, "USER": "recordkit", "LOGNAME": "recordkit"}
+    try:
+        ran = subprocess.run(
+            [*bound_by_file_modes(), sys.executable, "-c", _WRITE_SETTING, str(config)],
+            env=env, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+    finally:
+        folder.chmod(0o755)
+    assert (ran.returncode, ran.stdout.strip()) == (
+        ConfigError.exit_code,
+        f"无法写入配置文件 {config}：运行 recordkit 的系统账户 recordkit 没有写入权限："
+        f"请让这个账户能写入它所在的文件夹 {folder}（例如 sudo chown recordkit: {folder} {config}）",
+    ), ran.stderr
+    assert config.read_text(encoding="utf-8") == '[search]\nbackend = ""\n'
+
+
+def test_a_setting_written_on_a_full_disk_is_said_in_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = write(tmp_path / "recordkit.toml", '[search]\nbackend = ""\n')
+
+    def full(path: Path, data: bytes, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr("recordkit.core.config.write_bytes", full)
+    with pytest.raises(ConfigError) as caught:
+        write_setting(config, "search", "backend", "sqlite")
+    assert caught.value.message == f"无法写入配置文件 {config}：磁盘已满：请清理磁盘空间后重试"

@@ -3,6 +3,7 @@ a dead writer's ticket never blocks the others, and a wait that runs out says so
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import subprocess
@@ -13,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from recordkit.core.errors import LedgerError
+from recordkit.core.errors import LedgerError, StorageError
 from recordkit.ledger.db import open_ledger
 from recordkit.ledger.write_queue import WriteQueue, flock_available
+from tests.account_helpers import bound_by_file_modes
 
 pytestmark = pytest.mark.skipif(not flock_available(), reason="the queue needs flock (POSIX)")
 
@@ -128,3 +130,62 @@ def test_a_file_system_without_flock_still_writes(tmp_path: Path, monkeypatch: p
         monkeypatch.undo()
         with ledger.read() as conn:
             assert conn.exec_driver_sql("SELECT x FROM t").scalars().all() == [1]
+
+
+def test_a_queue_folder_on_a_full_disk_is_said_in_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The queue's folder made on a full disk said the system's English ("No space left on device") as a ledger
+    fault (exit 7); it is the disk's refusal, in Chinese, exit 10, as any write on a full disk."""
+    folder = tmp_path / "ledger.sqlite3-queue"
+
+    def full(self: Path, *args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+
+    monkeypatch.setattr(Path, "mkdir", full)
+    with pytest.raises(StorageError) as caught, WriteQueue(folder, timeout=5).turn():
+        pass
+    assert caught.value.message == (
+        f"台账旁的排队文件夹 {folder} 不能写入：磁盘已满：请清理磁盘空间后重试；这一步什么也没有写入"
+    )
+    assert caught.value.exit_code == 10
+
+
+_WRITER = """
+import sys
+from recordkit.core.errors import RecordkitError
+from recordkit.ledger.db import open_ledger
+ledger = open_ledger(sys.argv[1], migrate=False)
+try:
+    with ledger.write() as conn:
+        pass
+except RecordkitError as err:
+    print(err.message)
+    sys.exit(err.exit_code)
+"""
+
+
+def test_a_queue_folder_another_account_made_names_the_services_account_and_the_chown(tmp_path: Path) -> None:
+    """Someone ran a command with sudo once: the ledger's queue folder (and its lock file) became root's, and every
+    write of the service's account failed with "无法写入（…/queue.lock）：没有写入权限：请用有权限的账户运行" —
+    no account named, no folder to give it.  It names the account and the chown now (exit 10, nothing written)."""
+    ledger_file = tmp_path / "ledger.sqlite3"
+    open_ledger(f"sqlite:///{ledger_file}").close()
+    folder = tmp_path / "ledger.sqlite3-queue"
+    with WriteQueue(folder, timeout=5).turn():
+        pass
+    for made in (folder, folder / "queue.lock"):
+        os.chown(made, 65534, 65534)  # another account's (nobody's), as a sudo run leaves it root's
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).parents[1] / "src"),
+        "USER": "recordkit",
+        "LOGNAME": "recordkit",
+    }
+    ran = subprocess.run(
+        [*bound_by_file_modes(), sys.executable, "-c", _WRITER, f"sqlite:///{ledger_file}"],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert (ran.returncode, ran.stdout.strip()) == (
+        10,
+        f"台账旁的排队文件夹 {folder} 不能写入：运行 recordkit 的系统账户 recordkit 没有写入权限："
+        f"请让这个账户能写入它（例如 sudo chown -R recordkit: {folder}）；这一步什么也没有写入",
+    ), ran.stderr

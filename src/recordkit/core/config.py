@@ -23,7 +23,7 @@ from typing import Any, get_args, get_origin, get_type_hints
 
 from recordkit.core.atomic import write_bytes
 from recordkit.core.dates import check_business_month, office_zone, parse_month
-from recordkit.core.errors import ConfigError, ValidationError, read_refusal
+from recordkit.core.errors import ConfigError, ValidationError, read_refusal, write_refusal
 from recordkit.core.filenames import hidden_characters
 from recordkit.core.unitcodes import phase_spellings
 
@@ -777,4 +777,7 @@ def write_setting(config_file: Path, section: str, key: str, value: str) -> None
         mode = stat.S_IMODE(config_file.stat().st_mode) if config_file.exists() else None
         write_bytes(config_file, ("\n".join(lines) + "\n").encode("utf-8"), mode=mode)
     except OSError as err:
-        raise ConfigError(f"无法写入配置文件 {config_file}：{err.strerror}") from err
+        # (written through a new file in its folder, then put in its place: the folder must take writes)
+        account, folder = system_account(), config_file.parent
+        fix = f"请让这个账户能写入它所在的文件夹 {folder}（例如 sudo chown {account}: {folder} {config_file}）"
+        raise ConfigError(f"无法写入配置文件 {config_file}：{write_refusal(err, account, fix)}") from err

@@ -142,6 +142,17 @@ def storage_error(err: OSError) -> StorageError | None:
     return StorageError(f"无法写入{where}：{reason}")
 
 
+def write_refusal(err: OSError, account: str, fix: str) -> str:
+    """Why ``err`` refused a write, in words for whoever looks after the computer (never the system's English): a
+    permission refusal names ``account``, the system account recordkit runs as, and ``fix`` (what gives it the
+    right, e.g. a chown); a full or read-only disk as ``storage_error`` says it; an unusual refusal by its errno
+    name, for them to look up."""
+    name = errno.errorcode.get(err.errno or 0, "")
+    if name in ("EACCES", "EPERM"):
+        return f"运行 recordkit 的系统账户 {account} 没有写入权限：{fix}"
+    return _STORAGE_REASONS.get(name) or f"系统拒绝写入（{name or type(err).__name__}）"
+
+
 #: Why a file or folder could not be read, by errno name (``read_refusal``).
 _READ_REASONS = {
     "EACCES": "运行 recordkit 的系统账户没有读取它的权限",

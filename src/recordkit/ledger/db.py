@@ -36,7 +36,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from recordkit.core.atomic import PRIVATE
 from recordkit.core.config import OfficeSettings, check_schema_name
-from recordkit.core.errors import ConfigError, ConflictError, LedgerDiskFull, LedgerError, LedgerMoved
+from recordkit.core.errors import ConfigError, ConflictError, LedgerDiskFull, LedgerError, LedgerMoved, StorageError
 from recordkit.core.unitcodes import no_such_unit
 from recordkit.ledger.schema import HEAD_REVISION, archive_items, metadata, units
 from recordkit.ledger.write_queue import WriteQueue, busy_message, flock_available
@@ -496,7 +496,7 @@ class Ledger:
         if self.write_queue is not None:
             try:
                 stack.enter_context(self.write_queue.turn())
-            except LedgerError as err:
+            except (LedgerError, StorageError) as err:
                 # The queue beside a ledger in a folder this account may only read cannot be made, and SQLite
                 # would refuse the write after it: said as the ledger's, not the queue's, refusal.
                 if isinstance(err.__cause__, OSError) and self.read_only():

@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from recordkit.core.errors import LedgerError
+from recordkit.core.config import system_account
+from recordkit.core.errors import LedgerError, StorageError, storage_error, write_refusal
 
 try:
     import fcntl
@@ -69,6 +70,10 @@ class WriteQueue:
         started = time.monotonic()
         try:
             number, descriptor, path = self._take()
+        except BlockingIOError:
+            raise
+        except OSError as err:  # (a folder another account made, a full disk): said, nothing written
+            raise self._refusal(err) from err
         except _NoFlock as err:
             # A file system without flock (some network shares): SQLite's own lock still keeps
             # writers apart, only not in order.
@@ -82,6 +87,14 @@ class WriteQueue:
             # Unlinked before the flock is dropped: a waiter never mistakes a finished ticket for a dead one.
             path.unlink(missing_ok=True)
             os.close(descriptor)
+
+    def _refusal(self, err: OSError) -> StorageError | LedgerError:
+        """What a writer is told when the queue's folder refuses it: a full or read-only disk, or a folder this
+        account may not write (made by another: a command once run with sudo leaves it root's)."""
+        account = system_account()
+        fix = f"请让这个账户能写入它（例如 sudo chown -R {account}: {self.folder}）"
+        said = f"台账旁的排队文件夹 {self.folder} 不能写入：{write_refusal(err, account, fix)}；这一步什么也没有写入"
+        return StorageError(said) if storage_error(err) is not None else LedgerError(said)
 
     @contextmanager
     def _mutex(self) -> Iterator[None]:
@@ -99,10 +112,7 @@ class WriteQueue:
 
     def _take(self) -> tuple[int, int, Path]:
         assert fcntl is not None
-        try:
-            self.folder.mkdir(exist_ok=True)
-        except OSError as err:
-            raise LedgerError(f"无法在台账旁建立写入队列 {self.folder}：{err.strerror}") from err
+        self.folder.mkdir(exist_ok=True)
         with self._mutex():
             number = max(self._numbers(), default=0) + 1
             # Locked under a temporary name, then renamed: a ticket is never seen without its flock.
