@@ -27,6 +27,8 @@ from recordkit.ledger.schema import HEAD_REVISION
 from tests.conftest import (
     SERVER_LANGUAGES,
     SUITE_CLOCK,
+    as_admin,
+    database_of,
     driver_url,
     postgres_database,
     set_database,
@@ -340,6 +342,32 @@ def test_the_filing_service_refuses_a_mistyped_schema_of_an_estate_whose_archive
     started = cli(east, "watch", "--once", env={"RECORDKIT_DATABASE_SCHEMA": "estate_south"})
     assert started.exit_code == 0, started.output
     assert started.stdout.splitlines()[-1] == "收件箱处理完毕：归档 1 个，隔离 0 个"
+
+
+@pytest.mark.postgres
+def test_the_filing_service_on_an_account_not_granted_the_estates_schema_is_told_the_grant_not_a_mistyped_schema(
+    estates: tuple[Workspace, Workspace], postgres_url: str
+) -> None:
+    """A service's database account that may connect but was never granted West's schema sees no ledger there: the
+    refusal of a ledger not made yet took that for a mistyped schema (exit 3, "这里还没有台账", naming estate_west
+    itself as the schema with a ledger).  Its first use says what it is, with the grant to ask for (exit 7, the
+    service waits for it), and nothing is made."""
+    import uuid
+
+    west, _east = estates
+    role = f"rk_service_{uuid.uuid4().hex[:8]}"
+    as_admin(f"CREATE ROLE {role} LOGIN PASSWORD 'service-2026'")
+    try:
+        as_admin(f'GRANT CONNECT ON DATABASE "{database_of(postgres_url)}" TO {role}')
+        url = sa.engine.make_url(postgres_url).set(username=role, password="service-2026")
+        ran = cli(west, "watch", "--once", env={"RECORDKIT_DATABASE_URL": url.render_as_string(hide_password=False)})
+        assert ran.exit_code == LedgerError.exit_code, ran.output
+        assert ran.stderr.replace("\n", "").startswith(
+            f"错误：数据库账户 {role} 不能使用 {database_of(postgres_url)} 里的模式 estate_west"
+        )
+        assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
+    finally:
+        as_admin(f"DROP OWNED BY {role}", f"DROP ROLE IF EXISTS {role}")
 
 
 @pytest.mark.postgres

@@ -3457,7 +3457,8 @@ def refuse_filing_into_a_new_ledger(workspace: Workspace) -> None:
         where, ledgers_beside = ledger_where(workspace.database_url, ""), []
     else:
         with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
-            if ledger.revision() is not None:
+            # (one this account may not make, or may not see — a schema not granted to it —: its first use says so)
+            if ledger.revision() is not None or not ledger.may_create():
                 return
             where, ledgers_beside = ledger.where, ledger.ledger_schemas()
     told = archive_without_its_ledger(workspace, where, ledgers_beside)
