@@ -277,3 +277,31 @@ def test_two_estates_on_one_server_each_run_their_own_services_from_the_template
         "sudo cp deploy/recordkit-watch@.service deploy/recordkit-serve@.service deploy/recordkit-index@.service "
         "deploy/recordkit-index@.timer /etc/systemd/system/" in readme
     )
+
+
+def test_two_estates_back_up_each_into_a_folder_of_its_own(tmp_path: Path) -> None:
+    """Two estates on one server backed up by copies of the one backup unit into /mnt/备份盘/台账/: both timers
+    fired at 02:00 and a copy is named by the second it was made (ledger-20261205-020000.sqlite3), so the second
+    estate's was refused as already there (exit 8) whenever both finished within one second, and nobody could tell
+    whose a copy was.  The template unit backs each estate up into a folder of its own, named by the instance
+    (/mnt/备份盘/台账/east/), otherwise as the one estate's unit; its timer is the one estate's timer."""
+    one_estate = merged_service((DEPLOY / "recordkit-backup.service").read_text(encoding="utf-8"), "")
+    for estate_name in ("west", "east"):
+        settings = instance("recordkit-backup@.service", estate_name)
+        assert [shlex.split(command)[1:] for command in settings["ExecStart"]] == [
+            ["db", "backup", f"/mnt/备份盘/台账/{estate_name}/", "--keep", "30"]
+        ]
+        assert settings["WorkingDirectory"] == [f"/srv/recordkit/{estate_name}"]
+        assert f"RECORDKIT_HOME=/srv/recordkit/{estate_name}" in settings["Environment"]
+        for key, value in one_estate.items():
+            if key not in ("WorkingDirectory", "Environment", "ExecStart"):
+                assert settings[key] == value, key
+    timer, one_timer = unit("recordkit-backup@.timer")["Timer"], unit("recordkit-backup.timer")["Timer"]
+    assert dict(timer) == {key: value for key, value in one_timer.items() if key != "Unit"}
+    for name in ("recordkit-backup@.service", "recordkit-backup@.timer"):
+        (checked := tmp_path / name).mkdir()
+        assert systemd_verifies(checked, name) == ""
+    readme = (DEPLOY.parent / "README.md").read_text(encoding="utf-8")
+    assert "sudo mkdir -p /mnt/备份盘/台账/west /mnt/备份盘/台账/east" in readme
+    assert "sudo cp deploy/recordkit-backup@.service deploy/recordkit-backup@.timer /etc/systemd/system/" in readme
+    assert "sudo systemctl enable --now recordkit-backup@west.timer recordkit-backup@east.timer" in readme
