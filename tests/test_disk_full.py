@@ -403,3 +403,39 @@ def test_doctor_tells_an_inbox_or_archive_on_a_disk_mounted_read_only(
             "required": True,
         }
         assert "磁盘空间有问题" in doctor.stderr
+
+
+def test_doctor_names_the_files_another_account_left_where_the_services_write(workspace: Workspace) -> None:
+    """The IT person ran ``sudo recordkit watch --once`` (or index, or a write) once to try it: the log, the ledger's
+    queue folder and the index became root's, and the services' account could no longer write them — the filing
+    service stopped at once on its log (exit 10, restarted every five seconds), the nightly index on its file —
+    while doctor, run as that account, said "磁盘空间 正常".  The line now fails, naming what it may not write and
+    the chown that gives it back; records/ itself takes writes, so nothing else is said."""
+    from tests.account_helpers import bound_by_file_modes
+
+    records = workspace.records_dir
+    (records / "logs" / "watch.log").write_text("", encoding="utf-8")
+    (records / "ledger.sqlite3-queue").mkdir()
+    (records / "ledger.sqlite3-queue" / "queue.lock").write_text("", encoding="utf-8")
+    (records / "index" / "search.sqlite3").write_text("", encoding="utf-8")
+    for left in ("logs/watch.log", "ledger.sqlite3-queue", "ledger.sqlite3-queue/queue.lock", "index/search.sqlite3"):
+        os.chown(records / left, 65534, 65534)  # another account's (nobody's), as a sudo run leaves them root's
+    env = {
+        **{name: value for name, value in os.environ.items() if not name.startswith("RECORDKIT_")},
+        "RECORDKIT_HOME": str(workspace.root),
+        "USER": "recordkit",
+        "LOGNAME": "recordkit",
+    }
+    ran = subprocess.run(
+        [*bound_by_file_modes(), sys.executable, "-m", "recordkit", "doctor", "--json"],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert ran.returncode == 1, ran.stderr
+    disk = next(c for c in json.loads(ran.stdout) if c["name"] == "磁盘空间")
+    assert (disk["ok"], disk["required"]) == (False, True)
+    assert disk["detail"] == (
+        "运行 recordkit 的系统账户 recordkit 不能写入 records/index/search.sqlite3、records/ledger.sqlite3-queue、"
+        "records/ledger.sqlite3-queue/queue.lock、records/logs/watch.log（别的账户的文件，多半是用 sudo 运行 recordkit 留下的）："
+        "归档服务、网页和夜间索引写不进它们就会停下"
+    )
+    assert disk["fix"] == f"让这个账户能写入它们（sudo chown -R recordkit: {records}）"

@@ -410,6 +410,25 @@ def _write_refused(shown: str, folder: Path) -> tuple[str, str] | None:
     )
 
 
+#: What the services write below records/ (the filing service's log and lock, the SQLite ledger's write queue, the
+#: nightly index, the quarantine, the web page's page cache): one of these another account left there (a command
+#: once run with sudo) stops the service that writes it, while records/ itself still takes writes.
+_SERVICE_PLACES = ("logs", "index", "quarantine", "cache", "watch.lock", "ledger.sqlite3-queue")
+
+
+def _left_by_another(records: Path) -> list[str]:
+    """The places of ``_SERVICE_PLACES`` (and what each folder of them holds) this account may not write, as shown
+    (records/logs/watch.log), in order."""
+    refused = []
+    for name in _SERVICE_PLACES:
+        place = records / name
+        inside = sorted(place.iterdir()) if place.is_dir() and os.access(place, os.R_OK | os.X_OK) else []
+        for path in (place, *inside):
+            if os.path.lexists(path) and not path.is_symlink() and not os.access(path, os.W_OK):
+                refused.append(f"records/{path.relative_to(records).as_posix()}")
+    return sorted(refused)
+
+
 def check_disk(workspace: Workspace) -> Check:
     """The free space of records/, and of its inbox and archive where they lie on another disk, and whether each
     takes writes: a disk mounted read-only, or a folder the account running recordkit may not write (a share
@@ -425,6 +444,18 @@ def check_disk(workspace: Workspace) -> Check:
         elif left < MIN_FREE_BYTES:
             problems.append((f"{where}只剩 {left / 1e9:.1f} GB", f"清理磁盘或把 {shown}/ 移到更大的磁盘"))
         free.append(f"{where}剩余 {left / 1e9:.0f} GB")
+    records = workspace.records_dir
+    # (records/ itself refused is said above, with the same chown)
+    if os.access(records, os.W_OK) and (left_there := _left_by_another(records)):
+        account = system_account()
+        shown = "、".join(left_there[:5]) + (f" 等 {len(left_there)} 个" if len(left_there) > 5 else "")
+        problems.append(
+            (
+                f"运行 recordkit 的系统账户 {account} 不能写入 {shown}（别的账户的文件，多半是用 sudo 运行 recordkit 留下的）："
+                "归档服务、网页和夜间索引写不进它们就会停下",
+                f"让这个账户能写入它们（sudo chown -R {account}: {records}）",
+            )
+        )
     if problems:
         return Check("磁盘空间", False, "；".join(said for said, _ in problems), "；".join(fix for _, fix in problems))
     return Check("磁盘空间", True, "；".join(free))
