@@ -345,6 +345,25 @@ def test_the_filing_service_refuses_a_mistyped_schema_of_an_estate_whose_archive
 
 
 @pytest.mark.postgres
+def test_the_web_page_refuses_a_mistyped_schema_of_an_estate_whose_archive_holds_files_as_a_settings_mistake(
+    estates: tuple[Workspace, Workspace], postgres_url: str
+) -> None:
+    """``recordkit serve`` (recordkit-serve@west) on West's mistyped schema said "台账数据库 … 还不存在：…或先导入业主
+    名册", exit 7, which systemd restarts every five seconds for ever.  It is refused as the filing service refuses
+    it: doctor's explanation, exit 3 (a settings mistake: the unit stops), nothing made."""
+    west, _east = estates
+    ran = cli(west, "serve", "--port", "0", env={"RECORDKIT_DATABASE_SCHEMA": "estate_wset"})
+    assert ran.exit_code == ConfigError.exit_code, ran.output
+    assert ran.stderr.replace("\n", "") == (
+        f"错误：{display_url(postgres_url)}（模式 estate_wset）：这里还没有台账，而 records/archive 里已经有归档的文件："
+        "它们的台账在别处，多半是 recordkit.toml 的 [database] url 和 schema 写错了"
+        "（这个数据库里有台账的模式：estate_east、estate_west）："
+        "把 recordkit.toml 的 [database] url 和 schema 改成这些档案所在的台账；档案室网页没有启动，这里什么也没有新建"
+    )
+    assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
+
+
+@pytest.mark.postgres
 def test_the_filing_service_on_an_account_not_granted_the_estates_schema_is_told_the_grant_not_a_mistyped_schema(
     estates: tuple[Workspace, Workspace], postgres_url: str
 ) -> None:

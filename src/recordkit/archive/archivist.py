@@ -3448,10 +3448,11 @@ def archive_without_its_ledger(workspace: Workspace, where: str, ledgers_beside:
     return f"{where}：这里还没有台账，而 records/archive 里已经有归档的文件：它们的台账在别处，多半是 {mistyped}", fix
 
 
-def refuse_filing_into_a_new_ledger(workspace: Workspace) -> None:
-    """``ConfigError`` (``archive_without_its_ledger``) before the filing service opens a ledger that its first use
-    would make, while records/archive holds what was filed already: it would make an empty ledger (a mistyped
-    schema: a new schema in the shared database), then refuse the archive as not that ledger's.  Nothing is made."""
+def refuse_a_new_ledger_beside_the_archive(workspace: Workspace, service: str) -> None:
+    """``ConfigError`` (``archive_without_its_ledger``) before ``service`` (the filing service, the web page) opens a
+    ledger not made yet, while records/archive holds what was filed already: the filing service would make an empty
+    ledger (a mistyped schema: a new schema in the shared database), then refuse the archive as not that ledger's;
+    the web page would stop, and be started again every few seconds.  Nothing is made."""
     file = sqlite_file(workspace.database_url)
     if file is not None and not file.exists():  # (a SQLite ledger not made yet is not opened: opening would make it)
         where, ledgers_beside = ledger_where(workspace.database_url, ""), []
@@ -3464,7 +3465,7 @@ def refuse_filing_into_a_new_ledger(workspace: Workspace) -> None:
     told = archive_without_its_ledger(workspace, where, ledgers_beside)
     if told is not None:
         said, fix = told
-        raise ConfigError(f"{said}：{fix}；归档服务没有启动，这里什么也没有新建")
+        raise ConfigError(f"{said}：{fix}；{service}没有启动，这里什么也没有新建")
 
 
 def _verify_item(
@@ -3820,8 +3821,8 @@ __all__ = [
     "lend",
     "list_items",
     "list_loans",
+    "refuse_a_new_ledger_beside_the_archive",
     "refuse_elsewhere",
-    "refuse_filing_into_a_new_ledger",
     "require_ok",
     "return_item",
     "update_item",

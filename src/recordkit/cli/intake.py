@@ -209,11 +209,11 @@ def watch_command(
     low, high = NUMBER_RANGES["archive.poll_interval"]  # the flag's bounds are the setting's (0 spun a core)
     if interval is not None and not low <= interval <= high:
         raise UsageError(f"--interval 应在 {low:g} 到 {high:g} 秒之间，例如 1（写的是 {interval:g}）")
-    from recordkit.archive.archivist import refuse_filing_elsewhere, refuse_filing_into_a_new_ledger
+    from recordkit.archive.archivist import refuse_a_new_ledger_beside_the_archive, refuse_filing_elsewhere
 
     app_state = state(ctx)
     # A mistyped schema (or address) beside a filed archive is refused before its first use would make a ledger.
-    refuse_filing_into_a_new_ledger(app_state.workspace())
+    refuse_a_new_ledger_beside_the_archive(app_state.workspace(), "归档服务")
     # A clerk's PC without the archive is refused before the lock's file is made there: nothing written.
     refuse_filing_elsewhere(app_state.workspace(), app_state.ledger())
     # One service per workspace, refused before anything is read or filed (a pass of two would race for each scan).

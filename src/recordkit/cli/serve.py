@@ -30,6 +30,7 @@ def serve_command(
     """
     from waitress import create_server
 
+    from recordkit.archive.archivist import refuse_a_new_ledger_beside_the_archive
     from recordkit.archive.pages import start_renderer
     from recordkit.core.errors import LedgerError, UsageError
     from recordkit.web.accounts import any_user
@@ -40,6 +41,8 @@ def serve_command(
     if not 1 <= threads <= 64:
         raise UsageError(f"--threads 应在 1 到 64 之间（写的是 {threads}）")
     app_state = state(ctx)
+    # A mistyped schema (or address) beside a filed archive: a settings mistake (exit 3), not a ledger away (exit 7).
+    refuse_a_new_ledger_beside_the_archive(app_state.workspace(), "档案室网页")
     # Never a new ledger: a mistyped address or schema made an empty one (29 tables) that the page then lent from.
     workspace, ledger = app_state.workspace(), app_state.ledger(create=False)
     required = accounts_required(host, any_user(ledger))
