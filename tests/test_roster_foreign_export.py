@@ -567,3 +567,71 @@ def test_a_date_cell_holding_excel_s_day_number_is_that_day(run_cli: Any, tmp_pa
     assert result.exit_code == 0, result.output
     shown = json.loads(run_cli("owners", "list", "--json").stdout)
     assert [(u["unit"], u["move_in_date"]) for u in shown] == [("3-2-1201", "2020-05-01"), ("3-2-1202", "2021-03-05")]
+
+
+#: Another system's export as it comes: a title row, a date row, the header on row 3, units, a 合计 row.
+FOOTED_EXPORT: list[list[Any]] = [
+    ["春江花园业主名册", None, None, None, None],
+    ["导出日期：2026-11-30", None, None, None, None],
+    ["楼号", "单元号", "房间号", "建筑面积", "业主姓名"],
+    ["3号楼", "2单元", "1301", "89.5", "刘一"],
+    ["3号楼", "2单元", "1302", "89.5", "吴三"],
+    ["合计", None, None, "179", None],
+]
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        [["制表人：李文    审核：王经理    打印日期：2026-11-30", None, None, None, None]],
+        [["制表人：", "李文", "审核：", "王经理", "打印日期：2026-11-30"]],
+        [["制表", "李文", None, "复核", "王经理"], ["打印人：张敏", None, None, None, None]],
+        [
+            ["备注：本表由物业系统导出，仅供内部使用", None, None, None, None],
+            ["注：面积以产权证为准", None, None, None, None],
+        ],
+        [["说明：", "空置房未列出", None, None, None]],
+    ],
+)
+@pytest.mark.parametrize("form", ["xlsx", "csv"])
+def test_a_footer_under_an_export_s_data_is_left_out_and_said(
+    run_cli: Any, tmp_path: Path, footer: list[list[Any]], form: str
+) -> None:
+    """A footer under the data of another system's export (制表人、审核、打印日期, 备注/说明/注：…, in the first cell
+    or spread over several) was read as a unit and refused, the whole import stopping; it ends the data, is left out
+    and is named in a 提醒 line as the 合计 row is."""
+    import csv
+
+    rows = [*FOOTED_EXPORT, *footer]
+    if form == "xlsx":
+        path = typed(tmp_path / "业主名册.xlsx", rows)
+    else:
+        path = str(tmp_path / "业主名册.csv")
+        with open(path, "w", encoding="gbk", newline="") as stream:
+            csv.writer(stream).writerows([["" if cell is None else cell for cell in row] for row in rows])
+    result = run_cli("owners", "import", path)
+    assert result.exit_code == 0, result.output
+    assert "导入完成：共 2 行；新增房屋 2 户" in result.stdout
+    assert "提醒：第 6 行是合计/小计行，不是房屋，没有导入" in result.stdout
+    footer_rows = "、".join(str(7 + i) for i in range(len(footer)))
+    assert f"提醒：第 {footer_rows} 行是表尾（制表人、审核、备注、说明等），不是房屋，没有导入" in result.stdout
+    assert listed(run_cli) == [("3-2-1301", "刘一", 89.5), ("3-2-1302", "吴三", 89.5)]
+
+
+def test_a_footer_line_between_unit_rows_is_refused_by_row_and_column(run_cli: Any, tmp_path: Path) -> None:
+    """A 备注 line with units under it does not end the data, nor is it a unit: it is refused by its row and column,
+    as the clerk wrote it, and nothing is imported (no unit under it is dropped without a word)."""
+    path = typed(
+        tmp_path / "业主名册.xlsx",
+        [
+            *FOOTED_EXPORT[:4],
+            [None, "备注：以下为二单元", None, None, None],
+            ["3号楼", "2单元", "1302", "89.5", "吴三"],
+            ["制表人：李文", None, None, None, None],
+        ],
+    )
+    result = run_cli("owners", "import", path)
+    assert result.exit_code == 5, result.output
+    assert "第 5 行 B 列（单元号）：“备注：以下为二单元”是表尾的说明行，但它下面还有房屋行" in result.output
+    assert "没有导入任何数据" in result.output
+    assert listed(run_cli) == []

@@ -50,11 +50,16 @@ TOTAL_LABELS = frozenset({"合计", "总计", "小计", "共计", "总合计", "
 class SheetRow:
     """One data row: its Excel row number and the cells by column key (missing columns are None).
 
-    ``total`` is true for a totals row (合计/总计/小计 … written as a cell of its own, in any column)."""
+    ``total`` is true for a totals row (合计/总计/小计 … written as a cell of its own, in any column); ``footer`` holds
+    the label cell of a footer line (制表人、审核、备注 …, ``is_footer_label``)."""
 
     number: int
     cells: dict[str, Any]
     total: bool = False
+    #: A footer line's first non-empty cell as written (制表人：李文 …, ``is_footer_label``) and its Excel column
+    #: letter; "" for any other row.
+    footer: str = ""
+    footer_column: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,32 @@ def is_total_label(value: object) -> bool:
     folded = "".join(unicodedata.normalize("NFKC", value).split()).rstrip(":")
     label = max((label for label in TOTAL_LABELS if folded.startswith(label)), key=len, default=None)
     return label is not None and (folded == label or _TOTAL_COUNT.fullmatch(folded, len(label)) is not None)
+
+
+#: What another system's export writes under its data as a line of its own: who made and checked it, when it was
+#: printed, a note (制表人：李文    审核：王经理    打印日期：2026-11-30; 备注：…).
+FOOTER_LABELS = frozenset(
+    {"制表人", "制表", "制表日期", "审核", "审核人", "复核", "复核人", "打印日期", "打印时间", "打印人", "备注", "说明", "注"}
+)  # fmt: skip
+
+
+def is_footer_label(value: object) -> bool:
+    """Whether a cell starts a footer line (``FOOTER_LABELS``): the label alone (制表人, its name in the next cell) or
+    followed by a colon (制表人：李文, 审核:, 注：面积以产权证为准); 注 only with its colon."""
+    if not isinstance(value, str):
+        return False
+    folded = "".join(unicodedata.normalize("NFKC", value).split())
+    label, colon, _ = folded.partition(":")
+    return label in FOOTER_LABELS and (bool(colon) or label != "注")
+
+
+def _footer_cell(values: Sequence[Any]) -> tuple[str, str]:
+    """A row's first non-empty cell as written and its column letter when it starts a footer line, else ("", "")."""
+    for index, value in enumerate(values):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        return (value.strip(), column_letter(index)) if is_footer_label(value) else ("", "")
+    return "", ""
 
 
 def column_letter(index: int) -> str:
@@ -467,7 +498,8 @@ def read_table(
                 value = values[index] if 0 <= index < len(values) else None
                 cells[key] = (value.strip() or None) if isinstance(value, str) else value
             if any(value is not None for value in cells.values()):
-                data.append(SheetRow(number, cells, any(is_total_label(value) for value in values)))
+                total = any(is_total_label(value) for value in values)
+                data.append(SheetRow(number, cells, total, *_footer_cell(values)))
         letters = {key: column_letter(index) for key, index in positions.items()}
         # A problem about a column the sheet lacks names it by its Chinese header, never by its key.
         headers = {col.key: col.header for col in columns} | headers
