@@ -635,3 +635,22 @@ def test_a_footer_line_between_unit_rows_is_refused_by_row_and_column(run_cli: A
     assert "第 5 行 B 列（单元号）：“备注：以下为二单元”是表尾的说明行，但它下面还有房屋行" in result.output
     assert "没有导入任何数据" in result.output
     assert listed(run_cli) == []
+
+
+def test_a_csv_room_written_as_a_number_with_decimals_is_that_room(run_cli: Any, tmp_path: Path) -> None:
+    """A CSV pandas or another system wrote holds a room number as 101.0 or 1201.00: it was refused as
+    房号“101.0”无效, though the number cell 101.0 of an .xlsx is room 101; it is that room, a villa's too, and
+    101.5 is still refused by its row and column."""
+    path = tmp_path / "业主名册.csv"
+    path.write_bytes(
+        "楼号,单元号,房间号,建筑面积,业主姓名\n3.0,2.0,101.0,89.5,刘一\n3,2,1201.00,89.5,吴三\n别墅,,12.0,320.5,孙丽\n".encode(
+            "gbk"
+        )
+    )
+    result = run_cli("owners", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert listed(run_cli) == [("3-2-101", "刘一", 89.5), ("3-2-1201", "吴三", 89.5), ("别墅12", "孙丽", 320.5)]
+    path.write_bytes("楼号,单元号,房间号,建筑面积,业主姓名\n3,2,101.5,89.5,刘一\n".encode("gbk"))
+    result = run_cli("owners", "import", str(path))
+    assert result.exit_code == 5, result.output
+    assert "第 2 行 C 列（房间号）：房号“101.5”无效，应为数字，末尾可带一个字母，例如 1201 或 1201A" in result.output

@@ -235,6 +235,10 @@ def test_unit_codes_are_not_orderable_by_themselves() -> None:
         ("a3", 2, "1201a", "A3-2-1201A"),
         ("b栋", 1, "101", "B-1-101"),
         ("A座", "1", 101.0, "A-1-101"),
+        # a CSV's text as pandas and some systems write a number: read as the number cell 101.0 is
+        ("3.0", "2.0", "101.0", "3-2-101"),
+        ("3", "2", "1201.00", "3-2-1201"),
+        ("3", "２", "１２０１.０", "3-2-1201"),
     ],
 )
 def test_unit_code_from_parts(
@@ -274,6 +278,10 @@ ROOM_FORM = "应为数字，末尾可带一个字母，例如 1201 或 1201A"
         (3, 2, "1201AB", f"房号“1201AB”无效，{ROOM_FORM}"),
         (3, 2, " 12-01 ", f"房号“12-01”无效，{ROOM_FORM}"),
         (3, 2, 0.0, f"房号“0.0”无效，{ROOM_FORM}"),
+        (3, 2, "101.5", f"房号“101.5”无效，{ROOM_FORM}"),
+        (3, 2, "0.0", f"房号“0.0”无效，{ROOM_FORM}"),
+        ("3.50", 2, 1201, f"楼栋“3.50”无效，{BUILDING_FORM}"),
+        (3, 2, "101.", f"房号“101.”无效，{ROOM_FORM}"),
         # the first bad part is the one named
         (3.5, "", "x", f"楼栋“3.5”无效，{BUILDING_FORM}"),
     ],

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from recordkit.core.errors import NotFoundError, ValidationError
 
@@ -626,6 +626,23 @@ def _without_suffix(cleaned: str, suffixes: tuple[str, ...]) -> str:
     return cleaned
 
 
+#: A whole number as text with zeros after its point: 101.0, 1201.00 (as pandas and some systems write a number to a CSV).
+_WHOLE_WITH_ZEROS = re.compile(r"(\d+)\.0+")
+
+
+_Cell = TypeVar("_Cell", bound=str | int | float | None)
+
+
+def _whole_number(value: _Cell) -> _Cell | int:
+    """A unit part's cell as the number it is when it holds a whole one: a float (3.0, as Excel hands numbers over) or
+    text with only zeros after the point (``101.0`` in a CSV) is that int; anything else as it is (3.5, ``101.5``)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and (whole := _WHOLE_WITH_ZEROS.fullmatch(_normalize(value).strip())) is not None:
+        return int(whole[1])
+    return value
+
+
 # A sheet repeats its buildings and entrances thousands of times; typed, so that
 # True (refused) and 1 (building 1) are not the same key.
 @functools.lru_cache(maxsize=4096, typed=True)
@@ -642,11 +659,10 @@ def _clean_part(
     invalid = ValidationError(_invalid_part_message(part, value))
     if isinstance(value, bool):  # bool is an int; TRUE in a cell is not a number
         raise invalid
+    # Excel hands numbers over as floats, a CSV may hold them as 101.0: 3.0 is building 3, 3.5 is a typo.
+    value = _whole_number(value)
     if isinstance(value, float):
-        # Excel hands numbers over as floats: 3.0 is building 3, 3.5 is a typo.
-        if not value.is_integer():
-            raise invalid
-        value = int(value)
+        raise invalid
     if isinstance(value, int):
         cleaned = str(value)
     else:
@@ -665,6 +681,7 @@ def _entrance_number(entrance: str | int | float | None) -> int | None:
     """0 or -1 when the 单元 cell says so (a shop, a storeroom), else None."""
     if isinstance(entrance, bool) or entrance is None:
         return None
+    entrance = _whole_number(entrance)
     if isinstance(entrance, (int, float)):
         return int(entrance) if entrance in (0, -1) else None
     cleaned = _clean_text(entrance).removesuffix("单元")
@@ -677,8 +694,7 @@ def _is_blank(value: str | int | float | None) -> bool:
 
 def _label_part(part: str, value: str | int | float | None, suffixes: tuple[str, ...]) -> str:
     """A building or room cell as a segment of a villa's, shop's … number."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
+    value = _whole_number(value)
     cleaned = _without_suffix(_clean_text(str(value)), suffixes)
     if isinstance(value, bool) or not re.fullmatch(_LABEL_RAW, cleaned):
         raise ValidationError(f"{_PART_NAMES[part]}“{str(value).strip()}”无效，{_LABEL_EXPECTED}")
