@@ -654,3 +654,21 @@ def test_a_csv_room_written_as_a_number_with_decimals_is_that_room(run_cli: Any,
     result = run_cli("owners", "import", str(path))
     assert result.exit_code == 5, result.output
     assert "第 2 行 C 列（房间号）：房号“101.5”无效，应为数字，末尾可带一个字母，例如 1201 或 1201A" in result.output
+
+
+def test_a_csv_date_cell_holding_excel_s_day_number_is_that_day(run_cli: Any, tmp_path: Path) -> None:
+    """A CSV saved from Excel keeps a date column written as plain numbers as its day numbers (44562): it was
+    refused as 无法识别, though the same number in an .xlsx is that day (2022-01-01); it is that day, and a number
+    that is no day number (2026, 12) is still refused by its row and column."""
+    path = tmp_path / "业主名册.csv"
+    rows = "房号,建筑面积,业主姓名,入住日期\n3-2-1201,89.5,张伟,44562\n3-2-1202,89.5,王强,20210305\n"
+    path.write_bytes(rows.encode("gbk"))
+    result = run_cli("owners", "import", str(path))
+    assert result.exit_code == 0, result.output
+    shown = json.loads(run_cli("owners", "list", "--json").stdout)
+    assert [(u["unit"], u["move_in_date"]) for u in shown] == [("3-2-1201", "2022-01-01"), ("3-2-1202", "2021-03-05")]
+    path.write_bytes("房号,建筑面积,业主姓名,入住日期\n3-2-1201,89.5,张伟,2026\n3-2-1202,89.5,王强,12\n".encode("gbk"))
+    result = run_cli("owners", "import", str(path))
+    assert result.exit_code == 5, result.output
+    assert "第 2 行 D 列（入住日期）：“2026”无法识别" in result.output
+    assert "第 3 行 D 列（入住日期）：“12”无法识别" in result.output

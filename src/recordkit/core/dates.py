@@ -236,6 +236,18 @@ _EXCEL_DAY_ZERO = dt.date(1899, 12, 30)
 _EXCEL_DAYS = ((dt.date(1950, 1, 1) - _EXCEL_DAY_ZERO).days, (dt.date(2100, 1, 1) - _EXCEL_DAY_ZERO).days)
 
 
+def _excel_day_number(value: object) -> int | None:
+    """The day number of a sheet's cell holding one of Excel's day count (``_EXCEL_DAYS``): a number cell (43952.0),
+    or its five digits as text (``44562``: a CSV saved from Excel keeps a date column written as plain numbers so);
+    None for anything else (2026, 12, 20200501, a bool)."""
+    if isinstance(value, str):
+        digits = unicodedata.normalize("NFKC", value).strip()
+        value = int(digits) if len(digits) == 5 and digits.isascii() and digits.isdigit() else None
+    if isinstance(value, int | float) and not isinstance(value, bool) and _EXCEL_DAYS[0] <= value < _EXCEL_DAYS[1]:
+        return int(value)
+    return None
+
+
 #: How far ahead a day written without its year may lie and still be taken as the next one.
 AHEAD_DAYS = 183
 
@@ -285,7 +297,8 @@ def parse_date(
     """A day as clerks write it (see the module; with ``relative`` also 今天/today and 昨天/yesterday,
     as a command's options accept them), or a date or datetime cell as it is.  With ``cell`` (a sheet's
     cell, as other systems export one) also a day followed by a time of day (``2020-05-01 00:00:00``)
-    and a number of Excel's day count (``43952``, 1950 to 2099: a date column written as plain numbers).
+    and a number of Excel's day count (``43952``, 1950 to 2099: a date column written as plain numbers; in a CSV its
+    five digits as text).
     With ``ahead`` (a day to come: a loan's 应还日期) also a month and day without the year, ``12月20日``:
     the next such day from ``ahead`` on (``next_month_day``), and 今天, 明天, 后天 counted from ``ahead``.
 
@@ -296,8 +309,8 @@ def parse_date(
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if cell and isinstance(value, int | float) and _EXCEL_DAYS[0] <= value < _EXCEL_DAYS[1]:
-        return _EXCEL_DAY_ZERO + dt.timedelta(days=int(value))
+    if cell and (day_number := _excel_day_number(value)) is not None:
+        return _EXCEL_DAY_ZERO + dt.timedelta(days=day_number)
     shown = str(value).strip()
     folded = unicodedata.normalize("NFKC", shown).strip()
     if ahead is not None and folded.lower() in _COMING_DAYS:
