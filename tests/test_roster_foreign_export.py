@@ -328,7 +328,7 @@ def test_a_co_owner_without_an_owner_is_refused(run_cli: Any, tmp_path: Path) ->
     ("cell", "shown"),
     [
         ("13912345678/0571-86661234", "13912345678/0571-86661234"),
-        ("13912345678，13812345678", "13912345678,13812345678"),  # full-width punctuation shown folded
+        ("13912345678，13812345678", "13912345678，13812345678"),  # quoted as typed, full-width comma and all
         ("139 1234 5678 、(0571)86661234", "139 1234 5678 、(0571)86661234"),
     ],
 )
@@ -672,3 +672,23 @@ def test_a_csv_date_cell_holding_excel_s_day_number_is_that_day(run_cli: Any, tm
     assert result.exit_code == 5, result.output
     assert "第 2 行 D 列（入住日期）：“2026”无法识别" in result.output
     assert "第 3 行 D 列（入住日期）：“12”无法识别" in result.output
+
+
+def test_a_refused_cell_is_quoted_as_the_clerk_typed_it(run_cli: Any, tmp_path: Path) -> None:
+    """A refused cell was quoted after folding (3栋２单元：1201 shown as 3栋2单元:1201, a full-width phone as
+    half-width): the clerk searching the sheet for the text shown found nothing.  Each is quoted as typed."""
+    path = tmp_path / "业主名册.csv"
+    rows = [
+        "房号,建筑面积,业主姓名,联系电话,分期,关系",
+        "3栋２单元：1201,89.5,张三,,,",
+        "3-2-1202,89.5,王强,１３９１２３４（微信）,,",
+        "3-2-1203,89.5,赵六,,Ｂ２,",
+        "3-2-1202,,吴芳，郑丽,,,共有人",
+    ]
+    path.write_bytes("\n".join(rows).encode("gbk"))
+    result = run_cli("owners", "import", str(path))
+    assert result.exit_code == 5, result.output
+    assert "第 2 行 A 列（房号）：房号“3栋２单元：1201”中的房号" in result.output
+    assert "第 3 行 D 列（联系电话）：联系电话“１３９１２３４（微信）”不是有效的手机号或固定电话" in result.output
+    assert "第 4 行 E 列（分期）：分期“Ｂ２”无效，应写分区名称" in result.output
+    assert "第 5 行 C 列（业主姓名）：一行只写一位共有人：请把“吴芳，郑丽”每人各写一行" in result.output

@@ -693,7 +693,7 @@ def test_a_co_owner_or_contact_row_naming_several_people_is_refused_with_its_cel
     assert problems_of(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)])) == [
         f"第 3 行 C 列（业主姓名）：一行只写一位共有人：请把“吴芳、郑丽”{one_each.format('共有人')}",
         f"第 4 行 C 列（业主姓名）：一行只写一位租户：请把“吴芳,郑丽”{one_each.format('租户')}",
-        f"第 5 行 C 列（业主姓名）：一行只写一位配偶：请把“吴芳;郑丽”{one_each.format('配偶')}",
+        f"第 5 行 C 列（业主姓名）：一行只写一位配偶：请把“吴芳；郑丽”{one_each.format('配偶')}",
         f"第 6 行 C 列（业主姓名）：一行只写一位子女：请把“吴芳和郑丽”{one_each.format('子女')}",
     ]
     accepted = [

@@ -308,10 +308,17 @@ def roster_columns(mapping: Mapping[str, str] | None = None) -> tuple[Column, ..
     )
 
 
-def _text(value: Any) -> str:
+def _written(value: Any) -> str:
+    """A cell as the clerk typed it, as a message quotes it and a parser that folds it itself reads it (a unit code, a
+    phase, a kind, a phone): never folded, so that the text quoted is found in the sheet."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a phone typed as a number comes back as 13812345678.0
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return str(value).strip()
+
+
+def _text(value: Any) -> str:
+    """A cell folded as it is compared and kept (NFKC: full-width letters, digits and punctuation half-width)."""
+    return unicodedata.normalize("NFKC", _written(value)).strip()
 
 
 # -- records ------------------------------------------------------------------------
@@ -456,7 +463,10 @@ class _RowReader:
         if name is not None and kind != "owner" and several_people(name):
             # A 关系 row is one person: 吴芳、郑丽 would be kept as one co-owner (or tenant) of that name — which its
             # export's owner cell then reads back as two.
-            bad("owner", f"一行只写一位{relation}：请把“{name}”每人各写一行（同一房号，“关系”列写 {relation}）")
+            bad(
+                "owner",
+                f"一行只写一位{relation}：请把“{_written(cells['owner'])}”每人各写一行（同一房号，“关系”列写 {relation}）",
+            )
         elif name is not None and kind == "contact":
             two, note = (
                 f"一行只写一位{relation}，一个人的姓名请去掉空格",
@@ -490,7 +500,7 @@ class _RowReader:
                     raise ValidationError("不能为空")
                 return self._full_code(cells)
             building = cells["building"]
-            kind = None if cells["kind"] is None else _text(cells["kind"])
+            kind = None if cells["kind"] is None else _written(cells["kind"])
             if kind is None and building is not None and (named := _kind_named(building)) is not None:
                 # Exports often put the kind in the building column: 楼号 “别墅”, 房间 “A12”.
                 kind, building = named, None
@@ -504,7 +514,7 @@ class _RowReader:
                     cells["entrance"],
                     cells["room"],
                     kind=kind,
-                    phase=None if cells["phase"] is None else _text(cells["phase"]),
+                    phase=None if cells["phase"] is None else _written(cells["phase"]),
                     phases=self.phases,
                 )
             except ValidationError as parts_error:
@@ -520,7 +530,7 @@ class _RowReader:
                     raise
                 if (named_kind := parse_unit_kind(kind)) != code.kind:
                     raise ValidationError(
-                        f"类型“{kind}”与{self.table.headers['room']}“{_text(cells['room'])}”不一致："
+                        f"类型“{kind}”与{self.table.headers['room']}“{_written(cells['room'])}”不一致："
                         f"这是{code.kind}（{code}），不是{named_kind}"
                     ) from None
                 return code
@@ -547,11 +557,11 @@ class _RowReader:
         """The unit a room cell names in full (``3-2-1201``, ``二期3栋2单元1201室``, ``12号别墅``), in the
         row's 分期 cell's phase when there is one.  A name that already carries the phase (or a spelling
         of it) is not given it twice; another phase there is an error about the 分期 cell."""
-        text = self._without_estate(_text(cells["room"]))
+        text = self._without_estate(_written(cells["room"]))
         code = parse_unit_code(text, phases=self.phases)
         if cells["phase"] is None:
             return code
-        shown = _text(cells["phase"])
+        shown = _written(cells["phase"])
         phase = parse_phase(shown, self.phases)
         if code.phase and code.phase != phase:
             raise ValidationError(
@@ -560,12 +570,18 @@ class _RowReader:
         return replace(code, phase=phase)
 
     def _without_estate(self, text: str) -> str:
-        """A full unit name without the estate's name before it (明源's 房间全称 测试小区-3栋-2单元-1201);
-        never an estate name that is also a phase's spelling (the phase is part of the unit)."""
+        """A full unit name as written without the estate's name before it (明源's 房间全称 测试小区-3栋-2单元-1201,
+        compared folded); never an estate name that is also a phase's spelling (the phase is part of the unit)."""
         estate = self.estate
-        if not estate or not text.startswith(estate) or (self.phases and estate in self.phases):
+        if not estate or not unicodedata.normalize("NFKC", text).startswith(estate):
             return text
-        return text[len(estate) :].lstrip(" -_/·") or text
+        if self.phases and estate in self.phases:
+            return text
+        # Where the estate's name ends as written: folding may change a text's length (a full-width letter does not).
+        end = next(
+            (i for i in range(1, len(text) + 1) if unicodedata.normalize("NFKC", text[:i]) == estate), len(estate)
+        )
+        return text[end:].lstrip(" -_/·－—") or text
 
     def _personal(
         self,
@@ -581,10 +597,10 @@ class _RowReader:
         placeholder = is_placeholder_phone if validate is validate_phone else is_placeholder_id_number
         if placeholder(value):
             header = self.table.headers.get(key, key)
-            self.warnings.append(f"第 {row_number} 行（{header}）：{value} 是占位号码，已按空白导入")
+            self.warnings.append(f"第 {row_number} 行（{header}）：{_written(cells[key])} 是占位号码，已按空白导入")
             return None
         try:
-            return validate(value)
+            return validate(_written(cells[key]))  # it folds the number itself, and quotes it as written
         except ValidationError as err:
             raw = cells[key]
             as_number = isinstance(raw, int | float) and not isinstance(raw, bool) or _EXCEL_NUMBER.match(value)
