@@ -1625,3 +1625,20 @@ def test_an_owner_an_older_import_kept_as_two_is_merged_when_the_sheet_names_him
     assert owners == {"1-1-101": ("Smith, John", []), "1-1-102": ("Smith, John", ["王芳"])}
     with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
         assert check_tables(conn) == []
+
+
+def test_owners_show_says_a_tenant_s_lease_as_every_message_says_it(run_cli: Any, tmp_path: Path) -> None:
+    """``owners show`` wrote a tenant's lease ``2026-03-01至2027-02-28`` and ``至2027-03-01``, unlike every message
+    (``租期 2026-03-01 至 2027-02-28``, ``租期至 2027-02-28``): it says it in their words now."""
+    assert run_cli("owners", "import", str(write_sheet(tmp_path / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    for name, dates in (
+        ("赵磊", ("--start", "2026-03-01", "--end", "2027-02-28")),
+        ("钱七", ("--end", "2027-03-01")),
+        ("孙八", ("--start", "2026-05-01")),
+    ):
+        added = run_cli("owners", "contact", "add", "3-2-1201", name, "--relation", "租户", *dates)
+        assert added.exit_code == 0, added.output
+    shown = run_cli("owners", "show", "3-2-1201", env={"COLUMNS": "200"}).stdout
+    assert "赵磊 租期 2026-03-01 至 2027-02-28（联系人编号 1）" in shown
+    assert "钱七 租期至 2027-03-01（联系人编号 2）" in shown
+    assert "孙八 租期自 2026-05-01 起（联系人编号 3）" in shown

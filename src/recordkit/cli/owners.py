@@ -216,13 +216,8 @@ def owners_show(
         table.add_row(label, value)
     for co_owner in co_owners:
         table.add_row("共有人", " ".join(v for v in (co_owner["name"], co_owner["phone"], co_owner["id_number"]) if v))
-    for contact in contacts:
-        dates = (
-            "至".join(d or "" for d in (contact["start_date"], contact["end_date"]))
-            if contact["start_date"] or contact["end_date"]
-            else ""
-        )
-        shown = " ".join(v for v in (contact["name"], contact["phone"], contact["id_number"], dates) if v)
+    for held, contact in zip(details.contacts, contacts, strict=True):
+        shown = " ".join(v for v in (contact["name"], contact["phone"], contact["id_number"], held.lease_text()) if v)
         table.add_row(contact["relation"], f"{shown}（联系人编号 {contact['id']}）")
     console().print(table)
     typer.echo(balance_line(account))
