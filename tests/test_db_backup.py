@@ -454,3 +454,31 @@ def test_keep_needs_a_folder_and_at_least_one(estate: Workspace, run_cli: Any, t
         result = run_cli("db", "backup", target, "--keep", keep)
         assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
     assert sorted(path.name for path in tmp_path.iterdir() if path.name.endswith(".sqlite3")) == []
+
+
+def test_two_estates_backed_up_into_one_folder_in_the_same_second_each_get_a_copy(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """Two estates' nightly backups into one shared folder both start at 02:00: the one finishing in the same second
+    as the other was refused as already there (exit 8), that night without a copy.  Now the second takes the next
+    free name, and ``--keep`` still counts and removes only this ledger's copies, old names and new alike."""
+    folder = tmp_path / "备份盘"
+    folder.mkdir()
+    other = init_other_estate(tmp_path / "另一个小区")
+    with time_machine.travel(dt.datetime(2026, 11, 30, 18, 0, tzinfo=dt.UTC), tick=False):
+        assert run_cli("db", "backup", str(folder)).exit_code == 0  # an old copy of ours, ledger-20261201-020000
+    nights = [dt.datetime(2026, 12, day, 18, 0, tzinfo=dt.UTC) for day in (1, 2)]
+    for night in nights:
+        with time_machine.travel(night, tick=False):
+            theirs = run_cli("db", "backup", str(folder), "--keep", "1", env={"RECORDKIT_HOME": str(other)})
+            ours = run_cli("db", "backup", str(folder), "--keep", "2")
+        assert (theirs.exit_code, ours.exit_code) == (0, 0), ours.output
+    assert backups_in(folder) == [
+        "ledger-20261202-020000-2.sqlite3",
+        "ledger-20261203-020000-2.sqlite3",
+        "ledger-20261203-020000.sqlite3",  # the other estate's, its older one removed by its own --keep 1
+    ]
+    assert ours.stdout.splitlines()[0].startswith(f"已把台账备份到 {folder / 'ledger-20261203-020000-2.sqlite3'}（")
+    assert ours.stdout.splitlines()[-1] == "只保留最新的 2 份：删掉了 1 份更早的备份：ledger-20261201-020000.sqlite3"
+    assert rows_of(folder / "ledger-20261203-020000-2.sqlite3") == rows_of(ledger_file(estate))
+    assert rows_of(folder / "ledger-20261203-020000.sqlite3") == rows_of(other / "records" / "ledger.sqlite3")

@@ -49,8 +49,11 @@ STEP_PAGES = 1024
 PRIVATE_NOTE = "备份里有业主完整的电话和身份证号，请放在只有管理员能读的地方"
 
 
-#: A copy ``backup_ledger`` named by its time in a folder (``backup_name``): the only files ``--keep`` removes.
-_NAMED = re.compile(r"ledger-[0-9]{8}-[0-9]{6}\.sqlite3")
+#: A copy ``backup_ledger`` named by its time in a folder (``backup_name``), with ``-2``, ``-3``… when another copy
+#: (another estate's, sharing the folder) took that second's name first: the only files ``--keep`` removes.
+_NAMED = re.compile(r"ledger-([0-9]{8}-[0-9]{6})(?:-([0-9]{1,4}))?\.sqlite3")
+#: How many copies one second's names take in one folder before a backup is refused as its name taken.
+_SAME_SECOND = 100
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ def backup_ledger(
     Raises ``UsageError`` for a PostgreSQL ledger (``pg_dump`` copies it), ``NotFoundError`` when ``target``'s folder
     does not exist (a backup disk not mounted: never made), ``LedgerError`` when there is no ledger yet or it stayed
     locked past its busy timeout, ``ConflictError`` when the file exists or a file stands where the default folder
-    belongs, ``StorageError`` when its disk is full or takes no file, ``IntegrityError`` when the copy fails SQLite's
+    belongs (a copy named by its time takes the next free name, ``-2``…, before that), ``StorageError`` when its disk is full or takes no file, ``IntegrityError`` when the copy fails SQLite's
     check; in each case no file is left.  A temporary file of a backup killed earlier in the same folder is removed
     first."""
     if ledger.dialect != "sqlite" or ledger.file is None:
@@ -138,20 +141,15 @@ def backup_ledger(
             f"备份文件夹 {printable(str(path.parent))} 不存在，什么也没有写入：备份盘（U 盘）接好了吗？"
             "第一次备份前请先建好这个文件夹"
         )
-    named = target is None or path != Path(target)  # (named by this second: a backup was made in it already)
+    named = target is None or path != Path(target)  # (named by its time: a name taken gives the next free one)
     if keep is not None and not named:
         raise UsageError(
             "--keep 只用于备份到文件夹（备份按时间命名，才分得出新旧）：请给出文件夹，或去掉 --keep；什么也没有写入"
         )
-    if os.path.lexists(path):
-        raise _taken(path, named)
     if path.parent.is_dir():
         remove_leftovers(path.parent, TEMP_PREFIX, SUFFIX, _COMPANIONS)
     try:
-        with creating(path, mode=PRIVATE, prefix=TEMP_PREFIX) as temp:
-            _copy(ledger, temp, path, progress, pages)
-    except FileExistsError:
-        raise _taken(path, named) from None
+        path = _published(ledger, path, named, progress, pages)
     except OSError as err:
         refusal = storage_error(err)
         if refusal is None:
@@ -162,6 +160,36 @@ def backup_ledger(
         return LedgerBackup(path, size)
     removed, not_removed = _prune(path, keep, _identity_of_ledger(ledger))
     return LedgerBackup(path, size, removed, not_removed)
+
+
+def _published(
+    ledger: Ledger, path: Path, named: bool, progress: Callable[[int, int | None], None] | None, pages: int
+) -> Path:
+    """Copy the ledger into ``path``, never over a file; a copy named by its time (``named``) whose name is taken —
+    another estate's copy made in the same second into the same folder — takes the next free one (``-2``, ``-3``…).
+    Raises ``ConflictError`` when the name (or every one of that second's) is taken."""
+    names = [path] if not named else [path] + [_numbered(path, n) for n in range(2, _SAME_SECOND + 1)]
+    for candidate in names:
+        if os.path.lexists(candidate):
+            continue
+        try:
+            with creating(candidate, mode=PRIVATE, prefix=TEMP_PREFIX) as temp:
+                _copy(ledger, temp, candidate, progress, pages)
+        except FileExistsError:
+            continue  # (taken while the copy was made: by another backup into the same folder)
+        return candidate
+    raise _taken(path, named)
+
+
+def _numbered(path: Path, number: int) -> Path:
+    """``ledger-20261205-020000-2.sqlite3`` for ``ledger-20261205-020000.sqlite3`` and 2."""
+    return path.with_name(f"{path.name.removesuffix(SUFFIX)}-{number}{SUFFIX}")
+
+
+def _newest_first(path: Path) -> tuple[str, int]:
+    """The order of a folder's copies (``_NAMED``), by their time, then by their number within one second."""
+    named = _NAMED.fullmatch(path.name)
+    return (named[1], int(named[2] or 1)) if named is not None else (path.name, 0)
 
 
 def _identity_of_ledger(ledger: Ledger) -> str | None:
@@ -195,7 +223,7 @@ def _prune(made: Path, keep: int, identity: str | None) -> tuple[tuple[Path, ...
             ours.append(entry)
     removed: list[Path] = []
     failed: list[tuple[Path, str]] = []
-    for old in sorted(ours, key=lambda path: path.name, reverse=True)[keep - 1 :]:
+    for old in sorted(ours, key=_newest_first, reverse=True)[keep - 1 :]:
         try:
             old.unlink()
         except OSError as err:
@@ -208,7 +236,9 @@ def _prune(made: Path, keep: int, identity: str | None) -> tuple[tuple[Path, ...
 def _taken(path: Path, named: bool) -> ConflictError:
     """What the clerk is told when the backup's file exists: never overwritten."""
     if named:
-        return ConflictError(f"{printable(str(path))} 已经存在（这一秒里已经备份过一份），没有覆盖它：请过一会儿再备份")
+        return ConflictError(
+            f"{printable(str(path))} 和这一秒的另外 {_SAME_SECOND - 1} 个名字都已经有备份，没有覆盖它们：请过一会儿再备份"
+        )
     return ConflictError(f"{printable(str(path))} 已经存在，没有覆盖它：请换一个文件名，或给出文件夹（备份按时间命名）")
 
 
