@@ -381,8 +381,11 @@ def test_the_filing_service_on_an_account_not_granted_the_estates_schema_is_told
         url = sa.engine.make_url(postgres_url).set(username=role, password="service-2026")
         ran = cli(west, "watch", "--once", env={"RECORDKIT_DATABASE_URL": url.render_as_string(hide_password=False)})
         assert ran.exit_code == LedgerError.exit_code, ran.output
-        assert ran.stderr.replace("\n", "").startswith(
-            f"错误：数据库账户 {role} 不能使用 {database_of(postgres_url)} 里的模式 estate_west"
+        assert ran.stderr.replace("\n", "").endswith(
+            f"（模式 estate_west）：已有台账，但数据库账户 {role} 没有使用它的权限：请数据库管理员执行 "
+            f"GRANT USAGE ON SCHEMA estate_west TO {role}; "
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA estate_west TO {role}; "
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA estate_west TO {role}；什么也没有写入"
         )
         assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
     finally:
@@ -594,3 +597,37 @@ def test_a_schema_with_a_sqlite_ledger_is_refused(workspace: Workspace) -> None:
     result = cli(workspace, "owners", "list", env={"RECORDKIT_DATABASE_SCHEMA": "estate_a"})
     assert result.exit_code == ConfigError.exit_code
     assert "[database] schema = 'estate_a' 只用于 PostgreSQL 台账" in result.stderr
+
+
+@pytest.mark.postgres
+def test_doctor_and_the_web_page_on_an_account_not_granted_the_estates_schema_name_the_grants_to_run(
+    estates: tuple[Workspace, Workspace], postgres_url: str
+) -> None:
+    """An account that may connect but was never granted West's schema: doctor said "新的空台账，但这个数据库账户不能在
+    这里建表" and ``serve`` "台账数据库 … 还不存在 … 或先导入业主名册", though the schema holds West's ledger.  Both say
+    now that the ledger is there and this account has no right to it, with the grants to run; nothing is made."""
+    import uuid
+
+    west, _east = estates
+    role = f"it11_clerk_{uuid.uuid4().hex[:8]}"
+    as_admin(f"CREATE ROLE {role} LOGIN PASSWORD 'clerk-2026'")
+    try:
+        as_admin(f'GRANT CONNECT ON DATABASE "{database_of(postgres_url)}" TO {role}')
+        url = sa.engine.make_url(postgres_url).set(username=role, password="clerk-2026")
+        env = {"RECORDKIT_DATABASE_URL": url.render_as_string(hide_password=False)}
+        where = f"{display_url(url.render_as_string(hide_password=False))}（模式 estate_west）"
+        said = f"{where}：已有台账，但数据库账户 {role} 没有使用它的权限"
+        grants = (
+            f"请数据库管理员执行 GRANT USAGE ON SCHEMA estate_west TO {role}; "
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA estate_west TO {role}; "
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA estate_west TO {role}"
+        )
+        doctor = cli(west, "doctor", "--json", env=env)
+        database = next(c for c in json.loads(doctor.stdout) if c["name"] == "台账数据库")
+        assert (database["ok"], database["detail"], database["fix"]) == (False, said, grants)
+        served = cli(west, "serve", "--port", "0", env=env)
+        assert served.exit_code == LedgerError.exit_code, served.output
+        assert served.stderr.replace("\n", "") == f"错误：台账数据库 {said}：{grants}；什么也没有写入"
+        assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
+    finally:
+        as_admin(f"DROP OWNED BY {role}", f"DROP ROLE IF EXISTS {role}")

@@ -73,6 +73,7 @@ def check_database(workspace: Workspace) -> Check:
             where, revision, schema_exists = ledger.where, ledger.revision(), ledger.schema_exists()
             moved = ledger.moved_to() if revision == HEAD_REVISION else None
             creatable = revision is not None or ledger.may_create()
+            not_granted = ledger.not_granted_said() if revision is None and ledger.not_granted() else None
             no_schema = revision is None and not creatable and ledger.no_schema()
             in_the_way = ledger.tables_in_the_way() if revision is None and schema_exists else []
             grants = ledger.grants_to_ask(schema_missing=not schema_exists)
@@ -120,6 +121,8 @@ def check_database(workspace: Workspace) -> Check:
             + f"：{read_only_advice}",
             upgrade_where if upgrade else leftovers_fix,
         )
+    if not_granted is not None:  # (a ledger there, not this account's to see: not a new one)
+        return Check("台账数据库", False, f"{where}：{not_granted[0]}", not_granted[1])
     if no_schema:
         return Check("台账数据库", False, f"{where}：新的空台账，但{NO_SCHEMA}", NO_SCHEMA_ADVICE)
     if not creatable:  # the first use would fail: say so now

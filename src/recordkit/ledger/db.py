@@ -424,6 +424,8 @@ class Ledger:
     def _missing_ledger(self) -> LedgerError:
         """What a command that makes no ledger (one that only reads, ``index``, ``serve``) says when there is none, and
         the web page in its words (no setting's name, no command)."""
+        if self.not_granted():
+            return self.not_granted_refusal()
         settings = "[database] url 和 schema" if self.schema else "[database] url"
         said = f"台账数据库 {self.where} 还不存在："
         return LedgerError(
@@ -587,6 +589,8 @@ class Ledger:
             sqlstate = getattr(err.orig, "sqlstate", None)
             if sqlstate == _PG_INSUFFICIENT_PRIVILEGE:
                 raise LedgerError(self._not_permitted(err)) from err
+            if sqlstate == _PG_NO_SCHEMA and self.not_granted():
+                raise self.not_granted_refusal() from err
             if sqlstate == _PG_NO_SCHEMA and self.schema:
                 # The estate's schema is there (an administrator made it) but not the account's to use: the server
                 # leaves it out of the search_path and has nowhere to make the tables.
@@ -820,6 +824,32 @@ class Ledger:
                     " ORDER BY n.nspname"
                 ).scalars()
             )
+
+    def not_granted(self) -> bool:
+        """Whether the ledger's PostgreSQL schema holds a ledger (the catalog, which every account reads, shows its
+        version table) that this account may not use: never granted the schema, or the tables in it.  Never on
+        SQLite (asked, too, of a SQLite file missing before its engine is made)."""
+        return make_url(self.url).get_backend_name() == "postgresql" and self._server_says(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c"
+            " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = %(schema)s AND c.relname = 'alembic_version'"
+            " AND NOT (has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'SELECT')))",
+            {"schema": self._account()[2]},
+        )
+
+    def not_granted_said(self) -> tuple[str, str]:
+        """What ``not_granted`` is, after the ledger's address, and the grants that end it, for its database
+        administrator: the schema's use and the rights on its tables."""
+        user, _database, schema = self._account()
+        return (
+            f"已有台账，但数据库账户 {user} 没有使用它的权限",
+            f"请数据库管理员执行 GRANT USAGE ON SCHEMA {schema} TO {user}; {self.write_grants_to_ask()}",
+        )
+
+    def not_granted_refusal(self) -> LedgerError:
+        """``not_granted`` as every command and service is refused for it: nothing is written."""
+        said, grants = self.not_granted_said()
+        return LedgerError(f"台账数据库 {self.where}：{said}：{grants}；什么也没有写入")
 
     def write_grants_to_ask(self) -> str:
         """The grants that let an account which may only read the ledger's tables write them too."""
