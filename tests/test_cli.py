@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import getpass
 import json
 import os
 import re
@@ -452,7 +453,10 @@ def test_init_records_the_clerk_and_the_paper_is_signed_by_her(tmp_path: Path) -
     [
         (errno.ENOSPC, "磁盘已满：请清理磁盘空间后重试"),
         (errno.EROFS, "所在磁盘是只读的：请检查工作区是否放在只读的位置（光盘、只读共享文件夹）"),
-        (errno.EACCES, "没有写入权限：请用有权限的账户运行，或检查文件夹的权限"),
+        (
+            errno.EACCES,
+            "运行 recordkit 的系统账户 {account} 没有写入权限：请让这个账户能写入 {folder}（例如 sudo chown {account}: {folder}）",
+        ),
     ],
 )
 def test_a_full_or_read_only_disk_is_a_message_not_a_crash(
@@ -465,6 +469,9 @@ def test_a_full_or_read_only_disk_is_a_message_not_a_crash(
 
     monkeypatch.setattr(recordkit.core.sheets, "write_bytes", refused)
     result = run_cli("owners", "export", str(target))
+    # (a refused permission names the account recordkit runs as and the folder to give it, not "an account with
+    # rights": the office's IT person is told what to chown)
+    reason = reason.format(account=getpass.getuser(), folder=tmp_path)
     assert (result.exit_code, result.stderr.strip()) == (10, f"错误：无法写入（{target}）：{reason}")
     assert "Traceback" not in result.output and not target.exists()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import getpass
 import json
 import os
 import re
@@ -23,7 +22,7 @@ from typing import Any, get_args, get_origin, get_type_hints
 
 from recordkit.core.atomic import write_bytes
 from recordkit.core.dates import check_business_month, office_zone, parse_month
-from recordkit.core.errors import ConfigError, ValidationError, read_refusal, write_refusal
+from recordkit.core.errors import ConfigError, ValidationError, read_refusal, system_account, write_refusal
 from recordkit.core.filenames import hidden_characters
 from recordkit.core.unitcodes import phase_spellings
 
@@ -168,14 +167,6 @@ class Settings:
     def operator_name(self) -> str:
         """Who is acting: the configured operator, else the OS user."""
         return self.operator or system_account()
-
-
-def system_account() -> str:
-    """The login name this process runs under: the account a service runs as (systemd's ``User=``)."""
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name (containers, services): still name something
-        return "unknown"
 
 
 #: Login names that are accounts, not people: money and paper are never signed by them.

@@ -8,8 +8,11 @@ them into one line on stderr in exactly one place (``recordkit.cli``).
 from __future__ import annotations
 
 import errno
+import getpass
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from recordkit.core.filenames import printable
 
@@ -127,19 +130,34 @@ _STORAGE_REASONS = {
     "ENOSPC": "磁盘已满：请清理磁盘空间后重试",
     "EDQUOT": "磁盘配额已用完：请清理后重试",
     "EROFS": "所在磁盘是只读的：请检查工作区是否放在只读的位置（光盘、只读共享文件夹）",
-    "EACCES": "没有写入权限：请用有权限的账户运行，或检查文件夹的权限",
-    "EPERM": "没有写入权限：请用有权限的账户运行，或检查文件夹的权限",
 }
+#: The refusals of a write this account has no right to (``write_refusal`` names the account and the fix).
+_NOT_PERMITTED = ("EACCES", "EPERM")
 
 
 def storage_error(err: OSError) -> StorageError | None:
     """The ``StorageError`` for a full, read-only or forbidden disk; None for any other OSError."""
     name = errno.errorcode.get(err.errno or 0, "")
-    reason = _STORAGE_REASONS.get(name)
-    if reason is None:
+    if name not in _STORAGE_REASONS and name not in _NOT_PERMITTED:
         return None
     where = f"（{printable(str(err.filename))}）" if err.filename else ""
-    return StorageError(f"无法写入{where}：{reason}")
+    account = system_account()
+    if err.filename:
+        # (recordkit writes a new file beside its target, then puts it in place: the folder must take writes)
+        named = Path(os.fsdecode(err.filename))
+        folder = printable(str(named if named.is_dir() else named.parent))
+        fix = f"请让这个账户能写入 {folder}（例如 sudo chown {account}: {folder}）"
+    else:
+        fix = "请让这个账户能写入工作区的文件夹，或换用有权限的账户运行"
+    return StorageError(f"无法写入{where}：{write_refusal(err, account, fix)}")
+
+
+def system_account() -> str:
+    """The login name this process runs under: the account a service runs as (systemd's ``User=``)."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (containers, services): still name something
+        return "unknown"
 
 
 def write_refusal(err: OSError, account: str, fix: str) -> str:
@@ -148,7 +166,7 @@ def write_refusal(err: OSError, account: str, fix: str) -> str:
     right, e.g. a chown); a full or read-only disk as ``storage_error`` says it; an unusual refusal by its errno
     name, for them to look up."""
     name = errno.errorcode.get(err.errno or 0, "")
-    if name in ("EACCES", "EPERM"):
+    if name in _NOT_PERMITTED:
         return f"运行 recordkit 的系统账户 {account} 没有写入权限：{fix}"
     return _STORAGE_REASONS.get(name) or f"系统拒绝写入（{name or type(err).__name__}）"
 
