@@ -261,8 +261,6 @@ def test_two_estates_on_one_server_each_run_their_own_services_from_the_template
         (checked := tmp_path / template).mkdir()
         assert systemd_verifies(checked, template, printed if "serve" in template else "") == ""
     # the nightly index's timer: the one estate's, starting its own instance's service (no Unit= naming one)
-    timer, one_timer = unit("recordkit-index@.timer")["Timer"], unit("recordkit-index.timer")["Timer"]
-    assert dict(timer) == {key: value for key, value in one_timer.items() if key != "Unit"}
     (checked := tmp_path / "timer").mkdir()
     assert systemd_verifies(checked, "recordkit-index@.timer") == ""
     # each unit the README enables for the two estates is a template deploy/ ships, copied by its cp line
@@ -296,8 +294,6 @@ def test_two_estates_back_up_each_into_a_folder_of_its_own(tmp_path: Path) -> No
         for key, value in one_estate.items():
             if key not in ("WorkingDirectory", "Environment", "ExecStart"):
                 assert settings[key] == value, key
-    timer, one_timer = unit("recordkit-backup@.timer")["Timer"], unit("recordkit-backup.timer")["Timer"]
-    assert dict(timer) == {key: value for key, value in one_timer.items() if key != "Unit"}
     for name in ("recordkit-backup@.service", "recordkit-backup@.timer"):
         (checked := tmp_path / name).mkdir()
         assert systemd_verifies(checked, name) == ""
@@ -305,3 +301,25 @@ def test_two_estates_back_up_each_into_a_folder_of_its_own(tmp_path: Path) -> No
     assert "sudo mkdir -p /mnt/备份盘/台账/west /mnt/备份盘/台账/east" in readme
     assert "sudo cp deploy/recordkit-backup@.service deploy/recordkit-backup@.timer /etc/systemd/system/" in readme
     assert "sudo systemctl enable --now recordkit-backup@west.timer recordkit-backup@east.timer" in readme
+
+
+@pytest.mark.parametrize(
+    ("template", "single", "spread"),
+    [
+        ("recordkit-index@.timer", "recordkit-index.timer", "1h"),
+        ("recordkit-backup@.timer", "recordkit-backup.timer", "20min"),
+    ],
+)
+def test_the_estates_nightly_timers_are_spread_each_at_a_time_of_its_own(
+    tmp_path: Path, template: str, single: str, spread: str
+) -> None:
+    """Both estates' nightly index timers fired at 02:30, so two OCR runs shared a small server (and both backups at
+    02:00).  The template timers add a random delay (up to an hour for the index, up to 20 minutes for the backup:
+    done before 02:30), fixed per instance (FixedRandomDelay=true: each estate's from its timer's name, the same
+    every night); otherwise they are the one estate's timer, and systemd loads them."""
+    timer, one_timer = dict(unit(template)["Timer"]), dict(unit(single)["Timer"])
+    assert (timer.pop("RandomizedDelaySec"), timer.pop("FixedRandomDelay")) == (spread, "true")
+    assert timer == {key: value for key, value in one_timer.items() if key not in ("Unit", "RandomizedDelaySec")}
+    assert systemd_verifies(tmp_path, template) == ""
+    readme = (DEPLOY.parent / "README.md").read_text(encoding="utf-8")
+    assert "FixedRandomDelay=true" in readme
