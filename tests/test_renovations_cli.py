@@ -76,11 +76,12 @@ BAD_REGISTRATIONS = [
     ),
     (("1-1-101",), {"--start": "2026-13-01"}, 5, "错误：开工日期“2026-13-01”不存在：请检查年月日"),
     # a day without its year was "开工日期“12月1日”无法识别", "日期“11月23日”无法识别": the year is asked for
+    # a start or an end without its year is the next such day from the registration on, checked as any other
     (
         ("1-1-101",),
-        {"--start": "12月1日"},
+        {"--start": "12月1日", "--end": "11月22日"},
         5,
-        "错误：开工日期“12月1日”没有写年份，不能确定是哪一年：应写成 2026-12-01 或 2026年12月1日",
+        "错误：完工日期 2026-11-22 早于开工日期 2026-12-01：请检查 --start 和 --end",
     ),
     (
         ("1-1-101",),
@@ -155,6 +156,27 @@ def test_works_begun_before_their_registration_are_registered_while_they_last(de
         row["unit"]: (row["start"], row["end"]) for row in json.loads(desk("renovation", "list", "--json").stdout)
     }
     assert listed == {"1-1-101": ("2026-10-08", "2026-12-31"), "1-1-102": ("2026-11-02", "2026-11-23")}
+
+
+def test_a_start_and_end_without_their_year_are_the_next_such_days(desk: Any) -> None:
+    """``--start 12-10`` or ``12月10日`` was refused for lacking a year, though works registered are days to come:
+    now read as an exit pass's ``--valid-until`` is, the next such day from the registration day on (within half a
+    year; else this year's: a late registration of works under way)."""
+    for unit, start, end in (
+        ("1-1-101", "12月1日", "1月31日"),
+        ("1-1-102", "12-10", "02-28"),
+        ("3-2-1201", "11月2日", "11月23日"),
+    ):
+        result = desk(*_registration(unit, {"--start": start, "--end": end}))
+        assert result.exit_code == 0, result.output
+    listed = {
+        row["unit"]: (row["start"], row["end"]) for row in json.loads(desk("renovation", "list", "--json").stdout)
+    }
+    assert listed == {
+        "1-1-101": ("2026-12-01", "2027-01-31"),
+        "1-1-102": ("2026-12-10", "2027-02-28"),
+        "3-2-1201": ("2026-11-02", "2026-11-23"),
+    }
 
 
 def _registration(unit: str, changes: dict[str, str]) -> list[str]:
@@ -1300,3 +1322,4 @@ def test_fees_bill_does_not_bill_the_renovation_deposit(desk: Any) -> None:
     # The waste-removal fee, a one-off the office's own, is still billed by fees bill.
     waste = desk("fees", "bill", "--month", "2026-11", "--item", "装修垃圾清运费", "--unit", "1-1-101")
     assert waste.stdout.splitlines()[0] == "2026-11 出账完成：新建账单 1 张，合计 500.00 元"
+

@@ -46,8 +46,10 @@ def renovation_register(
     contractor: str = typer.Option(..., "--contractor", help="装修单位（装修公司或施工队）名称。"),
     manager: str = typer.Option(..., "--manager", help="现场负责人姓名。"),
     phone: str = typer.Option(..., "--phone", help="现场负责人电话（屏幕和日志上打码，登记表上完整印出）。"),
-    start: str = typer.Option(..., "--start", help="开工日期，例如 2026-12-01。"),
-    end: str = typer.Option(..., "--end", help="完工日期，例如 2027-02-28。"),
+    start: str = typer.Option(
+        ..., "--start", help="开工日期，例如 2026-12-01；不写年份（12-10、12月10日）时为登记日期起的下一个这一天。"
+    ),
+    end: str = typer.Option(..., "--end", help="完工日期，例如 2027-02-28；不写年份时同 --start。"),
     hours: str | None = typer.Option(None, "--hours", help="施工时间，例如 8:00-12:00,14:00-18:00（默认取配置）。"),
     items: str = typer.Option("", "--items", help='装修项目，例如 "水电改造、铺地砖、吊顶"。'),
     date: str | None = typer.Option(None, "--date", help=_DAY_HELP),

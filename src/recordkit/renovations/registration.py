@@ -148,8 +148,8 @@ def _register_in(
     ``ValidationError`` for bad dates (the end before the start or more than three years after it, the end
     before ``today``: works over before they were registered, a year typed wrong — a start before it stays, a
     late registration of works under way; a start more than a year after ``today``; ``today`` after ``now``, the
-    real day, default the computer's, or outside ``years``, the office's ``[receipt] first_year``–``last_year``),
-    hours, phone, empty names or names without a letter, or ``items`` of punctuation alone;
+    real day, default the computer's, or outside ``years``, the office's ``[receipt] first_year``–``last_year``;
+    a start or end without its year is the next such day from ``today`` on), hours, phone, empty names or names without a letter, or ``items`` of punctuation alone;
     ``NotFoundError`` for an unknown unit or a missing fee rule; ``ConflictError`` for a unit
     with no owner, one already under renovation, a charge already billed this month, or a
     registration dated in a closed month (``fees close``).  Nothing is written then.
@@ -178,7 +178,10 @@ def _register_in(
             "装修项目不能只有标点：请用 --items 写明装修项目，例如 --items 水电改造、铺地砖；没有的不写"
         )
     phone = validate_phone(request.phone)
-    start, end = parse_date(request.start, "开工日期"), parse_date(request.end, "完工日期")
+    # Works registered are days to come: a month and day without the year (12月10日, 12-10) is the next such day
+    # from the registration on, as an exit pass's --valid-until is read; the checks below still hold.
+    start = parse_date(request.start, "开工日期", ahead=today)
+    end = parse_date(request.end, "完工日期", ahead=today)
     if end < start:
         raise ValidationError(f"完工日期 {end.isoformat()} 早于开工日期 {start.isoformat()}：请检查 --start 和 --end")
     if (end - start).days > LONGEST_DAYS:  # as an extension is refused: a year typed wrong
