@@ -163,6 +163,15 @@ def test_exit_pass_numbered_with_items_and_authorisation(ws: Workspace, estate: 
     assert listed[1]["items"] == ["冰箱1台", "旧沙发2件"] and listed[1]["valid_until"] == "2026-11-25"
 
 
+def test_a_carrier_typed_with_blanks_is_printed_with_one(ws: Workspace, estate: Ledger) -> None:
+    # --carrier "Li  Si" printed 携物人：Li  Si, though a payer so typed is printed Li Si: now one rule for both
+    made = make_certificate(
+        ws, estate, "出门条", "3-2-1201", CASHIER, items="冰箱1台", carrier=" Li \u3000Si ", today=TODAY
+    )
+    assert "房屋：测试小区3栋2单元1201室    业主：李秀英    携物人：Li Si" in paragraphs(made.document.path)
+    assert list_certificates(estate, "出门条")[0]["carrier"] == "Li Si"
+
+
 def test_exit_pass_bad_input_writes_nothing(ws: Workspace, estate: Ledger) -> None:
     with pytest.raises(ValidationError, match="^有效期 2026-11-22 早于今天（2026-11-23）"):
         make_certificate(

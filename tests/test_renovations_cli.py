@@ -1323,3 +1323,20 @@ def test_fees_bill_does_not_bill_the_renovation_deposit(desk: Any) -> None:
     waste = desk("fees", "bill", "--month", "2026-11", "--item", "装修垃圾清运费", "--unit", "1-1-101")
     assert waste.stdout.splitlines()[0] == "2026-11 出账完成：新建账单 1 张，合计 500.00 元"
 
+
+def test_names_typed_with_blanks_are_kept_with_one_blank(desk: Any, workspace: Workspace) -> None:
+    """Only the payer's blanks were cleaned: a manager, a contractor or a worker typed ``Wang  Qiang`` was kept and
+    printed with both blanks; now each is kept as a receipt's payer is, one blank between words."""
+    registered = desk(*_registration("3-2-1201", {"--manager": " Wang\u3000 Qiang ", "--contractor": "Anju   Decor"}))
+    assert registered.exit_code == 0, registered.output
+    assert registered.stdout.splitlines()[0] == (
+        "已登记装修 ZX2026-0001：房号 3-2-1201，业主 李秀英，装修单位 Anju Decor（负责人 Wang Qiang，136****1111）"
+    )
+    [listed] = json.loads(desk("renovation", "list", "--json").stdout)
+    assert (listed["contractor"], listed["manager"]) == ("Anju Decor", "Wang Qiang")
+    assert desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-23", "--reason", "补录").exit_code == 0
+    passed = desk("renovation", "pass", "ZX2026-0001", "--worker", f"Zhang  San,{ID_ZHANG}", "--date", "2026-12-01")
+    assert passed.exit_code == 0, passed.output
+    assert passed.stdout.splitlines()[1] == "  ZX2026-0001-01 Zhang San（440304********3412）"
+    cards = next(path for path in _generated(workspace) if path.name.startswith("临时出入证"))
+    assert "姓　　名：Zhang San" in Document(str(cards)).tables[0].rows[0].cells[0].text

@@ -184,6 +184,17 @@ def test_a_text_of_punctuation_alone_or_a_name_without_a_letter_is_refused(estat
     assert (order["status"], order["assignee"], order["result"]) == ("处理中", "王师傅", None)
 
 
+def test_a_reporter_or_worker_typed_with_blanks_is_kept_with_one(estate: Workspace, run_cli: Any) -> None:
+    # --reported-by "Li  Si" was kept with both blanks (only a receipt's payer was cleaned): now one rule for both
+    add = ("workorder", "add", "--type", "报修", "--category", "水电", "--unit", "1-1-101", "--desc", "漏水")
+    added = run_cli(*add, "--reported-by", " Li\u3000 Si ", "--at", "2026-10-03 09:15")
+    assert added.exit_code == 0, added.output
+    assigned = run_cli("workorder", "assign", "GD2026-1", "--to", "Wang   Wu", "--at", "2026-10-03 10:00")
+    assert lines(assigned) == ["工单 GD2026-000001 已派给 Wang Wu（2026-10-03 10:00）"]
+    [order] = json.loads(run_cli("workorder", "list", "--json").stdout)
+    assert (order["reported_by"], order["assignee"]) == ("Li Si", "Wang Wu")
+
+
 def test_state_errors_are_conflicts(estate: Workspace, run_cli: Any) -> None:
     run_cli(
         "workorder",

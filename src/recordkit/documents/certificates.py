@@ -21,7 +21,7 @@ from recordkit.billing.arrears import arrears_day, arrears_in
 from recordkit.core.dates import Month, check_business_day, check_not_future, check_not_past, chinese_date, parse_month
 from recordkit.core.errors import ConflictError, UsageError, ValidationError
 from recordkit.core.money import format_yuan
-from recordkit.core.personal import has_letter, name_problem, reason_problem
+from recordkit.core.personal import has_letter, name_as_kept, name_problem, reason_problem
 from recordkit.core.unitcodes import DWELLINGS, parse_unit_code
 from recordkit.documents.generated import (
     DocumentRequest,
@@ -415,6 +415,7 @@ def make_certificate(
             )
         if carrier is not None and (reason := name_problem(carrier)) is not None:
             raise ValidationError(f"携物人：{reason}")
+        carrier = name_as_kept(carrier) if carrier is not None else None
         rows = parse_items(items or "")
         until = valid_until or today
         check_valid_until(until, today)

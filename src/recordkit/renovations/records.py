@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from recordkit.core.errors import NotFoundError, ValidationError
 from recordkit.core.money import format_yuan
 from recordkit.core.numbering import find_numbered, fold_number, read_serial, stored_form
-from recordkit.core.personal import mask_id_number, mask_phone, name_problem, validate_id_number
+from recordkit.core.personal import mask_id_number, mask_phone, name_as_kept, name_problem, validate_id_number
 from recordkit.ledger.schema import (
     allocations,
     payments,
@@ -152,6 +152,7 @@ def parse_worker(text: str, position: int = 1) -> Worker:
     # invisible character is not repeated in the message either.
     if name and (reason := name_problem(name, 32)) is not None:
         raise ValidationError(f"第 {position} 个工人的{reason}")
+    name = name_as_kept(name)
     which = f"第 {position} 个工人" + (f"（{name}）" if name else "")
     if len(fields) not in (2, 3) or not name:
         raise ValidationError(f"{which}写法有误：应写成 --worker 姓名,身份证号 或 --worker 姓名,身份证号,工种")

@@ -22,7 +22,7 @@ from recordkit.core.dates import (
 )
 from recordkit.core.errors import ConflictError, NotFoundError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
-from recordkit.core.personal import mask_phone, name_problem, says_something, validate_phone
+from recordkit.core.personal import mask_phone, name_as_kept, name_problem, says_something, validate_phone
 from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.documents.generated import DocumentRequest, generate, generate_many, record_and_print
 from recordkit.ledger import journal
@@ -173,6 +173,7 @@ def _register_in(
         raise ValidationError(f"现场负责人：{reason}")
     if (reason := name_problem(contractor, _CONTRACTOR_MAX_CHARS)) is not None:
         raise ValidationError(f"装修单位：{reason.replace('姓名', '名称')}")
+    contractor, manager = name_as_kept(contractor), name_as_kept(manager)
     if items and not says_something(items):  # printed on the form as the works registered
         raise ValidationError(
             "装修项目不能只有标点：请用 --items 写明装修项目，例如 --items 水电改造、铺地砖；没有的不写"

@@ -38,6 +38,7 @@ from recordkit.core.personal import (
     has_letter,
     mask_in_text,
     mask_phone,
+    name_as_kept,
     reason_problem,
     says_something,
     validate_phone,
@@ -872,7 +873,7 @@ def _record_from_request(
     place = (request.place or "").strip() or None
     if place is not None and not says_something(place):
         raise ValidationError("地点不能只有标点：请用 --place 写明地点，例如 --place 3栋大堂")
-    reported_by = (request.reported_by or "").strip() or None
+    reported_by = name_as_kept(request.reported_by or "") or None
     if reported_by is not None and not has_letter(reported_by):
         raise ValidationError(
             f"{reporter}“{reported_by}”没有汉字或字母，不是姓名：请用 --reported-by 写报修人或投诉人的姓名，不知道的不写"
@@ -1016,7 +1017,7 @@ def assign(
     order passed on to the worker it is already with, however written (``same_worker``; nothing is written).
     """
     _checked_text(to, "派工对象", "assignee")
-    to = (to or "").strip()
+    to = name_as_kept(to or "")
     if not to:
         raise ValidationError("请用 --to 写明派给谁（维修工或负责人姓名）")
     if not has_letter(to):
