@@ -412,6 +412,31 @@ def test_a_payer_s_blanks_are_kept_as_one_between_words(cashier: Any, workspace:
     assert [row[2] for row in detail.iter_rows(min_row=2, max_row=2, values_only=True)] == ["Zhang San"]
 
 
+@pytest.mark.parametrize("typed", ["罗\u3000红", "罗 红", " 罗  红 ", "罗\u3000\u3000红"])
+def test_a_two_character_name_padded_with_blanks_is_printed_as_one_name(
+    cashier: Any, workspace: Workspace, typed: str
+) -> None:
+    # --payer "罗　红" (a form's padding of a two-character name) printed 罗 红: it is one person, 罗红
+    result = cashier("fees", "pay", "1-1-101", "--amount", "50", "--payer", typed, *BACKDATED)
+    assert result.stdout.startswith("已收款 50.00 元（现金），交款人 罗红，房号 1-1-101；"), result.output
+    paragraphs, _ = _docx_text(_receipt_file(workspace, result.stdout))
+    assert "\n".join(paragraphs).count("交款人：罗红    房屋：1栋1单元101室") == 3
+    assert [row["payer"] for row in json.loads(cashier("receipt", "list", "--json").stdout)] == ["罗红"]
+
+
+@pytest.mark.parametrize("typed", ["张三 李四", "张三\u3000李四", "欧阳 娜娜", "张 三丰"])
+def test_two_chinese_names_with_a_blank_between_are_refused_as_an_owner_s_are(cashier: Any, typed: str) -> None:
+    # --payer "张三 李四" printed a receipt to 张三 李四; an owner or a contact so written is refused: the payer too
+    before = _journal_size(cashier)
+    result = cashier("fees", "pay", "1-1-101", "--amount", "50", "--payer", typed, *BACKDATED)
+    assert (result.exit_code, result.stdout) == (5, "")
+    assert result.stderr.strip() == (
+        "错误：交款人：姓名中间有空格，像是两个人的姓名：收据只写一位交款人，一个人的姓名请去掉空格"
+    )
+    assert _journal_size(cashier) == before
+    assert json.loads(cashier("receipt", "list", "--json").stdout) == []
+
+
 def test_a_receipt_the_office_template_cannot_print_takes_no_money(cashier: Any, workspace: Workspace) -> None:
     from tests.test_templates import make_docx
 

@@ -414,6 +414,14 @@ def several_people(name: str) -> bool:
     return len(split_owner_names(unicodedata.normalize("NFKC", name))) > 1
 
 
+def blank_between_names(name: str) -> bool:
+    """Whether ``name``, meant for one person, is two Chinese names with a blank between (张三 李四, 张 三丰, or 张 三):
+    some systems export two people so, and a notice or a receipt would print them as one.  An organisation's name
+    (a blank inside 某某置业 有限公司) never is.  ``one_person_problem``'s rule, and a receipt's payer's."""
+    folded = unicodedata.normalize("NFKC", name)
+    return not is_organisation(folded) and _BLANK_BETWEEN_HAN.search(folded) is not None
+
+
 def one_person_problem(name: str, *, two: str, note: str) -> str | None:
     """Why ``name`` — an owner's, a co-owner's, a family member's or a tenant's, at the counter or on a roster — is not
     one person's name, or None: what ``name_problem`` says of any name (a control character, too long, no letter),
@@ -425,7 +433,7 @@ def one_person_problem(name: str, *, two: str, note: str) -> str | None:
     folded = unicodedata.normalize("NFKC", name)
     if is_organisation(folded):
         return None
-    if _BLANK_BETWEEN_HAN.search(folded):
+    if blank_between_names(folded):
         return two
     if _BRACKET.search(folded):
         return note
