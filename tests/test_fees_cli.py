@@ -341,6 +341,33 @@ def test_a_bad_readings_sheet_names_the_row_and_column(cashier: Any, workspace: 
     assert "水费：4 户没有 2026-11 的读数，未出账" in bill.stdout
 
 
+def test_a_readings_sheets_footer_ends_its_readings_and_is_named(cashier: Any, workspace: Workspace) -> None:
+    # A real export's footer (制表人：李文    审核：王经理, 备注：…) was read as a unit and refused, nothing imported
+    assert (
+        cashier("fees", "rules", "add", "水费", "--kind", "metered", "--rate", "3.5", "--from", "2026-01").exit_code
+        == 0
+    )
+    readings = [["1-1-101", 120, 135.5], ["3-2-1201", 100, 110]]
+    footer = [["制表人：李文    审核：王经理", None, None], ["备注：本月抄表员 张强", None, None]]
+    sheet = write_sheet(workspace.root / "水表.xlsx", [*readings, *footer], headers=("房号", "上期读数", "本期读数"))
+    result = cashier("fees", "readings", str(sheet), "--month", "2026-11", "--item", "水费")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "读数导入完成：共 2 行；新增 2 条，更新 0 条，未变 0 条",
+        "提醒：第 4、5 行是表尾（制表人、审核、备注、说明等），不是读数，没有导入",
+    ]
+    between = write_sheet(
+        workspace.root / "电表.xlsx", [readings[0], footer[0], readings[1]], headers=("房号", "上期读数", "本期读数")
+    )
+    refused = cashier("fees", "readings", str(between), "--month", "2026-11", "--item", "水费")
+    assert (refused.exit_code, refused.stdout) == (5, "")
+    assert refused.stderr.splitlines() == [
+        "错误：电表.xlsx 有 1 处错误，没有导入任何读数",
+        "  第 3 行 A 列（房号）：“制表人：李文    审核：王经理”是表尾的说明行，但它下面还有读数行（第 4 行）："
+        "请删去这一行，或把它移到最后一行读数的下面",
+    ]
+
+
 def test_a_readings_sheet_without_an_item_column_nor_item_is_one_error(cashier: Any, workspace: Workspace) -> None:
     """No 项目 column and no ``--item``: the sheet lacks one thing, said once. It was said for every
     row (a building's sheet: hundreds of the same line, the first 200 printed)."""

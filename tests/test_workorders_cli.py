@@ -20,7 +20,14 @@ from recordkit.workorders import logbook as workorder_logbook
 from recordkit.workorders.logbook import LOGBOOK_HEADERS
 from tests.conftest import SAMPLE_ROWS, write_sheet
 from tests.test_unit_kinds import import_two_phases
-from tests.workorder_fixtures import BAD_LOGBOOK_ROWS, LOGBOOK_ROWS, left_at_0025, pass_on_the_old_way, write_logbook
+from tests.workorder_fixtures import (
+    BAD_LOGBOOK_ROWS,
+    LOGBOOK_HEADERS,
+    LOGBOOK_ROWS,
+    left_at_0025,
+    pass_on_the_old_way,
+    write_logbook,
+)
 
 NOW = dt.datetime(2026, 11, 30, 12, 0)
 
@@ -316,6 +323,38 @@ def test_import_the_logbook(estate: Workspace, run_cli: Any, tmp_path: Path) -> 
         in lines(again)
     )
     assert _count(estate, "work_orders") == 3
+
+
+def test_a_logbooks_footer_ends_its_orders_and_is_named(estate: Workspace, run_cli: Any, tmp_path: Path) -> None:
+    # A real export's footer (制表人：李文    审核：王经理, 备注：…) was read as an order and refused, nothing imported
+    footer = [
+        ["制表人：李文    审核：王经理"],
+        ["备注：本表由客服中心导出"],
+        ["填表人：张敏"],
+        ["注意：以上为九月工单"],
+    ]
+    book = write_logbook(tmp_path / "工单登记簿.xlsx", [*LOGBOOK_ROWS, *footer])
+    result = run_cli("workorder", "import", str(book))
+    assert result.exit_code == 0, result.output
+    assert lines(result) == [
+        "已导入工单 3 张（报修 2 张，投诉 1 张），编号 GD2026-000001 至 GD2026-000003",
+        "提醒：第 6、7、8、9 行是表尾（制表人、审核、备注、说明等），不是工单，没有导入",
+    ]
+    assert _count(estate, "work_orders") == 3
+
+
+def test_a_footer_line_between_orders_is_refused_by_row_and_column(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    rows = [LOGBOOK_ROWS[0], ["备注：以下为补录"], *LOGBOOK_ROWS[1:]]
+    result = run_cli("workorder", "import", str(write_logbook(tmp_path / "工单登记簿.xlsx", rows)))
+    assert (result.exit_code, result.stdout) == (5, "")
+    assert result.stderr.splitlines() == [
+        "错误：工单登记簿.xlsx 有 1 处错误，没有导入任何工单",
+        f"  第 4 行 A 列（{LOGBOOK_HEADERS[0]}）：“备注：以下为补录”是表尾的说明行，但它下面还有工单行（第 6 行）："
+        "请删去这一行，或把它移到最后一行工单的下面",
+    ]
+    assert _count(estate, "work_orders") == 0
 
 
 def test_a_bad_logbook_names_every_bad_cell_and_imports_nothing(

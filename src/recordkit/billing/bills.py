@@ -22,10 +22,10 @@ from recordkit.billing.allocations import apply_prepayments, shrink_allocations
 from recordkit.billing.closing import check_open
 from recordkit.billing.rules import FeeItem, bill_amount, find_item, format_hundredths, load_items, round_fen
 from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_month, parse_month, utc_bounds
-from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
+from recordkit.core.errors import NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.money import decimal_number
-from recordkit.core.sheets import Column, read_table
+from recordkit.core.sheets import Column, footer_rows, read_table
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert
@@ -176,6 +176,7 @@ class ReadingsSummary:
     unchanged: int = 0
     billed_changed: list[str] = field(default_factory=list)  # units whose billed reading changed
     totals_skipped: int = 0  # 合计/小计 rows of another system's export, left out
+    footers: list[int] = field(default_factory=list)  # footer lines under the data (制表人、备注 …), left out
 
 
 def parse_reading(value: Any) -> int:
@@ -263,11 +264,13 @@ def import_readings(
         }
     if item_name is not None and item_name not in items:
         raise NotFoundError(f"没有收费项目“{item_name}”。现有项目：{'、'.join(items) or '（还没有收费项目）'}")
-    problems: list[CellProblem] = []
+    footers, problems = footer_rows(table, lambda row: not row.total, "读数")
     parsed: dict[tuple[int, int], tuple[int, int, int, str, str]] = {}
     totals_skipped = 0
     for row in table.rows:
         cells, number = row.cells, row.number
+        if row.footer:  # 制表人：李文, 备注：… under the readings: no meter (one above a reading is a problem)
+            continue
         if row.total:  # another system's 合计/小计 row: the sum of the readings above, not a meter
             totals_skipped += 1
             continue
@@ -342,7 +345,7 @@ def import_readings(
     if not parsed:
         raise ValidationError(f"{readable_name(path.name)} 的表头下面没有读数")
 
-    summary = ReadingsSummary(rows=len(parsed), totals_skipped=totals_skipped)
+    summary = ReadingsSummary(rows=len(parsed), totals_skipped=totals_skipped, footers=footers)
     with ledger.write() as conn:
         check_open(conn, month, "导入这个月的读数")
         existing = {

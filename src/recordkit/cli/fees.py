@@ -261,6 +261,7 @@ def fees_readings(
     """
     from recordkit.billing.bills import import_readings
     from recordkit.core.dates import parse_month
+    from recordkit.core.sheets import footer_warning
 
     app_state = state(ctx)
     ledger = app_state.ledger()
@@ -279,6 +280,8 @@ def fees_readings(
         f"未变 {summary.unchanged} 条"
         + (f"（合计/小计行 {summary.totals_skipped} 行不是读数，未导入）" if summary.totals_skipped else "")
     )
+    if summary.footers:
+        typer.echo(f"提醒：{footer_warning(summary.footers, '读数')}")
     if summary.billed_changed:
         typer.echo(
             f"注意：{'、'.join(summary.billed_changed[:10])} 等 {len(summary.billed_changed)} 户已出账的读数有变化，"

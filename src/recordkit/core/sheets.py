@@ -112,21 +112,58 @@ def is_total_label(value: object) -> bool:
     return label is not None and (folded == label or _TOTAL_COUNT.fullmatch(folded, len(label)) is not None)
 
 
-#: What another system's export writes under its data as a line of its own: who made and checked it, when it was
-#: printed, a note (制表人：李文    审核：王经理    打印日期：2026-11-30; 备注：…).
+#: What another system's export writes under its data as a line of its own: who made, filled in and checked it,
+#: when it was printed, a note (制表人：李文    审核：王经理    打印日期：2026-11-30; 填表人：张敏; 备注：…; 注意：…).
+#: Only words that never begin a unit (房号) or a data row (an order's 报修/投诉, a reading's unit): a row starting
+#: with one is no data, wherever it stands.
 FOOTER_LABELS = frozenset(
-    {"制表人", "制表", "制表日期", "审核", "审核人", "复核", "复核人", "打印日期", "打印时间", "打印人", "备注", "说明", "注"}
+    {"制表人", "制表", "制表日期", "填表人", "填表日期", "审核", "审核人", "复核", "复核人", "打印日期", "打印时间",
+     "打印人", "备注", "说明", "注", "注意"}
 )  # fmt: skip
+#: Labels that are a footer's only with their colon (注：面积以产权证为准; 注意：…), being short words a cell may hold.
+_FOOTER_LABELS_WITH_COLON = frozenset({"注", "注意"})
 
 
 def is_footer_label(value: object) -> bool:
     """Whether a cell starts a footer line (``FOOTER_LABELS``): the label alone (制表人, its name in the next cell) or
-    followed by a colon (制表人：李文, 审核:, 注：面积以产权证为准); 注 only with its colon."""
+    followed by a colon (制表人：李文, 审核:, 注：面积以产权证为准); 注 and 注意 only with their colon."""
     if not isinstance(value, str):
         return False
     folded = "".join(unicodedata.normalize("NFKC", value).split())
     label, colon, _ = folded.partition(":")
-    return label in FOOTER_LABELS and (bool(colon) or label != "注")
+    return label in FOOTER_LABELS and (bool(colon) or label not in _FOOTER_LABELS_WITH_COLON)
+
+
+def footer_rows(
+    table: SheetTable, is_data: Callable[[SheetRow], bool], what: str
+) -> tuple[list[int], list[CellProblem]]:
+    """The footer lines under a sheet's data (制表人：李文、审核、备注：… — ``SheetRow.footer``), which end it: their row
+    numbers, and a problem for each one with a data row (``is_data``: not a totals row) under it — a note between
+    ``what`` rows (房屋, 读数, 工单), neither the end of the data nor a row of it, left out silently a clerk would never
+    learn of — named by its row and the cell as written.  One rule for every import that reads a sheet."""
+    footers: list[int] = []
+    problems: list[CellProblem] = []
+    last = max((row.number for row in table.rows if not row.footer and is_data(row)), default=0)
+    for row in table.rows:
+        if not row.footer:
+            continue
+        if row.number < last:
+            header = next(
+                (table.headers[key] for key, letter in table.letters.items() if letter == row.footer_column), ""
+            )
+            reason = (
+                f"“{row.footer}”是表尾的说明行，但它下面还有{what}行（第 {last} 行）："
+                f"请删去这一行，或把它移到最后一行{what}的下面"
+            )
+            problems.append(CellProblem(row.number, row.footer_column, header, reason))
+        else:
+            footers.append(row.number)
+    return footers, problems
+
+
+def footer_warning(footers: Sequence[int], what: str) -> str:
+    """The 提醒 line naming the footer lines ``footer_rows`` found under the data, left out."""
+    return f"第 {'、'.join(map(str, footers))} 行是表尾（制表人、审核、备注、说明等），不是{what}，没有导入"
 
 
 def _footer_cell(values: Sequence[Any]) -> tuple[str, str]:

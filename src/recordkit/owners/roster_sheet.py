@@ -30,6 +30,8 @@ from recordkit.core.sheets import (
     ProgressCallback,
     SheetRow,
     SheetTable,
+    footer_rows,
+    footer_warning,
     is_total_label,
     normalise_header,
     read_table,
@@ -758,27 +760,6 @@ def _is_totals_row(row: SheetRow, phases: Mapping[str, str] | None) -> bool:
     return False
 
 
-def _footer_rows(table: SheetTable, phases: Mapping[str, str] | None) -> tuple[list[int], list[CellProblem]]:
-    """The footer lines under the data (制表人：李文、审核、备注：… — ``SheetRow.footer``), which end it: their row
-    numbers, and a problem for each one with a unit row under it (a note between units, neither the end of the data
-    nor a unit: left out silently, a clerk would never learn of it), named by its row and the cell as written."""
-    footers: list[int] = []
-    problems: list[CellProblem] = []
-    last_unit = max((row.number for row in table.rows if not row.footer and not _is_totals_row(row, phases)), default=0)
-    for row in table.rows:
-        if not row.footer:
-            continue
-        if row.number < last_unit:
-            header = next(
-                (table.headers[key] for key, letter in table.letters.items() if letter == row.footer_column), ""
-            )
-            reason = f"“{row.footer}”是表尾的说明行，但它下面还有房屋行（第 {last_unit} 行）：请删去这一行，或把它移到最后一行房屋的下面"
-            problems.append(CellProblem(row.number, row.footer_column, header, reason))
-        else:
-            footers.append(row.number)
-    return footers, problems
-
-
 def read_roster(
     path: Path,
     progress: ProgressCallback | None = None,
@@ -800,7 +781,7 @@ def read_roster(
     nothing would be silently ignored).
     Rows with the same room are one unit: its 业主 row, 共有人 rows (co-owners) and family or
     tenant rows (contacts); two 业主 rows for one room are an error.  Another system's 合计/小计 rows
-    and the footer lines under its data (制表人、审核、备注 …: ``_footer_rows``; one with units under it is an error)
+    and the footer lines under its data (制表人、审核、备注 …: ``core.sheets.footer_rows``; one with units under it is an error)
     are left out, named in a warning and not counted in ``rows``.
     """
     table = read_table(path, roster_columns(column_map), progress, sheet_name=sheet, map_option=True)
@@ -812,7 +793,7 @@ def read_roster(
     others: list[tuple[int, _Row]] = []
     contact_rows: dict[tuple[UnitCode, str, str], int] = {}  # a contact row's number, by unit, name and relation
     totals: list[int] = []
-    footers, problems = _footer_rows(table, phases)
+    footers, problems = footer_rows(table, lambda row: not _is_totals_row(row, phases), "房屋")
     for sheet_row in table.rows:
         if sheet_row.footer:
             continue
@@ -902,9 +883,7 @@ def read_roster(
     if totals:
         reader.warnings.append(f"第 {'、'.join(map(str, totals))} 行是合计/小计行，不是房屋，没有导入")
     if footers:
-        reader.warnings.append(
-            f"第 {'、'.join(map(str, footers))} 行是表尾（制表人、审核、备注、说明等），不是房屋，没有导入"
-        )
+        reader.warnings.append(footer_warning(footers, "房屋"))
     # A 关系 column whose rows are owners and co-owners only (an export's) says nothing about contacts: a roster
     # names them in a 租户 column or on rows of their own.
     has_contacts = "tenant" in table.letters or any(row.kind == "contact" for _, row in others)

@@ -26,7 +26,7 @@ from recordkit.core.dates import (
 from recordkit.core.errors import CellProblem, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.personal import is_masked, validate_masked_phone, validate_phone
-from recordkit.core.sheets import Column, SheetRow, accepted_spellings, is_total_label, read_table
+from recordkit.core.sheets import Column, SheetRow, accepted_spellings, footer_rows, is_total_label, read_table
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger.schema import work_orders as w
 from recordkit.workorders.orders import (
@@ -125,6 +125,8 @@ class ImportSummary:
     remarks_left_out: bool = False
     # Rows already in the ledger as they are, left out (``skip_known``).
     skipped: int = 0
+    # Footer lines under the orders (制表人：李文, 备注：…), left out.
+    footers: tuple[int, ...] = ()
 
     @property
     def count(self) -> int:
@@ -311,11 +313,11 @@ def _read_logbook(
             f"或日期和时刻分开写的报修日期（可写作：{spelled['opened_at_day']}）"
         )
     rows: list[LogbookRow] = []
-    problems: list[CellProblem] = []
+    footers, problems = footer_rows(table, lambda row: not _is_totals_row(row), "工单")
     first_of: dict[tuple[Any, ...], int] = {}
     timed_columns = _columns_with_times(table.rows)
     for sheet_row in table.rows:
-        if _is_totals_row(sheet_row):
+        if sheet_row.footer or _is_totals_row(sheet_row):
             continue
         row, row_problems = _read_row(table, sheet_row.number, sheet_row.cells, now, years, phases, timed_columns)
         problems.extend(row_problems)
@@ -493,6 +495,7 @@ def import_logbook(
         sum(1 for r in records if r.type == "报修"),
         sum(1 for r in records if r.type == "投诉"),
         repeats,
-        remarks_left_out=any(_text(row.cells.get("remarks")) for row in table.rows),
+        remarks_left_out=any(_text(row.cells.get("remarks")) for row in table.rows if not row.footer),
         skipped=len(skipped),
+        footers=tuple(row.number for row in table.rows if row.footer),  # any other is refused above
     )
