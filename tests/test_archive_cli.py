@@ -1923,3 +1923,40 @@ def test_watch_masks_the_numbers_in_what_it_prints_and_logs_unless_show_private(
         assert "filed 1: 张伟 138****5678.pdf → YZ-2026-00001" in text, log
         assert "filed 1: 张伟 138****5678.pdf → YZ-2026-00002" in text, log
         assert "13812345678" not in text, log
+
+
+def test_a_unit_typed_that_the_ledger_does_not_have_is_refused_nothing_filed_or_changed(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """``file X.pdf --unit 9-9-909`` filed the scan under a unit the ledger does not have and flagged it for review;
+    ``archive update N --unit 3-2-1201x`` stored 3-2-1201X, and with ``--reviewed`` cleared the review though the unit
+    does not exist.  A unit typed is refused as every other command refuses it (exit 6, nothing written); a unit read
+    from a scan's file name (the service, no one at the keyboard) is still filed for review."""
+    write_scan(workspace.root / "产权证明.pdf", 1)
+    filed = archivist_cli("file", str(workspace.root / "产权证明.pdf"), "--category", "业主档案", "--unit", "9-9-909")
+    assert (filed.exit_code, filed.stdout, filed.stderr) == (
+        6,
+        "",
+        "错误：台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号\n",
+    )
+    assert json.loads(archivist_cli("archive", "list", "--json").stdout) == []
+    assert (workspace.root / "产权证明.pdf").is_file()
+    write_scan(inbox(workspace) / "9-9-909 产权证明.jpg", 2)
+    assert archivist_cli("watch", "--once").stdout.strip().endswith("归档 1 个，隔离 0 个")
+    for typed, shown in (("9-9-908", "9-9-908"), ("3-2-1201x", "3-2-1201X"), ("9栋9单元909室", "9-9-909")):
+        for reviewed in ((), ("--reviewed",)):
+            refused = archivist_cli("archive", "update", "YZ-2026-00001", "--unit", typed, *reviewed)
+            assert (refused.exit_code, refused.stdout, refused.stderr) == (
+                6,
+                "",
+                f"错误：台账中没有房屋 {shown}：请用 recordkit owners list 查看已有房号\n",
+            ), (typed, reviewed)
+    kept = json.loads(archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout)
+    assert (kept["unit"], kept["needs_review"], kept["review_reasons"]) == (
+        "9-9-909",
+        True,
+        ["台账中没有房屋 9-9-909"],
+    )
+    corrected = archivist_cli("archive", "update", "YZ-2026-00001", "--unit", "3-2-1201")
+    assert corrected.exit_code == 0, corrected.output
+    assert corrected.stdout.startswith("已更新 YZ-2026-00001（产权证明）：房号 3-2-1201，")

@@ -1288,6 +1288,18 @@ def test_the_review_form_reads_a_unit_with_the_estates_phases_as_archive_update_
     )
 
 
+def test_a_unit_typed_on_the_review_form_that_the_ledger_lacks_is_refused(demo: Workspace, demo_ledger: Ledger) -> None:
+    """A unit typed on the review form that the ledger does not have (9-9-909) was stored and, with 已复核, the
+    review cleared; it is refused as the command line refuses it, nothing changed."""
+    before = get_item(demo_ledger, "WF-2026-00001")
+    browser = Browser(local_app(demo, demo_ledger))
+    browser.get("/item/WF-2026-00001")
+    refused = browser.post("/item/WF-2026-00001/update", {"unit": "9-9-909", "reviewed": "1"})
+    assert refused.status_code == 404
+    assert "台账中没有房屋 9-9-909：请核对房号" in text_of(refused)
+    assert get_item(demo_ledger, "WF-2026-00001") == before
+
+
 def test_a_review_with_a_bad_date_changes_nothing(demo: Workspace, demo_ledger: Ledger) -> None:
     browser = Browser(local_app(demo, demo_ledger))
     browser.get("/item/WF-2026-00001")

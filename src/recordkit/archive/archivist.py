@@ -1653,9 +1653,14 @@ class Archivist:
         emptied, which this package cannot (the index is ``search``'s).  ``recover``: first, once the paths are looked
         at, finish or roll back what a killed filing left half-done (``recover``) — ``recordkit file`` does, as no
         service may have run since the kill; the service recovers when it starts and after a lost ledger, not at each
-        pass, and a test that kills a filing recovers where it chooses."""
+        pass, and a test that kills a filing recovers where it chooses.  ``flags``: the metadata typed on the command
+        line; its unit the ledger lacks raises ``NotFoundError`` (``no_such_unit``) before anything is filed — one read
+        from a file's name or sidecar is filed and listed for review."""
         listings = FolderListings()
         files = list(self.expand(paths, listings))
+        if flags is not None and flags.unit:
+            with self.ledger.read() as conn:  # typed: refused as every command refuses it, never filed for review
+                refuse_unknown_unit(conn, flags.unit)
         if recover:
             self.recover()
         if file_batch is None:
@@ -2868,7 +2873,8 @@ def update_item(
     number is kept as a former number (``archive_aliases``), which still finds the item.  A new date
     changes the ledger and the sidecar, not the number.
 
-    ``NotFoundError`` for an unknown 档号, ``ValidationError`` for a bad unit (read with the estate's phases: one
+    ``NotFoundError`` for an unknown 档号 or a unit the ledger does not have (``no_such_unit``: typed, never stored for
+    review), ``ValidationError`` for a bad unit (read with the estate's phases: one
     not among them is refused), a date after today, or a control or
     invisible format character (a NUL, a right-to-left override) in the title, 盒号 or 架位, or a 盒号 or 架位 of
     punctuation alone (``says_something``), ``UsageError`` for an
@@ -2930,11 +2936,8 @@ def update_item(
                 )
                 and not (renumber and _about_category(reason, before.category))
             ]
-            if (
-                "unit" in changes
-                and conn.execute(sa.select(units.c.id).where(units.c.code == changes["unit"])).first() is None
-            ):
-                reasons.append(f"台账中没有房屋 {changes['unit']}")
+            if "unit" in changes:  # typed: a unit the ledger lacks refused, as every command refuses it
+                refuse_unknown_unit(conn, changes["unit"])
             after = replace(before, **changes)
             if renumber and moved_to is not None and moved_to.name == rules.unit_category and after.unit is None:
                 reasons.append(f"{moved_to.name}没有识别出房号")

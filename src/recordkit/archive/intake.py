@@ -115,7 +115,7 @@ def file_paths(
             emptied.taken(path, outcome)
         return filed
 
-    outcomes = archivist.file_paths(paths, progress=progress, file_batch=file_and_index, recover=True)
+    outcomes = archivist.file_paths(paths, flags, progress=progress, file_batch=file_and_index, recover=True)
     emptied.remove_once_still(sleep, lambda: False)
     return outcomes
 
