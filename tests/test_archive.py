@@ -8,6 +8,7 @@ import json
 import os
 import sqlite3
 import stat
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -455,6 +456,26 @@ def test_a_scanners_late_sidecar_finds_its_scan_whatever_the_case_of_its_extensi
         "quarantined",
         "这是扫描件 SCAN0007.PDF 的说明文件，但扫描件在它之前已归档为 WF-2026-00001（SCAN0007），说明文件没有用上："
         "请按说明文件核对后改正 WF-2026-00001 的登记",
+    )
+
+
+def test_a_sidecar_never_names_an_older_scan_of_the_same_reused_name(ws: Workspace, clerk: Archivist) -> None:
+    # The scanner's counter came round again: SCAN0001.PDF was filed in the summer; today's SCAN0001.TXT comes
+    # without its scan.  Its note named the summer's WF-2026-00001 as the scan it describes, and the archivist
+    # corrected an unrelated item by it.  Only a scan made about when the sidecar was (the same day) is named.
+    summer = drop(ws, "SCAN0001.PDF")
+    months_ago = time.time() - 150 * 86400
+    os.utime(summer, (months_ago, months_ago))
+    old = clerk.file(summer).item
+    assert old is not None and old.archive_no == "WF-2026-00001"
+    late = inbox(ws) / "SCAN0001.TXT"
+    late.write_text("房号: 3-2-1201\n题名: 产权证明\n", encoding="utf-8")
+    outcome = clerk.file(late)
+    assert (outcome.status, outcome.reason) == (
+        "quarantined",
+        "这是扫描件 SCAN0001 的说明文件，但旁边没有这个扫描件；以前归档过同名的扫描件，但都不是与它同一天扫描的，"
+        "看不出它说的是哪一件，说明文件没有用上：请把扫描件和说明文件放在一起后再归档；扫描件已归档的，"
+        "请按说明文件核对是哪一件后改正它的登记",
     )
 
 

@@ -560,6 +560,15 @@ def test_a_sidecar_without_the_scans_extension_beside_two_scans_of_that_name_is_
         (None, "扫描003"),
         (None, "扫描003"),
     ]
+    # Alone now, it goes to the quarantine at the next pass, its note naming both items it may describe (it named
+    # only the later, WF-2026-00002, and the archivist corrected the wrong one half the time).
+    result = archivist_cli("watch", "--once")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].startswith(
+        "已隔离 扫描003.txt：这是扫描件 扫描003.jpg 或 扫描003.pdf 的说明文件，但扫描件在它之前已归档为"
+        " WF-2026-00001（扫描003）、WF-2026-00002（扫描003），不知道说的是哪一件，说明文件没有用上："
+        "请按说明文件核对是哪一件后改正它的登记 → records/quarantine/"
+    )
 
 
 def test_a_sidecar_naming_its_scans_extension_goes_with_that_scan_alone(

@@ -943,11 +943,7 @@ class Archivist:
             if err.kind == "unsupported" and in_inbox and (filed := self._filed_before_its_sidecar(path)) is not None:
                 # Its scan was filed before it came (written by hand afterwards, or late by the scanner): putting
                 # the scan back beside it, as the note would say, only quarantines the scan as a copy.
-                reason = (
-                    f"这是扫描件 {readable_name(filed.original_name)} 的说明文件，但扫描件在它之前已归档为"
-                    f" {filed.archive_no}（{filed.title}），说明文件没有用上：请按说明文件核对后改正"
-                    f" {filed.archive_no} 的登记"
-                )
+                reason = _late_sidecar_reason(path, filed)
             return self._reject(path, shown, in_inbox, reason, seen, listing)
         if isinstance(err, _Duplicate):
             reason = (
@@ -976,10 +972,13 @@ class Archivist:
             reason = f"读取或归档这个文件时出错（{type(err).__name__}），无法归档：详情见 records/logs/ 中的日志"
         return self._reject(path, shown, in_inbox, reason, seen, listing)
 
-    def _filed_before_its_sidecar(self, path: Path) -> ArchiveItem | None:
-        """For a scanner's sidecar alone in the inbox (``X.pdf.json``, ``X.json``, ``X.txt``): the item last filed from
-        the scan of its name in its folder, its extension in either case (``SCAN0001.PDF`` of ``SCAN0001.TXT``, as
-        the sidecars of a scan are matched to it), or None (not a sidecar's name, or no such scan filed)."""
+    def _filed_before_its_sidecar(self, path: Path) -> list[ArchiveItem] | None:
+        """For a scanner's sidecar alone in the inbox (``X.pdf.json``, ``X.json``, ``X.txt``): every item filed from a
+        scan of its name in its folder, its extension in either case (``SCAN0001.PDF`` of ``SCAN0001.TXT``, as the
+        sidecars of a scan are matched to it), whose scan was made within ``SIDECAR_NEAR`` of the sidecar (both of
+        ``扫描303.pdf`` and ``扫描303.jpg``, which neither took it; never a scan of a name the scanner used months
+        ago) — in filing order, none when such scans were filed but none then —, or None (not a sidecar's name, or
+        no scan of its name filed)."""
         if path.suffix.lower() not in SIDECAR_EXTENSIONS:
             return None
         described = _described_scan(path)
@@ -988,13 +987,13 @@ class Archivist:
         names = [variant for name in written for variant in _case_variants(name)]
         sources = [shown_plainly(readable_name(_relative(self.workspace, path.with_name(name)))) for name in names]
         with self.ledger.read() as conn:
-            row = conn.execute(
-                sa.select(archive_items)
-                .where(archive_items.c.source.in_(sources))
-                .order_by(archive_items.c.id.desc())
-                .limit(1)
-            ).first()
-        return ArchiveItem.from_row(row) if row is not None else None
+            rows = conn.execute(
+                sa.select(archive_items).where(archive_items.c.source.in_(sources)).order_by(archive_items.c.id)
+            ).all()
+        if not rows:
+            return None
+        made = path.stat().st_mtime_ns
+        return [ArchiveItem.from_row(row) for row in rows if abs(row.source_mtime_ns - made) <= SIDECAR_NEAR_NS]
 
     def _shown(self, path: Path) -> str:
         if self.in_inbox(path):
@@ -2229,6 +2228,34 @@ def _units_known(conn: Connection, codes: set[str]) -> set[str]:
     if not codes:
         return set()
     return {code for (code,) in conn.execute(sa.select(units.c.code).where(units.c.code.in_(sorted(codes))))}
+
+
+#: How near in time a scan is made to a sidecar that describes it: the scanner writes both at once, an archivist
+#: writes one by hand the same day; a scan of the same name further apart is another paper (a counter come round).
+SIDECAR_NEAR_NS = 24 * 3600 * 10**9
+
+
+def _late_sidecar_reason(path: Path, filed: Sequence[ArchiveItem]) -> str:
+    """The quarantine note of a sidecar whose scan was filed before it came (``_filed_before_its_sidecar``): the
+    item it describes, each it may describe, or none that can be told, and what to do."""
+    if not filed:
+        described = _described_scan(path) or path.name[: -len(path.suffix)]
+        return (
+            f"这是扫描件 {readable_name(described)} 的说明文件，但旁边没有这个扫描件；以前归档过同名的扫描件，"
+            "但都不是与它同一天扫描的，看不出它说的是哪一件，说明文件没有用上：请把扫描件和说明文件放在一起后再归档；"
+            "扫描件已归档的，请按说明文件核对是哪一件后改正它的登记"
+        )
+    names = " 或 ".join(dict.fromkeys(readable_name(item.original_name) for item in filed))
+    items = "、".join(f"{item.archive_no}（{item.title}）" for item in filed)
+    if len(filed) == 1:
+        return (
+            f"这是扫描件 {names} 的说明文件，但扫描件在它之前已归档为 {items}，说明文件没有用上："
+            f"请按说明文件核对后改正 {filed[0].archive_no} 的登记"
+        )
+    return (
+        f"这是扫描件 {names} 的说明文件，但扫描件在它之前已归档为 {items}，不知道说的是哪一件，说明文件没有用上："
+        "请按说明文件核对是哪一件后改正它的登记"
+    )
 
 
 def stops_filing(err: BaseException) -> bool:
