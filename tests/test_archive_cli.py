@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from recordkit.core.workspace import Workspace
-from recordkit.demo.scans import write_scan
+from recordkit.demo.scans import encrypted_pdf, write_scan
 from tests.archive_helpers import FAST, archive_workspace, tree
 from tests.conftest import write_sheet
 
@@ -1969,3 +1969,25 @@ def test_a_unit_typed_that_the_ledger_does_not_have_is_refused_nothing_filed_or_
     corrected = archivist_cli("archive", "update", "YZ-2026-00001", "--unit", "3-2-1201")
     assert corrected.exit_code == 0, corrected.output
     assert corrected.stdout.startswith("已更新 YZ-2026-00001（产权证明）：房号 3-2-1201，")
+
+
+def test_an_encrypted_pdf_given_outside_the_inbox_is_told_to_be_filed_again_not_put_in_the_inbox(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """``recordkit file 加密.pdf`` of a PDF with an open password outside the inbox said 请去掉密码后重新放入收件箱,
+    though the file was never in the inbox: the advice is worded for where the file came from."""
+    (workspace.root / "加密.pdf").write_bytes(encrypted_pdf())
+    refused = archivist_cli("file", str(workspace.root / "加密.pdf"))
+    assert (refused.exit_code, refused.stdout.splitlines()) == (
+        5,
+        [
+            "未归档 加密.pdf：PDF 设置了打开密码，无法读取：请去掉密码后再用 recordkit file 归档",
+            "共 1 个文件：归档 0 个，未归档 1 个",
+        ],
+    )
+    assert (workspace.root / "加密.pdf").is_file()
+    (inbox(workspace) / "加密.pdf").write_bytes(encrypted_pdf())
+    quarantined = archivist_cli("watch", "--once")
+    assert quarantined.stdout.splitlines()[0].startswith(
+        "已隔离 加密.pdf：PDF 设置了打开密码，无法读取：请去掉密码后重新放入收件箱 → records/quarantine/"
+    )

@@ -939,7 +939,7 @@ class Archivist:
                 return FilingOutcome(shown, "waiting", reason="文件在归档过程中有变化，稍后再试")
             return FilingOutcome(shown, "empty", reason=EMPTY_LEFT_REASON)
         if isinstance(err, ScanRejected):
-            reason = err.reason
+            reason = err.reason_for(in_inbox)
             if err.kind == "unsupported" and in_inbox and (filed := self._filed_before_its_sidecar(path)) is not None:
                 # Its scan was filed before it came (written by hand afterwards, or late by the scanner): putting
                 # the scan back beside it, as the note would say, only quarantines the scan as a copy.

@@ -43,6 +43,8 @@ _MAGIC_OF_EXTENSION = {".jfif": (b"\xff\xd8\xff",), ".jpe": (b"\xff\xd8\xff",)}
 #: What the clerk is told to do with a file the archive does not take, by its extension: an iPhone's photo, an archive.
 _HEIC_ADVICE = "苹果手机照片（HEIC），请在手机设置→相机→格式里选“兼容性最佳”，或转成 JPG 后再放入"
 _PACKED_ADVICE = "压缩包，请解压后把里面的文件放入收件箱"
+#: The step before a file with a password is sent again (``send_again``).
+_WITHOUT_PASSWORD = "去掉密码后"
 _UNSUPPORTED_ADVICE = {
     ".heic": _HEIC_ADVICE,
     ".heif": _HEIC_ADVICE,
@@ -75,16 +77,30 @@ BROKEN_IMAGE_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
-class ScanRejected(Exception):
-    """The file cannot be filed; ``reason`` is the Chinese note for the quarantine."""
+def send_again(step: str, in_inbox: bool) -> str:
+    """What to do with a refused file once ``step`` is done (去掉密码后), by where it came from: the inbox the filing
+    service files, or a file given to ``recordkit file`` elsewhere, which stays where it is."""
+    return f"请{step}重新放入收件箱" if in_inbox else f"请{step}再用 recordkit file 归档"
 
-    def __init__(self, reason: str, kind: str = "invalid") -> None:
+
+class ScanRejected(Exception):
+    """The file cannot be filed; ``reason`` is the Chinese note for the quarantine.  With ``step`` (what to do
+    before sending it again), ``reason`` ends in the inbox's advice and ``reason_for`` says it for where the file
+    came from (``send_again``)."""
+
+    def __init__(self, reason: str, kind: str = "invalid", step: str | None = None) -> None:
         super().__init__(reason)
-        self.reason = reason
+        self.said = reason
+        self.step = step
+        self.reason = self.reason_for(in_inbox=True)
         self.kind = kind
 
+    def reason_for(self, in_inbox: bool) -> str:
+        """The reason with the advice for a file from the inbox, or given to ``recordkit file`` elsewhere."""
+        return self.said if self.step is None else f"{self.said}：{send_again(self.step, in_inbox)}"
+
     def __reduce__(self) -> Any:  # raised in the reader process, it comes back whole
-        return (type(self), (self.reason, self.kind))
+        return (type(self), (self.said, self.kind, self.step))
 
 
 @dataclass(frozen=True)
@@ -143,7 +159,7 @@ def precheck(path: Path, extension: str, limits: LimitSettings) -> str:
                 "，再放入收件箱",
                 "unsupported",
             )
-        raise ScanRejected(f"{_KIND_LABEL[kind]}设置了密码，无法读取：请去掉密码后重新放入收件箱", "encrypted")
+        raise ScanRejected(f"{_KIND_LABEL[kind]}设置了密码，无法读取", "encrypted", _WITHOUT_PASSWORD)
     magic = _MAGIC_OF_EXTENSION.get(extension.lower(), _MAGIC[kind])
     if not head.startswith(magic) and not (kind == "pdf" and _PDF_HEADER in head):
         label = "JPEG 图片" if extension.lower() in _MAGIC_OF_EXTENSION else _KIND_LABEL[kind]
@@ -257,7 +273,7 @@ def open_pdf(path: Path) -> pypdfium2.PdfDocument:
         if not path.exists():  # taken by another filer meanwhile, not broken
             raise FileNotFoundError(str(path)) from None
         if "password" in str(err).lower():
-            raise ScanRejected("PDF 设置了打开密码，无法读取：请去掉密码后重新放入收件箱", "encrypted") from None
+            raise ScanRejected("PDF 设置了打开密码，无法读取", "encrypted", _WITHOUT_PASSWORD) from None
         raise ScanRejected("PDF 文件已损坏，无法打开：请重新扫描", "corrupt") from None
 
 
