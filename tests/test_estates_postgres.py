@@ -303,7 +303,8 @@ def test_doctor_tells_a_mistyped_schema_of_an_estate_whose_archive_holds_files(
         "（这个数据库里有台账的模式：estate_east、estate_west）"
     )
     assert database["fix"] == (
-        "把 recordkit.toml 的 [database] url 和 schema 改成这些档案所在的台账；改好之前不要启动归档服务、不要收款"
+        "把 recordkit.toml 的 [database] url 和 schema 改成这些档案所在的台账"
+        "；台账确实丢失、又没有备份的，档案登记可以用 recordkit archive verify --repair 按档案目录重建（收费记录只能从备份恢复）；改好之前不要启动归档服务、不要收款"
         "（会在这里新建一个空台账，收据号从 1 编起）"
     )
     assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
@@ -333,7 +334,8 @@ def test_the_filing_service_refuses_a_mistyped_schema_of_an_estate_whose_archive
         f"错误：{display_url(postgres_url)}（模式 estate_wset）：这里还没有台账，而 records/archive 里已经有归档的文件："
         "它们的台账在别处，多半是 recordkit.toml 的 [database] url 和 schema 写错了"
         "（这个数据库里有台账的模式：estate_east、estate_west）："
-        "把 recordkit.toml 的 [database] url 和 schema 改成这些档案所在的台账；归档服务没有启动，这里什么也没有新建"
+        "把 recordkit.toml 的 [database] url 和 schema 改成这些档案所在的台账"
+        "；台账确实丢失、又没有备份的，档案登记可以用 recordkit archive verify --repair 按档案目录重建（收费记录只能从备份恢复）；归档服务没有启动，这里什么也没有新建"
     )
     assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
     assert scan.is_file()
@@ -358,7 +360,8 @@ def test_the_web_page_refuses_a_mistyped_schema_of_an_estate_whose_archive_holds
         f"错误：{display_url(postgres_url)}（模式 estate_wset）：这里还没有台账，而 records/archive 里已经有归档的文件："
         "它们的台账在别处，多半是 recordkit.toml 的 [database] url 和 schema 写错了"
         "（这个数据库里有台账的模式：estate_east、estate_west）："
-        "把 recordkit.toml 的 [database] url 和 schema 改成这些档案所在的台账；档案室网页没有启动，这里什么也没有新建"
+        "把 recordkit.toml 的 [database] url 和 schema 改成这些档案所在的台账"
+        "；台账确实丢失、又没有备份的，档案登记可以用 recordkit archive verify --repair 按档案目录重建（收费记录只能从备份恢复）；档案室网页没有启动，这里什么也没有新建"
     )
     assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
 

@@ -3459,7 +3459,8 @@ def archive_without_its_ledger(workspace: Workspace, where: str, ledgers_beside:
     """What to say, and what to do, of the ledger at ``where`` not made yet while records/archive holds what was
     filed already: those documents' ledger is elsewhere — the address or schema in the settings mistyped
     (``ledgers_beside``: the schemas of that database holding a ledger), or the workspace's own SQLite ledger left
-    behind by an address changed without ``recordkit db move``.  None where nothing was filed: a new estate."""
+    behind by an address changed without ``recordkit db move``; and, where that ledger is truly lost, the archive's
+    registrations rebuilt from its tree.  None where nothing was filed: a new estate."""
     if no_archive_here(workspace):
         return None
     schema = workspace.settings.database.schema
@@ -3467,15 +3468,23 @@ def archive_without_its_ledger(workspace: Workspace, where: str, ledgers_beside:
     beside = f"（这个数据库里有台账的模式：{'、'.join(ledgers_beside)}）" if ledgers_beside else ""
     mistyped = f"recordkit.toml 的 {settings} 写错了{beside}"
     fix = f"把 recordkit.toml 的 {settings} 改成这些档案所在的台账"
+    # The one way on when that ledger is truly gone: the archive's registrations rebuilt from its tree.
+    lost = (
+        "；台账确实丢失、又没有备份的，档案登记可以用 recordkit archive verify --repair 按档案目录重建"
+        "（收费记录只能从备份恢复）"
+    )
     own = workspace.records_dir / "ledger.sqlite3"
     if own.is_file() and own.stat().st_size > 0:  # the one-PC ledger an office moving to PostgreSQL leaves behind
         return (
             f"{where}：这里还没有台账，而 records/archive 里已经有归档的文件：它们的台账在别处——{mistyped}，"
             "或者这个工作区原来的台账 records/ledger.sqlite3 还没有用 recordkit db move 搬过来",
             f"{fix}；要把 records/ledger.sqlite3 的台账搬到这里的，先删去 recordkit.toml 的 {settings}，"
-            f"再运行 recordkit db move --to 这里的地址{f' --schema {schema}' if schema else ''}",
+            f"再运行 recordkit db move --to 这里的地址{f' --schema {schema}' if schema else ''}{lost}",
         )
-    return f"{where}：这里还没有台账，而 records/archive 里已经有归档的文件：它们的台账在别处，多半是 {mistyped}", fix
+    return (
+        f"{where}：这里还没有台账，而 records/archive 里已经有归档的文件：它们的台账在别处，多半是 {mistyped}",
+        fix + lost,
+    )
 
 
 def refuse_a_new_ledger_beside_the_archive(workspace: Workspace, service: str) -> None:

@@ -520,8 +520,11 @@ def archive_verify(
     from recordkit.archive.archivist import require_ok, verify
 
     app_state = state(ctx)
+    # --repair may rebuild the registrations of a ledger truly lost into a new one (the way on the filing service and
+    # doctor name for an archive without its ledger); plain verify only reads, and makes none.
+    ledger = app_state.ledger(create=True if repair else None)
     with progress_bar("检查档案") as advance:
-        report = verify(app_state.workspace(), app_state.ledger(), app_state.operator_name, repair, progress=advance)
+        report = verify(app_state.workspace(), ledger, app_state.operator_name, repair, progress=advance)
     for line in report.repaired:
         typer.echo(f"已修复：{line}")
     for line in report.problems:
