@@ -111,9 +111,9 @@ def backup_ledger(
     Raises ``UsageError`` for a PostgreSQL ledger (``pg_dump`` copies it), ``NotFoundError`` when ``target``'s folder
     does not exist (a backup disk not mounted: never made), ``LedgerError`` when there is no ledger yet or it stayed
     locked past its busy timeout, ``ConflictError`` when the file exists or a file stands where the default folder
-    belongs (a copy named by its time takes the next free name, ``-2``…, before that), ``StorageError`` when its disk is full or takes no file, ``IntegrityError`` when the copy fails SQLite's
-    check; in each case no file is left.  A temporary file of a backup killed earlier in the same folder is removed
-    first."""
+    belongs (a copy named by its time takes the next free name, ``-2``…, before that), ``StorageError`` when its
+    disk is full or takes no file, ``IntegrityError`` when the copy fails SQLite's check; in each case no file is
+    left.  A temporary file of a backup killed earlier in the same folder is removed first."""
     if ledger.dialect != "sqlite" or ledger.file is None:
         raise UsageError(
             f"台账在 PostgreSQL 数据库 {ledger.where} 里，recordkit db backup 只复制 SQLite 台账文件："
@@ -186,7 +186,7 @@ def _numbered(path: Path, number: int) -> Path:
     return path.with_name(f"{path.name.removesuffix(SUFFIX)}-{number}{SUFFIX}")
 
 
-def _newest_first(path: Path) -> tuple[str, int]:
+def _time_order(path: Path) -> tuple[str, int]:
     """The order of a folder's copies (``_NAMED``), by their time, then by their number within one second."""
     named = _NAMED.fullmatch(path.name)
     return (named[1], int(named[2] or 1)) if named is not None else (path.name, 0)
@@ -223,7 +223,7 @@ def _prune(made: Path, keep: int, identity: str | None) -> tuple[tuple[Path, ...
             ours.append(entry)
     removed: list[Path] = []
     failed: list[tuple[Path, str]] = []
-    for old in sorted(ours, key=_newest_first, reverse=True)[keep - 1 :]:
+    for old in sorted(ours, key=_time_order, reverse=True)[keep - 1 :]:
         try:
             old.unlink()
         except OSError as err:
