@@ -880,14 +880,18 @@ def test_one_order_written_twice_in_a_logbook_is_named_and_nothing_imported(
 
 def test_a_logbooks_totals_row_is_left_out(estate: Workspace, run_cli: Any, tmp_path: Path) -> None:
     """A logbook kept by hand, or another system's export, ends with 合计 and the count (under a 序号 column no order
-    needs): not an order with its type, category, content and time missing."""
+    needs): not an order with its type, category, content and time missing.  It is named in a 提醒 line, as the
+    roster import names its own (it was left out without a word)."""
     rows = [[number, *row] for number, row in enumerate(LOGBOOK_ROWS, start=1)]
     rows.append(["合计", "3 件", *[None] * 14])
     book = write_sheet(tmp_path / "登记簿.xlsx", rows, headers=("序号", *LOGBOOK_HEADERS), title="工单登记簿")
     result = run_cli("workorder", "import", str(book))
     assert (result.exit_code, lines(result)) == (
         0,
-        ["已导入工单 3 张（报修 2 张，投诉 1 张），编号 GD2026-000001 至 GD2026-000003"],
+        [
+            "已导入工单 3 张（报修 2 张，投诉 1 张），编号 GD2026-000001 至 GD2026-000003",
+            "提醒：第 6 行是合计/小计行，不是工单，没有导入",
+        ],
     )
     # A row of 报修 or 投诉 is an order whatever another cell says.
     order = ["小计", "报修", "1-1-102", None, "门窗", "窗户关不上", *[None] * 2, "2026-09-20 08:30", *[None] * 7]

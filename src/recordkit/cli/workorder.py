@@ -359,7 +359,7 @@ def workorder_import(
     例：recordkit workorder import 工单登记簿.xlsx --skip-known
     """
     from recordkit.core.filenames import readable_name
-    from recordkit.core.sheets import footer_warning
+    from recordkit.core.sheets import footer_warning, totals_warning
     from recordkit.workorders.logbook import import_logbook
 
     app_state = state(ctx)
@@ -382,6 +382,8 @@ def workorder_import(
             f"已导入工单 {summary.count} 张（报修 {summary.repairs} 张，投诉 {summary.complaints} 张），"
             f"编号 {min(summary.numbers)} 至 {max(summary.numbers)}"
         )
+    if summary.totals:
+        typer.echo(f"提醒：{totals_warning(summary.totals, '工单')}")
     if summary.footers:
         typer.echo(f"提醒：{footer_warning(summary.footers, '工单')}")
     if summary.numbers and summary.skipped:

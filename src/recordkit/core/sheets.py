@@ -166,6 +166,11 @@ def footer_warning(footers: Sequence[int], what: str) -> str:
     return f"第 {'、'.join(map(str, footers))} 行是表尾（制表人、审核、备注、说明等），不是{what}，没有导入"
 
 
+def totals_warning(totals: Sequence[int], what: str, left_out: str = "没有导入") -> str:
+    """The 提醒 line naming the 合计/小计 rows (``SheetRow.total``) an import left out as no ``what`` of its own."""
+    return f"第 {'、'.join(map(str, totals))} 行是合计/小计行，不是{what}，{left_out}"
+
+
 def _footer_cell(values: Sequence[Any]) -> tuple[str, str]:
     """A row's first non-empty cell as written and its column letter when it starts a footer line, else ("", "")."""
     for index, value in enumerate(values):

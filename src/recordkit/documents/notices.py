@@ -45,6 +45,7 @@ from recordkit.core.sheets import (
     normalise_header,
     sheet_values,
     split_assignment,
+    totals_warning,
 )
 from recordkit.core.unitcodes import PARKING, STOREROOM, Building, UnitCode, parse_building, parse_unit_code
 from recordkit.documents.generated import (
@@ -1089,7 +1090,7 @@ def batch_notices(
         named = "、".join(f"{column}{_close_variable(template, needed, column)}" for column in unused)
         warnings.append(f"忽略了模板不用的列：{named}")
     if read.totals:
-        warnings.append(f"第 {'、'.join(map(str, read.totals))} 行是合计/小计行，不是房屋，没有生成通知")
+        warnings.append(totals_warning(read.totals, "房屋", "没有生成通知"))
     common = common_context(workspace, today)
     recipients, requests = [], []
     for number, recipient, row in read.rows:

@@ -36,6 +36,7 @@ from recordkit.core.sheets import (
     normalise_header,
     read_table,
     split_assignment,
+    totals_warning,
 )
 from recordkit.core.unitcodes import (
     FLAT,
@@ -881,7 +882,7 @@ def read_roster(
     if not mains:
         raise ValidationError(f"{readable_name(path.name)} 的表头下面没有数据行")
     if totals:
-        reader.warnings.append(f"第 {'、'.join(map(str, totals))} 行是合计/小计行，不是房屋，没有导入")
+        reader.warnings.append(totals_warning(totals, "房屋"))
     if footers:
         reader.warnings.append(footer_warning(footers, "房屋"))
     # A 关系 column whose rows are owners and co-owners only (an export's) says nothing about contacts: a roster

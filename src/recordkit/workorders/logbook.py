@@ -127,6 +127,8 @@ class ImportSummary:
     skipped: int = 0
     # Footer lines under the orders (制表人：李文, 备注：…), left out.
     footers: tuple[int, ...] = ()
+    # 合计/小计 rows (``_is_totals_row``), left out.
+    totals: tuple[int, ...] = ()
 
     @property
     def count(self) -> int:
@@ -498,4 +500,5 @@ def import_logbook(
         remarks_left_out=any(_text(row.cells.get("remarks")) for row in table.rows if not row.footer),
         skipped=len(skipped),
         footers=tuple(row.number for row in table.rows if row.footer),  # any other is refused above
+        totals=tuple(row.number for row in table.rows if not row.footer and _is_totals_row(row)),
     )
