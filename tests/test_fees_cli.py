@@ -368,6 +368,25 @@ def test_a_readings_sheets_footer_ends_its_readings_and_is_named(cashier: Any, w
     ]
 
 
+def test_a_readings_sheets_totals_row_is_named_as_the_roster_names_its_own(cashier: Any, workspace: Workspace) -> None:
+    # A 合计 row was told only as a count in the summary's brackets (合计/小计行 1 行不是读数，未导入), where the
+    # roster and workorder imports name it by row in a 提醒 line
+    assert (
+        cashier("fees", "rules", "add", "水费", "--kind", "metered", "--rate", "3.5", "--from", "2026-01").exit_code
+        == 0
+    )
+    rows = [["1-1-101", 120, 135.5], ["3-2-1201", 100, 110], ["合计", 220, 245.5]]
+    sheet = write_sheet(workspace.root / "水表.xlsx", rows, headers=("房号", "上期读数", "本期读数"))
+    result = cashier("fees", "readings", str(sheet), "--month", "2026-11", "--item", "水费")
+    assert (result.exit_code, result.stdout.splitlines()) == (
+        0,
+        [
+            "读数导入完成：共 2 行；新增 2 条，更新 0 条，未变 0 条",
+            "提醒：第 4 行是合计/小计行，不是读数，没有导入",
+        ],
+    )
+
+
 def test_a_readings_sheet_without_an_item_column_nor_item_is_one_error(cashier: Any, workspace: Workspace) -> None:
     """No 项目 column and no ``--item``: the sheet lacks one thing, said once. It was said for every
     row (a building's sheet: hundreds of the same line, the first 200 printed)."""

@@ -175,7 +175,7 @@ class ReadingsSummary:
     updated: int = 0
     unchanged: int = 0
     billed_changed: list[str] = field(default_factory=list)  # units whose billed reading changed
-    totals_skipped: int = 0  # 合计/小计 rows of another system's export, left out
+    totals: list[int] = field(default_factory=list)  # 合计/小计 rows of another system's export, left out
     footers: list[int] = field(default_factory=list)  # footer lines under the data (制表人、备注 …), left out
 
 
@@ -223,7 +223,7 @@ def import_readings(
     reading other than last month's current one unless 备注 says 换表, the same unit twice)
     and then nothing is written (``ValidationError``); a sheet without a 项目 column read without
     ``item_name`` is one ``ValidationError``, not one for each row.  A 合计/小计 row (another system's
-    export) is left out and counted (``totals_skipped``).  A month outside ``years`` (the books' years,
+    export) is left out and named (``totals``).  A month outside ``years`` (the books' years,
     ``[receipt] first_year``–``last_year``) or more than ``MAX_ADVANCE_MONTHS`` after ``today``'s (default this
     computer's day) is a ``ValidationError`` before the sheet is read.
     """
@@ -266,13 +266,13 @@ def import_readings(
         raise NotFoundError(f"没有收费项目“{item_name}”。现有项目：{'、'.join(items) or '（还没有收费项目）'}")
     footers, problems = footer_rows(table, lambda row: not row.total, "读数")
     parsed: dict[tuple[int, int], tuple[int, int, int, str, str]] = {}
-    totals_skipped = 0
+    totals: list[int] = []
     for row in table.rows:
         cells, number = row.cells, row.number
         if row.footer:  # 制表人：李文, 备注：… under the readings: no meter (one above a reading is a problem)
             continue
         if row.total:  # another system's 合计/小计 row: the sum of the readings above, not a meter
-            totals_skipped += 1
+            totals.append(number)
             continue
         unit_id = None
         kind = ""
@@ -345,7 +345,7 @@ def import_readings(
     if not parsed:
         raise ValidationError(f"{readable_name(path.name)} 的表头下面没有读数")
 
-    summary = ReadingsSummary(rows=len(parsed), totals_skipped=totals_skipped, footers=footers)
+    summary = ReadingsSummary(rows=len(parsed), totals=totals, footers=footers)
     with ledger.write() as conn:
         check_open(conn, month, "导入这个月的读数")
         existing = {

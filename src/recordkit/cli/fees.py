@@ -261,7 +261,7 @@ def fees_readings(
     """
     from recordkit.billing.bills import import_readings
     from recordkit.core.dates import parse_month
-    from recordkit.core.sheets import footer_warning
+    from recordkit.core.sheets import footer_warning, totals_warning
 
     app_state = state(ctx)
     ledger = app_state.ledger()
@@ -278,8 +278,9 @@ def fees_readings(
     typer.echo(
         f"读数导入完成：共 {summary.rows} 行；新增 {summary.created} 条，更新 {summary.updated} 条，"
         f"未变 {summary.unchanged} 条"
-        + (f"（合计/小计行 {summary.totals_skipped} 行不是读数，未导入）" if summary.totals_skipped else "")
     )
+    if summary.totals:
+        typer.echo(f"提醒：{totals_warning(summary.totals, '读数')}")
     if summary.footers:
         typer.echo(f"提醒：{footer_warning(summary.footers, '读数')}")
     if summary.billed_changed:
