@@ -4,6 +4,7 @@ duplicates, GBK names and traversal attempts; the catalogue, loans and verify.""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import sqlite3
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from recordkit.archive import archivist as archivist_module
 from recordkit.archive.archivist import (
     Archivist,
     flag_metadata,
@@ -397,8 +399,6 @@ def test_looking_through_a_folder_asks_each_files_name_and_each_folders_place_on
     # The look asked rules.why_not_filed twice of each file (left_alone, then skipped; both are left_alone now) and,
     # of each file, whether it lies in the inbox or the workspace's own folders (five Path.is_relative_to a file); now
     # each name once, and the place once a folder.  What the look finds is unchanged: the scans, their sidecars skipped.
-    import recordkit.archive.archivist as archivist_module
-
     folder = tmp_path / "扫描件"
     scans_with_sidecars(folder, 30)
     asked: list[str] = []
@@ -1174,3 +1174,28 @@ def test_a_file_name_carrying_the_number_of_a_filed_item_is_filed_for_review_nam
         written_whole.archive_no,
         unknown.archive_no,
     }
+
+
+def test_a_name_too_long_is_told_to_be_renamed_and_sent_again_from_where_it_came(
+    ws: Workspace, clerk: Archivist, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name the file system refuses (ENAMETOOLONG) told a file given to ``recordkit file`` outside the inbox to
+    be put back into the inbox; now it is told to be filed again with ``recordkit file``, the inbox as before."""
+
+    def too_long(path: Path, *args: Any) -> str:
+        raise OSError(errno.ENAMETOOLONG, "File name too long")
+
+    monkeypatch.setattr(archivist_module, "precheck", too_long)
+    own = write_scan(ws.root / "我的文件" / "扫描.pdf", 1)
+    refused = clerk.file(own)
+    assert (refused.status, refused.reason) == (
+        "refused",
+        "文件名太长（10 字节），无法处理：请把文件名改短后再用 recordkit file 归档",
+    )
+    assert own.exists()
+    write_scan(inbox(ws) / "扫描.pdf", 1)
+    quarantined = clerk.file(inbox(ws) / "扫描.pdf")
+    assert (quarantined.status, quarantined.reason) == (
+        "quarantined",
+        "文件名太长（10 字节），无法处理：请把文件名改短后重新放入收件箱",
+    )

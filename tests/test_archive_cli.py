@@ -1991,3 +1991,33 @@ def test_an_encrypted_pdf_given_outside_the_inbox_is_told_to_be_filed_again_not_
     assert quarantined.stdout.splitlines()[0].startswith(
         "已隔离 加密.pdf：PDF 设置了打开密码，无法读取：请去掉密码后重新放入收件箱 → records/quarantine/"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "advice"),
+    [
+        (
+            "坏.xlsx",
+            b"PK\x03\x04broken",
+            "Excel 表格已损坏，无法打开：请重新保存后再用 recordkit file 归档",
+        ),
+        (  # a Word 97-2003 file (OLE, its WordDocument stream) renamed .docx
+            "旧版.docx",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100 + "WordDocument".encode("utf-16-le"),
+            "文件内容是旧版 .doc 格式，扩展名却是 .docx：请用 Word 或 WPS 打开后另存为 .docx，再用 recordkit file 归档",
+        ),
+        ("合同扫描.zip", b"PK\x03\x04" + bytes(64), "压缩包，请解压后再用 recordkit file 归档里面的文件"),
+    ],
+)
+def test_a_refused_file_given_outside_the_inbox_is_told_to_be_filed_again_not_put_in_the_inbox(
+    archivist_cli: Any, workspace: Workspace, name: str, content: bytes, advice: str
+) -> None:
+    """``recordkit file`` of a corrupt Office file, an old .doc under .docx or a zip outside the inbox said
+    …再放入收件箱 or 把里面的文件放入收件箱, though the file never was in the inbox; the inbox keeps its words."""
+    (workspace.root / name).write_bytes(content)
+    refused = archivist_cli("file", str(workspace.root / name))
+    assert (refused.exit_code, refused.stdout.splitlines()) == (
+        5,
+        [f"未归档 {name}：{advice}", "共 1 个文件：归档 0 个，未归档 1 个"],
+    )
+    assert (workspace.root / name).read_bytes() == content

@@ -76,9 +76,11 @@ from recordkit.archive.rules import (
 from recordkit.archive.scans import (
     ACCEPTED_EXTENSIONS,
     EMPTY_LEFT_REASON,
+    RENAMED_SHORTER,
     ScanRejected,
     precheck,
     read_pages,
+    send_again,
     sha256_of,
 )
 from recordkit.core.atomic import fsync_directory, fsync_path, write_bytes
@@ -964,7 +966,8 @@ class Archivist:
         # Anything else is this file's own fault (a name too long, a reader that gave up): it is
         # quarantined once, with its note, and the batch goes on.  Never retried for ever.
         if isinstance(err, OSError) and err.errno == errno.ENAMETOOLONG:
-            reason = f"文件名太长（{len(os.fsencode(path.name))} 字节），无法处理：请把文件名改短后重新放入收件箱"
+            advice = send_again(RENAMED_SHORTER, in_inbox)
+            reason = f"文件名太长（{len(os.fsencode(path.name))} 字节），无法处理：{advice}"
         elif not self.quarantine_on_error:
             raise err
         else:

@@ -40,12 +40,40 @@ _MAGIC = {
 }
 #: Extensions whose files must hold one format of their kind: a .jfif or .jpe is a JPEG, never a PNG.
 _MAGIC_OF_EXTENSION = {".jfif": (b"\xff\xd8\xff",), ".jpe": (b"\xff\xd8\xff",)}
-#: What the clerk is told to do with a file the archive does not take, by its extension: an iPhone's photo, an archive.
-_HEIC_ADVICE = "苹果手机照片（HEIC），请在手机设置→相机→格式里选“兼容性最佳”，或转成 JPG 后再放入"
-_PACKED_ADVICE = "压缩包，请解压后把里面的文件放入收件箱"
-#: The step before a file with a password is sent again (``send_again``).
-_WITHOUT_PASSWORD = "去掉密码后"
-_UNSUPPORTED_ADVICE = {
+
+
+@dataclass(frozen=True)
+class Resend:
+    """What to do with a refused file before it is sent again: ``step`` (去掉密码后), then, in the inbox's words,
+    请{step}[把{what}]{again}放入收件箱 (``what``: what is sent, 里面的文件 of a zip, else the file itself);
+    ``joint`` joins it to what was said of the file."""
+
+    step: str
+    again: str = "重新"
+    what: str = ""
+    joint: str = "："
+
+
+def send_again(resend: Resend, in_inbox: bool) -> str:
+    """What to do with a refused file once ``resend.step`` is done, by where it came from: the inbox the filing
+    service files, or a file given to ``recordkit file`` elsewhere, which stays where it is."""
+    if in_inbox:
+        return f"请{resend.step}{'把' + resend.what if resend.what else ''}{resend.again}放入收件箱"
+    return f"请{resend.step}再用 recordkit file 归档{resend.what}"
+
+
+#: The steps before a refused file is sent again (``send_again``): a password taken off, an Office file saved
+#: again, a zip unpacked.
+_WITHOUT_PASSWORD = Resend("去掉密码后")
+_SAVED_AGAIN = Resend("重新保存后", again="再")
+#: A name too long to handle (``archivist``), the file renamed shorter.
+RENAMED_SHORTER = Resend("把文件名改短后")
+_UNPACKED = Resend("解压后", again="", what="里面的文件", joint="，")
+#: What the clerk is told of a file the archive does not take, by its extension, and what to do before sending it
+#: again: an iPhone's photo, an archive.
+_HEIC_ADVICE = ("苹果手机照片（HEIC），请在手机设置→相机→格式里选“兼容性最佳”，或转成 JPG 后再放入", None)
+_PACKED_ADVICE = ("压缩包", _UNPACKED)
+_UNSUPPORTED_ADVICE: dict[str, tuple[str, Resend | None]] = {
     ".heic": _HEIC_ADVICE,
     ".heif": _HEIC_ADVICE,
     ".zip": _PACKED_ADVICE,
@@ -77,18 +105,12 @@ BROKEN_IMAGE_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
-def send_again(step: str, in_inbox: bool) -> str:
-    """What to do with a refused file once ``step`` is done (去掉密码后), by where it came from: the inbox the filing
-    service files, or a file given to ``recordkit file`` elsewhere, which stays where it is."""
-    return f"请{step}重新放入收件箱" if in_inbox else f"请{step}再用 recordkit file 归档"
-
-
 class ScanRejected(Exception):
     """The file cannot be filed; ``reason`` is the Chinese note for the quarantine.  With ``step`` (what to do
     before sending it again), ``reason`` ends in the inbox's advice and ``reason_for`` says it for where the file
     came from (``send_again``)."""
 
-    def __init__(self, reason: str, kind: str = "invalid", step: str | None = None) -> None:
+    def __init__(self, reason: str, kind: str = "invalid", step: Resend | None = None) -> None:
         super().__init__(reason)
         self.said = reason
         self.step = step
@@ -97,7 +119,7 @@ class ScanRejected(Exception):
 
     def reason_for(self, in_inbox: bool) -> str:
         """The reason with the advice for a file from the inbox, or given to ``recordkit file`` elsewhere."""
-        return self.said if self.step is None else f"{self.said}：{send_again(self.step, in_inbox)}"
+        return self.said if self.step is None else f"{self.said}{self.step.joint}{send_again(self.step, in_inbox)}"
 
     def __reduce__(self) -> Any:  # raised in the reader process, it comes back whole
         return (type(self), (self.said, self.kind, self.step))
@@ -143,7 +165,7 @@ def precheck(path: Path, extension: str, limits: LimitSettings) -> str:
     kind = ACCEPTED_EXTENSIONS.get(extension.lower())
     if kind is None:
         if (advice := _UNSUPPORTED_ADVICE.get(extension.lower())) is not None:
-            raise ScanRejected(advice, "unsupported")
+            raise ScanRejected(advice[0], "unsupported", advice[1])
         shown = extension or "（无扩展名）"
         raise ScanRejected(f"不支持的文件类型 {shown}：只归档 {ACCEPTED_LABEL}", "unsupported")
     with path.open("rb") as stream:
@@ -154,11 +176,8 @@ def precheck(path: Path, extension: str, limits: LimitSettings) -> str:
     if kind in ("docx", "xlsx") and head.startswith(OLE2_SIGNATURE):
         if not _holds_encrypted_package(path):  # a Word 97-2003 .doc or Excel .xls under a new name
             old, program = (".doc", "Word") if kind == "docx" else (".xls", "Excel")
-            raise ScanRejected(
-                f"文件内容是旧版 {old} 格式，扩展名却是 {extension}：请用 {program} 或 WPS 打开后另存为 {extension}"
-                "，再放入收件箱",
-                "unsupported",
-            )
+            resave = Resend(f"用 {program} 或 WPS 打开后另存为 {extension}，", again="再")
+            raise ScanRejected(f"文件内容是旧版 {old} 格式，扩展名却是 {extension}", "unsupported", resave)
         raise ScanRejected(f"{_KIND_LABEL[kind]}设置了密码，无法读取", "encrypted", _WITHOUT_PASSWORD)
     magic = _MAGIC_OF_EXTENSION.get(extension.lower(), _MAGIC[kind])
     if not head.startswith(magic) and not (kind == "pdf" and _PDF_HEADER in head):
@@ -419,10 +438,10 @@ def _open_office_zip(path: Path, needed: str, label: str) -> zipfile.ZipFile:
     except FileNotFoundError:
         raise
     except (zipfile.BadZipFile, OSError):
-        raise ScanRejected(f"{label}已损坏，无法打开：请重新保存后再放入收件箱", "corrupt") from None
+        raise ScanRejected(f"{label}已损坏，无法打开", "corrupt", _SAVED_AGAIN) from None
     if "[Content_Types].xml" not in names or needed not in names:
         archive.close()
-        raise ScanRejected(f"{label}已损坏，无法打开：请重新保存后再放入收件箱", "corrupt")
+        raise ScanRejected(f"{label}已损坏，无法打开", "corrupt", _SAVED_AGAIN)
     return archive
 
 
