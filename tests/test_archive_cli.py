@@ -525,12 +525,14 @@ def test_a_sidecar_two_scans_claim_once_blanks_and_dots_are_ignored_is_taken_by_
         (None, "扫描001", "records/archive/未分类/2026/WF-2026-00001_扫描001.pdf", 1),
         (None, "扫描001", "records/archive/未分类/2026/WF-2026-00002_扫描001.pdf", 1),
     ]
-    # Alone now, it goes to the quarantine at the next pass, its note naming the item its name describes.
+    # Alone now, it goes to the quarantine at the next pass, its note naming both items its name may describe (it
+    # named only 扫描001.pdf's WF-2026-00002, looked up by the name as written, not as the blank-dropped one matched).
     result = archivist_cli("watch", "--once")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0].startswith(
-        "已隔离 扫描001.pdf.json：这是扫描件 扫描001.pdf 的说明文件，但扫描件在它之前已归档为 WF-2026-00002（扫描001），"
-        "说明文件没有用上：请按说明文件核对后改正 WF-2026-00002 的登记 → records/quarantine/"
+        "已隔离 扫描001.pdf.json：这是扫描件 扫描001 .pdf 或 扫描001.pdf 的说明文件，但扫描件在它之前已归档为"
+        " WF-2026-00001（扫描001）、WF-2026-00002（扫描001），不知道说的是哪一件，说明文件没有用上："
+        "请按说明文件核对是哪一件后改正它的登记 → records/quarantine/"
     )
 
 

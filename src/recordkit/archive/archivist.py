@@ -575,6 +575,11 @@ def _matched_key(name: str) -> str:
     return stem + extension.lower()
 
 
+def _stem_as_matched(name: str) -> str:
+    """A scan's stem as a sidecar without its extension is matched to it (``scans_of_stem``: 扫描001 of 扫描001.txt)."""
+    return os.path.splitext(_matched_key(name))[0]
+
+
 def _companion_marks(path: Path, listing: _Listing) -> _Marks:
     """The scanner sidecars beside ``path`` as they are now (name, size, mtime); None when one cannot
     be looked at."""
@@ -610,7 +615,7 @@ class _Listing(set[str]):
             elif safe_extension(windows_name(name)):
                 key = _matched_key(name)
                 self.scans_as_matched.setdefault(key, []).append(name)
-                self.scans_of_stem.setdefault(os.path.splitext(key)[0], []).append(name)
+                self.scans_of_stem.setdefault(_stem_as_matched(name), []).append(name)
         for name in self.present:
             if safe_extension(windows_name(name)):
                 stem, extension = os.path.splitext(scan_as_matched(name))
@@ -984,15 +989,27 @@ class Archivist:
         no scan of its name filed)."""
         if path.suffix.lower() not in SIDECAR_EXTENSIONS:
             return None
+        # The scans are those the first pass found its claimants among (``_claimants``): by the name as matched, its
+        # blank dropped as Windows drops it (扫描001.pdf and 扫描001 .pdf of 扫描001.pdf.json), else by the stem.
         described = _described_scan(path)
-        stem = path.name[: -len(path.suffix)]
-        written = [described] if described else [stem + extension for extension in ACCEPTED_EXTENSIONS]
-        names = [variant for name in written for variant in _case_variants(name)]
-        sources = [shown_plainly(readable_name(_relative(self.workspace, path.with_name(name)))) for name in names]
+        read = sidecar_as_read(path.name)
+        stem = read[: -len(os.path.splitext(read)[1])]
+        matched = os.path.splitext(scan_as_matched(described))[0] if described else stem
+        prefix = shown_plainly(readable_name(_relative(self.workspace, path.with_name(matched))))
         with self.ledger.read() as conn:
-            rows = conn.execute(
-                sa.select(archive_items).where(archive_items.c.source.in_(sources)).order_by(archive_items.c.id)
+            found = conn.execute(
+                sa.select(archive_items)
+                .where(archive_items.c.source.startswith(prefix, autoescape=True))
+                .order_by(archive_items.c.id)
             ).all()
+        folder = prefix.rpartition("/")[0]
+        rows = [
+            row
+            for row in found
+            if row.source.rpartition("/")[0] == folder
+            and safe_extension(windows_name(name := row.source.rpartition("/")[2]))
+            and (_matched_key(name) == _matched_key(described) if described else _stem_as_matched(name) == stem)
+        ]
         if not rows:
             return None
         made = path.stat().st_mtime_ns
