@@ -2023,3 +2023,22 @@ def test_a_refused_file_given_outside_the_inbox_is_told_to_be_filed_again_not_pu
         [f"未归档 {name}：{advice}", "共 1 个文件：归档 0 个，未归档 1 个"],
     )
     assert (workspace.root / name).read_bytes() == content
+
+
+def test_a_borrowers_name_typed_with_extra_blanks_is_kept_as_written_on_paper(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """``archive lend --to "Li  Si"`` (two blanks, a full-width one) kept the blanks in the ledger and every list of
+    loans, though a counter's names are cleaned; now one blank between words, a padded 罗　红 one name."""
+    for name in ("a.pdf", "b.pdf"):
+        write_scan(workspace.root / name, 1 if name == "a.pdf" else 2)
+        archivist_cli("file", str(workspace.root / name), "--unit", "3-2-1201", "--title", "产权证明")
+    lent = archivist_cli("archive", "lend", "YZ-2026-00001", "--to", " Li \u3000 Si ", "--due", "2027-06-01")
+    assert (lent.exit_code, lent.stdout.strip()) == (0, "已借出 YZ-2026-00001（产权证明）给 Li Si，应还日期 2027-06-01")
+    padded = archivist_cli("archive", "lend", "YZ-2026-00002", "--to", "罗\u3000红", "--due", "2027-06-01")
+    assert (padded.exit_code, padded.stdout.strip()) == (
+        0,
+        "已借出 YZ-2026-00002（产权证明）给 罗红，应还日期 2027-06-01",
+    )
+    loans = json.loads(archivist_cli("archive", "loans", "--json").stdout)
+    assert sorted(loan["borrower"] for loan in loans) == ["Li Si", "罗红"]
