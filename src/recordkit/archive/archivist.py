@@ -3222,12 +3222,13 @@ def lend(
     now: dt.datetime | None = None,
 ) -> Loan:
     """Lend the paper original of an item on ``today`` (default ``now``'s day), recorded as lent at ``now`` (an aware
-    moment, default the computer's: the demo's loans are lent on their own days).  ``NotFoundError`` for an unknown 档号, ``ConflictError`` when
-    it is out already, ``UsageError`` for a confidential item without a reason, ``ValidationError`` for a due
-    date in the past, a borrower that is no person's name (``name_problem``: a control or invisible
-    format character, more than 64 characters; kept as ``name_as_kept`` cleans it), a control character (a NUL, a line break …) in the dept
-    or reason, an invisible format character in the dept, a dept without a letter or a reason of punctuation alone
-    (``reason_problem``), or a due date more than a year after ``today`` (``latest_due``)."""
+    moment, default the computer's: the demo's loans are lent on their own days).  ``NotFoundError`` for an unknown
+    档号, ``ConflictError`` when it is out already, ``UsageError`` for a confidential item without a reason,
+    ``ValidationError`` for a due date in the past, a borrower that is no person's name (``name_problem``: a control
+    or invisible format character, more than 64 characters; the name kept as ``name_as_kept`` cleans it), a control
+    character (a NUL, a line break …) in the dept or reason, an invisible format character in the dept, a dept
+    without a letter or a reason of punctuation alone (``reason_problem``), or a due date more than a year after
+    ``today`` (``latest_due``)."""
 
     today = today or (now.date() if now is not None else dt.date.today())
     borrower, dept, reason = borrower.strip(), (dept or "").strip() or None, (reason or "").strip() or None

@@ -626,7 +626,8 @@ def _without_suffix(cleaned: str, suffixes: tuple[str, ...]) -> str:
     return cleaned
 
 
-#: A whole number as text with zeros after its point: 101.0, 1201.00 (as pandas and some systems write a number to a CSV).
+#: A whole number as text with zeros after its point: 101.0, 1201.00 (as pandas and some systems write a number to
+#: a CSV).
 _WHOLE_WITH_ZEROS = re.compile(r"(\d+)\.0+")
 
 

@@ -300,8 +300,8 @@ def split_owner_names(text: str) -> list[str]:
     扎西; 幸福里 建材有限公司、顿珠, its first part ``_spaced_body``), and so is each person's name before it, a blank
     after each, when what follows is a body's whole name (``_person_then_body``: 张三 幸福里房地产开发有限公司, 张三 李四
     幸福里商贸有限公司; 张三丰餐饮有限公司 and 张三丰 餐饮有限公司 are one body).  A person's name before a body's
-    without a 字号 of two characters and a separator (张三、餐饮有限公司, 张三、丰餐饮有限公司) is kept whole with it: one body's name or two owners'
-    (``body_or_owners``, which the import warns of).  A Latin name written surname
+    without a 字号 of two characters and a separator (张三、餐饮有限公司, 张三、丰餐饮有限公司) is kept whole with it: one
+    body's name or two owners' (``body_or_owners``, which the import warns of).  A Latin name written surname
     first around one comma is one person (``_SURNAME_COMMA_GIVEN``: Smith, John; John Smith, Mary Smith is two), also
     beside 和 and another name (Smith, John和李四 is two, ``_comma_name_at``), its blanks normalised
     (``_latin_name_as_written``).  The roster import (an owner, 共有人 or 租户 cell), doctor and the export's

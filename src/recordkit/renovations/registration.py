@@ -149,7 +149,8 @@ def _register_in(
     before ``today``: works over before they were registered, a year typed wrong — a start before it stays, a
     late registration of works under way; a start more than a year after ``today``; ``today`` after ``now``, the
     real day, default the computer's, or outside ``years``, the office's ``[receipt] first_year``–``last_year``;
-    a start or end without its year is the next such day from ``today`` on), hours, phone, empty names or names without a letter, or ``items`` of punctuation alone;
+    a start or end without its year is the next such day from ``today`` on), hours, phone, empty names or names
+    without a letter, or ``items`` of punctuation alone;
     ``NotFoundError`` for an unknown unit or a missing fee rule; ``ConflictError`` for a unit
     with no owner, one already under renovation, a charge already billed this month, or a
     registration dated in a closed month (``fees close``).  Nothing is written then.

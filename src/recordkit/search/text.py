@@ -293,8 +293,8 @@ def _day_of(match: re.Match[str]) -> str | None:
 def canonical_tokens(folded: str, cut: bool = True) -> list[str]:
     """Unit codes (every spelling → u:3-2-1201), days (d:2025-03-15), months (m:2025-03, also of every day),
     档号 (n:yz-2026-00001), phone numbers (138-0013-8000 → t:13800138000) and ID numbers (110101 19900307 1233 →
-    i:110101199003071233, as masking reads them) in ``folded``.  With ``cut`` (the default) a long text is first cut to its
-    ``code_runs``, which gives the same tokens; ``cut=False`` reads the whole text (what tests compare with)."""
+    i:110101199003071233, as masking reads them) in ``folded``.  With ``cut`` (the default) a long text is first cut
+    to its ``code_runs``, which gives the same tokens; ``cut=False`` reads the whole text (what tests compare with)."""
     if not _DIGIT.search(folded):  # every canonical token holds a digit
         return []
     if cut and len(folded) > _CUT_FROM:
