@@ -20,9 +20,9 @@ from typing import Any, TypeVar
 
 from recordkit.archive.rules import SYSTEM_FILES, silencing_hidden, skipped_patterns
 from recordkit.billing.closing import left_open
-from recordkit.core.config import ArchiveSettings, search_backend, signing_operator, system_account
+from recordkit.core.config import ArchiveSettings, search_backend, signing_operator
 from recordkit.core.dates import Month, machine_offset, office_zone
-from recordkit.core.errors import ConfigError, LedgerDiskFull, LedgerError, RecordkitError, read_refusal
+from recordkit.core.errors import ConfigError, LedgerDiskFull, LedgerError, RecordkitError, read_refusal, system_account
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import (
     NO_SCHEMA,

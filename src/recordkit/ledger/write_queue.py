@@ -20,8 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from recordkit.core.config import system_account
-from recordkit.core.errors import LedgerError, StorageError, storage_error, write_refusal
+from recordkit.core.errors import LedgerError, StorageError, storage_error, system_account, write_refusal
 
 try:
     import fcntl
