@@ -459,6 +459,52 @@ def test_a_scanners_late_sidecar_finds_its_scan_whatever_the_case_of_its_extensi
     )
 
 
+@pytest.mark.parametrize(
+    ("scan", "sidecar", "shown", "title"),
+    [
+        ("扫描005\u200b.pdf", "扫描005.pdf.json", "扫描005<U+200B>.pdf", "扫描005"),
+        ("扫描005\ufeff.pdf", "扫描005.pdf.json", "扫描005<U+FEFF>.pdf", "扫描005"),
+        ("\ufeff扫描005.pdf", "扫描005.pdf.json", "<U+FEFF>扫描005.pdf", "扫描005"),
+        ("扫描005\u00a0.pdf", "扫描005.pdf.json", "扫描005\u00a0.pdf", "扫描005"),
+        ("扫描005\u200b.pdf", "扫描005.txt", "扫描005<U+200B>.pdf", "扫描005"),
+        ("Cafe\u0301档案.pdf", "Caf\u00e9档案.pdf.json", "Cafe\u0301档案.pdf", "Caf\u00e9档案"),
+        ("Caf\u00e9档案.pdf", "Cafe\u0301档案.pdf.json", "Caf\u00e9档案.pdf", "Caf\u00e9档案"),
+    ],
+)
+def test_a_late_sidecar_finds_its_scan_whose_name_holds_an_invisible_character_or_is_decomposed(
+    ws: Workspace, clerk: Archivist, scan: str, sidecar: str, shown: str, title: str
+) -> None:
+    # A phone's or scanner's software left a zero-width blank (or a BOM, a no-break blank) in the scan's name, or a
+    # Mac share sent it decomposed (NFD); the sidecar comes an hour later under the plain name.  Beside each other the
+    # two are matched; the late sidecar was not: its note said 不支持的文件类型, nothing of the scan filed without it.
+    item = clerk.file(drop(ws, scan)).item
+    assert item is not None and item.archive_no == "WF-2026-00001"
+    late = inbox(ws) / sidecar
+    late.write_text('{"房号": "3-2-1201", "题名": "产权证明"}', encoding="utf-8")
+    an_hour_later = item.source_mtime_ns / 1e9 + 3600
+    os.utime(late, (an_hour_later, an_hour_later))
+    outcome = clerk.file(late)
+    assert (outcome.status, outcome.reason) == (
+        "quarantined",
+        f"这是扫描件 {shown} 的说明文件，但扫描件在它之前已归档为 WF-2026-00001（{title}），说明文件没有用上："
+        "请按说明文件核对后改正 WF-2026-00001 的登记",
+    )
+
+
+@pytest.mark.parametrize("scan", ["\ufeff扫描006.pdf", "扫描\u200b006.pdf"])
+def test_a_sidecar_beside_a_scan_with_an_invisible_character_inside_its_name_is_taken(
+    ws: Workspace, clerk: Archivist, scan: str
+) -> None:
+    # A BOM before the name or a zero-width blank inside it: the sidecar 扫描006.pdf.json beside it was filed on its
+    # own as 不支持的文件类型 and the scan filed without its 类别 and 题名.
+    path = drop(ws, scan)
+    (inbox(ws) / "扫描006.pdf.json").write_text('{"类别": "工程档案", "题名": "电梯维保记录"}', encoding="utf-8")
+    item = clerk.file(path).item
+    assert item is not None
+    assert (item.archive_no, item.title) == ("GC-2026-00001", "电梯维保记录")
+    assert sorted(os.listdir(inbox(ws))) == []
+
+
 def test_a_sidecar_never_names_an_older_scan_of_the_same_reused_name(ws: Workspace, clerk: Archivist) -> None:
     # The scanner's counter came round again: SCAN0001.PDF was filed in the summer; today's SCAN0001.TXT comes
     # without its scan.  Its note named the summer's WF-2026-00001 as the scan it describes, and the archivist

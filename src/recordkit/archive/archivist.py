@@ -103,7 +103,14 @@ from recordkit.core.errors import (
     WorkspaceError,
     storage_error,
 )
-from recordkit.core.filenames import hidden_characters, printable, readable_name, shown_plainly, without_hidden
+from recordkit.core.filenames import (
+    as_written,
+    hidden_characters,
+    printable,
+    readable_name,
+    shown_plainly,
+    without_hidden,
+)
 from recordkit.core.personal import has_letter, mask_in_text, name_as_kept, name_problem, reason_problem, says_something
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
@@ -990,26 +997,34 @@ class Archivist:
         if path.suffix.lower() not in SIDECAR_EXTENSIONS:
             return None
         # The scans are those the first pass found its claimants among (``_claimants``): by the name as matched, its
-        # blank dropped as Windows drops it (扫描001.pdf and 扫描001 .pdf of 扫描001.pdf.json), else by the stem.
+        # blank dropped as Windows drops it (扫描001.pdf and 扫描001 .pdf of 扫描001.pdf.json), else by the stem; the
+        # names kept as shown (``<U+200B>``, GBK read, NFD as a Mac sent it) read back and folded alike, which no
+        # prefix of the name in SQL can do: the folder's items are looked through.
         described = _described_scan(path)
         read = sidecar_as_read(path.name)
-        stem = read[: -len(os.path.splitext(read)[1])]
-        matched = os.path.splitext(scan_as_matched(described))[0] if described else stem
-        prefix = shown_plainly(readable_name(_relative(self.workspace, path.with_name(matched))))
+        stem = readable_name(read[: -len(os.path.splitext(read)[1])])
+        key = _matched_key(readable_name(described)) if described else None
+        folder = shown_plainly(readable_name(_relative(self.workspace, path.parent)))
         with self.ledger.read() as conn:
-            found = conn.execute(
-                sa.select(archive_items)
-                .where(archive_items.c.source.startswith(prefix, autoescape=True))
-                .order_by(archive_items.c.id)
+            sources = conn.execute(
+                sa.select(archive_items.c.id, archive_items.c.source).where(
+                    archive_items.c.source.startswith(folder + "/", autoescape=True)
+                )
             ).all()
-        folder = prefix.rpartition("/")[0]
-        rows = [
-            row
-            for row in found
-            if row.source.rpartition("/")[0] == folder
-            and safe_extension(windows_name(name := row.source.rpartition("/")[2]))
-            and (_matched_key(name) == _matched_key(described) if described else _stem_as_matched(name) == stem)
-        ]
+            ids = [
+                row.id
+                for row in sources
+                if row.source.rpartition("/")[0] == folder
+                and safe_extension(windows_name(name := as_written(row.source.rpartition("/")[2])))
+                and (_matched_key(name) == key if key else _stem_as_matched(name) == stem)
+            ]
+            rows = (
+                conn.execute(
+                    sa.select(archive_items).where(archive_items.c.id.in_(ids)).order_by(archive_items.c.id)
+                ).all()
+                if ids
+                else []
+            )
         if not rows:
             return None
         made = path.stat().st_mtime_ns

@@ -23,7 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 from recordkit.core.dates import DateError, find_date, parse_date, parse_month, parse_when
 from recordkit.core.errors import ConfigError, UsageError, ValidationError
-from recordkit.core.filenames import hidden_characters, printable, shown_plainly, without_trailing_invisible
+from recordkit.core.filenames import (
+    hidden_characters,
+    printable,
+    shown_plainly,
+    without_hidden,
+    without_trailing_invisible,
+)
 from recordkit.core.personal import says_something
 from recordkit.core.unitcodes import (
     PHASES_ADVICE,
@@ -296,9 +302,11 @@ def _without_trailing_blanks_and_dots(text: str) -> str:
 
 def scan_as_matched(name: str) -> str:
     """A scan's name as its sidecars are matched to it (``sidecar_as_read``): as Windows reads it (``windows_name``),
-    in NFC, its stem without the blanks and dots at its end — ``扫描001 .pdf`` and ``扫描001\\u3000.pdf`` are
-    ``扫描001.pdf``: a scanner or a clerk writes the one, a copy over the share the other."""
-    stem, extension = os.path.splitext(unicodedata.normalize("NFC", windows_name(name)))
+    in NFC (a Mac share sends it decomposed), without the invisible characters a phone's or scanner's software leaves
+    in it (U+200B, U+FEFF), its stem without the blanks and dots at its end — ``扫描001 .pdf``, ``扫描001\\u3000.pdf``
+    and ``扫描001\\u200b.pdf`` are ``扫描001.pdf``: a scanner or a clerk writes the one, a copy over the share the
+    other."""
+    stem, extension = os.path.splitext(without_hidden(unicodedata.normalize("NFC", windows_name(name))))
     return (_without_trailing_blanks_and_dots(stem) or stem) + extension
 
 
@@ -306,14 +314,15 @@ def sidecar_as_read(name: str) -> str:
     """A sidecar's name (``X.pdf.json``, ``X.txt``) as it is matched to its scan's (``scan_as_matched``): in NFC,
     without the blanks, dots, tabs and invisible characters a scanner's software or a clerk left before its suffix —
     ``扫描001.pdf .json``, ``扫描001.pdf\\t.json`` and ``扫描001.pdf..json`` are ``扫描001.pdf.json`` —, nor at the end of
-    the stem of the scan's name it holds (``扫描001 .pdf.json`` is ``扫描001.pdf.json``).  Any other name unchanged."""
+    the stem of the scan's name it holds (``扫描001 .pdf.json`` is ``扫描001.pdf.json``), nor an invisible character
+    anywhere in it.  Any other name unchanged."""
     stem, dot, suffix = name.rpartition(".")
     if not dot or f".{suffix.lower()}" not in SIDECAR_EXTENSIONS:
         return name
     described = _without_trailing_blanks_and_dots(stem) or stem
     if safe_extension(described):
         described = scan_as_matched(described)
-    return unicodedata.normalize("NFC", described) + dot + suffix
+    return without_hidden(unicodedata.normalize("NFC", described)) + dot + suffix
 
 
 def safe_extension(name: str) -> str:

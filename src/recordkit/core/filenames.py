@@ -90,3 +90,17 @@ def shown_plainly(text: str) -> str:
     """``text`` with each control or invisible format character written out as ``<U+202E>``: what the
     name really holds, shown without turning the line around."""
     return "".join(f"<U+{ord(ch):04X}>" if _hidden(ch) else ch for ch in text)
+
+
+_SHOWN_CHARACTER = re.compile(r"<U\+([0-9A-F]{4,6})>")
+
+
+def as_written(shown: str) -> str:
+    """``shown_plainly``'s text read back: each ``<U+200B>`` of a control or invisible format character that character
+    again (a name the ledger keeps as shown, compared with one as written); any other text unchanged."""
+
+    def character(match: re.Match[str]) -> str:
+        code = int(match[1], 16)
+        return chr(code) if code <= 0x10FFFF and _hidden(chr(code)) else match[0]
+
+    return _SHOWN_CHARACTER.sub(character, shown)
