@@ -2042,3 +2042,19 @@ def test_a_borrowers_name_typed_with_extra_blanks_is_kept_as_written_on_paper(
     )
     loans = json.loads(archivist_cli("archive", "loans", "--json").stdout)
     assert sorted(loan["borrower"] for loan in loans) == ["Li Si", "罗红"]
+
+
+@pytest.mark.parametrize("typed", ["张三 李四", "张三\u3000李四", "欧阳 娜娜", "张 三丰"])
+def test_two_chinese_names_with_a_blank_between_are_refused_as_a_borrower_as_a_payer_is(
+    archivist_cli: Any, workspace: Workspace, typed: str
+) -> None:
+    """``archive lend --to "张三 李四"`` lent the paper to one borrower 张三 李四, while the counter refuses such a
+    payer as two people: now a borrower is refused in the same words, nothing lent."""
+    write_scan(workspace.root / "a.pdf", 1)
+    archivist_cli("file", str(workspace.root / "a.pdf"), "--unit", "3-2-1201", "--title", "产权证明")
+    result = archivist_cli("archive", "lend", "YZ-2026-00001", "--to", typed, "--due", "2027-06-01")
+    assert (result.exit_code, result.stdout) == (5, "")
+    assert result.stderr.strip() == (
+        "错误：借阅人：姓名中间有空格，像是两个人的姓名：一次只借给一位借阅人，一个人的姓名请去掉空格"
+    )
+    assert json.loads(archivist_cli("archive", "loans", "--json").stdout) == []

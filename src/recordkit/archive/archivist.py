@@ -111,11 +111,12 @@ from recordkit.core.filenames import (
     shown_plainly,
     without_hidden,
 )
-from recordkit.core.personal import has_letter, mask_in_text, name_as_kept, name_problem, reason_problem, says_something
+from recordkit.core.personal import has_letter, mask_in_text, reason_problem, says_something
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert, ledger_where, open_workspace_ledger, refuse_unknown_unit, sqlite_file
 from recordkit.ledger.schema import archive_aliases, archive_items, archive_loans, units
+from recordkit.owners.contacts import one_person_as_kept
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -3239,8 +3240,9 @@ def lend(
     """Lend the paper original of an item on ``today`` (default ``now``'s day), recorded as lent at ``now`` (an aware
     moment, default the computer's: the demo's loans are lent on their own days).  ``NotFoundError`` for an unknown
     档号, ``ConflictError`` when it is out already, ``UsageError`` for a confidential item without a reason,
-    ``ValidationError`` for a due date in the past, a borrower that is no person's name (``name_problem``: a control
-    or invisible format character, more than 64 characters; the name kept as ``name_as_kept`` cleans it), a control
+    ``ValidationError`` for a due date in the past, a borrower that is no one person's name (``one_person_as_kept``, as
+    a receipt's payer: a control or invisible format character, more than 64 characters, two names with a blank
+    between; the name kept cleaned of its extra blanks), a control
     character (a NUL, a line break …) in the dept or reason, an invisible format character in the dept, a dept
     without a letter or a reason of punctuation alone (``reason_problem``), or a due date more than a year after
     ``today`` (``latest_due``)."""
@@ -3249,9 +3251,7 @@ def lend(
     borrower, dept, reason = borrower.strip(), (dept or "").strip() or None, (reason or "").strip() or None
     if not borrower:
         raise UsageError("请用 --to 写明借阅人姓名", form_message="请在“借阅人”一栏写明借阅人姓名")
-    if (problem := name_problem(borrower)) is not None:
-        raise ValidationError(f"借阅人：{problem}")
-    borrower = name_as_kept(borrower)  # as the counter's names are kept: Li  Si is Li Si, 罗　红 is 罗红
+    borrower = one_person_as_kept(borrower, "借阅人", "一次只借给一位借阅人")  # as the counter's payer: Li  Si is Li Si
     for label, text in (("部门", dept), ("原因", reason)):
         # PostgreSQL refuses a NUL in text (SQLite keeps it, and ``db move`` fails on the row later)
         if text and any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in text):

@@ -50,13 +50,13 @@ from recordkit.core.dates import (
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.numbering import fold_number
-from recordkit.core.personal import name_as_kept, name_problem, reason_problem
+from recordkit.core.personal import reason_problem
 from recordkit.core.unitcodes import no_such_unit, parse_unit_code
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert, office_zone_of, refuse_unknown_unit
 from recordkit.ledger.schema import allocations, bills, fee_items, owners, payments, receipts, renovations, units
-from recordkit.owners.contacts import blank_between_names
+from recordkit.owners.contacts import one_person_as_kept
 from recordkit.owners.roster import owner_change_after
 
 if TYPE_CHECKING:
@@ -558,14 +558,8 @@ def issue_payments(
     for request in requests:
         unit = found[codes[request.unit]]
         payer = (request.payer or "").strip() or _owner_on(conn, unit, request.paid_on or today, today)
-        if (reason := name_problem(payer)) is not None:
-            raise ValidationError(f"交款人：{reason}")
-        payer = name_as_kept(payer)
         # As an owner's or a contact's name is read (owners.contacts): 罗　红 is 罗红 (name_as_kept), 张三 李四 two people.
-        if blank_between_names(payer):
-            raise ValidationError(
-                "交款人：姓名中间有空格，像是两个人的姓名：收据只写一位交款人，一个人的姓名请去掉空格"
-            )
+        payer = one_person_as_kept(payer, "交款人", "收据只写一位交款人")
         method = DEPOSIT_TRANSFER if request.kept is not None else parse_method(request.method)
         paid_on = check_business_day(request.paid_on or today, "收款日期", settings.years)
         if request.months is not None:  # 1999-01 would be printed as a prepayment "for 1999年1月"

@@ -21,6 +21,7 @@ from recordkit.core.personal import (
     is_masked,
     mask_id_number,
     mask_phone,
+    name_as_kept,
     name_problem,
     validate_id_number,
     validate_phone,
@@ -420,6 +421,19 @@ def blank_between_names(name: str) -> bool:
     (a blank inside 某某置业 有限公司) never is.  ``one_person_problem``'s rule, and a receipt's payer's."""
     folded = unicodedata.normalize("NFKC", name)
     return not is_organisation(folded) and _BLANK_BETWEEN_HAN.search(folded) is not None
+
+
+def one_person_as_kept(name: str, label: str, one: str) -> str:
+    """``name``, typed for one person — a receipt's payer, a loan's borrower —, as kept (``name_as_kept``: ``Li  Si`` is
+    ``Li Si``, ``罗\u3000红`` is 罗红).  ``ValidationError``, headed ``label`` (交款人, 借阅人), for what ``name_problem``
+    refuses, and for two Chinese names with a blank between (``blank_between_names``: 张三 李四), in one wording
+    at the counter and the archive, ``one`` saying that one person is written (收据只写一位交款人)."""
+    if (problem := name_problem(name)) is not None:
+        raise ValidationError(f"{label}：{problem}")
+    kept = name_as_kept(name)
+    if blank_between_names(kept):
+        raise ValidationError(f"{label}：姓名中间有空格，像是两个人的姓名：{one}，一个人的姓名请去掉空格")
+    return kept
 
 
 def one_person_problem(name: str, *, two: str, note: str) -> str | None:
