@@ -469,6 +469,8 @@ def test_a_scanners_late_sidecar_finds_its_scan_whatever_the_case_of_its_extensi
         ("扫描005\u200b.pdf", "扫描005.txt", "扫描005<U+200B>.pdf", "扫描005"),
         ("Cafe\u0301档案.pdf", "Caf\u00e9档案.pdf.json", "Cafe\u0301档案.pdf", "Caf\u00e9档案"),
         ("Caf\u00e9档案.pdf", "Cafe\u0301档案.pdf.json", "Caf\u00e9档案.pdf", "Caf\u00e9档案"),
+        # A Windows scanner's GBK names: kept read as Chinese, compared read alike.
+        (os.fsdecode("扫描007.pdf".encode("gbk")), os.fsdecode("扫描007.txt".encode("gbk")), "扫描007.pdf", "扫描007"),
     ],
 )
 def test_a_late_sidecar_finds_its_scan_whose_name_holds_an_invisible_character_or_is_decomposed(
