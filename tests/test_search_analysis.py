@@ -191,6 +191,8 @@ def test_folding_is_nfkc_of_the_whole_text_however_it_gets_there() -> None:
         ("业主档\ufffe  案", "业主档-\n 案", [0, 1, 2, 3, 3, 4, 6, 7]),  # pdfium's line-end hyphen, then blanks
         ("ß\u00ad费", "ss费", [0, 0, 2, 3]),  # one character folded to two, a soft hyphen to none
         ("ß\u0301费", "s\u015b费", [0, 0, 2, 3]),  # ss and the accent, which composes with the second s
+        ("停车\u200b管理", "停车管理", [0, 1, 3, 4, 5]),  # a zero-width blank left out: no word boundary
+        ("\ufeff张\u200b伟", "张伟", [1, 3, 4]),  # a BOM before, a zero-width blank inside
     ],
 )
 def test_fold_with_offsets_gives_folds_text_and_where_each_character_was(
@@ -207,6 +209,7 @@ def test_fold_with_offsets_folds_as_fold_does_with_line_ends_blanks_and_cjk() ->
     pieces = [
         "业主", "张", "伟", "电梯维修", "，", "。", "\n", " ", "  ", "   ", "\u3000", "\t", "\u00a0", "Ａ", "ｂ", "１２",
         "HT-2026-", "00003", "－", "—", "\ufffe", "\u00ad", "e\u0301", "ﾊﾟ", "ß", "\u2474", "㎡",
+        "\u200b", "\u200d", "\u2060", "\ufeff", "\u202e",
     ]  # fmt: skip
     rng = random.Random(11)
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 30))) for _ in range(2000)]
@@ -263,7 +266,7 @@ def test_folding_a_folded_text_changes_nothing() -> None:
         ("ｶ\u00adﾞ", "ガ"),  # a half-width kana and its voicing mark
         ("\u1100\u00ad\u1161", "가"),  # two hangul jamo: one syllable
         ("ß\u00ad\u0301", "s\u015b"),
-        ("e\u200d\u0301", "e\u200d\u0301"),  # a zero-width joiner stays, and keeps the accent apart
+        ("e\u200d\u0301", "\u00e9"),  # a zero-width joiner is left out as well (it stayed, keeping the accent apart)
     ],
 )
 def test_a_soft_hyphen_before_a_combining_mark_folds_as_if_never_written(text: str, folded: str) -> None:

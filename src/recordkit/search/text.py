@@ -37,9 +37,12 @@ from recordkit.core.unitcodes import CODE_CHARACTERS, CODE_DIGITS, find_unit_cod
 # "业主档-↵案" is read "业主档\ufffe案", "HT-↵2026-00003" "HT\ufffe2026-00003"), given back as the hyphen and the
 # line end it stands for.
 _DASHES = str.maketrans({**dict.fromkeys("‐‑‒–—―−─﹘﹣－", "-"), "\ufffe": "-\n"})
-# A soft hyphen (U+00AD) is never printed but at a line end, and is left out — before normalising: left in, it keeps
-# apart what it stands between (e, U+00AD, U+0301), which would be joined only when the folded text is folded again.
-_SOFT_HYPHEN = "\u00ad"
+# A soft hyphen (U+00AD) is never printed but at a line end, and the invisible format characters text pasted from a
+# web page or a chat brings along (a zero-width blank U+200B, a joiner U+200D, a word joiner U+2060, a BOM U+FEFF,
+# direction marks) are never printed at all: no word boundary (停车\u200b管理 is 停车管理), all are left out —
+# before normalising: left in, one keeps apart what it stands between (e, U+00AD, U+0301), which would be joined only
+# when the folded text is folded again.  Tabs and line ends (control characters) are layout, and stay.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
 # A run of blanks up to the widest gap (``core.personal.GAP_BLANKS``: one or two) is one space, a wider run (a
 # table's columns, three blanks or more) three: a name a form pads (张 伟, 张　伟, 张  伟) is read as one word, two
 # columns are not, masking hides the numbers whose groups the same gaps part, and folding a folded text changes
@@ -190,7 +193,7 @@ def fold(text: str) -> str:
 
     Used on both sides: the document text as stored and every query term.
     """
-    normal = _nfkc(text.replace(_SOFT_HYPHEN, ""))
+    normal = _nfkc(_INVISIBLE.sub("", text))
     folded = _case_folded(normal)
     if _HAS_DASH.search(folded):
         folded = folded.translate(_DASHES)
@@ -199,11 +202,13 @@ def fold(text: str) -> str:
 
 # Characters NFKC never joins to what stands before them: starters that are no second half of a composition —
 # Latin, general punctuation, CJK punctuation, kana, ideographs, hangul syllables, full-width ASCII — but the soft
-# hyphen, which fold leaves out: it goes with the piece before it, and what follows it joins that piece.  A text
-# normalised in pieces cut before each is normalised as a whole (composition only joins a piece's own
-# characters: e + U+0301, ｶ + ﾞ), which lets fold_with_offsets tell where each folded character came from.
+# hyphen and the invisible characters, which fold leaves out (``_INVISIBLE``): each goes with the piece before it, and
+# what follows it joins that piece.  A text normalised in pieces cut before each is normalised as a whole
+# (composition only joins a piece's own characters: e + U+0301, ｶ + ﾞ), which lets fold_with_offsets tell where
+# each folded character came from.
 _STARTERS = (
-    r"\x00-\u00ac\u00ae-\u02ff\u2000-\u206f\u3000-\u3029\u3030-\u303f\u3040-\u3098\u309d-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    r"\x00-\u00ac\u00ae-\u02ff\u2000-\u200a\u2010-\u2029\u202f-\u205f"
+    r"\u3000-\u3029\u3030-\u303f\u3040-\u3098\u309d-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
     r"\uac00-\ud7a3\uf900-\ufaff\uff01-\uff5e\U00020000-\U0003134f"
 )
 _PIECE_STARTS = re.compile(f"[{_STARTERS}]")
@@ -212,8 +217,9 @@ _JOINS_BEFORE = re.compile(f"[^{_STARTERS}]")
 
 @functools.lru_cache(maxsize=65536)
 def _fold_piece(piece: str) -> str:
-    """``fold`` of a piece of text before its blanks: no soft hyphen, NFKC, case fold, one kind of dash."""
-    return _case_folded(unicodedata.normalize("NFKC", piece.replace(_SOFT_HYPHEN, ""))).translate(_DASHES)
+    """``fold`` of a piece of text before its blanks: no soft hyphen nor invisible character, NFKC, case fold, one
+    kind of dash."""
+    return _case_folded(unicodedata.normalize("NFKC", _INVISIBLE.sub("", piece))).translate(_DASHES)
 
 
 def _piece_origins(piece: str, start: int, width: int) -> list[int]:
