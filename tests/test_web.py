@@ -18,10 +18,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
-from recordkit.archive.archivist import ArchiveItem, get_item, list_loans, update_item
+from recordkit.archive.archivist import ArchiveItem, Archivist, get_item, list_loans, update_item
 from recordkit.cli import app as cli_app
 from recordkit.core.errors import UsageError
 from recordkit.core.workspace import Workspace
+from recordkit.demo.scans import write_scan
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.web.app import SECRET_FILE, accounts_required, create_app
@@ -408,6 +409,21 @@ def test_the_original_downloads_under_its_archive_number_where_a_browser_cannot_
     assert response.headers["Content-Disposition"] == (
         "attachment; filename=GC-2026-00004.pdf; "
         "filename*=UTF-8''%E7%94%B5%E6%A2%AF%E7%BB%B4%E4%BF%9D%E8%AE%B0%E5%BD%95_20261115.pdf"
+    )
+
+
+@pytest.mark.parametrize("scan", ["扫描\u200b009.pdf", "\ufeff扫描009.pdf", "扫描009\u202e.pdf"])
+def test_the_original_of_a_scan_named_with_an_invisible_character_downloads_under_its_name_as_seen(
+    demo: Workspace, demo_ledger: Ledger, scan: str
+) -> None:
+    """A scan whose name held a zero-width blank, a BOM or a direction override: its original downloaded as
+    扫描<U+200B>009.pdf (the ledger's way of showing the character), which a browser saves as 扫描_U+200B_009.pdf; now
+    under the name as it is seen, 扫描009.pdf."""
+    outcome = Archivist(demo, demo_ledger, "本机管理员").file(write_scan(demo.records_dir / "inbox" / scan, 91))
+    assert outcome.item is not None
+    response = Browser(local_app(demo, demo_ledger)).get(f"/item/{outcome.item.archive_no}/original")
+    assert response.headers["Content-Disposition"] == (
+        f"attachment; filename={outcome.item.archive_no}.pdf; filename*=UTF-8''%E6%89%AB%E6%8F%8F009.pdf"
     )
 
 

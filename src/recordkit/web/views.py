@@ -45,6 +45,7 @@ from recordkit.archive.pages import IMAGE_SUFFIX, PAGE_WIDTHS, SHOWN_KINDS, THUM
 from recordkit.archive.rules import ACCEPTED_EXTENSIONS, FilingRules, reason_on_page
 from recordkit.core.dates import format_stamp, parse_date, stamp_as_written
 from recordkit.core.errors import NotFoundError, RecordkitError
+from recordkit.core.filenames import as_written, without_hidden
 from recordkit.core.personal import mask_in_text, mask_values
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
@@ -454,7 +455,8 @@ def original_file(archive_no: str) -> Any:
     here = site()
     item = _item(archive_no)
     path = archived_file(here.workspace, item)
-    name = item.original_name or path.name
+    # The name as it is seen: the ledger shows an invisible character in it as <U+200B>, which a browser would save.
+    name = without_hidden(as_written(item.original_name)) or path.name
     response = send_file(path, as_attachment=True, download_name=name, conditional=True)
     if not name.isascii():
         # Werkzeug's plain ``filename`` of a Chinese name keeps only its ASCII letters (电梯维保记录.pdf: ".pdf"): a
