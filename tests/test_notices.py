@@ -239,7 +239,11 @@ def test_a_day_written_with_a_dash_is_one_when_a_time_of_day_or_ri_follows(
         ("停水20261208 8:00起", dt.datetime(2026, 12, 8, 8)),
         ("20261208 8:00至2026-12-09 18:00", dt.datetime(2026, 12, 8, 8)),  # was 12-09 18:00, the later end
         ("（2-2026.12.9号楼除外）2026.12.8 8:00起", dt.datetime(2026, 12, 8, 8)),  # was 12-09, a building
-        ("2026_12_08 8:00", None),  # a file name's habit, printed as typed: no day
+        # a day written with underscores, as core.dates reads every other day a clerk types, was printed as typed and
+        # never checked (2025_12_08, a year typed wrong, went onto every lobby's notice)
+        ("2026_12_08 8:00", dt.datetime(2026, 12, 8, 8)),
+        ("2026_12_08 8:00至2026_12_09 18:00", dt.datetime(2026, 12, 8, 8)),
+        ("2026_12_08_001 8:00", None),  # inside a longer run of numbers, a file's number: no day
         ("2026-12/08 8:00", None),  # two separators: printed as typed
         ("3栋20261209 8:00", None),  # eight figures after others: a phone number as likely, printed as typed
         ("12月8日8:00起，咨询20261209", dt.datetime(2026, 12, 8, 8)),
@@ -574,13 +578,17 @@ def test_a_notice_to_the_whole_estate_from_the_command_line_names_it_once(run_cl
         ("12-5", "12-5"),
         ("3-2-1201 8:00", "3-2-1201 8:00"),
         ("8-18点", "8-18点"),
-        # a day written as eight figures was read (a later 恢复时间 checked by it) but printed as typed; 2026_12_08, a file
-        # name's habit, and eight figures after others (a phone number) are neither read nor printed as days
+        # a day written as eight figures was read (a later 恢复时间 checked by it) but printed as typed; eight figures
+        # after others (a phone number) are neither read nor printed as days
         ("20261208 8:00", "2026年12月8日 8:00"),
         ("停水20261208 8:00起", "停水2026年12月8日 8:00起"),
         ("20261208 8:00至20261209 18:00", "2026年12月8日 8:00至2026年12月9日 18:00"),
         ("２０２６１２０８ ８：００", "2026年12月8日 8:00"),
-        ("2026_12_08 8:00", "2026_12_08 8:00"),
+        # a day written with underscores was printed as typed, never read: it is a day, as core.dates reads it
+        ("2026_12_08 8:00", "2026年12月8日 8:00"),
+        ("2026_12_08 8:00至2026_12_09 18:00", "2026年12月8日 8:00至2026年12月9日 18:00"),
+        ("２０２６＿１２＿０８ ８：００", "2026年12月8日 8:00"),
+        ("2026_12_08号", "2026年12月8日"),
         ("12.8 8:00起，咨询20261209", "12月8日 8:00起，咨询20261209"),
         # a 日 after a dotted day was printed twice (12月5日日)
         ("12.5日 8:00", "12月5日 8:00"),
@@ -597,6 +605,13 @@ def test_a_notice_to_the_whole_estate_from_the_command_line_names_it_once(run_cl
         ("12.8号 8:00至12.9号 18:00", "12月8日 8:00至12月9日 18:00"),
         ("2026.12.8号-2026.12.9号", "2026年12月8日-2026年12月9日"),
         ("12-5号 8:00", "12月5日 8:00"),
+        # ... and after a day written with 月: 12月5号 was printed as typed beside the 日 of every other day
+        ("12月5号 8:00", "12月5日 8:00"),
+        ("12月5号8:00至12月6号18:00", "12月5日8:00至12月6日18:00"),
+        ("2026年12月5号 8:00", "2026年12月5日 8:00"),
+        ("１２月５号 ８：００", "12月5日 8:00"),
+        ("12月5 号 8:00", "12月5日 8:00"),
+        ("12月5日 8:00起，3号楼除外", "12月5日 8:00起，3号楼除外"),
         # a pair before a 号 that begins a building's or a place's name is no day (it was printed 3月2日号楼), and a
         # dashed pair with 号 alone an address's number: as typed
         ("3.2号楼 12月8日8:00", "3.2号楼 12月8日8:00"),

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from recordkit.core.errors import ConfigError, ValidationError
 
 __all__ = [
+    "DAY_SEPARATORS",
     "DateError",
     "EIGHT_DIGIT_DAY",
     "adopt_office_clock",
@@ -72,16 +73,22 @@ def _range_example() -> str:
     return f"{this - 2}..{this}"
 
 
+#: The marks a day is written whole with between its year, month and day: 2026-12-08, 2026/12/08, 2026.12.08, 2026_12_08
+#: (as a clerk names files) — wherever a day is read, a notice's times too.
+DAY_SEPARATORS = r"[-/._]"
 # A day written whole: separators -, /, ., _ or 年月日, or eight digits.
 _DAY = re.compile(
-    r"^(\d{4})\s*([-/._])\s*(\d{1,2})\s*\2\s*(\d{1,2})$|^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$|^(\d{4})(\d{2})(\d{2})$"
+    rf"^(\d{{4}})\s*({DAY_SEPARATORS})\s*(\d{{1,2}})\s*\2\s*(\d{{1,2}})$"
+    r"|^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$|^(\d{4})(\d{2})(\d{2})$"
 )
 _CLOCK = re.compile(r"^(\d{1,2})\s*[:：时点]\s*(\d{1,2})?\s*分?(?:[:：]\d{1,2}(?:\.\d+)?)?$")
 #: A day written as eight figures, not inside a longer run of them: 20261208 (year, month, day).
 EIGHT_DIGIT_DAY = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})([01][0-9])([0-3][0-9])(?![0-9])")
 # A day standing inside longer text (a file name, an OCR'd line): a year of 19xx or 20xx.
 _FOUND_DAYS = (
-    re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*[-/._]\s*([0-9]{1,2})\s*[-/._]\s*([0-9]{1,2})(?![0-9])"),
+    re.compile(
+        rf"(?<![0-9])((?:19|20)[0-9]{{2}})\s*{DAY_SEPARATORS}\s*([0-9]{{1,2}})\s*{DAY_SEPARATORS}\s*([0-9]{{1,2}})(?![0-9])"
+    ),
     re.compile(r"((?:19|20)[0-9]{2})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*[日号]?"),
     EIGHT_DIGIT_DAY,
 )

@@ -25,6 +25,7 @@ from recordkit.billing.allocations import Credit, prepaid_from, prepayment_credi
 from recordkit.billing.arrears import Arrears, arrears_day, arrears_in, owed_query, prepaid_query
 from recordkit.core.atomic import saved
 from recordkit.core.dates import (
+    DAY_SEPARATORS,
     EIGHT_DIGIT_DAY,
     DateError,
     Month,
@@ -211,10 +212,10 @@ _CLOCK = re.compile(rf"(?<![\d.])(?P<dh>\d{{1,2}})\.(?P<dmin>\d{{2}})(?![\d.]){_
 # The mark written after a day's number: 日, or 号 as a clerk says it (12.5号, 12/5号 8:00), printed 日.
 _DAY_MARK = r"(?:\s*[日号])"
 # The days a notice's time is held to the calendar by (``_no_such_day_in``): written with a year (2027年2月30日,
-# 2027-04-31) or with 月 (2月30日, 13月5日) — 8.30 or 12-5 alone may be a time of day, and is read leniently.
+# 2027-04-31, 2027_04_31) or with 月 (2月30日, 13月5日) — 8.30 or 12-5 alone may be a time of day, and is read leniently.
 _YEAR_MONTH_DAY = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})(?!\d)\s*[日号]?|[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d)"
-    rf"{_NOT_A_PLACE}{_DAY_MARK}?)"
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})(?!\d)\s*[日号]?"
+    rf"|{DAY_SEPARATORS}\s*(\d{{1,2}})\s*{DAY_SEPARATORS}\s*(\d{{1,2}})(?!\d){_NOT_A_PLACE}{_DAY_MARK}?)"
 )
 _MONTH_WORD_DAY = re.compile(r"(?<![\d年/.-])(\d{1,2})\s*月\s*(\d{1,2})(?!\d)\s*[日号]?")
 # The part of the day written before a 12-hour clock (当日下午6:00 is 18:00, 晚上12点 midnight).
@@ -506,12 +507,12 @@ def check_values(template: Template, provided: frozenset[str], values: Mapping[s
 #: built-in notices print it (``{{ 小区 }}{{ 停水范围 }}``), it would read 幸福里小区全小区.
 WHOLE_ESTATE = frozenset({"", "全小区", "全体", "全部", "整个小区", "本小区", "小区"})
 
-# A date written with its year and dots, slashes or dashes (2026.12.8, 2026/12/08, 2026-12-08), one separator in it, not
-# inside a longer run of numbers (2026-12-08-001) but for a range's dash (2026.12.8-2026.12.9), nor before 号楼; its 日 or
-# 号 (2026.12.8号) is the day's.
+# A date written with its year and dots, slashes, dashes or underscores (2026.12.8, 2026/12/08, 2026-12-08, 2026_12_08:
+# ``core.dates.DAY_SEPARATORS``), one separator in it, not inside a longer run of numbers (2026-12-08-001, 2026_12_08_001)
+# but for a range's dash (2026.12.8-2026.12.9), nor before 号楼; its 日 or 号 (2026.12.8号) is the day's.
 _NUMERIC_DATE = re.compile(
-    r"(?<![\d./])((?:19|20)\d{2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?!\d)"
-    rf"(?!(?![-–]\s*(?:19|20)\d{{2}}\s*[-/.])[-/.]\d){_NOT_A_PLACE}{_DAY_MARK}?"
+    rf"(?<![\d./])((?:19|20)\d{{2}})\s*({DAY_SEPARATORS})\s*(\d{{1,2}})\s*\2\s*(\d{{1,2}})(?!\d)"
+    rf"(?!(?![-–]\s*(?:19|20)\d{{2}}\s*{DAY_SEPARATORS}){DAY_SEPARATORS}\d){_NOT_A_PLACE}{_DAY_MARK}?"
 )
 # What leads to a range's second end (12.8 8:00至12.9 18:00, 12.8-12.9: a dash only after a day or a time of day, not
 # in 3-2-1201 or a phone number), and a time of day right after a day (12.9 18:00).
@@ -526,11 +527,13 @@ _YEARLESS_NUMERIC_DAY = re.compile(
     r"(?<![\d./])(?P<month>\d{1,2})\s*(?:(?P<sep>[./])|(?P<dash>-))\s*(?P<day>\d{1,2})(?!\d)(?![./]\d)"
     rf"{_NOT_A_PLACE}(?(dash)(?=\s*日|(?:\s*号)?{_CLOCK_NEXT.pattern})){_DAY_MARK}?"
 )
+# The 号 a clerk says after a day written with 月 (12月5号), printed 日 as every other day's mark.
+_SAID_MARK = re.compile(r"\s*号$")
 # What before a pair makes it a time of day, not a day: 当日18.30, 下午6.30.
 _CLOCK_BEFORE = re.compile(rf"(?:{'|'.join(_FROM_START)}|{_PARTS_OF_DAY})\s*$")
 # Full-width digits and the marks a day or a time of day is written with (１２．８ ８：００), as half-width ones, one for
 # one: a day or a time of day written with them is printed half-width (``in_office_form``).
-_HALF_WIDTH = str.maketrans("０１２３４５６７８９．／：－", "0123456789./:-")
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９．／：－＿", "0123456789./:-_")
 
 
 def in_office_form(text: str) -> str:
@@ -550,7 +553,7 @@ def _printed_spans(half: str) -> list[tuple[int, int, str]]:
     every other day or time of day (12月8日, 8:00, 18.30) as ``half`` writes it, its full-width digits half-width."""
     written_out = [day for day, _ in _days_written_out(half)]
     spans = [(day.start, day.end, day.in_words()) for day in _numeric_days(half, written_out)]
-    written = [(day.start, day.end, half[day.start : day.end]) for day in written_out]
+    written = [(day.start, day.end, day.printed_from(half)) for day in written_out]
     written += [(clock.start(), clock.end(), clock[0]) for clock in _times_of_day(half)]
     for start, end, printed in sorted(written):
         if all(end <= taken_start or start >= taken_end for taken_start, taken_end, _ in spans):
@@ -576,11 +579,16 @@ class _WrittenDay(NamedTuple):
         """The day as ``text``, the text it was found in, writes it (12.8, 12月8日)."""
         return text[self.start : self.end].strip()
 
+    def printed_from(self, text: str) -> str:
+        """A day written with 月 in ``text`` as the office prints it: as written, but for the 号 after it, 日 (12月5号:
+        12月5日)."""
+        return _SAID_MARK.sub("日", text[self.start : self.end])
+
 
 def _written_days(text: str) -> list[_WrittenDay]:
     """Every day ``text`` writes that the calendar has, in order: those ``_numeric_days`` finds, and those written with
     月 (2026年12月8日, 12月8日) — the days ``in_office_form`` prints as days, and the only ones a notice's time is read
-    by (a file name's 2026_12_08, a phone's 20261208 after other figures: none)."""
+    by (a phone's 20261208 after other figures: none)."""
     written_out = _days_written_out(text)
     days = _numeric_days(text, [day for day, _ in written_out])
     days += [day for day, in_words in written_out if in_words]  # 2026.12.8 is among ``_numeric_days``
