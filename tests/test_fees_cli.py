@@ -1609,3 +1609,31 @@ def test_the_arrears_lists_owners_are_one_moment_of_the_ledger(
     else:
         [line] = [line for line in result.stdout.splitlines() if "1-1-101" in line]
         assert [cell.strip() for cell in line.split("│")[1:3]] == ["1-1-101", "张伟、王芳"]
+
+
+#: The files a clerk names for a command to write, each into a folder typed wrong.
+INTO_A_MISSING_FOLDER = [
+    ("fees", "register", "--month", "2026-11", "{missing}/收费台账.xlsx"),
+    ("fees", "daily", "{missing}/日结.xlsx", "--date", DAY),
+    ("fees", "account", "1-1-101", "--out", "{missing}/对账单.docx"),
+    ("report", "monthly", "--month", "2026-10", "--out", "{missing}/报表"),
+    ("owners", "export", "{missing}/业主名册.xlsx"),
+    ("journal", "anchor", "--out", "{missing}/日志锚点.json"),
+]
+
+
+@pytest.mark.parametrize("args", INTO_A_MISSING_FOLDER, ids=[" ".join(a[:2]) for a in INTO_A_MISSING_FOLDER])
+def test_a_file_into_a_folder_that_is_not_there_is_refused_and_nothing_is_made(
+    cashier: Any, workspace: Workspace, args: tuple[str, ...]
+) -> None:
+    """``fees register --month 2026-11 导处/11月/收费台账.xlsx`` (导出 typed wrong) made the folders 导处/11月 and wrote the
+    register there, as did the other commands that write a file the clerk names: the clerk looked in 导出 and found
+    nothing.  A folder that is not there is named, nothing is made or written (exit 6), as ``db backup`` refuses."""
+    missing = workspace.root / "导处" / "11月"
+    _refused(
+        cashier,
+        tuple(arg.format(missing=missing) for arg in args),
+        6,
+        f"错误：文件夹 {missing} 不存在，什么也没有写入：请检查路径是否写错，或先建好这个文件夹",
+    )
+    assert not (workspace.root / "导处").exists()

@@ -492,6 +492,10 @@ def fees_account(
         from recordkit.core.errors import UsageError
 
         raise UsageError(f"对账单文件名应以 .xlsx 或 .docx 结尾：{out}")
+    if out is not None:
+        from recordkit.core.atomic import require_folder
+
+        require_folder(out.parent)
     app_state = state(ctx)
     account = unit_account(
         app_state.ledger(), unit, optional_date(as_of, "对账单截至日期"), app_state.workspace().settings.receipt.years
@@ -659,6 +663,7 @@ def fees_register(
     例：recordkit fees register --month 2026-11 收费台账-2026-11.xlsx
     """
     from recordkit.billing.registers import write_register
+    from recordkit.core.atomic import require_folder
     from recordkit.core.money import format_yuan
 
     if file.is_dir():  # a folder: the register goes into it under its usual name
@@ -669,6 +674,7 @@ def fees_register(
         from recordkit.core.errors import UsageError
 
         raise UsageError(f"收费台账文件名应以 .xlsx 结尾：{file}")
+    require_folder(file.parent)
     settings = state(ctx).workspace().settings
     totals = write_register(state(ctx).ledger(), month, file, settings.office.estate, settings.receipt.years)
     # The month in progress ends after today, a day `fees arrears --as-of` refuses; until its end
@@ -695,6 +701,7 @@ def fees_daily(
     例：recordkit fees daily --date 2026-11-23
     """
     from recordkit.billing.registers import write_daily
+    from recordkit.core.atomic import require_folder
     from recordkit.core.money import format_yuan
 
     day = optional_date(date, "日结日期") or dt.date.today()
@@ -705,6 +712,7 @@ def fees_daily(
         from recordkit.core.errors import UsageError
 
         raise UsageError(f"日结文件名应以 .xlsx 结尾：{target}")
+    require_folder(target.parent)
     settings = state(ctx).workspace().settings
     report = write_daily(state(ctx).ledger(), day, target, settings.office.estate, settings.receipt.years)
     table = new_table("收款方式", "张数", "收款（元）", "押金退还（元）", "净额（元）", title=f"{day.isoformat()} 日结")

@@ -94,10 +94,11 @@ def journal_anchor(
 
     例：recordkit journal anchor --out 日志锚点.json
     """
-    from recordkit.core.atomic import write_bytes
+    from recordkit.core.atomic import require_folder, write_bytes
     from recordkit.core.errors import IntegrityError
     from recordkit.ledger import journal
 
+    require_folder(out.parent)
     with state(ctx).ledger().read() as conn:
         result = journal.verify(conn)
     if not result.ok:

@@ -233,6 +233,7 @@ def owners_export(
 
     例：recordkit owners export 业主名册-导出.xlsx
     """
+    from recordkit.core.atomic import require_folder
     from recordkit.owners.roster import export_owners
 
     app_state = state(ctx)
@@ -240,6 +241,7 @@ def owners_export(
         from recordkit.core.errors import UsageError
 
         raise UsageError(f"导出文件名应以 .xlsx 结尾：{file}")
+    require_folder(file.parent)
     count = export_owners(app_state.ledger(), file, app_state.operator_name, show_private=show_private)
     typer.echo(
         f"已导出 {count} 户到 {readable_name(str(file))}"

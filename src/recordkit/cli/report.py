@@ -36,6 +36,10 @@ def report_monthly(
     from recordkit.reports import monthly_report
     from recordkit.reports.summary import comparison_note, comparison_texts
 
+    if out is not None:
+        from recordkit.core.atomic import require_folder
+
+        require_folder(out.parent)  # the folder named is made, as a file named is: never the folders above it
     app_state = state(ctx)
     report = monthly_report(
         app_state.workspace(),

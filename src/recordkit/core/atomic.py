@@ -22,7 +22,7 @@ try:
 except ImportError:  # Windows: no flock; a killed writer's temporary file is left where it is
     fcntl = None  # type: ignore[assignment]
 
-from recordkit.core.errors import UsageError
+from recordkit.core.errors import NotFoundError, UsageError
 from recordkit.core.filenames import printable
 
 #: The mode of a file holding personal data unmasked (an export made with ``--show-private``, the text of
@@ -181,6 +181,20 @@ def _temp_beside(target: Path, suffix: str, mode: int | None, prefix: str = TEMP
         return _new_temp(target.parent, suffix or target.suffix, mode, prefix)
     except OSError as err:  # a folder that takes no new file: say the file the clerk asked for, not our temporary one
         raise OSError(err.errno, err.strerror, str(target)) from err
+
+
+def require_folder(folder: Path) -> Path:
+    """``folder``, where a command is to write what the clerk named (``fees register 导出/收费台账.xlsx``'s 导出; for
+    ``report monthly --out 导出/报表``, which makes the folder it names, 导出), when it is there; ``NotFoundError``
+    naming it when it is not, so that a folder typed wrong is never made with the file put into it unseen (``db
+    backup`` refuses so too), and nothing is written.  A file where the folder should be is left to the writer, which
+    says so (``_temp_beside``); the workspace's own folders (records/generated/…) are made as they are needed."""
+    folder = folder.expanduser()
+    if not folder.is_dir() and not _file_in_the_way(folder).is_file():
+        raise NotFoundError(
+            f"文件夹 {printable(str(folder))} 不存在，什么也没有写入：请检查路径是否写错，或先建好这个文件夹"
+        )
+    return folder
 
 
 def _file_in_the_way(folder: Path) -> Path:
