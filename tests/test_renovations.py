@@ -621,12 +621,35 @@ def test_refund_form_shows_the_amount_in_figures_and_capitals(office: tuple[Work
     assert rows[2] == ["验收日期", "2027年2月1日", "验收结论", "合格（无违规）"]
     assert rows[3][1] == "¥2,000.00 元"
     assert rows[4][1] == "¥230.50 元    扣除原因：损坏走廊墙面"
-    assert rows[5][1] == "¥1,769.50 元"
+    assert rows[5][1] == "¥1,769.50 元    退款方式：现金"
     assert rows[6][1] == "人民币 壹仟柒佰陆拾玖元伍角整"
     assert rows[7][:2] == ["扣款收据", "SJ2027-000001"]  # the 230.50 kept, on a receipt of the refund's year
     assert _paragraphs(form.path)[2] == "登记编号：ZX2026-0001        退款日期：2027年2月2日"
     assert list(rows[-1])[-1] == "（盖章处）"
     assert [doc.title for doc in list_documents(workspace, ledger)] == ["装修押金退款单ZX2026-0001"]
+
+
+@pytest.mark.parametrize("method", ["银行转账", "微信"])
+def test_the_refund_form_says_how_the_deposit_went_back(office: tuple[Workspace, Ledger], method: str) -> None:
+    """A deposit refunded by bank transfer printed a form that said nothing of how it went back (only that the payee
+    collects it with the deposit's receipt), while the 日结 nets it as a transfer: the payee signed for 1,769.50 元
+    and the form's 财务审核 could not tell cash from a transfer.  It now says the method beside the amount."""
+    workspace, ledger = office
+    number = register(ledger, SETTINGS, CASHIER, request(), today=DAY).number
+    pay_charges(ledger, RECEIPTS, CASHIER, number, "微信", paid_on=DAY)
+    inspect(ledger, CASHIER, number, "合格", "无违规", today=dt.date(2027, 2, 1), now=dt.date(2027, 2, 1))
+    done = refund(
+        ledger,
+        CASHIER,
+        number,
+        23050,
+        "损坏走廊墙面",
+        today=dt.date(2027, 2, 2),
+        method=method,
+        now=dt.date(2027, 2, 2),
+    )
+    rows = _cells(write_refund(workspace, ledger, done, CASHIER).path)
+    assert rows[5][:2] == ["实退金额", f"¥1,769.50 元    退款方式：{method}"]
 
 
 def test_every_registration_and_paper_keeps_the_journal_whole(office: tuple[Workspace, Ledger]) -> None:

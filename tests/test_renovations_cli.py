@@ -503,7 +503,7 @@ def test_the_whole_file_from_inspection_to_refund(desk: Any, workspace: Workspac
     assert (form.name, receipt.name) == ("装修押金退款单ZX2026-0001_3-2-1201.docx", "收据SJ2026-000002_3-2-1201.docx")
     rows = [[cell.text for cell in row.cells] for row in Document(str(form)).tables[0].rows]
     assert rows[4][1] == "¥150.50 元    扣除原因：损坏电梯轿厢"
-    assert rows[5][1] == "¥1,849.50 元" and rows[6][1] == "人民币 壹仟捌佰肆拾玖元伍角整"
+    assert rows[5][1] == "¥1,849.50 元    退款方式：微信" and rows[6][1] == "人民币 壹仟捌佰肆拾玖元伍角整"
     twice = desk("renovation", "refund", "ZX2026-0001")
     assert (twice.exit_code, twice.stderr.strip()) == (
         8,

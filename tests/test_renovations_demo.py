@@ -29,7 +29,7 @@ def test_the_demo_has_a_full_renovation_file(tmp_path: Path, demo_estate: DemoRe
     generated = workspace.records_dir / "generated"
     refund = next(generated.rglob(f"装修押金退款单{done.number}_*.docx"))
     rows = [[cell.text for cell in row.cells] for row in Document(str(refund)).tables[0].rows]
-    assert rows[5][1] == "¥1,800.00 元" and rows[6][1] == "人民币 壹仟捌佰元整"
+    assert rows[5][1] == "¥1,800.00 元    退款方式：现金" and rows[6][1] == "人民币 壹仟捌佰元整"
     agreements = sorted(generated.rglob("装饰装修管理协议*.docx"))
     assert len(agreements) == 2
     assert any(done.owner in p.text for p in Document(str(agreements[0])).paragraphs)

@@ -229,6 +229,7 @@ class Renovation:
     refund_fen: int | None = None
     refunded_on: dt.date | None = None
     refunded_by: str | None = None
+    refund_method: str | None = None  # 现金、微信、支付宝、银行转账: how the refund went out
     inspections: tuple[Inspection, ...] = ()
     passes: tuple[PassView, ...] = ()
 
@@ -371,6 +372,7 @@ def load_renovation(conn: Connection, row: Any) -> Renovation:
         refund_fen=row.refund_fen,
         refunded_on=row.refunded_on,
         refunded_by=row.refunded_by,
+        refund_method=row.refund_method,
         inspections=inspections,
         passes=passes,
     )

@@ -277,6 +277,7 @@ def refund_context(
         KEPT_RECEIPT_KEY: kept_receipt or "无",
         "退款金额": format_yuan(amount),
         "退款金额大写": amount_in_capitals(amount) if amount else "零元整",
+        "退款方式": renovation.refund_method or "现金",  # (what migration 0009 gave the refunds before it)
         "验收日期": chinese_date(passed.inspected_on) if passed else "—",
         "验收结论": f"合格{('（' + passed.notes + '）') if passed and passed.notes else ''}",
         "经办人": renovation.refunded_by or renovation.registered_by,
