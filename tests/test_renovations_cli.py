@@ -1082,6 +1082,25 @@ def test_a_renovation_is_extended_so_that_passes_can_be_issued_for_the_rework(de
     assert (done.exit_code, done.stderr.strip()) == (8, "错误：装修登记 ZX2026-0001 已验收合格，不能再延期")
 
 
+def test_an_extension_without_its_year_is_the_next_such_day_as_a_registration_reads_it(desk: Any) -> None:
+    """--to 3月31号 was refused and told to write 2026-03-31, a past day then refused in turn: a day without its
+    year is a day to come, the next such one from today (the suite's 2026-12-05), as register reads --end."""
+    _register(desk)  # works 2026-12-01 to 2027-01-31
+    for typed, end in (("3月31号", "2027-03-31"), ("4-30", "2027-04-30"), ("5月31日", "2027-05-31")):
+        extended = desk("renovation", "extend", "ZX2026-0001", "--to", typed, "--reason", "业主增加项目")
+        assert extended.exit_code == 0, extended.output
+        assert extended.stdout.splitlines() == [
+            f"装修登记 ZX2026-0001（3-2-1201）已延期：完工日期改为 {end}，原因：业主增加项目"
+        ]
+    # A day just gone is this year's, pointed out as a day with its year is, not read as one a year later.
+    refused = desk("renovation", "extend", "ZX2026-0001", "--to", "11月30日", "--reason", "整改")
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        5,
+        "",
+        "错误：延期后的完工日期 2026-11-30 不晚于现在的完工日期 2027-05-31：请检查 --to",
+    )
+
+
 def test_a_number_said_aloud_names_the_registration_and_its_passes(desk: Any, workspace: Workspace) -> None:
     """ZX2026-1 is ZX2026-0001 and ZX2026-1-1 its pass ZX2026-0001-01, as SJ2026-6 names a receipt and
     GD2026-5 a work order: the clerk reads the number off the paper without its leading zeros."""

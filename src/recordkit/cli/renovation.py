@@ -253,7 +253,11 @@ def renovation_inspect(
 def renovation_extend(
     ctx: typer.Context,
     number: str = typer.Argument(..., help=_NUMBER_HELP),
-    to: str = typer.Option(..., "--to", help="延期后的完工日期，例如 2027-03-31（须晚于现在的完工日期）。"),
+    to: str = typer.Option(
+        ...,
+        "--to",
+        help="延期后的完工日期，例如 2027-03-31；不写年份（3月31号、3-31）为今天起的下一个这一天（须晚于现在的完工日期）。",
+    ),
     reason: str = typer.Option(..., "--reason", help="延期原因，例如 验收不合格整改。"),
 ) -> None:
     """装修延期：把完工日期推后，之后才能给继续施工的工人发放（或补发）临时出入证；验收合格或退押金后不能延期。

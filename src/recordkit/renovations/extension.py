@@ -26,8 +26,11 @@ if TYPE_CHECKING:
     from recordkit.ledger.db import Ledger
 
 
-def extend(ledger: Ledger, operator: str, number: str, to: str | dt.date, reason: str) -> Renovation:
-    """Move the renovation's 完工日期 to ``to`` (journalled with the former date and the reason).
+def extend(
+    ledger: Ledger, operator: str, number: str, to: str | dt.date, reason: str, today: dt.date | None = None
+) -> Renovation:
+    """Move the renovation's 完工日期 to ``to`` (journalled with the former date and the reason); ``to`` without its
+    year (3月31号, 3-31) is the next such day from ``today`` (default the computer's), as ``register`` reads its end.
 
     ``ValidationError`` for no reason, one of punctuation alone or on more than one line (``reason_problem``), or a day
     not after the current end or more than three years after the start; ``ConflictError`` once the renovation has passed
@@ -39,7 +42,7 @@ def extend(ledger: Ledger, operator: str, number: str, to: str | dt.date, reason
         raise ValidationError("办理延期须写明原因：请加 --reason，例如 --reason 验收不合格整改")
     if (problem := reason_problem(reason, "延期原因", "--reason")) is not None:
         raise ValidationError(problem)
-    new_end = parse_date(to, "延期后的完工日期")
+    new_end = parse_date(to, "延期后的完工日期", ahead=today or dt.date.today())
     with ledger.write() as conn:
         row = find_renovation_row(conn, number)
         if row.status not in UNDER_WAY:
