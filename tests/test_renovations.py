@@ -588,7 +588,7 @@ def test_pass_cards_hold_the_id_number_but_the_file_name_and_journal_do_not(offi
         "姓　　名：张三",
         "工　　种：水电工",
         f"身份证号：{ID_ZHANG}",
-        "施工房号：3-2-1201",
+        "施工房屋：3栋2单元1201室",  # was 施工房号：3-2-1201, where every other paper prints the unit so
         "有效期自：2026年11月25日",
         "有效期至：2027年1月31日",
         "施工时间：8:00-12:00，14:00-18:00",
@@ -597,7 +597,10 @@ def test_pass_cards_hold_the_id_number_but_the_file_name_and_journal_do_not(offi
     assert photo.splitlines() == ["照片", "（一寸）"]
     assert "姓　　名：李四" in second and "工　　种：—" in second
     assert f"身份证号：{ID_WANG}" in rows[1][0] and rows[1][2].strip() == "" and rows[1][3] == ""
-    assert "共 3 张" in _paragraphs(document.path)[0]
+    assert (
+        _paragraphs(document.path)[0]
+        == "测试物业服务中心  装修施工人员临时出入证（登记编号 ZX2026-0001，房屋 3栋2单元1201室，共 3 张）"
+    )
     with ledger.read() as conn:
         logged = conn.execute(sa.text("SELECT after FROM journal")).scalars().all()
     assert not any(ID_ZHANG in (entry or "") or ID_WANG in (entry or "") for entry in logged)

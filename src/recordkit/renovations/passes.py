@@ -272,7 +272,8 @@ def _change_passes_in(
     return changes
 
 
-def _card(workspace: Workspace, renovation: Renovation, view: PassView | None) -> dict[str, str]:
+def _card(workspace: Workspace, renovation: Renovation, unit: str, view: PassView | None) -> dict[str, str]:
+    """One card; ``unit`` is the unit as every renovation paper prints it (``paper_context``'s 房屋: 3栋2单元1201室)."""
     if view is None:
         return {"标题": "", "单位": "", "正文": "", "备注": "", "照片": ""}
     body = "\n".join(
@@ -281,7 +282,7 @@ def _card(workspace: Workspace, renovation: Renovation, view: PassView | None) -
             f"姓　　名：{view.worker}",
             f"工　　种：{view.trade or '—'}",
             f"身份证号：{view.id_number}",
-            f"施工房号：{renovation.unit}",
+            f"施工房屋：{unit}",
             f"有效期自：{chinese_date(view.valid_from)}",
             f"有效期至：{chinese_date(view.valid_until)}",
             f"施工时间：{renovation.hours.replace(',', '，')}",
@@ -299,11 +300,12 @@ def _card(workspace: Workspace, renovation: Renovation, view: PassView | None) -
 def pass_context(
     workspace: Workspace, renovation: Renovation, passes: Sequence[PassView], today: dt.date | None = None
 ) -> dict[str, Any]:
-    cards = [_card(workspace, renovation, view) for view in passes]
+    paper = paper_context(workspace, renovation, today)
+    cards = [_card(workspace, renovation, paper["房屋"], view) for view in passes]
     if len(cards) % 2:
-        cards.append(_card(workspace, renovation, None))
+        cards.append(_card(workspace, renovation, paper["房屋"], None))
     rows = [{"左": cards[i], "右": cards[i + 1]} for i in range(0, len(cards), 2)]
-    return {**paper_context(workspace, renovation, today), "卡片行": rows, "张数": len(passes)}
+    return {**paper, "卡片行": rows, "张数": len(passes)}
 
 
 def write_passes(

@@ -262,7 +262,7 @@ def _passes(document: Document) -> None:
     prepare(document, margins_cm=1.5)
     heading = line(
         document,
-        "{{ 物业服务中心 }}  装修施工人员临时出入证（登记编号 {{ 登记编号 }}，房号 {{ 房号 }}，共 {{ 张数 }} 张）",
+        "{{ 物业服务中心 }}  装修施工人员临时出入证（登记编号 {{ 登记编号 }}，房屋 {{ 房屋 }}，共 {{ 张数 }} 张）",
         align=WD_ALIGN_PARAGRAPH.CENTER,
         size=Pt(9),
     )
