@@ -205,6 +205,41 @@ def test_bad_registrations_exit_non_zero_and_write_nothing(
     assert json.loads(desk("renovation", "list", "--json").stdout) == []
 
 
+def test_a_parking_space_or_storeroom_is_not_registered_for_renovation_a_shop_is(
+    run_cli: Any, workspace: Workspace
+) -> None:
+    """车位B1-023 was registered and billed a 2,000 元 deposit and a 500 元 waste fee: nobody fits out a parking space,
+    nor a storeroom (a storeroom fitted with water and power to be lived in is a violation, not works to register)."""
+    rows = [
+        *SAMPLE_ROWS,
+        ["", "", "车位B1-023", 12.5, "张伟", "13812345678", "110101199003071233", None, "已入住"],
+        ["", "", "储藏室12", 8.2, "张伟", "13812345678", "110101199003071233", None, "已入住"],
+        ["", "", "商铺S-101", 85.2, "张伟", "13812345678", "110101199003071233", None, "已入住"],
+    ]
+    for args in (
+        ("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", rows))),
+        ("fees", "rules", "add", "装修押金", "--kind", "oneoff", "--rate", "2000", "--from", "2026-01"),
+        ("fees", "rules", "add", "装修垃圾清运费", "--kind", "oneoff", "--rate", "500", "--from", "2026-01"),
+    ):
+        assert run_cli(*args).exit_code == 0
+    before = _journal_size(run_cli)
+    for typed, message in (
+        ("车位B1-023", "错误：车位B1-023 是车位，不办理装修登记：装修登记只办理住宅、别墅、商铺"),
+        ("地下车位B1-023", "错误：车位B1-023 是车位，不办理装修登记：装修登记只办理住宅、别墅、商铺"),
+        ("储藏室12", "错误：储藏室12 是储藏室，不办理装修登记：装修登记只办理住宅、别墅、商铺"),
+    ):
+        refused = run_cli(*_registration(typed, {}))
+        assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (8, "", message)
+        account = json.loads(run_cli("fees", "account", typed, "--json").stdout)
+        assert (account["due_now_fen"], account["deposits"]) == (0, [])
+    assert _journal_size(run_cli) == before
+    assert _generated(workspace) == []
+    assert json.loads(run_cli("renovation", "list", "--json").stdout) == []
+    shop = run_cli(*_registration("商铺S-101", {}))
+    assert shop.exit_code == 0, shop.output
+    assert shop.stdout.startswith("已登记装修 ZX2026-0001：房号 商铺S-101，业主 张伟")
+
+
 @pytest.mark.parametrize(
     ("args", "what"),
     [

@@ -21,6 +21,7 @@ from recordkit.core.errors import NotFoundError, ValidationError
 __all__ = [
     "no_such_unit",
     "DWELLINGS",
+    "RENOVATED",
     "KINDS",
     "Building",
     "KIND_WORDS",
@@ -41,6 +42,10 @@ FLAT, VILLA, SHOP, PARKING, STOREROOM = "住宅", "别墅", "商铺", "车位", 
 KINDS = (FLAT, VILLA, SHOP, PARKING, STOREROOM)
 #: The kinds people live in: nobody lives in a shop, a parking space or a storeroom (no 居住证明 for one).
 DWELLINGS = (FLAT, VILLA)
+#: The kinds that are fitted out (装修: registered, billed a deposit, given passes).  Nobody fits out a parking space;
+#: a storeroom is kept as it was handed over: water, power or partitions put in one to be lived in are a violation to
+#: stop, not works to register, and a coat of paint needs no deposit.
+RENOVATED = (FLAT, VILLA, SHOP)
 
 #: Words a clerk writes for each kind (in a code or in a 房屋类型 cell).
 KIND_WORDS: dict[str, tuple[str, ...]] = {

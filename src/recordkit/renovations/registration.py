@@ -23,7 +23,7 @@ from recordkit.core.dates import (
 from recordkit.core.errors import ConflictError, NotFoundError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.personal import mask_phone, name_as_kept, name_problem, says_something, validate_phone
-from recordkit.core.unitcodes import no_such_unit, parse_unit_code
+from recordkit.core.unitcodes import RENOVATED, no_such_unit, parse_unit_code
 from recordkit.documents.generated import DocumentRequest, generate, generate_many, record_and_print
 from recordkit.ledger import journal
 from recordkit.ledger.schema import (
@@ -151,9 +151,10 @@ def _register_in(
     real day, default the computer's, or outside ``years``, the office's ``[receipt] first_year``–``last_year``;
     a start or end without its year is the next such day from ``today`` on), hours, phone, empty names or names
     without a letter, or ``items`` of punctuation alone;
-    ``NotFoundError`` for an unknown unit or a missing fee rule; ``ConflictError`` for a unit
-    with no owner, one already under renovation, a charge already billed this month, or a
-    registration dated in a closed month (``fees close``).  Nothing is written then.
+    ``NotFoundError`` for an unknown unit or a missing fee rule; ``ConflictError`` for a unit of a kind not
+    ``core.unitcodes.RENOVATED`` (a parking space, a storeroom), a unit with no owner, one already under renovation, a
+    charge already billed this month, or a registration dated in a closed month (``fees close``).  Nothing is written
+    then.
     """
 
     today = check_not_future(
@@ -162,7 +163,10 @@ def _register_in(
     # The date gives the number its year (ZX1990-0001) and the charges their month: one outside the
     # office's years is a typo, refused before it sends the clerk to add a fee rule of 1990.
     check_business_day(today, "登记日期", years)
-    code = str(parse_unit_code(request.unit))
+    unit_code = parse_unit_code(request.unit)
+    if unit_code.kind not in RENOVATED:
+        raise ConflictError(f"{unit_code} 是{unit_code.kind}，不办理装修登记：装修登记只办理{'、'.join(RENOVATED)}")
+    code = str(unit_code)
     contractor, manager, items = request.contractor.strip(), request.manager.strip(), request.items.strip()
     if not contractor:
         raise ValidationError("装修单位不能为空：请用 --contractor 写明装修公司或施工队名称")
