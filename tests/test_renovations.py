@@ -52,7 +52,7 @@ from tests.fees_fixtures import CASHIER, DAY, RECEIPTS, bill_months, small_estat
 from tests.numbers_said import full_width, not_the_first, spellings_of_the_first
 
 SETTINGS = RenovationSettings()
-STARTED = dt.date(2026, 11, 25)  # request()'s works' first day: none passes its inspection before it
+STARTED = dt.date(2026, 11, 25)  # request()'s works' first day: none is inspected before it
 ID_ZHANG = "440304198805123412"
 ID_LI = "510107197509236123"
 ID_WANG = "11010519491231002X"
@@ -272,7 +272,7 @@ def test_a_unit_under_renovation_is_refused_until_it_passed(estate: Ledger) -> N
     assert caught.value.message == (
         "房屋 3-2-1201 正在装修（登记编号 ZX2026-0001，至 2027-01-31），验收合格后才能再次登记"
     )
-    inspect(estate, CASHIER, first.number, "不合格", "防水未做闭水试验", today=DAY)
+    inspect(estate, CASHIER, first.number, "不合格", "防水未做闭水试验", today=STARTED)
     with pytest.raises(ConflictError):
         register(estate, SETTINGS, CASHIER, request(), today=DAY)
     inspect(estate, CASHIER, first.number, "合格", today=STARTED)
@@ -466,7 +466,7 @@ def test_refund_only_after_a_passed_inspection_and_only_once(estate: Ledger) -> 
     with pytest.raises(ConflictError, match="尚未验收合格（现为装修中），不能退押金"):
         refund(estate, CASHIER, number, today=DAY)
     change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}"], today=DAY, unpaid=True)
-    inspect(estate, CASHIER, number, "不合格", "卫生间未做闭水试验", today=DAY)
+    inspect(estate, CASHIER, number, "不合格", "卫生间未做闭水试验", today=STARTED)
     with pytest.raises(ConflictError, match="现为验收不合格"):
         refund(estate, CASHIER, number, today=DAY)
     passed = inspect(estate, CASHIER, number, "合格", "已整改", today=dt.date(2027, 2, 1), now=dt.date(2027, 2, 1))

@@ -1334,22 +1334,24 @@ def test_nothing_of_a_renovation_is_dated_before_its_registration_or_its_last_in
     assert desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-12-03").exit_code == 0
 
 
-def test_works_not_started_do_not_pass_their_inspection(desk: Any) -> None:
+def test_works_not_started_are_not_inspected(desk: Any) -> None:
     """Starting on 2026-12-01, ZX2026-0001 was passed (合格) on 2026-11-30 (exit 0): its passes cancelled, its
-    deposit refundable before any work was done.  合格 before the start is refused; 不合格 stays as it was."""
+    deposit refundable before any work was done; 合格 was then refused, while 不合格 was still recorded, the works
+    failing an inspection of nothing.  Both are refused alike before the start."""
     _register(desk)  # 23 November, works from 2026-12-01
     listed = desk("renovation", "list", "--json").stdout
     before = _journal_size(desk)
-    early = desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-11-30")
-    assert (early.exit_code, early.stdout, early.stderr.strip()) == (
-        5,
-        "",
-        "错误：验收日期 2026-11-30 早于开工日期 2026-12-01：还没开工的装修不能验收合格，请检查 --date",
-    )
+    for result in (("合格",), ("不合格", "--notes", "未按图纸放样")):
+        early = desk("renovation", "inspect", "ZX2026-0001", "--result", *result, "--date", "2026-11-30")
+        assert (early.exit_code, early.stdout, early.stderr.strip()) == (
+            5,
+            "",
+            "错误：验收日期 2026-11-30 早于开工日期 2026-12-01：还没开工的装修不能验收，请检查 --date",
+        )
     assert desk("renovation", "list", "--json").stdout == listed
     assert _journal_size(desk) == before
     failed = desk(
-        "renovation", "inspect", "ZX2026-0001", "--result", "不合格", "--notes", "未按图纸放样", "--date", "2026-11-30"
+        "renovation", "inspect", "ZX2026-0001", "--result", "不合格", "--notes", "未按图纸放样", "--date", "2026-12-01"
     )
     assert failed.exit_code == 0, failed.output
     assert desk("renovation", "inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-12-01").exit_code == 0

@@ -46,8 +46,8 @@ def inspect(
 
     ``ValidationError`` for a result other than 合格/不合格, a failed one without notes, notes of punctuation
     alone, a day after
-    ``now`` (the real day, default the computer's) or before the registration or the last inspection, 合格 before
-    the works' start; ``ConflictError`` once the renovation has passed,
+    ``now`` (the real day, default the computer's) or before the registration, the last inspection or the works'
+    start (合格 and 不合格 alike); ``ConflictError`` once the renovation has passed,
     or for a day in a closed month.
     """
 
@@ -74,10 +74,12 @@ def inspect(
             )
         # The month's renovation figures (inspections, works under way at its end) are final once it is closed.
         check_open(conn, Month.of(today), f"记日期在 {Month.of(today)} 的验收")
-        if result == "合格" and today < renovation.start:  # passing it would free a deposit for works not done
+        # Passing works not begun would free a deposit for works not done, failing them would fail nothing: either
+        # is a day typed wrong.
+        if today < renovation.start:
             raise ValidationError(
                 f"验收日期 {today.isoformat()} 早于开工日期 {renovation.start.isoformat()}："
-                "还没开工的装修不能验收合格，请检查 --date"
+                "还没开工的装修不能验收，请检查 --date"
             )
         conn.execute(
             sa.insert(renovation_inspections).values(
