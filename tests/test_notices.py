@@ -799,6 +799,37 @@ def test_reminders_list_each_unpaid_month_and_item(ws: Workspace, estate: Ledger
     assert batch.total_fen == 73994 + 2 * 28876
 
 
+def test_a_reminder_names_the_fees_owed_and_addresses_a_body_by_its_name(ws: Workspace, tmp_path: Path) -> None:
+    """The 催缴通知书 of a parking space owing only its 车位管理费 said "物业服务费是维持…", and the developer holding an
+    unsold flat was "尊敬的幸福里房地产开发有限公司业主": now the fees owed are named, and a body by its name alone."""
+    from recordkit.billing.rules import add_rule
+    from recordkit.owners.roster import import_owners
+    from tests.conftest import write_sheet
+
+    rows = [
+        ["", "", "车位B1-023", 12.5, "王芳", "13812345670", None, None, "已入住"],
+        ["2", "1", "204", 100.0, "幸福里房地产开发有限公司", "13812345671", None, None, "空置"],
+    ]
+    ledger = open_ledger(ws.database_url)
+    try:
+        import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", rows), CASHIER)
+        add_rule(ledger, CASHIER, "物业服务费", "area", "2.35", "2025-01", units=["2-1-204"])
+        add_rule(ledger, CASHIER, "垃圾清运费", "fixed", "10", "2025-01", units=["2-1-204"])
+        add_rule(ledger, CASHIER, "车位管理费", "fixed", "80", "2025-01", units=["车位B1-023"])
+        bill_months(ledger, "2026-10", "2026-11")
+        batch = remind(ws, ledger, CASHIER, as_of=TODAY)
+    finally:
+        ledger.close()
+    assert batch is not None
+    assert [d.path.name for d in batch.documents] == ["催缴通知书_2-1-204.docx", "催缴通知书_车位B1-023.docx"]
+    flat, parking = (paragraphs(d.path) for d in batch.documents)
+    assert flat[1] == "幸福里房地产开发有限公司："
+    assert "物业服务费、垃圾清运费是维持小区正常管理和服务的必要费用。" in "\n".join(flat)
+    assert parking[1] == "尊敬的王芳业主："
+    assert "车位管理费是维持小区正常管理和服务的必要费用。" in "\n".join(parking)
+    assert "物业服务费" not in "\n".join(parking)
+
+
 def test_reminder_rows_are_one_per_item_and_run_of_months() -> None:
     # Two years of 物业服务费 (2024-12 … 2026-11), parking owed for three months with a gap, one water bill.
     months = [f"{2024 + (11 + i) // 12}-{(11 + i) % 12 + 1:02d}" for i in range(24)]

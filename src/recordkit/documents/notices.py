@@ -64,7 +64,7 @@ from recordkit.documents.templates.designs import kind_of, ordered_pairs, provid
 from recordkit.documents.templates.engine import Template, TemplateLibrary
 from recordkit.ledger.schema import fee_items
 from recordkit.ledger.schema import units as units_table
-from recordkit.owners.contacts import current_tenants_in
+from recordkit.owners.contacts import current_tenants_in, is_organisation
 from recordkit.owners.roster import UnitOwners, list_owners, owners_in, unit_owners_in
 
 if TYPE_CHECKING:
@@ -112,8 +112,12 @@ class Recipient:
 
     @property
     def names(self) -> list[str]:
-        """Who is addressed, each with what they are: ["张伟、李娜业主"], ["赵磊住户"], ["张伟业主", "赵磊住户"]."""
-        owner = [f"{self.owners}业主"] if self.owner else []
+        """Who is addressed, each with what they are: ["张伟、李娜业主"], ["赵磊住户"], ["张伟业主", "赵磊住户"]; a body
+        by its name alone (["幸福里房地产开发有限公司"]: a developer holding an unsold flat is no person 业主)."""
+        people = [name for name in (self.owner, *self.co_owners) if name and not is_organisation(name)]
+        bodies = [name for name in (self.owner, *self.co_owners) if name and is_organisation(name)]
+        owner = [f"{'、'.join(people)}业主"] if people else []
+        owner += bodies
         tenants = [f"{name}住户" for name in self.tenants]
         if self.to == TO_OCCUPANT and tenants:
             return tenants
@@ -123,8 +127,14 @@ class Recipient:
 
     @property
     def salutation(self) -> str:
+        """The line a notice opens with: 尊敬的 and the names, or a body's name alone, as a letter to a company is
+        headed (幸福里房地产开发有限公司：)."""
         names = self.names
-        return f"尊敬的{'、'.join(names)}" if names else "尊敬的业主（住户）"
+        if not names:
+            return "尊敬的业主（住户）"
+        if all(is_organisation(name) for name in names):
+            return "、".join(names)
+        return f"尊敬的{'、'.join(names)}"
 
     @property
     def addressee(self) -> str:
@@ -1287,9 +1297,13 @@ def reminder_context(
 
     total = sum(line.amount_fen for line in lines)
     months = sorted({line.month for line in lines})
+    rows = reminder_rows(lines)
     return {
         **notice_context(common, recipient, {}),
-        "明细": reminder_rows(lines),
+        "明细": rows,
+        # The fees owed, in rule order, said where the paper says why they must be paid: a parking space owing its
+        # 车位管理费 alone was told of 物业服务费.
+        "欠费项目": "、".join(dict.fromkeys(row["项目"] for row in rows)),
         "合计": format_yuan(total),
         "合计大写": amount_in_capitals(total),
         "欠费月数": len(months),

@@ -21,6 +21,7 @@ REMINDER_VARIABLES = (
     "合计",
     "合计大写",
     "欠费月数",
+    "欠费项目",
     "最早月份",
     "截止日期",
     "缴费期限",
@@ -152,7 +153,7 @@ def _payment_reminder(document: Document) -> None:
     line(document, "{%p endif %}")
     line(
         document,
-        "物业服务费是维持小区正常管理和服务的必要费用。请您于{{ 缴费期限 }}前缴清上述费用。缴费方式：{{ 缴费方式 }}。",
+        "{{ 欠费项目 }}是维持小区正常管理和服务的必要费用。请您于{{ 缴费期限 }}前缴清上述费用。缴费方式：{{ 缴费方式 }}。",
         indent=True,
     )
     line(
