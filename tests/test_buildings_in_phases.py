@@ -19,6 +19,7 @@ from recordkit.core.errors import ValidationError
 from recordkit.core.unitcodes import Building, parse_building
 from recordkit.core.workspace import Workspace
 from tests.conftest import write_sheet
+from tests.documents_fixtures import works_under_way_in
 from tests.test_unit_kinds import import_two_phases
 
 # 一期 has no name in its codes (1-1-101); 二期 writes its name first (二期·1-101, 二期·别墅3).
@@ -228,6 +229,7 @@ def test_a_notice_batch_sheet_reads_the_units_with_the_estates_phases(run_cli: A
     # The sheet's 房号 written as the clerk types --unit: 二期 is 巴塞罗纳's other spelling, 香榭 香榭丽舍's.
     # It was "台账中没有房屋 二期·B-1-2004" and no notice at all.
     import_two_phases(run_cli, workspace)
+    works_under_way_in(workspace, "香榭丽舍·B-1-2004", "巴塞罗纳·B-1-2004")
     sheet = write_sheet(
         workspace.root / "整改名单.xlsx",
         [["二期B-1-2004", "阳台违规搭建", "2027年1月31日"], ["香榭B栋1单元2004室", "夜间施工", "2027年1月15日"]],

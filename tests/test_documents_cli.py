@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 
 from recordkit.core.workspace import Workspace
 from tests.conftest import SAMPLE_ROWS, last_journal_entry, write_sheet
+from tests.documents_fixtures import works_under_way_in
 from tests.test_templates import make_docx, package_is_whole
 
 WATER = [
@@ -858,6 +859,7 @@ def test_a_notice_time_without_its_year_half_a_year_ahead_asks_for_the_year(
 
 
 def test_a_notice_time_without_its_year_180_days_ahead_is_printed(run_cli: Any, imported: Workspace) -> None:
+    works_under_way_in(imported, "3-2-1201")
     # 2026-12-06 + 180 days is 2027-06-04 (25 + 31 + 28 + 31 + 30 + 31 + 4): the last day taken without a year.
     rectify = ["--set", "违规事项=占用消防通道", "--set", "整改期限=6月4日"]
     result = run_cli("notice", "make", "装修违规整改通知", "--unit", "3-2-1201", *rectify, "--date", "2026-12-06")

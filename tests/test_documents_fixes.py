@@ -19,6 +19,7 @@ from docx import Document
 from openpyxl import Workbook
 
 from recordkit.core.workspace import Workspace
+from tests.documents_fixtures import works_under_way_in
 from tests.test_documents_cli import imported  # noqa: F401  (the fixture: the sample roster imported)
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -170,6 +171,7 @@ def test_an_exit_pass_with_a_control_character_opens(run_cli: Any, imported: Wor
 
 
 def test_a_date_cell_of_a_batch_sheet_prints_as_a_chinese_date(run_cli: Any, imported: Workspace) -> None:
+    works_under_way_in(imported, "1-1-101")
     sheet = imported.root / "整改名单.xlsx"
     workbook = Workbook()
     workbook.active.append(["房号", "违规事项", "整改期限"])
@@ -187,6 +189,7 @@ def test_a_date_cell_of_a_batch_sheet_prints_as_a_chinese_date(run_cli: Any, imp
 
 
 def test_a_day_without_a_year_is_the_next_one(run_cli: Any, imported: Workspace) -> None:
+    works_under_way_in(imported, "1-1-101")
     rectify = run_cli(
         "notice", "make", "装修违规整改通知", "--unit", "1-1-101", "--set", "违规事项=占用消防通道",
         "--set", "整改期限=1月10日", "--date", "2026-12-20",

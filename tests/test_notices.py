@@ -31,7 +31,7 @@ from recordkit.documents.notices import (
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.ledger.schema import documents
-from tests.documents_fixtures import estate, generated, paragraphs, ws  # noqa: F401 (fixtures)
+from tests.documents_fixtures import estate, generated, paragraphs, works_under_way, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, bill_months, small_estate
 from tests.one_moment import a_write_armed, an_import_before_the_co_owners_are_read
 
@@ -359,6 +359,7 @@ def test_merged_notice_is_one_file_one_page_each(ws: Workspace, estate: Ledger) 
 
 
 def test_every_builtin_notice_fills(ws: Workspace, estate: Ledger) -> None:
+    works_under_way(estate, "1-1-101", "3-2-1201")
     asks = {
         "停电通知": {"停电原因": "线路检修", "停电范围": "1栋", "停电时间": "12月6日9:00", "恢复时间": "12月6日17:00"},
         "电梯维保通知": {
@@ -394,6 +395,7 @@ def test_a_notice_gives_the_offices_phone_when_it_has_one(ws: Workspace, estate:
     """Owners reading a notice in the lobby were told to ring the office, with no number to ring: the office's
     telephone (``[notices] phone``, already on certificates and reminders) is on every notice that says to call
     or tell the office; an office with none configured keeps the sentence without it."""
+    works_under_way(estate, "1-1-101", "3-2-1201")
     unit = select_recipients(estate, unit="1-1-101")
     plain = "\n".join(
         paragraphs(make_notices(ws, estate, name, unit, NOTICE_ASKS[name], CASHIER, today=TODAY).documents[0].path)
@@ -640,6 +642,7 @@ def test_only_the_times_dates_are_printed_in_the_offices_form(ws: Workspace, est
     """The times a notice's dates are checked by (恢复时间, 整改期限 …) are printed in the office's form, from --set and a
     batch sheet's cells alike; other values (停水原因) as typed, and a day without its year further into a time (8.30
     after 12月5日: a time of day) or written with a dash (8-18点: hours) too."""
+    works_under_way(estate, "1-1-101", "3-2-1201")
     unit = select_recipients(estate, unit="1-1-101")
     values = {
         "停水原因": "2026.11.20爆管抢修",
@@ -709,6 +712,7 @@ def _sheet(path: Path, rows: list[list[object]], headers: tuple[str, ...] = ("�
 
 
 def test_batch_fills_each_row_with_its_own_values(ws: Workspace, estate: Ledger, tmp_path: Path) -> None:
+    works_under_way(estate, "1-1-101", "3-2-1201")
     sheet = _sheet(
         tmp_path / "整改名单.xlsx",
         [["3栋2单元1201", "阳台封装超出规定", "2026年12月10日"], ["1-1-101", "夜间施工噪音", ""]],
@@ -723,6 +727,7 @@ def test_batch_fills_each_row_with_its_own_values(ws: Workspace, estate: Ledger,
 
 
 def test_batch_from_a_sheet_named_in_gbk(ws: Workspace, estate: Ledger, tmp_path: Path) -> None:
+    works_under_way(estate, "1-1-101", "3-2-1201")
     # A sheet saved on a Windows share: its name reaches Linux as GBK bytes.  The batch crashed
     # (exit 70) writing the 送达签收表 named after it, after the notices were already recorded.
     gbk = Path(os.fsdecode(os.fsencode(tmp_path) + b"/" + "整改名单".encode("gbk") + b".xlsx"))
@@ -735,6 +740,7 @@ def test_batch_from_a_sheet_named_in_gbk(ws: Workspace, estate: Ledger, tmp_path
 
 
 def test_batch_reports_every_bad_row_and_writes_nothing(ws: Workspace, estate: Ledger, tmp_path: Path) -> None:
+    works_under_way(estate, "1-1-101", "3-2-1201")
     sheet = _sheet(
         tmp_path / "整改名单.xlsx",
         [["9-9-909", "x", "2026年12月10日"], ["不是房号", "x", "2026年12月10日"], ["1-1-101", "x", "2026年12月10日"]],
@@ -760,6 +766,7 @@ def test_batch_reports_every_bad_row_and_writes_nothing(ws: Workspace, estate: L
 
 def test_batch_reads_rows_past_the_recorded_sheet_size(ws: Workspace, estate: Ledger, tmp_path: Path) -> None:
     """A sheet claiming to be A1:C2 (the headers and the first row) still gives a notice for every row."""
+    works_under_way(estate, "1-1-101", "3-2-1201")
     from tests.test_roster_cli import with_dimension
 
     sheet = _sheet(

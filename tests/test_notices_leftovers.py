@@ -20,7 +20,14 @@ from recordkit.documents.notices import make_notices, select_recipients
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger
 from tests.conftest import SAMPLE_ROWS, write_sheet
-from tests.documents_fixtures import estate, generated, paragraphs, ws  # noqa: F401 (fixtures)
+from tests.documents_fixtures import (  # noqa: F401 (fixtures)
+    estate,
+    generated,
+    paragraphs,
+    works_under_way,
+    works_under_way_in,
+    ws,
+)
 from tests.fees_fixtures import CASHIER
 from tests.test_documents_cli import assert_nothing_written, imported, journal_size  # noqa: F401 (fixture)
 from tests.test_fees_cli import PARKING_RULE
@@ -149,6 +156,7 @@ def test_a_reminder_and_a_batch_notice_name_every_owner(ws: Workspace, co_owned:
     assert reminders.sign_sheet is not None
     assert sign_sheet_rows(reminders.sign_sheet.path)[0][:3] == [1, "1-1-101", "张伟、李娜"]
 
+    works_under_way(co_owned, "1-1-101")
     workbook = Workbook()
     workbook.active.append(["房号", "违规事项", "整改期限"])
     workbook.active.append(["1-1-101", "夜间施工噪音", "2026年12月10日"])
@@ -161,6 +169,7 @@ def test_a_reminder_and_a_batch_notice_name_every_owner(ws: Workspace, co_owned:
 
 
 def test_notice_batch_refuses_a_unit_given_twice(run_cli: Any, imported: Workspace) -> None:
+    works_under_way_in(imported, "1-1-101", "3-2-1201")
     journalled = journal_size(run_cli)
     workbook = Workbook()
     for row in (

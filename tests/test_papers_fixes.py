@@ -14,6 +14,7 @@ from docx import Document
 from openpyxl import Workbook, load_workbook
 
 from recordkit.core.workspace import Workspace
+from tests.documents_fixtures import works_under_way_in
 from tests.test_documents_cli import imported  # noqa: F401  (the fixture: the sample roster imported)
 
 
@@ -43,6 +44,7 @@ def batch_sheet(path: Path, headers: list[str], rows: list[list[Any]]) -> Path:
 def test_a_batch_sheet_column_the_template_does_not_use_is_ignored_and_said_once(
     run_cli: Any, imported: Workspace
 ) -> None:
+    works_under_way_in(imported, "1-1-101", "3-2-1201")
     sheet = batch_sheet(
         imported.root / "整改名单.xlsx",
         ["房号", "违规事项", "整改期限", "备注"],
@@ -240,6 +242,7 @@ def test_a_batch_row_with_a_deadline_years_ahead_is_named_and_nothing_is_made(
 def test_a_batch_deadline_without_its_year_is_the_next_such_day(run_cli: Any, imported: Workspace) -> None:
     """A 整改期限 of 3月1日 in a row of ``notice batch`` dated 2026-12-06 is 2027-03-01.  12月1日 is the recent day,
     before the notice's 日期, and still refused."""
+    works_under_way_in(imported, "1-1-101", "3-2-1201")
     sheet = batch_sheet(
         imported.root / "整改名单.xlsx",
         ["房号", "违规事项", "整改期限"],

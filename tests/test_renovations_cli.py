@@ -1359,6 +1359,44 @@ def test_works_not_started_are_not_inspected(desk: Any) -> None:
     assert row["status"] == "验收合格"
 
 
+def test_a_rectification_notice_goes_only_to_works_whose_deposit_is_held(desk: Any, workspace: Workspace) -> None:
+    """A 装修违规整改通知 went to a unit with no renovation, or one whose deposit was refunded, and threatened a deposit
+    it does not hold (按协议约定从装修押金中扣除相应费用): refused, naming the unit; nothing printed."""
+    from openpyxl import Workbook
+
+    rectify = ("--set", "违规事项=占用消防通道", "--set", "整改期限=2026年12月20日")
+    _register(desk)  # 3-2-1201, works from 2026-12-01
+    refusal = (
+        "房屋 1-1-101 没有押金未退的装修登记，不能发装修违规整改通知（通知按协议从装修押金中扣除费用）："
+        "请用 recordkit renovation list 查看"
+    )
+    alone = desk("notice", "make", "装修违规整改通知", "--unit", "1-1-101", *rectify)
+    assert (alone.exit_code, alone.stdout, alone.stderr.strip()) == (8, "", f"错误：{refusal}")
+    sheet = workspace.root / "整改名单.xlsx"
+    workbook = Workbook()
+    for row in (
+        ["房号", "违规事项", "整改期限"],
+        ["3-2-1201", "夜间施工", "2026年12月20日"],
+        ["1-1-101", "占道", "2026年12月20日"],
+    ):
+        workbook.active.append(row)
+    workbook.save(sheet)
+    batch = desk("notice", "batch", "装修违规整改通知", str(sheet))
+    assert (batch.exit_code, batch.stdout) == (5, "")
+    assert f"第 3 行（1-1-101）：{refusal}" in batch.stderr
+    assert not [path for path in _generated(workspace) if path.name.startswith("装修违规整改通知")]
+    made = desk("notice", "make", "装修违规整改通知", "--unit", "3-2-1201", *rectify)
+    assert made.exit_code == 0, made.output
+    for args in (
+        ("pay", "ZX2026-0001", "--date", "2026-11-23", "--reason", "补录"),
+        ("inspect", "ZX2026-0001", "--result", "合格", "--date", "2026-12-01"),
+        ("refund", "ZX2026-0001", "--date", "2026-12-01"),
+    ):
+        assert desk("renovation", *args).exit_code == 0
+    refunded = desk("notice", "make", "装修违规整改通知", "--unit", "3-2-1201", *rectify)
+    assert (refunded.exit_code, refunded.stderr.strip()) == (8, f"错误：{refusal.replace('1-1-101', '3-2-1201')}")
+
+
 def test_fees_bill_does_not_bill_the_renovation_deposit(desk: Any) -> None:
     """``fees bill --item 装修押金 --unit`` made a 2,000.00 bill of no renovation: owed as a fee
     (fees arrears, a 催缴通知书) and in the way of the unit's registration that month

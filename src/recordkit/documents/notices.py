@@ -36,7 +36,7 @@ from recordkit.core.dates import (
     recent_or_next_month_day,
     years_after,
 )
-from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
+from recordkit.core.errors import CellProblem, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.sheets import (
@@ -60,9 +60,9 @@ from recordkit.documents.generated import (
     unit_address,
 )
 from recordkit.documents.templates.checks import misspelt_variables, printable
-from recordkit.documents.templates.designs import kind_of, ordered_pairs, provided_variables
+from recordkit.documents.templates.designs import about_works, kind_of, ordered_pairs, provided_variables
 from recordkit.documents.templates.engine import Template, TemplateLibrary
-from recordkit.ledger.schema import fee_items
+from recordkit.ledger.schema import fee_items, renovations
 from recordkit.ledger.schema import units as units_table
 from recordkit.owners.contacts import current_tenants_in, is_organisation
 from recordkit.owners.roster import UnitOwners, list_owners, owners_in, unit_owners_in
@@ -815,6 +815,28 @@ def addressed(
     return Recipient(code, parse_unit_code(code).building, owner, tenants, to, co_owners if owner else ())
 
 
+def without_works(ledger: Ledger, template_name: str, units: Sequence[str]) -> dict[str, str]:
+    """Of ``units``, those a notice of ``template_name`` sent only about works (``designs.about_works``: the
+    装修违规整改通知, which threatens the deposit) cannot go to, each with the refusal: a unit with no renovation whose
+    deposit is held — none registered, or refunded (``renovations.refunded_on``).  Empty for any other template."""
+    if not about_works(template_name) or not units:
+        return {}
+    with ledger.read() as conn:
+        held = set(
+            conn.execute(
+                sa.select(units_table.c.code)
+                .select_from(renovations.join(units_table, units_table.c.id == renovations.c.unit_id))
+                .where(renovations.c.refunded_on.is_(None))
+            ).scalars()
+        )
+    return {
+        unit: f"房屋 {unit} 没有押金未退的装修登记，不能发{template_name}（通知按协议从装修押金中扣除费用）："
+        "请用 recordkit renovation list 查看"
+        for unit in units
+        if unit not in held
+    }
+
+
 def notice_day(workspace: Workspace, today: dt.date | None, now: dt.date | None = None) -> dt.date:
     """The date a notice prints (``--date``, default today); ``ValidationError`` outside the office's
     years (``[receipt] first_year``–``last_year``), as a certificate's date: 1990-01-01 is a typo, or more
@@ -852,7 +874,8 @@ def make_notices(
 
     Every value is checked before anything is written: an unknown template
     (``NotFoundError``), a misspelt or missing ``--set`` variable, dates out of order
-    (``ValidationError``).
+    (``ValidationError``), a 装修违规整改通知 to a unit whose works hold no deposit (``ConflictError``,
+    ``without_works``).
     """
 
     today = notice_day(workspace, today)
@@ -862,6 +885,8 @@ def make_notices(
     common = common_context(workspace, today)
     check_order(template.name, {**common, **values}, ordered_pairs(template.name), today)
     check_times(template.name, values, ordered_pairs(template.name), today)
+    if refused := without_works(ledger, template.name, [recipient.unit for recipient in recipients]):
+        raise ConflictError("；".join(refused.values()))
     printed = as_printed(template, common["小区"], values)
     requests = [
         DocumentRequest(notice_context(common, recipient, printed), recipient.unit, template.name)
@@ -1111,6 +1136,7 @@ def batch_notices(
         warnings.append(totals_warning(read.totals, "房屋", "没有生成通知"))
     common = common_context(workspace, today)
     recipients, requests = [], []
+    refused = without_works(ledger, template.name, [recipient.unit for _, recipient, _ in read.rows])
     for number, recipient, row in read.rows:
         merged = {**values, **{name: value for name, value in row.items() if name in template.variables}}
         try:
@@ -1119,6 +1145,9 @@ def batch_notices(
             check_times(template.name, merged, ordered_pairs(template.name), today)
         except ValidationError as err:
             problems.append(CellProblem(number, "", recipient.unit, err.message))
+            continue
+        if recipient.unit in refused:
+            problems.append(CellProblem(number, "", recipient.unit, refused[recipient.unit]))
             continue
         recipients.append(recipient)
         printed = as_printed(template, common["小区"], merged)

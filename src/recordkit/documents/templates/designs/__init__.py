@@ -17,6 +17,7 @@ __all__ = [
     "NOTICE_KIND",
     "NOTICE_VARIABLES",
     "Design",
+    "about_works",
     "all_designs",
     "asked_variables",
     "kind_of",
@@ -55,6 +56,12 @@ def ordered_pairs(name: str) -> tuple[tuple[str, str], ...]:
     """The (earlier, later) variables of a template whose dates must be in that order."""
     design = all_designs().get(name)
     return design.ordered if design else ()
+
+
+def about_works(name: str) -> bool:
+    """Whether a template of this name is sent only about works whose deposit is held (``Design.about_works``)."""
+    design = all_designs().get(name)
+    return design.about_works if design else False
 
 
 def row_fields(name: str) -> dict[str, tuple[str, ...]]:

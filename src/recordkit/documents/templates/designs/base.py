@@ -33,6 +33,9 @@ class Design:
     ordered: tuple[tuple[str, str], ...] = ()
     # The fields each row of a list variable has ({{ 行.金额 }} in a {%tr for 行 in 明细 %}).
     rows: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Sent only about works whose deposit the office holds (a renovation registered, not refunded): the paper
+    # threatens to keep some of it (装修违规整改通知).
+    about_works: bool = False
 
     @property
     def provided(self) -> frozenset[str]:

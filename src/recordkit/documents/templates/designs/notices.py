@@ -198,6 +198,7 @@ DESIGNS = [
         variables=NOTICE_VARIABLES,
         asks=("违规事项", "整改期限"),
         ordered=(("日期", "整改期限"),),
+        about_works=True,
     ),
     Design(
         "催缴通知书",
