@@ -1769,3 +1769,42 @@ def test_an_old_pair_with_another_id_number_than_the_sheet_s_is_not_merged(ledge
         "1-1-101 的业主 Smith, John 在台账里原是两位业主 Smith 和 John：没有合并，旧记录的身份证号与名册里写的不同："
         "是同一个人的，请核对号码后再导入"
     ]
+
+
+def test_names_in_warnings_and_errors_about_the_sheet_are_quoted_as_typed(ledger: Ledger, tmp_path: Path) -> None:
+    """Names are kept NFKC-folded (ＡＢＣ is ABC), but a line about a cell quotes the cell as typed, so that the clerk
+    finds it with Excel's search."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "租户", "共有人"],
+        ["1-1-101", 90, "Ｗａｎｇ、餐饮有限公司", None, None],
+        ["1-1-102", 90, "Ｚｈａｎｇ　Ｓａｎ、丰餐饮有限公司", None, None],
+        ["1-1-103", 90, "王五", "Ｌｉ、餐饮有限公司", None],
+        ["1-1-104", 90, "王六", None, "Ｌｉ，丰餐饮有限公司"],
+    ]
+    summary = import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    assert [warning.split("，不是单位的全称")[0] for warning in summary.warnings] == [
+        "第 2 行（业主姓名）：“Ｗａｎｇ、餐饮有限公司”可能是一家单位，也可能是两位业主：“餐饮有限公司”前面没有字号",
+        "第 3 行（业主姓名）：“Ｚｈａｎｇ　Ｓａｎ、丰餐饮有限公司”可能是一家单位，也可能是两位业主：“丰餐饮有限公司”的字号只有一个字",
+        "第 4 行（租户）：“Ｌｉ、餐饮有限公司”可能是一家单位，也可能是两位租户：“餐饮有限公司”前面没有字号",
+        "第 5 行（共有人）：“Ｌｉ，丰餐饮有限公司”可能是一家单位，也可能是两位共有人：“丰餐饮有限公司”的字号只有一个字",
+    ]
+    # Stored folded, as before.
+    assert {view.to_dict()["unit"]: view.owner for view in list_units(ledger)} == {
+        "1-1-101": "Wang、餐饮有限公司",
+        "1-1-102": "Zhang San、丰餐饮有限公司",
+        "1-1-103": "王五",
+        "1-1-104": "王六",
+    }
+
+
+def test_a_contact_naming_the_owner_is_refused_quoting_the_cell_as_typed(ledger: Ledger, tmp_path: Path) -> None:
+    refused = [
+        ["房号", "建筑面积", "业主姓名", "关系", "租户"],
+        ["2-1-101", 90, "ＺＨＡＮＧ　ＳＡＮ", None, "ＺＨＡＮＧ　ＳＡＮ"],
+        ["2-1-102", 90, "Ｌｉ Ｍｉｎｇ", None, None],
+        ["2-1-102", None, "Ｌｉ Ｍｉｎｇ", "家属", None],
+    ]
+    assert problems_of(ledger, workbook(tmp_path / "有错.xlsx", [("Sheet1", refused)])) == [
+        "第 2 行 E 列（租户）：ＺＨＡＮＧ　ＳＡＮ是这套房屋的业主，不用再登记为租户",
+        "第 4 行 C 列（业主姓名）：Ｌｉ Ｍｉｎｇ是这套房屋的业主，不用再登记为家属",
+    ]

@@ -114,7 +114,15 @@ ROOM_PART = "应为数字，末尾可带一个字母，例如 1201 或 1201A"
         ("3-123-101", f"房号“3-123-101”中的单元“123”无效，{ENTRANCE_PART}；{PART_HINT}"),
         ("12345-1-101", f"房号“12345-1-101”中的楼栋“12345”无效，{BUILDING_PART}；{PART_HINT}"),
         ("3-2-123456", f"房号“3-2-123456”中的房号“123456”无效，{ROOM_PART}；{PART_HINT}"),
-        ("3栋二单元x", f"房号“3栋二单元x”中的房号“X”无效，{ROOM_PART}；{PART_HINT}"),
+        # The part is quoted as typed (full-width, lower case), not as it is compared.
+        ("3栋二单元x", f"房号“3栋二单元x”中的房号“x”无效，{ROOM_PART}；{PART_HINT}"),
+        ("３－２－１２０ＸＹ", f"房号“３－２－１２０ＸＹ”中的房号“１２０ＸＹ”无效，{ROOM_PART}；{PART_HINT}"),
+        ("３栋Ｚ单元１０１", f"房号“３栋Ｚ单元１０１”中的单元“Ｚ”无效，{ENTRANCE_PART}；{PART_HINT}"),
+        (
+            "车位ｂ１－０２３４５６７",
+            "房号“车位ｂ１－０２３４５６７”中的车位编号“ｂ１－０２３４５６７”无效，应为字母和数字（可用横线分成至多三段，每段至多5位），"
+            "例如 车位B1-023 或 地下车位023",
+        ),
         ("车位", "房号“车位”缺少车位编号，例如 车位B1-023 或 地下车位023"),
         (
             "车位@@",
@@ -129,6 +137,14 @@ def test_parse_unit_code_names_the_wrong_part_with_two_examples(text: str, messa
         parse_unit_code(text)
     assert caught.value.message == message
     assert caught.value.exit_code == 5
+
+
+def test_a_phase_the_estate_lacks_is_quoted_as_typed() -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse_unit_code("Ｘ区·３－２－１０１", phases={"二期": "二期"})
+    assert caught.value.message == (
+        "房号“Ｘ区·３－２－１０１”中的分区“Ｘ区”不在本小区的分区中（二期），请检查 recordkit.toml 的 [[office.phases]]"
+    )
 
 
 def test_parse_unit_code_message_example_from_the_brief() -> None:

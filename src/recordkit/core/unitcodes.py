@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -357,6 +357,24 @@ def _normalize(text: str) -> str:
     return re.sub(r"-{2,}", "-", fold_spelling(text))  # "3——2——1201"
 
 
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def as_typed(typed: str, folded: str, fold: Callable[[str], str] = _nfkc) -> str:
+    """The part of ``typed``, a text as the clerk typed it, that ``fold`` (NFKC unless told) makes ``folded``, a part
+    of the folded text a message names (房号“３－２－１２０ＸＹ”中的房号“１２０ＸＹ”, not “120XY”; a name ＡＢＣ物业, kept as
+    ABC物业): what the clerk finds again in what they typed.  ``folded`` itself when no part of ``typed`` folds to it
+    (a Chinese numeral read as a digit)."""
+    if folded in typed:
+        return folded
+    for start in range(len(typed)):
+        for end in range(start + 1, len(typed) + 1):
+            if fold(typed[start:end]) == folded:
+                return typed[start:end]
+    return folded
+
+
 def _arabic(numeral: str) -> str:
     import cn2an  # loaded on first use: only a code written in Chinese numerals needs it
 
@@ -419,7 +437,7 @@ def _canonical_phase(raw: str, phases: Mapping[str, str] | None, shown: str, *, 
     whole 分期 cell (``shown`` as typed): a bare number there is that 期 (2 → 二期, as 2期), never a phase
     called "2" (a phase name ending in a digit would run into the building: ``phase_spellings`` refuses one)."""
     name = raw.strip()
-    where = f"分期“{shown}”" if cell else f"房号“{shown}”中的分区“{name}”"
+    where = f"分期“{shown}”" if cell else f"房号“{shown}”中的分区“{as_typed(shown, name, _normalize)}”"
     generic = _GENERIC_PHASE.fullmatch(name + "期" if cell and _BARE_PHASE_NUMBER.fullmatch(name) else name)
     if phases:
         if name in phases:
@@ -529,7 +547,7 @@ def _diagnosis(shown: str, body: str) -> str:
             kind = _WORD_KIND[word]
             label = body.replace(word, "", 1).strip(" -_/:：号室")
             return (
-                f"房号“{shown}”中的{kind}编号“{label}”无效，{_LABEL_EXPECTED}，例如 {_KIND_EXAMPLES[kind]}"
+                f"房号“{shown}”中的{kind}编号“{as_typed(shown, label, _normalize)}”无效，{_LABEL_EXPECTED}，例如 {_KIND_EXAMPLES[kind]}"
                 if label
                 else f"房号“{shown}”缺少{kind}编号，例如 {_KIND_EXAMPLES[kind]}"
             )
@@ -539,7 +557,7 @@ def _diagnosis(shown: str, body: str) -> str:
         for part, pattern in patterns.items():
             if re.fullmatch(pattern, loose[part]) is None:
                 return (
-                    f"房号“{shown}”中的{_PART_NAMES[part]}“{loose[part]}”无效，{_PART_EXPECTED[part]}；"
+                    f"房号“{shown}”中的{_PART_NAMES[part]}“{as_typed(shown, loose[part], _normalize)}”无效，{_PART_EXPECTED[part]}；"
                     "房号可写成 3-2-1201 或 3栋2单元1201室"
                 )
     return f"房号“{shown}”无法识别，{_EXAMPLE}"

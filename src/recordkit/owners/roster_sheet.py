@@ -42,6 +42,7 @@ from recordkit.core.unitcodes import (
     FLAT,
     PARKING,
     UnitCode,
+    as_typed,
     parse_phase,
     parse_unit_code,
     parse_unit_kind,
@@ -462,7 +463,7 @@ class _RowReader:
         name = _text(cells["owner"]) if cells["owner"] is not None else None
         if name is not None and kind != "owner":
             name = one_name(name)  # 王芳、 on a 共有人 row is 王芳, as in an owner cell
-            self._keep_whole(row_number, "owner", code, name, relation)
+            self._keep_whole(row_number, cells, "owner", code, name, relation)
         if name is not None and kind != "owner" and several_people(name):
             # A 关系 row is one person: 吴芳、郑丽 would be kept as one co-owner (or tenant) of that name — which its
             # export's owner cell then reads back as two.
@@ -631,14 +632,19 @@ class _RowReader:
             return number
         header = self.table.headers.get(key, key)
         self.warnings.append(
-            f"第 {row_number} 行（{header}）：{number} 是打码的号码，已按空白导入（这位联系人在台账中已有的号码不变）"
+            f"第 {row_number} 行（{header}）：{_written(cells[key])} 是打码的号码，已按空白导入（这位联系人在台账中已有的号码不变）"
         )
         return None
 
-    def _keep_whole(self, row_number: int, key: str, code: UnitCode | None, cell: str, role: str) -> None:
-        """Note a name cell of ``code``'s kept whole as it may be one body's name or several ``role``s'
-        (``body_or_owners``: 张三、餐饮有限公司), for the import to warn of by its row and column (``KeptWhole``)."""
+    def _keep_whole(
+        self, row_number: int, cells: dict[str, Any], key: str, code: UnitCode | None, cell: str, role: str
+    ) -> None:
+        """Note a name cell of ``code``'s, ``cell`` as read from ``cells[key]``, kept whole as it may be one body's name
+        or several ``role``s' (``body_or_owners``: 张三、餐饮有限公司), for the import to warn of by its row and column
+        (``KeptWhole``), quoting the cell as typed (``as_typed``: Ｗａｎｇ、餐饮有限公司, kept as Wang、餐饮有限公司)."""
         if code is not None and (found := body_or_owners(cell)) is not None:
+            typed = _written(cells[key])
+            found = replace(found, cell=as_typed(typed, found.cell), body=as_typed(typed, found.body))
             self.kept_whole.append(KeptWhole(row_number, self.table.headers.get(key, key), code, role, found))
 
     def _dates(self, cells: dict[str, Any], bad: Callable[[str, str], None]) -> tuple[dt.date | None, dt.date | None]:
@@ -675,14 +681,14 @@ class _RowReader:
         area_given = not (optional and (cells["area"] is None or not str(cells["area"]).strip()))
         names = owner_cell_names(name) if name else []
         if name:
-            self._keep_whole(row_number, "owner", code, name, "业主")
+            self._keep_whole(row_number, cells, "owner", code, name, "业主")
         # Each owner of a co-owned cell is one person: each is held to a person's name.
         if (reason := owner_name_problem(names)) is not None:
             bad("owner", reason)
         if cells["co_owner"] is not None:
             # A 共有人 column: its names follow the owner's, as if written in the owner's cell.
             named = split_owner_names(_text(cells["co_owner"]))
-            self._keep_whole(row_number, "co_owner", code, _text(cells["co_owner"]), "共有人")
+            self._keep_whole(row_number, cells, "co_owner", code, _text(cells["co_owner"]), "共有人")
             if (reason := owner_name_problem(named)) is not None:
                 bad("co_owner", reason)
             if not names:
@@ -724,7 +730,7 @@ class _RowReader:
             # Tenants share the cell as co-owners share the owner's ("周九、吴十"); the 租户电话 is the first's, as the
             # 联系电话 is the first owner's, and the lease both's.
             tenants = _once_each(split_owner_names(_text(cells["tenant"])))  # 赵磊、赵磊 is one tenant
-            self._keep_whole(row_number, "tenant", code, _text(cells["tenant"]), TENANT)
+            self._keep_whole(row_number, cells, "tenant", code, _text(cells["tenant"]), TENANT)
             two, note = "两位租户请用“、”分开，一个人的姓名请去掉空格", "姓名里不能带括号里的备注：请只写姓名"
             if reason := next(filter(None, (one_person_problem(t, two=two, note=note) for t in tenants)), None):
                 bad("tenant", reason)
@@ -794,6 +800,7 @@ def read_roster(
     others: list[tuple[int, _Row]] = []
     contact_rows: dict[tuple[UnitCode, str, str], int] = {}  # a contact row's number, by unit, name and relation
     totals: list[int] = []
+    typed: dict[tuple[int, str], str] = {}  # (row, key) -> a name cell as typed, for a problem to quote
     footers, problems = footer_rows(table, lambda row: not _is_totals_row(row, phases), "房屋")
     for sheet_row in table.rows:
         if sheet_row.footer:
@@ -802,6 +809,11 @@ def read_roster(
             totals.append(sheet_row.number)
             continue
         row, row_problems = reader.read(sheet_row.number, sheet_row.cells)
+        typed.update(
+            ((sheet_row.number, key), _written(sheet_row.cells[key]))
+            for key in ("owner", "tenant")
+            if sheet_row.cells[key] is not None
+        )
         problems.extend(row_problems)
         code = row.code
         if row.kind == "invalid":
@@ -864,17 +876,18 @@ def read_roster(
                     table.problem(
                         number,
                         "owner",
-                        f"{row.code} 的{row.contact.relation} {earlier.name} 已写在第 "
+                        f"{row.code} 的{row.contact.relation} {as_typed(typed[(number, 'owner')], earlier.name)} 已写在第 "
                         f"{contact_rows.get(key, first_row_of[row.code])} 行，但电话、身份证号或租期不同：请核对后只留一行",
                     )
                 )
     for code, main in mains.items():
         owner_names = [main.owner, *(person.name for person in main.co_owners)] if main.owner else []
         for contact in main.contacts:
-            if (reason := owner_as_contact(contact.name, contact.relation, owner_names)) is not None:
-                # A 关系 row's contact is named in its 姓名 cell; else it came from the owner row's 租户 column.
-                on_row = contact_rows.get((code, name_as_read(contact.name), contact.relation))
-                at = (on_row, "owner") if on_row is not None else (first_row_of[code], "tenant")
+            # A 关系 row's contact is named in its 姓名 cell; else it came from the owner row's 租户 column.
+            on_row = contact_rows.get((code, name_as_read(contact.name), contact.relation))
+            at = (on_row, "owner") if on_row is not None else (first_row_of[code], "tenant")
+            named = as_typed(typed.get(at, ""), contact.name)
+            if (reason := owner_as_contact(named, contact.relation, owner_names)) is not None:
                 problems.append(table.problem(*at, reason))
     if problems:
         problems.sort(key=lambda p: p.row)
