@@ -224,6 +224,27 @@ def test_a_kind_cell_against_the_full_name_is_named(run_cli: Any, tmp_path: Path
     assert units(run_cli) == []
 
 
+def test_a_kind_cell_naming_no_kind_is_told_at_its_cell_whatever_the_room(run_cli: Any, tmp_path: Path) -> None:
+    """A 类型 cell beside a number alone (A12, B1-023) naming no kind recordkit knows was told as the room's fault
+    (房号“A12”无法识别); the kind is what is wrong, said at its cell with the kinds accepted."""
+    rows = [
+        ["房屋名称", "房屋类型", "建筑面积", "业主姓名"],
+        ["A12", "独栋", 300, "钱一"],
+        ["B1-023", "地库", 12, "钱二"],
+        ["商铺S-101", "写字楼", 60, "钱三"],
+    ]
+    result = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows)))
+    assert result.exit_code == 5
+    accepted = "应为 住宅、别墅、商铺、车位、储藏室 之一（或 地下室、底商、停车位 等）"
+    assert result.stderr.splitlines() == [
+        "错误：名册.xlsx 有 3 处错误，没有导入任何数据",
+        f"  第 2 行 B 列（房屋类型）：房屋类型“独栋”无效，{accepted}",
+        f"  第 3 行 B 列（房屋类型）：房屋类型“地库”无效，{accepted}",
+        f"  第 4 行 B 列（房屋类型）：房屋类型“写字楼”无效，{accepted}",
+    ]
+    assert units(run_cli) == []
+
+
 # -- a group-header row above the headers ---------------------------------------------------------
 
 

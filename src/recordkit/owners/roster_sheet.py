@@ -525,14 +525,16 @@ class _RowReader:
                 if kind is None or building is not None or cells["entrance"] is not None or cells["room"] is None:
                     raise
                 # A 类型 column beside a full unit name (房屋名称 “商铺S-101”, 类型 “商铺”): the name is the code,
-                # the 类型 cell must agree with it.
+                # the 类型 cell must agree with it — and name a kind, whatever the room holds (独栋 beside A12 is the
+                # 类型 cell's fault, never “房号 A12 无法识别”).
+                named_kind = parse_unit_kind(kind)
                 try:
                     code = self._full_code(cells)
                 except ValidationError:
                     if "building" in self.table.letters:
                         raise parts_error from None
                     raise
-                if (named_kind := parse_unit_kind(kind)) != code.kind:
+                if named_kind != code.kind:
                     raise ValidationError(
                         f"类型“{kind}”与{self.table.headers['room']}“{_written(cells['room'])}”不一致："
                         f"这是{code.kind}（{code}），不是{named_kind}"
