@@ -637,6 +637,39 @@ def test_a_footer_line_between_unit_rows_is_refused_by_row_and_column(run_cli: A
     assert listed(run_cli) == []
 
 
+def test_a_footer_in_a_column_the_import_does_not_read_is_said_as_one_in_a_read_column(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    """A footer standing only in a column nothing reads (客户编号, 备注) was skipped without a word, while one in a read
+    column got its 提醒: one rule for both, the same 提醒, and between units the same refusal."""
+    header = ["客户编号", "楼号", "单元号", "房间号", "建筑面积", "业主姓名", "备注"]
+    units_rows = [
+        ["K1", "3号楼", "2单元", "1301", "89.5", "刘一", None],
+        ["K2", "3号楼", "2单元", "1302", "89.5", "吴三", None],
+    ]
+    path = typed(
+        tmp_path / "业主名册.xlsx",
+        [
+            header,
+            *units_rows,
+            ["制表人：李文", None, None, None, None, None, None],
+            [None, "审核：王经理", None, None, None, None, None],
+            [None, None, None, None, None, None, "打印日期：2026-11-30"],
+        ],
+    )
+    result = run_cli("owners", "import", path)
+    assert result.exit_code == 0, result.output
+    assert "导入完成：共 2 行；新增房屋 2 户" in result.stdout
+    assert "提醒：第 4、5、6 行是表尾（制表人、审核、备注、说明等），不是房屋，没有导入" in result.stdout
+    between = typed(
+        tmp_path / "夹在中间.xlsx",
+        [header, units_rows[0], ["备注：以下为二单元", None, None, None, None, None, None], units_rows[1]],
+    )
+    result = run_cli("owners", "import", between)
+    assert result.exit_code == 5, result.output
+    assert "第 3 行 A 列：“备注：以下为二单元”是表尾的说明行，但它下面还有房屋行（第 4 行）" in result.output
+
+
 def test_a_csv_room_written_as_a_number_with_decimals_is_that_room(run_cli: Any, tmp_path: Path) -> None:
     """A CSV pandas or another system wrote holds a room number as 101.0 or 1201.00: it was refused as
     房号“101.0”无效, though the number cell 101.0 of an .xlsx is room 101; it is that room, a villa's too, and

@@ -539,9 +539,12 @@ def read_table(
             for key, index in column_positions:
                 value = values[index] if 0 <= index < len(values) else None
                 cells[key] = (value.strip() or None) if isinstance(value, str) else value
-            if any(value is not None for value in cells.values()):
+            # A footer line is one wherever it stands, in a column nothing reads too (客户编号, 备注): each import
+            # says it, or refuses it between its rows, by one rule (``footer_rows``).
+            footer = _footer_cell(values)
+            if any(value is not None for value in cells.values()) or footer[0]:
                 total = any(is_total_label(value) for value in values)
-                data.append(SheetRow(number, cells, total, *_footer_cell(values)))
+                data.append(SheetRow(number, cells, total, *footer))
         letters = {key: column_letter(index) for key, index in positions.items()}
         # A problem about a column the sheet lacks names it by its Chinese header, never by its key.
         headers = {col.key: col.header for col in columns} | headers
