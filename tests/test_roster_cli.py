@@ -1663,3 +1663,60 @@ def test_owners_show_says_a_tenant_s_lease_as_every_message_says_it(run_cli: Any
     assert "赵磊 租期 2026-03-01 至 2027-02-28（联系人编号 1）" in shown
     assert "钱七 租期至 2027-03-01（联系人编号 2）" in shown
     assert "孙八 租期自 2026-05-01 起（联系人编号 3）" in shown
+
+
+def test_doctor_lists_two_owners_an_older_import_split_from_one_cell_that_may_be_one_body(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    """An older import split 张三、丰餐饮有限公司 into owner 张三 and co-owner 丰餐饮有限公司; today's import keeps such a
+    cell whole, so the roster naming them so makes them one owner on its next import, with a 提醒 — but doctor said
+    nothing before.  Its 业主和联系人姓名 line lists each such two side by side (by ``body_or_owners``, the import's own
+    rule), not 王五 and 幸福里餐饮有限公司 (a whole body's name) nor 王七 and 赵六、投资管理有限公司 (kept whole), saying what a re-import does; quiet once the body's
+    full name is written."""
+    from openpyxl import load_workbook
+
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "联系电话", "关系"],
+        ["1-1-101", 90, "张三", "13812345678", None],
+        ["1-1-101", None, "丰餐饮有限公司", None, "共有人"],
+        ["1-1-102", 90, "王芳", "13812345670", None],
+        ["1-1-102", None, "李四", None, "共有人"],
+        ["1-1-102", None, "餐饮有限公司", None, "共有人"],
+        ["1-1-103", 90, "王五", None, None],
+        ["1-1-103", None, "幸福里餐饮有限公司", None, "共有人"],
+        ["1-1-104", 90, "王七", None, None],
+        ["1-1-104", None, "赵六、投资管理有限公司", None, "共有人"],  # a cell kept whole already: no older split
+    ]
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows))).exit_code == 0
+    result = run_cli("doctor", "--json")
+    assert result.exit_code == 0, result.output
+    [check] = [c for c in json.loads(result.stdout) if c["name"] == "业主和联系人姓名"]
+    assert (check["ok"], check["required"]) == (False, False)
+    assert check["detail"] == (
+        "2 处相邻的两位业主写在一格里可能是一家单位（旧版本导入时把“张三、丰餐饮有限公司”这样的一格拆成了两位，"
+        "现在的导入不拆）：1-1-101 业主 张三、共有人 丰餐饮有限公司（即“张三、丰餐饮有限公司”）；"
+        "1-1-102 共有人 李四、餐饮有限公司（即“李四、餐饮有限公司”）"
+    )
+    assert check["fix"] == (
+        "把两位写在一格的名册（如“张三、丰餐饮有限公司”）再导入时，这一格按一位业主原样记下（导入结果提醒核对这一格），"
+        "代替这户原来的业主和共有人；是一家单位的：名册里这一格写成单位的全称再导入；确是两位的：导出名册"
+        "（recordkit owners export 名册.xlsx），在单位那一行写上这家单位的全称，再导入（recordkit owners import 名册.xlsx），"
+        "就不再提示"
+    )
+    # As the fix says, for two owners: the body's full name on its row of the export.
+    exported = tmp_path / "导出.xlsx"
+    assert run_cli("owners", "export", str(exported)).exit_code == 0
+    book = load_workbook(exported)
+    sheet = book.active
+    assert [(row[2].value, row[4].value) for row in sheet.iter_rows(2)][:5] == [
+        ("101", "张三"),
+        ("101", "丰餐饮有限公司"),
+        ("102", "王芳"),
+        ("102", "李四"),
+        ("102", "餐饮有限公司"),
+    ]
+    sheet["E3"], sheet["E6"] = "幸福里丰餐饮有限公司", "幸福里餐饮管理有限公司"
+    book.save(exported)
+    assert run_cli("owners", "import", str(exported)).exit_code == 0
+    [check] = [c for c in json.loads(run_cli("doctor", "--json").stdout) if c["name"] == "业主和联系人姓名"]
+    assert check["ok"] is True, check

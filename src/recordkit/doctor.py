@@ -669,20 +669,22 @@ def check_roster_names(workspace: Workspace) -> Check:
     (``owners.roster.names_refused_now``), and owners kept under one name of several people that the import splits
     into owner and co-owners (``owners.roster.owners_split_now``: 王芳、李娜), and owners kept again as their unit's
     co-owner of the same name (``owners.roster.owners_kept_twice``), and two owners side by side that are the halves
-    of one Latin name written surname first (``owners.roster.PairToMerge``: Smith and John), all four read in one read
-    transaction (``owners.roster.roster_names_now``: one moment of the ledger): a 提醒 listing each — unit, role, name
+    of one Latin name written surname first (``owners.roster.PairToMerge``: Smith and John), and two owners side by
+    side that written in one cell may be one body (``owners.roster.BodyKeptApart``: 张三 and 丰餐饮有限公司, which a
+    re-import of that cell makes one owner), all five read in one read transaction (``owners.roster.roster_names_now``: one moment of the ledger): a 提醒 listing each — unit, role, name
     (a name is not masked; no phone nor ID number), what a split makes of it — with what to do: an owner's or
     co-owner's refused name is refused at its cell when its unit's export comes back, a contact's is added again at the
     counter, a split owner's export imported back splits it, an owner kept twice is one once the export, the
     co-owner's number written on the owner's row too, is imported back, and such two are merged by the import once
     the export, their two rows made one of the whole name, is imported back — or, two people, are no longer listed once
-    the second has an ID number, written on its row of the export imported back."""
+    the second has an ID number, written on its row of the export imported back; a body's two kept apart are no longer
+    listed once the body's full name is written on its row."""
     name = "业主和联系人姓名"
     found = _from_ledger(workspace, name, roster_names_now)
     if isinstance(found, Check):
         return found
-    refused, split, twice, pairs = found.refused, found.split, found.twice, found.pairs
-    if not refused and not split and not twice and not pairs:
+    refused, split, twice, pairs, apart = found.refused, found.split, found.twice, found.pairs, found.apart
+    if not refused and not split and not twice and not pairs and not apart:
         return Check(name, True, "台账里的姓名都符合现在的规则", required=False)
     details, fixes = [], []
     if refused:
@@ -721,6 +723,17 @@ def check_roster_names(workspace: Workspace) -> Check:
             "前一位那一格写成合起来的姓名（如 Smith, John），删去后一位那一行——再导入（recordkit owners import 名册.xlsx），"
             "就合并为一位业主，导入结果说没有合并的，按它写的原因处理；确是两位业主的，录入后一位（如 John）的身份证号后"
             "不再提示：在导出的名册里他那一行填上身份证号，再导入"
+        )
+    if apart:
+        details.append(
+            f"{len(apart)} 处相邻的两位业主写在一格里可能是一家单位（旧版本导入时把“张三、丰餐饮有限公司”这样的一格拆成了两位，"
+            f"现在的导入不拆）：{_listed([a.said() for a in apart], '处')}"
+        )
+        fixes.append(
+            "把两位写在一格的名册（如“张三、丰餐饮有限公司”）再导入时，这一格按一位业主原样记下（导入结果提醒核对这一格），"
+            "代替这户原来的业主和共有人；是一家单位的：名册里这一格写成单位的全称再导入；确是两位的：导出名册"
+            "（recordkit owners export 名册.xlsx），在单位那一行写上这家单位的全称，再导入（recordkit owners import 名册.xlsx），"
+            "就不再提示"
         )
     return Check(name, False, "。".join(details), "。".join(fixes), required=False)
 

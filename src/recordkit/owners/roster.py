@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import itertools
 import json
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -52,6 +52,7 @@ from recordkit.owners.contacts import (
     Contact,
     ContactRecord,
     CoOwner,
+    body_or_owners,
     co_owners_in,
     comma_name_parts,
     contact_record,
@@ -1579,15 +1580,50 @@ def _pair_to_merge(code: str, position: int, surname: CoOwner, given: CoOwner) -
     return PairToMerge(code, surname.name, given.name, position == 0)
 
 
-def _pairs_to_merge_in(conn: Connection) -> list[PairToMerge]:
-    found: list[PairToMerge] = []
+def _side_by_side(conn: Connection) -> Iterator[tuple[str, int, CoOwner, CoOwner]]:
+    """Each two owners of record of a unit, the one right after the other in deed order: (unit, the first one's
+    position — 0 the unit's owner —, the two), in unit order."""
     for entry in owners_in(conn):
         view = entry.unit
         people = [CoOwner(view.owner, view.phone, view.id_number), *entry.co_owners] if view.owner else []
-        for position, (surname, given) in enumerate(itertools.pairwise(people)):
-            if (pair := _pair_to_merge(str(view.code), position, surname, given)) is not None:
-                found.append(pair)
-    return found
+        for position, (one, other) in enumerate(itertools.pairwise(people)):
+            yield str(view.code), position, one, other
+
+
+def _pairs_to_merge_in(conn: Connection) -> list[PairToMerge]:
+    return [
+        pair
+        for code, position, surname, given in _side_by_side(conn)
+        if (pair := _pair_to_merge(code, position, surname, given)) is not None
+    ]
+
+
+@dataclass(frozen=True)
+class BodyKeptApart:
+    """Two owners of a unit, the one right after the other in deed order, whose names written in one cell
+    (张三、丰餐饮有限公司) are one body's name or two owners' — the two the cell's names, neither a cell kept whole
+    already (赵六、投资管理有限公司) — by ``contacts.body_or_owners``, the import's rule: an older
+    import split such a cell, which today's keeps whole, as one owner (with a warning), when a roster naming them so
+    comes back.  Written apart, with the body's full name, they are no longer listed.  ``first``: the unit's owner and
+    its first co-owner, else two co-owners."""
+
+    unit: str
+    names: tuple[str, str]
+    first: bool
+
+    def said(self) -> str:
+        """``1-1-101 业主 张三、共有人 丰餐饮有限公司（即“张三、丰餐饮有限公司”）``; no phone nor ID number."""
+        one, other = self.names
+        roles = f"业主 {one}、共有人 {other}" if self.first else f"共有人 {one}、{other}"
+        return f"{self.unit} {roles}（即“{one}、{other}”）"
+
+
+def _bodies_kept_apart_in(conn: Connection) -> list[BodyKeptApart]:
+    return [
+        BodyKeptApart(code, (one.name, other.name), position == 0)
+        for code, position, one, other in _side_by_side(conn)
+        if (found := body_or_owners(f"{one.name}、{other.name}")) is not None and found.names == (one.name, other.name)
+    ]
 
 
 def names_refused_now(ledger: Ledger) -> list[RefusedName]:
@@ -1635,15 +1671,20 @@ class RosterNames:
     split: list[SplitOwner]
     twice: list[OwnerKeptTwice]
     pairs: list[PairToMerge]
+    apart: list[BodyKeptApart]
 
 
 def roster_names_now(ledger: Ledger) -> RosterNames:
-    """``names_refused_now``, ``owners_split_now``, ``owners_kept_twice`` and the ``PairToMerge`` of every unit, in
-    unit order, read in one read transaction: one moment of the ledger, never the names of before a roster import
-    committed while it reads beside the owners of after."""
+    """``names_refused_now``, ``owners_split_now``, ``owners_kept_twice``, the ``PairToMerge`` and the
+    ``BodyKeptApart`` of every unit, in unit order, read in one read transaction: one moment of the ledger, never the
+    names of before a roster import committed while it reads beside the owners of after."""
     with ledger.read() as conn:
         return RosterNames(
-            _names_refused_in(conn), _owners_split_in(conn), _owners_kept_twice_in(conn), _pairs_to_merge_in(conn)
+            _names_refused_in(conn),
+            _owners_split_in(conn),
+            _owners_kept_twice_in(conn),
+            _pairs_to_merge_in(conn),
+            _bodies_kept_apart_in(conn),
         )
 
 
