@@ -133,6 +133,27 @@ def test_an_empty_entrance_cell_in_an_entrance_column_is_still_an_error(ledger: 
     assert list_units(ledger) == []
 
 
+def test_an_empty_entrance_cell_is_an_error_beside_a_kind_cell_naming_a_flat_too(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """With a 类型 column saying 住宅 (or 洋房), a blank 单元 cell made a unit without 单元 (5-1201) without a word, where
+    the same row without the 类型 column is refused: one rule, refused either way."""
+    rows = [
+        ["分期", "类型", "楼号", "单元", "房间号", "建筑面积", "业主姓名"],
+        ["二期", "住宅", "5栋", "1单元", "1201", 120, "郑丽"],
+        ["二期", "住宅", "5栋", None, "1202", 120, "扎西"],
+        ["二期", "洋房", "5栋", None, "1203", 120, "吴十"],
+    ]
+    assert problems_of(ledger, workbook(tmp_path / "房产.xlsx", [("房产", rows)])) == [
+        "第 3 行 D 列（单元）：单元不能为空，请填写单元",
+        "第 4 行 D 列（单元）：单元不能为空，请填写单元",
+    ]
+    # Without a 单元 column the buildings have none, 类型 or not.
+    without = [[cell for index, cell in enumerate(row) if index != 3] for row in rows[:1] + rows[2:]]
+    import_owners(ledger, workbook(tmp_path / "没有单元.xlsx", [("房产", without)]), "测试员")
+    assert [view.to_dict()["unit"] for view in list_units(ledger)] == ["二期·5-1202", "二期·5-1203"]
+
+
 def test_the_sheet_with_the_headers_is_read_and_named(ledger: Ledger, tmp_path: Path) -> None:
     rows = [list(OTHER_SYSTEM_HEADERS), *OTHER_SYSTEM_ROWS[:2]]
     path = workbook(

@@ -512,6 +512,16 @@ class _RowReader:
                 # A sheet with building and room columns but no 单元 column is an estate whose
                 # buildings have no 单元 (5栋 + 1201 is 5-1201); an empty 单元 cell stays an error.
                 kind = FLAT
+            elif (
+                "entrance" in self.table.letters
+                and cells["entrance"] is None
+                and building is not None
+                and kind is not None
+                and _kind_named(kind) == FLAT
+            ):
+                # A 类型 cell naming a flat changes nothing of that: in a sheet with a 单元 column, 住宅 beside 5栋, a
+                # blank 单元 and 1201 is a 单元 left out, refused as without the 类型 column, never 5-1201.
+                kind = None
             try:
                 return unit_code_from_parts(
                     building,
