@@ -615,3 +615,49 @@ def test_fees_bill_names_the_parking_spaces_an_area_rule_did_not_bill(run_cli: A
     result = run_cli("fees", "bill", "--month", "2026-11")
     assert result.exit_code == 0, result.stderr
     assert "物业服务费：4 户没有建筑面积，未按面积出账（车位B1-021、车位B1-022、车位B1-023 等）" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("owners", "show", "B-1-2004"),
+        ("owners", "contact", "list", "--unit", "B-1-2004"),
+        ("owners", "contact", "add", "B-1-2004", "李娜", "--relation", "家属"),
+        ("fees", "account", "B-1-2004"),
+        ("workorder", "list", "--unit", "B-1-2004"),
+        ("receipt", "list", "--unit", "B-1-2004"),
+        (
+            "renovation",
+            "register",
+            "B-1-2004",
+            "--contractor",
+            "好家装饰",
+            "--manager",
+            "王强",
+            "--phone",
+            "13600001111",
+        )
+        + ("--start", "2026-12-10", "--end", "2027-01-10", "--date", "2026-12-01"),
+    ],
+)
+def test_a_unit_without_its_phase_names_the_units_of_that_code_in_the_phases(
+    run_cli: Any, workspace: Workspace, args: tuple[str, ...]
+) -> None:
+    """In an estate of phases, ``owners show B-1-2004`` said only 台账中没有房屋 B-1-2004 (as for a typo) though
+    香榭丽舍 and 巴塞罗纳 each have one; every command refusing an unknown unit now names them."""
+    import_two_phases(run_cli, workspace)
+    result = run_cli(*args)
+    assert (result.exit_code, result.stderr.strip()) == (
+        6,
+        "错误：台账中没有房屋 B-1-2004：是不是指 巴塞罗纳·B-1-2004 或 香榭丽舍·B-1-2004？",
+    ), result.output
+
+
+def test_a_unit_in_the_wrong_phase_names_the_one_in_the_right_phase(run_cli: Any, workspace: Workspace) -> None:
+    import_two_phases(run_cli, workspace)
+    assert run_cli("owners", "show", "香榭B-1-2004").exit_code == 0
+    result = run_cli("fees", "account", "香榭B-1-2005")
+    assert (result.exit_code, result.stderr.strip()) == (
+        6,
+        "错误：台账中没有房屋 香榭丽舍·B-1-2005：请用 recordkit owners list 查看已有房号",
+    )

@@ -19,7 +19,8 @@ from recordkit.billing.allocations import DEPOSIT_KEPT_ITEM, DEPOSIT_TRANSFER, d
 from recordkit.billing.arrears import begun_by, owed_query
 from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_day, check_not_future, parse_month
 from recordkit.core.money import format_yuan
-from recordkit.core.unitcodes import no_such_unit, parse_unit_code
+from recordkit.core.unitcodes import parse_unit_code
+from recordkit.ledger.db import unknown_unit
 from recordkit.ledger.schema import allocations, bills, fee_items, owners, payments, receipts, renovations, units
 from recordkit.owners.contacts import owner_names_in, owners_of_record
 from recordkit.owners.roster import UnitDetails, unit_details_in
@@ -309,7 +310,7 @@ def _account_in(conn: Connection, code: str, today: dt.date) -> Account:
         .where(units.c.code == code)
     ).first()
     if row is None:
-        raise no_such_unit(code)
+        raise unknown_unit(conn, code)
     unit_id, owner = row
     named = owner_names_in(conn, [code]).get(code, ())
     return Account(

@@ -20,7 +20,8 @@ import sqlalchemy as sa
 from recordkit.billing.allocations import deposit_bill_ids, money_taken, outstanding_query
 from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_day, check_not_future, parse_month
 from recordkit.core.money import format_yuan
-from recordkit.core.unitcodes import no_such_unit, parse_building, parse_unit_code
+from recordkit.core.unitcodes import parse_building, parse_unit_code
+from recordkit.ledger.db import unknown_unit
 from recordkit.ledger.schema import allocations, bills, fee_items, owners, payments, units
 from recordkit.owners.contacts import co_owner_names_in, owners_of_record
 from recordkit.owners.roster import in_building, require_building
@@ -231,7 +232,7 @@ def unit_balance(ledger: Ledger, unit: str, today: dt.date | None = None) -> tup
     with ledger.read() as conn:
         unit_id = conn.execute(sa.select(units.c.id).where(units.c.code == code)).scalar()
         if unit_id is None:
-            raise no_such_unit(code)
+            raise unknown_unit(conn, code)
         inner = owed_query(today, [unit_id]).subquery()
         owed = conn.execute(
             sa.select(sa.func.coalesce(sa.func.sum(inner.c.owed_fen), 0)).where(inner.c.owed_fen > 0)

@@ -51,10 +51,10 @@ from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, Usa
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.numbering import fold_number
 from recordkit.core.personal import reason_problem
-from recordkit.core.unitcodes import no_such_unit, parse_unit_code
+from recordkit.core.unitcodes import parse_unit_code
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
 from recordkit.ledger import journal
-from recordkit.ledger.db import bulk_insert, office_zone_of, refuse_unknown_unit
+from recordkit.ledger.db import bulk_insert, office_zone_of, refuse_unknown_unit, unknown_unit
 from recordkit.ledger.schema import allocations, bills, fee_items, owners, payments, receipts, renovations, units
 from recordkit.owners.contacts import one_person_as_kept
 from recordkit.owners.roster import owner_change_after
@@ -539,7 +539,7 @@ def issue_payments(
     found = {row.code: row for row in conn.execute(_UNITS_AND_OWNERS, {"codes": sorted(set(codes.values()))})}
     for code in codes.values():
         if code not in found:
-            raise no_such_unit(code)
+            raise unknown_unit(conn, code)
     open_bills = load_open_bills(conn, [row.id for row in found.values()])
     owed = {bill.bill_id: bill.owed_fen for bills_of in open_bills.values() for bill in bills_of}
     deposits = set(conn.execute(deposit_bill_ids()).scalars())

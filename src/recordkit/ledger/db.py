@@ -36,7 +36,15 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from recordkit.core.atomic import PRIVATE
 from recordkit.core.config import OfficeSettings, check_schema_name
-from recordkit.core.errors import ConfigError, ConflictError, LedgerDiskFull, LedgerError, LedgerMoved, StorageError
+from recordkit.core.errors import (
+    ConfigError,
+    ConflictError,
+    LedgerDiskFull,
+    LedgerError,
+    LedgerMoved,
+    NotFoundError,
+    StorageError,
+)
 from recordkit.core.unitcodes import no_such_unit
 from recordkit.ledger.schema import HEAD_REVISION, archive_items, metadata, units
 from recordkit.ledger.write_queue import WriteQueue, busy_message, flock_available
@@ -1325,7 +1333,16 @@ def refuse_unknown_unit(conn: Connection, code: str | None, *, filed: bool = Fal
     if code is not None and all(
         conn.execute(sa.select(column).where(column == code).limit(1)).first() is None for column in columns
     ):
-        raise no_such_unit(code)
+        raise unknown_unit(conn, code)
+
+
+def unknown_unit(conn: Connection, code: object) -> NotFoundError:
+    """``no_such_unit`` for ``code`` (canonical, not in the ledger), naming the ledger's units of the same code in
+    other phases: in an estate of 香榭丽舍 and 巴塞罗纳, 3-2-1202 typed without its phase is no typo."""
+    bare = str(code).rpartition("·")[2]  # a phase's name holds no "·" (core.unitcodes)
+    same = sa.or_(units.c.code == bare, units.c.code.endswith(f"·{bare}", autoescape=True))
+    others = conn.execute(sa.select(units.c.code).where(same, units.c.code != str(code))).scalars()
+    return no_such_unit(code, sorted(others))
 
 
 def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:

@@ -26,9 +26,9 @@ from recordkit.core.personal import (
     validate_id_number,
     validate_phone,
 )
-from recordkit.core.unitcodes import no_such_unit, parse_unit_code
+from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
-from recordkit.ledger.db import Ledger, refuse_unknown_unit
+from recordkit.ledger.db import Ledger, refuse_unknown_unit, unknown_unit
 from recordkit.ledger.schema import owners, unit_co_owners, unit_contacts, units
 from recordkit.owners.surnames import is_surname, starts_with_surname
 
@@ -911,7 +911,7 @@ def add_contact(
     with ledger.write() as conn:
         unit_id = conn.execute(sa.select(units.c.id).where(units.c.code == code)).scalar()
         if unit_id is None:
-            raise no_such_unit(code)
+            raise unknown_unit(conn, code)
         _refuse_owner_as_contact(conn, code, record)
         _refuse_twice(conn, unit_id, code, record)
         inserted = conn.execute(

@@ -38,12 +38,11 @@ from recordkit.core.sheets import (
 from recordkit.core.unitcodes import (
     Building,
     UnitCode,
-    no_such_unit,
     parse_building,
     parse_unit_code,
 )
 from recordkit.ledger import journal
-from recordkit.ledger.db import Ledger, bulk_insert, office_zone_of
+from recordkit.ledger.db import Ledger, bulk_insert, office_zone_of, unknown_unit
 from recordkit.ledger.schema import journal as journal_rows
 from recordkit.ledger.schema import owners, unit_co_owners, unit_contacts, units
 from recordkit.owners.contacts import (
@@ -1381,7 +1380,7 @@ def _unit_in(conn: Connection, code: UnitCode) -> tuple[UnitView, list[str]]:
     """``show_unit`` read on ``conn``: inside a read transaction the caller holds (``unit_details_in``')."""
     row = conn.execute(_unit_query().where(units.c.code == str(code))).first()
     if row is None:
-        raise no_such_unit(code)
+        raise unknown_unit(conn, code)
     holdings: list[str] = []
     owner_id = conn.execute(sa.select(units.c.owner_id).where(units.c.code == str(code))).scalar()
     if owner_id is not None:

@@ -23,9 +23,10 @@ from recordkit.core.dates import (
 from recordkit.core.errors import ConflictError, NotFoundError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.personal import mask_phone, name_as_kept, name_problem, says_something, validate_phone
-from recordkit.core.unitcodes import RENOVATED, no_such_unit, parse_unit_code
+from recordkit.core.unitcodes import RENOVATED, parse_unit_code
 from recordkit.documents.generated import DocumentRequest, generate, generate_many, record_and_print
 from recordkit.ledger import journal
+from recordkit.ledger.db import unknown_unit
 from recordkit.ledger.schema import (
     allocations,
     bills,
@@ -211,7 +212,7 @@ def _register_in(
         .where(units.c.code == code)
     ).first()
     if unit is None:
-        raise no_such_unit(code)
+        raise unknown_unit(conn, code)
     if not unit.name:
         raise ConflictError(f"房屋 {code} 没有登记业主，不能办理装修登记：请先在业主名册中登记业主并导入")
     current = conn.execute(
