@@ -154,6 +154,38 @@ def test_an_empty_entrance_cell_is_an_error_beside_a_kind_cell_naming_a_flat_too
     assert [view.to_dict()["unit"] for view in list_units(ledger)] == ["二期·5-1202", "二期·5-1203"]
 
 
+def test_a_room_cell_holding_the_entrance_is_read_when_the_sheet_has_no_entrance_column(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """Exports that keep 楼号 apart but write 单元 and room in one cell (房间号 “2-1201”, “2单元1202室”) were refused
+    row by row (房号“2-1201”无效).  Without a 单元 column such a cell is that 单元 and room; a room alone is still a
+    building without 单元 (5栋 + 1201), 12-01 (floor and room?) is still refused, and so is a blank 单元 cell in a
+    sheet with a 单元 column."""
+    rows = [
+        ["类型", "楼号", "房间号", "业主姓名", "建筑面积"],
+        [None, "3栋", "2-1201", "王建国", 98.5],
+        ["住宅", "3栋", "2单元1202室", "张伟", 98.5],
+        [None, "3栋", "０２－１２０３", "李秀兰", 98.5],
+        [None, "5栋", "1201", "赵强", 90],
+    ]
+    with_column = [["楼号", "单元", "房间号", "业主姓名", "建筑面积"], ["3栋", None, "2-1204", "钱多多", 98.5]]
+    assert problems_of(ledger, workbook(tmp_path / "有单元.xlsx", [("房产", with_column)])) == [
+        "第 2 行 B 列（单元）：单元不能为空，请填写单元"
+    ]
+    floor_and_room = [["楼号", "房间号", "业主姓名", "建筑面积"], ["5栋", "12-01", "钱多多", 98.5]]  # no 单元-房号
+    assert problems_of(ledger, workbook(tmp_path / "楼层.xlsx", [("房产", floor_and_room)])) == [
+        "第 2 行 B 列（房间号）：房号“12-01”无效，应为数字，末尾可带一个字母，例如 1201 或 1201A"
+    ]
+    summary = import_owners(ledger, workbook(tmp_path / "房产.xlsx", [("房产", rows)]), "测试员")
+    assert summary.units_created == 4
+    assert {str(view.code): view.owner for view in list_units(ledger)} == {
+        "3-2-1201": "王建国",
+        "3-2-1202": "张伟",
+        "3-2-1203": "李秀兰",
+        "5-1201": "赵强",
+    }
+
+
 def test_the_sheet_with_the_headers_is_read_and_named(ledger: Ledger, tmp_path: Path) -> None:
     rows = [list(OTHER_SYSTEM_HEADERS), *OTHER_SYSTEM_ROWS[:2]]
     path = workbook(

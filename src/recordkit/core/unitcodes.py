@@ -762,7 +762,9 @@ def unit_code_from_parts(
     单元 0 is a shop (``商铺3-101``), 单元 -1 a storeroom (``储藏室3-5``).  ``kind`` (one of
     ``KINDS``, or a word ``parse_unit_kind`` reads) says what the row is: a flat may then have no
     单元, and another kind takes its number from the building and room cells (either may be empty).
-    ``phase`` is the row's 区/期 cell, read by ``parse_phase`` (a bare number is that 期).
+    ``phase`` is the row's 区/期 cell, read by ``parse_phase`` (a bare number is that 期).  A flat's room
+    cell that is exactly 单元-房号 (``2-1201``, ``2单元1201室``) beside a blank 单元 is that 单元 and room: the
+    caller passes ``kind`` 住宅 with a blank 单元 only for a sheet without a 单元 column.
 
     Raises ``ValidationError`` naming the first part (楼栋, 单元 or 房号) that is
     empty, not a whole number, or not of the expected form.
@@ -789,6 +791,8 @@ def unit_code_from_parts(
             raise ValidationError(f"{unit_kind}编号“{label}”无效，{_LABEL_EXPECTED}，例如 {_KIND_EXAMPLES[unit_kind]}")
         return UnitCode("", "", label, kind=unit_kind, phase=phase_name)
     clean_building = _clean_part("building", building, _BUILDING_SUFFIXES, _BUILDING_RAW)
+    if unit_kind == FLAT and _is_blank(entrance) and (both := _entrance_and_room(room)) is not None:
+        entrance, room = both
     if unit_kind == FLAT and _is_blank(entrance):
         if not _FLOOR_BUILDING_CANON.fullmatch(_clean_building(clean_building)):
             raise ValidationError(f"楼栋“{clean_building}”无效：没有单元的楼栋号最多三位数字，例如 5、A12")
@@ -806,6 +810,21 @@ def unit_code_from_parts(
     match = _FULL.fullmatch(raw)
     assert match is not None  # each part matched its own pattern above
     return _code_from_match(match, phase_name)
+
+
+# A room cell that holds its 单元 too (2-1201, 2单元1201室), as exports that keep only the building apart write it.
+# The room is numbered floor by floor (at least three digits, no leading zero): 12-01 may be floor 12, room 01.
+_ENTRANCE_AND_ROOM = re.compile(
+    rf"{_ENTRANCE_RAW}(?:{_ENTRANCE_MARKER}{_AFTER_MARKER}|{_SEP})(?P<room>{_FLOOR_ROOM_CANON.pattern})(?:{_ROOM_MARKER})?"
+)
+
+
+def _entrance_and_room(room: str | int | float | None) -> tuple[str, str] | None:
+    """The 单元 and room a flat's room cell holds both of, when it is exactly 单元-房号 (``2-1201``, ``2单元1201室``);
+    None for any other cell (a room alone, a number)."""
+    if not isinstance(room, str) or (match := _ENTRANCE_AND_ROOM.fullmatch(_clean_text(room))) is None:
+        return None
+    return match["entrance"], match["room"]
 
 
 def find_unit_codes(text: str, normalized: bool = False) -> list[UnitCode]:
