@@ -1347,6 +1347,24 @@ def test_an_id_number_a_co_owner_row_gives_the_owner_that_another_owner_holds_is
     assert _owners_read_back(ledger) == before
 
 
+def test_an_id_number_given_on_another_row_quotes_both_names_as_typed(ledger: Ledger, tmp_path: Path) -> None:
+    """The refusal of a 共有人 row giving its owner a number another row's owner holds named that owner and the unit's
+    NFKC-folded (是ZHOU JIE的, 本户业主 Li Na) though the cells said ＺＨＯＵ　ＪＩＥ and Ｌｉ　Ｎａ: quoted as typed."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系"],
+        ["3-1-101", 90, "ＺＨＯＵ　ＪＩＥ", None, "110105197501010026", None],
+        ["1-1-101", 90, "Ｌｉ　Ｎａ", None, None, None],
+        ["1-1-101", None, "Ｌｉ　Ｎａ", None, "110105197501010026", "共有人"],
+    ]
+    with pytest.raises(ValidationError) as caught:
+        import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    assert [str(p) for p in caught.value.problems] == [
+        "第 4 行 E 列（身份证号）：身份证号 110105********0026 已写在第 2 行，是ＺＨＯＵ　ＪＩＥ的，这一行写的却是本户业主 "
+        "Ｌｉ　Ｎａ：请核对号码；是同一个人，请把这个号码也写在第 3 行业主的身份证号里"
+    ]
+    assert list_units(ledger) == []
+
+
 def test_the_export_of_an_owner_kept_twice_before_comes_back_as_one_person_or_refused_saying_how(
     ledger: Ledger, tmp_path: Path
 ) -> None:

@@ -38,6 +38,7 @@ from recordkit.core.sheets import (
 from recordkit.core.unitcodes import (
     Building,
     UnitCode,
+    as_typed,
     parse_building,
     parse_unit_code,
 )
@@ -315,7 +316,7 @@ def import_owners(
     with ledger.write() as conn:
         kept_whole = _new_kept_whole(conn, roster.kept_whole)
         summary = apply_owner_records(
-            conn, roster.records, operator, contacts=roster.has_contacts, columns=roster.columns
+            conn, roster.records, operator, contacts=roster.has_contacts, columns=roster.columns, typed=roster.typed
         )
         summary.dry_run, summary.contacts_read = dry_run, roster.has_contacts
         if dry_run:
@@ -423,6 +424,7 @@ def _match_owners(
     named_again: Mapping[tuple[int, int], tuple[int, int]] | None = None,
     held: Callable[[int], str] = lambda owner_id: "",
     numbered: Mapping[tuple[int, int], int] | None = None,
+    shown: Callable[[int, str], str] = lambda row, name: name,
 ) -> _OwnerMatch:
     """Owners are the same person by ID number, else by name and phone; conflicts are problems.
 
@@ -437,7 +439,8 @@ def _match_owners(
     owner holds, said by its id) or the row's phone is another.  ``numbered`` (``_stored_owner_numbered``): an owner
     row giving its unit's stored owner, who has no ID number, one is that owner, whose record takes it before any row
     is matched (a row of hers without the number, earlier in the sheet, is she too) — a problem when an owner of
-    another name holds it; one of her name holding it is she (the number says who), the row matched to that one."""
+    another name holds it; one of her name holding it is she (the number says who), the row matched to that one.
+    ``shown`` (``_name_as_typed``) quotes a name of a sheet row as typed there."""
     known: dict[tuple[str, ...], _OwnerRow] = {}
     for known_owner in existing:
         # A ledger that already holds one person under both numbers (imported before they were told apart) matches
@@ -454,14 +457,15 @@ def _match_owners(
     ]:
         if id_number and phone:
             id_numbers.setdefault((name, phone), set()).add(id_number_as_18(id_number))
-    for person, (column, reason) in _stored_owners_numbered(persons, existing, numbered or {}, match, known, held):
+    refused = _stored_owners_numbered(persons, existing, numbered or {}, match, known, held, shown)
+    for person, (column, reason) in refused:
         letter, header = where[column]
         problems.append(CellProblem(person.row, letter, header, reason))
     for person in persons:
         owner_slot = (named_again or {}).get(person.slot)
         first = match.of_row.get(owner_slot) if owner_slot is not None else None
         if owner_slot is not None and first is not None and not first.id_number:
-            problem = _owner_takes_id_number(first, owner_slot[0], person, known, held)
+            problem = _owner_takes_id_number(first, owner_slot[0], person, known, held, shown)
             if problem is not None:
                 letter, header = where[problem[0]]
                 problems.append(CellProblem(person.row, letter, header, problem[1]))
@@ -613,6 +617,7 @@ def _stored_owners_numbered(
     match: _OwnerMatch,
     known: dict[tuple[str, ...], _OwnerRow],
     held: Callable[[int], str],
+    shown: Callable[[int, str], str],
 ) -> list[tuple[Person, tuple[str, str]]]:
     """Give each stored owner ``numbered`` names (``_stored_owner_numbered``) its owner row's ID number, before any
     row is matched; returns the rows refused (``_owner_takes_id_number``: an owner of another name holds it).  A
@@ -626,11 +631,17 @@ def _stored_owners_numbered(
         holder = known.get(_owner_key(person.name, None, person.id_number))
         if holder is not None and name_as_read(holder.name) == name_as_read(person.name):
             continue
-        if (problem := _owner_takes_id_number(stored, None, person, known, held)) is not None:
+        if (problem := _owner_takes_id_number(stored, None, person, known, held, shown)) is not None:
             refused.append((person, problem))
         else:
             _take_id_number(match, known, stored, person)
     return refused
+
+
+def _name_as_typed(typed: Mapping[tuple[int, str], str], row: int, name: str) -> str:
+    """``name``, an owner or co-owner of sheet row ``row``, as typed in its 业主 or 共有人 cell (``RosterSheet.typed``):
+    ＺＨＯＵ　ＪＩＥ, kept as ZHOU JIE; ``name`` itself when neither cell holds it."""
+    return as_typed("\n".join(typed.get((row, key), "") for key in ("owner", "co_owner")), name)
 
 
 def _take_id_number(
@@ -652,11 +663,12 @@ def _owner_takes_id_number(
     person: Person,
     known: Mapping[tuple[str, ...], _OwnerRow],
     held: Callable[[int], str],
+    shown: Callable[[int, str], str],
 ) -> tuple[str, str] | None:
     """Why ``person`` — a row naming ``owner`` (no ID number) with an ID number: a 共有人 row, the owner written on
     ``owner_row``, or (``owner_row`` None) the unit's own owner row — cannot give the owner that number, as (column
     key, reason), or None: another owner holds it (in the ledger, said with what it holds, numbers masked; or on
-    another row), or a 共有人 row's phone is not the owner's."""
+    another row; a name of the sheet quoted as typed there, by ``shown``), or a 共有人 row's phone is not the owner's."""
     assert person.id_number is not None
     other = known.get(_owner_key(person.name, None, person.id_number))
     same = "请核对号码"
@@ -667,10 +679,11 @@ def _owner_takes_id_number(
             phone = f"电话 {mask_phone(other.phone)}" if other.phone else ""
             whose = f"在台账里是{other.name}（{'，'.join(filter(None, [phone, held(other.id)]))}）的"
         else:
-            whose = f"已写在第 {other.first_row} 行，是{other.name}的"
+            whose = f"已写在第 {other.first_row} 行，是{shown(other.first_row, other.name)}的"
+        named = owner.name if owner_row is None else shown(owner_row, owner.name)
         return (
             "id_number",
-            f"身份证号 {mask_id_number(person.id_number)} {whose}，这一行写的却是本户业主 {owner.name}：{same}",
+            f"身份证号 {mask_id_number(person.id_number)} {whose}，这一行写的却是本户业主 {named}：{same}",
         )
     if owner_row is not None and owner.phone and person.phone and owner.phone != person.phone:
         return "phone", (
@@ -701,11 +714,13 @@ def apply_owner_records(
     operator: str,
     contacts: bool = False,
     columns: Mapping[str, tuple[str, str]] | None = None,
+    typed: Mapping[tuple[int, str], str] | None = None,
 ) -> ImportSummary:
     """Upsert validated records inside the caller's write transaction.
 
     The co-owners of each unit become the record's; with ``contacts``, its contacts too.  ``columns``
-    (``RosterSheet.columns``) lets a problem found here name its column's letter."""
+    (``RosterSheet.columns``) lets a problem found here name its column's letter, ``typed`` (``RosterSheet.typed``)
+    quote a name as typed."""
     records = _resolve_masks(records, conn)
     summary = ImportSummary(rows=len(records))
 
@@ -726,7 +741,10 @@ def apply_owner_records(
     named_again = _owner_named_again(records, existing_units, owner_before)
     held = functools.partial(_held, conn)
     numbered = _stored_owner_numbered(records, existing_units, owner_before)
-    match = _match_owners(_persons(records), existing_owners, co_owner_named, columns, named_again, held, numbered)
+    shown = functools.partial(_name_as_typed, typed or {})
+    match = _match_owners(
+        _persons(records), existing_owners, co_owner_named, columns, named_again, held, numbered, shown
+    )
     _refuse_shared_id_numbers(conn, records, match, columns, contacts)
     new_owners = match.new
 

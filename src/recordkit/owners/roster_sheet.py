@@ -402,6 +402,9 @@ class RosterSheet:
     rows: int = 0  # data rows read
     #: column key -> (Excel letter, header as written), for problems found once the rows are read
     columns: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: (row, column key) -> a name cell (业主, 共有人, 租户) as typed, for a problem found once the rows are read to quote
+    #: a name as the clerk finds it (``as_typed``)
+    typed: dict[tuple[int, str], str] = field(default_factory=dict)
 
 
 @dataclass
@@ -823,7 +826,7 @@ def read_roster(
         row, row_problems = reader.read(sheet_row.number, sheet_row.cells)
         typed.update(
             ((sheet_row.number, key), _written(sheet_row.cells[key]))
-            for key in ("owner", "tenant")
+            for key in ("owner", "co_owner", "tenant")
             if sheet_row.cells[key] is not None
         )
         problems.extend(row_problems)
@@ -926,6 +929,7 @@ def read_roster(
         has_contacts,
         rows,
         columns,
+        typed,
     )
 
 
