@@ -245,6 +245,27 @@ def test_a_kind_cell_naming_no_kind_is_told_at_its_cell_whatever_the_room(run_cl
     assert units(run_cli) == []
 
 
+def test_a_room_that_does_not_fit_its_kind_says_how_that_kind_is_numbered(run_cli: Any, tmp_path: Path) -> None:
+    """A valid 类型 beside a room no unit of that kind has (别墅 + A座, no 楼栋 column) was told as a flat's code
+    (房号“A座”无法识别，应写成 楼栋-单元-房号); it says how a villa's (shop's, parking space's) number is written."""
+    rows = [
+        ["房号", "类型", "建筑面积", "业主姓名"],
+        ["A座", "别墅", 300, "钱一"],
+        ["１号铺面", "商铺", 60, "钱二"],
+        ["B1-023号位", "车位", 12, "钱三"],
+    ]
+    result = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows)))
+    assert result.exit_code == 5
+    expected = "应为字母和数字（可用横线分成至多三段，每段至多5位）"
+    assert result.stderr.splitlines() == [
+        "错误：名册.xlsx 有 3 处错误，没有导入任何数据",
+        f"  第 2 行 A 列（房号）：房号“A座”无效：别墅编号{expected}，例如 12号别墅 或 别墅A12",
+        f"  第 3 行 A 列（房号）：房号“１号铺面”无效：商铺编号{expected}，例如 商铺S-101 或 1栋底商101",
+        f"  第 4 行 A 列（房号）：房号“B1-023号位”无效：车位编号{expected}，例如 车位B1-023 或 地下车位023",
+    ]
+    assert units(run_cli) == []
+
+
 # -- a group-header row above the headers ---------------------------------------------------------
 
 

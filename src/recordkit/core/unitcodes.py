@@ -716,12 +716,15 @@ def _is_blank(value: str | int | float | None) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _label_part(part: str, value: str | int | float | None, suffixes: tuple[str, ...]) -> str:
-    """A building or room cell as a segment of a villa's, shop's … number."""
+def _label_part(part: str, value: str | int | float | None, suffixes: tuple[str, ...], kind: str) -> str:
+    """A building or room cell as a segment of the number of a ``kind`` (villa, shop …); ``ValidationError`` saying
+    how that kind is numbered for a cell that is none (别墅 beside A座)."""
     value = _whole_number(value)
     cleaned = _without_suffix(_clean_text(str(value)), suffixes)
     if isinstance(value, bool) or not re.fullmatch(_LABEL_RAW, cleaned):
-        raise ValidationError(f"{_PART_NAMES[part]}“{str(value).strip()}”无效，{_LABEL_EXPECTED}")
+        raise ValidationError(
+            f"{_PART_NAMES[part]}“{str(value).strip()}”无效：{kind}编号{_LABEL_EXPECTED}，例如 {_KIND_EXAMPLES[kind]}"
+        )
     return _label(cleaned)
 
 
@@ -776,12 +779,12 @@ def unit_code_from_parts(
         unit_kind = SHOP if special == 0 else STOREROOM
     if unit_kind is not None and unit_kind != FLAT:
         segments = [
-            _label_part(part, value, suffixes)
+            _label_part(part, value, suffixes, unit_kind)
             for part, value, suffixes in (("building", building, _BUILDING_SUFFIXES), ("room", room, _ROOM_SUFFIXES))
             if not _is_blank(value)
         ]
         if not _is_blank(entrance) and special is None:
-            segments.insert(1, _label_part("entrance", entrance, _ENTRANCE_SUFFIXES))
+            segments.insert(1, _label_part("entrance", entrance, _ENTRANCE_SUFFIXES, unit_kind))
         if not segments:
             raise ValidationError(f"房号不能为空，请填写{unit_kind}编号，例如 {_KIND_EXAMPLES[unit_kind]}")
         if segments and segments[0].isdigit() and len(segments) > 1:

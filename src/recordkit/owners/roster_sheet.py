@@ -539,12 +539,13 @@ class _RowReader:
                     raise
                 # A 类型 column beside a full unit name (房屋名称 “商铺S-101”, 类型 “商铺”): the name is the code,
                 # the 类型 cell must agree with it — and name a kind, whatever the room holds (独栋 beside A12 is the
-                # 类型 cell's fault, never “房号 A12 无法识别”).
+                # 类型 cell's fault, never “房号 A12 无法识别”).  A room that is neither that kind's number nor a full name
+                # is told by the kind's rule (别墅 beside A座: how a villa is numbered); a flat's, as a full name.
                 named_kind = parse_unit_kind(kind)
                 try:
                     code = self._full_code(cells)
                 except ValidationError:
-                    if "building" in self.table.letters:
+                    if "building" in self.table.letters or named_kind != FLAT:
                         raise parts_error from None
                     raise
                 if named_kind != code.kind:
