@@ -661,3 +661,21 @@ def test_a_unit_in_the_wrong_phase_names_the_one_in_the_right_phase(run_cli: Any
         6,
         "错误：台账中没有房屋 香榭丽舍·B-1-2005：请用 recordkit owners list 查看已有房号",
     )
+
+
+def test_a_work_order_for_a_unit_without_its_phase_names_the_units_in_the_phases(
+    run_cli: Any, workspace: Workspace
+) -> None:
+    """``workorder add --unit B-1-2004`` words its refusal itself (公共区域请用 --place): it names them too."""
+    import_two_phases(run_cli, workspace)
+    args = ("workorder", "add", "--type", "报修", "--category", "门窗", "--desc", "门锁坏", "--unit")
+    result = run_cli(*args, "B-1-2004")
+    assert (result.exit_code, result.stderr.strip()) == (
+        6,
+        "错误：台账中没有房屋 B-1-2004：是不是指 巴塞罗纳·B-1-2004 或 香榭丽舍·B-1-2004？公共区域请用 --place",
+    )
+    typo = run_cli(*args, "9-9-909")
+    assert (typo.exit_code, typo.stderr.strip()) == (
+        6,
+        "错误：台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号，公共区域请用 --place",
+    )

@@ -854,15 +854,15 @@ CODE_CHARACTERS = frozenset(
 CODE_DIGITS = frozenset("0123456789") | frozenset(_CN_NUMERAL.pattern[1 : _CN_NUMERAL.pattern.index("]")])
 
 
-def no_such_unit(code: object, elsewhere: Iterable[str] = ()) -> NotFoundError:
+def no_such_unit(code: object, elsewhere: Iterable[str] = (), also: str = "") -> NotFoundError:
     """The refusal of a unit the ledger does not have (a typo, a unit not imported yet), in every command's words
     (the archive room's search page, which has no command line: check the unit).  ``elsewhere`` are the units of
     the same code in the estate's other phases (``ledger.db.unknown_unit`` finds them): 3-2-1202 typed without its
-    phase asks whether one of those was meant."""
+    phase asks whether one of those was meant.  ``also``: a command's own advice after it (公共区域请用 --place)."""
     if others := list(elsewhere):
-        asked = f"台账中没有房屋 {code}：是不是指 {' 或 '.join(others)}？"
+        asked = f"台账中没有房屋 {code}：是不是指 {' 或 '.join(others)}？{also}"
         return NotFoundError(asked, form_message=asked)
     return NotFoundError(
-        f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号",
-        form_message=f"台账中没有房屋 {code}：请核对房号",
+        f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号{'，' + also if also else ''}",
+        form_message=f"台账中没有房屋 {code}：请核对房号{'，' + also if also else ''}",
     )

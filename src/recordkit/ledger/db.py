@@ -1336,13 +1336,14 @@ def refuse_unknown_unit(conn: Connection, code: str | None, *, filed: bool = Fal
         raise unknown_unit(conn, code)
 
 
-def unknown_unit(conn: Connection, code: object) -> NotFoundError:
+def unknown_unit(conn: Connection, code: object, also: str = "") -> NotFoundError:
     """``no_such_unit`` for ``code`` (canonical, not in the ledger), naming the ledger's units of the same code in
-    other phases: in an estate of 香榭丽舍 and 巴塞罗纳, 3-2-1202 typed without its phase is no typo."""
+    other phases: in an estate of 香榭丽舍 and 巴塞罗纳, 3-2-1202 typed without its phase is no typo.  ``also``: the
+    command's own advice after it."""
     bare = str(code).rpartition("·")[2]  # a phase's name holds no "·" (core.unitcodes)
     same = sa.or_(units.c.code == bare, units.c.code.endswith(f"·{bare}", autoescape=True))
     others = conn.execute(sa.select(units.c.code).where(same, units.c.code != str(code))).scalars()
-    return no_such_unit(code, sorted(others))
+    return no_such_unit(code, sorted(others), also)
 
 
 def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:

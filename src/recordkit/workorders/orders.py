@@ -46,7 +46,7 @@ from recordkit.core.personal import (
 from recordkit.core.rates import shown_rate
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
-from recordkit.ledger.db import bulk_insert, refuse_unknown_unit
+from recordkit.ledger.db import bulk_insert, refuse_unknown_unit, unknown_unit
 from recordkit.ledger.schema import journal as journal_rows
 from recordkit.ledger.schema import units, work_orders
 from recordkit.ledger.schema import work_orders as w
@@ -925,9 +925,7 @@ def add(
     record = _record_from_request(request, now or now_minute(), years)
     with ledger.write() as conn:
         if record.unit is not None and not known_units(conn, [record.unit]):
-            raise NotFoundError(
-                f"台账中没有房屋 {record.unit}：请用 recordkit owners list 查看已有房号，公共区域请用 --place"
-            )
+            raise unknown_unit(conn, record.unit, also="公共区域请用 --place")
         number = add_many(conn, settings, operator, [record])[0]
         return _order(_find_row(conn, number))
 
