@@ -36,7 +36,7 @@ from recordkit.core.dates import (
     recent_or_next_month_day,
     years_after,
 )
-from recordkit.core.errors import CellProblem, ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.core.errors import CellProblem, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.sheets import (
@@ -60,7 +60,7 @@ from recordkit.documents.generated import (
     unit_address,
 )
 from recordkit.documents.templates.checks import misspelt_variables, printable
-from recordkit.documents.templates.designs import about_works, kind_of, ordered_pairs, provided_variables
+from recordkit.documents.templates.designs import DEPOSIT_HELD, about_works, kind_of, ordered_pairs, provided_variables
 from recordkit.documents.templates.engine import Template, TemplateLibrary
 from recordkit.ledger.schema import fee_items, renovations
 from recordkit.ledger.schema import units as units_table
@@ -815,12 +815,14 @@ def addressed(
     return Recipient(code, parse_unit_code(code).building, owner, tenants, to, co_owners if owner else ())
 
 
-def without_works(ledger: Ledger, template_name: str, units: Sequence[str]) -> dict[str, str]:
-    """Of ``units``, those a notice of ``template_name`` sent only about works (``designs.about_works``: the
-    装修违规整改通知, which threatens the deposit) cannot go to, each with the refusal: a unit with no renovation whose
-    deposit is held — none registered, or refunded (``renovations.refunded_on``).  Empty for any other template."""
-    if not about_works(template_name) or not units:
-        return {}
+def with_deposits(ledger: Ledger, template_name: str) -> Callable[[str], dict[str, bool]]:
+    """What a notice of ``template_name`` sent about works (``designs.about_works``: the 装修违规整改通知) is given of
+    each unit besides: whether it has a renovation whose deposit the office holds (registered, not refunded:
+    ``renovations.refunded_on``), so that the paper names the deposit and the agreement only then, and tells the
+    others — works not registered, the commonest violation, or ended and refunded — to stop and register.  Nothing
+    for any other template."""
+    if not about_works(template_name):
+        return lambda unit: {}
     with ledger.read() as conn:
         held = set(
             conn.execute(
@@ -829,12 +831,7 @@ def without_works(ledger: Ledger, template_name: str, units: Sequence[str]) -> d
                 .where(renovations.c.refunded_on.is_(None))
             ).scalars()
         )
-    return {
-        unit: f"房屋 {unit} 没有押金未退的装修登记，不能发{template_name}（通知按协议从装修押金中扣除费用）："
-        "请用 recordkit renovation list 查看"
-        for unit in units
-        if unit not in held
-    }
+    return lambda unit: {DEPOSIT_HELD: unit in held}
 
 
 def notice_day(workspace: Workspace, today: dt.date | None, now: dt.date | None = None) -> dt.date:
@@ -874,8 +871,7 @@ def make_notices(
 
     Every value is checked before anything is written: an unknown template
     (``NotFoundError``), a misspelt or missing ``--set`` variable, dates out of order
-    (``ValidationError``), a 装修违规整改通知 to a unit whose works hold no deposit (``ConflictError``,
-    ``without_works``).
+    (``ValidationError``).
     """
 
     today = notice_day(workspace, today)
@@ -885,11 +881,12 @@ def make_notices(
     common = common_context(workspace, today)
     check_order(template.name, {**common, **values}, ordered_pairs(template.name), today)
     check_times(template.name, values, ordered_pairs(template.name), today)
-    if refused := without_works(ledger, template.name, [recipient.unit for recipient in recipients]):
-        raise ConflictError("；".join(refused.values()))
+    about_unit = with_deposits(ledger, template.name)
     printed = as_printed(template, common["小区"], values)
     requests = [
-        DocumentRequest(notice_context(common, recipient, printed), recipient.unit, template.name)
+        DocumentRequest(
+            notice_context(common, recipient, {**printed, **about_unit(recipient.unit)}), recipient.unit, template.name
+        )
         for recipient in recipients
     ]
     return _issue(
@@ -1136,7 +1133,7 @@ def batch_notices(
         warnings.append(totals_warning(read.totals, "房屋", "没有生成通知"))
     common = common_context(workspace, today)
     recipients, requests = [], []
-    refused = without_works(ledger, template.name, [recipient.unit for _, recipient, _ in read.rows])
+    about_unit = with_deposits(ledger, template.name)
     for number, recipient, row in read.rows:
         merged = {**values, **{name: value for name, value in row.items() if name in template.variables}}
         try:
@@ -1146,12 +1143,15 @@ def batch_notices(
         except ValidationError as err:
             problems.append(CellProblem(number, "", recipient.unit, err.message))
             continue
-        if recipient.unit in refused:
-            problems.append(CellProblem(number, "", recipient.unit, refused[recipient.unit]))
-            continue
         recipients.append(recipient)
         printed = as_printed(template, common["小区"], merged)
-        requests.append(DocumentRequest(notice_context(common, recipient, printed), recipient.unit, template.name))
+        requests.append(
+            DocumentRequest(
+                notice_context(common, recipient, {**printed, **about_unit(recipient.unit)}),
+                recipient.unit,
+                template.name,
+            )
+        )
     if problems:
         # Every bad row at once, in sheet order: a wrong unit as well as a value left out.
         # A misspelt column (违规项目) is one of those left out: said with the errors it causes.

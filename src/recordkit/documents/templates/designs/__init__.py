@@ -10,9 +10,16 @@ from __future__ import annotations
 from functools import cache
 
 from recordkit.documents.templates.designs import certificates, notices, receipt, renovation
-from recordkit.documents.templates.designs.base import COMMON_VARIABLES, NOTICE_KIND, NOTICE_VARIABLES, Design
+from recordkit.documents.templates.designs.base import (
+    COMMON_VARIABLES,
+    DEPOSIT_HELD,
+    NOTICE_KIND,
+    NOTICE_VARIABLES,
+    Design,
+)
 
 __all__ = [
+    "DEPOSIT_HELD",
     "COMMON_VARIABLES",
     "NOTICE_KIND",
     "NOTICE_VARIABLES",
@@ -59,7 +66,7 @@ def ordered_pairs(name: str) -> tuple[tuple[str, str], ...]:
 
 
 def about_works(name: str) -> bool:
-    """Whether a template of this name is sent only about works whose deposit is held (``Design.about_works``)."""
+    """Whether a template of this name is sent about works, given ``DEPOSIT_HELD`` (``Design.about_works``)."""
     design = all_designs().get(name)
     return design.about_works if design else False
 

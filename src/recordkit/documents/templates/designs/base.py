@@ -18,6 +18,9 @@ COMMON_VARIABLES = ("物业服务中心", "小区", "小区地址", "物业电�
 # plus whatever the clerk passes with --set.
 NOTICE_KIND = "通知"
 NOTICE_VARIABLES = ("业主姓名", "房号", "房屋", "楼栋", "称呼", "房屋地址", "收件人")
+# What a notice sent about works (``Design.about_works``) is given besides: whether the unit has a renovation whose
+# deposit the office holds (registered, not refunded).
+DEPOSIT_HELD = "装修押金未退"
 
 
 @dataclass(frozen=True)
@@ -33,8 +36,8 @@ class Design:
     ordered: tuple[tuple[str, str], ...] = ()
     # The fields each row of a list variable has ({{ 行.金额 }} in a {%tr for 行 in 明细 %}).
     rows: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    # Sent only about works whose deposit the office holds (a renovation registered, not refunded): the paper
-    # threatens to keep some of it (装修违规整改通知).
+    # Sent about works (装修违规整改通知), given DEPOSIT_HELD: the paper names the deposit and the agreement only
+    # where the office holds one (a renovation registered, not refunded), else tells the owner to register.
     about_works: bool = False
 
     @property

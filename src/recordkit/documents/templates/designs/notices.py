@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from recordkit.documents.templates.designs.base import NOTICE_KIND, NOTICE_VARIABLES, Design
+from recordkit.documents.templates.designs.base import DEPOSIT_HELD, NOTICE_KIND, NOTICE_VARIABLES, Design
 from recordkit.documents.templates.designs.common import line, prepare, signature, table, title
 
 if TYPE_CHECKING:
@@ -104,13 +104,15 @@ def _renovation_rectification(document: Document) -> None:
         "经物业服务中心巡查，您位于{{ 房屋地址 }}的房屋在装修过程中存在以下违规行为：{{ 违规事项 }}。",
         indent=True,
     )
+    # Works whose deposit the office holds break the agreement the owner signed, and the deposit answers for them;
+    # works never registered (the commonest violation) or registered and refunded hold none: stop and register.
     line(
         document,
-        "上述行为违反了《住宅室内装饰装修管理办法》及您签订的《装饰装修管理协议》的有关规定。"
-        "请您于{{ 整改期限 }}前整改完毕，并通知"
-        + _OFFICE_PHONE
-        + "复查。逾期未整改的，物业服务中心将暂停该户装修人员出入，"
-        "并按协议约定从装修押金中扣除相应费用；造成公共部位或他人财产损失的，由您承担赔偿责任。",
+        "上述行为违反了《住宅室内装饰装修管理办法》{% if 装修押金未退 %}及您签订的《装饰装修管理协议》{% endif %}的有关规定。"
+        "{% if 装修押金未退 %}请您{% else %}请立即停止施工，到物业服务中心办理装修登记手续，{% endif %}"
+        "于{{ 整改期限 }}前整改完毕，并通知" + _OFFICE_PHONE + "复查。逾期未整改的，物业服务中心将暂停该户装修人员出入"
+        "{% if 装修押金未退 %}，并按协议约定从装修押金中扣除相应费用{% endif %}；"
+        "造成公共部位或他人财产损失的，由您承担赔偿责任。",
         indent=True,
     )
     line(document, "感谢您的理解与配合！", indent=True)
@@ -195,7 +197,7 @@ DESIGNS = [
         "装修违规整改通知",
         NOTICE_KIND,
         _renovation_rectification,
-        variables=NOTICE_VARIABLES,
+        variables=(*NOTICE_VARIABLES, DEPOSIT_HELD),
         asks=("违规事项", "整改期限"),
         ordered=(("日期", "整改期限"),),
         about_works=True,
