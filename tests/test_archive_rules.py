@@ -100,6 +100,58 @@ def test_a_unit_in_a_phase_is_read_from_a_folder_and_a_sidecar_with_the_estates_
     assert (meta.unit, problems) == ("二期·1-301", [])
 
 
+# An estate of two named phases, each with an alias: 香榭丽舍 (二期) and 巴塞罗纳 (三期).
+NAMED_PHASES = FilingRules.from_settings(
+    ArchiveSettings(), {"香榭丽舍": "香榭丽舍", "二期": "香榭丽舍", "巴塞罗纳": "巴塞罗纳", "三期": "巴塞罗纳"}
+)
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        # a folder whose name begins with a phase's name or alias is that phase's, the rest of its name a topic
+        (["二期交房资料", "1-202"], Metadata(unit="香榭丽舍·1-202", topic="二期交房资料")),
+        (["二期 交房资料", "1-202"], Metadata(unit="香榭丽舍·1-202", topic="二期 交房资料")),
+        (
+            ["巴塞罗纳_交房资料", "3栋", "2单元", "1201室"],
+            Metadata(unit="巴塞罗纳·3-2-1201", topic="巴塞罗纳_交房资料"),
+        ),
+        # the rest a category: that category's
+        (["香榭丽舍业主档案", "1-202"], Metadata(category="业主档案", unit="香榭丽舍·1-202")),
+        # the rest a unit: that phase's unit, as 二期1-202
+        (["二期 1-202 张伟"], Metadata(unit="香榭丽舍·1-202")),
+        # no unit below: the phase of a unit the file name writes without one
+        (["二期交房资料"], Metadata(topic="二期交房资料", phase="二期")),
+        # a phase's name inside a word is no phase's (交房资料二期 does not begin with it)
+        (["交房资料二期", "3-2-1201"], Metadata(unit="3-2-1201", topic="交房资料二期")),
+    ],
+)
+def test_a_folder_whose_name_begins_with_a_phase_is_that_phases(parts: list[str], expected: Metadata) -> None:
+    assert metadata_from_folder(parts, NAMED_PHASES) == expected
+
+
+def test_a_unit_below_a_folder_beginning_with_a_phase_is_that_phases_unit() -> None:
+    said = (
+        metadata_from_folder(["二期交房资料"], NAMED_PHASES),
+        metadata_from_name("3-2-1201 交房确认书", NAMED_PHASES),
+    )
+    resolved = resolve(Metadata(), Metadata(), *said, NAMED_PHASES, "3-2-1201 交房确认书")
+    assert (resolved.metadata.unit, resolved.review_reasons) == ("香榭丽舍·3-2-1201", ())
+
+
+@pytest.mark.parametrize(
+    ("parts", "stem"),
+    [(["二期三期交房资料", "1-202"], "交房确认书"), (["二期三期交房资料"], "3-2-1201 交房确认书")],
+)
+def test_a_folder_naming_two_phases_leaves_the_unit_to_review(parts: list[str], stem: str) -> None:
+    said = (metadata_from_folder(parts, NAMED_PHASES), metadata_from_name(stem, NAMED_PHASES))
+    resolved = resolve(Metadata(), Metadata(), *said, NAMED_PHASES, stem)
+    assert (resolved.metadata.unit, resolved.review_reasons) == (
+        None,
+        ("文件夹“二期三期交房资料”写了两个分区（香榭丽舍、巴塞罗纳），没有按它判断房号：请核对是哪个分区的房屋",),
+    )
+
+
 @pytest.mark.parametrize(
     "stem",
     [

@@ -427,6 +427,9 @@ class Metadata:
     #: A folder's only: the phase's folder as written (``二区``) when no unit's folder lies below it (``二期/``), whose
     #: phase a unit the file name writes without one lies in (``二期/1-1-101 产权证.pdf``).
     phase: str | None = None
+    #: A folder's only: why no unit its folders or the file name write without a phase was taken (a folder naming two
+    #: phases, ``二期三期交房资料``): a review reason.
+    doubt: str | None = None
 
     def over(self, lower: Metadata) -> Metadata:
         """These values, with ``lower``'s where this one says nothing."""
@@ -701,11 +704,14 @@ def organised_folders(parts: Sequence[str]) -> list[str]:
 
 def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
     """What the inbox sub-folders say: ``业主档案/3-2-1201/``, ``工程档案/电梯/``; a unit below its phase's folder
-    (``业主档案/二期/3-2-1201/``) is that phase's.  Only the ``organised_folders`` among them are read."""
+    (``业主档案/二期/3-2-1201/``, ``二期交房资料/1-202/``: ``_phase_of_folder``) is that phase's.  Only the
+    ``organised_folders`` among them are read."""
     parts = organised_folders(parts)
-    category = unit = None
+    category = unit = doubt = None
     topic: list[str] = []
-    phase: tuple[int, str] | None = None  # the last phase's folder (its place in ``topic``, its name)
+    # the last phase's folder: its place in ``topic`` (None: the folder says more than the phase, and stays a topic
+    # when a unit's folder lies below it), the phase as written
+    phase: tuple[int | None, str] | None = None
     index = 0
     while index < len(parts):
         part = parts[index]
@@ -719,18 +725,25 @@ def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
             name, taken = ("".join(parts[index - 1 : index - 1 + levels]), levels) if levels else (part, 1)
             code = None
             if phase is not None and (code := _unit_of_folder(phase[1] + name, rules.phases)) is not None:
-                del topic[phase[0]]  # the phase's folder names the unit together with this one
+                if phase[0] is not None:
+                    del topic[phase[0]]  # the phase's folder names the unit together with this one
             else:
                 code = _unit_of_folder(name, rules.phases)
-            if code is not None:
+            if code is not None and (doubt is None or code.phase):
                 unit = str(code)
                 index += taken - 1
                 continue
-            if _is_phase(part, rules.phases):
-                phase = (len(topic), part)
+            said = _phase_of_folder(part, rules.phases)
+            if isinstance(said, _TwoPhases):
+                phase, doubt = None, said.reason
+            elif said is not None:
+                written, rest = said
+                if category is None and rest and (found := rules.category(rest)) is not None:
+                    category, rest = found.name, ""
+                phase = (len(topic) if not rest else None, written)
         topic.append(part)
     below = phase[1] if phase is not None and unit is None else None
-    return Metadata(category=category, unit=unit, topic="/".join(topic) or None, phase=below)
+    return Metadata(category=category, unit=unit, topic="/".join(topic) or None, phase=below, doubt=doubt)
 
 
 _BUILDING_LEVEL = re.compile(r"[A-Za-z]?[0-9]+[A-Za-z]?\s*(?:栋|幢|座|号楼|#)")
@@ -749,6 +762,42 @@ def _levels(parts: Sequence[str]) -> int:
     if len(folded) >= 2 and folded[1].endswith("室") and _ROOM_LEVEL.fullmatch(folded[1]):
         return 2  # (室 written: a year's folder below a building's, 1栋/2024/, is no room)
     return 0
+
+
+@dataclass(frozen=True)
+class _TwoPhases:
+    """A folder whose name writes two of the estate's phases (``二期三期交房资料``): whose unit, no one can tell."""
+
+    folder: str
+    names: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        return (
+            f"文件夹“{self.folder}”{_TWO_PHASES}（{'、'.join(self.names)}），没有按它判断房号：请核对是哪个分区的房屋"
+        )
+
+
+_TWO_PHASES = "写了两个分区"
+
+
+def _phase_of_folder(part: str, phases: Mapping[str, str]) -> tuple[str, str] | _TwoPhases | None:
+    """The phase a folder is named for, as ``(written, rest)``: a folder named for the phase alone (``二期``, ``b区``),
+    as written, the rest empty; a name beginning with a phase's name or alias (``二期交房资料``, ``二期 交房资料``,
+    ``香榭丽舍业主档案``), that name or alias (the longest) and the rest past separators (``交房资料``, ``业主档案``).
+    ``_TwoPhases`` when the rest writes another phase (``二期三期交房资料``); None when it begins with no phase."""
+    if _is_phase(part, phases):
+        return part, ""
+    folded = fold_spelling(part).strip()
+    begun = [spelling for spelling in phases if folded.startswith(spelling)]
+    if not begun:
+        return None
+    written = max(begun, key=len)
+    rest = _NAME_SEPARATORS.sub(" ", folded[len(written) :]).strip()
+    named = [phases[spelling] for spelling in sorted(phases, key=rest.find) if spelling in rest]
+    if any(name != phases[written] for name in named):
+        return _TwoPhases(part, tuple(dict.fromkeys((phases[written], *named))))
+    return written, rest
 
 
 def _is_phase(word: str, phases: Mapping[str, str]) -> bool:
@@ -785,8 +834,8 @@ def _unit_of_folder(part: str, phases: Mapping[str, str]) -> UnitCode | None:
         return parse_unit_code(part, phases=phases or None)
     except ValidationError:
         pass
-    words = _NAME_SEPARATORS.split(_SCANNER_TIMES.sub(" ", part))
-    return next((code for word in words if word and (code := _unit_of_token(word, phases)) is not None), None)
+    words = _phase_joined(_NAME_SEPARATORS.split(_SCANNER_TIMES.sub(" ", part)), phases)
+    return next((code for word in words if (code := _unit_of_token(word, phases)) is not None), None)
 
 
 _FIELD_LABELS = {"box": "盒号", "shelf": "架位", "topic": "主题"}
@@ -963,8 +1012,9 @@ def reason_on_page(reason: str) -> str:
 
 
 def reasons_about_unit(reasons: Sequence[str]) -> bool:
-    """One of ``reasons`` already says why the scan has no unit (its folder and name disagree)."""
-    return any(reason.startswith(_CONFLICT) for reason in reasons)
+    """One of ``reasons`` already says why the scan has no unit (its folder and name disagree, its folder names two
+    phases)."""
+    return any(reason.startswith(_CONFLICT) or _TWO_PHASES in reason for reason in reasons)
 
 
 #: A 档号 inside a file name, written in full or as read off a box label (``YZ-2026-00012``, ``YZ-2026-12``,
@@ -1035,6 +1085,10 @@ def resolve(
     """
     reasons = list(sidecar_problems)
     unit_given = flags.unit is not None or sidecar.unit is not None
+    if folder.doubt is not None:
+        reasons.append(folder.doubt)
+        if not unit_given and name.unit and not parse_unit_code(name.unit, phases=rules.phases or None).phase:
+            name = replace(name, unit=None)  # a unit in no phase: the folder's name may have meant either's
     if not unit_given and folder.phase and name.unit:
         folder, name = _in_folders_phase(folder.phase, folder, name.unit, name, rules.phases, reasons)
     if not unit_given and folder.unit and name.unit and not same_unit(folder.unit, name.unit, rules.phases):
