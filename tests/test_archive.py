@@ -555,6 +555,28 @@ def test_a_file_put_back_from_the_quarantine_is_dated_by_its_own_name(ws: Worksp
     assert tree(inbox(ws)) == []  # the sidecar went with its scan
 
 
+@pytest.mark.parametrize(
+    ("name", "title", "unit", "date"),
+    [
+        # A phone's or camera's own name says nothing of the document: no part of it is its title.
+        ("IMG_20261120_101500.jpg", "扫描件", None, dt.date(2026, 11, 20)),
+        ("业主档案/3-2-1201/IMG_20261120_101500.jpg", "3-2-1201 业主档案", "3-2-1201", dt.date(2026, 11, 20)),
+        ("工程档案/DSC_20261103_083012.jpg", "工程档案", None, dt.date(2026, 11, 3)),
+        ("3-2-1201/PXL_20261120_101500123.jpg", "3-2-1201 业主档案", "3-2-1201", dt.date(2026, 11, 20)),
+        ("3-2-1201/MVIMG_20261120_101500.jpg", "3-2-1201 业主档案", "3-2-1201", dt.date(2026, 11, 20)),
+        ("3-2-1201/mmexport1700000000000.jpg", "3-2-1201 业主档案", "3-2-1201", None),
+        # words written beside it are the title
+        ("IMG_20261120_101500 装修协议.jpg", "装修协议", None, dt.date(2026, 11, 20)),
+    ],
+)
+def test_a_cameras_name_is_no_part_of_the_title(
+    ws: Workspace, clerk: Archivist, name: str, title: str, unit: str | None, date: dt.date | None
+) -> None:
+    item = clerk.file(drop(ws, name)).item
+    assert item is not None
+    assert (item.title, item.unit, item.doc_date) == (title, unit, date)
+
+
 def test_the_same_content_twice_is_quarantined_naming_the_existing_number(
     ws: Workspace, ledger: Ledger, clerk: Archivist
 ) -> None:

@@ -866,7 +866,7 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
     # (收据SJ2026-000001_3-2-1201 is about 3-2-1201, not 1-3-2).  A scanner's time or date is no unit.
     # A 档号 in the name (YZ-2015-1 补充材料: the item it belongs to) is neither a date nor a unit code.
     readable = _without_numbers(stem, rules)
-    without_clock = _SCANNER_TIMES.sub(" ", readable)
+    without_clock = _SCANNER_TIMES.sub(" ", _CAMERA_NAMES.sub(" ", readable))
     code = next(
         (
             parsed
@@ -878,7 +878,7 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
     # A year-month is the month's first day (电梯维保记录_2024年5月 is filed in 2024, not in the year it is filed).
     found_date = find_date(readable) or find_month(readable)
     words = []
-    for token in _phase_joined(_NAME_SEPARATORS.split(stem), rules.phases):
+    for token in _phase_joined(_NAME_SEPARATORS.split(_CAMERA_NAMES.sub(" ", stem)), rules.phases):
         if code is not None and _is_unit_token(token, str(code), rules.phases):
             continue
         token_date = (find_date(token) or find_month(token)) if found_date is not None else None
@@ -902,6 +902,13 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
 # first with a four-digit year (CamScanner 11-02-2026 15.30).  A unit's 单元 is never written 05 or 30.
 _SCANNER_TIMES = re.compile(
     r"(?<![0-9])(?:(?:[01][0-9]|2[0-3])-[0-5][0-9]-[0-5][0-9]|(?:0[1-9]|[12][0-9]|3[01])-(?:0[1-9]|[12][0-9]|3[01])-(?:19|20)[0-9]{2})(?![0-9])"
+)
+
+# The names a phone or camera gives its photos (IMG_20261120_101500, DSC_…, PXL_20261120_101500123, MVIMG_…, WeChat's
+# mmexport1700000000000): the moment it was taken, no word of the document's.  Their day is still its date.
+_CAMERA_NAMES = re.compile(
+    r"(?<![A-Za-z0-9])(?:(?:IMG|DSC|PXL|MVIMG)[_-]?(?:19|20)[0-9]{6}[_-][0-9]{6,9}|mmexport[0-9]{10,13})(?![0-9])",
+    re.IGNORECASE,
 )
 
 # A flat without 单元 is taken from a file name only when a building or a phase is named (5栋1201,
@@ -1066,6 +1073,13 @@ class Resolved:
     named_numbers: tuple[str, ...] = field(default=())
 
 
+def _plain_title(category: Category, unit: str | None) -> str:
+    """The title of a scan whose name holds no words (a camera's own name, punctuation): its category's name after its
+    unit (``3-2-1201 业主档案``, ``工程档案``); ``扫描件`` where the category is not known."""
+    kind = category.name if category.known else "扫描件"
+    return f"{unit} {kind}" if unit else kind
+
+
 def resolve(
     flags: Metadata,
     sidecar: Metadata,
@@ -1123,7 +1137,11 @@ def resolve(
         if value is not None and len(value) > limit:
             merged = replace(merged, **{field_name: value[:limit]})
             reasons.append(f"{_FIELD_LABELS[field_name]}超过 {limit} 个字，已截断")
-    title = safe_title(merged.title or "") or safe_title(original_stem) or "扫描件"
+    title = (
+        safe_title(merged.title or "")
+        or safe_title(_CAMERA_NAMES.sub(" ", original_stem))
+        or _plain_title(category, merged.unit)
+    )
     retention = merged.retention or category.retention
     merged = replace(
         merged, category=category.name, title=title, retention=retention, confidential=bool(merged.confidential)
