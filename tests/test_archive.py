@@ -25,10 +25,12 @@ from recordkit.archive.archivist import (
     lend,
     list_items,
     list_loans,
+    list_quarantined,
     return_item,
     update_item,
     verify,
 )
+from recordkit.archive.intake import update_and_index
 from recordkit.archive.rules import Metadata
 from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.workspace import Workspace
@@ -438,6 +440,26 @@ def test_a_sidecar_that_comes_after_its_scan_was_filed_says_where_the_scan_went(
         "这是扫描件 scan0007.pdf 的说明文件，但扫描件在它之前已归档为 WF-2026-00001（scan0007），说明文件没有用上："
         "请按说明文件核对后改正 WF-2026-00001 的登记",
     )
+
+
+def test_a_late_sidecars_note_names_its_items_number_as_it_is_now(
+    ws: Workspace, ledger: Ledger, clerk: Archivist
+) -> None:
+    """The note of a late sidecar named WF-2026-00001 after the item was renumbered HT-2026-00001 (archive review:
+    改正 WF-2026-00001 的登记, a number no longer on any file); now the number the item has today, the note unchanged."""
+    item = clerk.file(drop(ws, "scan0007.pdf")).item
+    assert item is not None and item.archive_no == "WF-2026-00001"
+    late = inbox(ws) / "scan0007.json"
+    late.write_text('{"类别": "合同", "题名": "保洁合同"}', encoding="utf-8")
+    assert clerk.file(late).status == "quarantined"
+    update_and_index(ws, ledger, "WF-2026-00001", "档案员", category="合同")
+    [entry] = list_quarantined(ws, ledger)
+    assert entry.reason == (
+        "这是扫描件 scan0007.pdf 的说明文件，但扫描件在它之前已归档为 HT-2026-00001（scan0007），说明文件没有用上："
+        "请按说明文件核对后改正 HT-2026-00001 的登记（档号 WF-2026-00001 已改为 HT-2026-00001）"
+    )
+    note = next((ws.root / "records" / "quarantine").glob("*.原因.txt")).read_text(encoding="utf-8")
+    assert "改正 WF-2026-00001 的登记" in note  # what was written stays as it was
 
 
 @pytest.mark.parametrize("sidecar", ["SCAN0007.TXT", "SCAN0007.txt", "SCAN0007.json", "SCAN0007.pdf.json"])

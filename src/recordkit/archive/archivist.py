@@ -2825,12 +2825,49 @@ def list_quarantined(workspace: Workspace, ledger: Ledger, *, remove_filed: bool
                 values[_NOTE_KEYS[key.strip()]] = value.strip()
         target = note.with_name(note.name[: -len(NOTE_SUFFIX)])
         found.append(QuarantinedFile(_relative(workspace, target), present=target.exists(), **values))
+    renumbered = _numbers_now(ledger, [entry.reason for entry in found])
+    found = [replace(entry, reason=_with_numbers_now(entry.reason, renumbered)) for entry in found]
     filed = _filed_copies(workspace, ledger, [entry.path for entry in found if entry.present], remove=remove_filed)
     if not remove_filed:
         return [entry for entry in found if entry.path not in filed]
     return [
         replace(entry, present=False, filed_as=filed[entry.path]) if entry.path in filed else entry for entry in found
     ]
+
+
+# What may be a 档号 inside a note's words (``WF-2026-00003``, as the office's pattern writes it): looked up, never parsed.
+_NUMBER_WRITTEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,16}[-A-Za-z0-9]*[0-9](?![0-9])")
+
+
+def _numbers_now(ledger: Ledger, texts: Iterable[str]) -> dict[str, str]:
+    """Of the 档号 written in ``texts`` (quarantine notes), each one an item had before it was renumbered (a category
+    corrected) → the item's number now."""
+    written = sorted({found[0] for text in texts for found in _NUMBER_WRITTEN.finditer(text)})
+    if not written:
+        return {}
+    query = sa.select(archive_aliases.c.archive_no, archive_items.c.archive_no).join(
+        archive_items, archive_items.c.id == archive_aliases.c.item_id
+    )
+    with ledger.read() as conn:
+        return {
+            former: now
+            for start in range(0, len(written), 500)
+            for former, now in conn.execute(query.where(archive_aliases.c.archive_no.in_(written[start : start + 500])))
+        }
+
+
+def _with_numbers_now(reason: str, renumbered: Mapping[str, str]) -> str:
+    """A note's ``reason`` with each item's number as it is now (a late sidecar's note, written when its scan was
+    WF-2026-00003, names HT-2026-00003 once it is renumbered), the old one said after it; the note itself unchanged."""
+    said = [
+        number
+        for number in dict.fromkeys(found[0] for found in _NUMBER_WRITTEN.finditer(reason))
+        if number in renumbered
+    ]
+    if not said:
+        return reason
+    now = _NUMBER_WRITTEN.sub(lambda found: renumbered.get(found[0], found[0]), reason)
+    return now + "".join(f"（档号 {number} 已改为 {renumbered[number]}）" for number in said)
 
 
 def _filed_copies(workspace: Workspace, ledger: Ledger, paths: Sequence[str], *, remove: bool) -> dict[str, str]:
