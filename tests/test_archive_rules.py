@@ -130,6 +130,25 @@ def test_a_folder_whose_name_begins_with_a_phase_is_that_phases(parts: list[str]
     assert metadata_from_folder(parts, NAMED_PHASES) == expected
 
 
+# An estate whose phases are written with a letter alone too: A区 (A) and B区 (B).
+LETTERED_PHASES = FilingRules.from_settings(ArchiveSettings(), {"A区": "A区", "A": "A区", "B区": "B区", "B": "B区"})
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        # a phase written with a letter begins a folder's name only when no letter or digit follows it
+        (["A区交房资料", "1-202"], Metadata(unit="A区·1-202", topic="A区交房资料")),
+        # AB栋资料 is no folder of phase A naming phase B, nor A3栋 one of phase A
+        (["AB栋资料", "3-2-1201"], Metadata(unit="3-2-1201", topic="AB栋资料")),
+        (["A3栋资料", "3-2-1201"], Metadata(unit="3-2-1201", topic="A3栋资料")),
+        (["A区AB栋资料", "1-202"], Metadata(unit="A区·1-202", topic="A区AB栋资料")),
+    ],
+)
+def test_a_phase_written_with_a_letter_begins_a_folder_only_as_a_word(parts: list[str], expected: Metadata) -> None:
+    assert metadata_from_folder(parts, LETTERED_PHASES) == expected
+
+
 def test_a_unit_below_a_folder_beginning_with_a_phase_is_that_phases_unit() -> None:
     said = (
         metadata_from_folder(["二期交房资料"], NAMED_PHASES),

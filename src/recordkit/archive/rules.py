@@ -789,15 +789,35 @@ def _phase_of_folder(part: str, phases: Mapping[str, str]) -> tuple[str, str] | 
     if _is_phase(part, phases):
         return part, ""
     folded = fold_spelling(part).strip()
-    begun = [spelling for spelling in phases if folded.startswith(spelling)]
+    begun = [spelling for spelling in phases if _written_at(folded, spelling) == 0]
     if not begun:
         return None
     written = max(begun, key=len)
     rest = _NAME_SEPARATORS.sub(" ", folded[len(written) :]).strip()
-    named = [phases[spelling] for spelling in sorted(phases, key=rest.find) if spelling in rest]
+    found = {spelling: at for spelling in phases if (at := _written_at(rest, spelling)) >= 0}
+    named = [phases[spelling] for spelling in sorted(found, key=found.__getitem__)]
     if any(name != phases[written] for name in named):
         return _TwoPhases(part, tuple(dict.fromkeys((phases[written], *named))))
     return written, rest
+
+
+def _written_at(text: str, spelling: str) -> int:
+    """Where ``spelling`` is first written in ``text`` as a word of its own, or -1: a spelling beginning or ending with
+    a letter or digit (``A``, ``B区``'s B) not where one stands beside it — ``AB栋资料`` writes neither A nor B, ``A3栋``
+    no A — while ``二期`` is written in ``二期交房资料``."""
+    start = text.find(spelling)
+    while start >= 0:
+        end = start + len(spelling)
+        if not (_alnum(spelling[0]) and start > 0 and _alnum(text[start - 1])) and not (
+            _alnum(spelling[-1]) and end < len(text) and _alnum(text[end])
+        ):
+            return start
+        start = text.find(spelling, start + 1)
+    return -1
+
+
+def _alnum(char: str) -> bool:
+    return char.isascii() and char.isalnum()
 
 
 def _is_phase(word: str, phases: Mapping[str, str]) -> bool:
