@@ -66,7 +66,11 @@ def estate(workspace: Workspace, tmp_path: Path, run_cli: Any) -> Workspace:
 
 
 def test_a_backup_is_named_by_the_office_clock() -> None:
-    assert backup_name(dt.datetime(2026, 12, 6, 0, 30, 5)) == "ledger-20261206-003005.sqlite3"
+    moment = dt.datetime(2026, 12, 6, 0, 30, 5)
+    assert backup_name(moment, "测试小区") == "ledger-测试小区-20261206-003005.sqlite3"
+    assert backup_name(moment, " 幸福里·二期 / 3-5号楼. ") == "ledger-幸福里_二期_3_5号楼-20261206-003005.sqlite3"
+    assert backup_name(moment, "..") == "ledger-20261206-003005.sqlite3"
+    assert backup_name(moment, "阳光" * 20) == f"ledger-{'阳光' * 16}-20261206-003005.sqlite3"
 
 
 def test_without_a_target_the_copy_goes_private_into_records_backups_named_by_the_office_time(
@@ -77,8 +81,8 @@ def test_without_a_target_the_copy_goes_private_into_records_backups_named_by_th
         result = run_cli("db", "backup")
     assert result.exit_code == 0, result.output
     folder = estate.records_dir / "backups"
-    assert backups_in(folder) == ["ledger-20261206-003005.sqlite3"]
-    copy = folder / "ledger-20261206-003005.sqlite3"
+    assert backups_in(folder) == ["ledger-测试小区-20261206-003005.sqlite3"]
+    copy = folder / "ledger-测试小区-20261206-003005.sqlite3"
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     size = copy.stat().st_size
@@ -109,7 +113,7 @@ def test_a_folder_written_with_a_slash_at_its_end_takes_a_backup_each_night_once
         with time_machine.travel(night, tick=False):
             result = run_cli("db", "backup", f"{folder}/")
         assert result.exit_code == 0, result.output
-    assert backups_in(folder) == ["ledger-20261204-020000.sqlite3", "ledger-20261205-020000.sqlite3"]
+    assert backups_in(folder) == ["ledger-测试小区-20261204-020000.sqlite3", "ledger-测试小区-20261205-020000.sqlite3"]
 
 
 def test_the_copy_is_a_working_ledger_that_says_what_the_original_says(
@@ -183,12 +187,13 @@ def test_a_write_committed_during_the_copy_is_not_in_it_and_the_copy_is_not_star
                 str(tmp_path),
                 default_folder=tmp_path / "unused",
                 moment=dt.datetime(2026, 12, 5, 18, 0, 0),
+                estate="测试小区",
                 progress=progress,
                 pages=8,
             )
     finally:
         writer.close()
-    assert made.path == tmp_path / "ledger-20261205-180000.sqlite3"
+    assert made.path == tmp_path / "ledger-测试小区-20261205-180000.sqlite3"
     assert rows_of(made.path) == before != rows_of(ledger_file(estate))
     done = [d for d, _ in heard]
     total = heard[0][1]
@@ -232,7 +237,7 @@ def killed(done, total):
 
 with open_workspace_ledger(open_workspace(Path(sys.argv[1]), environ={})) as ledger:
     backup_ledger(ledger, sys.argv[2], default_folder=Path(sys.argv[2]), moment=dt.datetime(2026, 12, 5),
-                  progress=killed, pages=8)
+                  estate="测试小区", progress=killed, pages=8)
 """
 
 
@@ -299,7 +304,7 @@ def test_a_read_only_folder_is_told_and_leaves_nothing_and_a_copy_there_still_op
         result = run_cli("db", "backup", str(folder))
         assert result.exit_code == StorageError.exit_code, result.output
         assert re.fullmatch(
-            rf"错误：备份没有做完：无法写入（{re.escape(str(folder))}/ledger-\d{{8}}-\d{{6}}\.sqlite3）：所在磁盘是只读的："
+            rf"错误：备份没有做完：无法写入（{re.escape(str(folder))}/ledger-测试小区-\d{{8}}-\d{{6}}\.sqlite3）：所在磁盘是只读的："
             r"请检查工作区是否放在只读的位置（光盘、只读共享文件夹）；没有留下备份文件\n",
             result.stderr,
         ), result.stderr
@@ -375,7 +380,7 @@ def test_the_default_folder_named_without_a_slash_is_still_the_folder_and_a_file
     assert result.exit_code == 0, result.output
     folder = estate.records_dir / "backups"
     assert folder.is_dir() and stat.S_IMODE(folder.stat().st_mode) == 0o700
-    assert backups_in(folder) == ["ledger-20261206-020000.sqlite3"]
+    assert backups_in(folder) == ["ledger-测试小区-20261206-020000.sqlite3"]
 
     for made in folder.iterdir():
         made.unlink()
@@ -414,29 +419,29 @@ def test_keep_removes_this_ledgers_older_copies_and_nothing_else(
     assert [result.exit_code for result in results] == [0, 0, 0], results[-1].output
     assert results[1].stdout.splitlines()[-1] == "只保留最新的 2 份：删掉了 0 份更早的备份"
     assert results[2].stdout.splitlines()[-1] == (
-        "只保留最新的 2 份：删掉了 1 份更早的备份：ledger-20261202-020000.sqlite3"
+        "只保留最新的 2 份：删掉了 1 份更早的备份：ledger-测试小区-20261202-020000.sqlite3"
     )
     assert backups_in(folder) == [
         "ledger-20261101-020000.sqlite3",
         "ledger-20261102-020000.sqlite3",
-        "ledger-20261201-020000.sqlite3",  # the other estate's
-        "ledger-20261203-020000.sqlite3",
-        "ledger-20261204-020000.sqlite3",
+        "ledger-测试小区-20261203-020000.sqlite3",
+        "ledger-测试小区-20261204-020000.sqlite3",
+        "ledger-示例小区-20261201-020000.sqlite3",  # the other estate's
         "说明.txt",
     ]
     with time_machine.travel(dt.datetime(2026, 12, 4, 18, 0, tzinfo=dt.UTC), tick=False):
         last = json.loads(run_cli("db", "backup", str(folder), "--keep", "1", "--json").stdout)
-    assert last["removed"] == [str(folder / name) for name in ("ledger-20261203-020000.sqlite3",
-                                                               "ledger-20261204-020000.sqlite3")]  # fmt: skip
-    assert last["not_removed"] == [] and last["path"] == str(folder / "ledger-20261205-020000.sqlite3")
-    assert "ledger-20261201-020000.sqlite3" in backups_in(folder)
+    assert last["removed"] == [str(folder / name) for name in ("ledger-测试小区-20261203-020000.sqlite3",
+                                                               "ledger-测试小区-20261204-020000.sqlite3")]  # fmt: skip
+    assert last["not_removed"] == [] and last["path"] == str(folder / "ledger-测试小区-20261205-020000.sqlite3")
+    assert "ledger-示例小区-20261201-020000.sqlite3" in backups_in(folder)
 
 
-def init_other_estate(root: Path) -> Path:
+def init_other_estate(root: Path, estate: str = "示例小区") -> Path:
     """Another estate's workspace with a ledger of its own (its journal begun), for copies beside ours."""
     from recordkit.core.workspace import init_workspace, open_workspace
 
-    init_workspace(root)
+    init_workspace(root, estate=estate)
     with open_workspace_ledger(open_workspace(root)) as ledger:
         small_estate(ledger, root)
     return root
@@ -456,17 +461,20 @@ def test_keep_needs_a_folder_and_at_least_one(estate: Workspace, run_cli: Any, t
     assert sorted(path.name for path in tmp_path.iterdir() if path.name.endswith(".sqlite3")) == []
 
 
-def test_two_estates_backed_up_into_one_folder_in_the_same_second_each_get_a_copy(
+def test_two_estates_of_one_name_backed_up_into_one_folder_in_the_same_second_each_get_a_copy(
     estate: Workspace, run_cli: Any, tmp_path: Path
 ) -> None:
     """Two estates' nightly backups into one shared folder both start at 02:00: the one finishing in the same second
-    as the other was refused as already there (exit 8), that night without a copy.  Now the second takes the next
-    free name, and ``--keep`` still counts and removes only this ledger's copies, old names and new alike."""
+    as the other was refused as already there (exit 8), that night without a copy.  Two estates of one name (each
+    office's 测试小区) still name their copies alike: the second takes the next free name, and ``--keep`` still counts
+    and removes only this ledger's copies, old names and new alike."""
     folder = tmp_path / "备份盘"
     folder.mkdir()
-    other = init_other_estate(tmp_path / "另一个小区")
+    other = init_other_estate(tmp_path / "另一个小区", estate="测试小区")
     with time_machine.travel(dt.datetime(2026, 11, 30, 18, 0, tzinfo=dt.UTC), tick=False):
-        assert run_cli("db", "backup", str(folder)).exit_code == 0  # an old copy of ours, ledger-20261201-020000
+        assert (
+            run_cli("db", "backup", str(folder)).exit_code == 0
+        )  # an old copy of ours, ledger-测试小区-20261201-020000
     nights = [dt.datetime(2026, 12, day, 18, 0, tzinfo=dt.UTC) for day in (1, 2)]
     for night in nights:
         with time_machine.travel(night, tick=False):
@@ -474,11 +482,52 @@ def test_two_estates_backed_up_into_one_folder_in_the_same_second_each_get_a_cop
             ours = run_cli("db", "backup", str(folder), "--keep", "2")
         assert (theirs.exit_code, ours.exit_code) == (0, 0), ours.output
     assert backups_in(folder) == [
-        "ledger-20261202-020000-2.sqlite3",
-        "ledger-20261203-020000-2.sqlite3",
-        "ledger-20261203-020000.sqlite3",  # the other estate's, its older one removed by its own --keep 1
+        "ledger-测试小区-20261202-020000-2.sqlite3",
+        "ledger-测试小区-20261203-020000-2.sqlite3",
+        "ledger-测试小区-20261203-020000.sqlite3",  # the other estate's, its older one removed by its own --keep 1
     ]
-    assert ours.stdout.splitlines()[0].startswith(f"已把台账备份到 {folder / 'ledger-20261203-020000-2.sqlite3'}（")
+    assert ours.stdout.splitlines()[0].startswith(
+        f"已把台账备份到 {folder / 'ledger-测试小区-20261203-020000-2.sqlite3'}（"
+    )
+    assert (
+        ours.stdout.splitlines()[-1]
+        == "只保留最新的 2 份：删掉了 1 份更早的备份：ledger-测试小区-20261201-020000.sqlite3"
+    )
+    assert rows_of(folder / "ledger-测试小区-20261203-020000-2.sqlite3") == rows_of(ledger_file(estate))
+    assert rows_of(folder / "ledger-测试小区-20261203-020000.sqlite3") == rows_of(other / "records" / "ledger.sqlite3")
+
+
+def test_a_copy_in_a_folder_says_its_estate_and_keep_still_counts_the_older_names(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """Two estates backing up into one folder: the copies were ledger-20261203-020000.sqlite3 and, finishing in the
+    same second, ledger-20261203-020000-2.sqlite3 — whose was which, nobody could tell from the names.  Now a copy's
+    name says its estate ([office] estate, its blanks and slashes made underscores); ``--keep`` still counts and
+    removes this ledger's copies only, a copy named before names said the estate among them, and the copy opens as
+    the ledger when pointed at."""
+    folder = tmp_path / "备份盘"
+    folder.mkdir()
+    other = init_other_estate(tmp_path / "东区", estate="东区 A/B座")
+    assert run_cli("db", "backup", str(folder / "ledger-20261201-020000.sqlite3")).exit_code == 0  # an older name
+    for day in (1, 2):
+        with time_machine.travel(dt.datetime(2026, 12, day, 18, 0, tzinfo=dt.UTC), tick=False):
+            theirs = run_cli("db", "backup", str(folder), "--keep", "1", env={"RECORDKIT_HOME": str(other)})
+            ours = run_cli("db", "backup", f"{folder}/", "--keep", "2")
+        assert (theirs.exit_code, ours.exit_code) == (0, 0), theirs.output + ours.output
+    assert backups_in(folder) == [
+        "ledger-东区_A_B座-20261203-020000.sqlite3",
+        "ledger-测试小区-20261202-020000.sqlite3",
+        "ledger-测试小区-20261203-020000.sqlite3",
+    ]
+    assert ours.stdout.splitlines()[0].startswith(
+        f"已把台账备份到 {folder / 'ledger-测试小区-20261203-020000.sqlite3'}（"
+    )
     assert ours.stdout.splitlines()[-1] == "只保留最新的 2 份：删掉了 1 份更早的备份：ledger-20261201-020000.sqlite3"
-    assert rows_of(folder / "ledger-20261203-020000-2.sqlite3") == rows_of(ledger_file(estate))
-    assert rows_of(folder / "ledger-20261203-020000.sqlite3") == rows_of(other / "records" / "ledger.sqlite3")
+    assert rows_of(folder / "ledger-测试小区-20261203-020000.sqlite3") == rows_of(ledger_file(estate))
+    assert rows_of(folder / "ledger-东区_A_B座-20261203-020000.sqlite3") == rows_of(
+        other / "records" / "ledger.sqlite3"
+    )
+    copy = folder / "ledger-测试小区-20261203-020000.sqlite3"
+    listed = run_cli("owners", "list", "--json", env={"RECORDKIT_DATABASE_URL": f"sqlite:///{copy}"})
+    assert listed.exit_code == 0, listed.output
+    assert [owner["unit"] for owner in json.loads(listed.stdout)][:1] == ["1-1-101"]

@@ -118,7 +118,7 @@ def db_backup(
     ctx: typer.Context,
     target: str | None = typer.Argument(
         None,
-        help="备份文件，或放它的文件夹（文件名为 ledger-年月日-时分秒.sqlite3；以 / 结尾的是文件夹）；文件夹要已经建好"
+        help="备份文件，或放它的文件夹（文件名为 ledger-小区名-年月日-时分秒.sqlite3；以 / 结尾的是文件夹）；文件夹要已经建好"
         "（备份盘没接好时不会写到本机磁盘上）；默认 records/backups/。",
     ),
     keep: int | None = typer.Option(
@@ -151,7 +151,13 @@ def db_backup(
     moment = office_time(dt.datetime.now(dt.UTC), workspace.settings.office.time_zone)
     with progress_bar("备份台账（页）") as bar:
         copy = backup_ledger(
-            ledger, target, default_folder=workspace.records_dir / "backups", moment=moment, progress=bar, keep=keep
+            ledger,
+            target,
+            default_folder=workspace.records_dir / "backups",
+            moment=moment,
+            estate=workspace.settings.office.estate,
+            progress=bar,
+            keep=keep,
         )
     app_state.warn_if_moved(ledger)  # (a copy of a ledger moved away: as of the move, as every reading says)
     if as_json:

@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import re
 import sqlite3
+import unicodedata
 import urllib.parse
 from collections.abc import Callable
 from contextlib import closing
@@ -49,9 +50,15 @@ STEP_PAGES = 1024
 PRIVATE_NOTE = "备份里有业主完整的电话和身份证号，请放在只有管理员能读的地方"
 
 
-#: A copy ``backup_ledger`` named by its time in a folder (``backup_name``), with ``-2``, ``-3``… when another copy
-#: (another estate's, sharing the folder) took that second's name first: the only files ``--keep`` removes.
-_NAMED = re.compile(r"ledger-([0-9]{8}-[0-9]{6})(?:-([0-9]{1,4}))?\.sqlite3")
+#: A copy ``backup_ledger`` named by its estate and time in a folder (``backup_name``; an older version's without the
+#: estate), with ``-2``, ``-3``… when another copy (an estate of the same name, sharing the folder) took that second's
+#: name first: the only files ``--keep`` removes.
+_NAMED = re.compile(r"ledger-(?:\w+-)?([0-9]{8}-[0-9]{6})(?:-([0-9]{1,4}))?\.sqlite3")
+#: What an estate's name may not keep in a copy's name: anything but letters, digits and Chinese characters (a blank,
+#: a slash, a dot, the dash that parts the name's fields).
+_NOT_IN_NAME = re.compile(r"[\W_]+")
+#: The longest estate name a copy's name carries (characters): the whole name stays far below a file system's limit.
+_ESTATE_CHARS = 32
 #: How many copies one second's names take in one folder before a backup is refused as its name taken.
 _SAME_SECOND = 100
 
@@ -75,20 +82,30 @@ class LedgerBackup:
         }
 
 
-def backup_name(moment: dt.datetime) -> str:
-    """The name of a copy made at ``moment`` (the office's clock) into a folder: ``ledger-20261205-180000.sqlite3``."""
-    return moment.strftime("ledger-%Y%m%d-%H%M%S") + SUFFIX
+def estate_in_name(estate: str) -> str:
+    """The estate's name as a copy's name carries it: each run of other characters than letters, digits and Chinese
+    characters one ``_`` (``东区 A/B座``: ``东区_A_B座``), none at either end, at most ``_ESTATE_CHARS``; empty for a
+    name of none."""
+    return _NOT_IN_NAME.sub("_", unicodedata.normalize("NFC", estate)).strip("_")[:_ESTATE_CHARS].strip("_")
 
 
-def backup_file(target: str | None, default_folder: Path, moment: dt.datetime) -> Path:
-    """The file a backup is written to: ``target`` itself, or ``backup_name(moment)`` inside it when it is a folder
-    — one that exists, or one written with a separator at its end (``/mnt/备份盘/台账/``: never taken for a file's
-    name) —, or inside ``default_folder`` without one."""
+def backup_name(moment: dt.datetime, estate: str) -> str:
+    """The name of a copy of ``estate``'s ledger made at ``moment`` (the office's clock) into a folder:
+    ``ledger-幸福里-20261205-180000.sqlite3`` (``estate_in_name``; ``ledger-20261205-180000.sqlite3`` for a name of
+    no letter, digit or Chinese character)."""
+    said = estate_in_name(estate)
+    return f"ledger-{said + '-' if said else ''}{moment:%Y%m%d-%H%M%S}{SUFFIX}"
+
+
+def backup_file(target: str | None, default_folder: Path, moment: dt.datetime, estate: str) -> Path:
+    """The file a backup is written to: ``target`` itself, or ``backup_name(moment, estate)`` inside it when it is a
+    folder — one that exists, or one written with a separator at its end (``/mnt/备份盘/台账/``: never taken for a
+    file's name) —, or inside ``default_folder`` without one."""
     if target is None:
-        return default_folder / backup_name(moment)
+        return default_folder / backup_name(moment, estate)
     path = Path(target)
     if target.endswith(("/", os.sep)) or path.is_dir():
-        return path / backup_name(moment)
+        return path / backup_name(moment, estate)
     return path
 
 
@@ -98,12 +115,13 @@ def backup_ledger(
     *,
     default_folder: Path,
     moment: dt.datetime,
+    estate: str,
     progress: Callable[[int, int | None], None] | None = None,
     pages: int = STEP_PAGES,
     keep: int | None = None,
 ) -> LedgerBackup:
-    """Copy the SQLite ``ledger`` into ``backup_file(target, default_folder, moment)``, mode 0600; the default folder
-    is made (0700) when missing, and is the one meant when ``target`` names it (with or without its slash).
+    """Copy the SQLite ``ledger`` into ``backup_file(target, default_folder, moment, estate)``, mode 0600; the default
+    folder is made (0700) when missing, and is the one meant when ``target`` names it (with or without its slash).
     ``progress(pages done, pages in all)`` after each ``pages``.  With ``keep``, once the copy is made, the copies of
     this ledger in its folder older than the newest ``keep`` are removed (``_prune``); ``UsageError`` before anything
     when ``keep`` is below 1 or the copy is not named by its time in a folder (a file named by the clerk).
@@ -133,7 +151,7 @@ def backup_ledger(
     if target is None and not default_folder.is_dir():
         default_folder.mkdir(parents=True, exist_ok=True)
         default_folder.chmod(0o700)  # exactly: the umask takes nothing from it
-    path = backup_file(target, default_folder, moment)
+    path = backup_file(target, default_folder, moment, estate)
     if target is not None and not path.parent.is_dir():
         # Never made here: a backup disk not mounted leaves its mount point (or nothing) where the folder should be,
         # and a folder made there would keep the nightly copies on this computer's own disk, unnoticed.
@@ -166,7 +184,8 @@ def _published(
     ledger: Ledger, path: Path, named: bool, progress: Callable[[int, int | None], None] | None, pages: int
 ) -> Path:
     """Copy the ledger into ``path``, never over a file; a copy named by its time (``named``) whose name is taken —
-    another estate's copy made in the same second into the same folder — takes the next free one (``-2``, ``-3``…).
+    another estate's of the same name made in the same second into the same folder — takes the next free one (``-2``,
+    ``-3``…).
     Raises ``ConflictError`` when the name (or every one of that second's) is taken."""
     names = [path] if not named else [path] + [_numbered(path, n) for n in range(2, _SAME_SECOND + 1)]
     for candidate in names:
@@ -182,7 +201,7 @@ def _published(
 
 
 def _numbered(path: Path, number: int) -> Path:
-    """``ledger-20261205-020000-2.sqlite3`` for ``ledger-20261205-020000.sqlite3`` and 2."""
+    """``ledger-幸福里-20261205-020000-2.sqlite3`` for ``ledger-幸福里-20261205-020000.sqlite3`` and 2."""
     return path.with_name(f"{path.name.removesuffix(SUFFIX)}-{number}{SUFFIX}")
 
 
