@@ -251,7 +251,7 @@ def test_two_estates_on_one_server_each_run_their_own_services_from_the_template
             assert settings["WorkingDirectory"] == [f"/srv/recordkit/{estate_name}"]
             assert f"RECORDKIT_HOME=/srv/recordkit/{estate_name}" in settings["Environment"]
             for key, value in one_estate.items():  # the rest as the one estate's unit has it
-                if key not in ("WorkingDirectory", "Environment", "ExecStart"):
+                if key not in ("WorkingDirectory", "Environment", "ExecStart", "RestartPreventExitStatus"):
                     assert settings[key] == value, (template, key)
         if "serve" in template:
             assert [shlex.split(c)[1:] for c in west["ExecStart"]] == [["serve", "--host", "0.0.0.0", "--port", "8080"]]
@@ -275,6 +275,39 @@ def test_two_estates_on_one_server_each_run_their_own_services_from_the_template
         "sudo cp deploy/recordkit-watch@.service deploy/recordkit-serve@.service deploy/recordkit-index@.service "
         "deploy/recordkit-index@.timer /etc/systemd/system/" in readme
     )
+
+
+#: Each template unit, and what stops it restarting: a setting or command mistake (3, 2) as the one estate's unit,
+#: and a mistyped instance's missing folder (200, systemd's CHDIR); None for a oneshot unit, never restarted.
+TEMPLATE_STOPS = {
+    "recordkit-watch@.service": ["2", "3", "200"],
+    "recordkit-serve@.service": ["2", "3", "200"],
+    "recordkit-index@.service": None,
+    "recordkit-backup@.service": None,
+}
+
+
+@pytest.mark.parametrize(("template", "stops"), sorted(TEMPLATE_STOPS.items()))
+def test_a_template_unit_waits_for_its_estates_mount_and_a_mistyped_instance_stops(
+    tmp_path: Path, template: str, stops: list[str] | None
+) -> None:
+    """``systemctl start recordkit-watch@wset`` (west mistyped) could not enter /srv/recordkit/wset (status
+    200/CHDIR) and was started again every 5 s forever; and an estate's folder on a network mount made late at boot
+    was not waited for.  The template units now wait for the mount of the estate's folder (RequiresMountsFor), and
+    the restarting ones stop on 200 as on a settings mistake; systemd loads them; the README says what the IT person
+    sees for a mistyped name and what to do."""
+    parsed = unit(template)
+    assert parsed["Unit"]["RequiresMountsFor"] == "/srv/recordkit/%i"
+    service = parsed["Service"]
+    if stops is None:
+        assert service["Type"] == "oneshot" and "Restart" not in service
+    else:
+        assert service["Restart"] == "on-failure"
+        assert service["RestartPreventExitStatus"].split() == stops
+    assert systemd_verifies(tmp_path, template) == ""
+    readme = (DEPLOY.parent / "README.md").read_text(encoding="utf-8")
+    assert "status=200/CHDIR" in readme
+    assert "sudo systemctl disable --now recordkit-watch@wset" in readme
 
 
 def test_two_estates_back_up_each_into_a_folder_of_its_own(tmp_path: Path) -> None:
