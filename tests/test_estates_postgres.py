@@ -634,3 +634,87 @@ def test_doctor_and_the_web_page_on_an_account_not_granted_the_estates_schema_na
         assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
     finally:
         as_admin(f"DROP OWNED BY {role}", f"DROP ROLE IF EXISTS {role}")
+
+
+def in_database(url: str, *statements: str) -> None:
+    """The administrator's ``statements`` in the test database at ``url`` itself (grants on its schemas)."""
+    import psycopg
+
+    with psycopg.connect(driver_url(url), autocommit=True) as admin:
+        for statement in statements:
+            admin.execute(statement)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("revoked", "said"),
+    [
+        ("tables", "网页的数据库账户没有使用台账的权限（数据库管理员收回了授权，或没有授予）"),
+        ("schema", "网页的数据库账户没有使用台账的权限（数据库管理员收回了授权，或没有授予）"),
+        ("writes", "网页的数据库账户在台账数据库里没有所需的权限"),
+    ],
+)
+def test_the_web_page_of_an_account_whose_grant_is_revoked_while_it_runs_tells_the_clerk_to_ask_the_it_person(
+    estates: tuple[Workspace, Workspace], postgres_url: str, caplog: pytest.LogCaptureFixture, revoked: str, said: str
+) -> None:
+    """The web page runs on an account granted West's schema; a database administrator revokes the grant while it
+    runs (the tables', the schema's too, or the tables' writes alone).  The pages showed the ledger's address, the
+    account, the schema and three GRANT lines (and the server's English for a write refused).  Now a page says in
+    Chinese that the page's account lacks the right and that the clerk should ask the IT person — no SQL, no GRANT
+    line, no server's English —, and the grants to run are in the log for the IT person."""
+    import uuid
+
+    from recordkit.web.app import create_app
+
+    west, _east = estates
+    role = f"it12_clerk_{uuid.uuid4().hex[:8]}"
+    as_admin(f"CREATE ROLE {role} LOGIN PASSWORD 'clerk-2026'")
+    try:
+        as_admin(f'GRANT CONNECT ON DATABASE "{database_of(postgres_url)}" TO {role}')
+        in_database(
+            postgres_url,
+            f"GRANT USAGE ON SCHEMA estate_west TO {role}",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA estate_west TO {role}",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA estate_west TO {role}",
+        )
+        url = sa.engine.make_url(postgres_url).set(username=role, password="clerk-2026")
+        workspace = open_workspace(west.root, environ={"RECORDKIT_DATABASE_URL": url.render_as_string(False)})
+        app = create_app(workspace, accounts_required=False)
+        client = app.test_client()
+        item = f"/item/YZ-{YEAR}-00001"
+        pages = ["/search?q=装修", item, "/loans", "/archive?category=业主档案", "/review"]
+        assert [client.get(page).status_code for page in pages] == [200] * len(pages)
+        revokes = {
+            "tables": [f"REVOKE ALL ON ALL TABLES IN SCHEMA estate_west FROM {role}"],
+            "schema": [
+                f"REVOKE ALL ON ALL TABLES IN SCHEMA estate_west FROM {role}",
+                f"REVOKE USAGE ON SCHEMA estate_west FROM {role}",
+            ],
+            "writes": [f"REVOKE INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA estate_west FROM {role}"],
+        }
+        in_database(postgres_url, *revokes[revoked])
+        if revoked == "writes":  # it still reads: a loan refused
+            token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(item).get_data(as_text=True))
+            answers = [
+                client.post(
+                    f"{item}/lend",
+                    data={"borrower": "王工", "due": "明天", "reason": "核对", "csrf_token": token[1] if token else ""},
+                )
+            ]
+        else:
+            answers = [client.get(page) for page in pages]
+        for answer in answers:
+            shown = answer.get_data(as_text=True)
+            assert answer.status_code == 503, shown
+            assert (
+                f"{said}：请找 IT 人员处理（要执行的授权语句见 recordkit doctor 和网页服务的日志）；什么也没有写入"
+                in shown
+            )
+            for unwanted in ("GRANT", "SELECT", "permission", "denied", "Traceback", role, "estate_west"):
+                assert unwanted not in shown, (unwanted, shown)
+        logged = "\n".join(record.getMessage() for record in caplog.records)
+        assert f"ON ALL TABLES IN SCHEMA estate_west TO {role}" in logged
+        app.extensions["recordkit"].ledger.close()
+    finally:
+        in_database(postgres_url, f"DROP OWNED BY {role}")
+        as_admin(f"DROP OWNED BY {role}", f"DROP ROLE IF EXISTS {role}")

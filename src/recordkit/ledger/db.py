@@ -130,6 +130,9 @@ NO_SCHEMA_ADVICE = (
 TAKES_NO_WRITES = "pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'"
 #: What a clerk is told of a ledger that takes reads only (a replica), by doctor and by a refused write.
 READ_ONLY = "只能读（从库，或设置了 default_transaction_read_only）"
+#: What the web page's clerk is told of rights the server refuses the page's account: the grants to run are the IT
+#: person's to read (doctor, the log), never shown in a clerk's browser with the account and the schema.
+RIGHTS_ON_PAGE = "请找 IT 人员处理（要执行的授权语句见 recordkit doctor 和网页服务的日志）；什么也没有写入"
 READ_ONLY_ADVICE = "检索和查看可以，收款、归档、借阅等写入要连主库"
 #: … and of a SQLite ledger this process cannot write (a service account given the file to read only).
 SQLITE_READ_ONLY = "只能读（运行 recordkit 的系统账户不能写入这个文件，或它所在的文件夹）"
@@ -228,6 +231,13 @@ def normalise_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def _rights_refused(message: str, on_page: str) -> LedgerError:
+    """A refusal of rights the server denies the ledger's account: ``message`` (the grants to run) for a command, the
+    log and doctor — logged here, since the web page's clerk sees only ``on_page`` and ``RIGHTS_ON_PAGE``."""
+    log.error("%s", message)
+    return LedgerError(message, form_message=f"{on_page}：{RIGHTS_ON_PAGE}")
 
 
 def display_url(url: str) -> str:
@@ -595,18 +605,19 @@ class Ledger:
             log.exception("ledger database error on %s", display_url(self.url))
             self._refuse_missing_ledger(err)
             sqlstate = getattr(err.orig, "sqlstate", None)
+            if sqlstate in (_PG_INSUFFICIENT_PRIVILEGE, _PG_NO_SCHEMA) and self.not_granted():
+                raise self.not_granted_refusal() from err  # (the ledger's own tables: their grants, as doctor says)
             if sqlstate == _PG_INSUFFICIENT_PRIVILEGE:
-                raise LedgerError(self._not_permitted(err)) from err
-            if sqlstate == _PG_NO_SCHEMA and self.not_granted():
-                raise self.not_granted_refusal() from err
+                raise _rights_refused(self._not_permitted(err), "网页的数据库账户在台账数据库里没有所需的权限") from err
             if sqlstate == _PG_NO_SCHEMA and self.schema:
                 # The estate's schema is there (an administrator made it) but not the account's to use: the server
                 # leaves it out of the search_path and has nowhere to make the tables.
                 user, database, schema = self._account()
-                raise LedgerError(
+                raise _rights_refused(
                     f"数据库账户 {user} 不能使用 {database} 里的模式 {schema}（服务器说：{server_said(err)}）："
                     f"请数据库管理员授予 GRANT ALL ON SCHEMA {schema} TO {user}，或 ALTER SCHEMA {schema} OWNER TO {user}；"
-                    "什么也没有写入"
+                    "什么也没有写入",
+                    "网页的数据库账户不能使用台账所在的模式",
                 ) from err
             if sqlstate == _PG_NO_SCHEMA:
                 raise LedgerError(
@@ -855,9 +866,13 @@ class Ledger:
         )
 
     def not_granted_refusal(self) -> LedgerError:
-        """``not_granted`` as every command and service is refused for it: nothing is written."""
+        """``not_granted`` as every command and service is refused for it (the web page's clerk without the grants,
+        ``_rights_refused``): nothing is written."""
         said, grants = self.not_granted_said()
-        return LedgerError(f"台账数据库 {self.where}：{said}：{grants}；什么也没有写入")
+        return _rights_refused(
+            f"台账数据库 {self.where}：{said}：{grants}；什么也没有写入",
+            "网页的数据库账户没有使用台账的权限（数据库管理员收回了授权，或没有授予）",
+        )
 
     def write_grants_to_ask(self) -> str:
         """The grants that let an account which may only read the ledger's tables write them too."""
