@@ -51,13 +51,18 @@ EAST_ROWS: list[list[Any]] = [
 
 def estate(root: Path, name: str, url: str, schema: str) -> Workspace:
     """A workspace whose recordkit.toml names the shared database and its own schema."""
+    workspace = estate_settings(root, name, url, schema)
+    open_workspace_ledger(workspace).close()  # as `recordkit init` does
+    return workspace
+
+
+def estate_settings(root: Path, name: str, url: str, schema: str) -> Workspace:
+    """``estate``'s workspace, its ledger not opened yet (nothing made in the database)."""
     init_workspace(root, office=f"{name}物业服务中心", estate=name)
     config = root / "recordkit.toml"
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace('url = ""', f'url = "{url}"\nschema = "{schema}"', 1), encoding="utf-8")
-    workspace = open_workspace(root, environ={})
-    open_workspace_ledger(workspace).close()  # as `recordkit init` does
-    return workspace
+    return open_workspace(root, environ={})
 
 
 def cli(workspace: Workspace, *args: str, env: dict[str, str] | None = None, input: str | None = None) -> Any:
@@ -290,7 +295,7 @@ def test_doctor_tells_a_mistyped_schema_of_an_estate_whose_archive_holds_files(
     estate_wset and refused the archive as not its ledger's, restarted every few seconds, and a payment would have
     numbered receipts from 1.  Doctor now fails that line (exit 1), naming the setting and the schemas of the
     database that hold a ledger; it makes nothing.  East, which has filed nothing, may be a new estate: its line is
-    as before."""
+    a reminder only (exit 0), naming the database's ledgers."""
     west, east = estates
     mistyped = {"RECORDKIT_DATABASE_SCHEMA": "estate_wset"}
     doctor = cli(west, "doctor", "--json", env=mistyped)
@@ -310,9 +315,37 @@ def test_doctor_tells_a_mistyped_schema_of_an_estate_whose_archive_holds_files(
     assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
 
     new_estate = cli(east, "doctor", "--json", env={"RECORDKIT_DATABASE_SCHEMA": "estate_south"})
+    assert new_estate.exit_code == 0, new_estate.output
     database = next(c for c in json.loads(new_estate.stdout) if c["name"] == "台账数据库")
-    assert database["ok"] is True
-    assert database["detail"].endswith("（模式 estate_south）：模式还不存在，首次写入台账时自动建立并建表")
+    assert (database["ok"], database["required"]) == (False, False)  # a reminder only
+    assert database["detail"].endswith(
+        "（模式 estate_south）：模式还不存在，首次写入台账时自动建立并建表；这个数据库里已有别的台账（模式 estate_east、estate_west）"
+    )
+
+
+@pytest.mark.postgres
+def test_doctor_on_a_clerks_pc_with_nothing_filed_reminds_of_the_ledgers_beside_a_schema_not_made_yet(
+    estates: tuple[Workspace, Workspace], postgres_url: str, tmp_path: Path
+) -> None:
+    """A second clerk's PC for West: a workspace of its own, nothing in its records/archive, the shared database and
+    West's schema mistyped (estate_wset).  Doctor said "模式还不存在，首次写入台账时自动建立并建表", all well; the
+    clerk's first payment then made an empty estate_wset ledger (and was refused the unit), and an import there would
+    have started a second West.  Doctor now reminds (exit 0: a new estate is right to start so) of the schemas of the
+    database that hold a ledger, and what not to do before the setting is checked; it makes nothing."""
+    clerk = estate_settings(tmp_path / "前台2", "西区", postgres_url, "estate_wset")
+    doctor = cli(clerk, "doctor", "--json")
+    assert doctor.exit_code == 0, doctor.output
+    database = next(c for c in json.loads(doctor.stdout) if c["name"] == "台账数据库")
+    assert (database["ok"], database["required"]) == (False, False)
+    assert database["detail"] == (
+        f"{display_url(postgres_url)}（模式 estate_wset）：模式还不存在，首次写入台账时自动建立并建表；"
+        "这个数据库里已有别的台账（模式 estate_east、estate_west）"
+    )
+    assert database["fix"] == (
+        "是新的小区就不用管；要用其中一个的，把 recordkit.toml 的 [database] schema 改成它，"
+        "改好之前不要收款、不要导入名册（会在这里新建一个空台账，收据号从 1 编起）"
+    )
+    assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
 
 
 @pytest.mark.postgres
@@ -449,7 +482,9 @@ def test_a_command_that_only_reads_never_makes_a_schema(postgres_url: str, tmp_p
     south_env = {"RECORDKIT_DATABASE_SCHEMA": "estate_south"}
     doctor = cli(north, "doctor", "--json", env=south_env)
     database = next(c for c in json.loads(doctor.stdout) if c["name"] == "台账数据库")
-    assert database["detail"].endswith("（模式 estate_south）：模式还不存在，首次写入台账时自动建立并建表")
+    assert database["detail"].endswith(
+        "（模式 estate_south）：模式还不存在，首次写入台账时自动建立并建表；这个数据库里已有别的台账（模式 estate_north）"
+    )
 
     listed = cli(north, "owners", "list", env=south_env)
     assert listed.exit_code == LedgerError.exit_code

@@ -165,11 +165,21 @@ def check_database(workspace: Workspace) -> Check:
 def _new_ledger(workspace: Workspace, where: str, first_use: str, ledgers_beside: list[str]) -> Check:
     """The line of a ledger not made yet (``first_use``: how its first use makes it): right for a new estate, wrong
     where records/archive holds what was filed already (``archive_without_its_ledger``: the filing service then
-    refuses to start; a clerk's first payment would still make an empty ledger, numbering receipts from 1)."""
+    refuses to start; a clerk's first payment would still make an empty ledger, numbering receipts from 1).  With
+    nothing filed here (a clerk's PC) but other schemas of the database holding a ledger, a reminder naming them: a
+    mistyped schema there is told before a payment or an import makes an empty ledger."""
     # loaded on first use: the archive's own test (a file below records/archive); its module costs doctor ~0.5 s
     from recordkit.archive.archivist import archive_without_its_ledger
 
     told = archive_without_its_ledger(workspace, where, ledgers_beside)
+    if told is None and ledgers_beside:
+        return Check(
+            "台账数据库",
+            False,
+            f"{where}：{first_use}；这个数据库里已有别的台账（模式 {'、'.join(ledgers_beside)}）",
+            f"是新的小区就不用管；要用其中一个的，把 recordkit.toml 的 [database] schema 改成它，{_NOT_BEFORE_CHECKED}",
+            required=False,
+        )
     if told is None:
         return Check("台账数据库", True, f"{where}：{first_use}")
     said, fix = told
@@ -178,6 +188,8 @@ def _new_ledger(workspace: Workspace, where: str, first_use: str, ledgers_beside
 
 #: What not to do while the ledger's address names no ledger of the archive's (``_new_ledger``).
 _NOT_BEFORE_FIXED = "改好之前不要启动归档服务、不要收款（会在这里新建一个空台账，收据号从 1 编起）"
+#: What not to do while a schema not made yet may be another estate's mistyped (``_new_ledger``).
+_NOT_BEFORE_CHECKED = "改好之前不要收款、不要导入名册（会在这里新建一个空台账，收据号从 1 编起）"
 
 
 def check_search_index(workspace: Workspace) -> Check:
