@@ -224,6 +224,25 @@ def test_a_postgresql_ledger_is_refused_with_pg_dump_named_and_nothing_written(
     assert not (tmp_path / "备份.sqlite3").exists() and not (workspace.records_dir / "backups").exists()
 
 
+def test_an_estates_schema_on_postgresql_is_refused_with_the_pg_dump_of_that_schema_alone(
+    run_cli: Any, workspace: Workspace, tmp_path: Path
+) -> None:
+    """Several estates share one database, one schema each: the refusal's example dumped the whole database, every
+    estate's owners and ID numbers in one file, and restoring it would bring back the others' ledgers too.  With a
+    schema the example dumps the estate's schema alone (``-n``), as the README's 备份台账 says."""
+    url = "postgresql://recordkit:Secret42@192.0.2.1/recordkit"  # (never reached: refused before any connection)
+    env = {"RECORDKIT_DATABASE_URL": url, "RECORDKIT_DATABASE_SCHEMA": "estate_west"}
+    result = run_cli("db", "backup", env=env)
+    assert (result.exit_code, result.stdout) == (UsageError.exit_code, "")
+    assert result.stderr.replace("\n", "") == (
+        "错误：台账在 PostgreSQL 数据库 postgresql://recordkit:***@192.0.2.1/recordkit（模式 estate_west） 里，"
+        "recordkit db backup 只复制 SQLite 台账文件：请用 PostgreSQL 的 pg_dump 备份这个小区的模式，例如 "
+        "pg_dump -Fc -d postgresql://账户:密码@主机/库名 -n estate_west -f 台账-estate_west.dump"
+        "（见 README 的“备份台账”）；什么也没有写入"
+    )
+    assert not (workspace.records_dir / "backups").exists()
+
+
 KILLED_MIDWAY = """
 import os, signal, sys, datetime as dt
 from pathlib import Path

@@ -133,10 +133,12 @@ def backup_ledger(
     disk is full or takes no file, ``IntegrityError`` when the copy fails SQLite's check; in each case no file is
     left.  A temporary file of a backup killed earlier in the same folder is removed first."""
     if ledger.dialect != "sqlite" or ledger.file is None:
+        # An estate's schema alone: the whole database holds the other estates' owners too.
+        whose, only = ("这个小区的模式", f" -n {ledger.schema}") if ledger.schema else ("", "")
         raise UsageError(
             f"台账在 PostgreSQL 数据库 {ledger.where} 里，recordkit db backup 只复制 SQLite 台账文件："
-            "请用 PostgreSQL 的 pg_dump 备份，例如 pg_dump -Fc -d postgresql://账户:密码@主机/库名 -f 台账.dump"
-            "（见 README 的“备份台账”）；什么也没有写入"
+            f"请用 PostgreSQL 的 pg_dump 备份{whose}，例如 pg_dump -Fc -d postgresql://账户:密码@主机/库名{only}"
+            f" -f 台账{'-' + ledger.schema if ledger.schema else ''}.dump（见 README 的“备份台账”）；什么也没有写入"
         )
     ledger.require_existing()
     if keep is not None and keep < 1:
