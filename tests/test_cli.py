@@ -315,6 +315,30 @@ def test_doctor_fails_on_an_unreachable_database(run_cli: Any, workspace: Worksp
     assert result.stderr.strip() == "错误：安装不完整：台账数据库有问题，按上面的修复方法处理后再运行 recordkit doctor"
 
 
+def test_doctor_says_when_the_environment_changes_the_ledgers_address(
+    run_cli: Any, workspace: Workspace, tmp_path: Path
+) -> None:
+    """RECORDKIT_DATABASE_URL left in the environment (exported to look at a backup as the README shows, or set in a
+    service's drop-in) points every command at another ledger: doctor showed only that address, and every message
+    sends the IT person to recordkit.toml's [database], where he finds the right one.  The line now says first that
+    the environment changes recordkit.toml's setting, and names the variable; without one it reads as before."""
+    copy = tmp_path / "台账备份.sqlite3"
+    assert run_cli("db", "backup", str(copy)).exit_code == 0
+    env = {"RECORDKIT_DATABASE_URL": f"sqlite:///{copy}"}
+    [line] = [c for c in json.loads(run_cli("doctor", "--json", env=env).stdout) if c["name"] == "台账数据库"]
+    assert line["detail"] == (
+        f"环境变量 RECORDKIT_DATABASE_URL 改了 recordkit.toml 的台账设置：sqlite:///{copy}（表结构版本 {HEAD_REVISION}）"
+    )
+    down = {"RECORDKIT_DATABASE_URL": "postgresql://x@127.0.0.1:1/none", "RECORDKIT_DATABASE_SCHEMA": "estate_west"}
+    [line] = [c for c in json.loads(run_cli("doctor", "--json", env=down).stdout) if c["name"] == "台账数据库"]
+    assert line["detail"].startswith(
+        "环境变量 RECORDKIT_DATABASE_URL、RECORDKIT_DATABASE_SCHEMA 改了 recordkit.toml 的台账设置："
+        "无法访问台账数据库 postgresql://x@127.0.0.1:1/none："
+    )
+    [line] = [c for c in json.loads(run_cli("doctor", "--json").stdout) if c["name"] == "台账数据库"]
+    assert line["detail"] == f"{workspace.database_url}（表结构版本 {HEAD_REVISION}）"
+
+
 def test_every_exit_code_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     for code, meaning in EXIT_CODES.items():

@@ -303,6 +303,7 @@ def test_doctor_tells_a_mistyped_schema_of_an_estate_whose_archive_holds_files(
     database = next(c for c in json.loads(doctor.stdout) if c["name"] == "台账数据库")
     assert (database["ok"], database["required"]) == (False, True)
     assert database["detail"] == (
+        "环境变量 RECORDKIT_DATABASE_SCHEMA 改了 recordkit.toml 的台账设置："
         f"{display_url(postgres_url)}（模式 estate_wset）：这里还没有台账，而 records/archive 里已经有归档的文件："
         "它们的台账在别处，多半是 recordkit.toml 的 [database] url 和 schema 写错了"
         "（这个数据库里有台账的模式：estate_east、estate_west）"
@@ -662,7 +663,8 @@ def test_doctor_and_the_web_page_on_an_account_not_granted_the_estates_schema_na
         )
         doctor = cli(west, "doctor", "--json", env=env)
         database = next(c for c in json.loads(doctor.stdout) if c["name"] == "台账数据库")
-        assert (database["ok"], database["detail"], database["fix"]) == (False, said, grants)
+        environment = "环境变量 RECORDKIT_DATABASE_URL 改了 recordkit.toml 的台账设置："
+        assert (database["ok"], database["detail"], database["fix"]) == (False, environment + said, grants)
         served = cli(west, "serve", "--port", "0", env=env)
         assert served.exit_code == LedgerError.exit_code, served.output
         assert served.stderr.replace("\n", "") == f"错误：台账数据库 {said}：{grants}；什么也没有写入"

@@ -999,6 +999,7 @@ def test_doctor_tells_an_account_that_may_only_read_the_ledgers_tables(
         line = ledger_line()
         assert (line["ok"], line["required"]) == (False, False)
         assert line["detail"].startswith(
+            "环境变量 RECORDKIT_DATABASE_URL 改了 recordkit.toml 的台账设置："  # (this PC's address: the environment's)
             f"{display_url(reader_url)}（表结构版本 {HEAD_REVISION}）：数据库账户 {role} 对台账的全部 "
         )
         assert re.search(f"数据库账户 {role} 对台账的全部 [0-9]+ 张表只能读：", line["detail"])

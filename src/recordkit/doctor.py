@@ -14,13 +14,13 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from recordkit.archive.rules import SYSTEM_FILES, silencing_hidden, skipped_patterns
 from recordkit.billing.closing import left_open
-from recordkit.core.config import ArchiveSettings, search_backend, signing_operator
+from recordkit.core.config import ArchiveSettings, load_settings, search_backend, signing_operator
 from recordkit.core.dates import Month, machine_offset, office_zone
 from recordkit.core.errors import ConfigError, LedgerDiskFull, LedgerError, RecordkitError, read_refusal, system_account
 from recordkit.core.workspace import Workspace
@@ -68,6 +68,34 @@ POOLED = "；经过连接池（如 pgbouncer），语句不在数据库里预编
 
 
 def check_database(workspace: Workspace) -> Check:
+    """The ledger's line, said first — whatever it finds — to be the environment's where a variable changes
+    recordkit.toml's address or schema (``_changed_by_environment``): every message names recordkit.toml's setting."""
+    check = _check_ledger(workspace)
+    changed = _changed_by_environment(workspace)
+    if not changed:
+        return check
+    return replace(check, detail=f"环境变量 {'、'.join(changed)} 改了 recordkit.toml 的台账设置：{check.detail}")
+
+
+def _changed_by_environment(workspace: Workspace) -> list[str]:
+    """The environment's variables that make the ledger's address or schema other than recordkit.toml's (the
+    settings with the environment against those without: no flag names the ledger)."""
+    try:
+        written = load_settings(workspace.config_file, environ={}).database
+    except ConfigError:  # (a setting of recordkit.toml the environment alone made acceptable: nothing to compare)
+        return []
+    now = workspace.settings.database
+    return [
+        variable
+        for variable, changed in (
+            ("RECORDKIT_DATABASE_URL", now.url != written.url),
+            ("RECORDKIT_DATABASE_SCHEMA", now.schema != written.schema),
+        )
+        if changed
+    ]
+
+
+def _check_ledger(workspace: Workspace) -> Check:
     try:
         with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
             where, revision, schema_exists = ledger.where, ledger.revision(), ledger.schema_exists()
