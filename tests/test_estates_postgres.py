@@ -665,6 +665,16 @@ def test_doctor_and_the_web_page_on_an_account_not_granted_the_estates_schema_na
         database = next(c for c in json.loads(doctor.stdout) if c["name"] == "台账数据库")
         environment = "环境变量 RECORDKIT_DATABASE_URL 改了 recordkit.toml 的台账设置："
         assert (database["ok"], database["detail"], database["fix"]) == (False, environment + said, grants)
+        # The lines that read the ledger said "台账不是最新的表结构" and the index's sent him to db upgrade, which
+        # this account may not run: each now says why it did not read, and points at the ledger's line.
+        lines = {c["name"]: (c["detail"], c["fix"]) for c in json.loads(doctor.stdout)}
+        first = "先按“台账数据库”一项的修复方法处理"
+        assert lines["检索索引"] == (
+            f"PostgreSQL 全文检索（台账数据库）：数据库账户 {role} 没有使用台账的权限，没有检查",
+            first,
+        )
+        for name in ("结账月份", "业主身份证号", "业主和联系人姓名", "联系人身份证号"):
+            assert lines[name] == (f"数据库账户 {role} 没有使用台账的权限，没有检查", first), name
         served = cli(west, "serve", "--port", "0", env=env)
         assert served.exit_code == LedgerError.exit_code, served.output
         assert served.stderr.replace("\n", "") == f"错误：台账数据库 {said}：{grants}；什么也没有写入"

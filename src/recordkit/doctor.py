@@ -234,10 +234,12 @@ def check_search_index(workspace: Workspace) -> Check:
     except NewerIndexError as err:
         return Check("检索索引", False, f"{where}：{err.message}", "升级本机的 recordkit", required=False)
     except LedgerError as err:  # the database the index lives in cannot be reached: nothing to rebuild
-        return Check("检索索引", False, f"{where}：{err.message}", "先按“台账数据库”一项的修复方法处理", required=False)
+        return Check("检索索引", False, f"{where}：{err.message}", _LEDGER_FIRST, required=False)
     except ConfigError as err:  # (a database not in UTF8, a backend the ledger cannot hold): a rebuild cannot help
         return Check("检索索引", False, f"{where}：{err.message}", FOLLOW_THE_MESSAGE, required=False)
     except NoIndexTables as err:  # (a ledger older than the index tables, or none yet: index makes no ledger)
+        if (unread := _not_granted(workspace)) is not None:  # (the tables there, not this account's: no upgrade)
+            return Check("检索索引", False, f"{where}：{unread}，没有检查", _LEDGER_FIRST, required=False)
         return Check(
             "检索索引",
             False,
@@ -252,6 +254,15 @@ def check_search_index(workspace: Workspace) -> Check:
         warning = moved_warning(moved, workspace.settings.office.time_zone)
         return Check("检索索引", False, f"{where}：{items} 件{waiting}。{warning}", FOLLOW_THE_MESSAGE, required=False)
     return Check("检索索引", True, f"{where}：{items} 件{waiting}", required=False)
+
+
+def _not_granted(workspace: Workspace) -> str | None:
+    """``_why_unread``'s words when the workspace's ledger is there but not granted to this account, else None."""
+    try:
+        with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
+            return _why_unread(ledger) if ledger.not_granted() else None
+    except RecordkitError:
+        return None
 
 
 def check_templates(workspace: Workspace) -> Check:
@@ -585,16 +596,30 @@ def check_clock(workspace: Workspace, now: dt.datetime | None = None) -> Check:
 
 def _from_ledger(workspace: Workspace, name: str, read: Callable[[Ledger], _Found]) -> _Found | Check:
     """What ``read`` finds in the workspace's ledger for the check ``name``, or that check's 提醒 when the ledger
-    cannot be read for it (not there, not reachable, not of the current tables: the 台账数据库 line says why)."""
+    cannot be read for it (not there, not granted, not reachable, not of the current tables: the 台账数据库 line
+    says why)."""
     try:
         with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
-            if ledger.revision() != HEAD_REVISION:
-                return Check(
-                    name, False, "台账不是最新的表结构，没有检查", "先按“台账数据库”一项的修复方法处理", required=False
-                )
+            if (unread := _why_unread(ledger)) is not None:
+                return Check(name, False, f"{unread}，没有检查", _LEDGER_FIRST, required=False)
             return read(ledger)
     except RecordkitError as err:
-        return Check(name, False, f"没有检查：{err.message}", "先按“台账数据库”一项的修复方法处理", required=False)
+        return Check(name, False, f"没有检查：{err.message}", _LEDGER_FIRST, required=False)
+
+
+#: The fix of a line that could not read the ledger: the 台账数据库 line's.
+_LEDGER_FIRST = "先按“台账数据库”一项的修复方法处理"
+
+
+def _why_unread(ledger: Ledger) -> str | None:
+    """Why a check does not read ``ledger`` — this account not granted the ledger there, no ledger yet, or one not
+    of the current tables —; None for a current ledger."""
+    revision = ledger.revision()
+    if revision == HEAD_REVISION:
+        return None
+    if revision is None and ledger.not_granted():
+        return f"数据库账户 {ledger.account_name} 没有使用台账的权限"
+    return "还没有台账" if revision is None else "台账不是最新的表结构"
 
 
 #: The pairs ``check_owner_numbers`` names (the rest counted).
