@@ -320,8 +320,36 @@ def test_doctor_tells_a_mistyped_schema_of_an_estate_whose_archive_holds_files(
     database = next(c for c in json.loads(new_estate.stdout) if c["name"] == "台账数据库")
     assert (database["ok"], database["required"]) == (False, False)  # a reminder only
     assert database["detail"].endswith(
-        "（模式 estate_south）：模式还不存在，首次写入台账时自动建立并建表；这个数据库里已有别的台账（模式 estate_east、estate_west）"
+        "（模式 estate_south）：模式还不存在，recordkit db upgrade 或导入业主名册（recordkit owners import）时建立；这个数据库里已有别的台账（模式 estate_east、estate_west）"
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["fees", "pay", "1-1-101", "--amount", "200"],
+        ["owners", "contact", "add", "1-1-101", "赵磊", "--relation", "租户"],
+        ["workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电", "--desc", "厨房水管漏水"],
+    ],
+)
+def test_a_command_not_meant_to_make_a_ledger_refuses_a_schema_not_made_yet_naming_the_ledgers_beside(
+    estates: tuple[Workspace, Workspace], postgres_url: str, tmp_path: Path, command: list[str]
+) -> None:
+    """A second clerk's PC for West, West's schema mistyped (estate_wset), nothing filed there: the clerk's first
+    payment (a contact added, a work order) made the schema with an empty ledger, numbering from 1.  A command not
+    meant to make a ledger now refuses, naming the schema and the database's schemas that hold a ledger, with the
+    settings' exit code (3); nothing is made.  ``owners import`` and ``db upgrade`` still make a new estate's."""
+    clerk = estate_settings(tmp_path / "前台2", "西区", postgres_url, "estate_wset")
+    ran = cli(clerk, *command)
+    assert ran.exit_code == ConfigError.exit_code, ran.output
+    assert ran.stderr.replace("\n", "") == (
+        f"错误：台账数据库 {display_url(postgres_url)}（模式 estate_wset）：模式还不存在；"
+        "这个数据库里已有别的台账（模式 estate_east、estate_west）：这个命令不会新建台账："
+        "请检查 recordkit.toml 的 [database] schema，要用其中一个的，改成它；"
+        "是新的小区，先运行 recordkit db upgrade 或导入业主名册（recordkit owners import）建立台账；什么也没有写入"
+    )
+    assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
 
 
 @pytest.mark.postgres
@@ -339,12 +367,12 @@ def test_doctor_on_a_clerks_pc_with_nothing_filed_reminds_of_the_ledgers_beside_
     database = next(c for c in json.loads(doctor.stdout) if c["name"] == "台账数据库")
     assert (database["ok"], database["required"]) == (False, False)
     assert database["detail"] == (
-        f"{display_url(postgres_url)}（模式 estate_wset）：模式还不存在，首次写入台账时自动建立并建表；"
+        f"{display_url(postgres_url)}（模式 estate_wset）：模式还不存在，recordkit db upgrade 或导入业主名册（recordkit owners import）时建立；"
         "这个数据库里已有别的台账（模式 estate_east、estate_west）"
     )
     assert database["fix"] == (
         "是新的小区就不用管；要用其中一个的，把 recordkit.toml 的 [database] schema 改成它，"
-        "改好之前不要收款、不要导入名册（会在这里新建一个空台账，收据号从 1 编起）"
+        "改好之前不要导入名册、不要运行 recordkit db upgrade（会在这里新建一个空台账，收据号从 1 编起）"
     )
     assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
 
@@ -373,11 +401,17 @@ def test_the_filing_service_refuses_a_mistyped_schema_of_an_estate_whose_archive
     )
     assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
     assert scan.is_file()
-    # East, which has filed nothing, may be a new estate: its service makes its schema and files as before
+    # East, which has filed nothing, may be a new estate, or a mistyped one: its service makes no schema either
     write_docx(east.records_dir / "inbox" / "9-1-901 房产证.docx", "东区9栋1单元901房产证。")
     started = cli(east, "watch", "--once", env={"RECORDKIT_DATABASE_SCHEMA": "estate_south"})
-    assert started.exit_code == 0, started.output
-    assert started.stdout.splitlines()[-1] == "收件箱处理完毕：归档 1 个，隔离 0 个"
+    assert started.exit_code == ConfigError.exit_code, started.output
+    assert started.stderr.replace("\n", "") == (
+        f"错误：台账数据库 {display_url(postgres_url)}（模式 estate_south）：模式还不存在；"
+        "这个数据库里已有别的台账（模式 estate_east、estate_west）：这个命令不会新建台账："
+        "请检查 recordkit.toml 的 [database] schema，要用其中一个的，改成它；"
+        "是新的小区，先运行 recordkit db upgrade 或导入业主名册（recordkit owners import）建立台账；什么也没有写入"
+    )
+    assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
 
 
 @pytest.mark.postgres
@@ -484,7 +518,7 @@ def test_a_command_that_only_reads_never_makes_a_schema(postgres_url: str, tmp_p
     doctor = cli(north, "doctor", "--json", env=south_env)
     database = next(c for c in json.loads(doctor.stdout) if c["name"] == "台账数据库")
     assert database["detail"].endswith(
-        "（模式 estate_south）：模式还不存在，首次写入台账时自动建立并建表；这个数据库里已有别的台账（模式 estate_north）"
+        "（模式 estate_south）：模式还不存在，recordkit db upgrade 或导入业主名册（recordkit owners import）时建立；这个数据库里已有别的台账（模式 estate_north）"
     )
 
     listed = cli(north, "owners", "list", env=south_env)

@@ -28,8 +28,10 @@ from recordkit.ledger.db import (
     NO_SCHEMA,
     NO_SCHEMA_ADVICE,
     SCHEMA_ADVICE,
+    SCHEMA_MADE_BY,
     Ledger,
     connection_advice,
+    ledgers_beside_said,
     open_workspace_ledger,
     sqlite_refused,
 )
@@ -156,7 +158,7 @@ def _check_ledger(workspace: Workspace) -> Check:
     if not creatable:  # the first use would fail: say so now
         return Check("台账数据库", False, f"{where}：新的空台账，但这个数据库账户不能在这里建表", grants)
     if not schema_exists:
-        return _new_ledger(workspace, where, "模式还不存在，首次写入台账时自动建立并建表", ledgers_beside)
+        return _new_ledger(workspace, where, f"模式还不存在，{SCHEMA_MADE_BY}时建立", ledgers_beside)
     if in_the_way:  # the first use would be refused: say so now
         return Check(
             "台账数据库",
@@ -204,7 +206,7 @@ def _new_ledger(workspace: Workspace, where: str, first_use: str, ledgers_beside
         return Check(
             "台账数据库",
             False,
-            f"{where}：{first_use}；这个数据库里已有别的台账（模式 {'、'.join(ledgers_beside)}）",
+            f"{where}：{first_use}；{ledgers_beside_said(ledgers_beside)}",
             f"是新的小区就不用管；要用其中一个的，把 recordkit.toml 的 [database] schema 改成它，{_NOT_BEFORE_CHECKED}",
             required=False,
         )
@@ -217,7 +219,7 @@ def _new_ledger(workspace: Workspace, where: str, first_use: str, ledgers_beside
 #: What not to do while the ledger's address names no ledger of the archive's (``_new_ledger``).
 _NOT_BEFORE_FIXED = "改好之前不要启动归档服务、不要收款（会在这里新建一个空台账，收据号从 1 编起）"
 #: What not to do while a schema not made yet may be another estate's mistyped (``_new_ledger``).
-_NOT_BEFORE_CHECKED = "改好之前不要收款、不要导入名册（会在这里新建一个空台账，收据号从 1 编起）"
+_NOT_BEFORE_CHECKED = "改好之前不要导入名册、不要运行 recordkit db upgrade（会在这里新建一个空台账，收据号从 1 编起）"
 
 
 def check_search_index(workspace: Workspace) -> Check:

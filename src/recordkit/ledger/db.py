@@ -117,6 +117,16 @@ PREPARED_SAID = ("prepared statement", "准备好语句", "准备好的语句")
 #: What the IT person is told of a PostgreSQL ledger without ``[database] schema`` whose ``search_path`` names no
 #: schema that exists (by doctor, and by a first use that failed on it).
 NO_SCHEMA = "数据库给这个账户设的 search_path 里没有可以建表的模式"
+#: The commands that make a ledger whose ``[database] schema`` is not made yet (besides ``init``, ``db move`` and
+#: ``archive verify --repair``), as messages name them; every other command refuses (``schema_missing_refusal``).
+SCHEMA_MADE_BY = "recordkit db upgrade 或导入业主名册（recordkit owners import）"
+
+
+def ledgers_beside_said(schemas: list[str]) -> str:
+    """The database's other schemas that hold a ledger (``Ledger.ledger_schemas``), as doctor and a refusal say."""
+    return f"这个数据库里已有别的台账（模式 {'、'.join(schemas)}）"
+
+
 #: The setting that puts the ledger in a schema of its own, as a refusal's advice words it (``db move``, whose
 #: target comes from its options, words it as its own option: ``move.open_target``).
 SCHEMA_ADVICE = '在 recordkit.toml 的 [database] 写 schema = "recordkit"'
@@ -288,6 +298,7 @@ class Ledger:
         busy_timeout: int = 30,
         migrate: bool = True,
         create: bool = True,
+        new_schema: bool = True,
         schema: str = "",
         time_zone: str = OfficeSettings.time_zone,
     ) -> None:
@@ -297,6 +308,9 @@ class Ledger:
         self.time_zone = time_zone
         self.busy_timeout = busy_timeout
         self.create = create
+        #: Whether a first use may make ``[database] schema`` when it is not there: only a command meant to make a
+        #: ledger (``init``, ``db upgrade``, an import of the roster …); any other refuses it as a mistyped name.
+        self.new_schema = new_schema
         check_schema_name(schema)
         #: The PostgreSQL schema holding this ledger ("" for the server's default).
         self.schema = schema
@@ -844,6 +858,24 @@ class Ledger:
                 ).scalars()
             )
 
+    def schema_missing_said(self) -> tuple[str, str]:
+        """What a PostgreSQL ledger whose ``[database] schema`` is not made yet is, naming the database's schemas that
+        hold a ledger (``ledger_schemas``: a mistyped name most likely meant one of them), and what to do, for a
+        command or service not meant to make a ledger."""
+        beside = self.ledger_schemas()
+        return (
+            f"台账数据库 {self.where}：模式还不存在" + (f"；{ledgers_beside_said(beside)}" if beside else ""),
+            "请检查 recordkit.toml 的 [database] schema"
+            + ("，要用其中一个的，改成它" if beside else "")
+            + f"；是新的小区，先运行 {SCHEMA_MADE_BY}建立台账",
+        )
+
+    def schema_missing_refusal(self) -> ConfigError:
+        """``schema_missing_said`` as a command not meant to make a ledger is refused (a settings mistake, until
+        shown otherwise: a clerk's PC with the schema mistyped made an empty ledger, numbering receipts from 1)."""
+        said, fix = self.schema_missing_said()
+        return ConfigError(f"{said}：这个命令不会新建台账：{fix}；什么也没有写入")
+
     def not_granted(self) -> bool:
         """Whether the ledger's PostgreSQL schema holds a ledger (the catalog, which every account reads, shows its
         version table) that this account may not use: never granted the schema, or the tables in it.  Never on
@@ -930,6 +962,8 @@ class Ledger:
                 return
             if current is None and not self.create:
                 raise self._missing_ledger()
+            if current is None and not self.new_schema and not self.schema_exists():
+                raise self.schema_missing_refusal()
             if current is not None and (not current.isdigit() or current > HEAD_REVISION):
                 raise LedgerError(f"台账数据库的版本（{current}）比本程序新，请升级 recordkit 后再使用")
             if not held:
@@ -1400,6 +1434,7 @@ def open_ledger(
     busy_timeout: int = 30,
     migrate: bool = True,
     create: bool = True,
+    new_schema: bool = True,
     schema: str = "",
     time_zone: str = OfficeSettings.time_zone,
 ) -> Ledger:
@@ -1407,13 +1442,25 @@ def open_ledger(
 
     A SQLite ledger's folder must exist (``ConfigError`` otherwise: a mistyped path never makes a
     second ledger); with ``create=False`` the ledger must exist too (``LedgerError``: the file, or
-    on PostgreSQL the schema and its tables), which is how commands that only read open it.  A
-    schema PostgreSQL would not take as written, or one with a SQLite ledger, is a ``ConfigError``.
+    on PostgreSQL the schema and its tables), which is how commands that only read open it; with
+    ``new_schema=False`` a schema not made yet is a ``ConfigError`` (``Ledger.schema_missing_refusal``), which is
+    how every other command not meant to make a ledger opens it.  A schema PostgreSQL would not take as written,
+    or one with a SQLite ledger, is a ``ConfigError``.
     """
-    return Ledger(url, busy_timeout=busy_timeout, migrate=migrate, create=create, schema=schema, time_zone=time_zone)
+    return Ledger(
+        url,
+        busy_timeout=busy_timeout,
+        migrate=migrate,
+        create=create,
+        new_schema=new_schema,
+        schema=schema,
+        time_zone=time_zone,
+    )
 
 
-def open_workspace_ledger(workspace: Workspace, *, migrate: bool = True, create: bool = True) -> Ledger:
+def open_workspace_ledger(
+    workspace: Workspace, *, migrate: bool = True, create: bool = True, new_schema: bool = True
+) -> Ledger:
     """The workspace's ledger as its settings name it (``[database]`` url, schema, busy_timeout);
     see ``open_ledger``."""
     database = workspace.settings.database
@@ -1422,6 +1469,7 @@ def open_workspace_ledger(workspace: Workspace, *, migrate: bool = True, create:
         busy_timeout=database.busy_timeout,
         migrate=migrate,
         create=create,
+        new_schema=new_schema,
         schema=database.schema,
         time_zone=workspace.settings.office.time_zone,
     )
