@@ -3565,17 +3565,23 @@ def refuse_a_new_ledger_beside_the_archive(workspace: Workspace, service: str) -
     """``ConfigError`` (``archive_without_its_ledger``) before ``service`` (the filing service, the web page) opens a
     ledger not made yet, while records/archive holds what was filed already: the filing service would make an empty
     ledger (a mistyped schema: a new schema in the shared database), then refuse the archive as not that ledger's;
-    the web page would stop, and be started again every few seconds.  Nothing is made."""
+    the web page would stop, and be started again every few seconds.  With nothing filed, a PostgreSQL schema not
+    made yet is refused too, as every command not meant to make a ledger refuses it (``Ledger.schema_missing_said``),
+    rather than a ledger away that systemd waits for.  Nothing is made."""
     file = sqlite_file(workspace.database_url)
+    schema_missing = None
     if file is not None and not file.exists():  # (a SQLite ledger not made yet is not opened: opening would make it)
         where, ledgers_beside = ledger_where(workspace.database_url, ""), []
     else:
         with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
+            if ledger.revision() is not None:
+                return
+            schema_missing = None if ledger.schema_exists() else ledger.schema_missing_said()
             # (one this account may not make, or may not see — a schema not granted to it —: its first use says so)
-            if ledger.revision() is not None or not ledger.may_create():
+            if schema_missing is None and not ledger.may_create():
                 return
             where, ledgers_beside = ledger.where, ledger.ledger_schemas()
-    told = archive_without_its_ledger(workspace, where, ledgers_beside)
+    told = archive_without_its_ledger(workspace, where, ledgers_beside) or schema_missing
     if told is not None:
         said, fix = told
         raise ConfigError(f"{said}：{fix}；{service}没有启动，这里什么也没有新建")
