@@ -74,6 +74,21 @@ def test_unknown_key_names_the_file_and_the_key(tmp_path: Path) -> None:
     assert "name" in caught.value.message  # says what would be valid
 
 
+def test_where_the_ledgers_settings_came_from_is_known_and_no_setting_itself(tmp_path: Path) -> None:
+    """Messages name RECORDKIT_DATABASE_SCHEMA when it gave the schema, not recordkit.toml; what the settings learn
+    of that is no key recordkit.toml may write."""
+    config = write(tmp_path / "recordkit.toml", '[database]\nurl = "postgresql://rk@db/rk"\nschema = "east"\n')
+    settings = load_settings(config, environ={"RECORDKIT_DATABASE_SCHEMA": "west"})
+    assert settings.database.address_named() == "recordkit.toml 的 [database] url 和环境变量 RECORDKIT_DATABASE_SCHEMA"
+    assert load_settings(config, environ={}).database.address_named() == "recordkit.toml 的 [database] url 和 schema"
+    written = write(tmp_path / "other.toml", '[database]\nfrom_environment = ["url"]\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(written, environ={})
+    assert (
+        "未知的配置项 database.from_environment（[database] 可用：url、busy_timeout、schema）" in caught.value.message
+    )
+
+
 def test_unknown_top_level_key(tmp_path: Path) -> None:
     config = write(tmp_path / "recordkit.toml", 'receipt_prefix = "SJ"\n')
     with pytest.raises(ConfigError, match="未知的配置项 receipt_prefix"):

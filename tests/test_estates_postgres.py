@@ -305,11 +305,11 @@ def test_doctor_tells_a_mistyped_schema_of_an_estate_whose_archive_holds_files(
     assert database["detail"] == (
         "环境变量 RECORDKIT_DATABASE_SCHEMA 改了 recordkit.toml 的台账设置："
         f"{display_url(postgres_url)}（模式 estate_wset）：这里还没有台账，而 records/archive 里已经有归档的文件："
-        "它们的台账在别处，多半是 recordkit.toml 的 [database] url 和 schema 写错了"
+        "它们的台账在别处，多半是 recordkit.toml 的 [database] url 和环境变量 RECORDKIT_DATABASE_SCHEMA 写错了"
         "（这个数据库里有台账的模式：estate_east、estate_west）"
     )
     assert database["fix"] == (
-        "把 recordkit.toml 的 [database] url 和 schema 改成这些档案所在的台账"
+        "把 recordkit.toml 的 [database] url 和环境变量 RECORDKIT_DATABASE_SCHEMA 改成这些档案所在的台账"
         "；台账确实丢失、又没有备份的，档案登记可以用 recordkit archive verify --repair 按档案目录重建（收费记录只能从备份恢复）；改好之前不要启动归档服务、不要收款"
         "（会在这里新建一个空台账，收据号从 1 编起）"
     )
@@ -348,6 +348,36 @@ def test_a_command_not_meant_to_make_a_ledger_refuses_a_schema_not_made_yet_nami
         "这个数据库里已有别的台账（模式 estate_east、estate_west）：这个命令不会新建台账："
         "请检查 recordkit.toml 的 [database] schema，要用其中一个的，改成它；"
         "是新的小区，先运行 recordkit db upgrade 或导入业主名册（recordkit owners import）建立台账；什么也没有写入"
+    )
+    assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
+
+
+@pytest.mark.postgres
+def test_a_schema_given_by_the_environment_is_named_as_the_environments_not_recordkit_toml(
+    estates: tuple[Workspace, Workspace], postgres_url: str
+) -> None:
+    """RECORDKIT_DATABASE_SCHEMA left in a service's drop-in (or exported to look at a backup) with a typo: every
+    refusal sent the IT person to recordkit.toml's [database] schema, which was right.  They now name the variable
+    that gave the value; recordkit.toml's url, which the environment left alone, is still named as recordkit.toml's."""
+    west, east = estates
+    mistyped = {"RECORDKIT_DATABASE_SCHEMA": "estate_wset"}
+    paid = cli(east, "fees", "pay", "9-1-901", "--amount", "200", env=mistyped)
+    assert paid.exit_code == ConfigError.exit_code, paid.output
+    assert paid.stderr.replace("\n", "").endswith(
+        "：这个命令不会新建台账：请检查环境变量 RECORDKIT_DATABASE_SCHEMA，要用其中一个的，改成它；"
+        "是新的小区，先运行 recordkit db upgrade 或导入业主名册（recordkit owners import）建立台账；什么也没有写入"
+    )
+    listed = cli(east, "owners", "list", env=mistyped)
+    assert listed.exit_code == LedgerError.exit_code, listed.output
+    assert listed.stderr.replace("\n", "").endswith(
+        "这个命令不会新建台账。请检查 recordkit.toml 的 [database] url 和环境变量 RECORDKIT_DATABASE_SCHEMA，"
+        "或先导入业主名册（recordkit owners import）"
+    )
+    watched = cli(west, "watch", "--once", env=mistyped)
+    assert watched.exit_code == ConfigError.exit_code, watched.output
+    assert (
+        "多半是 recordkit.toml 的 [database] url 和环境变量 RECORDKIT_DATABASE_SCHEMA 写错了"
+        in watched.stderr.replace("\n", "")
     )
     assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
 
@@ -394,9 +424,9 @@ def test_the_filing_service_refuses_a_mistyped_schema_of_an_estate_whose_archive
     assert ran.stdout == ""
     assert ran.stderr.replace("\n", "") == (
         f"错误：{display_url(postgres_url)}（模式 estate_wset）：这里还没有台账，而 records/archive 里已经有归档的文件："
-        "它们的台账在别处，多半是 recordkit.toml 的 [database] url 和 schema 写错了"
+        "它们的台账在别处，多半是 recordkit.toml 的 [database] url 和环境变量 RECORDKIT_DATABASE_SCHEMA 写错了"
         "（这个数据库里有台账的模式：estate_east、estate_west）："
-        "把 recordkit.toml 的 [database] url 和 schema 改成这些档案所在的台账"
+        "把 recordkit.toml 的 [database] url 和环境变量 RECORDKIT_DATABASE_SCHEMA 改成这些档案所在的台账"
         "；台账确实丢失、又没有备份的，档案登记可以用 recordkit archive verify --repair 按档案目录重建（收费记录只能从备份恢复）；归档服务没有启动，这里什么也没有新建"
     )
     assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
@@ -409,7 +439,7 @@ def test_the_filing_service_refuses_a_mistyped_schema_of_an_estate_whose_archive
     assert started.stderr.replace("\n", "") == (
         f"错误：台账数据库 {display_url(postgres_url)}（模式 estate_south）：模式还不存在；"
         "这个数据库里已有别的台账（模式 estate_east、estate_west）："
-        "请检查 recordkit.toml 的 [database] schema，要用其中一个的，改成它；"
+        "请检查环境变量 RECORDKIT_DATABASE_SCHEMA，要用其中一个的，改成它；"
         "是新的小区，先运行 recordkit db upgrade 或导入业主名册（recordkit owners import）建立台账；"
         "归档服务没有启动，这里什么也没有新建"
     )
@@ -428,9 +458,9 @@ def test_the_web_page_refuses_a_mistyped_schema_of_an_estate_whose_archive_holds
     assert ran.exit_code == ConfigError.exit_code, ran.output
     assert ran.stderr.replace("\n", "") == (
         f"错误：{display_url(postgres_url)}（模式 estate_wset）：这里还没有台账，而 records/archive 里已经有归档的文件："
-        "它们的台账在别处，多半是 recordkit.toml 的 [database] url 和 schema 写错了"
+        "它们的台账在别处，多半是 recordkit.toml 的 [database] url 和环境变量 RECORDKIT_DATABASE_SCHEMA 写错了"
         "（这个数据库里有台账的模式：estate_east、estate_west）："
-        "把 recordkit.toml 的 [database] url 和 schema 改成这些档案所在的台账"
+        "把 recordkit.toml 的 [database] url 和环境变量 RECORDKIT_DATABASE_SCHEMA 改成这些档案所在的台账"
         "；台账确实丢失、又没有备份的，档案登记可以用 recordkit archive verify --repair 按档案目录重建（收费记录只能从备份恢复）；档案室网页没有启动，这里什么也没有新建"
     )
     assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
@@ -440,7 +470,7 @@ def test_the_web_page_refuses_a_mistyped_schema_of_an_estate_whose_archive_holds
     assert ran.stderr.replace("\n", "") == (
         f"错误：台账数据库 {display_url(postgres_url)}（模式 estate_south）：模式还不存在；"
         "这个数据库里已有别的台账（模式 estate_east、estate_west）："
-        "请检查 recordkit.toml 的 [database] schema，要用其中一个的，改成它；"
+        "请检查环境变量 RECORDKIT_DATABASE_SCHEMA，要用其中一个的，改成它；"
         "是新的小区，先运行 recordkit db upgrade 或导入业主名册（recordkit owners import）建立台账；"
         "档案室网页没有启动，这里什么也没有新建"
     )
@@ -537,7 +567,7 @@ def test_a_command_that_only_reads_never_makes_a_schema(postgres_url: str, tmp_p
     listed = cli(north, "owners", "list", env=south_env)
     assert listed.exit_code == LedgerError.exit_code
     assert "（模式 estate_south） 还不存在：这个命令不会新建台账。" in listed.stderr
-    assert "[database] url 和 schema" in listed.stderr
+    assert "请检查 recordkit.toml 的 [database] url 和环境变量 RECORDKIT_DATABASE_SCHEMA，" in listed.stderr
     # The index is made from a ledger, never one for it: `index --verify` (a check) and the nightly `index` made
     # the whole empty ledger of the mistyped estate, which every command then took for its own (numbers from 1).
     # A search there said "no index tables: run db upgrade, then index --rebuild" (exit 9): the upgrade made the

@@ -466,13 +466,14 @@ def test_opening_to_read_never_creates_a_ledger(tmp_path: Path) -> None:
 
 
 def test_a_mistyped_database_url_stops_every_command_with_a_message(run_cli: Any, workspace: Any) -> None:
-    """A typo in recordkit.toml used to create a second, empty ledger, even from `receipt list`."""
+    """A typo in the address (here RECORDKIT_DATABASE_URL's, named as such) used to create a second, empty ledger,
+    even from `receipt list`."""
     typo = workspace.root / "recrods" / "ledger.sqlite3"
     for args in (("receipt", "list"), ("owners", "list"), ("fees", "arrears")):
         result = run_cli(*args, env={"RECORDKIT_DATABASE_URL": f"sqlite:///{typo}"})
         assert result.exit_code == 3, args
         assert result.stderr.strip() == (
-            f"错误：台账数据库 sqlite:///{typo} 所在的文件夹不存在：请检查 recordkit.toml 的 [database] url"
+            f"错误：台账数据库 sqlite:///{typo} 所在的文件夹不存在：请检查环境变量 RECORDKIT_DATABASE_URL"
         )
     assert not typo.parent.exists()
 
@@ -540,7 +541,7 @@ def test_serve_on_a_mistyped_ledger_address_makes_no_ledger(run_cli: Any, worksp
     assert result.exit_code == 7, result.output
     assert result.stderr == (
         f"错误：台账数据库 sqlite:///{elsewhere} 还不存在：这个命令不会新建台账。"
-        "请检查 recordkit.toml 的 [database] url，或先导入业主名册（recordkit owners import）\n"
+        "请检查环境变量 RECORDKIT_DATABASE_URL，或先导入业主名册（recordkit owners import）\n"
     )
     assert not elsewhere.exists()
 
@@ -557,7 +558,7 @@ def test_search_on_an_empty_sqlite_file_says_the_ledger_does_not_exist(
     assert result.exit_code == 7, result.output
     assert result.stderr == (
         f"错误：台账数据库 sqlite:///{empty} 还不存在：这个命令不会新建台账。"
-        "请检查 recordkit.toml 的 [database] url，或先导入业主名册（recordkit owners import）\n"
+        "请检查环境变量 RECORDKIT_DATABASE_URL，或先导入业主名册（recordkit owners import）\n"
     )
 
 

@@ -337,12 +337,12 @@ def test_doctor_finds_another_programs_tables_before_the_first_use(office: Works
     assert written["ok"] is False
     assert written["detail"].endswith(
         "（模式 recordkit）：这里还没有台账，而 records/archive 里已经有归档的文件：它们的台账在别处——"
-        "recordkit.toml 的 [database] url 和 schema 写错了，或者这个工作区原来的台账 records/ledger.sqlite3 "
+        "环境变量 RECORDKIT_DATABASE_URL 和 RECORDKIT_DATABASE_SCHEMA 写错了，或者这个工作区原来的台账 records/ledger.sqlite3 "
         "还没有用 recordkit db move 搬过来"
     )
     assert written["fix"] == (
-        "把 recordkit.toml 的 [database] url 和 schema 改成这些档案所在的台账；要把 records/ledger.sqlite3 的台账搬到这里的，"
-        "先删去 recordkit.toml 的 [database] url 和 schema，再运行 recordkit db move --to 这里的地址 --schema recordkit"
+        "把环境变量 RECORDKIT_DATABASE_URL 和 RECORDKIT_DATABASE_SCHEMA 改成这些档案所在的台账；要把 records/ledger.sqlite3 的台账搬到这里的，"
+        "先删去环境变量 RECORDKIT_DATABASE_URL 和 RECORDKIT_DATABASE_SCHEMA，再运行 recordkit db move --to 这里的地址 --schema recordkit"
         "；台账确实丢失、又没有备份的，档案登记可以用 recordkit archive verify --repair 按档案目录重建（收费记录只能从备份恢复）；"
         "改好之前不要启动归档服务、不要收款（会在这里新建一个空台账，收据号从 1 编起）"
     )

@@ -704,7 +704,7 @@ def test_a_mistyped_sqlite_ledger_beside_a_filed_archive_is_refused_before_the_s
     assert (done.returncode, done.stdout) == (3, "")
     assert done.stderr.replace("\n", "") == (
         f"错误：sqlite:///{mistyped}：这里还没有台账，而 records/archive 里已经有归档的文件：它们的台账在别处，"
-        "多半是 recordkit.toml 的 [database] url 写错了：把 recordkit.toml 的 [database] url 改成这些档案所在的台账"
+        "多半是环境变量 RECORDKIT_DATABASE_URL 写错了：把环境变量 RECORDKIT_DATABASE_URL 改成这些档案所在的台账"
         "；台账确实丢失、又没有备份的，档案登记可以用 recordkit archive verify --repair 按档案目录重建"
         "（收费记录只能从备份恢复）；归档服务没有启动，这里什么也没有新建"
     )

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from recordkit.archive.rules import SYSTEM_FILES, silencing_hidden, skipped_patterns
 from recordkit.billing.closing import left_open
-from recordkit.core.config import ArchiveSettings, load_settings, search_backend, signing_operator
+from recordkit.core.config import ArchiveSettings, load_settings, search_backend, signing_operator, spaced
 from recordkit.core.dates import Month, machine_offset, office_zone
 from recordkit.core.errors import ConfigError, LedgerDiskFull, LedgerError, RecordkitError, read_refusal, system_account
 from recordkit.core.workspace import Workspace
@@ -207,7 +207,8 @@ def _new_ledger(workspace: Workspace, where: str, first_use: str, ledgers_beside
             "台账数据库",
             False,
             f"{where}：{first_use}；{ledgers_beside_said(ledgers_beside)}",
-            f"是新的小区就不用管；要用其中一个的，把 recordkit.toml 的 [database] schema 改成它，{_NOT_BEFORE_CHECKED}",
+            f"是新的小区就不用管；要用其中一个的，把{spaced(workspace.settings.database.named('schema'))} 改成它，"
+            + _NOT_BEFORE_CHECKED,
             required=False,
         )
     if told is None:

@@ -84,6 +84,7 @@ from recordkit.archive.scans import (
     sha256_of,
 )
 from recordkit.core.atomic import fsync_directory, fsync_path, write_bytes
+from recordkit.core.config import spaced
 from recordkit.core.dates import (
     check_not_future,
     check_not_past,
@@ -3538,10 +3539,10 @@ def archive_without_its_ledger(workspace: Workspace, where: str, ledgers_beside:
     if no_archive_here(workspace):
         return None
     schema = workspace.settings.database.schema
-    settings = "[database] url 和 schema" if schema else "[database] url"
+    settings = workspace.settings.database.address_named()
     beside = f"（这个数据库里有台账的模式：{'、'.join(ledgers_beside)}）" if ledgers_beside else ""
-    mistyped = f"recordkit.toml 的 {settings} 写错了{beside}"
-    fix = f"把 recordkit.toml 的 {settings} 改成这些档案所在的台账"
+    mistyped = f"{settings} 写错了{beside}"
+    fix = f"把{spaced(settings)} 改成这些档案所在的台账"
     # The one way on when that ledger is truly gone: the archive's registrations rebuilt from its tree.
     lost = (
         "；台账确实丢失、又没有备份的，档案登记可以用 recordkit archive verify --repair 按档案目录重建"
@@ -3552,11 +3553,11 @@ def archive_without_its_ledger(workspace: Workspace, where: str, ledgers_beside:
         return (
             f"{where}：这里还没有台账，而 records/archive 里已经有归档的文件：它们的台账在别处——{mistyped}，"
             "或者这个工作区原来的台账 records/ledger.sqlite3 还没有用 recordkit db move 搬过来",
-            f"{fix}；要把 records/ledger.sqlite3 的台账搬到这里的，先删去 recordkit.toml 的 {settings}，"
+            f"{fix}；要把 records/ledger.sqlite3 的台账搬到这里的，先删去{spaced(settings)}，"
             f"再运行 recordkit db move --to 这里的地址{f' --schema {schema}' if schema else ''}{lost}",
         )
     return (
-        f"{where}：这里还没有台账，而 records/archive 里已经有归档的文件：它们的台账在别处，多半是 {mistyped}",
+        f"{where}：这里还没有台账，而 records/archive 里已经有归档的文件：它们的台账在别处，多半是{spaced(mistyped)}",
         fix + lost,
     )
 

@@ -28,6 +28,8 @@ from recordkit.core.unitcodes import phase_spellings
 
 CONFIG_FILE_NAME = "recordkit.toml"
 ENV_PREFIX = "RECORDKIT_"
+#: The metadata key of a settings field that is no setting (what ``load_settings`` learnt of the others).
+NOT_A_SETTING = "not_a_setting"
 #: RECORDKIT_* variables that are not settings: the workspace itself, and the test suite's own.
 ENV_NOT_SETTINGS = ("RECORDKIT_HOME", "RECORDKIT_TEST_")
 
@@ -114,6 +116,24 @@ class DatabaseSettings:
     # PostgreSQL only: the schema that holds this estate's ledger and search index, so that several
     # estates share one database, one schema each.  Empty means the server's default (public).
     schema: str = ""
+    #: Not a setting: the keys above that a ``RECORDKIT_DATABASE_*`` variable gave (``load_settings``), for ``named``.
+    from_environment: frozenset[str] = field(default=frozenset(), metadata={NOT_A_SETTING: True})
+
+    def named(self, *keys: str) -> str:
+        """Where the ledger's settings ``keys`` (``url``, ``schema``) were given, as a message sends the IT person
+        to them: recordkit.toml's ``[database]``, or the environment's variable that changed it (a service's
+        drop-in, a variable exported to look at a backup).  Put after Chinese words with ``spaced``."""
+        written = [key for key in keys if key not in self.from_environment]
+        given = [f"{ENV_PREFIX}DATABASE_{key.upper()}" for key in keys if key in self.from_environment]
+        # (the file's part ends in a Latin word, the variable's begins in Chinese: "url 和环境变量 …")
+        return " 和".join(
+            ([f"recordkit.toml 的 [database] {' 和 '.join(written)}"] if written else [])
+            + ([f"环境变量 {' 和 '.join(given)}"] if given else [])
+        )
+
+    def address_named(self) -> str:
+        """``named`` of the settings that say where the ledger is: its url, and its schema if one is given."""
+        return self.named("url", "schema") if self.schema else self.named("url")
 
 
 @dataclass(frozen=True)
@@ -195,13 +215,24 @@ def signing_operator(settings: Settings) -> str:
 _TYPE_NAMES = {str: "文本", int: "整数", bool: "true 或 false", float: "数字"}
 
 
+def spaced(words: str) -> str:
+    """``words`` as they follow Chinese words in a message: a space before a Latin start (recordkit.toml), none
+    before a Chinese one (环境变量)."""
+    return f" {words}" if words[:1].isascii() else words
+
+
+def _settings_of(owner: type) -> list[dataclasses.Field[Any]]:
+    """The fields of a settings class that recordkit.toml and the environment may give (not ``NOT_A_SETTING``)."""
+    return [f for f in dataclasses.fields(owner) if not f.metadata.get(NOT_A_SETTING)]
+
+
 def _sections() -> dict[str, type]:
     hints = get_type_hints(Settings)
     return {f.name: hints[f.name] for f in dataclasses.fields(Settings) if dataclasses.is_dataclass(hints[f.name])}
 
 
 def _scalar_type(owner: type, key: str) -> type | None:
-    for f in dataclasses.fields(owner):
+    for f in _settings_of(owner):
         if f.name == key:
             hint = get_type_hints(owner)[key]
             return None if dataclasses.is_dataclass(hint) else hint
@@ -369,7 +400,7 @@ def _overrides_from_toml(data: Mapping[str, Any], where: str) -> dict[str, dict[
             for sub_key, sub_value in value.items():
                 expected = _scalar_type(sections[key], sub_key)
                 if expected is None:
-                    known = "、".join(f.name for f in dataclasses.fields(sections[key]))
+                    known = "、".join(f.name for f in _settings_of(sections[key]))
                     # TOML reads a key written below a section as that section's (operator = … added at the end)
                     below = (
                         f"：{sub_key} 是不属于任何小节的配置项，要写在文件开头、第一个 [小节] 之前"
@@ -430,7 +461,10 @@ def load_settings(
     layers: dict[str, Any] = {}
     if config_file is not None and config_file.exists():
         layers = _merge(layers, _overrides_from_toml(read_toml(config_file), f"配置文件 {config_file}"))
-    layers = _merge(layers, _overrides_from_env(os.environ if environ is None else environ))
+    from_env = _overrides_from_env(os.environ if environ is None else environ)
+    layers = _merge(layers, from_env)
+    if "database" in from_env:
+        layers["database"]["from_environment"] = frozenset(from_env["database"])
     if flags:
         clean = {
             k: ({sk: sv for sk, sv in v.items() if sv is not None} if isinstance(v, dict) else v)
@@ -438,6 +472,8 @@ def load_settings(
             if v is not None
         }
         layers = _merge(layers, _overrides_from_toml(clean, "命令行参数"))
+        if "from_environment" in layers.get("database", {}):  # (a flag's value is the flag's, not the variable's)
+            layers["database"]["from_environment"] -= set(clean.get("database", {}))
     sections = _sections()
     kwargs: dict[str, Any] = {}
     for key, value in layers.items():

@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from recordkit.core.atomic import PRIVATE
-from recordkit.core.config import OfficeSettings, check_schema_name
+from recordkit.core.config import DatabaseSettings, OfficeSettings, check_schema_name, spaced
 from recordkit.core.errors import (
     ConfigError,
     ConflictError,
@@ -301,8 +301,11 @@ class Ledger:
         new_schema: bool = True,
         schema: str = "",
         time_zone: str = OfficeSettings.time_zone,
+        given_by: DatabaseSettings = DatabaseSettings(),
     ) -> None:
         self.url = normalise_url(url)
+        #: Where the ledger's address and schema were given (recordkit.toml, or a variable), as messages name them.
+        self.given_by = given_by
         #: The office's clock (``[office] time_zone``): a message written under a connection of this ledger shows
         #: a stored moment on it (``office_zone_of``), whatever this machine's zone.
         self.time_zone = time_zone
@@ -409,7 +412,7 @@ class Ledger:
         path = Path(database)
         if not path.parent.is_dir():
             raise ConfigError(
-                f"台账数据库 {display_url(self.url)} 所在的文件夹不存在：请检查 recordkit.toml 的 [database] url"
+                f"台账数据库 {display_url(self.url)} 所在的文件夹不存在：请检查{spaced(self.given_by.named('url'))}"
             )
         if not self.create and not path.exists():
             raise self._missing_ledger()
@@ -458,11 +461,10 @@ class Ledger:
         the web page in its words (no setting's name, no command)."""
         if self.not_granted():
             return self.not_granted_refusal()
-        settings = "[database] url 和 schema" if self.schema else "[database] url"
         said = f"台账数据库 {self.where} 还不存在："
         return LedgerError(
             said
-            + f"这个命令不会新建台账。请检查 recordkit.toml 的 {settings}，或先导入业主名册（recordkit owners import）",
+            + f"这个命令不会新建台账。请检查{spaced(self.given_by.address_named())}，或先导入业主名册（recordkit owners import）",
             form_message=said
             + f"请管理员检查设置中的台账数据库地址{'和模式' if self.schema else ''}，或先导入业主名册",
         )
@@ -865,7 +867,7 @@ class Ledger:
         beside = self.ledger_schemas()
         return (
             f"台账数据库 {self.where}：模式还不存在" + (f"；{ledgers_beside_said(beside)}" if beside else ""),
-            "请检查 recordkit.toml 的 [database] schema"
+            f"请检查{spaced(self.given_by.named('schema'))}"
             + ("，要用其中一个的，改成它" if beside else "")
             + f"；是新的小区，先运行 {SCHEMA_MADE_BY}建立台账",
         )
@@ -1437,6 +1439,7 @@ def open_ledger(
     new_schema: bool = True,
     schema: str = "",
     time_zone: str = OfficeSettings.time_zone,
+    given_by: DatabaseSettings = DatabaseSettings(),
 ) -> Ledger:
     """Open the ledger at ``url`` (in PostgreSQL ``schema`` when given), migrating it on first use.
 
@@ -1455,6 +1458,7 @@ def open_ledger(
         new_schema=new_schema,
         schema=schema,
         time_zone=time_zone,
+        given_by=given_by,
     )
 
 
@@ -1472,4 +1476,5 @@ def open_workspace_ledger(
         new_schema=new_schema,
         schema=database.schema,
         time_zone=workspace.settings.office.time_zone,
+        given_by=database,
     )
