@@ -404,6 +404,13 @@ def test_doctor_on_a_clerks_pc_with_nothing_filed_reminds_of_the_ledgers_beside_
         "是新的小区就不用管；要用其中一个的，把 recordkit.toml 的 [database] schema 改成它，"
         "改好之前不要导入名册、不要运行 recordkit db upgrade（会在这里新建一个空台账，收据号从 1 编起）"
     )
+    # The index's line sent the IT person to `recordkit db upgrade`, which makes that empty ledger: it now points at
+    # the ledger's line, as the other lines reading the ledger do
+    index = next(c for c in json.loads(doctor.stdout) if c["name"] == "检索索引")
+    assert (index["detail"], index["fix"]) == (
+        "PostgreSQL 全文检索（台账数据库）：还没有台账，没有检查",
+        "先按“台账数据库”一项的修复方法处理",
+    )
     assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
 
 

@@ -329,7 +329,8 @@ def test_doctor_finds_another_programs_tables_before_the_first_use(office: Works
         database["fix"]
         == '在 recordkit.toml 的 [database] 写 schema = "recordkit"（recordkit 自己建这个模式，只用它），或换一个新建的数据库'
     )
-    assert said["检索索引"]["fix"] == "recordkit db upgrade，再运行 recordkit index --rebuild"
+    # (no ledger there: the ledger's line says what to do; an upgrade would be refused for those tables)
+    assert said["检索索引"]["fix"] == "先按“台账数据库”一项的修复方法处理"
     assert tables_by_schema(postgres_url) == {"public": {"owners", "journal", "erp_orders"}}
     # Written as said, the schema is no one else's; but this office has filed into its SQLite ledger, which only
     # changing the address leaves behind: doctor says so, and names the move that brings it over.

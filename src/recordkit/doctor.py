@@ -241,7 +241,8 @@ def check_search_index(workspace: Workspace) -> Check:
     except ConfigError as err:  # (a database not in UTF8, a backend the ledger cannot hold): a rebuild cannot help
         return Check("检索索引", False, f"{where}：{err.message}", FOLLOW_THE_MESSAGE, required=False)
     except NoIndexTables as err:  # (a ledger older than the index tables, or none yet: index makes no ledger)
-        if (unread := _not_granted(workspace)) is not None:  # (the tables there, not this account's: no upgrade)
+        # (no ledger here — none yet, a schema mistyped, or one not this account's —: an upgrade would make an empty one)
+        if (unread := _no_ledger_here(workspace)) is not None:
             return Check("检索索引", False, f"{where}：{unread}，没有检查", _LEDGER_FIRST, required=False)
         return Check(
             "检索索引",
@@ -259,11 +260,12 @@ def check_search_index(workspace: Workspace) -> Check:
     return Check("检索索引", True, f"{where}：{items} 件{waiting}", required=False)
 
 
-def _not_granted(workspace: Workspace) -> str | None:
-    """``_why_unread``'s words when the workspace's ledger is there but not granted to this account, else None."""
+def _no_ledger_here(workspace: Workspace) -> str | None:
+    """``_why_unread``'s words when the workspace's ledger is not there, or there but not granted to this account, else
+    None."""
     try:
         with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
-            return _why_unread(ledger) if ledger.not_granted() else None
+            return _why_unread(ledger) if ledger.revision() is None else None
     except RecordkitError:
         return None
 
