@@ -350,6 +350,10 @@ def test_a_command_not_meant_to_make_a_ledger_refuses_a_schema_not_made_yet_nami
         "是新的小区，先运行 recordkit db upgrade 或导入业主名册（recordkit owners import）建立台账；什么也没有写入"
     )
     assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
+    # a new estate's roster, imported as the refusal says, makes its ledger
+    imported = cli(clerk, "owners", "import", str(write_sheet(tmp_path / "南区名册.xlsx", EAST_ROWS)))
+    assert imported.exit_code == 0, imported.output
+    assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east", "estate_wset"}
 
 
 @pytest.mark.postgres
