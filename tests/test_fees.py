@@ -709,7 +709,7 @@ def test_a_rate_for_a_unit_the_ledger_lacks_is_refused(ledger: Ledger, tmp_path:
     with pytest.raises(NotFoundError) as caught:
         add_rule(ledger, CASHIER, "储藏室管理费", "fixed", "10", "2026-01", units=["1-1-101", "9-9-909"])
     assert caught.value.message == (
-        "台账中没有房屋 9-9-909：--unit 只能写已有的房屋（请用 recordkit owners list 查看已有房号）"
+        "台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号，--unit 只能写已有的房屋"
     )
     with pytest.raises(NotFoundError):
         set_rule(ledger, CASHIER, "停车费", "2026-11", units=["3栋2单元1209室"])

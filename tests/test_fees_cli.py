@@ -885,7 +885,7 @@ def test_an_item_of_recordkit_toml_for_a_unit_the_ledger_lacks_is_refused(cashie
             3,
             "",
             "错误：recordkit.toml 的第 2 个 [[fees.items]]（电梯费）有误：台账中没有房屋 9-9-909："
-            "units 只能写已有的房屋（请用 recordkit owners list 查看已有房号）\n",
+            "请用 recordkit owners list 查看已有房号，units 只能写已有的房屋\n",
         )
     assert _ledger_state(workspace)[0] == before
     assert _fee_item_names(cashier) == ["物业服务费", "停车费"]

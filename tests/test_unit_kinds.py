@@ -33,6 +33,7 @@ from recordkit.ledger.schema import bills, fee_items, units
 from recordkit.owners.roster import import_owners, list_units, show_unit
 from recordkit.reports.figures import fee_figures
 from tests.conftest import write_sheet
+from tests.extract_helpers import text_pdf
 
 # (as written, canonical code, kind, display form on paper): every expected value written by hand.
 SPELLINGS = [
@@ -679,3 +680,92 @@ def test_a_work_order_for_a_unit_without_its_phase_names_the_units_in_the_phases
         6,
         "错误：台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号，公共区域请用 --place",
     )
+
+
+def test_fees_bill_for_units_without_their_phase_names_the_units_in_the_phases(
+    run_cli: Any, workspace: Workspace
+) -> None:
+    """``fees bill --unit B-1-2004`` worded its refusal itself: 台账中没有房屋 B-1-2004：请用 recordkit owners list…, as
+    for a typo; now each unit of several is asked about, by the one refusal."""
+    import_two_phases(run_cli, workspace)
+    one = run_cli("fees", "bill", "--month", "2026-11", "--unit", "B-1-2004")
+    assert (one.exit_code, one.stderr.strip()) == (
+        6,
+        "错误：台账中没有房屋 B-1-2004：是不是指 巴塞罗纳·B-1-2004 或 香榭丽舍·B-1-2004？",
+    )
+    several = run_cli("fees", "bill", "--month", "2026-11", "--unit", "B-1-2004", "--unit", "9-9-909")
+    assert (several.exit_code, several.stderr.strip()) == (
+        6,
+        "错误：台账中没有房屋 9-9-909、B-1-2004（是不是指 巴塞罗纳·B-1-2004 或 香榭丽舍·B-1-2004？）："
+        "请用 recordkit owners list 查看已有房号",
+    )
+
+
+def test_a_fee_rule_for_a_unit_without_its_phase_names_the_units_in_the_phases(
+    run_cli: Any, workspace: Workspace
+) -> None:
+    import_two_phases(run_cli, workspace)
+    args = ("fees", "rules", "add", "储藏室管理费", "--kind", "fixed", "--rate", "10", "--from", "2026-01", "--unit")
+    result = run_cli(*args, "B-1-2004")
+    assert (result.exit_code, result.stderr.strip()) == (
+        6,
+        "错误：台账中没有房屋 B-1-2004：是不是指 巴塞罗纳·B-1-2004 或 香榭丽舍·B-1-2004？--unit 只能写已有的房屋",
+    )
+    typo = run_cli(*args, "9-9-909")
+    assert (typo.exit_code, typo.stderr.strip()) == (
+        6,
+        "错误：台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号，--unit 只能写已有的房屋",
+    )
+
+
+def test_a_readings_row_of_a_unit_without_its_phase_names_the_units_in_the_phases(
+    run_cli: Any, workspace: Workspace
+) -> None:
+    import_two_phases(run_cli, workspace)
+    assert (
+        run_cli("fees", "rules", "add", "水费", "--kind", "metered", "--rate", "3.5", "--from", "2026-01").exit_code
+        == 0
+    )
+    sheet = write_sheet(
+        workspace.root / "水表.xlsx",
+        [["B-1-2004", 10, 20], ["香榭B-1-2004", 10, 20]],
+        headers=("房号", "上期读数", "本期读数"),
+    )
+    result = run_cli("fees", "readings", str(sheet), "--month", "2026-11", "--item", "水费")
+    assert result.exit_code == 5
+    assert result.stderr.splitlines() == [
+        "错误：水表.xlsx 有 1 处错误，没有导入任何读数",
+        "  第 2 行 A 列（房号）：台账中没有房屋 B-1-2004：是不是指 巴塞罗纳·B-1-2004 或 香榭丽舍·B-1-2004？",
+    ]
+
+
+def test_a_notice_row_of_a_unit_without_its_phase_names_the_units_in_the_phases(
+    run_cli: Any, workspace: Workspace
+) -> None:
+    import_two_phases(run_cli, workspace)
+    sheet = write_sheet(
+        workspace.root / "整改名单.xlsx",
+        [["B-1-2004", "噪音", "2026年12月10日"], ["9-9-909", "噪音", "2026年12月10日"]],
+        headers=("房号", "违规事项", "整改期限"),
+    )
+    result = run_cli("notice", "batch", "装修违规整改通知", str(sheet))
+    assert result.exit_code == 5
+    assert result.stderr.splitlines() == [
+        "错误：整改名单.xlsx 有 2 处错误，没有生成任何通知",
+        "  第 2 行 A 列（房号）：台账中没有房屋 B-1-2004：是不是指 巴塞罗纳·B-1-2004 或 香榭丽舍·B-1-2004？",
+        "  第 3 行 A 列（房号）：台账中没有房屋 9-9-909",
+    ]
+
+
+def test_a_scan_named_with_a_unit_without_its_phase_asks_in_its_review_reason(
+    run_cli: Any, workspace: Workspace
+) -> None:
+    import_two_phases(run_cli, workspace)
+    scan = workspace.root / "B-1-2004_产权证明_20261101.pdf"
+    scan.write_bytes(text_pdf(["Certificate of title"]))
+    filed = run_cli("file", str(scan))
+    assert filed.exit_code == 0, filed.output
+    review = run_cli("archive", "review", "--json")
+    assert [item["review_reasons"] for item in json.loads(review.stdout)] == [
+        ["台账中没有房屋 B-1-2004：是不是指 巴塞罗纳·B-1-2004 或 香榭丽舍·B-1-2004？"]
+    ]

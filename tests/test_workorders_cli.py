@@ -1343,3 +1343,21 @@ def _refusals_say_the_kind(add: tuple[str, ...], run_cli: Any) -> None:
         ):
             refused = run_cli(*add, "--type", kind, *extra)
             assert (refused.exit_code, refused.stdout, refused.stderr) == (5, "", f"错误：{said}\n"), (kind, extra)
+
+
+def test_a_logbook_row_of_a_unit_without_its_phase_names_the_units_in_the_phases(
+    run_cli: Any, workspace: Workspace, tmp_path: Path
+) -> None:
+    """A logbook row 房号 B-1-2004 in an estate of phases said only 台账中没有房屋 B-1-2004（公共区域…）, as for a typo,
+    though 香榭丽舍 and 巴塞罗纳 each have one: the row now asks which was meant, as ``workorder add --unit`` does."""
+    import_two_phases(run_cli, workspace)
+    rows = [list(row) for row in LOGBOOK_ROWS[:2]]
+    rows[0][1], rows[1][1] = "B-1-2004", "9-9-909"
+    result = run_cli("workorder", "import", str(write_logbook(tmp_path / "登记簿.xlsx", rows)))
+    assert result.exit_code == 5
+    assert lines(result) == [
+        "错误：登记簿.xlsx 有 2 处错误，没有导入任何工单",
+        "  第 3 行 B 列（房号）：台账中没有房屋 B-1-2004：是不是指 巴塞罗纳·B-1-2004 或 香榭丽舍·B-1-2004？"
+        "（公共区域请把房号留空，写在“地点”列）",
+        "  第 4 行 B 列（房号）：台账中没有房屋 9-9-909（公共区域请把房号留空，写在“地点”列）",
+    ]

@@ -115,7 +115,14 @@ from recordkit.core.filenames import (
 from recordkit.core.personal import has_letter, mask_in_text, reason_problem, says_something
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
-from recordkit.ledger.db import bulk_insert, ledger_where, open_workspace_ledger, refuse_unknown_unit, sqlite_file
+from recordkit.ledger.db import (
+    bulk_insert,
+    ledger_where,
+    missing_unit,
+    open_workspace_ledger,
+    refuse_unknown_unit,
+    sqlite_file,
+)
 from recordkit.ledger.schema import archive_aliases, archive_items, archive_loans, units
 from recordkit.owners.contacts import one_person_as_kept
 
@@ -1255,7 +1262,7 @@ class Archivist:
                 reasons.append(f"文件名里的档号 {written} 已是《{row.title}》{also}，请在复核时决定")
         unit = prepared.resolved.metadata.unit
         if unit and unit not in units_known:
-            reasons.append(f"台账中没有房屋 {unit}")
+            reasons.append(missing_unit(conn, unit))
         item = self._new_item(
             conn, prepared.resolved, reasons, prepared.pages, before, sha, path, prepared.source, stamp, last
         )

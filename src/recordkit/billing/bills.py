@@ -28,7 +28,7 @@ from recordkit.core.money import decimal_number
 from recordkit.core.sheets import Column, footer_rows, read_table
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
-from recordkit.ledger.db import bulk_insert
+from recordkit.ledger.db import bulk_insert, missing_unit, unknown_units
 from recordkit.ledger.schema import bills, meter_readings, units
 from recordkit.ledger.schema import journal as journal_rows
 
@@ -214,6 +214,7 @@ def import_readings(
     progress: ProgressCallback | None = None,
     years: tuple[int, int] = BUSINESS_YEARS,
     today: dt.date | None = None,
+    phases: Mapping[str, str] | None = None,
 ) -> ReadingsSummary:
     """Import a month's meter readings (``fees readings FILE.xlsx``): all or nothing.
 
@@ -225,7 +226,9 @@ def import_readings(
     ``item_name`` is one ``ValidationError``, not one for each row.  A 合计/小计 row (another system's
     export) is left out and named (``totals``).  A month outside ``years`` (the books' years,
     ``[receipt] first_year``–``last_year``) or more than ``MAX_ADVANCE_MONTHS`` after ``today``'s (default this
-    computer's day) is a ``ValidationError`` before the sheet is read.
+    computer's day) is a ``ValidationError`` before the sheet is read.  ``phases`` (``OfficeSettings.phase_table()``)
+    reads a 房号 with the estate's phase spellings, as ``--unit`` is read; a unit of the same code in other phases is
+    asked about (``ledger.db.missing_unit``).
     """
 
     month = check_business_month(parse_month(month_text), "读数月份", years)
@@ -262,84 +265,86 @@ def import_readings(
                 ).where(meter_readings.c.month == str(month - 1))
             )
         }
-    if item_name is not None and item_name not in items:
-        raise NotFoundError(f"没有收费项目“{item_name}”。现有项目：{'、'.join(items) or '（还没有收费项目）'}")
-    footers, problems = footer_rows(table, lambda row: not row.total, "读数")
-    parsed: dict[tuple[int, int], tuple[int, int, int, str, str]] = {}
-    totals: list[int] = []
-    for row in table.rows:
-        cells, number = row.cells, row.number
-        if row.footer:  # 制表人：李文, 备注：… under the readings: no meter (one above a reading is a problem)
-            continue
-        if row.total:  # another system's 合计/小计 row: the sum of the readings above, not a meter
-            totals.append(number)
-            continue
-        unit_id = None
-        kind = ""
-        try:
-            code = str(parse_unit_code(str(cells["unit"] or "")))
-            unit_id, kind = unit_rows.get(code, (None, ""))
-            if unit_id is None:
-                problems.append(table.problem(number, "unit", f"台账中没有房屋 {code}"))
-        except ValidationError as err:
-            problems.append(table.problem(number, "unit", err.message))
-            code = ""
-        name = str(cells["item"]).strip() if cells["item"] is not None else item_name
-        item = items.get(name or "")
-        if name is None:
-            problems.append(table.problem(number, "item", "没有写明收费项目：请加“项目”列，或用 --item 指定"))
-        elif item is None:
-            problems.append(table.problem(number, "item", f"没有收费项目“{name}”"))
-        elif item.kind != "metered":
-            problems.append(table.problem(number, "item", f"“{name}”不是按读数收费的项目"))
-            item = None
-        elif unit_id is not None:
-            rate = item.rate_for(month)
-            if rate is None:
-                problems.append(table.problem(number, "item", f"“{name}”在 {month} 还没有收费标准"))
-                item = None
-            elif not rate.applies_to(code, kind):
-                problems.append(table.problem(number, "unit", f"{month} 的“{name}”不向房屋 {code} 收取，读数不会出账"))
-                item = None
-        values = []
-        for key in ("previous", "current"):
+        if item_name is not None and item_name not in items:
+            raise NotFoundError(f"没有收费项目“{item_name}”。现有项目：{'、'.join(items) or '（还没有收费项目）'}")
+        footers, problems = footer_rows(table, lambda row: not row.total, "读数")
+        parsed: dict[tuple[int, int], tuple[int, int, int, str, str]] = {}
+        totals: list[int] = []
+        for row in table.rows:
+            cells, number = row.cells, row.number
+            if row.footer:  # 制表人：李文, 备注：… under the readings: no meter (one above a reading is a problem)
+                continue
+            if row.total:  # another system's 合计/小计 row: the sum of the readings above, not a meter
+                totals.append(number)
+                continue
+            unit_id = None
+            kind = ""
             try:
-                values.append(parse_reading(cells[key]))
-            except ValueError as err:
-                problems.append(table.problem(number, key, str(err)))
-        if len(values) != 2:
-            continue
-        previous, current = values
-        replaced = "换表" in str(cells["note"] or "")
-        if current < previous:
-            problems.append(
-                table.problem(
-                    number,
-                    "current",
-                    f"本期读数 {format_hundredths(current)} 小于上期读数 {format_hundredths(previous)}：{LOWER_READING_HINT}",
+                code = str(parse_unit_code(str(cells["unit"] or ""), phases=phases or None))
+                unit_id, kind = unit_rows.get(code, (None, ""))
+                if unit_id is None:
+                    problems.append(table.problem(number, "unit", missing_unit(conn, code)))
+            except ValidationError as err:
+                problems.append(table.problem(number, "unit", err.message))
+                code = ""
+            name = str(cells["item"]).strip() if cells["item"] is not None else item_name
+            item = items.get(name or "")
+            if name is None:
+                problems.append(table.problem(number, "item", "没有写明收费项目：请加“项目”列，或用 --item 指定"))
+            elif item is None:
+                problems.append(table.problem(number, "item", f"没有收费项目“{name}”"))
+            elif item.kind != "metered":
+                problems.append(table.problem(number, "item", f"“{name}”不是按读数收费的项目"))
+                item = None
+            elif unit_id is not None:
+                rate = item.rate_for(month)
+                if rate is None:
+                    problems.append(table.problem(number, "item", f"“{name}”在 {month} 还没有收费标准"))
+                    item = None
+                elif not rate.applies_to(code, kind):
+                    problems.append(
+                        table.problem(number, "unit", f"{month} 的“{name}”不向房屋 {code} 收取，读数不会出账")
+                    )
+                    item = None
+            values = []
+            for key in ("previous", "current"):
+                try:
+                    values.append(parse_reading(cells[key]))
+                except ValueError as err:
+                    problems.append(table.problem(number, key, str(err)))
+            if len(values) != 2:
+                continue
+            previous, current = values
+            replaced = "换表" in str(cells["note"] or "")
+            if current < previous:
+                problems.append(
+                    table.problem(
+                        number,
+                        "current",
+                        f"本期读数 {format_hundredths(current)} 小于上期读数 {format_hundredths(previous)}：{LOWER_READING_HINT}",
+                    )
                 )
-            )
-            continue
-        if unit_id is None or item is None:
-            continue
-        pair = (unit_id, item.id)
-        last = last_readings.get(pair)
-        if last is not None and last != previous and not replaced:
-            problems.append(
-                table.problem(
-                    number,
-                    "previous",
-                    f"上期读数 {format_hundredths(previous)} 与 {month - 1} 导入的本期读数 {format_hundredths(last)} "
-                    "不一致：请核对；换了新表的，请在“备注”列写“换表”",
+                continue
+            if unit_id is None or item is None:
+                continue
+            pair = (unit_id, item.id)
+            last = last_readings.get(pair)
+            if last is not None and last != previous and not replaced:
+                problems.append(
+                    table.problem(
+                        number,
+                        "previous",
+                        f"上期读数 {format_hundredths(previous)} 与 {month - 1} 导入的本期读数 {format_hundredths(last)} "
+                        "不一致：请核对；换了新表的，请在“备注”列写“换表”",
+                    )
                 )
-            )
-            continue
-        if pair in parsed:
-            problems.append(
-                table.problem(number, "unit", f"房屋 {code} 的{item.name}读数与第 {parsed[pair][2]} 行重复")
-            )
-            continue
-        parsed[pair] = (previous, current, number, code, item.name)
+                continue
+            if pair in parsed:
+                problems.append(
+                    table.problem(number, "unit", f"房屋 {code} 的{item.name}读数与第 {parsed[pair][2]} 行重复")
+                )
+                continue
+            parsed[pair] = (previous, current, number, code, item.name)
     if problems:
         raise ValidationError(f"{readable_name(path.name)} 有 {len(problems)} 处错误，没有导入任何读数", problems)
     if not parsed:
@@ -529,7 +534,7 @@ def bill_month(
                 guessed[row.id] = row.code
         missing = sorted(set(codes) - {u.code for u in unit_rows})
         if missing:
-            raise NotFoundError(f"台账中没有房屋 {'、'.join(missing)}：请用 recordkit owners list 查看已有房号")
+            raise unknown_units(conn, missing)
         if item_name is not None and not rebill:  # (a rebill may remove bills the rule no longer makes)
             _check_item_bills(items[0], month, unit_rows if codes else [])
         item_ids = [item.id for item in items]

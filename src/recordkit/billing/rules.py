@@ -29,6 +29,7 @@ from recordkit.core.personal import has_letter
 from recordkit.core.unitcodes import KINDS as UNIT_KINDS
 from recordkit.core.unitcodes import parse_unit_code, parse_unit_kind
 from recordkit.ledger import journal
+from recordkit.ledger.db import unknown_units
 from recordkit.ledger.schema import fee_items, fee_rates, units
 
 if TYPE_CHECKING:
@@ -203,9 +204,7 @@ def _check_units_known(conn: Connection, scope: frozenset[str] | None, option: s
     known = set(conn.execute(sa.select(units.c.code).where(units.c.code.in_(sorted(scope)))).scalars())
     missing = sorted(scope - known)
     if missing:
-        raise NotFoundError(
-            f"台账中没有房屋 {'、'.join(missing)}：{option} 只能写已有的房屋（请用 recordkit owners list 查看已有房号）"
-        )
+        raise unknown_units(conn, missing, also=f"{option} 只能写已有的房屋")
 
 
 def _clean_kinds(kinds: Iterable[str]) -> frozenset[str] | None:

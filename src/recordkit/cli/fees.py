@@ -274,6 +274,7 @@ def fees_readings(
             item,
             progress=advance,
             years=app_state.workspace().settings.receipt.years,
+            phases=app_state.workspace().settings.office.phase_table(),
         )
     typer.echo(
         f"读数导入完成：共 {summary.rows} 行；新增 {summary.created} 条，更新 {summary.updated} 条，"

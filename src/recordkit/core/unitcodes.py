@@ -20,6 +20,8 @@ from recordkit.core.errors import NotFoundError, ValidationError
 
 __all__ = [
     "no_such_unit",
+    "no_such_units",
+    "unit_not_in_ledger",
     "DWELLINGS",
     "RENOVATED",
     "KINDS",
@@ -854,15 +856,36 @@ CODE_CHARACTERS = frozenset(
 CODE_DIGITS = frozenset("0123456789") | frozenset(_CN_NUMERAL.pattern[1 : _CN_NUMERAL.pattern.index("]")])
 
 
+def unit_not_in_ledger(code: object, elsewhere: Iterable[str] = ()) -> str:
+    """The words of one unit the ledger does not have, where a sheet's row or an archive item's review names it:
+    台账中没有房屋 B-1-2004, asking about ``elsewhere``, the units of the same code in the estate's other phases
+    (``ledger.db.unknown_units`` finds them): 台账中没有房屋 B-1-2004：是不是指 巴塞罗纳·B-1-2004 或 香榭丽舍·B-1-2004？"""
+    others = list(elsewhere)
+    return f"台账中没有房屋 {code}：{_asked_about(others)}" if others else f"台账中没有房屋 {code}"
+
+
+def _asked_about(others: list[str]) -> str:
+    return f"是不是指 {' 或 '.join(others)}？"
+
+
 def no_such_unit(code: object, elsewhere: Iterable[str] = (), also: str = "") -> NotFoundError:
     """The refusal of a unit the ledger does not have (a typo, a unit not imported yet), in every command's words
     (the archive room's search page, which has no command line: check the unit).  ``elsewhere`` are the units of
     the same code in the estate's other phases (``ledger.db.unknown_unit`` finds them): 3-2-1202 typed without its
     phase asks whether one of those was meant.  ``also``: a command's own advice after it (公共区域请用 --place)."""
-    if others := list(elsewhere):
-        asked = f"台账中没有房屋 {code}：是不是指 {' 或 '.join(others)}？{also}"
+    return no_such_units({code: elsewhere}, also)
+
+
+def no_such_units(missing: Mapping[object, Iterable[str]], also: str = "") -> NotFoundError:
+    """``no_such_unit`` of several units a command was given at once (``fees bill --unit A --unit B``), each unit
+    with the units of its code in other phases: 台账中没有房屋 9-9-909、B-1-2004（是不是指 巴塞罗纳·B-1-2004 或
+    香榭丽舍·B-1-2004？）：请用 recordkit owners list 查看已有房号.  One unit with such units only asks about them."""
+    found = {code: list(others) for code, others in missing.items()}
+    if len(found) == 1 and (only := next(iter(found.items())))[1]:
+        asked = f"{unit_not_in_ledger(*only)}{also}"
         return NotFoundError(asked, form_message=asked)
+    named = "、".join(f"{code}（{_asked_about(others)}）" if others else str(code) for code, others in found.items())
     return NotFoundError(
-        f"台账中没有房屋 {code}：请用 recordkit owners list 查看已有房号{'，' + also if also else ''}",
-        form_message=f"台账中没有房屋 {code}：请核对房号{'，' + also if also else ''}",
+        f"台账中没有房屋 {named}：请用 recordkit owners list 查看已有房号{'，' + also if also else ''}",
+        form_message=f"台账中没有房屋 {named}：请核对房号{'，' + also if also else ''}",
     )

@@ -62,6 +62,7 @@ from recordkit.documents.generated import (
 from recordkit.documents.templates.checks import misspelt_variables, printable
 from recordkit.documents.templates.designs import DEPOSIT_HELD, about_works, kind_of, ordered_pairs, provided_variables
 from recordkit.documents.templates.engine import Template, TemplateLibrary
+from recordkit.ledger.db import missing_unit
 from recordkit.ledger.schema import fee_items, renovations
 from recordkit.ledger.schema import units as units_table
 from recordkit.owners.contacts import current_tenants_in, is_organisation
@@ -1069,7 +1070,8 @@ def read_batch_sheet(ledger: Ledger, path: Path, phases: Mapping[str, str] | Non
             problems.append(CellProblem(number, letter, "房号", err.message))
             continue
         if code not in units:
-            problems.append(CellProblem(number, letter, "房号", f"台账中没有房屋 {code}"))
+            with ledger.read() as conn:  # a unit of that code in other phases asked about: a wrong row only
+                problems.append(CellProblem(number, letter, "房号", missing_unit(conn, code)))
             continue
         if code in first_row:
             problems.append(CellProblem(number, letter, "房号", _given_twice(cells["房号"], code, first_row[code])))

@@ -23,7 +23,7 @@ import sqlite3
 import time
 import zlib
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, closing, contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -45,7 +45,7 @@ from recordkit.core.errors import (
     NotFoundError,
     StorageError,
 )
-from recordkit.core.unitcodes import no_such_unit
+from recordkit.core.unitcodes import no_such_units, unit_not_in_ledger
 from recordkit.ledger.schema import HEAD_REVISION, archive_items, metadata, units
 from recordkit.ledger.write_queue import WriteQueue, busy_message, flock_available
 
@@ -1391,10 +1391,26 @@ def unknown_unit(conn: Connection, code: object, also: str = "") -> NotFoundErro
     """``no_such_unit`` for ``code`` (canonical, not in the ledger), naming the ledger's units of the same code in
     other phases: in an estate of 香榭丽舍 and 巴塞罗纳, 3-2-1202 typed without its phase is no typo.  ``also``: the
     command's own advice after it."""
+    return unknown_units(conn, [code], also)
+
+
+def unknown_units(conn: Connection, codes: Iterable[object], also: str = "") -> NotFoundError:
+    """``unknown_unit`` of several units a command was given at once, each with its units in other phases."""
+    return no_such_units({code: units_elsewhere(conn, code) for code in codes}, also)
+
+
+def missing_unit(conn: Connection, code: object) -> str:
+    """A sheet's row or an archive item's review naming unit ``code`` the ledger does not have, asking about its
+    units in other phases (``core.unitcodes.unit_not_in_ledger``)."""
+    return unit_not_in_ledger(code, units_elsewhere(conn, code))
+
+
+def units_elsewhere(conn: Connection, code: object) -> list[str]:
+    """The ledger's units of the same code as ``code`` in other phases, sorted: B-1-2004's 巴塞罗纳·B-1-2004 and
+    香榭丽舍·B-1-2004."""
     bare = str(code).rpartition("·")[2]  # a phase's name holds no "·" (core.unitcodes)
     same = sa.or_(units.c.code == bare, units.c.code.endswith(f"·{bare}", autoescape=True))
-    others = conn.execute(sa.select(units.c.code).where(same, units.c.code != str(code))).scalars()
-    return no_such_unit(code, sorted(others), also)
+    return sorted(conn.execute(sa.select(units.c.code).where(same, units.c.code != str(code))).scalars())
 
 
 def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:

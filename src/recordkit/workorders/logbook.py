@@ -28,6 +28,7 @@ from recordkit.core.filenames import readable_name
 from recordkit.core.personal import is_masked, validate_masked_phone, validate_phone
 from recordkit.core.sheets import Column, SheetRow, accepted_spellings, footer_rows, is_total_label, read_table
 from recordkit.core.unitcodes import parse_unit_code
+from recordkit.ledger.db import missing_unit
 from recordkit.ledger.schema import work_orders as w
 from recordkit.workorders.orders import (
     STEP_DAY_ONLY,
@@ -485,7 +486,7 @@ def import_logbook(
             if row.record.unit is not None and row.record.unit not in known:
                 problems.append(
                     table.problem(
-                        row.row, "unit", f"台账中没有房屋 {row.record.unit}（公共区域请把房号留空，写在“地点”列）"
+                        row.row, "unit", f"{missing_unit(conn, row.record.unit)}（公共区域请把房号留空，写在“地点”列）"
                     )
                 )
         _refuse(path, rows, problems)
