@@ -769,3 +769,22 @@ def test_a_scan_named_with_a_unit_without_its_phase_asks_in_its_review_reason(
     assert [item["review_reasons"] for item in json.loads(review.stdout)] == [
         ["台账中没有房屋 B-1-2004：是不是指 巴塞罗纳·B-1-2004 或 香榭丽舍·B-1-2004？"]
     ]
+
+
+def test_a_fee_item_of_recordkit_toml_reads_its_units_with_the_estates_phases(
+    run_cli: Any, workspace: Workspace
+) -> None:
+    """``units = ["香榭B-1-2004", "二期B栋1单元2004室"]`` of a ``[[fees.items]]`` was read without the estate's phases:
+    the sync refused 香榭B as a building, though ``fees rules add --unit 香榭B-1-2004`` takes it; the phase-qualified
+    form the refusals print (香榭丽舍·B-1-2004) is taken too."""
+    import_two_phases(run_cli, workspace)
+    config = workspace.root / "recordkit.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + '\n[[fees.items]]\nname = "电梯费"\nkind = "fixed"\nrate = "20"\n'
+        'effective_from = "2026-09"\nunits = ["香榭B-1-2004", "二期B栋1单元2004室"]\n',
+        encoding="utf-8",
+    )
+    synced = run_cli("fees", "rules", "sync")
+    assert synced.exit_code == 0, synced.output
+    listed = json.loads(run_cli("fees", "rules", "list", "--json").stdout)
+    assert [row["units"] for row in listed if row["item"] == "电梯费"] == [["巴塞罗纳·B-1-2004", "香榭丽舍·B-1-2004"]]

@@ -191,8 +191,8 @@ def _check_percent(percent: int) -> int:
     return percent
 
 
-def _clean_units(codes: Iterable[str]) -> frozenset[str] | None:
-    cleaned = frozenset(str(parse_unit_code(code)) for code in codes if str(code).strip())
+def _clean_units(codes: Iterable[str], phases: Mapping[str, str] | None = None) -> frozenset[str] | None:
+    cleaned = frozenset(str(parse_unit_code(code, phases=phases or None)) for code in codes if str(code).strip())
     return cleaned or None
 
 
@@ -348,7 +348,13 @@ def pending_config_items(ledger: Ledger, settings: FeesSettings) -> list[str]:
     return [entry.name.strip() for entry in settings.items if entry.name.strip() not in existing]
 
 
-def sync_rules(ledger: Ledger, settings: FeesSettings, operator: str, today: dt.date | None = None) -> SyncResult:
+def sync_rules(
+    ledger: Ledger,
+    settings: FeesSettings,
+    operator: str,
+    today: dt.date | None = None,
+    phases: Mapping[str, str] | None = None,
+) -> SyncResult:
     """Write the ``[[fees.items]]`` of recordkit.toml that the ledger lacks, each journalled as a
     sync from recordkit.toml (``SYNC_ACTION``).
 
@@ -358,7 +364,8 @@ def sync_rules(ledger: Ledger, settings: FeesSettings, operator: str, today: dt.
     nothing is missing the ledger is only read.  ``ConfigError`` names the item and key when
     an entry is wrong — its ``units`` naming a unit the ledger does not have, or its ``effective_from`` more than
     ``MONTHS_AHEAD_LIMIT`` months after ``today``'s (default this computer's), too, as ``add_rule`` refuses them
-    —; nothing is written then.
+    —; nothing is written then.  ``phases`` (``OfficeSettings.phase_table()``) reads an entry's ``units`` with the
+    estate's phase spellings, as ``--unit`` is read (香榭B-1-2004, 二期B栋1单元2004室).
 
     An item whose ``effective_from`` is a closed month (or before one) starts in the ledger at the first
     open month instead (``PostponedStart``, journalled with the month recordkit.toml writes): a closed
@@ -371,7 +378,7 @@ def sync_rules(ledger: Ledger, settings: FeesSettings, operator: str, today: dt.
     if not missing:
         return SyncResult((), tuple(entry.name.strip() for entry in settings.items))
     checked = [
-        (number, _checked_config_item(number, entry, today))
+        (number, _checked_config_item(number, entry, today, phases))
         for number, entry in enumerate(settings.items, start=1)
         if entry.name.strip() in missing
     ]
@@ -411,6 +418,7 @@ def _checked_config_item(
     number: int,
     entry: FeeItemSettings,
     today: dt.date | None = None,
+    phases: Mapping[str, str] | None = None,
 ) -> tuple[str, str, str, int, Month, int, frozenset[str] | None, frozenset[str] | None]:
     try:
         if not entry.name.strip():
@@ -429,7 +437,7 @@ def _checked_config_item(
             parse_rate(entry.rate),
             check_months_ahead(parse_month(entry.effective_from), EFFECTIVE_FROM, today),
             _check_percent(entry.vacant_percent),
-            _clean_units(entry.units),
+            _clean_units(entry.units, phases),
             _clean_kinds(entry.unit_kinds),
         )
     except ValidationError as err:

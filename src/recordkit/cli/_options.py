@@ -99,7 +99,8 @@ def fees_ledger(ctx: typer.Context) -> Ledger:
 
     app_state = state(ctx)
     ledger = app_state.ledger()
-    synced = sync_rules(ledger, app_state.workspace().settings.fees, app_state.operator_name)
+    settings = app_state.workspace().settings
+    synced = sync_rules(ledger, settings.fees, app_state.operator_name, phases=settings.office.phase_table())
     for name in synced.added:
         typer.echo(f"已从 recordkit.toml 同步收费项目：{name}", err=True)
     for postponed in synced.postponed:

@@ -136,7 +136,10 @@ def rules_sync(
     from recordkit.billing.rules import sync_rules
 
     app_state = state(ctx)
-    result = sync_rules(app_state.ledger(), app_state.workspace().settings.fees, app_state.operator_name)
+    settings = app_state.workspace().settings
+    result = sync_rules(
+        app_state.ledger(), settings.fees, app_state.operator_name, phases=settings.office.phase_table()
+    )
     for postponed in result.postponed:
         typer.echo(postponed.message, err=True)
     if as_json:
