@@ -586,9 +586,26 @@ def test_a_file_put_back_from_the_quarantine_is_dated_by_its_own_name(ws: Worksp
         ("工程档案/DSC_20261103_083012.jpg", "工程档案", None, dt.date(2026, 11, 3)),
         ("3-2-1201/PXL_20261120_101500123.jpg", "3-2-1201 业主档案", "3-2-1201", dt.date(2026, 11, 20)),
         ("3-2-1201/MVIMG_20261120_101500.jpg", "3-2-1201 业主档案", "3-2-1201", dt.date(2026, 11, 20)),
-        ("3-2-1201/mmexport1700000000000.jpg", "3-2-1201 业主档案", "3-2-1201", None),
+        # WeChat's milliseconds since 1970: the day they fall on at the office (00:30 on 2026-11-20 in Shanghai,
+        # 16:30 on the 19th in UTC); one outside the books' years (1970) is no date
+        ("3-2-1201/mmexport1700000000000.jpg", "3-2-1201 业主档案", "3-2-1201", dt.date(2023, 11, 15)),
+        ("mmexport1795105800000.jpg", "扫描件", None, dt.date(2026, 11, 20)),
+        ("mmexport1234567890.jpg", "扫描件", None, None),
+        # WhatsApp's, screenshots' (Android, MIUI with its app, macOS and Windows in Chinese), a camera's suffixes
+        ("IMG-20261120-WA0001.jpg", "扫描件", None, dt.date(2026, 11, 20)),
+        ("3-2-1201/IMG-20261120-WA0012.jpg", "3-2-1201 业主档案", "3-2-1201", dt.date(2026, 11, 20)),
+        ("Screenshot_20261120-101500.png", "扫描件", None, dt.date(2026, 11, 20)),
+        ("Screenshot_2026-11-20-10-15-00-123_com.tencent.mm.jpg", "扫描件", None, dt.date(2026, 11, 20)),
+        ("截屏2026-11-20 10.15.00.png", "扫描件", None, dt.date(2026, 11, 20)),
+        ("工程档案/屏幕截图 2026-11-20 101500.png", "工程档案", None, dt.date(2026, 11, 20)),
+        ("屏幕截图(1).png", "扫描件", None, None),
+        ("IMG_20261120_101500_HDR.jpg", "扫描件", None, dt.date(2026, 11, 20)),
+        ("IMG_20261120_101500_BURST001_COVER.jpg", "扫描件", None, dt.date(2026, 11, 20)),
+        ("3-2-1201/IMG_20261120_101500_BURST002.jpg", "3-2-1201 业主档案", "3-2-1201", dt.date(2026, 11, 20)),
         # words written beside it are the title
         ("IMG_20261120_101500 装修协议.jpg", "装修协议", None, dt.date(2026, 11, 20)),
+        ("屏幕截图 2026-11-20 101500 装修协议.png", "装修协议", None, dt.date(2026, 11, 20)),
+        ("IMG_20261120_101500_HDR_3-2-1201 装修协议.jpg", "装修协议", "3-2-1201", dt.date(2026, 11, 20)),
     ],
 )
 def test_a_cameras_name_is_no_part_of_the_title(

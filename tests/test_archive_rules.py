@@ -189,6 +189,13 @@ def test_units_like_a_time_or_a_day_are_still_units() -> None:
     assert metadata_from_name("10-2-305_装修协议", RULES).unit == "10-2-305"
 
 
+def test_a_wechat_exports_day_is_the_offices() -> None:
+    """``mmexport1795105800000`` is 16:30 on 2026-11-19 in UTC, 00:30 on the 20th in Shanghai: the office's day."""
+    assert metadata_from_name("mmexport1795105800000", RULES).doc_date == dt.date(2026, 11, 20)
+    in_london = replace(RULES, time_zone="Europe/London")
+    assert metadata_from_name("mmexport1795105800000", in_london).doc_date == dt.date(2026, 11, 19)
+
+
 def test_a_scan_serial_or_a_date_is_not_a_unit() -> None:
     assert metadata_from_name("SCAN20261102-0001", RULES).unit is None
     assert metadata_from_name("2026-11-02 说明书", RULES).unit is None

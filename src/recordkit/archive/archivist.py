@@ -747,7 +747,8 @@ class Archivist:
         self.operator = operator
         self.settings = workspace.settings.archive
         self.limits = workspace.settings.limits
-        self.rules = FilingRules.from_settings(self.settings, workspace.settings.office.phase_table())
+        office = workspace.settings.office
+        self.rules = FilingRules.from_settings(self.settings, office.phase_table(), office.time_zone)
         self.inbox = workspace.records_subdir("inbox").resolve()
         self.archive_dir = workspace.records_subdir("archive")
         self.quarantine_dir = workspace.records_subdir("quarantine")

@@ -21,7 +21,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
-from recordkit.core.dates import DateError, find_date, parse_date, parse_month, parse_when
+from recordkit.core.dates import (
+    BUSINESS_YEARS,
+    DateError,
+    find_date,
+    office_zone,
+    parse_date,
+    parse_month,
+    parse_when,
+)
 from recordkit.core.errors import ConfigError, UsageError, ValidationError
 from recordkit.core.filenames import (
     hidden_characters,
@@ -98,9 +106,14 @@ class FilingRules:
     #: The estate's phases (every spelling → its name, ``OfficeSettings.phase_table``): a unit code in a
     #: file name, folder or sidecar is read with them, as a unit a clerk types is (empty: no phases).
     phases: Mapping[str, str] = field(default_factory=dict)
+    #: The office's time zone (``[office] time_zone``; its default here): the day a phone's moment in a file name
+    #: (WeChat's ``mmexport1700000000000``, milliseconds since 1970) falls on.
+    time_zone: str = "Asia/Shanghai"
 
     @classmethod
-    def from_settings(cls, settings: ArchiveSettings, phases: Mapping[str, str] | None = None) -> FilingRules:
+    def from_settings(
+        cls, settings: ArchiveSettings, phases: Mapping[str, str] | None = None, time_zone: str | None = None
+    ) -> FilingRules:
         check_number_pattern(settings.number_pattern)
         for category in settings.categories:
             if not category.name or not category.prefix:
@@ -111,7 +124,8 @@ class FilingRules:
                 raise ConfigError(f"档案类别“{category.name}”或其前缀“{category.prefix}”含有不能用于文件夹名的字符")
             parse_retention(category.retention, where=f"archive.categories 中 {category.name} 的 retention")
         unknown = Category(settings.unknown_category, settings.unknown_prefix, settings.unknown_retention, known=False)
-        return cls(settings.categories, unknown, settings.unit_category, settings.number_pattern, dict(phases or {}))
+        made = cls(settings.categories, unknown, settings.unit_category, settings.number_pattern, dict(phases or {}))
+        return made if time_zone is None else replace(made, time_zone=time_zone)
 
     def category(self, name: str) -> Category | None:
         """The category a name or alias stands for (``业主``, ``业主档案`` …), or None."""
@@ -896,7 +910,7 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
         None,
     ) or find_unit_code(without_clock)
     # A year-month is the month's first day (电梯维保记录_2024年5月 is filed in 2024, not in the year it is filed).
-    found_date = find_date(readable) or find_month(readable)
+    found_date = find_date(readable) or find_month(readable) or _camera_day(readable, rules.time_zone)
     words = []
     for token in _phase_joined(_NAME_SEPARATORS.split(_CAMERA_NAMES.sub(" ", stem)), rules.phases):
         if code is not None and _is_unit_token(token, str(code), rules.phases):
@@ -924,12 +938,37 @@ _SCANNER_TIMES = re.compile(
     r"(?<![0-9])(?:(?:[01][0-9]|2[0-3])-[0-5][0-9]-[0-5][0-9]|(?:0[1-9]|[12][0-9]|3[01])-(?:0[1-9]|[12][0-9]|3[01])-(?:19|20)[0-9]{2})(?![0-9])"
 )
 
-# The names a phone or camera gives its photos (IMG_20261120_101500, DSC_…, PXL_20261120_101500123, MVIMG_…, WeChat's
-# mmexport1700000000000): the moment it was taken, no word of the document's.  Their day is still its date.
+# The names a phone or camera gives its photos and screenshots: the moment it was taken and the app's or mode's tag,
+# no word of the document's.  Their day is still its date.  A camera's (IMG_20261120_101500, DSC_…,
+# PXL_20261120_101500123, MVIMG_…, with a mode's suffix: _HDR, _BURST001_COVER), WhatsApp's (IMG-20261120-WA0001),
+# a screenshot's (Screenshot_20261120-101500, MIUI's Screenshot_2026-11-20-10-15-00-123_com.tencent.mm, macOS's
+# 截屏2026-11-20 10.15.00, Windows' 屏幕截图 2026-11-20 101500 and 屏幕截图(1)), WeChat's mmexport1700000000000
+# (milliseconds since 1970: ``_camera_day``).
 _CAMERA_NAMES = re.compile(
-    r"(?<![A-Za-z0-9])(?:(?:IMG|DSC|PXL|MVIMG)[_-]?(?:19|20)[0-9]{6}[_-][0-9]{6,9}|mmexport[0-9]{10,13})(?![0-9])",
+    r"(?<![A-Za-z0-9])(?:"
+    r"(?:IMG|DSC|PXL|MVIMG)[_-]?(?:19|20)[0-9]{6}[_-][0-9]{6,9}(?:_(?:HDR|BURST[0-9]*(?:_COVER)?))*"
+    r"|(?:IMG|VID)-(?:19|20)[0-9]{6}-WA[0-9]{4,}"
+    r"|(?:Screenshot|截屏|屏幕截图)[_\s]*(?:"
+    r"(?:19|20)[0-9]{2}-?[01][0-9]-?[0-3][0-9][_\s-]*(?:at\s*)?[0-2][0-9][.-]?[0-5][0-9][.-]?[0-5][0-9]"
+    r"(?:-[0-9]{3})?(?:_[a-z][a-z0-9]*(?:\.[a-z0-9_]+)+)?"
+    r"|\([0-9]{1,4}\))"
+    r"|mmexport(?P<ms>[0-9]{10,13})"
+    r")(?![0-9])",
     re.IGNORECASE,
 )
+
+
+def _camera_day(text: str, time_zone: str) -> tuple[dt.date, str] | None:
+    """The day WeChat's ``mmexport`` name in ``text`` was saved on, at the office, and the name: its milliseconds
+    since 1970 read on the office's clock; None where there is none, or its year is not one of the books'."""
+    for match in _CAMERA_NAMES.finditer(unicodedata.normalize("NFKC", text)):
+        if match["ms"] is None:
+            continue
+        day = dt.datetime.fromtimestamp(int(match["ms"]) // 1000, office_zone(time_zone)).date()
+        if BUSINESS_YEARS[0] <= day.year <= BUSINESS_YEARS[1]:
+            return day, match[0]
+    return None
+
 
 # A flat without 单元 is taken from a file name only when a building or a phase is named (5栋1201,
 # 二期·1-101): a bare "400-8208" or "123-4567" is more often a phone or serial number than a unit.
