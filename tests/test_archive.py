@@ -602,6 +602,10 @@ def test_a_file_put_back_from_the_quarantine_is_dated_by_its_own_name(ws: Worksp
         ("IMG_20261120_101500_HDR.jpg", "扫描件", None, dt.date(2026, 11, 20)),
         ("IMG_20261120_101500_BURST001_COVER.jpg", "扫描件", None, dt.date(2026, 11, 20)),
         ("3-2-1201/IMG_20261120_101500_BURST002.jpg", "3-2-1201 业主档案", "3-2-1201", dt.date(2026, 11, 20)),
+        # a name of a unit alone (and a date) is titled as a camera's beside the unit is; one not taken keeps its name
+        ("3-2-1201.pdf", "3-2-1201 业主档案", "3-2-1201", None),
+        ("3栋2单元1201室_20261102.pdf", "3-2-1201 业主档案", "3-2-1201", dt.date(2026, 11, 2)),
+        ("1-1-101/3-2-1201.pdf", "3-2-1201", None, None),
         # words written beside it are the title
         ("IMG_20261120_101500 装修协议.jpg", "装修协议", None, dt.date(2026, 11, 20)),
         ("屏幕截图 2026-11-20 101500 装修协议.png", "装修协议", None, dt.date(2026, 11, 20)),

@@ -432,6 +432,24 @@ def test_a_row_rebuilt_from_a_hand_edited_sidecar_leaves_out_what_filing_refuses
     assert verify(ws, ledger, "档案员").ok
 
 
+def test_a_row_rebuilt_without_a_title_anywhere_is_titled_as_filing_titles_one(ws: Workspace, ledger: Ledger) -> None:
+    """The row lost, the sidecar's title refused and the file's name holding none after its number
+    (``YZ-2026-00001_.pdf``): the rebuilt item was titled 扫描件, though its unit and category are known; now as filing
+    titles a scan whose name says nothing else, ``1-1-101 业主档案``."""
+    item = _file_one(ws, ledger)
+    placed = ws.root / item.path
+    bare = placed.with_name("YZ-2026-00001_.pdf")
+    placed.rename(bare)
+    placed.with_name(placed.name + ".json").rename(bare.with_name(bare.name + ".json"))
+    _edit_sidecar(ws, "records/archive/业主档案/2026/YZ-2026-00001_.pdf", title="。。")
+    with ledger.write() as conn:
+        conn.execute(sa.delete(archive_items))
+    verify(ws, ledger, "档案员", repair=True)
+    with ledger.read() as conn:  # read back with plain SQL
+        row = conn.execute(sa.text("SELECT unit, category, title FROM archive_items")).one()
+    assert tuple(row) == ("1-1-101", "业主档案", "1-1-101 业主档案")
+
+
 def test_a_row_rebuilt_from_a_sidecar_with_a_field_of_the_wrong_type_takes_the_rest(
     ws: Workspace, ledger: Ledger
 ) -> None:

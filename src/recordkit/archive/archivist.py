@@ -60,6 +60,7 @@ from recordkit.archive.rules import (
     parse_sidecar,
     place_label,
     place_label_too_long,
+    plain_title,
     reasons_about_unit,
     resolve,
     safe_extension,
@@ -2168,7 +2169,8 @@ class Archivist:
         if not refused:
             return replace(item, **changes), []
         category = self.rules.category(item.category) or self.rules.unknown
-        changes["title"] = changes["title"] or path.stem[len(safe_title(item.archive_no)) + 1 :] or "扫描件"
+        named = path.stem[len(safe_title(item.archive_no)) + 1 :]
+        changes["title"] = changes["title"] or named or plain_title(category, changes["unit"])
         changes["retention"] = changes["retention"] or category.retention
         # a 保密 that cannot be read may say 机密 in a word of its own: kept from view until a person has looked
         changes["confidential"] = changes["confidential"] is not False

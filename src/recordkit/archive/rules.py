@@ -1132,9 +1132,9 @@ class Resolved:
     named_numbers: tuple[str, ...] = field(default=())
 
 
-def _plain_title(category: Category, unit: str | None) -> str:
-    """The title of a scan whose name holds no words (a camera's own name, punctuation): its category's name after its
-    unit (``3-2-1201 业主档案``, ``工程档案``); ``扫描件`` where the category is not known."""
+def plain_title(category: Category, unit: str | None) -> str:
+    """The title of a scan whose name holds no words (a camera's own name, a unit alone, punctuation): its category's
+    name after its unit (``3-2-1201 业主档案``, ``工程档案``); ``扫描件`` where the category is not known."""
     kind = category.name if category.known else "扫描件"
     return f"{unit} {kind}" if unit else kind
 
@@ -1196,11 +1196,11 @@ def resolve(
         if value is not None and len(value) > limit:
             merged = replace(merged, **{field_name: value[:limit]})
             reasons.append(f"{_FIELD_LABELS[field_name]}超过 {limit} 个字，已截断")
-    title = (
-        safe_title(merged.title or "")
-        or safe_title(_CAMERA_NAMES.sub(" ", original_stem))
-        or _plain_title(category, merged.unit)
-    )
+    # A name of the unit alone (3-2-1201.pdf, 3栋2单元1201室_20261102.pdf) says no more than the unit it is filed
+    # under: titled as a camera's name in that unit's folder is.  One whose unit was not taken keeps it in the title.
+    unit_alone = name.unit is not None and merged.unit is not None and same_unit(merged.unit, name.unit, rules.phases)
+    named = "" if unit_alone else safe_title(_CAMERA_NAMES.sub(" ", original_stem))
+    title = safe_title(merged.title or "") or named or plain_title(category, merged.unit)
     retention = merged.retention or category.retention
     merged = replace(
         merged, category=category.name, title=title, retention=retention, confidential=bool(merged.confidential)
