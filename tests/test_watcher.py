@@ -126,6 +126,34 @@ def test_once_files_what_is_complete_and_leaves_a_slow_writer_and_temporary_file
     assert watcher.still_written() == ["正在扫描.tif"]  # the temporary files are never watched
 
 
+def test_a_sidecar_written_before_its_scan_waits_for_it_within_the_window(ws: Workspace, ledger: Ledger) -> None:
+    """A scanner that writes 扫描001.pdf.json first and 扫描001.pdf three seconds later (a five-second window): once
+    the sidecar's window ran, it was quarantined as 说明文件，但旁边没有这个扫描件 though the scan lay beside it, and the
+    scan filed without it as 未分类.  Now the sidecar waits for its scan and goes with it; one whose scan never comes
+    is quarantined once its window has run, as before."""
+    clock = FakeClock()
+    watcher = _watcher(ws, ledger, 5.0, clock)
+    sidecar = {"房号": "3-2-1201", "题名": "产权证明"}
+    (inbox(ws) / "扫描001.pdf.json").write_text(json.dumps(sidecar, ensure_ascii=False), encoding="utf-8")
+    (inbox(ws) / "扫描002.pdf.json").write_text(json.dumps(sidecar, ensure_ascii=False), encoding="utf-8")
+    assert watcher.check(set(watcher.scan())) == []
+    clock.now += 3
+    write_scan(inbox(ws) / "扫描001.pdf", 1)
+    assert watcher.check(set(watcher.scan())) == []
+    clock.now += 2.5  # the sidecars' window has run, not the scan's
+    outcomes = watcher.check(set(watcher.scan()))
+    assert [(o.source, o.status) for o in outcomes] == [("扫描002.pdf.json", "quarantined")]
+    clock.now += 3
+    outcomes = watcher.check(set(watcher.scan()))
+    assert [(o.source, o.status) for o in outcomes] == [("扫描001.pdf", "filed")]
+    item = outcomes[0].item
+    assert item is not None
+    assert (item.archive_no, item.unit, item.title) == ("YZ-2026-00001", "3-2-1201", "产权证明")
+    assert tree(inbox(ws)) == []
+    quarantined = [name.split("_", 1)[1] for name in tree(ws.root / "records" / "quarantine")]
+    assert quarantined == ["扫描002.pdf.json", "扫描002.pdf.json.原因.txt"]
+
+
 def test_the_desktop_ini_windows_leaves_in_a_folder_is_neither_filed_nor_quarantined(
     ws: Workspace, ledger: Ledger
 ) -> None:

@@ -41,6 +41,7 @@ from recordkit.archive.archivist import (
     FolderListings,
     PreparedBatch,
     ReadAhead,
+    is_sidecar_of_a_scan,
 )
 from recordkit.archive.contained import ReaderStopped, resume_readers, stop_readers
 from recordkit.archive.emptied import EmptiedFolders
@@ -414,9 +415,15 @@ class InboxWatcher:
 
     def _stable(self, paths: set[Path]) -> list[Path]:
         """Of ``paths``, in order, those stable now (and every file that is not a regular one); each is
-        observed, a file that is gone forgotten."""
+        observed, a file that is gone forgotten, and so is a sidecar whose scan now lies beside it."""
         stable = []
+        listings = FolderListings()
         for path in sorted(paths):
+            if is_sidecar_of_a_scan(path, listings):
+                # Written before its scan (a scanner that writes the sidecar first) and watched as a file of its own
+                # until the scan came: the scan's now, filed with it, never quarantined as a sidecar without one.
+                self.tracker.forget(path)
+                continue
             try:
                 status = path.stat()
             except OSError:  # gone (taken by a clerk), or unreadable: nothing to file now
