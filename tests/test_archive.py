@@ -602,6 +602,12 @@ def test_a_file_put_back_from_the_quarantine_is_dated_by_its_own_name(ws: Worksp
         ("IMG_20261120_101500_HDR.jpg", "扫描件", None, dt.date(2026, 11, 20)),
         ("IMG_20261120_101500_BURST001_COVER.jpg", "扫描件", None, dt.date(2026, 11, 20)),
         ("3-2-1201/IMG_20261120_101500_BURST002.jpg", "3-2-1201 业主档案", "3-2-1201", dt.date(2026, 11, 20)),
+        ("IMG_20261120_101500_1.jpg", "扫描件", None, dt.date(2026, 11, 20)),  # a second photo in the same second
+        ("IMG_20261120_101500_3-2-1201.jpg", "3-2-1201 业主档案", "3-2-1201", dt.date(2026, 11, 20)),
+        # WeChat on a PC: a picture saved (微信图片), a screenshot taken (微信截图), as 3.x and 4.x name them
+        ("微信图片_20261120101500.jpg", "扫描件", None, dt.date(2026, 11, 20)),
+        ("3-2-1201/微信截图_20261120101500.png", "3-2-1201 业主档案", "3-2-1201", dt.date(2026, 11, 20)),
+        ("微信图片_2026-11-20_101500_123.jpg", "扫描件", None, dt.date(2026, 11, 20)),
         # a name of a unit alone (and a date) is titled as a camera's beside the unit is; one not taken keeps its name
         ("3-2-1201.pdf", "3-2-1201 业主档案", "3-2-1201", None),
         ("3栋2单元1201室_20261102.pdf", "3-2-1201 业主档案", "3-2-1201", dt.date(2026, 11, 2)),

@@ -942,30 +942,36 @@ _SCANNER_TIMES = re.compile(
 # no word of the document's.  Their day is still its date.  A camera's (IMG_20261120_101500, DSC_…,
 # PXL_20261120_101500123, MVIMG_…, with a mode's suffix: _HDR, _BURST001_COVER), WhatsApp's (IMG-20261120-WA0001),
 # a screenshot's (Screenshot_20261120-101500, MIUI's Screenshot_2026-11-20-10-15-00-123_com.tencent.mm, macOS's
-# 截屏2026-11-20 10.15.00, Windows' 屏幕截图 2026-11-20 101500 and 屏幕截图(1)), WeChat's mmexport1700000000000
-# (milliseconds since 1970: ``_camera_day``).
+# 截屏2026-11-20 10.15.00, Windows' 屏幕截图 2026-11-20 101500 and 屏幕截图(1)), WeChat's: a phone's
+# mmexport1700000000000 (milliseconds since 1970), a PC's 微信图片_20261120101500, 微信截图_… and
+# 微信图片_2026-11-20_101500_123 (their days read by ``_camera_day``).  A second photo in the same second's _1 is its
+# camera's; not a unit's building (IMG_20261120_101500_3-2-1201).
 _CAMERA_NAMES = re.compile(
     r"(?<![A-Za-z0-9])(?:"
     r"(?:IMG|DSC|PXL|MVIMG)[_-]?(?:19|20)[0-9]{6}[_-][0-9]{6,9}(?:_(?:HDR|BURST[0-9]*(?:_COVER)?))*"
+    r"(?:_[0-9]{1,2}(?![0-9-]))?"
     r"|(?:IMG|VID)-(?:19|20)[0-9]{6}-WA[0-9]{4,}"
     r"|(?:Screenshot|截屏|屏幕截图)[_\s]*(?:"
     r"(?:19|20)[0-9]{2}-?[01][0-9]-?[0-3][0-9][_\s-]*(?:at\s*)?[0-2][0-9][.-]?[0-5][0-9][.-]?[0-5][0-9]"
     r"(?:-[0-9]{3})?(?:_[a-z][a-z0-9]*(?:\.[a-z0-9_]+)+)?"
     r"|\([0-9]{1,4}\))"
     r"|mmexport(?P<ms>[0-9]{10,13})"
+    r"|微信(?:图片|截图)_(?:(?P<day>(?:19|20)[0-9]{6})[0-9]{6}|(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9]_[0-9]{6}(?:_[0-9]{1,4})?)"
     r")(?![0-9])",
     re.IGNORECASE,
 )
 
 
 def _camera_day(text: str, time_zone: str) -> tuple[dt.date, str] | None:
-    """The day WeChat's ``mmexport`` name in ``text`` was saved on, at the office, and the name: its milliseconds
-    since 1970 read on the office's clock; None where there is none, or its year is not one of the books'."""
+    """The day a WeChat name in ``text`` that ``find_date`` cannot read was saved on, and the name: ``mmexport``'s
+    milliseconds since 1970 read on the office's clock, ``微信图片_20261120101500``'s first eight digits; None where
+    there is none, or its day is no real one of the books' years."""
     for match in _CAMERA_NAMES.finditer(unicodedata.normalize("NFKC", text)):
-        if match["ms"] is None:
-            continue
-        day = dt.datetime.fromtimestamp(int(match["ms"]) // 1000, office_zone(time_zone)).date()
-        if BUSINESS_YEARS[0] <= day.year <= BUSINESS_YEARS[1]:
+        if match["ms"] is not None:
+            day: dt.date | None = dt.datetime.fromtimestamp(int(match["ms"]) // 1000, office_zone(time_zone)).date()
+        else:
+            day = found[0] if match["day"] is not None and (found := find_date(match["day"])) is not None else None
+        if day is not None and BUSINESS_YEARS[0] <= day.year <= BUSINESS_YEARS[1]:
             return day, match[0]
     return None
 
