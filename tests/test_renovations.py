@@ -655,6 +655,29 @@ def test_the_refund_form_says_how_the_deposit_went_back(office: tuple[Workspace,
     assert rows[5][:2] == ["实退金额", f"¥1,769.50 元    退款方式：{method}"]
 
 
+@pytest.mark.parametrize(
+    ("method", "sentence"),
+    [
+        ("现金", "领款人凭押金收据原件及身份证件领取；押金收据由物业服务中心收回。"),
+        ("银行转账", "押金以银行转账退还，不付现金；领款人签字确认，押金收据原件由物业服务中心收回。"),
+        ("微信", "押金以微信退还，不付现金；领款人签字确认，押金收据原件由物业服务中心收回。"),
+    ],
+)
+def test_the_refund_form_tells_the_payee_how_to_collect_by_the_method(
+    office: tuple[Workspace, Ledger], method: str, sentence: str
+) -> None:
+    """A deposit refunded by bank transfer or WeChat printed 领款人凭押金收据原件及身份证件领取 under 退款方式：银行转账,
+    as if the owner came to the counter for cash; the sentence now follows the refund's method."""
+    workspace, ledger = office
+    number = register(ledger, SETTINGS, CASHIER, request(), today=DAY).number
+    pay_charges(ledger, RECEIPTS, CASHIER, number, "微信", paid_on=DAY)
+    inspect(ledger, CASHIER, number, "合格", "无违规", today=dt.date(2027, 2, 1), now=dt.date(2027, 2, 1))
+    done = refund(ledger, CASHIER, number, today=dt.date(2027, 2, 2), method=method, now=dt.date(2027, 2, 2))
+    paragraphs = _paragraphs(write_refund(workspace, ledger, done, CASHIER).path)
+    assert paragraphs[3:5] == [sentence, "扣除的押金转为收入，另开收据（收款方式：押金转入）交领款人。"]
+    assert sum("领取" in text for text in paragraphs) == (1 if method == "现金" else 0)
+
+
 def test_every_registration_and_paper_keeps_the_journal_whole(office: tuple[Workspace, Ledger]) -> None:
     workspace, ledger = office
     renovation = register(ledger, SETTINGS, CASHIER, request(), today=DAY)

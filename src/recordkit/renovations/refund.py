@@ -259,6 +259,14 @@ def kept_receipt_in(conn: Connection, renovation: Renovation) -> str | None:
     )
 
 
+def collection_note(method: str) -> str:
+    """The 退款单's sentence on how the payee gets the money: in cash at the counter against the deposit's receipt and
+    an ID, or, paid out by transfer (微信、支付宝、银行转账), a signature, the receipt still taken back."""
+    if method == "现金":
+        return "领款人凭押金收据原件及身份证件领取；押金收据由物业服务中心收回。"
+    return f"押金以{method}退还，不付现金；领款人签字确认，押金收据原件由物业服务中心收回。"
+
+
 def refund_context(
     workspace: Workspace,
     renovation: Renovation,
@@ -268,6 +276,7 @@ def refund_context(
 ) -> dict[str, Any]:
     passed = next((i for i in reversed(renovation.inspections) if i.result == "合格"), None)
     amount = renovation.refund_fen or 0
+    method = renovation.refund_method or "现金"  # (what migration 0009 gave the refunds before it)
     return {
         **paper_context(workspace, renovation, today or renovation.refunded_on),
         "装修押金": format_yuan(renovation.deposit_paid_fen),
@@ -277,7 +286,8 @@ def refund_context(
         KEPT_RECEIPT_KEY: kept_receipt or "无",
         "退款金额": format_yuan(amount),
         "退款金额大写": amount_in_capitals(amount) if amount else "零元整",
-        "退款方式": renovation.refund_method or "现金",  # (what migration 0009 gave the refunds before it)
+        "退款方式": method,
+        "领款说明": collection_note(method),
         "验收日期": chinese_date(passed.inspected_on) if passed else "—",
         "验收结论": f"合格{('（' + passed.notes + '）') if passed and passed.notes else ''}",
         "经办人": renovation.refunded_by or renovation.registered_by,
