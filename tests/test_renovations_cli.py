@@ -545,12 +545,14 @@ def test_the_whole_file_from_inspection_to_refund(desk: Any, workspace: Workspac
         "错误：装修登记 ZX2026-0001 的押金已于 2026-12-02 退还 1,849.50 元，不能重复退款",
     )
     [row] = json.loads(desk("renovation", "list", "--status", "已退押金", "--json").stdout)
-    assert (row["status"], row["refund_fen"], row["deduction_fen"], row["deposit"]) == (
+    assert (row["status"], row["refund_fen"], row["deduction_fen"], row["deposit"], row["refund_method"]) == (
         "已退押金",
         184950,
         15050,
         "已退",
+        "微信",
     )
+    assert "已退（微信）" in desk("renovation", "list", "--wide").stdout  # how it went back, beside 已退
     assert json.loads(desk("renovation", "list", "--status", "装修中", "--json").stdout) == []
     unknown = desk("renovation", "agreement", "ZX2026-0099")
     assert (unknown.exit_code, unknown.stderr.strip()) == (

@@ -374,7 +374,7 @@ def renovation_list(
             f"{row.start.isoformat()} 至 {row.end.isoformat()}",
             row.status_label,
             format_yuan(row.deposit_fen),
-            row.deposit_label,
+            row.deposit_listed,
             format_yuan(row.due_fen),
             str(len(row.valid_passes)),
         )

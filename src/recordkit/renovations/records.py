@@ -263,6 +263,13 @@ class Renovation:
         return "待缴" if not self.deposit_paid_fen else f"已缴 {format_yuan(self.deposit_paid_fen)} 元"
 
     @property
+    def deposit_listed(self) -> str:
+        """``deposit_label`` as ``renovation list`` shows it: a refund names how it went back (已退（微信）)."""
+        if self.status == "refunded" and self.refund_method:
+            return f"{self.deposit_label}（{self.refund_method}）"
+        return self.deposit_label
+
+    @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
@@ -293,6 +300,7 @@ class Renovation:
             "deduction_reason": self.deduction_reason,
             "refund_fen": self.refund_fen,
             "refunded_on": self.refunded_on.isoformat() if self.refunded_on else None,
+            "refund_method": self.refund_method,
             "registered_on": self.registered_on.isoformat(),
             "registered_by": self.registered_by,
             "inspections": [
