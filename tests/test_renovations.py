@@ -547,7 +547,7 @@ def test_registration_form_and_agreement_say_what_was_registered(office: tuple[W
         ["    年    月    日"] * 3,
     ]
 
-    agreement = write_agreement(workspace, ledger, renovation.number, CASHIER)
+    agreement = write_agreement(workspace, ledger, renovation.number, "李明")
     text = _paragraphs(agreement.path)
     assert text[0] == "装饰装修管理协议"
     assert "乙方（业主）：李秀英        房屋：测试小区3栋2单元1201室" in text
@@ -562,6 +562,8 @@ def test_registration_form_and_agreement_say_what_was_registered(office: tuple[W
     signatures = _cells(agreement.path)
     assert signatures[0] == ["甲方：测试物业服务中心", "乙方（业主）：", "丙方（装修单位）："]
     assert signatures[1] == ["（盖章处）", "签字：", "负责人签字："]
+    # The clerk who registered it, as on the 登记表 (the line was left blank): not whoever printed the agreement.
+    assert signatures[2] == ["经办人：王芳", "", "（盖章）"]
     assert not any("{{" in line or "{%" in line for line in text)
     # Dated the day it was registered (signed before the works), unless the clerk says otherwise.
     assert signatures[3][0] == f"{DAY.year}年{DAY.month}月{DAY.day}日"

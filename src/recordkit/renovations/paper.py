@@ -38,6 +38,7 @@ def paper_context(workspace: Workspace, renovation: Renovation, today: dt.date |
         "装修押金": format_yuan(renovation.deposit_fen),
         "装修押金大写": amount_in_capitals(renovation.deposit_fen),
         "垃圾清运费": format_yuan(renovation.waste_fen),
+        "经办人": renovation.registered_by,  # the clerk who registered it (the 退款单 names who refunded)
     }
 
 

@@ -457,7 +457,6 @@ def registration_context(workspace: Workspace, renovation: Renovation, today: dt
         "预收冲抵": format_yuan(renovation.paid_fen) if renovation.paid_fen else "",
         "还应缴": format_yuan(renovation.due_fen),
         "还应缴大写": amount_in_capitals(renovation.due_fen),
-        "经办人": renovation.registered_by,
     }
 
 

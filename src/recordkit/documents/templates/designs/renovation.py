@@ -74,6 +74,7 @@ AGREEMENT_VARIABLES = (
     "装修押金大写",
     "垃圾清运费",
     "禁止行为",
+    "经办人",
 )
 PASS_VARIABLES = ("登记编号", "房号", "房屋", "房屋地址", "卡片行", "张数")
 REFUND_VARIABLES = (
@@ -230,7 +231,7 @@ def _agreement(document: Document) -> None:
         _cell(cell, text, bold=True)
     for cell, text in zip(signatures.rows[1].cells, ("（盖章处）", "签字：", "负责人签字："), strict=True):
         _cell(cell, text)
-    for cell, text in zip(signatures.rows[2].cells, ("经办人：", "", "（盖章）"), strict=True):
+    for cell, text in zip(signatures.rows[2].cells, ("经办人：{{ 经办人 }}", "", "（盖章）"), strict=True):
         _cell(cell, text)
     for cell in signatures.rows[3].cells:
         _cell(cell, "{{ 日期 }}")
