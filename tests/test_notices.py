@@ -837,6 +837,38 @@ def test_a_reminder_names_the_fees_owed_and_addresses_a_body_by_its_name(ws: Wor
     assert "物业服务费" not in "\n".join(parking)
 
 
+def test_a_reminder_says_only_the_recurring_fees_keep_the_estate_running(ws: Workspace, tmp_path: Path) -> None:
+    """A flat owing a renovation's 装修垃圾清运费 (a one-off item, set up before the monthly fees) was told
+    "装修垃圾清运费、物业服务费是维持小区正常管理和服务的必要费用": the sentence now names the recurring fees alone; the
+    table still lists every fee owed; a unit owing only one-off charges is still told which."""
+    from recordkit.billing.bills import bill_month
+    from recordkit.billing.rules import add_rule
+    from recordkit.owners.roster import import_owners
+    from tests.conftest import write_sheet
+
+    rows = [
+        ["2", "1", "204", 100.0, "李秀英", "13812345671", None, None, "已入住"],
+        ["2", "1", "205", 100.0, "赵磊", "13812345672", None, None, "已入住"],
+    ]
+    ledger = open_ledger(ws.database_url)
+    try:
+        import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", rows), CASHIER)
+        add_rule(ledger, CASHIER, "装修垃圾清运费", "oneoff", "500", "2025-01")
+        add_rule(ledger, CASHIER, "物业服务费", "area", "2.35", "2025-01", units=["2-1-204"])
+        add_rule(ledger, CASHIER, "垃圾清运费", "fixed", "10", "2025-01", units=["2-1-204"])
+        bill_months(ledger, "2026-11")
+        bill_month(ledger, "2026-11", CASHIER, item_name="装修垃圾清运费", unit_texts=["2-1-204", "2-1-205"])
+        batch = remind(ws, ledger, CASHIER, as_of=TODAY)
+    finally:
+        ledger.close()
+    assert batch is not None
+    first, second = batch.documents
+    [why] = [line for line in paragraphs(first.path) if "是维持小区正常管理" in line]
+    assert why.startswith("物业服务费、垃圾清运费是维持小区正常管理和服务的必要费用。")
+    assert [row[1] for row in table_rows(first.path)[1:-1]] == ["装修垃圾清运费", "物业服务费", "垃圾清运费"]
+    assert "装修垃圾清运费是维持小区正常管理和服务的必要费用。" in "\n".join(paragraphs(second.path))
+
+
 def test_reminder_rows_are_one_per_item_and_run_of_months() -> None:
     # Two years of 物业服务费 (2024-12 … 2026-11), parking owed for three months with a gap, one water bill.
     months = [f"{2024 + (11 + i) // 12}-{(11 + i) % 12 + 1:02d}" for i in range(24)]

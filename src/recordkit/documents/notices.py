@@ -1191,6 +1191,14 @@ class ReminderLine:
     item: str
     amount_fen: int
     item_order: int = 0  # the fee item's place in the rules (its id)
+    recurring: bool = True  # billed month by month (物业服务费, 车位管理费), not a one-off charge (装修垃圾清运费)
+
+
+def owed_fee_names(lines: Sequence[ReminderLine]) -> str:
+    """The fees a 催缴通知书 says keep the estate running (欠费项目), in rule order: the recurring ones owed — a
+    renovation's one-off charge is no such fee, though its table lists it — or, owing none, the one-off ones."""
+    named = [line for line in lines if line.recurring] or list(lines)
+    return "、".join(dict.fromkeys(line.item for line in sorted(named, key=lambda line: (line.item_order, line.item))))
 
 
 def reminder_rows(lines: Sequence[ReminderLine]) -> list[dict[str, str]]:
@@ -1227,7 +1235,9 @@ def unpaid_lines_in(conn: Connection, units: Sequence[str], as_of: dt.date) -> d
     wanted = set(units)
     inner = owed_query(as_of).subquery()
     query = (
-        sa.select(units_table.c.code, inner.c.month, fee_items.c.name, fee_items.c.id, inner.c.owed_fen)
+        sa.select(
+            units_table.c.code, inner.c.month, fee_items.c.name, fee_items.c.id, fee_items.c.kind, inner.c.owed_fen
+        )
         .select_from(
             inner.join(units_table, units_table.c.id == inner.c.unit_id).join(
                 fee_items, fee_items.c.id == inner.c.item_id
@@ -1237,9 +1247,9 @@ def unpaid_lines_in(conn: Connection, units: Sequence[str], as_of: dt.date) -> d
         .order_by(inner.c.month, fee_items.c.id)
     )
     lines: dict[str, list[ReminderLine]] = {code: [] for code in units}
-    for code, month, item, item_id, owed in conn.execute(query):
+    for code, month, item, item_id, kind, owed in conn.execute(query):
         if code in wanted:
-            lines[code].append(ReminderLine(month, item, int(owed), int(item_id)))
+            lines[code].append(ReminderLine(month, item, int(owed), int(item_id), kind != "oneoff"))
     return lines
 
 
@@ -1332,9 +1342,9 @@ def reminder_context(
     return {
         **notice_context(common, recipient, {}),
         "明细": rows,
-        # The fees owed, in rule order, said where the paper says why they must be paid: a parking space owing its
-        # 车位管理费 alone was told of 物业服务费.
-        "欠费项目": "、".join(dict.fromkeys(row["项目"] for row in rows)),
+        # The fees owed, said where the paper says why they must be paid: a parking space owing its 车位管理费 alone
+        # was told of 物业服务费.
+        "欠费项目": owed_fee_names(lines),
         "合计": format_yuan(total),
         "合计大写": amount_in_capitals(total),
         "欠费月数": len(months),
