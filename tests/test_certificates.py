@@ -358,6 +358,21 @@ def test_a_date_outside_the_business_years_is_refused_not_numbered(
     assert json.loads(run_cli("docs", "list", "--json").stdout) == []
 
 
+def test_an_exit_pass_names_one_carrier(run_cli: Any, workspace: Workspace) -> None:
+    # --carrier "张三 李四" printed 携物人：张三 李四, while a receipt's payer so typed is refused: the carrier is the one
+    # person who shows the pass at the gate, so it is refused the same way, nothing printed.
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    pass_for = ("cert", "make", "出门条", "--unit", "1-1-101", "--items", "冰箱1台", "--carrier")
+    refused = run_cli(*pass_for, "张三 李四")
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        5,
+        "",
+        "错误：携物人：姓名中间有空格，像是两个人的姓名：出门条只写一位携物人，一个人的姓名请去掉空格",
+    )
+    assert json.loads(run_cli("docs", "list", "--json").stdout) == []
+    assert run_cli(*pass_for, "Li  Si").exit_code == 0  # a Latin name keeps its blank, as a payer's
+
+
 def test_a_residence_certificate_dated_before_the_move_in_is_refused(run_cli: Any, workspace: Workspace) -> None:
     # 1-1-101 moved in on 2020-05-01: dated 2019-12-31, the paper certified "自2020年5月1日起在该房屋居住至今"
     # on a day before that, and took a number of 2019's sequence.

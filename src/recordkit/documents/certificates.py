@@ -21,7 +21,7 @@ from recordkit.billing.arrears import arrears_day, arrears_in
 from recordkit.core.dates import Month, check_business_day, check_not_future, check_not_past, chinese_date, parse_month
 from recordkit.core.errors import ConflictError, UsageError, ValidationError
 from recordkit.core.money import format_yuan
-from recordkit.core.personal import has_letter, name_as_kept, name_problem, reason_problem
+from recordkit.core.personal import has_letter, reason_problem
 from recordkit.core.unitcodes import DWELLINGS, parse_unit_code
 from recordkit.documents.generated import (
     DocumentRequest,
@@ -32,7 +32,14 @@ from recordkit.documents.generated import (
 )
 from recordkit.ledger import journal
 from recordkit.ledger.schema import bills, certificates, fee_items, units
-from recordkit.owners.contacts import TENANT, Contact, list_contacts, name_as_read, owners_of_record
+from recordkit.owners.contacts import (
+    TENANT,
+    Contact,
+    list_contacts,
+    name_as_read,
+    one_person_as_kept,
+    owners_of_record,
+)
 from recordkit.owners.roster import STATUS_LABELS, UnitOwners, unit_owners_in
 
 if TYPE_CHECKING:
@@ -368,7 +375,8 @@ def make_certificate(
     storeroom, or let to a tenant on the printed day or today: ``tenants_on``) or an exit pass for a unit in arrears (as of the same day as a 缴费证明's) without ``despite_arrears``, the
     reason it is let out anyway, which its journal entry keeps with the sum owed; and ``ValidationError`` for an exit
     pass without items, valid until a past day or more than ``EXIT_PASS_DAYS`` days ahead, whose carrier's name holds a
-    control or invisible character or no letter nor Chinese character (",,"), or with a blank ``despite_arrears``, a
+    control or invisible character or no letter nor Chinese character (",,") or is two names (张三 李四:
+    ``one_person_as_kept``), or with a blank ``despite_arrears``, a
     blank ``purpose``, a ``purpose`` or ``despite_arrears`` of punctuation alone or on more than one line
     (``reason_problem``), a 居住证明 dated before the unit's move-in, or dated after ``now`` or outside the office's years
     (``[receipt] first_year``–``last_year``: the date gives the number its year).  Nothing is written then. With
@@ -413,9 +421,8 @@ def make_certificate(
                 f"携物人“{carrier}”没有汉字或字母，不是姓名：请写带出物品的人的姓名，例如 --carrier 王师傅；"
                 "业主本人带出的，不写 --carrier"
             )
-        if carrier is not None and (reason := name_problem(carrier)) is not None:
-            raise ValidationError(f"携物人：{reason}")
-        carrier = name_as_kept(carrier) if carrier is not None else None
+        if carrier is not None:  # the one person who shows the pass at the gate: named as a receipt's payer is
+            carrier = one_person_as_kept(carrier, "携物人", "出门条只写一位携物人")
         rows = parse_items(items or "")
         until = valid_until or today
         check_valid_until(until, today)
