@@ -267,6 +267,10 @@ def collection_note(method: str) -> str:
     return f"押金以{method}退还，不付现金；领款人签字确认，押金收据原件由物业服务中心收回。"
 
 
+#: The 退款单's word on a deduction kept (only when one was: a refund of the whole deposit has no 扣款收据).
+KEPT_NOTE = "扣除的押金转为收入，另开收据（收款方式：押金转入）交领款人。"
+
+
 def refund_context(
     workspace: Workspace,
     renovation: Renovation,
@@ -288,6 +292,7 @@ def refund_context(
         "退款金额大写": amount_in_capitals(amount) if amount else "零元整",
         "退款方式": method,
         "领款说明": collection_note(method),
+        "扣款说明": KEPT_NOTE if renovation.deduction_fen else "",
         "验收日期": chinese_date(passed.inspected_on) if passed else "—",
         "验收结论": f"合格{('（' + passed.notes + '）') if passed and passed.notes else ''}",
         "经办人": renovation.refunded_by or renovation.registered_by,

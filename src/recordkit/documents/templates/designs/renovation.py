@@ -93,6 +93,7 @@ REFUND_VARIABLES = (
     "退款金额大写",
     "退款方式",
     "领款说明",
+    "扣款说明",
     "验收日期",
     "验收结论",
     "经办人",
@@ -313,7 +314,7 @@ def _refund(document: Document) -> None:
     _form(grid, pairs, wide, bold_value="实退金额")
     line(document)
     line(document, "{{ 领款说明 }}", indent=True, size=_SMALL)
-    line(document, "扣除的押金转为收入，另开收据（收款方式：押金转入）交领款人。", indent=True, size=_SMALL)
+    line(document, "{{ 扣款说明 }}", indent=True, size=_SMALL)
     line(document)
     signatures = document.add_table(rows=2, cols=4)
     no_borders(signatures)
