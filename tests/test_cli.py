@@ -315,6 +315,44 @@ def test_doctor_fails_on_an_unreachable_database(run_cli: Any, workspace: Worksp
     assert result.stderr.strip() == "错误：安装不完整：台账数据库有问题，按上面的修复方法处理后再运行 recordkit doctor"
 
 
+def test_a_moved_ledger_named_by_the_environment_sends_the_it_person_to_that_variable(
+    run_cli: Any, cli_env: dict[str, str], workspace: Workspace
+) -> None:
+    """A service's drop-in (or an exported variable) still naming the ledger a `db move` moved away from: the write
+    refused, the warning of a command that only reads and doctor's fix all sent the IT person to recordkit.toml's
+    [database] url, which `db move` had already changed.  They now name the variable that gave the old address."""
+    old = workspace.database_url
+    new = f"sqlite:///{workspace.root / 'records' / '新台账.sqlite3'}"
+    assert run_cli("db", "move", "--to", new).exit_code == 0
+    on_old = {"RECORDKIT_DATABASE_URL": old}
+    add = ["users", "add", "张三", "--role", "archivist", "--password-stdin"]
+    refused = CliRunner().invoke(app, add, input="Secret-2026x\n", env={**cli_env, **on_old})
+    assert refused.exit_code == 7, refused.output
+    assert refused.stderr.strip().endswith(
+        "不能再写入：请把环境变量 RECORDKIT_DATABASE_URL 改为新地址，并重启正在运行的 recordkit watch / serve"
+    )
+    stale = run_cli("owners", "list", env=on_old)
+    assert stale.exit_code == 0, stale.output
+    assert stale.stderr.strip().endswith("之后的收款、归档都不在这里：请把环境变量 RECORDKIT_DATABASE_URL 改为新地址")
+    [line] = [c for c in json.loads(run_cli("doctor", "--json", env=on_old).stdout) if c["name"] == "台账数据库"]
+    assert line["fix"] == "把环境变量 RECORDKIT_DATABASE_URL 改为新地址"
+    # recordkit.toml's own setting (the old address written back there) is named as before
+    workspace.config_file.write_text(
+        workspace.config_file.read_text(encoding="utf-8").replace(new, old), encoding="utf-8"
+    )
+    [line] = [c for c in json.loads(run_cli("doctor", "--json").stdout) if c["name"] == "台账数据库"]
+    assert line["fix"] == "把 recordkit.toml 的 [database] url（和 schema）改为新地址"
+
+
+def test_doctor_sends_an_address_the_environment_gave_to_that_variable(run_cli: Any, workspace: Workspace) -> None:
+    """A server name that does not resolve, given by RECORDKIT_DATABASE_URL: doctor's fix said 检查 recordkit.toml
+    中 [database] url; it now names the variable."""
+    env = {"RECORDKIT_DATABASE_URL": "postgresql://x@no-such-host.invalid/none"}
+    [line] = [c for c in json.loads(run_cli("doctor", "--json", env=env).stdout) if c["name"] == "台账数据库"]
+    assert line["ok"] is False
+    assert line["fix"] == "检查环境变量 RECORDKIT_DATABASE_URL，或数据库服务是否启动"
+
+
 def test_doctor_says_when_the_environment_changes_the_ledgers_address(
     run_cli: Any, workspace: Workspace, tmp_path: Path
 ) -> None:

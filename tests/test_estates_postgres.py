@@ -663,10 +663,16 @@ def test_an_estate_without_a_schema_never_takes_the_ledger_in_the_schema_named_l
         assert refused.exit_code == ConfigError.exit_code, refused.output
         assert refused.stderr.strip() == (
             f'错误：数据库账户 {account} 连上后，search_path（"$user", public）里有 2 个模式都存着台账：'
-            f"{account}、public。recordkit.toml 没有写 [database] schema 时 PostgreSQL 用排在前面的 {account}"
+            f"{account}、public。recordkit.toml 的 [database] schema 没有写明模式时 PostgreSQL 用排在前面的 {account}"
             "（与账户同名的模式排在 public 前面），那可能是别的小区的台账：recordkit 不使用这个连接，什么也没有读写。"
-            '请在 recordkit.toml 的 [database] 写明本小区台账所在的模式（一直没写 schema 的小区，台账在 public：写 schema = "public"）'
+            "请在 recordkit.toml 的 [database] schema 写明本小区台账所在的模式（一直没写 schema 的小区，台账在 public）"
         )
+    # a service's drop-in that emptied the schema (RECORDKIT_DATABASE_SCHEMA=) is named, not recordkit.toml
+    emptied = cli(older, "owners", "list", env={"RECORDKIT_DATABASE_SCHEMA": ""})
+    assert emptied.exit_code == ConfigError.exit_code, emptied.output
+    assert emptied.stderr.strip().endswith(
+        "什么也没有读写。请在环境变量 RECORDKIT_DATABASE_SCHEMA 写明本小区台账所在的模式（一直没写 schema 的小区，台账在 public）"
+    )
     for name in ("public", account):
         with sa.create_engine(normalise_url(postgres_url)).connect() as conn:
             assert conn.execute(sa.text(f'SELECT count(*) FROM "{name}".work_orders')).scalar() == 0

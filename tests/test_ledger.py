@@ -163,7 +163,7 @@ def test_a_wrong_password_is_told_in_chinese_with_what_to_do(postgres_url: str, 
             assert wrong.stderr.startswith(f"错误：无法访问台账数据库 postgresql://{role}:***@127.0.0.1:")
             assert "wrong-pass" not in wrong.stderr
             advice = (
-                "：数据库账户或密码不对：请核对 recordkit.toml 里 [database] url 中的账户和密码"
+                "：数据库账户或密码不对：请核对环境变量 RECORDKIT_DATABASE_URL 中的账户和密码"
                 "（密码里的 @ # / : % 要写成 %40 %23 %2F %3A %25）"
             )
             assert wrong.stderr.strip().endswith(advice)

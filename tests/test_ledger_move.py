@@ -251,7 +251,7 @@ def test_an_office_moves_its_sqlite_ledger_into_postgresql_and_goes_on_working(
         assert "recordkit serve" not in page.get_data(as_text=True)  # words for the page, no command
     doctor = cli(office, "doctor", env=on_old)
     assert doctor.exit_code != 0
-    assert "搬到" in doctor.output and "[database] url" in doctor.output and "改为新地址" in doctor.output
+    assert "搬到" in doctor.output and "把环境变量" in doctor.output and "改为新地址" in doctor.output
     # A second move of the old ledger is refused the same way, and leaves no new file behind.
     again = tmp_path / "again.sqlite3"
     twice = cli(office, "db", "move", "--to", f"sqlite:///{again}", env=on_old)

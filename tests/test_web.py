@@ -952,7 +952,7 @@ def test_a_password_the_database_refuses_is_told_on_the_page_without_the_setting
     assert f"无法访问台账数据库 {where}：{said}：数据库账户或密码不对：请管理员核对设置中的数据库账户和密码" in shown
     assert _SETTING_NAMED.search(shown) is None, shown
     assert caught.value.message == (
-        f"无法访问台账数据库 {where}：{said}：数据库账户或密码不对：请核对 recordkit.toml 里 [database] url 中的账户和密码"
+        f"无法访问台账数据库 {where}：{said}：数据库账户或密码不对：请核对 recordkit.toml 的 [database] url 中的账户和密码"
         "（密码里的 @ # / : % 要写成 %40 %23 %2F %3A %25）"
     )
 

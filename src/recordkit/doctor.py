@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from recordkit.archive.rules import SYSTEM_FILES, silencing_hidden, skipped_patterns
 from recordkit.billing.closing import left_open
-from recordkit.core.config import ArchiveSettings, load_settings, search_backend, signing_operator, spaced
+from recordkit.core.config import ArchiveSettings, search_backend, signing_operator, spaced
 from recordkit.core.dates import Month, machine_offset, office_zone
 from recordkit.core.errors import ConfigError, LedgerDiskFull, LedgerError, RecordkitError, read_refusal, system_account
 from recordkit.core.workspace import Workspace
@@ -71,7 +71,7 @@ POOLED = "；经过连接池（如 pgbouncer），语句不在数据库里预编
 
 def check_database(workspace: Workspace) -> Check:
     """The ledger's line, said first — whatever it finds — to be the environment's where a variable changes
-    recordkit.toml's address or schema (``_changed_by_environment``): every message names recordkit.toml's setting."""
+    recordkit.toml's address or schema (``_changed_by_environment``), as every message names the variable."""
     check = _check_ledger(workspace)
     changed = _changed_by_environment(workspace)
     if not changed:
@@ -80,21 +80,9 @@ def check_database(workspace: Workspace) -> Check:
 
 
 def _changed_by_environment(workspace: Workspace) -> list[str]:
-    """The environment's variables that make the ledger's address or schema other than recordkit.toml's (the
-    settings with the environment against those without: no flag names the ledger)."""
-    try:
-        written = load_settings(workspace.config_file, environ={}).database
-    except ConfigError:  # (a setting of recordkit.toml the environment alone made acceptable: nothing to compare)
-        return []
-    now = workspace.settings.database
-    return [
-        variable
-        for variable, changed in (
-            ("RECORDKIT_DATABASE_URL", now.url != written.url),
-            ("RECORDKIT_DATABASE_SCHEMA", now.schema != written.schema),
-        )
-        if changed
-    ]
+    """The environment's variables that gave the ledger's address or schema instead of recordkit.toml (the
+    settings' own record, ``DatabaseSettings.from_environment``: no flag names the ledger)."""
+    return workspace.settings.database.variables("url", "schema")
 
 
 def _check_ledger(workspace: Workspace) -> Check:
@@ -128,14 +116,18 @@ def _check_ledger(workspace: Workspace) -> Check:
         advised = isinstance(err, LedgerDiskFull) or (
             cause is not None and (bool(connection_advice(cause)) or sqlite_refused(cause))
         )
-        fix = FOLLOW_THE_MESSAGE if advised else "检查 recordkit.toml 中 [database] url，或数据库服务是否启动"
+        fix = (
+            FOLLOW_THE_MESSAGE
+            if advised
+            else f"检查{spaced(workspace.settings.database.named('url'))}，或数据库服务是否启动"
+        )
         return Check("台账数据库", False, err.message, fix)
     if moved is not None:
         return Check(
             "台账数据库",
             False,
             f"{where}：{moved.said}，不能再写入",
-            "把 recordkit.toml 的 [database] url（和 schema）改为新地址",
+            workspace.settings.database.to_new_address(),
         )
     if read_only:  # a clerk's PC on a replica searches and lists there: fine, but writes go to the primary
         upgrade = revision != HEAD_REVISION

@@ -409,7 +409,7 @@ class AppState:
         if moved is not None:
             typer.echo(
                 f"注意：这个台账（{ledger.where}）{moved.said}，下面是搬走时的内容，"
-                "之后的收款、归档都不在这里：请把 recordkit.toml 的 [database] url（和 schema）改为新地址",
+                f"之后的收款、归档都不在这里：请{ledger.given_by.to_new_address()}",
                 err=True,
             )
 

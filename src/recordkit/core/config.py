@@ -124,16 +124,28 @@ class DatabaseSettings:
         to them: recordkit.toml's ``[database]``, or the environment's variable that changed it (a service's
         drop-in, a variable exported to look at a backup).  Put after Chinese words with ``spaced``."""
         written = [key for key in keys if key not in self.from_environment]
-        given = [f"{ENV_PREFIX}DATABASE_{key.upper()}" for key in keys if key in self.from_environment]
+        given = self.variables(*keys)
         # (the file's part ends in a Latin word, the variable's begins in Chinese: "url 和环境变量 …")
         return " 和".join(
             ([f"recordkit.toml 的 [database] {' 和 '.join(written)}"] if written else [])
             + ([f"环境变量 {' 和 '.join(given)}"] if given else [])
         )
 
+    def variables(self, *keys: str) -> list[str]:
+        """The environment's variables that gave the settings ``keys`` (``url``, ``schema``), in that order."""
+        return [f"{ENV_PREFIX}DATABASE_{key.upper()}" for key in keys if key in self.from_environment]
+
     def address_named(self) -> str:
         """``named`` of the settings that say where the ledger is: its url, and its schema if one is given."""
         return self.named("url", "schema") if self.schema else self.named("url")
+
+    def to_new_address(self) -> str:
+        """What every message about a ledger moved away from asks the IT person to change: recordkit.toml's address
+        (``db move`` wrote the new one there, but a service may run on the old one), or the variable that gave the
+        old one, which overrides what ``db move`` wrote."""
+        if not self.from_environment:
+            return "把 recordkit.toml 的 [database] url（和 schema）改为新地址"
+        return f"把{spaced(self.address_named())} 改为新地址"
 
 
 @dataclass(frozen=True)

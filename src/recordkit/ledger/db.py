@@ -382,7 +382,7 @@ class Ledger:
             except ModuleNotFoundError as err:
                 raise LedgerError("使用 PostgreSQL 需要安装驱动：pip install 'recordkit[postgres]'") from err
             event.listen(engine, "connect", functools.partial(_refuse_narrow_encoding, parsed.database or ""))
-            event.listen(engine, "connect", functools.partial(_look_through_poolers, self.schema))
+            event.listen(engine, "connect", functools.partial(_look_through_poolers, self.schema, self.given_by))
             return engine
         raise ConfigError(f"不支持的数据库 {backend}：请使用 SQLite（留空）或 PostgreSQL 地址")
 
@@ -573,8 +573,7 @@ class Ledger:
         if moved is not None:
             said = f"这个台账（{self.where}）{moved.said}，不能再写入："
             raise LedgerMoved(
-                said
-                + "请把 recordkit.toml 的 [database] url（和 schema）改为新地址，并重启正在运行的 recordkit watch / serve",
+                said + f"请{self.given_by.to_new_address()}，并重启正在运行的 recordkit watch / serve",
                 form_message=said + "请管理员把设置中的台账数据库地址改为新地址，并重启归档服务和网页服务",
             )
 
@@ -615,7 +614,8 @@ class Ledger:
                 raise cut_short("读取台账", err, "", "再试") from err
             failed = f"无法访问台账数据库 {display_url(self.url)}：{server_said(err)}"
             raise LedgerError(
-                failed + connection_advice(err), form_message=failed + connection_advice(err, on_page=True)
+                failed + connection_advice(err, given_by=self.given_by),
+                form_message=failed + connection_advice(err, on_page=True),
             ) from err
         except DBAPIError as err:
             log.exception("ledger database error on %s", display_url(self.url))
@@ -1104,7 +1104,7 @@ SELECT pg_backend_pid(), current_setting('search_path'), current_user, current_s
 """
 
 
-def _look_through_poolers(schema: str, dbapi_connection: Any, _record: Any) -> None:
+def _look_through_poolers(schema: str, given_by: DatabaseSettings, dbapi_connection: Any, _record: Any) -> None:
     """A new connection, checked for a connection pool between recordkit and the server (pgbouncer, pgpool),
     and for the schema its commands will read and write:
 
@@ -1151,15 +1151,15 @@ def _look_through_poolers(schema: str, dbapi_connection: Any, _record: Any) -> N
         )
     if not schema and len(ledgers) > 1:
         dbapi_connection.close()
+        where = given_by.named("schema")
         said = (
             f"数据库账户 {account} 连上后，search_path（{found}）里有 {len(ledgers)} 个模式都存着台账："
             f"{'、'.join(ledgers)}。"
         )
         raise ConfigError(
-            said + f"recordkit.toml 没有写 [database] schema 时 PostgreSQL 用排在前面的 {ledgers[0]}"
+            said + f"{where} 没有写明模式时 PostgreSQL 用排在前面的 {ledgers[0]}"
             "（与账户同名的模式排在 public 前面），那可能是别的小区的台账：recordkit 不使用这个连接，什么也没有读写。"
-            "请在 recordkit.toml 的 [database] 写明本小区台账所在的模式"
-            '（一直没写 schema 的小区，台账在 public：写 schema = "public"）',
+            f"请在{spaced(where)} 写明本小区台账所在的模式（一直没写 schema 的小区，台账在 public）",
             form_message=said + f"设置里没有写明本小区的台账在哪个模式，数据库会用排在前面的 {ledgers[0]}，"
             "那可能是别的小区的台账：网页不使用这个连接，什么也没有读写。请管理员在设置中写明本小区台账所在的模式",
         )
@@ -1181,11 +1181,9 @@ def server_said(err: BaseException) -> str:
     return (_words_of(err).strip().splitlines() or [type(cause_of(err)).__name__])[0]
 
 
-#: What the office's IT person does about a password the server refused …
-PASSWORD_ADVICE = (
-    "数据库账户或密码不对：请核对 recordkit.toml 里 [database] url 中的账户和密码"
-    "（密码里的 @ # / : % 要写成 %40 %23 %2F %3A %25）"
-)
+#: What the office's IT person does about a password the server refused (``{url}``: where the address was given,
+#: ``DatabaseSettings.named``) …
+PASSWORD_ADVICE = "数据库账户或密码不对：请核对{url} 中的账户和密码（密码里的 @ # / : % 要写成 %40 %23 %2F %3A %25）"
 #: … and what the web page's users are told of it, who never edit recordkit.toml: the advice of
 #: ``CONNECTION_REFUSALS`` that names its settings, said for them (the others ask the database's administrator).
 _ADVICE_ON_PAGE = {PASSWORD_ADVICE: "数据库账户或密码不对：请管理员核对设置中的数据库账户和密码"}
@@ -1252,14 +1250,17 @@ CONNECTION_REFUSALS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
-def connection_advice(err: BaseException, *, on_page: bool = False) -> str:
+def connection_advice(
+    err: BaseException, *, on_page: bool = False, given_by: DatabaseSettings = DatabaseSettings()
+) -> str:
     """What to do about a connection the server (or the network) refused, from ``CONNECTION_REFUSALS``, after a
-    "：" to end a message with; "" for any other failure.  ``on_page``: as the web page's users are told it."""
+    "：" to end a message with; "" for any other failure.  ``on_page``: as the web page's users are told it;
+    ``given_by``: the settings that gave the address, which the advice names."""
     said = _words_of(err)
     advice = next((advice for pattern, advice in CONNECTION_REFUSALS if pattern.search(said)), None)
     if advice is None:
         return ""
-    return "：" + (_ADVICE_ON_PAGE.get(advice, advice) if on_page else advice)
+    return "：" + (_ADVICE_ON_PAGE.get(advice, advice) if on_page else advice.format(url=spaced(given_by.named("url"))))
 
 
 def server_says(err: BaseException, words: tuple[str, ...]) -> bool:
