@@ -236,6 +236,7 @@ def test_doctor_lists_every_check(run_cli: Any, workspace: Workspace) -> None:
         "LibreOffice",
         "OCR 文字识别",
         "磁盘空间",
+        "档案文件",
         "收件箱",
         "结账月份",
         "业主身份证号",

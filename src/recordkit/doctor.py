@@ -685,6 +685,31 @@ def check_closed_months(workspace: Workspace, today: dt.date | None = None) -> C
     )
 
 
+def check_archive_files(workspace: Workspace) -> Check:
+    """A catalogue listing items while records/archive holds no file at all (``archive.archivist.catalogued_elsewhere``:
+    a ledger restored without the archive folder, the archive's disk not mounted), in the words of the filing service
+    and ``archive verify``, which refuse to run then.  A fault beside a SQLite ledger, whose archive is on this
+    computer; a 提醒 beside a PostgreSQL one, which a clerk's PC shares while the archive is on the office's server."""
+    # loaded on first use: the archive's own test (a file below records/archive); its module costs doctor ~0.5 s
+    from recordkit.archive.archivist import CHECK_THE_ARCHIVE_DISK, archive_missing_said, catalogued_elsewhere
+
+    name = "档案文件"
+    found = _from_ledger(workspace, name, lambda ledger: (catalogued_elsewhere(workspace, ledger), ledger.dialect))
+    if isinstance(found, Check):
+        return found
+    catalogued, dialect = found
+    if not catalogued:
+        return Check(name, True, "台账里的档案在 records/archive 里找得到（逐件核对用 recordkit archive verify）")
+    fix = (
+        f"{CHECK_THE_ARCHIVE_DISK}；只从备份恢复了台账的，把 records/archive 也恢复过来"
+        "（在这以前归档服务和 recordkit archive verify 都不会运行）"
+    )
+    shared = dialect == "postgresql"
+    if shared:
+        fix = "文员的电脑共用台账、档案在办公室服务器上的，不用管；存放档案的电脑上：" + fix
+    return Check(name, False, archive_missing_said(catalogued), fix, required=not shared)
+
+
 def check_inbox(workspace: Workspace) -> Check:
     """The inbox's ``[archive] ignore_patterns``: a 提醒 naming those that skip hidden files without a word
     (``archive.rules.silencing_hidden``: ``".*"`` of the list an older ``recordkit init`` wrote), what removing them
@@ -838,6 +863,7 @@ CHECKS: tuple[Callable[[Workspace], Check], ...] = (
     check_libreoffice,
     check_ocr_installed,
     check_disk,
+    check_archive_files,
     check_inbox,
     check_closed_months,
     check_owner_numbers,

@@ -2921,14 +2921,23 @@ class NoChange(UsageError):
     Not a failure: the command line says it and exits 0."""
 
 
+def archive_missing_said(catalogued: int) -> str:
+    """What a computer where not one of the ``catalogued`` items' files is is told (``archive_elsewhere``, doctor)."""
+    return f"这台电脑上找不到档案文件：台账里的 {catalogued} 件档案，records/archive 里一件也没有"
+
+
+#: What the computer that keeps the archive does when records/archive holds none of the catalogue's files.
+CHECK_THE_ARCHIVE_DISK = "请检查 records/archive 所在的磁盘是否接好"
+
+
 def archive_elsewhere(catalogued: int, command: str, here: str) -> ArchiveAway:
     """The refusal of ``command`` on a computer where not one of the ``catalogued`` items' files is: a clerk's PC
     sharing the PostgreSQL ledger (the archive is on the office's server), or an archive disk not mounted;
     ``here`` says what running it there would do."""
     return ArchiveAway(
-        f"这台电脑上找不到档案文件：台账里的 {catalogued} 件档案，records/archive 里一件也没有。"
+        f"{archive_missing_said(catalogued)}。"
         f"请在存放档案的电脑（一般是办公室服务器）上运行 {command}（{here}；这台电脑照常检索）。"
-        "如果这台就是存放档案的电脑，请检查 records/archive 所在的磁盘是否接好"
+        f"如果这台就是存放档案的电脑，{CHECK_THE_ARCHIVE_DISK}"
     )
 
 
@@ -3927,6 +3936,7 @@ def flag_metadata(
 
 
 __all__ = [
+    "CHECK_THE_ARCHIVE_DISK",
     "REVIEWED_ELSEWHERE",
     "ArchiveAway",
     "ArchiveItem",
@@ -3936,6 +3946,7 @@ __all__ = [
     "Loan",
     "VerifyReport",
     "archive_elsewhere",
+    "archive_missing_said",
     "archive_without_its_ledger",
     "archived_file",
     "catalogued_elsewhere",
