@@ -117,3 +117,17 @@ def test_a_new_sqlite_ledger_is_its_owners_only(tmp_path: Path, umask: Any, run_
         besides = sorted(path.name for path in ledger.parent.glob("ledger.sqlite3-*") if path.suffix != ".lock")
         assert besides == ["ledger.sqlite3-shm", "ledger.sqlite3-wal"]
         assert {name: _mode(ledger.parent / name) for name in besides} == dict.fromkeys(besides, 0o600)
+
+
+def test_the_lock_file_a_first_use_leaves_beside_the_ledger_takes_its_mode(
+    tmp_path: Path, umask: Any, run_cli: Any
+) -> None:
+    """``init`` left records/ledger.sqlite3-migrate.lock (the empty file two first uses queue on) at -rw-r--r--
+    beside a ledger of -rw-------: it now takes the ledger's mode."""
+    umask(0o022)
+    root = tmp_path / "新小区"
+    made = run_cli("init", str(root), "--office", "测试物业服务中心", "--estate", "测试小区")
+    assert made.exit_code == 0, made.output
+    records = root / "records"
+    assert _mode(records / "ledger.sqlite3") == 0o600
+    assert _mode(records / "ledger.sqlite3-migrate.lock") == 0o600

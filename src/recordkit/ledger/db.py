@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import sqlite3
+import stat
 import time
 import zlib
 from collections import deque
@@ -998,7 +999,14 @@ class Ledger:
         # loaded on first use: filelock pulls in asyncio (~20 ms), and only a first use needs the lock
         from filelock import FileLock, Timeout
 
-        lock = FileLock(self._first_use_lock_file(), timeout=self.busy_timeout)
+        # The lock file holds nothing and stays (removing it would let a third process lock a new file while the
+        # second waits on the old one); it takes the ledger's mode, as its -wal and -shm files do.
+        lock_file = self._first_use_lock_file()
+        try:
+            mode = stat.S_IMODE(self.file.stat().st_mode)
+        except OSError:  # (not made yet: it will be ``PRIVATE``)
+            mode = PRIVATE
+        lock = FileLock(lock_file, timeout=self.busy_timeout, mode=mode)
         try:
             lock.acquire()
         except Timeout as err:
@@ -1006,6 +1014,8 @@ class Ledger:
         except PermissionError:
             yield False
             return
+        with suppress(OSError):  # (one an older version left at the umask's mode)
+            os.chmod(lock_file, mode)
         try:
             yield True
         finally:
