@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +66,14 @@ DOCUMENTS: list[tuple[str, str, str | None, str, dt.date | None, str]] = [
     ),
     ("消防检查.docx", "工程档案", None, "消防设施检查", dt.date(2023, 8, 8), "消防水泵房巡检正常，张三签字。梯"),
 ]
+
+
+def cli_hits(run_cli: Any, query: str, *flags: str) -> list[str]:
+    """The archive numbers ``recordkit search query --json`` lists, in its order (``flags``: ``--sort 档号`` …); found
+    nothing (exit 1) is an empty list."""
+    result = run_cli("search", query, "--json", *flags)
+    assert result.exit_code in (0, 1), result.output
+    return [hit["archive_no"] for hit in json.loads(result.stdout)["hits"]]
 
 
 def file_documents(

@@ -14,6 +14,7 @@ import pytest
 
 from recordkit.core.workspace import Workspace
 from tests.search_helpers import (
+    cli_hits,
     search_ws,  # noqa: F401  (fixture ws: each backend in turn)
     write_docx,
 )
@@ -41,9 +42,7 @@ def numbers(ws: Workspace, tmp_path: Path, run_cli: Any) -> dict[str, str]:
 
 
 def hits(run_cli: Any, query: str) -> list[str]:
-    result = run_cli("search", query, "--json")
-    assert result.exit_code in (0, 1), result.output
-    return [hit["archive_no"] for hit in json.loads(result.stdout)["hits"]]
+    return cli_hits(run_cli, query)
 
 
 @pytest.mark.parametrize(

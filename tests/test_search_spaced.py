@@ -16,7 +16,7 @@ import pytest
 
 from recordkit.core.workspace import Workspace
 from recordkit.search.text import fold, token_stream
-from tests.search_helpers import search_ws, write_docx  # noqa: F401  (fixture ws: each backend in turn)
+from tests.search_helpers import cli_hits, search_ws, write_docx  # noqa: F401  (fixture ws: each backend in turn)
 
 #: (file name, the document's text), filed in this order as 合同协议档案 of 2026: HT-2026-00001, -00002, …
 DOCUMENTS = [
@@ -61,9 +61,7 @@ def numbers(ws: Workspace, tmp_path: Path, run_cli: Any) -> dict[str, str]:
 
 
 def hits(run_cli: Any, query: str, *flags: str) -> list[str]:
-    result = run_cli("search", query, "--json", "--sort", "档号", *flags)
-    assert result.exit_code in (0, 1), result.output
-    return [hit["archive_no"] for hit in json.loads(result.stdout)["hits"]]
+    return cli_hits(run_cli, query, "--sort", "档号", *flags)
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import open_ledger
 from recordkit.search.text import fold, token_stream
 from tests.extract_helpers import cjk_text_pdf
-from tests.search_helpers import search_ws  # noqa: F401  (fixture ws: each backend in turn)
+from tests.search_helpers import cli_hits, search_ws  # noqa: F401  (fixture ws: each backend in turn)
 
 #: (file name, category, date, pages of lines): each line as the PDF's text layer holds it.
 PDFS = [
@@ -88,9 +88,7 @@ def numbers(ws: Workspace, tmp_path: Path, run_cli: Any) -> dict[str, str]:
 
 
 def hits(run_cli: Any, query: str) -> list[str]:
-    result = run_cli("search", query, "--json")
-    assert result.exit_code in (0, 1), result.output
-    return [hit["archive_no"] for hit in json.loads(result.stdout)["hits"]]
+    return cli_hits(run_cli, query)
 
 
 @pytest.mark.parametrize(
