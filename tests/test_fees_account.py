@@ -134,6 +134,7 @@ def test_a_deposit_is_held_money_never_owed_nor_on_a_reminder(ledger: Ledger, tm
             "held_fen": 0,
             "refunded_on": None,
             "refund_fen": None,
+            "refund_method": None,
         }
     ]
     assert "装修押金" not in {bill.item for bill in account.bills}

@@ -958,9 +958,12 @@ def test_a_second_renovation_in_the_month_the_first_was_refunded(desk: Any, work
     # The books agree: each deposit on its own, the refunded one held no more; the waste-removal fees
     # paid; what is owed is November's property fee alone.
     account = json.loads(desk("fees", "account", "3-2-1201", "--json").stdout)
-    assert [(d["renovation"], d["paid_fen"], d["held_fen"], d["refund_fen"]) for d in account["deposits"]] == [
-        ("ZX2026-0001", 200000, 0, 200000),
-        ("ZX2026-0002", 200000, 200000, None),
+    assert [
+        (d["renovation"], d["paid_fen"], d["held_fen"], d["refund_fen"], d["refund_method"])
+        for d in account["deposits"]
+    ] == [
+        ("ZX2026-0001", 200000, 0, 200000, "现金"),
+        ("ZX2026-0002", 200000, 200000, None, None),
     ]
     arrears = json.loads(desk("fees", "arrears", "--as-of", "2026-11-30", "--json").stdout)
     assert {row["unit"]: row["arrears_fen"] for row in arrears}["3-2-1201"] == 33793
@@ -975,8 +978,8 @@ def test_a_second_renovation_in_the_month_the_first_was_refunded(desk: Any, work
         line for line in desk("fees", "account", "3-2-1201").stdout.splitlines() if line.startswith("装修押金（")
     ]
     assert deposit_lines == [
-        "装修押金（ZX2026-0001）：已于 2026-11-20 退还 2,000.00 元",
-        "装修押金（ZX2026-0002）：已于 2026-12-02 退还 1,900.00 元，扣除 100.00 元",
+        "装修押金（ZX2026-0001）：已于 2026-11-20 退还 2,000.00 元（现金）",
+        "装修押金（ZX2026-0002）：已于 2026-12-02 退还 1,900.00 元（现金），扣除 100.00 元",
     ]
     listed = json.loads(desk("renovation", "list", "--json").stdout)
     assert [(r["number"], r["status"], r["refund_fen"]) for r in listed] == [

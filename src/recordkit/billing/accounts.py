@@ -120,6 +120,7 @@ class AccountDeposit:
     paid_fen: int
     refunded_on: dt.date | None
     refund_fen: int | None
+    refund_method: str | None = None  # how it went back (现金, 微信 …), as the 退款单 prints it
 
     @property
     def held_fen(self) -> int:
@@ -133,6 +134,7 @@ class AccountDeposit:
             "held_fen": self.held_fen,
             "refunded_on": self.refunded_on.isoformat() if self.refunded_on else None,
             "refund_fen": self.refund_fen,
+            "refund_method": self.refund_method,
         }
 
 
@@ -235,12 +237,13 @@ def payment_texts(payment: AccountPayment, *, chinese_months: bool = False) -> t
 
 
 def deposit_text(deposit: AccountDeposit) -> str:
-    """Where a renovation deposit stands: refunded (when, how much, and what the office kept of it), partly paid, or
-    held."""
+    """Where a renovation deposit stands: refunded (when, how much, how, and what the office kept of it), partly paid,
+    or held."""
     if deposit.refunded_on is not None:
         refunded = deposit.refund_fen or 0
         kept = deposit.paid_fen - refunded
-        return f"已于 {deposit.refunded_on.isoformat()} 退还 {format_yuan(refunded)} 元" + (
+        method = f"（{deposit.refund_method}）" if deposit.refund_method else ""
+        return f"已于 {deposit.refunded_on.isoformat()} 退还 {format_yuan(refunded)} 元{method}" + (
             f"，扣除 {format_yuan(kept)} 元" if kept > 0 else ""
         )
     if deposit.paid_fen < deposit.amount_fen:
@@ -408,6 +411,7 @@ def _deposits(conn: Connection, unit_id: int, today: dt.date) -> tuple[AccountDe
             renovations.c.deposit_fen,
             renovations.c.refunded_on,
             renovations.c.refund_fen,
+            renovations.c.refund_method,
             sa.func.coalesce(paid.c.paid_fen, 0).label("paid_fen"),
         )
         .select_from(renovations.outerjoin(paid, paid.c.bill_id == renovations.c.deposit_bill_id))
@@ -419,7 +423,7 @@ def _deposits(conn: Connection, unit_id: int, today: dt.date) -> tuple[AccountDe
         .order_by(renovations.c.id)
     )
     return tuple(
-        AccountDeposit(r.number, int(r.deposit_fen), int(r.paid_fen), r.refunded_on, r.refund_fen)
+        AccountDeposit(r.number, int(r.deposit_fen), int(r.paid_fen), r.refunded_on, r.refund_fen, r.refund_method)
         if r.refunded_on is not None and r.refunded_on <= today
         else AccountDeposit(r.number, int(r.deposit_fen), int(r.paid_fen), None, None)
         for r in rows
