@@ -725,3 +725,92 @@ def test_a_refused_cell_is_quoted_as_the_clerk_typed_it(run_cli: Any, tmp_path: 
     assert "第 3 行 D 列（联系电话）：联系电话“１３９１２３４（微信）”不是有效的手机号或固定电话" in result.output
     assert "第 4 行 E 列（分期）：分期“Ｂ２”无效，应写分区名称" in result.output
     assert "第 5 行 C 列（业主姓名）：一行只写一位共有人：请把“吴芳，郑丽”每人各写一行" in result.output
+
+
+def test_an_owner_without_an_id_number_whose_phone_changed_is_the_same_owner(run_cli: Any, tmp_path: Path) -> None:
+    """张伟 (no ID number) holds 3-2-1201 and a parking space; next month's export gives him a new phone.  The import
+    made a new 张伟 and deleted the old record (his history on a deleted person): now he is kept, his phone changed,
+    and the summary says so, masked — 将改 on a trial.  王强's namesake on another unit, with another phone, and a
+    row with an ID number are still other people."""
+    first = export_sheet(
+        tmp_path / "十一月.xlsx",
+        [
+            ["3-2-1201", 89.5, "已入住", "张伟", "13912345678", None],
+            ["车位B2-088", 12.5, "已售", "张伟", "13912345678", None],
+            ["3-2-1202", 89.5, "已入住", "王强", "13900139000", None],
+        ],
+    )
+    assert run_cli("owners", "import", first).exit_code == 0
+    path = export_sheet(
+        tmp_path / "十二月.xlsx",
+        [
+            ["3-2-1201", 89.5, "已入住", "张伟", "138 1234 5678", None],
+            ["车位B2-088", 12.5, "已售", "张伟", "13812345678", None],
+            ["3-2-1202", 89.5, "已入住", "王强", "13900139000", None],
+            ["车位B2-089", 12.5, "已售", "王强", "13700137000", None],
+        ],
+    )
+    trial = run_cli("owners", "import", path, "--dry-run")
+    assert trial.exit_code == 0, trial.output
+    assert "新增业主 1 人，更新业主 1 人\n" in trial.stdout
+    assert "电话将改：张伟（3-2-1201 的业主、车位B2-088 的业主）139****5678 → 138****5678\n" in trial.stdout
+    assert "删除" not in trial.stdout
+    result = run_cli("owners", "import", path)
+    assert result.exit_code == 0, result.output
+    assert "电话已改：张伟（3-2-1201 的业主、车位B2-088 的业主）139****5678 → 138****5678\n" in result.stdout
+    assert "删除" not in result.stdout
+    journal = json.loads(run_cli("journal", "list", "--json").stdout)
+    actions = [e["action"] for e in journal if e["action"].startswith("owner.")]
+    assert actions.count("owner.update") == 1 and "owner.delete" not in actions
+    shown = json.loads(run_cli("owners", "show", "车位B2-088", "--json", "--show-private").stdout)
+    assert (shown["owner"], shown["phone"], shown["units_held"]) == ("张伟", "13812345678", ["3-2-1201", "车位B2-088"])
+    shown = json.loads(run_cli("owners", "show", "车位B2-089", "--json").stdout)
+    assert (shown["owner"], shown["units_held"]) == ("王强", ["车位B2-089"])
+    again = run_cli("owners", "import", path)
+    assert again.exit_code == 0 and "电话" not in again.stdout
+    numbered = export_sheet(
+        tmp_path / "有身份证号.xlsx", [["3-2-1201", 89.5, "已入住", "张伟", "13600136000", "110101199003071233"]]
+    )
+    other = run_cli("owners", "import", numbered)
+    assert other.exit_code == 0, other.output
+    assert "新增业主 1 人" in other.stdout and "电话" not in other.stdout
+
+
+def test_an_owner_without_an_id_number_given_his_old_and_new_phone_is_refused(run_cli: Any, tmp_path: Path) -> None:
+    """The same 张伟 (no ID number) with his new phone on 3-2-1201 and his old one on his parking space: one person
+    written two ways, refused at the second cell, nothing imported.  A co-owner's 共有人 row with a new phone is the
+    co-owner, kept."""
+    first = export_sheet(
+        tmp_path / "十一月.xlsx",
+        [
+            ["3-2-1201", 89.5, "已入住", "张伟", "13912345678", None],
+            ["车位B2-088", 12.5, "已售", "张伟", "13912345678", None],
+        ],
+    )
+    assert run_cli("owners", "import", first).exit_code == 0
+    path = export_sheet(
+        tmp_path / "十二月.xlsx",
+        [
+            ["3-2-1201", 89.5, "已入住", "张伟", "13812345678", None],
+            ["车位B2-088", 12.5, "已售", "张伟", "13912345678", None],
+        ],
+    )
+    result = run_cli("owners", "import", path)
+    assert result.exit_code == 5, result.output
+    assert (
+        "第 6 行 E 列（联系电话）：与第 5 行是同一位业主 张伟（没有身份证号），但电话不同：请核对后写成一样的"
+        in result.output
+    )
+    shown = json.loads(run_cli("owners", "show", "3-2-1201", "--json", "--show-private").stdout)
+    assert shown["phone"] == "13912345678"
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "联系电话", "关系"],
+        ["3-2-1201", 89.5, "张伟", "13912345678", "业主"],
+        ["3-2-1201", None, "李娜", "13700137000", "共有人"],
+    ]
+    assert run_cli("owners", "import", typed(tmp_path / "共有人.xlsx", rows)).exit_code == 0
+    rows[2][3] = "13600136000"
+    result = run_cli("owners", "import", typed(tmp_path / "共有人2.xlsx", rows))
+    assert result.exit_code == 0, result.output
+    assert "新增业主 0 人，更新业主 1 人\n" in result.stdout
+    assert "电话已改：李娜（3-2-1201 的共有人）137****7000 → 136****6000\n" in result.stdout

@@ -97,6 +97,8 @@ def owners_import(
         typer.echo(merged.said(will))
     for renamed in summary.owners_renamed:  # (units the sheet does not name may be his: never renamed in silence)
         typer.echo(renamed.said(will))
+    for rephoned in summary.phones_changed:  # (the same person, not a new one: said, masked)
+        typer.echo(rephoned.said(will))
     if summary.contacts_now_owners:
         typer.echo(
             f"{len(summary.contacts_now_owners)} 位联系人成为业主，{will}不再是联系人："

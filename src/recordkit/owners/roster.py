@@ -121,6 +121,8 @@ class ImportSummary:
     owners_merged: list[PairMerged] = field(default_factory=list)
     #: owners the sheet gave another name under the ID number the ledger keeps for them, with what they hold
     owners_renamed: list[RenamedOwner] = field(default_factory=list)
+    #: stored owners the sheet gave another phone (one without an ID number known by unit, role and name), masked
+    phones_changed: list[PhoneChanged] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as ``owners import --json`` prints it: these fields by their names, each split owner as its
@@ -142,6 +144,22 @@ class RenamedOwner:
     def said(self, done: str) -> str:
         """``身份证号 110101********1233 的业主 王建国 已改名为 刘一：1-1-101 的业主、2-2-201 的业主``, ``done`` 已 or 将."""
         return f"身份证号 {self.id_number} 的业主 {self.before} {done}改名为 {self.after}：{self.held}"
+
+
+@dataclass(frozen=True)
+class PhoneChanged:
+    """A stored owner the sheet gave another phone — known by ID number, or without one by being named again in the
+    role she holds in her unit (``_stored_owner_rephoned``) —: her name, what she holds after the import (``_held``),
+    her phone before and after, masked."""
+
+    name: str
+    held: str
+    before: str
+    after: str
+
+    def said(self, done: str) -> str:
+        """``电话已改：张伟（3-2-1201 的业主、车位B2-088 的业主）139****5678 → 138****5678``, ``done`` 已 or 将."""
+        return f"电话{done}改：{self.name}（{self.held}）{self.before} → {self.after}"
 
 
 # -- applying to the ledger --------------------------------------------------------
@@ -416,6 +434,41 @@ def _stored_owner_numbered(
     return found
 
 
+def _stored_owner_rephoned(
+    records: Sequence[OwnerRecord],
+    existing_units: Mapping[str, Mapping[str, Any]],
+    owner_before: Mapping[int | None, _OwnerRow],
+    current_co: Mapping[int, tuple[int, ...]],
+) -> dict[tuple[int, int], int]:
+    """A sheet slot -> the id of the stored owner it names with another phone: the row's unit holds, in the row's role
+    (业主 on an owner row, 共有人 on a co-owner's), exactly one person of the row's name (as a clerk reads it), and
+    neither the row nor that person has an ID number.  That is the person, whose phone changed (``_match_owners``:
+    kept, the phone the row's), not another person of that name; an ID number on either side says who instead."""
+    found: dict[tuple[int, int], int] = {}
+    for record in records:
+        unit = existing_units.get(str(record.code))
+        if unit is None or record.owner is None:
+            continue
+        roles = [
+            (Person(record.row, 0, record.owner, record.phone, record.id_number), (unit["owner_id"],)),
+            *((person, current_co.get(unit["id"], ())) for person in record.co_owners),
+        ]
+        for person, held_by in roles:
+            if person.id_number or not person.phone:
+                continue
+            same = [
+                stored
+                for owner_id in held_by
+                if (stored := owner_before.get(owner_id)) is not None
+                and name_as_read(stored.name) == name_as_read(person.name)
+            ]
+            if len(same) != 1 or (stored := same[0]).id is None or stored.id_number:
+                continue
+            if stored.phone and stored.phone != person.phone:
+                found[person.slot] = stored.id
+    return found
+
+
 def _match_owners(
     persons: Sequence[Person],
     existing: Sequence[_OwnerRow],
@@ -425,6 +478,7 @@ def _match_owners(
     held: Callable[[int], str] = lambda owner_id: "",
     numbered: Mapping[tuple[int, int], int] | None = None,
     shown: Callable[[int, str], str] = lambda row, name: name,
+    rephoned: Mapping[tuple[int, int], int] | None = None,
 ) -> _OwnerMatch:
     """Owners are the same person by ID number, else by name and phone; conflicts are problems.
 
@@ -440,7 +494,9 @@ def _match_owners(
     row giving its unit's stored owner, who has no ID number, one is that owner, whose record takes it before any row
     is matched (a row of hers without the number, earlier in the sheet, is she too) — a problem when an owner of
     another name holds it; one of her name holding it is she (the number says who), the row matched to that one.
-    ``shown`` (``_name_as_typed``) quotes a name of a sheet row as typed there."""
+    ``shown`` (``_name_as_typed``) quotes a name of a sheet row as typed there.  ``rephoned``
+    (``_stored_owner_rephoned``): a row naming its unit's stored owner, neither with an ID number, with another phone
+    is that owner, who takes the phone (``_stored_owners_rephoned``)."""
     known: dict[tuple[str, ...], _OwnerRow] = {}
     for known_owner in existing:
         # A ledger that already holds one person under both numbers (imported before they were told apart) matches
@@ -461,6 +517,7 @@ def _match_owners(
     for person, (column, reason) in refused:
         letter, header = where[column]
         problems.append(CellProblem(person.row, letter, header, reason))
+    _stored_owners_rephoned(persons, existing, rephoned or {}, match, known, id_numbers)
     for person in persons:
         owner_slot = (named_again or {}).get(person.slot)
         first = match.of_row.get(owner_slot) if owner_slot is not None else None
@@ -495,16 +552,17 @@ def _match_owners(
             match.new.append(owner)
             known[key] = owner
         elif contradicted and owner.first_row:
-            # The same ID number on an earlier row of this sheet: one person written two ways.
+            # The same ID number (or owner without one, her phone changed) on an earlier row: one person written two ways.
             for column in contradicted:
                 letter, header = where[column]
                 what = "姓名" if column == "owner" else "电话"
+                whom = "同一身份证号（同一位业主）" if owner.id_number else f"同一位业主 {owner.name}（没有身份证号）"
                 problems.append(
                     CellProblem(
                         person.row,
                         letter,
                         header,
-                        f"与第 {owner.first_row} 行是同一身份证号（同一位业主），但{what}不同：请核对后写成一样的",
+                        f"与第 {owner.first_row} 行是{whom}，但{what}不同：请核对后写成一样的",
                     )
                 )
         elif differs and owner.id is None:
@@ -638,6 +696,34 @@ def _stored_owners_numbered(
     return refused
 
 
+def _stored_owners_rephoned(
+    persons: Sequence[Person],
+    existing: Sequence[_OwnerRow],
+    rephoned: Mapping[tuple[int, int], int],
+    match: _OwnerMatch,
+    known: dict[tuple[str, ...], _OwnerRow],
+    id_numbers: Mapping[tuple[str, str], set[str]],
+) -> None:
+    """Give each stored owner ``rephoned`` names (``_stored_owner_rephoned``) its row's phone, the first such row's,
+    before any row is matched: each row of her name and new phone is then she, one with her old phone a contradiction
+    (``_match_owners``); a stored owner's change is journalled as one.  A name and phone the ledger or the sheet
+    already holds for another person (known by ID number, or another record) is that person: left to the matching."""
+    by_id = {owner.id: owner for owner in existing}
+    done: set[int | None] = set()
+    for person in persons:
+        stored = by_id.get(rephoned.get(person.slot))
+        if stored is None or stored.id in done or stored.id_number or person.phone is None:
+            continue
+        key = _owner_key(person.name, person.phone, None)
+        if (person.name, person.phone) in id_numbers or known.get(key, stored) is not stored:
+            continue
+        done.add(stored.id)
+        assert stored.id is not None  # a stored owner
+        match.changed.setdefault(stored.id, stored.as_journal())
+        stored.phone = person.phone
+        known[key] = stored
+
+
 def _name_as_typed(typed: Mapping[tuple[int, str], str], row: int, name: str) -> str:
     """``name``, an owner or co-owner of sheet row ``row``, as typed in its 业主 or 共有人 cell (``RosterSheet.typed``):
     ＺＨＯＵ　ＪＩＥ, kept as ZHOU JIE; ``name`` itself when neither cell holds it."""
@@ -742,8 +828,9 @@ def apply_owner_records(
     held = functools.partial(_held, conn)
     numbered = _stored_owner_numbered(records, existing_units, owner_before)
     shown = functools.partial(_name_as_typed, typed or {})
+    rephoned = _stored_owner_rephoned(records, existing_units, owner_before, current_co)
     match = _match_owners(
-        _persons(records), existing_owners, co_owner_named, columns, named_again, held, numbered, shown
+        _persons(records), existing_owners, co_owner_named, columns, named_again, held, numbered, shown, rephoned
     )
     _refuse_shared_id_numbers(conn, records, match, columns, contacts)
     new_owners = match.new
@@ -850,6 +937,15 @@ def apply_owner_records(
         and owner.id not in merged
         and (before := owner_before[owner.id]).name != owner.name
         and (before.name, owner.name) not in split
+    ]
+    summary.phones_changed = [
+        PhoneChanged(owner.name, held(owner.id), mask_phone(before.phone), mask_phone(owner.phone))
+        for owner in updated_owners
+        if owner.id is not None
+        and owner.id not in merged
+        and (before := owner_before[owner.id]).phone
+        and owner.phone
+        and before.phone != owner.phone
     ]
     journal.record(conn, operator, changes)
     return summary
