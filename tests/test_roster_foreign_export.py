@@ -814,3 +814,60 @@ def test_an_owner_without_an_id_number_given_his_old_and_new_phone_is_refused(ru
     assert result.exit_code == 0, result.output
     assert "新增业主 0 人，更新业主 1 人\n" in result.stdout
     assert "电话已改：李娜（3-2-1201 的共有人）137****7000 → 136****6000\n" in result.stdout
+
+
+def test_a_villa_numbered_like_a_flat_in_a_high_rise_is_refused(run_cli: Any, tmp_path: Path) -> None:
+    """An export with a 类型 column: 别墅 beside 3-2-1201 (a flat's code, 楼栋-单元-房号 on the 12th floor) was imported as
+    villa 别墅3-2-1201, a unit nobody has; it is refused at the row like 别墅 beside 3栋2单元1201室, and so is 别墅 beside
+    楼栋 3, 单元 2, 房号 1201.  Villas numbered as this project numbers them (A-12, 12) import."""
+    heading: list[list[Any]] = [
+        ["春江花园房产资料一览表"],
+        ["房屋信息", None, None, "业主姓名", "联系电话"],
+        ["类型", "房屋编号", "建筑面积", None, None],
+    ]
+    path = typed(
+        tmp_path / "房产资料.xlsx",
+        [
+            *heading,
+            ["别墅", "3-2-1201", 300, "赵强", "13612345678"],
+            ["别墅", "3栋2单元1201室", 300, "钱多多", "13522223333"],
+            ["独栋别墅", "A-12", 320, "孙丽", "13700137000"],
+        ],
+        merged=("A1:E1", "A2:C2", "D2:D3", "E2:E3"),
+    )
+    result = run_cli("owners", "import", path)
+    assert result.exit_code == 5, result.output
+    assert result.stderr.splitlines() == [
+        "错误：房产资料.xlsx 有 2 处错误，没有导入任何数据",
+        "  第 4 行 A 列（类型）：类型“别墅”与房屋编号“3-2-1201”不一致：这是住宅（3-2-1201），不是别墅",
+        "  第 5 行 A 列（类型）：类型“别墅”与房屋编号“3栋2单元1201室”不一致：这是住宅（3-2-1201），不是别墅",
+    ]
+    assert listed(run_cli) == []
+    parts = typed(
+        tmp_path / "分列.xlsx",
+        [
+            ["类型", "楼栋", "单元", "房号", "建筑面积", "业主姓名"],
+            ["别墅", 3, 2, 1201, 300, "赵强"],
+            ["别墅", None, None, 12, 300, "钱多多"],
+        ],
+    )
+    result = run_cli("owners", "import", parts)
+    assert result.exit_code == 5, result.output
+    assert result.stderr.splitlines() == [
+        "错误：分列.xlsx 有 1 处错误，没有导入任何数据",
+        "  第 2 行 A 列（类型）：类型“别墅”与楼栋“3”、单元“2”、房号“1201”不一致：这是住宅（3-2-1201），不是别墅",
+    ]
+    in_building = typed(
+        tmp_path / "楼号.xlsx", [["楼号", "房间", "业主姓名", "面积"], ["别墅", "3-2-1201", "赵强", 300]]
+    )
+    result = run_cli("owners", "import", in_building)
+    assert result.exit_code == 5, result.output
+    assert "第 2 行 A 列（楼号）：楼栋“别墅”与房间“3-2-1201”不一致：这是住宅（3-2-1201），不是别墅" in result.stderr
+    good = typed(
+        tmp_path / "别墅.xlsx",
+        [*heading, ["独栋别墅", "A-12", 320, "孙丽", "13700137000"], ["别墅", "12", 300, "赵强", "13612345678"]],
+        merged=("A1:E1", "A2:C2", "D2:D3", "E2:E3"),
+    )
+    result = run_cli("owners", "import", good)
+    assert result.exit_code == 0, result.output
+    assert listed(run_cli) == [("别墅12", "赵强", 300.0), ("别墅A-12", "孙丽", 320.0)]

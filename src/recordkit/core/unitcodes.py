@@ -31,6 +31,7 @@ __all__ = [
     "find_unit_code",
     "find_unit_codes",
     "fold_spelling",
+    "high_rise_code_in",
     "parse_building",
     "parse_phase",
     "parse_unit_code",
@@ -589,6 +590,17 @@ def parse_unit_code(text: str, *, phases: Mapping[str, str] | None = None) -> Un
     if code is None:
         raise ValidationError(_diagnosis(shown, body))
     return code
+
+
+def high_rise_code_in(label: str) -> UnitCode | None:
+    """The flat a villa's number ``label`` spells — in a building with 单元, its room a floor and a door (``3-2-1201``,
+    ``A-1-101``) — or None.  A villa is a house numbered by itself (``12号别墅``, ``别墅A-12``): such a number is a flat's
+    code given the wrong kind."""
+    try:
+        code = parse_unit_code(label)
+    except ValidationError:
+        return None
+    return code if code.kind == FLAT and code.entrance and _FLOOR_ROOM_CANON.fullmatch(code.room) else None
 
 
 def parse_unit_kind(text: str) -> str:

@@ -41,8 +41,10 @@ from recordkit.core.sheets import (
 from recordkit.core.unitcodes import (
     FLAT,
     PARKING,
+    VILLA,
     UnitCode,
     as_typed,
+    high_rise_code_in,
     parse_phase,
     parse_unit_code,
     parse_unit_kind,
@@ -508,9 +510,10 @@ class _RowReader:
                 return self._full_code(cells)
             building = cells["building"]
             kind = None if cells["kind"] is None else _written(cells["kind"])
+            said_kind = f"类型“{kind}”"  # the cell saying the kind, as a mismatch quotes it
             if kind is None and building is not None and (named := _kind_named(building)) is not None:
                 # Exports often put the kind in the building column: 楼号 “别墅”, 房间 “A12”.
-                kind, building = named, None
+                said_kind, kind, building = f"楼栋“{_written(building)}”", named, None
             if kind is None and "entrance" not in self.table.letters:
                 # A sheet with building and room columns but no 单元 column is an estate whose
                 # buildings have no 单元 (5栋 + 1201 is 5-1201); an empty 单元 cell stays an error.
@@ -526,7 +529,7 @@ class _RowReader:
                 # blank 单元 and 1201 is a 单元 left out, refused as without the 类型 column, never 5-1201.
                 kind = None
             try:
-                return unit_code_from_parts(
+                code = unit_code_from_parts(
                     building,
                     cells["entrance"],
                     cells["room"],
@@ -549,11 +552,13 @@ class _RowReader:
                         raise parts_error from None
                     raise
                 if named_kind != code.kind:
-                    raise ValidationError(
-                        f"类型“{kind}”与{self.table.headers['room']}“{_written(cells['room'])}”不一致："
-                        f"这是{code.kind}（{code}），不是{named_kind}"
-                    ) from None
+                    raise self._kind_against(said_kind, cells, code, named_kind) from None
                 return code
+            # 别墅 beside 3-2-1201 (or 楼栋 3, 单元 2, 房号 1201) is a flat's code given the wrong kind, whose number
+            # would make villa 3-2-1201: refused as 别墅 beside 3栋2单元1201室 is.
+            if kind is not None and code.kind == VILLA and (flat := high_rise_code_in(code.room)) is not None:
+                raise self._kind_against(said_kind, {**cells, "building": building}, flat, VILLA)
+            return code
         except ValidationError as err:
             # Point at the cell that is wrong: the message starts with the part's name.
             part = next(
@@ -572,6 +577,17 @@ class _RowReader:
             )
             bad(part, err.message)
             return None
+
+    def _kind_against(self, said_kind: str, cells: dict[str, Any], code: UnitCode, named_kind: str) -> ValidationError:
+        """The row's cell saying its kind (``said_kind``: its 类型 cell, or a building cell 别墅, quoted) naming
+        ``named_kind`` against its unit cells (``cells``), which name ``code``, each quoted as typed:
+        ``类型“别墅”与房屋编号“3-2-1201”不一致：这是住宅（3-2-1201），不是别墅``."""
+        where = "、".join(
+            f"{self.table.headers[key]}“{_written(cells[key])}”"
+            for key in ("building", "entrance", "room")
+            if cells[key] is not None
+        )
+        return ValidationError(f"{said_kind}与{where}不一致：这是{code.kind}（{code}），不是{named_kind}")
 
     def _full_code(self, cells: dict[str, Any]) -> UnitCode:
         """The unit a room cell names in full (``3-2-1201``, ``二期3栋2单元1201室``, ``12号别墅``), in the
