@@ -871,3 +871,46 @@ def test_a_villa_numbered_like_a_flat_in_a_high_rise_is_refused(run_cli: Any, tm
     result = run_cli("owners", "import", good)
     assert result.exit_code == 0, result.output
     assert listed(run_cli) == [("别墅12", "赵强", 300.0), ("别墅A-12", "孙丽", 320.0)]
+
+
+def test_people_before_a_company_without_its_trade_name_are_refused(run_cli: Any, tmp_path: Path) -> None:
+    """王芳、李四、餐饮有限公司 was kept whole as one owner of that name: no reading makes it one (王芳 is a person; 李四
+    and the company are 李四餐饮有限公司 written with a 、, or 李四 and a company whose name lacks its 字号).  It is
+    refused at its cell, in an owner cell as in a 共有人 cell, nothing imported; written with the company's whole name
+    it is split as 王芳、李四 is, and 张三、餐饮有限公司 (maybe one company) is still kept whole with a warning."""
+    path = export_sheet(
+        tmp_path / "房产资料.xlsx",
+        [
+            ["商铺S-101", 60, "已出租", "王芳、李四、餐饮有限公司", "0755-86661234", None],
+            ["商铺S-102", 60, "已出租", "王芳、丰餐饮有限公司、李四", "0755-86665678", None],
+        ],
+    )
+    result = run_cli("owners", "import", path)
+    assert result.exit_code == 5, result.output
+    assert result.stderr.splitlines() == [
+        "错误：房产资料.xlsx 有 2 处错误，没有导入任何数据",
+        "  第 5 行 D 列（业主姓名）：“王芳、李四、餐饮有限公司”不是一个人或一家单位的名称：“餐饮有限公司”前面没有字号，"
+        "不是单位的全称（可能与前面的“李四”是一家单位，也可能是另一家单位）；请写上这家单位的全称，几位之间用“、”分开",
+        "  第 6 行 D 列（业主姓名）：“王芳、丰餐饮有限公司、李四”不是一个人或一家单位的名称：“丰餐饮有限公司”的字号只有一个字，"
+        "不是单位的全称（可能与前面的“王芳”是一家单位，也可能是另一家单位）；请写上这家单位的全称，几位之间用“、”分开",
+    ]
+    assert listed(run_cli) == []
+    column = typed(
+        tmp_path / "共有人.xlsx",
+        [["房屋编号", "建筑面积", "业主姓名", "共有人"], ["商铺S-104", 60, "赵强", "王芳、李四、餐饮有限公司"]],
+    )
+    result = run_cli("owners", "import", column)
+    assert result.exit_code == 5, result.output
+    assert "第 2 行 D 列（共有人）：“王芳、李四、餐饮有限公司”不是一个人或一家单位的名称" in result.stderr
+    fixed = export_sheet(
+        tmp_path / "改正.xlsx",
+        [
+            ["商铺S-101", 60, "已出租", "王芳、李四、幸福里餐饮有限公司", "0755-86661234", None],
+            ["商铺S-102", 60, "已出租", "张三、餐饮有限公司", "0755-86665678", None],
+        ],
+    )
+    result = run_cli("owners", "import", fixed)
+    assert result.exit_code == 0, result.output
+    assert listed(run_cli) == [("商铺S-101", "王芳", 60.0), ("商铺S-102", "张三、餐饮有限公司", 60.0)]
+    assert co_owners_of(run_cli, "商铺S-101") == ["李四", "幸福里餐饮有限公司"]
+    assert "提醒：第 6 行（业主姓名）：“张三、餐饮有限公司”可能是一家单位，也可能是两位业主" in result.stdout

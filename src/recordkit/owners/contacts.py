@@ -342,12 +342,31 @@ class BodyOrOwners:
         """What the clerk is told of it, kept as one ``role`` (业主, 共有人, 租户 …) as written — ``done`` 导入 or 添加 —:
         why it may be several, ``check`` what to check, ``correct`` how to put it right: what comes before 写成全称
         for one body, and what to do for several ``role``s."""
-        why = "的字号只有一个字" if self.trade_name else "前面没有字号"
         several = f"{'两' if len(self.names) == 2 else f' {len(self.names)} '}位{role}"
         return (
-            f"“{self.cell}”可能是一家单位，也可能是{several}：“{self.body}”{why}，不是单位的全称；已按一位{role}原样{done}，"
+            f"“{self.cell}”可能是一家单位，也可能是{several}：{self._why()}；已按一位{role}原样{done}，"
             f"请核对{check}（是一家单位的{correct[0]}写成全称，是{several}的{correct[1]}）"
         )
+
+    @property
+    def may_be_one(self) -> bool:
+        """Whether the cell may be one body's name: a person's name and the body's alone (张三、餐饮有限公司 may be
+        张三餐饮有限公司 written with a 、).  With another name beside them (王芳、李四、餐饮有限公司) it is several
+        however it is read — 李四餐饮有限公司 and 王芳, or three —, which the office cannot mean as one."""
+        return len(self.names) == 2
+
+    def not_one(self) -> str:
+        """Why a cell that is not ``may_be_one`` is refused, with what to write instead."""
+        before = self.names[self.names.index(self.body) - 1]
+        return (
+            f"“{self.cell}”不是一个人或一家单位的名称：{self._why()}（可能与前面的“{before}”是一家单位，也可能是另一家单位）；"
+            "请写上这家单位的全称，几位之间用“、”分开"
+        )
+
+    def _why(self) -> str:
+        """``“餐饮有限公司”前面没有字号，不是单位的全称``: why the body's name is no whole one."""
+        why = "的字号只有一个字" if self.trade_name else "前面没有字号"
+        return f"“{self.body}”{why}，不是单位的全称"
 
 
 def _body_or_owners_in(cell: str, names: Sequence[str]) -> BodyOrOwners | None:
@@ -441,10 +460,13 @@ def one_person_problem(name: str, *, two: str, note: str) -> str | None:
     one person's name, or None: what ``name_problem`` says of any name (a control character, too long, no letter),
     else ``two`` for two Chinese names with a blank between (张三 李四, or 张 三), ``note`` for a note in brackets after
     it (钱八（租户：周九）, 李四(已故)), each in the words of where it was written.  Every notice would print it so.  An
-    organisation's name is left as it is written but for ``name_problem``."""
+    organisation's name is left as it is written but for ``name_problem``, and but for names beside a body's whose
+    字号 is too short that are several however read (``BodyOrOwners.may_be_one``: 王芳、李四、餐饮有限公司)."""
     if (problem := name_problem(name)) is not None:
         return problem
     folded = unicodedata.normalize("NFKC", name)
+    if _OWNER_SEPARATORS.search(folded) and (found := body_or_owners(name)) is not None and not found.may_be_one:
+        return found.not_one()
     if is_organisation(folded):
         return None
     if blank_between_names(folded):
