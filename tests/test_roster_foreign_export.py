@@ -914,3 +914,39 @@ def test_people_before_a_company_without_its_trade_name_are_refused(run_cli: Any
     assert listed(run_cli) == [("商铺S-101", "王芳", 60.0), ("商铺S-102", "张三、餐饮有限公司", 60.0)]
     assert co_owners_of(run_cli, "商铺S-101") == ["李四", "幸福里餐饮有限公司"]
     assert "提醒：第 6 行（业主姓名）：“张三、餐饮有限公司”可能是一家单位，也可能是两位业主" in result.stdout
+
+
+def test_an_id_number_of_another_unit_s_contact_is_refused_unless_the_same_person(run_cli: Any, tmp_path: Path) -> None:
+    """赵磊 rents 3-2-1201, registered with his ID number; an export gives that number to 孙七, owner of 6-1-101.  It
+    was imported unchecked (one number, two people; 孙七's papers would print 赵磊's number): it is refused at the
+    cell, naming the other unit and its contact, number masked, nothing imported.  赵磊 himself owning 6-1-101 is the
+    same person: imported."""
+    first = export_sheet(
+        tmp_path / "十一月.xlsx", [["3-2-1201", 89.5, "已入住", "张伟", "13912345678", "110101199003071233"]]
+    )
+    assert run_cli("owners", "import", first).exit_code == 0
+    added = run_cli(
+        "owners", "contact", "add", "3-2-1201", "赵磊", "--relation", "租户", "--id-number", "110101199003071006"
+    )
+    assert added.exit_code == 0, added.output
+    path = export_sheet(
+        tmp_path / "十二月.xlsx",
+        [
+            ["3-2-1201", 89.5, "已入住", "张伟", "13912345678", "110101199003071233"],
+            ["6-1-101", 90, "已入住", "孙七", "13700137000", "110101199003071006"],
+        ],
+    )
+    result = run_cli("owners", "import", path)
+    assert result.exit_code == 5, result.output
+    assert result.stderr.splitlines() == [
+        "错误：有 1 位业主的身份证号与另一户的联系人的相同，没有导入任何数据",
+        "  第 6 行 F 列（身份证号）：业主的身份证号 110101********1006 与 3-2-1201 的联系人 赵磊（租户）的相同："
+        "核对这一格；是联系人登记错了的，先改正联系人（recordkit owners contact edit 1 --id-number 正确的号码）再导入",
+    ]
+    assert [unit for unit, _, _ in listed(run_cli)] == ["3-2-1201"]
+    same = export_sheet(
+        tmp_path / "同一人.xlsx", [["6-1-101", 90, "已入住", "赵磊", "13700137000", "110101199003071006"]]
+    )
+    result = run_cli("owners", "import", same)
+    assert result.exit_code == 0, result.output
+    assert listed(run_cli) == [("3-2-1201", "张伟", 89.5), ("6-1-101", "赵磊", 90.0)]

@@ -594,12 +594,14 @@ def _refuse_shared_id_numbers(
     match: _OwnerMatch,
     columns: Mapping[str, tuple[str, str]] | None,
     contacts: bool,
+    owner_before: Mapping[int | None, _OwnerRow],
 ) -> None:
     """``ValidationError`` naming each 身份证号 cell that would make one number an owner's and a contact's of a unit,
     the owners as matched: a 家属/租户 row's number that is one of its unit's owners of record's
     (``contacts.owner_id_as_contact``; a number the sheet shows masked or leaves blank is the one the ledger holds),
-    and an owner's or co-owner's number that a contact of the unit keeps from the ledger (``_owners_on_kept_numbers``).
-    A contact's number the sheet leaves blank (kept from the ledger) is judged at the owner's cell."""
+    and an owner's or co-owner's number that a contact of the unit keeps from the ledger (``_owners_on_kept_numbers``)
+    — or a contact of another unit, of another name (``_owners_on_others_numbers``).  A contact's number the sheet
+    leaves blank (kept from the ledger) is judged at the owner's cell."""
     letter, header = (columns or {}).get("id_number", ("", "身份证号"))
     on_contacts: list[CellProblem] = []
     for record in records:
@@ -611,12 +613,17 @@ def _refuse_shared_id_numbers(
         CellProblem(row, letter, header, reason)
         for row, reason in _owners_on_kept_numbers(conn, records, match, contacts)
     ]
+    on_others = [
+        CellProblem(row, letter, header, reason)
+        for row, reason in _owners_on_others_numbers(conn, records, match, contacts, owner_before)
+    ]
     parts = [
         *([f"{len(on_contacts)} 位联系人填了本户业主的身份证号"] if on_contacts else []),
         *([f"{len(on_owners)} 位业主的身份证号与本户联系人的相同"] if on_owners else []),
+        *([f"{len(on_others)} 位业主的身份证号与另一户的联系人的相同"] if on_others else []),
     ]
     if parts:
-        problems = sorted([*on_contacts, *on_owners], key=lambda problem: problem.row)
+        problems = sorted([*on_contacts, *on_owners, *on_others], key=lambda problem: problem.row)
         raise ValidationError(f"有 {'、'.join(parts)}，没有导入任何数据", problems)
 
 
@@ -640,16 +647,61 @@ def _owners_on_kept_numbers(
             holder = next((c for c in kept if owner and same_id_number(owner.id_number, c.record.id_number)), None)
             if owner is None or holder is None:
                 continue
-            role = "业主" if slot == (record.row, 0) else "共有人"
-            found.append(
-                (
-                    slot[0],
-                    f"{role}的身份证号 {mask_id_number(owner.id_number or '')} 与该户联系人 {holder.record.name}"
-                    f"（{holder.record.relation}）的相同：核对这一格；是联系人登记错了的，先改正联系人"
-                    f"（recordkit owners contact edit {holder.id} --id-number 正确的号码）再导入",
-                )
-            )
+            found.append((slot[0], _owner_on_contacts_number(record, slot, owner, holder, "该户")))
     return found
+
+
+def _owners_on_others_numbers(
+    conn: Connection,
+    records: Sequence[OwnerRecord],
+    match: _OwnerMatch,
+    contacts: bool,
+    owner_before: Mapping[int | None, _OwnerRow],
+) -> list[tuple[int, str]]:
+    """(sheet row, why) of each owner or co-owner of a record, as matched, whose ID number is one the sheet gives him
+    (not his before the import) and a contact of another unit holds, of another name, kept through the import
+    (``_keeps_stored_number``): another person's number given to the owner.  A contact of his name is he (a tenant
+    who owns a unit too); a number he held before is no sheet's doing."""
+    by_number: dict[str, list[Contact]] = {}
+    sheet = {str(record.code): record for record in records}
+    for contact in numbered_contacts_in(conn):
+        named = sheet.get(contact.unit)
+        if contact.record.id_number and (named is None or _keeps_stored_number(named, contact.record, contacts)):
+            by_number.setdefault(id_number_as_18(contact.record.id_number), []).append(contact)
+    found: list[tuple[int, str]] = []
+    for record in records:
+        for slot in _owner_slots(record) if by_number else []:
+            owner = match.of_row.get(slot)
+            if owner is None or not owner.id_number or is_masked(owner.id_number):
+                continue
+            before = owner_before.get(owner.id) if owner.id is not None else None
+            if before is not None and same_id_number(before.id_number, owner.id_number):
+                continue
+            holder = next(
+                (
+                    contact
+                    for contact in by_number.get(id_number_as_18(owner.id_number), [])
+                    if contact.unit != str(record.code)
+                    and name_as_read(contact.record.name) != name_as_read(owner.name)
+                ),
+                None,
+            )
+            if holder is not None:
+                found.append((slot[0], _owner_on_contacts_number(record, slot, owner, holder, f" {holder.unit} 的")))
+    return found
+
+
+def _owner_on_contacts_number(
+    record: OwnerRecord, slot: tuple[int, int], owner: _OwnerRow, holder: Contact, whose: str
+) -> str:
+    """Why the owner of ``record``'s ``slot`` may not have the ID number contact ``holder`` holds (``whose``: 该户, or
+    `` 3-2-1201 的``), number masked, with how to put the contact right."""
+    role = "业主" if slot == (record.row, 0) else "共有人"
+    return (
+        f"{role}的身份证号 {mask_id_number(owner.id_number or '')} 与{whose}联系人 {holder.record.name}"
+        f"（{holder.record.relation}）的相同：核对这一格；是联系人登记错了的，先改正联系人"
+        f"（recordkit owners contact edit {holder.id} --id-number 正确的号码）再导入"
+    )
 
 
 def _keeps_stored_number(record: OwnerRecord, contact: ContactRecord, contacts: bool) -> bool:
@@ -832,7 +884,7 @@ def apply_owner_records(
     match = _match_owners(
         _persons(records), existing_owners, co_owner_named, columns, named_again, held, numbered, shown, rephoned
     )
-    _refuse_shared_id_numbers(conn, records, match, columns, contacts)
+    _refuse_shared_id_numbers(conn, records, match, columns, contacts, owner_before)
     new_owners = match.new
 
     changes: list[journal.Change] = []
