@@ -950,3 +950,17 @@ def test_an_id_number_of_another_unit_s_contact_is_refused_unless_the_same_perso
     result = run_cli("owners", "import", same)
     assert result.exit_code == 0, result.output
     assert listed(run_cli) == [("3-2-1201", "张伟", 89.5), ("6-1-101", "赵磊", 90.0)]
+
+
+def test_an_owner_without_an_id_number_given_a_phone_is_the_same_owner(run_cli: Any, tmp_path: Path) -> None:
+    """王强 came without an ID number nor a phone; the next export gives his phone.  The import made a new 王强 and
+    deleted the old record: he is kept, the phone his (an addition, no 电话已改 line)."""
+    first = export_sheet(tmp_path / "十一月.xlsx", [["3-2-1301", 120, "已交付", "王强", None, None]])
+    assert run_cli("owners", "import", first).exit_code == 0
+    path = export_sheet(tmp_path / "十二月.xlsx", [["3-2-1301", 120, "已交付", "王强", "13900139000", None]])
+    result = run_cli("owners", "import", path)
+    assert result.exit_code == 0, result.output
+    assert "新增业主 0 人，更新业主 1 人\n" in result.stdout
+    assert "删除" not in result.stdout and "电话" not in result.stdout
+    shown = json.loads(run_cli("owners", "show", "3-2-1301", "--json").stdout)
+    assert (shown["owner"], shown["phone"]) == ("王强", "139****9000")

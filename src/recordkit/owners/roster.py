@@ -440,10 +440,11 @@ def _stored_owner_rephoned(
     owner_before: Mapping[int | None, _OwnerRow],
     current_co: Mapping[int, tuple[int, ...]],
 ) -> dict[tuple[int, int], int]:
-    """A sheet slot -> the id of the stored owner it names with another phone: the row's unit holds, in the row's role
-    (业主 on an owner row, 共有人 on a co-owner's), exactly one person of the row's name (as a clerk reads it), and
-    neither the row nor that person has an ID number.  That is the person, whose phone changed (``_match_owners``:
-    kept, the phone the row's), not another person of that name; an ID number on either side says who instead."""
+    """A sheet slot -> the id of the stored owner it names with another phone (or a phone where she has none): the
+    row's unit holds, in the row's role (业主 on an owner row, 共有人 on a co-owner's), exactly one person of the row's
+    name (as a clerk reads it), and neither the row nor that person has an ID number.  That is the person, whose phone
+    changed (``_match_owners``: kept, the phone the row's), not another person of that name; an ID number on either
+    side says who instead."""
     found: dict[tuple[int, int], int] = {}
     for record in records:
         unit = existing_units.get(str(record.code))
@@ -464,7 +465,7 @@ def _stored_owner_rephoned(
             ]
             if len(same) != 1 or (stored := same[0]).id is None or stored.id_number:
                 continue
-            if stored.phone and stored.phone != person.phone:
+            if stored.phone != person.phone:
                 found[person.slot] = stored.id
     return found
 
