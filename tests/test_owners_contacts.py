@@ -133,6 +133,81 @@ def test_a_roster_contact_row_with_its_owners_id_number_is_refused_at_its_cell(
     assert journal_size(run_cli) == journalled
 
 
+def test_a_contact_with_another_units_owners_id_number_is_refused_at_the_counter(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """The reverse of an owner given another unit's contact's number: ``contact add 1-1-102 赵磊 --id-number`` 张伟's
+    (owner of 1-1-101) was accepted, one number for two people.  Refused (exit 8) naming the other unit and its owner or
+    co-owner, number masked, a first-generation number as its 18-digit one, nothing written; ``contact edit`` too.  The
+    owner himself, a contact of another unit under his own name, is added."""
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    journalled = journal_size(run_cli)
+    for unit, name, relation, typed, said in (
+        ("1-1-102", "赵磊", "租户", ZHANG_WEI_ID, "110101********1233 与 1-1-101 的业主 张伟"),
+        ("1-1-102", "王小明", "子女", WANG_FANG_ID, "310104********0027 与 1-1-101 的共有人 王芳"),
+        ("1-1-101", "赵磊", "租户", "320102880214561", "320102******561 与 1-1-102 的业主 李娜"),
+    ):
+        refused = run_cli("owners", "contact", "add", unit, name, "--relation", relation, "--id-number", typed)
+        assert (refused.exit_code, refused.stdout, refused.stderr) == (
+            8,
+            "",
+            f"错误：联系人的身份证号 {said} 的相同：租户、家属应填本人的证件号\n",
+        ), typed
+    assert contacts_in_ledger(workspace) == []
+    assert journal_size(run_cli) == journalled
+    assert run_cli("owners", "contact", "add", "1-1-102", "赵磊", "--relation", "租户").exit_code == 0
+    edited = run_cli("owners", "contact", "edit", "1", "--id-number", ZHANG_WEI_ID)
+    assert (edited.exit_code, edited.stderr) == (
+        8,
+        "错误：联系人的身份证号 110101********1233 与 1-1-101 的业主 张伟 的相同：租户、家属应填本人的证件号\n",
+    )
+    assert contacts_in_ledger(workspace) == [("1-1-102", "赵磊", "租户", None, None, None, None)]
+    added = run_cli("owners", "contact", "add", "1-1-102", "王芳", "--relation", "家属", "--id-number", WANG_FANG_ID)
+    assert (added.exit_code, added.stdout) == (0, "已添加 1-1-102 的家属 王芳（联系人编号 2）\n")
+
+
+def test_a_roster_contact_row_with_another_units_owners_id_number_is_refused_at_its_cell(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """A 家属/租户 row carrying the number of another unit's owner, of another name — the ledger's owner of a unit the
+    sheet leaves out, or an owner written on another row of the same sheet — was imported, one number for two people.
+    Refused at the contact's 身份证号 cell naming that unit and owner, number masked, nothing imported; the owner
+    himself, a contact of another unit under his name, is imported."""
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    journalled = journal_size(run_cli)
+    ledgers_owner = [
+        HEADERS,
+        ["1-1-102", 90, "李娜", "13987654321", LI_NA_ID, "业主"],
+        ["1-1-102", None, "赵磊", None, ZHANG_WEI_ID, "租户"],
+    ]
+    refused = run_cli("owners", "import", str(roster(tmp_path / "错.xlsx", ledgers_owner)))
+    assert (refused.exit_code, refused.stdout) == (5, "")
+    assert refused.stderr.splitlines() == [
+        "错误：有 1 位联系人填了另一户业主的身份证号，没有导入任何数据",
+        "  第 3 行 E 列（身份证号）：联系人的身份证号 110101********1233 与 1-1-101 的业主 张伟 的相同："
+        "租户、家属应填本人的证件号",
+    ]
+    sheets_owner = [
+        *OWNERS,
+        ["1-1-103", 90, "孙七", "13700137000", SUN_QI_ID, "业主"],
+        ["1-1-102", None, "周九", None, SUN_QI_ID, "家属"],
+    ]
+    refused = run_cli("owners", "import", str(roster(tmp_path / "同一张.xlsx", sheets_owner)))
+    assert (refused.exit_code, refused.stdout) == (5, "")
+    assert refused.stderr.splitlines() == [
+        "错误：有 1 位联系人填了另一户业主的身份证号，没有导入任何数据",
+        "  第 6 行 E 列（身份证号）：联系人的身份证号 440301********1232 与 1-1-103 的业主 孙七 的相同："
+        "租户、家属应填本人的证件号",
+    ]
+    assert contacts_in_ledger(workspace) == []
+    assert [unit["unit"] for unit in json.loads(run_cli("owners", "list", "--json").stdout)] == ["1-1-101", "1-1-102"]
+    assert journal_size(run_cli) == journalled
+    himself = [*sheets_owner[:-1], ["1-1-102", None, "孙七", None, SUN_QI_ID, "家属"]]
+    imported = run_cli("owners", "import", str(roster(tmp_path / "本人.xlsx", himself)))
+    assert imported.exit_code == 0, imported.output
+    assert contacts_in_ledger(workspace) == [("1-1-102", "孙七", "家属", None, SUN_QI_ID, None, None)]
+
+
 # -- 2. contact edit --clear ---------------------------------------------------------------------------------
 
 

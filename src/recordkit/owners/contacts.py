@@ -8,7 +8,7 @@ import datetime as dt
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -764,7 +764,45 @@ def owner_id_as_contact(id_number: str | None, owners_of_unit: Sequence[tuple[st
     if (holder := owner_holding(id_number, owners_of_unit)) is None:
         return None
     role, name = holder
-    return f"联系人的身份证号 {mask_id_number(id_number or '')} 与{role} {name} 的相同：租户、家属应填本人的证件号"
+    return _contact_on_owners_number(id_number or "", f"{role} {name}")
+
+
+#: ID number (its 18-digit form) -> (unit code, 业主 or 共有人, name) of each owner of record holding it.
+OwnersByNumber = Mapping[str, Sequence[tuple[str, str, str]]]
+
+
+def owners_by_number(
+    owners_of: Mapping[str, Sequence[tuple[str, str | None]]],
+) -> dict[str, list[tuple[str, str, str]]]:
+    """``OwnersByNumber`` of the units' owners of record ``owners_of`` (unit code -> (name, ID number), the first, then
+    the co-owners: ``owners_with_numbers_in``'s); a blank or masked number left out."""
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    for code, of_unit in owners_of.items():
+        for position, (name, number) in enumerate(of_unit):
+            if number and not is_masked(number):
+                found.setdefault(id_number_as_18(number), []).append(
+                    (code, "业主" if position == 0 else "共有人", name)
+                )
+    return found
+
+
+def other_owner_id_as_contact(name: str, id_number: str | None, owners: OwnersByNumber) -> str | None:
+    """Why a contact ``name`` whose ID number is ``id_number`` may not have it, in Chinese with the number masked, or
+    None: an owner or co-owner of another unit (``owners``: ``owners_by_number``) holds it under another name — one
+    number for two people.  An owner of his name is he (an owner who is another unit's family member or tenant)."""
+    if not id_number or is_masked(id_number):
+        return None
+    folded = name_as_read(name)
+    for code, role, owner in owners.get(id_number_as_18(id_number), []):
+        if name_as_read(owner) != folded:
+            return _contact_on_owners_number(id_number, f" {code} 的{role} {owner}")
+    return None
+
+
+def _contact_on_owners_number(id_number: str, whose: str) -> str:
+    """The refusal of a contact holding the ID number of the owner ``whose`` (``业主 张伟``, `` 1-1-101 的共有人 王芳``),
+    number masked."""
+    return f"联系人的身份证号 {mask_id_number(id_number)} 与{whose} 的相同：租户、家属应填本人的证件号"
 
 
 @dataclass(frozen=True)
@@ -818,11 +856,17 @@ def _refuse_owner_as_contact(
 ) -> None:
     """``ConflictError`` when ``record`` is an owner of record of the unit ``code`` named again as its contact
     (``owner_as_contact``, with ``by_name``) or carries one's ID number (``owner_id_as_contact``, with
+    ``by_id_number``), or another unit's owner's of another name (``other_owner_id_as_contact``, with
     ``by_id_number``)."""
     owners_of_unit = owners_with_numbers_in(conn, [code]).get(code, [])
     names = [name for name, _ in owners_of_unit]
     problem = (by_name and owner_as_contact(record.name, record.relation, names)) or (
-        by_id_number and owner_id_as_contact(record.id_number, owners_of_unit)
+        by_id_number
+        and record.id_number
+        and (
+            owner_id_as_contact(record.id_number, owners_of_unit)
+            or other_owner_id_as_contact(record.name, record.id_number, owners_by_number(owners_with_numbers_in(conn)))
+        )
     )
     if problem:
         raise ConflictError(problem)

@@ -60,9 +60,12 @@ from recordkit.owners.contacts import (
     name_as_read,
     numbered_contacts_in,
     one_person_problem,
+    other_owner_id_as_contact,
     owner_as_contact,
     owner_id_as_contact,
     owner_names_in,
+    owners_by_number,
+    owners_with_numbers_in,
     same_id_number,
     several_people,
     unit_co_owners_in,
@@ -600,16 +603,33 @@ def _refuse_shared_id_numbers(
     """``ValidationError`` naming each 身份证号 cell that would make one number an owner's and a contact's of a unit,
     the owners as matched: a 家属/租户 row's number that is one of its unit's owners of record's
     (``contacts.owner_id_as_contact``; a number the sheet shows masked or leaves blank is the one the ledger holds),
-    and an owner's or co-owner's number that a contact of the unit keeps from the ledger (``_owners_on_kept_numbers``)
+    or, given by the sheet, another unit's owner's of another name as the import leaves them — the sheet's owners of
+    its units, the ledger's of the others (``contacts.other_owner_id_as_contact``) —, and an owner's or co-owner's number that a contact of the unit keeps from the ledger (``_owners_on_kept_numbers``)
     — or a contact of another unit, of another name (``_owners_on_others_numbers``).  A contact's number the sheet
     leaves blank (kept from the ledger) is judged at the owner's cell."""
     letter, header = (columns or {}).get("id_number", ("", "身份证号"))
+    owners_of = {
+        str(record.code): [
+            (owner.name, owner.id_number) for slot in _owner_slots(record) if (owner := match.of_row.get(slot))
+        ]
+        for record in records
+    }
+    elsewhere = owners_by_number(owners_with_numbers_in(conn) | owners_of)
+    held = {
+        (contact.unit, name_as_read(contact.record.name), contact.record.relation, contact.record.id_number)
+        for contact in numbered_contacts_in(conn)
+    }
     on_contacts: list[CellProblem] = []
+    on_others_owners: list[CellProblem] = []
     for record in records:
-        of_unit = [(owner.name, owner.id_number) for slot in _owner_slots(record) if (owner := match.of_row.get(slot))]
+        of_unit = owners_of[str(record.code)]
         for contact, row in zip(record.contacts, record.contact_rows, strict=True):
             if (reason := owner_id_as_contact(contact.id_number, of_unit)) is not None:
                 on_contacts.append(CellProblem(row, letter, header, reason))
+            elif (str(record.code), name_as_read(contact.name), contact.relation, contact.id_number) in held:
+                continue  # kept from before: doctor's to tell, no sheet's doing
+            elif (reason := other_owner_id_as_contact(contact.name, contact.id_number, elsewhere)) is not None:
+                on_others_owners.append(CellProblem(row, letter, header, reason))
     on_owners = [
         CellProblem(row, letter, header, reason)
         for row, reason in _owners_on_kept_numbers(conn, records, match, contacts)
@@ -620,11 +640,13 @@ def _refuse_shared_id_numbers(
     ]
     parts = [
         *([f"{len(on_contacts)} 位联系人填了本户业主的身份证号"] if on_contacts else []),
+        *([f"{len(on_others_owners)} 位联系人填了另一户业主的身份证号"] if on_others_owners else []),
         *([f"{len(on_owners)} 位业主的身份证号与本户联系人的相同"] if on_owners else []),
         *([f"{len(on_others)} 位业主的身份证号与另一户的联系人的相同"] if on_others else []),
     ]
     if parts:
-        problems = sorted([*on_contacts, *on_owners, *on_others], key=lambda problem: problem.row)
+        found = [*on_contacts, *on_others_owners, *on_owners, *on_others]
+        problems = sorted(found, key=lambda problem: problem.row)
         raise ValidationError(f"有 {'、'.join(parts)}，没有导入任何数据", problems)
 
 
