@@ -964,3 +964,46 @@ def test_an_owner_without_an_id_number_given_a_phone_is_the_same_owner(run_cli: 
     assert "删除" not in result.stdout and "电话" not in result.stdout
     shown = json.loads(run_cli("owners", "show", "3-2-1301", "--json").stdout)
     assert (shown["owner"], shown["phone"]) == ("王强", "139****9000")
+
+
+def test_a_company_without_its_trade_name_written_first_is_kept_whole_as_written_after(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    """餐饮有限公司、王芳 was split into owner 餐饮有限公司 and co-owner 王芳 without a word, while 王芳、餐饮有限公司 was kept
+    whole with a warning: one rule, whichever order — kept whole as written, warned of at its cell; with another name
+    beside them refused, saying which name it may go with; ``owners contact add`` keeps it whole and says so."""
+    path = export_sheet(
+        tmp_path / "房产资料.xlsx",
+        [
+            ["商铺S-101", 60, "已出租", "餐饮有限公司、王芳", "0755-86661234", None],
+            ["商铺S-102", 60, "已出租", "王芳、餐饮有限公司", "0755-86665678", None],
+        ],
+    )
+    result = run_cli("owners", "import", path)
+    assert result.exit_code == 0, result.output
+    kept = "已按一位业主原样导入，请核对这一格（是一家单位的写成全称，是两位业主的写上这家单位的全称）"
+    assert [line for line in result.stdout.splitlines() if line.startswith("提醒")] == [
+        "提醒：第 5 行（业主姓名）：“餐饮有限公司、王芳”可能是一家单位，也可能是两位业主：“餐饮有限公司”前面没有字号，"
+        "不是单位的全称；" + kept,
+        "提醒：第 6 行（业主姓名）：“王芳、餐饮有限公司”可能是一家单位，也可能是两位业主：“餐饮有限公司”前面没有字号，"
+        "不是单位的全称；" + kept,
+    ]
+    assert listed(run_cli) == [("商铺S-101", "餐饮有限公司、王芳", 60.0), ("商铺S-102", "王芳、餐饮有限公司", 60.0)]
+    assert co_owners_of(run_cli, "商铺S-101") == []
+    three = export_sheet(
+        tmp_path / "三位.xlsx", [["商铺S-103", 60, "已出租", "丰餐饮有限公司、王芳、李四", "0755-86669999", None]]
+    )
+    result = run_cli("owners", "import", three)
+    assert result.exit_code == 5, result.output
+    assert result.stderr.splitlines()[1:] == [
+        "  第 5 行 D 列（业主姓名）：“丰餐饮有限公司、王芳、李四”不是一个人或一家单位的名称：“丰餐饮有限公司”的字号只有一个字，"
+        "不是单位的全称（可能与后面的“王芳”是一家单位，也可能是另一家单位）；请写上这家单位的全称，几位之间用“、”分开",
+    ]
+    added = run_cli("owners", "contact", "add", "商铺S-101", "物业服务中心、孙八", "--relation", "租户")
+    assert added.exit_code == 0, added.output
+    assert added.stdout.splitlines() == [
+        "已添加 商铺S-101 的租户 物业服务中心、孙八（联系人编号 1）",
+        "提醒：“物业服务中心、孙八”可能是一家单位，也可能是两位租户：“物业服务中心”前面没有字号，不是单位的全称；"
+        "已按一位租户原样添加，请核对姓名（是一家单位的用 recordkit owners contact edit 1 --name 写成全称，"
+        "是两位租户的请写上这家单位的全称、一位一位分别添加）",
+    ]

@@ -5,7 +5,6 @@ add / list / edit / remove.  Importing them from a roster sheet is ``owners.rost
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -301,7 +300,8 @@ def split_owner_names(text: str) -> list[str]:
     扎西; 幸福里 建材有限公司、顿珠, its first part ``_spaced_body``), and so is each person's name before it, a blank
     after each, when what follows is a body's whole name (``_person_then_body``: 张三 幸福里房地产开发有限公司, 张三 李四
     幸福里商贸有限公司; 张三丰餐饮有限公司 and 张三丰 餐饮有限公司 are one body).  A person's name before a body's
-    without a 字号 of two characters and a separator (张三、餐饮有限公司, 张三、丰餐饮有限公司) is kept whole with it: one
+    without a 字号 of two characters and a separator, or after it (张三、餐饮有限公司, 张三、丰餐饮有限公司, 餐饮有限公司、张三),
+    is kept whole with it: one
     body's name or two owners' (``body_or_owners``, which the import warns of).  A Latin name written surname
     first around one comma is one person (``_SURNAME_COMMA_GIVEN``: Smith, John; John Smith, Mary Smith is two), also
     beside 和 and another name (Smith, John和李四 is two, ``_comma_name_at``), its blanks normalised
@@ -357,9 +357,11 @@ class BodyOrOwners:
 
     def not_one(self) -> str:
         """Why a cell that is not ``may_be_one`` is refused, with what to write instead."""
-        before = self.names[self.names.index(self.body) - 1]
+        beside = _person_beside(self.names, self.names.index(self.body))
+        assert beside is not None
+        side, person = beside
         return (
-            f"“{self.cell}”不是一个人或一家单位的名称：{self._why()}（可能与前面的“{before}”是一家单位，也可能是另一家单位）；"
+            f"“{self.cell}”不是一个人或一家单位的名称：{self._why()}（可能与{side}的“{person}”是一家单位，也可能是另一家单位）；"
             "请写上这家单位的全称，几位之间用“、”分开"
         )
 
@@ -371,10 +373,20 @@ class BodyOrOwners:
 
 def _body_or_owners_in(cell: str, names: Sequence[str]) -> BodyOrOwners | None:
     """``names`` (``_cell_names`` of ``cell``) as a ``BodyOrOwners`` when one is a body's name whose 字号 is too short
-    (``_short_trade_name``) right after a person's (张三、餐饮有限公司, 张三、丰餐饮有限公司), else None."""
-    for before, name in itertools.pairwise(names):
-        if (trade_name := _short_trade_name(name)) is not None and _reads_as_person(before):
+    (``_short_trade_name``) beside a person's, whichever first (张三、餐饮有限公司, 张三、丰餐饮有限公司, 餐饮有限公司、张三),
+    else None."""
+    for index, name in enumerate(names):
+        if (trade_name := _short_trade_name(name)) is not None and _person_beside(names, index) is not None:
             return BodyOrOwners(cell, name, tuple(names), trade_name)
+    return None
+
+
+def _person_beside(names: Sequence[str], index: int) -> tuple[str, str] | None:
+    """(前面 or 后面, name) of the person's name (``_reads_as_person``) right before ``names[index]``, else right after
+    it, or None."""
+    for side, at in (("前面", index - 1), ("后面", index + 1)):
+        if 0 <= at < len(names) and _reads_as_person(names[at]):
+            return side, names[at]
     return None
 
 
@@ -382,7 +394,8 @@ def body_or_owners(text: str) -> BodyOrOwners | None:
     """Whether ``text``, a cell, may be one body's name or several people's, which ``split_owner_names`` keeps whole
     for the clerk to check: a person's name, a separator, then a body's name without a 字号 of two characters or more
     (张三、餐饮有限公司, 张三、丰餐饮有限公司 — 张三餐饮有限公司 or 张三丰餐饮有限公司 written with a 、, or 张三 and a company
-    whose name lacks its 字号, which no registered one does); None for any other cell."""
+    whose name lacks its 字号, which no registered one does), or the two the other way round (餐饮有限公司、张三: the
+    company's name is no whole one either way); None for any other cell."""
     cell = text.strip()
     names = _cell_names(cell)
     return None if names is None else _body_or_owners_in(cell, names)
