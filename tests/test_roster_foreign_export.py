@@ -1007,3 +1007,46 @@ def test_a_company_without_its_trade_name_written_first_is_kept_whole_as_written
         "已按一位租户原样添加，请核对姓名（是一家单位的用 recordkit owners contact edit 1 --name 写成全称，"
         "是两位租户的请写上这家单位的全称、一位一位分别添加）",
     ]
+
+
+def test_an_owner_without_an_id_number_given_two_new_phones_is_refused(run_cli: Any, tmp_path: Path) -> None:
+    """张伟 (no ID number) owns 3-2-1201 and a parking space; the roster gives him a new phone on each row, not the same
+    one.  The first became his phone and the second row a new owner 张伟 holding the parking space; now it is one person
+    written two ways, refused at the second row's phone cell as his old phone there is, nothing imported.  The same
+    new phone on both rows is his new phone."""
+    first = export_sheet(
+        tmp_path / "十一月.xlsx",
+        [
+            ["3-2-1201", 89.5, "已入住", "张伟", "13912345678", None],
+            ["车位B2-088", 12.5, "已售", "张伟", "13912345678", None],
+        ],
+    )
+    assert run_cli("owners", "import", first).exit_code == 0
+    path = export_sheet(
+        tmp_path / "十二月.xlsx",
+        [
+            ["3-2-1201", 89.5, "已入住", "张伟", "13812345678", None],
+            ["车位B2-088", 12.5, "已售", "张伟", "13712345678", None],
+        ],
+    )
+    result = run_cli("owners", "import", path)
+    assert result.exit_code == 5, result.output
+    assert result.stderr.splitlines() == [
+        "错误：有 1 处业主信息前后矛盾，没有导入任何数据",
+        "  第 6 行 E 列（联系电话）：与第 5 行是同一位业主 张伟（没有身份证号），但电话不同：请核对后写成一样的",
+    ]
+    owners = json.loads(run_cli("owners", "list", "--json", "--show-private").stdout)
+    assert [(o["unit"], o["owner"], o["phone"]) for o in owners] == [
+        ("3-2-1201", "张伟", "13912345678"),
+        ("车位B2-088", "张伟", "13912345678"),
+    ]
+    same = export_sheet(
+        tmp_path / "同一个.xlsx",
+        [
+            ["3-2-1201", 89.5, "已入住", "张伟", "13812345678", None],
+            ["车位B2-088", 12.5, "已售", "张伟", "13812345678", None],
+        ],
+    )
+    result = run_cli("owners", "import", same)
+    assert result.exit_code == 0, result.output
+    assert "新增业主 0 人，更新业主 1 人\n" in result.stdout

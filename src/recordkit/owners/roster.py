@@ -780,23 +780,26 @@ def _stored_owners_rephoned(
     id_numbers: Mapping[tuple[str, str], set[str]],
 ) -> None:
     """Give each stored owner ``rephoned`` names (``_stored_owner_rephoned``) its row's phone, the first such row's,
-    before any row is matched: each row of her name and new phone is then she, one with her old phone a contradiction
-    (``_match_owners``); a stored owner's change is journalled as one.  A name and phone the ledger or the sheet
-    already holds for another person (known by ID number, or another record) is that person: left to the matching."""
+    before any row is matched: each row of her name and new phone is then she, one with her old phone — or another new
+    one — a contradiction (``_match_owners``); a stored owner's change is journalled as one.  A name and phone the
+    ledger or the sheet already holds for another person (known by ID number, or another record) is that person: left
+    to the matching."""
     by_id = {owner.id: owner for owner in existing}
     done: set[int | None] = set()
     for person in persons:
         stored = by_id.get(rephoned.get(person.slot))
-        if stored is None or stored.id in done or stored.id_number or person.phone is None:
+        if stored is None or stored.id_number or person.phone is None:
             continue
         key = _owner_key(person.name, person.phone, None)
         if (person.name, person.phone) in id_numbers or known.get(key, stored) is not stored:
+            continue
+        known[key] = stored  # a second new phone is she too, written two ways: refused at its row
+        if stored.id in done:
             continue
         done.add(stored.id)
         assert stored.id is not None  # a stored owner
         match.changed.setdefault(stored.id, stored.as_journal())
         stored.phone = person.phone
-        known[key] = stored
 
 
 def _name_as_typed(typed: Mapping[tuple[int, str], str], row: int, name: str) -> str:
