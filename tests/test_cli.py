@@ -242,6 +242,7 @@ def test_doctor_lists_every_check(run_cli: Any, workspace: Workspace) -> None:
         "业主身份证号",
         "业主和联系人姓名",
         "联系人身份证号",
+        "房屋编号",
     ]
     assert all(c["fix"] for c in checks if not c["ok"])
     assert checks[1]["ok"] and checks[1]["detail"].endswith(f"（表结构版本 {HEAD_REVISION}）")

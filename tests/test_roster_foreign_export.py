@@ -1050,3 +1050,51 @@ def test_an_owner_without_an_id_number_given_two_new_phones_is_refused(run_cli: 
     result = run_cli("owners", "import", same)
     assert result.exit_code == 0, result.output
     assert "新增业主 0 人，更新业主 1 人\n" in result.stdout
+
+
+def test_doctor_lists_villas_an_older_version_numbered_like_flats(run_cli: Any, workspace: Any, tmp_path: Path) -> None:
+    """Villas an older version imported from 别墅 beside a flat's code (别墅3-2-1202, which the import now refuses)
+    passed doctor silently.  Its 房屋编号 line lists each as a 提醒 (exit 0), in the words of the import's refusal, with
+    what to do; villas numbered as villas are (别墅12, 别墅A-12, 别墅3-12) are not listed."""
+    import sqlalchemy as sa
+
+    from recordkit.ledger.db import open_ledger
+
+    rows = [
+        ["房号", "建筑面积", "业主姓名"],
+        ["3-2-1201", 89.5, "张伟"],
+        ["别墅12", 300, "赵强"],
+        ["别墅A-12", 320, "孙丽"],
+        ["别墅3-12", 310, "钱多多"],
+        ["二期·别墅8", 280, "李娜"],
+    ]
+    assert run_cli("owners", "import", typed(tmp_path / "名册.xlsx", rows)).exit_code == 0
+    check = doctor_check(run_cli, "房屋编号")
+    assert (check["ok"], check["detail"]) == (True, "没有编号是住宅房号的别墅")
+    # As an older version kept them: 别墅 beside 3-2-1202, and beside 二期 3-1-301.
+    with open_ledger(workspace.database_url) as ledger, ledger.write() as conn:
+        for old, new in (("别墅12", "3-2-1202"), ("二期·别墅8", "3-1-301")):
+            code = old.replace(old.split("别墅")[1], new)
+            conn.execute(
+                sa.text("UPDATE units SET code = :code, room = :room WHERE code = :old"),
+                {"code": code, "room": new, "old": old},
+            )
+    assert doctor_check(run_cli, "房屋编号") == {
+        "name": "房屋编号",
+        "ok": False,
+        "detail": "2 户别墅的编号是住宅的房号（旧版本导入了类型写着别墅的住宅房号，现在的导入不收）："
+        "别墅3-2-1202：类型“别墅”与房屋编号“3-2-1202”不一致：这是住宅（3-2-1202），不是别墅；"
+        "二期·别墅3-1-301：类型“别墅”与房屋编号“3-1-301”不一致：这是住宅（二期·3-1-301），不是别墅",
+        "fix": "别墅的编号自成一套（12号别墅、别墅A12），不会是“楼栋-单元-楼层房号”。逐户核对：是住宅的，"
+        "名册里按住宅写这一户（房号写住宅的房号，如 3-2-1202，类型写住宅或不写）再导入（recordkit owners import 名册.xlsx），"
+        "以后收费、收据、文书都用住宅的房号；是别墅、编号写错了的，名册里写上它的别墅编号（如 12号别墅）再导入。"
+        "台账里原来这条别墅记录改不了编号、也删不掉，已有的收费和收据仍记在它名下",
+        "required": False,
+    }
+
+
+def doctor_check(run_cli: Any, name: str) -> dict[str, Any]:
+    result = run_cli("doctor", "--json")
+    assert result.exit_code == 0, result.output
+    [check] = [c for c in json.loads(result.stdout) if c["name"] == name]
+    return check

@@ -37,7 +37,7 @@ from recordkit.ledger.db import (
 )
 from recordkit.ledger.schema import HEAD_REVISION, metadata
 from recordkit.owners.contacts import contacts_with_owners_numbers
-from recordkit.owners.roster import owners_under_two_numbers, roster_names_now
+from recordkit.owners.roster import owners_under_two_numbers, roster_names_now, villas_numbered_as_flats
 from recordkit.resources import FONT_PATH, cjk_font
 from recordkit.search.backends import BACKEND_NAMES, PostgresIndex, open_index
 from recordkit.search.backends.base import NewerIndexError
@@ -846,6 +846,30 @@ def check_contact_id_numbers(workspace: Workspace) -> Check:
     )
 
 
+def check_unit_numbers(workspace: Workspace) -> Check:
+    """Villas an older version kept under a flat's code (别墅3-2-1202, imported from 别墅 beside 3-2-1202), which the
+    import refuses today (``owners.roster.villas_numbered_as_flats``): a 提醒 listing each in the words of that
+    refusal, with what to do — register the flat (or the villa's own number) by the roster; no command renumbers or
+    removes the old record, which keeps its bills and receipts."""
+    name = "房屋编号"
+    found = _from_ledger(workspace, name, villas_numbered_as_flats)
+    if isinstance(found, Check):
+        return found
+    if not found:
+        return Check(name, True, "没有编号是住宅房号的别墅", required=False)
+    return Check(
+        name,
+        False,
+        f"{len(found)} 户别墅的编号是住宅的房号（旧版本导入了类型写着别墅的住宅房号，现在的导入不收）："
+        f"{_listed([villa.said() for villa in found], '户')}",
+        "别墅的编号自成一套（12号别墅、别墅A12），不会是“楼栋-单元-楼层房号”。逐户核对：是住宅的，"
+        f"名册里按住宅写这一户（房号写住宅的房号，如 {found[0].flat}，类型写住宅或不写）再导入"
+        "（recordkit owners import 名册.xlsx），以后收费、收据、文书都用住宅的房号；是别墅、编号写错了的，"
+        "名册里写上它的别墅编号（如 12号别墅）再导入。台账里原来这条别墅记录改不了编号、也删不掉，已有的收费和收据仍记在它名下",
+        required=False,
+    )
+
+
 def _listed(items: list[str], measure: str = "个") -> str:
     """The first ``_NAMES_LISTED`` of ``items``, the rest counted."""
     listed = "；".join(items[:_NAMES_LISTED])
@@ -869,6 +893,7 @@ CHECKS: tuple[Callable[[Workspace], Check], ...] = (
     check_owner_numbers,
     check_roster_names,
     check_contact_id_numbers,
+    check_unit_numbers,
 )
 
 

@@ -36,9 +36,11 @@ from recordkit.core.sheets import (
     save_atomically,
 )
 from recordkit.core.unitcodes import (
+    VILLA,
     Building,
     UnitCode,
     as_typed,
+    high_rise_code_in,
     parse_building,
     parse_unit_code,
 )
@@ -78,6 +80,7 @@ from recordkit.owners.roster_sheet import (
     KeptWhole,
     OwnerRecord,
     Person,
+    kind_against,
     owner_cell_names,
     owner_name_problem,
     read_roster,
@@ -1877,6 +1880,32 @@ def roster_names_now(ledger: Ledger) -> RosterNames:
             _pairs_to_merge_in(conn),
             _bodies_kept_apart_in(conn),
         )
+
+
+@dataclass(frozen=True)
+class VillaAsFlat:
+    """A villa an older version kept under a flat's code (别墅3-2-1202: ``high_rise_code_in``), imported from 别墅
+    beside 3-2-1202, which the import refuses today: the villa's code and the flat its number spells, in its phase."""
+
+    code: str
+    number: str
+    flat: UnitCode
+
+    def said(self) -> str:
+        """``别墅3-2-1202：类型“别墅”与房屋编号“3-2-1202”不一致：这是住宅（3-2-1202），不是别墅``: the import's words."""
+        return f"{self.code}：" + kind_against("类型“别墅”", f"房屋编号“{self.number}”", self.flat, VILLA)
+
+
+def villas_numbered_as_flats(ledger: Ledger) -> list[VillaAsFlat]:
+    """Every villa whose number is a flat's code (``VillaAsFlat``), in unit order."""
+    with ledger.read() as conn:
+        rows = conn.execute(sa.select(units.c.code, units.c.phase, units.c.room).where(units.c.kind == VILLA)).all()
+    found = [
+        VillaAsFlat(row.code, row.room, replace(flat, phase=row.phase))
+        for row in rows
+        if (flat := high_rise_code_in(row.room)) is not None
+    ]
+    return sorted(found, key=lambda villa: parse_unit_code(villa.code).sort_key)
 
 
 def record_private_view(ledger: Ledger, operator: str, what: str, units_shown: Iterable[str]) -> None:

@@ -433,6 +433,14 @@ def _kind_named(cell: Any) -> str | None:
         return None
 
 
+def kind_against(said_kind: str, where: str, code: UnitCode, named_kind: str) -> str:
+    """Why a unit said to be a ``named_kind`` (``said_kind``: 类型“别墅”, quoted) whose number (``where``: 房屋编号
+    “3-2-1201”, quoted) names ``code``, of another kind, is no such unit: ``类型“别墅”与房屋编号“3-2-1201”不一致：这是住宅
+    （3-2-1201），不是别墅`` — the import's refusal of such a row, and doctor's words for such a unit kept by an older
+    version (``roster.villas_numbered_as_flats``)."""
+    return f"{said_kind}与{where}不一致：这是{code.kind}（{code}），不是{named_kind}"
+
+
 class _RowReader:
     """Validates rows of one sheet, collecting problems and placeholder warnings."""
 
@@ -587,7 +595,7 @@ class _RowReader:
             for key in ("building", "entrance", "room")
             if cells[key] is not None
         )
-        return ValidationError(f"{said_kind}与{where}不一致：这是{code.kind}（{code}），不是{named_kind}")
+        return ValidationError(kind_against(said_kind, where, code, named_kind))
 
     def _full_code(self, cells: dict[str, Any]) -> UnitCode:
         """The unit a room cell names in full (``3-2-1201``, ``二期3栋2单元1201室``, ``12号别墅``), in the
