@@ -826,20 +826,33 @@ def check_roster_names(workspace: Workspace) -> Check:
 
 
 def check_contact_id_numbers(workspace: Workspace) -> Check:
-    """Contacts an older version kept with the ID number of an owner or co-owner of their unit, which the counter and
-    the roster import refuse today (``owners.contacts.contacts_with_owners_numbers``): a 提醒 listing each — unit,
-    relation, name and contact number, the number masked, the owner — with the edit that clears or corrects it."""
+    """Contacts an older version kept with the ID number of an owner or co-owner of their unit, or of another unit's
+    under another name, which the counter and the roster import refuse today
+    (``owners.contacts.contacts_with_owners_numbers``): a 提醒 listing each — unit, relation, name and contact number,
+    the number masked, the owner (and his unit, another's) — with the edit that clears or corrects it."""
     name = "联系人身份证号"
     found = _from_ledger(workspace, name, contacts_with_owners_numbers)
     if isinstance(found, Check):
         return found
     if not found:
-        return Check(name, True, "没有联系人登记的是本户业主、共有人的身份证号", required=False)
+        return Check(name, True, "没有联系人登记的是本户业主、共有人的身份证号，或另一户业主、共有人的", required=False)
+    own = [f.said() for f in found if not f.unit]
+    others = [f.said() for f in found if f.unit]
+    details = []
+    if own:
+        details.append(
+            f"{len(own)} 位联系人登记的是本户业主或共有人的身份证号（旧版本登记的，现在添加联系人和导入名册都不收；"
+            f"为租户开的居住证明会印成业主的号码）：{_listed(own, '位')}"
+        )
+    if others:
+        details.append(
+            f"{len(others)} 位联系人登记的是另一户业主或共有人的身份证号、姓名却不同（旧版本登记的，"
+            f"现在添加联系人和导入名册都不收；一个号码成了两个人的）：{_listed(others, '位')}"
+        )
     return Check(
         name,
         False,
-        f"{len(found)} 位联系人登记的是本户业主或共有人的身份证号（旧版本登记的，现在添加联系人和导入名册都不收；"
-        f"为租户开的居住证明会印成业主的号码）：{_listed([f.said() for f in found], '位')}",
+        "。".join(details),
         "核对后用 recordkit owners contact edit 联系人编号 --clear 身份证号 清空，"
         "或用 recordkit owners contact edit 联系人编号 --id-number 正确的号码 改正（租户、家属应填本人的证件号）",
         required=False,

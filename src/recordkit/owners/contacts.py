@@ -799,17 +799,25 @@ def owners_by_number(
     return found
 
 
-def other_owner_id_as_contact(name: str, id_number: str | None, owners: OwnersByNumber) -> str | None:
-    """Why a contact ``name`` whose ID number is ``id_number`` may not have it, in Chinese with the number masked, or
-    None: an owner or co-owner of another unit (``owners``: ``owners_by_number``) holds it under another name — one
-    number for two people.  An owner of his name is he (an owner who is another unit's family member or tenant)."""
+def other_owner_holding(name: str, id_number: str | None, owners: OwnersByNumber) -> tuple[str, str, str] | None:
+    """(unit code, 业主 or 共有人, name) of the first owner of record in ``owners`` (``owners_by_number``) holding
+    ``id_number`` under another name than ``name`` (as a clerk reads it), or None: one number for two people.  An owner
+    of ``name`` is he (an owner who is another unit's family member or tenant)."""
     if not id_number or is_masked(id_number):
         return None
     folded = name_as_read(name)
-    for code, role, owner in owners.get(id_number_as_18(id_number), []):
-        if name_as_read(owner) != folded:
-            return _contact_on_owners_number(id_number, f" {code} 的{role} {owner}")
-    return None
+    return next(
+        (holder for holder in owners.get(id_number_as_18(id_number), []) if name_as_read(holder[2]) != folded), None
+    )
+
+
+def other_owner_id_as_contact(name: str, id_number: str | None, owners: OwnersByNumber) -> str | None:
+    """Why a contact ``name`` whose ID number is ``id_number`` may not have it, in Chinese with the number masked, or
+    None: an owner or co-owner of another unit holds it under another name (``other_owner_holding``)."""
+    if (holder := other_owner_holding(name, id_number, owners)) is None:
+        return None
+    code, role, owner = holder
+    return _contact_on_owners_number(id_number or "", f" {code} 的{role} {owner}")
 
 
 def _contact_on_owners_number(id_number: str, whose: str) -> str:
@@ -820,29 +828,44 @@ def _contact_on_owners_number(id_number: str, whose: str) -> str:
 
 @dataclass(frozen=True)
 class ContactWithOwnersNumber:
-    """A contact an older version kept with the ID number of an owner of record of its unit, which ``contact add``,
-    ``contact edit --id-number`` and the roster import refuse today (``owner_id_as_contact``): the contact, and the
-    owner's role (业主 or 共有人) and name."""
+    """A contact an older version kept with the ID number of an owner of record of its unit (``owner_id_as_contact``),
+    or of another unit's of another name (``other_owner_id_as_contact``), which ``contact add``, ``contact edit
+    --id-number`` and the roster import refuse today: the contact, and the owner's role (业主 or 共有人) and name, and
+    ``unit``, the owner's unit when it is another ("" for the contact's own)."""
 
     contact: Contact
     role: str
     owner: str
+    unit: str = ""
 
     def said(self) -> str:
-        """``1-1-101 租户 赵磊（联系人编号 2）：身份证号 110101********1233 与业主 张伟 的相同``: the number masked."""
+        """``1-1-101 租户 赵磊（联系人编号 2）：身份证号 110101********1233 与业主 张伟 的相同`` (``与 1-1-102 的业主 李娜`` for
+        another unit's): the number masked."""
         contact, record = self.contact, self.contact.record
         number = mask_id_number(record.id_number or "")
+        whose = f" {self.unit} 的" if self.unit else ""
         return (
             f"{contact.unit} {record.relation} {record.name}（联系人编号 {contact.id}）："
-            f"身份证号 {number} 与{self.role} {self.owner} 的相同"
+            f"身份证号 {number} 与{whose}{self.role} {self.owner} 的相同"
         )
 
 
 def contacts_with_owners_numbers(ledger: Ledger) -> list[ContactWithOwnersNumber]:
-    """Every contact holding the ID number of an owner of record of its unit (``ContactWithOwnersNumber``: kept by a
-    version before the counter and the import refused it), in unit order, then by contact number."""
+    """Every contact holding the ID number of an owner of record of its unit, or of another unit's under another name
+    (``ContactWithOwnersNumber``: kept by a version before the counter and the import refused it), in unit order, then
+    by contact number, read in one read transaction."""
     with ledger.read() as conn:
-        return contacts_with_owners_numbers_in(conn)
+        own = contacts_with_owners_numbers_in(conn)
+        told = {found.contact.id for found in own}
+        owners = owners_by_number(owners_with_numbers_in(conn))
+        others = [
+            ContactWithOwnersNumber(contact, role, owner, unit)
+            for contact in numbered_contacts_in(conn)
+            if contact.id not in told
+            and (holder := other_owner_holding(contact.record.name, contact.record.id_number, owners)) is not None
+            for unit, role, owner in [holder]
+        ]
+    return sorted([*own, *others], key=lambda f: (parse_unit_code(f.contact.unit).sort_key, f.contact.id))
 
 
 def numbered_contacts_in(conn: Connection) -> list[Contact]:
@@ -865,20 +888,27 @@ def contacts_with_owners_numbers_in(conn: Connection) -> list[ContactWithOwnersN
 
 
 def _refuse_owner_as_contact(
-    conn: Connection, code: str, record: ContactRecord, *, by_name: bool = True, by_id_number: bool = True
+    conn: Connection,
+    code: str,
+    record: ContactRecord,
+    *,
+    by_name: bool = True,
+    by_id_number: bool = True,
+    by_others: bool = True,
 ) -> None:
     """``ConflictError`` when ``record`` is an owner of record of the unit ``code`` named again as its contact
     (``owner_as_contact``, with ``by_name``) or carries one's ID number (``owner_id_as_contact``, with
-    ``by_id_number``), or another unit's owner's of another name (``other_owner_id_as_contact``, with
-    ``by_id_number``)."""
+    ``by_id_number``), or another unit's owner's of another name (``other_owner_id_as_contact``, with ``by_others``:
+    a new number, or a new name beside the number)."""
     owners_of_unit = owners_with_numbers_in(conn, [code]).get(code, [])
     names = [name for name, _ in owners_of_unit]
-    problem = (by_name and owner_as_contact(record.name, record.relation, names)) or (
-        by_id_number
-        and record.id_number
-        and (
-            owner_id_as_contact(record.id_number, owners_of_unit)
-            or other_owner_id_as_contact(record.name, record.id_number, owners_by_number(owners_with_numbers_in(conn)))
+    problem = (
+        (by_name and owner_as_contact(record.name, record.relation, names))
+        or (by_id_number and owner_id_as_contact(record.id_number, owners_of_unit))
+        or (
+            by_others
+            and record.id_number
+            and other_owner_id_as_contact(record.name, record.id_number, owners_by_number(owners_with_numbers_in(conn)))
         )
     )
     if problem:
@@ -979,7 +1009,8 @@ def add_contact(
     relation, a bad phone, an ID number the roster import refuses (``validate_id_number``: its message), or dates that
     are no lease (``lease_problem``: an end before the start, more than twenty years); ``ConflictError`` for a contact
     of that name and relation the unit has already, or one who is the unit's owner or co-owner
-    (``owner_as_contact``) or has one's ID number (``owner_id_as_contact``)."""
+    (``owner_as_contact``) or has one's ID number (``owner_id_as_contact``), or another unit's owner's of another name
+    (``other_owner_id_as_contact``)."""
     code = str(parse_unit_code(unit))
     name = _checked_name(name)
     stored = _checked_relation(relation)
@@ -1119,7 +1150,8 @@ def edit_contact(
     ``UsageError`` for a ``clear`` ``fields_to_clear`` refuses (the name, the relation, a field given a value too);
     ``NotFoundError`` when there is no such contact; ``ValidationError`` for a value ``add_contact`` refuses;
     ``ConflictError`` when the new name or relation is another contact's of the unit, or the unit's owner's or a
-    co-owner's (``owner_as_contact``), or the new ID number is one of theirs (``owner_id_as_contact``)."""
+    co-owner's (``owner_as_contact``), or the new ID number is one of theirs (``owner_id_as_contact``), or the new ID
+    number or name makes it another unit's owner's of another name (``other_owner_id_as_contact``)."""
     given: dict[str, object] = {"name": name, "relation": relation, "phone": phone, "id_number": id_number}
     given |= {"start_date": start_date, "end_date": end_date}
     changes: dict[str, Any] = dict.fromkeys(fields_to_clear(clear, [key for key, v in given.items() if v is not None]))
@@ -1148,7 +1180,15 @@ def edit_contact(
         if {"start_date", "end_date"} & set(edit.changed()):
             _checked_lease(record.start_date, record.end_date)
         renamed = bool({"name", "relation"} & set(edit.changed()))
-        _refuse_owner_as_contact(conn, after.unit, record, by_name=renamed, by_id_number="id_number" in edit.changed())
+        renumbered = "id_number" in edit.changed()
+        _refuse_owner_as_contact(
+            conn,
+            after.unit,
+            record,
+            by_name=renamed,
+            by_id_number=renumbered,
+            by_others=renumbered or "name" in edit.changed(),
+        )
         if renamed:
             _refuse_twice(conn, row.unit_id, after.unit, record, editing=contact_id)
         conn.execute(
