@@ -1007,6 +1007,17 @@ def test_a_company_without_its_trade_name_written_first_is_kept_whole_as_written
         "已按一位租户原样添加，请核对姓名（是一家单位的用 recordkit owners contact edit 1 --name 写成全称，"
         "是两位租户的请写上这家单位的全称、一位一位分别添加）",
     ]
+    # An older import's owner 餐饮有限公司 beside co-owner 王芳 (that cell split) is listed by doctor as 王芳 beside it is.
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "关系"],
+        ["商铺S-104", 60, "餐饮有限公司", "业主"],
+        ["商铺S-104", None, "王芳", "共有人"],
+    ]
+    assert run_cli("owners", "import", typed(tmp_path / "两行.xlsx", rows)).exit_code == 0
+    assert doctor_check(run_cli, "业主和联系人姓名")["detail"] == (
+        "1 处相邻的两位业主写在一格里可能是一家单位（旧版本导入时把“张三、丰餐饮有限公司”这样的一格拆成了两位，现在的导入不拆）："
+        "商铺S-104 业主 餐饮有限公司、共有人 王芳（即“餐饮有限公司、王芳”）"
+    )
 
 
 def test_an_owner_without_an_id_number_given_two_new_phones_is_refused(run_cli: Any, tmp_path: Path) -> None:
