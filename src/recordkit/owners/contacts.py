@@ -780,44 +780,58 @@ def owner_id_as_contact(id_number: str | None, owners_of_unit: Sequence[tuple[st
     return _contact_on_owners_number(id_number or "", f"{role} {name}")
 
 
-#: ID number (its 18-digit form) -> (unit code, 业主 or 共有人, name) of each owner of record holding it.
-OwnersByNumber = Mapping[str, Sequence[tuple[str, str, str]]]
+#: ID number (its 18-digit form) -> (unit code, role, name) of each person of record holding it: an owner (业主), a
+#: co-owner (共有人) or a contact (his relation: 租户, 家属 …).
+HoldersByNumber = Mapping[str, Sequence[tuple[str, str, str]]]
 
 
-def owners_by_number(
-    owners_of: Mapping[str, Sequence[tuple[str, str | None]]],
+def holders_by_number(
+    owners_of: Mapping[str, Sequence[tuple[str, str | None]]], contacts: Iterable[tuple[str, ContactRecord]] = ()
 ) -> dict[str, list[tuple[str, str, str]]]:
-    """``OwnersByNumber`` of the units' owners of record ``owners_of`` (unit code -> (name, ID number), the first, then
-    the co-owners: ``owners_with_numbers_in``'s); a blank or masked number left out."""
+    """``HoldersByNumber`` of the units' owners of record ``owners_of`` (unit code -> (name, ID number), the first, then
+    the co-owners: ``owners_with_numbers_in``'s), then of ``contacts`` ((unit code, contact)); a blank or masked number
+    left out."""
+    people = [
+        (code, "业主" if position == 0 else "共有人", name, number)
+        for code, of_unit in owners_of.items()
+        for position, (name, number) in enumerate(of_unit)
+    ]
+    people += [(code, contact.relation, contact.name, contact.id_number) for code, contact in contacts]
     found: dict[str, list[tuple[str, str, str]]] = {}
-    for code, of_unit in owners_of.items():
-        for position, (name, number) in enumerate(of_unit):
-            if number and not is_masked(number):
-                found.setdefault(id_number_as_18(number), []).append(
-                    (code, "业主" if position == 0 else "共有人", name)
-                )
+    for code, role, name, number in people:
+        if number and not is_masked(number):
+            found.setdefault(id_number_as_18(number), []).append((code, role, name))
     return found
 
 
-def other_owner_holding(name: str, id_number: str | None, owners: OwnersByNumber) -> tuple[str, str, str] | None:
-    """(unit code, 业主 or 共有人, name) of the first owner of record in ``owners`` (``owners_by_number``) holding
-    ``id_number`` under another name than ``name`` (as a clerk reads it), or None: one number for two people.  An owner
-    of ``name`` is he (an owner who is another unit's family member or tenant)."""
+def other_holder(name: str, id_number: str | None, unit: str, holders: HoldersByNumber) -> tuple[str, str, str] | None:
+    """(unit code, role, name) of the first person of record of another unit than ``unit`` in ``holders``
+    (``holders_by_number``: an owner, co-owner or contact) holding ``id_number`` under another name than ``name`` (as a
+    clerk reads it), or None: one number for two people.  A holder of ``name`` is he (an owner who is another unit's
+    family member or tenant, a tenant of two units), and so is ``name`` when an owner of record holds the number under
+    it (the number is his; the other holder is wrong); ``unit``'s own owners are ``owner_id_as_contact``'s to judge."""
     if not id_number or is_masked(id_number):
         return None
     folded = name_as_read(name)
-    return next(
-        (holder for holder in owners.get(id_number_as_18(id_number), []) if name_as_read(holder[2]) != folded), None
-    )
+    of_number = holders.get(id_number_as_18(id_number), [])
+    if any(role in ("业主", "共有人") and name_as_read(person) == folded for _, role, person in of_number):
+        return None  # he is that owner, the number his: another contact holding it is that contact's to answer for
+    return next((holder for holder in of_number if holder[0] != unit and name_as_read(holder[2]) != folded), None)
 
 
-def other_owner_id_as_contact(name: str, id_number: str | None, owners: OwnersByNumber) -> str | None:
-    """Why a contact ``name`` whose ID number is ``id_number`` may not have it, in Chinese with the number masked, or
-    None: an owner or co-owner of another unit holds it under another name (``other_owner_holding``)."""
-    if (holder := other_owner_holding(name, id_number, owners)) is None:
+def other_id_as_contact(name: str, id_number: str | None, unit: str, holders: HoldersByNumber) -> str | None:
+    """Why a contact ``name`` of ``unit`` whose ID number is ``id_number`` may not have it, in Chinese with the number
+    masked, or None: an owner, co-owner or contact of another unit holds it under another name (``other_holder``)."""
+    if (holder := other_holder(name, id_number, unit, holders)) is None:
         return None
-    code, role, owner = holder
-    return _contact_on_owners_number(id_number or "", f" {code} 的{role} {owner}")
+    return on_holders_number(id_number or "", holder)
+
+
+def on_holders_number(id_number: str, holder: tuple[str, str, str]) -> str:
+    """The refusal of a contact holding ``id_number``, which ``holder`` ((unit code, role, name): ``other_holder``'s) of
+    another unit holds, number masked."""
+    code, role, person = holder
+    return _contact_on_owners_number(id_number, f" {code} 的{role} {person}")
 
 
 def _contact_on_owners_number(id_number: str, whose: str) -> str:
@@ -829,9 +843,14 @@ def _contact_on_owners_number(id_number: str, whose: str) -> str:
 @dataclass(frozen=True)
 class ContactWithOwnersNumber:
     """A contact an older version kept with the ID number of an owner of record of its unit (``owner_id_as_contact``),
-    or of another unit's of another name (``other_owner_id_as_contact``), which ``contact add``, ``contact edit
-    --id-number`` and the roster import refuse today: the contact, and the owner's role (业主 or 共有人) and name, and
-    ``unit``, the owner's unit when it is another ("" for the contact's own)."""
+    or of another unit's owner's or contact's of another name (``other_id_as_contact``), which ``contact add``,
+    ``contact edit --id-number`` and the roster import refuse today: the contact, and the holder's role (业主 or 共有人,
+    or a contact's relation) and name, and ``unit``, the holder's unit when it is another ("" for the contact's own)."""
+
+    @property
+    def on_contacts(self) -> bool:
+        """Whether the number's other holder is a contact (of another unit), not an owner of record."""
+        return self.role not in ("业主", "共有人")
 
     contact: Contact
     role: str
@@ -851,18 +870,20 @@ class ContactWithOwnersNumber:
 
 
 def contacts_with_owners_numbers(ledger: Ledger) -> list[ContactWithOwnersNumber]:
-    """Every contact holding the ID number of an owner of record of its unit, or of another unit's under another name
-    (``ContactWithOwnersNumber``: kept by a version before the counter and the import refused it), in unit order, then
+    """Every contact holding the ID number of an owner of record of its unit, or of another unit's owner or contact
+    under another name (``ContactWithOwnersNumber``: kept by a version before the counter and the import refused it), in unit order, then
     by contact number, read in one read transaction."""
     with ledger.read() as conn:
         own = contacts_with_owners_numbers_in(conn)
         told = {found.contact.id for found in own}
-        owners = owners_by_number(owners_with_numbers_in(conn))
+        numbered = numbered_contacts_in(conn)
+        holders = holders_by_number(owners_with_numbers_in(conn), [(c.unit, c.record) for c in numbered])
         others = [
             ContactWithOwnersNumber(contact, role, owner, unit)
-            for contact in numbered_contacts_in(conn)
+            for contact in numbered
             if contact.id not in told
-            and (holder := other_owner_holding(contact.record.name, contact.record.id_number, owners)) is not None
+            and (holder := other_holder(contact.record.name, contact.record.id_number, contact.unit, holders))
+            is not None
             for unit, role, owner in [holder]
         ]
     return sorted([*own, *others], key=lambda f: (parse_unit_code(f.contact.unit).sort_key, f.contact.id))
@@ -898,7 +919,7 @@ def _refuse_owner_as_contact(
 ) -> None:
     """``ConflictError`` when ``record`` is an owner of record of the unit ``code`` named again as its contact
     (``owner_as_contact``, with ``by_name``) or carries one's ID number (``owner_id_as_contact``, with
-    ``by_id_number``), or another unit's owner's of another name (``other_owner_id_as_contact``, with ``by_others``:
+    ``by_id_number``), or another unit's owner's or contact's of another name (``other_id_as_contact``, with ``by_others``:
     a new number, or a new name beside the number)."""
     owners_of_unit = owners_with_numbers_in(conn, [code]).get(code, [])
     names = [name for name, _ in owners_of_unit]
@@ -908,11 +929,16 @@ def _refuse_owner_as_contact(
         or (
             by_others
             and record.id_number
-            and other_owner_id_as_contact(record.name, record.id_number, owners_by_number(owners_with_numbers_in(conn)))
+            and other_id_as_contact(record.name, record.id_number, code, _holders_in(conn))
         )
     )
     if problem:
         raise ConflictError(problem)
+
+
+def _holders_in(conn: Connection) -> dict[str, list[tuple[str, str, str]]]:
+    """``holders_by_number`` of the ledger read on ``conn``: every unit's owners of record and numbered contacts."""
+    return holders_by_number(owners_with_numbers_in(conn), [(c.unit, c.record) for c in numbered_contacts_in(conn)])
 
 
 def _refuse_twice(conn: Connection, unit_id: int, code: str, record: ContactRecord, editing: int | None = None) -> None:
@@ -1009,8 +1035,8 @@ def add_contact(
     relation, a bad phone, an ID number the roster import refuses (``validate_id_number``: its message), or dates that
     are no lease (``lease_problem``: an end before the start, more than twenty years); ``ConflictError`` for a contact
     of that name and relation the unit has already, or one who is the unit's owner or co-owner
-    (``owner_as_contact``) or has one's ID number (``owner_id_as_contact``), or another unit's owner's of another name
-    (``other_owner_id_as_contact``)."""
+    (``owner_as_contact``) or has one's ID number (``owner_id_as_contact``), or another unit's owner's or contact's of
+    another name (``other_id_as_contact``)."""
     code = str(parse_unit_code(unit))
     name = _checked_name(name)
     stored = _checked_relation(relation)
@@ -1151,7 +1177,7 @@ def edit_contact(
     ``NotFoundError`` when there is no such contact; ``ValidationError`` for a value ``add_contact`` refuses;
     ``ConflictError`` when the new name or relation is another contact's of the unit, or the unit's owner's or a
     co-owner's (``owner_as_contact``), or the new ID number is one of theirs (``owner_id_as_contact``), or the new ID
-    number or name makes it another unit's owner's of another name (``other_owner_id_as_contact``)."""
+    number or name makes it another unit's owner's or contact's of another name (``other_id_as_contact``)."""
     given: dict[str, object] = {"name": name, "relation": relation, "phone": phone, "id_number": id_number}
     given |= {"start_date": start_date, "end_date": end_date}
     changes: dict[str, Any] = dict.fromkeys(fields_to_clear(clear, [key for key, v in given.items() if v is not None]))

@@ -59,14 +59,15 @@ from recordkit.owners.contacts import (
     comma_name_parts,
     contact_record,
     contacts_with_owners_numbers_in,
+    holders_by_number,
     name_as_read,
     numbered_contacts_in,
+    on_holders_number,
     one_person_problem,
-    other_owner_id_as_contact,
+    other_holder,
     owner_as_contact,
     owner_id_as_contact,
     owner_names_in,
-    owners_by_number,
     owners_with_numbers_in,
     same_id_number,
     several_people,
@@ -606,8 +607,10 @@ def _refuse_shared_id_numbers(
     """``ValidationError`` naming each 身份证号 cell that would make one number an owner's and a contact's of a unit,
     the owners as matched: a 家属/租户 row's number that is one of its unit's owners of record's
     (``contacts.owner_id_as_contact``; a number the sheet shows masked or leaves blank is the one the ledger holds),
-    or, given by the sheet, another unit's owner's of another name as the import leaves them — the sheet's owners of
-    its units, the ledger's of the others (``contacts.other_owner_id_as_contact``) —, and an owner's or co-owner's number that a contact of the unit keeps from the ledger (``_owners_on_kept_numbers``)
+    or, given by the sheet, another unit's owner's or contact's of another name as the import leaves them — the
+    sheet's owners and contacts of its units, the ledger's of the others and the contacts it keeps
+    (``contacts.other_holder``) —, and an owner's or co-owner's number that a contact of the unit keeps from
+    the ledger (``_owners_on_kept_numbers``)
     — or a contact of another unit, of another name (``_owners_on_others_numbers``).  A contact's number the sheet
     leaves blank (kept from the ledger) is judged at the owner's cell."""
     letter, header = (columns or {}).get("id_number", ("", "身份证号"))
@@ -617,13 +620,22 @@ def _refuse_shared_id_numbers(
         ]
         for record in records
     }
-    elsewhere = owners_by_number(owners_with_numbers_in(conn) | owners_of)
+    stored = numbered_contacts_in(conn)
+    sheet = {str(record.code): record for record in records}
+    kept = [
+        (contact.unit, contact.record)
+        for contact in stored
+        if (named := sheet.get(contact.unit)) is None or _keeps_stored_number(named, contact.record, contacts)
+    ]
+    written = [(str(record.code), contact) for record in records for contact in record.contacts]
+    elsewhere = holders_by_number(owners_with_numbers_in(conn) | owners_of, [*kept, *written])
     held = {
         (contact.unit, name_as_read(contact.record.name), contact.record.relation, contact.record.id_number)
-        for contact in numbered_contacts_in(conn)
+        for contact in stored
     }
     on_contacts: list[CellProblem] = []
     on_others_owners: list[CellProblem] = []
+    on_others_contacts: list[CellProblem] = []
     for record in records:
         of_unit = owners_of[str(record.code)]
         for contact, row in zip(record.contacts, record.contact_rows, strict=True):
@@ -631,8 +643,9 @@ def _refuse_shared_id_numbers(
                 on_contacts.append(CellProblem(row, letter, header, reason))
             elif (str(record.code), name_as_read(contact.name), contact.relation, contact.id_number) in held:
                 continue  # kept from before: doctor's to tell, no sheet's doing
-            elif (reason := other_owner_id_as_contact(contact.name, contact.id_number, elsewhere)) is not None:
-                on_others_owners.append(CellProblem(row, letter, header, reason))
+            elif holder := other_holder(contact.name, contact.id_number, str(record.code), elsewhere):
+                problem = CellProblem(row, letter, header, on_holders_number(contact.id_number or "", holder))
+                (on_others_owners if holder[1] in ("业主", "共有人") else on_others_contacts).append(problem)
     on_owners = [
         CellProblem(row, letter, header, reason)
         for row, reason in _owners_on_kept_numbers(conn, records, match, contacts)
@@ -644,11 +657,12 @@ def _refuse_shared_id_numbers(
     parts = [
         *([f"{len(on_contacts)} 位联系人填了本户业主的身份证号"] if on_contacts else []),
         *([f"{len(on_others_owners)} 位联系人填了另一户业主的身份证号"] if on_others_owners else []),
+        *([f"{len(on_others_contacts)} 位联系人填了另一户联系人的身份证号"] if on_others_contacts else []),
         *([f"{len(on_owners)} 位业主的身份证号与本户联系人的相同"] if on_owners else []),
         *([f"{len(on_others)} 位业主的身份证号与另一户的联系人的相同"] if on_others else []),
     ]
     if parts:
-        found = [*on_contacts, *on_others_owners, *on_owners, *on_others]
+        found = [*on_contacts, *on_others_owners, *on_others_contacts, *on_owners, *on_others]
         problems = sorted(found, key=lambda problem: problem.row)
         raise ValidationError(f"有 {'、'.join(parts)}，没有导入任何数据", problems)
 
