@@ -739,3 +739,26 @@ def test_doctor_lists_contacts_an_older_version_kept_with_another_units_contacts
     }
     assert run_cli("owners", "contact", "edit", "2", "--clear", "身份证号").exit_code == 0
     assert doctor_check(run_cli, "联系人身份证号")["ok"] is True
+
+
+def test_a_phone_contradiction_and_a_contacts_id_number_conflict_are_refused_together(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """A sheet with one owner given two phones and a tenant given another unit's owner's number showed only the phone
+    contradiction; the tenant's cell appeared after the clerk fixed it and ran again.  Both are named in one run, by
+    row, nothing imported."""
+    rows = [
+        *OWNERS,
+        ["1-1-103", 90, "张伟", "13900139000", ZHANG_WEI_ID, "业主"],
+        ["1-1-102", None, "赵磊", None, ZHANG_WEI_ID, "租户"],
+    ]
+    refused = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows)))
+    assert (refused.exit_code, refused.stdout) == (5, "")
+    assert refused.stderr.splitlines() == [
+        "错误：有 1 处业主信息前后矛盾、1 位联系人填了另一户业主的身份证号，没有导入任何数据",
+        "  第 5 行 D 列（联系电话）：与第 2 行是同一身份证号（同一位业主），但电话不同：请核对后写成一样的",
+        "  第 6 行 E 列（身份证号）：联系人的身份证号 110101********1233 与 1-1-101 的业主 张伟 的相同："
+        "租户、家属应填本人的证件号",
+    ]
+    assert json.loads(run_cli("owners", "list", "--json").stdout) == []
+    assert contacts_in_ledger(workspace) == []

@@ -377,6 +377,9 @@ class _OwnerMatch:
     of_row: dict[tuple[int, int], _OwnerRow]  # (row, position) -> the owner
     new: list[_OwnerRow]
     changed: dict[int, dict[str, Any]]  # owner pk -> journal snapshot before the change
+    # Rows written two ways (前后矛盾): refused with the later checks' problems (``apply_owner_records``), the row
+    # matched to the owner its ID number (or name and phone) says, or left unmatched where no owner can be said.
+    problems: list[CellProblem] = field(default_factory=list)
 
 
 def _persons(records: Sequence[OwnerRecord]) -> list[Person]:
@@ -488,7 +491,8 @@ def _match_owners(
     shown: Callable[[int, str], str] = lambda row, name: name,
     rephoned: Mapping[tuple[int, int], int] | None = None,
 ) -> _OwnerMatch:
-    """Owners are the same person by ID number, else by name and phone; conflicts are problems.
+    """Owners are the same person by ID number, else by name and phone; conflicts are problems
+    (``_OwnerMatch.problems``, refused by ``_refuse_shared_id_numbers`` together with its own).
 
     ``co_owner_named`` maps (row, name) to the co-owner the unit of that row already has: a
     co-owner written with no phone or ID (a name in a shared cell) is that person.  One person on
@@ -513,7 +517,7 @@ def _match_owners(
         if key not in known or len(known_owner.id_number or "") == 18:
             known[key] = known_owner
     match = _OwnerMatch({}, [], {})
-    problems: list[CellProblem] = []
+    problems = match.problems
     where = {"owner": ("", "业主姓名"), "phone": ("", "联系电话"), "id_number": ("", "身份证号")} | dict(columns or {})
     id_numbers: dict[tuple[str, str], set[str]] = {}
     for name, phone, id_number in [(o.name, o.phone, o.id_number) for o in existing] + [
@@ -586,8 +590,6 @@ def _match_owners(
             owner.id_number = written_id
         owner.first_row = owner.first_row or person.row
         match.of_row[person.slot] = owner
-    if problems:
-        raise ValidationError(f"有 {len(problems)} 处业主信息前后矛盾，没有导入任何数据", problems)
     return match
 
 
@@ -612,7 +614,9 @@ def _refuse_shared_id_numbers(
     (``contacts.other_holder``) —, and an owner's or co-owner's number that a contact of the unit keeps from
     the ledger (``_owners_on_kept_numbers``)
     — or a contact of another unit, of another name (``_owners_on_others_numbers``).  A contact's number the sheet
-    leaves blank (kept from the ledger) is judged at the owner's cell."""
+    leaves blank (kept from the ledger) is judged at the owner's cell.  The match's own problems (前后矛盾,
+    ``_OwnerMatch.problems``) are refused with these, every cell by row in one run: a row written two ways is matched
+    to the owner its ID number says (the number these checks read), or left out of them."""
     letter, header = (columns or {}).get("id_number", ("", "身份证号"))
     owners_of = {
         str(record.code): [
@@ -655,6 +659,7 @@ def _refuse_shared_id_numbers(
         for row, reason in _owners_on_others_numbers(conn, records, match, contacts, owner_before)
     ]
     parts = [
+        *([f"{len(match.problems)} 处业主信息前后矛盾"] if match.problems else []),
         *([f"{len(on_contacts)} 位联系人填了本户业主的身份证号"] if on_contacts else []),
         *([f"{len(on_others_owners)} 位联系人填了另一户业主的身份证号"] if on_others_owners else []),
         *([f"{len(on_others_contacts)} 位联系人填了另一户联系人的身份证号"] if on_others_contacts else []),
@@ -662,7 +667,7 @@ def _refuse_shared_id_numbers(
         *([f"{len(on_others)} 位业主的身份证号与另一户的联系人的相同"] if on_others else []),
     ]
     if parts:
-        found = [*on_contacts, *on_others_owners, *on_others_contacts, *on_owners, *on_others]
+        found = [*match.problems, *on_contacts, *on_others_owners, *on_others_contacts, *on_owners, *on_others]
         problems = sorted(found, key=lambda problem: problem.row)
         raise ValidationError(f"有 {'、'.join(parts)}，没有导入任何数据", problems)
 
