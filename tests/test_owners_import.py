@@ -299,3 +299,33 @@ def test_the_visible_active_sheet_is_read_not_a_hidden_first_one(ledger: Ledger,
     assert summary.units_created == len(SAMPLE_ROWS)
     with ledger.read() as conn:
         assert conn.execute(sa.text("SELECT COUNT(*) FROM units WHERE code = '9-9-909'")).scalar() == 0
+
+
+def test_a_row_is_the_owner_an_older_version_kept_with_two_blanks_in_his_name(ledger: Ledger, tmp_path: Path) -> None:
+    """An older version kept ``Zhang  San`` (two blanks) with his ID number and ``Li  Si`` without one.  A parking-space
+    row without the number, ``Zhang San`` and his phone, is Zhang San, and ``Li Si`` with his phone on his unit is Li
+    Si — names compared as the ledger keeps them, not as typed —: no new owner takes either unit, none is deleted; each
+    now kept with one blank."""
+    first = [
+        ["1", "1", "101", 89.35, "Zhang San", "13812345678", "110101199003071233", None, "已入住"],
+        ["1", "1", "103", 89.35, "Li Si", "13987654321", None, None, "已入住"],
+    ]
+    import_owners(ledger, write_sheet(tmp_path / "a.xlsx", first), "测试员")
+    with ledger.write() as conn:
+        conn.execute(sa.text("UPDATE owners SET name = replace(name, ' ', '  ')"))
+        before = dict(conn.execute(sa.text("SELECT phone, id FROM owners")).all())
+    second = [
+        ["1", "1", "102", 90, "Zhang San", "13812345678", None, None, "已交付"],
+        ["1", "1", "103", 89.35, "Li Si", "13987654321", None, None, "已入住"],
+    ]
+    summary = import_owners(ledger, write_sheet(tmp_path / "b.xlsx", second), "测试员")
+    assert summary.owners_created == 0
+    # Kept from now on with one blank, as every name is: told as any rename is.
+    assert [(r.before, r.after) for r in summary.owners_renamed] == [("Zhang  San", "Zhang San"), ("Li  Si", "Li Si")]
+    with ledger.read() as conn:
+        held = conn.execute(
+            sa.text("SELECT u.code, o.id FROM units u JOIN owners o ON o.id = u.owner_id ORDER BY u.code")
+        ).all()
+        assert conn.execute(sa.text("SELECT COUNT(*) FROM owners")).scalar() == 2
+    zhang, li = before["13812345678"], before["13987654321"]
+    assert [tuple(row) for row in held] == [("1-1-101", zhang), ("1-1-102", zhang), ("1-1-103", li)]

@@ -29,6 +29,7 @@ from recordkit.core.personal import (
     is_masked,
     mask_id_number,
     mask_phone,
+    name_as_kept,
 )
 from recordkit.core.sheets import (
     ProgressCallback,
@@ -366,8 +367,14 @@ def _new_kept_whole(conn: Connection, kept_whole: Sequence[KeptWhole]) -> list[K
 
 def _owner_key(name: str, phone: str | None, id_number: str | None) -> tuple[str, ...]:
     """Who an owner is: the ID number when known (a first-generation number as the 18-character one it became),
-    else name and phone."""
-    return ("id", id_number_as_18(id_number)) if id_number else ("name", name, phone or "")
+    else name and phone (``_named_phone``)."""
+    return ("id", id_number_as_18(id_number)) if id_number else ("name", *_named_phone(name, phone))
+
+
+def _named_phone(name: str, phone: str | None) -> tuple[str, str]:
+    """A name and phone as owners are told apart by them: the name as the ledger keeps it (``name_as_kept``: the two
+    blanks an older version kept in ``Zhang  San`` are one, as a row writes it), the phone ("" for none)."""
+    return (name_as_kept(name), phone or "")
 
 
 @dataclass
@@ -524,7 +531,7 @@ def _match_owners(
         (p.name, p.phone, p.id_number) for p in persons
     ]:
         if id_number and phone:
-            id_numbers.setdefault((name, phone), set()).add(id_number_as_18(id_number))
+            id_numbers.setdefault(_named_phone(name, phone), set()).add(id_number_as_18(id_number))
     refused = _stored_owners_numbered(persons, existing, numbered or {}, match, known, held, shown)
     for person, (column, reason) in refused:
         letter, header = where[column]
@@ -543,7 +550,7 @@ def _match_owners(
             continue
         written_id = person.id_number
         if not person.id_number and person.phone:
-            known_as = id_numbers.get((person.name, person.phone), set())
+            known_as = id_numbers.get(_named_phone(person.name, person.phone), set())
             if len(known_as) == 1:
                 person = replace(person, id_number=next(iter(known_as)))
         if not person.phone and not person.id_number and co_owner_named:
@@ -813,7 +820,7 @@ def _stored_owners_rephoned(
         if stored is None or stored.id_number or person.phone is None:
             continue
         key = _owner_key(person.name, person.phone, None)
-        if (person.name, person.phone) in id_numbers or known.get(key, stored) is not stored:
+        if _named_phone(person.name, person.phone) in id_numbers or known.get(key, stored) is not stored:
             continue
         known[key] = stored  # a second new phone is she too, written two ways: refused at its row
         if stored.id in done:
