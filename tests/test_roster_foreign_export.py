@@ -1109,3 +1109,26 @@ def doctor_check(run_cli: Any, name: str) -> dict[str, Any]:
     assert result.exit_code == 0, result.output
     [check] = [c for c in json.loads(result.stdout) if c["name"] == name]
     return check
+
+
+def test_a_phased_villa_numbered_like_a_flat_is_refused_naming_the_flat_in_its_phase(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    """别墅 beside 3-1-301 in 二期 was refused naming the flat 3-1-301, without its phase, while doctor names the villa
+    an older version kept so, 二期·别墅3-1-301, the flat 二期·3-1-301: both now name it in its phase, in one wording."""
+    path = typed(
+        tmp_path / "二期.xlsx",
+        [
+            ["分期", "类型", "楼栋", "单元", "房号", "建筑面积", "业主姓名"],
+            ["二期", "别墅", None, None, "3-1-301", 300, "赵强"],
+            ["二期", "别墅", 3, 1, 302, 300, "钱多多"],
+        ],
+    )
+    result = run_cli("owners", "import", path)
+    assert result.exit_code == 5, result.output
+    assert result.stderr.splitlines() == [
+        "错误：二期.xlsx 有 2 处错误，没有导入任何数据",
+        "  第 2 行 B 列（类型）：类型“别墅”与房号“3-1-301”不一致：这是住宅（二期·3-1-301），不是别墅",
+        "  第 3 行 B 列（类型）：类型“别墅”与楼栋“3”、单元“1”、房号“302”不一致：这是住宅（二期·3-1-302），不是别墅",
+    ]
+    assert listed(run_cli) == []

@@ -41,7 +41,6 @@ from recordkit.core.unitcodes import (
     Building,
     UnitCode,
     as_typed,
-    high_rise_code_in,
     parse_building,
     parse_unit_code,
 )
@@ -82,6 +81,7 @@ from recordkit.owners.roster_sheet import (
     KeptWhole,
     OwnerRecord,
     Person,
+    flat_of_villa_number,
     kind_against,
     owner_cell_names,
     owner_name_problem,
@@ -1910,7 +1910,7 @@ def roster_names_now(ledger: Ledger) -> RosterNames:
 
 @dataclass(frozen=True)
 class VillaAsFlat:
-    """A villa an older version kept under a flat's code (别墅3-2-1202: ``high_rise_code_in``), imported from 别墅
+    """A villa an older version kept under a flat's code (别墅3-2-1202: ``roster_sheet.flat_of_villa_number``), imported from 别墅
     beside 3-2-1202, which the import refuses today: the villa's code and the flat its number spells, in its phase."""
 
     code: str
@@ -1927,9 +1927,7 @@ def villas_numbered_as_flats(ledger: Ledger) -> list[VillaAsFlat]:
     with ledger.read() as conn:
         rows = conn.execute(sa.select(units.c.code, units.c.phase, units.c.room).where(units.c.kind == VILLA)).all()
     found = [
-        VillaAsFlat(row.code, row.room, replace(flat, phase=row.phase))
-        for row in rows
-        if (flat := high_rise_code_in(row.room)) is not None
+        VillaAsFlat(row.code, row.room, flat) for row in rows if (flat := flat_of_villa_number(row.room, row.phase))
     ]
     return sorted(found, key=lambda villa: parse_unit_code(villa.code).sort_key)
 

@@ -433,6 +433,13 @@ def _kind_named(cell: Any) -> str | None:
         return None
 
 
+def flat_of_villa_number(room: str, phase: str | None) -> UnitCode | None:
+    """The flat a villa's number ``room`` spells (``high_rise_code_in``: 3-1-301), in the villa's ``phase``
+    (二期·3-1-301), or None: the unit the import's refusal of such a row and doctor's line on such a villa name."""
+    flat = high_rise_code_in(room)
+    return None if flat is None else replace(flat, phase=phase or "")
+
+
 def kind_against(said_kind: str, where: str, code: UnitCode, named_kind: str) -> str:
     """Why a unit said to be a ``named_kind`` (``said_kind``: 类型“别墅”, quoted) whose number (``where``: 房屋编号
     “3-2-1201”, quoted) names ``code``, of another kind, is no such unit: ``类型“别墅”与房屋编号“3-2-1201”不一致：这是住宅
@@ -564,7 +571,7 @@ class _RowReader:
                 return code
             # 别墅 beside 3-2-1201 (or 楼栋 3, 单元 2, 房号 1201) is a flat's code given the wrong kind, whose number
             # would make villa 3-2-1201: refused as 别墅 beside 3栋2单元1201室 is.
-            if kind is not None and code.kind == VILLA and (flat := high_rise_code_in(code.room)) is not None:
+            if kind is not None and code.kind == VILLA and (flat := flat_of_villa_number(code.room, code.phase)):
                 raise self._kind_against(said_kind, {**cells, "building": building}, flat, VILLA)
             return code
         except ValidationError as err:
