@@ -143,7 +143,7 @@ def test_templates_list_shows_every_template_file_and_what_is_wrong_with_a_broke
     status = {name: cells[3] for name, cells in table_rows(table.stdout).items()}
     assert status["旧通知"] == f"有问题：{problems['旧通知']}".replace(" ", "")
     assert status["燃气检修通知"] == f"有问题：{problems['燃气检修通知']}".replace(" ", "")
-    assert status["停电通知"] == "可用"
+    assert status["停电通知"].startswith("可用内置的“停电通知”用到的变量 停电原因、".replace(" ", ""))  # a 提醒 only
     for args in (("templates", "check", "漏写通知"), ("notice", "make", "漏写通知", "--unit", "3-2-1201")):
         assert run_cli(*args).exit_code == 5  # the check and the fill are where it fails
 
@@ -243,13 +243,63 @@ def test_a_doc_beside_the_docx_of_the_same_name_is_said_to_be_unused(
         assert f"[提示] {note}" in checked.stdout.splitlines()
     listed = run_cli("templates", "list", "--json")
     info = next(info for info in json.loads(listed.stdout) if info["name"] == "温馨提示")
-    assert (info["status"], info["notes"], info["origin"]) == ("可用", [note], "本处")
-    assert table_rows(run_cli("templates", "list").stdout)["温馨提示"][3] == f"可用{note}".replace(" ", "")
+    assert (info["status"], info["notes"][0], info["origin"]) == ("可用", note, "本处")
+    assert info["lacks"] == ["日期", "物业服务中心"]  # what the built-in prints that this one does not: told after
+    assert table_rows(run_cli("templates", "list").stdout)["温馨提示"][3].startswith(f"可用{note}".replace(" ", ""))
     made = run_cli("notice", "make", "温馨提示", "--unit", "3-2-1201", "--set", "提示内容=请勿高空抛物")
     assert made.exit_code == 0, made.output
     [docx] = [p for p in generated(imported) if p.suffix == ".docx"]
     assert Document(str(docx)).paragraphs[0].text == "尊敬的李秀英业主：本处的提示 请勿高空抛物"
     assert "没有使用" not in run_cli("templates", "check", "停水通知").stdout
+
+
+def test_an_office_copy_made_from_an_older_builtin_is_told_the_variables_it_lacks(
+    run_cli: Any, imported: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The office's 催缴通知书, copied before the built-in named the fees owed ({{ 欠费项目 }}), says 物业服务费 in
+    # fixed words on every reminder, and nothing told the office its copy lacks what the built-in now fills.
+    assert run_cli("templates", "copy", "催缴通知书").exit_code == 0
+    path = imported.templates_dir / "催缴通知书.docx"
+    document = Document(str(path))
+    [paragraph] = [p for p in document.paragraphs if "{{ 欠费项目 }}" in p.text]
+    for run in paragraph.runs[1:]:
+        run.text = ""
+    paragraph.runs[
+        0
+    ].text = (
+        "物业服务费是维持小区正常管理和服务的必要费用。请您于{{ 缴费期限 }}前缴清上述费用。缴费方式：{{ 缴费方式 }}。"
+    )
+    document.save(str(path))
+    monkeypatch.chdir(imported.root)
+    note = (
+        "内置的“催缴通知书”用到的变量 欠费项目 本处的模板里没有（本处的模板可能是从旧版本复制的，内置模板后来加了这些内容）："
+        "要用内置的新内容，运行 recordkit templates copy 催缴通知书 --force 换成内置模板（本处改过的地方要重新改，"
+        "先把原文件另存一份），或在 Word/WPS 里把 {{ 欠费项目 }} 加到本处的模板中"
+    )
+    for args in (("templates", "check", "催缴通知书"), ("templates", "check", "templates/催缴通知书.docx")):
+        checked = run_cli(*args)
+        assert checked.exit_code == 0, checked.output
+        assert f"[提示] {note}" in checked.stdout.splitlines()
+        assert checked.stdout.splitlines()[-1] == "检查通过"
+    listed = run_cli("templates", "list", "--json")
+    assert listed.exit_code == 0, listed.output
+    info = next(info for info in json.loads(listed.stdout) if info["name"] == "催缴通知书")
+    assert (info["status"], info["notes"], info["lacks"]) == ("可用", [note], ["欠费项目"])
+    table = run_cli("templates", "list")
+    assert table.exit_code == 0, table.output
+    assert table_rows(table.stdout)["催缴通知书"][3] == f"可用{note}".replace(" ", "")
+    doctor = run_cli("doctor", "--json")
+    [check] = [check for check in json.loads(doctor.stdout) if check["name"] == "模板"]
+    assert (check["ok"], check["required"]) == (False, False)
+    assert check["detail"].endswith("本处模板 1 个，其中 1 个比内置模板少了变量：催缴通知书（欠费项目）")
+    assert check["fix"] == "运行 recordkit templates check 催缴通知书，按提示换成内置模板或在 Word/WPS 里补上这些变量"
+    # The built-in itself, and a copy made today, lack nothing.
+    assert "本处的模板里没有" not in run_cli("templates", "check", "停水通知").stdout
+    assert run_cli("templates", "copy", "催缴通知书", "--force").exit_code == 0
+    info = next(
+        info for info in json.loads(run_cli("templates", "list", "--json").stdout) if info["name"] == "催缴通知书"
+    )
+    assert (info["notes"], info["lacks"]) == ([], [])
 
 
 RENAMED_DOC = (

@@ -278,20 +278,31 @@ def check_templates(workspace: Workspace) -> Check:
     from recordkit.documents.templates.checks import listing  # loaded on first use: Jinja, python-docx
     from recordkit.documents.templates.engine import ORIGIN_OFFICE, TemplateLibrary  # loaded on first use: the same
 
-    broken = [
-        info.name
-        for info in listing(TemplateLibrary.for_workspace(workspace))
-        if info.origin == ORIGIN_OFFICE and info.problem is not None
-    ]
+    # An office's copy of a built-in made from an older version, lacking variables the built-in has gained since
+    # (``TemplateLibrary.lacking``), is told too: it prints the old fixed words without a word.
+    infos = [info for info in listing(TemplateLibrary.for_workspace(workspace)) if info.origin == ORIGIN_OFFICE]
+    broken = [info.name for info in infos if info.problem is not None]
+    lacking = [info for info in infos if info.problem is None and info.lacks]
+    counted = f"内置模板 {len(builtin)} 个，本处模板 {len(own)} 个"
     if broken:
+        older = f"；另有 {len(lacking)} 个比内置模板少了变量（templates check 逐个说明）" if lacking else ""
         return Check(
             "模板",
             False,
-            f"内置模板 {len(builtin)} 个，本处模板 {len(own)} 个，其中 {len(broken)} 个有问题：{'、'.join(broken)}",
+            f"{counted}，其中 {len(broken)} 个有问题：{'、'.join(broken)}{older}",
             f"运行 recordkit templates check {broken[0]}（有问题的模板各运行一次）列出要改的地方",
             required=False,
         )
-    return Check("模板", True, f"内置模板 {len(builtin)} 个，本处模板 {len(own)} 个（{office}）")
+    if lacking:
+        named = "、".join(f"{info.name}（{'、'.join(info.lacks)}）" for info in lacking)
+        return Check(
+            "模板",
+            False,
+            f"{counted}，其中 {len(lacking)} 个比内置模板少了变量：{named}",
+            f"运行 recordkit templates check {lacking[0].name}，按提示换成内置模板或在 Word/WPS 里补上这些变量",
+            required=False,
+        )
+    return Check("模板", True, f"{counted}（{office}）")
 
 
 def check_cjk_fonts(_workspace: Workspace) -> Check:

@@ -36,6 +36,7 @@ from recordkit.documents.templates.engine import (
     TemplateError,
     TemplateInfo,
     TemplateLibrary,
+    lacking_note,
     not_docx,
     paragraph_text,
     patch_placeholders,
@@ -142,8 +143,12 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
     provided, asks = provided_variables(name), asked_variables(name)
     kind = kind_of(name)
     report = CheckReport(name, kind, path, provided=sorted(provided), asks=sorted(asks))
+    lacks: tuple[str, ...] = ()
     if origin == ORIGIN_OFFICE and _same_file(library.office_path(name), path):
         report.findings += [Finding(WARNING, "", unused_note(unused)) for unused in library.unused_formats(name)]
+        lacks = library.lacking(name)
+        if lacks:
+            report.findings.append(Finding(WARNING, "", lacking_note(name, lacks)))
     report.findings += _split_placeholders(path)
     report.findings += _comments(path)
     report.findings += _merge_fields(path)
@@ -189,7 +194,7 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
                     f"变量“{variable}”recordkit 不提供（{kind}可用的变量：{'、'.join(sorted(provided))}）",
                 )
             )
-    unused = sorted(asks - template.variables)
+    unused = sorted(asks - template.variables - set(lacks))  # those the lacking note named are not said twice
     if unused:
         report.findings.append(Finding(WARNING, "", f"内置模板的这些变量没有用到：{'、'.join(unused)}"))
     return report

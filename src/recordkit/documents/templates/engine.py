@@ -144,6 +144,17 @@ def unused_note(path: Path) -> str:
     return f"同名的 {readable_name(path.name)} 没有使用（只用 .docx）"
 
 
+def lacking_note(name: str, lacks: Sequence[str]) -> str:
+    """The clerk's line for the office's own copy of a built-in template that lacks variables the built-in of its
+    name uses (``TemplateLibrary.lacking``): copied from an older version, before the built-in gained them."""
+    return (
+        f"内置的“{name}”用到的变量 {'、'.join(lacks)} 本处的模板里没有（本处的模板可能是从旧版本复制的，"
+        f"内置模板后来加了这些内容）：要用内置的新内容，运行 recordkit templates copy {name} --force 换成内置模板"
+        f"（本处改过的地方要重新改，先把原文件另存一份），或在 Word/WPS 里把 "
+        f"{'、'.join(f'{{{{ {variable} }}}}' for variable in lacks)} 加到本处的模板中"
+    )
+
+
 def limit_message(name: str, what: str) -> str:
     """The clerk's line for a template that went over one of the limits (``limits.LIMITS``)."""
     reasons = {
@@ -1394,6 +1405,7 @@ class TemplateInfo:
     overrides_builtin: bool
     problem: str | None = None  # why it cannot be filled, in the clerk's words
     notes: tuple[str, ...] = ()  # what else the clerk should know: a .doc of the same name not used
+    lacks: tuple[str, ...] = ()  # the built-in's variables an office's copy of it lacks (``TemplateLibrary.lacking``)
 
     @property
     def status(self) -> str:
@@ -1410,6 +1422,7 @@ class TemplateInfo:
             "status": self.status,
             "problem": self.problem,
             "notes": list(self.notes),
+            "lacks": list(self.lacks),
         }
 
 
@@ -1478,6 +1491,20 @@ class TemplateLibrary:
         is not believed printed."""
         return self._other_formats(name) if self.office_path(name) is not None else []
 
+    def lacking(self, name: str) -> tuple[str, ...]:
+        """The variables the built-in template of this name uses that the office's own .docx of it does not, sorted:
+        a copy made by `templates copy` from an older version keeps the fixed words the built-in has since replaced
+        (told by `templates list`, `templates check` and doctor, ``lacking_note``).  Nothing when either is missing
+        or the office's copy cannot be loaded (its problem is told instead)."""
+        office, builtin = self.office_path(name), self.builtin_path(name)
+        if office is None or builtin is None:
+            return ()
+        try:
+            own = self._load(office, name, ORIGIN_OFFICE).variables
+        except ValidationError:
+            return ()
+        return tuple(sorted(self._load(builtin, name, ORIGIN_BUILTIN).variables - own))
+
     def _other_formats(self, name: str) -> list[Path]:
         if self.office_dir is None or not self.office_dir.is_dir():
             return []
@@ -1517,6 +1544,7 @@ class TemplateLibrary:
                 variables = tuple(sorted(self.get(name).variables))
             except ValidationError as err:
                 variables, problem = (), err.message
+            lacks = self.lacking(name)
             infos.append(
                 TemplateInfo(
                     name=name,
@@ -1526,7 +1554,11 @@ class TemplateLibrary:
                     variables=variables,
                     overrides_builtin=bool((office or saved_as) and self.builtin_path(name)),
                     problem=problem,
-                    notes=tuple(unused_note(unused) for unused in self.unused_formats(name)),
+                    notes=(
+                        *(unused_note(unused) for unused in self.unused_formats(name)),
+                        *([lacking_note(name, lacks)] if lacks else []),
+                    ),
+                    lacks=lacks,
                 )
             )
         return infos
