@@ -840,7 +840,8 @@ def test_a_reminder_names_the_fees_owed_and_addresses_a_body_by_its_name(ws: Wor
 def test_a_reminder_says_only_the_recurring_fees_keep_the_estate_running(ws: Workspace, tmp_path: Path) -> None:
     """A flat owing a renovation's 装修垃圾清运费 (a one-off item, set up before the monthly fees) was told
     "装修垃圾清运费、物业服务费是维持小区正常管理和服务的必要费用": the sentence now names the recurring fees alone; the
-    table still lists every fee owed; a unit owing only one-off charges is still told which."""
+    table still lists every fee owed.  A unit owing only one-off charges was told "装修垃圾清运费是维持小区正常管理和服务的
+    必要费用": that sentence is now left out of its paper (its table names the charge)."""
     from recordkit.billing.bills import bill_month
     from recordkit.billing.rules import add_rule
     from recordkit.owners.roster import import_owners
@@ -866,7 +867,14 @@ def test_a_reminder_says_only_the_recurring_fees_keep_the_estate_running(ws: Wor
     [why] = [line for line in paragraphs(first.path) if "是维持小区正常管理" in line]
     assert why.startswith("物业服务费、垃圾清运费是维持小区正常管理和服务的必要费用。")
     assert [row[1] for row in table_rows(first.path)[1:-1]] == ["装修垃圾清运费", "物业服务费", "垃圾清运费"]
-    assert "装修垃圾清运费是维持小区正常管理和服务的必要费用。" in "\n".join(paragraphs(second.path))
+    owing = paragraphs(second.path)
+    assert not [line for line in owing if "是维持小区正常管理" in line]
+    deadline = dt.date.today() + dt.timedelta(days=15)
+    assert (
+        f"请您于{deadline.year}年{deadline.month}月{deadline.day}日前缴清上述费用。缴费方式：到物业服务中心前台以现金、"
+        "微信、支付宝或 POS 刷卡缴纳，或银行转账（请注明房号）。"
+    ) in owing
+    assert [row[1] for row in table_rows(second.path)[1:-1]] == ["装修垃圾清运费"]
 
 
 def test_reminder_rows_are_one_per_item_and_run_of_months() -> None:

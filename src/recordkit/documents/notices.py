@@ -1345,6 +1345,8 @@ def reminder_context(
         # The fees owed, said where the paper says why they must be paid: a parking space owing its 车位管理费 alone
         # was told of 物业服务费.
         "欠费项目": owed_fee_names(lines),
+        # Owing one-off charges alone (装修垃圾清运费), the paper does not say they keep the estate running.
+        "只欠一次性费用": not any(line.recurring for line in lines),
         "合计": format_yuan(total),
         "合计大写": amount_in_capitals(total),
         "欠费月数": len(months),

@@ -150,8 +150,7 @@ def lacking_note(name: str, lacks: Sequence[str]) -> str:
     return (
         f"内置的“{name}”用到的变量 {'、'.join(lacks)} 本处的模板里没有（本处的模板可能是从旧版本复制的，"
         f"内置模板后来加了这些内容）：要用内置的新内容，运行 recordkit templates copy {name} --force 换成内置模板"
-        f"（本处改过的地方要重新改，先把原文件另存一份），或在 Word/WPS 里把 "
-        f"{'、'.join(f'{{{{ {variable} }}}}' for variable in lacks)} 加到本处的模板中"
+        "（本处改过的地方要重新改，先把原文件另存一份），或对照内置模板，在 Word/WPS 里把这些变量补进本处的模板"
     )
 
 

@@ -22,6 +22,7 @@ REMINDER_VARIABLES = (
     "合计大写",
     "欠费月数",
     "欠费项目",
+    "只欠一次性费用",
     "最早月份",
     "截止日期",
     "缴费期限",
@@ -153,9 +154,12 @@ def _payment_reminder(document: Document) -> None:
     line(document, "{%p if 预收说明 %}")
     line(document, "{{ 预收说明 }}", indent=True)
     line(document, "{%p endif %}")
+    # Why they must be paid, said of the recurring fees only: a one-off charge (装修垃圾清运费) keeps nothing running,
+    # and a unit owing nothing else is only asked to pay (its table names the charge).
     line(
         document,
-        "{{ 欠费项目 }}是维持小区正常管理和服务的必要费用。请您于{{ 缴费期限 }}前缴清上述费用。缴费方式：{{ 缴费方式 }}。",
+        "{% if not 只欠一次性费用 %}{{ 欠费项目 }}是维持小区正常管理和服务的必要费用。{% endif %}"
+        "请您于{{ 缴费期限 }}前缴清上述费用。缴费方式：{{ 缴费方式 }}。",
         indent=True,
     )
     line(
