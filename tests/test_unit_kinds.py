@@ -667,13 +667,14 @@ def test_a_unit_in_the_wrong_phase_names_the_one_in_the_right_phase(run_cli: Any
 def test_a_work_order_for_a_unit_without_its_phase_names_the_units_in_the_phases(
     run_cli: Any, workspace: Workspace
 ) -> None:
-    """``workorder add --unit B-1-2004`` words its refusal itself (公共区域请用 --place): it names them too."""
+    """``workorder add --unit B-1-2004`` words its refusal itself (公共区域请用 --place): it names them too, the advice
+    a sentence of its own before the question (it was glued after the ？: …香榭丽舍·B-1-2004？公共区域请用 --place)."""
     import_two_phases(run_cli, workspace)
     args = ("workorder", "add", "--type", "报修", "--category", "门窗", "--desc", "门锁坏", "--unit")
     result = run_cli(*args, "B-1-2004")
     assert (result.exit_code, result.stderr.strip()) == (
         6,
-        "错误：台账中没有房屋 B-1-2004：是不是指 巴塞罗纳·B-1-2004 或 香榭丽舍·B-1-2004？公共区域请用 --place",
+        "错误：台账中没有房屋 B-1-2004，公共区域请用 --place。是不是指 巴塞罗纳·B-1-2004 或 香榭丽舍·B-1-2004？",
     )
     typo = run_cli(*args, "9-9-909")
     assert (typo.exit_code, typo.stderr.strip()) == (
@@ -709,7 +710,7 @@ def test_a_fee_rule_for_a_unit_without_its_phase_names_the_units_in_the_phases(
     result = run_cli(*args, "B-1-2004")
     assert (result.exit_code, result.stderr.strip()) == (
         6,
-        "错误：台账中没有房屋 B-1-2004：是不是指 巴塞罗纳·B-1-2004 或 香榭丽舍·B-1-2004？--unit 只能写已有的房屋",
+        "错误：台账中没有房屋 B-1-2004，--unit 只能写已有的房屋。是不是指 巴塞罗纳·B-1-2004 或 香榭丽舍·B-1-2004？",
     )
     typo = run_cli(*args, "9-9-909")
     assert (typo.exit_code, typo.stderr.strip()) == (

@@ -368,7 +368,7 @@ def test_a_bad_logbook_names_every_bad_cell_and_imports_nothing(
     assert lines(result) == [
         "错误：坏.xlsx 有 3 处错误，没有导入任何工单",
         "  第 6 行 A 列（类型）：工单类型“维修”无效，应为 报修、投诉 之一",
-        "  第 7 行 B 列（房号）：台账中没有房屋 9-9-909（公共区域请把房号留空，写在“地点”列）",
+        "  第 7 行 B 列（房号）：台账中没有房屋 9-9-909，公共区域请把房号留空，写在“地点”列",
         "  第 8 行 K 列（完成时间）：完成时间 2026-09-04 12:00 早于派工时间 2026-09-05 10:30",
     ]
     assert _count(estate, "work_orders") == 0 and _count(estate, "journal") == journal_before
@@ -1349,7 +1349,8 @@ def test_a_logbook_row_of_a_unit_without_its_phase_names_the_units_in_the_phases
     run_cli: Any, workspace: Workspace, tmp_path: Path
 ) -> None:
     """A logbook row 房号 B-1-2004 in an estate of phases said only 台账中没有房屋 B-1-2004（公共区域…）, as for a typo,
-    though 香榭丽舍 and 巴塞罗纳 each have one: the row now asks which was meant, as ``workorder add --unit`` does."""
+    though 香榭丽舍 and 巴塞罗纳 each have one: the row now asks which was meant, as ``workorder add --unit`` does —
+    the advice a sentence of its own before the question (it was glued after the ？)."""
     import_two_phases(run_cli, workspace)
     rows = [list(row) for row in LOGBOOK_ROWS[:2]]
     rows[0][1], rows[1][1] = "B-1-2004", "9-9-909"
@@ -1357,7 +1358,7 @@ def test_a_logbook_row_of_a_unit_without_its_phase_names_the_units_in_the_phases
     assert result.exit_code == 5
     assert lines(result) == [
         "错误：登记簿.xlsx 有 2 处错误，没有导入任何工单",
-        "  第 3 行 B 列（房号）：台账中没有房屋 B-1-2004：是不是指 巴塞罗纳·B-1-2004 或 香榭丽舍·B-1-2004？"
-        "（公共区域请把房号留空，写在“地点”列）",
-        "  第 4 行 B 列（房号）：台账中没有房屋 9-9-909（公共区域请把房号留空，写在“地点”列）",
+        "  第 3 行 B 列（房号）：台账中没有房屋 B-1-2004，公共区域请把房号留空，写在“地点”列。"
+        "是不是指 巴塞罗纳·B-1-2004 或 香榭丽舍·B-1-2004？",
+        "  第 4 行 B 列（房号）：台账中没有房屋 9-9-909，公共区域请把房号留空，写在“地点”列",
     ]

@@ -868,12 +868,17 @@ CODE_CHARACTERS = frozenset(
 CODE_DIGITS = frozenset("0123456789") | frozenset(_CN_NUMERAL.pattern[1 : _CN_NUMERAL.pattern.index("]")])
 
 
-def unit_not_in_ledger(code: object, elsewhere: Iterable[str] = ()) -> str:
+def unit_not_in_ledger(code: object, elsewhere: Iterable[str] = (), also: str = "") -> str:
     """The words of one unit the ledger does not have, where a sheet's row or an archive item's review names it:
     台账中没有房屋 B-1-2004, asking about ``elsewhere``, the units of the same code in the estate's other phases
-    (``ledger.db.unknown_units`` finds them): 台账中没有房屋 B-1-2004：是不是指 巴塞罗纳·B-1-2004 或 香榭丽舍·B-1-2004？"""
+    (``ledger.db.unknown_units`` finds them): 台账中没有房屋 B-1-2004：是不是指 巴塞罗纳·B-1-2004 或 香榭丽舍·B-1-2004？
+    ``also``, a command's own advice, is a sentence of its own before the question, which ends the message:
+    台账中没有房屋 B-1-2004，公共区域请用 --place。是不是指 …？"""
     others = list(elsewhere)
-    return f"台账中没有房屋 {code}：{_asked_about(others)}" if others else f"台账中没有房屋 {code}"
+    said = f"台账中没有房屋 {code}"
+    if not others:
+        return f"{said}，{also}" if also else said
+    return f"{said}，{also}。{_asked_about(others)}" if also else f"{said}：{_asked_about(others)}"
 
 
 def _asked_about(others: list[str]) -> str:
@@ -894,7 +899,7 @@ def no_such_units(missing: Mapping[object, Iterable[str]], also: str = "") -> No
     香榭丽舍·B-1-2004？）：请用 recordkit owners list 查看已有房号.  One unit with such units only asks about them."""
     found = {code: list(others) for code, others in missing.items()}
     if len(found) == 1 and (only := next(iter(found.items())))[1]:
-        asked = f"{unit_not_in_ledger(*only)}{also}"
+        asked = unit_not_in_ledger(*only, also=also)
         return NotFoundError(asked, form_message=asked)
     named = "、".join(f"{code}（{_asked_about(others)}）" if others else str(code) for code, others in found.items())
     return NotFoundError(

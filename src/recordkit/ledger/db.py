@@ -1410,10 +1410,10 @@ def unknown_units(conn: Connection, codes: Iterable[object], also: str = "") -> 
     return no_such_units({code: units_elsewhere(conn, code) for code in codes}, also)
 
 
-def missing_unit(conn: Connection, code: object) -> str:
+def missing_unit(conn: Connection, code: object, also: str = "") -> str:
     """A sheet's row or an archive item's review naming unit ``code`` the ledger does not have, asking about its
-    units in other phases (``core.unitcodes.unit_not_in_ledger``)."""
-    return unit_not_in_ledger(code, units_elsewhere(conn, code))
+    units in other phases (``core.unitcodes.unit_not_in_ledger``), after ``also``, the import's own advice."""
+    return unit_not_in_ledger(code, units_elsewhere(conn, code), also)
 
 
 def units_elsewhere(conn: Connection, code: object) -> list[str]:

@@ -486,7 +486,7 @@ def import_logbook(
             if row.record.unit is not None and row.record.unit not in known:
                 problems.append(
                     table.problem(
-                        row.row, "unit", f"{missing_unit(conn, row.record.unit)}（公共区域请把房号留空，写在“地点”列）"
+                        row.row, "unit", missing_unit(conn, row.record.unit, also="公共区域请把房号留空，写在“地点”列")
                     )
                 )
         _refuse(path, rows, problems)
