@@ -762,3 +762,37 @@ def test_a_phone_contradiction_and_a_contacts_id_number_conflict_are_refused_tog
     ]
     assert json.loads(run_cli("owners", "list", "--json").stdout) == []
     assert contacts_in_ledger(workspace) == []
+
+
+# -- blanks inside a name ------------------------------------------------------------------------------------------
+
+
+def unit_owners_in_ledger(workspace: Workspace) -> list[tuple[str, str]]:
+    """Each unit and its owner's name as the table holds them, read with plain SQL."""
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        query = "SELECT u.code, o.name FROM units u JOIN owners o ON o.id = u.owner_id ORDER BY u.code"
+        return [(str(code), str(name)) for code, name in conn.execute(sa.text(query))]
+
+
+def test_blanks_inside_a_name_are_kept_alike_from_the_roster_and_at_the_counter(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """A company typed 安居  装饰有限公司 (two blanks) was kept 安居 装饰有限公司 as a renovation's contractor or a receipt's
+    payer, but with both blanks as an owner or a tenant from the roster and as a contact added at the counter: every
+    name is now kept with one blank between its words, none around."""
+    rows = [
+        HEADERS,
+        ["1-1-101", 90, "安居  装饰有限公司", "13812345678", None, "业主"],
+        ["1-1-101", None, "幸福\u3000 物业服务有限公司", None, None, "租户"],
+        ["1-1-102", 90, "John  Smith", "13987654321", None, "业主"],
+    ]
+    result = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows)))
+    assert result.exit_code == 0, result.output
+    added = run_cli("owners", "contact", "add", "1-1-102", " 安居\u3000 装饰有限公司 ", "--relation", "租户")
+    assert added.exit_code == 0, added.output
+    assert added.stdout.strip() == "已添加 1-1-102 的租户 安居 装饰有限公司（联系人编号 2）"
+    assert unit_owners_in_ledger(workspace) == [("1-1-101", "安居 装饰有限公司"), ("1-1-102", "John Smith")]
+    assert [(code, name) for code, name, *_ in contacts_in_ledger(workspace)] == [
+        ("1-1-101", "幸福 物业服务有限公司"),
+        ("1-1-102", "安居 装饰有限公司"),
+    ]

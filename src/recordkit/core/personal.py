@@ -655,16 +655,24 @@ def name_problem(name: str, max_chars: int = NAME_MAX_CHARS) -> str | None:
 _HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
 
 
+def blanks_as_kept(name: str) -> str:
+    """``name`` with one ASCII blank between its words, none around, however it was typed (``Zhang  San``,
+    ``Zhang\u3000San``, `` Zhang San `` are ``Zhang San``; ``安居  装饰有限公司`` is ``安居 装饰有限公司``): the one rule
+    for blanks inside every name the ledger keeps — a person's or a body's, typed at the counter (``name_as_kept``)
+    or read from the roster (``owners.contacts``).  A line break or a tab is white space too: what ``name_problem``
+    refuses is the caller's to refuse first."""
+    return " ".join(name.split())
+
+
 def name_as_kept(name: str) -> str:
-    """A person's name as the ledger keeps it and paper prints it: one ASCII blank between its words, none around,
-    however it was typed (``Zhang  San``, ``Zhang\u3000San``, `` Zhang San `` are ``Zhang San``); two Chinese
-    characters with blanks between and nothing else (``罗\u3000红``, ``罗  红``: a form pads a two-character name so)
-    are that one name, ``罗红``.  The one place a name's blanks are cleaned; what ``name_problem`` refuses (a line
-    break) is the caller's to refuse first, and two names with a blank between (``张三 李四``) the caller's to tell."""
+    """A person's name as the ledger keeps it and paper prints it: its blanks as ``blanks_as_kept`` keeps them; two
+    Chinese characters with blanks between and nothing else (``罗\u3000红``, ``罗  红``: a form pads a two-character
+    name so) are that one name, ``罗红``.  What ``name_problem`` refuses (a line break) is the caller's to refuse
+    first, and two names with a blank between (``张三 李四``) the caller's to tell."""
     words = name.split()
     if len(words) == 2 and all(_HAN_CHAR.fullmatch(word) for word in words):
         return "".join(words)
-    return " ".join(words)
+    return blanks_as_kept(name)
 
 
 def reason_problem(reason: str, what: str, option: str | None) -> str | None:

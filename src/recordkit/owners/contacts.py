@@ -15,7 +15,9 @@ import sqlalchemy as sa
 
 from recordkit.core.dates import years_after
 from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.core.filenames import hidden_characters
 from recordkit.core.personal import (
+    blanks_as_kept,
     id_number_as_18,
     is_masked,
     mask_id_number,
@@ -125,9 +127,14 @@ def _reads_as_person(name: str) -> bool:
     return _OTHER_PERSON.fullmatch(name) is not None or _SURNAME_COMMA_GIVEN.fullmatch(name) is not None
 
 
-def _latin_name_as_written(name: str) -> str:
-    """``name`` as written, but a ``_SURNAME_COMMA_GIVEN`` one without blanks before its comma and with at most one
-    after it (``Smith ,  John`` is ``Smith, John``; ``SMITH,JOHN`` stays)."""
+def _name_as_written(name: str) -> str:
+    """``name`` as written, with one blank between its words (``core.personal.blanks_as_kept``: 安居  装饰有限公司 is
+    安居 装饰有限公司, as the counter keeps it), a ``_SURNAME_COMMA_GIVEN`` one without blanks before its comma and with
+    at most one after it (``Smith ,  John`` is ``Smith, John``; ``SMITH,JOHN`` stays).  A name with a line break, a tab
+    or another control character is left as written, for ``one_person_problem`` to refuse in its words."""
+    if hidden_characters(name):
+        return name
+    name = blanks_as_kept(name)
     if (found := _SURNAME_COMMA_GIVEN.fullmatch(name)) is None:
         return name
     surname, comma, blanks, given = found.groups()
@@ -304,15 +311,15 @@ def split_owner_names(text: str) -> list[str]:
     is kept whole with it: one
     body's name or two owners' (``body_or_owners``, which the import warns of).  A Latin name written surname
     first around one comma is one person (``_SURNAME_COMMA_GIVEN``: Smith, John; John Smith, Mary Smith is two), also
-    beside 和 and another name (Smith, John和李四 is two, ``_comma_name_at``), its blanks normalised
-    (``_latin_name_as_written``).  The roster import (an owner, 共有人 or 租户 cell), doctor and the export's
+    beside 和 and another name (Smith, John和李四 is two, ``_comma_name_at``); each name with one blank between its
+    words (``_name_as_written``).  The roster import (an owner, 共有人 or 租户 cell), doctor and the export's
     read-back all read a cell by it."""
     cell = text.strip()
     names = _cell_names(cell)
     if names is None or _body_or_owners_in(cell, names) is not None:
-        return [cell]
+        return [_name_as_written(cell)]
     result: list[str] = []
-    for name in map(_latin_name_as_written, names):
+    for name in map(_name_as_written, names):
         result.extend(_split_at_and(name))
     return result
 
@@ -429,14 +436,14 @@ def _separator(char: str) -> bool:
 def one_name(name: str) -> str:
     """A cell or argument meant for one person without the separators another name would have followed at either
     end (吴芳、, 、郑丽, 孙悦；): what an owner or 租户 cell reads of it (``split_owner_names``), so that a notice never
-    prints 吴芳、住户; a Latin name around a comma with its blanks normalised as there (Smith ,  John is Smith, John).
+    prints 吴芳、住户; its blanks as there (安居  装饰有限公司 is 安居 装饰有限公司, Smith ,  John is Smith, John).
     A name of separators alone is left as it is, for ``name_problem`` to refuse."""
     start, end = 0, len(name)
     while start < end and _separator(name[start]):
         start += 1
     while end > start and _separator(name[end - 1]):
         end -= 1
-    return _latin_name_as_written(name[start:end]) or name
+    return _name_as_written(name[start:end]) or name
 
 
 def several_people(name: str) -> bool:
