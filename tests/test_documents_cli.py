@@ -257,8 +257,7 @@ def test_an_office_copy_made_from_an_older_builtin_is_told_the_variables_it_lack
     run_cli: Any, imported: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The office's 催缴通知书, copied before the built-in named the fees owed ({{ 欠费项目 }}), says 物业服务费 in
-    # fixed words on every reminder (and says so of a one-off charge owed alone, 只欠一次性费用), and nothing told the
-    # office its copy lacks what the built-in now fills.
+    # fixed words on every reminder, and nothing told the office its copy lacks what the built-in now fills.
     assert run_cli("templates", "copy", "催缴通知书").exit_code == 0
     path = imported.templates_dir / "催缴通知书.docx"
     document = Document(str(path))
@@ -272,7 +271,7 @@ def test_an_office_copy_made_from_an_older_builtin_is_told_the_variables_it_lack
     document.save(str(path))
     monkeypatch.chdir(imported.root)
     note = (
-        "内置的“催缴通知书”用到的变量 只欠一次性费用、欠费项目 本处的模板里没有（本处的模板可能是从旧版本复制的，内置模板后来加了这些内容）："
+        "内置的“催缴通知书”用到的变量 欠费项目 本处的模板里没有（本处的模板可能是从旧版本复制的，内置模板后来加了这些内容）："
         "要用内置的新内容，运行 recordkit templates copy 催缴通知书 --force 换成内置模板（本处改过的地方要重新改，"
         "先把原文件另存一份），或对照内置模板，在 Word/WPS 里把这些变量补进本处的模板"
     )
@@ -284,16 +283,14 @@ def test_an_office_copy_made_from_an_older_builtin_is_told_the_variables_it_lack
     listed = run_cli("templates", "list", "--json")
     assert listed.exit_code == 0, listed.output
     info = next(info for info in json.loads(listed.stdout) if info["name"] == "催缴通知书")
-    assert (info["status"], info["notes"], info["lacks"]) == ("可用", [note], ["只欠一次性费用", "欠费项目"])
+    assert (info["status"], info["notes"], info["lacks"]) == ("可用", [note], ["欠费项目"])
     table = run_cli("templates", "list")
     assert table.exit_code == 0, table.output
     assert table_rows(table.stdout)["催缴通知书"][3] == f"可用{note}".replace(" ", "")
     doctor = run_cli("doctor", "--json")
     [check] = [check for check in json.loads(doctor.stdout) if check["name"] == "模板"]
     assert (check["ok"], check["required"]) == (False, False)
-    assert check["detail"].endswith(
-        "本处模板 1 个，其中 1 个比内置模板少了变量：催缴通知书（只欠一次性费用、欠费项目）"
-    )
+    assert check["detail"].endswith("本处模板 1 个，其中 1 个比内置模板少了变量：催缴通知书（欠费项目）")
     assert check["fix"] == "运行 recordkit templates check 催缴通知书，按提示换成内置模板或在 Word/WPS 里补上这些变量"
     # The built-in itself, and a copy made today, lack nothing.
     assert "本处的模板里没有" not in run_cli("templates", "check", "停水通知").stdout

@@ -841,7 +841,8 @@ def test_a_reminder_says_only_the_recurring_fees_keep_the_estate_running(ws: Wor
     """A flat owing a renovation's 装修垃圾清运费 (a one-off item, set up before the monthly fees) was told
     "装修垃圾清运费、物业服务费是维持小区正常管理和服务的必要费用": the sentence now names the recurring fees alone; the
     table still lists every fee owed.  A unit owing only one-off charges was told "装修垃圾清运费是维持小区正常管理和服务的
-    必要费用": that sentence is now left out of its paper (its table names the charge)."""
+    必要费用" and that it owed "1个月的费用（最早自2026年11月起）": the sentence is now left out of its paper, which
+    says it owes 费用 (its table names the charge)."""
     from recordkit.billing.bills import bill_month
     from recordkit.billing.rules import add_rule
     from recordkit.owners.roster import import_owners
@@ -869,6 +870,10 @@ def test_a_reminder_says_only_the_recurring_fees_keep_the_estate_running(ws: Wor
     assert [row[1] for row in table_rows(first.path)[1:-1]] == ["装修垃圾清运费", "物业服务费", "垃圾清运费"]
     owing = paragraphs(second.path)
     assert not [line for line in owing if "是维持小区正常管理" in line]
+    # nor that it owes "1个月的费用（最早自2026年11月起）": a one-off charge is no month's fee
+    assert [line for line in owing if line.startswith("截至")] == [
+        "截至2026年11月23日，您名下测试小区2栋1单元205室尚有费用未缴纳，明细如下："
+    ]
     deadline = dt.date.today() + dt.timedelta(days=15)
     assert (
         f"请您于{deadline.year}年{deadline.month}月{deadline.day}日前缴清上述费用。缴费方式：到物业服务中心前台以现金、"

@@ -128,8 +128,9 @@ def _payment_reminder(document: Document) -> None:
     line(document, "{{ 称呼 }}：")
     line(
         document,
-        "截至{{ 截止日期 }}，您名下{{ 房屋地址 }}尚有{{ 欠费月数 }}个月的费用未缴纳"
-        "（最早自{{ 最早月份 }}起），明细如下：",
+        # A one-off charge owed alone (装修垃圾清运费) is no month's fee: no count of months, no first month.
+        "截至{{ 截止日期 }}，您名下{{ 房屋地址 }}尚有{% if 只欠一次性费用 %}费用未缴纳"
+        "{% else %}{{ 欠费月数 }}个月的费用未缴纳（最早自{{ 最早月份 }}起）{% endif %}，明细如下：",
         indent=True,
     )
     grid = table(
