@@ -796,3 +796,22 @@ def test_blanks_inside_a_name_are_kept_alike_from_the_roster_and_at_the_counter(
         ("1-1-101", "幸福 物业服务有限公司"),
         ("1-1-102", "安居 装饰有限公司"),
     ]
+
+
+def test_an_owner_an_older_version_kept_with_two_blanks_is_the_same_owner_at_the_next_import(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """An older version kept 安居  装饰有限公司 (two blanks, no ID number); the roster imported again, now read 安居 装饰有限公司,
+    made a new owner record and deleted the old one: it is the same owner, its name now kept with one blank."""
+    rows = [HEADERS, ["1-1-101", 90, "安居  装饰有限公司", "13812345678", None, "业主"]]
+    sheet = roster(tmp_path / "名册.xlsx", rows)
+    assert run_cli("owners", "import", str(sheet)).exit_code == 0
+    with open_ledger(workspace.database_url) as ledger, ledger.write() as conn:
+        conn.execute(sa.text("UPDATE owners SET name = '安居  装饰有限公司'"))  # as an older version kept it
+    again = run_cli("owners", "import", str(sheet))
+    assert again.exit_code == 0, again.output
+    assert "不再持有房屋、已删除的业主记录" not in again.stdout
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        assert [tuple(row) for row in conn.execute(sa.text("SELECT id, name FROM owners"))] == [
+            (1, "安居 装饰有限公司")
+        ]
