@@ -37,6 +37,7 @@ from recordkit.documents.templates.engine import (
     TemplateInfo,
     TemplateLibrary,
     lacking_note,
+    marked_copy,
     not_docx,
     paragraph_text,
     patch_placeholders,
@@ -379,5 +380,5 @@ def copy_template(library: TemplateLibrary, name: str, force: bool = False) -> P
             f"templates/{readable_name(target.name)} 已存在（本处自己的模板），没有覆盖。确实要用内置模板替换时加 --force"
         )
     library.office_dir.mkdir(parents=True, exist_ok=True)
-    write_bytes(target, source.read_bytes())
+    write_bytes(target, marked_copy(source.read_bytes(), name))
     return target

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from xml.etree import ElementTree
 from xml.parsers import expat
 
 import jinja2
@@ -150,8 +151,55 @@ def lacking_note(name: str, lacks: Sequence[str]) -> str:
     return (
         f"内置的“{name}”用到的变量 {'、'.join(lacks)} 本处的模板里没有（本处的模板可能是从旧版本复制的，"
         f"内置模板后来加了这些内容）：要用内置的新内容，运行 recordkit templates copy {name} --force 换成内置模板"
-        "（本处改过的地方要重新改，先把原文件另存一份），或对照内置模板，在 Word/WPS 里把这些变量补进本处的模板"
+        "（本处改过的地方要重新改，先把原文件另存一份），或对照内置模板，在 Word/WPS 里把这些变量补进本处的模板；"
+        "本处特意不用这些变量的，在 Word/WPS 的“文件 → 属性”里把“类别”改成别的字（例如 本处模板），就不再提示"
     )
+
+
+#: What `templates copy` writes in its copy's 类别 (the .docx core property ``category``, which Word and WPS show
+#: under 文件 → 属性 and keep on saving) before the built-in's name: the mark of a copy (``copy_of_builtin``).
+COPY_MARK = "recordkit 内置模板："
+#: The author (``dc:creator``) of every built-in: a copy an older version made, before the mark, still says it.
+BUILTIN_AUTHOR = "recordkit"
+_CORE_PROPERTIES = "docProps/core.xml"
+_CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+_DC = "http://purl.org/dc/elements/1.1/"
+_CATEGORY = re.compile(r"<cp:category\s*/>|<cp:category>.*?</cp:category>", re.DOTALL)
+
+
+def marked_copy(builtin: bytes, name: str) -> bytes:
+    """The built-in template's package ``builtin`` with ``COPY_MARK`` and its ``name`` as its 类别: the copy
+    `templates copy` puts into templates/.  Written into the part as text, not through python-docx, whose
+    ``cp`` prefix docxcompose (a merged print file) rebinds to the custom properties' namespace on import."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(builtin)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == _CORE_PROPERTIES:
+                core = _CATEGORY.sub("", data.decode("utf-8"))
+                mark = f"<cp:category>{escape(COPY_MARK + name)}</cp:category>"
+                data = core.replace("</cp:coreProperties>", f"{mark}</cp:coreProperties>").encode("utf-8")
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def copy_of_builtin(path: Path, name: str) -> bool:
+    """Whether the office's template at ``path`` is a copy of the built-in ``name``: marked so in its 类别 by
+    `templates copy` (``COPY_MARK``), or — a copy an older version made before the mark — with no 类别 and the
+    built-ins' author.  A template the office wrote itself (another author), or one whose 类别 the office changed
+    to stop ``lacking_note``, is not; neither is a file that is no .docx package (its problem is told instead)."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            info = package.getinfo(_CORE_PROPERTIES)
+            if info.file_size > 1 << 20:  # a core-properties part is a few hundred bytes: a larger one is no copy
+                return False
+            properties = ElementTree.fromstring(package.read(info))
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return False
+    category = (properties.findtext(f"{{{_CP}}}category") or "").strip()
+    if category:
+        return category == f"{COPY_MARK}{name}"
+    return (properties.findtext(f"{{{_DC}}}creator") or "").strip() == BUILTIN_AUTHOR
 
 
 def limit_message(name: str, what: str) -> str:
@@ -1493,10 +1541,11 @@ class TemplateLibrary:
     def lacking(self, name: str) -> tuple[str, ...]:
         """The variables the built-in template of this name uses that the office's own .docx of it does not, sorted:
         a copy made by `templates copy` from an older version keeps the fixed words the built-in has since replaced
-        (told by `templates list`, `templates check` and doctor, ``lacking_note``).  Nothing when either is missing
-        or the office's copy cannot be loaded (its problem is told instead)."""
+        (told by `templates list`, `templates check` and doctor, ``lacking_note``).  Nothing when either is missing,
+        when the office's template is no copy of the built-in (``copy_of_builtin``: one the office wrote itself under
+        the built-in's name leaves out what it chose to), or when it cannot be loaded (its problem is told instead)."""
         office, builtin = self.office_path(name), self.builtin_path(name)
-        if office is None or builtin is None:
+        if office is None or builtin is None or not copy_of_builtin(office, name):
             return ()
         try:
             own = self._load(office, name, ORIGIN_OFFICE).variables
