@@ -483,6 +483,14 @@ def test_two_chinese_names_with_a_blank_between_are_refused_as_an_owner_s_are(ca
     assert json.loads(cashier("receipt", "list", "--json").stdout) == []
 
 
+@pytest.mark.parametrize("typed", ["老王 五金店", "美宜佳 便利店"])
+def test_a_shop_s_business_with_a_blank_is_one_payer(cashier: Any, workspace: Workspace, typed: str) -> None:
+    # --payer "老王 五金店" (a shop's business, a blank after its 字号) was refused as two people's names
+    result = cashier("fees", "pay", "1-1-101", "--amount", "50", "--payer", typed, *BACKDATED)
+    assert result.stdout.startswith(f"已收款 50.00 元（现金），交款人 {typed}，房号 1-1-101；"), result.output
+    assert [row["payer"] for row in json.loads(cashier("receipt", "list", "--json").stdout)] == [typed]
+
+
 def test_a_receipt_the_office_template_cannot_print_takes_no_money(cashier: Any, workspace: Workspace) -> None:
     from tests.test_templates import make_docx
 

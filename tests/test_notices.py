@@ -816,11 +816,12 @@ def test_a_reminder_names_the_fees_owed_and_addresses_a_body_by_its_name(ws: Wor
     rows = [
         ["", "", "车位B1-023", 12.5, "王芳", "13812345670", None, None, "已入住"],
         ["2", "1", "204", 100.0, "幸福里房地产开发有限公司", "13812345671", None, None, "空置"],
+        ["2", "1", "205", 100.0, "张记面馆", "13812345672", None, None, "已入住"],
     ]
     ledger = open_ledger(ws.database_url)
     try:
         import_owners(ledger, write_sheet(tmp_path / "名册.xlsx", rows), CASHIER)
-        add_rule(ledger, CASHIER, "物业服务费", "area", "2.35", "2025-01", units=["2-1-204"])
+        add_rule(ledger, CASHIER, "物业服务费", "area", "2.35", "2025-01", units=["2-1-204", "2-1-205"])
         add_rule(ledger, CASHIER, "垃圾清运费", "fixed", "10", "2025-01", units=["2-1-204"])
         add_rule(ledger, CASHIER, "车位管理费", "fixed", "80", "2025-01", units=["车位B1-023"])
         bill_months(ledger, "2026-10", "2026-11")
@@ -828,9 +829,14 @@ def test_a_reminder_names_the_fees_owed_and_addresses_a_body_by_its_name(ws: Wor
     finally:
         ledger.close()
     assert batch is not None
-    assert [d.path.name for d in batch.documents] == ["催缴通知书_2-1-204.docx", "催缴通知书_车位B1-023.docx"]
-    flat, parking = (paragraphs(d.path) for d in batch.documents)
+    assert [d.path.name for d in batch.documents] == [
+        "催缴通知书_2-1-204.docx",
+        "催缴通知书_2-1-205.docx",
+        "催缴通知书_车位B1-023.docx",
+    ]
+    flat, shop, parking = (paragraphs(d.path) for d in batch.documents)
     assert flat[1] == "幸福里房地产开发有限公司："
+    assert shop[1] == "张记面馆："  # a shop's business, not 尊敬的张记面馆业主
     assert "物业服务费、垃圾清运费是维持小区正常管理和服务的必要费用。" in "\n".join(flat)
     assert parking[1] == "尊敬的王芳业主："
     assert "车位管理费是维持小区正常管理和服务的必要费用。" in "\n".join(parking)

@@ -19,6 +19,7 @@ from recordkit.owners.contacts import (
     add_contact,
     co_owners_of,
     edit_contact,
+    is_organisation,
     list_contacts,
     remove_contact,
     split_owner_names,
@@ -369,6 +370,28 @@ def test_configured_status_words_and_codes(ledger: Ledger, tmp_path: Path) -> No
 )
 def test_owner_cells_split_into_co_owners(cell: str, names: list[str]) -> None:
     assert split_owner_names(cell) == names
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["张记面馆", "美宜佳便利店", "老王五金店", "幸福里超市", "康宁大药房", "李氏口腔诊所", "阳光工作室", "华联商行"]
+    + ["红星经营部", "老李修车铺", "平安理发店", "兴旺饭店", "华美印刷厂", "康乐洗衣店（幸福里店）", "美宜佳 便利店"],
+)
+def test_a_shop_s_business_is_a_body(name: str) -> None:
+    # A shop owned by 张记面馆 was a person: its 催缴通知书 said 尊敬的张记面馆业主, and 美宜佳 便利店 (a blank) was refused
+    # as two people's names; a body is known by its name's last words (店、馆、房、行、部、所、室、厂、超市 …).
+    assert is_organisation(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["王房", "李行", "张店", "刘超", "张文房", "李德行", "王建厂", "陈志部", "周社", "赵书院", "孙家站"]
+    + ["欧阳明行", "司马文房", "上官婉室", "李超市", "阿依古丽·吐尔逊", "王 房"],
+)
+def test_a_person_s_name_ending_like_a_shop_is_a_person(name: str) -> None:
+    # 2-4 character names whose last character is a shop's (王房, 李德行, 欧阳明行) are people: a single character
+    # ends a body's name only after four, a shop's word of two (超市, 面馆) only after two.
+    assert not is_organisation(name)
 
 
 def test_the_owner_named_again_in_the_co_owner_column_or_cell_is_one_owner(ledger: Ledger, tmp_path: Path) -> None:

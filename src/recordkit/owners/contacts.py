@@ -60,10 +60,33 @@ _BRACKET = re.compile(r"[(\[【〔〖]")
 _ORGANISATION = re.compile(r"公司|集团|合伙企业|银行|委员会|管理处|事务所|合作社|学校|医院|政府|中心|开发商")
 
 
+# A shop's business (个体工商户: 张记面馆, 美宜佳便利店, 华联商行) is named by its trade's last words: those of two
+# characters or more after two at least (兴旺饭店; 李超市 is a person's name), …
+_SHOP_WORDS = (
+    ("超市", "商店", "商行", "商场", "面馆", "饭馆", "餐馆", "菜馆", "茶馆", "酒馆", "宾馆", "旅馆", "饭店", "酒店")
+    + ("酒家", "酒楼", "茶楼", "药房", "药店", "药铺", "诊所", "门诊", "网吧", "影楼", "工厂", "农场", "工作室")
+    + ("经营部", "门市部", "服务部", "营业部", "维修部", "俱乐部", "便利店", "幼儿园", "旅行社")
+)  # fmt: skip
+# … and one character after four at least (老王五金店, 华美印刷厂): a Chinese person's name — 王房, 李德行, 欧阳明行 — has
+# at most three before its last.
+_SHOP_ENDINGS = tuple("店馆房行部所室厂社院站场铺坊")
+_SHOP_LEAST = {len(word): len(word) + 2 for word in _SHOP_WORDS} | {1: 5}
+# A branch's name after the business's (康乐洗衣店（幸福里店）), which a shop's words are looked for before.
+_BRANCH = re.compile(r"\([^()]*\)$")
+
+
 def is_organisation(name: str) -> bool:
-    """Whether ``name`` is a body's (XX置业有限公司, 开发商, 业主委员会), not a person's: written as it stands, never
-    split into people nor held to a person's name."""
-    return _ORGANISATION.search(unicodedata.normalize("NFKC", name)) is not None
+    """Whether ``name`` is a body's (XX置业有限公司, 开发商, 业主委员会, a shop's business: 张记面馆, 老王五金店 —
+    ``_SHOP_WORDS``, ``_SHOP_ENDINGS``), not a person's: written as it stands, never split into people nor held to a
+    person's name."""
+    folded = unicodedata.normalize("NFKC", name)
+    if _ORGANISATION.search(folded) is not None:
+        return True
+    business = _BRANCH.sub("", "".join(folded.split())).strip()
+    if "·" in business:  # 阿依古丽·吐尔逊: a transliterated person's name
+        return False
+    ending = next((word for word in (*_SHOP_WORDS, *_SHOP_ENDINGS) if business.endswith(word)), None)
+    return ending is not None and len(business) >= _SHOP_LEAST[len(ending)]
 
 
 #: Splits one owner cell into co-owners: "王建国、李秀兰", "王建国,李秀兰", "王建国/李秀兰".
