@@ -4,6 +4,8 @@ A notice goes to units picked by unit, building or the whole estate; a reminder 
 unit in arrears (``fees.list_arrears``) with its own table of unpaid months.  Each batch
 is one document per unit or one merged print file, plus a 送达签收表 .xlsx for the
 door-to-door round, and PDF copies when asked.  Filling and recording is ``documents``'s.
+The days and times written inside a notice's free text are read here (``find_when``, ``in_office_form``), leniently
+and only to check and print them; every other date is parsed by ``core.dates`` (docs/architecture.md says why).
 """
 
 from __future__ import annotations
