@@ -608,6 +608,22 @@ def test_a_file_put_back_from_the_quarantine_is_dated_by_its_own_name(ws: Worksp
         ("微信图片_20261120101500.jpg", "扫描件", None, dt.date(2026, 11, 20)),
         ("3-2-1201/微信截图_20261120101500.png", "3-2-1201 业主档案", "3-2-1201", dt.date(2026, 11, 20)),
         ("微信图片_2026-11-20_101500_123.jpg", "扫描件", None, dt.date(2026, 11, 20)),
+        # Samsung's (a burst's _001, a second photo in the same second's (0)), a Pixel's with its mode (.MP, .NIGHT,
+        # .RAW-01.MP.COVER), an edited copy's ~2, macOS screenshots in a 12-hour clock (English and Chinese, older
+        # macOS's Screen Shot and 屏幕快照, one of the same second's (2))
+        ("20261120_101500.jpg", "扫描件", None, dt.date(2026, 11, 20)),
+        ("3-2-1201/20261120_101500_001.jpg", "3-2-1201 业主档案", "3-2-1201", dt.date(2026, 11, 20)),
+        ("20261120_101500(0).jpg", "扫描件", None, dt.date(2026, 11, 20)),
+        ("PXL_20261120_101500123.MP.jpg", "扫描件", None, dt.date(2026, 11, 20)),
+        ("3-2-1201/PXL_20261120_101500123.NIGHT.jpg", "3-2-1201 业主档案", "3-2-1201", dt.date(2026, 11, 20)),
+        ("PXL_20261120_101500123.RAW-01.MP.COVER.jpg", "扫描件", None, dt.date(2026, 11, 20)),
+        ("PXL_20261120_101500123~2.jpg", "扫描件", None, dt.date(2026, 11, 20)),
+        ("Screenshot 2026-11-20 at 10.15.00 AM.png", "扫描件", None, dt.date(2026, 11, 20)),
+        ("工程档案/Screenshot 2026-11-20 at 9.05.00\u202fPM (2).png", "工程档案", None, dt.date(2026, 11, 20)),
+        ("Screen Shot 2019-11-20 at 9.05.00 AM.png", "扫描件", None, dt.date(2019, 11, 20)),
+        ("截屏2026-11-20 上午10.15.00.png", "扫描件", None, dt.date(2026, 11, 20)),
+        ("3-2-1201/截屏2026-11-20 下午3.05.00.png", "3-2-1201 业主档案", "3-2-1201", dt.date(2026, 11, 20)),
+        ("屏幕快照 2019-11-20 下午3.05.00.png", "扫描件", None, dt.date(2019, 11, 20)),
         # a name of a unit alone (and a date) is titled as a camera's beside the unit is; one not taken keeps its name
         ("3-2-1201.pdf", "3-2-1201 业主档案", "3-2-1201", None),
         ("3栋2单元1201室_20261102.pdf", "3-2-1201 业主档案", "3-2-1201", dt.date(2026, 11, 2)),
@@ -616,6 +632,12 @@ def test_a_file_put_back_from_the_quarantine_is_dated_by_its_own_name(ws: Worksp
         ("IMG_20261120_101500 装修协议.jpg", "装修协议", None, dt.date(2026, 11, 20)),
         ("屏幕截图 2026-11-20 101500 装修协议.png", "装修协议", None, dt.date(2026, 11, 20)),
         ("IMG_20261120_101500_HDR_3-2-1201 装修协议.jpg", "装修协议", "3-2-1201", dt.date(2026, 11, 20)),
+        ("20261120_101500 装修协议.jpg", "装修协议", None, dt.date(2026, 11, 20)),
+        ("PXL_20261120_101500123.MP_门禁卡.jpg", "门禁卡", None, dt.date(2026, 11, 20)),
+        ("Screenshot 2026-11-20 at 10.15.00 AM 缴费记录.png", "缴费记录", None, dt.date(2026, 11, 20)),
+        ("截屏2026-11-20 上午10.15.00 缴费记录.png", "缴费记录", None, dt.date(2026, 11, 20)),
+        # a day the clerk wrote beside it is the document's, not the day the photo was taken
+        ("IMG_20261120_101500 装修协议 20261101.jpg", "装修协议", None, dt.date(2026, 11, 1)),
     ],
 )
 def test_a_cameras_name_is_no_part_of_the_title(

@@ -196,6 +196,16 @@ def test_a_wechat_exports_day_is_the_offices() -> None:
     assert metadata_from_name("mmexport1795105800000", in_london).doc_date == dt.date(2026, 11, 19)
 
 
+def test_a_pixels_moment_is_utc_and_its_day_the_offices() -> None:
+    """A Pixel names its photo by the moment in UTC: ``PXL_20261119_163000123`` is 00:30 on the 20th in Shanghai."""
+    assert metadata_from_name("PXL_20261119_163000123.MP", RULES).doc_date == dt.date(2026, 11, 20)
+    in_london = replace(RULES, time_zone="Europe/London")
+    assert metadata_from_name("PXL_20261119_163000123.MP", in_london).doc_date == dt.date(2026, 11, 19)
+    # a Samsung's and a screenshot's moment is the phone's own clock: their day as written
+    assert metadata_from_name("20261119_233000", RULES).doc_date == dt.date(2026, 11, 19)
+    assert metadata_from_name("Screenshot 2026-11-19 at 11.30.00 PM", RULES).doc_date == dt.date(2026, 11, 19)
+
+
 def test_a_scan_serial_or_a_date_is_not_a_unit() -> None:
     assert metadata_from_name("SCAN20261102-0001", RULES).unit is None
     assert metadata_from_name("2026-11-02 说明书", RULES).unit is None

@@ -25,6 +25,7 @@ from recordkit.core.dates import (
     BUSINESS_YEARS,
     DateError,
     find_date,
+    office_time,
     office_zone,
     parse_date,
     parse_month,
@@ -900,7 +901,8 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
     # (收据SJ2026-000001_3-2-1201 is about 3-2-1201, not 1-3-2).  A scanner's time or date is no unit.
     # A 档号 in the name (YZ-2015-1 补充材料: the item it belongs to) is neither a date nor a unit code.
     readable = _without_numbers(stem, rules)
-    without_clock = _SCANNER_TIMES.sub(" ", _CAMERA_NAMES.sub(" ", readable))
+    written = _CAMERA_NAMES.sub(" ", readable)  # what the clerk wrote, beside a camera's own name
+    without_clock = _SCANNER_TIMES.sub(" ", written)
     code = next(
         (
             parsed
@@ -910,7 +912,8 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
         None,
     ) or find_unit_code(without_clock)
     # A year-month is the month's first day (电梯维保记录_2024年5月 is filed in 2024, not in the year it is filed).
-    found_date = find_date(readable) or find_month(readable) or _camera_day(readable, rules.time_zone)
+    # A day the clerk wrote is the document's, not the day its photo was taken.
+    found_date = find_date(written) or find_month(written) or _camera_day(readable, rules.time_zone)
     words = []
     for token in _phase_joined(_NAME_SEPARATORS.split(_CAMERA_NAMES.sub(" ", stem)), rules.phases):
         if code is not None and _is_unit_token(token, str(code), rules.phases):
@@ -939,38 +942,54 @@ _SCANNER_TIMES = re.compile(
 )
 
 # The names a phone or camera gives its photos and screenshots: the moment it was taken and the app's or mode's tag,
-# no word of the document's.  Their day is still its date.  A camera's (IMG_20261120_101500, DSC_…,
-# PXL_20261120_101500123, MVIMG_…, with a mode's suffix: _HDR, _BURST001_COVER), WhatsApp's (IMG-20261120-WA0001),
-# a screenshot's (Screenshot_20261120-101500, MIUI's Screenshot_2026-11-20-10-15-00-123_com.tencent.mm, macOS's
-# 截屏2026-11-20 10.15.00, Windows' 屏幕截图 2026-11-20 101500 and 屏幕截图(1)), WeChat's: a phone's
-# mmexport1700000000000 (milliseconds since 1970), a PC's 微信图片_20261120101500, 微信截图_… and
-# 微信图片_2026-11-20_101500_123 (their days read by ``_camera_day``).  A second photo in the same second's _1 is its
-# camera's; not a unit's building (IMG_20261120_101500_3-2-1201).
+# no word of the document's.  Their day is still its date, unless the clerk wrote the document's beside it.  A camera's
+# (IMG_20261120_101500, DSC_…, MVIMG_…, with a mode's suffix: _HDR, _BURST001_COVER), a Samsung's (20261120_101500,
+# a burst's _001), a Pixel's (PXL_20261120_101500123 in UTC, with its mode: .MP, .NIGHT, .RAW-01.MP.COVER),
+# WhatsApp's (IMG-20261120-WA0001), a screenshot's (Screenshot_20261120-101500, MIUI's
+# Screenshot_2026-11-20-10-15-00-123_com.tencent.mm, macOS's Screenshot 2026-11-20 at 9.05.00 AM, 截屏2026-11-20
+# 上午10.15.00, an older one's Screen Shot … and 屏幕快照 …, Windows' 屏幕截图 2026-11-20 101500 and 屏幕截图(1)),
+# WeChat's: a phone's mmexport1700000000000 (milliseconds since 1970), a PC's 微信图片_20261120101500, 微信截图_… and
+# 微信图片_2026-11-20_101500_123.  A second photo in the same second's _1 or (0), a copy's (2), an edited one's ~2
+# are its camera's; not a unit's building (IMG_20261120_101500_3-2-1201).  ``_camera_day`` reads their days.
 _CAMERA_NAMES = re.compile(
     r"(?<![A-Za-z0-9])(?:"
-    r"(?:IMG|DSC|PXL|MVIMG)[_-]?(?:19|20)[0-9]{6}[_-][0-9]{6,9}(?:_(?:HDR|BURST[0-9]*(?:_COVER)?))*"
+    r"(?:IMG|DSC|MVIMG)[_-]?(?:19|20)[0-9]{6}[_-][0-9]{6,9}(?:_(?:HDR|BURST[0-9]*(?:_COVER)?))*"
     r"(?:_[0-9]{1,2}(?![0-9-]))?"
+    r"|(?:19|20)[0-9]{6}_(?:[01][0-9]|2[0-3])[0-5][0-9][0-5][0-9](?:_[0-9]{3})?"
+    r"|PXL_(?P<utc>(?:19|20)[0-9]{6}_[0-9]{6})[0-9]{3}"
+    r"(?:\.(?:MP|NIGHT|PORTRAIT|PANO|PHOTOSPHERE|LONG_EXPOSURE|MOTION|ACTION_PAN|RAW|COVER|ORIGINAL)(?:-[0-9]{2})?)*"
     r"|(?:IMG|VID)-(?:19|20)[0-9]{6}-WA[0-9]{4,}"
-    r"|(?:Screenshot|截屏|屏幕截图)[_\s]*(?:"
-    r"(?:19|20)[0-9]{2}-?[01][0-9]-?[0-3][0-9][_\s-]*(?:at\s*)?[0-2][0-9][.-]?[0-5][0-9][.-]?[0-5][0-9]"
-    r"(?:-[0-9]{3})?(?:_[a-z][a-z0-9]*(?:\.[a-z0-9_]+)+)?"
+    r"|(?:Screenshot|Screen\s?Shot|截屏|屏幕截图|屏幕快照)[_\s]*(?:"
+    r"(?:19|20)[0-9]{2}-?[01][0-9]-?[0-3][0-9][_\s-]*(?:at\s*)?(?:上午|下午)?[0-2]?[0-9][.-]?[0-5][0-9][.-]?[0-5][0-9]"
+    r"(?:\s?[AP]M)?(?:-[0-9]{3})?(?:_[a-z][a-z0-9]*(?:\.[a-z0-9_]+)+)?"
     r"|\([0-9]{1,4}\))"
     r"|mmexport(?P<ms>[0-9]{10,13})"
     r"|微信(?:图片|截图)_(?:(?P<day>(?:19|20)[0-9]{6})[0-9]{6}|(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9]_[0-9]{6}(?:_[0-9]{1,4})?)"
-    r")(?![0-9])",
+    r")(?:\s?\([0-9]{1,3}\)|~[0-9]{1,3})?(?![0-9])",
     re.IGNORECASE,
 )
 
 
 def _camera_day(text: str, time_zone: str) -> tuple[dt.date, str] | None:
-    """The day a WeChat name in ``text`` that ``find_date`` cannot read was saved on, and the name: ``mmexport``'s
-    milliseconds since 1970 read on the office's clock, ``微信图片_20261120101500``'s first eight digits; None where
-    there is none, or its day is no real one of the books' years."""
+    """The day the first camera's or app's name in ``text`` was taken on, and the name: a Pixel's moment in UTC and
+    ``mmexport``'s milliseconds since 1970 read on the office's clock, ``微信图片_20261120101500``'s first eight digits,
+    the others' day as written; None where there is none, or its day is no real one of the books' years."""
     for match in _CAMERA_NAMES.finditer(unicodedata.normalize("NFKC", text)):
+        day: dt.date | None = None
         if match["ms"] is not None:
-            day: dt.date | None = dt.datetime.fromtimestamp(int(match["ms"]) // 1000, office_zone(time_zone)).date()
-        else:
-            day = found[0] if match["day"] is not None and (found := find_date(match["day"])) is not None else None
+            day = dt.datetime.fromtimestamp(int(match["ms"]) // 1000, office_zone(time_zone)).date()
+        elif match["utc"] is not None:
+            moment_of = match["utc"]  # 20261120_101500
+            try:
+                moment = dt.datetime(
+                    int(moment_of[:4]), int(moment_of[4:6]), int(moment_of[6:8]),
+                    int(moment_of[9:11]), int(moment_of[11:13]), int(moment_of[13:15]),
+                )  # fmt: skip
+            except ValueError:
+                continue
+            day = office_time(moment, time_zone).date()
+        elif (found := find_date(match["day"] or match[0])) is not None:
+            day = found[0]
         if day is not None and BUSINESS_YEARS[0] <= day.year <= BUSINESS_YEARS[1]:
             return day, match[0]
     return None
