@@ -628,6 +628,11 @@ def test_a_file_put_back_from_the_quarantine_is_dated_by_its_own_name(ws: Worksp
         ("3-2-1201.pdf", "3-2-1201 业主档案", "3-2-1201", None),
         ("3栋2单元1201室_20261102.pdf", "3-2-1201 业主档案", "3-2-1201", dt.date(2026, 11, 2)),
         ("1-1-101/3-2-1201.pdf", "3-2-1201", None, None),
+        # so is a name of its category alone beside the unit, which the 借阅 list and the archived file's name show
+        ("3-2-1201_业主档案.pdf", "3-2-1201 业主档案", "3-2-1201", None),
+        ("3-2-1201/业主档案.pdf", "3-2-1201 业主档案", "3-2-1201", None),
+        ("3栋2单元1201室 业主档案 20261102.pdf", "3-2-1201 业主档案", "3-2-1201", dt.date(2026, 11, 2)),
+        ("业主档案.pdf", "业主档案", None, None),
         # words written beside it are the title
         ("IMG_20261120_101500 装修协议.jpg", "装修协议", None, dt.date(2026, 11, 20)),
         ("屏幕截图 2026-11-20 101500 装修协议.png", "装修协议", None, dt.date(2026, 11, 20)),

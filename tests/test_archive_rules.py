@@ -48,8 +48,10 @@ RULES = FilingRules.from_settings(ArchiveSettings())
         ("IMG_0001", None, None, "IMG 0001", None),
         ("3-2-1201", "业主档案", "3-2-1201", None, None),
         # A category's own name tells it (a file named for its category, as a Windows zip of the office's folders
-        # holds them), before another category's keyword (装修 is one of 业主档案's).
-        ("业主档案", "业主档案", None, "业主档案", None),
+        # holds them), before another category's keyword (装修 is one of 业主档案's).  Its name alone is no title of its
+        # own: titled as a unit alone is (业主档案, 3-2-1201 业主档案).
+        ("业主档案", "业主档案", None, None, None),
+        ("3-2-1201_业主档案", "业主档案", "3-2-1201", None, None),
         ("工程档案 3号楼装修验收", "工程档案", None, "工程档案 3号楼装修验收", None),
         ("财务档案_2025年度", "财务档案", None, "财务档案 2025年度", None),
         ("合同协议档案 保洁", "合同协议档案", None, "合同协议档案 保洁", None),

@@ -924,6 +924,8 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
         words.append(token)
     title = " ".join(words).strip(" -_") or None
     category = rules.category_from_words(stem)
+    if title is not None and category is not None and _names_only(title, category):
+        title = None  # 3-2-1201_业主档案 says no more than its unit does: titled as the unit alone is (``resolve``)
     if category is None and code is not None:
         category = rules.category(rules.unit_category)
     return Metadata(
@@ -1158,10 +1160,16 @@ class Resolved:
 
 
 def plain_title(category: Category, unit: str | None) -> str:
-    """The title of a scan whose name holds no words (a camera's own name, a unit alone, punctuation): its category's
-    name after its unit (``3-2-1201 业主档案``, ``工程档案``); ``扫描件`` where the category is not known."""
+    """The title of a scan whose name holds no words (a camera's own name, a unit alone or with its category's name,
+    punctuation): its category's name after its unit (``3-2-1201 业主档案``, ``工程档案``); ``扫描件`` where the
+    category is not known."""
     kind = category.name if category.known else "扫描件"
     return f"{unit} {kind}" if unit else kind
+
+
+def _names_only(text: str, category: Category) -> bool:
+    """``text`` (a file name's words) is its category's name and nothing else (``业主档案``): no title of its own."""
+    return category.known and _fold(text) == _fold(category.name)
 
 
 def resolve(
@@ -1225,6 +1233,8 @@ def resolve(
     # under: titled as a camera's name in that unit's folder is.  One whose unit was not taken keeps it in the title.
     unit_alone = name.unit is not None and merged.unit is not None and same_unit(merged.unit, name.unit, rules.phases)
     named = "" if unit_alone else safe_title(_CAMERA_NAMES.sub(" ", original_stem))
+    if _names_only(named, category):  # 业主档案.pdf in the unit's folder
+        named = ""
     title = safe_title(merged.title or "") or named or plain_title(category, merged.unit)
     retention = merged.retention or category.retention
     merged = replace(
