@@ -1268,12 +1268,12 @@ def test_a_jpeg_saved_as_jfif_or_jpe_is_filed_as_a_jpeg(ws: Workspace, clerk: Ar
         (
             "IMG_4021.HEIC",
             b"\0\0\0\x18ftypheic" + bytes(64),
-            "苹果手机照片（HEIC），请在手机设置→相机→格式里选“兼容性最佳”，或转成 JPG 后再放入",
+            "苹果手机照片（HEIC），请在手机设置→相机→格式里选“兼容性最佳”，或转成 JPG 后再放入收件箱",
         ),
         (
             "IMG_4022.heif",
             b"\0\0\0\x18ftypmif1" + bytes(64),
-            "苹果手机照片（HEIC），请在手机设置→相机→格式里选“兼容性最佳”，或转成 JPG 后再放入",
+            "苹果手机照片（HEIC），请在手机设置→相机→格式里选“兼容性最佳”，或转成 JPG 后再放入收件箱",
         ),
         ("合同扫描.zip", b"PK\x03\x04" + bytes(64), "压缩包，请解压后把里面的文件放入收件箱"),
         ("合同扫描.rar", b"Rar!\x1a\x07\x00" + bytes(64), "压缩包，请解压后把里面的文件放入收件箱"),

@@ -2009,13 +2009,18 @@ def test_an_encrypted_pdf_given_outside_the_inbox_is_told_to_be_filed_again_not_
             "文件内容是旧版 .doc 格式，扩展名却是 .docx：请用 Word 或 WPS 打开后另存为 .docx，再用 recordkit file 归档",
         ),
         ("合同扫描.zip", b"PK\x03\x04" + bytes(64), "压缩包，请解压后再用 recordkit file 归档里面的文件"),
+        (  # an iPhone's photo copied to the PC (~/下载/IMG_4021.HEIC)
+            "IMG_4021.HEIC",
+            b"\0\0\0\x18ftypheic" + bytes(64),
+            "苹果手机照片（HEIC），请在手机设置→相机→格式里选“兼容性最佳”，或转成 JPG 后再用 recordkit file 归档",
+        ),
     ],
 )
 def test_a_refused_file_given_outside_the_inbox_is_told_to_be_filed_again_not_put_in_the_inbox(
     archivist_cli: Any, workspace: Workspace, name: str, content: bytes, advice: str
 ) -> None:
-    """``recordkit file`` of a corrupt Office file, an old .doc under .docx or a zip outside the inbox said
-    …再放入收件箱 or 把里面的文件放入收件箱, though the file never was in the inbox; the inbox keeps its words."""
+    """``recordkit file`` of a corrupt Office file, an old .doc under .docx, a zip or an iPhone's HEIC photo outside the
+    inbox said …再放入收件箱, 把里面的文件放入收件箱 or …转成 JPG 后再放入, though the file never was in the inbox; the inbox keeps its words."""
     (workspace.root / name).write_bytes(content)
     refused = archivist_cli("file", str(workspace.root / name))
     assert (refused.exit_code, refused.stdout.splitlines()) == (

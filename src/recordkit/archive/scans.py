@@ -71,9 +71,12 @@ RENAMED_SHORTER = Resend("把文件名改短后")
 _UNPACKED = Resend("解压后", again="", what="里面的文件", joint="，")
 #: What the clerk is told of a file the archive does not take, by its extension, and what to do before sending it
 #: again: an iPhone's photo, an archive.
-_HEIC_ADVICE = ("苹果手机照片（HEIC），请在手机设置→相机→格式里选“兼容性最佳”，或转成 JPG 后再放入", None)
+_HEIC_ADVICE = (
+    "苹果手机照片（HEIC）",
+    Resend("在手机设置→相机→格式里选“兼容性最佳”，或转成 JPG 后", again="再", joint="，"),
+)
 _PACKED_ADVICE = ("压缩包", _UNPACKED)
-_UNSUPPORTED_ADVICE: dict[str, tuple[str, Resend | None]] = {
+_UNSUPPORTED_ADVICE: dict[str, tuple[str, Resend]] = {
     ".heic": _HEIC_ADVICE,
     ".heif": _HEIC_ADVICE,
     ".zip": _PACKED_ADVICE,
