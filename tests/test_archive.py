@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from recordkit.archive import archivist as archivist_module
 from recordkit.archive.archivist import (
@@ -1235,10 +1236,6 @@ def test_a_scan_in_one_folder_per_level_of_its_unit_is_that_units(ws: Workspace,
 
 
 def test_a_quarantined_files_name_and_note_tell_the_time_on_the_offices_clock(ws: Workspace, clerk: Archivist) -> None:
-    import time_machine
-
-    from recordkit.archive.archivist import list_quarantined
-
     # 23:30 on the server's UTC clock is 07:30 the next morning in the office (Asia/Shanghai, UTC+8).
     with time_machine.travel(dt.datetime(2026, 12, 5, 23, 30, tzinfo=dt.UTC), tick=False):
         (inbox(ws) / "b.bmp").write_bytes(b"BM" + bytes(64))
