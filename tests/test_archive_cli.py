@@ -1942,7 +1942,9 @@ def test_a_unit_typed_that_the_ledger_does_not_have_is_refused_nothing_filed_or_
     """``file X.pdf --unit 9-9-909`` filed the scan under a unit the ledger does not have and flagged it for review;
     ``archive update N --unit 3-2-1201x`` stored 3-2-1201X, and with ``--reviewed`` cleared the review though the unit
     does not exist.  A unit typed is refused as every other command refuses it (exit 6, nothing written); a unit read
-    from a scan's file name (the service, no one at the keyboard) is still filed for review."""
+    from a scan's file name (the service, no one at the keyboard) is still filed for review.  Retyping that unit to
+    confirm it was refused as a typo is, leaving the clerk to guess: the refusal says the item is filed under it
+    already and what to do."""
     write_scan(workspace.root / "产权证明.pdf", 1)
     filed = archivist_cli("file", str(workspace.root / "产权证明.pdf"), "--category", "业主档案", "--unit", "9-9-909")
     assert (filed.exit_code, filed.stdout, filed.stderr) == (
@@ -1957,10 +1959,12 @@ def test_a_unit_typed_that_the_ledger_does_not_have_is_refused_nothing_filed_or_
     for typed, shown in (("9-9-908", "9-9-908"), ("3-2-1201x", "3-2-1201X"), ("9栋9单元909室", "9-9-909")):
         for reviewed in ((), ("--reviewed",)):
             refused = archivist_cli("archive", "update", "YZ-2026-00001", "--unit", typed, *reviewed)
+            filed_under = "，这件档案登记的已是这一户：房号没错的，请先在业主名册中加上这一户并导入，再复核"
             assert (refused.exit_code, refused.stdout, refused.stderr) == (
                 6,
                 "",
-                f"错误：台账中没有房屋 {shown}：请用 recordkit owners list 查看已有房号\n",
+                f"错误：台账中没有房屋 {shown}：请用 recordkit owners list 查看已有房号"
+                f"{filed_under if shown == '9-9-909' else ''}\n",
             ), (typed, reviewed)
     kept = json.loads(archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout)
     assert (kept["unit"], kept["needs_review"], kept["review_reasons"]) == (
@@ -1968,9 +1972,13 @@ def test_a_unit_typed_that_the_ledger_does_not_have_is_refused_nothing_filed_or_
         True,
         ["台账中没有房屋 9-9-909"],
     )
+    # the right unit moves it there and out of the review in one command
     corrected = archivist_cli("archive", "update", "YZ-2026-00001", "--unit", "3-2-1201")
-    assert corrected.exit_code == 0, corrected.output
-    assert corrected.stdout.startswith("已更新 YZ-2026-00001（产权证明）：房号 3-2-1201，")
+    assert (corrected.exit_code, corrected.stdout) == (
+        0,
+        "已更新 YZ-2026-00001（产权证明）：房号 3-2-1201，盒号/架位 未登记\n",
+    )
+    assert json.loads(archivist_cli("archive", "review", "--json").stdout) == []
 
 
 def test_an_encrypted_pdf_given_outside_the_inbox_is_told_to_be_filed_again_not_put_in_the_inbox(

@@ -2916,6 +2916,11 @@ def _filed_copies(workspace: Workspace, ledger: Ledger, paths: Sequence[str], *,
     return filed_as
 
 
+#: What a clerk who retypes the unit an item is filed under, which the ledger lacks (read from a scan's name), is told
+#: besides the refusal: the unit is first added to the roster, then the item confirmed.
+_FILED_UNDER_A_MISSING_UNIT = "这件档案登记的已是这一户：房号没错的，请先在业主名册中加上这一户并导入，再复核"
+
+
 class NoChange(UsageError):
     """The corrections asked for are what the item holds already: nothing was written (not the journal either).
     Not a failure: the command line says it and exits 0."""
@@ -3057,7 +3062,9 @@ def update_item(
                 and not (renumber and _about_category(reason, before.category))
             ]
             if "unit" in changes:  # typed: a unit the ledger lacks refused, as every command refuses it
-                refuse_unknown_unit(conn, changes["unit"])
+                # the unit the service filed it under, retyped to confirm it: said so, with what confirms it
+                also = _FILED_UNDER_A_MISSING_UNIT if changes["unit"] == before.unit else ""
+                refuse_unknown_unit(conn, changes["unit"], also=also)
             after = replace(before, **changes)
             if renumber and moved_to is not None and moved_to.name == rules.unit_category and after.unit is None:
                 reasons.append(f"{moved_to.name}没有识别出房号")

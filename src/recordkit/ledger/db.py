@@ -1387,15 +1387,16 @@ def _insert_plan(
     return str(compiled), order, processors
 
 
-def refuse_unknown_unit(conn: Connection, code: str | None, *, filed: bool = False) -> None:
+def refuse_unknown_unit(conn: Connection, code: str | None, *, filed: bool = False, also: str = "") -> None:
     """``no_such_unit`` when the ledger has no unit ``code``: a listing by ``--unit`` that found nothing asks, so that
     a typo is refused, never listed as nothing (收据 0 张, 工单 0 张, 文书 0 份, 联系人 0 人).  With ``filed``, a unit
-    an archive item is filed under is known too (one the ledger lacks, listed in the review: 档案 0 件, 没有找到)."""
+    an archive item is filed under is known too (one the ledger lacks, listed in the review: 档案 0 件, 没有找到).
+    ``also``: the command's own advice after it."""
     columns = [units.c.code, archive_items.c.unit] if filed else [units.c.code]
     if code is not None and all(
         conn.execute(sa.select(column).where(column == code).limit(1)).first() is None for column in columns
     ):
-        raise unknown_unit(conn, code)
+        raise unknown_unit(conn, code, also)
 
 
 def unknown_unit(conn: Connection, code: object, also: str = "") -> NotFoundError:
