@@ -945,37 +945,45 @@ _SCANNER_TIMES = re.compile(
 
 # The names a phone or camera gives its photos and screenshots: the moment it was taken and the app's or mode's tag,
 # no word of the document's.  Their day is still its date, unless the clerk wrote the document's beside it.  A camera's
-# (IMG_20261120_101500, DSC_…, MVIMG_…, with a mode's suffix: _HDR, _BURST001_COVER), a Samsung's (20261120_101500,
-# a burst's _001), a Pixel's (PXL_20261120_101500123 in UTC, with its mode: .MP, .NIGHT, .RAW-01.MP.COVER),
-# WhatsApp's (IMG-20261120-WA0001), a screenshot's (Screenshot_20261120-101500, MIUI's
-# Screenshot_2026-11-20-10-15-00-123_com.tencent.mm, macOS's Screenshot 2026-11-20 at 9.05.00 AM, 截屏2026-11-20
-# 上午10.15.00, an older one's Screen Shot … and 屏幕快照 …, Windows' 屏幕截图 2026-11-20 101500 and 屏幕截图(1)),
-# WeChat's: a phone's mmexport1700000000000 (milliseconds since 1970), a PC's 微信图片_20261120101500, 微信截图_… and
-# 微信图片_2026-11-20_101500_123.  A second photo in the same second's _1 or (0), a copy's (2), an edited one's ~2
-# are its camera's; not a unit's building (IMG_20261120_101500_3-2-1201).  ``_camera_day`` reads their days.
+# (IMG_20261120_101500, DSC_…, MVIMG_…, a panorama's PANO_…, with a mode's suffix: _HDR, _BURST001_COVER), OPPO's
+# (IMG20261120101500), a Samsung's (20261120_101500, a burst's _001, an older one's _Richtone(HDR)), a Pixel's
+# (PXL_20261120_101500123 in UTC, with its mode: .MP, .NIGHT, .RAW-01.MP.COVER), WhatsApp's (IMG-20261120-WA0001), a
+# screenshot's (Screenshot_20261120-101500, Huawei's Screenshot_20261120_101500_com.tencent.mm, MIUI's
+# Screenshot_2026-11-20-10-15-00-123_com.tencent.mm, OPPO's …-10-15-00-12_965bbf4d18d205f782c6b8409c5773a4, Samsung's
+# Screenshot_20261120-101500_WeChat, macOS's Screenshot 2026-11-20 at 9.05.00 AM, 截屏2026-11-20 上午10.15.00, an older
+# one's Screen Shot … and 屏幕快照 …, Windows' 屏幕截图 2026-11-20 101500 and 屏幕截图(1)), WeChat's: a phone's
+# mmexport1700000000000 (milliseconds since 1970), a PC's 微信图片_20261120101500, 微信截图_… and
+# 微信图片_2026-11-20_101500_123, QQ's QQ图片20261120101500 and QQ截图….  A second photo in the same second's _1 or (0), a
+# copy's (2), an edited one's ~2 are its camera's; not a unit's building (IMG_20261120_101500_3-2-1201).
+# ``_camera_day`` reads their days.
 _CAMERA_NAMES = re.compile(
     r"(?<![A-Za-z0-9])(?:"
-    r"(?:IMG|DSC|MVIMG)[_-]?(?:19|20)[0-9]{6}[_-][0-9]{6,9}(?:_(?:HDR|BURST[0-9]*(?:_COVER)?))*"
+    r"(?:IMG|DSC|MVIMG|PANO)[_-]?(?:19|20)[0-9]{6}[_-]?[0-9]{6,9}(?:_(?:HDR|BURST[0-9]*(?:_COVER)?))*"
     r"(?:_[0-9]{1,2}(?![0-9-]))?"
-    r"|(?:19|20)[0-9]{6}_(?:[01][0-9]|2[0-3])[0-5][0-9][0-5][0-9](?:_[0-9]{3})?"
+    r"|(?:19|20)[0-9]{6}_(?:[01][0-9]|2[0-3])[0-5][0-9][0-5][0-9](?:_[0-9]{3}|_Richtone\(HDR\))?"
     r"|PXL_(?P<utc>(?:19|20)[0-9]{6}_[0-9]{6})[0-9]{3}"
     r"(?:\.(?:MP|NIGHT|PORTRAIT|PANO|PHOTOSPHERE|LONG_EXPOSURE|MOTION|ACTION_PAN|RAW|COVER|ORIGINAL)(?:-[0-9]{2})?)*"
     r"|(?:IMG|VID)-(?:19|20)[0-9]{6}-WA[0-9]{4,}"
     r"|(?:Screenshot|Screen\s?Shot|截屏|屏幕截图|屏幕快照)[_\s]*(?:"
     r"(?:19|20)[0-9]{2}-?[01][0-9]-?[0-3][0-9][_\s-]*(?:at\s*)?(?:上午|下午)?[0-2]?[0-9][.-]?[0-5][0-9][.-]?[0-5][0-9]"
-    r"(?:\s?[AP]M)?(?:-[0-9]{3})?(?:_[a-z][a-z0-9]*(?:\.[a-z0-9_]+)+)?"
+    r"(?:\s?[AP]M)?(?:-[0-9]{2,3})?"
+    r"(?:_(?:[a-z][a-z0-9]*(?:\.[a-z0-9_]+)+|[0-9a-f]{32}|(?-i:[A-Z][A-Za-z0-9]*(?: [A-Z][A-Za-z0-9]*)*)))?"
     r"|\([0-9]{1,4}\))"
     r"|mmexport(?P<ms>[0-9]{10,13})"
-    r"|微信(?:图片|截图)_(?:(?P<day>(?:19|20)[0-9]{6})[0-9]{6}|(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9]_[0-9]{6}(?:_[0-9]{1,4})?)"
+    r"|微信(?:图片|截图)_(?:(?:19|20)[0-9]{12}|(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9]_[0-9]{6}(?:_[0-9]{1,4})?)"
+    r"|QQ(?:图片|截图)(?:19|20)[0-9]{12}"
     r")(?:\s?\([0-9]{1,3}\)|~[0-9]{1,3})?(?![0-9])",
     re.IGNORECASE,
 )
+#: A day and a time of day written as one run of digits (微信图片_20261120101500, IMG20261120101500): the day is its
+#: first eight, which ``find_date`` does not read inside a longer number.
+_DAY_AND_TIME = re.compile(r"(?<![0-9])((?:19|20)[0-9]{6})[0-9]{6}(?![0-9])")
 
 
 def _camera_day(text: str, time_zone: str) -> tuple[dt.date, str] | None:
     """The day the first camera's or app's name in ``text`` was taken on, and the name: a Pixel's moment in UTC and
-    ``mmexport``'s milliseconds since 1970 read on the office's clock, ``微信图片_20261120101500``'s first eight digits,
-    the others' day as written; None where there is none, or its day is no real one of the books' years."""
+    ``mmexport``'s milliseconds since 1970 read on the office's clock, ``微信图片_20261120101500``'s first eight digits
+    (``_DAY_AND_TIME``), the others' day as written; None where there is none, or its day is no real one of the books' years."""
     for match in _CAMERA_NAMES.finditer(unicodedata.normalize("NFKC", text)):
         day: dt.date | None = None
         if match["ms"] is not None:
@@ -990,7 +998,7 @@ def _camera_day(text: str, time_zone: str) -> tuple[dt.date, str] | None:
             except ValueError:
                 continue
             day = office_time(moment, time_zone).date()
-        elif (found := find_date(match["day"] or match[0])) is not None:
+        elif (found := find_date(run[1] if (run := _DAY_AND_TIME.search(match[0])) else match[0])) is not None:
             day = found[0]
         if day is not None and BUSINESS_YEARS[0] <= day.year <= BUSINESS_YEARS[1]:
             return day, match[0]
