@@ -1981,6 +1981,44 @@ def test_a_unit_typed_that_the_ledger_does_not_have_is_refused_nothing_filed_or_
     assert json.loads(archivist_cli("archive", "review", "--json").stdout) == []
 
 
+def test_a_review_is_not_cleared_while_the_item_stays_on_a_unit_the_ledger_lacks(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """``archive update N --reviewed`` alone (or with a title) cleared the review of a scan the service filed under
+    9-9-909, which the ledger lacks, with no warning: the item left the review list on a unit no one can find.  It
+    is refused (exit 6, nothing changed) until the unit is in the roster or the item is moved to one that is."""
+    write_scan(inbox(workspace) / "9-9-909 产权证明.jpg", 2)
+    assert archivist_cli("watch", "--once").stdout.strip().endswith("归档 1 个，隔离 0 个")
+    for more in ((), ("--title", "孙丽产权证明")):
+        refused = archivist_cli("archive", "update", "YZ-2026-00001", "--reviewed", *more)
+        assert (refused.exit_code, refused.stdout, refused.stderr) == (
+            6,
+            "",
+            "错误：台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号，"
+            "这件档案登记的已是这一户：房号没错的，请先在业主名册中加上这一户并导入，再复核\n",
+        ), more
+    kept = json.loads(archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout)
+    assert (kept["unit"], kept["title"], kept["needs_review"], kept["review_reasons"]) == (
+        "9-9-909",
+        "产权证明",
+        True,
+        ["台账中没有房屋 9-9-909"],
+    )
+    # without --reviewed the title is corrected and the item stays in the review
+    titled = archivist_cli("archive", "update", "YZ-2026-00001", "--title", "孙丽产权证明")
+    assert titled.exit_code == 0, titled.output
+    assert [item["archive_no"] for item in json.loads(archivist_cli("archive", "review", "--json").stdout)] == [
+        "YZ-2026-00001"
+    ]
+    # the unit added to the roster: now the review is cleared
+    sheet = workspace.root / "名册.xlsx"
+    write_sheet(sheet, [[None, None, "9-9-909", 90.0, "孙丽", None, None, None, "已入住"]])
+    assert archivist_cli("owners", "import", str(sheet)).exit_code == 0
+    done = archivist_cli("archive", "update", "YZ-2026-00001", "--reviewed")
+    assert done.exit_code == 0, done.output
+    assert json.loads(archivist_cli("archive", "review", "--json").stdout) == []
+
+
 def test_an_encrypted_pdf_given_outside_the_inbox_is_told_to_be_filed_again_not_put_in_the_inbox(
     archivist_cli: Any, workspace: Workspace
 ) -> None:

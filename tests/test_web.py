@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
-from recordkit.archive.archivist import ArchiveItem, Archivist, get_item, list_loans, update_item
+from recordkit.archive.archivist import ArchiveItem, Archivist, get_item, list_items, list_loans, update_item
 from recordkit.cli import app as cli_app
 from recordkit.core.errors import UsageError
 from recordkit.core.workspace import Workspace
@@ -1314,6 +1314,34 @@ def test_a_unit_typed_on_the_review_form_that_the_ledger_lacks_is_refused(demo: 
     assert refused.status_code == 404
     assert "台账中没有房屋 9-9-909：请核对房号" in text_of(refused)
     assert get_item(demo_ledger, "WF-2026-00001") == before
+
+
+def test_the_review_form_saved_with_the_unit_left_on_one_the_ledger_lacks_does_not_clear_the_review(
+    demo: Workspace, demo_ledger: Ledger
+) -> None:
+    """A scan the service filed under 9-9-909 (the ledger lacks it): the review form saved with the unit left as it
+    is and 已复核 ticked (as the form ticks it) cleared the review with no warning.  The form comes back with the
+    message, nothing changed, as ``archive update N --reviewed`` is refused."""
+    write_scan(demo.records_dir / "inbox" / "9-9-909 产权证明.jpg", 2)
+    env = {"RECORDKIT_HOME": str(demo.root)}
+    assert CliRunner().invoke(cli_app, ["watch", "--once"], env=env).exit_code == 0
+    [filed] = [item for item in list_items(demo_ledger, review=True) if item.unit == "9-9-909"]
+    browser = Browser(local_app(demo, demo_ledger))
+    form = text_of(browser.get(f"/item/{filed.archive_no}"))
+    assert "已复核" in form
+    refused = browser.post(
+        f"/item/{filed.archive_no}/update",
+        {"category": filed.category, "was_category": filed.category, "unit": "9-9-909", "was_unit": "9-9-909",
+         "title": "孙丽产权证明", "was_title": filed.title, "date": "", "was_date": "", "reviewed": "1"},
+    )  # fmt: skip
+    assert refused.status_code == 404
+    words = text_of(refused)
+    assert (
+        "台账中没有房屋 9-9-909：请核对房号，这件档案登记的已是这一户：房号没错的，请先在业主名册中加上这一户并导入，再复核"
+        in words
+    )
+    assert 'value="孙丽产权证明"' in refused.get_data(as_text=True)  # the form again, as typed
+    assert get_item(demo_ledger, filed.archive_no) == filed
 
 
 def test_a_review_with_a_bad_date_changes_nothing(demo: Workspace, demo_ledger: Ledger) -> None:

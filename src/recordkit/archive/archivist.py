@@ -3061,11 +3061,14 @@ def update_item(
                 )
                 and not (renumber and _about_category(reason, before.category))
             ]
-            if "unit" in changes:  # typed: a unit the ledger lacks refused, as every command refuses it
-                # the unit the service filed it under, retyped to confirm it: said so, with what confirms it
-                also = _FILED_UNDER_A_MISSING_UNIT if changes["unit"] == before.unit else ""
-                refuse_unknown_unit(conn, changes["unit"], also=also)
             after = replace(before, **changes)
+            # a unit typed, or the one it stays on when reviewed (the command line's --reviewed alone, the page's
+            # 已复核 ticked with the unit left as it is): a unit the ledger lacks refused, as every command refuses
+            # it, never cleared from the review on a unit no one finds
+            if "unit" in changes or reviewed:
+                # the unit the service filed it under, retyped or confirmed: said so, with what confirms it
+                also = _FILED_UNDER_A_MISSING_UNIT if after.unit == before.unit else ""
+                refuse_unknown_unit(conn, after.unit, also=also)
             if renumber and moved_to is not None and moved_to.name == rules.unit_category and after.unit is None:
                 reasons.append(f"{moved_to.name}没有识别出房号")
             if reviewed:
