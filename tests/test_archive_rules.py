@@ -595,6 +595,48 @@ def test_a_folder_and_a_name_of_different_units_leave_the_unit_to_review(
 
 
 @pytest.mark.parametrize(
+    ("folder", "name", "unit", "title", "reasons"),
+    [
+        # the folder gives the unit's code alone: the phase the name writes is its phase, and no word of the title
+        (["1-1-101"], "二期 产权证明", "香榭丽舍·1-1-101", "产权证明", ()),
+        (["业主档案", "1-1-101"], "巴塞罗纳_产权证明", "巴塞罗纳·1-1-101", "产权证明", ()),
+        (["1-1-101"], "二期产权证明", "香榭丽舍·1-1-101", "产权证明", ()),
+        (["1-1-101"], "产权证明 三期", "巴塞罗纳·1-1-101", "产权证明", ()),
+        (["1-1-101"], "二期", "香榭丽舍·1-1-101", "香榭丽舍·1-1-101 业主档案", ()),
+        # the folder's phase, written in the name too (an alias of it): agreed
+        (["香榭丽舍", "1-1-101"], "二期 产权证明", "香榭丽舍·1-1-101", "产权证明", ()),
+        # the name writes another phase than the folder's: neither's, for review
+        (
+            ["香榭丽舍", "1-1-101"],
+            "三期 产权证明",
+            None,
+            "三期 产权证明",
+            ("文件夹写的是 香榭丽舍·1-1-101，文件名写的是 三期",),
+        ),
+        (
+            ["巴塞罗纳·1-1-101"],
+            "香榭丽舍产权证明",
+            None,
+            "香榭丽舍产权证明",
+            ("文件夹写的是 巴塞罗纳·1-1-101，文件名写的是 香榭丽舍",),
+        ),
+        # no unit to put in the phase: the name is left as it is
+        (["业主档案"], "二期 产权证明", None, "二期 产权证明", ("业主档案没有识别出房号",)),
+    ],
+)
+def test_a_phase_written_in_the_name_places_the_unit_of_the_folder_in_it(
+    folder: list[str], name: str, unit: str | None, title: str, reasons: tuple[str, ...]
+) -> None:
+    """``inbox/1-1-101/二期 产权证明.jpg`` was filed under 1-1-101 in no phase (another owner's, or none) and titled
+    "二期 产权证明": a phase the name writes decides the phase of a unit the folder gives without one."""
+    rules = NAMED_PHASES
+    resolved = resolve(
+        Metadata(), Metadata(), metadata_from_folder(folder, rules), metadata_from_name(name, rules), rules, name
+    )
+    assert (resolved.metadata.unit, resolved.metadata.title, resolved.review_reasons) == (unit, title, reasons)
+
+
+@pytest.mark.parametrize(
     ("parts", "expected"),
     [
         # a scanner profile that makes one folder per level

@@ -439,8 +439,10 @@ class Metadata:
     confidential: bool | None = None
     retention: str | None = None
     note: str | None = None
-    #: A folder's only: the phase's folder as written (``二区``) when no unit's folder lies below it (``二期/``), whose
-    #: phase a unit the file name writes without one lies in (``二期/1-1-101 产权证.pdf``).
+    #: A folder's: the phase's folder as written (``二区``) when no unit's folder lies below it (``二期/``), whose
+    #: phase a unit the file name writes without one lies in (``二期/1-1-101 产权证.pdf``).  A name's: the phase a
+    #: word of it begins with (``二期 产权证明``) where it writes no unit, whose phase a unit its folder gives without one
+    #: lies in (``1-1-101/二期 产权证明.jpg``).
     phase: str | None = None
     #: A folder's only: why no unit its folders or the file name write without a phase was taken (a folder naming two
     #: phases, ``二期三期交房资料``): a review reason.
@@ -923,6 +925,7 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
             continue
         words.append(token)
     title = " ".join(words).strip(" -_") or None
+    phase = found[1] if code is None and (found := _phase_word(words, rules.phases)) is not None else None
     category = rules.category_from_words(stem)
     if title is not None and category is not None and _names_only(title, category):
         title = None  # 3-2-1201_业主档案 says no more than its unit does: titled as the unit alone is (``resolve``)
@@ -933,7 +936,18 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
         unit=str(code) if code else None,
         title=title,
         doc_date=found_date[0] if found_date else None,
+        phase=phase,
     )
+
+
+def _phase_word(words: Sequence[str], phases: Mapping[str, str]) -> tuple[int, str, str] | None:
+    """The first of a name's ``words`` beginning with one of the estate's phases, read as a folder's name is
+    (``_phase_of_folder``: ``二期``, ``二期产权证明``), as (its place, the phase as written, the rest of the word); None
+    when none does (a word writing two phases names neither)."""
+    for index, word in enumerate(words):
+        if isinstance(said := _phase_of_folder(word, phases), tuple):
+            return index, *said
+    return None
 
 
 # What scanner and phone apps write into their file names that reads like a unit code: a time of day in
@@ -1061,6 +1075,28 @@ def _in_folders_phase(
     if written in topic:
         del topic[len(topic) - 1 - topic[::-1].index(written)]
     return replace(folder, topic="/".join(topic) or None), replace(name, unit=str(replace(in_name, phase=phase)))
+
+
+def _in_names_phase(
+    written: str, folder: Metadata, name: Metadata, phases: Mapping[str, str], reasons: list[str]
+) -> tuple[Metadata, Metadata]:
+    """A unit its folder gives without its phase, the file name writing a phase and no unit
+    (``1-1-101/二期 产权证明.jpg``): that phase's unit, the phase's word no word of the title (as a phase's folder is
+    no topic); read alone it would be the unit of that code in no phase, another owner's.  A folder's unit in another
+    phase is neither's: a reason, no unit."""
+    try:
+        in_folder = parse_unit_code(folder.unit or "", phases=phases or None)
+    except ValidationError:
+        return folder, name
+    phase = phases[fold_spelling(written).strip()]
+    if in_folder.phase and in_folder.phase != phase:
+        reasons.append(f"{_CONFLICT}{folder.unit}，文件名写的是 {written}")
+        return replace(folder, unit=None), name
+    words = (name.title or "").split(" ")
+    if (found := _phase_word(words, phases)) is not None:
+        words[found[0]] = found[2]
+    unit = str(replace(in_folder, phase=phase))
+    return replace(folder, unit=unit), replace(name, unit=unit, title=" ".join(filter(None, words)) or None)
 
 
 #: What a document date after today's reason asks: in words for the web page and the command line alike (no option
@@ -1205,6 +1241,8 @@ def resolve(
             name = replace(name, unit=None)  # a unit in no phase: the folder's name may have meant either's
     if not unit_given and folder.phase and name.unit:
         folder, name = _in_folders_phase(folder.phase, folder, name.unit, name, rules.phases, reasons)
+    if not unit_given and name.phase and folder.unit and not name.unit:
+        folder, name = _in_names_phase(name.phase, folder, name, rules.phases, reasons)
     if not unit_given and folder.unit and name.unit and not same_unit(folder.unit, name.unit, rules.phases):
         # The folder is one owner's, the name another's: filed to neither by guess, for a person to decide.
         reasons.append(f"{_CONFLICT}{folder.unit}，文件名写的是 {name.unit}")
