@@ -643,6 +643,20 @@ def test_a_file_put_back_from_the_quarantine_is_dated_by_its_own_name(ws: Worksp
         ("Screenshot_20261120-101500_Samsung Internet.jpg", "扫描件", None, dt.date(2026, 11, 20)),
         ("20261120_101500_Richtone(HDR).jpg", "扫描件", None, dt.date(2026, 11, 20)),
         ("PANO_20261120_101500.jpg", "扫描件", None, dt.date(2026, 11, 20)),
+        # a camera's counter (an iPhone's or Canon's IMG_1234, its edited IMG_E1234 and Adobe RGB _MG_1234, Sony's
+        # DSC01234, Nikon's DSC_1234, _DSC1234 and DSCN0001, Fujifilm's DSCF1234, Panasonic's and Olympus' P1010001):
+        # no words, no day
+        ("IMG_1234.jpg", "扫描件", None, None),
+        ("3-2-1201/IMG_1234.JPG", "3-2-1201 业主档案", "3-2-1201", None),
+        ("IMG_E1234.jpg", "扫描件", None, None),
+        ("工程档案/_MG_1234.JPG", "工程档案", None, None),
+        ("工程档案/DSC01234.JPG", "工程档案", None, None),
+        ("DSC_1234.JPG", "扫描件", None, None),
+        ("_DSC1234.JPG", "扫描件", None, None),
+        ("3-2-1201/DSCN0001.JPG", "3-2-1201 业主档案", "3-2-1201", None),
+        ("DSCF1234.JPG", "扫描件", None, None),
+        ("P1010001.JPG", "扫描件", None, None),
+        ("3-2-1201/IMG_1234(1).jpg", "3-2-1201 业主档案", "3-2-1201", None),
         # a name of a unit alone (and a date) is titled as a camera's beside the unit is; one not taken keeps its name
         ("3-2-1201.pdf", "3-2-1201 业主档案", "3-2-1201", None),
         ("3栋2单元1201室_20261102.pdf", "3-2-1201 业主档案", "3-2-1201", dt.date(2026, 11, 2)),
@@ -654,6 +668,8 @@ def test_a_file_put_back_from_the_quarantine_is_dated_by_its_own_name(ws: Worksp
         ("业主档案.pdf", "业主档案", None, None),
         # words written beside it are the title
         ("IMG_20261120_101500 装修协议.jpg", "装修协议", None, dt.date(2026, 11, 20)),
+        ("IMG_1234 装修协议.jpg", "装修协议", None, None),
+        ("3-2-1201_DSC01234_门禁卡 20261101.jpg", "门禁卡", "3-2-1201", dt.date(2026, 11, 1)),
         ("屏幕截图 2026-11-20 101500 装修协议.png", "装修协议", None, dt.date(2026, 11, 20)),
         ("IMG_20261120_101500_HDR_3-2-1201 装修协议.jpg", "装修协议", "3-2-1201", dt.date(2026, 11, 20)),
         ("20261120_101500 装修协议.jpg", "装修协议", None, dt.date(2026, 11, 20)),

@@ -45,7 +45,7 @@ RULES = FilingRules.from_settings(ArchiveSettings())
         ("1号楼消防竣工验收图纸_20190301", "工程档案", None, "1号楼消防竣工验收图纸", dt.date(2019, 3, 1)),
         ("保洁服务合同 2026年1月5日", "合同协议档案", None, "保洁服务合同", dt.date(2026, 1, 5)),
         ("2026年10月收据存根", "财务档案", None, "2026年10月收据存根", dt.date(2026, 10, 1)),  # issue 16: the month
-        ("IMG_0001", None, None, "IMG 0001", None),
+        ("IMG_0001", None, None, None, None),  # a camera's counter: no words (it was titled IMG 0001)
         ("3-2-1201", "业主档案", "3-2-1201", None, None),
         # A category's own name tells it (a file named for its category, as a Windows zip of the office's folders
         # holds them), before another category's keyword (装修 is one of 业主档案's).  Its name alone is no title of its
@@ -417,7 +417,7 @@ def test_flags_beat_the_sidecar_beat_the_folder_beat_the_name() -> None:
 def test_what_cannot_be_told_is_filed_under_the_unknown_category_for_review() -> None:
     resolved = resolve(Metadata(), Metadata(), Metadata(), Metadata(), RULES, "IMG_0001")
     assert (resolved.category.name, resolved.category.prefix) == ("未分类", "WF")
-    assert resolved.metadata.title == "IMG_0001"
+    assert resolved.metadata.title == "扫描件"  # a camera's counter is no title (it was IMG_0001)
     assert resolved.review_reasons == ("无法判断档案类别",)
     unknown = resolve(Metadata(), Metadata(category="人事档案"), Metadata(), Metadata(), RULES, "x")
     assert unknown.review_reasons == (

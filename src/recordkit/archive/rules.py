@@ -968,8 +968,10 @@ _SCANNER_TIMES = re.compile(
 # one's Screen Shot … and 屏幕快照 …, Windows' 屏幕截图 2026-11-20 101500 and 屏幕截图(1)), WeChat's: a phone's
 # mmexport1700000000000 (milliseconds since 1970), a PC's 微信图片_20261120101500, 微信截图_… and
 # 微信图片_2026-11-20_101500_123, QQ's QQ图片20261120101500 and QQ截图….  A second photo in the same second's _1 or (0), a
-# copy's (2), an edited one's ~2 are its camera's; not a unit's building (IMG_20261120_101500_3-2-1201).
-# ``_camera_day`` reads their days.
+# copy's (2), an edited one's ~2 are its camera's; not a unit's building (IMG_20261120_101500_3-2-1201).  A camera's
+# counter, with no day: an iPhone's or Canon's IMG_1234 (an edited one's IMG_E1234, Adobe RGB's _MG_1234), Sony's
+# DSC01234, Nikon's DSC_1234, _DSC1234 and DSCN0001, Fujifilm's DSCF1234, Panasonic's and Olympus' P1010001 (a folder's
+# number or a month and day before the four digits).  ``_camera_day`` reads their days.
 _CAMERA_NAMES = re.compile(
     r"(?<![A-Za-z0-9])(?:"
     r"(?:IMG|DSC|MVIMG|PANO)[_-]?(?:19|20)[0-9]{6}[_-]?[0-9]{6,9}(?:_(?:HDR|BURST[0-9]*(?:_COVER)?))*"
@@ -986,6 +988,7 @@ _CAMERA_NAMES = re.compile(
     r"|mmexport(?P<ms>[0-9]{10,13})"
     r"|微信(?:图片|截图)_(?:(?:19|20)[0-9]{12}|(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9]_[0-9]{6}(?:_[0-9]{1,4})?)"
     r"|QQ(?:图片|截图)(?:19|20)[0-9]{12}"
+    r"|(?:IMG_E?|_MG_|DSC[NF]|_DSC|DSC_?[0-9]?|P[1-9A-C][0-9]{2})[0-9]{4}"
     r")(?:\s?\([0-9]{1,3}\)|~[0-9]{1,3})?(?![0-9])",
     re.IGNORECASE,
 )
