@@ -641,6 +641,13 @@ def test_a_file_put_back_from_the_quarantine_is_dated_by_its_own_name(ws: Worksp
         ("工程档案/QQ截图20261120101500.png", "工程档案", None, dt.date(2026, 11, 20)),
         ("Screenshot_20261120-101500_WeChat.jpg", "扫描件", None, dt.date(2026, 11, 20)),
         ("Screenshot_20261120-101500_Samsung Internet.jpg", "扫描件", None, dt.date(2026, 11, 20)),
+        # a Samsung screenshot's app label as the phone writes it, whatever its case or script: eBay's, bilibili's,
+        # and on a phone set to Chinese, 微信's and 支付宝's
+        ("Screenshot_20261120-101500_eBay.jpg", "扫描件", None, dt.date(2026, 11, 20)),
+        ("Screenshot_20261120-101500_bilibili.jpg", "扫描件", None, dt.date(2026, 11, 20)),
+        ("Screenshot_20261120-101500_微信.jpg", "扫描件", None, dt.date(2026, 11, 20)),
+        ("3-2-1201/Screenshot_20261120-101500_支付宝.jpg", "3-2-1201 业主档案", "3-2-1201", dt.date(2026, 11, 20)),
+        ("Screenshot_20261120-101500_One UI Home.jpg", "扫描件", None, dt.date(2026, 11, 20)),
         ("20261120_101500_Richtone(HDR).jpg", "扫描件", None, dt.date(2026, 11, 20)),
         ("PANO_20261120_101500.jpg", "扫描件", None, dt.date(2026, 11, 20)),
         # a camera's counter (an iPhone's or Canon's IMG_1234, its edited IMG_E1234 and Adobe RGB _MG_1234, Sony's
@@ -676,6 +683,12 @@ def test_a_file_put_back_from_the_quarantine_is_dated_by_its_own_name(ws: Worksp
         ("IMG20261120101500 门禁卡.jpg", "门禁卡", None, dt.date(2026, 11, 20)),
         ("QQ图片20261120101500 缴费记录.jpg", "缴费记录", None, dt.date(2026, 11, 20)),
         ("Screenshot_20261120-101500_WeChat 缴费记录.jpg", "缴费记录", None, dt.date(2026, 11, 20)),
+        # the clerk's words after its label, past a space or another _, are the title
+        ("Screenshot_20261120-101500_微信 缴费记录.jpg", "缴费记录", None, dt.date(2026, 11, 20)),
+        ("Screenshot_20261120-101500_微信_缴费记录.jpg", "缴费记录", None, dt.date(2026, 11, 20)),
+        ("Screenshot_20261120-101500_bilibili 装修协议.jpg", "装修协议", None, dt.date(2026, 11, 20)),
+        ("Screenshot_20261120-101500_eBay_sales receipt.jpg", "sales receipt", None, dt.date(2026, 11, 20)),
+        ("Screenshot_20261120-101500 缴费记录.jpg", "缴费记录", None, dt.date(2026, 11, 20)),
         ("PXL_20261120_101500123.MP_门禁卡.jpg", "门禁卡", None, dt.date(2026, 11, 20)),
         ("Screenshot 2026-11-20 at 10.15.00 AM 缴费记录.png", "缴费记录", None, dt.date(2026, 11, 20)),
         ("截屏2026-11-20 上午10.15.00 缴费记录.png", "缴费记录", None, dt.date(2026, 11, 20)),

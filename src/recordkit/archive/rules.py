@@ -971,7 +971,11 @@ _SCANNER_TIMES = re.compile(
 # copy's (2), an edited one's ~2 are its camera's; not a unit's building (IMG_20261120_101500_3-2-1201).  A camera's
 # counter, with no day: an iPhone's or Canon's IMG_1234 (an edited one's IMG_E1234, Adobe RGB's _MG_1234), Sony's
 # DSC01234, Nikon's DSC_1234, _DSC1234 and DSCN0001, Fujifilm's DSCF1234, Panasonic's and Olympus' P1010001 (a folder's
-# number or a month and day before the four digits).  ``_camera_day`` reads their days.
+# number or a month and day before the four digits).  A Samsung screenshot's app label is the app's name as the phone
+# shows it, in any case or script (_WeChat, _eBay, _bilibili, _微信, _Samsung Internet, its later words capitalised):
+# one word after the time, so the clerk's words after a space or another _ (…_微信 缴费记录, …_微信_缴费记录) stay
+# the title; a word joined to the time by _ alone (…-101500_缴费记录) cannot be told from a label and is taken for one.
+# ``_camera_day`` reads their days.
 _CAMERA_NAMES = re.compile(
     r"(?<![A-Za-z0-9])(?:"
     r"(?:IMG|DSC|MVIMG|PANO)[_-]?(?:19|20)[0-9]{6}[_-]?[0-9]{6,9}(?:_(?:HDR|BURST[0-9]*(?:_COVER)?))*"
@@ -983,7 +987,8 @@ _CAMERA_NAMES = re.compile(
     r"|(?:Screenshot|Screen\s?Shot|截屏|屏幕截图|屏幕快照)[_\s]*(?:"
     r"(?:19|20)[0-9]{2}-?[01][0-9]-?[0-3][0-9][_\s-]*(?:at\s*)?(?:上午|下午)?[0-2]?[0-9][.-]?[0-5][0-9][.-]?[0-5][0-9]"
     r"(?:\s?[AP]M)?(?:-[0-9]{2,3})?"
-    r"(?:_(?:[a-z][a-z0-9]*(?:\.[a-z0-9_]+)+|[0-9a-f]{32}|(?-i:[A-Z][A-Za-z0-9]*(?: [A-Z][A-Za-z0-9]*)*)))?"
+    r"(?:_(?:[a-z][a-z0-9]*(?:\.[a-z0-9_]+)+|[0-9a-f]{32}"
+    r"|(?-i:[A-Za-z][A-Za-z0-9&+']*(?: [A-Z][A-Za-z0-9&+']*)*)|[\u3400-\u4dbf\u4e00-\u9fff]+))?"
     r"|\([0-9]{1,4}\))"
     r"|mmexport(?P<ms>[0-9]{10,13})"
     r"|微信(?:图片|截图)_(?:(?:19|20)[0-9]{12}|(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9]_[0-9]{6}(?:_[0-9]{1,4})?)"
