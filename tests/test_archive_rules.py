@@ -620,6 +620,24 @@ def test_a_folder_and_a_name_of_different_units_leave_the_unit_to_review(
             "香榭丽舍产权证明",
             ("文件夹写的是 巴塞罗纳·1-1-101，文件名写的是 香榭丽舍",),
         ),
+        # the name writes the phase with the unit the folder gives without one: that phase's, no conflict
+        (["1-1-101"], "二期 1-1-101 产权证明", "香榭丽舍·1-1-101", "产权证明", ()),
+        (["1栋1单元101室"], "巴塞罗纳1-1-101", "巴塞罗纳·1-1-101", "巴塞罗纳·1-1-101 业主档案", ()),
+        # the name writes two phases: whose unit, no one can tell
+        (
+            ["1-1-101"],
+            "二期三期 产权证明",
+            None,
+            "二期三期 产权证明",
+            ("文件名“二期三期 产权证明”写了两个分区（香榭丽舍、巴塞罗纳），没有按它判断房号：请核对是哪个分区的房屋",),
+        ),
+        (
+            ["1-1-101"],
+            "二期 产权证明 三期",
+            None,
+            "二期 产权证明 三期",
+            ("文件名“二期 产权证明 三期”写了两个分区（香榭丽舍、巴塞罗纳），没有按它判断房号：请核对是哪个分区的房屋",),
+        ),
         # no unit to put in the phase: the name is left as it is
         (["业主档案"], "二期 产权证明", None, "二期 产权证明", ("业主档案没有识别出房号",)),
     ],

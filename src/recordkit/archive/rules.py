@@ -444,8 +444,9 @@ class Metadata:
     #: word of it begins with (``二期 产权证明``) where it writes no unit, whose phase a unit its folder gives without one
     #: lies in (``1-1-101/二期 产权证明.jpg``).
     phase: str | None = None
-    #: A folder's only: why no unit its folders or the file name write without a phase was taken (a folder naming two
-    #: phases, ``二期三期交房资料``): a review reason.
+    #: A folder's: why no unit its folders or the file name write without a phase was taken (a folder naming two
+    #: phases, ``二期三期交房资料``): a review reason.  A name's: it writes two phases and no unit (``二期三期 产权证明``),
+    #: so a unit its folder gives without a phase is neither's.
     doubt: str | None = None
 
     def over(self, lower: Metadata) -> Metadata:
@@ -787,12 +788,13 @@ class _TwoPhases:
 
     folder: str
     names: tuple[str, ...]
+    #: what writes them: a folder, or a file name (``二期三期 产权证明``)
+    source: str = "文件夹"
 
     @property
     def reason(self) -> str:
-        return (
-            f"文件夹“{self.folder}”{_TWO_PHASES}（{'、'.join(self.names)}），没有按它判断房号：请核对是哪个分区的房屋"
-        )
+        said = f"{self.source}“{self.folder}”{_TWO_PHASES}（{'、'.join(self.names)}）"
+        return f"{said}，没有按它判断房号：请核对是哪个分区的房屋"
 
 
 _TWO_PHASES = "写了两个分区"
@@ -925,7 +927,9 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
             continue
         words.append(token)
     title = " ".join(words).strip(" -_") or None
-    phase = found[1] if code is None and (found := _phase_word(words, rules.phases)) is not None else None
+    said = _phase_word(words, rules.phases) if code is None else None
+    phase = said[1] if isinstance(said, tuple) else None
+    doubt = _TwoPhases(stem, said.names, "文件名").reason if isinstance(said, _TwoPhases) else None
     category = rules.category_from_words(stem)
     if title is not None and category is not None and _names_only(title, category):
         title = None  # 3-2-1201_业主档案 says no more than its unit does: titled as the unit alone is (``resolve``)
@@ -937,17 +941,25 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
         title=title,
         doc_date=found_date[0] if found_date else None,
         phase=phase,
+        doubt=doubt,
     )
 
 
-def _phase_word(words: Sequence[str], phases: Mapping[str, str]) -> tuple[int, str, str] | None:
+def _phase_word(words: Sequence[str], phases: Mapping[str, str]) -> tuple[int, str, str] | _TwoPhases | None:
     """The first of a name's ``words`` beginning with one of the estate's phases, read as a folder's name is
     (``_phase_of_folder``: ``二期``, ``二期产权证明``), as (its place, the phase as written, the rest of the word); None
-    when none does (a word writing two phases names neither)."""
+    when none does; ``_TwoPhases`` when its words write two phases (``二期三期 产权证明``, ``二期 产权证明 三期``)."""
+    found: list[tuple[int, str, str]] = []
     for index, word in enumerate(words):
-        if isinstance(said := _phase_of_folder(word, phases), tuple):
-            return index, *said
-    return None
+        said = _phase_of_folder(word, phases)
+        if isinstance(said, _TwoPhases):
+            return said
+        if said is not None:
+            found.append((index, *said))
+    named = tuple(dict.fromkeys(phases[fold_spelling(written).strip()] for _, written, _ in found))
+    if len(named) > 1:
+        return _TwoPhases(" ".join(words), named)
+    return found[0] if found else None
 
 
 # What scanner and phone apps write into their file names that reads like a unit code: a time of day in
@@ -1086,22 +1098,35 @@ def _in_folders_phase(
 
 
 def _in_names_phase(
-    written: str, folder: Metadata, name: Metadata, phases: Mapping[str, str], reasons: list[str]
+    folder: Metadata, name: Metadata, phases: Mapping[str, str], reasons: list[str]
 ) -> tuple[Metadata, Metadata]:
     """A unit its folder gives without its phase, the file name writing a phase and no unit
     (``1-1-101/二期 产权证明.jpg``): that phase's unit, the phase's word no word of the title (as a phase's folder is
     no topic); read alone it would be the unit of that code in no phase, another owner's.  A folder's unit in another
-    phase is neither's: a reason, no unit."""
+    phase is neither's: a reason, no unit; so is one in no phase where the name writes two (``二期三期 产权证明``).
+    The name's unit in a phase (``1-1-101/二期 1-1-101 …``) is the folder's unit written with its phase: no conflict."""
     try:
         in_folder = parse_unit_code(folder.unit or "", phases=phases or None)
+        in_name = parse_unit_code(name.unit, phases=phases or None) if name.unit else None
     except ValidationError:
         return folder, name
+    if in_name is not None:
+        same = in_name.phase and not in_folder.phase and replace(in_name, phase="") == in_folder
+        return (replace(folder, unit=name.unit) if same else folder), name
+    if name.doubt is not None:
+        if in_folder.phase:
+            return folder, name
+        reasons.append(name.doubt)
+        return replace(folder, unit=None), name
+    if name.phase is None:
+        return folder, name
+    written = name.phase
     phase = phases[fold_spelling(written).strip()]
     if in_folder.phase and in_folder.phase != phase:
         reasons.append(f"{_CONFLICT}{folder.unit}，文件名写的是 {written}")
         return replace(folder, unit=None), name
     words = (name.title or "").split(" ")
-    if (found := _phase_word(words, phases)) is not None:
+    if isinstance(found := _phase_word(words, phases), tuple):
         words[found[0]] = found[2]
     unit = str(replace(in_folder, phase=phase))
     return replace(folder, unit=unit), replace(name, unit=unit, title=" ".join(filter(None, words)) or None)
@@ -1249,8 +1274,8 @@ def resolve(
             name = replace(name, unit=None)  # a unit in no phase: the folder's name may have meant either's
     if not unit_given and folder.phase and name.unit:
         folder, name = _in_folders_phase(folder.phase, folder, name.unit, name, rules.phases, reasons)
-    if not unit_given and name.phase and folder.unit and not name.unit:
-        folder, name = _in_names_phase(name.phase, folder, name, rules.phases, reasons)
+    if not unit_given and folder.unit:
+        folder, name = _in_names_phase(folder, name, rules.phases, reasons)
     if not unit_given and folder.unit and name.unit and not same_unit(folder.unit, name.unit, rules.phases):
         # The folder is one owner's, the name another's: filed to neither by guess, for a person to decide.
         reasons.append(f"{_CONFLICT}{folder.unit}，文件名写的是 {name.unit}")
