@@ -118,8 +118,14 @@ def test_a_new_empty_ledger_beside_a_full_archive_stops_filing(archivist_cli: An
     write_scan(inbox(workspace) / "1-1-101_产权证明_20261101.pdf", 1)
     assert archivist_cli("watch", "--once").exit_code == 0
     before = archived(workspace)
-    other = {"RECORDKIT_DATABASE_URL": f"sqlite:///{workspace.root / 'records' / '写错的台账.sqlite3'}"}
+    mistyped = workspace.root / "records" / "写错的台账.sqlite3"
+    other = {"RECORDKIT_DATABASE_URL": f"sqlite:///{mistyped}"}
     new = write_scan(inbox(workspace) / "1-1-101_身份证_20261101.pdf", 2)
+    # filing makes no ledger at the mistyped address (only a command meant to make one does) …
+    assert archivist_cli("file", str(new), env=other).exit_code == 3
+    assert not mistyped.exists()
+    # … and one made there (``db upgrade``, as its refusal says for a new workspace) is not the archive's
+    assert archivist_cli("db", "upgrade", env=other).exit_code == 0
     refused = archivist_cli("file", str(new), env=other)
     assert refused.exit_code == 9
     assert refused.stderr.startswith("错误：台账与档案目录不一致：档案目录中有 1 个文件在台账中没有记录")
@@ -1169,6 +1175,8 @@ def test_a_new_empty_ledger_stops_filing_a_clerks_file_and_deletes_nothing(
         "未分类/2026/WF-2026-00002_扫描000B.pdf.json",
     ]
     other = {"RECORDKIT_DATABASE_URL": f"sqlite:///{workspace.root / 'records' / 'other.sqlite3'}"}
+    assert archivist_cli("file", str(scans[2]), env=other).exit_code == 3  # (no ledger made there by filing)
+    assert archivist_cli("db", "upgrade", env=other).exit_code == 0  # (one made as for a new workspace)
     refused = archivist_cli("file", str(scans[2]), env=other)
     assert refused.exit_code == 9
     assert refused.stdout == ""

@@ -357,6 +357,39 @@ def test_a_command_not_meant_to_make_a_ledger_refuses_a_schema_not_made_yet_nami
 
 
 @pytest.mark.postgres
+def test_a_schema_an_administrator_made_empty_is_made_a_ledger_only_by_a_command_meant_to(
+    estates: tuple[Workspace, Workspace], postgres_url: str, tmp_path: Path
+) -> None:
+    """The database administrator made the schema estate_south for a new estate (or for nothing: a schema named
+    wrong in recordkit.toml): a clerk's first payment there made it an empty ledger, as a schema not made yet is
+    no longer.  Only a command meant to make a ledger makes one in it now; the others are refused (exit 3), the
+    schema left empty."""
+    engine = sa.create_engine(normalise_url(postgres_url))
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE SCHEMA estate_south")
+    finally:
+        engine.dispose()
+    south = estate_settings(tmp_path / "南区", "南区", postgres_url, "estate_south")
+    for command in (
+        ["fees", "pay", "9-1-901", "--amount", "200"],
+        ["workorder", "add", "--type", "报修", "--unit", "9-1-901", "--category", "水电", "--desc", "厨房水管漏水"],
+    ):
+        ran = cli(south, *command)
+        assert ran.exit_code == ConfigError.exit_code, ran.output
+        assert ran.stderr.replace("\n", "") == (
+            f"错误：台账数据库 {display_url(postgres_url)}（模式 estate_south）：模式里还没有台账；"
+            "这个数据库里已有别的台账（模式 estate_east、estate_west）：这个命令不会新建台账："
+            "请检查 recordkit.toml 的 [database] schema，要用其中一个的，改成它；"
+            "是新的小区，先运行 recordkit db upgrade 或导入业主名册（recordkit owners import）建立台账；什么也没有写入"
+        )
+        assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
+    imported = cli(south, "owners", "import", str(write_sheet(tmp_path / "南区名册.xlsx", EAST_ROWS)))
+    assert imported.exit_code == 0, imported.output
+    assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east", "estate_south"}
+
+
+@pytest.mark.postgres
 def test_a_schema_given_by_the_environment_is_named_as_the_environments_not_recordkit_toml(
     estates: tuple[Workspace, Workspace], postgres_url: str
 ) -> None:

@@ -35,6 +35,7 @@ from tests import contained_helpers
 from tests.archive_helpers import archive_ledger as ledger  # noqa: F401  (fixtures)
 from tests.archive_helpers import archive_ws as ws  # noqa: F401
 from tests.archive_helpers import tree
+from tests.conftest import migrated_sqlite
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -248,8 +249,11 @@ def _service_env(tmp_path: Path, seconds: float, extra: dict[str, str]) -> dict[
     return {**env, "RECORDKIT_ARCHIVE_STABILITY_SECONDS": "0", **extra}
 
 
-def test_a_reader_that_hangs_is_quarantined_by_the_service_and_the_rest_filed(tmp_path: Path) -> None:
+def test_a_reader_that_hangs_is_quarantined_by_the_service_and_the_rest_filed(
+    tmp_path: Path, _sqlite_template: Path
+) -> None:
     root = init_workspace(tmp_path / "ws", operator="档案员")
+    migrated_sqlite(_sqlite_template, root / "records" / "ledger.sqlite3")  # the ledger `recordkit init` makes
     write_scan(root / "records" / "inbox" / "慢.pdf", 1)
     write_scan(root / "records" / "inbox" / "3-2-1201_购房合同_20190915.pdf", 2)
     env = _service_env(tmp_path, 600, {"RECORDKIT_LIMITS_READER_SECONDS": "2"})
@@ -274,8 +278,11 @@ def _marker_pid(marker: Path) -> int:
     return int(text) if text.isdigit() else 0
 
 
-def test_sigterm_stops_the_service_while_a_slow_reader_runs_and_leaves_the_file_untouched(tmp_path: Path) -> None:
+def test_sigterm_stops_the_service_while_a_slow_reader_runs_and_leaves_the_file_untouched(
+    tmp_path: Path, _sqlite_template: Path
+) -> None:
     root = init_workspace(tmp_path / "ws", operator="档案员")
+    migrated_sqlite(_sqlite_template, root / "records" / "ledger.sqlite3")  # the ledger `recordkit init` makes
     slow = write_scan(root / "records" / "inbox" / "慢.pdf", 1)
     content = slow.read_bytes()
     env = _service_env(tmp_path, 600, {})

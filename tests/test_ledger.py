@@ -530,6 +530,86 @@ def test_a_command_that_only_reads_does_not_create_the_ledger(run_cli: Any, work
     assert not elsewhere.exists()
 
 
+#: What a command that writes says of a workspace whose records/ledger.sqlite3 is gone, after the file's name.
+GONE_SAID = (
+    " 不见了（被删除或挪走、从备份恢复时漏了它，或者它所在的磁盘没有挂载）：这个命令不会新建台账："
+    "请先找回原来的台账：从备份恢复到这个位置，或挂载好它所在的磁盘；"
+)
+NEW_WORKSPACE_SAID = (
+    "确是新的工作区，先运行 recordkit db upgrade 或导入业主名册（recordkit owners import）建立台账；什么也没有写入\n"
+)
+
+
+def test_a_missing_ledger_file_is_not_made_anew_by_a_command_that_writes(run_cli: Any, workspace: Any) -> None:
+    """records/ledger.sqlite3 deleted, left out of a restore, or on a disk that did not mount: ``fees pay``,
+    ``workorder add``, ``renovation register`` … made a new, empty ledger there, and the office worked on, its
+    receipt numbers starting again from 1.  Only the commands meant to make a ledger make it now (``db upgrade``
+    here); the others are refused (exit 3), naming the file and what to do, and nothing is made."""
+    ledger_file = workspace.records_dir / "ledger.sqlite3"
+    for file in workspace.records_dir.glob("ledger.sqlite3*"):
+        file.unlink()
+    before = sorted(path.name for path in workspace.records_dir.iterdir())
+    for args in (
+        ("fees", "pay", "1-1-101", "--amount", "100"),
+        ("workorder", "add", "--type", "报修", "--unit", "1-1-101", "--category", "水电", "--desc", "厨房漏水"),
+        (
+            "renovation",
+            "register",
+            "1-1-101",
+            "--contractor",
+            "安达装饰",
+            "--manager",
+            "王强",
+            "--phone",
+            "13600001111",
+            "--start",
+            "2026-12-01",
+            "--end",
+            "2027-01-31",
+        ),
+        ("watch", "--once"),
+    ):
+        result = run_cli(*args)
+        assert result.exit_code == 3, (args, result.output)
+        assert result.stderr == f"错误：台账文件 {ledger_file}{GONE_SAID}{NEW_WORKSPACE_SAID}", args
+        assert sorted(path.name for path in workspace.records_dir.iterdir()) == before, args
+    made = run_cli("db", "upgrade")
+    assert made.exit_code == 0, made.output
+    assert made.stdout == f"台账数据库 sqlite:///{ledger_file} 已从 空库 升级到 {HEAD_REVISION}\n"
+    assert run_cli("owners", "list").exit_code == 0
+
+
+def test_a_ledger_file_named_by_a_variable_and_missing_is_not_made_by_a_payment(
+    run_cli: Any, workspace: Any, tmp_path: Path
+) -> None:
+    """RECORDKIT_DATABASE_URL naming a file that is not there (a mistyped name, a backup's copy not yet put back):
+    a payment made an empty ledger of that name.  It is refused, the variable named."""
+    elsewhere = tmp_path / "ledgr.sqlite3"
+    result = run_cli(
+        "fees", "pay", "1-1-101", "--amount", "100", env={"RECORDKIT_DATABASE_URL": f"sqlite:///{elsewhere}"}
+    )
+    assert result.exit_code == 3, result.output
+    assert result.stderr == (
+        f"错误：台账文件 {elsewhere}{GONE_SAID}地址写错了的，请检查环境变量 RECORDKIT_DATABASE_URL；{NEW_WORKSPACE_SAID}"
+    )
+    assert not elsewhere.exists()
+
+
+def test_an_empty_ledger_file_is_not_made_a_ledger_by_a_command_that_writes(run_cli: Any, workspace: Any) -> None:
+    """records/ledger.sqlite3 an empty file (a copy that went wrong): a payment made it a new, empty ledger."""
+    ledger_file = workspace.records_dir / "ledger.sqlite3"
+    for file in workspace.records_dir.glob("ledger.sqlite3*"):
+        file.unlink()
+    ledger_file.touch()
+    result = run_cli("fees", "pay", "1-1-101", "--amount", "100")
+    assert result.exit_code == 3, result.output
+    assert result.stderr == (
+        f"错误：台账文件 {ledger_file} 里没有台账（是个空文件）：这个命令不会新建台账："
+        f"请先找回原来的台账：从备份恢复到这个位置，或挂载好它所在的磁盘；{NEW_WORKSPACE_SAID}"
+    )
+    assert ledger_file.stat().st_size == 0
+
+
 def test_serve_on_a_mistyped_ledger_address_makes_no_ledger(run_cli: Any, workspace: Any, tmp_path: Path) -> None:
     """``recordkit serve`` made the ledger it was pointed at (a mistyped file name or schema: a new empty ledger,
     which the page then searched and lent from).  It refuses as the commands that only read do, nothing made."""

@@ -25,6 +25,7 @@ from recordkit.ledger.db import Ledger, open_ledger
 from tests.archive_helpers import archive_ledger as ledger  # noqa: F401  (fixtures)
 from tests.archive_helpers import archive_workspace, count_listings, scans_with_sidecars, tree
 from tests.archive_helpers import archive_ws as ws
+from tests.conftest import migrated_sqlite
 from tests.search_helpers import use_postgres_ledger
 from tests.server_helpers import Relay
 
@@ -706,9 +707,10 @@ def test_generated_documents_are_filed_once_when_the_setting_is_on(ws: Workspace
     assert [i.title for i in list_items(ledger)] == ["停水通知 3栋"]
 
 
-def test_a_fifo_in_the_inbox_is_quarantined_unopened_and_the_rest_filed(tmp_path: Path) -> None:
+def test_a_fifo_in_the_inbox_is_quarantined_unopened_and_the_rest_filed(tmp_path: Path, _sqlite_template: Path) -> None:
     """Reading a FIFO blocks until a writer comes: the service must never open one."""
     root = init_workspace(tmp_path / "ws", operator="档案员")
+    migrated_sqlite(_sqlite_template, root / "records" / "ledger.sqlite3")  # the ledger `recordkit init` makes
     inbox = root / "records" / "inbox"
     os.mkfifo(inbox / "扫描仪管道.pdf")
     write_scan(inbox / "3-2-1201_购房合同_20190915.pdf", 1)

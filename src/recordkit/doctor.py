@@ -159,7 +159,7 @@ def _check_ledger(workspace: Workspace) -> Check:
             f"{SCHEMA_ADVICE}（recordkit 自己建这个模式，只用它），或换一个新建的数据库",
         )
     if revision is None:
-        return _new_ledger(workspace, where, "新的空台账，首次使用时自动建表", ledgers_beside)
+        return _new_ledger(workspace, where, f"新的空台账，{SCHEMA_MADE_BY}时建表", ledgers_beside)
     if revision != HEAD_REVISION:
         return Check(
             "台账数据库",

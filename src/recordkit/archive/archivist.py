@@ -3596,7 +3596,7 @@ def refuse_a_new_ledger_beside_the_archive(workspace: Workspace, service: str) -
     ledger not made yet, while records/archive holds what was filed already: the filing service would make an empty
     ledger (a mistyped schema: a new schema in the shared database), then refuse the archive as not that ledger's;
     the web page would stop, and be started again every few seconds.  With nothing filed, a PostgreSQL schema not
-    made yet is refused too, as every command not meant to make a ledger refuses it (``Ledger.schema_missing_said``),
+    made yet is refused too, as every command not meant to make a ledger refuses it (``Ledger.no_ledger_said``),
     rather than a ledger away that systemd waits for.  Nothing is made."""
     file = sqlite_file(workspace.database_url)
     schema_missing = None
@@ -3606,7 +3606,7 @@ def refuse_a_new_ledger_beside_the_archive(workspace: Workspace, service: str) -
         with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
             if ledger.revision() is not None:
                 return
-            schema_missing = None if ledger.schema_exists() else ledger.schema_missing_said()
+            schema_missing = None if ledger.schema_exists() else ledger.no_ledger_said()
             # (one this account may not make, or may not see — a schema not granted to it —: its first use says so)
             if schema_missing is None and not ledger.may_create():
                 return

@@ -322,13 +322,15 @@ SIGNING_COMMANDS = frozenset(
      "renovation inspect", "renovation refund", "report monthly"}
 )  # fmt: skip
 
-#: Commands that only read: they never write the ledger, and never create one.
+#: Commands that only read, by name or, where another group's command of that name writes, by path: they never
+#: write the ledger, and never create one.
 READ_ONLY_COMMANDS = frozenset(
-    {"list", "show", "arrears", "register", "daily", "loans", "verify", "text", "search", "account", "check"}
+    {"list", "show", "arrears", "fees register", "daily", "loans", "verify", "text", "search", "account", "check"}
 )
 
-#: Commands of a name not saying so that are meant to make a new estate's ledger, its ``[database] schema`` too (as
-#: ``init``, ``db upgrade`` and ``db move`` do); every other command refuses a schema not made yet (a mistyped name).
+#: Commands of a name not saying so that are meant to make a new estate's ledger — its SQLite file, its ``[database]
+#: schema`` and tables — (as ``init``, ``demo``, ``db upgrade`` and ``db move`` do, opening it themselves); every other
+#: command refuses a ledger not made yet (a file gone, a mistyped name: ``Ledger.no_ledger_refusal``).
 LEDGER_MAKING_COMMANDS = frozenset({"owners import"})
 
 
@@ -385,17 +387,17 @@ class AppState:
 
     def ledger(self, *, create: bool | None = None, migrate: bool = True) -> Ledger:
         """The workspace's ledger, made on first use unless the command only reads (``READ_ONLY_COMMANDS``) or
-        ``create`` is False (a command of another name that writes no ledger rows: ``index``) — in a PostgreSQL
-        schema not made yet only by a command meant to make a ledger (``LEDGER_MAKING_COMMANDS``, or ``create``
-        True: ``archive verify --repair``); brought up to date unless ``migrate`` is False (``search``, which reads
+        ``create`` is False (a command of another name that writes no ledger rows: ``index``) — and made, where
+        there is none yet (no SQLite file, an empty one, a PostgreSQL schema not made yet or empty), only by a command
+        meant to make a ledger (``LEDGER_MAKING_COMMANDS``, or ``create`` True: ``archive verify --repair``); brought up to date unless ``migrate`` is False (``search``, which reads
         its index alone and asks the ledger only whether it was moved away)."""
         if self._ledger is None:
             from recordkit.ledger.db import open_workspace_ledger
 
-            reads = self.command in READ_ONLY_COMMANDS
+            reads = self.command in READ_ONLY_COMMANDS or self.command_path in READ_ONLY_COMMANDS
             makes = self.command_path in LEDGER_MAKING_COMMANDS if create is None else create
             self._ledger = open_workspace_ledger(
-                self.workspace(), create=not reads if create is None else create, new_schema=makes, migrate=migrate
+                self.workspace(), create=not reads if create is None else create, new_ledger=makes, migrate=migrate
             )
             if reads:
                 self.warn_if_moved(self._ledger)

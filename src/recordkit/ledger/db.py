@@ -118,8 +118,9 @@ PREPARED_SAID = ("prepared statement", "准备好语句", "准备好的语句")
 #: What the IT person is told of a PostgreSQL ledger without ``[database] schema`` whose ``search_path`` names no
 #: schema that exists (by doctor, and by a first use that failed on it).
 NO_SCHEMA = "数据库给这个账户设的 search_path 里没有可以建表的模式"
-#: The commands that make a ledger whose ``[database] schema`` is not made yet (besides ``init``, ``db move`` and
-#: ``archive verify --repair``), as messages name them; every other command refuses (``schema_missing_refusal``).
+#: The commands that make a new ledger — its SQLite file, or its ``[database] schema`` and tables — (besides ``init``,
+#: ``db move`` and ``archive verify --repair``), as messages name them; every other command refuses
+#: (``no_ledger_refusal``).
 SCHEMA_MADE_BY = "recordkit db upgrade 或导入业主名册（recordkit owners import）"
 
 
@@ -299,7 +300,7 @@ class Ledger:
         busy_timeout: int = 30,
         migrate: bool = True,
         create: bool = True,
-        new_schema: bool = True,
+        new_ledger: bool = True,
         schema: str = "",
         time_zone: str = OfficeSettings.time_zone,
         given_by: DatabaseSettings = DatabaseSettings(),
@@ -312,9 +313,10 @@ class Ledger:
         self.time_zone = time_zone
         self.busy_timeout = busy_timeout
         self.create = create
-        #: Whether a first use may make ``[database] schema`` when it is not there: only a command meant to make a
-        #: ledger (``init``, ``db upgrade``, an import of the roster …); any other refuses it as a mistyped name.
-        self.new_schema = new_schema
+        #: Whether a first use may make a new ledger — a SQLite file, ``[database] schema``, the tables in an empty
+        #: schema or database: only a command meant to make one (``init``, ``db upgrade``, an import of the roster
+        #: …); any other refuses (``no_ledger_refusal``): a file gone or a mistyped name, never a new, empty ledger.
+        self.new_ledger = new_ledger
         check_schema_name(schema)
         #: The PostgreSQL schema holding this ledger ("" for the server's default).
         self.schema = schema
@@ -415,9 +417,14 @@ class Ledger:
             raise ConfigError(
                 f"台账数据库 {display_url(self.url)} 所在的文件夹不存在：请检查{spaced(self.given_by.named('url'))}"
             )
-        if not self.create and not path.exists():
+        missing = not path.exists()
+        if missing and not self.create:
             raise self._missing_ledger()
-        if not path.exists():
+        if self.create and not self.new_ledger and (missing or path.stat().st_size == 0):
+            # records/ledger.sqlite3 deleted, left out of a restore, on a disk not mounted, or a copy gone wrong:
+            # refused before SQLite opens it (its first connection would write a header into an empty file).
+            raise self.no_ledger_refusal()
+        if missing:
             _new_private_file(path)
         engine = sa.create_engine(f"sqlite:///{database}", connect_args={"timeout": self.busy_timeout})
         busy_ms = self.busy_timeout * 1000
@@ -861,22 +868,44 @@ class Ledger:
                 ).scalars()
             )
 
-    def schema_missing_said(self) -> tuple[str, str]:
-        """What a PostgreSQL ledger whose ``[database] schema`` is not made yet is, naming the database's schemas that
-        hold a ledger (``ledger_schemas``: a mistyped name most likely meant one of them), and what to do, for a
-        command or service not meant to make a ledger."""
+    def no_ledger_said(self) -> tuple[str, str]:
+        """What a ledger not made yet is, and what to do, for a command or service not meant to make a ledger: a
+        SQLite file missing (deleted, left out of a restore, on a disk that did not mount) or empty, to be found
+        again; a PostgreSQL schema not made yet, or made (by an administrator) but empty, or a database without
+        ``[database] schema`` holding none, naming the database's schemas that hold a ledger (``ledger_schemas``: a
+        mistyped name most likely meant one of them)."""
+        file = sqlite_file(self.url)
+        if file is not None:
+            said = f"台账文件 {file} " + (
+                "里没有台账（是个空文件）"
+                if file.exists()
+                else "不见了（被删除或挪走、从备份恢复时漏了它，或者它所在的磁盘没有挂载）"
+            )
+            mistyped = f"地址写错了的，请检查{spaced(self.given_by.named('url'))}；" if self.given_by.url else ""
+            return said, (
+                f"请先找回原来的台账：从备份恢复到这个位置，或挂载好它所在的磁盘；{mistyped}"
+                f"确是新的工作区，先运行 {SCHEMA_MADE_BY}建立台账"
+            )
         beside = self.ledger_schemas()
+        if not self.schema_exists():
+            what = "模式还不存在"
+        else:
+            what = "模式里还没有台账" if self.schema else "库里还没有台账"
         return (
-            f"台账数据库 {self.where}：模式还不存在" + (f"；{ledgers_beside_said(beside)}" if beside else ""),
-            f"请检查{spaced(self.given_by.named('schema'))}"
+            f"台账数据库 {self.where}：{what}" + (f"；{ledgers_beside_said(beside)}" if beside else ""),
+            f"请检查{spaced(self.given_by.named('schema') if self.schema else self.given_by.named('url'))}"
             + ("，要用其中一个的，改成它" if beside else "")
             + f"；是新的小区，先运行 {SCHEMA_MADE_BY}建立台账",
         )
 
-    def schema_missing_refusal(self) -> ConfigError:
-        """``schema_missing_said`` as a command not meant to make a ledger is refused (a settings mistake, until
-        shown otherwise: a clerk's PC with the schema mistyped made an empty ledger, numbering receipts from 1)."""
-        said, fix = self.schema_missing_said()
+    def no_ledger_refusal(self) -> ConfigError | LedgerError:
+        """``no_ledger_said`` as a command not meant to make a ledger is refused (a settings mistake, until shown
+        otherwise: a clerk's PC with the schema mistyped, or an office whose ledger file was gone, made an empty
+        ledger, numbering receipts from 1); a schema holding a ledger this account was never granted is said so
+        (``not_granted_refusal``), never as no ledger."""
+        if self.not_granted():
+            return self.not_granted_refusal()
+        said, fix = self.no_ledger_said()
         return ConfigError(f"{said}：这个命令不会新建台账：{fix}；什么也没有写入")
 
     def not_granted(self) -> bool:
@@ -965,8 +994,8 @@ class Ledger:
                 return
             if current is None and not self.create:
                 raise self._missing_ledger()
-            if current is None and not self.new_schema and not self.schema_exists():
-                raise self.schema_missing_refusal()
+            if current is None and not self.new_ledger:
+                raise self.no_ledger_refusal()
             if current is not None and (not current.isdigit() or current > HEAD_REVISION):
                 raise LedgerError(f"台账数据库的版本（{current}）比本程序新，请升级 recordkit 后再使用")
             if not held:
@@ -1464,7 +1493,7 @@ def open_ledger(
     busy_timeout: int = 30,
     migrate: bool = True,
     create: bool = True,
-    new_schema: bool = True,
+    new_ledger: bool = True,
     schema: str = "",
     time_zone: str = OfficeSettings.time_zone,
     given_by: DatabaseSettings = DatabaseSettings(),
@@ -1474,8 +1503,9 @@ def open_ledger(
     A SQLite ledger's folder must exist (``ConfigError`` otherwise: a mistyped path never makes a
     second ledger); with ``create=False`` the ledger must exist too (``LedgerError``: the file, or
     on PostgreSQL the schema and its tables), which is how commands that only read open it; with
-    ``new_schema=False`` a schema not made yet is a ``ConfigError`` (``Ledger.schema_missing_refusal``), which is
-    how every other command not meant to make a ledger opens it.  A schema PostgreSQL would not take as written,
+    ``new_ledger=False`` a ledger not made yet — a SQLite file missing or empty, a schema not made yet or empty, an
+    empty database — is a ``ConfigError`` (``Ledger.no_ledger_refusal``), which is how every other command not
+    meant to make a ledger opens it.  A schema PostgreSQL would not take as written,
     or one with a SQLite ledger, is a ``ConfigError``.
     """
     return Ledger(
@@ -1483,7 +1513,7 @@ def open_ledger(
         busy_timeout=busy_timeout,
         migrate=migrate,
         create=create,
-        new_schema=new_schema,
+        new_ledger=new_ledger,
         schema=schema,
         time_zone=time_zone,
         given_by=given_by,
@@ -1491,7 +1521,7 @@ def open_ledger(
 
 
 def open_workspace_ledger(
-    workspace: Workspace, *, migrate: bool = True, create: bool = True, new_schema: bool = True
+    workspace: Workspace, *, migrate: bool = True, create: bool = True, new_ledger: bool = True
 ) -> Ledger:
     """The workspace's ledger as its settings name it (``[database]`` url, schema, busy_timeout);
     see ``open_ledger``."""
@@ -1501,7 +1531,7 @@ def open_workspace_ledger(
         busy_timeout=database.busy_timeout,
         migrate=migrate,
         create=create,
-        new_schema=new_schema,
+        new_ledger=new_ledger,
         schema=database.schema,
         time_zone=workspace.settings.office.time_zone,
         given_by=database,
