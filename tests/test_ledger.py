@@ -167,6 +167,18 @@ def test_a_wrong_password_is_told_in_chinese_with_what_to_do(postgres_url: str, 
                 "（密码里的 @ # / : % 要写成 %40 %23 %2F %3A %25）"
             )
             assert wrong.stderr.strip().endswith(advice)
+            # the search index's own connection (search reads the index before the ledger) names it alike
+            searched = run_cli(
+                "search",
+                "电梯",
+                env={
+                    "RECORDKIT_DATABASE_URL": url.set(password="wrong-pass").render_as_string(hide_password=False),
+                    "RECORDKIT_SEARCH_BACKEND": "postgresql",
+                },
+            )
+            assert searched.exit_code == LedgerError.exit_code, searched.output
+            assert searched.stderr.startswith("错误：无法连接台账数据库（检索索引在其中）：")
+            assert searched.stderr.strip().endswith(advice) and "wrong-pass" not in searched.stderr
             # The right password written as typed: its # and % (%41 is read as "A") are what the advice must name.
             port = url.port or 5432
             raw = run_cli(

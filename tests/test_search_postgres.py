@@ -1918,6 +1918,23 @@ def test_index_to_postgresql_needs_a_postgresql_ledger(workspace: Workspace, run
     assert result.exit_code == ConfigError.exit_code
     assert result.stderr.strip().startswith("错误：检索索引只能放进 PostgreSQL 台账所在的数据库")
     assert run_cli("index", "--to", "elastic").stderr.strip() == "错误：--to 应为 sqlite 或 postgresql，而不是“elastic”"
+    assert result.stderr == (
+        "错误：检索索引只能放进 PostgreSQL 台账所在的数据库：这个工作区的台账是 SQLite。"
+        "请先在 recordkit.toml 的 [database] url 写 PostgreSQL 地址\n"
+    )
+
+
+def test_index_to_postgresql_on_a_sqlite_ledger_given_by_the_environment_names_the_variable(
+    workspace: Workspace, run_cli: Any
+) -> None:
+    """RECORDKIT_DATABASE_URL (a service's drop-in) naming the SQLite ledger: ``index --to postgresql`` sent the IT
+    person to recordkit.toml's [database] url, which the variable overrides."""
+    result = run_cli("index", "--to", "postgresql", env={"RECORDKIT_DATABASE_URL": workspace.database_url})
+    assert result.exit_code == ConfigError.exit_code, result.output
+    assert result.stderr == (
+        "错误：检索索引只能放进 PostgreSQL 台账所在的数据库：这个工作区的台账是 SQLite。"
+        "请先在环境变量 RECORDKIT_DATABASE_URL 写 PostgreSQL 地址\n"
+    )
 
 
 # -- everyone at once -------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from recordkit.archive import extract
 from recordkit.archive.archivist import ArchiveItem, former_numbers, former_numbers_in, list_items
 from recordkit.archive.archivist import archive_elsewhere as elsewhere
 from recordkit.archive.contained import ReaderStopped
-from recordkit.core.config import SEARCH_BACKENDS, load_settings, search_backend, write_setting
+from recordkit.core.config import SEARCH_BACKENDS, load_settings, search_backend, spaced, write_setting
 from recordkit.core.errors import ConfigError, IntegrityError, NotFoundError, UsageError, WorkspaceError
 from recordkit.core.workspace import add_rotating_log
 from recordkit.ledger.schema import archive_aliases, archive_items
@@ -715,7 +715,7 @@ def move_index(
     if target == "postgresql" and ledger.dialect != "postgresql":
         raise ConfigError(
             "检索索引只能放进 PostgreSQL 台账所在的数据库：这个工作区的台账是 SQLite。"
-            "请先在 recordkit.toml 的 [database] url 写 PostgreSQL 地址"
+            f"请先在{spaced(ledger.given_by.named('url'))} 写 PostgreSQL 地址"
         )
     report = update_index(
         workspace,
@@ -729,7 +729,9 @@ def move_index(
     )
     if target != "postgresql" and ledger.dialect == "postgresql":
         # The old index stays (the way back without OCR), but clerks' PCs that search it are told it stopped here.
-        PostgresIndex(ledger.engine).mark_moved(target, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        PostgresIndex(ledger.engine, ledger.given_by).mark_moved(
+            target, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        )
     write_setting(workspace.config_file, "search", "backend", target)
     now = search_backend(load_settings(workspace.config_file))
     if now == target:
@@ -754,7 +756,7 @@ def index_in_transaction(workspace: Workspace, conn: Connection, items: Sequence
     """
     if search_backend(workspace.settings) != "postgresql" or conn.dialect.name != "postgresql" or not items:
         return False
-    index = PostgresIndex(conn.engine)
+    index = PostgresIndex(conn.engine, workspace.settings.database)
     try:
         with conn.begin_nested():
             if not index.is_current(conn) or not index.try_lock_in(conn):

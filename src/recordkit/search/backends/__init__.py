@@ -18,6 +18,7 @@ from recordkit.search.backends.sqlite import SqliteIndex
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from recordkit.core.config import DatabaseSettings
     from recordkit.core.workspace import Workspace
     from recordkit.ledger.db import Ledger
 
@@ -32,9 +33,10 @@ def open_index(workspace: Workspace, ledger: Ledger | None = None, backend: str 
     database (through ``ledger``'s connections when given).  ``backend`` overrides the setting (``index --to``)."""
     backend = backend or search_backend(workspace.settings)
     if backend == "postgresql":
+        database = workspace.settings.database
         if ledger is not None:
-            return PostgresIndex(ledger.engine)
-        return PostgresIndex(_engine(workspace.database_url, workspace.settings.database.schema, os.getpid()))
+            return PostgresIndex(ledger.engine, ledger.given_by)
+        return PostgresIndex(_engine(workspace.database_url, database, os.getpid()), database)
     return SqliteIndex(workspace.records_subdir("index"))
 
 
@@ -45,10 +47,10 @@ def preparer(workspace: Workspace, backend: str | None = None) -> Callable[[Inde
 
 
 @functools.lru_cache(maxsize=8)
-def _engine(url: str, schema: str, pid: int) -> Engine:
+def _engine(url: str, database: DatabaseSettings, pid: int) -> Engine:
     """A reading engine for searches that open no ledger (one per process: a forked child makes its own), in
-    the estate's own schema."""
-    return open_ledger(url, migrate=False, create=False, schema=schema).engine
+    the estate's own schema, its refusals naming where its address was given."""
+    return open_ledger(url, migrate=False, create=False, schema=database.schema, given_by=database).engine
 
 
 __all__ = ["BACKEND_NAMES", "IndexBackend", "PostgresIndex", "SqliteIndex", "open_index", "preparer"]

@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from recordkit.core.config import DatabaseSettings
 from recordkit.core.errors import ConflictError, IntegrityError, LedgerError, NotFoundError
 from recordkit.ledger.db import (
     PG_LOCK_NOT_AVAILABLE,
@@ -632,8 +633,11 @@ def copy_rows(cursor: Any, table: str, rows: Iterable[bytes], freeze: bool = Fal
 class PostgresIndex:
     """The index of one workspace in its PostgreSQL ledger's database (the schema its connections use)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, given_by: DatabaseSettings = DatabaseSettings()) -> None:
         self.engine = engine
+        #: Where the ledger's address was given (recordkit.toml, or a variable), as a refused connection's advice
+        #: names it (``connection_advice``).
+        self.given_by = given_by
 
     # -- state -------------------------------------------------------------------------------------
 
@@ -645,7 +649,8 @@ class PostgresIndex:
         except DBAPIError as err:
             failed = f"无法连接台账数据库（检索索引在其中）：{server_said(err)}"
             raise LedgerError(
-                failed + connection_advice(err), form_message=failed + connection_advice(err, on_page=True)
+                failed + connection_advice(err, given_by=self.given_by),
+                form_message=failed + connection_advice(err, on_page=True),
             ) from err
         with conn:
             yield conn
