@@ -379,6 +379,21 @@ def test_doctor_says_when_the_environment_changes_the_ledgers_address(
     assert line["detail"] == f"{workspace.database_url}（表结构版本 {HEAD_REVISION}）"
 
 
+def test_doctor_says_nothing_of_a_variable_that_repeats_recordkit_tomls_own_address(
+    run_cli: Any, workspace: Workspace
+) -> None:
+    """A service's drop-in repeating recordkit.toml's [database] url (written there by hand, or left from before
+    ``db move`` wrote the same address into the file): doctor said 环境变量 RECORDKIT_DATABASE_URL 改了
+    recordkit.toml 的台账设置, which sent the IT person looking for a difference there is not.  A variable holding
+    the file's own value changes nothing, and the line now says nothing of it."""
+    config = workspace.root / "recordkit.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('url = ""', f'url = "{workspace.database_url}"', 1), encoding="utf-8")
+    env = {"RECORDKIT_DATABASE_URL": workspace.database_url}
+    [line] = [c for c in json.loads(run_cli("doctor", "--json", env=env).stdout) if c["name"] == "台账数据库"]
+    assert line["detail"] == f"{workspace.database_url}（表结构版本 {HEAD_REVISION}）"
+
+
 def test_every_exit_code_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     for code, meaning in EXIT_CODES.items():

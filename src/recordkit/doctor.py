@@ -80,9 +80,10 @@ def check_database(workspace: Workspace) -> Check:
 
 
 def _changed_by_environment(workspace: Workspace) -> list[str]:
-    """The environment's variables that gave the ledger's address or schema instead of recordkit.toml (the
-    settings' own record, ``DatabaseSettings.from_environment``: no flag names the ledger)."""
-    return workspace.settings.database.variables("url", "schema")
+    """The environment's variables that gave the ledger's address or schema another value than recordkit.toml's (the
+    settings' own record, ``DatabaseSettings.changed_by_environment``: no flag names the ledger); one repeating the
+    file's own value changes nothing, and is not named."""
+    return workspace.settings.database.variables_changing("url", "schema")
 
 
 def _check_ledger(workspace: Workspace) -> Check:

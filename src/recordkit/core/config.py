@@ -118,6 +118,9 @@ class DatabaseSettings:
     schema: str = ""
     #: Not a setting: the keys above that a ``RECORDKIT_DATABASE_*`` variable gave (``load_settings``), for ``named``.
     from_environment: frozenset[str] = field(default=frozenset(), metadata={NOT_A_SETTING: True})
+    #: Not a setting: those of ``from_environment`` whose variable holds another value than recordkit.toml's (or the
+    #: default, where the file gives none): a variable repeating the file's own value changes nothing.
+    changed_by_environment: frozenset[str] = field(default=frozenset(), metadata={NOT_A_SETTING: True})
 
     def named(self, *keys: str) -> str:
         """Where the ledger's settings ``keys`` (``url``, ``schema``) were given, as a message sends the IT person
@@ -134,6 +137,11 @@ class DatabaseSettings:
     def variables(self, *keys: str) -> list[str]:
         """The environment's variables that gave the settings ``keys`` (``url``, ``schema``), in that order."""
         return [f"{ENV_PREFIX}DATABASE_{key.upper()}" for key in keys if key in self.from_environment]
+
+    def variables_changing(self, *keys: str) -> list[str]:
+        """The environment's variables that changed the settings ``keys`` from recordkit.toml's values (or the
+        defaults), in that order: a variable merely repeating the file's value is not one."""
+        return [f"{ENV_PREFIX}DATABASE_{key.upper()}" for key in keys if key in self.changed_by_environment]
 
     def address_named(self) -> str:
         """``named`` of the settings that say where the ledger is: its url, and its schema if one is given."""
@@ -474,9 +482,12 @@ def load_settings(
     if config_file is not None and config_file.exists():
         layers = _merge(layers, _overrides_from_toml(read_toml(config_file), f"配置文件 {config_file}"))
     from_env = _overrides_from_env(os.environ if environ is None else environ)
+    written = {**dataclasses.asdict(DatabaseSettings()), **layers.get("database", {})}
     layers = _merge(layers, from_env)
     if "database" in from_env:
-        layers["database"]["from_environment"] = frozenset(from_env["database"])
+        given = from_env["database"]
+        layers["database"]["from_environment"] = frozenset(given)
+        layers["database"]["changed_by_environment"] = frozenset(k for k, v in given.items() if v != written[k])
     if flags:
         clean = {
             k: ({sk: sv for sk, sv in v.items() if sv is not None} if isinstance(v, dict) else v)
@@ -485,7 +496,8 @@ def load_settings(
         }
         layers = _merge(layers, _overrides_from_toml(clean, "命令行参数"))
         if "from_environment" in layers.get("database", {}):  # (a flag's value is the flag's, not the variable's)
-            layers["database"]["from_environment"] -= set(clean.get("database", {}))
+            for record in ("from_environment", "changed_by_environment"):
+                layers["database"][record] -= set(clean.get("database", {}))
     sections = _sections()
     kwargs: dict[str, Any] = {}
     for key, value in layers.items():
