@@ -16,17 +16,19 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from recordkit.archive.archivist import ArchiveItem, Archivist, get_item, list_items, list_loans, update_item
 from recordkit.cli import app as cli_app
 from recordkit.core.errors import UsageError
-from recordkit.core.workspace import Workspace
+from recordkit.core.workspace import Workspace, setup_logging
 from recordkit.demo.scans import write_scan
 from recordkit.ledger import journal
-from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.ledger.db import Ledger, display_url, open_ledger
 from recordkit.web.app import SECRET_FILE, accounts_required, create_app
 from tests.archive_helpers import archive_ledger  # noqa: F401  (fixture ledger)
+from tests.conftest import as_admin, database_of, set_database
 from tests.search_helpers import (
     file_documents,
     search_ws,  # noqa: F401  (fixture ws: each backend in turn)
@@ -1063,6 +1065,59 @@ def test_a_busy_ledger_answers_503_with_what_happened_and_lends_nothing(demo: Wo
     assert busy.status_code == 503
     assert "台账正忙：前面还有 1 个操作在排队" in text_of(busy)
     assert not [loan for loan in list_loans(demo_ledger) if loan.archive_no == "GC-2026-00004"]
+
+
+@pytest.mark.postgres
+def test_a_ledger_outage_is_logged_with_its_traceback_once_then_one_line_a_request(
+    workspace: Workspace, postgres_ledger_url: str
+) -> None:
+    """The ledger's database closed for a while under ``recordkit serve`` (an administrator's maintenance: ALLOW
+    CONNECTIONS false, its sessions ended; a server restarting says "the database system is starting up" alike):
+    every request wrote the driver's whole traceback into records/logs/recordkit.log, pages of it for every click
+    of every clerk.  Now the first failure's traceback is written once, each later request one line, and one line
+    says when the ledger answers again."""
+    log_file = setup_logging(workspace)
+    assert log_file is not None
+    start = log_file.stat().st_size if log_file.exists() else 0
+    with open_ledger(postgres_ledger_url) as ledger:
+        client = local_app(workspace, ledger).test_client()
+        assert client.get("/loans").status_code == 200
+        set_database(postgres_ledger_url, "ALLOW_CONNECTIONS false")
+        try:
+            as_admin(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                f" WHERE datname = '{database_of(postgres_ledger_url)}' AND pid <> pg_backend_pid()"
+            )
+            for _ in range(3):
+                assert client.get("/loans").status_code == 503
+        finally:
+            set_database(postgres_ledger_url, "ALLOW_CONNECTIONS true")
+        assert client.get("/loans").status_code == 200
+    with log_file.open(encoding="utf-8") as log:
+        log.seek(start)
+        written = log.read()
+    records = [record for record in re.split(r"^(?=\d{4}-\d\d-\d\d )", written, flags=re.MULTILINE) if record]
+    failed = [record.splitlines()[0] for record in records if " ERROR recordkit." in record]
+    assert len(failed) == 3, written
+    # the first failure's traceback (the driver's, under the page's error) and no other
+    assert [record.splitlines()[0] for record in records if "Traceback (most recent call last)" in record] == [
+        failed[0]
+    ]
+    where = display_url(postgres_ledger_url)
+    assert failed[0].endswith(
+        f"ledger {where} out of reach (/loans): pages answer 503 until it answers again: connection failed: connection"
+        f' to server at "127.0.0.1", port {make_url(postgres_ledger_url).port} failed: FATAL:  database'
+        f' "{database_of(postgres_ledger_url)}" is not currently accepting connections'
+    )
+    assert [line.split(": ", 1)[1].split(": ")[0] for line in failed[1:]] == [
+        f"ledger {where} still out of reach (/loans, request 2)",
+        f"ledger {where} still out of reach (/loans, request 3)",
+    ]
+    [answered] = [line for line in written.splitlines() if " WARNING " in line]
+    assert re.search(
+        f"WARNING recordkit.web.context: ledger {re.escape(where)} answers again after \\d+ s and 3 failed requests$",
+        answered,
+    )
 
 
 def test_the_overdue_list(demo: Workspace, demo_ledger: Ledger) -> None:

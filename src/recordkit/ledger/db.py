@@ -27,7 +27,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, closing, contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from urllib.parse import unquote
 
 import sqlalchemy as sa
@@ -122,6 +122,31 @@ NO_SCHEMA = "数据库给这个账户设的 search_path 里没有可以建表的
 #: ``db move`` and ``archive verify --repair``), as messages name them; every other command refuses
 #: (``no_ledger_refusal``).
 SCHEMA_MADE_BY = "recordkit db upgrade 或导入业主名册（recordkit owners import）"
+
+
+#: SQLSTATEs of a PostgreSQL server out of reach besides a connection that failed or was cut (which has none): its
+#: class 08 (connection exception), and a server shutting down or starting up (``admin_shutdown``,
+#: ``crash_shutdown``, ``cannot_connect_now``).
+_SERVER_AWAY = ("57P01", "57P02", "57P03")
+
+
+def server_unreachable(err: BaseException) -> bool:
+    """Whether ``err`` (a driver's error, or the ``LedgerError`` raised from one) is a PostgreSQL server out of reach:
+    a connection that failed or was cut, or one the server ended or refused while shutting down or starting up."""
+    cause = err if isinstance(err, DBAPIError) else err.__cause__
+    if not isinstance(cause, OperationalError) or not hasattr(cause.orig, "sqlstate"):  # (SQLite's errors have none)
+        return False
+    sqlstate = getattr(cause.orig, "sqlstate", None)
+    return sqlstate is None or str(sqlstate).startswith("08") or sqlstate in _SERVER_AWAY
+
+
+class OutageWatch(Protocol):
+    """Who says a ledger's outage instead of the ledger (``Ledger.outage``): a long-running service that tells it
+    once, then a line a request, and when the server answers again (the web page's ``web.context.LedgerOutage``)."""
+
+    def failed(self, err: DBAPIError) -> None: ...
+
+    def answered(self) -> None: ...
 
 
 def ledgers_beside_said(schemas: list[str]) -> str:
@@ -323,6 +348,9 @@ class Ledger:
         #: Write transactions committed through this object (the CLI tells an interrupted
         #: command that saved its work from one that did not).
         self.commits = 0
+        #: Who says a PostgreSQL server out of reach (``server_unreachable``) and back, instead of a line here at each
+        #: failed transaction: the web page (``web.context.LedgerOutage``); None for a command or the filing service.
+        self.outage: OutageWatch | None = None
         #: (seconds waited for the write lock, seconds it was held) of the latest writes, newest last.
         self.lock_times: deque[tuple[float, float]] = deque(maxlen=10_000)
         self.engine = self._create_engine()
@@ -605,11 +633,19 @@ class Ledger:
             yield
         except OperationalError as err:
             sqlstate = getattr(err.orig, "sqlstate", None)
-            # A connection that failed or was cut (no SQLSTATE: a server restarting or away) is told whole by the
-            # driver's words; its traceback, written again at each try of a service waiting for the server, is not.
-            log.error(
-                "ledger operation failed on %s: %s", display_url(self.url), server_said(err), exc_info=bool(sqlstate)
-            )
+            away = server_unreachable(err)
+            if away and self.outage is not None:
+                self.outage.failed(err)
+            else:
+                # A server out of reach (a connection that failed or was cut, a server restarting) is told whole by
+                # the driver's words; its traceback, written again at each try of a service waiting for the server,
+                # is not.
+                log.error(
+                    "ledger operation failed on %s: %s",
+                    display_url(self.url),
+                    server_said(err),
+                    exc_info=bool(sqlstate) and not away,
+                )
             self._refuse_transaction_pool(err)
             self._refuse_missing_ledger(err)
             if (free := self._disk_full(err)) is not None:
@@ -656,6 +692,9 @@ class Ledger:
                 ) from err
             self._refuse_transaction_pool(err)
             raise LedgerError(f"台账数据库出错（详情见日志）：{type(err.orig).__name__}") from err
+        else:
+            if self.outage is not None:
+                self.outage.answered()
 
     def _refuse_missing_ledger(self, err: DBAPIError) -> None:
         """``_missing_ledger`` when ``err`` is a table not found in a database that holds no ledger at all (an empty

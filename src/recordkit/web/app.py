@@ -29,7 +29,7 @@ from recordkit.core.personal import mask_in_text
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger, open_workspace_ledger
 from recordkit.web.accounts import ROLES, LoginRefused, authenticate, get_user
-from recordkit.web.context import Site, marked, site, status_of
+from recordkit.web.context import LedgerOutage, Site, marked, site, status_of
 from recordkit.web.views import pages
 
 log = logging.getLogger(__name__)
@@ -103,6 +103,7 @@ def create_app(workspace: Workspace, *, accounts_required: bool, ledger: Ledger 
         MAX_CONTENT_LENGTH=64 * 1024,  # forms only: nothing is uploaded
         TEMPLATES_AUTO_RELOAD=False,
     )
+    ledger.outage = LedgerOutage(ledger.where)  # (said by the page: once, then a line a request)
     app.extensions["recordkit"] = Site(workspace, ledger, accounts_required)
     # The sign-in page checks its own token, after it has said whether it takes a sign-in at all: on a ledger the
     # page cannot write it offers no form, so a sign-in sent there has no token and gets the page's own answer.

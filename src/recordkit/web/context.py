@@ -6,14 +6,17 @@ No page is defined here (``views``), nor the app (``app``).
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import abort, current_app, g
+from flask import abort, current_app, g, has_request_context, request
 from markupsafe import Markup, escape
+from sqlalchemy.exc import DBAPIError
 
 from recordkit.core.errors import (
     ConfigError,
@@ -26,8 +29,10 @@ from recordkit.core.errors import (
     WorkspaceError,
 )
 from recordkit.core.workspace import Workspace
-from recordkit.ledger.db import Ledger, Moved
+from recordkit.ledger.db import Ledger, Moved, server_said
 from recordkit.web.accounts import ROLES, User, any_user
+
+log = logging.getLogger(__name__)
 
 #: What a role may not do, as the refusal page says it.
 ACTION_WORDS = {"lend": "借出和归还", "review": "复核和改正档案信息", "private": "查看完整的身份证号和电话号码"}
@@ -51,6 +56,52 @@ _View = TypeVar("_View", bound=Callable[..., Any])
 
 #: How often the web looks whether its ledger was moved.
 MOVED_CHECK_SECONDS = 5.0
+
+
+class LedgerOutage:
+    """The web page's word on its PostgreSQL ledger out of reach (``Ledger.outage``: a server restarting, a network
+    fault): the first failure written to the log with its traceback, then one line a request while it lasts (a page
+    asks the ledger more than once: the first failure of a request is its line), and one line when the ledger
+    answers again — never a traceback a click of every clerk.  Pages answer 503 meanwhile, in their own words."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self._lock = threading.Lock()
+        self._since: float | None = None
+        self._failures = 0
+
+    def failed(self, err: DBAPIError) -> None:
+        if has_request_context():
+            if g.get("ledger_outage_said"):
+                return
+            g.ledger_outage_said = True
+        page = request.path if has_request_context() else "-"
+        with self._lock:
+            first = self._since is None
+            if first:
+                self._since = time.monotonic()
+            self._failures += 1
+            failures = self._failures
+        if first:
+            log.error(
+                "ledger %s out of reach (%s): pages answer 503 until it answers again: %s",
+                self.where,
+                page,
+                server_said(err),
+                exc_info=err,
+            )
+        else:
+            log.error("ledger %s still out of reach (%s, request %d): %s", self.where, page, failures, server_said(err))
+
+    def answered(self) -> None:
+        if self._since is None:  # (the usual case, asked at every transaction: no lock)
+            return
+        with self._lock:
+            if self._since is None:
+                return
+            seconds, failures = time.monotonic() - self._since, self._failures
+            self._since, self._failures = None, 0
+        log.warning("ledger %s answers again after %.0f s and %d failed requests", self.where, seconds, failures)
 
 
 @dataclass(frozen=True)
