@@ -150,9 +150,10 @@ def test_installing_the_nightly_index_for_cron_keeps_the_lines_the_crontab_alrea
     assert table.read_text(encoding="utf-8").splitlines() == [INDEX_LINE]
 
 
-def merged_service(unit_text: str, drop_in: str) -> dict[str, list[str]]:
-    """The [Service] settings of a unit with a drop-in (``systemctl edit``) over it, as systemd merges them: each
-    assignment adds its value to the setting's list, an empty one clears the list (``ExecStart=``)."""
+def merged_service(unit_text: str, drop_in: str, wanted: str = "Service") -> dict[str, list[str]]:
+    """The [Service] (or ``wanted``) settings of a unit with a drop-in (``systemctl edit``) over it, as systemd
+    merges them: each assignment adds its value to the setting's list, an empty one clears the list
+    (``ExecStart=``)."""
     settings: dict[str, list[str]] = {}
     for text in (unit_text, drop_in):
         section = ""
@@ -162,7 +163,7 @@ def merged_service(unit_text: str, drop_in: str) -> dict[str, list[str]]:
                 continue
             if line.startswith("["):
                 section = line.strip("[]")
-            elif section == "Service":
+            elif section == wanted:
                 key, _, value = line.partition("=")
                 settings[key] = [*settings.get(key, []), value] if value else []
     return settings
@@ -189,6 +190,12 @@ def test_the_readmes_drop_in_for_other_paths_leaves_the_service_one_command_in_a
         assignment.split("=", 1) for setting in merged["Environment"] for assignment in shlex.split(setting)
     )
     assert environment["RECORDKIT_HOME"] == "/data/物业 档案"
+    # the workspace on a disk of its own (a NAS mounted late at boot): the service waits for that mount too, as the
+    # shipped unit waits for /srv/recordkit's
+    unit_settings = merged_service((DEPLOY / "recordkit-watch.service").read_text(encoding="utf-8"), example, "Unit")
+    waited = [path for setting in unit_settings["RequiresMountsFor"] for path in shlex.split(setting)]
+    assert waited == ["/srv/recordkit", "/data/物业 档案"]
+    assert "RequiresMountsFor" in readme[readme.index("**路径不同时怎样改**") : readme.index("```ini")]
     steps = [line for line in readme.splitlines() if "sudo systemctl edit recordkit-" in line]
     assert len(steps) == 4
     for step in steps:
