@@ -652,7 +652,7 @@ def test_an_estate_reached_through_pgbouncer_is_refused_rather_than_read_in_the_
             '连到 PostgreSQL 的连接没有进入这个小区的模式 estate_west（数据库说 search_path 是 "$user", public）'
             in (refused.stderr)
         )
-        assert "请让 [database] url 直连 PostgreSQL（不经连接池）" in refused.stderr
+        assert "请让 recordkit.toml 的 [database] url 直连 PostgreSQL（不经连接池）" in refused.stderr
         assert "赵敏" not in refused.output
     assert tables_by_schema(postgres_url) == before
     listed = cli(older, "owners", "list", "--json")

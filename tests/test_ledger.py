@@ -201,6 +201,29 @@ def test_a_wrong_password_is_told_in_chinese_with_what_to_do(postgres_url: str, 
 
 
 @pytest.mark.postgres
+def test_a_write_refused_by_a_read_only_ledger_names_the_variable_that_gave_its_address(
+    postgres_ledger_url: str, run_cli: Any
+) -> None:
+    """A clerk's PC pointed at a replica by RECORDKIT_DATABASE_URL (a variable left exported): a work order said
+    请把这台电脑的 [database] url 改为主库的地址, where recordkit.toml's url was not the one in use.  It names the
+    variable now, as every message about the ledger's address does."""
+    set_database(postgres_ledger_url, "SET default_transaction_read_only = on")
+    try:
+        result = run_cli(
+            "workorder", "add", "--type", "报修", "--place", "大堂", "--category", "水电", "--desc", "漏水",
+            env={"RECORDKIT_DATABASE_URL": postgres_ledger_url},
+        )  # fmt: skip
+    finally:
+        set_database(postgres_ledger_url, "RESET default_transaction_read_only")
+    assert result.exit_code == LedgerError.exit_code, result.output
+    assert result.stderr == (
+        f"错误：台账数据库 {display_url(postgres_ledger_url)} 只能读（从库，或设置了 default_transaction_read_only）："
+        "检索和查看可以，收款、归档、借阅等写入要连主库，"
+        "请把这台电脑上环境变量 RECORDKIT_DATABASE_URL 改为主库的地址；什么也没有写入\n"
+    )
+
+
+@pytest.mark.postgres
 def test_a_missing_database_or_account_is_told_in_chinese_with_what_to_do(
     postgres_url: str, tmp_path: Path, run_cli: Any
 ) -> None:

@@ -238,7 +238,9 @@ def test_a_loan_refused_by_a_read_only_ledger_asks_for_the_primarys_page_not_a_s
     assert lent.status_code == 503
     assert said + "请到连着主库的档案室网页操作，或请管理员让这个网页连主库；什么也没有写入" in text_of(lent)
     assert "recordkit.toml" not in text_of(lent) and "[database]" not in text_of(lent)
-    assert caught.value.message == said + "请把这台电脑的 [database] url 改为主库的地址；什么也没有写入"
+    assert (
+        caught.value.message == said + "请把这台电脑上 recordkit.toml 的 [database] url 改为主库的地址；什么也没有写入"
+    )
 
 
 def test_a_sign_in_sent_to_a_page_that_offers_no_form_gets_its_read_only_answer(

@@ -687,7 +687,7 @@ class Ledger:
             if sqlstate == _PG_READ_ONLY:  # a replica a clerk's PC searches on, or a database set read-only
                 said = f"台账数据库 {self.where} {READ_ONLY}：{READ_ONLY_ADVICE}，"
                 raise LedgerError(
-                    said + "请把这台电脑的 [database] url 改为主库的地址；什么也没有写入",
+                    said + f"请把这台电脑上{spaced(self.given_by.named('url'))} 改为主库的地址；什么也没有写入",
                     form_message=said + "请到连着主库的档案室网页操作，或请管理员让这个网页连主库；什么也没有写入",
                 ) from err
             self._refuse_transaction_pool(err)
@@ -1223,7 +1223,8 @@ def _look_through_poolers(schema: str, given_by: DatabaseSettings, dbapi_connect
         said = f"连到 PostgreSQL 的连接没有进入这个小区的模式 {schema}（数据库说 search_path 是 {found}）："
         raise ConfigError(
             said + "连接参数 options 在路上被丢掉了，多半是经过了 pgbouncer 之类的连接池。"
-            "为免读写到别的小区的台账，recordkit 不使用这个连接：请让 [database] url 直连 PostgreSQL（不经连接池）",
+            f"为免读写到别的小区的台账，recordkit 不使用这个连接：请让{spaced(given_by.named('url'))} 直连 PostgreSQL"
+            "（不经连接池）",
             form_message=said + "多半是经过了连接池。为免读写到别的小区的台账，网页不使用这个连接，什么也没有读写："
             "请管理员让网页服务直连数据库（不经连接池）",
         )
