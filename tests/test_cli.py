@@ -346,6 +346,28 @@ def test_a_moved_ledger_named_by_the_environment_sends_the_it_person_to_that_var
     assert line["fix"] == "把 recordkit.toml 的 [database] url（和 schema）改为新地址"
 
 
+def test_doctor_sends_a_workspace_whose_ledger_file_is_gone_to_its_backup(run_cli: Any, workspace: Workspace) -> None:
+    """records/ledger.sqlite3 gone (a restore that forgot it, records/ on a disk that did not mount): doctor said
+    台账数据库 … 还不存在：这个命令不会新建台账。请检查 recordkit.toml 的 [database] url，或先导入业主名册, its fix
+    检查 … 或数据库服务是否启动 — an import there makes an empty ledger, numbering receipts from 1.  It now says what
+    a payment there says: the file is gone, and to restore it from a backup (or mount its disk)."""
+    ledger_file = workspace.records_dir / "ledger.sqlite3"
+    for file in workspace.records_dir.glob("ledger.sqlite3*"):
+        file.unlink()
+    checked = run_cli("doctor", "--json")
+    assert checked.exit_code == 1
+    [line] = [c for c in json.loads(checked.stdout) if c["name"] == "台账数据库"]
+    assert line["ok"] is False
+    assert line["detail"] == (
+        f"台账文件 {ledger_file} 不见了（被删除或挪走、从备份恢复时漏了它，或者它所在的磁盘没有挂载）"
+    )
+    assert line["fix"] == (
+        "请先找回原来的台账：从备份恢复到这个位置，或挂载好它所在的磁盘；"
+        "确是新的工作区，先运行 recordkit db upgrade 或导入业主名册（recordkit owners import）建立台账"
+    )
+    assert not ledger_file.exists()
+
+
 def test_doctor_sends_an_address_the_environment_gave_to_that_variable(run_cli: Any, workspace: Workspace) -> None:
     """A server name that does not resolve, given by RECORDKIT_DATABASE_URL: doctor's fix said 检查 recordkit.toml
     中 [database] url; it now names the variable."""

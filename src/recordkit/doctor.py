@@ -33,6 +33,8 @@ from recordkit.ledger.db import (
     connection_advice,
     ledgers_beside_said,
     open_workspace_ledger,
+    sqlite_file,
+    sqlite_ledger_not_there,
     sqlite_refused,
 )
 from recordkit.ledger.schema import HEAD_REVISION, metadata
@@ -87,6 +89,10 @@ def _changed_by_environment(workspace: Workspace) -> list[str]:
 
 
 def _check_ledger(workspace: Workspace) -> Check:
+    file = sqlite_file(workspace.database_url)
+    if file is not None and not file.exists() and file.parent.is_dir():  # (a folder not there: the settings' refusal)
+        # records/ledger.sqlite3 gone: found again from a backup, never replaced by an import's empty ledger
+        return Check("台账数据库", False, *sqlite_ledger_not_there(file, workspace.settings.database))
     try:
         with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
             where, revision, schema_exists = ledger.where, ledger.revision(), ledger.schema_exists()

@@ -310,6 +310,21 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def sqlite_ledger_not_there(file: Path, given_by: DatabaseSettings) -> tuple[str, str]:
+    """What a SQLite ledger ``file`` missing (deleted, left out of a restore, on a disk that did not mount) or empty
+    is, and what to do: find it again, or make a new workspace's — ``Ledger.no_ledger_said``'s, and doctor's."""
+    said = f"台账文件 {file} " + (
+        "里没有台账（是个空文件）"
+        if file.exists()
+        else "不见了（被删除或挪走、从备份恢复时漏了它，或者它所在的磁盘没有挂载）"
+    )
+    mistyped = f"地址写错了的，请检查{spaced(given_by.named('url'))}；" if given_by.url else ""
+    return said, (
+        f"请先找回原来的台账：从备份恢复到这个位置，或挂载好它所在的磁盘；{mistyped}"
+        f"确是新的工作区，先运行 {SCHEMA_MADE_BY}建立台账"
+    )
+
+
 def ledger_where(url: str, schema: str) -> str:
     """A ledger as messages name it: its URL without the password (``display_url``), and its schema if any."""
     return display_url(url) + (f"（模式 {schema}）" if schema else "")
@@ -915,16 +930,7 @@ class Ledger:
         mistyped name most likely meant one of them)."""
         file = sqlite_file(self.url)
         if file is not None:
-            said = f"台账文件 {file} " + (
-                "里没有台账（是个空文件）"
-                if file.exists()
-                else "不见了（被删除或挪走、从备份恢复时漏了它，或者它所在的磁盘没有挂载）"
-            )
-            mistyped = f"地址写错了的，请检查{spaced(self.given_by.named('url'))}；" if self.given_by.url else ""
-            return said, (
-                f"请先找回原来的台账：从备份恢复到这个位置，或挂载好它所在的磁盘；{mistyped}"
-                f"确是新的工作区，先运行 {SCHEMA_MADE_BY}建立台账"
-            )
+            return sqlite_ledger_not_there(file, self.given_by)
         beside = self.ledger_schemas()
         if not self.schema_exists():
             what = "模式还不存在"
