@@ -614,6 +614,30 @@ def test_a_missing_ledger_file_is_not_made_anew_by_a_command_that_writes(run_cli
     assert run_cli("owners", "list").exit_code == 0
 
 
+def test_the_services_beside_a_filed_archive_say_the_workspaces_own_ledger_file_is_gone(
+    run_cli: Any, workspace: Any
+) -> None:
+    """records/ledger.sqlite3 gone beside an archive holding filed documents: the filing service and the web page
+    refused to start saying 多半是 recordkit.toml 的 [database] url 写错了 — a setting the workspace never wrote.  They
+    now say the file is gone and to restore it, or, where it is truly lost, to rebuild the archive's registrations."""
+    ledger_file = workspace.records_dir / "ledger.sqlite3"
+    for file in workspace.records_dir.glob("ledger.sqlite3*"):
+        file.unlink()
+    filed = workspace.records_dir / "archive" / "业主档案" / "2026"
+    filed.mkdir(parents=True)
+    (filed / "YZ-2026-00001_购房合同.pdf").write_bytes(b"%PDF-1.4 filed before")
+    for args, service in ((("watch", "--once"), "归档服务"), (("serve", "--port", "0"), "档案室网页")):
+        result = run_cli(*args)
+        assert result.exit_code == 3, result.output
+        assert result.stderr == (
+            f"错误：台账文件 {ledger_file} 不见了（被删除或挪走、从备份恢复时漏了它，或者它所在的磁盘没有挂载），"
+            "而 records/archive 里已经有归档的文件：请先找回原来的台账：从备份恢复到这个位置，或挂载好它所在的磁盘；"
+            "台账确实丢失、又没有备份的，档案登记可以用 recordkit archive verify --repair 按档案目录重建"
+            f"（收费记录只能从备份恢复）；{service}没有启动，这里什么也没有新建\n"
+        )
+    assert not ledger_file.exists()
+
+
 def test_a_ledger_file_named_by_a_variable_and_missing_is_not_made_by_a_payment(
     run_cli: Any, workspace: Any, tmp_path: Path
 ) -> None:

@@ -117,12 +117,14 @@ from recordkit.core.personal import has_letter, mask_in_text, reason_problem, sa
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import (
+    SQLITE_FOUND_AGAIN,
     bulk_insert,
     ledger_where,
     missing_unit,
     open_workspace_ledger,
     refuse_unknown_unit,
     sqlite_file,
+    sqlite_ledger_not_there,
 )
 from recordkit.ledger.schema import archive_aliases, archive_items, archive_loans, units
 from recordkit.owners.contacts import one_person_as_kept
@@ -3578,6 +3580,9 @@ def archive_without_its_ledger(workspace: Workspace, where: str, ledgers_beside:
         "（收费记录只能从备份恢复）"
     )
     own = workspace.records_dir / "ledger.sqlite3"
+    if not workspace.settings.database.url and not own.exists():  # the workspace's own ledger file itself gone
+        said, _new_workspace = sqlite_ledger_not_there(own, workspace.settings.database)
+        return f"{said}，而 records/archive 里已经有归档的文件", SQLITE_FOUND_AGAIN + lost
     if own.is_file() and own.stat().st_size > 0:  # the one-PC ledger an office moving to PostgreSQL leaves behind
         return (
             f"{where}：这里还没有台账，而 records/archive 里已经有归档的文件：它们的台账在别处——{mistyped}，"

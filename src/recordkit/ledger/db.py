@@ -310,6 +310,10 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+#: What is done about a SQLite ledger file gone or empty (``sqlite_ledger_not_there``).
+SQLITE_FOUND_AGAIN = "请先找回原来的台账：从备份恢复到这个位置，或挂载好它所在的磁盘"
+
+
 def sqlite_ledger_not_there(file: Path, given_by: DatabaseSettings) -> tuple[str, str]:
     """What a SQLite ledger ``file`` missing (deleted, left out of a restore, on a disk that did not mount) or empty
     is, and what to do: find it again, or make a new workspace's — ``Ledger.no_ledger_said``'s, and doctor's."""
@@ -319,10 +323,7 @@ def sqlite_ledger_not_there(file: Path, given_by: DatabaseSettings) -> tuple[str
         else "不见了（被删除或挪走、从备份恢复时漏了它，或者它所在的磁盘没有挂载）"
     )
     mistyped = f"地址写错了的，请检查{spaced(given_by.named('url'))}；" if given_by.url else ""
-    return said, (
-        f"请先找回原来的台账：从备份恢复到这个位置，或挂载好它所在的磁盘；{mistyped}"
-        f"确是新的工作区，先运行 {SCHEMA_MADE_BY}建立台账"
-    )
+    return said, f"{SQLITE_FOUND_AGAIN}；{mistyped}确是新的工作区，先运行 {SCHEMA_MADE_BY}建立台账"
 
 
 def ledger_where(url: str, schema: str) -> str:
