@@ -495,7 +495,7 @@ def test_a_ledger_path_into_a_missing_folder_is_refused_and_nothing_is_made(tmp_
 
 def test_opening_to_read_never_creates_a_ledger(tmp_path: Path) -> None:
     wanted = tmp_path / "ledger.sqlite3"
-    with pytest.raises(LedgerError, match="还不存在：这个命令不会新建台账"):
+    with pytest.raises(LedgerError, match="不见了.*：这个命令不会新建台账：请先找回原来的台账"):
         open_ledger(f"sqlite:///{wanted}", create=False)
     assert list(tmp_path.iterdir()) == []
 
@@ -561,8 +561,26 @@ def test_a_command_that_only_reads_does_not_create_the_ledger(run_cli: Any, work
     elsewhere = tmp_path / "other.sqlite3"
     result = run_cli("receipt", "list", env={"RECORDKIT_DATABASE_URL": f"sqlite:///{elsewhere}"})
     assert result.exit_code == 7
-    assert "还不存在：这个命令不会新建台账" in result.stderr
+    assert result.stderr.startswith(f"错误：台账文件 {elsewhere} 不见了")
+    assert "地址写错了的，请检查环境变量 RECORDKIT_DATABASE_URL" in result.stderr
     assert not elsewhere.exists()
+
+
+def test_a_command_that_only_reads_on_a_workspace_whose_ledger_file_is_gone_sends_to_its_backup(
+    run_cli: Any, workspace: Any
+) -> None:
+    """records/ledger.sqlite3 gone: owners list said 台账数据库 … 还不存在 …或先导入业主名册 — an import there makes an
+    empty ledger, numbering receipts from 1.  It now says what a payment says: the file is gone, restore it."""
+    ledger_file = workspace.records_dir / "ledger.sqlite3"
+    for file in workspace.records_dir.glob("ledger.sqlite3*"):
+        file.unlink()
+    result = run_cli("owners", "list")
+    assert result.exit_code == LedgerError.exit_code, result.output
+    assert result.stderr == (
+        f"错误：台账文件 {ledger_file}{GONE_SAID}"
+        "确是新的工作区，先运行 recordkit db upgrade 或导入业主名册（recordkit owners import）建立台账\n"
+    )
+    assert not ledger_file.exists()
 
 
 #: What a command that writes says of a workspace whose records/ledger.sqlite3 is gone, after the file's name.
@@ -679,8 +697,8 @@ def test_serve_on_a_mistyped_ledger_address_makes_no_ledger(run_cli: Any, worksp
     )
     assert result.exit_code == 7, result.output
     assert result.stderr == (
-        f"错误：台账数据库 sqlite:///{elsewhere} 还不存在：这个命令不会新建台账。"
-        "请检查环境变量 RECORDKIT_DATABASE_URL，或先导入业主名册（recordkit owners import）\n"
+        f"错误：台账文件 {elsewhere}{GONE_SAID}地址写错了的，请检查环境变量 RECORDKIT_DATABASE_URL；"
+        "确是新的工作区，先运行 recordkit db upgrade 或导入业主名册（recordkit owners import）建立台账\n"
     )
     assert not elsewhere.exists()
 

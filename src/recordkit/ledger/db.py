@@ -513,6 +513,12 @@ class Ledger:
         the web page in its words (no setting's name, no command)."""
         if self.not_granted():
             return self.not_granted_refusal()
+        file = sqlite_file(self.url)
+        if file is not None and not file.exists():  # (restored from a backup, never replaced by an import's empty one)
+            gone, found_again = sqlite_ledger_not_there(file, self.given_by)
+            return LedgerError(
+                f"{gone}：这个命令不会新建台账：{found_again}", form_message=f"{gone}：请管理员从备份恢复它"
+            )
         said = f"台账数据库 {self.where} 还不存在："
         return LedgerError(
             said
