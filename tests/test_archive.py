@@ -1392,3 +1392,39 @@ def test_a_name_too_long_is_told_to_be_renamed_and_sent_again_from_where_it_came
         "quarantined",
         "文件名太长（10 字节），无法处理：请把文件名改短后重新放入收件箱",
     )
+
+
+def test_a_title_recordkit_made_follows_the_item_to_its_new_unit_and_category_a_clerks_does_not(
+    ws: Workspace, ledger: Ledger, clerk: Archivist
+) -> None:
+    # A camera's name in a unit's folder holds no words: recordkit titled it by its unit and category.
+    photo = clerk.file(drop(ws, "3-2-1201/IMG_1234.jpg", 1), base=inbox(ws)).item
+    unnamed = clerk.file(drop(ws, "IMG_5678.jpg", 2)).item
+    named = clerk.file(drop(ws, "3-2-1201/业主档案.pdf", 3), base=inbox(ws)).item
+    worded = clerk.file(drop(ws, "3-2-1201/产权证明.pdf", 4), base=inbox(ws)).item
+    assert photo is not None and unnamed is not None and named is not None and worded is not None
+    assert (photo.title, unnamed.title, named.title, worded.title) == (
+        "3-2-1201 业主档案",
+        "扫描件",
+        "3-2-1201 业主档案",
+        "产权证明",
+    )
+    # Moved to another unit, then to another category: the made-up title says where it is now.
+    moved = update_item(ws, ledger, photo.archive_no, "档案员", unit="1-1-101")
+    assert (moved.unit, moved.title) == ("1-1-101", "1-1-101 业主档案")
+    assert sidecar_of(ws, moved.path)["title"] == "1-1-101 业主档案"
+    engineering = update_item(ws, ledger, moved.archive_no, "档案员", category="工程档案")
+    assert (engineering.archive_no, engineering.title) == ("GC-2026-00001", "1-1-101 工程档案")
+    assert engineering.path == "records/archive/工程档案/2026/GC-2026-00001_1-1-101 工程档案.jpg"
+    classified = update_item(ws, ledger, unnamed.archive_no, "档案员", category="业主档案", unit="3-2-1201")
+    assert classified.title == "3-2-1201 业主档案"
+    # A title the clerk wrote, or typed in the made-up words and so made their own, stays as it is.
+    assert update_item(ws, ledger, worded.archive_no, "档案员", unit="1-1-101").title == "产权证明"
+    with pytest.raises(UsageError, match="没有改动"):  # the same words: nothing changed, nothing journalled
+        update_item(ws, ledger, named.archive_no, "档案员", title="3-2-1201 业主档案 ")
+    typed = update_item(ws, ledger, named.archive_no, "档案员", title="房屋档案")
+    update_item(ws, ledger, typed.archive_no, "档案员", title="3-2-1201 业主档案")
+    assert update_item(ws, ledger, named.archive_no, "档案员", unit="1-1-101").title == "3-2-1201 业主档案"
+    # A new title with the new unit is the clerk's.
+    both = update_item(ws, ledger, engineering.archive_no, "档案员", unit="3-2-1201", title="电梯照片")
+    assert both.title == "电梯照片"

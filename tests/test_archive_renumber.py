@@ -156,8 +156,9 @@ def test_update_category_and_date_at_the_command_line(cli: Any, workspace: Works
     assert (result.exit_code, result.stdout.splitlines()) == (
         0,
         [
-            "已更新 GC-2026-00001（扫描件），原档号 WF-2026-00001：工程档案，房号 无，盒号/架位 未登记",
-            "文件已移到 records/archive/工程档案/2026/GC-2026-00001_扫描件.jpg",
+            # the title recordkit made (扫描件: the camera's name held no words) follows its category
+            "已更新 GC-2026-00001（工程档案），原档号 WF-2026-00001：工程档案，房号 无，盒号/架位 未登记",
+            "文件已移到 records/archive/工程档案/2026/GC-2026-00001_工程档案.jpg",
         ],
     )
     shown = json.loads(cli("archive", "show", "WF-2026-00001", "--json").stdout)
@@ -168,7 +169,7 @@ def test_update_category_and_date_at_the_command_line(cli: Any, workspace: Works
     dated = cli("archive", "update", "WF-2026-00001", "--date", "2024年5月8日")
     assert (dated.exit_code, dated.stdout.strip()) == (
         0,
-        "已更新 GC-2026-00001（扫描件）：日期 2024-05-08，房号 无，盒号/架位 未登记",
+        "已更新 GC-2026-00001（工程档案）：日期 2024-05-08，房号 无，盒号/架位 未登记",
     )
     found = json.loads(cli("search", "GC-2026-00001", "--json").stdout)
     assert [hit["date"] for hit in found["hits"]] == ["2024-05-08"]

@@ -51,6 +51,7 @@ from recordkit.archive.rules import (
     check_place_label,
     decode_text,
     format_archive_no,
+    is_plain_title,
     metadata_from_folder,
     metadata_from_name,
     metadata_from_sidecar,
@@ -3055,6 +3056,13 @@ def update_item(
                 raise _no_such_item(number)
             before = ArchiveItem.from_row(row)
             renumber = moved_to is not None and moved_to.name != before.category
+            # a title recordkit made of the item's category and unit (its file's name held no words) says the new ones
+            derived = (
+                "title" not in changes and ("unit" in changes or renumber) and _title_made(conn, row.id, before, rules)
+            )
+            if derived:
+                now_in = moved_to if renumber and moved_to is not None else rules.category(before.category)
+                changes["title"] = plain_title(now_in or rules.unknown, changes.get("unit", before.unit))
             reasons = [
                 reason
                 for reason in before.review_reasons
@@ -3134,9 +3142,8 @@ def update_item(
                         _journal_view(before) | {"archive_no": before.archive_no, "doc_date": before.doc_date},
                         _journal_view(after)
                         | view
-                        | (
-                            {"archive_no": after.archive_no, "former_archive_no": before.archive_no} if renumber else {}
-                        ),
+                        | ({"archive_no": after.archive_no, "former_archive_no": before.archive_no} if renumber else {})
+                        | ({_TITLE_MADE: True} if derived and after.title != before.title else {}),
                     )
                 ],
             )
@@ -3149,6 +3156,30 @@ def update_item(
         _remove_placed([old_file])
         fsync_directory(old_file.parent)
     return after
+
+
+#: Marks an update's journal entry whose new title recordkit made (``_title_made``), not the clerk.
+_TITLE_MADE = "title_made"
+
+
+def _title_made(conn: Connection, item_id: int, item: ArchiveItem, rules: FilingRules) -> bool:
+    """``item``'s title is the one recordkit made of its category and unit (``is_plain_title``), never words a person
+    gave it: no correction in the journal, under any of its numbers, set the title (one recordkit re-derived on a
+    new unit or category is marked ``_TITLE_MADE``).  A title a sidecar or a flag gave at filing in those very words
+    cannot be told from one made, and is taken as made."""
+    if not is_plain_title(item.title, rules.category(item.category) or rules.unknown, item.unit):
+        return False
+    keys = [
+        item.archive_no,
+        *conn.execute(sa.select(archive_aliases.c.archive_no).where(archive_aliases.c.item_id == item_id)).scalars(),
+    ]
+    return not any(
+        entry.before is not None
+        and entry.after is not None
+        and entry.before.get("title") != entry.after.get("title")
+        and not entry.after.get(_TITLE_MADE)
+        for entry in journal.recent(conn, journal.count(conn, keys), keys)
+    )
 
 
 def _category_named(rules: FilingRules, name: str) -> Category:

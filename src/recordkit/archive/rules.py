@@ -1244,6 +1244,12 @@ def plain_title(category: Category, unit: str | None) -> str:
     return f"{unit} {kind}" if unit else kind
 
 
+def is_plain_title(title: str, category: Category, unit: str | None) -> bool:
+    """``title`` reads as ``plain_title`` makes it for this category and unit: a title recordkit made, unless a
+    person typed those very words (which the journal tells, ``archivist.update_item``)."""
+    return title == plain_title(category, unit)
+
+
 def _names_only(text: str, category: Category) -> bool:
     """``text`` (a file name's words) is its category's name and nothing else (``业主档案``): no title of its own."""
     return category.known and _fold(text) == _fold(category.name)
