@@ -1995,7 +1995,8 @@ def test_a_review_is_not_cleared_while_the_item_stays_on_a_unit_the_ledger_lacks
             6,
             "",
             "错误：台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号，"
-            "这件档案登记的已是这一户：房号没错的，请先在业主名册中加上这一户并导入，再复核\n",
+            "这件档案登记的已是这一户：房号没错的，请先在业主名册中加上这一户并导入，再复核；"
+            "现在只改题名等其他内容的，不加 --reviewed\n",
         ), more
     kept = json.loads(archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout)
     assert (kept["unit"], kept["title"], kept["needs_review"], kept["review_reasons"]) == (
@@ -2004,7 +2005,7 @@ def test_a_review_is_not_cleared_while_the_item_stays_on_a_unit_the_ledger_lacks
         True,
         ["台账中没有房屋 9-9-909"],
     )
-    # without --reviewed the title is corrected and the item stays in the review
+    # without --reviewed (as the refusal says) the title is corrected and the item stays in the review
     titled = archivist_cli("archive", "update", "YZ-2026-00001", "--title", "孙丽产权证明")
     assert titled.exit_code == 0, titled.output
     assert [item["archive_no"] for item in json.loads(archivist_cli("archive", "review", "--json").stdout)] == [

@@ -1392,11 +1392,26 @@ def test_the_review_form_saved_with_the_unit_left_on_one_the_ledger_lacks_does_n
     assert refused.status_code == 404
     words = text_of(refused)
     assert (
-        "台账中没有房屋 9-9-909：请核对房号，这件档案登记的已是这一户：房号没错的，请先在业主名册中加上这一户并导入，再复核"
-        in words
+        "台账中没有房屋 9-9-909：请核对房号，这件档案登记的已是这一户：房号没错的，请先在业主名册中加上这一户并导入，再复核；"
+        "现在只改题名等其他内容的，请取消勾选“已复核”再保存" in words
     )
+    assert "--reviewed" not in words
     assert 'value="孙丽产权证明"' in refused.get_data(as_text=True)  # the form again, as typed
     assert get_item(demo_ledger, filed.archive_no) == filed
+    # 已复核 unticked, as the message says: the title is fixed, the item stays in the review on its unit
+    saved = browser.post(
+        f"/item/{filed.archive_no}/update",
+        {"category": filed.category, "was_category": filed.category, "unit": "9-9-909", "was_unit": "9-9-909",
+         "title": "孙丽产权证明", "was_title": filed.title, "date": "", "was_date": ""},
+    )  # fmt: skip
+    assert saved.status_code == 302
+    kept = get_item(demo_ledger, filed.archive_no)
+    assert (kept.unit, kept.title, kept.needs_review, kept.review_reasons) == (
+        "9-9-909",
+        "孙丽产权证明",
+        True,
+        ("台账中没有房屋 9-9-909",),
+    )
 
 
 def test_a_review_with_a_bad_date_changes_nothing(demo: Workspace, demo_ledger: Ledger) -> None:

@@ -2922,6 +2922,12 @@ def _filed_copies(workspace: Workspace, ledger: Ledger, paths: Sequence[str], *,
 #: What a clerk who retypes the unit an item is filed under, which the ledger lacks (read from a scan's name), is told
 #: besides the refusal: the unit is first added to the roster, then the item confirmed.
 _FILED_UNDER_A_MISSING_UNIT = "这件档案登记的已是这一户：房号没错的，请先在业主名册中加上这一户并导入，再复核"
+#: What that refusal adds when only 复核 was refused (``--reviewed``, the page's 已复核 box, ticked on an item to
+#: review): the other corrections are saved without it, said by the command line and by the page in their own words.
+_SAVE_WITHOUT_REVIEW = (
+    "；现在只改题名等其他内容的，不加 --reviewed",
+    "；现在只改题名等其他内容的，请取消勾选“已复核”再保存",
+)
 
 
 class NoChange(UsageError):
@@ -3078,7 +3084,14 @@ def update_item(
             if "unit" in changes or reviewed:
                 # the unit the service filed it under, retyped or confirmed: said so, with what confirms it
                 also = _FILED_UNDER_A_MISSING_UNIT if after.unit == before.unit else ""
-                refuse_unknown_unit(conn, after.unit, also=also)
+                try:
+                    refuse_unknown_unit(conn, after.unit, also=also)
+                except NotFoundError as err:
+                    if "unit" in changes:
+                        raise
+                    # only the review kept it: how to save the rest, in the words of where it is shown
+                    command, page = _SAVE_WITHOUT_REVIEW
+                    raise NotFoundError(err.message + command, form_message=err.form_message + page) from None
             if renumber and moved_to is not None and moved_to.name == rules.unit_category and after.unit is None:
                 reasons.append(f"{moved_to.name}没有识别出房号")
             if reviewed:
