@@ -755,3 +755,32 @@ def test_a_scans_name_is_matched_to_its_sidecars_without_blanks_and_dots_at_the_
     name: str, matched: str
 ) -> None:
     assert scan_as_matched(name) == matched
+
+
+@pytest.mark.parametrize(
+    ("parts", "stem", "title"),
+    [
+        # macOS Finder's copy of a camera's photo or of a scan recordkit would title by itself: " 2" is the copy's
+        (["3-2-1201"], "IMG_1234 2", "3-2-1201 业主档案"),
+        ([], "IMG_1234 2", "扫描件"),
+        ([], "IMG_20261120_101500 2", "扫描件"),
+        ([], "扫描件 2", "扫描件"),
+        ([], "3-2-1201 业主档案 2", "3-2-1201 业主档案"),
+        (["3-2-1201"], "业主档案 12", "3-2-1201 业主档案"),
+        ([], "工程档案 2", "工程档案"),
+        # a clerk's word followed by a number is the clerk's: kept
+        ([], "附件 2", "附件 2"),
+        ([], "第 2 页", "第 2 页"),
+        (["3-2-1201"], "产权证明 2", "产权证明 2"),
+        ([], "IMG_1234 产权证明 2", "产权证明 2"),
+        ([], "扫描件_2", "扫描件 2"),  # no Finder copy: Finder writes a space
+        ([], "IMG_1234 2026年度", "2026年度"),
+    ],
+)
+def test_the_copy_counter_finder_adds_after_a_name_recordkit_would_make_is_no_title(
+    parts: list[str], stem: str, title: str
+) -> None:
+    resolved = resolve(
+        Metadata(), Metadata(), metadata_from_folder(parts, RULES), metadata_from_name(stem, RULES), RULES, stem
+    )
+    assert resolved.metadata.title == title

@@ -926,11 +926,11 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
         if token_date is not None and token_date[1] == unicodedata.normalize("NFKC", token):
             continue
         words.append(token)
-    title = " ".join(words).strip(" -_") or None
     said = _phase_word(words, rules.phases) if code is None else None
     phase = said[1] if isinstance(said, tuple) else None
     doubt = _TwoPhases(stem, said.names, "文件名").reason if isinstance(said, _TwoPhases) else None
     category = rules.category_from_words(stem)
+    title = _without_copy_counter(" ".join(words).strip(" -_"), stem, category) or None
     if title is not None and category is not None and _names_only(title, category):
         title = None  # 3-2-1201_业主档案 says no more than its unit does: titled as the unit alone is (``resolve``)
     if category is None and code is not None:
@@ -980,7 +980,7 @@ _SCANNER_TIMES = re.compile(
 # one's Screen Shot … and 屏幕快照 …, Windows' 屏幕截图 2026-11-20 101500 and 屏幕截图(1)), WeChat's: a phone's
 # mmexport1700000000000 (milliseconds since 1970), a PC's 微信图片_20261120101500, 微信截图_… and
 # 微信图片_2026-11-20_101500_123, QQ's QQ图片20261120101500 and QQ截图….  A second photo in the same second's _1 or (0), a
-# copy's (2), an edited one's ~2 are its camera's; not a unit's building (IMG_20261120_101500_3-2-1201).  A camera's
+# copy's (2), macOS Finder's copy's " 2" at the end, an edited one's ~2 are its camera's; not a unit's building (IMG_20261120_101500_3-2-1201).  A camera's
 # counter, with no day: an iPhone's or Canon's IMG_1234 (an edited one's IMG_E1234, Adobe RGB's _MG_1234), Sony's
 # DSC01234, Nikon's DSC_1234, _DSC1234 and DSCN0001, Fujifilm's DSCF1234, Panasonic's and Olympus' P1010001 (a folder's
 # number or a month and day before the four digits).  A Samsung screenshot's app label is the app's name as the phone
@@ -1006,7 +1006,7 @@ _CAMERA_NAMES = re.compile(
     r"|微信(?:图片|截图)_(?:(?:19|20)[0-9]{12}|(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9]_[0-9]{6}(?:_[0-9]{1,4})?)"
     r"|QQ(?:图片|截图)(?:19|20)[0-9]{12}"
     r"|(?:IMG_E?|_MG_|DSC[NF]|_DSC|DSC_?[0-9]?|P[1-9A-C][0-9]{2})[0-9]{4}"
-    r")(?:\s?\([0-9]{1,3}\)|~[0-9]{1,3})?(?![0-9])",
+    r")(?:\s?\([0-9]{1,3}\)|~[0-9]{1,3}| [0-9]{1,3}$)?(?![0-9])",
     re.IGNORECASE,
 )
 #: A day and a time of day written as one run of digits (微信图片_20261120101500, IMG20261120101500): the day is its
@@ -1240,8 +1240,26 @@ def plain_title(category: Category, unit: str | None) -> str:
     """The title of a scan whose name holds no words (a camera's own name, a unit alone or with its category's name,
     punctuation): its category's name after its unit (``3-2-1201 业主档案``, ``工程档案``); ``扫描件`` where the
     category is not known."""
-    kind = category.name if category.known else "扫描件"
+    kind = category.name if category.known else _UNNAMED
     return f"{unit} {kind}" if unit else kind
+
+
+_UNNAMED = "扫描件"  # the title of a scan of no words and no category (``plain_title``)
+#: The counter macOS Finder puts after a copy's name (``扫描件 2.pdf``, ``IMG_1234 2.jpg``): a space and a number.
+_FINDER_COPY = re.compile(r"(.+) [0-9]{1,3}")
+
+
+def _without_copy_counter(words: str, stem: str, category: Category | None) -> str:
+    """A name's ``words`` without the counter macOS Finder added to ``stem`` where they say no more than a title
+    recordkit makes (``plain_title``): ``扫描件 2``, ``业主档案 2`` (of ``3-2-1201 业主档案 2``) are ``扫描件``,
+    ``业主档案``.  A clerk's word followed by a number (``附件 2``, ``产权证明 2``, ``第 2 页``) is kept, as is a
+    number joined by ``_`` (Finder writes a space).  (A camera's name with the counter is ``_CAMERA_NAMES``'.)"""
+    copied, said = _FINDER_COPY.fullmatch(stem), _FINDER_COPY.fullmatch(words)
+    if copied is None or said is None:
+        return words
+    head = said[1].strip()
+    made = head == _UNNAMED or (category is not None and _names_only(head, category))
+    return head if made else words
 
 
 def is_plain_title(title: str, category: Category, unit: str | None) -> bool:
@@ -1318,6 +1336,7 @@ def resolve(
     # under: titled as a camera's name in that unit's folder is.  One whose unit was not taken keeps it in the title.
     unit_alone = name.unit is not None and merged.unit is not None and same_unit(merged.unit, name.unit, rules.phases)
     named = "" if unit_alone else safe_title(_CAMERA_NAMES.sub(" ", original_stem))
+    named = _without_copy_counter(named, original_stem, category)
     if _names_only(named, category):  # 业主档案.pdf in the unit's folder
         named = ""
     title = safe_title(merged.title or "") or named or plain_title(category, merged.unit)
