@@ -784,3 +784,55 @@ def test_the_copy_counter_finder_adds_after_a_name_recordkit_would_make_is_no_ti
         Metadata(), Metadata(), metadata_from_folder(parts, RULES), metadata_from_name(stem, RULES), RULES, stem
     )
     assert resolved.metadata.title == title
+
+
+@pytest.mark.parametrize(
+    ("folder", "name", "unit", "title", "reasons"),
+    [
+        # a phase written apart from the unit's code, as a folder's phase is read: that phase's unit, no title word
+        ([], "二期 产权证明 1-1-101", "香榭丽舍·1-1-101", "产权证明", ()),
+        (["业主档案"], "产权证明_巴塞罗纳_1-1-101", "巴塞罗纳·1-1-101", "产权证明", ()),
+        ([], "二期产权证明 1-1-101", "香榭丽舍·1-1-101", "产权证明", ()),
+        ([], "1-1-101 产权证明 三期", "巴塞罗纳·1-1-101", "产权证明", ()),
+        ([], "产权证明 1-1-101 三期 复印件", "巴塞罗纳·1-1-101", "产权证明 复印件", ()),
+        # a phase's name inside a word is no phase's
+        ([], "交房资料二期 1-1-101", "1-1-101", "交房资料二期", ()),
+        # the word writes another phase than the unit's, or two phases: whose unit, no one can tell
+        (
+            [],
+            "三期 产权证明 二期1-1-101",
+            None,
+            "三期 产权证明 二期1-1-101",
+            (
+                "文件名“三期 产权证明 二期1-1-101”写了两个分区（巴塞罗纳、香榭丽舍），没有按它判断房号：请核对是哪个分区的房屋",
+            ),
+        ),
+        (
+            [],
+            "二期 三期 产权证明 1-1-101",
+            None,
+            "二期 三期 产权证明 1-1-101",
+            (
+                "文件名“二期 三期 产权证明 1-1-101”写了两个分区（香榭丽舍、巴塞罗纳），没有按它判断房号：请核对是哪个分区的房屋",
+            ),
+        ),
+        # below another phase's folder: neither's
+        (
+            ["香榭丽舍"],
+            "三期 产权证明 1-1-101",
+            None,
+            "产权证明",
+            ("文件夹写的是 香榭丽舍，文件名写的是 巴塞罗纳·1-1-101",),
+        ),
+    ],
+)
+def test_a_phase_written_apart_from_the_units_code_in_the_name_is_its_phase(
+    folder: list[str], name: str, unit: str | None, title: str, reasons: tuple[str, ...]
+) -> None:
+    """``二期 产权证明 1-1-101.jpg`` (not in a unit's folder) was filed under 1-1-101 in no phase, another owner's or
+    none, titled "二期 产权证明": the phase word is read with the code."""
+    rules = NAMED_PHASES
+    resolved = resolve(
+        Metadata(), Metadata(), metadata_from_folder(folder, rules), metadata_from_name(name, rules), rules, name
+    )
+    assert (resolved.metadata.unit, resolved.metadata.title, resolved.review_reasons) == (unit, title, reasons)

@@ -918,17 +918,30 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
     # A year-month is the month's first day (电梯维保记录_2024年5月 is filed in 2024, not in the year it is filed).
     # A day the clerk wrote is the document's, not the day its photo was taken.
     found_date = find_date(written) or find_month(written) or _camera_day(readable, rules.time_zone)
+    tokens = _phase_joined(_NAME_SEPARATORS.split(_CAMERA_NAMES.sub(" ", stem)), rules.phases)
+    unit_written = str(code) if code is not None else None
+    # A phase written as a word of its own (二期 产权证明 1-1-101), read as a folder's is: the phase of a unit written
+    # without one, no word of the title; a unit of another phase, or two phases, are neither's (``_TwoPhases``).
+    # With no unit, the phase is the folder's unit's (``_in_names_phase``).
+    said = _phase_word(tokens, rules.phases)
+    phase = doubt = None
+    if isinstance(said, _TwoPhases):
+        doubt, code = _TwoPhases(stem, said.names, "文件名").reason, None
+    elif said is not None and code is None:
+        phase = said[1]
+    elif said is not None and code is not None and not code.phase:
+        code = replace(code, phase=rules.phases[fold_spelling(said[1]).strip()])
+        tokens[said[0]] = said[2]
     words = []
-    for token in _phase_joined(_NAME_SEPARATORS.split(_CAMERA_NAMES.sub(" ", stem)), rules.phases):
-        if code is not None and _is_unit_token(token, str(code), rules.phases):
+    for token in tokens:
+        if not token:  # a phase's word taken for the unit's phase
+            continue
+        if unit_written is not None and code is not None and _is_unit_token(token, unit_written, rules.phases):
             continue
         token_date = (find_date(token) or find_month(token)) if found_date is not None else None
         if token_date is not None and token_date[1] == unicodedata.normalize("NFKC", token):
             continue
         words.append(token)
-    said = _phase_word(words, rules.phases) if code is None else None
-    phase = said[1] if isinstance(said, tuple) else None
-    doubt = _TwoPhases(stem, said.names, "文件名").reason if isinstance(said, _TwoPhases) else None
     category = rules.category_from_words(stem)
     title = _without_copy_counter(" ".join(words).strip(" -_"), stem, category) or None
     if title is not None and category is not None and _names_only(title, category):
@@ -1292,6 +1305,8 @@ def resolve(
     """
     reasons = list(sidecar_problems)
     unit_given = flags.unit is not None or sidecar.unit is not None
+    if not unit_given and name.doubt is not None and not folder.unit and not folder.doubt:
+        reasons.append(name.doubt)  # a folder's unit has its own say (``_in_names_phase``)
     if folder.doubt is not None:
         reasons.append(folder.doubt)
         if not unit_given and name.unit and not parse_unit_code(name.unit, phases=rules.phases or None).phase:
