@@ -830,6 +830,40 @@ def test_a_name_without_its_phase_under_a_phase_folder_files_into_that_phases_un
     ]
 
 
+def test_a_bare_two_part_flat_is_read_as_the_named_phases_unit_when_its_flats_have_no_entrance(
+    workspace: Workspace,
+) -> None:
+    # The demo estate's 二期 flats are written without 单元 (二期·1-101).  A clerk writes the phase a word apart
+    # from the flat, or as its folder: 二期 产权证明 1-101.jpg, 二期/1-101 产权证明.jpg.  A bare 1-101 was never read
+    # as a unit (a phone's or a serial's pair is more often written so), and both went to review with no unit.
+    config = workspace.root / "recordkit.toml"
+    phases = '\n[[office.phases]]\nname = "二期"\nspellings = ["二区"]\n'
+    config.write_text(config.read_text(encoding="utf-8") + phases, encoding="utf-8")
+    phased = archive_workspace(workspace.root)  # 一期's flats with 单元 (1-1-101 …)
+    with open_ledger(phased.database_url) as ledger:
+        rows = [[None, None, code, 90.0, "孙丽", None, None, None, "已入住"] for code in ("二期·1-101", "二期·2-201")]
+        import_owners(ledger, write_sheet(workspace.root / "二期.xlsx", rows), "测试员")
+        clerk = archivist(phased, ledger)
+        names = [
+            "二期 产权证明 1-101.jpg",
+            "二期/1-101 产权证明.jpg",
+            "二区/2-201_身份证复印件.jpg",
+            "1-101 产权证明.jpg",  # no phase: no unit read
+            "二期 缴费 2026-11.jpg",  # a month, no flat
+            "二期 报价 12-2026.jpg",  # a month and year written month first, no flat
+        ]
+        outcomes = [clerk.file(drop(phased, name, seed), base=inbox(phased)) for seed, name in enumerate(names, 1)]
+    filed = [(o.item.unit, o.item.title) for o in outcomes]  # type: ignore[union-attr]
+    assert filed == [
+        ("二期·1-101", "产权证明"),
+        ("二期·1-101", "产权证明"),
+        ("二期·2-201", "身份证复印件"),
+        (None, "1-101 产权证明"),
+        (None, "二期 缴费"),
+        (None, "二期 报价 12-2026"),
+    ]
+
+
 def test_an_update_reads_a_unit_with_the_estates_phases(workspace: Workspace) -> None:
     # update_item read the unit without the estate's phases: 二区1-1-101 (a spelling of 二期) was kept as a phase
     # "二区" of its own, a unit the ledger has not (left for review), and 三期1-1-101 (no such phase) was taken.

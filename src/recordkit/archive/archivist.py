@@ -823,6 +823,9 @@ class Archivist:
         this batch.  Raises ``ReaderStopped`` when the service is stopping."""
         entries = [(self.as_inbox_sees(raw), None if base is None else self.as_inbox_sees(base)) for raw, base in paths]
         listings = FolderListings() if listings is None else listings
+        if self.rules.phases and entries:  # read per batch: the service runs on while units are imported
+            with self.ledger.read() as conn:
+                self.rules = replace(self.rules, flat_phases=_phases_of_flats_without_entrance(conn))
         companions: dict[Path, _Marks] = {}
         refused: dict[Path, os.stat_result] = {}
         found = self._prepare_many(entries, flags or Metadata(), listings, read or {}, companions, refused)
@@ -1415,7 +1418,7 @@ class Archivist:
                 f"原文件名含有不可见的控制或排版方向字符（{'、'.join(hidden)}，如从右到左覆盖），"
                 "已从题名中去掉：请核对题名"
             )
-        from_name = metadata_from_name(stem, self.rules)
+        from_name = metadata_from_name(stem, self.rules, folder.phase)
         resolved = resolve(flags, sidecar, folder, from_name, self.rules, stem, problems)
         # The item's sidecar keeps the scanner's plain values; a list or an object (of any depth) is not written back.
         kept = (
@@ -2271,6 +2274,14 @@ def _filed_with(conn: Connection, digests: set[str]) -> dict[str, ArchiveItem]:
         return {}
     rows = conn.execute(sa.select(archive_items).where(archive_items.c.sha256.in_(sorted(digests))))
     return {row.sha256: ArchiveItem.from_row(row) for row in rows}
+
+
+def _phases_of_flats_without_entrance(conn: Connection) -> frozenset[str]:
+    """The phases whose flats the ledger holds without 单元 (二期·1-101): where a bare 1-101 may be read (one query)."""
+    query = sa.select(units.c.phase).where(
+        units.c.kind == "住宅", units.c.phase != "", units.c.entrance == "", units.c.building != ""
+    )
+    return frozenset(phase for (phase,) in conn.execute(query.distinct()))
 
 
 def _units_known(conn: Connection, codes: set[str]) -> set[str]:

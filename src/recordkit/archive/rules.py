@@ -110,6 +110,9 @@ class FilingRules:
     #: The office's time zone (``[office] time_zone``; its default here): the day a phone's moment in a file name
     #: (WeChat's ``mmexport1700000000000``, milliseconds since 1970) falls on.
     time_zone: str = "Asia/Shanghai"
+    #: The phases whose flats the ledger holds without 单元 (the demo's 二期·1-101): there a bare ``1-101`` written
+    #: with the phase's word or below its folder is that phase's flat (``_bare_flat``); filled by the archivist.
+    flat_phases: frozenset[str] = frozenset()
 
     @classmethod
     def from_settings(
@@ -899,8 +902,9 @@ def find_month(text: str) -> tuple[dt.date, str] | None:
     return None
 
 
-def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
-    """What a file name says: ``3-2-1201_产权证明_20261102``, ``3栋2单元1201 装修协议``."""
+def metadata_from_name(stem: str, rules: FilingRules, in_phase: str | None = None) -> Metadata:
+    """What a file name says: ``3-2-1201_产权证明_20261102``, ``3栋2单元1201 装修协议``; ``in_phase``, the phase its
+    folders name (as written), reads a bare flat's ``1-101`` as in a name writing that phase (``_bare_flat``)."""
     # A whole word that is a unit code wins over a code found inside a longer word
     # (收据SJ2026-000001_3-2-1201 is about 3-2-1201, not 1-3-2).  A scanner's time or date is no unit.
     # A 档号 in the name (YZ-2015-1 补充材料: the item it belongs to) is neither a date nor a unit code.
@@ -915,15 +919,17 @@ def metadata_from_name(stem: str, rules: FilingRules) -> Metadata:
         ),
         None,
     ) or find_unit_code(without_clock)
+    tokens = _phase_joined(_NAME_SEPARATORS.split(_CAMERA_NAMES.sub(" ", stem)), rules.phases)
+    said = _phase_word(tokens, rules.phases)
+    if code is None:
+        code = _bare_flat(without_clock, said[1] if isinstance(said, tuple) else in_phase, rules)
     # A year-month is the month's first day (电梯维保记录_2024年5月 is filed in 2024, not in the year it is filed).
     # A day the clerk wrote is the document's, not the day its photo was taken.
     found_date = find_date(written) or find_month(written) or _camera_day(readable, rules.time_zone)
-    tokens = _phase_joined(_NAME_SEPARATORS.split(_CAMERA_NAMES.sub(" ", stem)), rules.phases)
     unit_written = str(code) if code is not None else None
     # A phase written as a word of its own (二期 产权证明 1-1-101), read as a folder's is: the phase of a unit written
     # without one, no word of the title; a unit of another phase, or two phases, are neither's (``_TwoPhases``).
     # With no unit, the phase is the folder's unit's (``_in_names_phase``).
-    said = _phase_word(tokens, rules.phases)
     phase = doubt = None
     if isinstance(said, _TwoPhases):
         doubt, code = _TwoPhases(stem, said.names, "文件名").reason, None
@@ -1065,6 +1071,27 @@ def _unit_of_token(token: str, phases: Mapping[str, str]) -> UnitCode | None:
     if code.kind == "住宅" and not code.entrance and not code.phase and not _BUILDING_WORD.search(token):
         return None
     return code
+
+
+#: A flat without 单元 written bare, building and room (1-101, 12-1502): read only as the flat of a phase named beside
+#: it whose flats have no 单元 (``FilingRules.flat_phases``).  A month and year (12-2026) is never one.
+_BARE_FLAT = re.compile(r"(?<![0-9.,:/-])[1-9][0-9]?-[1-9][0-9]{2,3}(?![0-9.,:/-])")
+_MONTH_YEAR = re.compile(r"(?:0?[1-9]|1[0-2])-(?:19|20)[0-9]{2}")
+
+
+def _bare_flat(text: str, phase_written: str | None, rules: FilingRules) -> UnitCode | None:
+    """The first bare flat's code in ``text`` (``1-101``, no phase) where ``phase_written`` names a phase whose flats
+    the ledger holds without 单元, else None: alone such a pair is more often a phone's or a serial's."""
+    if phase_written is None or rules.phases.get(fold_spelling(phase_written).strip()) not in rules.flat_phases:
+        return None
+    for match in _BARE_FLAT.finditer(unicodedata.normalize("NFKC", text)):
+        if _MONTH_YEAR.fullmatch(match[0]) or find_date(match[0]) or find_month(match[0]):
+            continue
+        try:
+            return parse_unit_code(match[0])
+        except ValidationError:
+            continue
+    return None
 
 
 def _is_unit_token(token: str, code: str, phases: Mapping[str, str]) -> bool:
