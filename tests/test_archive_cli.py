@@ -1335,7 +1335,7 @@ def test_update_puts_an_item_in_a_phased_unit_end_to_end(archivist_cli: Any, wor
         0,
         "已更新 YZ-2026-00001（孙丽产权证明）：房号 二期·1-1-101，盒号/架位 未登记\n",
     )
-    relative = "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf"
+    relative = "records/archive/业主档案/2026/YZ-2026-00001_孙丽产权证明.pdf"  # the file named for its new title
     sidecar = json.loads((workspace.root / (relative + ".json")).read_text(encoding="utf-8"))
     assert (sidecar["unit"], sidecar["title"], sidecar["needs_review"]) == ("二期·1-1-101", "孙丽产权证明", False)
     with sqlite3.connect(workspace.root / "records" / "ledger.sqlite3") as db:

@@ -234,7 +234,7 @@ def test_a_renumbering_killed_before_its_commit_is_undone(
     assert get_item(ledger, number).archive_no == "WF-2026-00001"  # the ledger was rolled back
     done = Archivist(ws, ledger, "档案员").recover()
     assert tree(archive) == before
-    assert any("改类别重新编号中断时留下的同一文件的另一个名字" in line for line in done)
+    assert any("改类别或题名时中断留下的同一文件的另一个名字" in line for line in done)
     assert verify(ws, ledger, "档案员").ok
 
 
@@ -260,3 +260,70 @@ def ws_ledger(workspace: Workspace) -> Iterator[tuple[Workspace, Ledger]]:
     ws = archive_workspace(workspace.root)
     with open_ledger(ws.database_url) as ledger:
         yield ws, ledger
+
+
+def test_a_new_title_or_a_made_title_on_a_new_unit_renames_the_file(both: tuple[Workspace, Ledger]) -> None:
+    # The file is named 档号_题名: only a new category renamed it, so after a new title (typed, or made anew of a new
+    # unit) the archive folder still showed the old words: YZ-…_3-2-1201 业主档案.jpg titled 1-1-101 业主档案.
+    ws, ledger = both
+    number = file_unclassified(ws, ledger)
+    update_index(ws, ledger)
+    item = update_and_index(ws, ledger, number, "档案员", title="电梯维修记录")
+    assert item.path == "records/archive/未分类/2026/WF-2026-00001_电梯维修记录.docx"
+    archive = ws.root / "records" / "archive"
+    assert tree(archive) == [
+        "未分类/2026/WF-2026-00001_电梯维修记录.docx",
+        "未分类/2026/WF-2026-00001_电梯维修记录.docx.json",
+    ]
+    assert sidecar_of(ws, item.path)["title"] == "电梯维修记录"
+    assert hits(ws, "电梯维修记录") == hits(ws, "减速箱") == ["WF-2026-00001"]
+    assert verify(ws, ledger, "档案员").ok and verify_index(ws, ledger).ok
+    # a box alone leaves the name as it is
+    assert update_item(ws, ledger, number, "档案员", box="A-01").path == item.path
+
+    photo = write_scan(ws.root / "scans" / "3-2-1201" / "IMG_1234.jpg", 5)
+    filed = Archivist(ws, ledger, "档案员").file(photo, base=ws.root / "scans")
+    assert filed.item is not None and filed.item.title == "3-2-1201 业主档案"
+    assert filed.item.path == "records/archive/业主档案/2026/YZ-2026-00001_3-2-1201 业主档案.jpg"
+    moved = update_and_index(ws, ledger, "YZ-2026-00001", "档案员", unit="1-1-101")
+    assert (moved.unit, moved.title) == ("1-1-101", "1-1-101 业主档案")
+    assert moved.path == "records/archive/业主档案/2026/YZ-2026-00001_1-1-101 业主档案.jpg"
+    assert [name for name in tree(archive) if name.startswith("业主档案")] == [
+        "业主档案/2026/YZ-2026-00001_1-1-101 业主档案.jpg",
+        "业主档案/2026/YZ-2026-00001_1-1-101 业主档案.jpg.json",
+    ]
+    assert verify(ws, ledger, "档案员").ok
+    check = verify_index(ws, ledger)  # (the photo's text waits for OCR, off in tests)
+    assert (check.missing, check.stale, check.orphaned) == ([], [], [])
+
+
+def test_a_new_title_killed_after_its_commit_is_finished_and_before_it_undone(
+    ws_ledger: tuple[Workspace, Ledger], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws, ledger = ws_ledger
+    number = file_unclassified(ws, ledger)
+    archive = ws.root / "records" / "archive"
+    before = tree(archive)
+    monkeypatch.setattr(
+        archivist_module.journal, "record", lambda *args, **kwargs: (_ for _ in ()).throw(KeyboardInterrupt)
+    )
+    monkeypatch.setattr(archivist_module, "_remove_published", lambda placed: None)
+    with pytest.raises(KeyboardInterrupt):
+        update_item(ws, ledger, number, "档案员", title="电梯维修记录")
+    monkeypatch.undo()
+    assert get_item(ledger, number).title == "杂项"
+    done = Archivist(ws, ledger, "档案员").recover()
+    assert tree(archive) == before
+    assert any("改类别或题名时中断留下的同一文件的另一个名字" in line for line in done)
+
+    monkeypatch.setattr(archivist_module, "_remove_placed", lambda paths: None)  # killed before the old name goes
+    item = update_item(ws, ledger, number, "档案员", title="电梯维修记录")
+    monkeypatch.undo()
+    assert len(tree(archive)) == 4
+    Archivist(ws, ledger, "档案员").recover()
+    assert tree(archive) == [
+        "未分类/2026/WF-2026-00001_电梯维修记录.docx",
+        "未分类/2026/WF-2026-00001_电梯维修记录.docx.json",
+    ]
+    assert get_item(ledger, number) == item
+    assert verify(ws, ledger, "档案员").ok

@@ -28,7 +28,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from json.encoder import encode_basestring
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -1459,7 +1459,7 @@ class Archivist:
         made = meta.doc_date.year if meta.doc_date else stamp.year
         archive_no, year, seq = self._next_number(conn, category, made, last)
         extension = archived_extension(windows_name(path.name))
-        file_name = f"{safe_title(archive_no)}_{meta.title}{extension}"
+        file_name = archived_name(archive_no, meta.title or "", extension)
         relative = Path("records", "archive", category.name, str(made), file_name).as_posix()
         return ArchiveItem(
             archive_no=archive_no,
@@ -1923,14 +1923,14 @@ class Archivist:
                         done.append(f"删除没有文件的说明 {readable_name(relative)}（归档未完成，已回退）")
                     elif self._copy_of_filed(conn, left, None):  # a renumbering killed around its commit
                         path.unlink(missing_ok=True)
-                        done.append(f"删除没有文件的说明 {readable_name(relative)}（改类别重新编号未完成）")
+                        done.append(f"删除没有文件的说明 {readable_name(relative)}（改类别或题名未完成）")
                     else:
                         lone_sidecars.append((path, relative))
             elif relative not in rows:
                 if self._copy_of_filed(conn, _read_sidecar(path), path):
                     _remove_placed([path])
                     done.append(
-                        f"删除 {readable_name(relative)}：改类别重新编号中断时留下的同一文件的另一个名字"
+                        f"删除 {readable_name(relative)}：改类别或题名时中断留下的同一文件的另一个名字"
                         "（台账登记的文件完好）"
                     )
                 else:
@@ -2225,7 +2225,7 @@ class Archivist:
 
     def _copy_of_filed(self, conn: Connection, described: ArchiveItem | None, path: Path | None) -> bool:
         """The file (or, with ``path`` None, the lone sidecar) is a second name of an item whose registered
-        file is present: what a renumbering (``update_item`` with a new category) leaves when it is killed
+        file is present: what a renumbering or renaming (``update_item`` with a new category or title) leaves when killed
         between publishing the new name and removing the old.  Nothing is lost by removing it: the
         registered file holds the very same bytes (checked)."""
         if described is None:
@@ -3012,9 +3012,10 @@ def update_item(
     """Correct an item after review, or record where its paper original was put (盒号, 架位).
 
     The sidecar is rewritten first, then the row (the catalogue follows the sidecar); journalled.
-    The file keeps its name, unless the category changes: then the item gets the next number of its
-    new category and its file moves to that category's folder under the new number (published beside
-    the old one without ever replacing a file, the row committed, then the old name removed); the old
+    The file is named for its number and title (``archived_name``): a new title (typed, or made anew of a new unit)
+    renames it in its folder, and a new category gives the item the next number of that category and moves its file
+    to that category's folder under the new number — either published beside the old name without ever replacing
+    a file, the row committed, then the old name removed (a kill in between left to ``recover``); the old
     number is kept as a former number (``archive_aliases``), which still finds the item.  A new date
     changes the ledger and the sidecar, not the number.
 
@@ -3135,10 +3136,14 @@ def update_item(
             action = "archive.update"
             if renumber and moved_to is not None:
                 action = "archive.renumber"
-                old_file = path
                 after = _renumbered(Archivist(workspace, ledger, operator), conn, before, after, moved_to, rules)
                 _add_former_number(conn, row.id, before.archive_no, (before.prefix, before.year, before.seq), operator)
                 former.append(before.archive_no)
+            elif after.title != before.title:  # typed, or made anew of a new unit: the name says the title
+                named = archived_name(after.archive_no, after.title, safe_extension(before.path))
+                after = replace(after, path=PurePosixPath(before.path).with_name(named).as_posix())
+            if after.path != before.path:  # published under the new name beside the old, the old removed once committed
+                old_file = path
                 target = workspace.root / after.path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 new_sidecar = target.with_name(target.name + SIDECAR_SUFFIX)
@@ -3236,7 +3241,7 @@ def _renumbered(
     The retention follows the new category when it was the old category's default."""
     made = after.doc_date.year if after.doc_date else dt.datetime.fromisoformat(before.filed_at).year
     archive_no, year, seq = archivist._next_number(conn, category, made)
-    name = f"{safe_title(archive_no)}_{after.title}{safe_extension(Path(before.path).name)}"
+    name = archived_name(archive_no, after.title, safe_extension(Path(before.path).name))
     relative = Path("records", "archive", category.name, str(made), name).as_posix()
     previous = rules.category(before.category)
     retention = (
@@ -3252,6 +3257,11 @@ def _renumbered(
         path=relative,
         retention=retention,
     )
+
+
+def archived_name(archive_no: str, title: str, extension: str) -> str:
+    """The name an archived file has: ``档号_题名`` and its extension (its scan's when filed, then kept)."""
+    return f"{safe_title(archive_no)}_{title}{extension}"
 
 
 def _kept_in_sidecar(sidecar_path: Path) -> tuple[dict[str, Any] | None, list[str]]:
