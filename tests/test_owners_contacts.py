@@ -815,3 +815,83 @@ def test_an_owner_an_older_version_kept_with_two_blanks_is_the_same_owner_at_the
         assert [tuple(row) for row in conn.execute(sa.text("SELECT id, name FROM owners"))] == [
             (1, "安居 装饰有限公司")
         ]
+
+
+# -- 8. one ID number for two contacts of the same unit -------------------------------------------------------
+
+
+def test_a_contact_with_the_id_number_of_another_contact_of_its_unit_is_refused_at_the_counter(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """``contact add 1-1-102 孙七 --id-number`` 赵磊's, 1-1-102's own tenant, was accepted (only other units' contacts
+    were checked): one number for two people.  Refused the same way (exit 8) naming the contact, number masked, nothing
+    written; ``contact edit --id-number`` too; editing that tenant's own phone still passes; 赵磊 himself as a family
+    member of the same unit (same name) is the same person."""
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    added = run_cli("owners", "contact", "add", "1-1-102", "赵磊", "--relation", "租户", "--id-number", ZHAO_LEI_ID)
+    assert added.exit_code == 0, added.output
+    journalled = journal_size(run_cli)
+    refused = run_cli("owners", "contact", "add", "1-1-102", "孙七", "--relation", "租户", "--id-number", ZHAO_LEI_ID)
+    assert (refused.exit_code, refused.stdout, refused.stderr) == (
+        8,
+        "",
+        "错误：联系人的身份证号 110105********002X 与 1-1-102 的租户 赵磊 的相同：租户、家属应填本人的证件号\n",
+    )
+    assert run_cli("owners", "contact", "add", "1-1-102", "孙七", "--relation", "家属").exit_code == 0
+    edited = run_cli("owners", "contact", "edit", "2", "--id-number", ZHAO_LEI_ID)
+    assert (edited.exit_code, edited.stderr) == (
+        8,
+        "错误：联系人的身份证号 110105********002X 与 1-1-102 的租户 赵磊 的相同：租户、家属应填本人的证件号\n",
+    )
+    assert journal_size(run_cli) == journalled + 1
+    renamed = run_cli("owners", "contact", "edit", "1", "--name", "赵蕾")
+    assert (renamed.exit_code, renamed.stderr) == (0, "")
+    assert contacts_in_ledger(workspace) == [
+        ("1-1-102", "赵蕾", "租户", None, ZHAO_LEI_ID, None, None),
+        ("1-1-102", "孙七", "家属", None, None, None, None),
+    ]
+
+
+def test_a_roster_giving_two_contacts_of_one_unit_one_id_number_is_refused_at_both_cells(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """Two 家属/租户 rows of one unit with one ID number and two names were imported.  Refused at both contacts'
+    身份证号 cells, each naming the other, number masked, nothing imported; one name twice is one person."""
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    journalled = journal_size(run_cli)
+    two = [
+        *OWNERS,
+        ["1-1-102", None, "周九", None, QIAN_BA_ID, "家属"],
+        ["1-1-102", None, "吴十", None, QIAN_BA_ID, "租户"],
+    ]
+    refused = run_cli("owners", "import", str(roster(tmp_path / "两位.xlsx", two)))
+    assert (refused.exit_code, refused.stdout) == (5, "")
+    assert refused.stderr.splitlines() == [
+        "错误：有 2 位联系人填了本户另一位联系人的身份证号，没有导入任何数据",
+        "  第 5 行 E 列（身份证号）：联系人的身份证号 330106********4561 与 1-1-102 的租户 吴十 的相同："
+        "租户、家属应填本人的证件号",
+        "  第 6 行 E 列（身份证号）：联系人的身份证号 330106********4561 与 1-1-102 的家属 周九 的相同："
+        "租户、家属应填本人的证件号",
+    ]
+    assert contacts_in_ledger(workspace) == []
+    assert journal_size(run_cli) == journalled
+
+
+def test_doctor_lists_two_contacts_of_one_unit_an_older_version_kept_with_one_id_number(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """Two contacts of one unit an older version kept under one number and two names were listed nowhere.  The
+    联系人身份证号 line lists each, naming the other, number masked."""
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    _old_contact(workspace, "1-1-102", "赵磊", "租户", ZHAO_LEI_ID)
+    _old_contact(workspace, "1-1-102", "孙七", "家属", ZHAO_LEI_ID)
+    assert doctor_check(run_cli, "联系人身份证号") == {
+        "name": "联系人身份证号",
+        "ok": False,
+        "detail": "2 位联系人登记的身份证号与本户另一位联系人的相同、姓名却不同（旧版本登记的，现在添加联系人和导入名册都不收；"
+        "一个号码成了两个人的）：1-1-102 租户 赵磊（联系人编号 1）：身份证号 110105********002X 与 1-1-102 的家属 孙七 的相同；"
+        "1-1-102 家属 孙七（联系人编号 2）：身份证号 110105********002X 与 1-1-102 的租户 赵磊 的相同",
+        "fix": "核对后用 recordkit owners contact edit 联系人编号 --clear 身份证号 清空，"
+        "或用 recordkit owners contact edit 联系人编号 --id-number 正确的号码 改正（租户、家属应填本人的证件号）",
+        "required": False,
+    }

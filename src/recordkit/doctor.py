@@ -845,7 +845,8 @@ def check_roster_names(workspace: Workspace) -> Check:
 
 def check_contact_id_numbers(workspace: Workspace) -> Check:
     """Contacts an older version kept with the ID number of an owner or co-owner of their unit, or of another unit's
-    owner, co-owner or contact under another name, which the counter and the roster import refuse today
+    owner, co-owner or contact, or another contact of their unit, under another name, which the counter and the roster
+    import refuse today
     (``owners.contacts.contacts_with_owners_numbers``): a 提醒 listing each — unit, relation, name and contact number,
     the number masked, the other holder (and his unit, another's) — with the edit that clears or corrects it."""
     name = "联系人身份证号"
@@ -858,7 +859,6 @@ def check_contact_id_numbers(workspace: Workspace) -> Check:
         )
     own = [f.said() for f in found if not f.unit]
     others = [f.said() for f in found if f.unit and not f.on_contacts]
-    on_contacts = [f.said() for f in found if f.on_contacts]
     details = []
     if own:
         details.append(
@@ -870,11 +870,12 @@ def check_contact_id_numbers(workspace: Workspace) -> Check:
             f"{len(others)} 位联系人登记的是另一户业主或共有人的身份证号、姓名却不同（旧版本登记的，"
             f"现在添加联系人和导入名册都不收；一个号码成了两个人的）：{_listed(others, '位')}"
         )
-    if on_contacts:
-        details.append(
-            f"{len(on_contacts)} 位联系人登记的身份证号与另一户的联系人的相同、姓名却不同（旧版本登记的，"
-            f"现在添加联系人和导入名册都不收；一个号码成了两个人的）：{_listed(on_contacts, '位')}"
-        )
+    for whose, of_unit in (("另一户的联系人", False), ("本户另一位联系人", True)):
+        if on_contacts := [f.said() for f in found if f.on_contacts and (f.unit == f.contact.unit) is of_unit]:
+            details.append(
+                f"{len(on_contacts)} 位联系人登记的身份证号与{whose}的相同、姓名却不同（旧版本登记的，"
+                f"现在添加联系人和导入名册都不收；一个号码成了两个人的）：{_listed(on_contacts, '位')}"
+            )
     return Check(
         name,
         False,

@@ -839,19 +839,28 @@ def other_holder(name: str, id_number: str | None, unit: str, holders: HoldersBy
     (``holders_by_number``: an owner, co-owner or contact) holding ``id_number`` under another name than ``name`` (as a
     clerk reads it), or None: one number for two people.  A holder of ``name`` is he (an owner who is another unit's
     family member or tenant, a tenant of two units), and so is ``name`` when an owner of record holds the number under
-    it (the number is his; the other holder is wrong); ``unit``'s own owners are ``owner_id_as_contact``'s to judge."""
+    it (the number is his; the other holder is wrong); ``unit``'s own owners are ``owner_id_as_contact``'s to judge,
+    its other contacts this one's like another unit's."""
     if not id_number or is_masked(id_number):
         return None
     folded = name_as_read(name)
     of_number = holders.get(id_number_as_18(id_number), [])
     if any(role in ("业主", "共有人") and name_as_read(person) == folded for _, role, person in of_number):
         return None  # he is that owner, the number his: another contact holding it is that contact's to answer for
-    return next((holder for holder in of_number if holder[0] != unit and name_as_read(holder[2]) != folded), None)
+    return next(
+        (
+            (code, role, person)
+            for code, role, person in of_number
+            if (code != unit or role not in ("业主", "共有人")) and name_as_read(person) != folded
+        ),
+        None,
+    )
 
 
 def other_id_as_contact(name: str, id_number: str | None, unit: str, holders: HoldersByNumber) -> str | None:
     """Why a contact ``name`` of ``unit`` whose ID number is ``id_number`` may not have it, in Chinese with the number
-    masked, or None: an owner, co-owner or contact of another unit holds it under another name (``other_holder``)."""
+    masked, or None: an owner, co-owner or contact of another unit, or another contact of ``unit``, holds it under
+    another name (``other_holder``)."""
     if (holder := other_holder(name, id_number, unit, holders)) is None:
         return None
     return on_holders_number(id_number or "", holder)
@@ -946,11 +955,12 @@ def _refuse_owner_as_contact(
     by_name: bool = True,
     by_id_number: bool = True,
     by_others: bool = True,
+    editing: int | None = None,
 ) -> None:
     """``ConflictError`` when ``record`` is an owner of record of the unit ``code`` named again as its contact
     (``owner_as_contact``, with ``by_name``) or carries one's ID number (``owner_id_as_contact``, with
     ``by_id_number``), or another unit's owner's or contact's of another name (``other_id_as_contact``, with ``by_others``:
-    a new number, or a new name beside the number)."""
+    a new number, or a new name beside the number; contact ``editing``, the one ``record`` corrects, holding none)."""
     owners_of_unit = owners_with_numbers_in(conn, [code]).get(code, [])
     names = [name for name, _ in owners_of_unit]
     problem = (
@@ -959,16 +969,18 @@ def _refuse_owner_as_contact(
         or (
             by_others
             and record.id_number
-            and other_id_as_contact(record.name, record.id_number, code, _holders_in(conn))
+            and other_id_as_contact(record.name, record.id_number, code, _holders_in(conn, editing))
         )
     )
     if problem:
         raise ConflictError(problem)
 
 
-def _holders_in(conn: Connection) -> dict[str, list[tuple[str, str, str]]]:
-    """``holders_by_number`` of the ledger read on ``conn``: every unit's owners of record and numbered contacts."""
-    return holders_by_number(owners_with_numbers_in(conn), [(c.unit, c.record) for c in numbered_contacts_in(conn)])
+def _holders_in(conn: Connection, leaving: int | None = None) -> dict[str, list[tuple[str, str, str]]]:
+    """``holders_by_number`` of the ledger read on ``conn``: every unit's owners of record and numbered contacts but
+    contact ``leaving`` (one being corrected: its old name is no other person)."""
+    numbered = [(c.unit, c.record) for c in numbered_contacts_in(conn) if c.id != leaving]
+    return holders_by_number(owners_with_numbers_in(conn), numbered)
 
 
 def _refuse_twice(conn: Connection, unit_id: int, code: str, record: ContactRecord, editing: int | None = None) -> None:
@@ -1244,6 +1256,7 @@ def edit_contact(
             by_name=renamed,
             by_id_number=renumbered,
             by_others=renumbered or "name" in edit.changed(),
+            editing=contact_id,
         )
         if renamed:
             _refuse_twice(conn, row.unit_id, after.unit, record, editing=contact_id)

@@ -647,6 +647,7 @@ def _refuse_shared_id_numbers(
     on_contacts: list[CellProblem] = []
     on_others_owners: list[CellProblem] = []
     on_others_contacts: list[CellProblem] = []
+    on_own_contacts: list[CellProblem] = []
     for record in records:
         of_unit = owners_of[str(record.code)]
         for contact, row in zip(record.contacts, record.contact_rows, strict=True):
@@ -656,7 +657,10 @@ def _refuse_shared_id_numbers(
                 continue  # kept from before: doctor's to tell, no sheet's doing
             elif holder := other_holder(contact.name, contact.id_number, str(record.code), elsewhere):
                 problem = CellProblem(row, letter, header, on_holders_number(contact.id_number or "", holder))
-                (on_others_owners if holder[1] in ("业主", "共有人") else on_others_contacts).append(problem)
+                if holder[1] in ("业主", "共有人"):
+                    on_others_owners.append(problem)
+                else:
+                    (on_own_contacts if holder[0] == str(record.code) else on_others_contacts).append(problem)
     on_owners = [
         CellProblem(row, letter, header, reason)
         for row, reason in _owners_on_kept_numbers(conn, records, match, contacts)
@@ -670,11 +674,13 @@ def _refuse_shared_id_numbers(
         *([f"{len(on_contacts)} 位联系人填了本户业主的身份证号"] if on_contacts else []),
         *([f"{len(on_others_owners)} 位联系人填了另一户业主的身份证号"] if on_others_owners else []),
         *([f"{len(on_others_contacts)} 位联系人填了另一户联系人的身份证号"] if on_others_contacts else []),
+        *([f"{len(on_own_contacts)} 位联系人填了本户另一位联系人的身份证号"] if on_own_contacts else []),
         *([f"{len(on_owners)} 位业主的身份证号与本户联系人的相同"] if on_owners else []),
         *([f"{len(on_others)} 位业主的身份证号与另一户的联系人的相同"] if on_others else []),
     ]
     if parts:
-        found = [*match.problems, *on_contacts, *on_others_owners, *on_others_contacts, *on_owners, *on_others]
+        found = [*match.problems, *on_contacts, *on_others_owners, *on_others_contacts, *on_own_contacts]
+        found += [*on_owners, *on_others]
         problems = sorted(found, key=lambda problem: problem.row)
         raise ValidationError(f"有 {'、'.join(parts)}，没有导入任何数据", problems)
 
