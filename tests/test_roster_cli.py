@@ -11,7 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
+from recordkit.core.workspace import Workspace
+from recordkit.ledger.db import open_ledger
 from tests.conftest import SAMPLE_ROWS, names_by_unit, write_sheet
 
 
@@ -1741,3 +1744,33 @@ def test_doctor_lists_two_owners_an_older_import_split_from_one_cell_that_may_be
     assert run_cli("owners", "import", str(exported)).exit_code == 0
     [check] = [c for c in json.loads(run_cli("doctor", "--json").stdout) if c["name"] == "业主和联系人姓名"]
     assert check["ok"] is True, check
+
+
+def test_a_name_changed_only_in_its_blanks_is_told_as_tidied_not_as_a_rename(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """An older version kept ``Zhang  San`` (two blanks); the next import of the same roster reads ``Zhang San`` and
+    said ``身份证号 … 的业主 Zhang  San 已改名为 Zhang San``: noise that looks like a real rename.  Now one quiet line
+    counts the names whose blanks were tidied, no 改名 line; ``--json`` lists them apart (``names_tidied``), not among
+    ``owners_renamed``; a real rename beside it is still told as one."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "身份证号"],
+        ["1-1-101", 90, "Zhang San", "110101199003071233"],
+        ["1-1-102", 90, "王建国", "11010519491231002X"],
+    ]
+    assert run_cli("owners", "import", str(roster(tmp_path / "一.xlsx", rows))).exit_code == 0
+    with open_ledger(workspace.database_url) as ledger, ledger.write() as conn:
+        conn.execute(sa.text("UPDATE owners SET name = 'Zhang  San' WHERE name = 'Zhang San'"))
+    rows[2][2] = "刘一"
+    again = str(roster(tmp_path / "二.xlsx", rows))
+    trial = run_cli("owners", "import", again, "--json", "--dry-run")
+    assert trial.exit_code == 0, trial.output
+    told = json.loads(trial.stdout)
+    assert [(r["before"], r["after"]) for r in told["owners_renamed"]] == [("王建国", "刘一")]
+    assert told["names_tidied"] == ["Zhang San"]
+    done = run_cli("owners", "import", again)
+    assert done.exit_code == 0, done.output
+    assert [line for line in done.stdout.splitlines() if "改名" in line or "空格" in line] == [
+        "身份证号 110105********002X 的业主 王建国 已改名为 刘一：1-1-102 的业主",
+        "姓名中的空格已整理（只是空格，不算改名）：1 人",
+    ]

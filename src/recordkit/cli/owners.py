@@ -97,6 +97,8 @@ def owners_import(
         typer.echo(merged.said(will))
     for renamed in summary.owners_renamed:  # (units the sheet does not name may be his: never renamed in silence)
         typer.echo(renamed.said(will))
+    if summary.names_tidied:  # (an older version's blanks: the same names, said apart from any rename)
+        typer.echo(f"姓名中的空格{will}整理（只是空格，不算改名）：{len(summary.names_tidied)} 人")
     for rephoned in summary.phones_changed:  # (the same person, not a new one: said, masked)
         typer.echo(rephoned.said(will))
     if summary.contacts_now_owners:

@@ -129,6 +129,9 @@ class ImportSummary:
     owners_merged: list[PairMerged] = field(default_factory=list)
     #: owners the sheet gave another name under the ID number the ledger keeps for them, with what they hold
     owners_renamed: list[RenamedOwner] = field(default_factory=list)
+    #: stored owners whose name changed only in its blanks, as the ledger keeps a name today (``Zhang  San`` of an
+    #: older version, ``Zhang San`` now): their names now — no rename, told apart in one quiet line
+    names_tidied: list[str] = field(default_factory=list)
     #: stored owners the sheet gave another phone (one without an ID number known by unit, role and name), masked
     phones_changed: list[PhoneChanged] = field(default_factory=list)
 
@@ -1043,13 +1046,20 @@ def apply_owner_records(
     summary.owners_removed = _remove_owners_left(conn, held_before - merged, owner_by_id, changes)
     # (an owner's name split into owners and co-owners is told as that: 王芳、李娜 → 王芳 is no rename)
     split = {(split.name, split.names[0]) for split in summary.owners_split}
-    summary.owners_renamed = [
-        RenamedOwner(mask_id_number(owner.id_number or ""), before.name, owner.name, held(owner.id))
+    renamed = [
+        (owner_id, owner, before)
         for owner in updated_owners
-        if owner.id is not None
-        and owner.id not in merged
-        and (before := owner_before[owner.id]).name != owner.name
+        if (owner_id := owner.id) is not None
+        and owner_id not in merged
+        and (before := owner_before[owner_id]).name != owner.name
         and (before.name, owner.name) not in split
+    ]
+    # (an older version's Zhang  San, read Zhang San today: the same name kept the one way, no rename to check)
+    summary.names_tidied = [owner.name for _, owner, before in renamed if name_as_kept(before.name) == owner.name]
+    summary.owners_renamed = [
+        RenamedOwner(mask_id_number(owner.id_number or ""), before.name, owner.name, held(owner_id))
+        for owner_id, owner, before in renamed
+        if name_as_kept(before.name) != owner.name
     ]
     summary.phones_changed = [
         PhoneChanged(owner.name, held(owner.id), mask_phone(before.phone), mask_phone(owner.phone))
