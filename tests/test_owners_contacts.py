@@ -895,3 +895,60 @@ def test_doctor_lists_two_contacts_of_one_unit_an_older_version_kept_with_one_id
         "或用 recordkit owners contact edit 联系人编号 --id-number 正确的号码 改正（租户、家属应填本人的证件号）",
         "required": False,
     }
+
+
+# -- 9. one person, one relation to a unit --------------------------------------------------------------------
+
+
+def test_a_contact_added_again_under_another_relation_of_the_same_unit_is_refused(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """``contact add 1-1-102 赵磊 --relation 租户`` beside 1-1-102's 配偶 赵磊 (same name, same ID number) was added: one
+    person two contacts of one unit, greeted twice on its notices.  Refused (exit 8) naming the first and how to
+    change its relation; ``contact edit --name`` onto him too; he is still added to another unit."""
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    added = run_cli("owners", "contact", "add", "1-1-102", "赵磊", "--relation", "配偶", "--id-number", ZHAO_LEI_ID)
+    assert added.exit_code == 0, added.output
+    journalled = journal_size(run_cli)
+    refused = run_cli("owners", "contact", "add", "1-1-102", "赵磊", "--relation", "租户", "--id-number", ZHAO_LEI_ID)
+    assert (refused.exit_code, refused.stdout, refused.stderr) == (
+        8,
+        "",
+        "错误：1-1-102 已有配偶 赵磊（联系人编号 1），一个人在一套房屋只登记一种关系，没有再添加为租户："
+        "关系变了的，请用 recordkit owners contact edit 1 --relation 租户 修改\n",
+    )
+    assert run_cli("owners", "contact", "add", "1-1-102", "孙七", "--relation", "租户").exit_code == 0
+    edited = run_cli("owners", "contact", "edit", "2", "--name", "赵磊")
+    assert (edited.exit_code, edited.stderr) == (
+        8,
+        "错误：1-1-102 已有配偶 赵磊（联系人编号 1），一个人在一套房屋只登记一种关系，联系人编号 2 没有修改："
+        "是同一个人的，请删除其中一位（recordkit owners contact remove 联系人编号）\n",
+    )
+    assert journal_size(run_cli) == journalled + 1
+    assert run_cli("owners", "contact", "edit", "1", "--relation", "租户").exit_code == 0
+    elsewhere = run_cli("owners", "contact", "add", "1-1-101", "赵磊", "--relation", "租户", "--id-number", ZHAO_LEI_ID)
+    assert elsewhere.exit_code == 0, elsewhere.output
+    assert contacts_in_ledger(workspace) == [
+        ("1-1-102", "赵磊", "租户", None, ZHAO_LEI_ID, None, None),
+        ("1-1-102", "孙七", "租户", None, None, None, None),
+        ("1-1-101", "赵磊", "租户", None, ZHAO_LEI_ID, None, None),
+    ]
+
+
+def test_a_roster_naming_one_person_of_a_unit_under_two_relations_is_refused_at_the_second_row(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """Two contact rows of 1-1-102, 赵磊 配偶 and 赵磊 租户 (same name and ID number), were imported as two contacts.
+    Refused at the second row's 关系 cell naming the first row, nothing imported."""
+    two = [
+        *OWNERS,
+        ["1-1-102", None, "赵磊", None, ZHAO_LEI_ID, "配偶"],
+        ["1-1-102", None, "赵磊", None, ZHAO_LEI_ID, "租户"],
+    ]
+    refused = run_cli("owners", "import", str(roster(tmp_path / "两种.xlsx", two)))
+    assert (refused.exit_code, refused.stdout) == (5, "")
+    assert refused.stderr.splitlines() == [
+        "错误：两种.xlsx 有 1 处错误，没有导入任何数据",
+        "  第 6 行 F 列（关系）：1-1-102 的配偶 赵磊 已写在第 5 行，一个人在一套房屋只登记一种关系：请核对后只留一行",
+    ]
+    assert contacts_in_ledger(workspace) == []

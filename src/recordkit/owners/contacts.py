@@ -984,28 +984,34 @@ def _holders_in(conn: Connection, leaving: int | None = None) -> dict[str, list[
 
 
 def _refuse_twice(conn: Connection, unit_id: int, code: str, record: ContactRecord, editing: int | None = None) -> None:
-    """``ConflictError`` when ``unit_id`` has a contact of ``record``'s name (as a clerk reads it) and relation already
-    (other than contact ``editing``): the same tenant typed twice would be kept twice, and a notice to the occupants
-    name them twice."""
-    query = sa.select(unit_contacts.c.id, unit_contacts.c.name).where(
-        unit_contacts.c.unit_id == unit_id, unit_contacts.c.relation == record.relation
+    """``ConflictError`` when ``unit_id`` has a contact of ``record``'s name (as a clerk reads it) already (other than
+    contact ``editing``), of its relation or another: the same tenant typed twice would be kept twice, and a notice to
+    the occupants name them twice; a person has one relation to a unit (a 配偶 is no 租户 of it too)."""
+    query = sa.select(unit_contacts.c.id, unit_contacts.c.name, unit_contacts.c.relation).where(
+        unit_contacts.c.unit_id == unit_id
     )
     if editing is not None:
         query = query.where(unit_contacts.c.id != editing)
-    same_relation = conn.execute(query)
     folded = name_as_read(record.name)
-    for row in same_relation:
-        if name_as_read(row.name) == folded:
-            if editing is not None:
-                raise ConflictError(
-                    f"{code} 已有{record.relation} {row.name}（联系人编号 {row.id}），联系人编号 {editing} 没有修改："
-                    f"是同一个人的，请删除其中一位（recordkit owners contact remove 联系人编号）"
-                )
-            raise ConflictError(
-                f"{code} 已有{record.relation} {row.name}（联系人编号 {row.id}），没有再添加："
-                f"电话、身份证号或租期变了，请用 recordkit owners contact edit {row.id} 修改"
-                f"（例如 --phone 新号码、--end 到期日期）"
-            )
+    row = next((row for row in conn.execute(query) if name_as_read(row.name) == folded), None)
+    if row is None:
+        return
+    had = f"{code} 已有{row.relation} {row.name}（联系人编号 {row.id}），"
+    if row.relation != record.relation:
+        had += "一个人在一套房屋只登记一种关系，"
+    if editing is not None:
+        raise ConflictError(
+            f"{had}联系人编号 {editing} 没有修改：是同一个人的，请删除其中一位（recordkit owners contact remove 联系人编号）"
+        )
+    if row.relation != record.relation:
+        raise ConflictError(
+            f"{had}没有再添加为{record.relation}：关系变了的，"
+            f"请用 recordkit owners contact edit {row.id} --relation {record.relation} 修改"
+        )
+    raise ConflictError(
+        f"{had}没有再添加：电话、身份证号或租期变了，请用 recordkit owners contact edit {row.id} 修改"
+        f"（例如 --phone 新号码、--end 到期日期）"
+    )
 
 
 #: 民法典第七百零五条: 租赁期限不得超过二十年.

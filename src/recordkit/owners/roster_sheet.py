@@ -908,7 +908,19 @@ def read_roster(
             # co-owner: a notice would name them twice.  Told apart by name as read and relation.
             key = (row.code, name_as_read(row.contact.name), row.contact.relation)
             earlier = next((c for c in main.contacts if key[1:] == (name_as_read(c.name), c.relation)), None)
-            if earlier is None:
+            # One person has one relation to a unit: a 配偶 written again as its 租户 is refused, not kept twice.
+            other = next((c for c in main.contacts if name_as_read(c.name) == key[1] and c is not earlier), None)
+            if earlier is None and other is not None:
+                first = contact_rows.get((row.code, key[1], other.relation), first_row_of[row.code])
+                problems.append(
+                    table.problem(
+                        number,
+                        "relation",
+                        f"{row.code} 的{other.relation} {as_typed(typed[(number, 'owner')], other.name)} 已写在第 "
+                        f"{first} 行，一个人在一套房屋只登记一种关系：请核对后只留一行",
+                    )
+                )
+            elif earlier is None:
                 contact_rows[key] = number
                 stated = main.stated | {row.contact.relation}
                 contacts, numbers = (*main.contacts, row.contact), (*main.contact_rows, number)
