@@ -502,7 +502,7 @@ def _match_owners(
     rephoned: Mapping[tuple[int, int], int] | None = None,
 ) -> _OwnerMatch:
     """Owners are the same person by ID number, else by name and phone; conflicts are problems
-    (``_OwnerMatch.problems``, refused by ``_refuse_shared_id_numbers`` together with its own).
+    (``_OwnerMatch.problems``, refused by ``_refuse_contradictions_and_shared_numbers`` together with its own).
 
     ``co_owner_named`` maps (row, name) to the co-owner the unit of that row already has: a
     co-owner written with no phone or ID (a name in a shared cell) is that person.  One person on
@@ -608,7 +608,7 @@ def _owner_slots(record: OwnerRecord) -> list[tuple[int, int]]:
     return [(record.row, 0), *(person.slot for person in record.co_owners)] if record.owner else []
 
 
-def _refuse_shared_id_numbers(
+def _refuse_contradictions_and_shared_numbers(
     conn: Connection,
     records: Sequence[OwnerRecord],
     match: _OwnerMatch,
@@ -616,17 +616,18 @@ def _refuse_shared_id_numbers(
     contacts: bool,
     owner_before: Mapping[int | None, _OwnerRow],
 ) -> None:
-    """``ValidationError`` naming each 身份证号 cell that would make one number an owner's and a contact's of a unit,
-    the owners as matched: a 家属/租户 row's number that is one of its unit's owners of record's
+    """``ValidationError`` naming, every cell by row in one run, each contradiction the matching found (a person written
+    two ways, 前后矛盾: ``_OwnerMatch.problems``) and each 身份证号 cell that would make one number two people's, the
+    owners as matched: a 家属/租户 row's number that is one of its unit's owners of record's
     (``contacts.owner_id_as_contact``; a number the sheet shows masked or leaves blank is the one the ledger holds),
-    or, given by the sheet, another unit's owner's or contact's of another name as the import leaves them — the
+    or, given by the sheet, another unit's owner's or contact's, or another contact's of its unit, of another name as
+    the import leaves them — the
     sheet's owners and contacts of its units, the ledger's of the others and the contacts it keeps
     (``contacts.other_holder``) —, and an owner's or co-owner's number that a contact of the unit keeps from
     the ledger (``_owners_on_kept_numbers``)
     — or a contact of another unit, of another name (``_owners_on_others_numbers``).  A contact's number the sheet
-    leaves blank (kept from the ledger) is judged at the owner's cell.  The match's own problems (前后矛盾,
-    ``_OwnerMatch.problems``) are refused with these, every cell by row in one run: a row written two ways is matched
-    to the owner its ID number says (the number these checks read), or left out of them."""
+    leaves blank (kept from the ledger) is judged at the owner's cell.  A row written two ways is matched to the owner
+    its ID number says (the number these checks read), or left out of them."""
     letter, header = (columns or {}).get("id_number", ("", "身份证号"))
     owners_of = {
         str(record.code): [
@@ -948,7 +949,7 @@ def apply_owner_records(
     match = _match_owners(
         _persons(records), existing_owners, co_owner_named, columns, named_again, held, numbered, shown, rephoned
     )
-    _refuse_shared_id_numbers(conn, records, match, columns, contacts, owner_before)
+    _refuse_contradictions_and_shared_numbers(conn, records, match, columns, contacts, owner_before)
     new_owners = match.new
 
     changes: list[journal.Change] = []
