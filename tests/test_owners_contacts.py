@@ -952,3 +952,28 @@ def test_a_roster_naming_one_person_of_a_unit_under_two_relations_is_refused_at_
         "  第 6 行 F 列（关系）：1-1-102 的配偶 赵磊 已写在第 5 行，一个人在一套房屋只登记一种关系：请核对后只留一行",
     ]
     assert contacts_in_ledger(workspace) == []
+
+
+def test_a_roster_naming_a_contact_the_ledger_keeps_under_another_relation_is_refused_at_its_row(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """1-1-102's 配偶 赵磊, added at the counter, and a roster stating only 1-1-102's 租户 rows, 赵磊 租户: the import kept
+    both (the sheet says nothing of 配偶).  Refused at the row's 关系 cell naming the contact and how to change its
+    relation, nothing imported; once changed, the roster imports."""
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    added = run_cli("owners", "contact", "add", "1-1-102", "赵磊", "--relation", "配偶", "--id-number", ZHAO_LEI_ID)
+    assert added.exit_code == 0, added.output
+    journalled = journal_size(run_cli)
+    tenant = [*OWNERS, ["1-1-102", None, "赵磊", None, ZHAO_LEI_ID, "租户"]]
+    refused = run_cli("owners", "import", str(roster(tmp_path / "租户.xlsx", tenant)))
+    assert (refused.exit_code, refused.stdout) == (5, "")
+    assert refused.stderr.splitlines() == [
+        "错误：有 1 位联系人已在台账里登记为本户的另一种关系，没有导入任何数据",
+        "  第 5 行 F 列（关系）：1-1-102 的配偶 赵磊（联系人编号 1）已在台账里，一个人在一套房屋只登记一种关系："
+        "关系变了的，先用 recordkit owners contact edit 1 --relation 租户 改正再导入",
+    ]
+    assert journal_size(run_cli) == journalled
+    assert run_cli("owners", "contact", "edit", "1", "--relation", "租户").exit_code == 0
+    imported = run_cli("owners", "import", str(roster(tmp_path / "租户.xlsx", tenant)))
+    assert imported.exit_code == 0, imported.output
+    assert contacts_in_ledger(workspace) == [("1-1-102", "赵磊", "租户", None, ZHAO_LEI_ID, None, None)]

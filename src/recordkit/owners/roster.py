@@ -1034,6 +1034,7 @@ def apply_owner_records(
     summary.owners_split = _owners_split(records, existing_units, owner_before)
     summary.contacts_now_owners = _drop_contacts_now_owners(conn, records, unit_ids, changes)
     if contacts:
+        _refuse_second_relations(conn, records, unit_ids, columns)
         summary.contacts = _apply_contacts(conn, records, unit_ids, operator, changes)
     pairs = _pairs_named_whole(records, match, existing_units, current_co, owner_before)
     summary.owners_merged = [_merge_pair(conn, pair, changes) for pair in pairs]
@@ -1365,6 +1366,46 @@ def _with_kept_numbers(contact: ContactRecord, known: ContactRecord | None) -> C
     if known is None:
         return contact
     return replace(contact, phone=contact.phone or known.phone, id_number=contact.id_number or known.id_number)
+
+
+def _refuse_second_relations(
+    conn: Connection,
+    records: Sequence[OwnerRecord],
+    unit_ids: Mapping[str, int],
+    columns: Mapping[str, tuple[str, str]] | None,
+) -> None:
+    """``ValidationError`` naming each contact of a record (its 关系 cell, or the owner row's 租户 cell) that a contact
+    of the unit the import keeps (of a relation the sheet does not state for it, ``_apply_contacts``) already is under
+    another relation, by name as read: one person has one relation to a unit, a 配偶 is no 租户 of it too."""
+    problems: list[CellProblem] = []
+    for record in records:
+        if not record.stated:
+            continue
+        kept = conn.execute(
+            sa.select(unit_contacts.c.id, unit_contacts.c.name, unit_contacts.c.relation).where(
+                unit_contacts.c.unit_id == unit_ids[str(record.code)],
+                unit_contacts.c.relation.not_in(sorted(record.stated)),
+            )
+        ).all()
+        for contact, row in zip(record.contacts, record.contact_rows, strict=True):
+            had = next((c for c in kept if name_as_read(c.name) == name_as_read(contact.name)), None)
+            if had is None:
+                continue
+            letter, header = (columns or {}).get("tenant" if row == record.row else "relation", ("", "关系"))
+            problems.append(
+                CellProblem(
+                    row,
+                    letter,
+                    header,
+                    f"{record.code} 的{had.relation} {had.name}（联系人编号 {had.id}）已在台账里，一个人在一套房屋只登记"
+                    f"一种关系：关系变了的，先用 recordkit owners contact edit {had.id} --relation {contact.relation} 改正再导入",
+                )
+            )
+    if problems:
+        raise ValidationError(
+            f"有 {len(problems)} 位联系人已在台账里登记为本户的另一种关系，没有导入任何数据",
+            sorted(problems, key=lambda problem: problem.row),
+        )
 
 
 def _apply_contacts(
