@@ -435,7 +435,7 @@ def test_doctor_lists_each_contact_an_older_version_kept_with_an_owners_id_numbe
     assert doctor_check(run_cli, "联系人身份证号") == {
         "name": "联系人身份证号",
         "ok": True,
-        "detail": "没有联系人登记的是本户业主、共有人的身份证号，或另一户业主、共有人、联系人的",
+        "detail": "没有联系人登记的是本户业主、共有人的身份证号，或另一户业主、共有人、联系人的，或本户另一位联系人的",
         "fix": "",
         "required": False,
     }

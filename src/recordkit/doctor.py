@@ -855,7 +855,10 @@ def check_contact_id_numbers(workspace: Workspace) -> Check:
         return found
     if not found:
         return Check(
-            name, True, "没有联系人登记的是本户业主、共有人的身份证号，或另一户业主、共有人、联系人的", required=False
+            name,
+            True,
+            "没有联系人登记的是本户业主、共有人的身份证号，或另一户业主、共有人、联系人的，或本户另一位联系人的",
+            required=False,
         )
     own = [f.said() for f in found if not f.unit]
     others = [f.said() for f in found if f.unit and not f.on_contacts]
