@@ -394,6 +394,34 @@ def test_a_person_s_name_ending_like_a_shop_is_a_person(name: str) -> None:
     assert not is_organisation(name)
 
 
+@pytest.mark.parametrize(
+    ("cell", "names"),
+    [
+        # A shop's business is a body in a cell as it is alone: a person's name after it and a blank is another owner,
+        # as after 老王五金店; before it, so is the person's; what is no person's name before a 、 starts its name.
+        ("张记面馆 张三", ["张记面馆", "张三"]),
+        ("幸福里药房 王五", ["幸福里药房", "王五"]),
+        ("张三 张记面馆", ["张三", "张记面馆"]),
+        ("王五 幸福里药房", ["王五", "幸福里药房"]),
+        ("老王五金店 张三", ["老王五金店", "张三"]),
+        ("甲乙、老王五金店", ["甲乙、老王五金店"]),
+        # A person's name ending like a shop's (王建厂, 陈志部, 张店) is a person's in a cell as alone: two names with
+        # a blank between stay one cell, for the refusal, as 王建国 李四 does; after a 、 it is an owner of its own.
+        ("王建厂 李四", ["王建厂 李四"]),
+        ("陈志部 李四", ["陈志部 李四"]),
+        ("张店 李四", ["张店 李四"]),
+        ("甲乙、王建厂", ["甲乙", "王建厂"]),
+        ("甲乙、张店", ["甲乙", "张店"]),
+    ],
+)
+def test_a_cell_reads_a_shop_s_business_and_a_person_s_name_as_a_name_alone_is_read(
+    cell: str, names: list[str]
+) -> None:
+    # 张记面馆 张三 was one owner named so while 老王五金店 张三 was two, and 王建厂 李四 two owners while 王建国 李四
+    # was kept for the refusal: a cell knew a body by 店、部、厂 at any length, is_organisation by its own list.
+    assert split_owner_names(cell) == names
+
+
 def test_the_owner_named_again_in_the_co_owner_column_or_cell_is_one_owner(ledger: Ledger, tmp_path: Path) -> None:
     """An export whose 共有人 column lists every 产权人, the first too (张伟 | 张伟、王芳), or an owner cell 李娜、李娜, made
     a second owner 张伟 (without phone) the co-owner of 张伟: papers read 尊敬的张伟、张伟业主.  A name written twice

@@ -75,18 +75,32 @@ _SHOP_LEAST = {len(word): len(word) + 2 for word in _SHOP_WORDS} | {1: 5}
 _BRANCH = re.compile(r"\([^()]*\)$")
 
 
+#: The forms a body's name ends with, whatever comes before (企业名称登记管理规定's 组织形式 and the like).
+_BODY_FORMS = (
+    ("有限公司", "有限责任公司", "股份有限公司", "公司", "集团", "合伙企业", "中心", "事务所", "合作社", "委员会")
+    + ("研究院", "研究所", "医院", "学校", "银行")
+)  # fmt: skip
+
+
+def _body_ending(name: str) -> str | None:
+    """The ending by which ``name`` is a body's name, its longest: a body's form (``_BODY_FORMS``: 有限公司, 委员会 …) or
+    a shop's word with enough before it (``_SHOP_LEAST``: 张记面馆, 老王五金店; not 李超市, 王建厂 nor 张店, people's
+    names), read without blanks and a branch's name after it (``_BRANCH``), or None.  The one rule of a body's name's
+    end, for a name alone (``is_organisation``) and for a roster cell's parts (``_ends_as_body``)."""
+    business = _BRANCH.sub("", name_as_read(name))
+    form = max((word for word in _BODY_FORMS if business.endswith(word)), key=len, default=None)
+    if form is not None:
+        return form
+    if "·" in business:  # 阿依古丽·吐尔逊: a transliterated person's name
+        return None
+    ending = next((word for word in (*_SHOP_WORDS, *_SHOP_ENDINGS) if business.endswith(word)), None)
+    return ending if ending is not None and len(business) >= _SHOP_LEAST[len(ending)] else None
+
+
 def is_organisation(name: str) -> bool:
     """Whether ``name`` is a body's (XX置业有限公司, 开发商, 业主委员会, a shop's business: 张记面馆, 老王五金店 —
-    ``_SHOP_WORDS``, ``_SHOP_ENDINGS``), not a person's: written as it stands, never split into people nor held to a
-    person's name."""
-    folded = unicodedata.normalize("NFKC", name)
-    if _ORGANISATION.search(folded) is not None:
-        return True
-    business = _BRANCH.sub("", "".join(folded.split())).strip()
-    if "·" in business:  # 阿依古丽·吐尔逊: a transliterated person's name
-        return False
-    ending = next((word for word in (*_SHOP_WORDS, *_SHOP_ENDINGS) if business.endswith(word)), None)
-    return ending is not None and len(business) >= _SHOP_LEAST[len(ending)]
+    ``_body_ending``), not a person's: written as it stands, never split into people nor held to a person's name."""
+    return _ORGANISATION.search(unicodedata.normalize("NFKC", name)) is not None or _body_ending(name) is not None
 
 
 #: Splits one owner cell into co-owners: "王建国、李秀兰", "王建国,李秀兰", "王建国/李秀兰".
@@ -101,16 +115,8 @@ _PERSON_NAME = re.compile(r"[\u3400-\u9fff·•]{2,}|[A-Za-z][A-Za-z .'-]*")
 _SURNAME_COMMA_GIVEN = re.compile(r"([A-Za-z][A-Za-z'-]*)\s*([,，])(\s*)([A-Za-z][A-Za-z'-]*)")
 
 
-#: How a body's name ends (甲乙、丙丁科技有限公司, 某某五金厂): with a separator inside, the parts before it that are no
-#: person's name are the start of that body's name (``_bodies_joined``).
-_ORGANISATION_WORDS = (
-    ("有限公司", "有限责任公司", "股份有限公司", "公司", "集团", "合伙企业", "中心", "事务所", "合作社", "委员会")
-    + ("研究院", "研究所", "医院", "学校", "银行", "商行", "厂", "店", "部")
-)  # fmt: skip
 #: Words of a place, which no person's name holds (深圳市甲乙 is the start of a body's name).
 _PLACE_WORDS = ("省", "市", "区", "县", "镇")
-#: A blank after a body's name's suffix (``_body_then_person``).
-_BLANK_AFTER_BODY = re.compile(f"(?:{'|'.join(_ORGANISATION_WORDS)})(\\s+)")
 #: A blank inside a cell's part (``_person_then_body``).
 _BLANK = re.compile(r"\s+")
 #: The fewest characters a body's whole name has before its suffix: its 字号, two characters or more, and its trade
@@ -131,8 +137,14 @@ _OTHER_PERSON = re.compile(r"[\u3400-\u9fff]+(?:[·•][\u3400-\u9fff]+)+|[A-Za-
 
 
 def _ends_as_body(name: str) -> bool:
-    """Whether ``name`` ends as a body's name does (``_ORGANISATION_WORDS``: 丙丁科技有限公司, 幸福里 建材有限公司)."""
-    return unicodedata.normalize("NFKC", name).endswith(_ORGANISATION_WORDS)
+    """Whether ``name`` ends as a body's name does (``_body_ending``: 丙丁科技有限公司, 幸福里 建材有限公司, 张记面馆)."""
+    return _body_ending(name) is not None
+
+
+def _no_person_s(name: str) -> bool:
+    """Whether ``name`` holds what no person's name does: a body's form or a place's word, or ends as a body's name
+    (``_body_ending``: 张记面馆; 王建厂 and 张店 are people's names)."""
+    return _ends_as_body(name) or any(word in name for word in (*_BODY_FORMS, *_PLACE_WORDS))
 
 
 def _spaced_body(name: str) -> bool:
@@ -146,7 +158,7 @@ def _reads_as_person(name: str) -> bool:
     place word in it (张三 and 陳大文 are, 深圳市甲乙 and 甲乙 are not), ``_OTHER_PERSON`` or
     ``_SURNAME_COMMA_GIVEN``."""
     if _HAN_PERSON.fullmatch(name):
-        return starts_with_surname(name) and not any(word in name for word in (*_ORGANISATION_WORDS, *_PLACE_WORDS))
+        return starts_with_surname(name) and not _no_person_s(name)
     return _OTHER_PERSON.fullmatch(name) is not None or _SURNAME_COMMA_GIVEN.fullmatch(name) is not None
 
 
@@ -188,31 +200,34 @@ def _name_spans(cell: str) -> list[tuple[int, int]]:
 
 def _body_then_person(cell: str, span: tuple[int, int]) -> list[tuple[int, int]]:
     """``span`` parted at a blank after a body's name and before a person's (幸福里房地产开发有限公司 扎西: a body's name
-    ends at its suffix, ``_ORGANISATION_WORDS``), or ``[span]``: a blank before the suffix is inside the body's name
+    ends at its suffix, ``_ends_as_body``), or ``[span]``: a blank before the suffix is inside the body's name
     (幸福里 房地产开发有限公司), and what follows that is no person's name — a place, its branch (某某科技有限公司
     广州分公司), several words — is part of it."""
-    for blank in _BLANK_AFTER_BODY.finditer(cell, *span):
+    for blank in _BLANK.finditer(cell, *span):
         rest = cell[blank.end() : span[1]]
-        if _PERSON_NAME.fullmatch(rest) and not any(word in rest for word in (*_ORGANISATION_WORDS, *_PLACE_WORDS)):
-            return [(span[0], blank.start(1)), (blank.end(), span[1])]
+        if _ends_as_body(cell[span[0] : blank.start()]) and _PERSON_NAME.fullmatch(rest) and not _no_person_s(rest):
+            return [(span[0], blank.start()), (blank.end(), span[1])]
     return [span]
 
 
 def _before_suffix(name: str) -> str | None:
-    """``name`` as a clerk reads it (``name_as_read``) before its longest body's suffix (``_ORGANISATION_WORDS``:
-    幸福里商贸 of 幸福里商贸有限公司), or None when it ends as no body's name does."""
-    folded = name_as_read(name)
-    suffix = max((word for word in _ORGANISATION_WORDS if folded.endswith(word)), key=len, default=None)
-    return None if suffix is None else folded[: len(folded) - len(suffix)]
+    """``name`` as a clerk reads it (``name_as_read``, its branch left out) before its body's suffix (``_body_ending``:
+    幸福里商贸 of 幸福里商贸有限公司, 张记 of 张记面馆), or None when it ends as no body's name does."""
+    if (suffix := _body_ending(name)) is None:
+        return None
+    business = _BRANCH.sub("", name_as_read(name))
+    return business[: len(business) - len(suffix)]
 
 
 def _whole_body(name: str) -> bool:
-    """Whether ``name`` is a body's whole name: it ends as one does (``_ORGANISATION_WORDS``), with
-    ``_BODY_NAME_LEAST`` characters or more before its longest suffix, blanks not counted, and starts with no trade
-    (``_TRADE_WORDS``) — 幸福里商贸有限公司 is; 房地产开发有限公司, 丰餐饮有限公司 and 企业股份有限公司, the rest of a
-    body's name whose start reads as a person's (幸福里 房地产开发有限公司), are not."""
+    """Whether ``name`` is a body's whole name: it ends as one does (``_body_ending``), a body's form with
+    ``_BODY_NAME_LEAST`` characters or more before it (a shop's word has its own least), blanks not counted, and starts
+    with no trade (``_TRADE_WORDS``) — 幸福里商贸有限公司 and 张记面馆 are; 房地产开发有限公司, 丰餐饮有限公司 and
+    企业股份有限公司, the rest of a body's name whose start reads as a person's (幸福里 房地产开发有限公司), are not."""
     start = _before_suffix(name)
-    return start is not None and len(start) >= _BODY_NAME_LEAST and not start.startswith(_TRADE_WORDS)
+    if start is None or start.startswith(_TRADE_WORDS):
+        return False
+    return len(start) >= _BODY_NAME_LEAST or _body_ending(name) not in _BODY_FORMS
 
 
 #: What a body's name holds before its suffix when its 字号 is shorter than a registered one's two characters: none
