@@ -645,3 +645,32 @@ def test_an_offices_own_residence_template_without_a_tenants_wording_is_refused_
         "（recordkit templates copy 居住证明 --force 取回内置模板，会覆盖本处的修改）",
     )
     assert json.loads(run_cli("docs", "list", "--json").stdout) == []
+
+
+def test_an_exit_pass_for_a_business_s_unit_names_its_carrier_and_asks_for_its_seal(
+    run_cli: Any, workspace: Workspace
+) -> None:
+    # A shop owned by 张记面馆 got 携物人：业主本人, 本人系…业主张记面馆 and 业主签字: words for a person.  A business
+    # sends someone, who must be named; the paper asks for the business's seal and that person's signature.
+    rows = [*SAMPLE_ROWS[:1], ["1", "1", "102", 118.62, "张记面馆", "13987654321", None, None, "已入住"]]
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", rows))).exit_code == 0
+    pass_for = ("cert", "make", "出门条", "--unit", "1-1-102", "--items", "冰柜1台")
+    refused = run_cli(*pass_for)
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        2,
+        "",
+        "错误：业主 张记面馆 是单位，出门条要写明来搬物品的人：请用 --carrier 写单位经办人的姓名，例如 --carrier 王师傅",
+    )
+    assert json.loads(run_cli("docs", "list", "--json").stdout) == []
+    assert run_cli(*pass_for, "--carrier", "王师傅").exit_code == 0
+    (path,) = sorted((workspace.root / "records" / "generated").rglob("*.docx"))
+    lines = paragraphs(path)
+    assert any(line.endswith("1栋1单元102室    业主：张记面馆    单位经办人：王师傅") for line in lines)
+    assert "单位授权：1栋1单元102室业主张记面馆委托经办人王师傅将上列物品搬离小区，并对物品的归属负责。" in lines
+    assert "单位盖章：__________    经办人签字：__________    联系电话：__________" in lines
+    assert not any("业主本人" in line or "业主签字" in line or "本人系" in line for line in lines)
+    # A person's unit reads as it did.
+    assert run_cli("cert", "make", "出门条", "--unit", "1-1-101", "--items", "冰箱1台").exit_code == 0
+    person = next(p for p in sorted((workspace.root / "records" / "generated").rglob("*.docx")) if p != path)
+    assert "业主签字：__________    联系电话：__________" in paragraphs(person)
+    assert any(line.endswith("业主：张伟    携物人：业主本人") for line in paragraphs(person))

@@ -35,6 +35,7 @@ from recordkit.ledger.schema import bills, certificates, fee_items, units
 from recordkit.owners.contacts import (
     TENANT,
     Contact,
+    is_organisation,
     list_contacts,
     name_as_read,
     one_person_as_kept,
@@ -423,10 +424,17 @@ def make_certificate(
             )
         if carrier is not None:  # the one person who shows the pass at the gate: named as a receipt's payer is
             carrier = one_person_as_kept(carrier, "携物人", "出门条只写一位携物人")
+        business = view.owner is not None and is_organisation(view.owner)
+        if business and carrier is None:  # a body takes nothing out itself: the person it sends is on the paper
+            raise UsageError(
+                f"业主 {view.owner} 是单位，出门条要写明来搬物品的人：请用 --carrier 写单位经办人的姓名，"
+                "例如 --carrier 王师傅"
+            )
         rows = parse_items(items or "")
         until = valid_until or today
         check_valid_until(until, today)
         values |= {"物品": rows, "有效期至": chinese_date(until), "携物人": carrier or "业主本人", "经办人": operator}
+        values["业主是单位"] = business
         details = {
             "items": [f"{row['名称']}{row['数量']}" for row in rows],
             "valid_until": until.isoformat(),

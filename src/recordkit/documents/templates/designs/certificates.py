@@ -31,7 +31,9 @@ RESIDENCE_VARIABLES = (
     "租期至",
 )
 CLEARANCE_VARIABLES = ("证明编号", "业主姓名", "房号", "房屋", "房屋地址", "截止日期", "已缴至", "用途")
-EXIT_PASS_VARIABLES = ("出门条编号", "业主姓名", "房号", "房屋", "房屋地址", "携物人", "物品", "有效期至", "经办人")
+EXIT_PASS_VARIABLES = (
+    ("出门条编号", "业主姓名", "房号", "房屋", "房屋地址", "携物人", "物品", "有效期至", "经办人", "业主是单位")
+)  # fmt: skip
 # The office phone under the text, when recordkit.toml has one (the school or employer calls it).
 _PHONE_LINE = "{% if 物业电话 %}联系电话：{{ 物业电话 }}{% endif %}"
 
@@ -82,7 +84,12 @@ def _exit_pass(document: Document) -> None:
     prepare(document)
     _number(document, "编号", "出门条编号")
     title(document, "物品放行条（出门条）")
-    line(document, "房屋：{{ 房屋地址 }}    业主：{{ 业主姓名 }}    携物人：{{ 携物人 }}")
+    # A business's unit (业主是单位: 张记面馆): the person it sends, its seal and his signature, as a company's 出门条
+    # reads; the office's own 经办人 stays on the last line.
+    line(
+        document,
+        "房屋：{{ 房屋地址 }}    业主：{{ 业主姓名 }}    {% if 业主是单位 %}单位经办人{% else %}携物人{% endif %}：{{ 携物人 }}",
+    )
     table(
         document,
         ["序号", "物品名称", "数量"],
@@ -97,10 +104,18 @@ def _exit_pass(document: Document) -> None:
     valid.paragraph_format.space_before = Pt(6)  # not glued to the table's bottom line
     line(
         document,
-        "业主授权：本人系{{ 房屋 }}业主{{ 业主姓名 }}，同意上列物品搬离小区，并对物品的归属负责。",
+        "{% if 业主是单位 %}"
+        "单位授权：{{ 房屋 }}业主{{ 业主姓名 }}委托经办人{{ 携物人 }}将上列物品搬离小区，并对物品的归属负责。"
+        "{% else %}"
+        "业主授权：本人系{{ 房屋 }}业主{{ 业主姓名 }}，同意上列物品搬离小区，并对物品的归属负责。"
+        "{% endif %}",
         indent=True,
     )
-    line(document, "业主签字：__________    联系电话：__________")
+    line(
+        document,
+        "{% if 业主是单位 %}单位盖章：__________    经办人签字：__________{% else %}业主签字：__________{% endif %}"
+        "    联系电话：__________",
+    )
     line(document, "经办人：{{ 经办人 }}    门岗查验：__________")
     signature(document)
 
