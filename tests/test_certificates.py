@@ -674,3 +674,18 @@ def test_an_exit_pass_for_a_business_s_unit_names_its_carrier_and_asks_for_its_s
     person = next(p for p in sorted((workspace.root / "records" / "generated").rglob("*.docx")) if p != path)
     assert "业主签字：__________    联系电话：__________" in paragraphs(person)
     assert any(line.endswith("业主：张伟    携物人：业主本人") for line in paragraphs(person))
+
+
+def test_cert_make_refuses_a_second_unit_instead_of_taking_only_the_last(run_cli: Any, workspace: Workspace) -> None:
+    # cert make 出门条 --unit 1-1-101 --unit 3-2-1201 printed the pass for 3-2-1201 alone: a paper is for one unit.
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    refused = run_cli("cert", "make", "出门条", "--unit", "1-1-101", "--unit", "3-2-1201", "--items", "冰箱1台")
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        2,
+        "",
+        "错误：--unit 只能写一户，这里写了 2 户：1-1-101、3-2-1201；证明和出门条一户一张，请每户各开一次",
+    )
+    assert json.loads(run_cli("docs", "list", "--json").stdout) == []
+    assert "房号..." not in run_cli("cert", "make", "--help").stdout  # one unit, as the help says
+    missing = run_cli("cert", "make", "出门条", "--items", "冰箱1台")
+    assert missing.exit_code == 2 and "--unit" in missing.stderr

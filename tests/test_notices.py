@@ -31,6 +31,7 @@ from recordkit.documents.notices import (
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.ledger.schema import documents
+from tests.conftest import SAMPLE_ROWS, write_sheet
 from tests.documents_fixtures import estate, generated, paragraphs, works_under_way, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER, bill_months, small_estate
 from tests.one_moment import a_write_armed, an_import_before_the_co_owners_are_read
@@ -1095,3 +1096,18 @@ def test_a_reminder_is_one_moment_of_the_ledger(
     # 物业服务费 89.35 ㎡ × 2.35 = 209.97, 垃圾清运费 10.00, 停车费 150.00: 369.97 a month, two months.
     assert table_rows(batch.documents[0].path)[-1][-1] == "¥739.94"
     assert not any("预收" in line for line in lines)
+
+
+def test_notice_make_refuses_a_second_unit_instead_of_taking_only_the_last(run_cli: Any, workspace: Workspace) -> None:
+    # notice make --unit 1-1-101 --unit 3-2-1201 printed one notice, for 3-2-1201 alone, and said nothing of 1-1-101:
+    # the help promises one unit (只发给这一户); a second is refused, nothing printed.
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    refused = run_cli(
+        "notice", "make", "温馨提示", "--unit", "1-1-101", "--unit", "3-2-1201", "--set", "提示内容=请勿高空抛物"
+    )
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        2,
+        "",
+        "错误：--unit 只能写一户，这里写了 2 户：1-1-101、3-2-1201；发给几户的，请每户各发一次，或用 --building、--all",
+    )
+    assert json.loads(run_cli("docs", "list", "--json").stdout) == []

@@ -67,6 +67,8 @@ def placeholder(param: Any, many: bool = True) -> str | None:
     ``many`` is False); None for a flag (it holds nothing)."""
     if getattr(param, "is_flag", False) or getattr(param, "count", False):
         return None
+    if getattr(param, "metavar", None):  # named by its command (_options.one_unit_option: one value, read as a list)
+        return str(param.metavar)
     label = _original_display_type(param)
     numeric = label in ("int", "float", "int range", "float range")
     word = (NUMBER_PLACEHOLDERS if numeric else PLACEHOLDERS).get(param.name or "") or TYPE_WORDS.get(label, label)
