@@ -714,3 +714,57 @@ def test_an_empty_key_is_refused_not_read_as_no_key(run_cli: Any, imported: Path
     result = run_cli("journal", "list", "--key", typed)
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == "错误：--key 是空的：请写明要看的对象，例如房号 3-2-1201；看全部日志请不写 --key\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("fees", "pay", "1-1-101", "--amount", "100", "--amount", "200"),
+            "错误：--amount 只能写一次，这里写了两次：100、200；请只写要用的那一个",
+        ),
+        (
+            ("owners", "list", "--building", "1", "--building", "3"),
+            "错误：--building 只能写一次，这里写了两次：1、3；请只写要用的那一个",
+        ),
+        (
+            ("cert", "make", "出门条", "--unit", "1-1-101", "--carrier", "张三", "--carrier", "李四"),
+            "错误：--carrier 只能写一次，这里写了两次：张三、李四；请只写要用的那一个",
+        ),
+        (  # the short and the long name of one option are one option
+            ("journal", "list", "-n", "5", "--limit", "20"),
+            "错误：--limit 只能写一次，这里写了两次：5、20；请只写要用的那一个",
+        ),
+        (  # the root's own option (it was a traceback)
+            ("--workspace", "甲", "--workspace", "乙", "owners", "list"),
+            "错误：--workspace 只能写一次，这里写了两次：甲、乙；请只写要用的那一个",
+        ),
+    ],
+)
+def test_a_single_value_option_given_twice_is_refused_naming_both_values(
+    run_cli: Any, workspace: Workspace, args: tuple[str, ...], message: str
+) -> None:
+    # fees pay 1-1-101 --amount 100 --amount 200 took 200 and said nothing of 100: click keeps the last of an option
+    # given twice.  Now every command refuses it before doing anything.
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    journalled = run_cli("journal", "list", "--json").stdout
+    result = run_cli(*args)
+    assert (result.exit_code, result.stdout, result.stderr.strip()) == (2, "", message)
+    assert run_cli("journal", "list", "--json").stdout == journalled  # nothing done
+
+
+def test_options_meant_to_repeat_still_take_every_value(run_cli: Any, workspace: Workspace) -> None:
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    # --set is given once per variable: every one is taken, none refused.
+    water = [
+        "--set",
+        "停水原因=管道检修",
+        "--set",
+        "停水范围=本楼",
+        "--set",
+        "停水时间=8:00",
+        "--set",
+        "恢复时间=18:00",
+    ]
+    made = run_cli("notice", "make", "停水通知", "--unit", "1-1-101", *water)
+    assert made.exit_code == 0, made.stderr

@@ -260,6 +260,9 @@ class RecordkitGroup(TyperGroup):
             return super().make_context(*args, **kwargs)
         except _ClickUsageError as err:
             raise _chinese_usage_error(err) from None
+        except RecordkitError as err:  # the root's own options read wrong (``--workspace a --workspace b``)
+            report_error(err)
+            raise typer.Exit(err.exit_code) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:

@@ -1,5 +1,5 @@
 """Typer's and click's own words in the office's language (the usage line, placeholders, ranges),
-and its values read without pydantic.
+its values read without pydantic, and an option that takes one value refused when given twice.
 
 Typer prints ``Usage: recordkit fees pay [OPTIONS] {unit}`` and ``<str>`` beside every option;
 a clerk reads ``用法：recordkit fees pay [选项] 房号`` and ``金额``.  Typer offers no hook for
@@ -24,10 +24,12 @@ from typing import Any, get_args, get_origin
 try:  # Typer >= 0.20 vendors click as typer._click
     from typer._click.core import Command as _ClickCommand
     from typer._click.formatting import HelpFormatter
+    from typer._click.parser import _Option as _ParserOption
 except ImportError:  # pragma: no cover - older Typer on plain click
     # (mypy sees only the installed Typer, whichever branch that is)
     from click.core import Command as _ClickCommand  # type: ignore[no-redef,import-not-found,assignment,unused-ignore]
     from click.formatting import HelpFormatter  # type: ignore[no-redef,import-not-found,assignment,unused-ignore]
+    from click.parser import _Option as _ParserOption  # type: ignore[no-redef,import-not-found,assignment,attr-defined,unused-ignore]
 from typer import _coercion as typer_coercion
 from typer import _param_types as typer_param_types
 from typer import core as typer_core
@@ -67,8 +69,6 @@ def placeholder(param: Any, many: bool = True) -> str | None:
     ``many`` is False); None for a flag (it holds nothing)."""
     if getattr(param, "is_flag", False) or getattr(param, "count", False):
         return None
-    if getattr(param, "metavar", None):  # named by its command (_options.one_unit_option: one value, read as a list)
-        return str(param.metavar)
     label = _original_display_type(param)
     numeric = label in ("int", "float", "int range", "float range")
     word = (NUMBER_PLACEHOLDERS if numeric else PLACEHOLDERS).get(param.name or "") or TYPE_WORDS.get(label, label)
@@ -135,6 +135,28 @@ def _collect_usage_pieces(original: Any) -> Any:
     return collect_usage_pieces
 
 
+def _once_only(original: Any) -> Any:
+    @functools.wraps(original)
+    def process(self: Any, value: Any, state: Any) -> None:
+        # click keeps the last value of an option given twice (``--amount 100 --amount 200`` paid 200, the 100 gone
+        # without a word); an option that takes one value is refused the second time, before the command does
+        # anything.  Options meant to repeat (``--set``, ``multiple``) are "append" and flags "store_const": not here.
+        if self.action == "store" and self.dest in state.opts:
+            from recordkit.core.errors import UsageError  # loaded on first use: only a repeated option needs it
+
+            name = (self._long_opts or self._short_opts)[0]
+            both = "、".join(_shown(given) for given in (state.opts[self.dest], value))
+            raise UsageError(f"{name} 只能写一次，这里写了两次：{both}；请只写要用的那一个")
+        original(self, value, state)
+
+    return process
+
+
+def _shown(value: Any) -> str:
+    """An option's value as typed (several words of an option taking several: joined by blanks)."""
+    return " ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+
+
 def _replace(owner: type, name: str, value: Any) -> None:
     # Typer's classes are not ours to type: replace the attribute without telling mypy it is a method.
     setattr(owner, name, value)
@@ -147,6 +169,7 @@ def install() -> None:
     write_usage = _write_usage(HelpFormatter.write_usage)
     write_usage._recordkit = True
     _replace(HelpFormatter, "write_usage", write_usage)
+    _replace(_ParserOption, "process", _once_only(_ParserOption.process))
     for command_class in {_ClickCommand, typer_core.TyperCommand, typer_core.TyperGroup}:
         if "collect_usage_pieces" in vars(command_class):
             _replace(

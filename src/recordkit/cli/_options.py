@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from recordkit.cli._app import state
 from recordkit.core.dates import Month, parse_date, parse_month
-from recordkit.core.errors import UsageError
 
 if TYPE_CHECKING:
     from recordkit.ledger.db import Ledger
@@ -84,20 +83,6 @@ def estate_building(ctx: typer.Context, text: str | None) -> str | None:
     from recordkit.core.unitcodes import parse_building  # loaded on first use: only --building needs it
 
     return str(parse_building(text, phases=state(ctx).workspace().settings.office.phase_table() or None))
-
-
-def one_unit_option(help_text: str, *, required: bool = False) -> Any:
-    """The ``--unit`` of a command for one unit (a notice, a certificate), taken as a list: click keeps only the last
-    of an option given twice, so a second ``--unit`` would be taken instead of the first; ``one_unit`` refuses it."""
-    return typer.Option(... if required else [], "--unit", help=help_text, metavar="房号")
-
-
-def one_unit(ctx: typer.Context, units: list[str], advice: str) -> str | None:
-    """The unit of a ``one_unit_option`` read by ``estate_unit``, None when not given; ``UsageError`` naming each unit
-    when several are, ``advice`` saying what to do instead."""
-    if len(units) > 1:
-        raise UsageError(f"--unit 只能写一户，这里写了 {len(units)} 户：{'、'.join(units)}；{advice}")
-    return estate_unit(ctx, units[0]) if units else None
 
 
 def estate_units(ctx: typer.Context, texts: list[str]) -> list[str]:

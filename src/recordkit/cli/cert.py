@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from recordkit.cli._app import state
-from recordkit.cli._options import coming_date, one_unit, one_unit_option, optional_date
+from recordkit.cli._options import coming_date, estate_unit, optional_date
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
 commands = typer.Typer()
@@ -22,7 +22,7 @@ commands.add_typer(cert_app, name="cert")
 def cert_make(
     ctx: typer.Context,
     kind: str = typer.Argument(..., help="居住证明、缴费证明 或 出门条（放行条）。"),
-    units: list[str] = one_unit_option("房号，例如 3-2-1201。", required=True),
+    unit: str = typer.Option(..., "--unit", help="房号，例如 3-2-1201。"),
     purpose: str | None = typer.Option(None, "--purpose", help="证明的用途，例如 子女入学（居住证明、缴费证明）。"),
     items: str | None = typer.Option(None, "--items", help='出门条放行的物品，逗号分隔，例如 "冰箱1台,洗衣机1台"。'),
     valid_until: str | None = typer.Option(
@@ -48,7 +48,7 @@ def cert_make(
 
     例：recordkit cert make 出门条 --unit 3-2-1201 --items "冰箱1台,旧沙发1件" --valid-until 2026-12-05
     """
-    unit = one_unit(ctx, units, "证明和出门条一户一张，请每户各开一次") or ""
+    unit = estate_unit(ctx, unit)
     from recordkit.documents.certificates import make_certificate
 
     app_state = state(ctx)

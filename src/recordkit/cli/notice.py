@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from recordkit.cli._app import progress_bar, state
-from recordkit.cli._options import PDF_HELP, estate_building, one_unit, one_unit_option, optional_date
+from recordkit.cli._options import PDF_HELP, estate_building, estate_unit, optional_date
 
 if TYPE_CHECKING:
     from recordkit.documents.notices import NoticeBatch
@@ -81,7 +81,7 @@ def print_batch(ctx: typer.Context, batch: NoticeBatch) -> None:
 def notice_make(
     ctx: typer.Context,
     template: str = typer.Argument(..., help="模板名称，例如 停水通知（recordkit templates list 列出全部）。"),
-    units: list[str] = one_unit_option("只发给这一户，例如 3-2-1201。"),
+    unit: str | None = typer.Option(None, "--unit", help="只发给这一户，例如 3-2-1201。"),
     building: str | None = typer.Option(
         None,
         "--building",
@@ -101,7 +101,7 @@ def notice_make(
 
     例：recordkit notice make 温馨提示 --building 3 --set 提示内容=请勿高空抛物
     """
-    unit = one_unit(ctx, units, "发给几户的，请每户各发一次，或用 --building、--all")
+    unit = estate_unit(ctx, unit) if unit else unit
     from recordkit.documents.notices import make_notices, parse_assignments, scope_label, select_recipients
 
     _check_duplex(merge, duplex)
