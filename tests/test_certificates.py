@@ -676,6 +676,23 @@ def test_an_exit_pass_for_a_business_s_unit_names_its_carrier_and_asks_for_its_s
     assert any(line.endswith("业主：张伟    携物人：业主本人") for line in paragraphs(person))
 
 
+def test_a_business_s_exit_pass_with_a_carrier_of_no_name_is_not_told_to_leave_it_out(
+    run_cli: Any, workspace: Workspace
+) -> None:
+    # For 张记面馆's shop, --carrier "" or ",," advised 业主本人带出的，不写 --carrier: a business has no 本人, and
+    # without --carrier its pass is refused.  The advice now asks for the person it sends.
+    rows = [*SAMPLE_ROWS[:1], ["1", "1", "102", 118.62, "张记面馆", "13987654321", None, None, "已入住"]]
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", rows))).exit_code == 0
+    for carrier, problem in (("", "携物人不能为空"), (",,", "携物人“,,”没有汉字或字母，不是姓名")):
+        refused = run_cli("cert", "make", "出门条", "--unit", "1-1-102", "--items", "冰柜1台", "--carrier", carrier)
+        assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+            5,
+            "",
+            f"错误：{problem}：请写带出物品的人的姓名，例如 --carrier 王师傅；业主 张记面馆 是单位，写单位经办人的姓名",
+        )
+    assert json.loads(run_cli("docs", "list", "--json").stdout) == []
+
+
 def test_cert_make_refuses_a_second_unit_instead_of_taking_only_the_last(run_cli: Any, workspace: Workspace) -> None:
     # cert make 出门条 --unit 1-1-101 --unit 3-2-1201 printed the pass for 3-2-1201 alone: a paper is for one unit.
     assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0

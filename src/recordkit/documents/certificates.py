@@ -411,20 +411,19 @@ def make_certificate(
     values: dict[str, Any] = {"业主姓名": view.owner, "房号": code, "房屋": view.code.display}
     details: dict[str, Any] = {}
     if kind == EXIT_PASS:
+        business = view.owner is not None and is_organisation(view.owner)
+        # Who else takes the goods out: the owner in person, or, for a business (which has no 本人), the one it sends.
+        instead = f"业主 {view.owner} 是单位，写单位经办人的姓名" if business else "业主本人带出的，不写 --carrier"
         if carrier is not None and not carrier.strip():  # --carrier "": no name, not the owner (who is no option)
-            raise ValidationError(
-                "携物人不能为空：请写带出物品的人的姓名，例如 --carrier 王师傅；业主本人带出的，不写 --carrier"
-            )
+            raise ValidationError(f"携物人不能为空：请写带出物品的人的姓名，例如 --carrier 王师傅；{instead}")
         carrier = carrier.strip() if carrier is not None else None
         if carrier is not None and not has_letter(carrier):
             # ",," or "——" would print as the name of whoever takes the goods out past the gate.
             raise ValidationError(
-                f"携物人“{carrier}”没有汉字或字母，不是姓名：请写带出物品的人的姓名，例如 --carrier 王师傅；"
-                "业主本人带出的，不写 --carrier"
+                f"携物人“{carrier}”没有汉字或字母，不是姓名：请写带出物品的人的姓名，例如 --carrier 王师傅；{instead}"
             )
         if carrier is not None:  # the one person who shows the pass at the gate: named as a receipt's payer is
             carrier = one_person_as_kept(carrier, "携物人", "出门条只写一位携物人")
-        business = view.owner is not None and is_organisation(view.owner)
         if business and carrier is None:  # a body takes nothing out itself: the person it sends is on the paper
             raise UsageError(
                 f"业主 {view.owner} 是单位，出门条要写明来搬物品的人：请用 --carrier 写单位经办人的姓名，"
