@@ -17,7 +17,7 @@ from recordkit.core.errors import ConfigError, LedgerError
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, alembic_config, display_url, open_ledger
 from recordkit.ledger.schema import HEAD_REVISION, metadata
-from tests.conftest import migrated_sqlite, run_at_once, set_database, through_pgbouncer
+from tests.conftest import SAMPLE_ROWS, migrated_sqlite, run_at_once, set_database, through_pgbouncer, write_sheet
 
 
 @pytest.mark.fresh_ledger
@@ -654,6 +654,44 @@ def test_the_services_beside_a_filed_archive_say_the_workspaces_own_ledger_file_
             f"（收费记录只能从备份恢复）；{service}没有启动，这里什么也没有新建\n"
         )
     assert not ledger_file.exists()
+
+
+def test_an_import_beside_a_filed_archive_does_not_make_a_new_ledger_for_a_lost_one(
+    run_cli: Any, workspace: Any
+) -> None:
+    """records/ledger.sqlite3 gone beside an archive holding filed documents (the sign that this workspace had a
+    ledger): ``owners import`` made a new, empty ledger there, receipts numbered from 1 again.  It is refused now,
+    like a payment, and says how to make a new ledger on purpose: ``db upgrade`` first, then the import."""
+    ledger_file = workspace.records_dir / "ledger.sqlite3"
+    for file in workspace.records_dir.glob("ledger.sqlite3*"):
+        file.unlink()
+    filed = workspace.records_dir / "archive" / "业主档案" / "2026"
+    filed.mkdir(parents=True)
+    (filed / "YZ-2026-00001_购房合同.pdf").write_bytes(b"%PDF-1.4 filed before")
+    sheet = write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS)
+    result = run_cli("owners", "import", str(sheet))
+    assert result.exit_code == 3, result.output
+    assert result.stderr == (
+        f"错误：台账文件 {ledger_file} 不见了（被删除或挪走、从备份恢复时漏了它，或者它所在的磁盘没有挂载），"
+        "而 records/archive 里已经有归档的文件：请先找回原来的台账：从备份恢复到这个位置，或挂载好它所在的磁盘；"
+        "台账确实丢失、又没有备份的，档案登记可以用 recordkit archive verify --repair 按档案目录重建"
+        "（收费记录只能从备份恢复）；确要在这里新建台账的，先运行 recordkit db upgrade，再导入；"
+        "名册没有导入，这里什么也没有新建\n"
+    )
+    assert not ledger_file.exists()
+    assert run_cli("db", "upgrade").exit_code == 0
+    imported = run_cli("owners", "import", str(sheet))
+    assert imported.exit_code == 0, imported.output
+
+
+def test_an_import_into_a_workspace_with_nothing_filed_still_makes_its_ledger(run_cli: Any, workspace: Any) -> None:
+    """A new estate (nothing in records/archive) whose ledger file is not made yet: the import makes it."""
+    ledger_file = workspace.records_dir / "ledger.sqlite3"
+    for file in workspace.records_dir.glob("ledger.sqlite3*"):
+        file.unlink()
+    result = run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS)))
+    assert result.exit_code == 0, result.output
+    assert ledger_file.stat().st_size > 0
 
 
 def test_a_ledger_file_named_by_a_variable_and_missing_is_not_made_by_a_payment(

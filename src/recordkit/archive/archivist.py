@@ -3661,13 +3661,16 @@ def archive_without_its_ledger(workspace: Workspace, where: str, ledgers_beside:
     )
 
 
-def refuse_a_new_ledger_beside_the_archive(workspace: Workspace, service: str) -> None:
-    """``ConfigError`` (``archive_without_its_ledger``) before ``service`` (the filing service, the web page) opens a
-    ledger not made yet, while records/archive holds what was filed already: the filing service would make an empty
-    ledger (a mistyped schema: a new schema in the shared database), then refuse the archive as not that ledger's;
-    the web page would stop, and be started again every few seconds.  With nothing filed, a PostgreSQL schema not
-    made yet is refused too, as every command not meant to make a ledger refuses it (``Ledger.no_ledger_said``),
-    rather than a ledger away that systemd waits for.  Nothing is made."""
+def refuse_a_new_ledger_beside_the_archive(workspace: Workspace, not_done: str, *, made_on_purpose: str = "") -> None:
+    """``ConfigError`` (``archive_without_its_ledger``) before a service or command opens a ledger not made yet, while
+    records/archive holds what was filed already (the one sign that this workspace had a ledger): the filing service
+    would make an empty ledger (a mistyped schema: a new schema in the shared database), then refuse the archive as
+    not that ledger's; the web page would stop, and be started again every few seconds; an import of the roster would
+    make a new, empty ledger in place of a lost one, receipts numbered from 1 again.  ``not_done`` says what did not
+    happen (归档服务没有启动).  A command that makes ledgers (the import) says ``made_on_purpose``: how to make a new
+    one all the same; with nothing filed it goes on.  The services, with nothing filed, are refused a PostgreSQL
+    schema not made yet too, as every command not meant to make a ledger is (``Ledger.no_ledger_said``), rather
+    than a ledger away that systemd waits for.  Nothing is made."""
     file = sqlite_file(workspace.database_url)
     schema_missing = None
     if file is not None and not file.exists():  # (a SQLite ledger not made yet is not opened: opening would make it)
@@ -3676,7 +3679,7 @@ def refuse_a_new_ledger_beside_the_archive(workspace: Workspace, service: str) -
         with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
             if ledger.revision() is not None:
                 return
-            schema_missing = None if ledger.schema_exists() else ledger.no_ledger_said()
+            schema_missing = None if made_on_purpose or ledger.schema_exists() else ledger.no_ledger_said()
             # (one this account may not make, or may not see — a schema not granted to it —: its first use says so)
             if schema_missing is None and not ledger.may_create():
                 return
@@ -3684,7 +3687,8 @@ def refuse_a_new_ledger_beside_the_archive(workspace: Workspace, service: str) -
     told = archive_without_its_ledger(workspace, where, ledgers_beside) or schema_missing
     if told is not None:
         said, fix = told
-        raise ConfigError(f"{said}：{fix}；{service}没有启动，这里什么也没有新建")
+        anew = f"；{made_on_purpose}" if made_on_purpose else ""
+        raise ConfigError(f"{said}：{fix}{anew}；{not_done}，这里什么也没有新建")
 
 
 def _verify_item(

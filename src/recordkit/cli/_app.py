@@ -335,6 +335,9 @@ READ_ONLY_COMMANDS = frozenset(
 #: schema`` and tables — (as ``init``, ``demo``, ``db upgrade`` and ``db move`` do, opening it themselves); every other
 #: command refuses a ledger not made yet (a file gone, a mistyped name: ``Ledger.no_ledger_refusal``).
 LEDGER_MAKING_COMMANDS = frozenset({"owners import"})
+#: How to make a new ledger all the same where a ledger-making command is refused one (records/archive holds what
+#: was filed already: this workspace had a ledger): ``db upgrade`` makes it, then the command.
+MADE_ON_PURPOSE = "确要在这里新建台账的，先运行 recordkit db upgrade，再导入"
 
 
 @dataclass
@@ -399,6 +402,13 @@ class AppState:
 
             reads = self.command in READ_ONLY_COMMANDS or self.command_path in READ_ONLY_COMMANDS
             makes = self.command_path in LEDGER_MAKING_COMMANDS if create is None else create
+            if create is None and makes:  # (archive verify --repair, create True, rebuilds from the filed archive)
+                # loaded on first use: the archive's rules are needed only by a command that makes a ledger
+                from recordkit.archive.archivist import refuse_a_new_ledger_beside_the_archive
+
+                refuse_a_new_ledger_beside_the_archive(
+                    self.workspace(), "名册没有导入", made_on_purpose=MADE_ON_PURPOSE
+                )
             self._ledger = open_workspace_ledger(
                 self.workspace(), create=not reads if create is None else create, new_ledger=makes, migrate=migrate
             )

@@ -213,7 +213,7 @@ def watch_command(
 
     app_state = state(ctx)
     # A mistyped schema (or address) beside a filed archive is refused before its first use would make a ledger.
-    refuse_a_new_ledger_beside_the_archive(app_state.workspace(), "归档服务")
+    refuse_a_new_ledger_beside_the_archive(app_state.workspace(), "归档服务没有启动")
     # A clerk's PC without the archive is refused before the lock's file is made there: nothing written.
     refuse_filing_elsewhere(app_state.workspace(), app_state.ledger())
     # One service per workspace, refused before anything is read or filed (a pass of two would race for each scan).

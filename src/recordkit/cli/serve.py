@@ -42,7 +42,7 @@ def serve_command(
         raise UsageError(f"--threads 应在 1 到 64 之间（写的是 {threads}）")
     app_state = state(ctx)
     # A mistyped schema (or address) beside a filed archive: a settings mistake (exit 3), not a ledger away (exit 7).
-    refuse_a_new_ledger_beside_the_archive(app_state.workspace(), "档案室网页")
+    refuse_a_new_ledger_beside_the_archive(app_state.workspace(), "档案室网页没有启动")
     # Never a new ledger: a mistyped address or schema made an empty one (29 tables) that the page then lent from.
     workspace, ledger = app_state.workspace(), app_state.ledger(create=False)
     required = accounts_required(host, any_user(ledger))
