@@ -368,6 +368,27 @@ def test_doctor_sends_a_workspace_whose_ledger_file_is_gone_to_its_backup(run_cl
     assert not ledger_file.exists()
 
 
+def test_doctor_says_an_empty_ledger_file_is_a_bad_copy_not_a_new_estate(run_cli: Any, workspace: Workspace) -> None:
+    """records/ledger.sqlite3 an empty (0-byte) file: doctor said 新的空台账，… 时建表, as for a new estate; an empty
+    file is usually a copy that did not finish or a disk that was full.  It now says so, and to restore it."""
+    ledger_file = workspace.records_dir / "ledger.sqlite3"
+    for file in workspace.records_dir.glob("ledger.sqlite3*"):
+        file.unlink()
+    ledger_file.touch()
+    checked = run_cli("doctor", "--json")
+    assert checked.exit_code == 1
+    [line] = [c for c in json.loads(checked.stdout) if c["name"] == "台账数据库"]
+    assert line["ok"] is False
+    assert line["detail"] == (
+        f"台账文件 {ledger_file} 是个空文件（0 字节），里面没有台账：多半是复制没有完成，或者磁盘写满时留下的，不是新的台账"
+    )
+    assert line["fix"] == (
+        "请先看看它所在的磁盘是否已满，再从备份把台账恢复到这个位置（替换这个空文件）；"
+        "确是新的工作区，先运行 recordkit db upgrade 或导入业主名册（recordkit owners import）建立台账"
+    )
+    assert ledger_file.stat().st_size == 0
+
+
 def test_doctor_sends_an_address_the_environment_gave_to_that_variable(run_cli: Any, workspace: Workspace) -> None:
     """A server name that does not resolve, given by RECORDKIT_DATABASE_URL: doctor's fix said 检查 recordkit.toml
     中 [database] url; it now names the variable."""

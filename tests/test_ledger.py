@@ -711,7 +711,8 @@ def test_a_ledger_file_named_by_a_variable_and_missing_is_not_made_by_a_payment(
 
 
 def test_an_empty_ledger_file_is_not_made_a_ledger_by_a_command_that_writes(run_cli: Any, workspace: Any) -> None:
-    """records/ledger.sqlite3 an empty file (a copy that went wrong): a payment made it a new, empty ledger."""
+    """records/ledger.sqlite3 an empty file (a copy that went wrong): a payment made it a new, empty ledger.  It is
+    refused, saying what an empty file most likely is, and to restore it (not to mount a disk)."""
     ledger_file = workspace.records_dir / "ledger.sqlite3"
     for file in workspace.records_dir.glob("ledger.sqlite3*"):
         file.unlink()
@@ -719,8 +720,9 @@ def test_an_empty_ledger_file_is_not_made_a_ledger_by_a_command_that_writes(run_
     result = run_cli("fees", "pay", "1-1-101", "--amount", "100")
     assert result.exit_code == 3, result.output
     assert result.stderr == (
-        f"错误：台账文件 {ledger_file} 里没有台账（是个空文件）：这个命令不会新建台账："
-        f"请先找回原来的台账：从备份恢复到这个位置，或挂载好它所在的磁盘；{NEW_WORKSPACE_SAID}"
+        f"错误：台账文件 {ledger_file} 是个空文件（0 字节），里面没有台账：多半是复制没有完成，或者磁盘写满时留下的，"
+        "不是新的台账：这个命令不会新建台账：请先看看它所在的磁盘是否已满，再从备份把台账恢复到这个位置（替换这个空文件）；"
+        f"{NEW_WORKSPACE_SAID}"
     )
     assert ledger_file.stat().st_size == 0
 
@@ -746,15 +748,19 @@ def test_search_on_an_empty_sqlite_file_says_the_ledger_does_not_exist(
 ) -> None:
     """``recordkit search`` on an empty SQLite file (a ledger never set up) said 无法访问台账数据库 …：no such table:
     journal, the database's words for the first table its check of a moved ledger read; it now says the ledger does
-    not exist, as every command that only reads does (the web page too)."""
+    not exist, as every command that only reads does (the web page too); an empty (0-byte) file is said to be most
+    likely a bad copy or a full disk's, as a payment says it, and is left as it is (SQLite wrote its header there)."""
     empty = tmp_path / "empty.sqlite3"
     empty.touch()
     result = run_cli("search", "电梯", env={"RECORDKIT_DATABASE_URL": f"sqlite:///{empty}"})
     assert result.exit_code == 7, result.output
     assert result.stderr == (
-        f"错误：台账数据库 sqlite:///{empty} 还不存在：这个命令不会新建台账。"
-        "请检查环境变量 RECORDKIT_DATABASE_URL，或先导入业主名册（recordkit owners import）\n"
+        f"错误：台账文件 {empty} 是个空文件（0 字节），里面没有台账：多半是复制没有完成，或者磁盘写满时留下的，"
+        "不是新的台账：这个命令不会新建台账：请先看看它所在的磁盘是否已满，再从备份把台账恢复到这个位置（替换这个空文件）；"
+        "地址写错了的，请检查环境变量 RECORDKIT_DATABASE_URL；"
+        "确是新的工作区，先运行 recordkit db upgrade 或导入业主名册（recordkit owners import）建立台账\n"
     )
+    assert empty.stat().st_size == 0
 
 
 # -- the journal's anchor ------------------------------------------------------------------

@@ -3,12 +3,14 @@ that it agrees with the command line, that every form is checked, and that nothi
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import json
 import re
 import shutil
 import socket
+import sqlite3
 import stat
 from pathlib import Path
 from typing import Any
@@ -1020,7 +1022,8 @@ def test_a_page_on_a_sqlite_ledger_never_set_up_says_it_does_not_exist(workspace
     words, 无法访问台账数据库 …：no such table: journal.  It says the ledger does not exist yet, as a command that
     only reads says it, in the page's words."""
     empty = tmp_path / "ledger-never-set-up.sqlite3"
-    empty.touch()
+    with contextlib.closing(sqlite3.connect(empty)) as made:  # a SQLite database without tables (not 0 bytes)
+        made.execute("PRAGMA journal_mode=WAL")
     address = f"sqlite:///{empty}"
     with open_ledger(address, create=False, migrate=False) as ledger:
         _pages_of_a_ledger_never_set_up(

@@ -90,8 +90,9 @@ def _changed_by_environment(workspace: Workspace) -> list[str]:
 
 def _check_ledger(workspace: Workspace) -> Check:
     file = sqlite_file(workspace.database_url)
-    if file is not None and not file.exists() and file.parent.is_dir():  # (a folder not there: the settings' refusal)
-        # records/ledger.sqlite3 gone: found again from a backup, never replaced by an import's empty ledger
+    if file is not None and file.parent.is_dir() and (not file.exists() or file.stat().st_size == 0):
+        # records/ledger.sqlite3 gone, or of 0 bytes (a copy cut short, a full disk): found again from a backup, never
+        # taken for a new estate's (a folder not there: the settings' refusal)
         return Check("台账数据库", False, *sqlite_ledger_not_there(file, workspace.settings.database))
     try:
         with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:

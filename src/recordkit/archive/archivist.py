@@ -3645,7 +3645,8 @@ def archive_without_its_ledger(workspace: Workspace, where: str, ledgers_beside:
         "（收费记录只能从备份恢复）"
     )
     own = workspace.records_dir / "ledger.sqlite3"
-    if not workspace.settings.database.url and not own.exists():  # the workspace's own ledger file itself gone
+    if not workspace.settings.database.url and (not own.exists() or own.stat().st_size == 0):
+        # the workspace's own ledger file itself gone, or of 0 bytes (a copy cut short, a full disk)
         said, _new_workspace = sqlite_ledger_not_there(own, workspace.settings.database)
         return f"{said}，而 records/archive 里已经有归档的文件", SQLITE_FOUND_AGAIN + lost
     if own.is_file() and own.stat().st_size > 0:  # the one-PC ledger an office moving to PostgreSQL leaves behind

@@ -310,20 +310,24 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-#: What is done about a SQLite ledger file gone or empty (``sqlite_ledger_not_there``).
+#: What is done about a SQLite ledger file gone (``sqlite_ledger_not_there``).
 SQLITE_FOUND_AGAIN = "请先找回原来的台账：从备份恢复到这个位置，或挂载好它所在的磁盘"
+#: What is done about a SQLite ledger file of 0 bytes (``sqlite_ledger_not_there``).
+EMPTY_FILE_FOUND_AGAIN = "请先看看它所在的磁盘是否已满，再从备份把台账恢复到这个位置（替换这个空文件）"
 
 
 def sqlite_ledger_not_there(file: Path, given_by: DatabaseSettings) -> tuple[str, str]:
     """What a SQLite ledger ``file`` missing (deleted, left out of a restore, on a disk that did not mount) or empty
     is, and what to do: find it again, or make a new workspace's — ``Ledger.no_ledger_said``'s, and doctor's."""
-    said = f"台账文件 {file} " + (
-        "里没有台账（是个空文件）"
-        if file.exists()
-        else "不见了（被删除或挪走、从备份恢复时漏了它，或者它所在的磁盘没有挂载）"
-    )
     mistyped = f"地址写错了的，请检查{spaced(given_by.named('url'))}；" if given_by.url else ""
-    return said, f"{SQLITE_FOUND_AGAIN}；{mistyped}确是新的工作区，先运行 {SCHEMA_MADE_BY}建立台账"
+    new_workspace = f"{mistyped}确是新的工作区，先运行 {SCHEMA_MADE_BY}建立台账"
+    if file.exists():  # (0 bytes: a copy that did not finish, or a write on a full disk — rarely a new estate)
+        return (
+            f"台账文件 {file} 是个空文件（0 字节），里面没有台账：多半是复制没有完成，或者磁盘写满时留下的，不是新的台账",
+            f"{EMPTY_FILE_FOUND_AGAIN}；{new_workspace}",
+        )
+    said = f"台账文件 {file} 不见了（被删除或挪走、从备份恢复时漏了它，或者它所在的磁盘没有挂载）"
+    return said, f"{SQLITE_FOUND_AGAIN}；{new_workspace}"
 
 
 def ledger_where(url: str, schema: str) -> str:
@@ -462,7 +466,8 @@ class Ledger:
                 f"台账数据库 {display_url(self.url)} 所在的文件夹不存在：请检查{spaced(self.given_by.named('url'))}"
             )
         missing = not path.exists()
-        if missing and not self.create:
+        if not self.create and (missing or path.stat().st_size == 0):
+            # (an empty file too: SQLite's first connection would write a header into it, under a command that reads)
             raise self._missing_ledger()
         if self.create and not self.new_ledger and (missing or path.stat().st_size == 0):
             # records/ledger.sqlite3 deleted, left out of a restore, on a disk not mounted, or a copy gone wrong:
@@ -514,7 +519,8 @@ class Ledger:
         if self.not_granted():
             return self.not_granted_refusal()
         file = sqlite_file(self.url)
-        if file is not None and not file.exists():  # (restored from a backup, never replaced by an import's empty one)
+        if file is not None and (not file.exists() or file.stat().st_size == 0):
+            # (restored from a backup, never replaced by an import's empty one)
             gone, found_again = sqlite_ledger_not_there(file, self.given_by)
             return LedgerError(
                 f"{gone}：这个命令不会新建台账：{found_again}", form_message=f"{gone}：请管理员从备份恢复它"
