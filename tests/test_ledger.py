@@ -684,6 +684,37 @@ def test_an_import_beside_a_filed_archive_does_not_make_a_new_ledger_for_a_lost_
     assert imported.exit_code == 0, imported.output
 
 
+def test_the_import_and_the_filing_service_beside_a_filed_archive_say_an_empty_ledger_file_is_no_new_ledger(
+    run_cli: Any, workspace: Any
+) -> None:
+    """records/ledger.sqlite3 of 0 bytes beside a filed archive: the filing service and the import said only that the
+    file was empty and to run an import (exit 7); they say what it most likely is and how to find the ledger again,
+    and that the archive's registrations can be rebuilt where it is truly lost."""
+    ledger_file = workspace.records_dir / "ledger.sqlite3"
+    for file in workspace.records_dir.glob("ledger.sqlite3*"):
+        file.unlink()
+    ledger_file.touch()
+    filed = workspace.records_dir / "archive" / "业主档案" / "2026"
+    filed.mkdir(parents=True)
+    (filed / "YZ-2026-00001_购房合同.pdf").write_bytes(b"%PDF-1.4 filed before")
+    sheet = write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS)
+    for args, not_done in (
+        (("watch", "--once"), "归档服务没有启动"),
+        (("owners", "import", str(sheet)), "名册没有导入"),
+    ):
+        result = run_cli(*args)
+        assert result.exit_code == 3, result.output
+        anew = "确要在这里新建台账的，先运行 recordkit db upgrade，再导入；" if args[0] == "owners" else ""
+        assert result.stderr == (
+            f"错误：台账文件 {ledger_file} 是个空文件（0 字节），里面没有台账：多半是复制没有完成，或者磁盘写满时留下的，"
+            "不是新的台账，而 records/archive 里已经有归档的文件：请先看看它所在的磁盘是否已满，"
+            "再从备份把台账恢复到这个位置（替换这个空文件）；"
+            "台账确实丢失、又没有备份的，档案登记可以用 recordkit archive verify --repair 按档案目录重建"
+            f"（收费记录只能从备份恢复）；{anew}{not_done}，这里什么也没有新建\n"
+        )
+    assert ledger_file.stat().st_size == 0
+
+
 def test_an_import_into_a_workspace_with_nothing_filed_still_makes_its_ledger(run_cli: Any, workspace: Any) -> None:
     """A new estate (nothing in records/archive) whose ledger file is not made yet: the import makes it."""
     ledger_file = workspace.records_dir / "ledger.sqlite3"

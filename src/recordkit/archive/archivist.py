@@ -118,6 +118,7 @@ from recordkit.core.personal import has_letter, mask_in_text, reason_problem, sa
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import (
+    EMPTY_FILE_FOUND_AGAIN,
     SQLITE_FOUND_AGAIN,
     bulk_insert,
     ledger_where,
@@ -3648,7 +3649,8 @@ def archive_without_its_ledger(workspace: Workspace, where: str, ledgers_beside:
     if not workspace.settings.database.url and (not own.exists() or own.stat().st_size == 0):
         # the workspace's own ledger file itself gone, or of 0 bytes (a copy cut short, a full disk)
         said, _new_workspace = sqlite_ledger_not_there(own, workspace.settings.database)
-        return f"{said}，而 records/archive 里已经有归档的文件", SQLITE_FOUND_AGAIN + lost
+        found_again = EMPTY_FILE_FOUND_AGAIN if own.exists() else SQLITE_FOUND_AGAIN
+        return f"{said}，而 records/archive 里已经有归档的文件", found_again + lost
     if own.is_file() and own.stat().st_size > 0:  # the one-PC ledger an office moving to PostgreSQL leaves behind
         return (
             f"{where}：这里还没有台账，而 records/archive 里已经有归档的文件：它们的台账在别处——{mistyped}，"
@@ -3674,7 +3676,8 @@ def refuse_a_new_ledger_beside_the_archive(workspace: Workspace, not_done: str, 
     than a ledger away that systemd waits for.  Nothing is made."""
     file = sqlite_file(workspace.database_url)
     schema_missing = None
-    if file is not None and not file.exists():  # (a SQLite ledger not made yet is not opened: opening would make it)
+    # (a SQLite ledger not made yet — no file, or one of 0 bytes — is not opened: opening would make it, or refuse)
+    if file is not None and (not file.exists() or file.stat().st_size == 0):
         where, ledgers_beside = ledger_where(workspace.database_url, ""), []
     else:
         with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
