@@ -760,9 +760,23 @@ def test_a_schema_name_in_recordkit_toml_is_checked_too(workspace: Workspace) ->
 
 def test_a_schema_with_a_sqlite_ledger_is_refused(workspace: Workspace) -> None:
     # Two workspaces on one SQLite file with different schemas would share every table.
+    # The variable that gave the schema is the one to delete, not recordkit.toml's [database] schema never written.
+    address = f"sqlite:///{workspace.records_dir / 'ledger.sqlite3'}"
     result = cli(workspace, "owners", "list", env={"RECORDKIT_DATABASE_SCHEMA": "estate_a"})
     assert result.exit_code == ConfigError.exit_code
-    assert "[database] schema = 'estate_a' 只用于 PostgreSQL 台账" in result.stderr
+    assert result.stderr == (
+        f"错误：环境变量 RECORDKIT_DATABASE_SCHEMA 写的模式 'estate_a' 只用于 PostgreSQL 台账，{address} 不是："
+        "请删去环境变量 RECORDKIT_DATABASE_SCHEMA，或把 recordkit.toml 的 [database] url 改为 PostgreSQL 地址\n"
+    )
+    config = workspace.config_file
+    config.write_text(config.read_text(encoding="utf-8").replace('url = ""', 'url = ""\nschema = "estate_a"'), "utf-8")
+    elsewhere = workspace.root / "other.sqlite3"
+    result = cli(workspace, "owners", "list", env={"RECORDKIT_DATABASE_URL": f"sqlite:///{elsewhere}"})
+    assert result.exit_code == ConfigError.exit_code
+    assert result.stderr == (
+        f"错误：recordkit.toml 的 [database] schema 写的模式 'estate_a' 只用于 PostgreSQL 台账，sqlite:///{elsewhere} 不是："
+        "请删去 recordkit.toml 的 [database] schema，或把环境变量 RECORDKIT_DATABASE_URL 改为 PostgreSQL 地址\n"
+    )
 
 
 @pytest.mark.postgres

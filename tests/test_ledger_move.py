@@ -409,6 +409,10 @@ def test_moving_a_ledger_onto_itself_or_to_an_address_that_cannot_be_opened_is_r
     assert "无法访问" in unreachable.output
     a_file_with_a_schema = cli(office, "db", "move", "--to", f"sqlite:///{tmp_path / 'x.sqlite3'}", "--schema", "west")
     assert a_file_with_a_schema.exit_code == 3, a_file_with_a_schema.output
+    assert a_file_with_a_schema.stderr == (
+        f"错误：新台账（--to sqlite:///{tmp_path / 'x.sqlite3'}）打不开：--schema 写的模式 'west' 只用于 PostgreSQL 台账，"
+        f"sqlite:///{tmp_path / 'x.sqlite3'} 不是：请去掉 --schema，或在 --to 写 PostgreSQL 地址\n"
+    )
     assert list(tmp_path.glob("x.sqlite3*")) == []
     assert office.config_file.read_text(encoding="utf-8") == config
     assert "ledger.move" not in journal_actions(sqlite_url(office))

@@ -413,9 +413,10 @@ class Ledger:
             )
         backend = parsed.get_backend_name()
         if self.schema and backend != "postgresql":
+            schema_given = self.given_by.named("schema")
             raise ConfigError(
-                f"[database] schema = {self.schema!r} 只用于 PostgreSQL 台账，{display_url(self.url)} 不是："
-                "请删去 schema，或把 [database] url 改为 PostgreSQL 地址"
+                f"{schema_given} 写的模式 {self.schema!r} 只用于 PostgreSQL 台账，{display_url(self.url)} 不是："
+                f"请删去{spaced(schema_given)}，或把{spaced(self.given_by.named('url'))} 改为 PostgreSQL 地址"
             )
         if backend == "sqlite":
             return self._sqlite_engine(parsed.database or "")

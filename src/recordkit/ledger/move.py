@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
 
-from recordkit.core.errors import ConflictError, RecordkitError, UsageError, ValidationError
+from recordkit.core.errors import ConfigError, ConflictError, RecordkitError, UsageError, ValidationError
 from recordkit.ledger import journal
 from recordkit.ledger.db import (
     LEDGER_MOVED,
@@ -213,6 +213,11 @@ def open_target(url: str, *, schema: str = "", busy_timeout: int = 30) -> Iterat
     target: Ledger | None = None
     try:
         try:
+            if schema and path is not None:  # (said by the ledger in recordkit.toml's words, not the command's)
+                raise ConfigError(
+                    f"--schema 写的模式 {schema!r} 只用于 PostgreSQL 台账，{display_url(url)} 不是："
+                    "请去掉 --schema，或在 --to 写 PostgreSQL 地址"
+                )
             target = open_ledger(url, schema=schema, busy_timeout=busy_timeout)
         except RecordkitError as err:  # its words name recordkit.toml; here the address came from --to
             # (and the schema from --schema: written into recordkit.toml beside a SQLite ledger, it is refused)
