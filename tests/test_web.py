@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from recordkit.archive.archivist import ArchiveItem, Archivist, get_item, list_items, list_loans, update_item
 from recordkit.cli import app as cli_app
-from recordkit.core.errors import UsageError
+from recordkit.core.errors import LedgerError, UsageError
 from recordkit.core.workspace import Workspace, setup_logging
 from recordkit.demo.scans import write_scan
 from recordkit.ledger import journal
@@ -1121,6 +1121,70 @@ def test_a_ledger_outage_is_logged_with_its_traceback_once_then_one_line_a_reque
         f"WARNING recordkit.web.context: ledger {re.escape(where)} answers again after \\d+ s and 3 failed requests$",
         answered,
     )
+
+
+@pytest.mark.postgres
+def test_every_page_answers_a_ledger_outage_alike(workspace: Workspace, postgres_ledger_url: str) -> None:
+    """The ledger's database closed for a while: /loans answered 503, but /archive answered 200 with its empty form,
+    as if nothing were wrong (its list, asked for, an error in the form's words).  Every page that reads the ledger
+    now answers the outage the same way, before it reads anything: 503 and the ledger's own sentence."""
+    with open_ledger(postgres_ledger_url) as ledger:
+        client = local_app(workspace, ledger).test_client()
+        assert client.get("/archive").status_code == 200
+        set_database(postgres_ledger_url, "ALLOW_CONNECTIONS false")
+        try:
+            as_admin(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                f" WHERE datname = '{database_of(postgres_ledger_url)}' AND pid <> pg_backend_pid()"
+            )
+            asked = ("/archive", "/archive?category=业主档案", "/loans", "/review", "/search?q=电梯")
+            pages = {url: client.get(url) for url in asked}
+        finally:
+            set_database(postgres_ledger_url, "ALLOW_CONNECTIONS true")
+        assert client.get("/archive").status_code == 200
+    assert {url: page.status_code for url, page in pages.items()} == dict.fromkeys(pages, 503)
+    said = f"出错了（503） 无法访问台账数据库 {display_url(postgres_ledger_url)}："
+    for url, page in pages.items():
+        assert said in text_of(page), (url, text_of(page))
+        assert "没有找到" not in text_of(page), url
+
+
+@pytest.mark.postgres
+def test_the_search_indexs_own_failed_connections_are_logged_as_the_ledgers_outage(
+    workspace: Workspace, postgres_ledger_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The search index in the ledger's PostgreSQL database: its own connections, failing while the database was
+    closed, wrote nothing to the page's log at all.  They are told as the ledger's outage now: the first with its
+    traceback, then a line each, then the line that it answers again."""
+    from recordkit.search.backends import open_index
+    from recordkit.web.context import LedgerOutage
+
+    with open_ledger(postgres_ledger_url) as ledger:
+        ledger.outage = LedgerOutage(ledger.where)
+        index = open_index(workspace, ledger, backend="postgresql")
+        set_database(postgres_ledger_url, "ALLOW_CONNECTIONS false")
+        try:
+            as_admin(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                f" WHERE datname = '{database_of(postgres_ledger_url)}' AND pid <> pg_backend_pid()"
+            )
+            for _ in range(2):
+                with pytest.raises(LedgerError, match="无法连接台账数据库（检索索引在其中）"):
+                    index.exists()
+        finally:
+            set_database(postgres_ledger_url, "ALLOW_CONNECTIONS true")
+        assert index.exists() is False  # (never built here)
+    where = display_url(postgres_ledger_url)
+    told = [
+        (r.levelname, r.getMessage().split(": ")[0], r.exc_info is not None)
+        for r in caplog.records
+        if r.name == "recordkit.web.context"
+    ]
+    assert [(level, said.split(" after ")[0], traceback) for level, said, traceback in told] == [
+        ("ERROR", f"ledger {where} out of reach (-)", True),
+        ("ERROR", f"ledger {where} still out of reach (-, request 2)", False),
+        ("WARNING", f"ledger {where} answers again", False),
+    ]
 
 
 def test_the_overdue_list(demo: Workspace, demo_ledger: Ledger) -> None:

@@ -25,7 +25,7 @@ from recordkit.core.errors import NotFoundError, UsageError, ValidationError
 from recordkit.core.personal import mask_in_text
 from recordkit.core.unitcodes import KIND_WORDS, parse_unit_code
 from recordkit.core.unitcodes import KINDS as UNIT_KINDS
-from recordkit.ledger.db import open_workspace_ledger, refuse_unknown_unit
+from recordkit.ledger.db import Ledger, open_workspace_ledger, refuse_unknown_unit
 from recordkit.owners.contacts import owner_names_in
 from recordkit.search.backends import BACKEND_NAMES, open_index
 from recordkit.search.backends.base import Filters, IndexedItem, MovedAway, Phrase, SearchRequest
@@ -584,6 +584,7 @@ def search(
     limit: int = DEFAULT_LIMIT,
     sort: str = "相关度",
     show_private: bool = False,
+    ledger: Ledger | None = None,
 ) -> SearchResult:
     """The archive items whose text or metadata contain the query: at most ``limit``, ranked by relevance
     (bm25, a hit in the title, 档号, unit or owners before one in the text; ties newest filed first), or
@@ -594,6 +595,8 @@ def search(
     Raises ``UsageError`` for a query or sort it cannot read, a query longer than ``MAX_QUERY_CHARS`` or a limit
     below 1, ``NotFoundError`` when the index was never built, ``IntegrityError`` when it is
     damaged or of another version (rebuild it), ``LedgerError`` when its PostgreSQL ledger does not exist.
+    A PostgreSQL index is read through ``ledger``'s connections when given (the web page's: a database out of reach
+    told once by its outage watch, ``Ledger.outage``).
     """
     if limit < 1:
         raise UsageError("--limit 至少为 1")
@@ -622,7 +625,7 @@ def search(
         None if check else limit,
     )
     try:
-        page = open_index(workspace).search(request)
+        page = open_index(workspace, ledger).search(request)
     except NoIndexTables:
         # No index tables may mean no ledger there at all (a mistyped schema or database): said as every command
         # that only reads says it, not "run db upgrade", which would make an empty ledger (another estate) there.

@@ -128,13 +128,10 @@ class Site:
             return True
         if "has_accounts" in g:
             return bool(g.has_accounts)
-        try:
-            g.has_accounts = any_user(self.ledger)
-        except LedgerError:
-            # the ledger away or busy: still none seen.  Every page reads the ledger and will say what is wrong
-            # in its own words (search: 检索索引在其中); nothing can be shown from it until it answers again,
-            # and then this asks again
-            g.has_accounts = False
+        # The ledger away (an outage), not made, or not granted: the request is refused here, before its page, by
+        # the one handler of library errors (503, the ledger's own sentence) — every page alike, never a page that
+        # reads nothing yet (/archive's empty form) answering 200 as if all were well.  Asked again next request.
+        g.has_accounts = any_user(self.ledger)
         if g.has_accounts:
             self._accounts["seen"] = True
         return bool(g.has_accounts)

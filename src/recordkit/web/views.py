@@ -203,6 +203,7 @@ def search_page() -> Any:
                 limit=form.page * PAGE_SIZE,
                 sort=form.sort,
                 show_private=private,
+                ledger=here.ledger,  # (a PostgreSQL index's outage told as the ledger's, in the page's log)
             )
         except RecordkitError as err:
             error = err.form_message

@@ -35,7 +35,7 @@ def open_index(workspace: Workspace, ledger: Ledger | None = None, backend: str 
     if backend == "postgresql":
         database = workspace.settings.database
         if ledger is not None:
-            return PostgresIndex(ledger.engine, ledger.given_by)
+            return PostgresIndex(ledger.engine, ledger.given_by, ledger.outage)  # (its outage told as the ledger's)
         return PostgresIndex(_engine(workspace.database_url, database, os.getpid()), database)
     return SqliteIndex(workspace.records_subdir("index"))
 

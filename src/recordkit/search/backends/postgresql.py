@@ -45,6 +45,7 @@ from recordkit.ledger.db import (
     READ_ONLY,
     STATEMENT_TIMEOUT_SAID,
     TAKES_NO_WRITES,
+    OutageWatch,
     cause_of,
     connection_advice,
     cut_short,
@@ -54,6 +55,7 @@ from recordkit.ledger.db import (
     server_at_least,
     server_said,
     server_says,
+    server_unreachable,
 )
 from recordkit.search.backends.base import (
     COLUMNS,
@@ -633,11 +635,16 @@ def copy_rows(cursor: Any, table: str, rows: Iterable[bytes], freeze: bool = Fal
 class PostgresIndex:
     """The index of one workspace in its PostgreSQL ledger's database (the schema its connections use)."""
 
-    def __init__(self, engine: Engine, given_by: DatabaseSettings = DatabaseSettings()) -> None:
+    def __init__(
+        self, engine: Engine, given_by: DatabaseSettings = DatabaseSettings(), outage: OutageWatch | None = None
+    ) -> None:
         self.engine = engine
         #: Where the ledger's address was given (recordkit.toml, or a variable), as a refused connection's advice
         #: names it (``connection_advice``).
         self.given_by = given_by
+        #: Who says the database out of reach and back (the ledger's ``Ledger.outage``: the web page's), told of
+        #: this index's own connections too — the database is the ledger's; None: the refusal says it alone.
+        self.outage = outage
 
     # -- state -------------------------------------------------------------------------------------
 
@@ -647,11 +654,15 @@ class PostgresIndex:
         try:
             conn = self.engine.connect()
         except DBAPIError as err:
+            if self.outage is not None and server_unreachable(err):
+                self.outage.failed(err)
             failed = f"无法连接台账数据库（检索索引在其中）：{server_said(err)}"
             raise LedgerError(
                 failed + connection_advice(err, given_by=self.given_by),
                 form_message=failed + connection_advice(err, on_page=True),
             ) from err
+        if self.outage is not None:
+            self.outage.answered()
         with conn:
             yield conn
 
