@@ -635,29 +635,36 @@ def _old_contact(workspace: Workspace, unit: str, name: str, relation: str, numb
         )
 
 
-def test_a_contact_with_another_units_contacts_id_number_is_refused_at_the_counter(
-    run_cli: Any, tmp_path: Path, workspace: Workspace
-) -> None:
-    """``contact add 1-1-101 孙七 --id-number`` 赵磊's (1-1-102's tenant) was accepted: one number for two people, as a
-    contact given another unit's owner's.  Refused the same way (exit 8) naming the other unit and its contact, number
-    masked, nothing written; ``contact edit --id-number`` too.  赵磊 himself, a family member elsewhere, is added."""
+def _zhao_leis_number_refused_at_the_counter(run_cli: Any, tmp_path: Path, unit: str, relation: str) -> None:
+    """The roster imported and 赵磊 added as 1-1-102's tenant with his ID number: 孙七 given that number as ``unit``'s
+    ``relation`` is refused (exit 8) naming 1-1-102's tenant, number masked, nothing written; 孙七 added without it
+    (contact 2) and then given it by ``contact edit --id-number`` is refused the same way."""
     assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
     added = run_cli("owners", "contact", "add", "1-1-102", "赵磊", "--relation", "租户", "--id-number", ZHAO_LEI_ID)
     assert added.exit_code == 0, added.output
     journalled = journal_size(run_cli)
-    refused = run_cli("owners", "contact", "add", "1-1-101", "孙七", "--relation", "家属", "--id-number", ZHAO_LEI_ID)
+    refused = run_cli("owners", "contact", "add", unit, "孙七", "--relation", relation, "--id-number", ZHAO_LEI_ID)
     assert (refused.exit_code, refused.stdout, refused.stderr) == (
         8,
         "",
         "错误：联系人的身份证号 110105********002X 与 1-1-102 的租户 赵磊 的相同：租户、家属应填本人的证件号\n",
     )
-    assert run_cli("owners", "contact", "add", "1-1-101", "孙七", "--relation", "家属").exit_code == 0
+    assert run_cli("owners", "contact", "add", unit, "孙七", "--relation", "家属").exit_code == 0
     edited = run_cli("owners", "contact", "edit", "2", "--id-number", ZHAO_LEI_ID)
     assert (edited.exit_code, edited.stderr) == (
         8,
         "错误：联系人的身份证号 110105********002X 与 1-1-102 的租户 赵磊 的相同：租户、家属应填本人的证件号\n",
     )
     assert journal_size(run_cli) == journalled + 1
+
+
+def test_a_contact_with_another_units_contacts_id_number_is_refused_at_the_counter(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """``contact add 1-1-101 孙七 --id-number`` 赵磊's (1-1-102's tenant) was accepted: one number for two people, as a
+    contact given another unit's owner's.  Refused the same way (exit 8) naming the other unit and its contact, number
+    masked, nothing written; ``contact edit --id-number`` too.  赵磊 himself, a family member elsewhere, is added."""
+    _zhao_leis_number_refused_at_the_counter(run_cli, tmp_path, "1-1-101", "家属")
     himself = run_cli("owners", "contact", "add", "1-1-101", "赵磊", "--relation", "家属", "--id-number", ZHAO_LEI_ID)
     assert (himself.exit_code, himself.stdout) == (0, "已添加 1-1-101 的家属 赵磊（联系人编号 3）\n")
     assert contacts_in_ledger(workspace) == [
@@ -827,23 +834,7 @@ def test_a_contact_with_the_id_number_of_another_contact_of_its_unit_is_refused_
     were checked): one number for two people.  Refused the same way (exit 8) naming the contact, number masked, nothing
     written; ``contact edit --id-number`` too; editing that tenant's own phone still passes; 赵磊 himself as a family
     member of the same unit (same name) is the same person."""
-    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
-    added = run_cli("owners", "contact", "add", "1-1-102", "赵磊", "--relation", "租户", "--id-number", ZHAO_LEI_ID)
-    assert added.exit_code == 0, added.output
-    journalled = journal_size(run_cli)
-    refused = run_cli("owners", "contact", "add", "1-1-102", "孙七", "--relation", "租户", "--id-number", ZHAO_LEI_ID)
-    assert (refused.exit_code, refused.stdout, refused.stderr) == (
-        8,
-        "",
-        "错误：联系人的身份证号 110105********002X 与 1-1-102 的租户 赵磊 的相同：租户、家属应填本人的证件号\n",
-    )
-    assert run_cli("owners", "contact", "add", "1-1-102", "孙七", "--relation", "家属").exit_code == 0
-    edited = run_cli("owners", "contact", "edit", "2", "--id-number", ZHAO_LEI_ID)
-    assert (edited.exit_code, edited.stderr) == (
-        8,
-        "错误：联系人的身份证号 110105********002X 与 1-1-102 的租户 赵磊 的相同：租户、家属应填本人的证件号\n",
-    )
-    assert journal_size(run_cli) == journalled + 1
+    _zhao_leis_number_refused_at_the_counter(run_cli, tmp_path, "1-1-102", "租户")
     renamed = run_cli("owners", "contact", "edit", "1", "--name", "赵蕾")
     assert (renamed.exit_code, renamed.stderr) == (0, "")
     assert contacts_in_ledger(workspace) == [
