@@ -395,8 +395,9 @@ class AppState:
         """The workspace's ledger, made on first use unless the command only reads (``READ_ONLY_COMMANDS``) or
         ``create`` is False (a command of another name that writes no ledger rows: ``index``) — and made, where
         there is none yet (no SQLite file, an empty one, a PostgreSQL schema not made yet or empty), only by a command
-        meant to make a ledger (``LEDGER_MAKING_COMMANDS``, or ``create`` True: ``archive verify --repair``); brought up to date unless ``migrate`` is False (``search``, which reads
-        its index alone and asks the ledger only whether it was moved away)."""
+        meant to make a ledger (``LEDGER_MAKING_COMMANDS``, or ``create`` True: ``archive verify --repair``); brought
+        up to date unless ``migrate`` is False (``search``, which reads its index alone and asks the ledger only
+        whether it was moved away)."""
         if self._ledger is None:
             from recordkit.ledger.db import open_workspace_ledger
 
