@@ -2110,3 +2110,25 @@ def test_two_chinese_names_with_a_blank_between_are_refused_as_a_borrower_as_a_p
         "错误：借阅人：姓名中间有空格，像是两个人的姓名：一次只借给一位借阅人，一个人的姓名请去掉空格"
     )
     assert json.loads(archivist_cli("archive", "loans", "--json").stdout) == []
+
+
+@pytest.mark.parametrize("left", ["YZ-2026-00001_购房合同.pdf", "YZ-2026-00001_购房合同.pdf.json"])
+def test_a_new_title_whose_file_name_is_already_taken_is_refused_with_nothing_changed(
+    archivist_cli: Any, workspace: Workspace, left: str
+) -> None:
+    # a killed rename's leftover (the file or its sidecar under the new name), or another file of that very name
+    write_scan(workspace.root / "a.pdf", 1)
+    archivist_cli("file", str(workspace.root / "a.pdf"), "--unit", "3-2-1201", "--title", "产权证明")
+    folder = workspace.root / "records" / "archive" / "业主档案" / "2026"
+    (folder / left).write_bytes(b"left over")
+    before = sorted(path.name for path in folder.iterdir())
+    result = archivist_cli("archive", "update", "YZ-2026-00001", "--title", "购房合同")
+    assert (result.exit_code, result.stderr.strip()) == (
+        9,
+        f"错误：档案目录中已有 {left}，YZ-2026-00001 的文件不能改成这个名字（多半是上次改题名中断时留下的，"
+        "或是同名的另一个文件），什么也没有修改：请先运行 recordkit archive verify --repair，再重新修改",
+    )
+    assert sorted(path.name for path in folder.iterdir()) == before
+    assert (folder / left).read_bytes() == b"left over"
+    shown = json.loads(archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout)
+    assert (shown["title"], shown["path"]) == ("产权证明", "records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf")

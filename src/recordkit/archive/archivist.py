@@ -2381,6 +2381,18 @@ def _name_taken(target: str | Path) -> ArchiveMismatch:
     return ArchiveMismatch(said + MISMATCH_ADVICE, form_message=said + MISMATCH_ADVICE_FORM)
 
 
+def _new_name_taken(target: Path, archive_no: str) -> ArchiveMismatch:
+    """An update's new name (``target``, the file's or its sidecar's) already in the folder: a rename killed before
+    its commit left it there (``recover`` not yet run), or another file has that very name.  Nothing is replaced."""
+    said = (
+        f"档案目录中已有 {readable_name(target.name)}，{archive_no} 的文件不能改成这个名字"
+        "（多半是上次改题名中断时留下的，或是同名的另一个文件），什么也没有修改："
+    )
+    return ArchiveMismatch(
+        said + "请先运行 recordkit archive verify --repair，再重新修改", form_message=said + CHECK_FILES
+    )
+
+
 def _link_new(source: Path, target: str | Path) -> bool:
     """A second name ``target`` for the file ``source`` (the same file system): True when made, False
     where the file systems differ or have no hard links (the caller copies).  ``ArchiveMismatch`` when
@@ -3149,9 +3161,12 @@ def update_item(
                 target.parent.mkdir(parents=True, exist_ok=True)
                 new_sidecar = target.with_name(target.name + SIDECAR_SUFFIX)
                 data = json.dumps(after.sidecar(extra, former), ensure_ascii=False, indent=2).encode("utf-8")
-                _write_new(new_sidecar, data)
-                placed.append(new_sidecar)
-                _publish_new(path, target)  # a second name for the very same file: nothing is copied
+                try:
+                    _write_new(new_sidecar, data)
+                    placed.append(new_sidecar)
+                    _publish_new(path, target)  # a second name for the very same file: nothing is copied
+                except ArchiveMismatch:
+                    raise _new_name_taken(new_sidecar if not placed else target, before.archive_no) from None
                 placed.append(target)
                 fsync_directory(target.parent)
             else:
