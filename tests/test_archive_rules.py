@@ -640,6 +640,10 @@ def test_a_folder_and_a_name_of_different_units_leave_the_unit_to_review(
         ),
         # no unit to put in the phase: the name is left as it is
         (["业主档案"], "二期 产权证明", None, "二期 产权证明", ("业主档案没有识别出房号",)),
+        # nor in a folder of no unit: the phase is the only place the item names, and tells one phase's lifts from
+        # another's (``recordkit search 二期`` finds them by their titles)
+        ([], "二期 缴费 2026-11", None, "二期 缴费", ("无法判断档案类别",)),
+        ([], "巴塞罗纳 电梯维保记录", None, "巴塞罗纳 电梯维保记录", ()),
     ],
 )
 def test_a_phase_written_in_the_name_places_the_unit_of_the_folder_in_it(
