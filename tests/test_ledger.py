@@ -725,6 +725,27 @@ def test_an_import_into_a_workspace_with_nothing_filed_still_makes_its_ledger(ru
     assert ledger_file.stat().st_size > 0
 
 
+def test_a_dry_run_of_the_import_on_a_workspace_whose_ledger_file_is_gone_makes_no_ledger(
+    run_cli: Any, workspace: Any
+) -> None:
+    """records/ledger.sqlite3 gone: ``owners import --dry-run`` made a new, empty ledger file there (a dry run that
+    wrote to the disk).  With no ledger to compare the roster with, it now says so, as a command that only reads does,
+    and leaves records/ as it was: the import without --dry-run, or db upgrade, makes the ledger."""
+    ledger_file = workspace.records_dir / "ledger.sqlite3"
+    for file in workspace.records_dir.glob("ledger.sqlite3*"):
+        file.unlink()
+    before = sorted(path.name for path in workspace.records_dir.iterdir())
+    sheet = write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS)
+    result = run_cli("owners", "import", str(sheet), "--dry-run")
+    assert result.exit_code == 7, result.output
+    assert result.stderr == (
+        f"错误：台账文件 {ledger_file}{GONE_SAID}"
+        "确是新的工作区，先运行 recordkit db upgrade 或导入业主名册（recordkit owners import）建立台账\n"
+    )
+    assert not ledger_file.exists()
+    assert sorted(path.name for path in workspace.records_dir.iterdir()) == before
+
+
 def test_a_ledger_file_named_by_a_variable_and_missing_is_not_made_by_a_payment(
     run_cli: Any, workspace: Any, tmp_path: Path
 ) -> None:
