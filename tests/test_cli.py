@@ -384,7 +384,7 @@ def test_doctor_says_an_empty_ledger_file_is_a_bad_copy_not_a_new_estate(run_cli
     )
     assert line["fix"] == (
         "请先看看它所在的磁盘是否已满，再从备份把台账恢复到这个位置（替换这个空文件）；"
-        "确是新的工作区，先运行 recordkit db upgrade 或导入业主名册（recordkit owners import）建立台账"
+        "确是新的工作区，先运行 recordkit db upgrade 建立台账"
     )
     assert ledger_file.stat().st_size == 0
 

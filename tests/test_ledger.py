@@ -746,6 +746,28 @@ def test_a_dry_run_of_the_import_on_a_workspace_whose_ledger_file_is_gone_makes_
     assert sorted(path.name for path in workspace.records_dir.iterdir()) == before
 
 
+def test_an_import_does_not_make_a_ledger_in_an_empty_ledger_file(run_cli: Any, workspace: Any) -> None:
+    """records/ledger.sqlite3 of 0 bytes, nothing filed yet: ``owners import`` wrote a new ledger into it, while every
+    other command calls such a file a bad copy.  The import now says so too (exit 3), the file left at 0 bytes;
+    ``db upgrade`` is the way to start a new ledger there on purpose, and the import works after it."""
+    ledger_file = workspace.records_dir / "ledger.sqlite3"
+    for file in workspace.records_dir.glob("ledger.sqlite3*"):
+        file.unlink()
+    ledger_file.touch()
+    sheet = write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS)
+    result = run_cli("owners", "import", str(sheet))
+    assert result.exit_code == 3, result.output
+    assert result.stderr == (
+        f"错误：台账文件 {ledger_file} 是个空文件（0 字节），里面没有台账：多半是复制没有完成，或者磁盘写满时留下的，"
+        "不是新的台账：请先看看它所在的磁盘是否已满，再从备份把台账恢复到这个位置（替换这个空文件）；"
+        "确是新的工作区，先运行 recordkit db upgrade 建立台账；名册没有导入，这里什么也没有新建\n"
+    )
+    assert ledger_file.stat().st_size == 0
+    assert run_cli("db", "upgrade").exit_code == 0
+    imported = run_cli("owners", "import", str(sheet))
+    assert imported.exit_code == 0, imported.output
+
+
 def test_a_ledger_file_named_by_a_variable_and_missing_is_not_made_by_a_payment(
     run_cli: Any, workspace: Any, tmp_path: Path
 ) -> None:
@@ -774,7 +796,7 @@ def test_an_empty_ledger_file_is_not_made_a_ledger_by_a_command_that_writes(run_
     assert result.stderr == (
         f"错误：台账文件 {ledger_file} 是个空文件（0 字节），里面没有台账：多半是复制没有完成，或者磁盘写满时留下的，"
         "不是新的台账：这个命令不会新建台账：请先看看它所在的磁盘是否已满，再从备份把台账恢复到这个位置（替换这个空文件）；"
-        f"{NEW_WORKSPACE_SAID}"
+        "确是新的工作区，先运行 recordkit db upgrade 建立台账；什么也没有写入\n"
     )
     assert ledger_file.stat().st_size == 0
 
@@ -810,7 +832,7 @@ def test_search_on_an_empty_sqlite_file_says_the_ledger_does_not_exist(
         f"错误：台账文件 {empty} 是个空文件（0 字节），里面没有台账：多半是复制没有完成，或者磁盘写满时留下的，"
         "不是新的台账：这个命令不会新建台账：请先看看它所在的磁盘是否已满，再从备份把台账恢复到这个位置（替换这个空文件）；"
         "地址写错了的，请检查环境变量 RECORDKIT_DATABASE_URL；"
-        "确是新的工作区，先运行 recordkit db upgrade 或导入业主名册（recordkit owners import）建立台账\n"
+        "确是新的工作区，先运行 recordkit db upgrade 建立台账\n"
     )
     assert empty.stat().st_size == 0
 

@@ -3686,7 +3686,8 @@ def refuse_a_new_ledger_beside_the_archive(workspace: Workspace, not_done: str, 
     not that ledger's; the web page would stop, and be started again every few seconds; an import of the roster would
     make a new, empty ledger in place of a lost one, receipts numbered from 1 again.  ``not_done`` says what did not
     happen (归档服务没有启动).  A command that makes ledgers (the import) says ``made_on_purpose``: how to make a new
-    one all the same; with nothing filed it goes on.  The services, with nothing filed, are refused a PostgreSQL
+    one all the same; with nothing filed it goes on, but for a SQLite file of 0 bytes, which it refuses as every
+    command does (``sqlite_ledger_not_there``: ``db upgrade`` makes a ledger there on purpose).  The services, with nothing filed, are refused a PostgreSQL
     schema not made yet too, as every command not meant to make a ledger is (``Ledger.no_ledger_said``), rather
     than a ledger away that systemd waits for.  Nothing is made."""
     file = sqlite_file(workspace.database_url)
@@ -3704,6 +3705,10 @@ def refuse_a_new_ledger_beside_the_archive(workspace: Workspace, not_done: str, 
                 return
             where, ledgers_beside = ledger.where, ledger.ledger_schemas()
     told = archive_without_its_ledger(workspace, where, ledgers_beside) or schema_missing
+    if told is None and made_on_purpose and file is not None and file.exists():
+        # a 0-byte file, nothing filed: still no new ledger (a copy cut short, a full disk), as every command says
+        said, fix = sqlite_ledger_not_there(file, workspace.settings.database)
+        raise ConfigError(f"{said}：{fix}；{not_done}，这里什么也没有新建")
     if told is not None:
         said, fix = told
         anew = f"；{made_on_purpose}" if made_on_purpose else ""

@@ -322,9 +322,10 @@ def sqlite_ledger_not_there(file: Path, given_by: DatabaseSettings) -> tuple[str
     mistyped = f"地址写错了的，请检查{spaced(given_by.named('url'))}；" if given_by.url else ""
     new_workspace = f"{mistyped}确是新的工作区，先运行 {SCHEMA_MADE_BY}建立台账"
     if file.exists():  # (0 bytes: a copy that did not finish, or a write on a full disk — rarely a new estate)
+        # Only ``db upgrade`` makes a ledger in that file, on purpose: an import refuses it as every command does.
         return (
             f"台账文件 {file} 是个空文件（0 字节），里面没有台账：多半是复制没有完成，或者磁盘写满时留下的，不是新的台账",
-            f"{EMPTY_FILE_FOUND_AGAIN}；{new_workspace}",
+            f"{EMPTY_FILE_FOUND_AGAIN}；{mistyped}确是新的工作区，先运行 recordkit db upgrade 建立台账",
         )
     said = f"台账文件 {file} 不见了（被删除或挪走、从备份恢复时漏了它，或者它所在的磁盘没有挂载）"
     return said, f"{SQLITE_FOUND_AGAIN}；{new_workspace}"
