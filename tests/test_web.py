@@ -1752,3 +1752,20 @@ def test_a_signed_in_users_changes_carry_their_name(demo: Workspace, demo_ledger
         ("archive.update", "王档案"),
         ("archive.lend", "王档案"),
     ]
+
+
+def test_the_web_app_on_a_workspace_whose_ledger_file_is_gone_makes_no_ledger(workspace: Workspace) -> None:
+    """``create_app`` opened the workspace's ledger as a ledger-making command does: on a workspace whose
+    records/ledger.sqlite3 was gone it made a new, empty one (only ``serve``'s own refusal, before it, kept that from
+    happening).  The page now opens it as a command that only reads: refused, the file named, nothing made."""
+    ledger_file = workspace.records_dir / "ledger.sqlite3"
+    for file in workspace.records_dir.glob("ledger.sqlite3*"):
+        file.unlink()
+    with pytest.raises(LedgerError) as refused:
+        create_app(workspace, accounts_required=False)
+    assert refused.value.message == (
+        f"台账文件 {ledger_file} 不见了（被删除或挪走、从备份恢复时漏了它，或者它所在的磁盘没有挂载）：这个命令不会新建台账："
+        "请先找回原来的台账：从备份恢复到这个位置，或挂载好它所在的磁盘；"
+        "确是新的工作区，先运行 recordkit db upgrade 或导入业主名册（recordkit owners import）建立台账"
+    )
+    assert not ledger_file.exists()

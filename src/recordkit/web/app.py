@@ -90,9 +90,11 @@ def create_app(workspace: Workspace, *, accounts_required: bool, ledger: Ledger 
     """The web application on ``workspace`` and its open ``ledger``.  With ``accounts_required`` every page
     but the login page asks for a signed-in user (``accounts``); without, the page is for this computer's
     own user (``Site.local_user``), which ``recordkit serve`` allows only on 127.0.0.1, until an account is
-    added (``Site.sign_in_required``).  The ledger is opened here unless given."""
+    added (``Site.sign_in_required``).  The ledger is opened here unless given, as a command that only reads opens
+    it: never made here (a ledger not there — a file gone or empty, a schema not made yet — is a ``LedgerError``)."""
     if ledger is None:
-        ledger = open_workspace_ledger(workspace)  # (its [database] schema too: several estates share a database)
+        # (its [database] schema too: several estates share a database)
+        ledger = open_workspace_ledger(workspace, create=False)
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=secret_key(workspace),
