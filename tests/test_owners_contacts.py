@@ -968,3 +968,33 @@ def test_a_roster_naming_a_contact_the_ledger_keeps_under_another_relation_is_re
     imported = run_cli("owners", "import", str(roster(tmp_path / "租户.xlsx", tenant)))
     assert imported.exit_code == 0, imported.output
     assert contacts_in_ledger(workspace) == [("1-1-102", "赵磊", "租户", None, ZHAO_LEI_ID, None, None)]
+
+
+def test_doctor_lists_one_person_an_older_version_kept_under_two_relations_of_one_unit(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """1-1-102's 配偶 赵磊 and 租户 赵磊, one person under two relations of one unit as an older version kept him, were
+    listed nowhere (the counter and the import refuse him today).  The 业主和联系人姓名 line lists the unit, both
+    relations and contact numbers in the counter's words, with what to do; not 1-1-101's 租户 赵磊 of another unit.
+    Once the duplicate is removed, the line is all clear and says so."""
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    _old_contact(workspace, "1-1-102", "赵磊", "配偶", ZHAO_LEI_ID)
+    _old_contact(workspace, "1-1-102", "赵磊", "租户", ZHAO_LEI_ID)
+    _old_contact(workspace, "1-1-101", "赵磊", "租户", SUN_QI_ID)
+    assert doctor_check(run_cli, "业主和联系人姓名") == {
+        "name": "业主和联系人姓名",
+        "ok": False,
+        "detail": "1 人在同一套房屋登记了几种关系（旧版本登记的，一个人在一套房屋只登记一种关系，现在添加联系人和导入名册都不收）："
+        "1-1-102 配偶 赵磊（联系人编号 1）、租户 赵磊（联系人编号 2）",
+        "fix": "一个人登记了几种关系的：核对后删除关系不对的那一位（recordkit owners contact remove 联系人编号），"
+        "留下的那一位关系也不对的，用 recordkit owners contact edit 联系人编号 --relation 关系 改正",
+        "required": False,
+    }
+    assert run_cli("owners", "contact", "remove", "1").exit_code == 0
+    assert doctor_check(run_cli, "业主和联系人姓名") == {
+        "name": "业主和联系人姓名",
+        "ok": True,
+        "detail": "台账里的姓名都符合现在的规则，没有一个人在一套房屋登记了几种关系",
+        "fix": "",
+        "required": False,
+    }

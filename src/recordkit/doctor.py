@@ -777,21 +777,25 @@ def check_roster_names(workspace: Workspace) -> Check:
     co-owner of the same name (``owners.roster.owners_kept_twice``), and two owners side by side that are the halves
     of one Latin name written surname first (``owners.roster.PairToMerge``: Smith and John), and two owners side by
     side that written in one cell may be one body (``owners.roster.BodyKeptApart``: 张三 and 丰餐饮有限公司, which a
-    re-import of that cell makes one owner), all five read in one read transaction (``owners.roster.roster_names_now``: one moment of the ledger): a 提醒 listing each — unit, role, name
+    re-import of that cell makes one owner), and one person kept as contacts of one unit under several relations
+    (``owners.contacts.ContactUnderRelations``: 配偶 赵磊 and 租户 赵磊, which the counter and the import refuse), all
+    six read in one read transaction (``owners.roster.roster_names_now``: one moment of the ledger): a 提醒 listing
+    each — unit, role, name
     (a name is not masked; no phone nor ID number), what a split makes of it — with what to do: an owner's or
     co-owner's refused name is refused at its cell when its unit's export comes back, a contact's is added again at the
     counter, a split owner's export imported back splits it, an owner kept twice is one once the export, the
     co-owner's number written on the owner's row too, is imported back, and such two are merged by the import once
     the export, their two rows made one of the whole name, is imported back — or, two people, are no longer listed once
     the second has an ID number, written on its row of the export imported back; a body's two kept apart are no longer
-    listed once the body's full name is written on its row."""
+    listed once the body's full name is written on its row; a person under several relations, once the contacts of
+    the wrong relations are removed (``owners contact remove``)."""
     name = "业主和联系人姓名"
     found = _from_ledger(workspace, name, roster_names_now)
     if isinstance(found, Check):
         return found
     refused, split, twice, pairs, apart = found.refused, found.split, found.twice, found.pairs, found.apart
-    if not refused and not split and not twice and not pairs and not apart:
-        return Check(name, True, "台账里的姓名都符合现在的规则", required=False)
+    if not refused and not split and not twice and not pairs and not apart and not found.relations:
+        return Check(name, True, "台账里的姓名都符合现在的规则，没有一个人在一套房屋登记了几种关系", required=False)
     details, fixes = [], []
     if refused:
         details.append(
@@ -840,6 +844,15 @@ def check_roster_names(workspace: Workspace) -> Check:
             "代替这户原来的业主和共有人；是一家单位的：名册里这一格写成单位的全称再导入；确是两位的：导出名册"
             "（recordkit owners export 名册.xlsx），在单位那一行写上这家单位的全称，再导入（recordkit owners import 名册.xlsx），"
             "就不再提示"
+        )
+    if found.relations:
+        details.append(
+            f"{len(found.relations)} 人在同一套房屋登记了几种关系（旧版本登记的，一个人在一套房屋只登记一种关系，"
+            f"现在添加联系人和导入名册都不收）：{_listed([r.said() for r in found.relations], '人')}"
+        )
+        fixes.append(
+            "一个人登记了几种关系的：核对后删除关系不对的那一位（recordkit owners contact remove 联系人编号），"
+            "留下的那一位关系也不对的，用 recordkit owners contact edit 联系人编号 --relation 关系 改正"
         )
     return Check(name, False, "。".join(details), "。".join(fixes), required=False)
 

@@ -1029,6 +1029,35 @@ def _refuse_twice(conn: Connection, unit_id: int, code: str, record: ContactReco
     )
 
 
+@dataclass(frozen=True)
+class ContactUnderRelations:
+    """One person an older version kept as contacts of one unit under several relations (配偶 赵磊 and 租户 赵磊: one
+    name as a clerk reads it), which the counter (``_refuse_twice``) and the roster import refuse today: the unit and
+    each such contact, by contact number."""
+
+    unit: str
+    contacts: tuple[Contact, ...]
+
+    def said(self) -> str:
+        """``1-1-102 配偶 赵磊（联系人编号 1）、租户 赵磊（联系人编号 2）``: no phone nor ID number."""
+        kept = "、".join(f"{c.record.relation} {c.record.name}（联系人编号 {c.id}）" for c in self.contacts)
+        return f"{self.unit} {kept}"
+
+
+def contacts_under_relations_in(conn: Connection) -> list[ContactUnderRelations]:
+    """Every ``ContactUnderRelations`` of the ledger read on ``conn``, in unit order."""
+    people: dict[tuple[str, str], list[Contact]] = {}
+    for row in conn.execute(_contact_query()):
+        contact = _contact(row)
+        people.setdefault((contact.unit, name_as_read(contact.record.name)), []).append(contact)
+    found = [
+        ContactUnderRelations(unit, tuple(kept))
+        for (unit, _), kept in people.items()
+        if len({contact.record.relation for contact in kept}) > 1
+    ]
+    return sorted(found, key=lambda person: (parse_unit_code(person.unit).sort_key, person.contacts[0].id))
+
+
 #: 民法典第七百零五条: 租赁期限不得超过二十年.
 LONGEST_LEASE_YEARS = 20
 

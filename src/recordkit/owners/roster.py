@@ -53,11 +53,13 @@ from recordkit.owners.contacts import (
     TENANT,
     Contact,
     ContactRecord,
+    ContactUnderRelations,
     CoOwner,
     body_or_owners,
     co_owners_in,
     comma_name_parts,
     contact_record,
+    contacts_under_relations_in,
     contacts_with_owners_numbers_in,
     holders_by_number,
     name_as_read,
@@ -1950,12 +1952,14 @@ class RosterNames:
     twice: list[OwnerKeptTwice]
     pairs: list[PairToMerge]
     apart: list[BodyKeptApart]
+    relations: list[ContactUnderRelations]
 
 
 def roster_names_now(ledger: Ledger) -> RosterNames:
-    """``names_refused_now``, ``owners_split_now``, ``owners_kept_twice``, the ``PairToMerge`` and the
-    ``BodyKeptApart`` of every unit, in unit order, read in one read transaction: one moment of the ledger, never the
-    names of before a roster import committed while it reads beside the owners of after."""
+    """``names_refused_now``, ``owners_split_now``, ``owners_kept_twice``, the ``PairToMerge``, the
+    ``BodyKeptApart`` and the ``contacts.ContactUnderRelations`` of every unit, in unit order, read in one read
+    transaction: one moment of the ledger, never the names of before a roster import committed while it reads beside
+    the owners of after."""
     with ledger.read() as conn:
         return RosterNames(
             _names_refused_in(conn),
@@ -1963,6 +1967,7 @@ def roster_names_now(ledger: Ledger) -> RosterNames:
             _owners_kept_twice_in(conn),
             _pairs_to_merge_in(conn),
             _bodies_kept_apart_in(conn),
+            contacts_under_relations_in(conn),
         )
 
 
