@@ -622,7 +622,7 @@ def test_a_tenant_a_roster_makes_the_owner_under_the_tenants_id_number_is_no_ref
 # -- 7. one ID number for two contacts of different units -----------------------------------------------------
 
 
-def _old_contact(workspace: Workspace, unit: str, name: str, relation: str, number: str) -> None:
+def _old_contact(workspace: Workspace, unit: str, name: str, relation: str, number: str | None) -> None:
     """A contact as an older version kept it, written with plain SQL (no check of today's)."""
     with open_ledger(workspace.database_url) as ledger, ledger.write() as conn:
         conn.execute(
@@ -994,7 +994,38 @@ def test_doctor_lists_one_person_an_older_version_kept_under_two_relations_of_on
     assert doctor_check(run_cli, "业主和联系人姓名") == {
         "name": "业主和联系人姓名",
         "ok": True,
-        "detail": "台账里的姓名都符合现在的规则，没有一个人在一套房屋登记了几种关系",
+        "detail": "台账里的姓名都符合现在的规则，没有一个人在一套房屋登记了几种关系，也没有业主、共有人又登记为本户的联系人",
+        "fix": "",
+        "required": False,
+    }
+
+
+def test_doctor_lists_an_owner_or_co_owner_an_older_version_kept_as_a_contact_of_the_unit(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """1-1-101's owner 张伟 kept as its 家属 too and its co-owner 王芳 as its 租户, as an older version kept them, were
+    listed nowhere (the counter and the import refuse them today: a notice would greet one person twice).  The
+    业主和联系人姓名 line lists each in the counter's words, with the contact's number and what to do; not 1-1-102's
+    租户 张伟 of another unit.  Once removed, the line is all clear and says so."""
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    _old_contact(workspace, "1-1-101", "张伟", "家属", None)
+    _old_contact(workspace, "1-1-102", "张伟", "租户", None)
+    _old_contact(workspace, "1-1-101", "王芳", "租户", None)
+    assert doctor_check(run_cli, "业主和联系人姓名") == {
+        "name": "业主和联系人姓名",
+        "ok": False,
+        "detail": "2 位联系人是本户的业主或共有人（旧版本登记的，现在添加联系人和导入名册都不收；通知上会把一个人印两次）："
+        "1-1-101 家属 张伟（联系人编号 1）：张伟是这套房屋的业主，不用再登记为家属；"
+        "1-1-101 租户 王芳（联系人编号 3）：王芳是这套房屋的共有人，不用再登记为租户",
+        "fix": "业主、共有人又登记为本户联系人的：核对后删除这位联系人（recordkit owners contact remove 联系人编号）",
+        "required": False,
+    }
+    assert run_cli("owners", "contact", "remove", "1").exit_code == 0
+    assert run_cli("owners", "contact", "remove", "3").exit_code == 0
+    assert doctor_check(run_cli, "业主和联系人姓名") == {
+        "name": "业主和联系人姓名",
+        "ok": True,
+        "detail": "台账里的姓名都符合现在的规则，没有一个人在一套房屋登记了几种关系，也没有业主、共有人又登记为本户的联系人",
         "fix": "",
         "required": False,
     }

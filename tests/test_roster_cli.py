@@ -1195,7 +1195,10 @@ def test_doctor_lists_names_an_older_version_kept_that_today_s_rules_refuse(
     owners = {u["unit"]: (u["owner"], [c["name"] for c in u["co_owners"]]) for u in units(run_cli)}
     assert owners == {"1-1-101": ("钱八", []), "1-1-102": ("李娜", ["张三", "李四"]), "1-1-103": ("王芳", [])}
     [check] = [c for c in json.loads(run_cli("doctor", "--json").stdout) if c["name"] == "业主和联系人姓名"]
-    assert (check["ok"], check["detail"]) == (True, "台账里的姓名都符合现在的规则，没有一个人在一套房屋登记了几种关系")
+    assert (check["ok"], check["detail"]) == (
+        True,
+        "台账里的姓名都符合现在的规则，没有一个人在一套房屋登记了几种关系，也没有业主、共有人又登记为本户的联系人",
+    )
 
 
 def test_a_roster_without_contact_columns_does_not_report_no_contacts(run_cli: Any, tmp_path: Path) -> None:
@@ -1269,7 +1272,10 @@ def test_an_owner_an_older_version_kept_as_several_names_is_told_by_doctor_and_b
     again = run_cli("owners", "import", str(exported))
     assert again.stdout.splitlines()[2:] == ["共有人 2 人；名册里没有家属、租户，联系人没有改动"]
     [check] = [c for c in json.loads(run_cli("doctor", "--json").stdout) if c["name"] == "业主和联系人姓名"]
-    assert (check["ok"], check["detail"]) == (True, "台账里的姓名都符合现在的规则，没有一个人在一套房屋登记了几种关系")
+    assert (check["ok"], check["detail"]) == (
+        True,
+        "台账里的姓名都符合现在的规则，没有一个人在一套房屋登记了几种关系，也没有业主、共有人又登记为本户的联系人",
+    )
 
 
 def test_doctor_tells_owners_to_be_split_beside_names_refused(run_cli: Any, workspace: Any, tmp_path: Path) -> None:
@@ -1624,7 +1630,10 @@ def test_doctors_roster_line_is_one_moment_of_the_ledger(
     )
     monkeypatch.undo()
     check = check_roster_names(open_workspace(workspace.root, environ={"RECORDKIT_DATABASE_URL": ledger_url}))
-    assert (check.ok, check.detail) == (True, "台账里的姓名都符合现在的规则，没有一个人在一套房屋登记了几种关系")
+    assert (check.ok, check.detail) == (
+        True,
+        "台账里的姓名都符合现在的规则，没有一个人在一套房屋登记了几种关系，也没有业主、共有人又登记为本户的联系人",
+    )
 
 
 def test_a_tenancy_ends_明天_or_on_a_month_and_day_as_a_loan_is_due(run_cli: Any, tmp_path: Path) -> None:

@@ -778,8 +778,9 @@ def check_roster_names(workspace: Workspace) -> Check:
     of one Latin name written surname first (``owners.roster.PairToMerge``: Smith and John), and two owners side by
     side that written in one cell may be one body (``owners.roster.BodyKeptApart``: 张三 and 丰餐饮有限公司, which a
     re-import of that cell makes one owner), and one person kept as contacts of one unit under several relations
-    (``owners.contacts.ContactUnderRelations``: 配偶 赵磊 and 租户 赵磊, which the counter and the import refuse), all
-    six read in one read transaction (``owners.roster.roster_names_now``: one moment of the ledger): a 提醒 listing
+    (``owners.contacts.ContactUnderRelations``: 配偶 赵磊 and 租户 赵磊, which the counter and the import refuse), and
+    an owner or co-owner kept as a contact of his unit under his name (``owners.contacts.OwnerAsContact``: 业主 张伟 and
+    家属 张伟, refused alike), all seven read in one read transaction (``owners.roster.roster_names_now``: one moment of the ledger): a 提醒 listing
     each — unit, role, name
     (a name is not masked; no phone nor ID number), what a split makes of it — with what to do: an owner's or
     co-owner's refused name is refused at its cell when its unit's export comes back, a contact's is added again at the
@@ -788,14 +789,19 @@ def check_roster_names(workspace: Workspace) -> Check:
     the export, their two rows made one of the whole name, is imported back — or, two people, are no longer listed once
     the second has an ID number, written on its row of the export imported back; a body's two kept apart are no longer
     listed once the body's full name is written on its row; a person under several relations, once the contacts of
-    the wrong relations are removed (``owners contact remove``)."""
+    the wrong relations are removed (``owners contact remove``), as an owner kept as a contact once that contact is."""
     name = "业主和联系人姓名"
     found = _from_ledger(workspace, name, roster_names_now)
     if isinstance(found, Check):
         return found
     refused, split, twice, pairs, apart = found.refused, found.split, found.twice, found.pairs, found.apart
-    if not refused and not split and not twice and not pairs and not apart and not found.relations:
-        return Check(name, True, "台账里的姓名都符合现在的规则，没有一个人在一套房屋登记了几种关系", required=False)
+    if not (refused or split or twice or pairs or apart or found.relations or found.owners_as_contacts):
+        return Check(
+            name,
+            True,
+            "台账里的姓名都符合现在的规则，没有一个人在一套房屋登记了几种关系，也没有业主、共有人又登记为本户的联系人",
+            required=False,
+        )
     details, fixes = [], []
     if refused:
         details.append(
@@ -853,6 +859,14 @@ def check_roster_names(workspace: Workspace) -> Check:
         fixes.append(
             "一个人登记了几种关系的：核对后删除关系不对的那一位（recordkit owners contact remove 联系人编号），"
             "留下的那一位关系也不对的，用 recordkit owners contact edit 联系人编号 --relation 关系 改正"
+        )
+    if found.owners_as_contacts:
+        details.append(
+            f"{len(found.owners_as_contacts)} 位联系人是本户的业主或共有人（旧版本登记的，现在添加联系人和导入名册都不收；"
+            f"通知上会把一个人印两次）：{_listed([o.said() for o in found.owners_as_contacts], '位')}"
+        )
+        fixes.append(
+            "业主、共有人又登记为本户联系人的：核对后删除这位联系人（recordkit owners contact remove 联系人编号）"
         )
     return Check(name, False, "。".join(details), "。".join(fixes), required=False)
 

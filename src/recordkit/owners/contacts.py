@@ -1058,6 +1058,31 @@ def contacts_under_relations_in(conn: Connection) -> list[ContactUnderRelations]
     return sorted(found, key=lambda person: (parse_unit_code(person.unit).sort_key, person.contacts[0].id))
 
 
+@dataclass(frozen=True)
+class OwnerAsContact:
+    """A contact an older version kept under the name of an owner or co-owner of its unit (张伟 the owner and 家属
+    张伟), which the counter and the roster import refuse today (``owner_as_contact``, whose words ``reason`` is)."""
+
+    contact: Contact
+    reason: str
+
+    def said(self) -> str:
+        """``1-1-101 家属 张伟（联系人编号 1）：张伟是这套房屋的业主，不用再登记为家属``: no phone nor ID number."""
+        record = self.contact.record
+        return f"{self.contact.unit} {record.relation} {record.name}（联系人编号 {self.contact.id}）：{self.reason}"
+
+
+def owners_as_contacts_in(conn: Connection) -> list[OwnerAsContact]:
+    """Every ``OwnerAsContact`` of the ledger read on ``conn``, in unit order, then by contact number."""
+    names = owner_names_in(conn)
+    found = [
+        OwnerAsContact(contact, reason)
+        for contact in map(_contact, conn.execute(_contact_query()))
+        if (reason := owner_as_contact(contact.record.name, contact.record.relation, names.get(contact.unit, ())))
+    ]
+    return sorted(found, key=lambda f: (parse_unit_code(f.contact.unit).sort_key, f.contact.id))
+
+
 #: 民法典第七百零五条: 租赁期限不得超过二十年.
 LONGEST_LEASE_YEARS = 20
 

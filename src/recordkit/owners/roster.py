@@ -55,6 +55,7 @@ from recordkit.owners.contacts import (
     ContactRecord,
     ContactUnderRelations,
     CoOwner,
+    OwnerAsContact,
     body_or_owners,
     co_owners_in,
     comma_name_parts,
@@ -70,6 +71,7 @@ from recordkit.owners.contacts import (
     owner_as_contact,
     owner_id_as_contact,
     owner_names_in,
+    owners_as_contacts_in,
     owners_with_numbers_in,
     same_id_number,
     several_people,
@@ -1953,11 +1955,12 @@ class RosterNames:
     pairs: list[PairToMerge]
     apart: list[BodyKeptApart]
     relations: list[ContactUnderRelations]
+    owners_as_contacts: list[OwnerAsContact]
 
 
 def roster_names_now(ledger: Ledger) -> RosterNames:
     """``names_refused_now``, ``owners_split_now``, ``owners_kept_twice``, the ``PairToMerge``, the
-    ``BodyKeptApart`` and the ``contacts.ContactUnderRelations`` of every unit, in unit order, read in one read
+    ``BodyKeptApart``, the ``contacts.ContactUnderRelations`` and the ``contacts.OwnerAsContact`` of every unit, in unit order, read in one read
     transaction: one moment of the ledger, never the names of before a roster import committed while it reads beside
     the owners of after."""
     with ledger.read() as conn:
@@ -1968,6 +1971,7 @@ def roster_names_now(ledger: Ledger) -> RosterNames:
             _pairs_to_merge_in(conn),
             _bodies_kept_apart_in(conn),
             contacts_under_relations_in(conn),
+            owners_as_contacts_in(conn),
         )
 
 
