@@ -700,7 +700,7 @@ def test_cert_make_refuses_a_second_unit_instead_of_taking_only_the_last(run_cli
     assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
         2,
         "",
-        "错误：--unit 只能写一次，这里写了两次：1-1-101、3-2-1201；请只写要用的那一个",
+        "错误：--unit 只能写一次，这里写了两次：“1-1-101”、“3-2-1201”；请只写要用的那一个",
     )
     assert json.loads(run_cli("docs", "list", "--json").stdout) == []
     assert "房号..." not in run_cli("cert", "make", "--help").stdout  # one unit, as the help says

@@ -742,23 +742,31 @@ def test_an_empty_key_is_refused_not_read_as_no_key(run_cli: Any, imported: Path
     [
         (
             ("fees", "pay", "1-1-101", "--amount", "100", "--amount", "200"),
-            "错误：--amount 只能写一次，这里写了两次：100、200；请只写要用的那一个",
+            "错误：--amount 只能写一次，这里写了两次：“100”、“200”；请只写要用的那一个",
         ),
         (
             ("owners", "list", "--building", "1", "--building", "3"),
-            "错误：--building 只能写一次，这里写了两次：1、3；请只写要用的那一个",
+            "错误：-b/--building 只能写一次，这里写了两次：“1”、“3”；请只写要用的那一个",
         ),
         (
             ("cert", "make", "出门条", "--unit", "1-1-101", "--carrier", "张三", "--carrier", "李四"),
-            "错误：--carrier 只能写一次，这里写了两次：张三、李四；请只写要用的那一个",
+            "错误：--carrier 只能写一次，这里写了两次：“张三”、“李四”；请只写要用的那一个",
         ),
-        (  # the short and the long name of one option are one option
+        (  # an empty value (a script's variable left unset) is seen as one, not as nothing
+            ("cert", "make", "出门条", "--unit", "1-1-101", "--carrier", "", "--carrier", "李四"),
+            "错误：--carrier 只能写一次，这里写了两次：“”、“李四”；请只写要用的那一个",
+        ),
+        (  # the short and the long name of one option are one option: both named, whichever was typed
             ("journal", "list", "-n", "5", "--limit", "20"),
-            "错误：--limit 只能写一次，这里写了两次：5、20；请只写要用的那一个",
+            "错误：-n/--limit 只能写一次，这里写了两次：“5”、“20”；请只写要用的那一个",
+        ),
+        (
+            ("journal", "list", "-n", "1", "-n", "2"),
+            "错误：-n/--limit 只能写一次，这里写了两次：“1”、“2”；请只写要用的那一个",
         ),
         (  # the root's own option (it was a traceback)
             ("--workspace", "甲", "--workspace", "乙", "owners", "list"),
-            "错误：--workspace 只能写一次，这里写了两次：甲、乙；请只写要用的那一个",
+            "错误：-w/--workspace 只能写一次，这里写了两次：“甲”、“乙”；请只写要用的那一个",
         ),
     ],
 )

@@ -1108,6 +1108,6 @@ def test_notice_make_refuses_a_second_unit_instead_of_taking_only_the_last(run_c
     assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
         2,
         "",
-        "错误：--unit 只能写一次，这里写了两次：1-1-101、3-2-1201；请只写要用的那一个",
+        "错误：--unit 只能写一次，这里写了两次：“1-1-101”、“3-2-1201”；请只写要用的那一个",
     )
     assert json.loads(run_cli("docs", "list", "--json").stdout) == []

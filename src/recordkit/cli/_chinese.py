@@ -144,8 +144,9 @@ def _once_only(original: Any) -> Any:
         if self.action == "store" and self.dest in state.opts:
             from recordkit.core.errors import UsageError  # loaded on first use: only a repeated option needs it
 
-            name = (self._long_opts or self._short_opts)[0]
-            both = "、".join(_shown(given) for given in (state.opts[self.dest], value))
+            # Every name of the option (``-n/--limit``): the clerk may have typed either, or one of each.
+            name = "/".join([*self._short_opts, *self._long_opts])
+            both = "、".join(f"“{_shown(given)}”" for given in (state.opts[self.dest], value))
             raise UsageError(f"{name} 只能写一次，这里写了两次：{both}；请只写要用的那一个")
         original(self, value, state)
 
@@ -153,7 +154,8 @@ def _once_only(original: Any) -> Any:
 
 
 def _shown(value: Any) -> str:
-    """An option's value as typed (several words of an option taking several: joined by blanks)."""
+    """An option's value as typed (several words of an option taking several: joined by blanks); the caller quotes
+    it, so an empty value (``--carrier ""``) shows as “”, not as nothing."""
     return " ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
 
 
