@@ -797,3 +797,25 @@ def test_options_meant_to_repeat_still_take_every_value(run_cli: Any, workspace:
     ]
     made = run_cli("notice", "make", "停水通知", "--unit", "1-1-101", *water)
     assert made.exit_code == 0, made.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "offered"),
+    [
+        (("journal", "list", "-n", "1", "-n", "2"), ["--key", "--json", "--help"]),  # --limit given: not offered
+        (("-w", "甲", "-w", "乙", "journal", "list"), ["--limit", "--key", "--json", "--help"]),
+    ],
+)
+def test_completion_is_not_refused_by_an_option_given_twice(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], offered: list[str]
+) -> None:
+    """Shell completion parses the line typed so far leniently (click's ``resilient_parsing``): an option typed twice
+    there is no command run, and completing it must not raise the refusal nor print it over the clerk's prompt.
+    (recordkit installs no completion — ``add_completion=False``, so ``_RECORDKIT_COMPLETE=complete_bash`` answers
+    "Shell bash not supported." —; this drives Typer's bash completion class directly, as that variable would.)"""
+    from typer._completion_classes import BashComplete  # loaded on first use: Typer's completion, this test only
+    from typer.main import get_command
+
+    completion = BashComplete(get_command(app), {}, "recordkit", "_RECORDKIT_COMPLETE")
+    assert [item.value for item in completion.get_completions(list(args), "--")] == offered
+    assert capsys.readouterr() == ("", "")

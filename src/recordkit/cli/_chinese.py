@@ -24,11 +24,13 @@ from typing import Any, get_args, get_origin
 try:  # Typer >= 0.20 vendors click as typer._click
     from typer._click.core import Command as _ClickCommand
     from typer._click.formatting import HelpFormatter
+    from typer._click.globals import get_current_context
     from typer._click.parser import _Option as _ParserOption
 except ImportError:  # pragma: no cover - older Typer on plain click
     # (mypy sees only the installed Typer, whichever branch that is)
     from click.core import Command as _ClickCommand  # type: ignore[no-redef,import-not-found,assignment,unused-ignore]
     from click.formatting import HelpFormatter  # type: ignore[no-redef,import-not-found,assignment,unused-ignore]
+    from click.globals import get_current_context  # type: ignore[no-redef,import-not-found,assignment,unused-ignore]
     from click.parser import _Option as _ParserOption  # type: ignore[no-redef,import-not-found,assignment,attr-defined,unused-ignore]
 from typer import _coercion as typer_coercion
 from typer import _param_types as typer_param_types
@@ -141,7 +143,9 @@ def _once_only(original: Any) -> Any:
         # click keeps the last value of an option given twice (``--amount 100 --amount 200`` paid 200, the 100 gone
         # without a word); an option that takes one value is refused the second time, before the command does
         # anything.  Options meant to repeat (``--set``, ``multiple``) are "append" and flags "store_const": not here.
-        if self.action == "store" and self.dest in state.opts:
+        # Shell completion parses the line typed so far leniently (``resilient_parsing``): nothing runs, nothing to
+        # refuse — the refusal would end the completion and print over the clerk's prompt.
+        if self.action == "store" and self.dest in state.opts and not _completing():
             from recordkit.core.errors import UsageError  # loaded on first use: only a repeated option needs it
 
             # Every name of the option (``-n/--limit``): the clerk may have typed either, or one of each.
@@ -151,6 +155,13 @@ def _once_only(original: Any) -> Any:
         original(self, value, state)
 
     return process
+
+
+def _completing() -> bool:
+    """Whether the command line is being parsed for shell completion, not to run (click parses inside the
+    context it makes: the current one)."""
+    context = get_current_context(silent=True)
+    return context is not None and context.resilient_parsing
 
 
 def _shown(value: Any) -> str:
