@@ -746,7 +746,7 @@ def test_an_empty_key_is_refused_not_read_as_no_key(run_cli: Any, imported: Path
         ),
         (
             ("owners", "list", "--building", "1", "--building", "3"),
-            "错误：-b/--building 只能写一次，这里写了两次：“1”、“3”；请只写要用的那一个",
+            "错误：--building/-b 只能写一次，这里写了两次：“1”、“3”；请只写要用的那一个",
         ),
         (
             ("cert", "make", "出门条", "--unit", "1-1-101", "--carrier", "张三", "--carrier", "李四"),
@@ -758,15 +758,15 @@ def test_an_empty_key_is_refused_not_read_as_no_key(run_cli: Any, imported: Path
         ),
         (  # the short and the long name of one option are one option: both named, whichever was typed
             ("journal", "list", "-n", "5", "--limit", "20"),
-            "错误：-n/--limit 只能写一次，这里写了两次：“5”、“20”；请只写要用的那一个",
+            "错误：--limit/-n 只能写一次，这里写了两次：“5”、“20”；请只写要用的那一个",
         ),
         (
             ("journal", "list", "-n", "1", "-n", "2"),
-            "错误：-n/--limit 只能写一次，这里写了两次：“1”、“2”；请只写要用的那一个",
+            "错误：--limit/-n 只能写一次，这里写了两次：“1”、“2”；请只写要用的那一个",
         ),
         (  # the root's own option (it was a traceback)
             ("--workspace", "甲", "--workspace", "乙", "owners", "list"),
-            "错误：-w/--workspace 只能写一次，这里写了两次：“甲”、“乙”；请只写要用的那一个",
+            "错误：--workspace/-w 只能写一次，这里写了两次：“甲”、“乙”；请只写要用的那一个",
         ),
     ],
 )
@@ -819,3 +819,14 @@ def test_completion_is_not_refused_by_an_option_given_twice(
     completion = BashComplete(get_command(app), {}, "recordkit", "_RECORDKIT_COMPLETE")
     assert [item.value for item in completion.get_completions(list(args), "--")] == offered
     assert capsys.readouterr() == ("", "")
+
+
+def test_an_option_is_named_alike_in_every_refusal(run_cli: Any, workspace: Workspace) -> None:
+    """The empty path's refusal named the root's option --workspace/-w, the once-only refusal -w/--workspace: one
+    option, two spellings.  Both now name it as its help lists it (``--workspace  -w``)."""
+    empty = run_cli("--workspace", "", "owners", "list")
+    twice = run_cli("-w", "甲", "-w", "乙", "owners", "list")
+    assert [(result.exit_code, result.stdout, result.stderr) for result in (empty, twice)] == [
+        (2, "", "错误：路径是空的（--workspace/-w）：请写明文件或文件夹，当前文件夹写 .\n"),
+        (2, "", "错误：--workspace/-w 只能写一次，这里写了两次：“甲”、“乙”；请只写要用的那一个\n"),
+    ]

@@ -148,13 +148,18 @@ def _once_only(original: Any) -> Any:
         if self.action == "store" and self.dest in state.opts and not _completing():
             from recordkit.core.errors import UsageError  # loaded on first use: only a repeated option needs it
 
-            # Every name of the option (``-n/--limit``): the clerk may have typed either, or one of each.
-            name = "/".join([*self._short_opts, *self._long_opts])
+            # Every name of the option (``--limit/-n``): the clerk may have typed either, or one of each.
+            name = option_names(self.obj)
             both = "、".join(f"“{_shown(given)}”" for given in (state.opts[self.dest], value))
             raise UsageError(f"{name} 只能写一次，这里写了两次：{both}；请只写要用的那一个")
         original(self, value, state)
 
     return process
+
+
+def option_names(option: Any) -> str:
+    """An option as a refusal names it: every name, in its help's order (``--limit/-n``), whichever was typed."""
+    return "/".join(option.opts)
 
 
 def _completing() -> bool:
@@ -255,9 +260,7 @@ class _PlainValue(typer_coercion.RuntimeParam):  # type: ignore[misc,unused-igno
             # in an internal error.
             from recordkit.core.errors import UsageError
 
-            named = (
-                "/".join(param.opts) if isinstance(param, typer_core.TyperOption) else placeholder(param, many=False)
-            )
+            named = option_names(param) if isinstance(param, typer_core.TyperOption) else placeholder(param, many=False)
             raise UsageError(f"路径是空的（{named or '参数'}）：请写明文件或文件夹，当前文件夹写 .")
         if isinstance(path_type, type) and issubclass(path_type, Path) and isinstance(value, (str, Path)):
             return typer_param_types.coerce_cli_path(
