@@ -62,6 +62,18 @@ def journal_size(run_cli: Any) -> int:
 # -- 1. an owner's ID number given to a contact --------------------------------------------------------------
 
 
+def _each_refused_at_the_counter(run_cli: Any, *cases: tuple[str, str, str, str, str]) -> None:
+    """Each ``(unit, name, relation, typed ID number, said)``: ``contact add`` refused, exit 8, nothing on stdout, the
+    error ``said`` and the advice 租户、家属应填本人的证件号."""
+    for unit, name, relation, typed, said in cases:
+        refused = run_cli("owners", "contact", "add", unit, name, "--relation", relation, "--id-number", typed)
+        assert (refused.exit_code, refused.stdout, refused.stderr) == (
+            8,
+            "",
+            f"错误：{said}：租户、家属应填本人的证件号\n",
+        ), typed
+
+
 def test_a_contact_with_an_owners_id_number_is_refused_at_the_counter(
     run_cli: Any, tmp_path: Path, workspace: Workspace
 ) -> None:
@@ -71,17 +83,12 @@ def test_a_contact_with_an_owners_id_number_is_refused_at_the_counter(
     number masked, nothing written; the owner of another unit is anyone's contact."""
     assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
     journalled = journal_size(run_cli)
-    for unit, name, relation, typed, said in (
+    _each_refused_at_the_counter(
+        run_cli,
         ("1-1-101", "赵磊", "租户", ZHANG_WEI_ID, "联系人的身份证号 110101********1233 与业主 张伟 的相同"),
         ("1-1-101", "王小明", "子女", WANG_FANG_ID, "联系人的身份证号 310104********0027 与共有人 王芳 的相同"),
         ("1-1-102", "赵磊", "租户", "320102880214561", "联系人的身份证号 320102******561 与业主 李娜 的相同"),
-    ):
-        refused = run_cli("owners", "contact", "add", unit, name, "--relation", relation, "--id-number", typed)
-        assert (refused.exit_code, refused.stdout, refused.stderr) == (
-            8,
-            "",
-            f"错误：{said}：租户、家属应填本人的证件号\n",
-        ), typed
+    )
     assert contacts_in_ledger(workspace) == []
     assert journal_size(run_cli) == journalled
     added = run_cli("owners", "contact", "add", "1-1-102", "张伟", "--relation", "配偶", "--id-number", ZHANG_WEI_ID)
@@ -142,17 +149,24 @@ def test_a_contact_with_another_units_owners_id_number_is_refused_at_the_counter
     owner himself, a contact of another unit under his own name, is added."""
     assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
     journalled = journal_size(run_cli)
-    for unit, name, relation, typed, said in (
-        ("1-1-102", "赵磊", "租户", ZHANG_WEI_ID, "110101********1233 与 1-1-101 的业主 张伟"),
-        ("1-1-102", "王小明", "子女", WANG_FANG_ID, "310104********0027 与 1-1-101 的共有人 王芳"),
-        ("1-1-101", "赵磊", "租户", "320102880214561", "320102******561 与 1-1-102 的业主 李娜"),
-    ):
-        refused = run_cli("owners", "contact", "add", unit, name, "--relation", relation, "--id-number", typed)
-        assert (refused.exit_code, refused.stdout, refused.stderr) == (
-            8,
-            "",
-            f"错误：联系人的身份证号 {said} 的相同：租户、家属应填本人的证件号\n",
-        ), typed
+    _each_refused_at_the_counter(
+        run_cli,
+        ("1-1-102", "赵磊", "租户", ZHANG_WEI_ID, "联系人的身份证号 110101********1233 与 1-1-101 的业主 张伟 的相同"),
+        (
+            "1-1-102",
+            "王小明",
+            "子女",
+            WANG_FANG_ID,
+            "联系人的身份证号 310104********0027 与 1-1-101 的共有人 王芳 的相同",
+        ),
+        (
+            "1-1-101",
+            "赵磊",
+            "租户",
+            "320102880214561",
+            "联系人的身份证号 320102******561 与 1-1-102 的业主 李娜 的相同",
+        ),
+    )
     assert contacts_in_ledger(workspace) == []
     assert journal_size(run_cli) == journalled
     assert run_cli("owners", "contact", "add", "1-1-102", "赵磊", "--relation", "租户").exit_code == 0
