@@ -31,6 +31,7 @@ from recordkit.ledger.db import (
     SCHEMA_MADE_BY,
     Ledger,
     connection_advice,
+    holds_no_ledger,
     ledgers_beside_said,
     open_workspace_ledger,
     sqlite_file,
@@ -90,7 +91,7 @@ def _changed_by_environment(workspace: Workspace) -> list[str]:
 
 def _check_ledger(workspace: Workspace) -> Check:
     file = sqlite_file(workspace.database_url)
-    if file is not None and file.parent.is_dir() and (not file.exists() or file.stat().st_size == 0):
+    if file is not None and file.parent.is_dir() and holds_no_ledger(file):
         # records/ledger.sqlite3 gone, or of 0 bytes (a copy cut short, a full disk): found again from a backup, never
         # taken for a new estate's (a folder not there: the settings' refusal)
         return Check("台账数据库", False, *sqlite_ledger_not_there(file, workspace.settings.database))

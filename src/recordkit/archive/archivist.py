@@ -121,6 +121,7 @@ from recordkit.ledger.db import (
     EMPTY_FILE_FOUND_AGAIN,
     SQLITE_FOUND_AGAIN,
     bulk_insert,
+    holds_no_ledger,
     ledger_where,
     missing_unit,
     open_workspace_ledger,
@@ -3661,7 +3662,7 @@ def archive_without_its_ledger(workspace: Workspace, where: str, ledgers_beside:
         "（收费记录只能从备份恢复）"
     )
     own = workspace.records_dir / "ledger.sqlite3"
-    if not workspace.settings.database.url and (not own.exists() or own.stat().st_size == 0):
+    if not workspace.settings.database.url and holds_no_ledger(own):
         # the workspace's own ledger file itself gone, or of 0 bytes (a copy cut short, a full disk)
         said, _new_workspace = sqlite_ledger_not_there(own, workspace.settings.database)
         found_again = EMPTY_FILE_FOUND_AGAIN if own.exists() else SQLITE_FOUND_AGAIN
@@ -3687,13 +3688,13 @@ def refuse_a_new_ledger_beside_the_archive(workspace: Workspace, not_done: str, 
     make a new, empty ledger in place of a lost one, receipts numbered from 1 again.  ``not_done`` says what did not
     happen (归档服务没有启动).  A command that makes ledgers (the import) says ``made_on_purpose``: how to make a new
     one all the same; with nothing filed it goes on, but for a SQLite file of 0 bytes, which it refuses as every
-    command does (``sqlite_ledger_not_there``: ``db upgrade`` makes a ledger there on purpose).  The services, with nothing filed, are refused a PostgreSQL
-    schema not made yet too, as every command not meant to make a ledger is (``Ledger.no_ledger_said``), rather
-    than a ledger away that systemd waits for.  Nothing is made."""
+    command does (``sqlite_ledger_not_there``: ``db upgrade`` makes a ledger there on purpose).  The services, with
+    nothing filed, are refused a PostgreSQL schema not made yet too, as every command not meant to make a ledger is
+    (``Ledger.no_ledger_said``), rather than a ledger away that systemd waits for.  Nothing is made."""
     file = sqlite_file(workspace.database_url)
     schema_missing = None
     # (a SQLite ledger not made yet — no file, or one of 0 bytes — is not opened: opening would make it, or refuse)
-    if file is not None and (not file.exists() or file.stat().st_size == 0):
+    if file is not None and holds_no_ledger(file):
         where, ledgers_beside = ledger_where(workspace.database_url, ""), []
     else:
         with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:

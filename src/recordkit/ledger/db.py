@@ -316,6 +316,12 @@ SQLITE_FOUND_AGAIN = "请先找回原来的台账：从备份恢复到这个位�
 EMPTY_FILE_FOUND_AGAIN = "请先看看它所在的磁盘是否已满，再从备份把台账恢复到这个位置（替换这个空文件）"
 
 
+def holds_no_ledger(file: Path) -> bool:
+    """Whether a SQLite ledger ``file`` holds no ledger: not there, or of 0 bytes (a copy cut short, a full disk) —
+    never opened then (SQLite's first connection would write a header into it)."""
+    return not file.exists() or file.stat().st_size == 0
+
+
 def sqlite_ledger_not_there(file: Path, given_by: DatabaseSettings) -> tuple[str, str]:
     """What a SQLite ledger ``file`` missing (deleted, left out of a restore, on a disk that did not mount) or empty
     is, and what to do: find it again, or make a new workspace's — ``Ledger.no_ledger_said``'s, and doctor's."""
@@ -468,10 +474,10 @@ class Ledger:
                 f"台账数据库 {display_url(self.url)} 所在的文件夹不存在：请检查{spaced(self.given_by.named('url'))}"
             )
         missing = not path.exists()
-        if not self.create and (missing or path.stat().st_size == 0):
+        if not self.create and holds_no_ledger(path):
             # (an empty file too: SQLite's first connection would write a header into it, under a command that reads)
             raise self._missing_ledger()
-        if self.create and not self.new_ledger and (missing or path.stat().st_size == 0):
+        if self.create and not self.new_ledger and holds_no_ledger(path):
             # records/ledger.sqlite3 deleted, left out of a restore, on a disk not mounted, or a copy gone wrong:
             # refused before SQLite opens it (its first connection would write a header into an empty file).
             raise self.no_ledger_refusal()
@@ -521,7 +527,7 @@ class Ledger:
         if self.not_granted():
             return self.not_granted_refusal()
         file = sqlite_file(self.url)
-        if file is not None and (not file.exists() or file.stat().st_size == 0):
+        if file is not None and holds_no_ledger(file):
             # (restored from a backup, never replaced by an import's empty one)
             gone, found_again = sqlite_ledger_not_there(file, self.given_by)
             return LedgerError(

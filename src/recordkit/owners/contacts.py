@@ -925,8 +925,8 @@ class ContactWithOwnersNumber:
 
 def contacts_with_owners_numbers(ledger: Ledger) -> list[ContactWithOwnersNumber]:
     """Every contact holding the ID number of an owner of record of its unit, or of another unit's owner or contact
-    under another name (``ContactWithOwnersNumber``: kept by a version before the counter and the import refused it), in unit order, then
-    by contact number, read in one read transaction."""
+    under another name (``ContactWithOwnersNumber``: kept by a version before the counter and the import refused
+    it), in unit order, then by contact number, read in one read transaction."""
     with ledger.read() as conn:
         own = contacts_with_owners_numbers_in(conn)
         told = {found.contact.id for found in own}
