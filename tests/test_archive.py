@@ -864,6 +864,49 @@ def test_a_bare_two_part_flat_is_read_as_the_named_phases_unit_when_its_flats_ha
     ]
 
 
+def test_a_phase_kept_in_a_title_for_want_of_a_unit_leaves_it_when_the_unit_is_set(workspace: Workspace) -> None:
+    # 二期 产权证明.jpg names a phase and no unit: recordkit kept the phase in the title, the one place it was written.
+    # archive update --unit 二期·1-1-101 left the title 二期 产权证明 beside the unit that now says the phase; filed
+    # under that unit's folder it would have been titled 产权证明, and now it is.  A unit of another phase, or words
+    # the clerk typed, keep the title as it is.
+    config = workspace.root / "recordkit.toml"
+    phases = '\n[[office.phases]]\nname = "二期"\nspellings = ["二区"]\n\n[[office.phases]]\nname = "三期"\n'
+    config.write_text(config.read_text(encoding="utf-8") + phases, encoding="utf-8")
+    phased = archive_workspace(workspace.root)
+    with open_ledger(phased.database_url) as ledger:
+        rows = [
+            [None, None, code, 90.0, "孙丽", None, None, None, "已入住"] for code in ("二期·1-1-101", "三期·1-1-101")
+        ]
+        import_owners(ledger, write_sheet(workspace.root / "分期.xlsx", rows), "测试员")
+        clerk = archivist(phased, ledger)
+        names = ["二期 产权证明.jpg", "二区 缴费 2026-11.jpg", "二期 购房合同.jpg", "二期 身份证.jpg", "二期.jpg"]
+        items = [clerk.file(drop(phased, name, seed)).item for seed, name in enumerate(names, 1)]
+        assert [item.title for item in items if item is not None] == [
+            "二期 产权证明",
+            "二区 缴费",
+            "二期 购房合同",
+            "二期 身份证",
+            "二期",
+        ]
+        deed, paid, contract, card, bare = (item.archive_no for item in items if item is not None)
+        moved = update_item(phased, ledger, deed, "档案员", unit="二期·1-1-101")
+        assert (moved.unit, moved.title) == ("二期·1-1-101", "产权证明")
+        assert moved.path == "records/archive/业主档案/2026/YZ-2026-00001_产权证明.jpg"
+        assert sidecar_of(phased, moved.path)["title"] == "产权证明"
+        assert update_item(phased, ledger, paid, "档案员", unit="二期·1-1-101").title == "缴费"
+        # a phase alone, no word of its own: titled by its new category and unit
+        classified = update_item(phased, ledger, bare, "档案员", category="业主档案", unit="二期·1-1-101")
+        assert classified.title == "二期·1-1-101 业主档案"
+        # another phase's unit: the title and the unit disagree, and the clerk decides which is right
+        assert update_item(phased, ledger, contract, "档案员", unit="三期·1-1-101").title == "二期 购房合同"
+        # the clerk's own words, typed with --title, stay
+        update_item(phased, ledger, card, "档案员", title="二期 身份证复印件")
+        assert update_item(phased, ledger, card, "档案员", unit="二期·1-1-101").title == "二期 身份证复印件"
+        with ledger.read() as conn:
+            entry = journal.recent(conn, 1, [deed])[0]
+    assert entry.after is not None and entry.after["title"] == "产权证明" and entry.after["title_made"] is True
+
+
 def test_an_update_reads_a_unit_with_the_estates_phases(workspace: Workspace) -> None:
     # update_item read the unit without the estate's phases: 二区1-1-101 (a spelling of 二期) was kept as a phase
     # "二区" of its own, a unit the ledger has not (left for review), and 三期1-1-101 (no such phase) was taken.

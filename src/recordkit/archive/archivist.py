@@ -51,7 +51,6 @@ from recordkit.archive.rules import (
     check_place_label,
     decode_text,
     format_archive_no,
-    is_plain_title,
     metadata_from_folder,
     metadata_from_name,
     metadata_from_sidecar,
@@ -63,6 +62,7 @@ from recordkit.archive.rules import (
     place_label_too_long,
     plain_title,
     reasons_about_unit,
+    remade_title,
     resolve,
     safe_extension,
     safe_title,
@@ -3088,13 +3088,21 @@ def update_item(
                 raise _no_such_item(number)
             before = ArchiveItem.from_row(row)
             renumber = moved_to is not None and moved_to.name != before.category
-            # a title recordkit made of the item's category and unit (its file's name held no words) says the new ones
-            derived = (
-                "title" not in changes and ("unit" in changes or renumber) and _title_made(conn, row.id, before, rules)
-            )
-            if derived:
+            # a title recordkit made of the item's category and unit (its file's name held no words, or kept its
+            # phase for want of a unit) says the new ones
+            remade = None
+            if "title" not in changes and ("unit" in changes or renumber):
                 now_in = moved_to if renumber and moved_to is not None else rules.category(before.category)
-                changes["title"] = plain_title(now_in or rules.unknown, changes.get("unit", before.unit))
+                remade = remade_title(
+                    before.title,
+                    (rules.category(before.category) or rules.unknown, before.unit),
+                    (now_in or rules.unknown, changes.get("unit", before.unit)),
+                    rules.phases,
+                )
+            if remade is not None and _title_made(conn, row.id, before):
+                changes["title"] = remade
+            else:
+                remade = None
             reasons = [
                 reason
                 for reason in before.review_reasons
@@ -3189,7 +3197,7 @@ def update_item(
                         _journal_view(after)
                         | view
                         | ({"archive_no": after.archive_no, "former_archive_no": before.archive_no} if renumber else {})
-                        | ({_TITLE_MADE: True} if derived and after.title != before.title else {}),
+                        | ({_TITLE_MADE: True} if remade is not None and after.title != before.title else {}),
                     )
                 ],
             )
@@ -3208,13 +3216,11 @@ def update_item(
 _TITLE_MADE = "title_made"
 
 
-def _title_made(conn: Connection, item_id: int, item: ArchiveItem, rules: FilingRules) -> bool:
-    """``item``'s title is the one recordkit made of its category and unit (``is_plain_title``), never words a person
-    gave it: no correction in the journal, under any of its numbers, set the title (one recordkit re-derived on a
-    new unit or category is marked ``_TITLE_MADE``).  A title a sidecar or a flag gave at filing in those very words
-    cannot be told from one made, and is taken as made."""
-    if not is_plain_title(item.title, rules.category(item.category) or rules.unknown, item.unit):
-        return False
+def _title_made(conn: Connection, item_id: int, item: ArchiveItem) -> bool:
+    """``item``'s title (one reading as recordkit makes them, ``rules.remade_title``) is the one it made, never words
+    a person gave it: no correction in the journal, under any of its numbers, set the title (one recordkit re-derived
+    on a new unit or category is marked ``_TITLE_MADE``).  A title a sidecar or a flag gave at filing in those very
+    words cannot be told from one made, and is taken as made."""
     keys = [
         item.archive_no,
         *conn.execute(sa.select(archive_aliases.c.archive_no).where(archive_aliases.c.item_id == item_id)).scalars(),

@@ -1165,11 +1165,10 @@ def _in_names_phase(
     if in_folder.phase and in_folder.phase != phase:
         reasons.append(f"{_CONFLICT}{folder.unit}，文件名写的是 {written}")
         return replace(folder, unit=None), name
-    words = (name.title or "").split(" ")
-    if isinstance(found := _phase_word(words, phases), tuple):
-        words[found[0]] = found[2]
+    dropped = _without_phase_word(name.title or "", phases)
+    title = dropped[1] if dropped is not None else name.title
     unit = str(replace(in_folder, phase=phase))
-    return replace(folder, unit=unit), replace(name, unit=unit, title=" ".join(filter(None, words)) or None)
+    return replace(folder, unit=unit), replace(name, unit=unit, title=title or None)
 
 
 #: What a document date after today's reason asks: in words for the web page and the command line alike (no option
@@ -1306,6 +1305,36 @@ def is_plain_title(title: str, category: Category, unit: str | None) -> bool:
     """``title`` reads as ``plain_title`` makes it for this category and unit: a title recordkit made, unless a
     person typed those very words (which the journal tells, ``archivist.update_item``)."""
     return title == plain_title(category, unit)
+
+
+def remade_title(
+    title: str, before: tuple[Category, str | None], after: tuple[Category, str | None], phases: Mapping[str, str]
+) -> str | None:
+    """The title recordkit makes of an item's new ``(category, unit)`` where ``title`` is one it made of the old
+    (unless a person typed those very words, which the journal tells, ``archivist.update_item``), else None.  Made
+    are: ``plain_title``'s, now the new one's; and a name's words that kept their phase for want of a unit
+    (``二期 产权证明``, ``resolve``), given a unit of that phase: without the phase's word, as filed in that unit's
+    folder (``_in_names_phase``: ``产权证明``; ``plain_title``'s where no word of its own is left)."""
+    if is_plain_title(title, *before):
+        return plain_title(*after)
+    category, unit = after
+    if before[1] is not None or unit is None:
+        return None
+    dropped = _without_phase_word(title, phases)
+    if dropped is None or parse_unit_code(unit, phases=phases or None).phase != dropped[0]:
+        return None
+    return dropped[1] if dropped[1] and not _names_only(dropped[1], category) else plain_title(category, unit)
+
+
+def _without_phase_word(title: str, phases: Mapping[str, str]) -> tuple[str, str] | None:
+    """The phase the first of ``title``'s words beginning with a phase names, and ``title`` without that phase's
+    word (``二期 产权证明``, ``二区产权证明`` → ``二期``, ``产权证明``); None where none does or its words write two."""
+    words = title.split(" ")
+    found = _phase_word(words, phases)
+    if not isinstance(found, tuple):
+        return None
+    words[found[0]] = found[2]
+    return phases[fold_spelling(found[1]).strip()], " ".join(filter(None, words))
 
 
 def _names_only(text: str, category: Category) -> bool:
