@@ -1373,6 +1373,40 @@ def test_update_refuses_a_control_character_and_changes_nothing(
     assert archivist_cli("journal", "list", "--limit", "1000", "--json").stdout == journal_before
 
 
+@pytest.mark.parametrize("leftover", ["YZ-2026-00001_房产证.pdf", "YZ-2026-00001_房产证.pdf.json"])
+def test_a_new_title_whose_file_name_a_killed_rename_left_is_refused_and_changes_nothing(
+    archivist_cli: Any, workspace: Workspace, leftover: str
+) -> None:
+    # A rename killed between placing the new name and its commit leaves the new name in the folder (until recovery
+    # or verify --repair): archive update --title to that name again must replace nothing and say what to run.
+    write_scan(inbox(workspace) / "业主档案" / "3-2-1201_产权证明.pdf", 1)
+    archivist_cli("watch", "--once")
+    folder = workspace.root / "records/archive/业主档案/2026"
+    if leftover.endswith(".json"):
+        (folder / leftover).write_bytes((folder / "YZ-2026-00001_产权证明.pdf.json").read_bytes())
+    else:
+        os.link(folder / "YZ-2026-00001_产权证明.pdf", folder / leftover)
+    before = (archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout, tree(folder))
+    sidecar = (folder / "YZ-2026-00001_产权证明.pdf.json").read_bytes()
+    journal_before = archivist_cli("journal", "list", "--limit", "1000", "--json").stdout
+    result = archivist_cli("archive", "update", "YZ-2026-00001", "--title", "房产证")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        9,
+        "",
+        f"错误：档案目录中已有 {leftover}，YZ-2026-00001 的文件不能改成这个名字（多半是上次改题名中断时留下的，"
+        "或是同名的另一个文件），什么也没有修改：请先运行 recordkit archive verify --repair，再重新修改\n",
+    )
+    assert (archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout, tree(folder)) == before
+    assert (folder / "YZ-2026-00001_产权证明.pdf.json").read_bytes() == sidecar
+    assert archivist_cli("journal", "list", "--limit", "1000", "--json").stdout == journal_before
+    # As the message says: the repair takes the leftover away, and the same change then goes through.
+    assert archivist_cli("archive", "verify", "--repair").exit_code == 0
+    assert archivist_cli("archive", "update", "YZ-2026-00001", "--title", "房产证").exit_code == 0
+    assert tree(folder) == ["YZ-2026-00001_房产证.pdf", "YZ-2026-00001_房产证.pdf.json"]
+    assert json.loads(archivist_cli("archive", "show", "YZ-2026-00001", "--json").stdout)["title"] == "房产证"
+    assert archivist_cli("archive", "verify").exit_code == 0
+
+
 @pytest.mark.parametrize("title", [",,", "。。", "——"])
 def test_update_refuses_a_title_of_punctuation_alone_and_changes_nothing(
     archivist_cli: Any, workspace: Workspace, title: str

@@ -1402,6 +1402,31 @@ def test_review_sets_category_title_date_and_is_searchable_at_once(demo: Workspa
         assert {entry.operator for entry in journal.recent(conn, 3, entity_key=item.archive_no)} == {"本机管理员"}
 
 
+def test_a_new_title_whose_file_name_a_killed_rename_left_is_refused_on_the_page_in_words(
+    demo: Workspace, demo_ledger: Ledger
+) -> None:
+    """A title saved on the form whose new file name a killed rename left in the archive's folder is refused, as
+    ``archive update`` refuses it, in the page's words (no command: the administrator checks the files on the
+    server); the item, its file and sidecar stay as they were."""
+    before = get_item(demo_ledger, "WF-2026-00001")
+    archived = demo.root / before.path
+    leftover = archived.with_name("WF-2026-00001_水泵房巡检照片.jpg")
+    leftover.hardlink_to(archived)
+    folder = sorted(path.name for path in archived.parent.iterdir())
+    browser = Browser(local_app(demo, demo_ledger))
+    browser.get("/item/WF-2026-00001")
+    refused = browser.post("/item/WF-2026-00001/update", {"title": "水泵房巡检照片"})
+    assert refused.status_code == 500
+    said = text_of(refused)
+    assert (
+        "档案目录中已有 WF-2026-00001_水泵房巡检照片.jpg，WF-2026-00001 的文件不能改成这个名字"
+        "（多半是上次改题名中断时留下的，或是同名的另一个文件），什么也没有修改：请管理员在服务器上检查档案文件"
+    ) in said
+    assert "archive verify" not in said and "--repair" not in said
+    assert get_item(demo_ledger, "WF-2026-00001") == before
+    assert sorted(path.name for path in archived.parent.iterdir()) == folder
+
+
 def test_the_review_form_reads_a_unit_with_the_estates_phases_as_archive_update_does(
     demo: Workspace, demo_ledger: Ledger
 ) -> None:
