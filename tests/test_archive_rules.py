@@ -151,6 +151,58 @@ def test_a_phase_written_with_a_letter_begins_a_folder_only_as_a_word(parts: lis
     assert metadata_from_folder(parts, LETTERED_PHASES) == expected
 
 
+@pytest.mark.parametrize(
+    ("stem", "unit", "title"),
+    [
+        # a letter a blank before a whole code: the phase it is an alias of, never building A1's or B3's unit
+        ("A 1-1-202 产权证明", "A区·1-1-202", "产权证明"),
+        ("B 3-1-101 产权证明", "B区·3-1-101", "产权证明"),
+        ("B区 3-1-101 产权证明", "B区·3-1-101", "产权证明"),
+        ("A_1-1-202 入住登记表", "A区·1-1-202", "入住登记表"),
+        ("产权证明 b 3栋1单元101室", "B区·3-1-101", "产权证明"),
+        # a flat without 单元 after the letter: that phase's flat, as 二期 1-101 is
+        ("A 1-202 产权证明", "A区·1-202", "产权证明"),
+        # the letter written joined to the code is the building's: A1栋
+        ("A1-1-202 产权证明", "A1-1-202", "产权证明"),
+    ],
+)
+def test_a_letter_phase_a_blank_before_a_unit_is_that_phases_unit(stem: str, unit: str, title: str) -> None:
+    said = metadata_from_name(stem, LETTERED_PHASES)
+    assert (said.unit, said.title, said.doubt) == (unit, title, None)
+
+
+@pytest.mark.parametrize(
+    ("rules", "stem", "reason"),
+    [
+        (
+            LETTERED_PHASES,
+            "C 1-1-202 产权证明",
+            "文件名“C 1-1-202 产权证明”在房号 1-1-202 前写了“C”，不是本小区的分区（A区、B区），没有按它判断房号："
+            "请核对是哪个分区、哪栋楼的房屋",
+        ),
+        (
+            RULES,
+            "A 1-1-202 产权证明",
+            "文件名“A 1-1-202 产权证明”在房号 1-1-202 前写了“A”，本小区没有设分区，没有按它判断房号："
+            "请核对是哪个分区、哪栋楼的房屋",
+        ),
+        (
+            RULES,
+            "B区_3-1-101_产权证明",
+            "文件名“B区_3-1-101_产权证明”在房号 3-1-101 前写了“B区”，本小区没有设分区，没有按它判断房号："
+            "请核对是哪个分区、哪栋楼的房屋",
+        ),
+    ],
+)
+def test_a_letter_before_a_unit_that_is_no_phase_of_the_estate_leaves_the_unit_to_review(
+    rules: FilingRules, stem: str, reason: str
+) -> None:
+    # C 1-1-202 was filed as 1-1-202 (the C in the title), A 1-1-202 in an estate without phases as 1-1-202 too: a
+    # phase or building written beside the code, no one can tell whose flat it is.
+    resolved = resolve(Metadata(), Metadata(), Metadata(), metadata_from_name(stem, rules), rules, stem)
+    assert (resolved.metadata.unit, resolved.review_reasons) == (None, (reason,))
+
+
 def test_a_unit_below_a_folder_beginning_with_a_phase_is_that_phases_unit() -> None:
     said = (
         metadata_from_folder(["二期交房资料"], NAMED_PHASES),

@@ -849,7 +849,8 @@ def _is_phase(word: str, phases: Mapping[str, str]) -> bool:
 
 def _phase_joined(tokens: Sequence[str], phases: Mapping[str, str]) -> list[str]:
     """The words of a name (empty ones left out), a phase's name joined to the unit written after it (``二期 1-1-101``,
-    ``二期_3栋2单元1201`` → ``二期1-1-101``): apart, the unit would be read as another phase's unit of that code."""
+    ``二期_3栋2单元1201`` → ``二期·1-1-101``): apart, the unit would be read as another phase's unit of that code.
+    Joined with ``·``, as a code writes a phase: a letter's (``A 1-1-202``) run into the code would be building A1's."""
     words = [token for token in tokens if token]
     joined: list[str] = []
     index = 0
@@ -858,9 +859,9 @@ def _phase_joined(tokens: Sequence[str], phases: Mapping[str, str]) -> list[str]
         if (
             index + 1 < len(words)
             and _is_phase(word, phases)
-            and _unit_of_token(word + words[index + 1], phases) is not None
+            and _unit_of_token(f"{word}·{words[index + 1]}", phases) is not None
         ):
-            joined.append(word + words[index + 1])
+            joined.append(f"{word}·{words[index + 1]}")
             index += 2
             continue
         joined.append(word)
@@ -911,18 +912,16 @@ def metadata_from_name(stem: str, rules: FilingRules, in_phase: str | None = Non
     readable = _without_numbers(stem, rules)
     written = _CAMERA_NAMES.sub(" ", readable)  # what the clerk wrote, beside a camera's own name
     without_clock = _SCANNER_TIMES.sub(" ", written)
+    words = _phase_joined(_NAME_SEPARATORS.split(without_clock), rules.phases)
     code = next(
-        (
-            parsed
-            for token in _phase_joined(_NAME_SEPARATORS.split(without_clock), rules.phases)
-            if (parsed := _unit_of_token(token, rules.phases)) is not None
-        ),
-        None,
+        (parsed for token in words if (parsed := _unit_of_token(token, rules.phases)) is not None), None
     ) or find_unit_code(without_clock)
     tokens = _phase_joined(_NAME_SEPARATORS.split(_CAMERA_NAMES.sub(" ", stem)), rules.phases)
     said = _phase_word(tokens, rules.phases)
     if code is None:
         code = _bare_flat(without_clock, said[1] if isinstance(said, tuple) else in_phase, rules)
+    if (letter := _letter_before_unit(stem, words, rules.phases)) is not None:
+        code = None
     # A year-month is the month's first day (电梯维保记录_2024年5月 is filed in 2024, not in the year it is filed).
     # A day the clerk wrote is the document's, not the day its photo was taken.
     found_date = find_date(written) or find_month(written) or _camera_day(readable, rules.time_zone)
@@ -930,7 +929,7 @@ def metadata_from_name(stem: str, rules: FilingRules, in_phase: str | None = Non
     # A phase written as a word of its own (二期 产权证明 1-1-101), read as a folder's is: the phase of a unit written
     # without one, no word of the title; a unit of another phase, or two phases, are neither's (``_TwoPhases``).
     # With no unit, the phase is the folder's unit's (``_in_names_phase``).
-    phase = doubt = None
+    phase, doubt = None, letter
     if isinstance(said, _TwoPhases):
         doubt, code = _TwoPhases(stem, said.names, "文件名").reason, None
     elif said is not None and code is None:
@@ -938,7 +937,7 @@ def metadata_from_name(stem: str, rules: FilingRules, in_phase: str | None = Non
     elif said is not None and code is not None and not code.phase:
         code = replace(code, phase=rules.phases[fold_spelling(said[1]).strip()])
         tokens[said[0]] = said[2]
-    words = []
+    titled = []
     for token in tokens:
         if not token:  # a phase's word taken for the unit's phase
             continue
@@ -947,9 +946,9 @@ def metadata_from_name(stem: str, rules: FilingRules, in_phase: str | None = Non
         token_date = (find_date(token) or find_month(token)) if found_date is not None else None
         if token_date is not None and token_date[1] == unicodedata.normalize("NFKC", token):
             continue
-        words.append(token)
+        titled.append(token)
     category = rules.category_from_words(stem)
-    title = _without_copy_counter(" ".join(words).strip(" -_"), stem, category) or None
+    title = _without_copy_counter(" ".join(titled).strip(" -_"), stem, category) or None
     if title is not None and category is not None and _names_only(title, category):
         title = None  # 3-2-1201_业主档案 says no more than its unit does: titled as the unit alone is (``resolve``)
     if category is None and code is not None:
@@ -962,6 +961,26 @@ def metadata_from_name(stem: str, rules: FilingRules, in_phase: str | None = Non
         phase=phase,
         doubt=doubt,
     )
+
+
+#: A letter, alone or with 区 or 期 (``A``, ``B区``): how a phase is written, and a building too (A栋, B座).
+_LETTER_WORD = re.compile(r"[A-Z](?:区|期)?")
+#: What the reason of a unit not taken for the letter before it says (``_letter_before_unit``, ``reasons_about_unit``).
+_LETTER_BEFORE = "前写了“"
+
+
+def _letter_before_unit(stem: str, words: Sequence[str], phases: Mapping[str, str]) -> str | None:
+    """Why the unit a name writes a blank after a letter (``C 1-1-202``, ``B区_3-1-101``) is not taken, where that
+    letter is no phase of the estate (a phase's ``_phase_joined`` has joined to the unit): a phase the estate does not
+    have, or a building's letter, whose flat no one can tell.  None where no such letter stands before a unit."""
+    for word, after in zip(words, words[1:], strict=False):
+        if not _LETTER_WORD.fullmatch(fold_spelling(word).strip()) or _is_phase(word, phases):
+            continue
+        if (code := _unit_of_token(after, phases)) is not None:
+            where = f"不是本小区的分区（{'、'.join(dict.fromkeys(phases.values()))}）" if phases else "本小区没有设分区"
+            said = f"文件名“{stem}”在房号 {code} {_LETTER_BEFORE}{word}”，{where}，没有按它判断房号"
+            return said + "：请核对是哪个分区、哪栋楼的房屋"
+    return None
 
 
 def _phase_word(words: Sequence[str], phases: Mapping[str, str]) -> tuple[int, str, str] | _TwoPhases | None:
@@ -1223,7 +1242,7 @@ def reason_on_page(reason: str) -> str:
 def reasons_about_unit(reasons: Sequence[str]) -> bool:
     """One of ``reasons`` already says why the scan has no unit (its folder and name disagree, its folder names two
     phases)."""
-    return any(reason.startswith(_CONFLICT) or _TWO_PHASES in reason for reason in reasons)
+    return any(reason.startswith(_CONFLICT) or _TWO_PHASES in reason or _LETTER_BEFORE in reason for reason in reasons)
 
 
 #: A 档号 inside a file name, written in full or as read off a box label (``YZ-2026-00012``, ``YZ-2026-12``,
