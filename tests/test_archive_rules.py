@@ -145,6 +145,12 @@ LETTERED_PHASES = FilingRules.from_settings(ArchiveSettings(), {"A区": "A区", 
         (["AB栋资料", "3-2-1201"], Metadata(unit="3-2-1201", topic="AB栋资料")),
         (["A3栋资料", "3-2-1201"], Metadata(unit="3-2-1201", topic="A3栋资料")),
         (["A区AB栋资料", "1-202"], Metadata(unit="A区·1-202", topic="A区AB栋资料")),
+        # the phase's letter alone, or a word apart, above the unit: that phase's unit, never building A3's or A1's
+        (["A", "3-2-1201"], Metadata(unit="A区·3-2-1201")),
+        (["A 交房资料", "1-202"], Metadata(unit="A区·1-202", topic="A 交房资料")),
+        # a letter before 栋, 座, 幢, # or 号楼 is the building's, no phase's
+        (["A栋资料", "3-2-1201"], Metadata(unit="3-2-1201", topic="A栋资料")),
+        (["B座", "3-2-1201"], Metadata(unit="3-2-1201", topic="B座")),
     ],
 )
 def test_a_phase_written_with_a_letter_begins_a_folder_only_as_a_word(parts: list[str], expected: Metadata) -> None:
@@ -164,6 +170,9 @@ def test_a_phase_written_with_a_letter_begins_a_folder_only_as_a_word(parts: lis
         ("A 1-202 产权证明", "A区·1-202", "产权证明"),
         # the letter written joined to the code is the building's: A1栋
         ("A1-1-202 产权证明", "A1-1-202", "产权证明"),
+        # a letter before 座 or 栋 is the building's, not phase A's building A (A区·A-1202, titled 座1202 产权证明)
+        ("A座1202 产权证明", "A-1202", "产权证明"),
+        ("B栋1单元101室 入住登记表", "B-1-101", "入住登记表"),
     ],
 )
 def test_a_letter_phase_a_blank_before_a_unit_is_that_phases_unit(stem: str, unit: str, title: str) -> None:

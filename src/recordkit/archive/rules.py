@@ -745,7 +745,8 @@ def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
             levels = _levels(parts[index - 1 :])
             name, taken = ("".join(parts[index - 1 : index - 1 + levels]), levels) if levels else (part, 1)
             code = None
-            if phase is not None and (code := _unit_of_folder(phase[1] + name, rules.phases)) is not None:
+            # joined as a code writes a phase: a letter's (A/3-2-1201/) run into it would be building A3's
+            if phase is not None and (code := _unit_of_folder(f"{phase[1]}·{name}", rules.phases)) is not None:
                 if phase[0] is not None:
                     del topic[phase[0]]  # the phase's folder names the unit together with this one
             else:
@@ -826,12 +827,13 @@ def _phase_of_folder(part: str, phases: Mapping[str, str]) -> tuple[str, str] | 
 def _written_at(text: str, spelling: str) -> int:
     """Where ``spelling`` is first written in ``text`` as a word of its own, or -1: a spelling beginning or ending with
     a letter or digit (``A``, ``B区``'s B) not where one stands beside it — ``AB栋资料`` writes neither A nor B, ``A3栋``
-    no A — while ``二期`` is written in ``二期交房资料``."""
+    no A —, nor one ending with either before a building's word (``A栋``, ``B座``: the building's letter); while
+    ``二期`` is written in ``二期交房资料``."""
     start = text.find(spelling)
     while start >= 0:
         end = start + len(spelling)
         if not (_alnum(spelling[0]) and start > 0 and _alnum(text[start - 1])) and not (
-            _alnum(spelling[-1]) and end < len(text) and _alnum(text[end])
+            _alnum(spelling[-1]) and end < len(text) and (_alnum(text[end]) or _BUILDING_WORD.match(text, end))
         ):
             return start
         start = text.find(spelling, start + 1)
