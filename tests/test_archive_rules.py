@@ -180,6 +180,12 @@ def test_a_letter_phase_a_blank_before_a_unit_is_that_phases_unit(stem: str, uni
     assert (said.unit, said.title, said.doubt) == (unit, title, None)
 
 
+def test_a_phase_written_its_usual_way_a_blank_before_a_unit_is_that_phases_unit() -> None:
+    # 第二期 is 二期 in a code (第二期1-1-101), but a blank apart it was no phase's word: 一期's 1-1-101 was taken.
+    said = metadata_from_name("第二期 1-1-101 产权证明", PHASED_RULES)
+    assert (said.unit, said.title, said.doubt) == ("二期·1-1-101", "产权证明", None)
+
+
 @pytest.mark.parametrize(
     ("rules", "stem", "reason"),
     [
@@ -193,6 +199,25 @@ def test_a_letter_phase_a_blank_before_a_unit_is_that_phases_unit(stem: str, uni
             RULES,
             "A 1-1-202 产权证明",
             "文件名“A 1-1-202 产权证明”在房号 1-1-202 前写了“A”，本小区没有设分区，没有按它判断房号："
+            "请核对是哪个分区、哪栋楼的房屋",
+        ),
+        # a phase of another estate's, written apart from the unit or joined to it: filed as 一期's 1-1-101 before
+        (
+            PHASED_RULES,
+            "三期 1-1-101 产权证明",
+            "文件名“三期 1-1-101 产权证明”在房号 1-1-101 前写了“三期”，不是本小区的分区（二期），没有按它判断房号："
+            "请核对是哪个分区、哪栋楼的房屋",
+        ),
+        (
+            PHASED_RULES,
+            "三期1-1-101_产权证明",
+            "文件名“三期1-1-101_产权证明”在房号 1-1-101 前写了“三期”，不是本小区的分区（二期），没有按它判断房号："
+            "请核对是哪个分区、哪栋楼的房屋",
+        ),
+        (
+            RULES,
+            "第3期 1-1-101 产权证明",
+            "文件名“第3期 1-1-101 产权证明”在房号 1-1-101 前写了“第3期”，本小区没有设分区，没有按它判断房号："
             "请核对是哪个分区、哪栋楼的房屋",
         ),
         (

@@ -851,7 +851,8 @@ def _is_phase(word: str, phases: Mapping[str, str]) -> bool:
 
 def _phase_joined(tokens: Sequence[str], phases: Mapping[str, str]) -> list[str]:
     """The words of a name (empty ones left out), a phase's name joined to the unit written after it (``二期 1-1-101``,
-    ``二期_3栋2单元1201`` → ``二期·1-1-101``): apart, the unit would be read as another phase's unit of that code.
+    ``二期_3栋2单元1201`` → ``二期·1-1-101``; ``第二期 1-1-101``, a phase's usual word, too): apart, the unit would be
+    read as another phase's unit of that code.
     Joined with ``·``, as a code writes a phase: a letter's (``A 1-1-202``) run into the code would be building A1's."""
     words = [token for token in tokens if token]
     joined: list[str] = []
@@ -860,7 +861,7 @@ def _phase_joined(tokens: Sequence[str], phases: Mapping[str, str]) -> list[str]
         word = words[index]
         if (
             index + 1 < len(words)
-            and _is_phase(word, phases)
+            and (_is_phase(word, phases) or (phases and _PHASE_LIKE.fullmatch(fold_spelling(word).strip())))
             and _unit_of_token(f"{word}·{words[index + 1]}", phases) is not None
         ):
             joined.append(f"{word}·{words[index + 1]}")
@@ -922,7 +923,7 @@ def metadata_from_name(stem: str, rules: FilingRules, in_phase: str | None = Non
     said = _phase_word(tokens, rules.phases)
     if code is None:
         code = _bare_flat(without_clock, said[1] if isinstance(said, tuple) else in_phase, rules)
-    if (letter := _letter_before_unit(stem, words, rules.phases)) is not None:
+    if (elsewhere := _other_phase_before_unit(stem, words, rules.phases)) is not None:
         code = None
     # A year-month is the month's first day (电梯维保记录_2024年5月 is filed in 2024, not in the year it is filed).
     # A day the clerk wrote is the document's, not the day its photo was taken.
@@ -931,7 +932,7 @@ def metadata_from_name(stem: str, rules: FilingRules, in_phase: str | None = Non
     # A phase written as a word of its own (二期 产权证明 1-1-101), read as a folder's is: the phase of a unit written
     # without one, no word of the title; a unit of another phase, or two phases, are neither's (``_TwoPhases``).
     # With no unit, the phase is the folder's unit's (``_in_names_phase``).
-    phase, doubt = None, letter
+    phase, doubt = None, elsewhere
     if isinstance(said, _TwoPhases):
         doubt, code = _TwoPhases(stem, said.names, "文件名").reason, None
     elif said is not None and code is None:
@@ -965,22 +966,31 @@ def metadata_from_name(stem: str, rules: FilingRules, in_phase: str | None = Non
     )
 
 
-#: A letter, alone or with 区 or 期 (``A``, ``B区``): how a phase is written, and a building too (A栋, B座).
-_LETTER_WORD = re.compile(r"[A-Z](?:区|期)?")
-#: What the reason of a unit not taken for the letter before it says (``_letter_before_unit``, ``reasons_about_unit``).
-_LETTER_BEFORE = "前写了“"
+#: How a phase is written (``unitcodes``' generic phases, and a letter alone): ``A``, ``B区``, ``三期``, ``第3期``.
+_PHASE_LIKE = re.compile(r"[A-Z](?:区|期)?|第?(?:[0-9]{1,2}|[零〇一二两三四五六七八九十]{1,3})[区期]")
+#: Such a phase written joined to a code (``三期1-1-101``): a letter's alone is the building's (``A1-1-202``).
+_PHASE_JOINED = re.compile(r"(第?(?:[0-9]{1,2}|[零〇一二两三四五六七八九十]{1,3}|[A-Z])[区期])·?(.+)")
+#: What the reason of a unit not taken for the phase before it says (``_other_phase_before_unit``,
+#: ``reasons_about_unit``).
+_PHASE_BEFORE = "前写了“"
 
 
-def _letter_before_unit(stem: str, words: Sequence[str], phases: Mapping[str, str]) -> str | None:
-    """Why the unit a name writes a blank after a letter (``C 1-1-202``, ``B区_3-1-101``) is not taken, where that
-    letter is no phase of the estate (a phase's ``_phase_joined`` has joined to the unit): a phase the estate does not
-    have, or a building's letter, whose flat no one can tell.  None where no such letter stands before a unit."""
-    for word, after in zip(words, words[1:], strict=False):
-        if not _LETTER_WORD.fullmatch(fold_spelling(word).strip()) or _is_phase(word, phases):
-            continue
-        if (code := _unit_of_token(after, phases)) is not None:
+def _other_phase_before_unit(stem: str, words: Sequence[str], phases: Mapping[str, str]) -> str | None:
+    """Why the unit a name writes after a phase that is none of the estate's (``_phase_joined`` has joined those
+    that are to their unit) is not taken: a blank before it (``C 1-1-202``, ``B区_3-1-101``, ``三期 1-1-101``) or,
+    where the estate has phases, joined to it (``三期1-1-101``, a code that names no phase of the estate, its
+    ``1-1-101`` found inside it): another phase's flat, or a building's letter, no one can tell whose.  None where
+    no such phase stands before a unit."""
+    for index, word in enumerate(words):
+        folded = fold_spelling(word).strip()
+        written = code = None
+        if index + 1 < len(words) and _PHASE_LIKE.fullmatch(folded) and not _is_phase(word, phases):
+            written, code = word, _unit_of_token(words[index + 1], phases)
+        elif phases and (joined := _PHASE_JOINED.fullmatch(folded)) and _unit_of_token(word, phases) is None:
+            written, code = joined[1], _unit_of_token(joined[2], phases)
+        if code is not None:
             where = f"不是本小区的分区（{'、'.join(dict.fromkeys(phases.values()))}）" if phases else "本小区没有设分区"
-            said = f"文件名“{stem}”在房号 {code} {_LETTER_BEFORE}{word}”，{where}，没有按它判断房号"
+            said = f"文件名“{stem}”在房号 {code} {_PHASE_BEFORE}{written}”，{where}，没有按它判断房号"
             return said + "：请核对是哪个分区、哪栋楼的房屋"
     return None
 
@@ -1244,7 +1254,7 @@ def reason_on_page(reason: str) -> str:
 def reasons_about_unit(reasons: Sequence[str]) -> bool:
     """One of ``reasons`` already says why the scan has no unit (its folder and name disagree, its folder names two
     phases)."""
-    return any(reason.startswith(_CONFLICT) or _TWO_PHASES in reason or _LETTER_BEFORE in reason for reason in reasons)
+    return any(reason.startswith(_CONFLICT) or _TWO_PHASES in reason or _PHASE_BEFORE in reason for reason in reasons)
 
 
 #: A 档号 inside a file name, written in full or as read off a box label (``YZ-2026-00012``, ``YZ-2026-12``,
