@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-from contextlib import ExitStack
+import sqlite3
+from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import Any
 
@@ -744,6 +745,58 @@ def test_a_dry_run_of_the_import_on_a_workspace_whose_ledger_file_is_gone_makes_
     )
     assert not ledger_file.exists()
     assert sorted(path.name for path in workspace.records_dir.iterdir()) == before
+
+
+def test_a_dry_run_of_the_import_beside_a_filed_archive_is_refused_as_the_import_itself(
+    run_cli: Any, workspace: Any
+) -> None:
+    """records/ledger.sqlite3 gone beside an archive holding filed documents: ``owners import --dry-run`` said only
+    that the file was gone and to make a new ledger by ``db upgrade`` or the import (exit 7), while the import itself
+    says a ledger was here, how to find it again and how to make a new one on purpose (exit 3).  The dry run now
+    says the same as the run it checks, and makes nothing."""
+    ledger_file = workspace.records_dir / "ledger.sqlite3"
+    for file in workspace.records_dir.glob("ledger.sqlite3*"):
+        file.unlink()
+    filed = workspace.records_dir / "archive" / "业主档案" / "2026"
+    filed.mkdir(parents=True)
+    (filed / "YZ-2026-00001_购房合同.pdf").write_bytes(b"%PDF-1.4 filed before")
+    before = sorted(path.name for path in workspace.records_dir.iterdir())
+    sheet = write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS)
+    result = run_cli("owners", "import", str(sheet), "--dry-run")
+    assert result.exit_code == 3, result.output
+    assert result.stderr == (
+        f"错误：台账文件 {ledger_file} 不见了（被删除或挪走、从备份恢复时漏了它，或者它所在的磁盘没有挂载），"
+        "而 records/archive 里已经有归档的文件：请先找回原来的台账：从备份恢复到这个位置，或挂载好它所在的磁盘；"
+        "台账确实丢失、又没有备份的，档案登记可以用 recordkit archive verify --repair 按档案目录重建"
+        "（收费记录只能从备份恢复）；确要在这里新建台账的，先运行 recordkit db upgrade，再导入；"
+        "名册没有导入，这里什么也没有新建\n"
+    )
+    assert sorted(path.name for path in workspace.records_dir.iterdir()) == before
+
+
+def test_a_dry_run_of_the_import_does_not_upgrade_an_older_ledger(run_cli: Any, workspace: Any) -> None:
+    """A ledger an older recordkit left (as of migration 0027): ``owners import --dry-run`` upgraded it to the newest
+    layout before checking the roster — a dry run that changed the ledger.  It now leaves the ledger as it found it
+    and says to upgrade it first (exit 7, as a ledger of another version is); after ``db upgrade`` it checks."""
+    ledger_file = workspace.records_dir / "ledger.sqlite3"
+    with closing(sqlite3.connect(ledger_file)) as conn, conn:
+        conn.execute("ALTER TABLE unit_contacts DROP COLUMN id_number")
+        conn.execute("UPDATE alembic_version SET version_num = '0027'")
+    before = sorted(path.name for path in workspace.records_dir.iterdir())
+    sheet = write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS)
+    result = run_cli("owners", "import", str(sheet), "--dry-run")
+    assert result.exit_code == 7, result.output
+    assert result.stderr == (
+        f"错误：台账数据库 sqlite:///{ledger_file} 的表结构版本是 0027，这一版 recordkit 要 0028，要先升级："
+        "这个命令只检查、不改动台账，不会替你升级：请先运行 recordkit db upgrade，再运行这个命令；什么也没有写入\n"
+    )
+    with closing(sqlite3.connect(ledger_file)) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0027",)]
+        assert "id_number" not in [row[1] for row in conn.execute("PRAGMA table_info(unit_contacts)")]
+    assert sorted(path.name for path in workspace.records_dir.iterdir()) == before
+    assert run_cli("db", "upgrade").exit_code == 0
+    checked = run_cli("owners", "import", str(sheet), "--dry-run")
+    assert checked.exit_code == 0, checked.output
 
 
 def test_an_import_does_not_make_a_ledger_in_an_empty_ledger_file(run_cli: Any, workspace: Any) -> None:

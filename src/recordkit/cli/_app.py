@@ -391,19 +391,22 @@ class AppState:
             setup_logging(self._workspace)
         return self._workspace
 
-    def ledger(self, *, create: bool | None = None, migrate: bool = True) -> Ledger:
+    def ledger(self, *, create: bool | None = None, migrate: bool = True, dry_run: bool = False) -> Ledger:
         """The workspace's ledger, made on first use unless the command only reads (``READ_ONLY_COMMANDS``) or
         ``create`` is False (a command of another name that writes no ledger rows: ``index``) — and made, where
         there is none yet (no SQLite file, an empty one, a PostgreSQL schema not made yet or empty), only by a command
         meant to make a ledger (``LEDGER_MAKING_COMMANDS``, or ``create`` True: ``archive verify --repair``); brought
         up to date unless ``migrate`` is False (``search``, which reads its index alone and asks the ledger only
-        whether it was moved away)."""
+        whether it was moved away).  A ``dry_run`` (``--dry-run``) makes no ledger and upgrades none (an older one
+        is refused: ``db upgrade`` first), and is refused one not made yet beside a filed archive as the run it checks
+        would be."""
         if self._ledger is None:
             from recordkit.ledger.db import open_workspace_ledger
 
             reads = self.command in READ_ONLY_COMMANDS or self.command_path in READ_ONLY_COMMANDS
-            makes = self.command_path in LEDGER_MAKING_COMMANDS if create is None else create
-            if create is None and makes:  # (archive verify --repair, create True, rebuilds from the filed archive)
+            making = self.command_path in LEDGER_MAKING_COMMANDS
+            makes = making and not dry_run if create is None else create
+            if create is None and making:  # (archive verify --repair, create True, rebuilds from the filed archive)
                 # loaded on first use: the archive's rules are needed only by a command that makes a ledger
                 from recordkit.archive.archivist import refuse_a_new_ledger_beside_the_archive
 
@@ -411,7 +414,11 @@ class AppState:
                     self.workspace(), "名册没有导入", made_on_purpose=MADE_ON_PURPOSE
                 )
             self._ledger = open_workspace_ledger(
-                self.workspace(), create=not reads if create is None else create, new_ledger=makes, migrate=migrate
+                self.workspace(),
+                create=not (reads or dry_run) if create is None else create,
+                new_ledger=makes,
+                migrate=migrate,
+                upgrades=not dry_run,
             )
             if reads:
                 self.warn_if_moved(self._ledger)

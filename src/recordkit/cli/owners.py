@@ -62,8 +62,8 @@ def owners_import(
     mapping = {**settings.map, **named}
     with progress_bar(f"读取 {readable_name(file.name)}") as advance:
         summary = import_owners(
-            # (a dry run makes no ledger: with none to compare the roster with, it says so as a reading command does)
-            app_state.ledger(create=False if dry_run else None),
+            # (a dry run makes no ledger: with none to compare the roster with, it says so as the import itself does)
+            app_state.ledger(dry_run=dry_run),
             file,
             app_state.operator_name,
             dry_run=dry_run,

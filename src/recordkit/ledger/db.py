@@ -353,6 +353,7 @@ class Ledger:
         migrate: bool = True,
         create: bool = True,
         new_ledger: bool = True,
+        upgrades: bool = True,
         schema: str = "",
         time_zone: str = OfficeSettings.time_zone,
         given_by: DatabaseSettings = DatabaseSettings(),
@@ -369,6 +370,9 @@ class Ledger:
         #: schema or database: only a command meant to make one (``init``, ``db upgrade``, an import of the roster
         #: …); any other refuses (``no_ledger_refusal``): a file gone or a mistyped name, never a new, empty ledger.
         self.new_ledger = new_ledger
+        #: Whether a first use may bring an older ledger up to date; a command asked to change nothing (a dry run)
+        #: may not, and is refused one (``db upgrade`` first): a ledger it could not read without upgrading it.
+        self.upgrades = upgrades
         check_schema_name(schema)
         #: The PostgreSQL schema holding this ledger ("" for the server's default).
         self.schema = schema
@@ -385,7 +389,12 @@ class Ledger:
         self.file = sqlite_file(self.url)
         self.write_queue = self._write_queue()
         if migrate:
-            self.ensure_migrated()
+            try:
+                self.ensure_migrated()
+            except BaseException:
+                # (a refused ledger is closed at once: a SQLite one's -wal and -shm files go with its last connection)
+                self.engine.dispose()
+                raise
 
     # -- connection ---------------------------------------------------------------
 
@@ -1052,18 +1061,17 @@ class Ledger:
         stamped revision, without the first-use lock, Alembic or schema inspection."""
         if self._stamped_revision() == HEAD_REVISION:
             return
+        if not self.upgrades:
+            # (not even the first-use lock's file is made: a command asked to change nothing leaves the disk as it was)
+            self._refuse_revision(self.revision())
+            return
         with self._sqlite_first_use_lock() as held:
             # (where the lock could not be taken, SQLite's own refusal of a folder this account may only read comes
             # first, from this reading: the folder, not the lock file, is what the account lacks)
             current = self.revision()
             if current == HEAD_REVISION:
                 return
-            if current is None and not self.create:
-                raise self._missing_ledger()
-            if current is None and not self.new_ledger:
-                raise self.no_ledger_refusal()
-            if current is not None and (not current.isdigit() or current > HEAD_REVISION):
-                raise LedgerError(f"台账数据库的版本（{current}）比本程序新，请升级 recordkit 后再使用")
+            self._refuse_revision(current)
             if not held:
                 upgrade = (
                     f"台账数据库 {self.where} 的表结构版本是 {current or '（空库）'}，需要 {HEAD_REVISION}，要升级，但"
@@ -1077,6 +1085,24 @@ class Ledger:
                     "（升级时两个程序靠它排队）：请让这个账户能写入这个文件后再试；什么也没有写入"
                 )
             self.upgrade()
+
+    def _refuse_revision(self, current: str | None) -> None:
+        """Refuse a ledger at revision ``current`` that this object may not bring up to date: none here (a command not
+        meant to make one), one of a newer recordkit, or — where it may not upgrade (``upgrades`` False) — an older
+        one; nothing for the newest."""
+        if current == HEAD_REVISION:
+            return
+        if current is None and not self.create:
+            raise self._missing_ledger()
+        if current is None and not self.new_ledger:
+            raise self.no_ledger_refusal()
+        if current is not None and (not current.isdigit() or current > HEAD_REVISION):
+            raise LedgerError(f"台账数据库的版本（{current}）比本程序新，请升级 recordkit 后再使用")
+        if current is not None and not self.upgrades:
+            raise LedgerError(
+                f"台账数据库 {self.where} 的表结构版本是 {current}，这一版 recordkit 要 {HEAD_REVISION}，要先升级："
+                "这个命令只检查、不改动台账，不会替你升级：请先运行 recordkit db upgrade，再运行这个命令；什么也没有写入"
+            )
 
     @contextmanager
     def _sqlite_first_use_lock(self) -> Iterator[bool]:
@@ -1561,6 +1587,7 @@ def open_ledger(
     migrate: bool = True,
     create: bool = True,
     new_ledger: bool = True,
+    upgrades: bool = True,
     schema: str = "",
     time_zone: str = OfficeSettings.time_zone,
     given_by: DatabaseSettings = DatabaseSettings(),
@@ -1572,7 +1599,8 @@ def open_ledger(
     on PostgreSQL the schema and its tables), which is how commands that only read open it; with
     ``new_ledger=False`` a ledger not made yet — a SQLite file missing or empty, a schema not made yet or empty, an
     empty database — is a ``ConfigError`` (``Ledger.no_ledger_refusal``), which is how every other command not
-    meant to make a ledger opens it.  A schema PostgreSQL would not take as written,
+    meant to make a ledger opens it; with ``upgrades=False`` an older ledger is a ``LedgerError`` (``db upgrade``
+    first), which is how a dry run opens it.  A schema PostgreSQL would not take as written,
     or one with a SQLite ledger, is a ``ConfigError``.
     """
     return Ledger(
@@ -1581,6 +1609,7 @@ def open_ledger(
         migrate=migrate,
         create=create,
         new_ledger=new_ledger,
+        upgrades=upgrades,
         schema=schema,
         time_zone=time_zone,
         given_by=given_by,
@@ -1588,7 +1617,7 @@ def open_ledger(
 
 
 def open_workspace_ledger(
-    workspace: Workspace, *, migrate: bool = True, create: bool = True, new_ledger: bool = True
+    workspace: Workspace, *, migrate: bool = True, create: bool = True, new_ledger: bool = True, upgrades: bool = True
 ) -> Ledger:
     """The workspace's ledger as its settings name it (``[database]`` url, schema, busy_timeout);
     see ``open_ledger``."""
@@ -1599,6 +1628,7 @@ def open_workspace_ledger(
         migrate=migrate,
         create=create,
         new_ledger=new_ledger,
+        upgrades=upgrades,
         schema=database.schema,
         time_zone=workspace.settings.office.time_zone,
         given_by=database,
