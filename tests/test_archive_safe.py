@@ -1214,6 +1214,8 @@ def test_repair_from_the_tree_keeps_former_numbers_and_never_gives_them_out_agai
     assert (repaired.exit_code, repaired.stdout.splitlines()) == (
         0,
         [
+            f"注意：台账文件 {workspace.root / 'records' / 'other.sqlite3'} 不见了：已在这个位置新建台账，"
+            "按 records/archive 里的说明文件重建档案登记；收费记录和业主名册不在档案里，只能从备份恢复",
             "已修复：补全中断的归档 GC-2026-00001（records/archive/工程档案/2026/GC-2026-00001_水泵房巡检记录.pdf）",
             "已修复：GC-2026-00001：按说明文件恢复曾用档号 WF-2026-00001",
             "档案完好：共 1 件，文件、说明文件与台账记录一致",

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from recordkit.core.errors import ConfigError, LedgerError
+from recordkit.demo.scans import write_scan
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, alembic_config, display_url, open_ledger
 from recordkit.ledger.schema import HEAD_REVISION, metadata
@@ -713,6 +714,58 @@ def test_the_import_and_the_filing_service_beside_a_filed_archive_say_an_empty_l
             "台账确实丢失、又没有备份的，档案登记可以用 recordkit archive verify --repair 按档案目录重建"
             f"（收费记录只能从备份恢复）；{anew}{not_done}，这里什么也没有新建\n"
         )
+    assert ledger_file.stat().st_size == 0
+
+
+@pytest.mark.parametrize("empty", [True, False], ids=["0-byte", "gone"])
+def test_a_repair_says_it_made_a_new_ledger_in_place_of_an_empty_or_missing_file(
+    run_cli: Any, workspace: Any, empty: bool
+) -> None:
+    """records/ledger.sqlite3 of 0 bytes (or gone) beside a filed archive: every other command calls it a bad copy and
+    names ``archive verify --repair`` as the way on where the ledger is truly lost.  The repair made a new ledger
+    there without a word, saying only 已修复：补全中断的归档 …; it now says which file it wrote the new ledger into,
+    that it replaced the empty file, and that fees and the roster come only from a backup."""
+    scan = write_scan(workspace.root / "扫描" / "1-1-101_产权证明_20261101.pdf", 1)
+    assert run_cli("file", str(scan)).exit_code == 0
+    ledger_file = workspace.records_dir / "ledger.sqlite3"
+    for file in workspace.records_dir.glob("ledger.sqlite3*"):
+        if file.is_file():
+            file.unlink()
+    if empty:
+        ledger_file.touch()
+    result = run_cli("archive", "verify", "--repair")
+    assert result.exit_code == 0, result.output
+    was = (
+        "是个空文件（0 字节），里面没有台账：已把这个空文件换成新建的台账" if empty else "不见了：已在这个位置新建台账"
+    )
+    assert result.stdout.splitlines()[0] == (
+        f"注意：台账文件 {ledger_file} {was}，按 records/archive 里的说明文件重建档案登记；"
+        "收费记录和业主名册不在档案里，只能从备份恢复"
+    )
+    assert result.stdout.splitlines()[-1] == "档案完好：共 1 件，文件、说明文件与台账记录一致"
+    listed = run_cli("archive", "show", "YZ-2026-00001")
+    assert listed.exit_code == 0 and "产权证明" in listed.stdout
+    again = run_cli("archive", "verify", "--repair")
+    assert again.stdout == "档案完好：共 1 件，文件、说明文件与台账记录一致\n"
+
+
+def test_a_repair_with_nothing_filed_does_not_write_a_ledger_into_an_empty_file(run_cli: Any, workspace: Any) -> None:
+    """records/ledger.sqlite3 of 0 bytes and nothing filed: ``archive verify --repair`` wrote a new, empty ledger into
+    it (there was nothing to rebuild), while every other command calls it a bad copy.  It now refuses as they do (exit
+    3), the file left at 0 bytes."""
+    ledger_file = workspace.records_dir / "ledger.sqlite3"
+    for file in workspace.records_dir.glob("ledger.sqlite3*"):
+        if file.is_file():
+            file.unlink()
+    ledger_file.touch()
+    result = run_cli("archive", "verify", "--repair")
+    assert result.exit_code == 3, result.output
+    assert result.stderr == (
+        f"错误：台账文件 {ledger_file} 是个空文件（0 字节），里面没有台账：多半是复制没有完成，或者磁盘写满时留下的，"
+        "不是新的台账，而 records/archive 里没有归档的文件，没有可以重建的档案登记：请先看看它所在的磁盘是否已满，"
+        "再从备份把台账恢复到这个位置（替换这个空文件）；确是新的工作区，先运行 recordkit db upgrade 建立台账；"
+        "这里什么也没有新建\n"
+    )
     assert ledger_file.stat().st_size == 0
 
 

@@ -517,12 +517,15 @@ def archive_verify(
 
     例：recordkit archive verify --repair
     """
-    from recordkit.archive.archivist import require_ok, verify
+    from recordkit.archive.archivist import rebuilding_a_lost_ledger, require_ok, verify
 
     app_state = state(ctx)
     # --repair may rebuild the registrations of a ledger truly lost into a new one (the way on the filing service and
-    # doctor name for an archive without its ledger); plain verify only reads, and makes none.
+    # doctor name for an archive without its ledger), and says so; plain verify only reads, and makes none.
+    rebuilt = rebuilding_a_lost_ledger(app_state.workspace()) if repair else ""
     ledger = app_state.ledger(create=True if repair else None)
+    if rebuilt:
+        typer.echo(rebuilt)
     with progress_bar("检查档案") as advance:
         report = verify(app_state.workspace(), ledger, app_state.operator_name, repair, progress=advance)
     for line in report.repaired:
