@@ -953,7 +953,9 @@ def test_a_password_the_database_refuses_is_told_on_the_page_without_the_setting
             get_item(ledger, "YZ-2026-00001")
     shown = html.unescape(text_of(page))
     assert page.status_code == 503
-    assert f"无法访问台账数据库 {where}：{said}：数据库账户或密码不对：请管理员核对设置中的数据库账户和密码" in shown
+    assert (
+        f"无法访问台账数据库 {where}（详情见日志）：数据库账户或密码不对：请管理员核对设置中的数据库账户和密码" in shown
+    )
     assert _SETTING_NAMED.search(shown) is None, shown
     assert caught.value.message == (
         f"无法访问台账数据库 {where}：{said}：数据库账户或密码不对：请核对 recordkit.toml 的 [database] url 中的账户和密码"
@@ -1124,6 +1126,38 @@ def test_a_ledger_outage_is_logged_with_its_traceback_once_then_one_line_a_reque
 
 
 @pytest.mark.postgres
+def test_a_ledger_out_of_reach_is_told_on_the_page_in_chinese_and_in_the_log_in_the_servers_words(
+    workspace: Workspace, postgres_ledger_url: str
+) -> None:
+    """The ledger's database closed to connections under ``recordkit serve``: the page said 无法访问台账数据库 … followed
+    by the driver's English (connection failed: connection to server at "127.0.0.1", port …  failed: FATAL: …).  The
+    page now says it in Chinese alone, and that the details are in the log, which keeps the server's words."""
+    log_file = setup_logging(workspace)
+    assert log_file is not None
+    start = log_file.stat().st_size if log_file.exists() else 0
+    where = display_url(postgres_ledger_url)
+    with open_ledger(postgres_ledger_url) as ledger:
+        client = local_app(workspace, ledger).test_client()
+        assert client.get("/loans").status_code == 200
+        set_database(postgres_ledger_url, "ALLOW_CONNECTIONS false")
+        try:
+            as_admin(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                f" WHERE datname = '{database_of(postgres_ledger_url)}' AND pid <> pg_backend_pid()"
+            )
+            page = client.get("/loans")
+        finally:
+            set_database(postgres_ledger_url, "ALLOW_CONNECTIONS true")
+    assert page.status_code == 503
+    [told] = re.findall(r'<p class="problem" role="alert">(.*?)</p>', page.get_data(as_text=True), flags=re.S)
+    assert html.unescape(told) == f"无法访问台账数据库 {where}（详情见日志）"
+    with log_file.open(encoding="utf-8") as log:
+        log.seek(start)
+        written = log.read()
+    assert f'database "{database_of(postgres_ledger_url)}" is not currently accepting connections' in written
+
+
+@pytest.mark.postgres
 def test_every_page_answers_a_ledger_outage_alike(workspace: Workspace, postgres_ledger_url: str) -> None:
     """The ledger's database closed for a while: /loans answered 503, but /archive answered 200 with its empty form,
     as if nothing were wrong (its list, asked for, an error in the form's words).  Every page that reads the ledger
@@ -1143,7 +1177,7 @@ def test_every_page_answers_a_ledger_outage_alike(workspace: Workspace, postgres
             set_database(postgres_ledger_url, "ALLOW_CONNECTIONS true")
         assert client.get("/archive").status_code == 200
     assert {url: page.status_code for url, page in pages.items()} == dict.fromkeys(pages, 503)
-    said = f"出错了（503） 无法访问台账数据库 {display_url(postgres_ledger_url)}："
+    said = f"出错了（503） 无法访问台账数据库 {display_url(postgres_ledger_url)}（详情见日志）"
     for url, page in pages.items():
         assert said in text_of(page), (url, text_of(page))
         assert "没有找到" not in text_of(page), url

@@ -701,10 +701,11 @@ class Ledger:
                 raise LedgerError(busy_message(0, self.busy_timeout)) from err
             if sqlstate == PG_SERIALIZATION_FAILURE:  # a replica replaying the primary's changes: asked again, it reads
                 raise cut_short("读取台账", err, "", "再试") from err
-            failed = f"无法访问台账数据库 {display_url(self.url)}：{server_said(err)}"
+            failed = f"无法访问台账数据库 {display_url(self.url)}"
+            # (the page in Chinese alone: the driver's words, in English or a server's own language, went to the log)
             raise LedgerError(
-                failed + connection_advice(err, given_by=self.given_by),
-                form_message=failed + connection_advice(err, on_page=True),
+                f"{failed}：{server_said(err)}" + connection_advice(err, given_by=self.given_by),
+                form_message=f"{failed}（详情见日志）" + connection_advice(err, on_page=True),
             ) from err
         except DBAPIError as err:
             log.exception("ledger database error on %s", display_url(self.url))
@@ -736,7 +737,9 @@ class Ledger:
                     form_message=said + "请到连着主库的档案室网页操作，或请管理员让这个网页连主库；什么也没有写入",
                 ) from err
             self._refuse_transaction_pool(err)
-            raise LedgerError(f"台账数据库出错（详情见日志）：{type(err.orig).__name__}") from err
+            raise LedgerError(
+                f"台账数据库出错（详情见日志）：{type(err.orig).__name__}", form_message="台账数据库出错（详情见日志）"
+            ) from err
         else:
             if self.outage is not None:
                 self.outage.answered()
