@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import html
 import json
 import logging
 import multiprocessing
@@ -28,7 +29,7 @@ from recordkit.archive.archivist import Archivist
 from recordkit.archive.rules import Metadata
 from recordkit.core.config import load_settings, search_backend
 from recordkit.core.errors import ConfigError, ConflictError, IntegrityError, LedgerError
-from recordkit.core.workspace import Workspace, init_workspace
+from recordkit.core.workspace import Workspace, init_workspace, setup_logging
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, display_url, normalise_url, open_ledger
 from recordkit.ledger.schema import HEAD_REVISION, archive_items
@@ -2153,6 +2154,60 @@ def test_the_web_search_shows_full_numbers_for_a_long_query_on_postgresql(pg_ws:
         [entry] = [entry for entry in journal.recent(conn, 5) if entry.action == "private.view"]
     assert entry.after is not None and entry.after["what"] == f"网页检索 {query}"
     assert entry.key == f"网页检索 {query}"[:127] + "…"
+
+
+@pytest.mark.postgres
+def test_a_search_the_server_cut_short_is_told_on_the_page_in_chinese_and_logged_once(
+    relayed: tuple[Relay, Workspace], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search the server cancelled (an administrator's pg_cancel_backend, a statement_timeout) or ended with its
+    connection (the server shutting down): the archive room's page quoted the server's English (服务器说：canceling
+    statement due to user request), and the log said only "PostgreSQL search did not finish" — a server shutting
+    down told there too, not as the ledger out of reach (and back) as every other page's failure is.  The page now
+    says it in Chinese alone; the log has one line of it, with the server's words; a server going away
+    is logged as the ledger's outage."""
+    from recordkit.web.app import create_app
+    from tests.web_helpers import Browser
+
+    _relay, ws = relayed
+    log_file = setup_logging(ws)
+    assert log_file is not None
+    where = display_url(ws.database_url)
+    cases = (
+        (
+            psycopg.errors.QueryCanceled("canceling statement due to user request"),
+            "检索没有做完：台账数据库中止了它（详情见日志）；请稍后再试",
+            "PostgreSQL search cut short by the server: canceling statement due to user request",
+        ),
+        (
+            psycopg.errors.QueryCanceled("canceling statement due to statement timeout"),
+            "这次检索超过了数据库为这个账户设定的时限，已被数据库取消：请把检索词写得具体一些、加上筛选条件，"
+            "或请管理员放宽数据库的这个时限",
+            "PostgreSQL search cut short by the server: canceling statement due to statement timeout",
+        ),
+        (
+            psycopg.errors.AdminShutdown("terminating connection due to administrator command"),
+            "检索没有做完：台账数据库中止了它（详情见日志）；请稍后再试",
+            f"ledger {where} out of reach (/search): pages answer 503 until it answers again: "
+            "terminating connection due to administrator command",
+        ),
+    )
+    for error, told, logged in cases:
+
+        def cut_short(_conn: Any, _request: Any, error: Exception = error) -> Any:
+            raise error
+
+        monkeypatch.setattr(postgresql, "_search", cut_short)
+        start = log_file.stat().st_size if log_file.exists() else 0
+        with open_ledger(ws.database_url) as ledger:
+            page = Browser(create_app(ws, accounts_required=False, ledger=ledger)).get("/search?q=水泵")
+        assert page.status_code == 503
+        [shown] = re.findall(r'<p class="problem"[^>]*>(.*?)</p>', page.get_data(as_text=True), flags=re.S)
+        assert html.unescape(shown).strip() == told
+        with log_file.open(encoding="utf-8") as log:
+            log.seek(start)
+            written = [line for line in log.read().splitlines() if re.match(r"\d{4}-\d\d-\d\d ", line)]
+        assert [line.split(": ", 1)[1] for line in written] == [logged], written
 
 
 @pytest.mark.postgres

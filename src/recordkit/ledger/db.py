@@ -1456,13 +1456,14 @@ def cut_short(
     """What the clerk is told of ``work`` the database server stopped before its end (a cancel, a lock waited for
     past its limit, a lost connection, a full disk): the server's words, then ``kept`` (what was kept, ending with
     its comma, or nothing) and when to do ``again`` ("再运行 recordkit index"): later, or, when the server's disk
-    is full (``LedgerDiskFull``), once space is freed — ``room`` saying how much the work needs, where known."""
+    is full (``LedgerDiskFull``), once space is freed — ``room`` saying how much the work needs, where known.  The
+    web page says it in Chinese alone (the server's words are the log's)."""
     said = server_said(err)
     if disk_full(err):
-        return LedgerDiskFull(
-            f"{work}没有做完：{by}所在服务器的磁盘满了（服务器说：{said}）；{kept}{room}{SERVER_DISK_ADVICE}后{again}"
-        )
-    return LedgerError(f"{work}没有做完：{by}中止了它（服务器说：{said}）；{kept}请稍后{again}")
+        full, after = f"{work}没有做完：{by}所在服务器的磁盘满了", f"；{kept}{room}{SERVER_DISK_ADVICE}后{again}"
+        return LedgerDiskFull(f"{full}（服务器说：{said}）{after}", form_message=f"{full}（详情见日志）{after}")
+    stopped, after = f"{work}没有做完：{by}中止了它", f"；{kept}请稍后{again}"
+    return LedgerError(f"{stopped}（服务器说：{said}）{after}", form_message=f"{stopped}（详情见日志）{after}")
 
 
 def server_at_least(conn: Connection, major: int) -> bool:

@@ -566,26 +566,30 @@ def _size(conn: Connection, table: str) -> int | None:
     return conn.exec_driver_sql(f"SELECT pg_total_relation_size(to_regclass('{table}'))").scalar()
 
 
-def _interrupted(err: BaseException) -> LedgerError | None:
+def _interrupted(err: DBAPIError, outage: OutageWatch | None) -> LedgerError | None:
     """The search statement's failure when the index is not to blame: the server cancelled the statement (the
     account's ``statement_timeout`` set by an administrator, or a cancel) or lost the connection — nothing to
-    rebuild then; None for any other."""
+    rebuild then; None for any other.  Logged in one line with the server's words (the clerk's page says it in
+    Chinese alone); a server gone away, by ``outage`` where there is one (the web page's), as the ledger's outage."""
     import psycopg  # loaded on first use: the driver of a PostgreSQL ledger, an optional dependency
 
     cause = cause_of(err)
     if not isinstance(cause, psycopg.OperationalError):
         return None
-    said = server_said(cause)
-    log.warning("PostgreSQL search did not finish: %s", said)
+    if outage is not None and server_unreachable(err):
+        outage.failed(err)
+    else:
+        log.warning("PostgreSQL search cut short by the server: %s", server_said(cause))
     if isinstance(cause, psycopg.errors.QueryCanceled) and server_says(cause, STATEMENT_TIMEOUT_SAID):
+        cancelled = "这次检索超过了数据库为这个账户设定的时限{}，已被数据库取消：请把检索词写得具体一些、加上筛选条件，"
         return LedgerError(
-            "这次检索超过了数据库为这个账户设定的时限（statement_timeout），已被数据库取消："
-            "请把检索词写得具体一些、加上筛选条件，或请数据库管理员放宽这个时限"
+            cancelled.format("（statement_timeout）") + "或请数据库管理员放宽这个时限",
+            form_message=cancelled.format("") + "或请管理员放宽数据库的这个时限",
         )
     return cut_short("检索", cause, "", "再试")
 
 
-def _read_again(read: Callable[[], _T]) -> _T:
+def _read_again(read: Callable[[], _T], outage: OutageWatch | None) -> _T:
     """``read()`` (a reading of the index: a search, the signatures, the counts), asked again after each of
     ``READ_AGAIN_PAUSES`` when the server ended it for a reason of its own (a replica's conflict with recovery)
     or its connection was cut: none of the server's refusals, a statement timeout or a missing table, which would
@@ -600,16 +604,16 @@ def _read_again(read: Callable[[], _T]) -> _T:
                 None,
             )
             if pause is None or not again:
-                raise _corrupt(err) from None
+                raise _corrupt(err, outage) from None
             log.info("PostgreSQL reading asked again in %.1f s after: %s", pause, server_said(err))
         time.sleep(pause)
     raise AssertionError("unreachable")
 
 
-def _corrupt(err: BaseException) -> IntegrityError | LedgerError:
+def _corrupt(err: DBAPIError, outage: OutageWatch | None) -> IntegrityError | LedgerError:
     """What a search statement's failure tells the clerk: ``_interrupted``'s, else that the index cannot be read
     (rebuild it)."""
-    interrupted = _interrupted(err)
+    interrupted = _interrupted(err, outage)
     if interrupted is not None:
         return interrupted
     log.error("PostgreSQL search index unreadable: %r", err)
@@ -682,10 +686,10 @@ class PostgresIndex:
         return self._version(conn) == str(SCHEMA_VERSION)
 
     def exists(self) -> bool:
-        return _read_again(lambda: self._stored_version() is not None)
+        return _read_again(lambda: self._stored_version() is not None, self.outage)
 
     def outdated(self) -> bool:
-        stored = _read_again(self._stored_version)
+        stored = _read_again(self._stored_version, self.outage)
         return stored is not None and older_version(stored, SCHEMA_VERSION)
 
     def _stored_version(self) -> str | None:
@@ -769,7 +773,7 @@ class PostgresIndex:
                     f"SELECT archive_no, signature, state FROM {TABLE} WHERE archive_no = ANY(%s)", (wanted,)
                 ).all()
 
-        return {number: (signature, state) for number, signature, state in _read_again(read)}
+        return {number: (signature, state) for number, signature, state in _read_again(read, self.outage)}
 
     def texts(self, numbers: Iterable[str]) -> dict[str, tuple[str, str]]:
         wanted = list(numbers)
@@ -782,7 +786,7 @@ class PostgresIndex:
                     (wanted,),
                 ).all()
 
-        return {number: (text, state) for number, text, state in _read_again(read)}
+        return {number: (text, state) for number, text, state in _read_again(read, self.outage)}
 
     def update(self, docs: Iterable[IndexDoc], delete: Iterable[str] = ()) -> int:
         """Replace or add ``docs`` and delete the ``delete`` numbers in one transaction (under ``lock``)."""
@@ -1027,7 +1031,7 @@ class PostgresIndex:
                 except DBAPIError:
                     return None
 
-        return _moved(_read_again(read))
+        return _moved(_read_again(read, self.outage))
 
     def clear_leftovers(self) -> None:
         """Drop a shadow table a rebuild could not drop (its server gone meanwhile, or the rebuild killed)."""
@@ -1063,7 +1067,7 @@ class PostgresIndex:
     # -- searching ---------------------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchPage:
-        return _read_again(lambda: self._search_once(request))
+        return _read_again(lambda: self._search_once(request), self.outage)
 
     def _search_once(self, request: SearchRequest) -> SearchPage:
         with self._connect() as conn, conn.begin():
@@ -1086,7 +1090,7 @@ class PostgresIndex:
                 ).one()
             return int(items), int(pending)
 
-        return _read_again(read)
+        return _read_again(read, self.outage)
 
 
 _ORDER = {
