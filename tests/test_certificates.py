@@ -676,6 +676,53 @@ def test_an_exit_pass_for_a_business_s_unit_names_its_carrier_and_asks_for_its_s
     assert any(line.endswith("业主：张伟    携物人：业主本人") for line in paragraphs(person))
 
 
+def test_an_offices_exit_pass_copied_before_a_business_s_wording_is_refused_for_a_business(
+    run_cli: Any, workspace: Workspace
+) -> None:
+    """The office's 出门条 copied before the built-in had a business's wording (业主是单位) printed, for 张记面馆's
+    shop, 本人系…业主张记面馆 and 业主签字 beside the 携物人 the clerk had to name: a person's authority for a body,
+    without its seal.  Refused (exit 5) saying how to get the built-in's wording, nothing written; a person's pass
+    from the same copy prints as before, and after templates copy --force the business's prints its own words."""
+    rows = [*SAMPLE_ROWS[:1], ["1", "1", "102", 118.62, "张记面馆", "13987654321", None, None, "已入住"]]
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", rows))).exit_code == 0
+    assert run_cli("templates", "copy", "出门条").exit_code == 0
+    path = workspace.templates_dir / "出门条.docx"
+    document = Document(str(path))
+    old_words = {  # the three lines of the 出门条 as an older version copied them
+        "房屋：": "房屋：{{ 房屋地址 }}    业主：{{ 业主姓名 }}    携物人：{{ 携物人 }}",
+        "{% if 业主是单位 %}单位授权": "业主授权：本人系{{ 房屋 }}业主{{ 业主姓名 }}，同意上列物品搬离小区，并对物品的归属负责。",
+        "{% if 业主是单位 %}单位盖章": "业主签字：__________    联系电话：__________",
+    }
+    for start, words in old_words.items():
+        [paragraph] = [p for p in document.paragraphs if p.text.startswith(start)]
+        for run in paragraph.runs[1:]:
+            run.text = ""
+        paragraph.runs[0].text = words
+    document.save(str(path))
+    assert "业主是单位" in run_cli("templates", "check", "出门条").stdout  # told there as a variable it lacks
+    business = ("cert", "make", "出门条", "--unit", "1-1-102", "--items", "冰柜1台", "--carrier", "王师傅")
+    refused = run_cli(*business)
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        5,
+        "",
+        "错误：本处的模板“出门条”（templates/出门条.docx）没有单位业主的写法（没有用到变量 业主是单位），"
+        "开出来会把单位写成业主本人，没有开具。请参照内置模板在其中加上单位业主的一段"
+        "（recordkit templates copy 出门条 --force 取回内置模板，会覆盖本处的修改）",
+    )
+    assert json.loads(run_cli("docs", "list", "--json").stdout) == []
+    # A person's unit: the old words are right for him.
+    assert run_cli("cert", "make", "出门条", "--unit", "1-1-101", "--items", "冰箱1台").exit_code == 0
+    [person] = sorted((workspace.root / "records" / "generated").rglob("*.docx"))
+    assert "业主授权：本人系1栋1单元101室业主张伟，同意上列物品搬离小区，并对物品的归属负责。" in paragraphs(person)
+    assert run_cli("templates", "copy", "出门条", "--force").exit_code == 0
+    made = run_cli(*business)
+    assert made.exit_code == 0, made.output
+    [body] = [p for p in sorted((workspace.root / "records" / "generated").rglob("*.docx")) if p != person]
+    lines = paragraphs(body)
+    assert "单位授权：1栋1单元102室业主张记面馆委托经办人王师傅将上列物品搬离小区，并对物品的归属负责。" in lines
+    assert "单位盖章：__________    经办人签字：__________    联系电话：__________" in lines
+
+
 def test_a_business_s_exit_pass_with_a_carrier_of_no_name_is_not_told_to_leave_it_out(
     run_cli: Any, workspace: Workspace
 ) -> None:

@@ -308,23 +308,27 @@ def _residence_values(
     return values | {"身份证号": view.id_number or "（未登记）"}
 
 
-def _tenant_template(workspace: Workspace, library: TemplateLibrary | None) -> TemplateLibrary:
-    """The library a tenant's 居住证明 is filled from (loaded once, handed on to the fill); ``TemplateError`` when the
-    office's own 居住证明 has no tenant's wording (no ``租户姓名``): filled, it would call the tenant the owner."""
+def _template_with_wording(
+    workspace: Workspace, library: TemplateLibrary | None, kind: str, variable: str, whose: tuple[str, str], wrong: str
+) -> TemplateLibrary:
+    """The library a paper whose words depend on ``variable`` is filled from (loaded once, handed on to the fill);
+    ``TemplateError`` when the template printed (the office's own, written or copied before the built-in had the
+    wording ``whose`` names: its 写法 and its 一段) does not use it: filled, it would ``wrong`` (a tenant called the
+    owner; a business 本人).  Nothing is written then."""
     # The engine (docxtpl, jinja2, lxml), needed to fill a template: loaded on first use, as documents.generated does,
     # so that `docs list --kind`, which reads this module's kinds, stays light
     from recordkit.documents.templates.checks import printable  # loaded on first use: the engine, as above
     from recordkit.documents.templates.engine import TemplateError, TemplateLibrary  # loaded on first use: as above
 
     library = library or TemplateLibrary.for_workspace(workspace)
-    template = printable(library, RESIDENCE)
-    if "租户姓名" not in template.variables:
+    template = printable(library, kind)
+    if variable not in template.variables:
         root = workspace.root
         where = template.path.relative_to(root) if template.path.is_relative_to(root) else template.path
         raise TemplateError(
-            f"本处的模板“{RESIDENCE}”（{where.as_posix()}）没有为租户开具的写法（没有用到变量 租户姓名），"
-            f"开出来会把租户写成业主，没有开具。请参照内置模板在其中加上租户的一段"
-            f"（recordkit templates copy {RESIDENCE} --force 取回内置模板，会覆盖本处的修改）"
+            f"本处的模板“{kind}”（{where.as_posix()}）没有{whose[0]}的写法（没有用到变量 {variable}），"
+            f"开出来会{wrong}，没有开具。请参照内置模板在其中加上{whose[1]}的一段"
+            f"（recordkit templates copy {kind} --force 取回内置模板，会覆盖本处的修改）"
         )
     return library
 
@@ -370,7 +374,8 @@ def make_certificate(
 
     Raises ``UsageError`` for an unknown kind or ``tenant`` with another kind, ``ConflictError`` for a ``tenant``
     the unit has not registered, whose tenancy does not hold both days or has no first day, ``TemplateError`` for
-    ``tenant`` when the office's own 居住证明 has no tenant's wording, ``NotFoundError`` for an unknown unit, ``ConflictError`` for a unit with
+    ``tenant`` when the office's own 居住证明 has no tenant's wording, or for a business's exit pass when the office's
+    own 出门条 has no business's wording (``业主是单位``: one copied from an older version), ``NotFoundError`` for an unknown unit, ``ConflictError`` for a unit with
     no owner, a 缴费证明 while the unit is in arrears (saying how much; as of the later of ``today``, the printed date, and
     ``now``, the real day this is done) or a 居住证明 for a unit nobody lives in (not 已入住, or a shop, parking space or
     storeroom, or let to a tenant on the printed day or today: ``tenants_on``) or an exit pass for a unit in arrears (as of the same day as a 缴费证明's) without ``despite_arrears``, the
@@ -434,6 +439,10 @@ def make_certificate(
         check_valid_until(until, today)
         values |= {"物品": rows, "有效期至": chinese_date(until), "携物人": carrier or "业主本人", "经办人": operator}
         values["业主是单位"] = business
+        if business:  # an office's 出门条 from before a business's wording would have 张记面馆 say 本人系…业主
+            library = _template_with_wording(
+                workspace, library, EXIT_PASS, "业主是单位", ("单位业主", "单位业主"), "把单位写成业主本人"
+            )
         details = {
             "items": [f"{row['名称']}{row['数量']}" for row in rows],
             "valid_until": until.isoformat(),
@@ -451,7 +460,9 @@ def make_certificate(
             values |= _residence_values(view, days, _registered_tenants(ledger, code), tenant)
             if tenant is not None:
                 details["tenant"] = values["租户姓名"]
-                library = _tenant_template(workspace, library)
+                library = _template_with_wording(
+                    workspace, library, RESIDENCE, "租户姓名", ("为租户开具", "租户"), "把租户写成业主"
+                )
         if kind == CLEARANCE:  # the unit's fees: all its owners of record (a 居住证明 is one person's, by ID)
             values["业主姓名"] = owners_of_record(view.owner, (owner.name for owner in entry.co_owners))
     number_key = "出门条编号" if kind == EXIT_PASS else "证明编号"
