@@ -395,6 +395,24 @@ def test_a_person_s_name_ending_like_a_shop_is_a_person(name: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "name",
+    ["王便利店", "李工作室", "李记粥铺", "张家小馆", "陈记药铺", "刘家小厨", "王记小吃", "王家铺子", "欧阳五金店"],
+)
+def test_a_shop_named_by_its_owner_s_surname_is_a_body(name: str) -> None:
+    # 王便利店, 李记粥铺 and 刘家小厨 were people (their reminders said 尊敬的李记粥铺业主, their exit passes 本人系…业主):
+    # a shop's word of three characters needed two before it, one character four.  A person's name is a surname and
+    # a given name of one or two characters: 便利店 after a surname, or four characters ending as a shop does after a
+    # single surname, are no person's.
+    assert is_organisation(name)
+
+
+@pytest.mark.parametrize("name", ["王小厨", "李铺子", "刘家豪", "王家明", "张记生", "诸葛小店", "司徒建行", "王一行"])
+def test_a_person_s_name_like_a_surname_s_shop_stays_a_person(name: str) -> None:
+    # Three characters, or four after a compound surname (诸葛, 司徒), are a person's name's length: 王小厨, 刘家豪.
+    assert not is_organisation(name)
+
+
+@pytest.mark.parametrize(
     ("cell", "names"),
     [
         # A shop's business is a body in a cell as it is alone: a person's name after it and a blank is another owner,

@@ -31,7 +31,7 @@ from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, refuse_unknown_unit, unknown_unit
 from recordkit.ledger.schema import owners, unit_co_owners, unit_contacts, units
-from recordkit.owners.surnames import is_surname, starts_with_surname
+from recordkit.owners.surnames import COMPOUND_SURNAMES, is_surname, starts_with_surname
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -61,16 +61,17 @@ _ORGANISATION = re.compile(r"公司|集团|合伙企业|银行|委员会|管理�
 
 
 # A shop's business (个体工商户: 张记面馆, 美宜佳便利店, 华联商行) is named by its trade's last words: those of two
-# characters or more after two at least (兴旺饭店; 李超市 is a person's name), …
+# characters after two at least (兴旺饭店; 李超市 is a person's name), of three after one (王便利店: no given name is
+# three characters), …
 _SHOP_WORDS = (
     ("超市", "商店", "商行", "商场", "面馆", "饭馆", "餐馆", "菜馆", "茶馆", "酒馆", "宾馆", "旅馆", "饭店", "酒店")
     + ("酒家", "酒楼", "茶楼", "药房", "药店", "药铺", "诊所", "门诊", "网吧", "影楼", "工厂", "农场", "工作室")
-    + ("经营部", "门市部", "服务部", "营业部", "维修部", "俱乐部", "便利店", "幼儿园", "旅行社")
+    + ("经营部", "门市部", "服务部", "营业部", "维修部", "俱乐部", "便利店", "幼儿园", "旅行社", "铺子", "小吃")
 )  # fmt: skip
-# … and one character after four at least (老王五金店, 华美印刷厂): a Chinese person's name — 王房, 李德行, 欧阳明行 — has
-# at most three before its last.
-_SHOP_ENDINGS = tuple("店馆房行部所室厂社院站场铺坊")
-_SHOP_LEAST = {len(word): len(word) + 2 for word in _SHOP_WORDS} | {1: 5}
+# … and one character after three at least (李记粥铺, 刘家小厨, 老王五金店), four after a compound surname: a Chinese
+# person's name — 王房, 李德行, 刘家豪, 欧阳明行 — is its surname and a given name of at most two.
+_SHOP_ENDINGS = tuple("店馆房行部所室厂社院站场铺坊厨")
+_SHOP_LEAST = {len(word): min(len(word) + 2, 4) for word in _SHOP_WORDS} | {1: 4}
 # A branch's name after the business's (康乐洗衣店（幸福里店）), which a shop's words are looked for before.
 _BRANCH = re.compile(r"\([^()]*\)$")
 
@@ -84,8 +85,8 @@ _BODY_FORMS = (
 
 def _body_ending(name: str) -> str | None:
     """The ending by which ``name`` is a body's name, its longest: a body's form (``_BODY_FORMS``: 有限公司, 委员会 …) or
-    a shop's word with enough before it (``_SHOP_LEAST``: 张记面馆, 老王五金店; not 李超市, 王建厂 nor 张店, people's
-    names), read without blanks and a branch's name after it (``_BRANCH``), or None.  The one rule of a body's name's
+    a shop's word with enough before it (``_SHOP_LEAST``: 张记面馆, 王便利店, 李记粥铺, 老王五金店; not 李超市, 王建厂,
+    欧阳明行 nor 张店, people's names), read without blanks and a branch's name after it (``_BRANCH``), or None.  The one rule of a body's name's
     end, for a name alone (``is_organisation``) and for a roster cell's parts (``_ends_as_body``)."""
     business = _BRANCH.sub("", name_as_read(name))
     form = max((word for word in _BODY_FORMS if business.endswith(word)), key=len, default=None)
@@ -94,7 +95,11 @@ def _body_ending(name: str) -> str | None:
     if "·" in business:  # 阿依古丽·吐尔逊: a transliterated person's name
         return None
     ending = next((word for word in (*_SHOP_WORDS, *_SHOP_ENDINGS) if business.endswith(word)), None)
-    return ending if ending is not None and len(business) >= _SHOP_LEAST[len(ending)] else None
+    if ending is None:
+        return None
+    # 欧阳明行, 诸葛小店: a compound surname's person has one character more before a shop's last one
+    least = _SHOP_LEAST[len(ending)] + (len(ending) == 1 and business[:2] in COMPOUND_SURNAMES)
+    return ending if len(business) >= least else None
 
 
 def is_organisation(name: str) -> bool:
