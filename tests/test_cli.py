@@ -752,9 +752,25 @@ def test_an_empty_key_is_refused_not_read_as_no_key(run_cli: Any, imported: Path
             ("cert", "make", "出门条", "--unit", "1-1-101", "--carrier", "张三", "--carrier", "李四"),
             "错误：--carrier 只能写一次，这里写了两次：“张三”、“李四”；请只写要用的那一个",
         ),
-        (  # an empty value (a script's variable left unset) is seen as one, not as nothing
+        (  # an empty value (a script's variable left unset) is said in words, not as “” (nor as nothing)
             ("cert", "make", "出门条", "--unit", "1-1-101", "--carrier", "", "--carrier", "李四"),
-            "错误：--carrier 只能写一次，这里写了两次：“”、“李四”；请只写要用的那一个",
+            "错误：--carrier 只能写一次，这里写了两次：（空白）、“李四”；请只写要用的那一个",
+        ),
+        (  # so is one of blanks alone, which read “ ” (easy to take for “”)
+            ("cert", "make", "出门条", "--unit", "1-1-101", "--carrier", "李四", "--carrier", " \u3000"),
+            "错误：--carrier 只能写一次，这里写了两次：“李四”、（空白）；请只写要用的那一个",
+        ),
+        (  # a value holding the quotes is quoted with others: “张三”、“李四” read as two values
+            ("cert", "make", "出门条", "--unit", "1-1-101", "--carrier", "张三”、“李四", "--carrier", "王五"),
+            "错误：--carrier 只能写一次，这里写了两次：「张三”、“李四」、“王五”；请只写要用的那一个",
+        ),
+        (  # and one holding those too with others again
+            ("cert", "make", "出门条", "--unit", "1-1-101", "--carrier", "「甲」“乙”", "--carrier", "王五"),
+            "错误：--carrier 只能写一次，这里写了两次：『「甲」“乙”』、“王五”；请只写要用的那一个",
+        ),
+        (  # a line break inside a value is written out, not printed as a second line of the message
+            ("cert", "make", "出门条", "--unit", "1-1-101", "--carrier", "张三\n李四", "--carrier", "王五"),
+            "错误：--carrier 只能写一次，这里写了两次：“张三<U+000A>李四”、“王五”；请只写要用的那一个",
         ),
         (  # the short and the long name of one option are one option: both named, whichever was typed
             ("journal", "list", "-n", "5", "--limit", "20"),

@@ -150,7 +150,7 @@ def _once_only(original: Any) -> Any:
 
             # Every name of the option (``--limit/-n``): the clerk may have typed either, or one of each.
             name = option_names(self.obj)
-            both = "、".join(f"“{_shown(given)}”" for given in (state.opts[self.dest], value))
+            both = "、".join(_quoted(given) for given in (state.opts[self.dest], value))
             raise UsageError(f"{name} 只能写一次，这里写了两次：{both}；请只写要用的那一个")
         original(self, value, state)
 
@@ -169,10 +169,23 @@ def _completing() -> bool:
     return context is not None and context.resilient_parsing
 
 
-def _shown(value: Any) -> str:
-    """An option's value as typed (several words of an option taking several: joined by blanks); the caller quotes
-    it, so an empty value (``--carrier ""``) shows as “”, not as nothing."""
-    return " ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+#: The quotes a value is shown in: the first pair none of whose marks it holds (张三”、“李四 in 「」, not read as two).
+_QUOTES = (("“", "”"), ("「", "」"), ("『", "』"), ("《", "》"))
+
+
+def _quoted(value: Any) -> str:
+    """An option's value as typed, quoted (several words of an option taking several: joined by blanks): a blank one
+    (``--carrier ""``, ``" "``) said in words, （空白）, not as “” or “ ” (easy to miss); one holding “ or ” in another
+    pair of quotes (``_QUOTES``); a line break or another control or invisible character written out (``<U+000A>``)
+    rather than breaking the one-line message."""
+    from recordkit.core.filenames import shown_plainly  # loaded on first use: only a repeated option needs it
+
+    text = " ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+    if not text.strip():
+        return "（空白）"
+    text = shown_plainly(text)
+    opening, closing = next((pair for pair in _QUOTES if not set(pair) & set(text)), _QUOTES[-1])
+    return f"{opening}{text}{closing}"
 
 
 def _replace(owner: type, name: str, value: Any) -> None:
