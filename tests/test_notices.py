@@ -180,11 +180,17 @@ def test_a_clock_time_written_with_a_dot_is_read_as_the_colon_one(
         ("3-2-1201室门前 12月8日8:00", None, dt.datetime(2026, 12, 8, 8)),
         ("12-5", None, None),  # a building and entrance as much as a day: no clock or 日 says which
         ("3栋12.8", None, None),
+        ("3栋20261208 8:00", None, None),  # eight figures after others: a phone number as much as a day
         # the day written before them is read, with its own time of day
         ("12月20日下午6.30", None, dt.datetime(2026, 12, 20, 18, 30)),
         ("12月20日8:00至12.30", None, dt.datetime(2026, 12, 20, 8)),
         ("停水12.8 8:00至12.9 18:00", None, dt.datetime(2026, 12, 8, 8)),
         ("当日下午6.30", CUT_DAY, dt.datetime(2026, 12, 20, 18, 30)),
+        # a day after a building's number with a time of day or 日 after it (it was no day: nothing read)
+        ("3号楼 12.8 8:30", None, dt.datetime(2026, 12, 8, 8, 30)),
+        ("3号楼12.8日", None, dt.datetime(2026, 12, 8)),
+        ("3号楼 12.30 8:30", None, dt.datetime(2026, 12, 30, 8, 30)),
+        ("3号楼12:30停水", None, None),  # a time of day alone: no day
     ],
 )
 def test_a_clock_time_or_a_unit_code_is_no_day(text: str, base: dt.date | None, expected: dt.datetime | None) -> None:
@@ -422,6 +428,10 @@ def test_a_notice_gives_the_offices_phone_when_it_has_one(ws: Workspace, estate:
             {**WATER, "恢复时间": "12月4日18:00"},
             "模板“停水通知”的日期顺序不对：恢复时间（12月4日18:00）早于停水时间（12月5日8:00）",
         ),
+        (  # the day after the building's number was not read: nothing to hold the 恢复时间 to
+            {**WATER, "停水时间": "3号楼 12.5 8:30", "恢复时间": "12.4 18:00"},
+            "模板“停水通知”的日期顺序不对：恢复时间（12.4 18:00）早于停水时间（3号楼 12.5 8:30）",
+        ),
     ],
 )
 def test_bad_values_write_nothing(ws: Workspace, estate: Ledger, values: dict[str, str], message: str) -> None:
@@ -623,6 +633,21 @@ def test_a_notice_to_the_whole_estate_from_the_command_line_names_it_once(run_cl
         ("12-5号", "12-5号"),
         ("12-5号楼", "12-5号楼"),
         ("3-2号楼", "3-2号楼"),
+        # a dotted or slashed day after a building's number was printed as typed (3号楼 12.8 8:30), though a time of
+        # day or 日 after it says it is a day, as it is at the start
+        ("3号楼 12.8 8:30起", "3号楼 12月8日 8:30起"),
+        ("3号楼12.8日8:30", "3号楼12月8日8:30"),
+        ("3栋2单元 12/8 8:30至17:00", "3栋2单元 12月8日 8:30至17:00"),
+        ("3号楼 12.8 8:30至12.8 17:00", "3号楼 12月8日 8:30至12月8日 17:00"),
+        # ... but a pair with nothing after it may be a room (3栋12.8), a dashed one a unit's parts (3号楼 2-3 8:00),
+        # eight figures after others a phone number: as typed
+        ("3栋12.8", "3栋12.8"),
+        ("3号楼 2-3 8:00", "3号楼 2-3 8:00"),
+        ("3栋20261208 8:00", "3栋20261208 8:00"),
+        # what clerks write most: as typed, or the day in the office's form
+        ("3号楼12:30", "3号楼12:30"),
+        ("12月8日12:30-16:30", "12月8日12:30-16:30"),
+        ("12.8 8:30至12.8 17:00", "12月8日 8:30至12月8日 17:00"),
     ],
 )
 def test_a_date_written_with_dots_slashes_or_dashes_is_printed_in_the_offices_form(

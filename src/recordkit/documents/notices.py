@@ -540,6 +540,8 @@ _YEARLESS_NUMERIC_DAY = re.compile(
     r"(?<![\d./])(?P<month>\d{1,2})\s*(?:(?P<sep>[./])|(?P<dash>-))\s*(?P<day>\d{1,2})(?!\d)(?![./]\d)"
     rf"{_NOT_A_PLACE}(?(dash)(?=\s*日|(?:\s*号)?{_CLOCK_NEXT.pattern})){_DAY_MARK}?"
 )
+# A day's mark ending a pair (12.8日, 12/8号): written after a day, as a time of day is.
+_DAY_MARK_AT_END = re.compile(rf"{_DAY_MARK}$")
 # The 号 a clerk says after a day written with 月 (12月5号), printed 日 as every other day's mark.
 _SAID_MARK = re.compile(r"\s*号$")
 # What before a pair makes it a time of day, not a day: 当日18.30, 下午6.30.
@@ -639,7 +641,8 @@ def _numeric_days(text: str, written_out: Sequence[_WrittenDay]) -> list[_Writte
     """Where ``text`` writes a day with dots, slashes or dashes or as eight figures, and that day, in order: one with
     its year and separators (2026.12.8) anywhere; one without its year (12.8, 12/8, and 12-8 when a time of day or 日
     follows it) or as eight figures (20261208) after nothing but words (自12.8起: the day ``find_when`` reads, but
-    当日18.30 or 下午6.30, times of day), or as a range's second end (12.8 8:00至12.9 18:00, 12.8-12.9) when a time of
+    当日18.30 or 下午6.30, times of day), with a dot or a slash after other figures when a time of day or 日 follows it
+    (3号楼 12.8 8:30, ``_said_to_be_a_day``), or as a range's second end (12.8 8:00至12.9 18:00, 12.8-12.9) when a time of
     day follows it, none was written since the day before it (12.7至12.9), or it cannot be one (12/9, 12.9).  Any other
     may be a time (8:00至12.30: half past noon), one with a dash hours (8-18点), eight figures after others a phone
     number: left out, as is a day no calendar has (``_checked_read`` refuses those first).  ``written_out``: the days
@@ -681,10 +684,22 @@ def _a_day_here(text: str, day: _WrittenDay, ends: Sequence[int], may_be_a_clock
     before = text[: day.start]
     if not re.search(r"\d", before):
         return _CLOCK_BEFORE.search(before) is None
-    if _RANGE_TO.search(before) is None or _after_a_stray_dash(text, day.start, ends):
+    if _RANGE_TO.search(before) is None:
+        return _said_to_be_a_day(text, day)
+    if _after_a_stray_dash(text, day.start, ends):
         return False
     since = max((end for end in ends if end <= day.start), default=0)
     return not may_be_a_clock or _CLOCK_NEXT.match(text, day.end) is not None or _CLOCK.search(before, since) is None
+
+
+def _said_to_be_a_day(text: str, day: _WrittenDay) -> bool:
+    """Whether ``day``, written after other figures and leading to no range's end (3号楼 12.8 8:30), says it is a day: a
+    pair with a dot or a slash and a time of day or 日 after it (3号楼12.8日), as a day at the start is.  A pair alone
+    may be a room (3栋12.8), a dashed one a unit's parts (3号楼 2-3 8:00), eight figures a phone number (3栋20261208)."""
+    written = text[day.start : day.end]
+    if day.year is not None or "-" in written or _CLOCK_BEFORE.search(text, 0, day.start) is not None:
+        return False
+    return _DAY_MARK_AT_END.search(written) is not None or _CLOCK_NEXT.match(text, day.end) is not None
 
 
 def _after_a_stray_dash(text: str, start: int, ends: Sequence[int]) -> bool:
