@@ -310,9 +310,9 @@ def test_mask_in_text_masks_numbers_inside_free_text() -> None:
     assert mask_in_text("业主张伟，身份证110101199003071233，手机13812345678。") == (
         "业主张伟，身份证110101********1233，手机138****5678。"
     )
-    # Longer digit runs (a receipt number, an account) and unit codes are not personal data.
-    assert mask_in_text("账号6222021234567890123 房号3-2-1201 SJ2026-000123") == (
-        "账号6222021234567890123 房号3-2-1201 SJ2026-000123"
+    # Longer digit runs (a receipt number) and unit codes are not personal data (a card's number is: BANK_CARDS).
+    assert mask_in_text("编号62220212345678901234 房号3-2-1201 SJ2026-000123") == (
+        "编号62220212345678901234 房号3-2-1201 SJ2026-000123"
     )
 
 
@@ -587,7 +587,6 @@ NOT_PERSONAL = [
     "编号138-1234-5678-01",  # a dashed code that goes on
     "编号9-138-1234-5678",
     "编号110101-19900307-1233-01",
-    "账号6222 0212 3456 7890 123",
     "编号18613812345678",  # 86 + a mobile inside a longer run
     "编号0086138123456789",
     "金额8613812345678.00元",
@@ -603,7 +602,6 @@ NOT_PERSONAL = [
     "金额110105491231002.00元",
     "编号110105-491231-002-01",
     # Runs of digits with blanks that are no landline with its area code set apart.
-    "账号6222 0755 8888 6666 123",  # a bank card's groups: the 0755 stands inside the run
     "流水号 0755 8888 6666 0132",  # another group after it
     "车位B1-023 8888 6666",  # 023 is an area code, but here the end of a parking space's code
     "房号3-2-1201 0755 8888",  # no local number of 7 or 8 digits
@@ -615,11 +613,8 @@ NOT_PERSONAL = [
     "编号(0123) 4567 8901",  # 012 is no area code
     "档号YZ-2026-0755 8888 6666",  # a dash and a group before it: the end of a code
     # The same runs with the wider gaps a phone's groups may have (two blanks, a tab): still no phone.
-    "账号6222  0755  8888  6666  123",
-    "账号6222\t0755 8888 6666",
     "流水号 0755  8888  6666  0132",
     "流水号 0755\t8888\t6666\t0132",
-    "账号6222  0212  3456  7890  123",
     "车位B1-023  8888 6666",
     "读数 0  755  8888  6666",
     "日期 2026  12  08，2026\t1208",
@@ -629,7 +624,6 @@ NOT_PERSONAL = [
     "编号110101  19900307-1233",  # a gap, then a dash: no ID number's grouping
     "档号YZ-2026-0755  8888 6666",
     # A grouped mobile's digits inside a longer run are no mobile, so no landline beside one either.
-    "账号6222 0212 3456 7890",
     "编号138 0013 80001 0755 8888 6666",
     "编号9138 0013 8000 0755 8888 6666",
     "日期2026 12 08 0755 8888",
@@ -637,7 +631,6 @@ NOT_PERSONAL = [
     # after it, a group before it, no local number (0 first, too short), no area code.
     "编号86 755 8888 6666",
     "编号+86 755 8888 6666 0132",
-    "账号6222 0086 755 8888 6666",
     "编号+86 755 0888 6666",
     "编号+86 755 8888",
     "编号+86 001 8888 6666",
@@ -656,16 +649,15 @@ NOT_PERSONAL = [
     "比例0.86 (0)755 8888 6666",
     "得分86 (0)，另计 0 分",
     # A bank card's number whose last groups look like a mobile in 3-4-4 groups: a 4-digit group a gap before the
-    # mobile makes it a run of 15 digits or more, no phone (nor a landline after it); shown as the other accounts.
+    # mobile makes it a run of 15 digits or more, no phone (nor a landline after it); 15 digits or more than 19 are no
+    # card's length either (BANK_CARDS), shown as written.
     "卡号6222 138 0013 8000",
-    "卡号6222 0212 138 0013 8000",
     "卡号6222  138  0013\t8000",
     "卡号６２２２　１３８　００１３　８０００",
     "卡号6222 138 0013 8000 0755 8888 6666",
     # Runs of digits that are no landline written as one run: a longer run holding one, an order number starting 1,
     # a day and hour, an amount, the end of a code, no area code, too short or too long, a group beside it.
     "订单号120755888866",
-    "流水号6222075588886666",
     "流水号0755888866661234",
     "时间2026120800，日期 2026120800",
     "金额075588886666.00元，比例0.01088886666",
@@ -680,6 +672,37 @@ NOT_PERSONAL = [
     "账号6222 075588886666",
     "流水号 075588886666 0132",
 ]
+
+
+# A bank card's number on a refund form or a deposit slip (16-19 digits, UnionPay 62, Visa 4, Mastercard 5, the old
+# domestic cards 9), whole or in groups: the first 4 and the last 4 digits stay, as the banks show one (shown whole
+# before).
+BANK_CARDS = [
+    ("开户行：中国工商银行  卡号：6222 0212 3456 7890 123", "开户行：中国工商银行  卡号：6222 **** **** ***0 123"),
+    ("卡号：6222021234567890123，户名：张伟", "卡号：6222***********0123，户名：张伟"),
+    ("卡号6222 0212 3456 7890", "卡号6222 **** **** 7890"),
+    ("卡号6222-0212-3456-7890，", "卡号6222-****-****-7890，"),
+    ("卡号６２２２　０２１２　３４５６　７８９０", "卡号６２２２　****　****　７８９０"),
+    ("Visa 4367 4212 3456 7890  金额 5000.00", "Visa 4367 **** **** 7890  金额 5000.00"),
+    ("账号6222 0755 8888 6666 123", "账号6222 **** **** ***6 123"),
+    ("卡号6222 0212 138 0013 8000", "卡号6222 **** *** **** 8000"),  # a mobile's shape at its end: the card's
+    ("卡号9558 8012 3456 7890 12，手机138 0013 8000", "卡号9558 **** **** **90 12，手机138 **** 8000"),
+    # Shown whole before as accounts or long numbers: a card's shape and length, so masked (a number too many hidden
+    # rather than an owner's card shown); its groups one or two blanks or a tab apart, as the search reads them.
+    ("账号6222  0212  3456  7890  123", "账号6222  ****  ****  ***0  123"),
+    ("账号6222  0755  8888  6666  123", "账号6222  ****  ****  ***6  123"),
+    ("账号6222\t0755 8888 6666", "账号6222\t**** **** 6666"),
+    ("账号6222 0086 755 8888 6666", "账号6222 **** *** **** 6666"),
+    ("流水号6222075588886666", "流水号6222********6666"),
+    ("账号6222021234567890123 房号3-2-1201", "账号6222***********0123 房号3-2-1201"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BANK_CARDS)
+def test_mask_in_text_masks_a_bank_card_keeping_its_first_and_last_4_digits(text: str, expected: str) -> None:
+    from recordkit.core.personal import mask_in_text
+
+    assert mask_in_text(text) == expected
 
 
 @pytest.mark.parametrize("text", NOT_PERSONAL)

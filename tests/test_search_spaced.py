@@ -213,11 +213,12 @@ def test_a_phone_found_is_still_masked_unless_asked(numbers: dict[str, str], run
     assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]] == ["(0)755 **** 7890"]
 
 
-def test_digit_groups_that_are_no_landline_are_shown_as_written(numbers: dict[str, str], run_cli: Any) -> None:
+def test_digit_groups_that_are_no_landline_are_no_phone(numbers: dict[str, str], run_cli: Any) -> None:
+    """No landline is masked inside them; the 19 digits of a bank card are masked as one (first 4, last 4)."""
     result = run_cli("search", "开户账号 OR 流水号 OR 退押金账户", "--json", "--sort", "档号")
     assert result.exit_code == 0, result.output
     assert [hit["snippet"] for hit in json.loads(result.stdout)["hits"]] == [
-        "开户账号6222 0755 8888 6666 123。",
+        "开户账号6222 **** **** ***6 123。",
         "流水号 0755 8888 6666 0132，读数 0 755 8888。",
         "退押金账户 6222 138 0013 8000。",
     ]

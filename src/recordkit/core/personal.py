@@ -1,4 +1,4 @@
-"""Owners' personal data: resident ID numbers and phone numbers.
+"""Owners' personal data: resident ID numbers and phone numbers, and bank card numbers written in a text.
 
 Owns checking them (GB 11643-1999 check digit, mobile and landline shapes) and
 masking them for screens and reports.  Deciding when to unmask is the caller's.
@@ -347,11 +347,17 @@ _DASHED_AFTER = re.compile(r"-[0-9A-Za-z]")
 # groups, nor is a group no card begins with (UnionPay 62, Visa 4, Mastercard 5, the old domestic cards 9): a room
 # number before a mobile (房号1201 138 0013 8000) leaves it a phone, masked.  The run is looked for in the few
 # characters before a match (_CARD_REACH).
-_CARD_GROUPS = (
-    r"(?<![0-9A-Za-z)-])"
-    + "".join(rf"(?<![0-9)]{BLANK}{{{width}}})" for width in _GAP_WIDTHS)
-    + rf"[4569][0-9]{{3}}{_GAP}(?:[0-9]{{4}}{_GAP})?"
+_CARD_START = (
+    r"(?<![0-9A-Za-z)-])" + "".join(rf"(?<![0-9)]{BLANK}{{{width}}})" for width in _GAP_WIDTHS) + r"[4569][0-9]{3}"
 )
+_CARD_GROUPS = rf"{_CARD_START}{_GAP}(?:[0-9]{{4}}{_GAP})?"
+# A bank card's number (16-19 digits, UnionPay 62…) in a text: a card's first group (_CARD_START) and the rest of its
+# digits written whole (6222021234567890123) or in groups a dash or a gap apart (6222 0212 3456 7890 123, the last
+# group maybe short, 6222 0212 138 0013 8000 as well); a run of groups holding more or fewer digits than a card
+# (6222 138 0013 8000: 15; 6222 0755 8888 6666 0132 1234) is some other number, and a decimal point or a letter after
+# it makes it no card either.
+_CARD_IN_TEXT = re.compile(rf"{_CARD_START}(?:[0-9]{{12,15}}|(?:{_SEP}[0-9]{{1,4}})+)(?![0-9A-Za-z])(?!\.[0-9])")
+_CARD_DIGITS = range(16, 20)
 _MOBILE_IN_BLANK_GROUPS = rf"1[3-9][0-9]{_GAP}[0-9]{{4}}{_GAP}[0-9]{{4}}"
 _CARD_GROUPS_BEFORE = re.compile(rf"{_CARD_GROUPS}\Z")
 _CARD_BEFORE = re.compile(rf"{_CARD_GROUPS}{_MOBILE_IN_BLANK_GROUPS}{_GAP}\Z")
@@ -396,6 +402,14 @@ def _masked_old_id(text: str, folded: str, match: re.Match[str]) -> str | None:
     if _in_dashed_run(folded, match, match["dash"] is not None):
         return None
     return _hide_digits(text, folded, match.start(), match.end(), keep_first=6, keep_last=3)
+
+
+def _masked_card(text: str, folded: str, match: re.Match[str]) -> str | None:
+    if sum(char.isdigit() for char in match.group()) not in _CARD_DIGITS:
+        return None
+    if _in_dashed_run(folded, match, "-" in match.group()):
+        return None
+    return _hide_digits(text, folded, match.start(), match.end(), keep_first=4, keep_last=4)
 
 
 def _in_longer_code(folded: str, match: re.Match[str]) -> bool:
@@ -454,13 +468,14 @@ _LINE_END_IN_NUMBER = re.compile(r"(?=[ \t\n])(?:(?<=[0-9])|(?<=[0-9]-))[ \t]*\n
 
 
 def mask_in_text(text: str) -> str:
-    """``text`` with every ID number and phone number in it masked; the rest untouched.
+    """``text`` with every ID number, phone number and bank card number in it masked; the rest untouched.
 
     The masked text is as long as ``text`` and differs only where a digit became ``*`` (a search snippet
     keeps its offsets): ``138****5678``, ``１３８****５６７８``, ``+86 138 **** 5678``, ``0755-****1234``,
     ``0755 **** 1234``, ``(0755) ****1234``, ``+86 755 **** 1234``, ``0755****1234`` (written as one run),
-    ``110101********1234``; groups one or two blanks apart (a tab, an
-    ideographic space), as the search's fold joins them: ``138  **** 5678``.  A number a line end cuts (a PDF's text
+    ``110101********1234``, a bank card's first and last 4 digits kept (``6222 **** **** ***0 123``,
+    ``_CARD_IN_TEXT``); groups one or two blanks apart (a tab, an ideographic space), as the search's fold joins
+    them: ``138  **** 5678``.  A number a line end cuts (a PDF's text
     layer keeps them) is masked as one: the line end read as nothing between its parts (``1381234↵5678``) and as
     a separator (``138 1234↵5678``).
     """
@@ -479,10 +494,12 @@ def mask_in_text(text: str) -> str:
 
 
 def _masked_numbers(text: str, folded: str | None = None) -> str:
-    """``text`` with the ID and phone numbers its fold (``folded``, worked out when not given) holds masked."""
+    """``text`` with the ID, phone and card numbers its fold (``folded``, worked out when not given) holds masked."""
     folded = text.translate(_TEXT_FOLD) if folded is None else folded
     text, folded = _mask_matches(text, folded, _ID_IN_TEXT, _masked_id)
     text, folded = _mask_matches(text, folded, _OLD_ID_IN_TEXT, _masked_old_id)
+    # A card before the phones: a dashed card's last groups read as a landline (6222-0212-3456-7890).
+    text, folded = _mask_matches(text, folded, _CARD_IN_TEXT, _masked_card)
     return _mask_matches(text, folded, _PHONE_IN_TEXT, _masked_phone)[0]
 
 
