@@ -698,6 +698,15 @@ BANK_CARDS = [
 ]
 
 
+def test_a_dashed_run_no_landline_can_be_is_no_phone() -> None:
+    """0212-3456-7890 (the tail of a card's number in dashed groups): 02x area codes have 3 digits, and 021 and
+    2-3456-7890 make no number either.  Reading it raised 联系电话“0212-3456-7890”不是有效的手机号或固定电话."""
+    from recordkit.core.personal import phones_in_text, read_phone
+
+    assert phones_in_text("卡号：6222-0212-3456-7890，电话0755-8888-6666") == ["0755-88886666"]
+    assert read_phone("0212-3456-7890") is None
+
+
 @pytest.mark.parametrize(("text", "expected"), BANK_CARDS)
 def test_mask_in_text_masks_a_bank_card_keeping_its_first_and_last_4_digits(text: str, expected: str) -> None:
     from recordkit.core.personal import mask_in_text

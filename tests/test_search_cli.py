@@ -123,6 +123,25 @@ def test_a_bank_card_on_a_scanned_refund_form_is_masked_in_the_snippet_and_the_t
     assert "卡号：6222 0212 3456 7890 123" in run_cli("archive", "text", archive_no, "--show-private").stdout
 
 
+def test_a_dashed_card_number_neither_stops_the_index_nor_the_search(
+    ws: Workspace, ledger: Ledger, tmp_path: Path, run_cli: Any
+) -> None:
+    """A card's number written in dashed groups (6222-0212-3456-7890) has a tail shaped like a landline whose area
+    code the numbering plan has not (0212): ``recordkit index`` stopped on it, exit code 5, with
+    错误：联系电话“0212-3456-7890”不是有效的手机号或固定电话, and so did a search for it.  Now it is no phone: the item
+    is indexed, found, and its card masked."""
+    text = "押金退款申请 收款人：张伟 卡号：6222-0212-3456-7890"
+    file_documents(ws, ledger, tmp_path / "扫描件", [("退款申请.docx", "业主档案", "3-2-1201", "退款申请", None, text)])
+    indexed = run_cli("index")
+    assert indexed.exit_code == 0, indexed.output
+    assert indexed.stdout.startswith("重建索引：新增 1 件，更新 0 件，删除 0 件，失败 0 件，耗时 ")
+    for query in ("张伟", "6222-0212-3456-7890", "0212-3456-7890"):
+        result = run_cli("search", query, "--json")
+        assert result.exit_code == 0, (query, result.output)
+        [hit] = json.loads(result.stdout)["hits"]
+        assert "卡号：6222-****-****-7890" in hit["snippet"]
+
+
 def test_a_first_generation_id_number_in_an_old_owner_file_is_masked_in_the_snippet(
     ws: Workspace, ledger: Ledger, tmp_path: Path, run_cli: Any
 ) -> None:

@@ -426,12 +426,17 @@ def _in_longer_code(folded: str, match: re.Match[str]) -> bool:
     )
 
 
-def _stored_phone(match: re.Match[str]) -> str:
-    """The stored form (``validate_phone``) of a phone ``_PHONE_IN_TEXT`` found: its shapes all validate, a landline
-    after the country code with its area code's 0 given back."""
-    if match["area"] is not None:
-        return validate_phone(f"0{match['area']}-{match['local']}")
-    return validate_phone(match["mobile"] or match.group())
+def _stored_phone(match: re.Match[str]) -> str | None:
+    """The stored form (``validate_phone``) of a phone ``_PHONE_IN_TEXT`` found, a landline after the country code
+    with its area code's 0 given back; None for the one shape that does not validate: a dashed area code of 01 or 02
+    and two more digits before 8 digits in groups (0212-3456-7890, a dashed card's tail: 010 and 02x have 3 digits,
+    and 021 leaves 9), which masking hides all the same."""
+    try:
+        if match["area"] is not None:
+            return validate_phone(f"0{match['area']}-{match['local']}")
+        return validate_phone(match["mobile"] or match.group())
+    except ValidationError:
+        return None
 
 
 def _masked_phone(text: str, folded: str, match: re.Match[str]) -> str | None:
@@ -531,7 +536,7 @@ def phones_in_folded(folded: str) -> list[str]:
         for match in _PHONE_IN_TEXT.finditer(reading)
         if not _in_longer_code(reading, match)
     ]
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(phone for phone in found if phone is not None))
 
 
 #: The ID number patterns of a text, each with what tells a match of it one that masking hides (``_masked_numbers``).
