@@ -43,6 +43,8 @@ DOCUMENTS = [
     ("海外联络.docx", "深圳办事处 +86 (0)755 2345 6789，北京联络处+86(0)10-6588-1234。"),  # the trunk prefix (0)
     ("退款账户.docx", "退押金账户 6222 138 0013 8000。"),  # near miss: a bank card's tail looks like a mobile
     ("港澳来函.docx", "回电请拨 86 (0)755 3456 7890，传真86(0)10-6588-4321。"),  # 86 without + before the (0)
+    ("分部通讯录.docx", "杭州分部电话0571 8666 1234。"),  # a landline in groups, searched for as one run
+    ("门岗联系卡.docx", "门岗电话8666-1234，值班室 866 5678。"),  # local numbers without the area code
 ]
 
 
@@ -133,7 +135,7 @@ def test_blanks_folded_again_stay_as_they_were() -> None:
         ('"(0755) 8888 6666"', [8, 10, 12, 13, 14, 17, 18, 19]),
         ("（0755）88886666", [8, 10, 12, 13, 14, 17, 18, 19]),
         ("075588886666", [8, 10, 12, 13, 14, 17, 18, 19]),
-        ("电话 -075588886666", [7, 9]),
+        ("电话 -075588886666", [7, 9, 24, 25]),
         ('"+86 755 8888 6666"', [8, 10, 12, 13, 14, 17, 18, 19]),
         ("+86-755-88886666", [8, 10, 12, 13, 14, 17, 18, 19]),
         ("010-8888-6666", [20]),
@@ -150,7 +152,15 @@ def test_blanks_folded_again_stay_as_they_were() -> None:
         ("010-6588-4321", [23]),
         ("86(0)10-6588-4321", [23]),
         ("0755-88886666 OR 075588886666", [8, 10, 12, 13, 14, 17, 18, 19]),
-        ("88886666", [10, 13]),  # no area code: the digits as written
+        # No area code, typed as one run: the digits as written, whole or in the 4-4 groups of a local number (inside a
+        # longer run of groups too: the card, the serial number).
+        ("88886666", [8, 10, 12, 13, 14, 15, 16, 17, 19]),
+        # A landline written in groups, typed as one run with its area code or without.
+        ("057186661234", [24]),
+        ("0571-86661234", [24]),
+        ("86661234", [24, 25]),
+        ("8665678", [25]),  # 7 digits: the 3-4 groups
+        ("电话 -86661234", [7, 8, 9, 10, 13, 14, 17]),
         ("0013", [7, 8, 11, 17, 19, 22]),  # a group of digits is still found as written
         ("13900139000", []),
     ],

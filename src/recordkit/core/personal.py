@@ -22,6 +22,7 @@ __all__ = [
     "is_masked",
     "is_placeholder_id_number",
     "is_placeholder_phone",
+    "local_number_groups",
     "mask_id_number",
     "mask_in_text",
     "mask_phone",
@@ -53,9 +54,14 @@ _AREA_DIGITS = r"[12][0-9]|[3-9][0-9]{2}"
 _AREA_CODE = rf"0(?:{_AREA_DIGITS})"
 _LANDLINE_BARE = re.compile(rf"(?P<area>{_AREA_CODE})(?P<number>[0-9]{{7,8}})(?:转(?P<ext>[0-9]{{1,6}}))?")
 
-# A local number without its area code, as a clerk writes one for an office in the same city: 7 or 8 digits
-# (0 starts an area code, 1 a mobile or a service number), maybe grouped 3-4 or 4-4.
-_LANDLINE_LOCAL = re.compile(r"[2-9][0-9]{6,7}|[2-9][0-9]{2,3}-[0-9]{4}")
+
+def _local_number(separator: str) -> str:
+    """A local number without its area code, as a clerk writes one for an office in the same city: 7 or 8 digits (0
+    starts an area code, 1 a mobile or a service number), maybe grouped 3-4 or 4-4, ``separator`` (a regex) between."""
+    return rf"(?P<head>[2-9][0-9]{{2,3}})(?:{separator})?(?P<tail>[0-9]{{4}})"
+
+
+_LANDLINE_LOCAL = re.compile(_local_number("-"))
 
 # What stands between two numbers written in one cell: 13912345678/0571-86661234, 13912345678，13812345678.
 _PHONE_SEPARATORS = re.compile(r"[/／、,，;；|]")
@@ -155,6 +161,14 @@ def validate_phone(text: str) -> str:
     if len(parts) > 1 and all(_is_phone(part) for part in parts):
         raise ValidationError(f"联系电话“{text.strip()}”写了 {len(parts)} 个号码，只能写一个")
     raise ValidationError(f"联系电话“{text.strip()}”不是有效的手机号或固定电话")
+
+
+def local_number_groups(digits: str) -> tuple[str, str] | None:
+    """A local number without its area code typed as one run of digits (``86661234``, ``8661234``: 7 or 8, not 0 or 1
+    first, as ``validate_phone`` reads one) parted as paper groups it, ``('8666', '1234')``, ``('866', '1234')``;
+    None for any other text."""
+    match = _LANDLINE_LOCAL.fullmatch(digits)
+    return None if match is None or "-" in digits else (match["head"], match["tail"])
 
 
 def _is_phone(text: str) -> bool:

@@ -22,7 +22,7 @@ from recordkit.archive.numbers import SAID_ALOUD
 from recordkit.archive.rules import FilingRules, format_archive_no, parse_archive_no
 from recordkit.core.dates import DateError, chinese_date, office_time, parse_period
 from recordkit.core.errors import NotFoundError, UsageError, ValidationError
-from recordkit.core.personal import mask_in_text
+from recordkit.core.personal import local_number_groups, mask_in_text
 from recordkit.core.unitcodes import KIND_WORDS, parse_unit_code
 from recordkit.core.unitcodes import KINDS as UNIT_KINDS
 from recordkit.ledger.db import Ledger, open_workspace_ledger, refuse_unknown_unit
@@ -155,6 +155,18 @@ def make_term(text: str) -> Term:
     return Term(folded, tuple(tokens), prefix=prefix, checked=has_separators(folded))
 
 
+def _term_forms(text: str) -> list[Term]:
+    """What a typed term finds (``make_term``); a local number without its area code typed as one run of digits
+    (``86661234``: ``core.personal.local_number_groups``) also as paper writes it in groups, ``8666 1234`` and
+    ``8666-1234`` (inside a landline, ``0571 8666 1234``, too): the index holds a number written in groups as its
+    groups, not as the run, and reads no phone in a local number, so the query asks for each form."""
+    term = make_term(text)
+    groups = local_number_groups(term.text)
+    if groups is None:
+        return [term]
+    return [term, *(make_term(separator.join(groups)) for separator in (" ", "-"))]
+
+
 def query_period(text: str, end: bool = False) -> dt.date:
     """A ``date:`` filter's year, month or day (``core.dates.parse_period``): a bad one is a bad query
     (``UsageError``, exit code 2), with the date parser's message."""
@@ -238,7 +250,7 @@ def _numbers_joined(parts: list[_QueryPart]) -> list[_QueryPart]:
 
 def parse_query(text: str, phases: Mapping[str, str] | None = None) -> Query:
     """Read the query language: terms AND by default (but a phone or ID number typed in groups, ``138 0013 8000``, is
-    one: ``_numbers_joined``), ``A OR B`` (``or``, ``或`` too: ``_QueryPart.joins``),
+    one: ``_numbers_joined``; a local number typed as one run is also its groups: ``_term_forms``), ``A OR B`` (``or``, ``或`` too: ``_QueryPart.joins``),
     ``-exclude``, ``"quoted phrase"``, and the filters ``unit:3-2-1201 category:工程档案 owner:张伟
     date:2024-01..2024-12`` (a unit read with the estate's ``phases``, ``OfficeSettings.phase_table``:
     ``unit:二区1-202`` is 二期·1-202, as ``--unit`` reads it).
@@ -273,13 +285,13 @@ def parse_query(text: str, phases: Mapping[str, str] | None = None) -> Query:
             continue
         if not value.strip():
             continue
-        term = make_term(value)
+        terms = _term_forms(value)
         if negative:
-            excluded.append(term)
+            excluded += terms
         elif join_next:
-            groups[-1].append(term)
+            groups[-1] += terms
         else:
-            groups.append([term])
+            groups.append(terms)
         join_next = False
     return Query(tuple(tuple(group) for group in groups), tuple(excluded), **filters)
 
