@@ -707,6 +707,33 @@ def test_a_dashed_run_no_landline_can_be_is_no_phone() -> None:
     assert read_phone("0212-3456-7890") is None
 
 
+# A local number without its area code right after a phone label (shown whole before): masked as mask_phone masks
+# one, its last 4 digits kept; anywhere else 7 or 8 digits are as likely an amount, a serial or an archive number.
+LABELLED_LOCAL_NUMBERS = [
+    ("电话：8666 1234", "电话：**** 1234"),
+    ("联系电话 86661234", "联系电话 ****1234"),
+    ("联系电话：8666-1234，", "联系电话：****-1234，"),
+    ("门岗电话866 1234。", "门岗电话*** 1234。"),
+    ("座机：８６６６　１２３４", "座机：****　１２３４"),
+    ("传真号码：86661234；电话：13800138000", "传真号码：****1234；电话：138****8000"),
+    ("联系电话 8666 1234 138 0013 8000", "联系电话 **** 1234 138 **** 8000"),  # a mobile after it: two phones
+    # Not right after a label, or not a local number: as written.
+    ("电话费 86661234 元", "电话费 86661234 元"),
+    ("金额 86661234 元，档号 8666 1234，编号86661234", "金额 86661234 元，档号 8666 1234，编号86661234"),
+    ("电话：86661234.50", "电话：86661234.50"),
+    ("电话：8666-1234-01，电话 8666 1234 5678", "电话：8666-1234-01，电话 8666 1234 5678"),
+    ("电话：18661234，电话：08661234，电话：866123", "电话：18661234，电话：08661234，电话：866123"),
+    ("电话：杭州 8666 1234", "电话：杭州 8666 1234"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), LABELLED_LOCAL_NUMBERS)
+def test_mask_in_text_masks_a_local_number_after_a_phone_label(text: str, expected: str) -> None:
+    from recordkit.core.personal import mask_in_text
+
+    assert mask_in_text(text) == expected
+
+
 @pytest.mark.parametrize(("text", "expected"), BANK_CARDS)
 def test_mask_in_text_masks_a_bank_card_keeping_its_first_and_last_4_digits(text: str, expected: str) -> None:
     from recordkit.core.personal import mask_in_text

@@ -376,6 +376,16 @@ _MOBILE_IN_BLANK_GROUPS = rf"1[3-9][0-9]{_GAP}[0-9]{{4}}{_GAP}[0-9]{{4}}"
 _CARD_GROUPS_BEFORE = re.compile(rf"{_CARD_GROUPS}\Z")
 _CARD_BEFORE = re.compile(rf"{_CARD_GROUPS}{_MOBILE_IN_BLANK_GROUPS}{_GAP}\Z")
 _CARD_REACH = 40
+# A local number without its area code (_LANDLINE_LOCAL, its groups a dash or a gap apart) right after a phone label
+# and maybe a colon and blanks (联系电话：8666 1234, 座机 86661234): in a text only the label tells it from an amount,
+# a serial or an archive number, so none is read elsewhere (电话费 86661234 元 is a fee).  Another group of digits a
+# dash or gap after it, a decimal point or a letter make it part of something else, unless that group is a mobile: a
+# second phone (电话 8666 1234 138 0013 8000).
+_PHONE_LABEL = r"(?:电话|座机|固话|传真)(?:号码)?"
+_LABELLED_LOCAL_NUMBER = re.compile(
+    rf"{_PHONE_LABEL}:?{BLANK}*(?P<local>{_local_number(_SEP)})"
+    rf"(?![0-9A-Za-z])(?!\.[0-9])(?!{_SEP}(?!{_LONE_MOBILE})[0-9])"
+)
 _PRIVATE_KEYS = {
     "phone": mask_phone,
     "电话": mask_phone,
@@ -424,6 +434,11 @@ def _masked_card(text: str, folded: str, match: re.Match[str]) -> str | None:
     if _in_dashed_run(folded, match, "-" in match.group()):
         return None
     return _hide_digits(text, folded, match.start(), match.end(), keep_first=4, keep_last=4)
+
+
+def _masked_local_number(text: str, folded: str, match: re.Match[str]) -> str:
+    start, end = match.span("local")
+    return text[match.start() : start] + _hide_digits(text, folded, start, end, keep_first=0, keep_last=4)
 
 
 def _in_longer_code(folded: str, match: re.Match[str]) -> bool:
@@ -493,7 +508,8 @@ def mask_in_text(text: str) -> str:
     keeps its offsets): ``138****5678``, ``１３８****５６７８``, ``+86 138 **** 5678``, ``0755-****1234``,
     ``0755 **** 1234``, ``(0755) ****1234``, ``+86 755 **** 1234``, ``0755****1234`` (written as one run),
     ``110101********1234``, a bank card's first and last 4 digits kept (``6222 **** **** ***0 123``,
-    ``_CARD_IN_TEXT``); groups one or two blanks apart (a tab, an ideographic space), as the search's fold joins
+    ``_CARD_IN_TEXT``), a local number right after a phone label (``电话：**** 1234``, ``_LABELLED_LOCAL_NUMBER``);
+    groups one or two blanks apart (a tab, an ideographic space), as the search's fold joins
     them: ``138  **** 5678``.  A number a line end cuts (a PDF's text
     layer keeps them) is masked as one: the line end read as nothing between its parts (``1381234↵5678``) and as
     a separator (``138 1234↵5678``).
@@ -519,6 +535,8 @@ def _masked_numbers(text: str, folded: str | None = None) -> str:
     text, folded = _mask_matches(text, folded, _OLD_ID_IN_TEXT, _masked_old_id)
     # A card before the phones: a dashed card's last groups read as a landline (6222-0212-3456-7890).
     text, folded = _mask_matches(text, folded, _CARD_IN_TEXT, _masked_card)
+    # A local number before the phones: a mobile after it is read before it is masked (_LABELLED_LOCAL_NUMBER).
+    text, folded = _mask_matches(text, folded, _LABELLED_LOCAL_NUMBER, _masked_local_number)
     return _mask_matches(text, folded, _PHONE_IN_TEXT, _masked_phone)[0]
 
 
