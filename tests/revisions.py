@@ -7,8 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 #: Each migration since 0027 that changed the tables' layout, and how a test undoes it.
-LAYOUT_UNDONE = {
-    "0028": "ALTER TABLE unit_contacts DROP COLUMN id_number",
+LAYOUT_UNDONE: dict[str, tuple[str, ...]] = {
+    "0028": ("ALTER TABLE unit_contacts DROP COLUMN id_number",),
+    # 0029's wider id_number (PostgreSQL) holds every number 0028 did: only its columns are undone.
+    "0029": ("ALTER TABLE owners DROP COLUMN id_type", "ALTER TABLE unit_contacts DROP COLUMN id_type"),
 }
 
 
@@ -16,7 +18,8 @@ def undo_layout_after(conn: Any, revision: str) -> None:
     """Undo the layout of every migration in ``LAYOUT_UNDONE`` later than ``revision``, the newest first."""
     for later, undo in sorted(LAYOUT_UNDONE.items(), reverse=True):
         if later > revision:
-            conn.exec_driver_sql(undo)
+            for statement in undo:
+                conn.exec_driver_sql(statement)
 
 
 def mark_as_of(conn: Any, revision: str) -> None:

@@ -248,7 +248,7 @@ def test_mask_phone(phone: str, expected: str) -> None:
         (" 110105 19491231 002X ", "110105********002X"),
         ("110105491231002", "110105******002"),  # first generation: first 6, last 3
         ("110101491231123", "110101******123"),
-        ("11010549123100", "**************"),  # neither 18 nor 15 long: nothing shows
+        ("11010549123100", "11**********00"),  # neither 18 nor 15 long: first 2 and last 2, as another document's
         ("1234", "****"),
         ("", ""),
         ("110101********1234", "110101********1234"),  # already masked

@@ -1,6 +1,8 @@
-"""Owners' personal data: resident ID numbers and phone numbers, and bank card numbers written in a text.
+"""Owners' personal data: ID documents (the resident ID card and the others a person may hold: passport, the permits of
+Hong Kong, Macao and Taiwan residents, a foreigner's permanent residence card …), phone numbers, and bank card numbers
+written in a text.
 
-Owns checking them (GB 11643-1999 check digit, mobile and landline shapes) and
+Owns checking them (GB 11643-1999 check digit, each document's number shape, mobile and landline shapes) and
 masking them for screens and reports.  Deciding when to unmask is the caller's.
 """
 
@@ -15,6 +17,8 @@ from recordkit.core.errors import ValidationError
 from recordkit.core.filenames import hidden_characters
 
 __all__ = [
+    "ID_TYPES",
+    "RESIDENT_ID",
     "has_letter",
     "id_number_as_18",
     "id_number_check_digit",
@@ -23,6 +27,7 @@ __all__ = [
     "is_placeholder_id_number",
     "is_placeholder_phone",
     "local_number_groups",
+    "looks_like_resident_id",
     "mask_id_number",
     "mask_in_text",
     "mask_phone",
@@ -32,9 +37,11 @@ __all__ = [
     "phones_in_folded",
     "phones_in_text",
     "read_id_number",
+    "read_id_type",
     "read_phone",
     "reason_problem",
     "says_something",
+    "validate_document_number",
     "validate_id_number",
     "validate_phone",
 ]
@@ -122,12 +129,114 @@ def validate_id_number(text: str) -> str:
 def id_number_as_18(number: str) -> str:
     """The 18-character form of a valid ID number (from ``validate_id_number``): a first-generation number gets
     ``19`` before its year and the check character (GB 11643-1999), the way the police upgraded the cards; an
-    18-character number is returned as it is.  Only for telling one person's two numbers apart, never stored:
-    the office keeps what the owner's papers say."""
-    if len(number) != 15:
+    18-character number, and any other document's number (``validate_document_number``: a passport's, a foreigner's
+    15-character permanent residence number ABC123456789012), is returned as it is.  Only for telling one person's two
+    numbers apart, never stored: the office keeps what the owner's papers say."""
+    if re.fullmatch(r"[0-9]{15}", number) is None:
         return number
     first17 = number[:6] + "19" + number[6:]
     return first17 + id_number_check_digit(first17)
+
+
+#: The resident ID card's English name, the type of every number the ledger held before it knew others.
+RESIDENT_ID = "resident_id"
+#: Each kind of ID document: its one English name (the ledger's ``id_type``, the JSON's) and its Chinese name on screen.
+ID_TYPES = {
+    RESIDENT_ID: "居民身份证",
+    "passport": "护照",
+    "hk_macao_permit": "港澳居民来往内地通行证",
+    "taiwan_permit": "台湾居民来往大陆通行证",
+    "foreign_permanent_id": "外国人永久居留身份证",
+    "hmt_residence_permit": "港澳台居民居住证",
+    "officer_id": "军官证",
+    "other_id": "其他证件",
+}
+#: What other systems (and clerks) write for each type beside its own Chinese name, as ``_compact`` folds it.
+_ID_TYPE_WORDS = {
+    RESIDENT_ID: (
+        "身份证",
+        "居民身份证号",
+        "二代身份证",
+        "大陆身份证",
+        "中国居民身份证",
+        "内地居民身份证",
+        "临时身份证",
+    ),
+    "passport": ("中国护照", "外国护照", "普通护照", "因私护照", "PASSPORT"),
+    "hk_macao_permit": ("回乡证", "港澳通行证", "港澳居民通行证", "港澳同胞回乡证", "港澳居民来往内地通行证(回乡证)"),
+    "taiwan_permit": ("台胞证", "台湾通行证", "台湾居民通行证", "台湾同胞证", "台湾居民来往大陆通行证(台胞证)"),
+    "foreign_permanent_id": ("外国人永久居留证", "外国人永久居留身份证件", "永居证", "永久居留证", "中国绿卡"),
+    "hmt_residence_permit": ("港澳居民居住证", "台湾居民居住证", "港澳台居住证", "居住证"),
+    "officer_id": ("军人证", "军官证件", "警官证", "士兵证", "文职干部证"),
+    "other_id": ("其他", "其它", "其它证件"),
+}
+
+
+def _type_key(text: str) -> str:
+    return _compact(text).replace("（", "(").replace("）", ")").upper()
+
+
+_ID_TYPE_BY_WORD = {
+    _type_key(word): id_type for id_type, name in ID_TYPES.items() for word in (name, *_ID_TYPE_WORDS[id_type], id_type)
+}
+#: The shape of each document's number other than the resident ID card's (folded: ``_compact``, upper case), and how a
+#: refusal describes it.  Lenient where real numbers vary: the office keeps what the card says.
+_DOCUMENT_SHAPES = {
+    # ICAO 9303 allows up to 9 characters in the machine-readable zone; some countries' numbers run longer.
+    "passport": (re.compile(r"[A-Z0-9]{5,20}"), "应为 5 至 20 位字母或数字"),
+    # H (Hong Kong) or M (Macao) and 8 digits (2013 on), or 10 (an older card's 8 and its 2-digit issue count).
+    "hk_macao_permit": (re.compile(r"[HM](?:[0-9]{8}|[0-9]{10})"), "应为 H 或 M 加 8 位数字（旧证 10 位数字）"),
+    # 8 digits (2015 on); an older card's 10 digits.
+    "taiwan_permit": (re.compile(r"[0-9]{8}|[0-9]{10}"), "应为 8 位数字（旧证 10 位数字）"),
+    # 3 letters (nationality) and 12 digits (before 2023), or 18 characters beginning with 9 (2023 on).
+    "foreign_permanent_id": (
+        re.compile(r"[A-Z]{3}[0-9]{12}|9[0-9]{16}[0-9X]"),
+        "应为 3 位字母加 12 位数字（旧证），或以 9 开头的 18 位（新证）",
+    ),
+    "officer_id": (re.compile(r"(?=.*[0-9])[A-Z0-9\u3400-\u9fff]{4,20}"), "应为 4 至 20 位汉字、字母或数字，含数字"),
+    "other_id": (re.compile(r"(?=.*[0-9])[A-Z0-9\u3400-\u9fff]{4,20}"), "应为 4 至 20 位汉字、字母或数字，含数字"),
+}
+#: A resident ID number's shape, whatever its date and check digit: what a number not of this shape may be instead.
+_RESIDENT_SHAPE = re.compile(r"[0-9]{17}[0-9Xx]|[0-9]{15}")
+
+
+def read_id_type(text: str) -> str:
+    """The English name of the ID document ``text`` names: its Chinese name (``ID_TYPES``), a word other systems write
+    for it (身份证, 台胞证, 回乡证, 永居证 …, full-width or with blanks), or the English name itself.  Raises
+    ``ValidationError`` listing the accepted names otherwise."""
+    id_type = _ID_TYPE_BY_WORD.get(_type_key(text))
+    if id_type is None:
+        raise ValidationError(f"证件类型“{text.strip()}”不认识，应为 {'、'.join(ID_TYPES.values())} 之一")
+    return id_type
+
+
+def looks_like_resident_id(text: str) -> bool:
+    """Whether ``text`` has a resident ID number's shape (18 characters, or 15 digits), valid or not: a number that
+    has not may be another document's."""
+    return _RESIDENT_SHAPE.fullmatch(_compact(text)) is not None
+
+
+def validate_document_number(text: str, id_type: str = RESIDENT_ID) -> str:
+    """Return the number of an ID document of type ``id_type`` (an ``ID_TYPES`` key) written in ``text``, folded as it
+    is kept (full-width characters half-width, no blanks, letters in upper case).  A resident ID number is checked by
+    ``validate_id_number``; a 港澳台居民居住证's likewise (it is built as one), beginning with 81, 82 or 83; every other
+    by its shape (``_DOCUMENT_SHAPES``).  Raises ``ValidationError`` naming the document and its shape."""
+    if id_type == RESIDENT_ID:
+        return validate_id_number(text)
+    name = ID_TYPES[id_type]
+    if id_type == "hmt_residence_permit":
+        try:
+            number = validate_id_number(text)
+        except ValidationError as err:
+            raise ValidationError(err.message.replace("身份证号", f"{name}号码")) from None
+        if len(number) != 18 or number[:2] not in ("81", "82", "83"):
+            raise ValidationError(f"{name}号码应为以 81（香港）、82（澳门）或 83（台湾）开头的 18 位")
+        return number
+    number = _compact(text).upper()
+    shape, said = _DOCUMENT_SHAPES[id_type]
+    if shape.fullmatch(number) is None:
+        raise ValidationError(f"{name}号码“{text.strip()}”{said}")
+    return number
 
 
 def validate_phone(text: str) -> str:
@@ -209,18 +318,20 @@ def mask_id_number(idno: str) -> str:
     """Hide birth date and sequence: ``110101********1234`` (first 6, last 4); a first-generation
     15-digit number ``110101******123`` (first 6, last 3).
 
-    Anything neither 18 nor 15 characters long is all ``*``, so a mistyped number
-    never shows more than a good one.  ``''`` and already masked text come
-    back unchanged.
+    Another document's number (a passport's, a permit's: anything without a resident number's shape) keeps its first
+    2 and last 2 characters, ``E1*****78``, so that it shows fewer than a resident number does; one shorter than 8
+    characters is all ``*``.  ``''`` and already masked text come back unchanged.
     """
     if not idno or is_masked(idno):
         return idno
     number = _compact(idno)
-    if len(number) == 15:
+    if re.fullmatch(r"[0-9]{15}", number):
         return f"{number[:6]}{'*' * 6}{number[-3:]}"
-    if len(number) != 18:
+    if len(number) == 18 and _RESIDENT_SHAPE.fullmatch(number):
+        return f"{number[:6]}{'*' * 8}{number[-4:]}"
+    if len(number) < 8:
         return "*" * len(number)
-    return f"{number[:6]}{'*' * 8}{number[-4:]}"
+    return f"{number[:2]}{'*' * (len(number) - 4)}{number[-2:]}"
 
 
 def is_masked(text: str) -> bool:

@@ -23,7 +23,7 @@ from sqlalchemy import (
     false,
 )
 
-HEAD_REVISION = "0028"
+HEAD_REVISION = "0029"
 
 metadata = MetaData()
 
@@ -33,8 +33,11 @@ owners = Table(
     Column("id", Integer, primary_key=True),
     Column("name", String(64), nullable=False),
     Column("phone", String(32)),
-    # 18 characters when known; unique so that re-imports find the same person.
-    Column("id_number", String(18), unique=True),
+    # 18 characters when known (a resident ID number; a passport's up to 20); unique so that re-imports find the same
+    # person.
+    Column("id_number", String(20), unique=True),
+    # The document the number is of, by its English name (core.personal.ID_TYPES; migration 0029).
+    Column("id_type", String(24), nullable=False, server_default="resident_id"),
 )
 
 units = Table(
@@ -521,8 +524,10 @@ unit_contacts = Table(
     # Personal data: masked on screen and in the journal unless asked for.
     Column("phone", String(32)),
     # As written on the contact's card (18 characters, or 15 digits), not unique: one person may be the tenant of
-    # two units (migration 0028).
-    Column("id_number", String(18)),
+    # two units (migration 0028); another document's number up to 20 characters.
+    Column("id_number", String(20)),
+    # The document the number is of (core.personal.ID_TYPES; migration 0029).
+    Column("id_type", String(24), nullable=False, server_default="resident_id"),
     # A tenancy's first and last day; empty when not known.
     Column("start_date", Date),
     Column("end_date", Date),
