@@ -125,6 +125,7 @@ def test_notice_make_to_flag_and_setting(run_cli: Any, workspace: Workspace) -> 
             "name": "赵磊",
             "relation": "租户",
             "phone": "139****1111",
+            "id_type": None,
             "id_number": None,
             "start_date": None,
             "end_date": None,

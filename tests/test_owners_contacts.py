@@ -421,6 +421,7 @@ def test_contact_list_shows_each_contact_on_one_line_of_an_80_column_terminal(ru
         "name": "赵磊",
         "relation": "租户",
         "phone": "139****1111",
+        "id_type": "居民身份证",
         "id_number": "110105********002X",
         "start_date": "2026-03-01",
         "end_date": "2027-02-28",

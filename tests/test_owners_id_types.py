@@ -4,6 +4,10 @@ column decides how a number is checked; a number of any type is masked on screen
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import pytest
 import sqlalchemy as sa
 
@@ -144,3 +148,120 @@ def test_a_ledger_of_0028_keeps_its_numbers_as_resident_id_numbers(ledger_url: s
                 sa.text("INSERT INTO owners (name, id_type, id_number) VALUES ('Smith', 'passport', :n)"),
                 {"n": "A" * 20},
             )
+
+
+def sheet(path: Path, rows: list[list[Any]]) -> str:
+    """A one-sheet workbook typed row by row, headers included, as another system exports it."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return str(path)
+
+
+#: A roster as another property system exports it: a 证件类型 column beside 证件号码, the numbers as clerks typed them
+#: (full-width, with blanks, lower case), the type words that system writes.
+MIXED_EXPORT: list[list[Any]] = [
+    ["房屋编号", "建筑面积", "客户名称", "联系电话", "证件类型", "证件号码"],
+    ["1-1-101", 89.5, "张伟", "13912345678", "身份证", "110101199003071233"],
+    ["1-1-102", 89.5, "John Smith", "13600136000", "护照", "ｅ１２３４５６７８"],
+    ["1-1-201", 96, "陈家明", "13700137000", "回乡证", "H 1234 5678"],
+    ["1-1-202", 96, "林志强", "13800138001", "台胞证", " 12345678 "],
+    ["1-1-301", 120, "Maria Garcia", "13500135000", "外国人永久居留证", "esp110089012345"],
+    ["1-1-302", 120, "王芳", "13400134000", None, "320102198802145615"],
+]
+
+
+def owners_listed(run_cli: Any, *options: str) -> list[tuple[str, str | None, str | None, str | None]]:
+    result = run_cli("owners", "list", "--json", *options)
+    assert result.exit_code == 0, result.output
+    return [(u["unit"], u["owner"], u["id_type"], u["id_number"]) for u in json.loads(result.stdout)]
+
+
+def test_a_roster_of_mixed_documents_imports_each_by_its_type(run_cli: Any, tmp_path: Path) -> None:
+    """Each number is checked as its 证件类型 says and kept folded; a blank type is a resident ID card.  The listing
+    shows each number's document and masks it (a resident number first 6 and last 4, another first 2 and last 2)."""
+    result = run_cli("owners", "import", sheet(tmp_path / "房产资料.xlsx", MIXED_EXPORT))
+    assert result.exit_code == 0, result.output
+    assert owners_listed(run_cli, "--show-private") == [
+        ("1-1-101", "张伟", "居民身份证", "110101199003071233"),
+        ("1-1-102", "John Smith", "护照", "E12345678"),
+        ("1-1-201", "陈家明", "港澳居民来往内地通行证", "H12345678"),
+        ("1-1-202", "林志强", "台湾居民来往大陆通行证", "12345678"),
+        ("1-1-301", "Maria Garcia", "外国人永久居留身份证", "ESP110089012345"),
+        ("1-1-302", "王芳", "居民身份证", "320102198802145615"),
+    ]
+    assert owners_listed(run_cli) == [
+        ("1-1-101", "张伟", "居民身份证", "110101********1233"),
+        ("1-1-102", "John Smith", "护照", "E1*****78"),
+        ("1-1-201", "陈家明", "港澳居民来往内地通行证", "H1*****78"),
+        ("1-1-202", "林志强", "台湾居民来往大陆通行证", "12****78"),
+        ("1-1-301", "Maria Garcia", "外国人永久居留身份证", "ES***********45"),
+        ("1-1-302", "王芳", "居民身份证", "320102********5615"),
+    ]
+    again = run_cli("owners", "import", sheet(tmp_path / "房产资料.xlsx", MIXED_EXPORT))
+    assert again.exit_code == 0, again.output
+    assert "新增房屋 0 户，更新 0 户，未变 6 户；新增业主 0 人，更新业主 0 人" in again.output, again.output
+
+
+@pytest.mark.parametrize(
+    ("rows", "problem"),
+    [
+        (  # no 证件类型 column: a passport's number is refused as a resident number, told how to name its document
+            [
+                ["房号", "建筑面积", "业主姓名", "证件号码"],
+                ["1-1-101", 89.5, "张伟", "110101199003071233"],
+                ["1-1-102", 89.5, "John Smith", "E12345678"],
+            ],
+            "第 3 行 D 列（证件号码）：身份证号应为18位或15位（现在是9位）；如是护照、港澳台通行证等其他证件，"
+            "请加一列“证件类型”写明（护照、台胞证、回乡证 …）",
+        ),
+        (  # the column, its cell blank
+            [
+                ["房号", "建筑面积", "业主姓名", "证件号码", "证件类型"],
+                ["1-1-102", 89.5, "John Smith", "E12345678", None],
+            ],
+            "第 2 行 D 列（证件号码）：身份证号应为18位或15位（现在是9位）；如是护照、港澳台通行证等其他证件，"
+            "请在“证件类型”列写明",
+        ),
+        (  # a resident number of a wrong check digit is told so, without the hint
+            [
+                ["房号", "建筑面积", "业主姓名", "证件号码"],
+                ["1-1-101", 89.5, "张伟", "110101199003071234"],
+            ],
+            "第 2 行 D 列（证件号码）：身份证号校验位错误",
+        ),
+        (  # a type word no system writes
+            [
+                ["房号", "建筑面积", "业主姓名", "证件类型", "证件号码"],
+                ["1-1-101", 89.5, "张伟", "驾驶证", "110101199003071233"],
+            ],
+            f"第 2 行 D 列（证件类型）：证件类型“驾驶证”不认识，应为 {ACCEPTED} 之一",
+        ),
+        (  # a passport number too short
+            [
+                ["房号", "建筑面积", "业主姓名", "证件类型", "证件号码"],
+                ["1-1-101", 89.5, "John Smith", "护照", "E12"],
+            ],
+            "第 2 行 E 列（证件号码）：护照号码“E12”应为 5 至 20 位字母或数字",
+        ),
+        (  # a family member's row is checked by its own type
+            [
+                ["房号", "建筑面积", "业主姓名", "关系", "证件类型", "证件号码"],
+                ["1-1-101", 89.5, "张伟", "业主", "身份证", "110101199003071233"],
+                ["1-1-101", None, "林美玲", "配偶", "台胞证", "H12345678"],
+            ],
+            "第 3 行 F 列（证件号码）：台湾居民来往大陆通行证号码“H12345678”应为 8 位数字（旧证 10 位数字）",
+        ),
+    ],
+)
+def test_a_number_not_of_its_rows_document_is_a_row_error(
+    run_cli: Any, tmp_path: Path, rows: list[list[Any]], problem: str
+) -> None:
+    result = run_cli("owners", "import", sheet(tmp_path / "名册.xlsx", rows))
+    assert result.exit_code == 5, result.output
+    assert "有 1 处错误，没有导入任何数据" in result.output
+    assert problem in result.output
+    assert owners_listed(run_cli) == []

@@ -49,6 +49,7 @@ def test_import_then_list_and_show(ledger: Ledger, tmp_path: Path) -> None:
         "status": "已入住",
         "owner": "张伟",
         "phone": "138****5678",
+        "id_type": "居民身份证",
         "id_number": "110101********1233",
         "move_in_date": "2020-05-01",
     }

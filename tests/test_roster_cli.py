@@ -447,6 +447,7 @@ def test_a_contact_s_id_number_is_checked_as_on_import_and_masked_unless_show_pr
         "name": "赵磊",
         "relation": "租户",
         "phone": None,
+        "id_type": "居民身份证",
         "id_number": "320102********5615",
         "start_date": None,
         "end_date": None,
@@ -548,7 +549,7 @@ def test_owners_list_names_every_owner_of_record_as_the_export_and_notices_do(ru
     listed = {row["unit"]: row for row in json.loads(run_cli("owners", "list", "--json").stdout)}
     assert (listed["1-1-101"]["owner"], listed["1-1-101"]["co_owners"]) == (
         "张海鹏",
-        [{"name": "马丽蓉", "phone": None, "id_number": None}],
+        [{"name": "马丽蓉", "phone": None, "id_type": None, "id_number": None}],
     )
     assert listed["1-1-102"]["co_owners"] == []
     shown = json.loads(run_cli("owners", "show", "1-1-101", "--json").stdout)
@@ -1354,7 +1355,7 @@ def test_owners_list_is_one_moment_of_the_ledger_even_with_an_import_committed_w
     assert imported == [True]
     assert listed.exit_code == 0, listed.output
     assert [(row["owner"], row["co_owners"]) for row in json.loads(listed.stdout)] == [
-        ("张伟", [{"name": "王芳", "phone": None, "id_number": None}])
+        ("张伟", [{"name": "王芳", "phone": None, "id_type": None, "id_number": None}])
     ]
     monkeypatch.undo()
     table = run_cli("owners", "list")

@@ -23,6 +23,8 @@ __all__ = [
     "id_number_as_18",
     "id_number_check_digit",
     "id_numbers_in_folded",
+    "id_type_journalled",
+    "id_type_shown",
     "is_masked",
     "is_placeholder_id_number",
     "is_placeholder_phone",
@@ -198,6 +200,8 @@ _DOCUMENT_SHAPES = {
 }
 #: A resident ID number's shape, whatever its date and check digit: what a number not of this shape may be instead.
 _RESIDENT_SHAPE = re.compile(r"[0-9]{17}[0-9Xx]|[0-9]{15}")
+#: A resident ID number with a character too many or a few too few (``looks_like_resident_id``).
+_NEAR_RESIDENT_SHAPE = re.compile(r"[0-9]{11,18}[0-9Xx]")
 
 
 def read_id_type(text: str) -> str:
@@ -211,9 +215,9 @@ def read_id_type(text: str) -> str:
 
 
 def looks_like_resident_id(text: str) -> bool:
-    """Whether ``text`` has a resident ID number's shape (18 characters, or 15 digits), valid or not: a number that
-    has not may be another document's."""
-    return _RESIDENT_SHAPE.fullmatch(_compact(text)) is not None
+    """Whether ``text`` is, valid or not, a resident ID number or a typo of one: digits alone (the last maybe X), 12 to
+    19 of them.  A number that is not — a letter in it, or far shorter — may be another document's."""
+    return _NEAR_RESIDENT_SHAPE.fullmatch(_compact(text)) is not None
 
 
 def validate_document_number(text: str, id_type: str = RESIDENT_ID) -> str:
@@ -237,6 +241,18 @@ def validate_document_number(text: str, id_type: str = RESIDENT_ID) -> str:
     if shape.fullmatch(number) is None:
         raise ValidationError(f"{name}号码“{text.strip()}”{said}")
     return number
+
+
+def id_type_shown(id_number: str | None, id_type: str) -> str | None:
+    """The Chinese name of the document a kept number is of (``ID_TYPES``), as a listing shows it; None without a
+    number."""
+    return ID_TYPES[id_type] if id_number else None
+
+
+def id_type_journalled(id_type: str) -> dict[str, str]:
+    """The ``id_type`` key of a person's journal entry: none for a resident ID card, so that entries written before
+    there were other documents read alike."""
+    return {} if id_type == RESIDENT_ID else {"id_type": id_type}
 
 
 def validate_phone(text: str) -> str:

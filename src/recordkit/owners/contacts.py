@@ -17,8 +17,11 @@ from recordkit.core.dates import years_after
 from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.filenames import hidden_characters
 from recordkit.core.personal import (
+    RESIDENT_ID,
     blanks_as_kept,
     id_number_as_18,
+    id_type_journalled,
+    id_type_shown,
     is_masked,
     mask_id_number,
     mask_phone,
@@ -568,19 +571,26 @@ class ContactRecord:
     phone: str | None = None
     start_date: dt.date | None = None
     end_date: dt.date | None = None
-    #: As ``validate_id_number`` keeps it (a first-generation 15-digit number as written); a tenant's 居住证明 prints it.
+    #: As ``validate_document_number`` keeps it (a first-generation 15-digit number as written); a tenant's 居住证明
+    #: prints it.
     id_number: str | None = None
+    #: The document ``id_number`` is of (``core.personal.ID_TYPES``).
+    id_type: str = RESIDENT_ID
 
     def as_journal(self) -> dict[str, Any]:
         # The journal is an audit trail, not a second copy of personal data: masked, as on screen.  A contact
         # without an ID number is journalled as before there was one (no key), so older entries read alike.
-        return {
-            "name": self.name,
-            "relation": self.relation,
-            "phone": mask_phone(self.phone) if self.phone else None,
-            "start_date": self.start_date.isoformat() if self.start_date else None,
-            "end_date": self.end_date.isoformat() if self.end_date else None,
-        } | ({"id_number": mask_id_number(self.id_number)} if self.id_number else {})
+        return (
+            {
+                "name": self.name,
+                "relation": self.relation,
+                "phone": mask_phone(self.phone) if self.phone else None,
+                "start_date": self.start_date.isoformat() if self.start_date else None,
+                "end_date": self.end_date.isoformat() if self.end_date else None,
+            }
+            | ({"id_number": mask_id_number(self.id_number)} if self.id_number else {})
+            | id_type_journalled(self.id_type)
+        )
 
 
 @dataclass(frozen=True)
@@ -626,6 +636,7 @@ class Contact:
             "name": self.record.name,
             "relation": self.record.relation,
             "phone": phone or None,
+            "id_type": id_type_shown(self.record.id_number, self.record.id_type),
             "id_number": id_number or None,
             "start_date": self.record.start_date.isoformat() if self.record.start_date else None,
             "end_date": self.record.end_date.isoformat() if self.record.end_date else None,
@@ -637,12 +648,19 @@ class CoOwner:
     name: str
     phone: str | None
     id_number: str | None
+    #: The document ``id_number`` is of (``core.personal.ID_TYPES``).
+    id_type: str = RESIDENT_ID
 
     def to_dict(self, show_private: bool = False) -> dict[str, Any]:
         phone, id_number = self.phone or "", self.id_number or ""
         if not show_private:
             phone, id_number = mask_phone(phone), mask_id_number(id_number)
-        return {"name": self.name, "phone": phone or None, "id_number": id_number or None}
+        return {
+            "name": self.name,
+            "phone": phone or None,
+            "id_type": id_type_shown(self.id_number, self.id_type),
+            "id_number": id_number or None,
+        }
 
 
 def _contact_query() -> sa.Select[Any]:
@@ -655,7 +673,7 @@ def _contact_query() -> sa.Select[Any]:
 
 def contact_record(row: Any) -> ContactRecord:
     """A ``unit_contacts`` row as a ``ContactRecord``."""
-    return ContactRecord(row.name, row.relation, row.phone, row.start_date, row.end_date, row.id_number)
+    return ContactRecord(row.name, row.relation, row.phone, row.start_date, row.end_date, row.id_number, row.id_type)
 
 
 def _contact(row: Any) -> Contact:
@@ -702,7 +720,7 @@ def current_tenants_in(conn: Connection, today: dt.date) -> dict[str, list[str]]
 def _co_owner_query() -> sa.Select[Any]:
     """Every unit's owners after the first (units.owner_id), in deed order."""
     return (
-        sa.select(units.c.code, owners.c.name, owners.c.phone, owners.c.id_number)
+        sa.select(units.c.code, owners.c.name, owners.c.phone, owners.c.id_number, owners.c.id_type)
         .select_from(
             unit_co_owners.join(owners, owners.c.id == unit_co_owners.c.owner_id).join(
                 units, units.c.id == unit_co_owners.c.unit_id
@@ -746,7 +764,7 @@ def co_owners_in(conn: Connection) -> dict[str, list[CoOwner]]:
     caller holds (an import's, a check's, a listing's), so that they go with the first owners read in it."""
     found: dict[str, list[CoOwner]] = {}
     for row in conn.execute(_co_owner_query()):
-        found.setdefault(row.code, []).append(CoOwner(row.name, row.phone, row.id_number))
+        found.setdefault(row.code, []).append(CoOwner(row.name, row.phone, row.id_number, row.id_type))
     return found
 
 
@@ -772,7 +790,7 @@ def co_owners_of(ledger: Ledger, unit: str) -> list[CoOwner]:
 def unit_co_owners_in(conn: Connection, code: str) -> list[CoOwner]:
     """``co_owners_of`` the unit ``code`` read on ``conn``: inside a transaction the caller holds."""
     rows = conn.execute(_co_owner_query().where(units.c.code == code))
-    return [CoOwner(r.name, r.phone, r.id_number) for r in rows]
+    return [CoOwner(r.name, r.phone, r.id_number, r.id_type) for r in rows]
 
 
 def unit_contacts_in(conn: Connection, code: str) -> list[Contact]:

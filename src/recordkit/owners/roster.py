@@ -25,7 +25,10 @@ from recordkit.core.dates import office_time, utc_day_start
 from recordkit.core.errors import CellProblem, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.personal import (
+    RESIDENT_ID,
     id_number_as_18,
+    id_type_journalled,
+    id_type_shown,
     is_masked,
     mask_id_number,
     mask_phone,
@@ -187,14 +190,17 @@ class _OwnerRow:
     phone: str | None
     id_number: str | None
     first_row: int
+    #: The document ``id_number`` is of (``core.personal.ID_TYPES``).
+    id_type: str = RESIDENT_ID
 
     def as_journal(self) -> dict[str, Any]:
-        # The journal is an audit trail, not a second copy of personal data: masked, as on screen.
+        # The journal is an audit trail, not a second copy of personal data: masked, as on screen.  A resident ID
+        # number is journalled as before there were other documents (no key), so older entries read alike.
         return {
             "name": self.name,
             "phone": mask_phone(self.phone) if self.phone else self.phone,
             "id_number": mask_id_number(self.id_number) if self.id_number else self.id_number,
-        }
+        } | id_type_journalled(self.id_type)
 
 
 def _unit_snapshot(values: dict[str, Any], owner: _OwnerRow | None) -> dict[str, Any]:
@@ -401,7 +407,7 @@ def _persons(records: Sequence[OwnerRecord]) -> list[Person]:
     persons: list[Person] = []
     for record in records:
         if record.owner is not None:
-            persons.append(Person(record.row, 0, record.owner, record.phone, record.id_number))
+            persons.append(Person(record.row, 0, record.owner, record.phone, record.id_number, record.id_type))
         persons.extend(record.co_owners)
     return persons
 
@@ -574,7 +580,7 @@ def _match_owners(
             contradicted = [column for column, mine, theirs in pairs if mine and theirs and mine != theirs]
         differs = bool(contradicted) or bool(owner is not None and person.phone and not owner.phone)
         if owner is None:
-            owner = _OwnerRow(None, person.name, person.phone, person.id_number, person.row)
+            owner = _OwnerRow(None, person.name, person.phone, person.id_number, person.row, person.id_type)
             match.new.append(owner)
             known[key] = owner
         elif contradicted and owner.first_row:
@@ -601,7 +607,7 @@ def _match_owners(
             # The owner's new card: the 18-character number replaces the first-generation one.
             if owner.id is not None:
                 match.changed.setdefault(owner.id, owner.as_journal())
-            owner.id_number = written_id
+            owner.id_number, owner.id_type = written_id, person.id_type
         owner.first_row = owner.first_row or person.row
         match.of_row[person.slot] = owner
     return match
@@ -858,7 +864,7 @@ def _take_id_number(
     a stored owner's change is journalled as one (its record before)."""
     if owner.id is not None:
         match.changed.setdefault(owner.id, owner.as_journal())
-    owner.id_number, owner.phone = person.id_number, owner.phone or person.phone
+    owner.id_number, owner.id_type, owner.phone = person.id_number, person.id_type, owner.phone or person.phone
     owner.first_row = owner.first_row or person.row
     known[_owner_key(owner.name, owner.phone, owner.id_number)] = owner
     match.of_row[person.slot] = owner
@@ -931,7 +937,9 @@ def apply_owner_records(
     records = _resolve_masks(records, conn)
     summary = ImportSummary(rows=len(records))
 
-    existing_owners = [_OwnerRow(r.id, r.name, r.phone, r.id_number, 0) for r in conn.execute(sa.select(owners))]
+    existing_owners = [
+        _OwnerRow(r.id, r.name, r.phone, r.id_number, 0, r.id_type) for r in conn.execute(sa.select(owners))
+    ]
     owner_by_id = {o.id: o for o in existing_owners}
     # Snapshots taken before matching renames anyone, for the units' "before" in the journal.
     owner_before = {o.id: replace(o) for o in existing_owners}
@@ -962,7 +970,11 @@ def apply_owner_records(
         # degrades to one INSERT per owner on SQLite.  The write lock means every row
         # above the old maximum id is ours, and owner keys are unique among them.
         highest = conn.execute(sa.select(sa.func.coalesce(sa.func.max(owners.c.id), 0))).scalar_one()
-        bulk_insert(conn, owners, [{"name": o.name, "phone": o.phone, "id_number": o.id_number} for o in new_owners])
+        bulk_insert(
+            conn,
+            owners,
+            [{"name": o.name, "phone": o.phone, "id_number": o.id_number, "id_type": o.id_type} for o in new_owners],
+        )
         new_ids = {
             _owner_key(r.name, r.phone, r.id_number): r.id
             for r in conn.execute(sa.select(owners).where(owners.c.id > highest))
@@ -976,8 +988,16 @@ def apply_owner_records(
         conn.execute(
             owners.update()
             .where(owners.c.id == sa.bindparam("pk"))
-            .values(name=sa.bindparam("new_name"), phone=sa.bindparam("new_phone"), id_number=sa.bindparam("new_id")),
-            [{"pk": o.id, "new_name": o.name, "new_phone": o.phone, "new_id": o.id_number} for o in updated_owners],
+            .values(
+                name=sa.bindparam("new_name"),
+                phone=sa.bindparam("new_phone"),
+                id_number=sa.bindparam("new_id"),
+                id_type=sa.bindparam("new_type"),
+            ),
+            [
+                {"pk": o.id, "new_name": o.name, "new_phone": o.phone, "new_id": o.id_number, "new_type": o.id_type}
+                for o in updated_owners
+            ],
         )
         for o in updated_owners:
             assert o.id is not None  # existing owners have ids
@@ -1369,7 +1389,9 @@ def _with_kept_numbers(contact: ContactRecord, known: ContactRecord | None) -> C
     ledger holds it, when there is one."""
     if known is None:
         return contact
-    return replace(contact, phone=contact.phone or known.phone, id_number=contact.id_number or known.id_number)
+    if contact.id_number:
+        return replace(contact, phone=contact.phone or known.phone)
+    return replace(contact, phone=contact.phone or known.phone, id_number=known.id_number, id_type=known.id_type)
 
 
 def _refuse_second_relations(
@@ -1449,6 +1471,7 @@ def _apply_contacts(
                 "relation": c.relation,
                 "phone": c.phone,
                 "id_number": c.id_number,
+                "id_type": c.id_type,
                 "start_date": c.start_date,
                 "end_date": c.end_date,
                 "added_at": stamp,
@@ -1483,6 +1506,8 @@ class UnitView:
     phone: str | None
     id_number: str | None
     move_in_date: dt.date | None
+    #: The document ``id_number`` is of (``core.personal.ID_TYPES``).
+    id_type: str = RESIDENT_ID
 
     @property
     def floor_area(self) -> Decimal:
@@ -1504,6 +1529,7 @@ class UnitView:
             "status": STATUS_LABELS[self.status],
             "owner": self.owner,
             "phone": phone or None,
+            "id_type": id_type_shown(self.id_number, self.id_type),
             "id_number": id_number or None,
             "move_in_date": self.move_in_date.isoformat() if self.move_in_date else None,
         }
@@ -1523,6 +1549,7 @@ def _unit_query() -> sa.Select[Any]:
         owners.c.name,
         owners.c.phone,
         owners.c.id_number,
+        owners.c.id_type,
     ).select_from(units.outerjoin(owners, units.c.owner_id == owners.c.id))
 
 
@@ -1535,6 +1562,7 @@ def _view(row: Any) -> UnitView:
         row.phone,
         row.id_number,
         row.move_in_date,
+        row.id_type or RESIDENT_ID,  # a unit without an owner
     )
 
 
@@ -1867,7 +1895,7 @@ def _side_by_side(conn: Connection) -> Iterator[tuple[str, int, CoOwner, CoOwner
     position — 0 the unit's owner —, the two), in unit order."""
     for entry in owners_in(conn):
         view = entry.unit
-        people = [CoOwner(view.owner, view.phone, view.id_number), *entry.co_owners] if view.owner else []
+        people = [CoOwner(view.owner, view.phone, view.id_number, view.id_type), *entry.co_owners] if view.owner else []
         for position, (one, other) in enumerate(itertools.pairwise(people)):
             yield str(view.code), position, one, other
 

@@ -19,9 +19,13 @@ from recordkit.core.errors import CellProblem, ConfigError, UsageError, Validati
 from recordkit.core.filenames import printable, readable_name
 from recordkit.core.money import decimal_number
 from recordkit.core.personal import (
+    RESIDENT_ID,
     is_masked,
     is_placeholder_id_number,
     is_placeholder_phone,
+    looks_like_resident_id,
+    read_id_type,
+    validate_document_number,
     validate_id_number,
     validate_phone,
 )
@@ -146,6 +150,8 @@ COLUMNS = (
     Column("kind", "类型", ("房屋类型", "物业类型", "房产类型", "资源类型", "房屋类别")),
     Column("phase", "分期", ("期数", "区域", "苑区", "区/期", "组团", "期别")),
     Column("co_owner", "共有人", ("共有人姓名", "共同产权人", "共有权人", "产权共有人")),
+    # The document the row's 证件号码 is of (core.personal.ID_TYPES): without the column, a resident ID card.
+    Column("id_type", "证件类型", ("证件种类", "证件类别", "证件名称", "身份证件类型", "证照类型", "证件号码类型")),
 )
 #: The export's columns: the unit's, its first owner's and the 关系 that tells a co-owner's row from it.
 EXPORT_HEADERS = tuple(col.header for col in COLUMNS[:10])
@@ -339,6 +345,8 @@ class Person:
     name: str
     phone: str | None = None
     id_number: str | None = None
+    #: The document ``id_number`` is of (``core.personal.ID_TYPES``).
+    id_type: str = RESIDENT_ID
 
     @property
     def slot(self) -> tuple[int, int]:
@@ -368,6 +376,8 @@ class OwnerRecord:
     stated: frozenset[str] = frozenset()
     #: The sheet row of each of ``contacts``, in their order (a 租户 column's tenants: the unit's own row).
     contact_rows: tuple[int, ...] = ()
+    #: The document ``id_number`` is of (``core.personal.ID_TYPES``).
+    id_type: str = RESIDENT_ID
 
 
 @dataclass(frozen=True)
@@ -504,16 +514,16 @@ class _RowReader:
             if name is None:
                 bad("owner", f"{relation}行必须填写姓名")
             phone = self._personal(row_number, cells, "phone", validate_phone, bad)
-            id_number = self._personal(row_number, cells, "id_number", validate_id_number, bad)
-            person = Person(row_number, 0, name or "", phone, id_number)
+            id_number, id_type = self._id_number(row_number, cells, bad, self._personal)
+            person = Person(row_number, 0, name or "", phone, id_number, id_type)
             return _Row(kind, code, person=person), problems
         if kind == "contact":
             if name is None:
                 bad("owner", f"{relation}行必须填写姓名")
             phone = self._contact_number(row_number, cells, "phone", validate_phone, bad)
-            id_number = self._contact_number(row_number, cells, "id_number", validate_id_number, bad)
+            id_number, id_type = self._id_number(row_number, cells, bad, self._contact_number)
             start, end = self._dates(cells, bad)
-            contact = ContactRecord(name or "", relation, phone, start, end, id_number)
+            contact = ContactRecord(name or "", relation, phone, start, end, id_number, id_type)
             return _Row(kind, code, contact=contact), problems
         return self._owner_row(row_number, cells, code, name, bad), problems
 
@@ -655,13 +665,51 @@ class _RowReader:
         except ValidationError as err:
             raw = cells[key]
             as_number = isinstance(raw, int | float) and not isinstance(raw, bool) or _EXCEL_NUMBER.match(value)
-            if validate is validate_id_number and as_number:
+            if validate is not validate_phone and as_number:
                 # Excel keeps 15 digits of a number: an ID typed into a number cell lost its last ones
                 # (a CSV saved from Excel holds it as Excel showed it, 1.10101E+17).
                 bad(key, _ID_AS_NUMBER)
             else:
                 bad(key, err.message)
             return None
+
+    def _id_number(
+        self,
+        row_number: int,
+        cells: dict[str, Any],
+        bad: Callable[[str, str], None],
+        read: Callable[[int, dict[str, Any], str, Callable[[str], str], Callable[[str, str], None]], str | None],
+    ) -> tuple[str | None, str]:
+        """The row's 证件号码 (read by ``read``: ``_personal``, or ``_contact_number`` on a contact's row) and the type of
+        its document, its 证件类型 cell's (``read_id_type``): a resident ID card without that column or in a blank cell,
+        its number then held to a resident ID number's rules — one of another shape refused saying how to name its
+        document.  A type word not known is refused at its cell, and the number not read."""
+        has_column = "id_type" in self.table.letters
+        id_type = RESIDENT_ID
+        if cells["id_type"] is not None:
+            try:
+                id_type = read_id_type(_written(cells["id_type"]))
+            except ValidationError as err:
+                bad("id_type", err.message)
+                return None, RESIDENT_ID
+        elif cells["id_number"] is not None:
+            hint = (
+                "如是护照、港澳台通行证等其他证件，请在“证件类型”列写明"
+                if has_column
+                else "如是护照、港澳台通行证等其他证件，请加一列“证件类型”写明（护照、台胞证、回乡证 …）"
+            )
+
+            def resident(text: str) -> str:
+                try:
+                    return validate_id_number(text)
+                except ValidationError as err:
+                    if looks_like_resident_id(text):
+                        raise
+                    raise ValidationError(f"{err.message}；{hint}") from None
+
+            return read(row_number, cells, "id_number", resident, bad), id_type
+        number = read(row_number, cells, "id_number", lambda text: validate_document_number(text, id_type), bad)
+        return number, id_type
 
     def _contact_number(
         self,
@@ -746,7 +794,7 @@ class _RowReader:
         names = _once_each(names)
         owner = names[0] if names else None
         phone = self._personal(row_number, cells, "phone", validate_phone, bad)
-        id_number = self._personal(row_number, cells, "id_number", validate_id_number, bad)
+        id_number, id_type = self._id_number(row_number, cells, bad, self._personal)
         if owner is None and (phone or id_number):
             bad("owner", "填写了电话或身份证号，但没有业主姓名")
 
@@ -790,7 +838,7 @@ class _RowReader:
             return _Row("owner", code)
         record = OwnerRecord(
             row_number, code, area, status, owner, phone, id_number, move_in, co_owners, contacts, area_given,
-            contact_rows=(row_number,) * len(contacts),
+            contact_rows=(row_number,) * len(contacts), id_type=id_type,
         )  # fmt: skip
         return _Row("owner", code, record=record)
 
