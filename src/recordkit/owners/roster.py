@@ -25,6 +25,7 @@ from recordkit.core.dates import office_time, utc_day_start
 from recordkit.core.errors import CellProblem, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.personal import (
+    ID_TYPES,
     RESIDENT_ID,
     id_number_as_18,
     id_type_journalled,
@@ -83,6 +84,7 @@ from recordkit.owners.contacts import (
 )
 from recordkit.owners.roster_sheet import (
     EXPORT_HEADERS,
+    ID_TYPE_HEADER,
     OWNER_RELATION,
     STATUS_LABELS,
     KeptWhole,
@@ -2039,11 +2041,14 @@ def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool 
     共有人) with its own phone and ID number, as the import reads 共有人 rows.  Phone and ID numbers are masked
     unless ``show_private`` (which is journalled); either file imports back unchanged.  Everything it writes is read
     in one read transaction: the file is one moment of the ledger, never units of before an import committed while it
-    reads beside co-owners of after.
+    reads beside co-owners of after.  Where an owner or co-owner holds another document than the resident ID card, a
+    证件类型 column (``ID_TYPE_HEADER``) after the others says each number's, so that the file imports back; else the
+    file is as before there were other documents.
     """
     with ledger.read() as conn:
         roster = owners_in(conn)
     rows: list[list[Any]] = []
+    people_typed: list[dict[str, Any]] = []
     for entry in roster:
         view = entry.unit
         data = view.to_dict(show_private)
@@ -2067,19 +2072,27 @@ def export_owners(ledger: Ledger, path: Path, operator: str, show_private: bool 
                 OWNER_RELATION if data["owner"] else None,
             ]
         )
+        people_typed.append(data)
         for co_owner in entry.co_owners if data["owner"] else ():
             shown = co_owner.to_dict(show_private)
             rows.append([*where, None, shown["name"], shown["phone"], shown["id_number"], None, None, CO_OWNER])
-    write_owner_sheet(path, rows, private=show_private)
+            people_typed.append(shown)
+    if any(person["id_type"] not in (None, ID_TYPES[RESIDENT_ID]) for person in people_typed):
+        rows = [[*row, person["id_type"]] for row, person in zip(rows, people_typed, strict=True)]
+        write_owner_sheet(path, rows, private=show_private, headers=(*EXPORT_HEADERS, ID_TYPE_HEADER))
+    else:
+        write_owner_sheet(path, rows, private=show_private)
     if show_private:
         codes = [str(entry.unit.code) for entry in roster]
         record_private_view(ledger, operator, f"owners export {readable_name(path.name)}", codes)
     return len(roster)
 
 
-def write_owner_sheet(path: Path, rows: Sequence[Sequence[Any]], *, private: bool = False) -> Path:
-    """Save ``rows`` (in ``EXPORT_HEADERS`` order) as an owners sheet the import reads back; readable by
-    its writer only when ``private`` (phones and ID numbers unmasked)."""
+def write_owner_sheet(
+    path: Path, rows: Sequence[Sequence[Any]], *, private: bool = False, headers: Sequence[str] = EXPORT_HEADERS
+) -> Path:
+    """Save ``rows`` (in ``headers`` order) as an owners sheet the import reads back; readable by its writer only
+    when ``private`` (phones and ID numbers unmasked)."""
     # openpyxl costs ~0.4 s to import: `owners list` and `owners show` at the counter must not pay it
     from openpyxl import Workbook  # loaded on first use (see above)
     from openpyxl.styles import Alignment, Font  # loaded on first use (see above)
@@ -2087,7 +2100,7 @@ def write_owner_sheet(path: Path, rows: Sequence[Sequence[Any]], *, private: boo
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "业主名册"
-    sheet.append(list(EXPORT_HEADERS))
+    sheet.append(list(headers))
     for values in rows:
         sheet.append(list(values))
     for cell in sheet[1]:
@@ -2098,9 +2111,9 @@ def write_owner_sheet(path: Path, rows: Sequence[Sequence[Any]], *, private: boo
     for number in range(2, len(rows) + 2):
         for column, number_format in formats.items():
             sheet.cell(number, column).number_format = number_format
-    for index, width in enumerate(iter_column_widths([EXPORT_HEADERS, *rows[:200]])):
+    for index, width in enumerate(iter_column_widths([headers, *rows[:200]])):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{chr(ord('A') + len(EXPORT_HEADERS) - 1)}{len(rows) + 1}"
+    sheet.auto_filter.ref = f"A1:{chr(ord('A') + len(headers) - 1)}{len(rows) + 1}"
     sheet.print_title_rows = "1:1"
     return save_atomically(workbook, path, private=private)

@@ -155,6 +155,8 @@ COLUMNS = (
 )
 #: The export's columns: the unit's, its first owner's and the 关系 that tells a co-owner's row from it.
 EXPORT_HEADERS = tuple(col.header for col in COLUMNS[:10])
+#: The header of the column an export adds where someone holds another document than the resident ID card.
+ID_TYPE_HEADER = COLUMNS[-1].header
 OWNER_RELATION = "业主"
 _ID_AS_NUMBER = "身份证号被 Excel 存成了数字，15 位以后的数字已经丢失：请把这一列设为“文本”格式，重新填写完整的号码"
 #: A number as Excel shows one too long for its cell: 1.10101E+17.
