@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from recordkit.core.errors import ValidationError
-from recordkit.core.personal import mask_id_number, read_id_type, validate_document_number
+from recordkit.core.personal import id_number_as_18, mask_id_number, read_id_type, validate_document_number
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.ledger.schema import HEAD_REVISION
 from tests.revisions import mark_as_of
@@ -307,3 +307,81 @@ def test_an_export_names_each_numbers_document_and_imports_back_unchanged(run_cl
         again = run_cli("owners", "import", str(path))
         assert again.exit_code == 0, again.output
         assert "新增房屋 0 户，更新 0 户，未变 2 户；新增业主 0 人，更新业主 0 人" in again.output
+
+
+def test_the_counter_adds_a_passport_holder_and_shows_the_number_with_its_document(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    """``owners contact add --id-type 护照`` takes a passport number (``--id-number`` alone still a resident ID
+    number's rules); the listings show the number masked with its document after it, --show-private whole."""
+    assert run_cli("owners", "import", sheet(tmp_path / "名册.xlsx", MIXED_EXPORT)).exit_code == 0
+    add = ("owners", "contact", "add", "1-1-102")
+    refused = run_cli(*add, "Mary Smith", "--relation", "配偶", "--id-number", "E87654321")
+    assert (refused.exit_code, refused.stderr) == (5, "错误：身份证号应为18位或15位（现在是9位）\n")
+    added = run_cli(*add, "Mary Smith", "--relation", "配偶", "--id-type", "护照", "--id-number", "ｅ８７６５４３２１")
+    assert added.exit_code == 0, added.output
+    unknown = run_cli(*add, "李雷", "--id-type", "驾驶证", "--id-number", "12345678")
+    assert (unknown.exit_code, unknown.stderr) == (5, f"错误：证件类型“驾驶证”不认识，应为 {ACCEPTED} 之一\n")
+    alone = run_cli(*add, "李雷", "--id-type", "护照")
+    assert (alone.exit_code, alone.stderr) == (
+        2,
+        "错误：--id-type 要和 --id-number 一起写：证件类型说的是这个号码的证件\n",
+    )
+    wide = run_cli("owners", "contact", "list", "--wide", env={"COLUMNS": "200"})
+    assert "│ 1    │ 1-1-102 │ Mary Smith │ 配偶 │      │ E8*****21（护照） │" in wide.stdout, wide.stdout
+    private = run_cli("owners", "contact", "list", "--json", "--show-private")
+    assert [(c["name"], c["id_type"], c["id_number"]) for c in json.loads(private.stdout)] == [
+        ("Mary Smith", "护照", "E87654321")
+    ]
+    shown = run_cli("owners", "show", "1-1-102")
+    assert "│ 身份证号     │ E1*****78（护照）" in shown.stdout, shown.stdout
+    assert "Mary Smith E8*****21（护照）（联系人编号 1）" in shown.stdout, shown.stdout
+    listed = run_cli("owners", "list", "--wide", env={"COLUMNS": "200"})
+    assert "E1*****78（护照）" in listed.stdout and "110101********1233 " in listed.stdout
+
+
+def test_a_contacts_number_corrected_at_the_counter_keeps_its_document_unless_told(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    """``contact edit --id-number`` checks a new number as of the contact's document so far; ``--id-type`` with it
+    changes the document; ``--clear 身份证号`` leaves no document."""
+    assert run_cli("owners", "import", sheet(tmp_path / "名册.xlsx", MIXED_EXPORT)).exit_code == 0
+    assert (
+        run_cli(
+            "owners", "contact", "add", "1-1-102", "Mary Smith", "--id-type", "护照", "--id-number", "E87654321"
+        ).exit_code
+        == 0
+    )
+    edited = run_cli("owners", "contact", "edit", "1", "--id-number", "E87654322")
+    assert edited.stdout == "已更正 1-1-102 的租户 Mary Smith（联系人编号 1）：身份证号 E8*****21 → E8*****22\n"
+    retyped = run_cli("owners", "contact", "edit", "1", "--id-type", "台胞证", "--id-number", "87654322")
+    assert retyped.stdout == (
+        "已更正 1-1-102 的租户 Mary Smith（联系人编号 1）：证件类型 护照 → 台湾居民来往大陆通行证，"
+        "身份证号 E8*****22 → 87****22\n"
+    )
+    cleared = run_cli("owners", "contact", "edit", "1", "--clear", "身份证号")
+    assert cleared.stdout == (
+        "已更正 1-1-102 的租户 Mary Smith（联系人编号 1）：证件类型 台湾居民来往大陆通行证 → （无），"
+        "身份证号 87****22 → （无）\n"
+    )
+    listed = json.loads(run_cli("owners", "contact", "list", "--json").stdout)
+    assert [(c["id_type"], c["id_number"]) for c in listed] == [(None, None)]
+
+
+def test_doctor_reads_a_ledger_of_other_documents_without_taking_them_for_resident_numbers(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    """A foreigner's 15-character permanent residence number is no first-generation resident number: doctor's owner and
+    contact number lines read the ledger (the older code made it 18 digits, and its check digit raised), and find
+    nothing to tell."""
+    assert id_number_as_18("ESP110089012345") == "ESP110089012345"
+    assert run_cli("owners", "import", sheet(tmp_path / "名册.xlsx", MIXED_EXPORT)).exit_code == 0
+    add = ("owners", "contact", "add", "1-1-301", "Juan Garcia", "--relation", "子女", "--id-type", "护照")
+    assert run_cli(*add, "--id-number", "PAB123456").exit_code == 0
+    result = run_cli("doctor", "--json")
+    checks = {check["name"]: check for check in json.loads(result.stdout)}
+    assert (checks["业主身份证号"]["ok"], checks["业主身份证号"]["detail"]) == (
+        True,
+        "没有同一个人记成两位业主的（15 位和 18 位身份证号）",
+    )
+    assert checks["联系人身份证号"]["ok"] is True

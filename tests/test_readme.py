@@ -58,6 +58,16 @@ def provide_sheets(folder: Path) -> None:
     bad[1][6] = "310104198506120028"
     if not (folder / "有错误的名册.xlsx").exists():
         write_sheet(folder / "有错误的名册.xlsx", bad)
+    if not (folder / "外籍业主名册.xlsx").exists():  # owners holding a passport or permit
+        write_sheet(
+            folder / "外籍业主名册.xlsx",
+            [
+                ["6-1-101", 89.5, "John Smith", "13600136000", "护照", "E12345678"],
+                ["6-1-102", 89.5, "陈家明", "13700137000", "回乡证", "H12345678"],
+                ["6-1-201", 96, "林志强", "13800138001", "台胞证", "12345678"],
+            ],
+            headers=("房号", "建筑面积", "业主姓名", "联系电话", "证件类型", "证件号码"),
+        )
     if not (folder / "物业系统导出.xlsx").exists():  # a roster exported by another system (issue 15)
         write_other_system_roster(folder / "物业系统导出.xlsx")
     if not (folder / "水表读数.xlsx").exists():  # the cashier's section (issue 4)

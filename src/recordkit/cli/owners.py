@@ -20,7 +20,26 @@ from recordkit.cli._options import SHOW_PRIVATE_HELP, coming_date, estate_buildi
 from recordkit.core.filenames import readable_name
 
 #: ``--id-number``'s help, in ``contact add`` and ``contact edit``.
-ID_NUMBER_HELP = "身份证号（18 位，或旧的 15 位），检查与导入名册相同；租户的居住证明印这个号码。"
+ID_NUMBER_HELP = (
+    "证件号码：身份证号（18 位，或旧的 15 位），护照等其他证件的号码另写 --id-type；检查与导入名册相同；"
+    "租户的居住证明印这个号码。"
+)
+#: ``--id-type``'s help, in ``contact add`` and ``contact edit``.
+ID_TYPE_HELP = (
+    "--id-number 的证件类型：居民身份证（默认；更正时默认原来的）、护照、港澳居民来往内地通行证（回乡证）、"
+    "台湾居民来往大陆通行证（台胞证）、外国人永久居留身份证、港澳台居民居住证、军官证、其他证件。"
+)
+
+
+def with_document(number: str | None, document: str | None) -> str:
+    """A number as the counter's tables show it (``to_dict``'s ``id_number`` and ``id_type``): another document's than
+    the resident ID card with the document's name after it, ``E1*****78（护照）``; "" for none."""
+    from recordkit.core.personal import ID_TYPES, RESIDENT_ID
+
+    if not number:
+        return ""
+    return number if document in (None, ID_TYPES[RESIDENT_ID]) else f"{number}（{document}）"
+
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
 commands = typer.Typer()
@@ -161,7 +180,7 @@ def owners_list(
             row["display"],
             owners_of_record(row["owner"], (c["name"] for c in row["co_owners"])),
             row["phone"] or "",
-            row["id_number"] or "",
+            with_document(row["id_number"], row["id_type"]),
             f"{row['area']:.2f}",
             row["status"],
             row["move_in_date"] or "",
@@ -214,15 +233,17 @@ def owners_show(
         ("状态", data["status"]),
         ("业主", data["owner"] or "（无）"),
         ("联系电话", data["phone"] or ""),
-        ("身份证号", data["id_number"] or ""),
+        ("身份证号", with_document(data["id_number"], data["id_type"])),
         ("入住日期", data["move_in_date"] or ""),
         ("业主名下房屋", "、".join(holdings)),
     ):
         table.add_row(label, value)
     for co_owner in co_owners:
-        table.add_row("共有人", " ".join(v for v in (co_owner["name"], co_owner["phone"], co_owner["id_number"]) if v))
+        number = with_document(co_owner["id_number"], co_owner["id_type"])
+        table.add_row("共有人", " ".join(v for v in (co_owner["name"], co_owner["phone"], number) if v))
     for held, contact in zip(details.contacts, contacts, strict=True):
-        shown = " ".join(v for v in (contact["name"], contact["phone"], contact["id_number"], held.lease_text()) if v)
+        number = with_document(contact["id_number"], contact["id_type"])
+        shown = " ".join(v for v in (contact["name"], contact["phone"], number, held.lease_text()) if v)
         table.add_row(contact["relation"], f"{shown}（联系人编号 {contact['id']}）")
     console().print(table)
     typer.echo(balance_line(account))
@@ -269,6 +290,7 @@ def contact_add(
     relation: str = typer.Option("租户", "--relation", help="关系：租户、家属、配偶、子女、父母 等。"),
     phone: str | None = typer.Option(None, "--phone", help="联系电话。"),
     id_number: str | None = typer.Option(None, "--id-number", help=ID_NUMBER_HELP),
+    id_type: str | None = typer.Option(None, "--id-type", help=ID_TYPE_HELP),
     start: str | None = typer.Option(None, "--start", help="起租日期，例如 2026-03-01。"),
     end: str | None = typer.Option(None, "--end", help="到期日期，例如 2027-02-28，也可写 明天、后天。"),
 ) -> None:
@@ -288,6 +310,7 @@ def contact_add(
         app_state.operator_name,
         phone=phone,
         id_number=id_number,
+        id_type=id_type,
         start_date=optional_date(start, "起租日期"),
         end_date=None if end is None else coming_date(end, "到期日期"),
     )
@@ -334,7 +357,7 @@ def contact_list(
     for row in rows:
         table.add_row(
             str(row["id"]), row["unit"], cut_to_fit(row["name"]), row["relation"], row["phone"] or "",
-            row["id_number"] or "", row["start_date"] or "", row["end_date"] or "",
+            with_document(row["id_number"], row["id_type"]), row["start_date"] or "", row["end_date"] or "",
         )  # fmt: skip
     console().print(table)
 
@@ -347,6 +370,7 @@ def contact_edit(
     relation: str | None = typer.Option(None, "--relation", help="改正关系：租户、家属、配偶、子女、父母 等。"),
     phone: str | None = typer.Option(None, "--phone", help="新的联系电话。"),
     id_number: str | None = typer.Option(None, "--id-number", help=ID_NUMBER_HELP),
+    id_type: str | None = typer.Option(None, "--id-type", help=ID_TYPE_HELP),
     start: str | None = typer.Option(None, "--start", help="起租日期，例如 2026-03-01。"),
     end: str | None = typer.Option(
         None, "--end", help="到期日期（续租时写新的），例如 2028-02-29，也可写 明天、后天。"
@@ -375,6 +399,7 @@ def contact_edit(
         relation=relation,
         phone=phone,
         id_number=id_number,
+        id_type=id_type,
         start_date=optional_date(start, "起租日期"),
         end_date=None if end is None else coming_date(end, "到期日期"),
         clear=clear,

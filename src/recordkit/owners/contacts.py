@@ -27,7 +27,8 @@ from recordkit.core.personal import (
     mask_phone,
     name_as_kept,
     name_problem,
-    validate_id_number,
+    read_id_type,
+    validate_document_number,
     validate_phone,
 )
 from recordkit.core.unitcodes import parse_unit_code
@@ -1157,6 +1158,16 @@ def _checked_lease(start: dt.date | None, end: dt.date | None) -> None:
         raise ValidationError(problem)
 
 
+def _document_of(id_number: str | None, id_type: str | None, stored: str = RESIDENT_ID) -> str:
+    """The document type a counter command's ``--id-type`` names (``read_id_type``), ``stored`` (a resident ID card
+    for a new contact) without one; ``UsageError`` for one without a number, which says nothing then."""
+    if id_type is None:
+        return stored
+    if id_number is None:
+        raise UsageError("--id-type 要和 --id-number 一起写：证件类型说的是这个号码的证件")
+    return read_id_type(id_type)
+
+
 def add_contact(
     ledger: Ledger,
     unit: str,
@@ -1168,11 +1179,15 @@ def add_contact(
     start_date: dt.date | None = None,
     end_date: dt.date | None = None,
     id_number: str | None = None,
+    id_type: str | None = None,
 ) -> Contact:
-    """Add a family member or tenant to ``unit`` (journalled, its phone and ID number masked).
+    """Add a family member or tenant to ``unit`` (journalled, its phone and ID number masked).  ``id_type`` names the
+    document ``id_number`` is of as a clerk writes it (``read_id_type``: 护照, 台胞证 …); a resident ID card without it.
 
-    ``NotFoundError`` for an unknown unit; ``ValidationError`` for a name ``_checked_name`` refuses, an unknown
-    relation, a bad phone, an ID number the roster import refuses (``validate_id_number``: its message), or dates that
+    ``NotFoundError`` for an unknown unit; ``UsageError`` for an ``id_type`` without an ``id_number``;
+    ``ValidationError`` for a name ``_checked_name`` refuses, an unknown relation, a bad phone, a document type
+    ``read_id_type`` does not know, an ID number the roster import refuses (``validate_document_number``: its
+    message), or dates that
     are no lease (``lease_problem``: an end before the start, more than twenty years); ``ConflictError`` for a contact
     of that name and relation the unit has already, or one who is the unit's owner or co-owner
     (``owner_as_contact``) or has one's ID number (``owner_id_as_contact``), or another unit's owner's or contact's of
@@ -1181,9 +1196,10 @@ def add_contact(
     name = _checked_name(name)
     stored = _checked_relation(relation)
     clean_phone = validate_phone(phone) if phone else None
-    clean_id = validate_id_number(id_number) if id_number is not None else None
+    kind = _document_of(id_number, id_type)
+    clean_id = validate_document_number(id_number, kind) if id_number is not None else None
     _checked_lease(start_date, end_date)
-    record = ContactRecord(name, stored, clean_phone, start_date, end_date, clean_id)
+    record = ContactRecord(name, stored, clean_phone, start_date, end_date, clean_id, kind)
     with ledger.write() as conn:
         unit_id = conn.execute(sa.select(units.c.id).where(units.c.code == code)).scalar()
         if unit_id is None:
@@ -1197,6 +1213,7 @@ def add_contact(
                 relation=record.relation,
                 phone=record.phone,
                 id_number=record.id_number,
+                id_type=record.id_type,
                 start_date=record.start_date,
                 end_date=record.end_date,
                 added_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -1228,6 +1245,7 @@ CONTACT_FIELDS = {
     "name": "姓名",
     "relation": "关系",
     "phone": "联系电话",
+    "id_type": "证件类型",
     "id_number": "身份证号",
     "start_date": "起租日期",
     "end_date": "到期日期",
@@ -1239,6 +1257,7 @@ CONTACT_OPTIONS = {
     "name": "--name",
     "relation": "--relation",
     "phone": "--phone",
+    "id_type": "--id-type",
     "id_number": "--id-number",
     "start_date": "--start",
     "end_date": "--end",
@@ -1305,13 +1324,16 @@ def edit_contact(
     relation: str | None = None,
     phone: str | None = None,
     id_number: str | None = None,
+    id_type: str | None = None,
     start_date: dt.date | None = None,
     end_date: dt.date | None = None,
     clear: Iterable[str] = (),
 ) -> ContactEdit:
     """Correct contact ``contact_id``: only the fields given change, each checked as ``add_contact`` checks it (the
     tenancy's dates as they stand after the change), and those ``clear`` names (``fields_to_clear``: 电话, id-number …)
-    are emptied; journalled (``contact.edit``, before and after masked) only when something changed.
+    are emptied; journalled (``contact.edit``, before and after masked) only when something changed.  A new
+    ``id_number`` is of the document ``id_type`` names (``add_contact``), or of the contact's document so far; a
+    cleared one leaves a resident ID card's type.
 
     ``UsageError`` for a ``clear`` ``fields_to_clear`` refuses (the name, the relation, a field given a value too);
     ``NotFoundError`` when there is no such contact; ``ValidationError`` for a value ``add_contact`` refuses;
@@ -1327,8 +1349,6 @@ def edit_contact(
         changes["relation"] = _checked_relation(relation)
     if phone is not None:
         changes["phone"] = validate_phone(phone)
-    if id_number is not None:
-        changes["id_number"] = validate_id_number(id_number)
     if start_date is not None:
         changes["start_date"] = start_date
     if end_date is not None:
@@ -1338,6 +1358,13 @@ def edit_contact(
         if row is None:
             raise NotFoundError(f"没有编号为 {contact_id} 的联系人：请用 recordkit owners contact list 查看")
         before = _contact(row)
+        if id_number is not None:
+            changes["id_type"] = _document_of(id_number, id_type, before.record.id_type)
+            changes["id_number"] = validate_document_number(id_number, changes["id_type"])
+        elif id_type is not None:
+            _document_of(None, id_type)
+        if "id_number" in changes and changes["id_number"] is None:
+            changes["id_type"] = RESIDENT_ID
         after = replace(before, record=replace(before.record, **changes))
         edit = ContactEdit(before, after)
         if not edit.changed():

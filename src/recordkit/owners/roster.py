@@ -1746,7 +1746,10 @@ def owners_under_two_numbers(ledger: Ledger) -> list[tuple[OwnerOfRecord, OwnerO
         for owner_id, code in [*conn.execute(first), *conn.execute(others)]:
             held.setdefault(owner_id, []).append(code)
         numbered = conn.execute(
-            sa.select(owners.c.id, owners.c.name, owners.c.id_number).where(owners.c.id_number.is_not(None))
+            # Another document's number (a foreigner's 15-character permanent residence number) has no 18-digit form.
+            sa.select(owners.c.id, owners.c.name, owners.c.id_number).where(
+                owners.c.id_number.is_not(None), owners.c.id_type == RESIDENT_ID
+            )
         ).all()
     by_number = {
         row.id_number: OwnerOfRecord(
