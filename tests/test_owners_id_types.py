@@ -13,8 +13,10 @@ import sqlalchemy as sa
 
 from recordkit.core.errors import ValidationError
 from recordkit.core.personal import id_number_as_18, mask_id_number, read_id_type, validate_document_number
+from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.ledger.schema import HEAD_REVISION
+from tests.conftest import last_journal_entry
 from tests.revisions import mark_as_of
 
 ACCEPTED = "居民身份证、护照、港澳居民来往内地通行证、台湾居民来往大陆通行证、外国人永久居留身份证、港澳台居民居住证、军官证、其他证件"
@@ -385,3 +387,22 @@ def test_doctor_reads_a_ledger_of_other_documents_without_taking_them_for_reside
         "没有同一个人记成两位业主的（15 位和 18 位身份证号）",
     )
     assert checks["联系人身份证号"]["ok"] is True
+
+
+def test_a_reimport_naming_another_document_for_the_same_number_corrects_the_type(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """A 证件类型 written wrong (护照 for a 军官证's number) and corrected in the roster: the same owner, his document
+    changed, counted as an owner updated; the journal's before and after say the two types."""
+    rows = [["房号", "建筑面积", "业主姓名", "证件类型", "证件号码"], ["1-1-101", 89.5, "李明", "护照", "NJ20123456"]]
+    assert run_cli("owners", "import", sheet(tmp_path / "名册.xlsx", rows)).exit_code == 0
+    rows[1][3] = "军官证"
+    again = run_cli("owners", "import", sheet(tmp_path / "名册.xlsx", rows))
+    assert "新增业主 0 人，更新业主 1 人" in again.output, again.output
+    assert owners_listed(run_cli, "--show-private") == [("1-1-101", "李明", "军官证", "NJ20123456")]
+    update = last_journal_entry(workspace, "1")
+    assert update.action == "owner.update"
+    assert (update.before, update.after) == (
+        {"name": "李明", "phone": None, "id_number": "NJ******56", "id_type": "passport"},
+        {"name": "李明", "phone": None, "id_number": "NJ******56", "id_type": "officer_id"},
+    )

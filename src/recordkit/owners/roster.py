@@ -404,12 +404,17 @@ class _OwnerMatch:
     problems: list[CellProblem] = field(default_factory=list)
 
 
+def _first_owner(record: OwnerRecord, name: str) -> Person:
+    """The first owner a record names (``name``: its ``owner``), in the row's first slot."""
+    return Person(record.row, 0, name, record.phone, record.id_number, record.id_type)
+
+
 def _persons(records: Sequence[OwnerRecord]) -> list[Person]:
     """Every owner and co-owner the records name, each in its sheet slot."""
     persons: list[Person] = []
     for record in records:
         if record.owner is not None:
-            persons.append(Person(record.row, 0, record.owner, record.phone, record.id_number, record.id_type))
+            persons.append(_first_owner(record, record.owner))
         persons.extend(record.co_owners)
     return persons
 
@@ -483,7 +488,7 @@ def _stored_owner_rephoned(
         if unit is None or record.owner is None:
             continue
         roles = [
-            (Person(record.row, 0, record.owner, record.phone, record.id_number), (unit["owner_id"],)),
+            (_first_owner(record, record.owner), (unit["owner_id"],)),
             *((person, current_co.get(unit["id"], ())) for person in record.co_owners),
         ]
         for person, held_by in roles:
@@ -610,6 +615,11 @@ def _match_owners(
             if owner.id is not None:
                 match.changed.setdefault(owner.id, owner.as_journal())
             owner.id_number, owner.id_type = written_id, person.id_type
+        elif written_id and owner.id_type != person.id_type:
+            # The number the row writes, of another document than the ledger says (a 证件类型 corrected): the row's.
+            if owner.id is not None:
+                match.changed.setdefault(owner.id, owner.as_journal())
+            owner.id_type = person.id_type
         owner.first_row = owner.first_row or person.row
         match.of_row[person.slot] = owner
     return match
