@@ -406,3 +406,26 @@ def test_a_reimport_naming_another_document_for_the_same_number_corrects_the_typ
         {"name": "李明", "phone": None, "id_number": "NJ******56", "id_type": "passport"},
         {"name": "李明", "phone": None, "id_number": "NJ******56", "id_type": "officer_id"},
     )
+
+
+def test_a_tenant_row_keeps_its_own_document_and_an_unchanged_reimport_writes_nothing(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """A 租户 row's 证件类型 is the tenant's: her passport number is kept as one; the same roster again changes
+    nothing (no contact rewritten, nothing journalled)."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "关系", "证件类型", "证件号码"],
+        ["1-1-101", 89.5, "张伟", "业主", "身份证", "110101199003071233"],
+        ["1-1-101", None, "Emma Brown", "租户", "Passport", "533 123 456"],
+    ]
+    assert run_cli("owners", "import", sheet(tmp_path / "名册.xlsx", rows)).exit_code == 0
+    listed = json.loads(run_cli("owners", "contact", "list", "--json", "--show-private").stdout)
+    assert [(c["name"], c["relation"], c["id_type"], c["id_number"]) for c in listed] == [
+        ("Emma Brown", "租户", "护照", "533123456")
+    ]
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        entries = conn.execute(sa.text("SELECT COUNT(*) FROM journal")).scalar()
+    again = run_cli("owners", "import", sheet(tmp_path / "名册.xlsx", rows))
+    assert again.exit_code == 0, again.output
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        assert conn.execute(sa.text("SELECT COUNT(*) FROM journal")).scalar() == entries
