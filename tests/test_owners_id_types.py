@@ -16,6 +16,8 @@ from recordkit.core.personal import id_number_as_18, mask_id_number, read_id_typ
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.ledger.schema import HEAD_REVISION
+from recordkit.owners.contacts import list_contacts
+from recordkit.owners.roster import import_owners, list_units
 from tests.conftest import last_journal_entry
 from tests.revisions import mark_as_of
 
@@ -429,3 +431,20 @@ def test_a_tenant_row_keeps_its_own_document_and_an_unchanged_reimport_writes_no
     assert again.exit_code == 0, again.output
     with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
         assert conn.execute(sa.text("SELECT COUNT(*) FROM journal")).scalar() == entries
+
+
+def test_a_twenty_character_passport_number_is_kept_on_both_ledgers(ledger: Ledger, tmp_path: Path) -> None:
+    """A passport number of 20 characters (the longest taken) fits the owners' and contacts' columns, PostgreSQL's
+    too (their 18 characters grew with migration 0029)."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "关系", "证件类型", "证件号码"],
+        ["1-1-101", 89.5, "Jan Kowalski", "业主", "护照", "AB1234567890123456CD"],
+        ["1-1-101", None, "Anna Kowalska", "配偶", "护照", "AB1234567890123456CE"],
+    ]
+    import_owners(ledger, Path(sheet(tmp_path / "名册.xlsx", rows)), "测试员")
+    assert [(v.owner, v.id_type, v.id_number) for v in list_units(ledger)] == [
+        ("Jan Kowalski", "passport", "AB1234567890123456CD")
+    ]
+    assert [(c.record.name, c.record.id_type, c.record.id_number) for c in list_contacts(ledger)] == [
+        ("Anna Kowalska", "passport", "AB1234567890123456CE")
+    ]
