@@ -448,3 +448,10 @@ def test_a_twenty_character_passport_number_is_kept_on_both_ledgers(ledger: Ledg
     assert [(c.record.name, c.record.id_type, c.record.id_number) for c in list_contacts(ledger)] == [
         ("Anna Kowalska", "passport", "AB1234567890123456CE")
     ]
+
+
+def test_the_imports_and_the_counters_help_name_the_document_type(run_cli: Any) -> None:
+    imported = run_cli("owners", "import", "--help", env={"COLUMNS": "200"})
+    assert "有护照等其他证件的加一列 证件类型" in imported.stdout
+    added = run_cli("owners", "contact", "add", "--help", env={"COLUMNS": "200"})
+    assert "--id-type" in added.stdout and "台湾居民来往大陆通行证（台胞证）" in added.stdout

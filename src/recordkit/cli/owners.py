@@ -54,7 +54,9 @@ commands.add_typer(owners_app, name="owners")
 def owners_import(
     ctx: typer.Context,
     file: Path = typer.Argument(
-        ..., help="业主名册 .xlsx 或 .csv（表头：楼栋 单元 房号 建筑面积 业主姓名 联系电话 身份证号 入住日期 状态）。"
+        ...,
+        help="业主名册 .xlsx 或 .csv（表头：楼栋 单元 房号 建筑面积 业主姓名 联系电话 身份证号 入住日期 状态；"
+        "有护照等其他证件的加一列 证件类型）。",
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="只检查并报告会有哪些变化，不写入台账。"),
     column_map: list[str] = typer.Option(
