@@ -455,3 +455,11 @@ def test_the_imports_and_the_counters_help_name_the_document_type(run_cli: Any) 
     assert "有护照等其他证件的加一列 证件类型" in imported.stdout
     added = run_cli("owners", "contact", "add", "--help", env={"COLUMNS": "200"})
     assert "--id-type" in added.stdout and "台湾居民来往大陆通行证（台胞证）" in added.stdout
+
+
+def test_a_type_without_a_number_keeps_no_document(ledger: Ledger, tmp_path: Path) -> None:
+    """A 证件类型 filled in beside a blank 证件号码 (an export filling the column for everyone) says nothing: the owner
+    keeps no document, and a number the counter adds later is a resident ID number unless told."""
+    rows = [["房号", "建筑面积", "业主姓名", "证件类型", "证件号码"], ["1-1-101", 89.5, "王芳", "护照", None]]
+    import_owners(ledger, Path(sheet(tmp_path / "名册.xlsx", rows)), "测试员")
+    assert _types(ledger) == [("owner", "resident_id", None)]

@@ -711,7 +711,7 @@ class _RowReader:
 
             return read(row_number, cells, "id_number", resident, bad), id_type
         number = read(row_number, cells, "id_number", lambda text: validate_document_number(text, id_type), bad)
-        return number, id_type
+        return number, id_type if number is not None else RESIDENT_ID  # a type without a number says nothing
 
     def _contact_number(
         self,
