@@ -1803,3 +1803,37 @@ def test_notice_scope_is_named_the_canonical_way(run_cli: Any, imported: Workspa
     assert result.stdout.strip().endswith("/温馨提示送达签收表_3-2-1201.xlsx")
     result = run_cli("notice", "make", "温馨提示", "--building", "3栋", "--set", "提示内容=注意防火", "--merge")
     assert "温馨提示合并打印1份_3栋.docx" in result.stdout and result.stdout.strip().endswith("送达签收表_3栋.xlsx")
+
+
+def test_a_restoring_time_from_a_cut_at_night_twelve_counts_from_the_day_written(
+    run_cli: Any, imported: Workspace
+) -> None:
+    # 晚上12点 is the midnight ending 12月8日: 次日6:00 is 12月9日 6:00 and 当日23:00 comes before the cut (it was read
+    # from 12月9日, the day the midnight begins: 12月10日 6:00 and 12月9日 23:00, let through).
+    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋", "--set", "停水时间=12月8日 晚上12点"]
+    before = journal_size(run_cli)
+    result = run_cli(
+        "notice",
+        "make",
+        "停水通知",
+        "--unit",
+        "3-2-1201",
+        *water,
+        "--set",
+        "恢复时间=当日23:00",
+        "--date",
+        "2026-12-06",
+    )
+    assert (result.exit_code, result.stdout) == (5, ""), result.output
+    assert result.stderr.strip() == (
+        "错误：模板“停水通知”的日期顺序不对：恢复时间（当日23:00）早于停水时间（12月8日 晚上12点），请检查后再试"
+    )
+    assert_nothing_written(run_cli, imported, before)
+    result = run_cli(
+        "notice", "make", "停水通知", "--unit", "3-2-1201", *water, "--set", "恢复时间=次日6:00", "--date", "2026-12-06"
+    )
+    assert result.exit_code == 0, result.output
+    docx = next(p for p in generated(imported) if p.suffix == ".docx")
+    text = "\n".join(paragraph.text for paragraph in Document(str(docx)).paragraphs)
+    # printed as typed, 晚上12点 was read by some as the midnight beginning 12月8日: 24:00 says which
+    assert "将于12月8日 晚上12点（24:00）暂停供水，预计次日6:00恢复供水" in text

@@ -21,6 +21,7 @@ from recordkit.documents.notices import (
     ReminderLine,
     batch_notices,
     find_when,
+    in_office_form,
     make_notices,
     parse_assignments,
     read_batch_sheet,
@@ -1136,3 +1137,19 @@ def test_notice_make_refuses_a_second_unit_instead_of_taking_only_the_last(run_c
         "错误：--unit 只能写一次，这里写了两次：“1-1-101”、“3-2-1201”；请只写要用的那一个",
     )
     assert json.loads(run_cli("docs", "list", "--json").stdout) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "printed"),
+    [
+        ("12月8日 晚上12点", "12月8日 晚上12点（24:00）"),
+        ("12.8晚上12:00", "12月8日晚上12:00（24:00）"),
+        ("当日夜里12点", "当日夜里12点（24:00）"),
+        ("12月8日晚上12点（24:00）", "12月8日晚上12点（24:00）"),  # said already: not twice
+        ("12月8日晚上11点", "12月8日晚上11点"),
+        ("12月8日中午12点", "12月8日中午12点"),
+        ("12月8日晚上12:30", "12月8日晚上12:30"),
+    ],
+)
+def test_night_twelve_is_printed_with_24_00(text: str, printed: str) -> None:
+    assert in_office_form(text) == printed

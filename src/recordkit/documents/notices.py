@@ -248,6 +248,16 @@ def _on_24_hour_clock(hour: int, before: str) -> int:
     return hour
 
 
+class _Read(NamedTuple):
+    """A notice's time as ``_read_when`` reads it: the moment ``when``; the month and day as written when it was written
+    without a year (``yearless``: "11月1日"; "" when it had one); and the ``day`` it was written on, which a later time's
+    当日 and 次日 count from — 12月8日 of 12月8日 晚上12点, whose moment is 12月9日 0:00."""
+
+    when: dt.datetime
+    yearless: str
+    day: dt.date
+
+
 def find_when(text: str, today: dt.date, base: dt.date | None = None) -> dt.datetime | None:
     """The first date or date-and-time written inside a template value, or None when there is none.
 
@@ -257,16 +267,21 @@ def find_when(text: str, today: dt.date, base: dt.date | None = None) -> dt.date
     and only serves to check dates run forwards (2月29日 read in 2027 is None: ``check_times`` refuses it).  A day
     without a year is read from ``base`` when given (恢复时间 1月1日 after 停水时间 12月31日), else from ``today``, the
     notice's date."""
+    read = _read_lenient(text, today, base)
+    return read.when if read is not None else None
+
+
+def _read_lenient(text: str, today: dt.date, base: dt.date | None = None) -> _Read | None:
+    """``_read_when``, None for what it refuses (2月29日 read in 2027)."""
     try:
-        read = _read_when(text, today, base)
+        return _read_when(text, today, base)
     except DateError:
         return None
-    return read[0] if read is not None else None
 
 
-def _read_when(text: str, today: dt.date, base: dt.date | None = None) -> tuple[dt.datetime, str] | None:
-    """``find_when``'s moment, and the month and day as written when it was written without a year ("11月1日"; ""
-    when it had one).  ``DateError`` for 2月29日 read in a year without one (``recent_or_next_month_day``)."""
+def _read_when(text: str, today: dt.date, base: dt.date | None = None) -> _Read | None:
+    """``find_when``'s moment, with what else ``_Read`` holds.  ``DateError`` for 2月29日 read in a year without one
+    (``recent_or_next_month_day``)."""
     folded = unicodedata.normalize("NFKC", text).strip()
     if folded[:2] in _FROM_START:  # 当日8.30 is half past eight of the start's day, not 8月30日
         if base is None:
@@ -282,7 +297,7 @@ def _read_when(text: str, today: dt.date, base: dt.date | None = None) -> tuple[
     return None if day is None else _at_clock(day, folded[written.end :], written.written_in(folded))
 
 
-def _at_clock(day: dt.date, rest: str, yearless: str) -> tuple[dt.datetime, str] | None:
+def _at_clock(day: dt.date, rest: str, yearless: str) -> _Read | None:
     """``_read_when``'s moment on ``day`` at the first time of day in ``rest``, the text after the day, that is the day's
     own (``_DAY_TEXT_ENDS``; 00:00 without one), or None for a time no clock has."""
     if (ends := _DAY_TEXT_ENDS.search(rest)) is not None:
@@ -293,7 +308,7 @@ def _at_clock(day: dt.date, rest: str, yearless: str) -> tuple[dt.datetime, str]
         return None
     if clock and hour <= 12:
         hour = _on_24_hour_clock(hour, rest[: clock.start()])
-    return dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=hour, minutes=minute), yearless
+    return _Read(dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=hour, minutes=minute), yearless, day)
 
 
 def _times_of_day(text: str) -> list[re.Match[str]]:
@@ -329,9 +344,9 @@ def check_order(
     for first, second in pairs:
         if first not in values or second not in values:
             continue
-        start = find_when(str(values[first]), today)
-        end = find_when(str(values[second]), today, base=start.date() if start else None)
-        if start is not None and end is not None and end < start:
+        start = _read_lenient(str(values[first]), today)
+        end = _read_lenient(str(values[second]), today, base=start.day if start else None)
+        if start is not None and end is not None and end.when < start.when:
             raise ValidationError(
                 f"模板“{template_name}”的日期顺序不对：{second}（{values[second]}）"
                 f"早于{first}（{values[first]}），请检查后再试"
@@ -349,12 +364,11 @@ def check_times(template_name: str, values: Mapping[str, Any], pairs: Sequence[t
     for first, second in pairs:
         # the later one read from the earlier one's day, as ``check_order`` reads it: 1月15日 after 2027-03-01 is 2028's
         start = _checked_read(template_name, first, values, day)
-        base = start[0].date() if start else None
-        end = _checked_read(template_name, second, values, day, base)
+        end = _checked_read(template_name, second, values, day, start.day if start else None)
         for name, read in ((first, start), (second, end)):
             if read is None:
                 continue
-            when, yearless = read
+            when, yearless, _ = read
             shown = f"模板“{template_name}”的{name}（{values[name]}）"
             if yearless and (when.date() - day).days > YEARLESS_AHEAD_DAYS:
                 raise ValidationError(
@@ -396,7 +410,7 @@ def _refuse_day_from_today(template_name: str, name: str, written: str, day: dt.
 
 def _checked_read(
     template_name: str, name: str, values: Mapping[str, Any], day: dt.date, base: dt.date | None = None
-) -> tuple[dt.datetime, str] | None:
+) -> _Read | None:
     """``_read_when`` of the variable ``name`` (None when it is not among ``values``); its ``DateError`` (2月29日 read
     in 2027) as a ``ValidationError`` naming the template, the variable and what was written, as is a day written
     from today (``明天8:00``, ``_refuse_day_from_today``)."""
@@ -569,11 +583,23 @@ def _printed_spans(half: str) -> list[tuple[int, int, str]]:
     written_out = [day for day, _ in _days_written_out(half)]
     spans = [(day.start, day.end, day.in_words()) for day in _numeric_days(half, written_out)]
     written = [(day.start, day.end, day.printed_from(half)) for day in written_out]
-    written += [(clock.start(), clock.end(), clock[0]) for clock in _times_of_day(half)]
+    written += [(clock.start(), clock.end(), _clock_as_printed(half, clock)) for clock in _times_of_day(half)]
     for start, end, printed in sorted(written):
         if all(end <= taken_start or start >= taken_end for taken_start, taken_end, _ in spans):
             spans.append((start, end, printed))
     return sorted(spans)
+
+
+# Said after 晚上12点 already, (24:00) is not printed twice.
+_SAID_24 = re.compile(r"\s*[(（]\s*24")
+
+
+def _clock_as_printed(text: str, clock: re.Match[str]) -> str:
+    """A time of day ``text`` writes at ``clock`` as the notice prints it: as written, but 晚上12点 (夜里12:00 …) followed
+    by (24:00) — read alone, some take 12月8日晚上12点 for the midnight beginning 12月8日, where the clerk means the one
+    ending it (``_on_24_hour_clock``)."""
+    midnight = _hour_and_minute(clock) == (12, 0) and _NIGHT.search(text, 0, clock.start()) is not None
+    return clock[0] + "（24:00）" if midnight and _SAID_24.match(text, clock.end()) is None else clock[0]
 
 
 class _WrittenDay(NamedTuple):
