@@ -11,6 +11,7 @@ import zipfile
 import zoneinfo
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from docx import Document
@@ -1837,3 +1838,26 @@ def test_a_restoring_time_from_a_cut_at_night_twelve_counts_from_the_day_written
     text = "\n".join(paragraph.text for paragraph in Document(str(docx)).paragraphs)
     # printed as typed, 晚上12点 was read by some as the midnight beginning 12月8日: 24:00 says which
     assert "将于12月8日 晚上12点（24:00）暂停供水，预计次日6:00恢复供水" in text
+
+
+CORE_PROPERTIES_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+
+
+def test_a_template_copy_made_after_docxcompose_is_loaded_carries_the_category_word_reads(
+    run_cli: Any, imported: Workspace
+) -> None:
+    # docxcompose (loaded by docxtpl, as in every run that fills a notice) rebinds python-docx's cp: prefix to the
+    # custom properties' namespace: a 类别 written through python-docx would be one Word does not show.
+    import docxcompose.composer  # noqa: F401  # loaded on first use: the library interplay this test is about
+
+    assert run_cli("templates", "copy", "停水通知").exit_code == 0
+    core = zipfile.ZipFile(imported.templates_dir / "停水通知.docx").read("docProps/core.xml")
+    root = ElementTree.fromstring(core)
+    assert root.tag == f"{{{CORE_PROPERTIES_NS}}}coreProperties"
+    assert [element.text for element in root.iter(f"{{{CORE_PROPERTIES_NS}}}category")] == [
+        "recordkit 内置模板：停水通知"
+    ]
+    # the copy is still the built-in's: nothing lacking told, and the list says it stands in for the built-in
+    listing = {info["name"]: info for info in json.loads(run_cli("templates", "list", "--json").stdout)}
+    assert listing["停水通知"]["origin"] == "本处" and listing["停水通知"]["overrides_builtin"]
+    assert "本处的模板里没有" not in run_cli("templates", "check", "停水通知").stdout
