@@ -146,6 +146,47 @@ BAD_REGISTRATIONS = [
 ]
 
 
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        # 5-20 on 2026-11-23 was read as 2027-05-20, half a year after the registration, and registered so
+        (
+            "5-20",
+            "2027-06-30",
+            "错误：开工日期“5-20”没有写年份，读作 2027-05-20，在登记日期 2026-11-23 之后 178 天："
+            "开工日期一般在登记前后三个月以内，请写明年份（如 2026-05-20 或 2027-05-20）",
+        ),
+        (
+            "2月22日",
+            "2027-06-30",
+            "错误：开工日期“2月22日”没有写年份，读作 2027-02-22，在登记日期 2026-11-23 之后 91 天："
+            "开工日期一般在登记前后三个月以内，请写明年份（如 2026-02-22 或 2027-02-22）",
+        ),
+        # ... and 7月1日 as 2026-07-01, works begun months before they were registered
+        (
+            "7月1日",
+            "2026-12-31",
+            "错误：开工日期“7月1日”没有写年份，读作 2026-07-01，在登记日期 2026-11-23 之前 145 天："
+            "开工日期一般在登记前后三个月以内，请写明年份（如 2026-07-01 或 2027-07-01）",
+        ),
+    ],
+)
+def test_a_start_without_its_year_read_months_from_the_registration_asks_for_the_year(
+    desk: Any, workspace: Workspace, start: str, end: str, message: str
+) -> None:
+    before = _journal_size(desk)
+    result = desk(*_registration("1-1-101", {"--start": start, "--end": end}))
+    assert (result.exit_code, result.stdout, result.stderr.strip()) == (5, "", message)
+    assert _journal_size(desk) == before
+    assert _generated(workspace) == []
+    # three months either side is read as before, and with its year any day is taken as before
+    for unit, typed in (("1-1-101", "2月21日"), ("1-1-102", "8-25"), ("3-2-1201", "2026-07-01")):
+        taken = desk(*_registration(unit, {"--start": typed, "--end": "2027-03-31"}))
+        assert taken.exit_code == 0, taken.output
+    listed = {row["unit"]: row["start"] for row in json.loads(desk("renovation", "list", "--json").stdout)}
+    assert listed == {"1-1-101": "2027-02-21", "1-1-102": "2026-08-25", "3-2-1201": "2026-07-01"}
+
+
 def test_works_begun_before_their_registration_are_registered_while_they_last(desk: Any) -> None:
     """A late registration (works begun before the owner came, still under way, or ending that very day) is taken:
     only works already over on the registration day are refused."""

@@ -340,6 +340,16 @@ def parse_date(
     return _checked_day(parts, what, shown)
 
 
+def written_without_year(value: str | dt.date) -> bool:
+    """Whether ``value`` is a month and day without the year (12月10日, 12-10, 12/10), as ``parse_date``'s ``ahead``
+    reads one: a caller may hold such a reading to a narrower window than ``next_month_day``'s (a renovation's
+    start, rarely months from its registration)."""
+    if isinstance(value, dt.date):
+        return False
+    folded = unicodedata.normalize("NFKC", value).strip()
+    return _day_parts(folded) is None and _MONTH_DAY.fullmatch(folded) is not None
+
+
 def parse_when(value: str | dt.date | float, what: str = "时间", cell: bool = False) -> dt.datetime:
     """A day with an optional time of day (``2026-10-03 09:15``, ``2026年10月3日 9时15分``; a bare day
     means 00:00), or a date or datetime cell, as a naive minute-precise datetime.  With ``cell`` (a sheet's
