@@ -721,7 +721,11 @@ def _a_day_here(text: str, day: _WrittenDay, ends: Sequence[int], may_be_a_clock
 def _said_to_be_a_day(text: str, day: _WrittenDay) -> bool:
     """Whether ``day``, written after other figures and leading to no range's end (3号楼 12.8 8:30), says it is a day: a
     pair with a dot or a slash and a time of day or 日 after it (3号楼12.8日), as a day at the start is.  A pair alone
-    may be a room (3栋12.8), a dashed one a unit's parts (3号楼 2-3 8:00), eight figures a phone number (3栋20261208)."""
+    may be a room (3栋12.8), eight figures a phone number (3栋20261208).  A dashed pair stays no day even with a month
+    of 12 or less and a time of day or 日 right after it: after a building, 3号楼 2-3 8:00-18:00 is as likely its
+    entrances 2 to 3 (单元 left out), 3号楼 2-3日 days 2 to 3 of the month, 3号楼 12-5号 a door's number; read as a
+    day, the notice would print 3号楼 2月3日 on every household's copy, while printed as typed it says what the clerk
+    wrote (unchecked: a clerk who means a day writes 12月5日 or 12.5, which are held to the order and the year)."""
     written = text[day.start : day.end]
     if day.year is not None or "-" in written or _CLOCK_BEFORE.search(text, 0, day.start) is not None:
         return False
