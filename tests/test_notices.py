@@ -20,6 +20,7 @@ from recordkit.documents.notices import (
     Recipient,
     ReminderLine,
     batch_notices,
+    check_order,
     find_when,
     in_office_form,
     make_notices,
@@ -1153,3 +1154,15 @@ def test_notice_make_refuses_a_second_unit_instead_of_taking_only_the_last(run_c
 )
 def test_night_twelve_is_printed_with_24_00(text: str, printed: str) -> None:
     assert in_office_form(text) == printed
+
+
+@pytest.mark.parametrize("start", ["12月8日 24:00", "12月8日晚上12点", "2026-12-08 24:00"])
+def test_same_and_next_day_after_a_cut_at_midnight_count_from_the_day_written(start: str) -> None:
+    # 当日 and 次日 counted from 12月9日, the day the midnight begins: 当日23:00 let through, 次日6:00 read as 12月10日
+    pairs = [("停水时间", "恢复时间")]
+    with pytest.raises(ValidationError) as refused:
+        check_order("停水通知", {"停水时间": start, "恢复时间": "当日23:00"}, pairs, dt.date(2026, 12, 6))
+    assert refused.value.message == (
+        f"模板“停水通知”的日期顺序不对：恢复时间（当日23:00）早于停水时间（{start}），请检查后再试"
+    )
+    check_order("停水通知", {"停水时间": start, "恢复时间": "次日6:00"}, pairs, dt.date(2026, 12, 6))
