@@ -237,6 +237,40 @@ def test_a_letter_before_a_unit_that_is_no_phase_of_the_estate_leaves_the_unit_t
     assert (resolved.metadata.unit, resolved.review_reasons) == (None, (reason,))
 
 
+@pytest.mark.parametrize(
+    ("rules", "parts", "reason"),
+    [
+        (
+            LETTERED_PHASES,
+            ["C 1-1-202"],
+            "文件夹“C 1-1-202”在房号 1-1-202 前写了“C”，不是本小区的分区（A区、B区），没有按它判断房号："
+            "请核对是哪个分区、哪栋楼的房屋",
+        ),
+        (
+            PHASED_RULES,
+            ["业主档案", "三期 1-1-101 张伟"],
+            "文件夹“三期 1-1-101 张伟”在房号 1-1-101 前写了“三期”，不是本小区的分区（二期），没有按它判断房号："
+            "请核对是哪个分区、哪栋楼的房屋",
+        ),
+        (
+            RULES,
+            ["三期_1-1-101"],
+            "文件夹“三期_1-1-101”在房号 1-1-101 前写了“三期”，本小区没有设分区，没有按它判断房号："
+            "请核对是哪个分区、哪栋楼的房屋",
+        ),
+    ],
+)
+def test_a_folder_writing_a_phase_that_is_none_of_the_estates_before_a_unit_leaves_it_to_review(
+    rules: FilingRules, parts: list[str], reason: str
+) -> None:
+    # The folder C 1-1-202/ filed its scans under 1-1-202 (no phase), another owner's, where the file name
+    # C 1-1-202 产权证明 was left to review; so does a file name of the unit without the phase below it.
+    for stem in ("产权证明", "1-1-202 产权证明" if "1-1-202" in parts[-1] else "1-1-101 产权证明"):
+        said = (metadata_from_folder(parts, rules), metadata_from_name(stem, rules))
+        resolved = resolve(Metadata(), Metadata(), *said, rules, stem)
+        assert (resolved.metadata.unit, resolved.review_reasons) == (None, (reason,))
+
+
 def test_a_unit_below_a_folder_beginning_with_a_phase_is_that_phases_unit() -> None:
     said = (
         metadata_from_folder(["二期交房资料"], NAMED_PHASES),

@@ -751,6 +751,8 @@ def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
                     del topic[phase[0]]  # the phase's folder names the unit together with this one
             else:
                 code = _unit_of_folder(name, rules.phases)
+            if elsewhere := _other_phase_before_unit(part, _folder_words(part, rules.phases), rules.phases, "文件夹"):
+                code, doubt = None, elsewhere
             if code is not None and (doubt is None or code.phase):
                 unit = str(code)
                 index += taken - 1
@@ -880,8 +882,14 @@ def _unit_of_folder(part: str, phases: Mapping[str, str]) -> UnitCode | None:
         return parse_unit_code(part, phases=phases or None)
     except ValidationError:
         pass
-    words = _phase_joined(_NAME_SEPARATORS.split(_SCANNER_TIMES.sub(" ", part)), phases)
-    return next((code for word in words if (code := _unit_of_token(word, phases)) is not None), None)
+    return next(
+        (code for word in _folder_words(part, phases) if (code := _unit_of_token(word, phases)) is not None), None
+    )
+
+
+def _folder_words(part: str, phases: Mapping[str, str]) -> list[str]:
+    """The words of a folder's name, as a file name's are read (``_phase_joined``); a scanner's time or date none."""
+    return _phase_joined(_NAME_SEPARATORS.split(_SCANNER_TIMES.sub(" ", part)), phases)
 
 
 _FIELD_LABELS = {"box": "盒号", "shelf": "架位", "topic": "主题"}
@@ -975,12 +983,14 @@ _PHASE_JOINED = re.compile(r"(第?(?:[0-9]{1,2}|[零〇一二两三四五六七�
 _PHASE_BEFORE = "前写了“"
 
 
-def _other_phase_before_unit(stem: str, words: Sequence[str], phases: Mapping[str, str]) -> str | None:
-    """Why the unit a name writes after a phase that is none of the estate's (``_phase_joined`` has joined those
-    that are to their unit) is not taken: a blank before it (``C 1-1-202``, ``B区_3-1-101``, ``三期 1-1-101``) or,
-    where the estate has phases, joined to it (``三期1-1-101``, a code that names no phase of the estate, its
-    ``1-1-101`` found inside it): another phase's flat, or a building's letter, no one can tell whose.  None where
-    no such phase stands before a unit."""
+def _other_phase_before_unit(
+    written_in: str, words: Sequence[str], phases: Mapping[str, str], source: str = "文件名"
+) -> str | None:
+    """Why the unit a name (``source``: a file name, or a folder's) writes after a phase that is none of the estate's
+    (``_phase_joined`` has joined those that are to their unit) is not taken: a blank before it (``C 1-1-202``,
+    ``B区_3-1-101``, ``三期 1-1-101``) or, where the estate has phases, joined to it (``三期1-1-101``, a code that names
+    no phase of the estate, its ``1-1-101`` found inside it): another phase's flat, or a building's letter, no one can
+    tell whose.  None where no such phase stands before a unit."""
     for index, word in enumerate(words):
         folded = fold_spelling(word).strip()
         written = code = None
@@ -990,7 +1000,7 @@ def _other_phase_before_unit(stem: str, words: Sequence[str], phases: Mapping[st
             written, code = joined[1], _unit_of_token(joined[2], phases)
         if code is not None:
             where = f"不是本小区的分区（{'、'.join(dict.fromkeys(phases.values()))}）" if phases else "本小区没有设分区"
-            said = f"文件名“{stem}”在房号 {code} {_PHASE_BEFORE}{written}”，{where}，没有按它判断房号"
+            said = f"{source}“{written_in}”在房号 {code} {_PHASE_BEFORE}{written}”，{where}，没有按它判断房号"
             return said + "：请核对是哪个分区、哪栋楼的房屋"
     return None
 
