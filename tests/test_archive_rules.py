@@ -238,6 +238,39 @@ def test_a_letter_before_a_unit_that_is_no_phase_of_the_estate_leaves_the_unit_t
 
 
 @pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        # a person's name between the phase's folder and the unit (no one is named 二期…): that phase's unit, the
+        # phase's folder no topic, as 二期/1-1-101 张伟/ is
+        (["二期", "孙丽 1-1-101"], Metadata(unit="二期·1-1-101")),
+        (["业主档案", "二期", "孙丽_1-1-101"], Metadata(category="业主档案", unit="二期·1-1-101")),
+        # the phase, a name and the unit in one folder's name
+        (["二期孙丽 1-1-101"], Metadata(unit="二期·1-1-101")),
+        (["业主档案", "2期 孙丽 1-1-101"], Metadata(category="业主档案", unit="二期·1-1-101")),
+    ],
+)
+def test_a_name_between_a_phase_and_a_unit_in_folders_leaves_the_unit_that_phases(
+    parts: list[str], expected: Metadata
+) -> None:
+    # 二期/孙丽 1-1-101/ and 二期孙丽 1-1-101/ were read as the 1-1-101 of no phase, another owner's.
+    assert metadata_from_folder(parts, PHASED_RULES) == expected
+    resolved = resolve(
+        Metadata(), Metadata(), metadata_from_folder(parts, PHASED_RULES), metadata_from_name("1-1-101 产权证明", PHASED_RULES),
+        PHASED_RULES, "1-1-101 产权证明",
+    )  # fmt: skip
+    assert (resolved.metadata.unit, resolved.metadata.title, resolved.review_reasons) == (
+        "二期·1-1-101",
+        "产权证明",
+        (),
+    )
+
+
+def test_a_name_between_a_phase_and_a_unit_in_a_file_name_leaves_the_unit_that_phases() -> None:
+    said = metadata_from_name("二期孙丽 1-1-101 产权证明", PHASED_RULES)
+    assert (said.unit, said.title, said.doubt) == ("二期·1-1-101", "孙丽 产权证明", None)
+
+
+@pytest.mark.parametrize(
     ("rules", "parts", "reason"),
     [
         (

@@ -744,13 +744,22 @@ def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
             # A folder per level (1栋/1单元/101室/, as a scanner profile makes them) names the unit together.
             levels = _levels(parts[index - 1 :])
             name, taken = ("".join(parts[index - 1 : index - 1 + levels]), levels) if levels else (part, 1)
-            code = None
-            # joined as a code writes a phase: a letter's (A/3-2-1201/) run into it would be building A3's
-            if phase is not None and (code := _unit_of_folder(f"{phase[1]}·{name}", rules.phases)) is not None:
-                if phase[0] is not None:
-                    del topic[phase[0]]  # the phase's folder names the unit together with this one
-            else:
-                code = _unit_of_folder(name, rules.phases)
+            code = _unit_of_folder(name, rules.phases)
+            own = _phase_of_folder(part, rules.phases)
+            if isinstance(own, tuple) and code is not None and not code.phase:
+                # the folder's name begins with the phase, a name between it and the unit (二期孙丽 1-1-101): no
+                # one is named 二期…, and the phase is the unit's, as in a file name (``metadata_from_name``)
+                code = _in_phase(code, own[0], rules.phases)
+            elif phase is not None and (code is None or not code.phase):
+                # joined as a code writes a phase: a letter's (A/3-2-1201/) run into it would be building A3's; the
+                # unit a folder writes after a name (二期/孙丽 1-1-101/) is the phase's too
+                joined = _unit_of_folder(f"{phase[1]}·{name}", rules.phases)
+                if joined is None or not joined.phase:
+                    joined = _in_phase(code, phase[1], rules.phases) if code is not None else joined
+                if joined is not None:
+                    code = joined
+                    if phase[0] is not None:
+                        del topic[phase[0]]  # the phase's folder names the unit together with this one
             if elsewhere := _other_phase_before_unit(part, _folder_words(part, rules.phases), rules.phases, "文件夹"):
                 code, doubt = None, elsewhere
             if code is not None and (doubt is None or code.phase):
@@ -851,6 +860,11 @@ def _is_phase(word: str, phases: Mapping[str, str]) -> bool:
     return fold_spelling(word).strip() in phases  # as the phases' spellings are kept (B区 for b区)
 
 
+def _in_phase(code: UnitCode, written: str, phases: Mapping[str, str]) -> UnitCode:
+    """``code`` in the phase ``written`` names (one of the estate's, as written: ``2期``, ``b区``)."""
+    return replace(code, phase=phases[fold_spelling(written).strip()])
+
+
 def _phase_joined(tokens: Sequence[str], phases: Mapping[str, str]) -> list[str]:
     """The words of a name (empty ones left out), a phase's name joined to the unit written after it (``二期 1-1-101``,
     ``二期_3栋2单元1201`` → ``二期·1-1-101``; ``第二期 1-1-101``, a phase's usual word, too): apart, the unit would be
@@ -946,7 +960,7 @@ def metadata_from_name(stem: str, rules: FilingRules, in_phase: str | None = Non
     elif said is not None and code is None:
         phase = said[1]
     elif said is not None and code is not None and not code.phase:
-        code = replace(code, phase=rules.phases[fold_spelling(said[1]).strip()])
+        code = _in_phase(code, said[1], rules.phases)
         tokens[said[0]] = said[2]
     titled = []
     for token in tokens:
