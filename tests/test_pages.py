@@ -312,9 +312,9 @@ def test_a_file_changed_or_moved_out_of_the_archive_is_not_shown(ws: Workspace, 
             {"n": number},
         )
     assert (ws.root / "records/archive/../外面.pdf").resolve() == outside.resolve()
-    with pytest.raises(IntegrityError) as elsewhere:
+    with pytest.raises(NotFoundError) as elsewhere:  # as its download is refused
         pages.page_image(ws, ledger, number, 1, width=800)
-    assert elsewhere.value.message == f"档案 {number} 的文件不存在或不在档案库中：请运行 recordkit archive verify"
+    assert elsewhere.value.message == f"{number} 的文件不在档案库中：请运行 recordkit archive verify 检查"
     assert not (ws.records_dir / "cache").exists()
 
 

@@ -844,7 +844,7 @@ def test_the_web_page_on_a_clerks_pc_says_the_files_are_on_the_server(
     assert lost.status_code == 404
     assert f"{pdf.archive_no} 的文件不在档案库中：请管理员在服务器上检查档案文件" in text_of(lost)
     page = server.get(f"/item/{pdf.archive_no}")
-    assert f"档案 {pdf.archive_no} 的文件不存在或不在档案库中：请管理员在服务器上检查档案文件" in text_of(page)
+    assert f"{pdf.archive_no} 的文件不在档案库中：请管理员在服务器上检查档案文件" in text_of(page)
 
 
 def test_filing_on_a_clerks_pc_without_the_archive_is_refused(filed: Workspace, run_cli: Any, tmp_path: Path) -> None:

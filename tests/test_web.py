@@ -826,8 +826,8 @@ def test_the_pages_problems_say_what_to_do_in_words_not_commands(demo: Workspace
     (demo.root / item.path).unlink()
     shutil.rmtree(cache_folder(demo, item.sha256), ignore_errors=True)  # its page images made before
     gone = browser.get(f"/item/{item.archive_no}/page/1?w=800")  # (what opening a page's image alone shows)
-    assert gone.status_code == 500
-    assert f"档案 {item.archive_no} 的文件不存在或不在档案库中：请管理员在服务器上检查档案文件" in text_of(gone)
+    assert gone.status_code == 404  # the file is not there, as its download says (a server error, 500, before)
+    assert f"{item.archive_no} 的文件不在档案库中：请管理员在服务器上检查档案文件" in text_of(gone)
     download = browser.get(f"/item/{item.archive_no}/original")
     assert download.status_code == 404
     assert f"{item.archive_no} 的文件不在档案库中：请管理员在服务器上检查档案文件" in text_of(download)
@@ -1450,7 +1450,7 @@ def test_a_new_title_whose_file_name_a_killed_rename_left_is_refused_on_the_page
     browser = Browser(local_app(demo, demo_ledger))
     browser.get("/item/WF-2026-00001")
     refused = browser.post("/item/WF-2026-00001/update", {"title": "水泵房巡检照片"})
-    assert refused.status_code == 500
+    assert refused.status_code == 409  # a refusal the office acts on, no server error (500 before)
     said = text_of(refused)
     assert (
         "档案目录中已有 WF-2026-00001_水泵房巡检照片.jpg，WF-2026-00001 的文件不能改成这个名字"

@@ -18,7 +18,7 @@ from typing import Any
 
 from PIL import Image
 
-from recordkit.archive.archivist import CHECK_FILES, ArchiveItem, get_item, kept_elsewhere
+from recordkit.archive.archivist import CHECK_FILES, ArchiveItem, archived_file, get_item
 from recordkit.archive.contained import ReaderFailed, run_contained
 from recordkit.archive.rules import ACCEPTED_EXTENSIONS, reason_on_page
 from recordkit.archive.scans import (
@@ -78,12 +78,12 @@ def page_count(workspace: Workspace, ledger: Ledger, archive_no: str) -> int:
     """How many pages of the item can be shown (0 for a Word or Excel file: those are downloaded).
 
     Raises ``NotFoundError`` for an unknown archive number, or for a file not on this computer, where records/archive
-    holds no file at all (``kept_elsewhere``: a clerk's PC, the archive on the server), ``IntegrityError`` when the
-    file is missing (one changed is told when a page of it is drawn), ``ValidationError`` when it cannot be read
+    holds no file at all (``kept_elsewhere``: a clerk's PC, the archive on the server), or missing (as its download
+    is: ``archived_file``; one changed is told when a page of it is drawn), ``ValidationError`` when it cannot be read
     safely.  The file is looked for even when the ledger knows its pages: the item page says it is missing rather
     than show pages that cannot be opened."""
     item = get_item(ledger, archive_no)
-    _located(workspace, item)
+    archived_file(workspace, item)
     return _page_count(workspace, item, _kind(item))
 
 
@@ -94,10 +94,9 @@ def page_image(workspace: Workspace, ledger: Ledger, archive_no: str, page: int,
     take it (full, read-only: the page is shown all the same, and made again when asked again).
 
     Raises ``UsageError`` for a width not offered, ``NotFoundError`` for an unknown archive number, a
-    page the item does not have, an item without pages (Word, Excel) or a file not on this computer (``page_count``),
-    ``IntegrityError`` when the
-    file is missing or differs from the ledger, ``ValidationError`` when it cannot be shown safely
-    (damaged, hostile, beyond the reader's limits)."""
+    page the item does not have, an item without pages (Word, Excel) or a file not on this computer or missing
+    (``page_count``), ``IntegrityError`` when the file differs from the ledger, ``ValidationError`` when it cannot be
+    shown safely (damaged, hostile, beyond the reader's limits)."""
     if width not in PAGE_WIDTHS:
         shown = "、".join(str(allowed) for allowed in PAGE_WIDTHS)
         raise UsageError(f"不支持的图像宽度 {width}：只能是 {shown} 像素之一")
@@ -178,26 +177,11 @@ def _cached(target: Path) -> bool:
 
 def _original(workspace: Workspace, item: ArchiveItem) -> Path:
     """The archived file the ledger names, checked to lie in the archive and to be what was filed."""
-    path = _located(workspace, item)
+    path = archived_file(workspace, item)
     if sha256_of(path) != item.sha256:
         raise IntegrityError(
             f"档案 {item.archive_no} 的文件与台账记录的 SHA-256 不一致：请运行 recordkit archive verify",
             form_message=f"档案 {item.archive_no} 的文件与台账记录的 SHA-256 不一致：{CHECK_FILES}",
-        )
-    return path
-
-
-def _located(workspace: Workspace, item: ArchiveItem) -> Path:
-    """The archived file the ledger names, checked to lie in the archive and to be there (not read: the item page
-    asks it at every view, and hashing a big scan each time would cost more than the page)."""
-    archive = (workspace.records_dir / "archive").resolve()
-    path = (workspace.root / item.path).resolve()
-    if not path.is_relative_to(archive) or not path.is_file():
-        if path.is_relative_to(archive) and (elsewhere := kept_elsewhere(workspace, item)) is not None:
-            raise elsewhere
-        raise IntegrityError(
-            f"档案 {item.archive_no} 的文件不存在或不在档案库中：请运行 recordkit archive verify",
-            form_message=f"档案 {item.archive_no} 的文件不存在或不在档案库中：{CHECK_FILES}",
         )
     return path
 

@@ -18,6 +18,7 @@ from flask import abort, current_app, g, has_request_context, request
 from markupsafe import Markup, escape
 from sqlalchemy.exc import DBAPIError
 
+from recordkit.archive.archivist import ArchiveMismatch
 from recordkit.core.errors import (
     ConfigError,
     ConflictError,
@@ -44,6 +45,9 @@ _STATUS_OF = (
     (UsageError, 400),
     (ValidationError, 400),
     (ConflictError, 409),
+    # the archive's folder holding a file of the name the ledger would give (a killed rename's, a ledger restored
+    # from an older backup): refused so that nothing is overwritten, until the administrator checks the files
+    (ArchiveMismatch, 409),
     # a correction where the item's file is not (a clerk's PC: the archive is on the server), or filing refused there
     (WorkspaceError, 409),
     (LedgerError, 503),
