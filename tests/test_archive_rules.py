@@ -238,6 +238,24 @@ def test_a_letter_before_a_unit_that_is_no_phase_of_the_estate_leaves_the_unit_t
 
 
 @pytest.mark.parametrize(
+    ("parts", "stem", "topic"),
+    [
+        (["二期三期交房资料", "香榭丽舍", "1-1-101"], "产权证明", "二期三期交房资料"),
+        (["二期三期交房资料", "二期"], "1-1-101 产权证明", "二期三期交房资料"),
+        (["二期三期交房资料", "二期孙丽 1-1-101"], "产权证明", "二期三期交房资料"),
+    ],
+)
+def test_a_folder_naming_one_phase_below_one_naming_two_decides_the_phase(
+    parts: list[str], stem: str, topic: str
+) -> None:
+    # The nearer folder says which phase: the unit was taken (or, for a name's unit, left out) with the far folder's
+    # 写了两个分区 still among the review reasons.
+    said = (metadata_from_folder(parts, NAMED_PHASES), metadata_from_name(stem, NAMED_PHASES))
+    resolved = resolve(Metadata(), Metadata(), *said, NAMED_PHASES, stem)
+    assert (resolved.metadata.unit, resolved.metadata.topic, resolved.review_reasons) == ("香榭丽舍·1-1-101", topic, ())
+
+
+@pytest.mark.parametrize(
     ("parts", "expected"),
     [
         # a person's name between the phase's folder and the unit (no one is named 二期…): that phase's unit, the

@@ -749,7 +749,7 @@ def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
             if isinstance(own, tuple) and code is not None and not code.phase:
                 # the folder's name begins with the phase, a name between it and the unit (二期孙丽 1-1-101): no
                 # one is named 二期…, and the phase is the unit's, as in a file name (``metadata_from_name``)
-                code = _in_phase(code, own[0], rules.phases)
+                code, doubt = _in_phase(code, own[0], rules.phases), _nearer_phase_said(doubt)
             elif phase is not None and (code is None or not code.phase):
                 # joined as a code writes a phase: a letter's (A/3-2-1201/) run into it would be building A3's; the
                 # unit a folder writes after a name (二期/孙丽 1-1-101/) is the phase's too
@@ -771,12 +771,19 @@ def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
                 phase, doubt = None, said.reason
             elif said is not None:
                 written, rest = said
+                doubt = _nearer_phase_said(doubt)
                 if category is None and rest and (found := rules.category(rest)) is not None:
                     category, rest = found.name, ""
                 phase = (len(topic) if not rest else None, written)
         topic.append(part)
     below = phase[1] if phase is not None and unit is None else None
     return Metadata(category=category, unit=unit, topic="/".join(topic) or None, phase=below, doubt=doubt)
+
+
+def _nearer_phase_said(doubt: str | None) -> str | None:
+    """A folder's ``doubt`` once a folder below it names one phase (``二期三期交房资料/二期/``): the nearer folder says
+    which phase, and the far one's 写了两个分区 is answered; any other doubt stands."""
+    return None if doubt is not None and _TWO_PHASES in doubt else doubt
 
 
 _BUILDING_LEVEL = re.compile(r"[A-Za-z]?[0-9]+[A-Za-z]?\s*(?:栋|幢|座|号楼|#)")
