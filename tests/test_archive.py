@@ -1471,6 +1471,21 @@ def test_a_name_too_long_is_told_to_be_renamed_and_sent_again_from_where_it_came
     )
 
 
+def test_a_scan_titled_for_want_of_words_given_a_unit_alone_or_a_category_alone(
+    ws: Workspace, ledger: Ledger, clerk: Archivist
+) -> None:
+    # What README says of 扫描件 given only --unit or only --category: the title names what is known.
+    first = clerk.file(drop(ws, "IMG_5678.jpg", 2)).item
+    second = clerk.file(drop(ws, "IMG_5679.jpg", 3)).item
+    assert first is not None and second is not None
+    assert (first.category, first.title, second.title) == ("未分类", "扫描件", "扫描件")
+    united = update_item(ws, ledger, first.archive_no, "档案员", unit="3-2-1201")
+    assert (united.category, united.unit, united.title) == ("未分类", "3-2-1201", "3-2-1201 扫描件")
+    classified = update_item(ws, ledger, second.archive_no, "档案员", category="工程档案")
+    assert (classified.category, classified.unit, classified.title) == ("工程档案", None, "工程档案")
+    assert update_item(ws, ledger, united.archive_no, "档案员", category="业主档案").title == "3-2-1201 业主档案"
+
+
 def test_a_title_recordkit_made_follows_the_item_to_its_new_unit_and_category_a_clerks_does_not(
     ws: Workspace, ledger: Ledger, clerk: Archivist
 ) -> None:
