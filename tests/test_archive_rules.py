@@ -238,6 +238,45 @@ def test_a_letter_before_a_unit_that_is_no_phase_of_the_estate_leaves_the_unit_t
 
 
 @pytest.mark.parametrize(
+    ("rules", "parts", "reason"),
+    [
+        (
+            PHASED_RULES,
+            ["业主档案", "三期", "1-1-101"],
+            "文件夹“三期/1-1-101”在房号 1-1-101 前写了“三期”，不是本小区的分区（二期），没有按它判断房号："
+            "请核对是哪个分区、哪栋楼的房屋",
+        ),
+        (
+            LETTERED_PHASES,
+            ["C", "3栋", "2单元", "1201室"],
+            "文件夹“C/3栋/2单元/1201室”在房号 3-2-1201 前写了“C”，不是本小区的分区（A区、B区），没有按它判断房号："
+            "请核对是哪个分区、哪栋楼的房屋",
+        ),
+        (
+            RULES,
+            ["第3期", "交房资料", "1-1-101 张伟"],
+            "文件夹“第3期/交房资料/1-1-101 张伟”在房号 1-1-101 前写了“第3期”，本小区没有设分区，没有按它判断房号："
+            "请核对是哪个分区、哪栋楼的房屋",
+        ),
+    ],
+)
+def test_a_unit_folder_below_a_folder_of_a_phase_that_is_none_of_the_estates_is_left_to_review(
+    rules: FilingRules, parts: list[str], reason: str
+) -> None:
+    # 三期/1-1-101/ in an estate whose only phase is 二期 was filed under the 1-1-101 of no phase, another owner's,
+    # as 三期 1-1-101/ was: the folder above is the blank before the unit.
+    said = (metadata_from_folder(parts, rules), metadata_from_name("产权证明", rules))
+    resolved = resolve(Metadata(), Metadata(), *said, rules, "产权证明")
+    assert (resolved.metadata.unit, resolved.review_reasons) == (None, (reason,))
+
+
+def test_a_folder_of_the_estates_phase_nearer_than_one_that_is_none_of_its_decides() -> None:
+    assert metadata_from_folder(["三期", "二期", "1-1-101"], PHASED_RULES) == Metadata(
+        unit="二期·1-1-101", topic="三期"
+    )
+
+
+@pytest.mark.parametrize(
     ("parts", "stem", "topic"),
     [
         (["二期三期交房资料", "香榭丽舍", "1-1-101"], "产权证明", "二期三期交房资料"),

@@ -733,6 +733,8 @@ def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
     # the last phase's folder: its place in ``topic`` (None: the folder says more than the phase, and stays a topic
     # when a unit's folder lies below it), the phase as written
     phase: tuple[int | None, str] | None = None
+    # the last folder named for a phase that is none of the estate's (三期/, C/): its place in ``parts``
+    foreign: int | None = None
     index = 0
     while index < len(parts):
         part = parts[index]
@@ -762,16 +764,22 @@ def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
                         del topic[phase[0]]  # the phase's folder names the unit together with this one
             if elsewhere := _other_phase_before_unit(part, _folder_words(part, rules.phases), rules.phases, "文件夹"):
                 code, doubt = None, elsewhere
+            elif foreign is not None and code is not None and not code.phase:
+                # such a phase's folder above the unit's is the blank before it (三期/1-1-101/ as 三期 1-1-101/)
+                written_in = "/".join(parts[foreign : index - 1 + taken])
+                words = (parts[foreign], str(code))
+                code, doubt = None, _other_phase_before_unit(written_in, words, rules.phases, "文件夹")
             if code is not None and (doubt is None or code.phase):
                 unit = str(code)
                 index += taken - 1
                 continue
-            said = _phase_of_folder(part, rules.phases)
-            if isinstance(said, _TwoPhases):
-                phase, doubt = None, said.reason
-            elif said is not None:
-                written, rest = said
-                doubt = _nearer_phase_said(doubt)
+            if own is None and _other_phase(part, rules.phases):
+                foreign = index - 1
+            if isinstance(own, _TwoPhases):
+                phase, doubt = None, own.reason
+            elif own is not None:
+                written, rest = own
+                doubt, foreign = _nearer_phase_said(doubt), None
                 if category is None and rest and (found := rules.category(rest)) is not None:
                     category, rest = found.name, ""
                 phase = (len(topic) if not rest else None, written)
@@ -1004,6 +1012,11 @@ _PHASE_JOINED = re.compile(r"(第?(?:[0-9]{1,2}|[零〇一二两三四五六七�
 _PHASE_BEFORE = "前写了“"
 
 
+def _other_phase(word: str, phases: Mapping[str, str]) -> bool:
+    """``word`` is written as a phase is (``C``, ``B区``, ``三期``, ``第3期``) and is none of the estate's."""
+    return bool(_PHASE_LIKE.fullmatch(fold_spelling(word).strip())) and not _is_phase(word, phases)
+
+
 def _other_phase_before_unit(
     written_in: str, words: Sequence[str], phases: Mapping[str, str], source: str = "文件名"
 ) -> str | None:
@@ -1015,7 +1028,7 @@ def _other_phase_before_unit(
     for index, word in enumerate(words):
         folded = fold_spelling(word).strip()
         written = code = None
-        if index + 1 < len(words) and _PHASE_LIKE.fullmatch(folded) and not _is_phase(word, phases):
+        if index + 1 < len(words) and _other_phase(word, phases):
             written, code = word, _unit_of_token(words[index + 1], phases)
         elif phases and (joined := _PHASE_JOINED.fullmatch(folded)) and _unit_of_token(word, phases) is None:
             written, code = joined[1], _unit_of_token(joined[2], phases)
