@@ -282,6 +282,9 @@ def test_a_folder_of_the_estates_phase_nearer_than_one_that_is_none_of_its_decid
         (["二期三期交房资料", "香榭丽舍", "1-1-101"], "产权证明", "二期三期交房资料"),
         (["二期三期交房资料", "二期"], "1-1-101 产权证明", "二期三期交房资料"),
         (["二期三期交房资料", "二期孙丽 1-1-101"], "产权证明", "二期三期交房资料"),
+        # a unit's folder that writes its phase says which, too
+        (["二期三期交房资料", "二期 1-1-101"], "产权证明", "二期三期交房资料"),
+        (["二期三期交房资料", "香榭丽舍·1-1-101 张伟"], "产权证明", "二期三期交房资料"),
     ],
 )
 def test_a_folder_naming_one_phase_below_one_naming_two_decides_the_phase(

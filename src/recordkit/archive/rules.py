@@ -751,7 +751,7 @@ def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
             if isinstance(own, tuple) and code is not None and not code.phase:
                 # the folder's name begins with the phase, a name between it and the unit (二期孙丽 1-1-101): no
                 # one is named 二期…, and the phase is the unit's, as in a file name (``metadata_from_name``)
-                code, doubt = _in_phase(code, own[0], rules.phases), _nearer_phase_said(doubt)
+                code = _in_phase(code, own[0], rules.phases)
             elif phase is not None and (code is None or not code.phase):
                 # joined as a code writes a phase: a letter's (A/3-2-1201/) run into it would be building A3's; the
                 # unit a folder writes after a name (二期/孙丽 1-1-101/) is the phase's too
@@ -770,7 +770,7 @@ def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
                 words = (parts[foreign], str(code))
                 code, doubt = None, _other_phase_before_unit(written_in, words, rules.phases, "文件夹")
             if code is not None and (doubt is None or code.phase):
-                unit = str(code)
+                unit, doubt = str(code), _nearer_phase_said(doubt) if code.phase else doubt
                 index += taken - 1
                 continue
             if own is None and _other_phase(part, rules.phases):
