@@ -253,6 +253,12 @@ def test_a_letter_before_a_unit_that_is_no_phase_of_the_estate_leaves_the_unit_t
             "请核对是哪个分区、哪栋楼的房屋",
         ),
         (
+            PHASED_RULES,
+            ["三期", "5栋1201室"],
+            "文件夹“三期/5栋1201室”在房号 5-1201 前写了“三期”，不是本小区的分区（二期），没有按它判断房号："
+            "请核对是哪个分区、哪栋楼的房屋",
+        ),
+        (
             RULES,
             ["第3期", "交房资料", "1-1-101 张伟"],
             "文件夹“第3期/交房资料/1-1-101 张伟”在房号 1-1-101 前写了“第3期”，本小区没有设分区，没有按它判断房号："
@@ -268,6 +274,38 @@ def test_a_unit_folder_below_a_folder_of_a_phase_that_is_none_of_the_estates_is_
     said = (metadata_from_folder(parts, rules), metadata_from_name("产权证明", rules))
     resolved = resolve(Metadata(), Metadata(), *said, rules, "产权证明")
     assert (resolved.metadata.unit, resolved.review_reasons) == (None, (reason,))
+
+
+@pytest.mark.parametrize(
+    ("rules", "parts", "stem", "reason"),
+    [
+        (
+            PHASED_RULES,
+            ["业主档案", "三期"],
+            "1-1-101 产权证明",
+            "文件夹和文件名“三期/1-1-101”在房号 1-1-101 前写了“三期”，不是本小区的分区（二期），没有按它判断房号："
+            "请核对是哪个分区、哪栋楼的房屋",
+        ),
+        (
+            LETTERED_PHASES,
+            ["二期", "C"],
+            "3栋2单元1201室_购房合同",
+            "文件夹和文件名“C/3-2-1201”在房号 3-2-1201 前写了“C”，不是本小区的分区（A区、B区），没有按它判断房号："
+            "请核对是哪个分区、哪栋楼的房屋",
+        ),
+    ],
+)
+def test_a_unit_a_file_name_writes_below_a_folder_of_a_phase_that_is_none_of_the_estates_is_left_to_review(
+    rules: FilingRules, parts: list[str], stem: str, reason: str
+) -> None:
+    # inbox/三期/1-1-101 产权证明.pdf was filed under the 1-1-101 of no phase, as 二期/1-1-101 … is 二期's.
+    said = (metadata_from_folder(parts, rules), metadata_from_name(stem, rules))
+    resolved = resolve(Metadata(), Metadata(), *said, rules, stem)
+    assert (resolved.metadata.unit, resolved.review_reasons) == (None, (reason,))
+    # a name writing the unit with one of the estate's phases says which: no doubt
+    said = (metadata_from_folder(["三期"], PHASED_RULES), metadata_from_name("二期1-1-101 产权证明", PHASED_RULES))
+    resolved = resolve(Metadata(), Metadata(), *said, PHASED_RULES, "二期1-1-101 产权证明")
+    assert (resolved.metadata.unit, resolved.review_reasons) == ("二期·1-1-101", ())
 
 
 def test_a_folder_of_the_estates_phase_nearer_than_one_that_is_none_of_its_decides() -> None:

@@ -767,14 +767,14 @@ def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
             elif foreign is not None and code is not None and not code.phase:
                 # such a phase's folder above the unit's is the blank before it (三期/1-1-101/ as 三期 1-1-101/)
                 written_in = "/".join(parts[foreign : index - 1 + taken])
-                words = (parts[foreign], str(code))
-                code, doubt = None, _other_phase_before_unit(written_in, words, rules.phases, "文件夹")
+                doubt = _other_phase_said("文件夹", written_in, str(code), parts[foreign], rules.phases)
+                code = None
             if code is not None and (doubt is None or code.phase):
                 unit, doubt = str(code), _nearer_phase_said(doubt) if code.phase else doubt
                 index += taken - 1
                 continue
             if own is None and _other_phase(part, rules.phases):
-                foreign = index - 1
+                foreign, phase = index - 1, None  # the nearer folder says which phase
             if isinstance(own, _TwoPhases):
                 phase, doubt = None, own.reason
             elif own is not None:
@@ -784,7 +784,11 @@ def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
                     category, rest = found.name, ""
                 phase = (len(topic) if not rest else None, written)
         topic.append(part)
-    below = phase[1] if phase is not None and unit is None else None
+    # the phase a unit the file name writes without one is read in: one of the estate's, or one that is none of its
+    # (``_in_folders_phase`` leaves the unit to review)
+    below = (
+        None if unit is not None else phase[1] if phase is not None else parts[foreign] if foreign is not None else None
+    )
     return Metadata(category=category, unit=unit, topic="/".join(topic) or None, phase=below, doubt=doubt)
 
 
@@ -1032,11 +1036,16 @@ def _other_phase_before_unit(
             written, code = word, _unit_of_token(words[index + 1], phases)
         elif phases and (joined := _PHASE_JOINED.fullmatch(folded)) and _unit_of_token(word, phases) is None:
             written, code = joined[1], _unit_of_token(joined[2], phases)
-        if code is not None:
-            where = f"不是本小区的分区（{'、'.join(dict.fromkeys(phases.values()))}）" if phases else "本小区没有设分区"
-            said = f"{source}“{written_in}”在房号 {code} {_PHASE_BEFORE}{written}”，{where}，没有按它判断房号"
-            return said + "：请核对是哪个分区、哪栋楼的房屋"
+        if code is not None and written is not None:
+            return _other_phase_said(source, written_in, str(code), written, phases)
     return None
+
+
+def _other_phase_said(source: str, written_in: str, unit: str, written: str, phases: Mapping[str, str]) -> str:
+    """The review reason of ``unit`` not taken for ``written``, a phase that is none of the estate's, before it."""
+    where = f"不是本小区的分区（{'、'.join(dict.fromkeys(phases.values()))}）" if phases else "本小区没有设分区"
+    said = f"{source}“{written_in}”在房号 {unit} {_PHASE_BEFORE}{written}”，{where}，没有按它判断房号"
+    return said + "：请核对是哪个分区、哪栋楼的房屋"
 
 
 def _phase_word(words: Sequence[str], phases: Mapping[str, str]) -> tuple[int, str, str] | _TwoPhases | None:
@@ -1197,11 +1206,17 @@ def _in_folders_phase(
 ) -> tuple[Metadata, Metadata]:
     """A unit the file name writes without its phase, below a phase's folder (``二期/1-1-101 产权证.pdf``): that
     phase's unit, the phase's folder no topic (as with a unit's folder below it); read alone it would be the unit of
-    that code in no phase, another owner's.  One that names another phase is neither's: a reason, no unit."""
+    that code in no phase, another owner's.  One that names another phase is neither's: a reason, no unit; so is
+    one below a folder of a phase that is none of the estate's (``三期/1-1-101 产权证.pdf``)."""
     try:
         in_name = parse_unit_code(unit, phases=phases or None)
     except ValidationError:
         return folder, name
+    if not _is_phase(written, phases):  # a folder of a phase that is none of the estate's (三期/1-1-101 产权证明)
+        if in_name.phase:
+            return folder, name
+        reasons.append(_other_phase_said("文件夹和文件名", f"{written}/{unit}", unit, written, phases))
+        return folder, replace(name, unit=None)
     phase = phases[fold_spelling(written).strip()]
     if in_name.phase and in_name.phase != phase:
         reasons.append(f"{_CONFLICT}{written}，文件名写的是 {unit}")
