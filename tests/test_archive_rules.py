@@ -259,9 +259,9 @@ def test_a_letter_before_a_unit_that_is_no_phase_of_the_estate_leaves_the_unit_t
             "请核对是哪个分区、哪栋楼的房屋",
         ),
         (
-            RULES,
+            PHASED_RULES,
             ["第3期", "交房资料", "1-1-101 张伟"],
-            "文件夹“第3期/交房资料/1-1-101 张伟”在房号 1-1-101 前写了“第3期”，本小区没有设分区，没有按它判断房号："
+            "文件夹“第3期/交房资料/1-1-101 张伟”在房号 1-1-101 前写了“第3期”，不是本小区的分区（二期），没有按它判断房号："
             "请核对是哪个分区、哪栋楼的房屋",
         ),
     ],
@@ -306,6 +306,11 @@ def test_a_unit_a_file_name_writes_below_a_folder_of_a_phase_that_is_none_of_the
     said = (metadata_from_folder(["三期"], PHASED_RULES), metadata_from_name("二期1-1-101 产权证明", PHASED_RULES))
     resolved = resolve(Metadata(), Metadata(), *said, PHASED_RULES, "二期1-1-101 产权证明")
     assert (resolved.metadata.unit, resolved.review_reasons) == ("二期·1-1-101", ())
+
+
+def test_a_folder_named_for_a_phase_says_nothing_where_the_estate_has_none() -> None:
+    # (test_archive's test_a_phase_folders_name_is_no_phase_where_the_estate_has_none: a clerk's 二期/ of scans)
+    assert metadata_from_folder(["第3期", "1-1-101"], RULES) == Metadata(unit="1-1-101", topic="第3期")
 
 
 def test_a_folder_of_the_estates_phase_nearer_than_one_that_is_none_of_its_decides() -> None:

@@ -773,7 +773,8 @@ def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
                 unit, doubt = str(code), _nearer_phase_said(doubt) if code.phase else doubt
                 index += taken - 1
                 continue
-            if own is None and _other_phase(part, rules.phases):
+            # (where the estate has no phases, a folder 二期/ says nothing of the unit: a clerk's batch, say)
+            if own is None and rules.phases and _other_phase(part, rules.phases):
                 foreign, phase = index - 1, None  # the nearer folder says which phase
             if isinstance(own, _TwoPhases):
                 phase, doubt = None, own.reason
