@@ -906,3 +906,47 @@ def test_the_web_page_of_an_account_whose_grant_is_revoked_while_it_runs_tells_t
     finally:
         in_database(postgres_url, f"DROP OWNED BY {role}")
         as_admin(f"DROP OWNED BY {role}", f"DROP ROLE IF EXISTS {role}")
+
+
+@pytest.mark.postgres
+def test_a_repair_on_a_schema_not_made_yet_says_it_rebuilt_the_ledger_from_the_archive(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """West's schema dropped (a lost ledger) beside its filed archive: ``archive verify --repair`` made a new schema
+    and ledger without a word, as it did for a SQLite file gone or of 0 bytes until it said so.  It now says first
+    where it made the new ledger, and that fees and the roster come only from a backup — one rule for both backends."""
+    west = estate(tmp_path / "west", "西区", postgres_url, "estate_west")
+    with open_workspace_ledger(west) as ledger:
+        small_estate(ledger, tmp_path)
+    file_for_1201(west, write_docx(tmp_path / "装修协议.docx", "西区3栋2单元1201装修管理协议。"), "装修管理协议")
+    in_database(postgres_url, "DROP SCHEMA estate_west CASCADE")
+    repaired = cli(west, "archive", "verify", "--repair")
+    assert repaired.exit_code == 0, repaired.output
+    lines = repaired.stdout.splitlines()
+    assert lines[0] == (
+        f"注意：台账数据库 {display_url(postgres_url)}（模式 estate_west）：模式还不存在：已在这里新建台账，"
+        "按 records/archive 里的说明文件重建档案登记；收费记录和业主名册不在档案里，只能从备份恢复"
+    )
+    assert lines[-1] == "档案完好：共 1 件，文件、说明文件与台账记录一致"
+    assert cli(west, "archive", "verify", "--repair").stdout == "档案完好：共 1 件，文件、说明文件与台账记录一致\n"
+
+
+@pytest.mark.postgres
+def test_a_repair_on_a_schema_not_made_yet_with_nothing_filed_makes_no_ledger(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """A schema not made yet (a name mistyped, or a new estate) and nothing in records/archive: ``archive verify
+    --repair`` made the schema and an empty ledger, with nothing to rebuild.  It now refuses as every command not
+    meant to make a ledger does (exit 3), as it refuses a SQLite file of 0 bytes with nothing filed; nothing made."""
+    west = estate(tmp_path / "west", "西区", postgres_url, "estate_west")
+    south = estate_settings(tmp_path / "south", "南区", postgres_url, "estate_south")
+    refused = cli(south, "archive", "verify", "--repair")
+    assert refused.exit_code == ConfigError.exit_code, refused.output
+    assert refused.stderr.replace("\n", "") == (
+        f"错误：台账数据库 {display_url(postgres_url)}（模式 estate_south）：模式还不存在；"
+        "这个数据库里已有别的台账（模式 estate_west），而 records/archive 里没有归档的文件，没有可以重建的档案登记："
+        "请检查 recordkit.toml 的 [database] schema，要用其中一个的，改成它；"
+        "是新的小区，先运行 recordkit db upgrade 或导入业主名册（recordkit owners import）建立台账；这里什么也没有新建"
+    )
+    assert set(tables_by_schema(postgres_url)) == {"estate_west"}
+    assert west.root.is_dir()

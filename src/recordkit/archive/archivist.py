@@ -3687,27 +3687,34 @@ def archive_without_its_ledger(workspace: Workspace, where: str, ledgers_beside:
 
 
 def rebuilding_a_lost_ledger(workspace: Workspace) -> str:
-    """What ``archive verify --repair`` — the way every refusal of a SQLite ledger file gone or of 0 bytes beside a
-    filed archive names where it is truly lost — tells before it makes a new ledger there: which file it writes into,
-    and that an empty one is replaced; "" where the ledger is there (or is PostgreSQL's).  ``ConfigError``, as every
-    other command refuses such a file, where records/archive holds nothing filed: nothing to rebuild from, and a new
-    estate's ledger is ``db upgrade``'s to make.  Asked before the ledger is opened (opening makes it)."""
+    """What ``archive verify --repair`` — the way every refusal of a ledger not there beside a filed archive names
+    where it is truly lost — tells before it makes a new ledger there: a SQLite file gone or of 0 bytes (which file it
+    writes into, and that an empty one is replaced), or a PostgreSQL schema (or database) holding no ledger (where, and
+    the database's schemas that do hold one: a mistyped name shows); "" where the ledger is there, or is one this
+    account was never granted (its opening says so).  ``ConfigError``, as every other command refuses such a ledger,
+    where records/archive holds nothing filed: nothing to rebuild from, and a new estate's ledger is ``db upgrade``'s
+    to make.  Asked before the ledger is opened (opening makes it)."""
     file = sqlite_file(workspace.database_url)
-    if file is None or not holds_no_ledger(file):
-        return ""
-    empty = file.exists()
-    if no_archive_here(workspace):
+    if file is not None:
+        if not holds_no_ledger(file):
+            return ""
         said, fix = sqlite_ledger_not_there(file, workspace.settings.database)
+        was = (
+            f"台账文件 {file} 是个空文件（0 字节），里面没有台账：已把这个空文件换成新建的台账"
+            if file.exists()
+            else f"台账文件 {file} 不见了：已在这个位置新建台账"
+        )
+    else:
+        with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
+            if ledger.revision() is not None or ledger.not_granted():
+                return ""
+            said, fix = ledger.no_ledger_said()
+        was = f"{said}：已在这里新建台账"
+    if no_archive_here(workspace):
         raise ConfigError(
             f"{said}，而 records/archive 里没有归档的文件，没有可以重建的档案登记：{fix}；这里什么也没有新建"
         )
-    was = (
-        "是个空文件（0 字节），里面没有台账：已把这个空文件换成新建的台账" if empty else "不见了：已在这个位置新建台账"
-    )
-    return (
-        f"注意：台账文件 {file} {was}，按 records/archive 里的说明文件重建档案登记；"
-        "收费记录和业主名册不在档案里，只能从备份恢复"
-    )
+    return f"注意：{was}，按 records/archive 里的说明文件重建档案登记；收费记录和业主名册不在档案里，只能从备份恢复"
 
 
 def refuse_a_new_ledger_beside_the_archive(workspace: Workspace, not_done: str, *, made_on_purpose: str = "") -> None:
