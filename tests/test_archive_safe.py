@@ -238,7 +238,7 @@ def test_repair_rebuilds_a_row_from_the_tree_not_from_the_sidecars_path(
     repaired = verify(ws, ledger, "档案员", repair=True)
     assert repaired.repaired == [
         f"YZ-2026-00001：说明文件中的位置“{tmp_path / '别处.pdf'}”不可信，未采用，按文件实际位置 {item.path} 登记，说明文件已改正",
-        f"补全中断的归档 YZ-2026-00001（{item.path}）",
+        f"按说明文件重建档案登记 YZ-2026-00001（{item.path}）",
     ]
     assert get_item(ledger, "YZ-2026-00001").path == item.path and repaired.ok
     assert not (tmp_path / "别处.pdf").exists() and not (tmp_path / "别处.pdf.json").exists()
@@ -365,7 +365,7 @@ def test_a_row_rebuilt_from_a_sidecar_whose_flag_or_date_cannot_be_read_stays_co
     assert repaired.repaired == [
         f"YZ-2026-00001：{date_refused}{hint} --date）；{flag_refused}{hint} --confidential 或 --not-confidential），"
         "说明文件已改正",
-        f"补全中断的归档 YZ-2026-00001（{item.path}）",
+        f"按说明文件重建档案登记 YZ-2026-00001（{item.path}）",
     ]
     with ledger.read() as conn:
         row = conn.execute(
@@ -427,7 +427,7 @@ def test_a_row_rebuilt_from_a_hand_edited_sidecar_leaves_out_what_filing_refuses
     hint = "（改正请用 recordkit archive update YZ-2026-00001"
     assert repaired.repaired == [
         f"YZ-2026-00001：{title_refused}{hint} --title）；{box_refused}{hint} --box），说明文件已改正",
-        f"补全中断的归档 YZ-2026-00001（{item.path}）",
+        f"按说明文件重建档案登记 YZ-2026-00001（{item.path}）",
     ]
     with ledger.read() as conn:
         row = conn.execute(sa.text("SELECT title, box, shelf, needs_review, review_reasons FROM archive_items")).one()
@@ -470,7 +470,7 @@ def test_a_row_rebuilt_from_a_sidecar_with_a_field_of_the_wrong_type_takes_the_r
     )
     assert repaired.repaired == [
         f"YZ-2026-00001：{box_refused}（改正请用 recordkit archive update YZ-2026-00001 --box），说明文件已改正",
-        f"补全中断的归档 YZ-2026-00001（{item.path}）",
+        f"按说明文件重建档案登记 YZ-2026-00001（{item.path}）",
     ]
     with ledger.read() as conn:
         row = conn.execute(sa.text("SELECT title, box, shelf, needs_review, review_reasons FROM archive_items")).one()
@@ -507,7 +507,7 @@ def test_a_row_rebuilt_with_a_unit_of_a_phase_renamed_since_keeps_no_unit_and_sa
     )
     assert repaired.repaired == [
         f"YZ-2026-00001：{unit_refused}（改正请用 recordkit archive update YZ-2026-00001 --unit），说明文件已改正",
-        f"补全中断的归档 YZ-2026-00001（{outcome.item.path}）",
+        f"按说明文件重建档案登记 YZ-2026-00001（{outcome.item.path}）",
     ]
     assert tuple(row[:2]) == (None, 1)
     assert unit_refused in json.loads(row[2])  # the review reason names it, without the command the page has not
@@ -677,7 +677,7 @@ def test_a_row_rebuilt_from_a_sidecar_with_a_note_too_long_leaves_it_out_for_rev
     note_refused = "说明文件中 备注：备注最多 1024 个字，现在 1100 个字，没有采用：请改短一些"
     assert repaired.repaired == [
         f"YZ-2026-00001：{note_refused}，说明文件已改正",
-        f"补全中断的归档 YZ-2026-00001（{item.path}）",
+        f"按说明文件重建档案登记 YZ-2026-00001（{item.path}）",
     ]
     with ledger.read() as conn:
         row = conn.execute(sa.text("SELECT shelf, note, needs_review, review_reasons FROM archive_items")).one()
@@ -1216,7 +1216,7 @@ def test_repair_from_the_tree_keeps_former_numbers_and_never_gives_them_out_agai
         [
             f"注意：台账文件 {workspace.root / 'records' / 'other.sqlite3'} 不见了：已在这个位置新建台账，"
             "按 records/archive 里的说明文件重建档案登记；收费记录和业主名册不在档案里，只能从备份恢复",
-            "已修复：补全中断的归档 GC-2026-00001（records/archive/工程档案/2026/GC-2026-00001_水泵房巡检记录.pdf）",
+            "已修复：按说明文件重建档案登记 GC-2026-00001（records/archive/工程档案/2026/GC-2026-00001_水泵房巡检记录.pdf）",
             "已修复：GC-2026-00001：按说明文件恢复曾用档号 WF-2026-00001",
             "档案完好：共 1 件，文件、说明文件与台账记录一致",
         ],

@@ -742,7 +742,11 @@ def test_a_repair_says_it_made_a_new_ledger_in_place_of_an_empty_or_missing_file
         f"注意：台账文件 {ledger_file} {was}，按 records/archive 里的说明文件重建档案登记；"
         "收费记录和业主名册不在档案里，只能从备份恢复"
     )
-    assert result.stdout.splitlines()[-1] == "档案完好：共 1 件，文件、说明文件与台账记录一致"
+    # the registration rebuilt from the sidecar, not "补全中断的归档": no filing was cut short
+    assert result.stdout.splitlines()[1:] == [
+        "已修复：按说明文件重建档案登记 YZ-2026-00001（records/archive/业主档案/2026/YZ-2026-00001_产权证明.pdf）",
+        "档案完好：共 1 件，文件、说明文件与台账记录一致",
+    ]
     listed = run_cli("archive", "show", "YZ-2026-00001")
     assert listed.exit_code == 0 and "产权证明" in listed.stdout
     again = run_cli("archive", "verify", "--repair")

@@ -1997,7 +1997,14 @@ class Archivist:
                 if why:  # the sidecar's own path was wrong: set right, and said
                     _rewrite_sidecar(path.with_name(path.name + SIDECAR_SUFFIX), item)
                     done.append(f"{item.archive_no}：{why}，说明文件已改正")
-                done.append(f"补全中断的归档 {item.archive_no}（{readable_name(relative)}）")
+                # Its scan still in the inbox: a filing cut short before its commit.  Else the ledger lost the row
+                # (a ledger lost or restored from an older backup, or a `recordkit file` outside the inbox cut short):
+                # the registration is rebuilt from the sidecar, which is all that is known.
+                done.append(
+                    f"补全中断的归档 {item.archive_no}（{readable_name(relative)}）"
+                    if waiting
+                    else f"按说明文件重建档案登记 {item.archive_no}（{readable_name(relative)}）"
+                )
                 if former:
                     item_id = conn.execute(
                         sa.select(archive_items.c.id).where(archive_items.c.archive_no == item.archive_no)
