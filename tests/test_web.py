@@ -1221,6 +1221,61 @@ def test_the_search_indexs_own_failed_connections_are_logged_as_the_ledgers_outa
     ]
 
 
+@pytest.mark.postgres
+def test_the_search_indexs_failed_connection_is_told_on_the_page_in_chinese_and_in_the_log_in_the_servers_words(
+    workspace: Workspace, postgres_ledger_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The search index in the ledger's PostgreSQL database, closed to connections: the page (``form_message``, what
+    the search page shows) said 无法连接台账数据库（检索索引在其中）：connection failed: … FATAL: … — the driver's
+    English.  It now says it in Chinese alone, and that the details are in the log, which keeps the server's words;
+    the command line keeps them too."""
+    from recordkit.search.backends import open_index
+
+    with open_ledger(postgres_ledger_url) as ledger:
+        index = open_index(workspace, ledger, backend="postgresql")
+        set_database(postgres_ledger_url, "ALLOW_CONNECTIONS false")
+        try:
+            as_admin(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                f" WHERE datname = '{database_of(postgres_ledger_url)}' AND pid <> pg_backend_pid()"
+            )
+            with pytest.raises(LedgerError) as caught:
+                index.exists()
+        finally:
+            set_database(postgres_ledger_url, "ALLOW_CONNECTIONS true")
+    assert caught.value.form_message == "无法连接台账数据库（检索索引在其中）（详情见日志）"
+    assert caught.value.message.startswith("无法连接台账数据库（检索索引在其中）：connection failed")
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert f'database "{database_of(postgres_ledger_url)}" is not currently accepting connections' in logged
+
+
+@pytest.mark.postgres
+def test_a_search_path_naming_no_schema_is_told_on_the_page_in_chinese_alone(
+    postgres_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A database whose ``search_path`` names no schema that exists (``"$user"``, no such schema), the ledger without
+    ``[database] schema``: its refusal had no page version, so the page (``form_message``) showed the command line's,
+    with 服务器说：no schema has been selected to create in and the settings to write.  The page now says it in Chinese
+    alone and sends the clerk to the IT person; the command line and the log keep the server's words and the fix."""
+    set_database(postgres_url, """SET search_path = '"$user"'""")
+    where = display_url(postgres_url)
+    with (
+        open_ledger(postgres_url, migrate=False) as ledger,
+        pytest.raises(LedgerError) as caught,
+        ledger.read() as conn,
+    ):
+        conn.exec_driver_sql("CREATE TABLE probe (x integer)")  # (a table made in no schema)
+    assert caught.value.form_message == (
+        f"台账数据库 {where}：数据库给这个账户设的 search_path 里没有可以建表的模式（详情见日志）："
+        "请找 IT 人员处理（要改的设置见 recordkit doctor 和网页服务的日志）；什么也没有写入"
+    )
+    assert caught.value.message.startswith(
+        f"台账数据库 {where}：数据库给这个账户设的 search_path 里没有可以建表的模式（服务器说："
+    )
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert 'schema = "recordkit"' in logged
+
+
 def test_the_overdue_list(demo: Workspace, demo_ledger: Ledger) -> None:
     today = dt.date.today()
     expected = [loan.archive_no for loan in list_loans(demo_ledger, overdue=True, today=today)]

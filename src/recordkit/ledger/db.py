@@ -170,6 +170,8 @@ READ_ONLY = "只能读（从库，或设置了 default_transaction_read_only）"
 #: What the web page's clerk is told of rights the server refuses the page's account: the grants to run are the IT
 #: person's to read (doctor, the log), never shown in a clerk's browser with the account and the schema.
 RIGHTS_ON_PAGE = "请找 IT 人员处理（要执行的授权语句见 recordkit doctor 和网页服务的日志）；什么也没有写入"
+#: … and of a setting the IT person must change (the database's ``search_path``, recordkit.toml's schema).
+SETTINGS_ON_PAGE = "请找 IT 人员处理（要改的设置见 recordkit doctor 和网页服务的日志）；什么也没有写入"
 READ_ONLY_ADVICE = "检索和查看可以，收款、归档、借阅等写入要连主库"
 #: … and of a SQLite ledger this process cannot write (a service account given the file to read only).
 SQLITE_READ_ONLY = "只能读（运行 recordkit 的系统账户不能写入这个文件，或它所在的文件夹）"
@@ -726,10 +728,10 @@ class Ledger:
                     "网页的数据库账户不能使用台账所在的模式",
                 ) from err
             if sqlstate == _PG_NO_SCHEMA:
-                raise LedgerError(
-                    f"台账数据库 {self.where}：{NO_SCHEMA}（服务器说：{server_said(err)}）：{NO_SCHEMA_ADVICE}；"
-                    "什么也没有写入"
-                ) from err
+                said = f"台账数据库 {self.where}：{NO_SCHEMA}"
+                message = f"{said}（服务器说：{server_said(err)}）：{NO_SCHEMA_ADVICE}；什么也没有写入"
+                log.error("%s", message)  # (the page's clerk sees neither the server's words nor the settings)
+                raise LedgerError(message, form_message=f"{said}（详情见日志）：{SETTINGS_ON_PAGE}") from err
             if sqlstate == _PG_READ_ONLY:  # a replica a clerk's PC searches on, or a database set read-only
                 said = f"台账数据库 {self.where} {READ_ONLY}：{READ_ONLY_ADVICE}，"
                 raise LedgerError(

@@ -660,10 +660,13 @@ class PostgresIndex:
         except DBAPIError as err:
             if self.outage is not None and server_unreachable(err):
                 self.outage.failed(err)
-            failed = f"无法连接台账数据库（检索索引在其中）：{server_said(err)}"
+            else:  # (the web page's outage watch logs a server out of reach; anything else is logged here, once)
+                log.error("search index could not connect to the ledger's database: %s", server_said(err))
+            failed = "无法连接台账数据库（检索索引在其中）"
+            # (the page in Chinese alone: the driver's words, in English or a server's own language, went to the log)
             raise LedgerError(
-                failed + connection_advice(err, given_by=self.given_by),
-                form_message=failed + connection_advice(err, on_page=True),
+                f"{failed}：{server_said(err)}" + connection_advice(err, given_by=self.given_by),
+                form_message=f"{failed}（详情见日志）" + connection_advice(err, on_page=True),
             ) from err
         if self.outage is not None:
             self.outage.answered()
