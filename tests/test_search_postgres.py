@@ -2164,7 +2164,8 @@ def test_a_search_the_server_cut_short_is_told_on_the_page_in_chinese_and_logged
     connection (the server shutting down): the archive room's page quoted the server's English (服务器说：canceling
     statement due to user request), and the log said only "PostgreSQL search did not finish" — a server shutting
     down told there too, not as the ledger out of reach (and back) as every other page's failure is.  The page now
-    says it in Chinese alone; the log has one line of it, with the server's words; a server going away
+    says it in Chinese alone; the log has one line of it, with the server's words, the page and the query (masked:
+    the line said neither, and a clerk's phone number in the query is no log's to keep); a server going away
     is logged as the ledger's outage."""
     from recordkit.web.app import create_app
     from tests.web_helpers import Browser
@@ -2177,13 +2178,15 @@ def test_a_search_the_server_cut_short_is_told_on_the_page_in_chinese_and_logged
         (
             psycopg.errors.QueryCanceled("canceling statement due to user request"),
             "检索没有做完：台账数据库中止了它（详情见日志）；请稍后再试",
-            "PostgreSQL search cut short by the server: canceling statement due to user request",
+            "PostgreSQL search cut short by the server (/search, query '水泵 138****5678'): "
+            "canceling statement due to user request",
         ),
         (
             psycopg.errors.QueryCanceled("canceling statement due to statement timeout"),
             "这次检索超过了数据库为这个账户设定的时限，已被数据库取消：请把检索词写得具体一些、加上筛选条件，"
             "或请管理员放宽数据库的这个时限",
-            "PostgreSQL search cut short by the server: canceling statement due to statement timeout",
+            "PostgreSQL search cut short by the server (/search, query '水泵 138****5678'): "
+            "canceling statement due to statement timeout",
         ),
         (
             psycopg.errors.AdminShutdown("terminating connection due to administrator command"),
@@ -2200,7 +2203,8 @@ def test_a_search_the_server_cut_short_is_told_on_the_page_in_chinese_and_logged
         monkeypatch.setattr(postgresql, "_search", cut_short)
         start = log_file.stat().st_size if log_file.exists() else 0
         with open_ledger(ws.database_url) as ledger:
-            page = Browser(create_app(ws, accounts_required=False, ledger=ledger)).get("/search?q=水泵")
+            # (the page and the query in the log's line: the query masked, a phone number typed in it too)
+            page = Browser(create_app(ws, accounts_required=False, ledger=ledger)).get("/search?q=水泵 13812345678")
         assert page.status_code == 503
         [shown] = re.findall(r'<p class="problem"[^>]*>(.*?)</p>', page.get_data(as_text=True), flags=re.S)
         assert html.unescape(shown).strip() == told

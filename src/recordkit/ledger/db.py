@@ -148,6 +148,10 @@ class OutageWatch(Protocol):
 
     def answered(self) -> None: ...
 
+    def asking(self) -> str:
+        """The page whose request is asking the ledger (its path; "-" outside a request), for a log line."""
+        ...
+
 
 def ledgers_beside_said(schemas: list[str]) -> str:
     """The database's other schemas that hold a ledger (``Ledger.ledger_schemas``), as doctor and a refusal say."""

@@ -635,6 +635,7 @@ def search(
         filters,
         SORT_NAMES[sort],
         None if check else limit,
+        typed=text,
     )
     try:
         page = open_index(workspace, ledger).search(request)

@@ -79,7 +79,7 @@ class LedgerOutage:
             if g.get("ledger_outage_said"):
                 return
             g.ledger_outage_said = True
-        page = request.path if has_request_context() else "-"
+        page = self.asking()
         with self._lock:
             first = self._since is None
             if first:
@@ -96,6 +96,9 @@ class LedgerOutage:
             )
         else:
             log.error("ledger %s still out of reach (%s, request %d): %s", self.where, page, failures, server_said(err))
+
+    def asking(self) -> str:
+        return request.path if has_request_context() else "-"
 
     def answered(self) -> None:
         if self._since is None:  # (the usual case, asked at every transaction: no lock)

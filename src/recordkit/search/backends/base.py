@@ -143,6 +143,8 @@ class SearchRequest:
     filters: Filters = Filters()
     sort: str = "relevance"  # one of SORTS
     limit: int | None = 20  # None: every match
+    #: The query as it was typed, for a log line only (masked there: it may hold a phone or ID number); "" unknown.
+    typed: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

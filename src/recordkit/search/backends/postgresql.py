@@ -39,6 +39,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from recordkit.core.config import DatabaseSettings
 from recordkit.core.errors import ConflictError, IntegrityError, LedgerError, NotFoundError
+from recordkit.core.personal import mask_in_text
 from recordkit.ledger.db import (
     PG_LOCK_NOT_AVAILABLE,
     PG_SERIALIZATION_FAILURE,
@@ -566,11 +567,13 @@ def _size(conn: Connection, table: str) -> int | None:
     return conn.exec_driver_sql(f"SELECT pg_total_relation_size(to_regclass('{table}'))").scalar()
 
 
-def _interrupted(err: DBAPIError, outage: OutageWatch | None) -> LedgerError | None:
+def _interrupted(err: DBAPIError, outage: OutageWatch | None, query: str | None = None) -> LedgerError | None:
     """The search statement's failure when the index is not to blame: the server cancelled the statement (the
     account's ``statement_timeout`` set by an administrator, or a cancel) or lost the connection — nothing to
     rebuild then; None for any other.  Logged in one line with the server's words (the clerk's page says it in
-    Chinese alone); a server gone away, by ``outage`` where there is one (the web page's), as the ledger's outage."""
+    Chinese alone), the page asking (``outage``'s, the web page's) and the search's ``query`` as typed, masked (a phone or ID
+    number typed into it is personal data); a server gone away, by ``outage`` where there is one, as the ledger's
+    outage."""
     import psycopg  # loaded on first use: the driver of a PostgreSQL ledger, an optional dependency
 
     cause = cause_of(err)
@@ -579,7 +582,14 @@ def _interrupted(err: DBAPIError, outage: OutageWatch | None) -> LedgerError | N
     if outage is not None and server_unreachable(err):
         outage.failed(err)
     else:
-        log.warning("PostgreSQL search cut short by the server: %s", server_said(cause))
+        asked = [outage.asking()] if outage is not None else []
+        if query is not None:
+            asked.append(f"query {mask_in_text(query)!r}")
+        log.warning(
+            "PostgreSQL search cut short by the server%s: %s",
+            f" ({', '.join(asked)})" if asked else "",
+            server_said(cause),
+        )
     if isinstance(cause, psycopg.errors.QueryCanceled) and server_says(cause, STATEMENT_TIMEOUT_SAID):
         cancelled = "这次检索超过了数据库为这个账户设定的时限{}，已被数据库取消：请把检索词写得具体一些、加上筛选条件，"
         return LedgerError(
@@ -589,7 +599,7 @@ def _interrupted(err: DBAPIError, outage: OutageWatch | None) -> LedgerError | N
     return cut_short("检索", cause, "", "再试")
 
 
-def _read_again(read: Callable[[], _T], outage: OutageWatch | None) -> _T:
+def _read_again(read: Callable[[], _T], outage: OutageWatch | None, query: str | None = None) -> _T:
     """``read()`` (a reading of the index: a search, the signatures, the counts), asked again after each of
     ``READ_AGAIN_PAUSES`` when the server ended it for a reason of its own (a replica's conflict with recovery)
     or its connection was cut: none of the server's refusals, a statement timeout or a missing table, which would
@@ -604,16 +614,16 @@ def _read_again(read: Callable[[], _T], outage: OutageWatch | None) -> _T:
                 None,
             )
             if pause is None or not again:
-                raise _corrupt(err, outage) from None
+                raise _corrupt(err, outage, query) from None
             log.info("PostgreSQL reading asked again in %.1f s after: %s", pause, server_said(err))
         time.sleep(pause)
     raise AssertionError("unreachable")
 
 
-def _corrupt(err: DBAPIError, outage: OutageWatch | None) -> IntegrityError | LedgerError:
+def _corrupt(err: DBAPIError, outage: OutageWatch | None, query: str | None = None) -> IntegrityError | LedgerError:
     """What a search statement's failure tells the clerk: ``_interrupted``'s, else that the index cannot be read
     (rebuild it)."""
-    interrupted = _interrupted(err, outage)
+    interrupted = _interrupted(err, outage, query)
     if interrupted is not None:
         return interrupted
     log.error("PostgreSQL search index unreadable: %r", err)
@@ -1070,7 +1080,7 @@ class PostgresIndex:
     # -- searching ---------------------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchPage:
-        return _read_again(lambda: self._search_once(request), self.outage)
+        return _read_again(lambda: self._search_once(request), self.outage, request.typed or None)
 
     def _search_once(self, request: SearchRequest) -> SearchPage:
         with self._connect() as conn, conn.begin():
