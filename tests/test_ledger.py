@@ -856,6 +856,27 @@ def test_a_dry_run_of_the_import_does_not_upgrade_an_older_ledger(run_cli: Any, 
     assert checked.exit_code == 0, checked.output
 
 
+def test_a_dry_run_leaves_a_ledger_in_the_rollback_journals_mode_as_it_found_it(run_cli: Any, workspace: Any) -> None:
+    """A ledger file in the rollback journal's mode (``db backup``'s copy, one a tool left so): ``owners import
+    --dry-run`` switched it to WAL as it opened it — its header rewritten, a dry run that changed the ledger file.
+    It now reads it in the mode it is in: the file's bytes are as they were, nothing left beside it; the import
+    itself still switches it (the mode every writer of the office uses)."""
+    ledger_file = workspace.records_dir / "ledger.sqlite3"
+    with closing(sqlite3.connect(ledger_file)) as conn:
+        assert conn.execute("PRAGMA journal_mode=DELETE").fetchone() == ("delete",)
+    before = ledger_file.read_bytes()
+    assert before[18:20] == b"\x01\x01"  # the rollback journal's mode, by the file's header
+    beside = sorted(path.name for path in workspace.records_dir.iterdir())
+    sheet = write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS)
+    checked = run_cli("owners", "import", str(sheet), "--dry-run")
+    assert checked.exit_code == 0, checked.output
+    assert ledger_file.read_bytes() == before
+    # no -wal, -shm or -journal left beside it (the write queue's lock file, which every write makes once, aside)
+    assert sorted(path.name for path in workspace.records_dir.iterdir() if not path.name.endswith("-queue")) == beside
+    assert run_cli("owners", "import", str(sheet)).exit_code == 0
+    assert ledger_file.read_bytes()[18:20] == b"\x02\x02"  # WAL
+
+
 def test_an_import_does_not_make_a_ledger_in_an_empty_ledger_file(run_cli: Any, workspace: Any) -> None:
     """records/ledger.sqlite3 of 0 bytes, nothing filed yet: ``owners import`` wrote a new ledger into it, while every
     other command calls such a file a bad copy.  The import now says so too (exit 3), the file left at 0 bytes;

@@ -3740,8 +3740,8 @@ def refuse_a_new_ledger_beside_the_archive(workspace: Workspace, not_done: str, 
     # (a SQLite ledger not made yet — no file, or one of 0 bytes — is not opened: opening would make it, or refuse)
     if file is not None and holds_no_ledger(file):
         where, ledgers_beside = ledger_where(workspace.database_url, ""), []
-    else:
-        with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
+    else:  # (asked, never changed: a dry run's ledger file left as it was, ``upgrades=False``)
+        with open_workspace_ledger(workspace, migrate=False, create=False, upgrades=False) as ledger:
             if ledger.revision() is not None:
                 return
             schema_missing = None if made_on_purpose or ledger.schema_exists() else ledger.no_ledger_said()

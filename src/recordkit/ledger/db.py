@@ -377,7 +377,8 @@ class Ledger:
         #: …); any other refuses (``no_ledger_refusal``): a file gone or a mistyped name, never a new, empty ledger.
         self.new_ledger = new_ledger
         #: Whether a first use may bring an older ledger up to date; a command asked to change nothing (a dry run)
-        #: may not, and is refused one (``db upgrade`` first): a ledger it could not read without upgrading it.
+        #: may not, and is refused one (``db upgrade`` first): a ledger it could not read without upgrading it.  Nor
+        #: does it switch a SQLite ledger in the rollback journal's mode to WAL (a change to the file's header).
         self.upgrades = upgrades
         check_schema_name(schema)
         #: The PostgreSQL schema holding this ledger ("" for the server's default).
@@ -508,7 +509,10 @@ class Ledger:
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             try:
-                cursor.execute("PRAGMA journal_mode=WAL")
+                # (WAL is kept in the file's header: a command asked to change nothing, a dry run, reads a ledger in
+                # the rollback journal's mode — a backup's copy — as it is, its file's bytes left as they were)
+                if self.upgrades:
+                    cursor.execute("PRAGMA journal_mode=WAL")
             except sqlite3.OperationalError as err:
                 # A ledger in the rollback journal's mode (a copy a tool left so) that this account may only read,
                 # or in a folder it may only read: it is read as it is, and its first write is refused by SQLite
