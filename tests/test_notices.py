@@ -1149,11 +1149,25 @@ def test_notice_make_refuses_a_second_unit_instead_of_taking_only_the_last(run_c
         ("12月8日晚上12点（24:00）", "12月8日晚上12点（24:00）"),  # said already: not twice
         ("12月8日晚上11点", "12月8日晚上11点"),
         ("12月8日中午12点", "12月8日中午12点"),
-        ("12月8日晚上12:30", "12月8日晚上12:30"),
+        # past midnight: read as the next day's 0:30, said so, as 24:00 is
+        ("12月8日晚上12:30", "12月8日晚上12:30（次日0:30）"),
+        ("12.8 夜里12点15", "12月8日 夜里12点15（次日0:15）"),
+        ("12月8日晚上12:30（次日0:30）", "12月8日晚上12:30（次日0:30）"),  # said already: not twice
+        # 傍晚 is early evening, not night: 傍晚12点 is a slip, printed as typed, never as 24:00
+        ("12月8日傍晚12点", "12月8日傍晚12点"),
+        ("12月8日傍晚12:30", "12月8日傍晚12:30"),
+        ("12月8日晚12点", "12月8日晚12点（24:00）"),
     ],
 )
 def test_night_twelve_is_printed_with_24_00(text: str, printed: str) -> None:
     assert in_office_form(text) == printed
+
+
+def test_a_twelve_at_dusk_is_not_read_as_midnight() -> None:
+    # 傍晚12点 was read as 24:00 (the 晚 of 傍晚 taken for night): a 恢复时间 of 12月8日 23:00 after it was refused
+    today = dt.date(2026, 12, 6)
+    assert find_when("12月8日傍晚12点", today) != dt.datetime(2026, 12, 9, 0, 0)
+    assert find_when("12月8日晚12点", today) == dt.datetime(2026, 12, 9, 0, 0)
 
 
 @pytest.mark.parametrize("start", ["12月8日 24:00", "12月8日晚上12点", "2026-12-08 24:00"])

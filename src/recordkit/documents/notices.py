@@ -233,7 +233,8 @@ _YEAR_MONTH_DAY = re.compile(
 _MONTH_WORD_DAY = re.compile(r"(?<![\d年/.-])(\d{1,2})\s*月\s*(\d{1,2})(?!\d)\s*[日号]?")
 # The part of the day written before a 12-hour clock (当日下午6:00 is 18:00, 晚上12点 midnight).
 _AFTERNOON = re.compile(r"(下午|午后|傍晚)\s*$")
-_NIGHT = re.compile(r"(晚上|晚间|夜间|夜里|晚)\s*$")
+# 晚 alone is night (晚12点, 今晚), but the 晚 of 傍晚 (early evening, _AFTERNOON's): 傍晚12点 is a slip, never 24:00.
+_NIGHT = re.compile(r"(晚上|晚间|夜间|夜里|(?<!傍)晚)\s*$")
 _NOON = re.compile(r"中午\s*$")
 
 
@@ -590,16 +591,19 @@ def _printed_spans(half: str) -> list[tuple[int, int, str]]:
     return sorted(spans)
 
 
-# Said after 晚上12点 already, (24:00) is not printed twice.
-_SAID_24 = re.compile(r"\s*[(（]\s*24")
+# Said after 晚上12点 (晚上12:30) already, (24:00) ((次日0:30)) is not printed twice.
+_SAID_24 = re.compile(r"\s*[(（]\s*(?:24|次日)")
 
 
 def _clock_as_printed(text: str, clock: re.Match[str]) -> str:
     """A time of day ``text`` writes at ``clock`` as the notice prints it: as written, but 晚上12点 (夜里12:00 …) followed
-    by (24:00) — read alone, some take 12月8日晚上12点 for the midnight beginning 12月8日, where the clerk means the one
-    ending it (``_on_24_hour_clock``)."""
-    midnight = _hour_and_minute(clock) == (12, 0) and _NIGHT.search(text, 0, clock.start()) is not None
-    return clock[0] + "（24:00）" if midnight and _SAID_24.match(text, clock.end()) is None else clock[0]
+    by (24:00), and 晚上12:30 by (次日0:30) — read alone, some take 12月8日晚上12点 for the midnight beginning 12月8日
+    and 晚上12:30 for half past noon, where the clerk means the midnight ending it and the half hour after
+    (``_on_24_hour_clock``)."""
+    hour, minute = _hour_and_minute(clock)
+    if hour != 12 or _NIGHT.search(text, 0, clock.start()) is None or _SAID_24.match(text, clock.end()) is not None:
+        return clock[0]
+    return clock[0] + ("（24:00）" if minute == 0 else f"（次日0:{minute:02d}）")
 
 
 class _WrittenDay(NamedTuple):
