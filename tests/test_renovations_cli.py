@@ -187,6 +187,26 @@ def test_a_start_without_its_year_read_months_from_the_registration_asks_for_the
     assert listed == {"1-1-101": "2027-02-21", "1-1-102": "2026-08-25", "3-2-1201": "2026-07-01"}
 
 
+def test_an_end_without_its_year_read_months_after_the_start_asks_for_the_year(desk: Any, workspace: Workspace) -> None:
+    # registered 2026-11-23 for works from 2026-12-01, --end 5-20 was read as 2027-05-20, up to half a year ahead
+    before = _journal_size(desk)
+    result = desk(*_registration("1-1-101", {"--end": "5-20"}))
+    assert (result.exit_code, result.stdout, result.stderr.strip()) == (
+        5,
+        "",
+        "错误：完工日期“5-20”没有写年份，读作 2027-05-20，在开工日期 2026-12-01 之后 170 天："
+        "不写年份时只读作开工日期后三个月以内的日子，请写明年份（如 2026-05-20 或 2027-05-20）",
+    )
+    assert _journal_size(desk) == before
+    assert _generated(workspace) == []
+    # three months after the start is read as before; a late registration's end is read from the registration day
+    for unit, start, typed in (("1-1-101", "2026-12-01", "3月1日"), ("1-1-102", "2026-10-01", "12-31")):
+        taken = desk(*_registration(unit, {"--start": start, "--end": typed}))
+        assert taken.exit_code == 0, taken.output
+    listed = {row["unit"]: row["end"] for row in json.loads(desk("renovation", "list", "--json").stdout)}
+    assert listed == {"1-1-101": "2027-03-01", "1-1-102": "2026-12-31"}
+
+
 def test_works_begun_before_their_registration_are_registered_while_they_last(desk: Any) -> None:
     """A late registration (works begun before the owner came, still under way, or ending that very day) is taken:
     only works already over on the registration day are refused."""
@@ -1173,13 +1193,32 @@ def test_an_extension_without_its_year_is_the_next_such_day_as_a_registration_re
         assert extended.stdout.splitlines() == [
             f"装修登记 ZX2026-0001（3-2-1201）已延期：完工日期改为 {end}，原因：业主增加项目"
         ]
-    # A day just gone is this year's, pointed out as a day with its year is, not read as one a year later.
+    # Read from the current end, a day more than three months after it asks for its year (11月30日 was read as
+    # 2026-11-30 from today, and 6-30 after an end of 2027-01-31 as 2027-06-30, half a year on).
     refused = desk("renovation", "extend", "ZX2026-0001", "--to", "11月30日", "--reason", "整改")
     assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
         5,
         "",
-        "错误：延期后的完工日期 2026-11-30 不晚于现在的完工日期 2027-05-31：请检查 --to",
+        "错误：延期后的完工日期“11月30日”没有写年份，读作 2027-11-30，在现在的完工日期 2027-05-31 之后 183 天："
+        "不写年份时只读作现在的完工日期后三个月以内的日子，请写明年份（如 2026-11-30 或 2027-11-30）",
     )
+
+
+def test_an_extension_without_its_year_months_after_the_current_end_asks_for_the_year(desk: Any) -> None:
+    _register(desk)  # works 2026-12-01 to 2027-01-31, the suite's today 2026-12-05
+    before = _journal_size(desk)
+    refused = desk("renovation", "extend", "ZX2026-0001", "--to", "5-31", "--reason", "业主增加项目")
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        5,
+        "",
+        "错误：延期后的完工日期“5-31”没有写年份，读作 2027-05-31，在现在的完工日期 2027-01-31 之后 120 天："
+        "不写年份时只读作现在的完工日期后三个月以内的日子，请写明年份（如 2026-05-31 或 2027-05-31）",
+    )
+    assert _journal_size(desk) == before
+    [row] = json.loads(desk("renovation", "list", "--json").stdout)
+    assert row["end"] == "2027-01-31"
+    extended = desk("renovation", "extend", "ZX2026-0001", "--to", "2027-05-31", "--reason", "业主增加项目")
+    assert extended.exit_code == 0, extended.output
 
 
 def test_a_number_said_aloud_names_the_registration_and_its_passes(desk: Any, workspace: Workspace) -> None:

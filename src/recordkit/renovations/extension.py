@@ -18,6 +18,7 @@ from recordkit.renovations.records import (
     STATUS_LABELS,
     UNDER_WAY,
     Renovation,
+    check_yearless_day,
     find_renovation_row,
     load_renovation,
 )
@@ -30,7 +31,8 @@ def extend(
     ledger: Ledger, operator: str, number: str, to: str | dt.date, reason: str, today: dt.date | None = None
 ) -> Renovation:
     """Move the renovation's 完工日期 to ``to`` (journalled with the former date and the reason); ``to`` without its
-    year (3月31号, 3-31) is the next such day from ``today`` (default the computer's), as ``register`` reads its end.
+    year (3月31号, 3-31) is the next such day from the later of the current end and ``today`` (default the computer's),
+    as ``register`` reads its end, and refused, its year asked for, when so read more than ``YEARLESS_DAYS`` from it.
 
     ``ValidationError`` for no reason, one of punctuation alone or on more than one line (``reason_problem``), or a day
     not after the current end or more than three years after the start; ``ConflictError`` once the renovation has passed
@@ -42,11 +44,15 @@ def extend(
         raise ValidationError("办理延期须写明原因：请加 --reason，例如 --reason 验收不合格整改")
     if (problem := reason_problem(reason, "延期原因", "--reason")) is not None:
         raise ValidationError(problem)
-    new_end = parse_date(to, "延期后的完工日期", ahead=today or dt.date.today())
+    today = today or dt.date.today()
     with ledger.write() as conn:
         row = find_renovation_row(conn, number)
         if row.status not in UNDER_WAY:
             raise ConflictError(f"装修登记 {row.number} 已{STATUS_LABELS[row.status]}，不能再延期")
+        # A new end without its year is read from the later of the current end and today, as register reads --end.
+        since, since_name = (row.end_date, "现在的完工日期") if row.end_date >= today else (today, "今天")
+        new_end = parse_date(to, "延期后的完工日期", ahead=since)
+        check_yearless_day(to, new_end, since, "延期后的完工日期", since_name)
         if new_end <= row.end_date:
             raise ValidationError(
                 f"延期后的完工日期 {new_end.isoformat()} 不晚于现在的完工日期 {row.end_date.isoformat()}：请检查 --to"

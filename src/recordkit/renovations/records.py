@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from recordkit.core.dates import written_without_year
 from recordkit.core.errors import NotFoundError, ValidationError
 from recordkit.core.money import format_yuan
 from recordkit.core.numbering import find_numbered, fold_number, read_serial, stored_form
@@ -434,6 +435,38 @@ def renovation_or_pass_number(conn: Connection, typed: str) -> str | None:
 #: The longest a renovation's works may run, registered or extended, counted from its start (a year typed
 #: wrong, 2207 for 2027).
 LONGEST_DAYS = 3 * 366
+
+
+#: How far from the day it is read from a renovation's day written without its year may lie (its start from the
+#: registration, its end from the later of its start and the registration, an extension's from the later of the current
+#: end and today): works begin days after their registration and last a few months; 5-20 read in November as next May
+#: is more likely a slip than half a year's works, and its year is asked for.
+YEARLESS_DAYS = 90
+
+
+def check_yearless_day(
+    written: str | dt.date, day: dt.date, since: dt.date, what: str, since_name: str, usual: str = ""
+) -> None:
+    """``ValidationError`` when ``day``, ``written`` without its year (``core.dates.written_without_year``) and read
+    from ``since`` (named ``since_name``), lies more than ``YEARLESS_DAYS`` before or after it: how it was read, how
+    far from ``since``, ``usual`` (what such a day usually is; by default that one without its year is read within
+    three months after ``since``) and the two years it may mean."""
+    if not written_without_year(written):
+        return
+    away = (day - since).days
+    if abs(away) <= YEARLESS_DAYS:
+        return
+    try:
+        other = day.replace(year=day.year - 1 if away > 0 else day.year + 1)
+        meant = " 或 ".join(one.isoformat() for one in sorted((day, other)))
+    except ValueError:  # 2月29日: the other year has none
+        meant = day.isoformat()
+    side = f"之后 {away} 天" if away > 0 else f"之前 {-away} 天"
+    usual = usual or f"不写年份时只读作{since_name}后三个月以内的日子"
+    raise ValidationError(
+        f"{what}“{str(written).strip()}”没有写年份，读作 {day.isoformat()}，在{since_name} {since.isoformat()} {side}："
+        f"{usual}，请写明年份（如 {meant}）"
+    )
 
 
 def check_not_before_registration(renovation: Renovation, day: dt.date, what: str) -> None:

@@ -19,7 +19,6 @@ from recordkit.core.dates import (
     check_not_future,
     check_within_a_year,
     parse_date,
-    written_without_year,
 )
 from recordkit.core.errors import ConflictError, NotFoundError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
@@ -47,6 +46,7 @@ from recordkit.renovations.records import (
     UNDER_WAY,
     Renovation,
     check_not_before_registration,
+    check_yearless_day,
     find_renovation_row,
     format_hours,
     get_renovation,
@@ -117,29 +117,6 @@ def _charge(conn: Connection, item_name: str, unit_code: str, day: dt.date, what
     return item, (rate if rate.applies_to(unit_code) else None)
 
 
-#: How far from its registration a start written without its year may be read: works begin days, rarely months, after
-#: the owner registers them (or before, registered late); 5-20 read in November as next May is a year to ask for.
-YEARLESS_START_DAYS = 90
-
-
-def _check_yearless_start(written: str, start: dt.date, today: dt.date) -> None:
-    """``ValidationError`` when ``start``, ``written`` without its year, was read more than ``YEARLESS_START_DAYS``
-    from the registration day ``today``: how it was read, and the two years it may mean."""
-    away = (start - today).days
-    if abs(away) <= YEARLESS_START_DAYS:
-        return
-    try:
-        other = start.replace(year=start.year - 1 if away > 0 else start.year + 1)
-        meant = " 或 ".join(day.isoformat() for day in sorted((start, other)))
-    except ValueError:  # 2月29日: the other year has none
-        meant = start.isoformat()
-    side = f"之后 {away} 天" if away > 0 else f"之前 {-away} 天"
-    raise ValidationError(
-        f"开工日期“{written.strip()}”没有写年份，读作 {start.isoformat()}，在登记日期 {today.isoformat()} {side}："
-        f"开工日期一般在登记前后三个月以内，请写明年份（如 {meant}）"
-    )
-
-
 def register(
     ledger: Ledger,
     settings: RenovationSettings,
@@ -174,8 +151,8 @@ def _register_in(
     before ``today``: works over before they were registered, a year typed wrong — a start before it stays, a
     late registration of works under way; a start more than a year after ``today``; ``today`` after ``now``, the
     real day, default the computer's, or outside ``years``, the office's ``[receipt] first_year``–``last_year``;
-    a start or end without its year is the next such day from ``today`` on, a start so read more than
-    ``YEARLESS_START_DAYS`` from ``today`` refused, its year asked for), hours, phone, empty names or names
+    a start without its year is the next such day from ``today`` on, an end the next from the later of the start and
+    ``today``, either so read more than ``YEARLESS_DAYS`` from that day refused, its year asked for), hours, phone, empty names or names
     without a letter, or ``items`` of punctuation alone;
     ``NotFoundError`` for an unknown unit or a missing fee rule; ``ConflictError`` for a unit of a kind not
     ``core.unitcodes.RENOVATED`` (a parking space, a storeroom), a unit with no owner, one already under renovation, a
@@ -213,9 +190,11 @@ def _register_in(
     # Works registered are days to come: a month and day without the year (12月10日, 12-10) is the next such day
     # from the registration on, as an exit pass's --valid-until is read; the checks below still hold.
     start = parse_date(request.start, "开工日期", ahead=today)
-    if written_without_year(request.start):
-        _check_yearless_start(str(request.start), start, today)
-    end = parse_date(request.end, "完工日期", ahead=today)
+    check_yearless_day(request.start, start, today, "开工日期", "登记日期", "开工日期一般在登记前后三个月以内")
+    # The end comes after both the start and the registration: one without its year is read from the later of them.
+    since, since_name = (start, "开工日期") if start >= today else (today, "登记日期")
+    end = parse_date(request.end, "完工日期", ahead=since)
+    check_yearless_day(request.end, end, since, "完工日期", since_name)
     if end < start:
         raise ValidationError(f"完工日期 {end.isoformat()} 早于开工日期 {start.isoformat()}：请检查 --start 和 --end")
     if (end - start).days > LONGEST_DAYS:  # as an extension is refused: a year typed wrong
