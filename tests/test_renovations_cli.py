@@ -1533,3 +1533,15 @@ def test_names_typed_with_blanks_are_kept_with_one_blank(desk: Any, workspace: W
     assert passed.stdout.splitlines()[1] == "  ZX2026-0001-01 Zhang San（440304********3412）"
     cards = next(path for path in _generated(workspace) if path.name.startswith("临时出入证"))
     assert "姓　　名：Zhang San" in Document(str(cards)).tables[0].rows[0].cells[0].text
+
+
+def test_the_help_of_the_days_says_how_far_one_without_its_year_is_read(desk: Any) -> None:
+    # --start's help said a day without its year is the next such one, not that it is held to three months
+    shown = "".join(desk("renovation", "register", "--help").stdout.split()).replace("│", "")
+    assert (
+        "不写年份（12-10、12月10日）时为登记日期起的下一个这一天，须在登记日期前后三个月（90天）以内，否则请写明年份"
+        in shown
+    )
+    assert "不写年份时为开工日期（早于登记日期时为登记日期）起的下一个这一天，须在其后三个月（90天）以内" in shown
+    shown = "".join(desk("renovation", "extend", "--help").stdout.split()).replace("│", "")
+    assert "为现在的完工日期（已过时为今天）起的下一个这一天，须在其后三个月（90天）以内，否则请写明年份" in shown

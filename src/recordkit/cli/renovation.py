@@ -47,9 +47,17 @@ def renovation_register(
     manager: str = typer.Option(..., "--manager", help="现场负责人姓名。"),
     phone: str = typer.Option(..., "--phone", help="现场负责人电话（屏幕和日志上打码，登记表上完整印出）。"),
     start: str = typer.Option(
-        ..., "--start", help="开工日期，例如 2026-12-01；不写年份（12-10、12月10日）时为登记日期起的下一个这一天。"
+        ...,
+        "--start",
+        help="开工日期，例如 2026-12-01；不写年份（12-10、12月10日）时为登记日期起的下一个这一天，"
+        "须在登记日期前后三个月（90 天）以内，否则请写明年份。",
     ),
-    end: str = typer.Option(..., "--end", help="完工日期，例如 2027-02-28；不写年份时同 --start。"),
+    end: str = typer.Option(
+        ...,
+        "--end",
+        help="完工日期，例如 2027-02-28；不写年份时为开工日期（早于登记日期时为登记日期）起的下一个这一天，"
+        "须在其后三个月（90 天）以内，否则请写明年份。",
+    ),
     hours: str | None = typer.Option(None, "--hours", help="施工时间，例如 8:00-12:00,14:00-18:00（默认取配置）。"),
     items: str = typer.Option("", "--items", help='装修项目，例如 "水电改造、铺地砖、吊顶"。'),
     date: str | None = typer.Option(None, "--date", help=_DAY_HELP),
@@ -256,7 +264,8 @@ def renovation_extend(
     to: str = typer.Option(
         ...,
         "--to",
-        help="延期后的完工日期，例如 2027-03-31；不写年份（3月31号、3-31）为今天起的下一个这一天（须晚于现在的完工日期）。",
+        help="延期后的完工日期，例如 2027-03-31，须晚于现在的完工日期；不写年份（3月31号、3-31）"
+        "为现在的完工日期（已过时为今天）起的下一个这一天，须在其后三个月（90 天）以内，否则请写明年份。",
     ),
     reason: str = typer.Option(..., "--reason", help="延期原因，例如 验收不合格整改。"),
 ) -> None:
