@@ -1185,7 +1185,8 @@ def test_a_renovation_is_extended_so_that_passes_can_be_issued_for_the_rework(de
 
 def test_an_extension_without_its_year_is_the_next_such_day_as_a_registration_reads_it(desk: Any) -> None:
     """--to 3月31号 was refused and told to write 2026-03-31, a past day then refused in turn: a day without its
-    year is a day to come, the next such one from today (the suite's 2026-12-05), as register reads --end."""
+    year is a day to come, the next such one from the current end (today, the suite's 2026-12-05, once it is past),
+    as register reads --end from the start."""
     _register(desk)  # works 2026-12-01 to 2027-01-31
     for typed, end in (("3月31号", "2027-03-31"), ("4-30", "2027-04-30"), ("5月31日", "2027-05-31")):
         extended = desk("renovation", "extend", "ZX2026-0001", "--to", typed, "--reason", "业主增加项目")
