@@ -1691,7 +1691,9 @@ def test_a_reader_can_search_and_view_but_not_lend_review_or_unmask(demo: Worksp
         assert "您的账户（查阅）不能" in text_of(refused)
     assert list_loans(demo_ledger, include_returned=True) == before
     assert get_item(demo_ledger, "WF-2026-00001").title != "改了"
-    assert reader.get("/search?q=梯维修&private=1").status_code == 403
+    unmasked = reader.get("/search?q=梯维修&private=1")
+    assert unmasked.status_code == 403
+    assert "您的账户（查阅）不能查看完整的身份证号、电话号码和银行卡号，请找档案管理员" in text_of(unmasked)
 
 
 def test_login_is_required_when_accounts_are_on(demo: Workspace, demo_ledger: Ledger) -> None:

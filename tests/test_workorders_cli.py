@@ -1362,3 +1362,12 @@ def test_a_logbook_row_of_a_unit_without_its_phase_names_the_units_in_the_phases
         "是不是指 巴塞罗纳·B-1-2004 或 香榭丽舍·B-1-2004？",
         "  第 4 行 B 列（房号）：台账中没有房屋 9-9-909，公共区域请把房号留空，写在“地点”列",
     ]
+
+
+def test_the_show_private_help_names_every_kind_of_number_masked_in_the_texts(run_cli: Any) -> None:
+    """``workorder show --help`` said only 电话和身份证号 were masked in what the texts say, though a bank card number
+    written in a visit's notes is masked too; the help names all three (read with the words folded as rich folds
+    them)."""
+    for command in ("show", "list"):
+        shown = "".join(run_cli("workorder", command, "--help").stdout.split())
+        assert "内容、回访意见等里写的身份证号、电话号码和银行卡号也打码" in shown, command

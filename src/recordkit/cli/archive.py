@@ -20,6 +20,7 @@ from recordkit.cli._app import (
     state,
 )
 from recordkit.cli._options import coming_date, estate_unit
+from recordkit.core.personal import masked_kinds
 
 if TYPE_CHECKING:
     from recordkit.archive.archivist import ArchiveItem, Archivist
@@ -53,7 +54,7 @@ def review_text(item: ArchiveItem) -> str:
 
 # -- the catalogue -------------------------------------------------------------------------------
 
-_PRIVATE_HELP = "显示完整的身份证号和手机号（默认打码，题名、借阅原因等里写的也打码；记入操作日志）。"
+_PRIVATE_HELP = f"显示完整的{masked_kinds()}（默认打码，题名、借阅原因等里写的也打码；记入操作日志）。"
 
 
 def journal_private_view(ctx: typer.Context, show_private: bool, command: str, numbers: list[str]) -> None:
@@ -157,7 +158,7 @@ def archive_list(
     wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
     """列出已归档的档案（按档号顺序；保管期限和盒号/架位加 --wide 显示）。
-    题名等里写的身份证号、手机号默认打码，--show-private 时完整显示。
+    题名等里写的身份证号、电话号码和银行卡号默认打码，--show-private 时完整显示。
 
     例：recordkit archive list --unit 3-2-1201
     """
@@ -298,7 +299,7 @@ def archive_text(
     ctx: typer.Context,
     archive_no: str = typer.Argument(..., help="档号，例如 GC-2026-00001。"),
     no_ocr: bool = typer.Option(False, "--no-ocr", help="只读文字层、Word 和 Excel，不做文字识别（OCR）。"),
-    show_private: bool = typer.Option(False, "--show-private", help="显示完整的身份证号和手机号（默认打码）。"),
+    show_private: bool = typer.Option(False, "--show-private", help=f"显示完整的{masked_kinds()}（默认打码）。"),
     as_json: bool = typer.Option(
         False, "--json", help="以 JSON 输出（sha256、pages：number、text、method、confidence）。"
     ),
@@ -306,7 +307,7 @@ def archive_text(
     """显示一件档案的文字：PDF 文字层、Word、Excel 直接读取，扫描件做文字识别（OCR），每页注明来源和置信度。
 
     提取的文字按 SHA-256 保存在 records/index/text/，以后检索、重建索引都不再识别。
-    文字中的身份证号、手机号默认打码，--show-private 时完整显示。
+    文字中的身份证号、电话号码和银行卡号默认打码，--show-private 时完整显示。
 
     例：recordkit archive text GC-2026-00001
     """
@@ -468,7 +469,7 @@ def archive_loans(
     wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
     """列出借出未还的纸质原件；保密档案单独列出（部门和原因加 --wide 显示）。
-    题名、借阅原因等里写的身份证号、手机号默认打码，--show-private 时完整显示。
+    题名、借阅原因等里写的身份证号、电话号码和银行卡号默认打码，加 --show-private 时完整显示。
 
     例：recordkit archive loans --overdue
     """

@@ -14,6 +14,7 @@ import typer
 from recordkit.cli._app import print_json, progress_bar, state
 from recordkit.cli._options import estate_unit
 from recordkit.core.errors import RecordkitError
+from recordkit.core.personal import masked_kinds
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -61,7 +62,7 @@ def _not_filed_line(not_filed: list[tuple[str, str]], where: str) -> str:
 
 
 #: ``--show-private`` of ``file`` and ``watch``, which print alike.
-_PRIVATE_HELP = "显示完整的身份证号和手机号（默认打码，文件名和题名里写的也打码；记入操作日志）。"
+_PRIVATE_HELP = f"显示完整的{masked_kinds()}（默认打码，文件名和题名里写的也打码；记入操作日志）。"
 
 
 def _as_shown(

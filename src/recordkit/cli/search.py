@@ -9,6 +9,7 @@ import typer
 from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, refuse_blank, state
 from recordkit.cli._options import estate_unit
 from recordkit.core.errors import NotFoundError
+from recordkit.core.personal import masked_kinds
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -53,7 +54,7 @@ def search_command(
         "（archive_no、title、category、unit、date、path、source_name、score、snippet）；"
         "index_warning 平时为空，查的是已搬走的旧索引时写明提示。",
     ),
-    show_private: bool = typer.Option(False, "--show-private", help="摘要中显示完整的身份证号、电话号码和银行卡号。"),
+    show_private: bool = typer.Option(False, "--show-private", help=f"摘要中显示完整的{masked_kinds()}。"),
     wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
     """全文检索档案：题名、档号、房号、业主、原文件名和文件里的文字（扫描件为 OCR 文字）。

@@ -19,6 +19,7 @@ from recordkit.cli._app import (
     state,
 )
 from recordkit.cli._options import estate_unit
+from recordkit.core.personal import masked_kinds
 
 if TYPE_CHECKING:
     from recordkit.workorders.orders import WorkOrder
@@ -38,7 +39,7 @@ _AT_HELP = (
     '发生时间（默认现在；补录登记簿时填写），例如 "2026-10-03 09:15"；'
     "只写日期（2026-10-03）的按只记了日期算：与时限比日期，当天不算超时。"
 )
-_PRIVATE_HELP = "显示完整电话号码（默认打码，内容、回访意见等里写的电话和身份证号也打码）。"
+_PRIVATE_HELP = f"显示完整电话号码（默认打码，内容、回访意见等里写的{masked_kinds()}也打码）。"
 
 
 def _as_of(ctx: typer.Context, text: str | None) -> dt.datetime | None:

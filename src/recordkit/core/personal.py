@@ -34,6 +34,7 @@ __all__ = [
     "mask_in_text",
     "mask_phone",
     "mask_values",
+    "masked_kinds",
     "name_as_kept",
     "name_problem",
     "phones_in_folded",
@@ -653,6 +654,16 @@ def mask_in_text(text: str) -> str:
             if origin is not None and after != before:  # a digit masked in the joined text: masked where written
                 chars[origin] = after
     return "".join(chars)
+
+
+#: What ``mask_in_text`` masks, as help texts and pages name it to the clerk.
+MASKED_KINDS = ("身份证号", "电话号码", "银行卡号")
+
+
+def masked_kinds(last: str = "和") -> str:
+    """``MASKED_KINDS`` as one Chinese phrase, ``last`` (和, 或) before the last: 身份证号、电话号码和银行卡号."""
+    *first, final = MASKED_KINDS
+    return f"{'、'.join(first)}{last}{final}"
 
 
 def _masked_numbers(text: str, folded: str | None = None) -> str:

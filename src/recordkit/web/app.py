@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response
 
 from recordkit.archive.rules import reason_on_page
 from recordkit.core.errors import RecordkitError, UsageError
-from recordkit.core.personal import mask_in_text
+from recordkit.core.personal import mask_in_text, masked_kinds
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger, open_workspace_ledger
 from recordkit.web.accounts import ROLES, LoginRefused, authenticate, get_user
@@ -121,7 +121,9 @@ def create_app(workspace: Workspace, *, accounts_required: bool, ledger: Ledger 
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
-    app.jinja_env.globals.update(ROLES=ROLES, current_user=lambda: g.get("user"), masked=mask_in_text)
+    app.jinja_env.globals.update(
+        ROLES=ROLES, current_user=lambda: g.get("user"), masked=mask_in_text, masked_kinds=masked_kinds
+    )
     app.jinja_env.filters["marked"] = marked
     app.jinja_env.filters["reason"] = reason_on_page
     return app

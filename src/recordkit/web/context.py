@@ -29,6 +29,7 @@ from recordkit.core.errors import (
     ValidationError,
     WorkspaceError,
 )
+from recordkit.core.personal import masked_kinds
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger, Moved, server_said
 from recordkit.web.accounts import ROLES, User, any_user
@@ -36,7 +37,7 @@ from recordkit.web.accounts import ROLES, User, any_user
 log = logging.getLogger(__name__)
 
 #: What a role may not do, as the refusal page says it.
-ACTION_WORDS = {"lend": "借出和归还", "review": "复核和改正档案信息", "private": "查看完整的身份证号和电话号码"}
+ACTION_WORDS = {"lend": "借出和归还", "review": "复核和改正档案信息", "private": f"查看完整的{masked_kinds()}"}
 
 #: The HTTP status of each kind of refusal; anything else a library call raises is a server error.
 #: (The ledger busy, out of reach or taking reads only — a replica —: the service, not the request, is at fault.)
