@@ -648,12 +648,8 @@ NOT_PERSONAL = [
     "型号B86 (0)755 8888 6666",
     "比例0.86 (0)755 8888 6666",
     "得分86 (0)，另计 0 分",
-    # A bank card's number whose last groups look like a mobile in 3-4-4 groups: a 4-digit group a gap before the
-    # mobile makes it a run of 15 digits or more, no phone (nor a landline after it); 15 digits or more than 19 are no
-    # card's length either (BANK_CARDS), shown as written.
-    "卡号6222 138 0013 8000",
-    "卡号6222  138  0013\t8000",
-    "卡号６２２２　１３８　００１３　８０００",
+    # A bank card's number whose last groups look like a mobile in 3-4-4 groups and a landline after it: a run of 27
+    # digits, no phone and no card's length (BANK_CARDS), shown as written.
     "卡号6222 138 0013 8000 0755 8888 6666",
     # Runs of digits that are no landline written as one run: a longer run holding one, an order number starting 1,
     # a day and hour, an amount, the end of a code, no area code, too short or too long, a group beside it.
@@ -695,6 +691,13 @@ BANK_CARDS = [
     ("账号6222 0086 755 8888 6666", "账号6222 **** *** **** 6666"),
     ("流水号6222075588886666", "流水号6222********6666"),
     ("账号6222021234567890123 房号3-2-1201", "账号6222***********0123 房号3-2-1201"),
+    # An old 15-digit card, a card's first group and a mobile's 3-4-4 groups after it (shown whole before: no phone,
+    # and 15 digits no card's length); a first-generation ID number of 15 digits stays an ID number's mask.
+    ("卡号6222 138 0013 8000", "卡号6222 *** **** 8000"),
+    ("卡号6222  138  0013\t8000", "卡号6222  ***  ****\t8000"),
+    ("卡号６２２２　１３８　００１３　８０００", "卡号６２２２　***　****　８０００"),
+    ("身份证号440301 900307 123，卡号6222 138 0013 8000", "身份证号440301 ****** 123，卡号6222 *** **** 8000"),
+    ("身份证号 440301900307123", "身份证号 440301******123"),
 ]
 
 
