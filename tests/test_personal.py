@@ -710,6 +710,18 @@ def test_a_dashed_run_no_landline_can_be_is_no_phone() -> None:
     assert read_phone("0212-3456-7890") is None
 
 
+def test_a_dashed_number_after_a_four_digit_code_starting_01_or_02_is_no_landline() -> None:
+    """Beijing's 010 and the 02x codes are the only area codes starting 01 or 02, all of 3 digits: 0212-3456-7890 (a
+    serial, an archive number) was masked as a dashed landline, 0212-****-7890; it is shown as written, and a real
+    landline after 010 or 021 is still masked."""
+    from recordkit.core.personal import mask_in_text
+
+    assert mask_in_text("编号0212-3456-7890，档号0198-1234-5678。") == "编号0212-3456-7890，档号0198-1234-5678。"
+    assert mask_in_text("电话010-8888-6666，021-3456-7890，0755-8888-6666") == (
+        "电话010-****-6666，021-****-7890，0755-****-6666"
+    )
+
+
 # A local number without its area code right after a phone label (shown whole before): masked as mask_phone masks
 # one, its last 4 digits kept; anywhere else 7 or 8 digits are as likely an amount, a serial or an archive number.
 LABELLED_LOCAL_NUMBERS = [

@@ -457,8 +457,9 @@ def _phone_pattern() -> re.Pattern[str]:
         r"(?<![0-9])(?:"
         # A mobile; a decimal point before or after makes it an amount.
         rf"(?<![0-9]\.)(?:(?:{_COUNTRY_CODE}|86){_SEP}?)?(?P<mobile>{_MOBILE_DIGITS})(?!\.[0-9])"
-        # A landline after its area code and a dash, the number maybe grouped (0755-8888 6666, 0755-8888-6666).
-        rf"|0[0-9]{{2,3}}-(?P<number>[0-9]{{7,8}}|[0-9]{{3,4}}{_SEP}[0-9]{{4}})"
+        # A landline after its area code and a dash, the number maybe grouped (0755-8888 6666, 0755-8888-6666).  A
+        # real area code only: 010 and 02x are the only ones starting 01 or 02, so 0212-3456-7890 is a serial.
+        rf"|(?:{_AREA_CODE})-(?P<number>[0-9]{{7,8}}|[0-9]{{3,4}}{_SEP}[0-9]{{4}})"
         # A landline after its area code and a blank, or its area code in brackets (0755 8888 6666, 0755 88886666,
         # (0755) 8888 6666, (0755)88886666).  A blank tells less than a dash: only a real area code and a local
         # number (2-9 first) are read, and another group of digits a gap or dash away makes them part of a longer
@@ -589,9 +590,8 @@ def _in_longer_code(folded: str, match: re.Match[str]) -> bool:
 
 def _stored_phone(match: re.Match[str]) -> str | None:
     """The stored form (``validate_phone``) of a phone ``_PHONE_IN_TEXT`` found, a landline after the country code
-    with its area code's 0 given back; None for the one shape that does not validate: a dashed area code of 01 or 02
-    and two more digits before 8 digits in groups (0212-3456-7890, a dashed card's tail: 010 and 02x have 3 digits,
-    and 021 leaves 9), which masking hides all the same."""
+    with its area code's 0 given back; None for one that does not validate (the pattern reads only real area codes,
+    so a dashed card's tail, 0212-3456-7890, is no match to begin with)."""
     try:
         if match["area"] is not None:
             return validate_phone(f"0{match['area']}-{match['local']}")
