@@ -429,6 +429,18 @@ def test_a_folder_naming_two_phases_leaves_the_unit_to_review(parts: list[str], 
     )
 
 
+@pytest.mark.parametrize("folder", ["二期三期 1-1-101", "二期三期交房资料 1-1-101"])
+def test_a_units_folder_writing_two_phases_leaves_the_unit_to_review(folder: str) -> None:
+    # inbox/二期三期 1-1-101/ was filed as the 1-1-101 of no phase, another owner's, with no review reason
+    for stem in ("产权证明", "1-1-101 产权证明"):
+        said = (metadata_from_folder([folder], NAMED_PHASES), metadata_from_name(stem, NAMED_PHASES))
+        resolved = resolve(Metadata(), Metadata(), *said, NAMED_PHASES, stem)
+        assert (resolved.metadata.unit, resolved.review_reasons) == (
+            None,
+            (f"文件夹“{folder}”写了两个分区（香榭丽舍、巴塞罗纳），没有按它判断房号：请核对是哪个分区的房屋",),
+        )
+
+
 @pytest.mark.parametrize(
     "stem",
     [

@@ -764,6 +764,8 @@ def metadata_from_folder(parts: Sequence[str], rules: FilingRules) -> Metadata:
                         del topic[phase[0]]  # the phase's folder names the unit together with this one
             if elsewhere := _other_phase_before_unit(part, _folder_words(part, rules.phases), rules.phases, "文件夹"):
                 code, doubt = None, elsewhere
+            elif isinstance(own, _TwoPhases) and code is not None and not code.phase:
+                code = None  # whose unit, no one can tell (二期三期 1-1-101/): the folder's doubt, below
             elif foreign is not None and code is not None and not code.phase:
                 # such a phase's folder above the unit's is the blank before it (三期/1-1-101/ as 三期 1-1-101/)
                 written_in = "/".join(parts[foreign : index - 1 + taken])
