@@ -825,8 +825,9 @@ def test_a_name_without_its_phase_under_a_phase_folder_files_into_that_phases_un
     assert filed == [
         ("二期·1-1-101", "产权证", None, ()),
         ("二期·1-1-101", "身份证复印件", None, ()),
-        # the folder and the name name two phases: neither is taken, a person decides
-        (None, "购房合同", "二期", ("文件夹写的是 二期，文件名写的是 三期·1-1-101",)),
+        # the folder and the name name two phases: neither is taken, a person decides (the name's unit kept in the
+        # title for the review to see)
+        (None, "三期1-1-101 购房合同", "二期", ("文件夹写的是 二期，文件名写的是 三期·1-1-101",)),
     ]
 
 
@@ -1344,7 +1345,7 @@ def test_a_folder_and_a_file_name_naming_different_units_are_filed_to_neither_fo
     assert conflict is not None and same is not None
     assert (conflict.unit, conflict.title, conflict.review_reasons) == (
         None,
-        "购房合同",
+        "3-2-1201 购房合同",  # the name's unit, not taken, kept in the title for the review to see
         ("文件夹写的是 1-1-101，文件名写的是 3-2-1201",),
     )
     assert (same.unit, same.review_reasons) == ("1-1-101", ())

@@ -302,6 +302,9 @@ def test_a_unit_a_file_name_writes_below_a_folder_of_a_phase_that_is_none_of_the
     said = (metadata_from_folder(parts, rules), metadata_from_name(stem, rules))
     resolved = resolve(Metadata(), Metadata(), *said, rules, stem)
     assert (resolved.metadata.unit, resolved.review_reasons) == (None, (reason,))
+    # the title keeps the unit the clerk wrote (it was 产权证明, as if the unit had been taken), as the file name
+    # 三期 1-1-101 产权证明 alone keeps its words
+    assert resolved.metadata.title == stem.replace("_", " ")
     # a name writing the unit with one of the estate's phases says which: no doubt
     said = (metadata_from_folder(["三期"], PHASED_RULES), metadata_from_name("二期1-1-101 产权证明", PHASED_RULES))
     resolved = resolve(Metadata(), Metadata(), *said, PHASED_RULES, "二期1-1-101 产权证明")
@@ -435,6 +438,7 @@ def test_a_units_folder_writing_two_phases_leaves_the_unit_to_review(folder: str
     for stem in ("产权证明", "1-1-101 产权证明"):
         said = (metadata_from_folder([folder], NAMED_PHASES), metadata_from_name(stem, NAMED_PHASES))
         resolved = resolve(Metadata(), Metadata(), *said, NAMED_PHASES, stem)
+        assert resolved.metadata.title == stem  # the unit not taken stays in the title, for the review to see
         assert (resolved.metadata.unit, resolved.review_reasons) == (
             None,
             (f"文件夹“{folder}”写了两个分区（香榭丽舍、巴塞罗纳），没有按它判断房号：请核对是哪个分区的房屋",),
@@ -1088,12 +1092,12 @@ def test_the_copy_counter_finder_adds_after_a_name_recordkit_would_make_is_no_ti
                 "文件名“二期 三期 产权证明 1-1-101”写了两个分区（香榭丽舍、巴塞罗纳），没有按它判断房号：请核对是哪个分区的房屋",
             ),
         ),
-        # below another phase's folder: neither's
+        # below another phase's folder: neither's, the name's words kept for the review
         (
             ["香榭丽舍"],
             "三期 产权证明 1-1-101",
             None,
-            "产权证明",
+            "三期 产权证明 1-1-101",
             ("文件夹写的是 香榭丽舍，文件名写的是 巴塞罗纳·1-1-101",),
         ),
     ],

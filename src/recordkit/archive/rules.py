@@ -950,9 +950,12 @@ def find_month(text: str) -> tuple[dt.date, str] | None:
     return None
 
 
-def metadata_from_name(stem: str, rules: FilingRules, in_phase: str | None = None) -> Metadata:
+def metadata_from_name(
+    stem: str, rules: FilingRules, in_phase: str | None = None, *, unit_kept: bool = False
+) -> Metadata:
     """What a file name says: ``3-2-1201_产权证明_20261102``, ``3栋2单元1201 装修协议``; ``in_phase``, the phase its
-    folders name (as written), reads a bare flat's ``1-101`` as in a name writing that phase (``_bare_flat``)."""
+    folders name (as written), reads a bare flat's ``1-101`` as in a name writing that phase (``_bare_flat``).
+    ``unit_kept``: its title keeps the words of its unit (and phase), for a unit not taken (``resolve``)."""
     # A whole word that is a unit code wins over a code found inside a longer word
     # (收据SJ2026-000001_3-2-1201 is about 3-2-1201, not 1-3-2).  A scanner's time or date is no unit.
     # A 档号 in the name (YZ-2015-1 补充材料: the item it belongs to) is neither a date nor a unit code.
@@ -983,12 +986,17 @@ def metadata_from_name(stem: str, rules: FilingRules, in_phase: str | None = Non
         phase = said[1]
     elif said is not None and code is not None and not code.phase:
         code = _in_phase(code, said[1], rules.phases)
-        tokens[said[0]] = said[2]
+        tokens[said[0]] = tokens[said[0]] if unit_kept else said[2]
     titled = []
     for token in tokens:
         if not token:  # a phase's word taken for the unit's phase
             continue
-        if unit_written is not None and code is not None and _is_unit_token(token, unit_written, rules.phases):
+        if (
+            not unit_kept
+            and unit_written is not None
+            and code is not None
+            and _is_unit_token(token, unit_written, rules.phases)
+        ):
             continue
         token_date = (find_date(token) or find_month(token)) if found_date is not None else None
         if token_date is not None and token_date[1] == unicodedata.normalize("NFKC", token):
@@ -1454,6 +1462,7 @@ def resolve(
     """
     reasons = list(sidecar_problems)
     unit_given = flags.unit is not None or sidecar.unit is not None
+    name_unit = name.unit
     if not unit_given and name.doubt is not None and not folder.unit and not folder.doubt:
         reasons.append(name.doubt)  # a folder's unit has its own say (``_in_names_phase``)
     if folder.doubt is not None:
@@ -1468,6 +1477,9 @@ def resolve(
         # The folder is one owner's, the name another's: filed to neither by guess, for a person to decide.
         reasons.append(f"{_CONFLICT}{folder.unit}，文件名写的是 {name.unit}")
         folder, name = replace(folder, unit=None), replace(name, unit=None)
+    if not unit_given and name_unit is not None and name.unit is None:
+        # the name's unit not taken stays in its title, as the clerk wrote it, for the review to see
+        name = replace(name, title=metadata_from_name(original_stem, rules, unit_kept=True).title)
     merged = flags.over(sidecar.over(folder.over(name)))
     today = today or dt.date.today()
     if merged.doc_date is not None and merged.doc_date > today:
