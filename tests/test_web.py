@@ -1885,3 +1885,41 @@ def test_the_web_app_on_a_workspace_whose_ledger_file_is_gone_makes_no_ledger(wo
         "确是新的工作区，先运行 recordkit db upgrade 或导入业主名册（recordkit owners import）建立台账"
     )
     assert not ledger_file.exists()
+
+
+def test_a_damaged_index_and_a_file_outside_the_archive_answer_as_the_service_and_the_download_do(
+    demo: Workspace, demo_ledger: Ledger
+) -> None:
+    """A damaged search index (whose message asks for a rebuild) answered 500, a server error; it is the service
+    unavailable until the administrator rebuilds it: 503, with the advice in words.  Correcting an item whose ledger
+    path points outside the archive answered 500 while its page image and download said 404: all three say 404."""
+    import sqlalchemy as sa
+
+    from recordkit.ledger.schema import archive_items
+
+    browser = Browser(local_app(demo, demo_ledger))
+    index = demo.records_dir / "index" / "search.sqlite3"
+    kept = index.read_bytes()
+    index.write_bytes(b"this is no sqlite database, a disk's bad sector" * 100)
+    damaged = browser.get("/search?q=电梯")
+    assert damaged.status_code == 503
+    assert "检索索引已损坏，无法读取" in text_of(damaged)
+    assert "请管理员在服务器上重建检索索引（新索引建好后才替换原索引，原索引不会先被删除）" in text_of(damaged)
+    index.write_bytes(kept)
+
+    number = "GC-2026-00004"
+    outside = demo.root / "outside.pdf"
+    shutil.copy(demo.root / get_item(demo_ledger, number).path, outside)
+    with demo_ledger.write() as conn:
+        conn.execute(sa.update(archive_items).where(archive_items.c.archive_no == number).values(path=str(outside)))
+    browser.get(f"/item/{number}")
+    said = f"{number} 的文件不在档案库中：请管理员在服务器上检查档案文件"
+    corrected = browser.post(f"/item/{number}/update", {"title": "电梯维保合同（改）"})
+    assert "不在档案目录中：请管理员在服务器上检查并修复档案文件后再改" in text_of(corrected)
+    assert get_item(demo_ledger, number).title == "电梯维保记录"  # nothing changed
+    for response in (
+        corrected,
+        browser.get(f"/item/{number}/page/1?w=800"),
+        browser.get(f"/item/{number}/original"),
+    ):
+        assert (response.status_code, said in text_of(response)) == (404, True), text_of(response)

@@ -325,6 +325,11 @@ class ArchiveMismatch(IntegrityError):
     database URL pointing at a new empty ledger).  Filing stops: nothing may be overwritten."""
 
 
+class OutsideArchive(IntegrityError):
+    """An item's ledger path leads outside records/archive/ (a row damaged before repair refused such paths): its
+    file is not the archive's to change; ``recordkit archive verify --repair`` mends the row."""
+
+
 class ArchiveAway(WorkspaceError):
     """records/archive holds no file at all while the catalogue has items: a clerk's PC sharing the PostgreSQL
     ledger (the archive is on the office's server), or the archive's disk not mounted — at a command's start, or
@@ -3145,7 +3150,7 @@ def update_item(
             inside = _in_archive(workspace, before.path)
             if inside is None:  # a row damaged before repair learned to refuse such paths
                 said = f"{before.archive_no} 在台账里的位置 {before.path} 不在档案目录中："
-                raise IntegrityError(
+                raise OutsideArchive(
                     said + "请先运行 recordkit archive verify --repair",
                     form_message=said + "请管理员在服务器上检查并修复档案文件后再改",
                 )

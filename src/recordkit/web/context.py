@@ -18,7 +18,7 @@ from flask import abort, current_app, g, has_request_context, request
 from markupsafe import Markup, escape
 from sqlalchemy.exc import DBAPIError
 
-from recordkit.archive.archivist import ArchiveMismatch
+from recordkit.archive.archivist import ArchiveMismatch, OutsideArchive
 from recordkit.core.errors import (
     ConfigError,
     ConflictError,
@@ -32,6 +32,7 @@ from recordkit.core.errors import (
 from recordkit.core.personal import masked_kinds
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger, Moved, server_said
+from recordkit.search.backends.base import IndexDamaged
 from recordkit.web.accounts import ROLES, User, any_user
 
 log = logging.getLogger(__name__)
@@ -49,9 +50,13 @@ _STATUS_OF = (
     # the archive's folder holding a file of the name the ledger would give (a killed rename's, a ledger restored
     # from an older backup): refused so that nothing is overwritten, until the administrator checks the files
     (ArchiveMismatch, 409),
+    # an item's ledger path outside the archive: its file is not in the archive, as its download and page image say
+    (OutsideArchive, 404),
     # a correction where the item's file is not (a clerk's PC: the archive is on the server), or filing refused there
     (WorkspaceError, 409),
     (LedgerError, 503),
+    # a search index that cannot be read: searching is unavailable until the administrator rebuilds it
+    (IndexDamaged, 503),
     # a setting the page cannot work with (a pool in front of an estate's schema, two estates' ledgers in view):
     # the service is unavailable until the administrator changes it, not the page's own failure
     (ConfigError, 503),

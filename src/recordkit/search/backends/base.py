@@ -117,6 +117,10 @@ def older_version(stored: str | None, current: int) -> bool:
     return stored != str(current) and not (stored is not None and stored.isdigit() and int(stored) > current)
 
 
+class IndexDamaged(IntegrityError):
+    """The index cannot be read (damaged, or built by an older recordkit): searching waits for a rebuild."""
+
+
 class NewerIndexError(IntegrityError):
     """The index was built by a newer recordkit than this one: the program is to be upgraded, not the index."""
 
@@ -125,7 +129,7 @@ def version_error(stored: str | None, current: int) -> IntegrityError:
     """The error of an index of version ``stored`` (not ``current``) to a program of version ``current``."""
     versions = f"检索索引的版本（{'未知' if stored is None else stored}）与本程序（{current}）不符"
     if older_version(stored, current):
-        return IntegrityError(
+        return IndexDamaged(
             f"{versions}：索引是旧版本的 recordkit 建的，请运行 recordkit index --rebuild 重建（夜间的 recordkit index 也会自动重建）",
             form_message=f"{versions}：索引是旧版本的 recordkit 建的，请管理员在服务器上重建检索索引（每晚的索引更新也会自动重建）",
         )

@@ -64,6 +64,7 @@ from recordkit.search.backends.base import (
     NOT_BUILT_FORM,
     REBUILD_FORM,
     REBUILD_MESSAGE,
+    IndexDamaged,
     IndexDoc,
     IndexedItem,
     MovedAway,
@@ -628,7 +629,7 @@ def _corrupt(err: DBAPIError, outage: OutageWatch | None, query: str | None = No
         return interrupted
     log.error("PostgreSQL search index unreadable: %r", err)
     said = f"PostgreSQL 中的检索索引无法读取（{type(err).__name__}）："
-    return IntegrityError(said + REBUILD_MESSAGE, form_message=said + REBUILD_FORM)
+    return IndexDamaged(said + REBUILD_MESSAGE, form_message=said + REBUILD_FORM)
 
 
 def _row(doc: IndexDoc) -> bytes:

@@ -33,6 +33,7 @@ from recordkit.search.backends.base import (
     NOT_BUILT_FORM,
     REBUILD_FORM,
     REBUILD_MESSAGE,
+    IndexDamaged,
     IndexDoc,
     IndexedItem,
     Phrase,
@@ -96,7 +97,7 @@ def _corrupt(path: Path, err: BaseException) -> RecordkitError:
         return full
     log.error("search index %s unreadable: %r", path, err)
     said = f"检索索引已损坏，无法读取（{type(err).__name__}）："
-    return IntegrityError(said + REBUILD_MESSAGE, form_message=said + REBUILD_FORM)
+    return IndexDamaged(said + REBUILD_MESSAGE, form_message=said + REBUILD_FORM)
 
 
 def _full(path: Path, err: BaseException, what: str, kept: str, room: str = "") -> StorageError | None:
