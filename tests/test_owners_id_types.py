@@ -463,3 +463,24 @@ def test_a_type_without_a_number_keeps_no_document(ledger: Ledger, tmp_path: Pat
     rows = [["房号", "建筑面积", "业主姓名", "证件类型", "证件号码"], ["1-1-101", 89.5, "王芳", "护照", None]]
     import_owners(ledger, Path(sheet(tmp_path / "名册.xlsx", rows)), "测试员")
     assert _types(ledger) == [("owner", "resident_id", None)]
+
+
+def test_equal_digits_of_two_documents_are_two_people_on_both_ledgers(ledger: Ledger, tmp_path: Path) -> None:
+    """A passport and a 台胞证 of the same digits are two people's documents: both import and list, each with its own;
+    the same document and number for two names is still one number for two people, refused."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "证件类型", "证件号码"],
+        ["1-1-101", 89.5, "John Smith", "护照", "12345678"],
+        ["1-1-102", 89.5, "林志强", "台胞证", "12345678"],
+    ]
+    import_owners(ledger, Path(sheet(tmp_path / "名册.xlsx", rows)), "测试员")
+    assert [(str(v.code), v.owner, v.id_type, v.id_number) for v in list_units(ledger)] == [
+        ("1-1-101", "John Smith", "passport", "12345678"),
+        ("1-1-102", "林志强", "taiwan_permit", "12345678"),
+    ]
+    rows.append(["1-1-201", 96, "林美玲", "台胞证", "12345678"])
+    with pytest.raises(ValidationError) as refused:
+        import_owners(ledger, Path(sheet(tmp_path / "名册.xlsx", rows)), "测试员")
+    assert [(p.row, p.column, p.reason) for p in refused.value.problems] == [
+        (4, "C", "与第 3 行是同一身份证号（同一位业主），但姓名不同：请核对后写成一样的")
+    ]

@@ -20,6 +20,7 @@ __all__ = [
     "ID_TYPES",
     "RESIDENT_ID",
     "has_letter",
+    "id_identity",
     "id_number_as_18",
     "id_number_check_digit",
     "id_numbers_in_folded",
@@ -139,6 +140,13 @@ def id_number_as_18(number: str) -> str:
         return number
     first17 = number[:6] + "19" + number[6:]
     return first17 + id_number_check_digit(first17)
+
+
+def id_identity(id_number: str, id_type: str) -> tuple[str, str]:
+    """Who holds a valid number of a document of type ``id_type``: the type and the number (``id_number_as_18``: a
+    first-generation resident number and the one it became are one person's).  A passport and a 台胞证 of the same
+    digits are two people's documents."""
+    return (id_type, id_number_as_18(id_number))
 
 
 #: The resident ID card's English name, the type of every number the ledger held before it knew others.

@@ -1194,9 +1194,6 @@ class Ledger:
 
     def upgrade(self) -> str:
         """Apply every pending migration (``recordkit db upgrade``); returns the revision."""
-        # loaded on first use: Alembic costs ~0.1 s to import, and only a schema change needs it
-        from alembic import command
-
         self._create_schema()
         with self._translate_errors(), self.engine.connect() as conn:
             if self.dialect == "postgresql":
@@ -1206,20 +1203,41 @@ class Ledger:
                 # connection for a transaction, where a session lock's unlock could reach another).
                 self._advisory(conn, "pg_advisory_xact_lock", _PG_MIGRATE_LOCK)
             else:
+                # A migration rebuilding a table others refer to (SQLite drops no constraint: 0029) runs with foreign
+                # keys off, as SQLite's own procedure says (they cannot be turned off inside the transaction); they are
+                # checked before the commit and on again after it.
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
                 conn = conn.execution_options(recordkit_write=True)
             try:
-                command.upgrade(alembic_config(conn), "head")
-            except DBAPIError as err:
-                if getattr(err.orig, "sqlstate", None) != _PG_DUPLICATE_TABLE:
-                    raise
-                raise ConflictError(
-                    f"台账数据库 {self.where} 里已有别的程序的同名表（服务器说：{server_said(err)}）：recordkit 的台账要放在"
-                    f"一个空的数据库或自己的模式里：请{SCHEMA_ADVICE}（recordkit 自己"
-                    "建这个模式，只用它），或换一个新建的数据库；什么也没有写入"
-                ) from err
-            conn.commit()
+                self._migrate(conn)
+            finally:
+                if self.dialect != "postgresql":
+                    if conn.in_transaction():
+                        conn.rollback()
+                    conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
         log.info("ledger migrated to %s", HEAD_REVISION)
         return HEAD_REVISION
+
+    def _migrate(self, conn: Connection) -> None:
+        """Run the pending migrations on ``conn`` and commit them; a table with a broken reference is refused whole."""
+        # loaded on first use: Alembic costs ~0.1 s to import, and only a schema change needs it
+        from alembic import command
+
+        try:
+            command.upgrade(alembic_config(conn), "head")
+            if self.dialect != "postgresql" and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                raise LedgerError(
+                    f"台账数据库 {self.where} 升级后有记录引用了不存在的记录：什么也没有写入，请联系维护人员"
+                )
+        except DBAPIError as err:
+            if getattr(err.orig, "sqlstate", None) != _PG_DUPLICATE_TABLE:
+                raise
+            raise ConflictError(
+                f"台账数据库 {self.where} 里已有别的程序的同名表（服务器说：{server_said(err)}）：recordkit 的台账要放在"
+                f"一个空的数据库或自己的模式里：请{SCHEMA_ADVICE}（recordkit 自己"
+                "建这个模式，只用它），或换一个新建的数据库；什么也没有写入"
+            ) from err
+        conn.commit()
 
 
 def _refuse_narrow_encoding(database: str, dbapi_connection: Any, _record: Any) -> None:

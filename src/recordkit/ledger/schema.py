@@ -33,11 +33,12 @@ owners = Table(
     Column("id", Integer, primary_key=True),
     Column("name", String(64), nullable=False),
     Column("phone", String(32)),
-    # 18 characters when known (a resident ID number; a passport's up to 20); unique so that re-imports find the same
-    # person.
-    Column("id_number", String(20), unique=True),
+    # 18 characters when known (a resident ID number; a passport's up to 20).
+    Column("id_number", String(20)),
     # The document the number is of, by its English name (core.personal.ID_TYPES; migration 0029).
     Column("id_type", String(24), nullable=False, server_default="resident_id"),
+    # Unique so that re-imports find the same person: a passport and a 台胞证 of the same digits are two people's.
+    Index("ux_owners_id_type_number", "id_type", "id_number", unique=True),
 )
 
 units = Table(

@@ -27,6 +27,7 @@ from recordkit.core.filenames import readable_name
 from recordkit.core.personal import (
     ID_TYPES,
     RESIDENT_ID,
+    id_identity,
     id_number_as_18,
     id_type_journalled,
     id_type_shown,
@@ -380,10 +381,16 @@ def _new_kept_whole(conn: Connection, kept_whole: Sequence[KeptWhole]) -> list[K
     return [kept for kept in kept_whole if name_as_read(kept.found.cell) not in held[str(kept.code)]]
 
 
-def _owner_key(name: str, phone: str | None, id_number: str | None) -> tuple[str, ...]:
-    """Who an owner is: the ID number when known (a first-generation number as the 18-character one it became),
-    else name and phone (``_named_phone``)."""
-    return ("id", id_number_as_18(id_number)) if id_number else ("name", *_named_phone(name, phone))
+def _owner_key(name: str, phone: str | None, id_number: str | None, id_type: str) -> tuple[str, ...]:
+    """Who an owner is: the ID document and its number when known (``id_identity``: a passport and a 台胞证 of the same
+    digits are two people's; a first-generation number is the 18-character one it became), else name and phone
+    (``_named_phone``)."""
+    return ("id", *id_identity(id_number, id_type)) if id_number else ("name", *_named_phone(name, phone))
+
+
+def _numbered_as(person: Person | _OwnerRow) -> tuple[str, str]:
+    """A numbered person's number (its 18-character form) and name as a clerk reads it, whatever the document."""
+    return (id_number_as_18(person.id_number or ""), name_as_read(person.name))
 
 
 def _named_phone(name: str, phone: str | None) -> tuple[str, str]:
@@ -540,18 +547,21 @@ def _match_owners(
     for known_owner in existing:
         # A ledger that already holds one person under both numbers (imported before they were told apart) matches
         # the one with the newer number: the older one is never renumbered into a duplicate.
-        key = _owner_key(known_owner.name, known_owner.phone, known_owner.id_number)
+        key = _owner_key(known_owner.name, known_owner.phone, known_owner.id_number, known_owner.id_type)
         if key not in known or len(known_owner.id_number or "") == 18:
             known[key] = known_owner
+    # A stored owner by number and name whatever the document: a row giving him his number under another type corrects
+    # the type (the same digits of another document under another name are another person).
+    numbered_as = {_numbered_as(owner): owner for owner in existing if owner.id_number}
     match = _OwnerMatch({}, [], {})
     problems = match.problems
     where = {"owner": ("", "业主姓名"), "phone": ("", "联系电话"), "id_number": ("", "身份证号")} | dict(columns or {})
-    id_numbers: dict[tuple[str, str], set[str]] = {}
-    for name, phone, id_number in [(o.name, o.phone, o.id_number) for o in existing] + [
-        (p.name, p.phone, p.id_number) for p in persons
+    id_numbers: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for name, phone, id_number, id_type in [(o.name, o.phone, o.id_number, o.id_type) for o in existing] + [
+        (p.name, p.phone, p.id_number, p.id_type) for p in persons
     ]:
         if id_number and phone:
-            id_numbers.setdefault(_named_phone(name, phone), set()).add(id_number_as_18(id_number))
+            id_numbers.setdefault(_named_phone(name, phone), set()).add(id_identity(id_number, id_type))
     refused = _stored_owners_numbered(persons, existing, numbered or {}, match, known, held, shown)
     for person, (column, reason) in refused:
         letter, header = where[column]
@@ -572,14 +582,17 @@ def _match_owners(
         if not person.id_number and person.phone:
             known_as = id_numbers.get(_named_phone(person.name, person.phone), set())
             if len(known_as) == 1:
-                person = replace(person, id_number=next(iter(known_as)))
+                id_type, id_number = next(iter(known_as))
+                person = replace(person, id_number=id_number, id_type=id_type)
         if not person.phone and not person.id_number and co_owner_named:
             same = co_owner_named.get((person.row, person.name))
             if same is not None:
                 match.of_row[person.slot] = same
                 continue
-        key = _owner_key(person.name, person.phone, person.id_number)
+        key = _owner_key(person.name, person.phone, person.id_number, person.id_type)
         owner = known.get(key)
+        if owner is None and person.id_number and (retyped := numbered_as.get(_numbered_as(person))) is not None:
+            owner = retyped  # the stored owner's document written as another (a 证件类型 corrected): he
         # A blank phone on either side contradicts nothing: the one written is kept.
         contradicted: list[str] = []
         if owner is not None:
@@ -822,7 +835,7 @@ def _stored_owners_numbered(
         stored = by_id.get(numbered.get(person.slot))
         if stored is None or stored.id_number or person.id_number is None:
             continue
-        holder = known.get(_owner_key(person.name, None, person.id_number))
+        holder = known.get(_owner_key(person.name, None, person.id_number, person.id_type))
         if holder is not None and name_as_read(holder.name) == name_as_read(person.name):
             continue
         if (problem := _owner_takes_id_number(stored, None, person, known, held, shown)) is not None:
@@ -838,7 +851,7 @@ def _stored_owners_rephoned(
     rephoned: Mapping[tuple[int, int], int],
     match: _OwnerMatch,
     known: dict[tuple[str, ...], _OwnerRow],
-    id_numbers: Mapping[tuple[str, str], set[str]],
+    id_numbers: Mapping[tuple[str, str], set[tuple[str, str]]],
 ) -> None:
     """Give each stored owner ``rephoned`` names (``_stored_owner_rephoned``) its row's phone, the first such row's,
     before any row is matched: each row of her name and new phone is then she, one with her old phone — or another new
@@ -851,7 +864,7 @@ def _stored_owners_rephoned(
         stored = by_id.get(rephoned.get(person.slot))
         if stored is None or stored.id_number or person.phone is None:
             continue
-        key = _owner_key(person.name, person.phone, None)
+        key = _owner_key(person.name, person.phone, None, person.id_type)
         if _named_phone(person.name, person.phone) in id_numbers or known.get(key, stored) is not stored:
             continue
         known[key] = stored  # a second new phone is she too, written two ways: refused at its row
@@ -878,7 +891,7 @@ def _take_id_number(
         match.changed.setdefault(owner.id, owner.as_journal())
     owner.id_number, owner.id_type, owner.phone = person.id_number, person.id_type, owner.phone or person.phone
     owner.first_row = owner.first_row or person.row
-    known[_owner_key(owner.name, owner.phone, owner.id_number)] = owner
+    known[_owner_key(owner.name, owner.phone, owner.id_number, owner.id_type)] = owner
     match.of_row[person.slot] = owner
 
 
@@ -895,7 +908,7 @@ def _owner_takes_id_number(
     key, reason), or None: another owner holds it (in the ledger, said with what it holds, numbers masked; or on
     another row; a name of the sheet quoted as typed there, by ``shown``), or a 共有人 row's phone is not the owner's."""
     assert person.id_number is not None
-    other = known.get(_owner_key(person.name, None, person.id_number))
+    other = known.get(_owner_key(person.name, None, person.id_number, person.id_type))
     same = "请核对号码"
     if owner_row is not None:
         same += f"；是同一个人，请把这个号码也写在第 {owner_row} 行业主的身份证号里"
@@ -988,11 +1001,11 @@ def apply_owner_records(
             [{"name": o.name, "phone": o.phone, "id_number": o.id_number, "id_type": o.id_type} for o in new_owners],
         )
         new_ids = {
-            _owner_key(r.name, r.phone, r.id_number): r.id
+            _owner_key(r.name, r.phone, r.id_number, r.id_type): r.id
             for r in conn.execute(sa.select(owners).where(owners.c.id > highest))
         }
         for owner in new_owners:
-            owner.id = new_ids[_owner_key(owner.name, owner.phone, owner.id_number)]
+            owner.id = new_ids[_owner_key(owner.name, owner.phone, owner.id_number, owner.id_type)]
             changes.append(journal.Change("owner.create", "owner", str(owner.id), None, owner.as_journal()))
         summary.owners_created = len(new_owners)
     updated_owners = [o for o in existing_owners if o.id in match.changed]
