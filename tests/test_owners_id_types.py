@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from recordkit.core.errors import ValidationError
+from recordkit.core.errors import ConflictError, ValidationError
 from recordkit.core.personal import id_number_as_18, mask_id_number, read_id_type, validate_document_number
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.ledger.schema import HEAD_REVISION
-from recordkit.owners.contacts import list_contacts
+from recordkit.owners.contacts import add_contact, list_contacts
 from recordkit.owners.roster import import_owners, list_units
 from tests.conftest import last_journal_entry
 from tests.revisions import mark_as_of
@@ -484,3 +484,25 @@ def test_equal_digits_of_two_documents_are_two_people_on_both_ledgers(ledger: Le
     assert [(p.row, p.column, p.reason) for p in refused.value.problems] == [
         (4, "C", "与第 3 行是同一身份证号（同一位业主），但姓名不同：请核对后写成一样的")
     ]
+
+
+def test_a_contacts_document_of_an_owners_digits_is_anothers_at_the_import_and_the_counter(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """A tenant holding a 台胞证 of the digits of her unit's owner's passport, and a family member
+    holding a 军官证 of those digits, are other people: imported and added at the counter.  The owner's
+    own document and number given to a tenant of another name is still refused."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "关系", "证件类型", "证件号码"],
+        ["1-1-101", 89.5, "John Smith", "业主", "护照", "12345678"],
+        ["1-1-101", None, "林美玲", "租户", "台胞证", "12345678"],
+    ]
+    import_owners(ledger, Path(sheet(tmp_path / "名册.xlsx", rows)), "测试员")
+    add_contact(ledger, "1-1-101", "林志强", "家属", "测试员", id_number="12345678", id_type="officer_id")
+    assert [(c.record.name, c.record.id_type, c.record.id_number) for c in list_contacts(ledger)] == [
+        ("林美玲", "taiwan_permit", "12345678"),
+        ("林志强", "officer_id", "12345678"),
+    ]
+    with pytest.raises(ConflictError) as refused:
+        add_contact(ledger, "1-1-101", "王芳", "租户", "测试员", id_number="12345678", id_type="passport")
+    assert "12****78" in refused.value.message and "John Smith" in refused.value.message

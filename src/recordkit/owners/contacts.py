@@ -19,7 +19,7 @@ from recordkit.core.filenames import hidden_characters
 from recordkit.core.personal import (
     RESIDENT_ID,
     blanks_as_kept,
-    id_number_as_18,
+    id_identity,
     id_type_journalled,
     id_type_shown,
     is_masked,
@@ -731,31 +731,32 @@ def _co_owner_query() -> sa.Select[Any]:
     )
 
 
+#: An owner of record's name, ID number (None without one) and its document (``core.personal.ID_TYPES``).
+OwnerNumbered = tuple[str, str | None, str]
+
+
 def owner_names_in(conn: Connection, codes: Iterable[str] | None = None) -> dict[str, tuple[str, ...]]:
     """unit code -> the names of its owners of record, the first (units.owner_id) then the co-owners in deed order
     (what the search index finds a unit's items by); only ``codes`` when given; a unit without owners left out."""
-    return {code: tuple(name for name, _ in found) for code, found in owners_with_numbers_in(conn, codes).items()}
+    return {code: tuple(name for name, *_ in found) for code, found in owners_with_numbers_in(conn, codes).items()}
 
 
-def owners_with_numbers_in(
-    conn: Connection, codes: Iterable[str] | None = None
-) -> dict[str, list[tuple[str, str | None]]]:
-    """unit code -> its owners of record as (name, ID number), the first (units.owner_id) then the co-owners in deed
-    order, read on ``conn``; only ``codes`` when given; a unit without owners left out."""
-    first = sa.select(units.c.code, owners.c.name, owners.c.id_number, sa.literal(-1).label("position")).join(
+def owners_with_numbers_in(conn: Connection, codes: Iterable[str] | None = None) -> dict[str, list[OwnerNumbered]]:
+    """unit code -> its owners of record as (name, ID number, its document), the first (units.owner_id) then the
+    co-owners in deed order, read on ``conn``; only ``codes`` when given; a unit without owners left out."""
+    number = (owners.c.name, owners.c.id_number, owners.c.id_type)
+    first = sa.select(units.c.code, *number, sa.literal(-1).label("position")).join(
         owners, units.c.owner_id == owners.c.id
     )
-    others = _co_owner_query().with_only_columns(
-        units.c.code, owners.c.name, owners.c.id_number, unit_co_owners.c.position
-    )
+    others = _co_owner_query().with_only_columns(units.c.code, *number, unit_co_owners.c.position)
     if codes is not None:
         wanted = sorted(set(codes))
         first, others = first.where(units.c.code.in_(wanted)), others.where(units.c.code.in_(wanted))
     both = sa.union_all(first, others.order_by(None)).subquery()
-    found: dict[str, list[tuple[str, str | None]]] = {}
-    rows = conn.execute(sa.select(both.c.code, both.c.name, both.c.id_number).order_by(both.c.code, both.c.position))
-    for code, name, id_number in rows:
-        found.setdefault(code, []).append((name, id_number))
+    found: dict[str, list[OwnerNumbered]] = {}
+    columns = (both.c.code, both.c.name, both.c.id_number, both.c.id_type)
+    for code, name, id_number, id_type in conn.execute(sa.select(*columns).order_by(both.c.code, both.c.position)):
+        found.setdefault(code, []).append((name, id_number, id_type))
     return found
 
 
@@ -822,60 +823,65 @@ def owner_as_contact(name: str, relation: str, owner_names: Sequence[str]) -> st
     return None
 
 
-def same_id_number(one: str | None, other: str | None) -> bool:
-    """Whether ``one`` and ``other`` are one person's ID number: a first-generation (15-digit) number is the 18-digit
-    one it became (``id_number_as_18``); a blank or masked number (an export's) is no number to compare."""
+def same_id_number(one: str | None, one_type: str, other: str | None, other_type: str) -> bool:
+    """Whether ``one`` (a number of a document of type ``one_type``) and ``other`` (of ``other_type``) are one person's
+    (``id_identity``: the same document and number, a first-generation resident number the 18-digit one it became);
+    a blank or masked number (an export's) is no number to compare."""
     if not one or not other or is_masked(one) or is_masked(other):
         return False
-    return id_number_as_18(one) == id_number_as_18(other)
+    return id_identity(one, one_type) == id_identity(other, other_type)
 
 
-def owner_holding(id_number: str | None, owners_of_unit: Sequence[tuple[str, str | None]]) -> tuple[str, str] | None:
-    """(业主 or 共有人, name) of the first of a unit's owners of record ``owners_of_unit`` ((name, ID number), the first,
-    then the co-owners) whose ID number is ``id_number`` (``same_id_number``), or None."""
-    for position, (name, theirs) in enumerate(owners_of_unit):
-        if same_id_number(id_number, theirs):
+def owner_holding(
+    id_number: str | None, id_type: str, owners_of_unit: Sequence[OwnerNumbered]
+) -> tuple[str, str] | None:
+    """(业主 or 共有人, name) of the first of a unit's owners of record ``owners_of_unit`` (``OwnerNumbered``, the first,
+    then the co-owners) whose ID number is ``id_number`` of document ``id_type`` (``same_id_number``), or None."""
+    for position, (name, theirs, their_type) in enumerate(owners_of_unit):
+        if same_id_number(id_number, id_type, theirs, their_type):
             return ("业主" if position == 0 else "共有人", name)
     return None
 
 
-def owner_id_as_contact(id_number: str | None, owners_of_unit: Sequence[tuple[str, str | None]]) -> str | None:
+def owner_id_as_contact(id_number: str | None, id_type: str, owners_of_unit: Sequence[OwnerNumbered]) -> str | None:
     """Why a contact (家属, 租户 …) whose ID number is ``id_number`` is no contact of a unit whose owners of record are
-    ``owners_of_unit`` ((name, ID number), the first, then the co-owners), in Chinese with the number masked, or None:
+    ``owners_of_unit`` (``OwnerNumbered``, the first, then the co-owners), in Chinese with the number masked, or None:
     the owner's number pasted into a tenant would be printed on the tenant's 居住证明 (``owner_holding``)."""
-    if (holder := owner_holding(id_number, owners_of_unit)) is None:
+    if (holder := owner_holding(id_number, id_type, owners_of_unit)) is None:
         return None
     role, name = holder
     return _contact_on_owners_number(id_number or "", f"{role} {name}")
 
 
-#: ID number (its 18-digit form) -> (unit code, role, name) of each person of record holding it: an owner (业主), a
-#: co-owner (共有人) or a contact (his relation: 租户, 家属 …).
-HoldersByNumber = Mapping[str, Sequence[tuple[str, str, str]]]
+#: ID document and number (``id_identity``) -> (unit code, role, name) of each person of record holding it: an owner
+#: (业主), a co-owner (共有人) or a contact (his relation: 租户, 家属 …).
+HoldersByNumber = Mapping[tuple[str, str], Sequence[tuple[str, str, str]]]
 
 
 def holders_by_number(
-    owners_of: Mapping[str, Sequence[tuple[str, str | None]]], contacts: Iterable[tuple[str, ContactRecord]] = ()
-) -> dict[str, list[tuple[str, str, str]]]:
+    owners_of: Mapping[str, Sequence[OwnerNumbered]], contacts: Iterable[tuple[str, ContactRecord]] = ()
+) -> dict[tuple[str, str], list[tuple[str, str, str]]]:
     """``HoldersByNumber`` of the units' owners of record ``owners_of`` (unit code -> (name, ID number), the first, then
     the co-owners: ``owners_with_numbers_in``'s), then of ``contacts`` ((unit code, contact)); a blank or masked number
     left out."""
     people = [
-        (code, "业主" if position == 0 else "共有人", name, number)
+        (code, "业主" if position == 0 else "共有人", name, number, id_type)
         for code, of_unit in owners_of.items()
-        for position, (name, number) in enumerate(of_unit)
+        for position, (name, number, id_type) in enumerate(of_unit)
     ]
-    people += [(code, contact.relation, contact.name, contact.id_number) for code, contact in contacts]
-    found: dict[str, list[tuple[str, str, str]]] = {}
-    for code, role, name, number in people:
+    people += [(code, c.relation, c.name, c.id_number, c.id_type) for code, c in contacts]
+    found: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+    for code, role, name, number, id_type in people:
         if number and not is_masked(number):
-            found.setdefault(id_number_as_18(number), []).append((code, role, name))
+            found.setdefault(id_identity(number, id_type), []).append((code, role, name))
     return found
 
 
-def other_holder(name: str, id_number: str | None, unit: str, holders: HoldersByNumber) -> tuple[str, str, str] | None:
+def other_holder(
+    name: str, id_number: str | None, id_type: str, unit: str, holders: HoldersByNumber
+) -> tuple[str, str, str] | None:
     """(unit code, role, name) of the first person of record of another unit than ``unit`` in ``holders``
-    (``holders_by_number``: an owner, co-owner or contact) holding ``id_number`` under another name than ``name`` (as a
+    (``holders_by_number``: an owner, co-owner or contact) holding ``id_number`` of document ``id_type`` under another name than ``name`` (as a
     clerk reads it), or None: one number for two people.  A holder of ``name`` is he (an owner who is another unit's
     family member or tenant, a tenant of two units), and so is ``name`` when an owner of record holds the number under
     it (the number is his; the other holder is wrong); ``unit``'s own owners are ``owner_id_as_contact``'s to judge,
@@ -883,7 +889,7 @@ def other_holder(name: str, id_number: str | None, unit: str, holders: HoldersBy
     if not id_number or is_masked(id_number):
         return None
     folded = name_as_read(name)
-    of_number = holders.get(id_number_as_18(id_number), [])
+    of_number = holders.get(id_identity(id_number, id_type), [])
     if any(role in ("业主", "共有人") and name_as_read(person) == folded for _, role, person in of_number):
         return None  # he is that owner, the number his: another contact holding it is that contact's to answer for
     return next(
@@ -896,11 +902,13 @@ def other_holder(name: str, id_number: str | None, unit: str, holders: HoldersBy
     )
 
 
-def other_id_as_contact(name: str, id_number: str | None, unit: str, holders: HoldersByNumber) -> str | None:
+def other_id_as_contact(
+    name: str, id_number: str | None, id_type: str, unit: str, holders: HoldersByNumber
+) -> str | None:
     """Why a contact ``name`` of ``unit`` whose ID number is ``id_number`` may not have it, in Chinese with the number
     masked, or None: an owner, co-owner or contact of another unit, or another contact of ``unit``, holds it under
     another name (``other_holder``)."""
-    if (holder := other_holder(name, id_number, unit, holders)) is None:
+    if (holder := other_holder(name, id_number, id_type, unit, holders)) is None:
         return None
     return on_holders_number(id_number or "", holder)
 
@@ -960,7 +968,11 @@ def contacts_with_owners_numbers(ledger: Ledger) -> list[ContactWithOwnersNumber
             ContactWithOwnersNumber(contact, role, owner, unit)
             for contact in numbered
             if contact.id not in told
-            and (holder := other_holder(contact.record.name, contact.record.id_number, contact.unit, holders))
+            and (
+                holder := other_holder(
+                    contact.record.name, contact.record.id_number, contact.record.id_type, contact.unit, holders
+                )
+            )
             is not None
             for unit, role, owner in [holder]
         ]
@@ -981,7 +993,8 @@ def contacts_with_owners_numbers_in(conn: Connection) -> list[ContactWithOwnersN
     found = [
         ContactWithOwnersNumber(contact, *holder)
         for contact in numbered
-        if (holder := owner_holding(contact.record.id_number, owners_of.get(contact.unit, []))) is not None
+        if (holder := owner_holding(contact.record.id_number, contact.record.id_type, owners_of.get(contact.unit, [])))
+        is not None
     ]
     return sorted(found, key=lambda f: (parse_unit_code(f.contact.unit).sort_key, f.contact.id))
 
@@ -1001,21 +1014,21 @@ def _refuse_owner_as_contact(
     ``by_id_number``), or another unit's owner's or contact's of another name (``other_id_as_contact``, with ``by_others``:
     a new number, or a new name beside the number; contact ``editing``, the one ``record`` corrects, holding none)."""
     owners_of_unit = owners_with_numbers_in(conn, [code]).get(code, [])
-    names = [name for name, _ in owners_of_unit]
+    names = [name for name, *_ in owners_of_unit]
     problem = (
         (by_name and owner_as_contact(record.name, record.relation, names))
-        or (by_id_number and owner_id_as_contact(record.id_number, owners_of_unit))
+        or (by_id_number and owner_id_as_contact(record.id_number, record.id_type, owners_of_unit))
         or (
             by_others
             and record.id_number
-            and other_id_as_contact(record.name, record.id_number, code, _holders_in(conn, editing))
+            and other_id_as_contact(record.name, record.id_number, record.id_type, code, _holders_in(conn, editing))
         )
     )
     if problem:
         raise ConflictError(problem)
 
 
-def _holders_in(conn: Connection, leaving: int | None = None) -> dict[str, list[tuple[str, str, str]]]:
+def _holders_in(conn: Connection, leaving: int | None = None) -> dict[tuple[str, str], list[tuple[str, str, str]]]:
     """``holders_by_number`` of the ledger read on ``conn``: every unit's owners of record and numbered contacts but
     contact ``leaving`` (one being corrected: its old name is no other person)."""
     numbered = [(c.unit, c.record) for c in numbered_contacts_in(conn) if c.id != leaving]

@@ -666,7 +666,9 @@ def _refuse_contradictions_and_shared_numbers(
     letter, header = (columns or {}).get("id_number", ("", "身份证号"))
     owners_of = {
         str(record.code): [
-            (owner.name, owner.id_number) for slot in _owner_slots(record) if (owner := match.of_row.get(slot))
+            (owner.name, owner.id_number, owner.id_type)
+            for slot in _owner_slots(record)
+            if (owner := match.of_row.get(slot))
         ]
         for record in records
     }
@@ -690,11 +692,11 @@ def _refuse_contradictions_and_shared_numbers(
     for record in records:
         of_unit = owners_of[str(record.code)]
         for contact, row in zip(record.contacts, record.contact_rows, strict=True):
-            if (reason := owner_id_as_contact(contact.id_number, of_unit)) is not None:
+            if (reason := owner_id_as_contact(contact.id_number, contact.id_type, of_unit)) is not None:
                 on_contacts.append(CellProblem(row, letter, header, reason))
             elif (str(record.code), name_as_read(contact.name), contact.relation, contact.id_number) in held:
                 continue  # kept from before: doctor's to tell, no sheet's doing
-            elif holder := other_holder(contact.name, contact.id_number, str(record.code), elsewhere):
+            elif holder := other_holder(contact.name, contact.id_number, contact.id_type, str(record.code), elsewhere):
                 problem = CellProblem(row, letter, header, on_holders_number(contact.id_number or "", holder))
                 if holder[1] in ("业主", "共有人"):
                     on_others_owners.append(problem)
@@ -741,7 +743,14 @@ def _owners_on_kept_numbers(
         kept = [c for c in held.get(str(record.code), []) if _keeps_stored_number(record, c.record, contacts)]
         for slot in _owner_slots(record) if kept else []:
             owner = match.of_row.get(slot)
-            holder = next((c for c in kept if owner and same_id_number(owner.id_number, c.record.id_number)), None)
+            holder = next(
+                (
+                    c
+                    for c in kept
+                    if owner and same_id_number(owner.id_number, owner.id_type, c.record.id_number, c.record.id_type)
+                ),
+                None,
+            )
             if owner is None or holder is None:
                 continue
             found.append((slot[0], _owner_on_contacts_number(record, slot, owner, holder, "该户")))
@@ -759,12 +768,12 @@ def _owners_on_others_numbers(
     (not his before the import) and a contact of another unit holds, of another name, kept through the import
     (``_keeps_stored_number``): another person's number given to the owner.  A contact of his name is he (a tenant
     who owns a unit too); a number he held before is no sheet's doing."""
-    by_number: dict[str, list[Contact]] = {}
+    by_number: dict[tuple[str, str], list[Contact]] = {}
     sheet = {str(record.code): record for record in records}
     for contact in numbered_contacts_in(conn):
         named = sheet.get(contact.unit)
         if contact.record.id_number and (named is None or _keeps_stored_number(named, contact.record, contacts)):
-            by_number.setdefault(id_number_as_18(contact.record.id_number), []).append(contact)
+            by_number.setdefault(id_identity(contact.record.id_number, contact.record.id_type), []).append(contact)
     found: list[tuple[int, str]] = []
     for record in records:
         for slot in _owner_slots(record) if by_number else []:
@@ -772,12 +781,12 @@ def _owners_on_others_numbers(
             if owner is None or not owner.id_number or is_masked(owner.id_number):
                 continue
             before = owner_before.get(owner.id) if owner.id is not None else None
-            if before is not None and same_id_number(before.id_number, owner.id_number):
+            if before is not None and same_id_number(before.id_number, before.id_type, owner.id_number, owner.id_type):
                 continue
             holder = next(
                 (
                     contact
-                    for contact in by_number.get(id_number_as_18(owner.id_number), [])
+                    for contact in by_number.get(id_identity(owner.id_number, owner.id_type), [])
                     if contact.unit != str(record.code)
                     and name_as_read(contact.record.name) != name_as_read(owner.name)
                 ),
@@ -1251,7 +1260,7 @@ def _merge_pair(conn: Connection, named: _NamedPair, changes: list[journal.Chang
                 refused=f"另有房屋没有两位一起登记（{_held_apart(code, ids, olds)}）；请核对这些房屋的业主，写进名册再导入",
             )
         moves[code] = (unit_id, people, now)
-    if len({id_number_as_18(person.id_number) for person in (*olds, owner) if person.id_number}) > 1:
+    if len({id_identity(person.id_number, person.id_type) for person in (*olds, owner) if person.id_number}) > 1:
         return replace(said, refused="旧记录的身份证号与名册里写的不同：是同一个人的，请核对号码后再导入")
     for code, (unit_id, before, after) in moves.items():
         _hold(conn, unit_id, [person_id for person_id, _ in after])
