@@ -506,3 +506,28 @@ def test_a_contacts_document_of_an_owners_digits_is_anothers_at_the_import_and_t
     with pytest.raises(ConflictError) as refused:
         add_contact(ledger, "1-1-101", "王芳", "租户", "测试员", id_number="12345678", id_type="passport")
     assert "12****78" in refused.value.message and "John Smith" in refused.value.message
+
+
+def test_one_persons_number_under_two_documents_in_one_roster_is_refused_naming_both_rows(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """The same person and number written as a 台胞证 on one row and a passport on another: no row wins silently; the
+    later row's 证件类型 is refused naming the earlier row, nothing imported."""
+    rows = [
+        ["房号", "建筑面积", "业主姓名", "证件类型", "证件号码"],
+        ["1-1-101", 89.5, "林志强", "台胞证", "12345678"],
+        ["1-1-102", 89.5, "林志强", "护照", "12345678"],
+    ]
+    with pytest.raises(ValidationError) as refused:
+        import_owners(ledger, Path(sheet(tmp_path / "名册.xlsx", rows)), "测试员")
+    assert refused.value.message == "有 1 处业主信息前后矛盾，没有导入任何数据"
+    assert [(p.row, p.column, p.header, p.reason) for p in refused.value.problems] == [
+        (
+            3,
+            "D",
+            "证件类型",
+            "与第 2 行是同一个人、同一个号码，但证件类型不同（第 2 行是台湾居民来往大陆通行证，这一行是护照）："
+            "请核对后写成一样的",
+        )
+    ]
+    assert list_units(ledger) == []

@@ -555,7 +555,10 @@ def _match_owners(
     numbered_as = {_numbered_as(owner): owner for owner in existing if owner.id_number}
     match = _OwnerMatch({}, [], {})
     problems = match.problems
-    where = {"owner": ("", "业主姓名"), "phone": ("", "联系电话"), "id_number": ("", "身份证号")} | dict(columns or {})
+    where = {"owner": ("", "业主姓名"), "phone": ("", "联系电话"), "id_number": ("", "身份证号")}
+    where = where | {"id_type": ("", "证件类型")} | dict(columns or {})
+    # (number, name) -> the first row writing it, and its document: one person's number under another on a later row.
+    typed_at: dict[tuple[str, str], tuple[int, str]] = {}
     id_numbers: dict[tuple[str, str], set[tuple[str, str]]] = {}
     for name, phone, id_number, id_type in [(o.name, o.phone, o.id_number, o.id_type) for o in existing] + [
         (p.name, p.phone, p.id_number, p.id_type) for p in persons
@@ -579,6 +582,9 @@ def _match_owners(
                 _take_id_number(match, known, first, person)
             continue
         written_id = person.id_number
+        if written_id and (typed_twice := _typed_two_ways(typed_at, person, where["id_type"])) is not None:
+            problems.append(typed_twice)
+            continue
         if not person.id_number and person.phone:
             known_as = id_numbers.get(_named_phone(person.name, person.phone), set())
             if len(known_as) == 1:
@@ -636,6 +642,23 @@ def _match_owners(
         owner.first_row = owner.first_row or person.row
         match.of_row[person.slot] = owner
     return match
+
+
+def _typed_two_ways(
+    typed_at: dict[tuple[str, str], tuple[int, str]], person: Person, column: tuple[str, str]
+) -> CellProblem | None:
+    """The problem of ``person``'s 证件类型 cell (``column``: letter, header) when an earlier row (``typed_at``, which
+    this row joins) gives the same person (name as a clerk reads it) the same number as another document: no row wins
+    silently."""
+    first_row, first_type = typed_at.setdefault(_numbered_as(person), (person.row, person.id_type))
+    if first_type == person.id_type:
+        return None
+    return CellProblem(
+        person.row,
+        *column,
+        f"与第 {first_row} 行是同一个人、同一个号码，但证件类型不同（第 {first_row} 行是{ID_TYPES[first_type]}，"
+        f"这一行是{ID_TYPES[person.id_type]}）：请核对后写成一样的",
+    )
 
 
 def _owner_slots(record: OwnerRecord) -> list[tuple[int, int]]:
