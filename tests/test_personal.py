@@ -12,6 +12,7 @@ from recordkit.core.personal import (
     id_number_check_digit,
     is_masked,
     mask_id_number,
+    mask_in_text,
     mask_phone,
     name_problem,
     reason_problem,
@@ -801,3 +802,24 @@ def test_a_reason_on_more_than_one_line_or_with_a_control_character_is_refused(r
 @pytest.mark.parametrize("reason", ["金额开错", "A", "2", "①", "重复收款（2 次）", "wrong amount", " 开错了\n"])
 def test_a_reason_with_a_word_or_a_number_is_kept(reason: str) -> None:
     assert reason_problem(reason, "作废原因", "--reason") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("客户护照号：E12345678，电话13912345678", "客户护照号：E1*****78，电话139****5678"),
+        ("护照号码: g12345678 已核对", "护照号码: g1*****78 已核对"),
+        ("护照E12345678", "护照E1*****78"),
+        ("证件号码　ＡＢ１２３４５６７８９", "证件号码　ＡＢ*******８９"),
+        ("证件号码：110101199003071233", "证件号码：110101********1233"),
+        ("编号E12345678，批次 G12345678", "编号E12345678，批次 G12345678"),
+    ],
+)
+def test_a_passport_number_in_text_is_masked_after_its_label(text: str, masked: str) -> None:
+    """Another document's number has no shape of its own to be found by: masked where a label says what it is (护照,
+    护照号, 护照号码, 证件号码, a colon or blank between), its first and last two kept; without one it is left."""
+    assert mask_in_text(text) == masked
+
+
+def test_a_grouped_resident_number_after_a_label_is_masked_as_one() -> None:
+    assert mask_in_text("老证件号 110101 900307 123，已换新证。") == "老证件号 110101 ****** 123，已换新证。"

@@ -618,6 +618,23 @@ def _masked_phone(text: str, folded: str, match: re.Match[str]) -> str | None:
     return text[match.start() : start] + _hide_digits(text, folded, start, end, keep_first=3, keep_last=4)
 
 
+# Another document's number (a passport's, a permit's) has no shape of its own to be found by in free text: only where a
+# label says what follows (护照, 护照号, 护照号码, 证件号, 证件号码, a colon or blanks between), as the fold writes it.
+_LABELLED_NUMBER_IN_TEXT = re.compile(
+    rf"(?:护照号码|护照号|护照|证件号码|证件号){BLANK}*:?{BLANK}*(?P<number>[A-Za-z0-9]{{5,20}})"
+    # not the first group of a number written in groups (110101 ****** 123, already masked as a resident number)
+    rf"(?![A-Za-z])(?!{BLANK}{{0,{GAP_BLANKS}}}[0-9*])"
+)
+
+
+def _masked_labelled(text: str, folded: str, match: re.Match[str]) -> str | None:
+    """A labelled number (``_LABELLED_NUMBER_IN_TEXT``) masked as ``mask_id_number`` masks it, as long as written."""
+    start, end = match.span("number")
+    return text[match.start() : start] + mask_id_number(folded[start:end]).translate(
+        {ord(kept): written for kept, written in zip(folded[start:end], text[start:end], strict=True)}
+    )
+
+
 def _mask_matches(
     text: str, folded: str, pattern: re.Pattern[str], masked: Callable[[str, str, re.Match[str]], str | None]
 ) -> tuple[str, str]:
@@ -652,7 +669,8 @@ def mask_in_text(text: str) -> str:
     groups one or two blanks apart (a tab, an ideographic space), as the search's fold joins
     them: ``138  **** 5678``.  A number a line end cuts (a PDF's text
     layer keeps them) is masked as one: the line end read as nothing between its parts (``1381234↵5678``) and as
-    a separator (``138 1234↵5678``).
+    a separator (``138 1234↵5678``).  Another document's number only after a label saying so
+    (``护照号：E1*****78``, ``证件号码 G1*****78``: ``_LABELLED_NUMBER_IN_TEXT``).
     """
     folded = text.translate(_TEXT_FOLD)
     masked = _masked_numbers(text, folded)
@@ -687,7 +705,8 @@ def _masked_numbers(text: str, folded: str | None = None) -> str:
     text, folded = _mask_matches(text, folded, _CARD_IN_TEXT, _masked_card)
     # A local number before the phones: a mobile after it is read before it is masked (_LABELLED_LOCAL_NUMBER).
     text, folded = _mask_matches(text, folded, _LABELLED_LOCAL_NUMBER, _masked_local_number)
-    return _mask_matches(text, folded, _PHONE_IN_TEXT, _masked_phone)[0]
+    text, folded = _mask_matches(text, folded, _PHONE_IN_TEXT, _masked_phone)
+    return _mask_matches(text, folded, _LABELLED_NUMBER_IN_TEXT, _masked_labelled)[0]
 
 
 def _number_line_ends(folded: str) -> list[tuple[int, int]]:
