@@ -409,7 +409,7 @@ def test_contact_list_shows_each_contact_on_one_line_of_an_80_column_terminal(ru
         ["3", "1-1-102", "Mary-Jane O'Brien-Fitz…", "租户", "137****2222", ""],
     ]
     wide = run_cli("owners", "contact", "list", "--wide", env={"COLUMNS": "200"})
-    assert header_cells(wide.stdout) == ["编号", "房号", "姓名", "关系", "电话", "身份证号", "起租", "到期"]
+    assert header_cells(wide.stdout) == ["编号", "房号", "姓名", "关系", "电话", "证件号码", "起租", "到期"]
     assert table_rows(wide.stdout)[0] == [
         "1", "1-1-101", "赵磊", "租户", "139****1111", "110105********002X", "2026-03-01", "2027-02-28"
     ]  # fmt: skip

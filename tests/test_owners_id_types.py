@@ -338,10 +338,11 @@ def test_the_counter_adds_a_passport_holder_and_shows_the_number_with_its_docume
         ("Mary Smith", "护照", "E87654321")
     ]
     shown = run_cli("owners", "show", "1-1-102")
-    assert "│ 身份证号     │ E1*****78（护照）" in shown.stdout, shown.stdout
+    assert "│ 证件号码     │ E1*****78（护照）" in shown.stdout, shown.stdout
     assert "Mary Smith E8*****21（护照）（联系人编号 1）" in shown.stdout, shown.stdout
     listed = run_cli("owners", "list", "--wide", env={"COLUMNS": "200"})
     assert "E1*****78（护照）" in listed.stdout and "110101********1233 " in listed.stdout
+    assert "证件号码" in listed.stdout and "身份证号" not in listed.stdout, listed.stdout
 
 
 def test_a_contacts_number_corrected_at_the_counter_keeps_its_document_unless_told(

@@ -151,7 +151,7 @@ def owners_list(
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（unit、owner、co_owners、area、status 等字段）。"),
     wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
-    """列出房屋和业主；电话、身份证号默认打码，身份证号和入住日期加 --wide 才显示。
+    """列出房屋和业主；电话、身份证号默认打码，证件号码和入住日期加 --wide 才显示。
 
     例：recordkit owners list --building 3
     """
@@ -173,8 +173,8 @@ def owners_list(
         print_json(rows)
         return
     table = new_table(
-        "房号", "房屋", "业主", "联系电话", "身份证号", "建筑面积（㎡）", "状态", "入住日期",
-        title=f"房屋 {len(rows)} 户", wide_only=("房屋", "身份证号", "入住日期"), wide=wide,
+        "房号", "房屋", "业主", "联系电话", "证件号码", "建筑面积（㎡）", "状态", "入住日期",
+        title=f"房屋 {len(rows)} 户", wide_only=("房屋", "证件号码", "入住日期"), wide=wide,
     )  # fmt: skip
     for row in rows:
         table.add_row(
@@ -235,7 +235,7 @@ def owners_show(
         ("状态", data["status"]),
         ("业主", data["owner"] or "（无）"),
         ("联系电话", data["phone"] or ""),
-        ("身份证号", with_document(data["id_number"], data["id_type"])),
+        ("证件号码", with_document(data["id_number"], data["id_type"])),
         ("入住日期", data["move_in_date"] or ""),
         ("业主名下房屋", "、".join(holdings)),
     ):
@@ -330,7 +330,7 @@ def contact_list(
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出（id、unit、name、relation、phone 等字段）。"),
     wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
-    """列出房屋的联系人（家属、租户）；电话、身份证号默认打码，身份证号和起租日期加 --wide 才显示。
+    """列出房屋的联系人（家属、租户）；电话、身份证号默认打码，证件号码和起租日期加 --wide 才显示。
 
     例：recordkit owners contact list --relation 租户
     """
@@ -353,8 +353,8 @@ def contact_list(
     # extension (0755-****6666-123) and a unit code like 12-2-1201: the ID number (as in owners list) and the start
     # of the lease with --wide, the end kept (the counter asks when a lease ends); a longer name cut.
     table = new_table(
-        "编号", "房号", "姓名", "关系", "电话", "身份证号", "起租", "到期",
-        title=f"联系人 {len(rows)} 人", wide_only=("身份证号", "起租"), wide=wide,
+        "编号", "房号", "姓名", "关系", "电话", "证件号码", "起租", "到期",
+        title=f"联系人 {len(rows)} 人", wide_only=("证件号码", "起租"), wide=wide,
     )  # fmt: skip
     for row in rows:
         table.add_row(
