@@ -20,6 +20,15 @@ from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, alembic_config, display_url, open_ledger
 from recordkit.ledger.schema import HEAD_REVISION, metadata
 from tests.conftest import SAMPLE_ROWS, migrated_sqlite, run_at_once, set_database, through_pgbouncer, write_sheet
+from tests.revisions import mark_as_of
+
+
+def without_its_ledger_file(workspace: Any) -> Path:
+    """``workspace`` with its SQLite ledger file (and the -wal/-shm beside it) gone, as a lost file leaves it: the
+    path where the ledger was."""
+    for file in workspace.records_dir.glob("ledger.sqlite3*"):
+        file.unlink()
+    return workspace.records_dir / "ledger.sqlite3"
 
 
 @pytest.mark.fresh_ledger
@@ -573,9 +582,7 @@ def test_a_command_that_only_reads_on_a_workspace_whose_ledger_file_is_gone_send
 ) -> None:
     """records/ledger.sqlite3 gone: owners list said 台账数据库 … 还不存在 …或先导入业主名册 — an import there makes an
     empty ledger, numbering receipts from 1.  It now says what a payment says: the file is gone, restore it."""
-    ledger_file = workspace.records_dir / "ledger.sqlite3"
-    for file in workspace.records_dir.glob("ledger.sqlite3*"):
-        file.unlink()
+    ledger_file = without_its_ledger_file(workspace)
     result = run_cli("owners", "list")
     assert result.exit_code == LedgerError.exit_code, result.output
     assert result.stderr == (
@@ -600,9 +607,7 @@ def test_a_missing_ledger_file_is_not_made_anew_by_a_command_that_writes(run_cli
     ``workorder add``, ``renovation register`` … made a new, empty ledger there, and the office worked on, its
     receipt numbers starting again from 1.  Only the commands meant to make a ledger make it now (``db upgrade``
     here); the others are refused (exit 3), naming the file and what to do, and nothing is made."""
-    ledger_file = workspace.records_dir / "ledger.sqlite3"
-    for file in workspace.records_dir.glob("ledger.sqlite3*"):
-        file.unlink()
+    ledger_file = without_its_ledger_file(workspace)
     before = sorted(path.name for path in workspace.records_dir.iterdir())
     for args in (
         ("fees", "pay", "1-1-101", "--amount", "100"),
@@ -640,9 +645,7 @@ def test_the_services_beside_a_filed_archive_say_the_workspaces_own_ledger_file_
     """records/ledger.sqlite3 gone beside an archive holding filed documents: the filing service and the web page
     refused to start saying 多半是 recordkit.toml 的 [database] url 写错了 — a setting the workspace never wrote.  They
     now say the file is gone and to restore it, or, where it is truly lost, to rebuild the archive's registrations."""
-    ledger_file = workspace.records_dir / "ledger.sqlite3"
-    for file in workspace.records_dir.glob("ledger.sqlite3*"):
-        file.unlink()
+    ledger_file = without_its_ledger_file(workspace)
     filed = workspace.records_dir / "archive" / "业主档案" / "2026"
     filed.mkdir(parents=True)
     (filed / "YZ-2026-00001_购房合同.pdf").write_bytes(b"%PDF-1.4 filed before")
@@ -664,9 +667,7 @@ def test_an_import_beside_a_filed_archive_does_not_make_a_new_ledger_for_a_lost_
     """records/ledger.sqlite3 gone beside an archive holding filed documents (the sign that this workspace had a
     ledger): ``owners import`` made a new, empty ledger there, receipts numbered from 1 again.  It is refused now,
     like a payment, and says how to make a new ledger on purpose: ``db upgrade`` first, then the import."""
-    ledger_file = workspace.records_dir / "ledger.sqlite3"
-    for file in workspace.records_dir.glob("ledger.sqlite3*"):
-        file.unlink()
+    ledger_file = without_its_ledger_file(workspace)
     filed = workspace.records_dir / "archive" / "业主档案" / "2026"
     filed.mkdir(parents=True)
     (filed / "YZ-2026-00001_购房合同.pdf").write_bytes(b"%PDF-1.4 filed before")
@@ -692,9 +693,7 @@ def test_the_import_and_the_filing_service_beside_a_filed_archive_say_an_empty_l
     """records/ledger.sqlite3 of 0 bytes beside a filed archive: the filing service and the import said only that the
     file was empty and to run an import (exit 7); they say what it most likely is and how to find the ledger again,
     and that the archive's registrations can be rebuilt where it is truly lost."""
-    ledger_file = workspace.records_dir / "ledger.sqlite3"
-    for file in workspace.records_dir.glob("ledger.sqlite3*"):
-        file.unlink()
+    ledger_file = without_its_ledger_file(workspace)
     ledger_file.touch()
     filed = workspace.records_dir / "archive" / "业主档案" / "2026"
     filed.mkdir(parents=True)
@@ -775,9 +774,7 @@ def test_a_repair_with_nothing_filed_does_not_write_a_ledger_into_an_empty_file(
 
 def test_an_import_into_a_workspace_with_nothing_filed_still_makes_its_ledger(run_cli: Any, workspace: Any) -> None:
     """A new estate (nothing in records/archive) whose ledger file is not made yet: the import makes it."""
-    ledger_file = workspace.records_dir / "ledger.sqlite3"
-    for file in workspace.records_dir.glob("ledger.sqlite3*"):
-        file.unlink()
+    ledger_file = without_its_ledger_file(workspace)
     result = run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS)))
     assert result.exit_code == 0, result.output
     assert ledger_file.stat().st_size > 0
@@ -789,9 +786,7 @@ def test_a_dry_run_of_the_import_on_a_workspace_whose_ledger_file_is_gone_makes_
     """records/ledger.sqlite3 gone: ``owners import --dry-run`` made a new, empty ledger file there (a dry run that
     wrote to the disk).  With no ledger to compare the roster with, it now says so, as a command that only reads does,
     and leaves records/ as it was: the import without --dry-run, or db upgrade, makes the ledger."""
-    ledger_file = workspace.records_dir / "ledger.sqlite3"
-    for file in workspace.records_dir.glob("ledger.sqlite3*"):
-        file.unlink()
+    ledger_file = without_its_ledger_file(workspace)
     before = sorted(path.name for path in workspace.records_dir.iterdir())
     sheet = write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS)
     result = run_cli("owners", "import", str(sheet), "--dry-run")
@@ -811,9 +806,7 @@ def test_a_dry_run_of_the_import_beside_a_filed_archive_is_refused_as_the_import
     that the file was gone and to make a new ledger by ``db upgrade`` or the import (exit 7), while the import itself
     says a ledger was here, how to find it again and how to make a new one on purpose (exit 3).  The dry run now
     says the same as the run it checks, and makes nothing."""
-    ledger_file = workspace.records_dir / "ledger.sqlite3"
-    for file in workspace.records_dir.glob("ledger.sqlite3*"):
-        file.unlink()
+    ledger_file = without_its_ledger_file(workspace)
     filed = workspace.records_dir / "archive" / "业主档案" / "2026"
     filed.mkdir(parents=True)
     (filed / "YZ-2026-00001_购房合同.pdf").write_bytes(b"%PDF-1.4 filed before")
@@ -836,15 +829,16 @@ def test_a_dry_run_of_the_import_does_not_upgrade_an_older_ledger(run_cli: Any, 
     layout before checking the roster — a dry run that changed the ledger.  It now leaves the ledger as it found it
     and says to upgrade it first (exit 7, as a ledger of another version is); after ``db upgrade`` it checks."""
     ledger_file = workspace.records_dir / "ledger.sqlite3"
-    with closing(sqlite3.connect(ledger_file)) as conn, conn:
-        conn.execute("ALTER TABLE unit_contacts DROP COLUMN id_number")
-        conn.execute("UPDATE alembic_version SET version_num = '0027'")
+    engine = sa.create_engine(f"sqlite:///{ledger_file}")
+    with engine.begin() as conn:
+        mark_as_of(conn, "0027")
+    engine.dispose()
     before = sorted(path.name for path in workspace.records_dir.iterdir())
     sheet = write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS)
     result = run_cli("owners", "import", str(sheet), "--dry-run")
     assert result.exit_code == 7, result.output
     assert result.stderr == (
-        f"错误：台账数据库 sqlite:///{ledger_file} 的表结构版本是 0027，这一版 recordkit 要 0028，要先升级："
+        f"错误：台账数据库 sqlite:///{ledger_file} 的表结构版本是 0027，这一版 recordkit 要 {HEAD_REVISION}，要先升级："
         "这个命令只检查、不改动台账，不会替你升级：请先运行 recordkit db upgrade，再运行这个命令；什么也没有写入\n"
     )
     with closing(sqlite3.connect(ledger_file)) as conn:
@@ -881,9 +875,7 @@ def test_an_import_does_not_make_a_ledger_in_an_empty_ledger_file(run_cli: Any, 
     """records/ledger.sqlite3 of 0 bytes, nothing filed yet: ``owners import`` wrote a new ledger into it, while every
     other command calls such a file a bad copy.  The import now says so too (exit 3), the file left at 0 bytes;
     ``db upgrade`` is the way to start a new ledger there on purpose, and the import works after it."""
-    ledger_file = workspace.records_dir / "ledger.sqlite3"
-    for file in workspace.records_dir.glob("ledger.sqlite3*"):
-        file.unlink()
+    ledger_file = without_its_ledger_file(workspace)
     ledger_file.touch()
     sheet = write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS)
     result = run_cli("owners", "import", str(sheet))
@@ -918,9 +910,7 @@ def test_a_ledger_file_named_by_a_variable_and_missing_is_not_made_by_a_payment(
 def test_an_empty_ledger_file_is_not_made_a_ledger_by_a_command_that_writes(run_cli: Any, workspace: Any) -> None:
     """records/ledger.sqlite3 an empty file (a copy that went wrong): a payment made it a new, empty ledger.  It is
     refused, saying what an empty file most likely is, and to restore it (not to mount a disk)."""
-    ledger_file = workspace.records_dir / "ledger.sqlite3"
-    for file in workspace.records_dir.glob("ledger.sqlite3*"):
-        file.unlink()
+    ledger_file = without_its_ledger_file(workspace)
     ledger_file.touch()
     result = run_cli("fees", "pay", "1-1-101", "--amount", "100")
     assert result.exit_code == 3, result.output
