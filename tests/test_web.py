@@ -12,6 +12,7 @@ import shutil
 import socket
 import sqlite3
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -48,6 +49,21 @@ def cli_search(workspace: Workspace, *args: str) -> dict[str, Any]:
     )
     assert result.exit_code in (0, 1), result.output
     return json.loads(result.stdout)
+
+
+@contextlib.contextmanager
+def _closed_to_connections(url: str) -> Iterator[None]:
+    """The ledger's database closed to connections and its sessions ended (an outage as the web sees one), opened
+    again on leaving, whatever the test asserted inside."""
+    set_database(url, "ALLOW_CONNECTIONS false")
+    try:
+        as_admin(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            f" WHERE datname = '{database_of(url)}' AND pid <> pg_backend_pid()"
+        )
+        yield
+    finally:
+        set_database(url, "ALLOW_CONNECTIONS true")
 
 
 def hits_on_page(response: Any) -> list[dict[str, str]]:
@@ -1087,16 +1103,9 @@ def test_a_ledger_outage_is_logged_with_its_traceback_once_then_one_line_a_reque
     with open_ledger(postgres_ledger_url) as ledger:
         client = local_app(workspace, ledger).test_client()
         assert client.get("/loans").status_code == 200
-        set_database(postgres_ledger_url, "ALLOW_CONNECTIONS false")
-        try:
-            as_admin(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                f" WHERE datname = '{database_of(postgres_ledger_url)}' AND pid <> pg_backend_pid()"
-            )
+        with _closed_to_connections(postgres_ledger_url):
             for _ in range(3):
                 assert client.get("/loans").status_code == 503
-        finally:
-            set_database(postgres_ledger_url, "ALLOW_CONNECTIONS true")
         assert client.get("/loans").status_code == 200
     with log_file.open(encoding="utf-8") as log:
         log.seek(start)
@@ -1139,15 +1148,8 @@ def test_a_ledger_out_of_reach_is_told_on_the_page_in_chinese_and_in_the_log_in_
     with open_ledger(postgres_ledger_url) as ledger:
         client = local_app(workspace, ledger).test_client()
         assert client.get("/loans").status_code == 200
-        set_database(postgres_ledger_url, "ALLOW_CONNECTIONS false")
-        try:
-            as_admin(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                f" WHERE datname = '{database_of(postgres_ledger_url)}' AND pid <> pg_backend_pid()"
-            )
+        with _closed_to_connections(postgres_ledger_url):
             page = client.get("/loans")
-        finally:
-            set_database(postgres_ledger_url, "ALLOW_CONNECTIONS true")
     assert page.status_code == 503
     [told] = re.findall(r'<p class="problem" role="alert">(.*?)</p>', page.get_data(as_text=True), flags=re.S)
     assert html.unescape(told) == f"无法访问台账数据库 {where}（详情见日志）"
@@ -1165,16 +1167,9 @@ def test_every_page_answers_a_ledger_outage_alike(workspace: Workspace, postgres
     with open_ledger(postgres_ledger_url) as ledger:
         client = local_app(workspace, ledger).test_client()
         assert client.get("/archive").status_code == 200
-        set_database(postgres_ledger_url, "ALLOW_CONNECTIONS false")
-        try:
-            as_admin(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                f" WHERE datname = '{database_of(postgres_ledger_url)}' AND pid <> pg_backend_pid()"
-            )
+        with _closed_to_connections(postgres_ledger_url):
             asked = ("/archive", "/archive?category=业主档案", "/loans", "/review", "/search?q=电梯")
             pages = {url: client.get(url) for url in asked}
-        finally:
-            set_database(postgres_ledger_url, "ALLOW_CONNECTIONS true")
         assert client.get("/archive").status_code == 200
     assert {url: page.status_code for url, page in pages.items()} == dict.fromkeys(pages, 503)
     said = f"出错了（503） 无法访问台账数据库 {display_url(postgres_ledger_url)}（详情见日志）"
@@ -1196,17 +1191,10 @@ def test_the_search_indexs_own_failed_connections_are_logged_as_the_ledgers_outa
     with open_ledger(postgres_ledger_url) as ledger:
         ledger.outage = LedgerOutage(ledger.where)
         index = open_index(workspace, ledger, backend="postgresql")
-        set_database(postgres_ledger_url, "ALLOW_CONNECTIONS false")
-        try:
-            as_admin(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                f" WHERE datname = '{database_of(postgres_ledger_url)}' AND pid <> pg_backend_pid()"
-            )
+        with _closed_to_connections(postgres_ledger_url):
             for _ in range(2):
                 with pytest.raises(LedgerError, match="无法连接台账数据库（检索索引在其中）"):
                     index.exists()
-        finally:
-            set_database(postgres_ledger_url, "ALLOW_CONNECTIONS true")
         assert index.exists() is False  # (never built here)
     where = display_url(postgres_ledger_url)
     told = [
@@ -1233,16 +1221,8 @@ def test_the_search_indexs_failed_connection_is_told_on_the_page_in_chinese_and_
 
     with open_ledger(postgres_ledger_url) as ledger:
         index = open_index(workspace, ledger, backend="postgresql")
-        set_database(postgres_ledger_url, "ALLOW_CONNECTIONS false")
-        try:
-            as_admin(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                f" WHERE datname = '{database_of(postgres_ledger_url)}' AND pid <> pg_backend_pid()"
-            )
-            with pytest.raises(LedgerError) as caught:
-                index.exists()
-        finally:
-            set_database(postgres_ledger_url, "ALLOW_CONNECTIONS true")
+        with _closed_to_connections(postgres_ledger_url), pytest.raises(LedgerError) as caught:
+            index.exists()
     assert caught.value.form_message == "无法连接台账数据库（检索索引在其中）（详情见日志）"
     assert caught.value.message.startswith("无法连接台账数据库（检索索引在其中）：connection failed")
     logged = "\n".join(record.getMessage() for record in caplog.records)
