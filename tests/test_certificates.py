@@ -753,3 +753,75 @@ def test_cert_make_refuses_a_second_unit_instead_of_taking_only_the_last(run_cli
     assert "房号..." not in run_cli("cert", "make", "--help").stdout  # one unit, as the help says
     missing = run_cli("cert", "make", "出门条", "--items", "冰箱1台")
     assert missing.exit_code == 2 and "--unit" in missing.stderr
+
+
+#: The sample roster with a 证件类型 column: 1-1-101's owner John Smith holds a passport.
+PASSPORT_ROWS = [
+    ["1", "1", "101", 89.35, "John Smith", "13812345678", "护照", "E12345678", dt.date(2020, 5, 1), "已入住"],
+    ["3", "2", "1201", 143.8, "李秀英", "13987654321", None, "310104198506120027", dt.date(2019, 10, 1), "已入住"],
+]
+PASSPORT_HEADERS = (
+    "楼栋",
+    "单元",
+    "房号",
+    "建筑面积",
+    "业主姓名",
+    "联系电话",
+    "证件类型",
+    "证件号码",
+    "入住日期",
+    "状态",
+)
+
+
+def test_a_residence_certificate_names_the_document_its_number_is_of(run_cli: Any, workspace: Workspace) -> None:
+    """A passport holder's 居住证明, the owner's or a tenant's, printed the passport's number under 身份证号: a school
+    reading it took it for a wrong ID number.  It now says 护照号码; a resident's still says 身份证号."""
+    sheet = write_sheet(workspace.root / "名册.xlsx", PASSPORT_ROWS, PASSPORT_HEADERS)
+    assert run_cli("owners", "import", str(sheet)).exit_code == 0
+    tenant = ("owners", "contact", "add", "3-2-1201", "Mary Smith", "--relation", "租户", "--start", "2026-03-01")
+    for unit, *more in (["1-1-101"], ["3-2-1201"], ["3-2-1201", "--tenant", "Mary Smith"]):
+        if more:  # the owner's first: once let, the owner no longer lives there
+            assert run_cli(*tenant, "--id-type", "台胞证", "--id-number", "12345678").exit_code == 0
+        made = run_cli("cert", "make", "居住证明", "--unit", unit, *more)
+        assert made.exit_code == 0, made.output
+    found = (workspace.root / "records" / "generated").rglob("*.docx")
+    owner, resident, lodger = sorted(found, key=lambda path: path.name)
+    assert paragraphs(owner)[2] == (
+        "兹证明John Smith（护照号码：E12345678）系测试小区1栋1单元101室的业主，"
+        "房屋建筑面积89.35平方米，自2020年5月1日起在该房屋居住至今。"
+    )
+    assert paragraphs(resident)[2] == (
+        "兹证明李秀英（身份证号：310104198506120027）系测试小区3栋2单元1201室的业主，"
+        "房屋建筑面积143.80平方米，自2019年10月1日起在该房屋居住至今。"
+    )
+    assert paragraphs(lodger)[2] == (
+        "兹证明Mary Smith（台湾居民来往大陆通行证号码：12345678）系测试小区3栋2单元1201室的租户，"
+        "自2026年3月1日起在该房屋承租居住至今。"
+    )
+
+
+def test_an_offices_own_residence_template_without_the_documents_name_is_refused_for_a_passport(
+    run_cli: Any, workspace: Workspace
+) -> None:
+    """An office's own 居住证明 copied before the paper named the document prints 身份证号 before any number: filled
+    for a passport holder it would call the passport's number an ID number.  Refused (exit 5) saying how to get the
+    built-in's wording, nothing written; a resident's from the same copy prints as before."""
+    sheet = write_sheet(workspace.root / "名册.xlsx", PASSPORT_ROWS, PASSPORT_HEADERS)
+    assert run_cli("owners", "import", str(sheet)).exit_code == 0
+    from tests.test_templates import make_docx
+
+    own = ("编号：{{ 证明编号 }}", "兹证明{{ 业主姓名 }}（身份证号：{{ 身份证号 }}）系{{ 房屋地址 }}的业主。")
+    make_docx(workspace.templates_dir / "居住证明.docx", *own)
+    refused = run_cli("cert", "make", "居住证明", "--unit", "1-1-101")
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        5,
+        "",
+        "错误：本处的模板“居住证明”（templates/居住证明.docx）没有护照等其他证件的写法（没有用到变量 证件名称），"
+        "开出来会把护照号码写成身份证号，没有开具。请参照内置模板在其中加上证件名称的一段"
+        "（recordkit templates copy 居住证明 --force 取回内置模板，会覆盖本处的修改）",
+    )
+    assert json.loads(run_cli("docs", "list", "--json").stdout) == []
+    assert run_cli("cert", "make", "居住证明", "--unit", "3-2-1201").exit_code == 0
+    [resident] = (workspace.root / "records" / "generated").rglob("*.docx")
+    assert "兹证明李秀英（身份证号：310104198506120027）系测试小区3栋2单元1201室的业主。" in paragraphs(resident)

@@ -23,6 +23,7 @@ __all__ = [
     "id_identity",
     "id_number_as_18",
     "id_number_check_digit",
+    "id_number_label",
     "id_numbers_in_folded",
     "id_type_journalled",
     "id_type_shown",
@@ -236,20 +237,25 @@ def validate_document_number(text: str, id_type: str = RESIDENT_ID) -> str:
     by its shape (``_DOCUMENT_SHAPES``).  Raises ``ValidationError`` naming the document and its shape."""
     if id_type == RESIDENT_ID:
         return validate_id_number(text)
-    name = ID_TYPES[id_type]
     if id_type == "hmt_residence_permit":
         try:
             number = validate_id_number(text)
         except ValidationError as err:
-            raise ValidationError(err.message.replace("身份证号", f"{name}号码")) from None
+            raise ValidationError(err.message.replace("身份证号", id_number_label(id_type))) from None
         if len(number) != 18 or number[:2] not in ("81", "82", "83"):
-            raise ValidationError(f"{name}号码应为以 81（香港）、82（澳门）或 83（台湾）开头的 18 位")
+            raise ValidationError(f"{id_number_label(id_type)}应为以 81（香港）、82（澳门）或 83（台湾）开头的 18 位")
         return number
     number = _compact(text).upper()
     shape, said = _DOCUMENT_SHAPES[id_type]
     if shape.fullmatch(number) is None:
-        raise ValidationError(f"{name}号码“{text.strip()}”{said}")
+        raise ValidationError(f"{id_number_label(id_type)}“{text.strip()}”{said}")
     return number
+
+
+def id_number_label(id_type: str) -> str:
+    """What a number of document ``id_type`` is called before it on paper and in a message: 身份证号 for a resident ID
+    card, else the document's Chinese name and 号码 (护照号码)."""
+    return "身份证号" if id_type == RESIDENT_ID else f"{ID_TYPES[id_type]}号码"
 
 
 def id_type_shown(id_number: str | None, id_type: str) -> str | None:

@@ -21,7 +21,7 @@ from recordkit.billing.arrears import arrears_day, arrears_in
 from recordkit.core.dates import Month, check_business_day, check_not_future, check_not_past, chinese_date, parse_month
 from recordkit.core.errors import ConflictError, UsageError, ValidationError
 from recordkit.core.money import format_yuan
-from recordkit.core.personal import has_letter, reason_problem
+from recordkit.core.personal import RESIDENT_ID, has_letter, id_number_label, reason_problem
 from recordkit.core.unitcodes import DWELLINGS, parse_unit_code
 from recordkit.documents.generated import (
     DocumentRequest,
@@ -282,12 +282,15 @@ def _residence_values(
         assert start is not None  # _tenant_named refuses a tenancy without its first day
         # The tenant's own number, printed whole as an owner's is (the paper is the tenant's, by ID); none registered:
         # the paper says so rather than print the owner's.
-        return values | {
-            "租户姓名": found.record.name,
-            "身份证号": found.record.id_number or "（未登记）",
-            "租期起": chinese_date(start),
-            "租期至": chinese_date(end) if end else "",
-        }
+        return (
+            values
+            | _holder_number(found.record.id_number, found.record.id_type)
+            | {
+                "租户姓名": found.record.name,
+                "租期起": chinese_date(start),
+                "租期至": chinese_date(end) if end else "",
+            }
+        )
     if let := _current(tenants, days):  # let, its roster's status left 已入住: the owner does not live there "至今"
         removals = "；".join(f"recordkit owners contact remove {t.id}" for t in let)
         option = let[0].record.name if len(let) == 1 else "姓名"
@@ -305,7 +308,13 @@ def _residence_values(
             f"开具日期 {today.isoformat()} 早于房屋 {view.code} 的入住日期 {view.move_in_date.isoformat()}："
             "居住证明只能证明入住以后的居住，请检查 --date"
         )
-    return values | {"身份证号": view.id_number or "（未登记）"}
+    return values | _holder_number(view.id_number, view.id_type)
+
+
+def _holder_number(id_number: str | None, id_type: str) -> dict[str, str]:
+    """The paper's 证件名称 and 身份证号: what the holder's number is called (护照号码 for a passport's: the template prints
+    it before the number) and the number, or （未登记） without one."""
+    return {"证件名称": id_number_label(id_type), "身份证号": id_number or "（未登记）"}
 
 
 def _template_with_wording(
@@ -462,6 +471,15 @@ def make_certificate(
                 details["tenant"] = values["租户姓名"]
                 library = _template_with_wording(
                     workspace, library, RESIDENCE, "租户姓名", ("为租户开具", "租户"), "把租户写成业主"
+                )
+            if values["证件名称"] != id_number_label(RESIDENT_ID):  # an old copy prints 身份证号 before any number
+                library = _template_with_wording(
+                    workspace,
+                    library,
+                    RESIDENCE,
+                    "证件名称",
+                    ("护照等其他证件", "证件名称"),
+                    f"把{values['证件名称']}写成身份证号",
                 )
         if kind == CLEARANCE:  # the unit's fees: all its owners of record (a 居住证明 is one person's, by ID)
             values["业主姓名"] = owners_of_record(view.owner, (owner.name for owner in entry.co_owners))

@@ -15,10 +15,12 @@ if TYPE_CHECKING:
 
 CERTIFICATE_KIND = "证明"
 EXIT_PASS_KIND = "出门条"
-# 租户姓名 empty on the owner's; a tenant's (cert make --tenant) names the tenant and the lease instead.
+# 租户姓名 empty on the owner's; a tenant's (cert make --tenant) names the tenant and the lease instead.  证件名称 is what
+# the number in 身份证号 is called (身份证号, 护照号码: ``core.personal.id_number_label``).
 RESIDENCE_VARIABLES = (
     "证明编号",
     "业主姓名",
+    "证件名称",
     "身份证号",
     "房号",
     "房屋",
@@ -50,10 +52,10 @@ def _residence(document: Document) -> None:
     line(
         document,
         "{% if 租户姓名 %}"
-        "兹证明{{ 租户姓名 }}（身份证号：{{ 身份证号 }}）系{{ 房屋地址 }}的租户，"
+        "兹证明{{ 租户姓名 }}（{{ 证件名称 }}：{{ 身份证号 }}）系{{ 房屋地址 }}的租户，"
         "自{{ 租期起 }}起在该房屋承租居住至今{% if 租期至 %}，租期至{{ 租期至 }}{% endif %}。"
         "{% else %}"
-        "兹证明{{ 业主姓名 }}（身份证号：{{ 身份证号 }}）系{{ 房屋地址 }}的业主，"
+        "兹证明{{ 业主姓名 }}（{{ 证件名称 }}：{{ 身份证号 }}）系{{ 房屋地址 }}的业主，"
         "房屋建筑面积{{ 建筑面积 }}平方米，自{{ 入住日期 }}起在该房屋居住至今。"
         "{% endif %}",
         indent=True,
