@@ -85,9 +85,9 @@ def test_a_contact_with_an_owners_id_number_is_refused_at_the_counter(
     journalled = journal_size(run_cli)
     _each_refused_at_the_counter(
         run_cli,
-        ("1-1-101", "赵磊", "租户", ZHANG_WEI_ID, "联系人的身份证号 110101********1233 与业主 张伟 的相同"),
-        ("1-1-101", "王小明", "子女", WANG_FANG_ID, "联系人的身份证号 310104********0027 与共有人 王芳 的相同"),
-        ("1-1-102", "赵磊", "租户", "320102880214561", "联系人的身份证号 320102******561 与业主 李娜 的相同"),
+        ("1-1-101", "赵磊", "租户", ZHANG_WEI_ID, "联系人的证件号码 110101********1233 与业主 张伟 的相同"),
+        ("1-1-101", "王小明", "子女", WANG_FANG_ID, "联系人的证件号码 310104********0027 与共有人 王芳 的相同"),
+        ("1-1-102", "赵磊", "租户", "320102880214561", "联系人的证件号码 320102******561 与业主 李娜 的相同"),
     )
     assert contacts_in_ledger(workspace) == []
     assert journal_size(run_cli) == journalled
@@ -104,7 +104,7 @@ def test_a_contact_edited_to_an_owners_id_number_is_refused(run_cli: Any, tmp_pa
     assert (refused.exit_code, refused.stdout, refused.stderr) == (
         8,
         "",
-        "错误：联系人的身份证号 310104********0027 与共有人 王芳 的相同：租户、家属应填本人的证件号\n",
+        "错误：联系人的证件号码 310104********0027 与共有人 王芳 的相同：租户、家属应填本人的证件号\n",
     )
     assert contacts_in_ledger(workspace) == [("1-1-101", "赵磊", "租户", None, ZHAO_LEI_ID, None, None)]
     assert journal_size(run_cli) == journalled
@@ -119,7 +119,7 @@ def test_a_roster_contact_row_with_its_owners_id_number_is_refused_at_its_cell(
     refused = run_cli("owners", "import", str(roster(tmp_path / "错.xlsx", [*OWNERS, tenant])))
     assert (refused.exit_code, refused.stdout) == (5, "")
     assert refused.stderr.splitlines()[1:] == [
-        "  第 5 行 E 列（身份证号）：联系人的身份证号 110101********1233 与业主 张伟 的相同：租户、家属应填本人的证件号"
+        "  第 5 行 E 列（身份证号）：联系人的证件号码 110101********1233 与业主 张伟 的相同：租户、家属应填本人的证件号"
     ]
     assert run_cli("owners", "list", "--json").stdout.strip() == "[]"
     assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
@@ -134,7 +134,7 @@ def test_a_roster_contact_row_with_its_owners_id_number_is_refused_at_its_cell(
     again = run_cli("owners", "import", str(roster(tmp_path / "再导入.xlsx", masked)))
     assert (again.exit_code, again.stdout) == (5, "")
     assert again.stderr.splitlines()[1:] == [
-        "  第 4 行 E 列（身份证号）：联系人的身份证号 310104********0027 与共有人 王芳 的相同：租户、家属应填本人的证件号"
+        "  第 4 行 E 列（身份证号）：联系人的证件号码 310104********0027 与共有人 王芳 的相同：租户、家属应填本人的证件号"
     ]
     assert contacts_in_ledger(workspace) == []
     assert journal_size(run_cli) == journalled
@@ -151,20 +151,20 @@ def test_a_contact_with_another_units_owners_id_number_is_refused_at_the_counter
     journalled = journal_size(run_cli)
     _each_refused_at_the_counter(
         run_cli,
-        ("1-1-102", "赵磊", "租户", ZHANG_WEI_ID, "联系人的身份证号 110101********1233 与 1-1-101 的业主 张伟 的相同"),
+        ("1-1-102", "赵磊", "租户", ZHANG_WEI_ID, "联系人的证件号码 110101********1233 与 1-1-101 的业主 张伟 的相同"),
         (
             "1-1-102",
             "王小明",
             "子女",
             WANG_FANG_ID,
-            "联系人的身份证号 310104********0027 与 1-1-101 的共有人 王芳 的相同",
+            "联系人的证件号码 310104********0027 与 1-1-101 的共有人 王芳 的相同",
         ),
         (
             "1-1-101",
             "赵磊",
             "租户",
             "320102880214561",
-            "联系人的身份证号 320102******561 与 1-1-102 的业主 李娜 的相同",
+            "联系人的证件号码 320102******561 与 1-1-102 的业主 李娜 的相同",
         ),
     )
     assert contacts_in_ledger(workspace) == []
@@ -173,7 +173,7 @@ def test_a_contact_with_another_units_owners_id_number_is_refused_at_the_counter
     edited = run_cli("owners", "contact", "edit", "1", "--id-number", ZHANG_WEI_ID)
     assert (edited.exit_code, edited.stderr) == (
         8,
-        "错误：联系人的身份证号 110101********1233 与 1-1-101 的业主 张伟 的相同：租户、家属应填本人的证件号\n",
+        "错误：联系人的证件号码 110101********1233 与 1-1-101 的业主 张伟 的相同：租户、家属应填本人的证件号\n",
     )
     assert contacts_in_ledger(workspace) == [("1-1-102", "赵磊", "租户", None, None, None, None)]
     added = run_cli("owners", "contact", "add", "1-1-102", "王芳", "--relation", "家属", "--id-number", WANG_FANG_ID)
@@ -182,7 +182,7 @@ def test_a_contact_with_another_units_owners_id_number_is_refused_at_the_counter
     renamed = run_cli("owners", "contact", "edit", "2", "--name", "王小明")
     assert (renamed.exit_code, renamed.stderr) == (
         8,
-        "错误：联系人的身份证号 310104********0027 与 1-1-101 的共有人 王芳 的相同：租户、家属应填本人的证件号\n",
+        "错误：联系人的证件号码 310104********0027 与 1-1-101 的共有人 王芳 的相同：租户、家属应填本人的证件号\n",
     )
 
 
@@ -203,8 +203,8 @@ def test_a_roster_contact_row_with_another_units_owners_id_number_is_refused_at_
     refused = run_cli("owners", "import", str(roster(tmp_path / "错.xlsx", ledgers_owner)))
     assert (refused.exit_code, refused.stdout) == (5, "")
     assert refused.stderr.splitlines() == [
-        "错误：有 1 位联系人填了另一户业主的身份证号，没有导入任何数据",
-        "  第 3 行 E 列（身份证号）：联系人的身份证号 110101********1233 与 1-1-101 的业主 张伟 的相同："
+        "错误：有 1 位联系人填了另一户业主的证件号码，没有导入任何数据",
+        "  第 3 行 E 列（身份证号）：联系人的证件号码 110101********1233 与 1-1-101 的业主 张伟 的相同："
         "租户、家属应填本人的证件号",
     ]
     sheets_owner = [
@@ -215,8 +215,8 @@ def test_a_roster_contact_row_with_another_units_owners_id_number_is_refused_at_
     refused = run_cli("owners", "import", str(roster(tmp_path / "同一张.xlsx", sheets_owner)))
     assert (refused.exit_code, refused.stdout) == (5, "")
     assert refused.stderr.splitlines() == [
-        "错误：有 1 位联系人填了另一户业主的身份证号，没有导入任何数据",
-        "  第 6 行 E 列（身份证号）：联系人的身份证号 440301********1232 与 1-1-103 的业主 孙七 的相同："
+        "错误：有 1 位联系人填了另一户业主的证件号码，没有导入任何数据",
+        "  第 6 行 E 列（身份证号）：联系人的证件号码 440301********1232 与 1-1-103 的业主 孙七 的相同："
         "租户、家属应填本人的证件号",
     ]
     assert contacts_in_ledger(workspace) == []
@@ -272,7 +272,7 @@ def test_contact_edit_clear_empties_a_field_and_journals_it_masked(
     by_option = run_cli("owners", "contact", "edit", "1", "--clear", "id-number", "--clear", "start")
     assert (by_option.exit_code, by_option.stdout) == (
         0,
-        "已更正 1-1-101 的租户 赵磊（联系人编号 1）：身份证号 110105********002X → （无），起租日期 2026-03-01 → （无）\n",
+        "已更正 1-1-101 的租户 赵磊（联系人编号 1）：证件号码 110105********002X → （无），起租日期 2026-03-01 → （无）\n",
     )
     assert contacts_in_ledger(workspace) == [("1-1-101", "赵磊", "租户", None, None, None, None)]
     again = run_cli("owners", "contact", "edit", "1", "--clear", "电话")
@@ -280,6 +280,14 @@ def test_contact_edit_clear_empties_a_field_and_journals_it_masked(
         0,
         "1-1-101 的租户 赵磊（联系人编号 1）没有变化：写的与台账相同，没有修改\n",
     )
+    # 证件号码 (a passport's too) and the older word 身份证号 both name the number.
+    for word in ("证件号码", "身份证号"):
+        assert run_cli("owners", "contact", "edit", "1", "--id-number", ZHAO_LEI_ID).exit_code == 0
+        by_word = run_cli("owners", "contact", "edit", "1", "--clear", word)
+        assert (by_word.exit_code, by_word.stdout) == (
+            0,
+            "已更正 1-1-101 的租户 赵磊（联系人编号 1）：证件号码 110105********002X → （无）\n",
+        )
 
 
 def test_contact_edit_clear_refuses_the_name_the_relation_an_unknown_field_and_a_value_given_too(
@@ -288,7 +296,7 @@ def test_contact_edit_clear_refuses_the_name_the_relation_an_unknown_field_and_a
     assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
     assert run_cli("owners", "contact", "add", "1-1-101", "赵磊", "--phone", "13900001111").exit_code == 0
     journalled = journal_size(run_cli)
-    clearable = "能清空的是 电话、身份证号、起租日期、到期日期（也可写 phone、id-number、start、end）"
+    clearable = "能清空的是 电话、证件号码、起租日期、到期日期（也可写 phone、id-number、start、end）"
     for args, said in (
         (("--clear", "姓名"), f"姓名不能清空：联系人总有姓名和关系，写错了请用 --name、--relation 改正；{clearable}"),
         (
@@ -479,9 +487,9 @@ def test_doctor_lists_each_contact_an_older_version_kept_with_an_owners_id_numbe
         "name": "联系人身份证号",
         "ok": False,
         "detail": "3 位联系人登记的是本户业主或共有人的身份证号（旧版本登记的，现在添加联系人和导入名册都不收；"
-        "为租户开的居住证明会印成业主的号码）：1-1-101 租户 赵磊（联系人编号 2）：身份证号 110101********1233 与业主 张伟 的相同；"
-        "1-1-101 子女 王小明（联系人编号 4）：身份证号 310104********0027 与共有人 王芳 的相同；"
-        "1-1-102 租户 周九（联系人编号 1）：身份证号 320102******561 与业主 李娜 的相同",
+        "为租户开的居住证明会印成业主的号码）：1-1-101 租户 赵磊（联系人编号 2）：证件号码 110101********1233 与业主 张伟 的相同；"
+        "1-1-101 子女 王小明（联系人编号 4）：证件号码 310104********0027 与共有人 王芳 的相同；"
+        "1-1-102 租户 周九（联系人编号 1）：证件号码 320102******561 与业主 李娜 的相同",
         "fix": "核对后用 recordkit owners contact edit 联系人编号 --clear 身份证号 清空，"
         "或用 recordkit owners contact edit 联系人编号 --id-number 正确的号码 改正（租户、家属应填本人的证件号）",
         "required": False,
@@ -493,7 +501,7 @@ def test_doctor_lists_each_contact_an_older_version_kept_with_an_owners_id_numbe
     assert run_cli("owners", "contact", "edit", "2", "--clear", "身份证号").exit_code == 0
     assert run_cli("owners", "contact", "edit", "4", "--id-number", QIAN_BA_ID).exit_code == 0
     assert doctor_check(run_cli, "联系人身份证号")["detail"].endswith(
-        "：1-1-102 租户 周九（联系人编号 1）：身份证号 320102******561 与业主 李娜 的相同"
+        "：1-1-102 租户 周九（联系人编号 1）：证件号码 320102******561 与业主 李娜 的相同"
     )
     assert run_cli("owners", "contact", "edit", "1", "--clear", "身份证号").exit_code == 0
     assert doctor_check(run_cli, "联系人身份证号")["ok"] is True
@@ -532,8 +540,8 @@ def test_doctor_lists_each_contact_an_older_version_kept_with_another_units_owne
         "name": "联系人身份证号",
         "ok": False,
         "detail": "2 位联系人登记的是另一户业主或共有人的身份证号、姓名却不同（旧版本登记的，现在添加联系人和导入名册都不收；"
-        "一个号码成了两个人的）：1-1-101 家属 周九（联系人编号 3）：身份证号 320102******561 与 1-1-102 的业主 李娜 的相同；"
-        "1-1-102 租户 赵磊（联系人编号 1）：身份证号 110101********1233 与 1-1-101 的业主 张伟 的相同",
+        "一个号码成了两个人的）：1-1-101 家属 周九（联系人编号 3）：证件号码 320102******561 与 1-1-102 的业主 李娜 的相同；"
+        "1-1-102 租户 赵磊（联系人编号 1）：证件号码 110101********1233 与 1-1-101 的业主 张伟 的相同",
         "fix": "核对后用 recordkit owners contact edit 联系人编号 --clear 身份证号 清空，"
         "或用 recordkit owners contact edit 联系人编号 --id-number 正确的号码 改正（租户、家属应填本人的证件号）",
         "required": False,
@@ -577,10 +585,10 @@ def test_a_roster_giving_an_owner_a_contacts_id_number_is_refused_at_the_owners_
     refused = run_cli("owners", "import", str(roster(tmp_path / "错.xlsx", rows)))
     assert (refused.exit_code, refused.stdout) == (5, "")
     assert refused.stderr.splitlines() == [
-        "错误：有 2 位业主的身份证号与本户联系人的相同，没有导入任何数据",
-        "  第 2 行 E 列（身份证号）：业主的身份证号 440301******123 与该户联系人 孙七（租户）的相同："
+        "错误：有 2 位业主的证件号码与本户联系人的相同，没有导入任何数据",
+        "  第 2 行 E 列（身份证号）：业主的证件号码 440301******123 与该户联系人 孙七（租户）的相同："
         "核对这一格；是联系人登记错了的，先改正联系人（recordkit owners contact edit 1 --id-number 正确的号码）再导入",
-        "  第 3 行 E 列（身份证号）：共有人的身份证号 330106********4561 与该户联系人 吴芳（配偶）的相同："
+        "  第 3 行 E 列（身份证号）：共有人的证件号码 330106********4561 与该户联系人 吴芳（配偶）的相同："
         "核对这一格；是联系人登记错了的，先改正联系人（recordkit owners contact edit 2 --id-number 正确的号码）再导入",
     ]
     named_again = [
@@ -592,7 +600,7 @@ def test_a_roster_giving_an_owner_a_contacts_id_number_is_refused_at_the_owners_
     assert (refused.exit_code, refused.stderr.splitlines()[1:]) == (
         5,
         [
-            "  第 2 行 E 列（身份证号）：业主的身份证号 440301********1232 与该户联系人 孙七（租户）的相同："
+            "  第 2 行 E 列（身份证号）：业主的证件号码 440301********1232 与该户联系人 孙七（租户）的相同："
             "核对这一格；是联系人登记错了的，先改正联系人（recordkit owners contact edit 1 --id-number 正确的号码）再导入"
         ],
     )
@@ -662,13 +670,13 @@ def _zhao_leis_number_refused_at_the_counter(run_cli: Any, tmp_path: Path, unit:
     assert (refused.exit_code, refused.stdout, refused.stderr) == (
         8,
         "",
-        "错误：联系人的身份证号 110105********002X 与 1-1-102 的租户 赵磊 的相同：租户、家属应填本人的证件号\n",
+        "错误：联系人的证件号码 110105********002X 与 1-1-102 的租户 赵磊 的相同：租户、家属应填本人的证件号\n",
     )
     assert run_cli("owners", "contact", "add", unit, "孙七", "--relation", "家属").exit_code == 0
     edited = run_cli("owners", "contact", "edit", "2", "--id-number", ZHAO_LEI_ID)
     assert (edited.exit_code, edited.stderr) == (
         8,
-        "错误：联系人的身份证号 110105********002X 与 1-1-102 的租户 赵磊 的相同：租户、家属应填本人的证件号\n",
+        "错误：联系人的证件号码 110105********002X 与 1-1-102 的租户 赵磊 的相同：租户、家属应填本人的证件号\n",
     )
     assert journal_size(run_cli) == journalled + 1
 
@@ -708,8 +716,8 @@ def test_a_roster_contact_row_with_another_units_contacts_id_number_is_refused_a
     refused = run_cli("owners", "import", str(roster(tmp_path / "错.xlsx", ledgers_contact)))
     assert (refused.exit_code, refused.stdout) == (5, "")
     assert refused.stderr.splitlines() == [
-        "错误：有 1 位联系人填了另一户联系人的身份证号，没有导入任何数据",
-        "  第 4 行 E 列（身份证号）：联系人的身份证号 110105********002X 与 1-1-102 的租户 赵磊 的相同："
+        "错误：有 1 位联系人填了另一户联系人的证件号码，没有导入任何数据",
+        "  第 4 行 E 列（身份证号）：联系人的证件号码 110105********002X 与 1-1-102 的租户 赵磊 的相同："
         "租户、家属应填本人的证件号",
     ]
     sheets_contacts = [
@@ -720,10 +728,10 @@ def test_a_roster_contact_row_with_another_units_contacts_id_number_is_refused_a
     refused = run_cli("owners", "import", str(roster(tmp_path / "同一张.xlsx", sheets_contacts)))
     assert (refused.exit_code, refused.stdout) == (5, "")
     assert refused.stderr.splitlines() == [
-        "错误：有 2 位联系人填了另一户联系人的身份证号，没有导入任何数据",
-        "  第 5 行 E 列（身份证号）：联系人的身份证号 330106********4561 与 1-1-102 的租户 吴十 的相同："
+        "错误：有 2 位联系人填了另一户联系人的证件号码，没有导入任何数据",
+        "  第 5 行 E 列（身份证号）：联系人的证件号码 330106********4561 与 1-1-102 的租户 吴十 的相同："
         "租户、家属应填本人的证件号",
-        "  第 6 行 E 列（身份证号）：联系人的身份证号 330106********4561 与 1-1-101 的家属 周九 的相同："
+        "  第 6 行 E 列（身份证号）：联系人的证件号码 330106********4561 与 1-1-101 的家属 周九 的相同："
         "租户、家属应填本人的证件号",
     ]
     assert contacts_in_ledger(workspace) == [("1-1-102", "赵磊", "租户", None, ZHAO_LEI_ID, None, None)]
@@ -753,8 +761,8 @@ def test_doctor_lists_contacts_an_older_version_kept_with_another_units_contacts
         "name": "联系人身份证号",
         "ok": False,
         "detail": "2 位联系人登记的身份证号与另一户的联系人的相同、姓名却不同（旧版本登记的，现在添加联系人和导入名册都不收；"
-        "一个号码成了两个人的）：1-1-101 家属 孙七（联系人编号 2）：身份证号 110105********002X 与 1-1-102 的租户 赵磊 的相同；"
-        "1-1-102 租户 赵磊（联系人编号 1）：身份证号 110105********002X 与 1-1-101 的家属 孙七 的相同",
+        "一个号码成了两个人的）：1-1-101 家属 孙七（联系人编号 2）：证件号码 110105********002X 与 1-1-102 的租户 赵磊 的相同；"
+        "1-1-102 租户 赵磊（联系人编号 1）：证件号码 110105********002X 与 1-1-101 的家属 孙七 的相同",
         "fix": "核对后用 recordkit owners contact edit 联系人编号 --clear 身份证号 清空，"
         "或用 recordkit owners contact edit 联系人编号 --id-number 正确的号码 改正（租户、家属应填本人的证件号）",
         "required": False,
@@ -777,9 +785,9 @@ def test_a_phone_contradiction_and_a_contacts_id_number_conflict_are_refused_tog
     refused = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows)))
     assert (refused.exit_code, refused.stdout) == (5, "")
     assert refused.stderr.splitlines() == [
-        "错误：有 1 处业主信息前后矛盾、1 位联系人填了另一户业主的身份证号，没有导入任何数据",
-        "  第 5 行 D 列（联系电话）：与第 2 行是同一身份证号（同一位业主），但电话不同：请核对后写成一样的",
-        "  第 6 行 E 列（身份证号）：联系人的身份证号 110101********1233 与 1-1-101 的业主 张伟 的相同："
+        "错误：有 1 处业主信息前后矛盾、1 位联系人填了另一户业主的证件号码，没有导入任何数据",
+        "  第 5 行 D 列（联系电话）：与第 2 行是同一证件号码（同一位业主），但电话不同：请核对后写成一样的",
+        "  第 6 行 E 列（身份证号）：联系人的证件号码 110101********1233 与 1-1-101 的业主 张伟 的相同："
         "租户、家属应填本人的证件号",
     ]
     assert json.loads(run_cli("owners", "list", "--json").stdout) == []
@@ -873,10 +881,10 @@ def test_a_roster_giving_two_contacts_of_one_unit_one_id_number_is_refused_at_bo
     refused = run_cli("owners", "import", str(roster(tmp_path / "两位.xlsx", two)))
     assert (refused.exit_code, refused.stdout) == (5, "")
     assert refused.stderr.splitlines() == [
-        "错误：有 2 位联系人填了本户另一位联系人的身份证号，没有导入任何数据",
-        "  第 5 行 E 列（身份证号）：联系人的身份证号 330106********4561 与 1-1-102 的租户 吴十 的相同："
+        "错误：有 2 位联系人填了本户另一位联系人的证件号码，没有导入任何数据",
+        "  第 5 行 E 列（身份证号）：联系人的证件号码 330106********4561 与 1-1-102 的租户 吴十 的相同："
         "租户、家属应填本人的证件号",
-        "  第 6 行 E 列（身份证号）：联系人的身份证号 330106********4561 与 1-1-102 的家属 周九 的相同："
+        "  第 6 行 E 列（身份证号）：联系人的证件号码 330106********4561 与 1-1-102 的家属 周九 的相同："
         "租户、家属应填本人的证件号",
     ]
     assert contacts_in_ledger(workspace) == []
@@ -895,8 +903,8 @@ def test_doctor_lists_two_contacts_of_one_unit_an_older_version_kept_with_one_id
         "name": "联系人身份证号",
         "ok": False,
         "detail": "2 位联系人登记的身份证号与本户另一位联系人的相同、姓名却不同（旧版本登记的，现在添加联系人和导入名册都不收；"
-        "一个号码成了两个人的）：1-1-102 租户 赵磊（联系人编号 1）：身份证号 110105********002X 与 1-1-102 的家属 孙七 的相同；"
-        "1-1-102 家属 孙七（联系人编号 2）：身份证号 110105********002X 与 1-1-102 的租户 赵磊 的相同",
+        "一个号码成了两个人的）：1-1-102 租户 赵磊（联系人编号 1）：证件号码 110105********002X 与 1-1-102 的家属 孙七 的相同；"
+        "1-1-102 家属 孙七（联系人编号 2）：证件号码 110105********002X 与 1-1-102 的租户 赵磊 的相同",
         "fix": "核对后用 recordkit owners contact edit 联系人编号 --clear 身份证号 清空，"
         "或用 recordkit owners contact edit 联系人编号 --id-number 正确的号码 改正（租户、家属应填本人的证件号）",
         "required": False,

@@ -358,16 +358,16 @@ def test_a_contacts_number_corrected_at_the_counter_keeps_its_document_unless_to
         == 0
     )
     edited = run_cli("owners", "contact", "edit", "1", "--id-number", "E87654322")
-    assert edited.stdout == "已更正 1-1-102 的租户 Mary Smith（联系人编号 1）：身份证号 E8*****21 → E8*****22\n"
+    assert edited.stdout == "已更正 1-1-102 的租户 Mary Smith（联系人编号 1）：证件号码 E8*****21 → E8*****22\n"
     retyped = run_cli("owners", "contact", "edit", "1", "--id-type", "台胞证", "--id-number", "87654322")
     assert retyped.stdout == (
         "已更正 1-1-102 的租户 Mary Smith（联系人编号 1）：证件类型 护照 → 台湾居民来往大陆通行证，"
-        "身份证号 E8*****22 → 87****22\n"
+        "证件号码 E8*****22 → 87****22\n"
     )
     cleared = run_cli("owners", "contact", "edit", "1", "--clear", "身份证号")
     assert cleared.stdout == (
         "已更正 1-1-102 的租户 Mary Smith（联系人编号 1）：证件类型 台湾居民来往大陆通行证 → （无），"
-        "身份证号 87****22 → （无）\n"
+        "证件号码 87****22 → （无）\n"
     )
     listed = json.loads(run_cli("owners", "contact", "list", "--json").stdout)
     assert [(c["id_type"], c["id_number"]) for c in listed] == [(None, None)]
@@ -483,7 +483,7 @@ def test_equal_digits_of_two_documents_are_two_people_on_both_ledgers(ledger: Le
     with pytest.raises(ValidationError) as refused:
         import_owners(ledger, Path(sheet(tmp_path / "名册.xlsx", rows)), "测试员")
     assert [(p.row, p.column, p.reason) for p in refused.value.problems] == [
-        (4, "C", "与第 3 行是同一身份证号（同一位业主），但姓名不同：请核对后写成一样的")
+        (4, "C", "与第 3 行是同一证件号码（同一位业主），但姓名不同：请核对后写成一样的")
     ]
 
 

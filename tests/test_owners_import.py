@@ -183,7 +183,7 @@ def test_every_problem_is_reported_and_nothing_is_written(ledger: Ledger, tmp_pa
 def test_same_id_number_with_different_names_is_refused(ledger: Ledger, tmp_path: Path) -> None:
     rows = [SAMPLE_ROWS[0], bad_row(房号="102", 业主姓名="张伟伟")]
     assert problems_of(ledger, write_sheet(tmp_path / "bad.xlsx", rows)) == [
-        "第 3 行 E 列（业主姓名）：与第 2 行是同一身份证号（同一位业主），但姓名不同：请核对后写成一样的"
+        "第 3 行 E 列（业主姓名）：与第 2 行是同一证件号码（同一位业主），但姓名不同：请核对后写成一样的"
     ]
 
 

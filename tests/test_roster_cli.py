@@ -107,8 +107,8 @@ def test_one_owner_written_two_ways_names_the_column_that_differs(run_cli: Any, 
     assert result.exit_code == 5
     assert result.stderr.splitlines() == [
         "错误：有 2 处业主信息前后矛盾，没有导入任何数据",
-        "  第 3 行 D 列（联系电话）：与第 2 行是同一身份证号（同一位业主），但电话不同：请核对后写成一样的",
-        "  第 4 行 C 列（业主姓名）：与第 2 行是同一身份证号（同一位业主），但姓名不同：请核对后写成一样的",
+        "  第 3 行 D 列（联系电话）：与第 2 行是同一证件号码（同一位业主），但电话不同：请核对后写成一样的",
+        "  第 4 行 C 列（业主姓名）：与第 2 行是同一证件号码（同一位业主），但姓名不同：请核对后写成一样的",
     ]
     assert units(run_cli) == []
 
@@ -474,7 +474,7 @@ def test_owners_contact_edit_changes_what_is_given_says_old_to_new_and_refuses_a
     assert (twice.exit_code, twice.stdout, twice.stderr) == (
         8,
         "",
-        "错误：3-2-1201 已有租户 赵磊（联系人编号 1），没有再添加：电话、身份证号或租期变了，"
+        "错误：3-2-1201 已有租户 赵磊（联系人编号 1），没有再添加：电话、证件号码或租期变了，"
         "请用 recordkit owners contact edit 1 修改（例如 --phone 新号码、--end 到期日期）\n",
     )
     edit = ("owners", "contact", "edit", "1")
@@ -482,7 +482,7 @@ def test_owners_contact_edit_changes_what_is_given_says_old_to_new_and_refuses_a
     assert (edited.exit_code, edited.stdout) == (
         0,
         "已更正 3-2-1201 的租户 赵磊（联系人编号 1）：联系电话 139****1111 → 139****2222，"
-        "身份证号 （无） → 320102********5615，到期日期 2027-02-28 → 2028-02-29\n",
+        "证件号码 （无） → 320102********5615，到期日期 2027-02-28 → 2028-02-29\n",
     )
     journalled = json.loads(run_cli("journal", "list", "--json").stdout)
     assert [(e["action_label"], e["key"]) for e in journalled[:1]] == [("更正联系人", "3-2-1201")]

@@ -555,7 +555,7 @@ def test_an_owner_written_again_on_a_co_owner_row_with_another_phone_is_refused_
     with pytest.raises(ValidationError) as refused:
         import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", rows)]), "测试员")
     assert [str(p) for p in refused.value.problems] == [
-        "第 3 行 D 列（联系电话）：与第 2 行是同一身份证号（同一位业主），但电话不同：请核对后写成一样的"
+        "第 3 行 D 列（联系电话）：与第 2 行是同一证件号码（同一位业主），但电话不同：请核对后写成一样的"
     ]
 
 
@@ -997,7 +997,7 @@ def test_the_same_contact_added_twice_at_the_counter_is_refused_not_kept_twice(l
             add_contact(ledger, "1-1-101", name, "承租人", "测试员", phone="13900002222")
         assert refused.value.message == (
             f"1-1-101 已有租户 赵磊（联系人编号 {first.id}），没有再添加："
-            f"电话、身份证号或租期变了，请用 recordkit owners contact edit {first.id} 修改（例如 --phone 新号码、--end 到期日期）"
+            f"电话、证件号码或租期变了，请用 recordkit owners contact edit {first.id} 修改（例如 --phone 新号码、--end 到期日期）"
         )
     with ledger.read() as conn:
         journalled = conn.execute(sa.text("SELECT count(*) FROM journal WHERE action = 'contact.add'")).scalar()
@@ -1158,7 +1158,7 @@ def test_a_contact_is_corrected_field_by_field_and_journalled_old_to_new(ledger:
     )
     assert edit.changed() == ["phone", "id_number", "end_date"]
     assert edit.said() == (
-        "联系电话 139****1111 → 139****2222，身份证号 （无） → 320102********5615，到期日期 2027-02-28 → 2028-02-29"
+        "联系电话 139****1111 → 139****2222，证件号码 （无） → 320102********5615，到期日期 2027-02-28 → 2028-02-29"
     )
     expected = [
         ("1-1-101", "赵磊", "租户", "13900002222", ZHAO_LEI_ID, "2026-03-01", "2028-02-29"),

@@ -923,7 +923,7 @@ def on_holders_number(id_number: str, holder: tuple[str, str, str]) -> str:
 def _contact_on_owners_number(id_number: str, whose: str) -> str:
     """The refusal of a contact holding the ID number of the owner ``whose`` (``业主 张伟``, `` 1-1-101 的共有人 王芳``),
     number masked."""
-    return f"联系人的身份证号 {mask_id_number(id_number)} 与{whose} 的相同：租户、家属应填本人的证件号"
+    return f"联系人的证件号码 {mask_id_number(id_number)} 与{whose} 的相同：租户、家属应填本人的证件号"
 
 
 @dataclass(frozen=True)
@@ -944,14 +944,14 @@ class ContactWithOwnersNumber:
     unit: str = ""
 
     def said(self) -> str:
-        """``1-1-101 租户 赵磊（联系人编号 2）：身份证号 110101********1233 与业主 张伟 的相同`` (``与 1-1-102 的业主 李娜`` for
+        """``1-1-101 租户 赵磊（联系人编号 2）：证件号码 110101********1233 与业主 张伟 的相同`` (``与 1-1-102 的业主 李娜`` for
         another unit's): the number masked."""
         contact, record = self.contact, self.contact.record
         number = mask_id_number(record.id_number or "")
         whose = f" {self.unit} 的" if self.unit else ""
         return (
             f"{contact.unit} {record.relation} {record.name}（联系人编号 {contact.id}）："
-            f"身份证号 {number} 与{whose}{self.role} {self.owner} 的相同"
+            f"证件号码 {number} 与{whose}{self.role} {self.owner} 的相同"
         )
 
 
@@ -1061,7 +1061,7 @@ def _refuse_twice(conn: Connection, unit_id: int, code: str, record: ContactReco
             f"请用 recordkit owners contact edit {row.id} --relation {record.relation} 修改"
         )
     raise ConflictError(
-        f"{had}没有再添加：电话、身份证号或租期变了，请用 recordkit owners contact edit {row.id} 修改"
+        f"{had}没有再添加：电话、证件号码或租期变了，请用 recordkit owners contact edit {row.id} 修改"
         f"（例如 --phone 新号码、--end 到期日期）"
     )
 
@@ -1259,7 +1259,7 @@ CONTACT_FIELDS = {
     "relation": "关系",
     "phone": "联系电话",
     "id_type": "证件类型",
-    "id_number": "身份证号",
+    "id_number": "证件号码",
     "start_date": "起租日期",
     "end_date": "到期日期",
 }
@@ -1279,12 +1279,12 @@ CONTACT_OPTIONS = {
 #: without the dashes) -> its ``ContactRecord`` field.  A contact always has a name and a relation.
 CLEARABLE = {
     "电话": "phone", "联系电话": "phone", "phone": "phone",
-    "身份证号": "id_number", "id-number": "id_number",
+    "证件号码": "id_number", "身份证号": "id_number", "id-number": "id_number",
     "起租日期": "start_date", "start": "start_date",
     "到期日期": "end_date", "end": "end_date",
 }  # fmt: skip
 _KEPT_ALWAYS = {"姓名": "姓名", "name": "姓名", "关系": "关系", "relation": "关系"}
-_CLEARABLE_SAID = "能清空的是 电话、身份证号、起租日期、到期日期（也可写 phone、id-number、start、end）"
+_CLEARABLE_SAID = "能清空的是 电话、证件号码、起租日期、到期日期（也可写 phone、id-number、start、end）"
 
 
 def fields_to_clear(words: Iterable[str], given: Iterable[str] = ()) -> dict[str, str]:

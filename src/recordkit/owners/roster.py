@@ -614,7 +614,7 @@ def _match_owners(
             for column in contradicted:
                 letter, header = where[column]
                 what = "姓名" if column == "owner" else "电话"
-                whom = "同一身份证号（同一位业主）" if owner.id_number else f"同一位业主 {owner.name}（没有身份证号）"
+                whom = "同一证件号码（同一位业主）" if owner.id_number else f"同一位业主 {owner.name}（没有证件号码）"
                 problems.append(
                     CellProblem(
                         person.row,
@@ -735,12 +735,12 @@ def _refuse_contradictions_and_shared_numbers(
     ]
     parts = [
         *([f"{len(match.problems)} 处业主信息前后矛盾"] if match.problems else []),
-        *([f"{len(on_contacts)} 位联系人填了本户业主的身份证号"] if on_contacts else []),
-        *([f"{len(on_others_owners)} 位联系人填了另一户业主的身份证号"] if on_others_owners else []),
-        *([f"{len(on_others_contacts)} 位联系人填了另一户联系人的身份证号"] if on_others_contacts else []),
-        *([f"{len(on_own_contacts)} 位联系人填了本户另一位联系人的身份证号"] if on_own_contacts else []),
-        *([f"{len(on_owners)} 位业主的身份证号与本户联系人的相同"] if on_owners else []),
-        *([f"{len(on_others)} 位业主的身份证号与另一户的联系人的相同"] if on_others else []),
+        *([f"{len(on_contacts)} 位联系人填了本户业主的证件号码"] if on_contacts else []),
+        *([f"{len(on_others_owners)} 位联系人填了另一户业主的证件号码"] if on_others_owners else []),
+        *([f"{len(on_others_contacts)} 位联系人填了另一户联系人的证件号码"] if on_others_contacts else []),
+        *([f"{len(on_own_contacts)} 位联系人填了本户另一位联系人的证件号码"] if on_own_contacts else []),
+        *([f"{len(on_owners)} 位业主的证件号码与本户联系人的相同"] if on_owners else []),
+        *([f"{len(on_others)} 位业主的证件号码与另一户的联系人的相同"] if on_others else []),
     ]
     if parts:
         found = [*match.problems, *on_contacts, *on_others_owners, *on_others_contacts, *on_own_contacts]
@@ -827,7 +827,7 @@ def _owner_on_contacts_number(
     `` 3-2-1201 的``), number masked, with how to put the contact right."""
     role = "业主" if slot == (record.row, 0) else "共有人"
     return (
-        f"{role}的身份证号 {mask_id_number(owner.id_number or '')} 与{whose}联系人 {holder.record.name}"
+        f"{role}的证件号码 {mask_id_number(owner.id_number or '')} 与{whose}联系人 {holder.record.name}"
         f"（{holder.record.relation}）的相同：核对这一格；是联系人登记错了的，先改正联系人"
         f"（recordkit owners contact edit {holder.id} --id-number 正确的号码）再导入"
     )
