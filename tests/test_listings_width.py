@@ -89,7 +89,7 @@ def test_listing_titles_give_shown_and_total_counts(estate: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "hidden"),
     [
-        (("owners", "list"), ("身份证号", "入住日期")),
+        (("owners", "list"), ("证件号码", "入住日期")),
         (("fees", "arrears"), ("1–3个月", "12个月以上")),
         (("receipt", "list"), ("收款人",)),
         (("docs", "list"), ("模板", "文件")),
