@@ -111,7 +111,7 @@ def validate_id_number(text: str) -> str:
     """
     number = _compact(text).replace("x", "X")
     if len(number) == 15:
-        if re.fullmatch(r"[0-9]{15}", number) is None:
+        if _FIRST_GENERATION.fullmatch(number) is None:
             raise ValidationError("15位身份证号只能由数字组成")
         year, month, day = 1900 + int(number[6:8]), int(number[8:10]), int(number[10:12])
     elif len(number) == 18:
@@ -137,7 +137,7 @@ def id_number_as_18(number: str) -> str:
     18-character number, and any other document's number (``validate_document_number``: a passport's, a foreigner's
     15-character permanent residence number ABC123456789012), is returned as it is.  Only for telling one person's two
     numbers apart, never stored: the office keeps what the owner's papers say."""
-    if re.fullmatch(r"[0-9]{15}", number) is None:
+    if _FIRST_GENERATION.fullmatch(number) is None:
         return number
     first17 = number[:6] + "19" + number[6:]
     return first17 + id_number_check_digit(first17)
@@ -191,6 +191,8 @@ def _type_key(text: str) -> str:
 _ID_TYPE_BY_WORD = {
     _type_key(word): id_type for id_type, name in ID_TYPES.items() for word in (name, *_ID_TYPE_WORDS[id_type], id_type)
 }
+#: A number of a card whose numbers follow no one rule (军官证, any other document): what a refusal says of it too.
+_ANY_CARDS_NUMBER = (re.compile(r"(?=.*[0-9])[A-Z0-9\u3400-\u9fff]{4,20}"), "应为 4 至 20 位汉字、字母或数字，含数字")
 #: The shape of each document's number other than the resident ID card's (folded: ``_compact``, upper case), and how a
 #: refusal describes it.  Lenient where real numbers vary: the office keeps what the card says.
 _DOCUMENT_SHAPES = {
@@ -205,9 +207,11 @@ _DOCUMENT_SHAPES = {
         re.compile(r"[A-Z]{3}[0-9]{12}|9[0-9]{16}[0-9X]"),
         "应为 3 位字母加 12 位数字（旧证），或以 9 开头的 18 位（新证）",
     ),
-    "officer_id": (re.compile(r"(?=.*[0-9])[A-Z0-9\u3400-\u9fff]{4,20}"), "应为 4 至 20 位汉字、字母或数字，含数字"),
-    "other_id": (re.compile(r"(?=.*[0-9])[A-Z0-9\u3400-\u9fff]{4,20}"), "应为 4 至 20 位汉字、字母或数字，含数字"),
+    "officer_id": _ANY_CARDS_NUMBER,
+    "other_id": _ANY_CARDS_NUMBER,
 }
+#: A first-generation resident ID number's shape: 15 digits (a foreigner's old permanent residence number has letters).
+_FIRST_GENERATION = re.compile(r"[0-9]{15}")
 #: A resident ID number's shape, whatever its date and check digit: what a number not of this shape may be instead.
 _RESIDENT_SHAPE = re.compile(r"[0-9]{17}[0-9Xx]|[0-9]{15}")
 #: A resident ID number with a character too many or a few too few (``looks_like_resident_id``).
@@ -356,7 +360,7 @@ def mask_id_number(idno: str) -> str:
     if not idno or is_masked(idno):
         return idno
     number = _compact(idno)
-    if re.fullmatch(r"[0-9]{15}", number):
+    if _FIRST_GENERATION.fullmatch(number):
         return f"{number[:6]}{'*' * 6}{number[-3:]}"
     if len(number) == 18 and _RESIDENT_SHAPE.fullmatch(number):
         return f"{number[:6]}{'*' * 8}{number[-4:]}"
