@@ -239,9 +239,9 @@ def test_doctor_lists_every_check(run_cli: Any, workspace: Workspace) -> None:
         "档案文件",
         "收件箱",
         "结账月份",
-        "业主身份证号",
+        "业主证件号码",
         "业主和联系人姓名",
-        "联系人身份证号",
+        "联系人证件号码",
         "房屋编号",
     ]
     assert all(c["fix"] for c in checks if not c["ok"])

@@ -814,7 +814,7 @@ def test_doctor_and_the_web_page_on_an_account_not_granted_the_estates_schema_na
             f"PostgreSQL 全文检索（台账数据库）：数据库账户 {role} 没有使用台账的权限，没有检查",
             first,
         )
-        for name in ("结账月份", "业主身份证号", "业主和联系人姓名", "联系人身份证号", "房屋编号"):
+        for name in ("结账月份", "业主证件号码", "业主和联系人姓名", "联系人证件号码", "房屋编号"):
             assert lines[name] == (f"数据库账户 {role} 没有使用台账的权限，没有检查", first), name
         served = cli(west, "serve", "--port", "0", env=env)
         assert served.exit_code == LedgerError.exit_code, served.output

@@ -87,6 +87,21 @@ def test_an_owner_edited_by_raw_sql_is_named_on_either_database(ledger_url: str,
             assert [(d.table, d.problem) for d in check_tables(conn)] == [("业主", "姓名：日志为 张伟，台账为 张三")]
 
 
+def test_a_document_number_edited_by_raw_sql_is_named_as_any_documents_number(ledger_url: str, tmp_path: Any) -> None:
+    """An owner's number may be a passport's: the line says 证件号码 (it said 身份证号 of any document)."""
+    from recordkit.owners.roster import import_owners
+    from tests.conftest import SAMPLE_ROWS, write_sheet
+
+    with open_ledger(ledger_url) as opened:
+        import_owners(opened, write_sheet(tmp_path / "名册.xlsx", SAMPLE_ROWS), "测试员")
+        with opened.write() as conn:
+            conn.execute(sa.text("UPDATE owners SET id_number = 'E12345678', id_type = '护照' WHERE name = '张伟'"))
+        with opened.read() as conn:
+            assert [(d.table, d.problem) for d in check_tables(conn)] == [
+                ("业主", "证件号码：日志为 110101********1233，台账为 E1*****78")
+            ]
+
+
 def test_looking_at_full_numbers_is_no_change_but_a_deleted_owner_still_is(
     run_cli: Any,
     workspace: Workspace,

@@ -455,10 +455,10 @@ def test_doctor_lists_each_contact_an_older_version_kept_with_an_owners_id_numbe
     it says to do clears them; the unit's export, numbers shown, still imports (the import refuses only a number it
     gives)."""
     assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
-    assert doctor_check(run_cli, "联系人身份证号") == {
-        "name": "联系人身份证号",
+    assert doctor_check(run_cli, "联系人证件号码") == {
+        "name": "联系人证件号码",
         "ok": True,
-        "detail": "没有联系人登记的是本户业主、共有人的身份证号，或另一户业主、共有人、联系人的，或本户另一位联系人的",
+        "detail": "没有联系人登记的是本户业主、共有人的证件号码，或另一户业主、共有人、联系人的，或本户另一位联系人的",
         "fix": "",
         "required": False,
     }
@@ -483,14 +483,14 @@ def test_doctor_lists_each_contact_an_older_version_kept_with_an_owners_id_numbe
     assert ids == [1, 2, 3, 4, 5]
     result = run_cli("doctor", "--json")
     assert ZHANG_WEI_ID not in result.stdout and "320102880214561" not in result.stdout
-    assert doctor_check(run_cli, "联系人身份证号") == {
-        "name": "联系人身份证号",
+    assert doctor_check(run_cli, "联系人证件号码") == {
+        "name": "联系人证件号码",
         "ok": False,
-        "detail": "3 位联系人登记的是本户业主或共有人的身份证号（旧版本登记的，现在添加联系人和导入名册都不收；"
+        "detail": "3 位联系人登记的是本户业主或共有人的证件号码（旧版本登记的，现在添加联系人和导入名册都不收；"
         "为租户开的居住证明会印成业主的号码）：1-1-101 租户 赵磊（联系人编号 2）：证件号码 110101********1233 与业主 张伟 的相同；"
         "1-1-101 子女 王小明（联系人编号 4）：证件号码 310104********0027 与共有人 王芳 的相同；"
         "1-1-102 租户 周九（联系人编号 1）：证件号码 320102******561 与业主 李娜 的相同",
-        "fix": "核对后用 recordkit owners contact edit 联系人编号 --clear 身份证号 清空，"
+        "fix": "核对后用 recordkit owners contact edit 联系人编号 --clear 证件号码 清空，"
         "或用 recordkit owners contact edit 联系人编号 --id-number 正确的号码 改正（租户、家属应填本人的证件号）",
         "required": False,
     }
@@ -500,11 +500,11 @@ def test_doctor_lists_each_contact_an_older_version_kept_with_an_owners_id_numbe
     assert again.exit_code == 0, again.output
     assert run_cli("owners", "contact", "edit", "2", "--clear", "身份证号").exit_code == 0
     assert run_cli("owners", "contact", "edit", "4", "--id-number", QIAN_BA_ID).exit_code == 0
-    assert doctor_check(run_cli, "联系人身份证号")["detail"].endswith(
+    assert doctor_check(run_cli, "联系人证件号码")["detail"].endswith(
         "：1-1-102 租户 周九（联系人编号 1）：证件号码 320102******561 与业主 李娜 的相同"
     )
     assert run_cli("owners", "contact", "edit", "1", "--clear", "身份证号").exit_code == 0
-    assert doctor_check(run_cli, "联系人身份证号")["ok"] is True
+    assert doctor_check(run_cli, "联系人证件号码")["ok"] is True
     assert [row[1:5:3] for row in contacts_in_ledger(workspace)] == [
         ("周九", None),
         ("赵磊", None),
@@ -519,7 +519,7 @@ def test_doctor_lists_each_contact_an_older_version_kept_with_another_units_owne
 ) -> None:
     """The counter and the import now refuse a contact another unit's owner's ID number under another name, but those
     older versions kept were reported nowhere (the import leaves a number the contact held before to doctor).  The
-    联系人身份证号 line lists each, that unit and owner named, number masked; the owner himself, another unit's contact
+    联系人证件号码 line lists each, that unit and owner named, number masked; the owner himself, another unit's contact
     under his name, is not listed."""
     assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
     with open_ledger(workspace.database_url) as ledger, ledger.write() as conn:
@@ -536,19 +536,19 @@ def test_doctor_lists_each_contact_an_older_version_kept_with_another_units_owne
                 ),
                 {"unit": unit, "name": name, "relation": relation, "number": number},
             )
-    assert doctor_check(run_cli, "联系人身份证号") == {
-        "name": "联系人身份证号",
+    assert doctor_check(run_cli, "联系人证件号码") == {
+        "name": "联系人证件号码",
         "ok": False,
-        "detail": "2 位联系人登记的是另一户业主或共有人的身份证号、姓名却不同（旧版本登记的，现在添加联系人和导入名册都不收；"
+        "detail": "2 位联系人登记的是另一户业主或共有人的证件号码、姓名却不同（旧版本登记的，现在添加联系人和导入名册都不收；"
         "一个号码成了两个人的）：1-1-101 家属 周九（联系人编号 3）：证件号码 320102******561 与 1-1-102 的业主 李娜 的相同；"
         "1-1-102 租户 赵磊（联系人编号 1）：证件号码 110101********1233 与 1-1-101 的业主 张伟 的相同",
-        "fix": "核对后用 recordkit owners contact edit 联系人编号 --clear 身份证号 清空，"
+        "fix": "核对后用 recordkit owners contact edit 联系人编号 --clear 证件号码 清空，"
         "或用 recordkit owners contact edit 联系人编号 --id-number 正确的号码 改正（租户、家属应填本人的证件号）",
         "required": False,
     }
     assert run_cli("owners", "contact", "edit", "1", "--clear", "身份证号").exit_code == 0
     assert run_cli("owners", "contact", "edit", "3", "--clear", "身份证号").exit_code == 0
-    assert doctor_check(run_cli, "联系人身份证号")["ok"] is True
+    assert doctor_check(run_cli, "联系人证件号码")["ok"] is True
 
 
 # -- 6. an owner given a contact's ID number by a roster ------------------------------------------------------
@@ -750,25 +750,25 @@ def test_doctor_lists_contacts_an_older_version_kept_with_another_units_contacts
     run_cli: Any, tmp_path: Path, workspace: Workspace
 ) -> None:
     """Two contacts of different units an older version kept under one number and two names were listed nowhere.  The
-    联系人身份证号 line lists each, naming the other unit and contact, number masked; one person (same name) is not
+    联系人证件号码 line lists each, naming the other unit and contact, number masked; one person (same name) is not
     listed."""
     assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
     _old_contact(workspace, "1-1-102", "赵磊", "租户", ZHAO_LEI_ID)
     _old_contact(workspace, "1-1-101", "孙七", "家属", ZHAO_LEI_ID)
     _old_contact(workspace, "1-1-101", "周九", "家属", QIAN_BA_ID)
     _old_contact(workspace, "1-1-102", "周九", "租户", QIAN_BA_ID)
-    assert doctor_check(run_cli, "联系人身份证号") == {
-        "name": "联系人身份证号",
+    assert doctor_check(run_cli, "联系人证件号码") == {
+        "name": "联系人证件号码",
         "ok": False,
-        "detail": "2 位联系人登记的身份证号与另一户的联系人的相同、姓名却不同（旧版本登记的，现在添加联系人和导入名册都不收；"
+        "detail": "2 位联系人登记的证件号码与另一户的联系人的相同、姓名却不同（旧版本登记的，现在添加联系人和导入名册都不收；"
         "一个号码成了两个人的）：1-1-101 家属 孙七（联系人编号 2）：证件号码 110105********002X 与 1-1-102 的租户 赵磊 的相同；"
         "1-1-102 租户 赵磊（联系人编号 1）：证件号码 110105********002X 与 1-1-101 的家属 孙七 的相同",
-        "fix": "核对后用 recordkit owners contact edit 联系人编号 --clear 身份证号 清空，"
+        "fix": "核对后用 recordkit owners contact edit 联系人编号 --clear 证件号码 清空，"
         "或用 recordkit owners contact edit 联系人编号 --id-number 正确的号码 改正（租户、家属应填本人的证件号）",
         "required": False,
     }
     assert run_cli("owners", "contact", "edit", "2", "--clear", "身份证号").exit_code == 0
-    assert doctor_check(run_cli, "联系人身份证号")["ok"] is True
+    assert doctor_check(run_cli, "联系人证件号码")["ok"] is True
 
 
 def test_a_phone_contradiction_and_a_contacts_id_number_conflict_are_refused_together(
@@ -895,17 +895,17 @@ def test_doctor_lists_two_contacts_of_one_unit_an_older_version_kept_with_one_id
     run_cli: Any, tmp_path: Path, workspace: Workspace
 ) -> None:
     """Two contacts of one unit an older version kept under one number and two names were listed nowhere.  The
-    联系人身份证号 line lists each, naming the other, number masked."""
+    联系人证件号码 line lists each, naming the other, number masked."""
     assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
     _old_contact(workspace, "1-1-102", "赵磊", "租户", ZHAO_LEI_ID)
     _old_contact(workspace, "1-1-102", "孙七", "家属", ZHAO_LEI_ID)
-    assert doctor_check(run_cli, "联系人身份证号") == {
-        "name": "联系人身份证号",
+    assert doctor_check(run_cli, "联系人证件号码") == {
+        "name": "联系人证件号码",
         "ok": False,
-        "detail": "2 位联系人登记的身份证号与本户另一位联系人的相同、姓名却不同（旧版本登记的，现在添加联系人和导入名册都不收；"
+        "detail": "2 位联系人登记的证件号码与本户另一位联系人的相同、姓名却不同（旧版本登记的，现在添加联系人和导入名册都不收；"
         "一个号码成了两个人的）：1-1-102 租户 赵磊（联系人编号 1）：证件号码 110105********002X 与 1-1-102 的家属 孙七 的相同；"
         "1-1-102 家属 孙七（联系人编号 2）：证件号码 110105********002X 与 1-1-102 的租户 赵磊 的相同",
-        "fix": "核对后用 recordkit owners contact edit 联系人编号 --clear 身份证号 清空，"
+        "fix": "核对后用 recordkit owners contact edit 联系人编号 --clear 证件号码 清空，"
         "或用 recordkit owners contact edit 联系人编号 --id-number 正确的号码 改正（租户、家属应填本人的证件号）",
         "required": False,
     }

@@ -385,11 +385,11 @@ def test_doctor_reads_a_ledger_of_other_documents_without_taking_them_for_reside
     assert run_cli(*add, "--id-number", "PAB123456").exit_code == 0
     result = run_cli("doctor", "--json")
     checks = {check["name"]: check for check in json.loads(result.stdout)}
-    assert (checks["业主身份证号"]["ok"], checks["业主身份证号"]["detail"]) == (
+    assert (checks["业主证件号码"]["ok"], checks["业主证件号码"]["detail"]) == (
         True,
         "没有同一个人记成两位业主的（15 位和 18 位身份证号）",
     )
-    assert checks["联系人身份证号"]["ok"] is True
+    assert checks["联系人证件号码"]["ok"] is True
 
 
 def test_a_reimport_naming_another_document_for_the_same_number_corrects_the_type(

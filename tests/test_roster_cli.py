@@ -834,12 +834,12 @@ def test_an_owner_renamed_by_an_id_number_another_roster_gives_is_named_with_wha
     )
     trial = run_cli("owners", "import", second, "--dry-run")
     assert trial.exit_code == 0, trial.output
-    assert "身份证号 110101********1233 的业主 王建国 将改名为 刘一：1-1-101 的业主、2-2-201 的业主" in trial.stdout
+    assert "证件号码 110101********1233 的业主 王建国 将改名为 刘一：1-1-101 的业主、2-2-201 的业主" in trial.stdout
     assert [u["owner"] for u in units(run_cli)] == ["王建国"]
     done = run_cli("owners", "import", second)
     assert done.exit_code == 0, done.output
     assert "更新业主 1 人" in done.stdout
-    assert "身份证号 110101********1233 的业主 王建国 已改名为 刘一：1-1-101 的业主、2-2-201 的业主" in done.stdout
+    assert "证件号码 110101********1233 的业主 王建国 已改名为 刘一：1-1-101 的业主、2-2-201 的业主" in done.stdout
     assert [(u["unit"], u["owner"]) for u in units(run_cli)] == [("1-1-101", "刘一"), ("2-2-201", "刘一")]
     again = run_cli("owners", "import", second)
     assert "改名" not in again.stdout
@@ -1084,15 +1084,15 @@ def test_doctor_names_an_owner_kept_under_a_fifteen_and_an_eighteen_digit_number
         )
     result = run_cli("doctor", "--json")
     assert result.exit_code == 0, result.output
-    [check] = [c for c in json.loads(result.stdout) if c["name"] == "业主身份证号"]
+    [check] = [c for c in json.loads(result.stdout) if c["name"] == "业主证件号码"]
     assert check == {
-        "name": "业主身份证号",
+        "name": "业主证件号码",
         "ok": False,
         "detail": "1 位业主在台账里记成了两位（旧版本把同一个人的 15 位和 18 位身份证号各记一位）："
         "张伟 110101******123（1-1-101）与 张伟 110101********1238（1-1-102、1-1-103）",
         "fix": "把这些房屋重新导入一次，就并成一位、保留 18 位号码（名册里写 15 位或 18 位都可以）："
         "recordkit owners export 名册.xlsx，再 recordkit owners import 名册.xlsx；"
-        "导入时提示同一身份证号的电话或姓名不同的，核对后写成一样的再导入",
+        "导入时提示同一证件号码的电话或姓名不同的，核对后写成一样的再导入",
         "required": False,
     }
     # As the fix says: the export imported back.
@@ -1105,7 +1105,7 @@ def test_doctor_names_an_owner_kept_under_a_fifteen_and_an_eighteen_digit_number
         "1-1-103": "310104198506120027",
         "1-1-104": "110102800101123",
     }
-    [check] = [c for c in json.loads(run_cli("doctor", "--json").stdout) if c["name"] == "业主身份证号"]
+    [check] = [c for c in json.loads(run_cli("doctor", "--json").stdout) if c["name"] == "业主证件号码"]
     assert (check["ok"], check["detail"]) == (True, "没有同一个人记成两位业主的（15 位和 18 位身份证号）")
 
 
@@ -1247,7 +1247,7 @@ def test_an_owner_an_older_version_kept_as_several_names_is_told_by_doctor_and_b
         "1-1-101 业主 王芳、李娜（重新导入时会拆成业主和共有人：业主 王芳，共有人 李娜）；"
         "1-1-102 业主 张三和李四（重新导入时会拆成业主和共有人：业主 张三，共有人 李四）",
         "fix": "要拆成业主和共有人的：导出名册（recordkit owners export 名册.xlsx）再导入（recordkit owners import 名册.xlsx），"
-        "共有人的电话、身份证号可在导入前写在他的“共有人”行；不该拆开的：改正导出名册里的这一格后再导入",
+        "共有人的电话、证件号码可在导入前写在他的“共有人”行；不该拆开的：改正导出名册里的这一格后再导入",
         "required": False,
     }
     exported = tmp_path / "导出.xlsx"
@@ -1300,7 +1300,7 @@ def test_doctor_tells_owners_to_be_split_beside_names_refused(run_cli: Any, work
     assert check["fix"].startswith("业主、共有人（照原样导出的名册再导入会在这些格子报错）：")
     assert check["fix"].endswith(
         "。要拆成业主和共有人的：导出名册（recordkit owners export 名册.xlsx）再导入"
-        "（recordkit owners import 名册.xlsx），共有人的电话、身份证号可在导入前写在他的“共有人”行；不该拆开的：改正导出名册里的这一格后再导入"
+        "（recordkit owners import 名册.xlsx），共有人的电话、证件号码可在导入前写在他的“共有人”行；不该拆开的：改正导出名册里的这一格后再导入"
     )
 
 
@@ -1424,7 +1424,7 @@ def test_doctor_lists_an_owner_kept_again_as_the_unit_s_co_owner_and_the_fix_it_
     assert (check["ok"], check["required"]) == (False, False)
     assert check["detail"] == "2 户的业主又记成了本户同名的共有人（一个人记了两次）：1-1-101 王芳；1-1-102 李娜"
     assert check["fix"] == (
-        "一个人记了两次的：导出名册（recordkit owners export 名册.xlsx --show-private），共有人那一行写了身份证号的，"
+        "一个人记了两次的：导出名册（recordkit owners export 名册.xlsx --show-private），共有人那一行写了证件号码的，"
         "把号码也写在业主那一行（两行电话不同的，改成一样的），再导入（recordkit owners import 名册.xlsx），就并成一位业主"
     )
     exported = tmp_path / "导出.xlsx"
@@ -1502,8 +1502,8 @@ def test_doctor_lists_two_owners_that_are_one_latin_name_and_the_fix_it_gives_me
     assert check["fix"] == (
         "一个人拆成两位的：导出名册（recordkit owners export 名册.xlsx），在这些房屋把两人的两行并成一行——"
         "前一位那一格写成合起来的姓名（如 Smith, John），删去后一位那一行——再导入（recordkit owners import 名册.xlsx），"
-        "就合并为一位业主，导入结果说没有合并的，按它写的原因处理；确是两位业主的，录入后一位（如 John）的身份证号后不再提示："
-        "在导出的名册里他那一行填上身份证号，再导入"
+        "就合并为一位业主，导入结果说没有合并的，按它写的原因处理；确是两位业主的，录入后一位（如 John）的证件号码后不再提示："
+        "在导出的名册里他那一行填上证件号码，再导入"
     )
     shown = run_cli("doctor")
     assert shown.exit_code == 0 and "提醒" in shown.stdout
@@ -1597,7 +1597,7 @@ def test_two_owners_named_like_one_latin_name_are_no_longer_listed_once_the_seco
     )
     assert detail == f"1 {said}1-1-102 业主 Brown、共有人 Anna（即 Brown, Anna）"
     assert fix.endswith(
-        "确是两位业主的，录入后一位（如 John）的身份证号后不再提示：在导出的名册里他那一行填上身份证号，再导入"
+        "确是两位业主的，录入后一位（如 John）的证件号码后不再提示：在导出的名册里他那一行填上证件号码，再导入"
     )
 
 
@@ -1781,6 +1781,6 @@ def test_a_name_changed_only_in_its_blanks_is_told_as_tidied_not_as_a_rename(
     done = run_cli("owners", "import", again)
     assert done.exit_code == 0, done.output
     assert [line for line in done.stdout.splitlines() if "改名" in line or "空格" in line] == [
-        "身份证号 110105********002X 的业主 王建国 已改名为 刘一：1-1-102 的业主",
+        "证件号码 110105********002X 的业主 王建国 已改名为 刘一：1-1-102 的业主",
         "姓名中的空格已整理（只是空格，不算改名）：1 人",
     ]

@@ -545,7 +545,7 @@ def test_an_owner_written_again_on_a_co_owner_row_with_another_phone_is_refused_
         ["1-1-103", None, "王芳", "13900003333", None, "共有人"],
         ["1-1-103", None, "王芳", "13900004444", None, "共有人"],
     ]
-    again = "是同一位业主（姓名相同，这一行没有写身份证号），但电话不同：请核对后写成一样的；是同名的另一个人，请写上身份证号"
+    again = "是同一位业主（姓名相同，这一行没有写证件号码），但电话不同：请核对后写成一样的；是同名的另一个人，请写上证件号码"
     assert problems_of(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)])) == [
         f"第 5 行 D 列（联系电话）：与第 4 行{again}",
         f"第 8 行 D 列（联系电话）：与第 6 行{again}",
@@ -1031,7 +1031,7 @@ def test_one_tenant_on_two_rows_of_a_roster_is_one_contact(ledger: Ledger, tmp_p
     with pytest.raises(ValidationError) as caught:
         import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", rows)]), "测试员")
     assert [str(problem) for problem in caught.value.problems] == [
-        "第 4 行 C 列（业主姓名）：1-1-101 的租户 赵磊 已写在第 3 行，但电话、身份证号或租期不同：请核对后只留一行",
+        "第 4 行 C 列（业主姓名）：1-1-101 的租户 赵磊 已写在第 3 行，但电话、证件号码或租期不同：请核对后只留一行",
     ]
     assert len(list_contacts(ledger, "1-1-101")) == 2
 
@@ -1397,10 +1397,10 @@ def test_an_id_number_a_co_owner_row_gives_the_owner_that_another_owner_holds_is
     with pytest.raises(ValidationError) as caught:
         import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", rows)]), "测试员")
     assert [str(p) for p in caught.value.problems] == [
-        "第 3 行 E 列（身份证号）：身份证号 440304********0017 在台账里是王芳（电话 137****5678，2-1-101 的业主、"
-        "2-1-102 的共有人）的，这一行写的却是本户业主 李娜：请核对号码；是同一个人，请把这个号码也写在第 2 行业主的身份证号里",
-        "第 5 行 D 列（联系电话）：与第 4 行是同一位业主（姓名相同，业主那一行没有写身份证号，这一行的就是业主的），"
-        "但电话不同：请核对后写成一样的；是同名的另一个人，请在第 4 行写上业主的身份证号",
+        "第 3 行 E 列（身份证号）：证件号码 440304********0017 在台账里是王芳（电话 137****5678，2-1-101 的业主、"
+        "2-1-102 的共有人）的，这一行写的却是本户业主 李娜：请核对号码；是同一个人，请把这个号码也写在第 2 行业主的证件号码里",
+        "第 5 行 D 列（联系电话）：与第 4 行是同一位业主（姓名相同，业主那一行没有写证件号码，这一行的就是业主的），"
+        "但电话不同：请核对后写成一样的；是同名的另一个人，请在第 4 行写上业主的证件号码",
     ]
     assert _owners_read_back(ledger) == before
     # The number given to another owner on an earlier row of the sheet is that row's.
@@ -1413,8 +1413,8 @@ def test_an_id_number_a_co_owner_row_gives_the_owner_that_another_owner_holds_is
     with pytest.raises(ValidationError) as caught:
         import_owners(ledger, workbook(tmp_path / "名册3.xlsx", [("Sheet1", rows)]), "测试员")
     assert [str(p) for p in caught.value.problems] == [
-        "第 4 行 E 列（身份证号）：身份证号 110105********0026 已写在第 2 行，是周杰的，这一行写的却是本户业主 李娜："
-        "请核对号码；是同一个人，请把这个号码也写在第 3 行业主的身份证号里"
+        "第 4 行 E 列（身份证号）：证件号码 110105********0026 已写在第 2 行，是周杰的，这一行写的却是本户业主 李娜："
+        "请核对号码；是同一个人，请把这个号码也写在第 3 行业主的证件号码里"
     ]
     assert _owners_read_back(ledger) == before
 
@@ -1431,8 +1431,8 @@ def test_an_id_number_given_on_another_row_quotes_both_names_as_typed(ledger: Le
     with pytest.raises(ValidationError) as caught:
         import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
     assert [str(p) for p in caught.value.problems] == [
-        "第 4 行 E 列（身份证号）：身份证号 110105********0026 已写在第 2 行，是ＺＨＯＵ　ＪＩＥ的，这一行写的却是本户业主 "
-        "Ｌｉ　Ｎａ：请核对号码；是同一个人，请把这个号码也写在第 3 行业主的身份证号里"
+        "第 4 行 E 列（身份证号）：证件号码 110105********0026 已写在第 2 行，是ＺＨＯＵ　ＪＩＥ的，这一行写的却是本户业主 "
+        "Ｌｉ　Ｎａ：请核对号码；是同一个人，请把这个号码也写在第 3 行业主的证件号码里"
     ]
     assert list_units(ledger) == []
 
@@ -1473,8 +1473,8 @@ def test_the_export_of_an_owner_kept_twice_before_comes_back_as_one_person_or_re
     with pytest.raises(ValidationError) as caught:
         import_owners(ledger, exported, "测试员")
     assert [str(p) for p in caught.value.problems] == [
-        "第 3 行 G 列（身份证号）：身份证号 440304********0017 在台账里是李娜（1-1-101 的共有人）的，这一行写的却是本户业主 李娜："
-        "请核对号码；是同一个人，请把这个号码也写在第 2 行业主的身份证号里"
+        "第 3 行 G 列（身份证号）：证件号码 440304********0017 在台账里是李娜（1-1-101 的共有人）的，这一行写的却是本户业主 李娜："
+        "请核对号码；是同一个人，请把这个号码也写在第 2 行业主的证件号码里"
     ]
     book = load_workbook(exported)
     book.active["G2"] = "440304198001010017"
@@ -1550,7 +1550,7 @@ def test_an_owner_row_giving_the_stored_owner_a_number_another_owner_holds_is_re
     with pytest.raises(ValidationError) as caught:
         import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", rows)]), "测试员")
     assert [str(p) for p in caught.value.problems] == [
-        "第 2 行 E 列（身份证号）：身份证号 110101********1233 在台账里是赵磊（电话 137****2222，2-1-101 的业主）的，"
+        "第 2 行 E 列（身份证号）：证件号码 110101********1233 在台账里是赵磊（电话 137****2222，2-1-101 的业主）的，"
         "这一行写的却是本户业主 王芳：请核对号码"
     ]
     assert _owners_read_back(ledger) == before
@@ -1909,7 +1909,7 @@ def test_an_old_pair_with_another_id_number_than_the_sheet_s_is_not_merged(ledge
     assert _journal_of(ledger, "owner.merge") == []
     assert [key for key, _, _ in _journal_of(ledger, "owner.delete")] == [str(ids["Smith"]), str(ids["John"])]
     assert [merge.said("已") for merge in summary.owners_merged] == [
-        "1-1-101 的业主 Smith, John 在台账里原是两位业主 Smith 和 John：没有合并，旧记录的身份证号与名册里写的不同："
+        "1-1-101 的业主 Smith, John 在台账里原是两位业主 Smith 和 John：没有合并，旧记录的证件号码与名册里写的不同："
         "是同一个人的，请核对号码后再导入"
     ]
 

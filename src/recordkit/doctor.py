@@ -648,7 +648,7 @@ def check_owner_numbers(workspace: Workspace) -> Check:
     (15-digit) ID number and the 18-digit one (``owners.roster.owners_under_two_numbers``): a 提醒 naming each pair,
     masked, with their units, and what makes them one — re-importing their units, which an import now matches as one
     owner with the newer number."""
-    name = "业主身份证号"
+    name = "业主证件号码"
     pairs = _from_ledger(workspace, name, owners_under_two_numbers)
     if isinstance(pairs, Check):
         return pairs
@@ -663,7 +663,7 @@ def check_owner_numbers(workspace: Workspace) -> Check:
         f"{len(pairs)} 位业主在台账里记成了两位（旧版本把同一个人的 15 位和 18 位身份证号各记一位）：{named}",
         "把这些房屋重新导入一次，就并成一位、保留 18 位号码（名册里写 15 位或 18 位都可以）："
         "recordkit owners export 名册.xlsx，再 recordkit owners import 名册.xlsx；"
-        "导入时提示同一身份证号的电话或姓名不同的，核对后写成一样的再导入",
+        "导入时提示同一证件号码的电话或姓名不同的，核对后写成一样的再导入",
         required=False,
     )
 
@@ -820,14 +820,14 @@ def check_roster_names(workspace: Workspace) -> Check:
         )
         fixes.append(
             "要拆成业主和共有人的：导出名册（recordkit owners export 名册.xlsx）再导入（recordkit owners import 名册.xlsx），"
-            "共有人的电话、身份证号可在导入前写在他的“共有人”行；不该拆开的：改正导出名册里的这一格后再导入"
+            "共有人的电话、证件号码可在导入前写在他的“共有人”行；不该拆开的：改正导出名册里的这一格后再导入"
         )
     if twice:
         details.append(
             f"{len(twice)} 户的业主又记成了本户同名的共有人（一个人记了两次）：{_listed([t.said() for t in twice], '户')}"
         )
         fixes.append(
-            "一个人记了两次的：导出名册（recordkit owners export 名册.xlsx --show-private），共有人那一行写了身份证号的，"
+            "一个人记了两次的：导出名册（recordkit owners export 名册.xlsx --show-private），共有人那一行写了证件号码的，"
             "把号码也写在业主那一行（两行电话不同的，改成一样的），再导入（recordkit owners import 名册.xlsx），就并成一位业主"
         )
     if pairs:
@@ -838,8 +838,8 @@ def check_roster_names(workspace: Workspace) -> Check:
         fixes.append(
             "一个人拆成两位的：导出名册（recordkit owners export 名册.xlsx），在这些房屋把两人的两行并成一行——"
             "前一位那一格写成合起来的姓名（如 Smith, John），删去后一位那一行——再导入（recordkit owners import 名册.xlsx），"
-            "就合并为一位业主，导入结果说没有合并的，按它写的原因处理；确是两位业主的，录入后一位（如 John）的身份证号后"
-            "不再提示：在导出的名册里他那一行填上身份证号，再导入"
+            "就合并为一位业主，导入结果说没有合并的，按它写的原因处理；确是两位业主的，录入后一位（如 John）的证件号码后"
+            "不再提示：在导出的名册里他那一行填上证件号码，再导入"
         )
     if apart:
         details.append(
@@ -878,7 +878,7 @@ def check_contact_id_numbers(workspace: Workspace) -> Check:
     import refuse today
     (``owners.contacts.contacts_with_owners_numbers``): a 提醒 listing each — unit, relation, name and contact number,
     the number masked, the other holder (and his unit, another's) — with the edit that clears or corrects it."""
-    name = "联系人身份证号"
+    name = "联系人证件号码"
     found = _from_ledger(workspace, name, contacts_with_owners_numbers)
     if isinstance(found, Check):
         return found
@@ -886,7 +886,7 @@ def check_contact_id_numbers(workspace: Workspace) -> Check:
         return Check(
             name,
             True,
-            "没有联系人登记的是本户业主、共有人的身份证号，或另一户业主、共有人、联系人的，或本户另一位联系人的",
+            "没有联系人登记的是本户业主、共有人的证件号码，或另一户业主、共有人、联系人的，或本户另一位联系人的",
             required=False,
         )
     own = [f.said() for f in found if not f.unit]
@@ -894,25 +894,25 @@ def check_contact_id_numbers(workspace: Workspace) -> Check:
     details = []
     if own:
         details.append(
-            f"{len(own)} 位联系人登记的是本户业主或共有人的身份证号（旧版本登记的，现在添加联系人和导入名册都不收；"
+            f"{len(own)} 位联系人登记的是本户业主或共有人的证件号码（旧版本登记的，现在添加联系人和导入名册都不收；"
             f"为租户开的居住证明会印成业主的号码）：{_listed(own, '位')}"
         )
     if others:
         details.append(
-            f"{len(others)} 位联系人登记的是另一户业主或共有人的身份证号、姓名却不同（旧版本登记的，"
+            f"{len(others)} 位联系人登记的是另一户业主或共有人的证件号码、姓名却不同（旧版本登记的，"
             f"现在添加联系人和导入名册都不收；一个号码成了两个人的）：{_listed(others, '位')}"
         )
     for whose, of_unit in (("另一户的联系人", False), ("本户另一位联系人", True)):
         if on_contacts := [f.said() for f in found if f.on_contacts and (f.unit == f.contact.unit) is of_unit]:
             details.append(
-                f"{len(on_contacts)} 位联系人登记的身份证号与{whose}的相同、姓名却不同（旧版本登记的，"
+                f"{len(on_contacts)} 位联系人登记的证件号码与{whose}的相同、姓名却不同（旧版本登记的，"
                 f"现在添加联系人和导入名册都不收；一个号码成了两个人的）：{_listed(on_contacts, '位')}"
             )
     return Check(
         name,
         False,
         "。".join(details),
-        "核对后用 recordkit owners contact edit 联系人编号 --clear 身份证号 清空，"
+        "核对后用 recordkit owners contact edit 联系人编号 --clear 证件号码 清空，"
         "或用 recordkit owners contact edit 联系人编号 --id-number 正确的号码 改正（租户、家属应填本人的证件号）",
         required=False,
     )

@@ -22,7 +22,7 @@ from recordkit.ledger.schema import archive_items, archive_loans, journal, owner
 
 #: What is compared of a receipt, and how the journal and the ledger name it.
 _RECEIPT_FIELDS = {"unit": "房号", "payer": "交款人", "amount_fen": "金额（分）", "method": "方式", "date": "收款日期"}
-_OWNER_FIELDS = {"name": "姓名", "phone": "电话", "id_number": "身份证号"}
+_OWNER_FIELDS = {"name": "姓名", "phone": "电话", "id_number": "证件号码"}
 
 
 @dataclass(frozen=True)

@@ -163,8 +163,8 @@ class RenamedOwner:
     held: str
 
     def said(self, done: str) -> str:
-        """``身份证号 110101********1233 的业主 王建国 已改名为 刘一：1-1-101 的业主、2-2-201 的业主``, ``done`` 已 or 将."""
-        return f"身份证号 {self.id_number} 的业主 {self.before} {done}改名为 {self.after}：{self.held}"
+        """``证件号码 110101********1233 的业主 王建国 已改名为 刘一：1-1-101 的业主、2-2-201 的业主``, ``done`` 已 or 将."""
+        return f"证件号码 {self.id_number} 的业主 {self.before} {done}改名为 {self.after}：{self.held}"
 
 
 @dataclass(frozen=True)
@@ -943,7 +943,7 @@ def _owner_takes_id_number(
     other = known.get(_owner_key(person.name, None, person.id_number, person.id_type))
     same = "请核对号码"
     if owner_row is not None:
-        same += f"；是同一个人，请把这个号码也写在第 {owner_row} 行业主的身份证号里"
+        same += f"；是同一个人，请把这个号码也写在第 {owner_row} 行业主的证件号码里"
     if other is not None and other is not owner:
         if other.id is not None:
             phone = f"电话 {mask_phone(other.phone)}" if other.phone else ""
@@ -953,12 +953,12 @@ def _owner_takes_id_number(
         named = owner.name if owner_row is None else shown(owner_row, owner.name)
         return (
             "id_number",
-            f"身份证号 {mask_id_number(person.id_number)} {whose}，这一行写的却是本户业主 {named}：{same}",
+            f"证件号码 {mask_id_number(person.id_number)} {whose}，这一行写的却是本户业主 {named}：{same}",
         )
     if owner_row is not None and owner.phone and person.phone and owner.phone != person.phone:
         return "phone", (
-            f"与第 {owner_row} 行是同一位业主（姓名相同，业主那一行没有写身份证号，这一行的就是业主的），但电话不同："
-            f"请核对后写成一样的；是同名的另一个人，请在第 {owner_row} 行写上业主的身份证号"
+            f"与第 {owner_row} 行是同一位业主（姓名相同，业主那一行没有写证件号码，这一行的就是业主的），但电话不同："
+            f"请核对后写成一样的；是同名的另一个人，请在第 {owner_row} 行写上业主的证件号码"
         )
     return None
 
@@ -1284,7 +1284,7 @@ def _merge_pair(conn: Connection, named: _NamedPair, changes: list[journal.Chang
             )
         moves[code] = (unit_id, people, now)
     if len({id_identity(person.id_number, person.id_type) for person in (*olds, owner) if person.id_number}) > 1:
-        return replace(said, refused="旧记录的身份证号与名册里写的不同：是同一个人的，请核对号码后再导入")
+        return replace(said, refused="旧记录的证件号码与名册里写的不同：是同一个人的，请核对号码后再导入")
     for code, (unit_id, before, after) in moves.items():
         _hold(conn, unit_id, [person_id for person_id, _ in after])
         names = [{"owners": [name for _, name in people]} for people in (before, after)]

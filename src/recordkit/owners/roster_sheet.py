@@ -798,7 +798,7 @@ class _RowReader:
         phone = self._personal(row_number, cells, "phone", validate_phone, bad)
         id_number, id_type = self._id_number(row_number, cells, bad, self._personal)
         if owner is None and (phone or id_number):
-            bad("owner", "填写了电话或身份证号，但没有业主姓名")
+            bad("owner", "填写了电话或证件号码，但没有业主姓名")
 
         move_in = None
         if cells["move_in"] is not None:
@@ -949,8 +949,8 @@ def read_roster(
                     table.problem(
                         number,
                         "phone",
-                        f"与第 {contradicted} 行是同一位业主（姓名相同，这一行没有写身份证号），但电话不同："
-                        "请核对后写成一样的；是同名的另一个人，请写上身份证号",
+                        f"与第 {contradicted} 行是同一位业主（姓名相同，这一行没有写证件号码），但电话不同："
+                        "请核对后写成一样的；是同名的另一个人，请写上证件号码",
                     )
                 )
         elif row.contact is not None:
@@ -986,7 +986,7 @@ def read_roster(
                         number,
                         "owner",
                         f"{row.code} 的{row.contact.relation} {as_typed(typed[(number, 'owner')], earlier.name)} 已写在第 "
-                        f"{contact_rows.get(key, first_row_of[row.code])} 行，但电话、身份证号或租期不同：请核对后只留一行",
+                        f"{contact_rows.get(key, first_row_of[row.code])} 行，但电话、证件号码或租期不同：请核对后只留一行",
                     )
                 )
     for code, main in mains.items():
