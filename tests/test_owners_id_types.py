@@ -532,3 +532,95 @@ def test_one_persons_number_under_two_documents_in_one_roster_is_refused_naming_
         )
     ]
     assert list_units(ledger) == []
+
+
+def test_one_persons_number_under_two_documents_on_contact_rows_is_refused_naming_both_rows(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """A foreign system's export writes 林美玲 a tenant of two units with one number, a 台胞证 on one row and a passport on
+    the next, and its owner 林志强 as a family member of another unit with his 台胞证's number as a passport: the rule
+    owners' rows keep (no row wins silently) holds for the 家属/租户 rows too — the later row's 证件类型 refused naming
+    the earlier row, exit 5, nothing imported."""
+    rows = [
+        ["房屋编号", "建筑面积", "客户名称", "人员类型", "联系电话", "证件类型", "证件号码"],
+        ["1-1-101", 89.5, "林志强", "业主", "13800138001", "台胞证", "12345678"],
+        ["1-1-101", None, "林美玲", "租户", "13800138002", "台胞证", "87654321"],
+        ["1-1-102", 89.5, "张伟", "业主", "13912345678", "身份证", "110101199003071233"],
+        ["1-1-102", None, "林美玲", "租户", "13800138002", "护照", "87654321"],
+        ["1-1-102", None, "林志强", "家属", "13800138001", "护照", "12345678"],
+    ]
+    result = run_cli("owners", "import", sheet(tmp_path / "房产资料.xlsx", rows))
+    assert result.exit_code == 5, result.output
+    assert result.stderr.splitlines()[0] == "错误：有 2 处联系人信息前后矛盾，没有导入任何数据"
+    assert result.stderr.splitlines()[1:] == [
+        "  第 5 行 F 列（证件类型）：与第 3 行是同一个人、同一个号码，但证件类型不同（第 3 行是台湾居民来往大陆通行证，"
+        "这一行是护照）：请核对后写成一样的",
+        "  第 6 行 F 列（证件类型）：与第 2 行是同一个人、同一个号码，但证件类型不同（第 2 行是台湾居民来往大陆通行证，"
+        "这一行是护照）：请核对后写成一样的",
+    ]
+    assert owners_listed(run_cli) == []
+    rows[4][5] = rows[5][5] = "台胞证"
+    assert run_cli("owners", "import", sheet(tmp_path / "房产资料.xlsx", rows)).exit_code == 0
+
+
+def test_a_stored_owners_number_kept_as_another_document_under_another_name_is_refused_not_a_second_person(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """John Smith's passport number kept as 其他证件, and a foreign system's roster writing him 约翰·史密斯 with his
+    passport: the number is his, the document and the name are not as stored — it was a second owner of his number.
+    Now the row's 证件类型 is refused naming the stored owner, what he holds and both fixes; nothing imported.  Written
+    as the ledger has him (其他证件) the row renames him; his type corrected under his stored name, it corrects it."""
+    rows = [
+        ["房屋编号", "建筑面积", "客户名称", "联系电话", "证件类型", "证件号码"],
+        ["1-1-102", 89.5, "John Smith", "13600136000", "其他证件", "E12345678"],
+    ]
+    assert run_cli("owners", "import", sheet(tmp_path / "旧名册.xlsx", rows)).exit_code == 0
+    rows[1][2:5] = ["约翰·史密斯", "13600136000", "护照"]
+    result = run_cli("owners", "import", sheet(tmp_path / "房产资料.xlsx", rows))
+    assert result.exit_code == 5, result.output
+    assert result.stderr.splitlines() == [
+        "错误：有 1 处业主信息前后矛盾，没有导入任何数据",
+        "  第 2 行 E 列（证件类型）：证件号码 E1*****78 在台账里是John Smith（电话 136****6000，1-1-102 的业主）的其他证件，"
+        "这一行写的却是约翰·史密斯的护照：是同一个人的，请先按台账的姓名 John Smith 导入一次改正证件类型，再改姓名导入；"
+        "不是同一个人的，请核对号码",
+    ]
+    assert owners_listed(run_cli, "--show-private") == [("1-1-102", "John Smith", "其他证件", "E12345678")]
+    rows[1][2] = "John Smith"
+    assert run_cli("owners", "import", sheet(tmp_path / "房产资料.xlsx", rows)).exit_code == 0
+    rows[1][2] = "约翰·史密斯"
+    renamed = run_cli("owners", "import", sheet(tmp_path / "房产资料.xlsx", rows))
+    assert renamed.exit_code == 0, renamed.output
+    assert "证件号码 E1*****78 的业主 John Smith 已改名为 约翰·史密斯：1-1-102 的业主" in renamed.stdout
+    assert owners_listed(run_cli, "--show-private") == [("1-1-102", "约翰·史密斯", "护照", "E12345678")]
+
+
+def test_a_number_an_older_version_kept_as_a_resident_ids_is_refused_under_another_name_but_two_documents_are_not(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """A passport number an older version kept as a resident ID card's (no valid one: the type is wrong) may be the
+    row's passport: another name is refused as above.  A well-typed passport and a 台胞证 of equal digits stay two
+    people's, the second imported after the first."""
+    with ledger.write() as conn:
+        conn.execute(sa.text("INSERT INTO owners (name, id_number) VALUES ('Anna Berg', 'E87654321')"))
+    rows = [
+        ["房屋编号", "建筑面积", "客户名称", "证件类型", "证件号码"],
+        ["1-1-101", 89.5, "安娜·伯格", "护照", "E87654321"],
+    ]
+    with pytest.raises(ValidationError) as refused:
+        import_owners(ledger, Path(sheet(tmp_path / "名册.xlsx", rows)), "测试员")
+    assert [(p.row, p.column, p.reason) for p in refused.value.problems] == [
+        (
+            2,
+            "D",
+            "证件号码 E8*****21 在台账里是Anna Berg（名下没有房屋）的居民身份证，这一行写的却是安娜·伯格的护照："
+            "是同一个人的，请先按台账的姓名 Anna Berg 导入一次改正证件类型，再改姓名导入；不是同一个人的，请核对号码",
+        )
+    ]
+    rows[1][2:5] = ["John Smith", "护照", "12345678"]
+    import_owners(ledger, Path(sheet(tmp_path / "名册.xlsx", rows)), "测试员")
+    rows[1][0:5] = ["1-1-102", 89.5, "林志强", "台胞证", "12345678"]
+    import_owners(ledger, Path(sheet(tmp_path / "名册.xlsx", rows)), "测试员")
+    assert [(str(v.code), v.owner, v.id_type) for v in list_units(ledger)] == [
+        ("1-1-101", "John Smith", "passport"),
+        ("1-1-102", "林志强", "taiwan_permit"),
+    ]

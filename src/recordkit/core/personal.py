@@ -152,6 +152,8 @@ def id_identity(id_number: str, id_type: str) -> tuple[str, str]:
 
 #: The resident ID card's English name, the type of every number the ledger held before it knew others.
 RESIDENT_ID = "resident_id"
+#: The document of a number kept as 其他证件: any document, so it may be one another row names.
+OTHER_ID = "other_id"
 #: Each kind of ID document: its one English name (the ledger's ``id_type``, the JSON's) and its Chinese name on screen.
 ID_TYPES = {
     RESIDENT_ID: "居民身份证",

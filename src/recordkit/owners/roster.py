@@ -26,6 +26,7 @@ from recordkit.core.errors import CellProblem, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.personal import (
     ID_TYPES,
+    OTHER_ID,
     RESIDENT_ID,
     id_identity,
     id_number_as_18,
@@ -35,6 +36,7 @@ from recordkit.core.personal import (
     mask_id_number,
     mask_phone,
     name_as_kept,
+    validate_document_number,
 )
 from recordkit.core.sheets import (
     ProgressCallback,
@@ -388,7 +390,7 @@ def _owner_key(name: str, phone: str | None, id_number: str | None, id_type: str
     return ("id", *id_identity(id_number, id_type)) if id_number else ("name", *_named_phone(name, phone))
 
 
-def _numbered_as(person: Person | _OwnerRow) -> tuple[str, str]:
+def _numbered_as(person: Person | _OwnerRow | ContactRecord) -> tuple[str, str]:
     """A numbered person's number (its 18-character form) and name as a clerk reads it, whatever the document."""
     return (id_number_as_18(person.id_number or ""), name_as_read(person.name))
 
@@ -524,6 +526,7 @@ def _match_owners(
     numbered: Mapping[tuple[int, int], int] | None = None,
     shown: Callable[[int, str], str] = lambda row, name: name,
     rephoned: Mapping[tuple[int, int], int] | None = None,
+    typed_twice: Mapping[tuple[int, int], CellProblem] | None = None,
 ) -> _OwnerMatch:
     """Owners are the same person by ID number, else by name and phone; conflicts are problems
     (``_OwnerMatch.problems``, refused by ``_refuse_contradictions_and_shared_numbers`` together with its own).
@@ -542,7 +545,8 @@ def _match_owners(
     another name holds it; one of her name holding it is she (the number says who), the row matched to that one.
     ``shown`` (``_name_as_typed``) quotes a name of a sheet row as typed there.  ``rephoned``
     (``_stored_owner_rephoned``): a row naming its unit's stored owner, neither with an ID number, with another phone
-    is that owner, who takes the phone (``_stored_owners_rephoned``)."""
+    is that owner, who takes the phone (``_stored_owners_rephoned``).  ``typed_twice`` (``_typed_two_ways``): the
+    slots whose 证件类型 an earlier row contradicts, each a problem, left unmatched."""
     known: dict[tuple[str, ...], _OwnerRow] = {}
     for known_owner in existing:
         # A ledger that already holds one person under both numbers (imported before they were told apart) matches
@@ -553,12 +557,15 @@ def _match_owners(
     # A stored owner by number and name whatever the document: a row giving him his number under another type corrects
     # the type (the same digits of another document under another name are another person).
     numbered_as = {_numbered_as(owner): owner for owner in existing if owner.id_number}
+    # A stored owner by number alone: a row of another name giving it as another document may be his, kept mistyped.
+    by_number: dict[str, list[_OwnerRow]] = {}
+    for stored in existing:
+        if stored.id_number:
+            by_number.setdefault(id_number_as_18(stored.id_number), []).append(stored)
     match = _OwnerMatch({}, [], {})
     problems = match.problems
     where = {"owner": ("", "业主姓名"), "phone": ("", "联系电话"), "id_number": ("", "身份证号")}
     where = where | {"id_type": ("", "证件类型")} | dict(columns or {})
-    # (number, name) -> the first row writing it, and its document: one person's number under another on a later row.
-    typed_at: dict[tuple[str, str], tuple[int, str]] = {}
     id_numbers: dict[tuple[str, str], set[tuple[str, str]]] = {}
     for name, phone, id_number, id_type in [(o.name, o.phone, o.id_number, o.id_type) for o in existing] + [
         (p.name, p.phone, p.id_number, p.id_type) for p in persons
@@ -582,8 +589,8 @@ def _match_owners(
                 _take_id_number(match, known, first, person)
             continue
         written_id = person.id_number
-        if written_id and (typed_twice := _typed_two_ways(typed_at, person, where["id_type"])) is not None:
-            problems.append(typed_twice)
+        if (typed := (typed_twice or {}).get(person.slot)) is not None:
+            problems.append(typed)
             continue
         if not person.id_number and person.phone:
             known_as = id_numbers.get(_named_phone(person.name, person.phone), set())
@@ -599,6 +606,16 @@ def _match_owners(
         owner = known.get(key)
         if owner is None and person.id_number and (retyped := numbered_as.get(_numbered_as(person))) is not None:
             owner = retyped  # the stored owner's document written as another (a 证件类型 corrected): he
+        if owner is None and person.id_number:
+            kept_as = [
+                stored
+                for stored in by_number.get(id_number_as_18(person.id_number), [])
+                if stored.id_type != person.id_type and _may_be_one_document(stored, person.id_type)
+            ]
+            if kept_as:
+                reason = _kept_as_another_document(person, kept_as[0], held, shown)
+                problems.append(CellProblem(person.row, *where["id_type"], reason))
+                continue
         # A blank phone on either side contradicts nothing: the one written is kept.
         contradicted: list[str] = []
         if owner is not None:
@@ -644,21 +661,36 @@ def _match_owners(
     return match
 
 
-def _typed_two_ways(
-    typed_at: dict[tuple[str, str], tuple[int, str]], person: Person, column: tuple[str, str]
-) -> CellProblem | None:
-    """The problem of ``person``'s 证件类型 cell (``column``: letter, header) when an earlier row (``typed_at``, which
-    this row joins) gives the same person (name as a clerk reads it) the same number as another document: no row wins
-    silently."""
-    first_row, first_type = typed_at.setdefault(_numbered_as(person), (person.row, person.id_type))
-    if first_type == person.id_type:
-        return None
-    return CellProblem(
-        person.row,
-        *column,
-        f"与第 {first_row} 行是同一个人、同一个号码，但证件类型不同（第 {first_row} 行是{ID_TYPES[first_type]}，"
-        f"这一行是{ID_TYPES[person.id_type]}）：请核对后写成一样的",
-    )
+#: The slot of a 家属/租户 row in ``_typed_two_ways``' answer: (its row, this), after the row's owners'.
+_CONTACT_SLOT = 1_000_000
+
+
+def _typed_two_ways(records: Sequence[OwnerRecord], column: tuple[str, str]) -> dict[tuple[int, int], CellProblem]:
+    """The problem of each 证件类型 cell (``column``: letter, header) that gives a person (name as a clerk reads it) the
+    number an earlier row gave the same person as another document, by slot — an owner's or co-owner's, or a 家属/租户
+    row's ``(row, _CONTACT_SLOT)`` —: one person's number under two documents, on any of the sheet's rows (an owner
+    may be another unit's tenant), and no row wins silently."""
+    numbered: list[tuple[tuple[int, int], Person | ContactRecord]] = [
+        (person.slot, person) for person in _persons(records) if person.id_number
+    ]
+    numbered += [
+        ((row, _CONTACT_SLOT), contact)
+        for record in records
+        for contact, row in zip(record.contacts, record.contact_rows, strict=True)
+        if contact.id_number
+    ]
+    typed_at: dict[tuple[str, str], tuple[int, str]] = {}
+    found: dict[tuple[int, int], CellProblem] = {}
+    for slot, person in sorted(numbered, key=lambda written: written[0]):
+        first_row, first_type = typed_at.setdefault(_numbered_as(person), (slot[0], person.id_type))
+        if first_type != person.id_type:
+            found[slot] = CellProblem(
+                slot[0],
+                *column,
+                f"与第 {first_row} 行是同一个人、同一个号码，但证件类型不同（第 {first_row} 行是{ID_TYPES[first_type]}，"
+                f"这一行是{ID_TYPES[person.id_type]}）：请核对后写成一样的",
+            )
+    return found
 
 
 def _owner_slots(record: OwnerRecord) -> list[tuple[int, int]]:
@@ -673,9 +705,11 @@ def _refuse_contradictions_and_shared_numbers(
     columns: Mapping[str, tuple[str, str]] | None,
     contacts: bool,
     owner_before: Mapping[int | None, _OwnerRow],
+    contacts_typed_twice: Sequence[CellProblem] = (),
 ) -> None:
     """``ValidationError`` naming, every cell by row in one run, each contradiction the matching found (a person written
-    two ways, 前后矛盾: ``_OwnerMatch.problems``) and each 身份证号 cell that would make one number two people's, the
+    two ways, 前后矛盾: ``_OwnerMatch.problems``), each 家属/租户 row writing a person's number as another document than
+    an earlier row (``contacts_typed_twice``, by ``_typed_two_ways``) and each 身份证号 cell that would make one number two people's, the
     owners as matched: a 家属/租户 row's number that is one of its unit's owners of record's
     (``contacts.owner_id_as_contact``; a number the sheet shows masked or leaves blank is the one the ledger holds),
     or, given by the sheet, another unit's owner's or contact's, or another contact's of its unit, of another name as
@@ -735,6 +769,7 @@ def _refuse_contradictions_and_shared_numbers(
     ]
     parts = [
         *([f"{len(match.problems)} 处业主信息前后矛盾"] if match.problems else []),
+        *([f"{len(contacts_typed_twice)} 处联系人信息前后矛盾"] if contacts_typed_twice else []),
         *([f"{len(on_contacts)} 位联系人填了本户业主的证件号码"] if on_contacts else []),
         *([f"{len(on_others_owners)} 位联系人填了另一户业主的证件号码"] if on_others_owners else []),
         *([f"{len(on_others_contacts)} 位联系人填了另一户联系人的证件号码"] if on_others_contacts else []),
@@ -743,7 +778,14 @@ def _refuse_contradictions_and_shared_numbers(
         *([f"{len(on_others)} 位业主的证件号码与另一户的联系人的相同"] if on_others else []),
     ]
     if parts:
-        found = [*match.problems, *on_contacts, *on_others_owners, *on_others_contacts, *on_own_contacts]
+        found = [
+            *match.problems,
+            *contacts_typed_twice,
+            *on_contacts,
+            *on_others_owners,
+            *on_others_contacts,
+            *on_own_contacts,
+        ]
         found += [*on_owners, *on_others]
         problems = sorted(found, key=lambda problem: problem.row)
         raise ValidationError(f"有 {'、'.join(parts)}，没有导入任何数据", problems)
@@ -945,11 +987,7 @@ def _owner_takes_id_number(
     if owner_row is not None:
         same += f"；是同一个人，请把这个号码也写在第 {owner_row} 行业主的证件号码里"
     if other is not None and other is not owner:
-        if other.id is not None:
-            phone = f"电话 {mask_phone(other.phone)}" if other.phone else ""
-            whose = f"在台账里是{other.name}（{'，'.join(filter(None, [phone, held(other.id)]))}）的"
-        else:
-            whose = f"已写在第 {other.first_row} 行，是{shown(other.first_row, other.name)}的"
+        whose = _whose(other, held, shown)
         named = owner.name if owner_row is None else shown(owner_row, owner.name)
         return (
             "id_number",
@@ -961,6 +999,41 @@ def _owner_takes_id_number(
             f"请核对后写成一样的；是同名的另一个人，请在第 {owner_row} 行写上业主的证件号码"
         )
     return None
+
+
+def _whose(other: _OwnerRow, held: Callable[[int], str], shown: Callable[[int, str], str]) -> str:
+    """Whose a number is, as a refusal says it: ``在台账里是王芳（电话 137****5678，2-1-101 的业主）的`` for a stored
+    owner, ``已写在第 2 行，是周杰的`` for one an earlier row of the sheet writes (his name as typed there)."""
+    if other.id is not None:
+        phone = f"电话 {mask_phone(other.phone)}" if other.phone else ""
+        return f"在台账里是{other.name}（{'，'.join(filter(None, [phone, held(other.id)]))}）的"
+    return f"已写在第 {other.first_row} 行，是{shown(other.first_row, other.name)}的"
+
+
+def _may_be_one_document(stored: _OwnerRow, id_type: str) -> bool:
+    """Whether ``stored``'s number may be of the document ``id_type`` though kept as another: either side says only
+    其他证件, or the number is no valid one of the document it is kept as (an older version kept every number as a
+    resident ID card's).  Two well-typed documents of equal digits are two people's (``id_identity``)."""
+    if OTHER_ID in (stored.id_type, id_type):
+        return True
+    try:
+        validate_document_number(stored.id_number or "", stored.id_type)
+    except ValidationError:
+        return True
+    return False
+
+
+def _kept_as_another_document(
+    person: Person, stored: _OwnerRow, held: Callable[[int], str], shown: Callable[[int, str], str]
+) -> str:
+    """Why ``person``, a row matching no owner, cannot be a new one: ``stored`` keeps the row's number as another
+    document (``_may_be_one_document``) under another name — one person written otherwise, or a number mistyped —, with
+    the two imports that make the row his."""
+    return (
+        f"证件号码 {mask_id_number(person.id_number or '')} {_whose(stored, held, shown)}{ID_TYPES[stored.id_type]}，"
+        f"这一行写的却是{shown(person.row, person.name)}的{ID_TYPES[person.id_type]}：是同一个人的，请先按台账的姓名 "
+        f"{stored.name} 导入一次改正证件类型，再改姓名导入；不是同一个人的，请核对号码"
+    )
 
 
 def _held(conn: Connection, owner_id: int) -> str:
@@ -1015,10 +1088,23 @@ def apply_owner_records(
     numbered = _stored_owner_numbered(records, existing_units, owner_before)
     shown = functools.partial(_name_as_typed, typed or {})
     rephoned = _stored_owner_rephoned(records, existing_units, owner_before, current_co)
+    typed_twice = _typed_two_ways(records, (columns or {}).get("id_type", ("", "证件类型")))
     match = _match_owners(
-        _persons(records), existing_owners, co_owner_named, columns, named_again, held, numbered, shown, rephoned
+        _persons(records),
+        existing_owners,
+        co_owner_named,
+        columns,
+        named_again,
+        held,
+        numbered,
+        shown,
+        rephoned,
+        typed_twice,
     )
-    _refuse_contradictions_and_shared_numbers(conn, records, match, columns, contacts, owner_before)
+    contacts_typed_twice = [problem for slot, problem in typed_twice.items() if slot[1] == _CONTACT_SLOT]
+    _refuse_contradictions_and_shared_numbers(
+        conn, records, match, columns, contacts, owner_before, contacts_typed_twice
+    )
     new_owners = match.new
 
     changes: list[journal.Change] = []
