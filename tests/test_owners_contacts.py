@@ -1017,7 +1017,39 @@ def test_doctor_lists_one_person_an_older_version_kept_under_two_relations_of_on
     assert doctor_check(run_cli, "业主和联系人姓名") == {
         "name": "业主和联系人姓名",
         "ok": True,
-        "detail": "台账里的姓名都符合现在的规则，没有一个人在一套房屋登记了几种关系，也没有业主、共有人又登记为本户的联系人",
+        "detail": "台账里的姓名都符合现在的规则，没有一个人在一套房屋登记了几种关系或以同一关系登记了不止一次，"
+        "也没有业主、共有人又登记为本户的联系人",
+        "fix": "",
+        "required": False,
+    }
+
+
+def test_doctor_lists_one_person_an_older_version_kept_twice_under_one_relation_of_one_unit(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """1-1-101's 家属 张敏 kept twice, as a version before the counter refused it left them, was listed nowhere (only
+    one person under two relations was).  The 业主和联系人姓名 line lists the unit and both rows by contact number, with
+    the command that removes one; not 1-1-102's 家属 张敏 of another unit.  Once one is removed, all clear."""
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    _old_contact(workspace, "1-1-101", "张敏", "家属", None)
+    _old_contact(workspace, "1-1-102", "张敏", "家属", None)
+    _old_contact(workspace, "1-1-101", "张敏", "家属", SUN_QI_ID)
+    assert doctor_check(run_cli, "业主和联系人姓名") == {
+        "name": "业主和联系人姓名",
+        "ok": False,
+        "detail": "1 人在同一套房屋以同一关系登记了不止一次（旧版本登记的，现在添加联系人和导入名册都不收）："
+        "1-1-101 家属 张敏（联系人编号 1）、家属 张敏（联系人编号 3）",
+        "fix": "一个人以同一关系登记了不止一次的：核对电话、证件号码后删除多出的那一位"
+        "（recordkit owners contact remove 联系人编号），只记在它名下的电话、证件号码先用 "
+        "recordkit owners contact edit 联系人编号 补到留下的那一位",
+        "required": False,
+    }
+    assert run_cli("owners", "contact", "remove", "1").exit_code == 0
+    assert doctor_check(run_cli, "业主和联系人姓名") == {
+        "name": "业主和联系人姓名",
+        "ok": True,
+        "detail": "台账里的姓名都符合现在的规则，没有一个人在一套房屋登记了几种关系或以同一关系登记了不止一次，"
+        "也没有业主、共有人又登记为本户的联系人",
         "fix": "",
         "required": False,
     }
@@ -1048,7 +1080,8 @@ def test_doctor_lists_an_owner_or_co_owner_an_older_version_kept_as_a_contact_of
     assert doctor_check(run_cli, "业主和联系人姓名") == {
         "name": "业主和联系人姓名",
         "ok": True,
-        "detail": "台账里的姓名都符合现在的规则，没有一个人在一套房屋登记了几种关系，也没有业主、共有人又登记为本户的联系人",
+        "detail": "台账里的姓名都符合现在的规则，没有一个人在一套房屋登记了几种关系或以同一关系登记了不止一次，"
+        "也没有业主、共有人又登记为本户的联系人",
         "fix": "",
         "required": False,
     }

@@ -778,8 +778,9 @@ def check_roster_names(workspace: Workspace) -> Check:
     co-owner of the same name (``owners.roster.owners_kept_twice``), and two owners side by side that are the halves
     of one Latin name written surname first (``owners.roster.PairToMerge``: Smith and John), and two owners side by
     side that written in one cell may be one body (``owners.roster.BodyKeptApart``: 张三 and 丰餐饮有限公司, which a
-    re-import of that cell makes one owner), and one person kept as contacts of one unit under several relations
-    (``owners.contacts.ContactUnderRelations``: 配偶 赵磊 and 租户 赵磊, which the counter and the import refuse), and
+    re-import of that cell makes one owner), and one person kept as contacts of one unit under several relations, or
+    under one relation twice (``owners.contacts.ContactUnderRelations``: 配偶 赵磊 and 租户 赵磊; 家属 张敏 twice,
+    which the counter and the import refuse), and
     an owner or co-owner kept as a contact of his unit under his name (``owners.contacts.OwnerAsContact``: 业主 张伟 and
     家属 张伟, refused alike), all seven read in one read transaction (``owners.roster.roster_names_now``: one moment of the ledger): a 提醒 listing
     each — unit, role, name
@@ -790,7 +791,7 @@ def check_roster_names(workspace: Workspace) -> Check:
     the export, their two rows made one of the whole name, is imported back — or, two people, are no longer listed once
     the second has an ID number, written on its row of the export imported back; a body's two kept apart are no longer
     listed once the body's full name is written on its row; a person under several relations, once the contacts of
-    the wrong relations are removed (``owners contact remove``), as an owner kept as a contact once that contact is."""
+    the wrong relations are removed, and one kept twice, once the second is (``owners contact remove``), as an owner kept as a contact once that contact is."""
     name = "业主和联系人姓名"
     found = _from_ledger(workspace, name, roster_names_now)
     if isinstance(found, Check):
@@ -800,7 +801,8 @@ def check_roster_names(workspace: Workspace) -> Check:
         return Check(
             name,
             True,
-            "台账里的姓名都符合现在的规则，没有一个人在一套房屋登记了几种关系，也没有业主、共有人又登记为本户的联系人",
+            "台账里的姓名都符合现在的规则，没有一个人在一套房屋登记了几种关系或以同一关系登记了不止一次，"
+            "也没有业主、共有人又登记为本户的联系人",
             required=False,
         )
     details, fixes = [], []
@@ -852,14 +854,23 @@ def check_roster_names(workspace: Workspace) -> Check:
             "（recordkit owners export 名册.xlsx），在单位那一行写上这家单位的全称，再导入（recordkit owners import 名册.xlsx），"
             "就不再提示"
         )
-    if found.relations:
+    if relations := [r.said() for r in found.relations if not r.one_relation]:
         details.append(
-            f"{len(found.relations)} 人在同一套房屋登记了几种关系（旧版本登记的，一个人在一套房屋只登记一种关系，"
-            f"现在添加联系人和导入名册都不收）：{_listed([r.said() for r in found.relations], '人')}"
+            f"{len(relations)} 人在同一套房屋登记了几种关系（旧版本登记的，一个人在一套房屋只登记一种关系，"
+            f"现在添加联系人和导入名册都不收）：{_listed(relations, '人')}"
         )
         fixes.append(
             "一个人登记了几种关系的：核对后删除关系不对的那一位（recordkit owners contact remove 联系人编号），"
             "留下的那一位关系也不对的，用 recordkit owners contact edit 联系人编号 --relation 关系 改正"
+        )
+    if again := [r.said() for r in found.relations if r.one_relation]:
+        details.append(
+            f"{len(again)} 人在同一套房屋以同一关系登记了不止一次（旧版本登记的，现在添加联系人和导入名册都不收）："
+            f"{_listed(again, '人')}"
+        )
+        fixes.append(
+            "一个人以同一关系登记了不止一次的：核对电话、证件号码后删除多出的那一位（recordkit owners contact remove 联系人编号），"
+            "只记在它名下的电话、证件号码先用 recordkit owners contact edit 联系人编号 补到留下的那一位"
         )
     if found.owners_as_contacts:
         details.append(

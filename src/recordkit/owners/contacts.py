@@ -1068,12 +1068,17 @@ def _refuse_twice(conn: Connection, unit_id: int, code: str, record: ContactReco
 
 @dataclass(frozen=True)
 class ContactUnderRelations:
-    """One person an older version kept as contacts of one unit under several relations (配偶 赵磊 and 租户 赵磊: one
-    name as a clerk reads it), which the counter (``_refuse_twice``) and the roster import refuse today: the unit and
-    each such contact, by contact number."""
+    """One person an older version kept as contacts of one unit more than once — under several relations (配偶 赵磊
+    and 租户 赵磊: one name as a clerk reads it), or under one relation twice (two 家属 张敏 rows) —, which the counter
+    (``_refuse_twice``) and the roster import refuse today: the unit and each such contact, by contact number."""
 
     unit: str
     contacts: tuple[Contact, ...]
+
+    @property
+    def one_relation(self) -> bool:
+        """Whether every contact of the person is under one relation: the same row kept again, not relations mixed."""
+        return len({contact.record.relation for contact in self.contacts}) == 1
 
     def said(self) -> str:
         """``1-1-102 配偶 赵磊（联系人编号 1）、租户 赵磊（联系人编号 2）``: no phone nor ID number."""
@@ -1087,11 +1092,7 @@ def contacts_under_relations_in(conn: Connection) -> list[ContactUnderRelations]
     for row in conn.execute(_contact_query()):
         contact = _contact(row)
         people.setdefault((contact.unit, name_as_read(contact.record.name)), []).append(contact)
-    found = [
-        ContactUnderRelations(unit, tuple(kept))
-        for (unit, _), kept in people.items()
-        if len({contact.record.relation for contact in kept}) > 1
-    ]
+    found = [ContactUnderRelations(unit, tuple(kept)) for (unit, _), kept in people.items() if len(kept) > 1]
     return sorted(found, key=lambda person: (parse_unit_code(person.unit).sort_key, person.contacts[0].id))
 
 
