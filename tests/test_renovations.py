@@ -452,6 +452,23 @@ def test_passes_are_issued_cancelled_and_reissued_with_masked_journal(estate: Le
         change_passes(estate, CASHIER, number, today=DAY)
 
 
+@pytest.mark.parametrize("number", ["E12345678", "e 1234 5678", "H1234567801", "USA110089012345"])
+def test_a_foreign_workers_document_number_is_told_as_not_yet_taken(number: str) -> None:
+    """A passport's or a permit's number (letters a resident number never has) was refused as a mistyped resident
+    number (身份证号应为18位或15位（现在是9位）), which a clerk retypes in vain: it is told as what it is — passes take
+    resident ID numbers only for now —, the number itself still not repeated."""
+    with pytest.raises(ValidationError) as caught:
+        parse_worker(f"John Smith,{number},木工", 2)
+    assert caught.value.message == (
+        "第 2 个工人（John Smith）写的不是居民身份证号（号码里有字母）：临时出入证目前只登记居民身份证号，"
+        "持护照、港澳台通行证等其他证件的工人还不能在这里办理"
+    )
+    assert number not in caught.value.message
+    with pytest.raises(ValidationError) as caught:
+        parse_worker("王五,11010119900307123X", 3)
+    assert caught.value.message == "第 3 个工人（王五）的身份证号有误：身份证号校验位错误"
+
+
 def test_one_bad_worker_writes_no_pass(estate: Ledger) -> None:
     number = register(estate, SETTINGS, CASHIER, request(), today=DAY).number
     before = _journal_size(estate)
