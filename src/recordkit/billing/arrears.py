@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -223,12 +223,14 @@ def arrears_in(
     return sorted(result, key=lambda a: (-a.amount_fen, parse_unit_code(a.unit).sort_key))
 
 
-def unit_balance(ledger: Ledger, unit: str, today: dt.date | None = None) -> tuple[int, int]:
-    """(owed, prepayment) of a unit in fen as of ``today``: owed as ``owed_query`` defines it (bills
-    of later months and deposits are not owed); prepayment as ``prepaid_query`` defines it (money on
+def unit_balance(
+    ledger: Ledger, unit: str, today: dt.date | None = None, phases: Mapping[str, str] | None = None
+) -> tuple[int, int]:
+    """(owed, prepayment) of ``unit`` (read with the estate's ``phases``) in fen as of ``today``: owed as ``owed_query``
+    defines it (bills of later months and deposits are not owed); prepayment as ``prepaid_query`` defines it (money on
     bills of later months is still prepayment).  ``NotFoundError`` for an unknown unit."""
     today = today or dt.date.today()
-    code = str(parse_unit_code(unit))
+    code = str(parse_unit_code(unit, phases=phases))
     with ledger.read() as conn:
         unit_id = conn.execute(sa.select(units.c.id).where(units.c.code == code)).scalar()
         if unit_id is None:

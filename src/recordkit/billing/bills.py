@@ -469,8 +469,10 @@ def bill_month(
     zone: str = "Asia/Shanghai",
     deposit_item: str | None = None,
     years: tuple[int, int] = BUSINESS_YEARS,
+    phases: Mapping[str, str] | None = None,
 ) -> BillingSummary:
-    """Make ``month``'s bills for every unit the rules apply to (``fees bill``).
+    """Make ``month``'s bills for every unit the rules apply to (``fees bill``); ``unit_texts`` are read with the
+    estate's ``phases`` (``OfficeSettings.phase_table()``).
 
     Idempotent: bills already there are left alone and a second run creates nothing. Bills the current rules would make
     differently are counted in ``differing``; with ``rebill`` they are changed (each change journalled), a bill no rule
@@ -499,7 +501,7 @@ def bill_month(
             f"提前出账最多到 {latest}（现在是 {current}，最多提前 {MAX_ADVANCE_MONTHS} 个月）：{month} 请检查年份"
         )
     round_fen(1, 1, rounding)  # a wrong setting fails before anything is read
-    codes = [str(parse_unit_code(text)) for text in unit_texts]
+    codes = [str(parse_unit_code(text, phases=phases)) for text in unit_texts]
     summary = BillingSummary(month, advance=month > current)
     with ledger.write() as conn:
         check_open(conn, month, "出这个月的账或重算")

@@ -463,9 +463,11 @@ def add_rule(
     unit_kinds: Iterable[str] = (),
     years: tuple[int, int] = BUSINESS_YEARS,
     today: dt.date | None = None,
+    phases: Mapping[str, str] | None = None,
 ) -> FeeItem:
     """A new fee item with its first rate (``fees rules add``), journalled; ``unit_kinds`` limits it to
-    kinds of unit (商铺, 车位 …), ``units`` to some units.
+    kinds of unit (商铺, 车位 …), ``units`` to some units (read with the estate's ``phases``,
+    ``OfficeSettings.phase_table()``).
 
     ``ConflictError`` when the name exists (change it with ``set_rule``), or when a month from
     ``effective_from`` on is closed (as ``set_rule``: those months' bills were made without it, so
@@ -480,7 +482,7 @@ def add_rule(
         raise ValidationError(problem)
     kind = _check_kind(kind)
     rate, month = parse_rate(rate_text), _effective_month(effective_from, years, today)
-    percent, scope, kinds = _check_percent(vacant_percent), _clean_units(units), _clean_kinds(unit_kinds)
+    percent, scope, kinds = _check_percent(vacant_percent), _clean_units(units, phases), _clean_kinds(unit_kinds)
     with ledger.write() as conn:
         _check_units_known(conn, scope)
         if any(item.name == name for item in load_items(conn)):
@@ -515,8 +517,10 @@ def set_rule(
     unit_kinds: Iterable[str] | None = None,
     years: tuple[int, int] = BUSINESS_YEARS,
     today: dt.date | None = None,
+    phases: Mapping[str, str] | None = None,
 ) -> FeeItem:
-    """A new rate for an item from a month on (``fees rules set``); earlier months keep theirs.
+    """A new rate for an item from a month on (``fees rules set``); earlier months keep theirs; ``units`` read with
+    the estate's ``phases``, as ``add_rule``'s.
 
     Values not given carry over from the rate in force before that month.  Setting the
     same month again replaces that month's rate.  Journalled; bills already made are not
@@ -529,7 +533,7 @@ def set_rule(
     month = _effective_month(effective_from, years, today)
     rate = parse_rate(rate_text) if rate_text is not None else None
     percent = _check_percent(vacant_percent) if vacant_percent is not None else None
-    scope = _clean_units(units) if units is not None else None
+    scope = _clean_units(units, phases) if units is not None else None
     kinds = _clean_kinds(unit_kinds) if unit_kinds is not None else None
     with ledger.write() as conn:
         item = find_item(conn, name)

@@ -21,7 +21,6 @@ from recordkit.cli._options import (
     backdated_note,
     estate_building,
     estate_unit,
-    estate_units,
     fees_ledger,
     on_terminal,
     optional_date,
@@ -181,10 +180,10 @@ def rules_add(
 
     例：recordkit fees rules add 物业服务费 --kind area --rate 2.35 --from 2026-01
     """
-    units = estate_units(ctx, units)
     from recordkit.billing.rules import add_rule, format_rate
 
     app_state = state(ctx)
+    settings = app_state.workspace().settings
     item = add_rule(
         app_state.ledger(),
         app_state.operator_name,
@@ -196,7 +195,8 @@ def rules_add(
         vacant_percent,
         units,
         unit_kinds,
-        app_state.workspace().settings.receipt.years,
+        settings.receipt.years,
+        phases=settings.office.phase_table(),
     )
     rate_row = item.rates[-1]
     typer.echo(
@@ -223,11 +223,11 @@ def rules_set(
 
     例：recordkit fees rules set 物业服务费 --rate 2.50 --from 2026-12
     """
-    units = estate_units(ctx, units)
     from recordkit.billing.rules import format_rate, set_rule
     from recordkit.core.dates import parse_month
 
     app_state = state(ctx)
+    settings = app_state.workspace().settings
     item = set_rule(
         app_state.ledger(),
         app_state.operator_name,
@@ -237,7 +237,8 @@ def rules_set(
         vacant_percent,
         units or None,
         unit_kinds or None,
-        app_state.workspace().settings.receipt.years,
+        settings.receipt.years,
+        phases=settings.office.phase_table(),
     )
     chosen = next(r for r in item.rates if r.effective_from == parse_month(effective_from))
     typer.echo(
@@ -307,7 +308,6 @@ def fees_bill(
 
     例：recordkit fees bill --month 2026-11
     """
-    units = estate_units(ctx, units)
     from recordkit.billing.bills import bill_month
     from recordkit.core.money import format_yuan
 
@@ -325,6 +325,7 @@ def fees_bill(
         zone=settings.office.time_zone,
         deposit_item=settings.renovation.deposit_item,
         years=settings.receipt.years,
+        phases=settings.office.phase_table(),
     )
     if summary.created:
         typer.echo(
@@ -427,7 +428,7 @@ def take_payment(
         typer.echo(f"  {line.label}：{format_yuan(line.amount_fen)} 元")
     if (note := backdated_note(request.paid_on, reason)) is not None:
         typer.echo(note)
-    owed, prepaid = unit_balance(ledger, receipt.unit)
+    owed, prepaid = unit_balance(ledger, receipt.unit, phases=workspace.settings.office.phase_table())
     typer.echo(f"房屋 {receipt.unit} 尚欠 {format_yuan(owed)} 元，预收余额 {format_yuan(prepaid)} 元")
     typer.echo(f"收据文件：{document.path.relative_to(workspace.root)}")
 

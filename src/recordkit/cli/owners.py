@@ -300,7 +300,6 @@ def contact_add(
 
     例：recordkit owners contact add 3-2-1201 赵磊 --relation 租户 --phone 13900001111 --id-number 110101199003071234
     """
-    unit = estate_unit(ctx, unit)
     from recordkit.owners.contacts import add_contact
 
     app_state = state(ctx)
@@ -315,6 +314,7 @@ def contact_add(
         id_type=id_type,
         start_date=optional_date(start, "起租日期"),
         end_date=None if end is None else coming_date(end, "到期日期"),
+        phases=app_state.workspace().settings.office.phase_table(),
     )
     typer.echo(f"已添加 {contact.unit} 的{contact.record.relation} {contact.record.name}（联系人编号 {contact.id}）")
     if (warning := contact.name_warning()) is not None:

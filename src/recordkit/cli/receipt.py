@@ -82,7 +82,7 @@ def receipt_void(
     receipt, reversal, document = void_and_print(
         workspace, ledger, number, reason, app_state.operator_name, on=optional_date(date, "作废日期")
     )
-    owed, _ = unit_balance(ledger, receipt.unit)
+    owed, _ = unit_balance(ledger, receipt.unit, phases=workspace.settings.office.phase_table())
     owing = f"房屋 {receipt.unit} 现欠 {format_yuan(owed)} 元"
     if reversal is None:
         typer.echo(

@@ -1194,8 +1194,10 @@ def add_contact(
     end_date: dt.date | None = None,
     id_number: str | None = None,
     id_type: str | None = None,
+    phases: Mapping[str, str] | None = None,
 ) -> Contact:
-    """Add a family member or tenant to ``unit`` (journalled, its phone and ID number masked).  ``id_type`` names the
+    """Add a family member or tenant to ``unit`` (journalled, its phone and ID number masked), read with the estate's
+    ``phases`` (``OfficeSettings.phase_table()``: 北区1-1-101, 第一期·1-1-101).  ``id_type`` names the
     document ``id_number`` is of as a clerk writes it (``read_id_type``: 护照, 台胞证 …); a resident ID card without it.
 
     ``NotFoundError`` for an unknown unit; ``UsageError`` for an ``id_type`` without an ``id_number``;
@@ -1206,7 +1208,7 @@ def add_contact(
     of that name and relation the unit has already, or one who is the unit's owner or co-owner
     (``owner_as_contact``) or has one's ID number (``owner_id_as_contact``), or another unit's owner's or contact's of
     another name (``other_id_as_contact``)."""
-    code = str(parse_unit_code(unit))
+    code = str(parse_unit_code(unit, phases=phases))
     name = _checked_name(name)
     stored = _checked_relation(relation)
     clean_phone = validate_phone(phone) if phone else None
