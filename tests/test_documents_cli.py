@@ -1053,6 +1053,54 @@ def test_a_notice_time_of_day_no_clock_shows_is_refused(
 
 
 @pytest.mark.parametrize(
+    ("start", "end", "said"),
+    [
+        (
+            "12月8日8:00",
+            "12月8日傍晚12点",
+            "“恢复时间”写的“傍晚12点”：12点不是傍晚的钟点，是几点说不清，请直接写明钟点，如 12:00、24:00",
+        ),
+        (
+            "12月8日8:00",
+            "当日傍晚 12:30",
+            "“恢复时间”写的“傍晚 12:30”：12点不是傍晚的钟点，是几点说不清，请直接写明钟点，如 12:00、24:00",
+        ),
+        (
+            "12月8日傍晚1点",
+            "当日18:00",
+            "“停水时间”写的“傍晚1点”：1点不是傍晚的钟点，是几点说不清，请直接写明钟点，如 13:00、18:00",
+        ),
+        (
+            "12月8日8:00",
+            "当日傍晚4.30",
+            "“恢复时间”写的“傍晚4.30”：4点不是傍晚的钟点，是几点说不清，请直接写明钟点，如 16:00、18:00",
+        ),
+    ],
+)
+def test_a_dusk_hour_that_is_no_evening_is_refused(
+    run_cli: Any, imported: Workspace, start: str, end: str, said: str
+) -> None:
+    # 傍晚12点 was read as noon by the order check (傍晚1点 as 13:00) and printed on every household's notice
+    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
+    times = ["--set", f"停水时间={start}", "--set", f"恢复时间={end}"]
+    before = journal_size(run_cli)
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    assert (result.exit_code, result.stdout) == (5, ""), result.output
+    assert result.stderr.strip() == f"错误：模板“停水通知”的{said}"
+    assert_nothing_written(run_cli, imported, before)
+
+
+@pytest.mark.parametrize("end", ["12月8日傍晚6点", "当日傍晚5:30", "当日傍晚7点"])
+def test_a_dusk_hour_in_the_evening_is_taken(run_cli: Any, imported: Workspace, end: str) -> None:
+    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
+    times = ["--set", "停水时间=12月8日8:00", "--set", f"恢复时间={end}"]
+    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    assert result.exit_code == 0, result.output
+    [docx] = [p for p in generated(imported) if p.suffix == ".docx"]
+    assert f"预计{end}恢复供水" in "\n".join(texts_of(docx))
+
+
+@pytest.mark.parametrize(
     "end",
     ["当日11:45（约3.75小时）", "约3.75小时后", "当日11:45，共3.75小时", "持续3.75", "约3.75", "约３．７５小时后"],
 )

@@ -236,6 +236,8 @@ _AFTERNOON = re.compile(r"(下午|午后|傍晚)\s*$")
 # 晚 alone is night (晚12点, 今晚), but the 晚 of 傍晚 (early evening, _AFTERNOON's): 傍晚12点 is a slip, never 24:00.
 _NIGHT = re.compile(r"(晚上|晚间|夜间|夜里|(?<!傍)晚)\s*$")
 _NOON = re.compile(r"中午\s*$")
+# 傍晚 (early evening) before a time of day; with 12, 0 or 1–4 it names no evening hour (``_dusk_slip``).
+_DUSK = re.compile(r"傍晚\s*$")
 
 
 def _on_24_hour_clock(hour: int, before: str) -> int:
@@ -423,6 +425,13 @@ def _checked_read(
         raise ValidationError(f"模板“{template_name}”的“{name}”写的{impossible}，请核对后改正")
     if _off_the_clock(written):
         raise ValidationError(f"模板“{template_name}”的{name}（{written}）不是有效的时刻：{CLOCK_RANGE}，请核对后改正")
+    if (slip := _dusk_slip(written)) is not None:
+        words, hour = slip
+        meant = "12:00、24:00" if hour in (0, 12) else f"{hour + 12}:00、18:00"
+        raise ValidationError(
+            f"模板“{template_name}”的“{name}”写的“{words}”：{hour}点不是傍晚的钟点，是几点说不清，"
+            f"请直接写明钟点，如 {meant}"
+        )
     try:
         return _read_when(written, day, base)
     except DateError as err:
@@ -432,6 +441,19 @@ def _checked_read(
         raise ValidationError(
             f"模板“{template_name}”的“{name}”写的“{yearless.written_in(folded)}”没有年份，{err.message}"
         ) from None
+
+
+def _dusk_slip(text: str) -> tuple[str, int] | None:
+    """The words and hour of a time of day written after 傍晚 that is no evening hour — 12, 0 or 1 to 4 (傍晚12点,
+    傍晚3:30) — or None: read as the afternoon's (``_on_24_hour_clock``), 傍晚12点 would be noon and 傍晚1点 13:00,
+    neither what the clerk meant, and which was meant nobody can tell."""
+    folded = unicodedata.normalize("NFKC", text)
+    for clock in _times_of_day(folded):
+        dusk = _DUSK.search(folded, 0, clock.start())
+        hour = _hour_and_minute(clock)[0]
+        if dusk is not None and (hour in (0, 12) or 1 <= hour <= 4):
+            return folded[dusk.start() : clock.end()], hour
+    return None
 
 
 def _no_such_day_in(text: str) -> str | None:
