@@ -1085,3 +1085,41 @@ def test_doctor_lists_an_owner_or_co_owner_an_older_version_kept_as_a_contact_of
         "fix": "",
         "required": False,
     }
+
+
+# -- a made-up area code ---------------------------------------------------------------------------------------
+
+MADE_UP_AREA = "的区号“0211”不存在：四位区号以 03–09 开头，010 和 02X 是三位区号，请核对后改正"
+
+
+def test_a_phone_with_a_made_up_area_code_is_refused_at_the_counter_and_in_the_roster(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    # 0211-8888666 was kept as a landline: no city has the area code 0211 (021 is Shanghai's, 3 digits)
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    assert run_cli("owners", "contact", "add", "1-1-102", "赵磊", "--phone", "13900001111").exit_code == 0
+    before = contacts_in_ledger(workspace)
+    added = run_cli("owners", "contact", "add", "1-1-101", "孙七", "--phone", "0211-8888666")
+    assert (added.exit_code, added.stdout, added.stderr) == (5, "", f"错误：联系电话“0211-8888666”{MADE_UP_AREA}\n")
+    edited = run_cli("owners", "contact", "edit", "1", "--phone", "(0211)8888666")
+    assert (edited.exit_code, edited.stdout, edited.stderr) == (5, "", f"错误：联系电话“(0211)8888666”{MADE_UP_AREA}\n")
+    assert contacts_in_ledger(workspace) == before
+    rows = [*OWNERS[:3], ["1-1-102", 90, "李娜", "0211-8888666", LI_NA_ID, "业主"]]
+    imported = run_cli("owners", "import", str(roster(tmp_path / "名册2.xlsx", rows)))
+    assert imported.exit_code == 5
+    assert f"第 4 行 D 列（联系电话）：联系电话“0211-8888666”{MADE_UP_AREA}" in imported.stderr
+
+
+def test_a_phone_an_older_version_kept_with_a_made_up_area_code_is_still_listed(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    _old_contact(workspace, "1-1-102", "赵磊", "租户", None)
+    with open_ledger(workspace.database_url) as ledger, ledger.write() as conn:
+        conn.execute(sa.text("UPDATE unit_contacts SET phone = '0211-8888666'"))  # as an older version took it
+    listed = run_cli("owners", "contact", "list")
+    assert listed.exit_code == 0, listed.output
+    assert table_rows(listed.stdout) == [["1", "1-1-102", "赵磊", "租户", "0211-***8666", ""]]
+    shown = run_cli("owners", "contact", "list", "--show-private", "--json")
+    assert shown.exit_code == 0, shown.output
+    assert [row["phone"] for row in json.loads(shown.stdout)] == ["0211-8888666"]

@@ -211,6 +211,29 @@ def test_validate_phone_refuses(text: str) -> None:
     assert caught.value.message == f"联系电话“{text}”不是有效的手机号或固定电话"
 
 
+@pytest.mark.parametrize(
+    ("text", "area"),
+    [
+        ("0211-8888666", "0211"),  # 02x is a 3-digit code: 021, then a number
+        ("(0211)8888666", "0211"),
+        ("0101-88886666", "0101"),  # 010 likewise
+        ("075-12345678", "075"),  # codes from 03 to 09 have 4 digits
+    ],
+)
+def test_validate_phone_refuses_an_area_code_no_numbering_plan_has(text: str, area: str) -> None:
+    # 0211-8888666 was taken at the counter as a landline of area code 0211, which no city has
+    with pytest.raises(ValidationError) as caught:
+        validate_phone(text)
+    assert caught.value.message == (
+        f"联系电话“{text}”的区号“{area}”不存在：四位区号以 03–09 开头，010 和 02X 是三位区号，请核对后改正"
+    )
+
+
+def test_a_phone_an_older_version_kept_with_such_an_area_code_is_still_masked() -> None:
+    assert mask_phone("0211-8888666") == "0211-***8666"
+    assert mask_phone("0211-8888666-801") == "0211-***8666-801"
+
+
 def test_validate_phone_quotes_input_without_surrounding_spaces() -> None:
     with pytest.raises(ValidationError) as caught:
         validate_phone("  1381234567 ")
