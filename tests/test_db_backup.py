@@ -88,7 +88,7 @@ def test_without_a_target_the_copy_goes_private_into_records_backups_named_by_th
     size = copy.stat().st_size
     assert result.stdout.splitlines() == [
         f"已把台账备份到 {copy}（{size / 2**20:.1f} MB，{size} 字节）",
-        "备份里有业主完整的电话和身份证号，请放在只有管理员能读的地方（文件权限 600，只有本账户能读）",
+        "备份里有完整的电话、证件号码、银行卡号等个人信息，请放在只有管理员能读的地方（文件权限 600，只有本账户能读）",
     ]
     assert rows_of(copy) == rows_of(ledger_file(estate))
 

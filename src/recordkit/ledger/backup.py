@@ -47,7 +47,7 @@ _COMPANIONS = ("-journal", "-wal", "-shm")
 #: Pages copied at a time between two reports to the progress bar (4 MB at SQLite's 4 KB pages).
 STEP_PAGES = 1024
 #: What a backup holds, said with every copy made.
-PRIVATE_NOTE = "备份里有业主完整的电话和身份证号，请放在只有管理员能读的地方"
+PRIVATE_NOTE = "备份里有完整的电话、证件号码、银行卡号等个人信息，请放在只有管理员能读的地方"
 
 
 #: A copy ``backup_ledger`` named by its estate and time in a folder (``backup_name``; an older version's without the
