@@ -839,7 +839,7 @@ def test_a_dry_run_of_the_import_does_not_upgrade_an_older_ledger(run_cli: Any, 
     assert result.exit_code == 7, result.output
     assert result.stderr == (
         f"错误：台账数据库 sqlite:///{ledger_file} 的表结构版本是 0027，这一版 recordkit 要 {HEAD_REVISION}，要先升级："
-        "这个命令只检查、不改动台账，不会替你升级：请先运行 recordkit db upgrade，再运行这个命令；什么也没有写入\n"
+        "这个命令只读取、不改动台账，不会替你升级：请先运行 recordkit db upgrade，再运行这个命令；什么也没有写入\n"
     )
     with closing(sqlite3.connect(ledger_file)) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0027",)]

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import open_ledger
@@ -27,6 +28,7 @@ from recordkit.owners.roster import import_owners
 from recordkit.web import accounts
 from tests.account_helpers import bound_by_file_modes
 from tests.conftest import SAMPLE_ROWS, write_sheet
+from tests.revisions import mark_as_of
 
 READ_ONLY = [
     ("owners", "list"),
@@ -76,6 +78,57 @@ def test_a_command_that_only_reads_leaves_the_ledger_as_it_was(
     result = run_cli(*args)
     assert result.exit_code == 0, result.stderr
     assert _dump(database) == before
+
+
+def _rollback_journal(database: Path) -> None:
+    """``database`` put in the rollback journal's mode, as ``db backup``'s copy or a tool leaves a ledger."""
+    with closing(sqlite3.connect(database)) as conn:
+        assert conn.execute("PRAGMA journal_mode=DELETE").fetchone() == ("delete",)
+    assert database.read_bytes()[18:20] == b"\x01\x01"  # the rollback journal's mode, by the file's header
+
+
+def test_commands_that_only_read_leave_a_ledger_in_the_rollback_journals_mode_as_they_found_it(
+    office: Workspace, run_cli: Any
+) -> None:
+    """``owners list`` and ``fees arrears`` on a ledger in the rollback journal's mode switched it to WAL as they
+    opened it: its header rewritten by a command that only reads.  They now read it as it is, the file's bytes and
+    time unchanged; a command that writes still switches it to WAL, the mode every writer of the office uses."""
+    database = office.records_dir / "ledger.sqlite3"
+    _rollback_journal(database)
+    before, written = database.read_bytes(), database.stat().st_mtime_ns
+    for args in (("owners", "list"), ("fees", "arrears")):
+        result = run_cli(*args)
+        assert result.exit_code == 0, result.stderr
+    assert run_cli("doctor").exit_code in (0, 1)  # (its lines reading the ledger: LibreOffice may be missing here)
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    assert database.read_bytes() == before
+    assert database.stat().st_mtime_ns == written
+    assert run_cli("fees", "pay", "3-2-1201", "--amount", "100").exit_code == 0
+    assert database.read_bytes()[18:20] == b"\x02\x02"  # WAL
+
+
+def test_a_command_that_only_reads_upgrades_no_older_ledger(office: Workspace, run_cli: Any) -> None:
+    """``owners list`` on a ledger an older recordkit left (0028) upgraded it on the way: a command that only reads
+    changed the tables.  It now says the ledger is to be upgraded first, as a dry run does (exit 7), the file as it
+    was; after ``db upgrade`` it lists."""
+    database = office.records_dir / "ledger.sqlite3"
+    engine = sa.create_engine(f"sqlite:///{database}")
+    with engine.begin() as conn:
+        mark_as_of(conn, "0028")
+    engine.dispose()
+    before = database.read_bytes()
+    listed = run_cli("owners", "list")
+    assert listed.exit_code == 7, listed.output
+    assert listed.stderr == (
+        f"错误：台账数据库 sqlite:///{database} 的表结构版本是 0028，这一版 recordkit 要 {HEAD_REVISION}，要先升级："
+        "这个命令只读取、不改动台账，不会替你升级：请先运行 recordkit db upgrade，再运行这个命令；什么也没有写入\n"
+    )
+    assert database.read_bytes() == before
+    assert run_cli("db", "upgrade").exit_code == 0
+    listed = run_cli("owners", "list")
+    assert listed.exit_code == 0, listed.output
+    assert "李秀英" in listed.stdout
 
 
 def test_the_check_sees_a_write(office: Workspace, run_cli: Any) -> None:
@@ -263,7 +316,7 @@ def test_a_ledger_copied_by_hand_into_a_folder_this_account_may_only_read_is_tol
     before = _dump(database)
     folder.chmod(0o555)
     try:
-        upgraded = run("owners", "list")
+        upgraded = run("fees", "pay", "3-2-1201", "--amount", "100")  # (one that only reads upgrades none)
     finally:
         folder.chmod(0o755)
     assert upgraded.returncode == 7, upgraded.stdout + upgraded.stderr
@@ -278,7 +331,7 @@ def test_a_ledger_copied_by_hand_into_a_folder_this_account_may_only_read_is_tol
     lock = folder / "ledger.sqlite3-migrate.lock"
     lock.touch()
     lock.chmod(0o444)
-    locked = run("owners", "list")
+    locked = run("fees", "pay", "3-2-1201", "--amount", "100")
     assert locked.returncode == 7, locked.stdout + locked.stderr
     assert locked.stderr.replace("\n", "") == (
         f"错误：台账数据库 sqlite:///{database} 的表结构版本是 0001，需要 {HEAD_REVISION}，要升级，但运行 recordkit "

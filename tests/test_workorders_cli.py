@@ -1166,7 +1166,8 @@ def test_as_of_a_moment_before_an_old_reassignment_the_first_worker_had_the_orde
         assert done.exit_code == 0, (step, done.output)
     with open_ledger(estate.database_url) as ledger:
         pass_on_the_old_way(ledger, "GD2026-000001", ("刘师傅", "2026-10-01 10:00"), ("王师傅", "2026-10-02 09:00"))
-        left_at_0025(ledger)  # the next command upgrades it (0026): the first dispatch back in its row
+        left_at_0025(ledger)
+    assert run_cli("db", "upgrade").exit_code == 0  # (0026: the first dispatch back in its row)
 
     def stood(as_of: str) -> tuple[str, str | None]:
         (order,) = json.loads(run_cli("workorder", "list", "--json", "--as-of", as_of).stdout)

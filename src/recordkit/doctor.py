@@ -33,7 +33,7 @@ from recordkit.ledger.db import (
     connection_advice,
     holds_no_ledger,
     ledgers_beside_said,
-    open_workspace_ledger,
+    read_workspace_ledger,
     sqlite_file,
     sqlite_ledger_not_there,
     sqlite_refused,
@@ -96,7 +96,7 @@ def _check_ledger(workspace: Workspace) -> Check:
         # taken for a new estate's (a folder not there: the settings' refusal)
         return Check("台账数据库", False, *sqlite_ledger_not_there(file, workspace.settings.database))
     try:
-        with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
+        with read_workspace_ledger(workspace) as ledger:
             where, revision, schema_exists = ledger.where, ledger.revision(), ledger.schema_exists()
             moved = ledger.moved_to() if revision == HEAD_REVISION else None
             creatable = revision is not None or ledger.may_create()
@@ -265,7 +265,7 @@ def _no_ledger_here(workspace: Workspace) -> str | None:
     """``_why_unread``'s words when the workspace's ledger is not there, or there but not granted to this account, else
     None."""
     try:
-        with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
+        with read_workspace_ledger(workspace) as ledger:
             return _why_unread(ledger) if ledger.revision() is None else None
     except RecordkitError:
         return None
@@ -616,7 +616,7 @@ def _from_ledger(workspace: Workspace, name: str, read: Callable[[Ledger], _Foun
     cannot be read for it (not there, not granted, not reachable, not of the current tables: the 台账数据库 line
     says why)."""
     try:
-        with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
+        with read_workspace_ledger(workspace) as ledger:
             if (unread := _why_unread(ledger)) is not None:
                 return Check(name, False, f"{unread}，没有检查", _LEDGER_FIRST, required=False)
             return read(ledger)

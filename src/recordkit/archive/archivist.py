@@ -124,7 +124,7 @@ from recordkit.ledger.db import (
     holds_no_ledger,
     ledger_where,
     missing_unit,
-    open_workspace_ledger,
+    read_workspace_ledger,
     refuse_unknown_unit,
     sqlite_file,
     sqlite_ledger_not_there,
@@ -3717,7 +3717,7 @@ def rebuilding_a_lost_ledger(workspace: Workspace) -> str:
             else f"台账文件 {file} 不见了：已在这个位置新建台账"
         )
     else:
-        with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
+        with read_workspace_ledger(workspace) as ledger:
             if ledger.revision() is not None or ledger.not_granted():
                 return ""
             said, fix = ledger.no_ledger_said()
@@ -3746,7 +3746,7 @@ def refuse_a_new_ledger_beside_the_archive(workspace: Workspace, not_done: str, 
     if file is not None and holds_no_ledger(file):
         where, ledgers_beside = ledger_where(workspace.database_url, ""), []
     else:  # (asked, never changed: a dry run's ledger file left as it was, ``upgrades=False``)
-        with open_workspace_ledger(workspace, migrate=False, create=False, upgrades=False) as ledger:
+        with read_workspace_ledger(workspace) as ledger:
             if ledger.revision() is not None:
                 return
             schema_missing = None if made_on_purpose or ledger.schema_exists() else ledger.no_ledger_said()

@@ -399,7 +399,8 @@ class AppState:
         up to date unless ``migrate`` is False (``search``, which reads its index alone and asks the ledger only
         whether it was moved away).  A ``dry_run`` (``--dry-run``) makes no ledger and upgrades none (an older one
         is refused: ``db upgrade`` first), and is refused one not made yet beside a filed archive as the run it checks
-        would be."""
+        would be.  A command that only reads — unless it asks for a new ledger (``create`` True) — opens it as a dry
+        run does (``upgrades=False``): nothing upgraded, a SQLite file's journal mode left as it is."""
         if self._ledger is None:
             from recordkit.ledger.db import open_workspace_ledger
 
@@ -418,7 +419,7 @@ class AppState:
                 create=not (reads or dry_run) if create is None else create,
                 new_ledger=makes,
                 migrate=migrate,
-                upgrades=not dry_run,
+                upgrades=not (dry_run or (reads and not create)),
             )
             if reads:
                 self.warn_if_moved(self._ledger)

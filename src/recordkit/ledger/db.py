@@ -376,9 +376,10 @@ class Ledger:
         #: schema or database: only a command meant to make one (``init``, ``db upgrade``, an import of the roster
         #: …); any other refuses (``no_ledger_refusal``): a file gone or a mistyped name, never a new, empty ledger.
         self.new_ledger = new_ledger
-        #: Whether a first use may bring an older ledger up to date; a command asked to change nothing (a dry run)
-        #: may not, and is refused one (``db upgrade`` first): a ledger it could not read without upgrading it.  Nor
-        #: does it switch a SQLite ledger in the rollback journal's mode to WAL (a change to the file's header).
+        #: Whether a first use may bring an older ledger up to date; a command asked to change nothing (a dry run, a
+        #: command that only reads) may not, and is refused one (``db upgrade`` first): a ledger it could not read
+        #: without upgrading it.  Nor does it switch a SQLite ledger in the rollback journal's mode to WAL (a change to
+        #: the file's header).
         self.upgrades = upgrades
         check_schema_name(schema)
         #: The PostgreSQL schema holding this ledger ("" for the server's default).
@@ -1114,7 +1115,7 @@ class Ledger:
         if current is not None and not self.upgrades:
             raise LedgerError(
                 f"台账数据库 {self.where} 的表结构版本是 {current}，这一版 recordkit 要 {HEAD_REVISION}，要先升级："
-                "这个命令只检查、不改动台账，不会替你升级：请先运行 recordkit db upgrade，再运行这个命令；什么也没有写入"
+                "这个命令只读取、不改动台账，不会替你升级：请先运行 recordkit db upgrade，再运行这个命令；什么也没有写入"
             )
 
     @contextmanager
@@ -1632,7 +1633,7 @@ def open_ledger(
     ``new_ledger=False`` a ledger not made yet — a SQLite file missing or empty, a schema not made yet or empty, an
     empty database — is a ``ConfigError`` (``Ledger.no_ledger_refusal``), which is how every other command not
     meant to make a ledger opens it; with ``upgrades=False`` an older ledger is a ``LedgerError`` (``db upgrade``
-    first), which is how a dry run opens it.  A schema PostgreSQL would not take as written,
+    first), which is how a dry run and a command that only reads open it.  A schema PostgreSQL would not take as written,
     or one with a SQLite ledger, is a ``ConfigError``.
     """
     return Ledger(
@@ -1665,3 +1666,10 @@ def open_workspace_ledger(
         time_zone=workspace.settings.office.time_zone,
         given_by=database,
     )
+
+
+def read_workspace_ledger(workspace: Workspace) -> Ledger:
+    """The workspace's ledger as a library function that only reads opens it (a search's refusals, doctor's checks):
+    as it is — never made, checked for its revision, upgraded, or switched from the rollback journal's mode to WAL;
+    nothing made beside it."""
+    return open_workspace_ledger(workspace, migrate=False, create=False, upgrades=False)

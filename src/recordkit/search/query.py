@@ -25,7 +25,7 @@ from recordkit.core.errors import NotFoundError, UsageError, ValidationError
 from recordkit.core.personal import local_number_groups, mask_in_text
 from recordkit.core.unitcodes import KIND_WORDS, parse_unit_code
 from recordkit.core.unitcodes import KINDS as UNIT_KINDS
-from recordkit.ledger.db import Ledger, open_workspace_ledger, refuse_unknown_unit
+from recordkit.ledger.db import Ledger, read_workspace_ledger, refuse_unknown_unit
 from recordkit.owners.contacts import owner_names_in
 from recordkit.search.backends import BACKEND_NAMES, open_index
 from recordkit.search.backends.base import Filters, IndexedItem, MovedAway, Phrase, SearchRequest
@@ -642,7 +642,7 @@ def search(
     except NoIndexTables:
         # No index tables may mean no ledger there at all (a mistyped schema or database): said as every command
         # that only reads says it, not "run db upgrade", which would make an empty ledger (another estate) there.
-        with open_workspace_ledger(workspace, migrate=False, create=False) as ledger:
+        with read_workspace_ledger(workspace) as ledger:
             ledger.require_existing()
         raise
     items, total, exact = page.items, page.total, page.exact
@@ -655,12 +655,12 @@ def search(
     if not total and query.unit:
         # nothing found for a unit neither the ledger nor any item has (a typo, 3-2-1210 for 3-2-1201): said so,
         # as ``archive list --unit`` and ``receipt list --unit`` say it, never 「没有找到」
-        with open_workspace_ledger(workspace, migrate=False, create=False) as ledger, ledger.read() as conn:
+        with read_workspace_ledger(workspace) as ledger, ledger.read() as conn:
             refuse_unknown_unit(conn, query.unit, filed=True)
     if not total and query.owner and filters.owner:
         # nothing found for a name no owner or co-owner has even a part of (a typo, 张伪 for 张伟): said so, as a unit
         # the ledger does not have is, never 「没有找到」
-        with open_workspace_ledger(workspace, migrate=False, create=False) as ledger, ledger.read() as conn:
+        with read_workspace_ledger(workspace) as ledger, ledger.read() as conn:
             _refuse_unknown_owner(conn, filters.owner, query.owner)
     positive = [term for group in query.groups for term in group]
     hits = [_hit(item, positive, show_private) for item in items]
