@@ -108,6 +108,29 @@ def test_commands_that_only_read_leave_a_ledger_in_the_rollback_journals_mode_as
     assert database.read_bytes()[18:20] == b"\x02\x02"  # WAL
 
 
+def _listing(root: Path) -> list[str]:
+    """Every file and folder under ``root``, as paths relative to it."""
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*"))
+
+
+def test_a_dry_run_and_commands_that_only_read_make_nothing_beside_the_ledger(
+    workspace: Workspace, run_cli: Any
+) -> None:
+    """``owners import --dry-run`` made records/ledger.sqlite3-queue (the writers' queue, with its lock file) beside a
+    ledger that had none yet (restored from a backup, a new workspace): a run asked to change nothing left a folder.
+    It now makes nothing, nor do the commands that only read; the import itself makes the queue as every write does."""
+    sheet = write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS)
+    workspace.log_file.touch()  # as ``recordkit init`` leaves it (every command opens its log)
+    before = _listing(workspace.root)
+    assert "records/ledger.sqlite3-queue" not in before
+    for args in (("owners", "import", str(sheet), "--dry-run"), ("owners", "list"), ("fees", "arrears")):
+        result = run_cli(*args)
+        assert result.exit_code == 0, result.output
+    assert _listing(workspace.root) == before
+    assert run_cli("owners", "import", str(sheet)).exit_code == 0
+    assert "records/ledger.sqlite3-queue" in _listing(workspace.root)
+
+
 def test_a_command_that_only_reads_upgrades_no_older_ledger(office: Workspace, run_cli: Any) -> None:
     """``owners list`` on a ledger an older recordkit left (0028) upgraded it on the way: a command that only reads
     changed the tables.  It now says the ledger is to be upgraded first, as a dry run does (exit 7), the file as it

@@ -562,10 +562,15 @@ class Ledger:
         )
 
     def _write_queue(self) -> WriteQueue | None:
-        """The fair queue beside a SQLite ledger file (none in memory, on PostgreSQL or without flock)."""
+        """The fair queue beside a SQLite ledger file (none in memory, on PostgreSQL or without flock).  A ledger opened
+        to change nothing (``upgrades`` False: a dry run, a command that only reads) makes nothing beside it: where
+        no writer has made the queue's folder yet, its trial (or a view it journals) waits on SQLite's lock alone."""
         if self.file is None or not flock_available():
             return None
-        return WriteQueue(self.file.with_name(self.file.name + "-queue"), self.busy_timeout)
+        folder = self.file.with_name(self.file.name + "-queue")
+        if not self.upgrades and not folder.is_dir():
+            return None
+        return WriteQueue(folder, self.busy_timeout)
 
     def behind_pool(self) -> bool:
         """Whether a connection pool (pgbouncer, …) stands between recordkit and the server: seen as each
