@@ -950,3 +950,97 @@ def test_a_repair_on_a_schema_not_made_yet_with_nothing_filed_makes_no_ledger(
     )
     assert set(tables_by_schema(postgres_url)) == {"estate_west"}
     assert west.root.is_dir()
+
+
+@pytest.mark.postgres
+def test_a_repair_on_a_mistyped_schema_beside_the_estates_ledgers_is_refused_until_a_new_ledger_is_made_on_purpose(
+    estates: tuple[Workspace, Workspace], postgres_url: str
+) -> None:
+    """West's recordkit.toml with its schema mistyped (estate_wset) beside West's and East's ledgers, its archive filed:
+    ``archive verify --repair`` made a new schema and ledger there, and rebuilt West's registrations into it (receipts
+    numbered from 1 again).  It now refuses (exit 3), naming the schemas that hold a ledger and how to make a new one on
+    purpose; nothing is made.  Made on purpose (``db upgrade``), the repair rebuilds the registrations into it."""
+    west, _east = estates
+    config = west.config_file
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('schema = "estate_west"', 'schema = "estate_wset"'), "utf-8"
+    )
+    refused = cli(west, "archive", "verify", "--repair")
+    assert refused.exit_code == ConfigError.exit_code, refused.output
+    assert refused.stdout == ""
+    assert refused.stderr.replace("\n", "") == (
+        f"错误：{display_url(postgres_url)}（模式 estate_wset）：这里还没有台账，"
+        "而 records/archive 里已经有归档的文件：它们的台账在别处，多半是 recordkit.toml 的 [database] url 和 schema 写错了"
+        "（这个数据库里有台账的模式：estate_east、estate_west）：把 recordkit.toml 的 [database] url 和 schema "
+        "改成这些档案所在的台账；"
+        "这个小区的台账确实丢失、又没有备份的，先运行 recordkit db upgrade 在这里新建台账，"
+        "再运行 recordkit archive verify --repair 按档案目录重建档案登记（收费记录只能从备份恢复）；"
+        "档案登记没有重建，这里什么也没有新建"
+    )
+    assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east"}
+
+    assert cli(west, "db", "upgrade").exit_code == 0
+    repaired = cli(west, "archive", "verify", "--repair")
+    assert repaired.exit_code == 0, repaired.output
+    assert repaired.stdout.splitlines()[-1] == "档案完好：共 1 件，文件、说明文件与台账记录一致"
+    assert set(tables_by_schema(postgres_url)) == {"estate_west", "estate_east", "estate_wset"}
+
+
+@pytest.mark.postgres
+def test_a_repair_with_nothing_filed_by_an_account_that_may_not_make_the_ledger_is_told_the_grants_first(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """An account that may only connect, a schema not made yet, nothing filed: ``archive verify --repair`` said there
+    was nothing to rebuild, and the grants the IT person must give in any case came only at the next try.  It now
+    names the account and the grants first (exit 7); nothing is made."""
+    import uuid
+
+    estate(tmp_path / "west", "西区", postgres_url, "estate_west")
+    south = estate_settings(tmp_path / "south", "南区", postgres_url, "estate_south")
+    role = f"it24_clerk_{uuid.uuid4().hex[:8]}"
+    as_admin(f"CREATE ROLE {role} LOGIN PASSWORD 'clerk-2026'")
+    try:
+        as_admin(f'GRANT CONNECT ON DATABASE "{database_of(postgres_url)}" TO {role}')
+        url = sa.engine.make_url(postgres_url).set(username=role, password="clerk-2026")
+        env = {"RECORDKIT_DATABASE_URL": url.render_as_string(hide_password=False)}
+        refused = cli(south, "archive", "verify", "--repair", env=env)
+        assert refused.exit_code == LedgerError.exit_code, refused.output
+        database = database_of(postgres_url)
+        assert refused.stderr.replace("\n", "") == (
+            f"错误：台账数据库 {display_url(url.render_as_string(hide_password=False))}（模式 estate_south）：模式还不存在；"
+            f"这个数据库里已有别的台账（模式 estate_west），数据库账户 {role} 不能在这里建台账："
+            f"请数据库管理员把这个库交给它，例如 ALTER DATABASE {database} OWNER TO {role}，"
+            f"或授予 GRANT ALL ON DATABASE {database} TO {role}；这里什么也没有新建"
+        )
+        assert set(tables_by_schema(postgres_url)) == {"estate_west"}
+    finally:
+        as_admin(f"DROP OWNED BY {role}", f"DROP ROLE IF EXISTS {role}")
+
+
+@pytest.mark.postgres
+def test_a_repair_on_postgresql_beside_the_workspaces_own_sqlite_ledger_is_refused(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """recordkit.toml names a PostgreSQL schema holding no ledger, while records/ledger.sqlite3 still holds the one-PC
+    ledger (the address changed without ``db move``): ``archive verify --repair`` built a new ledger in PostgreSQL.
+    It now refuses (exit 3), saying how to move that ledger, or to make a new one on purpose; nothing is made."""
+    west = estate(tmp_path / "west", "西区", postgres_url, "estate_west")
+    with open_workspace_ledger(west) as ledger:
+        small_estate(ledger, tmp_path)
+    file_for_1201(west, write_docx(tmp_path / "装修协议.docx", "西区3栋2单元1201装修管理协议。"), "装修管理协议")
+    in_database(postgres_url, "DROP SCHEMA estate_west CASCADE")
+    with open_ledger(f"sqlite:///{west.records_dir / 'ledger.sqlite3'}"):
+        pass  # the one-PC ledger left behind
+    refused = cli(west, "archive", "verify", "--repair")
+    assert refused.exit_code == ConfigError.exit_code, refused.output
+    assert refused.stderr.replace("\n", "") == (
+        f"错误：{display_url(postgres_url)}（模式 estate_west）：这里还没有台账，而 records/archive 里已经有归档的文件："
+        "它们的台账在别处——recordkit.toml 的 [database] url 和 schema 写错了，"
+        "或者这个工作区原来的台账 records/ledger.sqlite3 还没有用 recordkit db move 搬过来："
+        "把 recordkit.toml 的 [database] url 和 schema 改成这些档案所在的台账；要把 records/ledger.sqlite3 的台账搬到这里的，"
+        "先删去 recordkit.toml 的 [database] url 和 schema，再运行 recordkit db move --to 这里的地址 --schema estate_west；"
+        "这个小区的台账确实丢失、又没有备份的，先运行 recordkit db upgrade 在这里新建台账，"
+        "再运行 recordkit archive verify --repair 按档案目录重建档案登记（收费记录只能从备份恢复）；"
+        "档案登记没有重建，这里什么也没有新建"
+    )
+    assert tables_by_schema(postgres_url) == {}

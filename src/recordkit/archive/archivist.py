@@ -99,6 +99,7 @@ from recordkit.core.errors import (
     ConfigError,
     ConflictError,
     IntegrityError,
+    LedgerError,
     NotFoundError,
     RecordkitError,
     UsageError,
@@ -3661,12 +3662,16 @@ def refuse_filing_elsewhere(workspace: Workspace, ledger: Ledger) -> None:
     refuse_elsewhere(workspace, ledger, "recordkit file 或归档服务", _FILED_ELSEWHERE)
 
 
-def archive_without_its_ledger(workspace: Workspace, where: str, ledgers_beside: list[str]) -> tuple[str, str] | None:
+def archive_without_its_ledger(
+    workspace: Workspace, where: str, ledgers_beside: list[str], *, repairing: bool = False
+) -> tuple[str, str] | None:
     """What to say, and what to do, of the ledger at ``where`` not made yet while records/archive holds what was
     filed already: those documents' ledger is elsewhere — the address or schema in the settings mistyped
     (``ledgers_beside``: the schemas of that database holding a ledger), or the workspace's own SQLite ledger left
     behind by an address changed without ``recordkit db move``; and, where that ledger is truly lost, the archive's
-    registrations rebuilt from its tree.  None where nothing was filed: a new estate."""
+    registrations rebuilt from its tree — by ``archive verify --repair``, or, said to that repair itself
+    (``repairing``), by it once ``db upgrade`` has made the new ledger on purpose.  None where nothing was filed: a
+    new estate."""
     if no_archive_here(workspace):
         return None
     schema = workspace.settings.database.schema
@@ -3676,7 +3681,10 @@ def archive_without_its_ledger(workspace: Workspace, where: str, ledgers_beside:
     fix = f"把{spaced(settings)} 改成这些档案所在的台账"
     # The one way on when that ledger is truly gone: the archive's registrations rebuilt from its tree.
     lost = (
-        "；台账确实丢失、又没有备份的，档案登记可以用 recordkit archive verify --repair 按档案目录重建"
+        "；这个小区的台账确实丢失、又没有备份的，先运行 recordkit db upgrade 在这里新建台账，"
+        "再运行 recordkit archive verify --repair 按档案目录重建档案登记（收费记录只能从备份恢复）"
+        if repairing
+        else "；台账确实丢失、又没有备份的，档案登记可以用 recordkit archive verify --repair 按档案目录重建"
         "（收费记录只能从备份恢复）"
     )
     own = workspace.records_dir / "ledger.sqlite3"
@@ -3703,9 +3711,13 @@ def rebuilding_a_lost_ledger(workspace: Workspace) -> str:
     where it is truly lost — tells before it makes a new ledger there: a SQLite file gone or of 0 bytes (which file it
     writes into, and that an empty one is replaced), or a PostgreSQL schema (or database) holding no ledger (where, and
     the database's schemas that do hold one: a mistyped name shows); "" where the ledger is there, or is one this
-    account was never granted (its opening says so).  ``ConfigError``, as every other command refuses such a ledger,
-    where records/archive holds nothing filed: nothing to rebuild from, and a new estate's ledger is ``db upgrade``'s
-    to make.  Asked before the ledger is opened (opening makes it)."""
+    account was never granted (its opening says so).  Refused, nothing made: a PostgreSQL ledger this account may not
+    make, with the grants to ask for (``LedgerError``, before anything else: the IT person gives them in any case);
+    where records/archive holds nothing filed, as every other command refuses such a ledger (``ConfigError``: nothing
+    to rebuild from, and a new estate's ledger is ``db upgrade``'s to make); and where the filed archive's ledger is
+    most likely elsewhere — other schemas of the database hold a ledger (a mistyped name), or the workspace's own
+    SQLite ledger is left behind —, as the services refuse it (``archive_without_its_ledger``): a new ledger there is
+    made on purpose by ``db upgrade``, then repaired.  Asked before the ledger is opened (opening makes it)."""
     file = sqlite_file(workspace.database_url)
     if file is not None:
         if not holds_no_ledger(file):
@@ -3721,6 +3733,16 @@ def rebuilding_a_lost_ledger(workspace: Workspace) -> str:
             if ledger.revision() is not None or ledger.not_granted():
                 return ""
             said, fix = ledger.no_ledger_said()
+            if not ledger.may_create():
+                grants = ledger.grants_to_ask(schema_missing=not ledger.schema_exists())
+                raise LedgerError(
+                    f"{said}，数据库账户 {ledger.account_name} 不能在这里建台账：{grants}；这里什么也没有新建"
+                )
+            where, beside = ledger.where, ledger.ledger_schemas()
+        own = workspace.records_dir / "ledger.sqlite3"
+        elsewhere = beside or not holds_no_ledger(own)
+        if elsewhere and (told := archive_without_its_ledger(workspace, where, beside, repairing=True)) is not None:
+            raise ConfigError(f"{told[0]}：{told[1]}；档案登记没有重建，这里什么也没有新建")
         was = f"{said}：已在这里新建台账"
     if no_archive_here(workspace):
         raise ConfigError(
