@@ -2215,6 +2215,30 @@ def test_a_search_the_server_cut_short_is_told_on_the_page_in_chinese_and_logged
 
 
 @pytest.mark.postgres
+def test_a_search_command_the_server_cut_short_is_logged_in_one_line(
+    relayed: tuple[Relay, Workspace], monkeypatch: pytest.MonkeyPatch, run_cli: Any
+) -> None:
+    """``recordkit search`` cancelled by the server wrote two lines to the log: the search's (with its query) and the
+    command's failure (with its message).  It now writes one, with the query, its numbers masked."""
+    _relay, ws = relayed
+    log_file = ws.log_file
+
+    def cut_short(_conn: Any, _request: Any) -> Any:
+        raise psycopg.errors.QueryCanceled("canceling statement due to user request")
+
+    monkeypatch.setattr(postgresql, "_search", cut_short)
+    start = log_file.stat().st_size if log_file.exists() else 0
+    failed = run_cli("search", "水泵 13812345678")
+    assert failed.exit_code == LedgerError.exit_code, failed.output
+    with log_file.open(encoding="utf-8") as log:
+        log.seek(start)
+        written = [line.split(": ", 1)[1] for line in log.read().splitlines() if re.match(r"\d{4}-\d\d-\d\d ", line)]
+    assert written == [
+        "PostgreSQL search cut short by the server (query '水泵 138****5678'): canceling statement due to user request"
+    ]
+
+
+@pytest.mark.postgres
 def test_the_archive_web_page_goes_on_through_a_restart_of_the_postgresql_server(
     relayed: tuple[Relay, Workspace],
 ) -> None:

@@ -191,7 +191,8 @@ def report_error(err: RecordkitError) -> None:
             typer.echo(f"  {problem}", err=True)
         if len(err.problems) > 200:
             typer.echo(f"  ……另有 {len(err.problems) - 200} 处错误未列出", err=True)
-    log.info("command failed (exit %s): %s", err.exit_code, err.message)
+    if not err.logged:
+        log.info("command failed (exit %s): %s", err.exit_code, err.message)
 
 
 #: Each command of the root and the ``recordkit.cli`` module that defines it, in the order an office

@@ -23,6 +23,9 @@ class RecordkitError(Exception):
     option (``--to``), or what to do on the page rather than the command to run; else ``message``."""
 
     exit_code = 1
+    #: Whether the refusal was written to the log where it arose, with what its message leaves out (a search's query,
+    #: masked): the CLI's one place then writes no line of its own, which would say it again.
+    logged = False
 
     def __init__(self, message: str, *, form_message: str | None = None) -> None:
         # Names belong in messages through filenames.readable_name; this is the safety

@@ -574,7 +574,7 @@ def _interrupted(err: DBAPIError, outage: OutageWatch | None, query: str | None 
     rebuild then; None for any other.  Logged in one line with the server's words (the clerk's page says it in
     Chinese alone), the page asking (``outage``'s, the web page's) and the search's ``query`` as typed, masked (a phone or ID
     number typed into it is personal data); a server gone away, by ``outage`` where there is one, as the ledger's
-    outage."""
+    outage.  That line is the failure's only one (``RecordkitError.logged``: the command's line would repeat it)."""
     import psycopg  # loaded on first use: the driver of a PostgreSQL ledger, an optional dependency
 
     cause = cause_of(err)
@@ -593,11 +593,14 @@ def _interrupted(err: DBAPIError, outage: OutageWatch | None, query: str | None 
         )
     if isinstance(cause, psycopg.errors.QueryCanceled) and server_says(cause, STATEMENT_TIMEOUT_SAID):
         cancelled = "这次检索超过了数据库为这个账户设定的时限{}，已被数据库取消：请把检索词写得具体一些、加上筛选条件，"
-        return LedgerError(
+        refusal = LedgerError(
             cancelled.format("（statement_timeout）") + "或请数据库管理员放宽这个时限",
             form_message=cancelled.format("") + "或请管理员放宽数据库的这个时限",
         )
-    return cut_short("检索", cause, "", "再试")
+    else:
+        refusal = cut_short("检索", cause, "", "再试")
+    refusal.logged = True
+    return refusal
 
 
 def _read_again(read: Callable[[], _T], outage: OutageWatch | None, query: str | None = None) -> _T:
