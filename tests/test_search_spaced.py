@@ -45,6 +45,8 @@ DOCUMENTS = [
     ("港澳来函.docx", "回电请拨 86 (0)755 3456 7890，传真86(0)10-6588-4321。"),  # 86 without + before the (0)
     ("分部通讯录.docx", "杭州分部电话0571 8666 1234。"),  # a landline in groups, searched for as one run
     ("门岗联系卡.docx", "门岗电话8666-1234，值班室 866 5678。"),  # local numbers without the area code
+    ("工资卡.docx", "工资卡号 6222 8666 1234 5678，开户行工商银行。"),  # near miss: a local number's groups in a card
+    ("保安排班表.docx", "保安室电话 8666 1234，夜间值班。"),  # a local number in its 4-4 groups
 ]
 
 
@@ -135,7 +137,7 @@ def test_blanks_folded_again_stay_as_they_were() -> None:
         ('"(0755) 8888 6666"', [8, 10, 12, 13, 14, 17, 18, 19]),
         ("（0755）88886666", [8, 10, 12, 13, 14, 17, 18, 19]),
         ("075588886666", [8, 10, 12, 13, 14, 17, 18, 19]),
-        ("电话 -075588886666", [7, 9, 24, 25]),
+        ("电话 -075588886666", [7, 9, 24, 25, 27]),
         ('"+86 755 8888 6666"', [8, 10, 12, 13, 14, 17, 18, 19]),
         ("+86-755-88886666", [8, 10, 12, 13, 14, 17, 18, 19]),
         ("010-8888-6666", [20]),
@@ -152,13 +154,14 @@ def test_blanks_folded_again_stay_as_they_were() -> None:
         ("010-6588-4321", [23]),
         ("86(0)10-6588-4321", [23]),
         ("0755-88886666 OR 075588886666", [8, 10, 12, 13, 14, 17, 18, 19]),
-        # No area code, typed as one run: the digits as written, whole or in the 4-4 groups of a local number (inside a
-        # longer run of groups too: the card, the serial number).
-        ("88886666", [8, 10, 12, 13, 14, 15, 16, 17, 19]),
+        # No area code, typed as one run: the digits as written, whole or in the 4-4 groups of a local number, alone
+        # or after its area code (after a mobile, after the country code too), never inside a longer run of groups
+        # (the bank card 6222 0755 8888 6666 123, the serial number 0755 8888 6666 0132).
+        ("88886666", [8, 10, 12, 13, 14, 17, 19]),
         # A landline written in groups, typed as one run with its area code or without.
         ("057186661234", [24]),
         ("0571-86661234", [24]),
-        ("86661234", [24, 25]),
+        ("86661234", [24, 25, 27]),  # not the card 6222 8666 1234 5678 (HT-2026-00026)
         ("8665678", [25]),  # 7 digits: the 3-4 groups
         ("电话 -86661234", [7, 8, 9, 10, 13, 14, 17]),
         ("0013", [7, 8, 11, 17, 19, 22]),  # a group of digits is still found as written

@@ -22,7 +22,7 @@ from recordkit.archive.numbers import SAID_ALOUD
 from recordkit.archive.rules import FilingRules, format_archive_no, parse_archive_no
 from recordkit.core.dates import DateError, chinese_date, office_time, parse_period
 from recordkit.core.errors import NotFoundError, UsageError, ValidationError
-from recordkit.core.personal import local_number_groups, mask_in_text
+from recordkit.core.personal import local_number_groups, mask_in_text, phones_in_folded
 from recordkit.core.unitcodes import KIND_WORDS, parse_unit_code
 from recordkit.core.unitcodes import KINDS as UNIT_KINDS
 from recordkit.ledger.db import Ledger, read_workspace_ledger, refuse_unknown_unit
@@ -80,11 +80,22 @@ class Term:
     canonical: str | None = None  # u:3-2-1201, d:2025-03-15, m:2025-03, n:yz-2026-00001, t:13800138000, i:1101…
     prefix: bool = False  # the last token may start a longer one (the term ends inside a CJK run)
     checked: bool = False  # blanks or punctuation inside: a phrase match is checked against the text
+    local: bool = False  # a local number's paper groups (``_term_forms``): found only as a number of its own
+
+    @property
+    def pattern(self) -> re.Pattern[str] | None:
+        """Where the term stands in a folded text, however it was spelled (``found_in``, the snippet's marks)."""
+        if self.canonical:
+            return _canonical_pattern(self.canonical)
+        return _local_number_pattern(self.text) if self.local else term_pattern(self.text)
 
     def found_in(self, folded: str) -> bool:
-        """The folded text holds the term as written (only ``checked`` terms need asking)."""
-        pattern = _canonical_pattern(self.canonical) if self.canonical else term_pattern(self.text)
-        return pattern is not None and pattern.search(folded) is not None
+        """The folded text holds the term as written (only ``checked`` terms need asking); a local number's groups
+        also as the number of a landline the text holds (``_local_number_pattern``)."""
+        pattern = self.pattern
+        if pattern is not None and pattern.search(folded) is not None:
+            return True
+        return self.local and _RUN_SEPARATORS.sub("", self.text) in _landline_numbers(folded)
 
     @property
     def phrase(self) -> Phrase:
@@ -164,7 +175,33 @@ def _term_forms(text: str) -> list[Term]:
     groups = local_number_groups(term.text)
     if groups is None:
         return [term]
-    return [term, *(make_term(separator.join(groups)) for separator in (" ", "-"))]
+    return [term, *(replace(make_term(separator.join(groups)), local=True) for separator in (" ", "-"))]
+
+
+_RUN_SEPARATORS = re.compile("[ -]")
+# A local number's groups stand as a number of their own when no other group of digits or letters stands a blank or
+# a dash before or after them (the bank card 6222 8666 1234 5678, the serial 0755 8888 6666 0132 hold them), as
+# ``core.personal`` reads a local number after a phone label; but for an area code before them, itself after no
+# group (0571 8666 1234, 0571-8666-1234).  A landline written otherwise (after a mobile, the country code, the
+# trunk prefix) is found by its number (``_landline_numbers``).
+_NO_GROUP_BEFORE = r"(?<![0-9a-z][ -])"
+_AREA_CODE_BEFORE = "|".join(rf"(?<=(?<![0-9a-z][ -])(?<![0-9a-z])0[0-9]{{{n}}}[ -])" for n in (2, 3))
+
+
+@functools.lru_cache(maxsize=64)
+def _local_number_pattern(folded: str) -> re.Pattern[str]:
+    """Where a local number's paper groups (``8666 1234``, ``8666-1234``) stand in a folded text as a number of their
+    own (``_NO_GROUP_BEFORE``)."""
+    return re.compile(
+        rf"(?<![0-9a-z])(?:{_NO_GROUP_BEFORE}|{_AREA_CODE_BEFORE}){term_pattern(folded).pattern}"
+        r"(?![ -][0-9a-z])(?!\.[0-9])"
+    )
+
+
+def _landline_numbers(folded: str) -> set[str]:
+    """The local numbers of the landlines a folded text holds (``core.personal.phones_in_folded``): 86661234 of
+    0571-86661234."""
+    return {phone.split("-")[1] for phone in phones_in_folded(folded) if phone.startswith("0")}
 
 
 def query_period(text: str, end: bool = False) -> dt.date:
@@ -420,7 +457,7 @@ def _unit_pattern(value: str) -> re.Pattern[str]:
 def _spans(folded: str, terms: Sequence[Term], start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for term in terms:
-        pattern = _canonical_pattern(term.canonical) if term.canonical else term_pattern(term.text)
+        pattern = term.pattern
         if pattern is not None:
             spans += [m.span() for m in pattern.finditer(folded, start, len(folded) if end is None else end)]
     return sorted(spans)
