@@ -649,7 +649,6 @@ NOT_PERSONAL = [
     "档号YZ-2026-0755  8888 6666",
     # A grouped mobile's digits inside a longer run are no mobile, so no landline beside one either.
     "编号138 0013 80001 0755 8888 6666",
-    "编号9138 0013 8000 0755 8888 6666",
     "日期2026 12 08 0755 8888",
     # After a country code, what is no landline: 86 without + or 00 (as likely a group of a longer run), a group
     # after it, a group before it, no local number (0 first, too short), no area code.
@@ -672,9 +671,6 @@ NOT_PERSONAL = [
     "型号B86 (0)755 8888 6666",
     "比例0.86 (0)755 8888 6666",
     "得分86 (0)，另计 0 分",
-    # A bank card's number whose last groups look like a mobile in 3-4-4 groups and a landline after it: a run of 27
-    # digits, no phone and no card's length (BANK_CARDS), shown as written.
-    "卡号6222 138 0013 8000 0755 8888 6666",
     # Runs of digits that are no landline written as one run: a longer run holding one, an order number starting 1,
     # a day and hour, an amount, the end of a code, no area code, too short or too long, a group beside it.
     "订单号120755888866",
@@ -722,6 +718,18 @@ BANK_CARDS = [
     ("卡号６２２２　１３８　００１３　８０００", "卡号６２２２　***　****　８０００"),
     ("身份证号440301 900307 123，卡号6222 138 0013 8000", "身份证号440301 ****** 123，卡号6222 *** **** 8000"),
     ("身份证号 440301900307123", "身份证号 440301******123"),
+    # Shown whole before: an old 15-digit card in dashed groups, as its blank groups are masked.
+    ("卡号6222-138-0013-8000，", "卡号6222-***-****-8000，"),
+    ("卡号６２２２－１３８－００１３－８０００", "卡号６２２２－***－****－８０００"),
+    # Shown whole before: a card with more groups after it (over 19 digits in groups: a card and a serial, a card and
+    # a phone, a longer account), the whole run masked as a card, since which of its digits are the card's is not
+    # told by the groups.
+    ("卡号6222 0212 3456 7890 1234。", "卡号6222 **** **** **** 1234。"),
+    ("卡号6222-0212-3456-7890-1234", "卡号6222-****-****-****-1234"),
+    ("账号6222 0755 8888 6666 0132 1234", "账号6222 **** **** **** **** 1234"),
+    ("卡号6222 138 0013 8000 0755 8888 6666", "卡号6222 *** **** **** **** **** 6666"),
+    ("编号9138 0013 8000 0755 8888 6666", "编号9138 **** **** **** **** 6666"),
+    ("卡号6222 0212 3456 7890 138 0013 8000", "卡号6222 **** **** **** *** **** 8000"),
 ]
 
 

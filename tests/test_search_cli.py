@@ -142,6 +142,46 @@ def test_a_dashed_card_number_neither_stops_the_index_nor_the_search(
         assert "卡号：6222-****-****-7890" in hit["snippet"]
 
 
+def test_a_dashed_fifteen_digit_card_and_a_card_with_a_group_after_it_are_masked_in_the_snippet(
+    ws: Workspace, ledger: Ledger, tmp_path: Path, run_cli: Any
+) -> None:
+    """An old 15-digit card written in dashed groups (6222-138-0013-8000) and a card with one more group after it
+    (6222 0212 3456 7890 1234, 20 digits: no card's length) were shown whole in the snippet, while the same card in
+    blank groups and a 16-19 digit card were masked.  Now both are masked, first 4 and last 4 digits kept (the whole
+    run of groups: which of its digits are the card's nobody can tell); ``--show-private`` shows them."""
+    documents = [
+        (
+            "退款申请.docx",
+            "业主档案",
+            "3-2-1201",
+            "退款申请",
+            None,
+            "押金退款申请 收款人：张伟 卡号：6222-138-0013-8000",
+        ),
+        (
+            "转账凭证.docx",
+            "业主档案",
+            "1-1-101",
+            "转账凭证",
+            None,
+            "物业费转账凭证 付款人：李娜 卡号：6222 0212 3456 7890 1234",
+        ),
+    ]
+    file_documents(ws, ledger, tmp_path / "扫描件", documents)
+    assert run_cli("index").exit_code == 0
+    result = run_cli("search", "卡号", "--json", "--sort", "档号")
+    assert result.exit_code == 0, result.output
+    assert [hit["snippet"] for hit in json.loads(result.stdout)["hits"]] == [
+        "押金退款申请 收款人：张伟 卡号：6222-***-****-8000",
+        "物业费转账凭证 付款人：李娜 卡号：6222 **** **** **** 1234",
+    ]
+    shown = run_cli("search", "卡号", "--json", "--sort", "档号", "--show-private")
+    assert [hit["snippet"] for hit in json.loads(shown.stdout)["hits"]] == [
+        "押金退款申请 收款人：张伟 卡号：6222-138-0013-8000",
+        "物业费转账凭证 付款人：李娜 卡号：6222 0212 3456 7890 1234",
+    ]
+
+
 def test_a_first_generation_id_number_in_an_old_owner_file_is_masked_in_the_snippet(
     ws: Workspace, ledger: Ledger, tmp_path: Path, run_cli: Any
 ) -> None:

@@ -531,15 +531,20 @@ _CARD_START = (
 _CARD_GROUPS = rf"{_CARD_START}{_GAP}(?:[0-9]{{4}}{_GAP})?"
 # A bank card's number (16-19 digits, UnionPay 62…) in a text: a card's first group (_CARD_START) and the rest of its
 # digits written whole (6222021234567890123) or in groups a dash or a gap apart (6222 0212 3456 7890 123, the last
-# group maybe short, 6222 0212 138 0013 8000 as well); a run of groups holding more or fewer digits than a card
-# (6222 0755 8888 6666 0132 1234) is some other number, and a decimal point or a letter after it makes it no card
-# either.  An old card of 15 digits is told only by its groups: a card's first group and a mobile's 3-4-4 groups
-# parted by blanks (6222 138 0013 8000, _FIFTEEN_DIGIT_CARD), no phone (_CARD_BEFORE) and no ID number's 6-6-3; a
-# run of 15 digits written whole is as likely a first-generation ID number or a registration number.
+# group maybe short, 6222 0212 138 0013 8000 as well); a decimal point or a letter after it makes it no card.  A run
+# of groups holding more digits than a card (6222 0212 3456 7890 1234, a card and a serial or a phone after it, or a
+# longer account) is masked whole as one: which of its digits are the card's the groups do not tell, and a number
+# too many hidden is better than an owner's card shown.  An old card of 15 digits is told only by its groups: a
+# card's first group and a mobile's 3-4-4 groups parted by blanks or by dashes (6222 138 0013 8000,
+# 6222-138-0013-8000: _FIFTEEN_DIGIT_CARD), no phone (_CARD_BEFORE) and no ID number's 6-6-3; a run of 15 digits
+# written whole is as likely a first-generation ID number or a registration number, and fewer digits in groups are
+# some other number.
 _CARD_IN_TEXT = re.compile(rf"{_CARD_START}(?:[0-9]{{12,15}}|(?:{_SEP}[0-9]{{1,4}})+)(?![0-9A-Za-z])(?!\.[0-9])")
-_CARD_DIGITS = range(16, 20)
+_CARD_MIN_DIGITS = 16
 _MOBILE_IN_BLANK_GROUPS = rf"1[3-9][0-9]{_GAP}[0-9]{{4}}{_GAP}[0-9]{{4}}"
-_FIFTEEN_DIGIT_CARD = re.compile(rf"[4569][0-9]{{3}}{_GAP}{_MOBILE_IN_BLANK_GROUPS}")
+_FIFTEEN_DIGIT_CARD = re.compile(
+    rf"[4569][0-9]{{3}}(?:{_GAP}{_MOBILE_IN_BLANK_GROUPS}|-1[3-9][0-9]-[0-9]{{4}}-[0-9]{{4}})"
+)
 _CARD_GROUPS_BEFORE = re.compile(rf"{_CARD_GROUPS}\Z")
 _CARD_BEFORE = re.compile(rf"{_CARD_GROUPS}{_MOBILE_IN_BLANK_GROUPS}{_GAP}\Z")
 _CARD_REACH = 40
@@ -597,7 +602,7 @@ def _masked_old_id(text: str, folded: str, match: re.Match[str]) -> str | None:
 
 def _masked_card(text: str, folded: str, match: re.Match[str]) -> str | None:
     digits = sum(char.isdigit() for char in match.group())
-    if digits not in _CARD_DIGITS and _FIFTEEN_DIGIT_CARD.fullmatch(match.group()) is None:
+    if digits < _CARD_MIN_DIGITS and _FIFTEEN_DIGIT_CARD.fullmatch(match.group()) is None:
         return None
     if _in_dashed_run(folded, match, "-" in match.group()):
         return None
