@@ -1867,6 +1867,43 @@ def test_the_web_app_on_a_workspace_whose_ledger_file_is_gone_makes_no_ledger(wo
     assert not ledger_file.exists()
 
 
+def test_an_index_of_a_newer_recordkit_answers_503_with_what_the_administrator_must_do(
+    demo: Workspace, demo_ledger: Ledger
+) -> None:
+    """An index a newer recordkit built answered the search page with 400, as if the query were wrong, and told the
+    clerk to upgrade the recordkit "on this computer" (the command line's words).  It is the service unavailable
+    until the administrator upgrades the program that serves the page: 503, said as the page says it."""
+    with sqlite3.connect(demo.records_dir / "index" / "search.sqlite3") as conn:
+        conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    page = Browser(local_app(demo, demo_ledger)).get("/search?q=电梯")
+    assert page.status_code == 503
+    assert (
+        "检索索引的版本（99）与本程序（11）不符：索引是更新版本的 recordkit 建的，"
+        "请管理员把服务器上运行网页的 recordkit 升级到建索引的那个版本，再重启网页服务（recordkit serve）"
+    ) in text_of(page)
+    assert "这台电脑" not in text_of(page)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("ws", ["postgresql"], indirect=True)
+def test_a_ledger_without_the_index_tables_answers_503_with_the_commands_to_run(
+    ws: Workspace, ledger: Ledger, tmp_path: Path, run_cli: Any
+) -> None:
+    """A PostgreSQL ledger without the index's tables (a ledger older than them, the tables dropped) answered the
+    search page with 400, as if the query were wrong.  It is the service unavailable until the administrator
+    upgrades the ledger and builds the index: 503, with the commands to run on the server."""
+    file_documents(ws, ledger, tmp_path / "扫描件")
+    assert run_cli("index").exit_code == 0
+    with ledger.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE search_items")
+    said = (
+        "台账数据库里没有检索索引的表：请管理员在服务器上升级台账数据库（recordkit db upgrade），"
+        "再重建检索索引（recordkit index --rebuild）"
+    )
+    searched = Browser(local_app(ws, ledger)).get("/search?q=装修")
+    assert (searched.status_code, said in text_of(searched)) == (503, True), text_of(searched)
+
+
 def test_a_damaged_index_and_a_file_outside_the_archive_answer_as_the_service_and_the_download_do(
     demo: Workspace, demo_ledger: Ledger
 ) -> None:
@@ -1895,7 +1932,11 @@ def test_a_damaged_index_and_a_file_outside_the_archive_answer_as_the_service_an
     browser.get(f"/item/{number}")
     said = f"{number} 的文件不在档案库中：请管理员在服务器上检查档案文件"
     corrected = browser.post(f"/item/{number}/update", {"title": "电梯维保合同（改）"})
-    assert "不在档案目录中：请管理员在服务器上检查并修复档案文件后再改" in text_of(corrected)
+    # the path as the workspace names it, never the server's folders
+    assert f"{number} 在台账里的位置 outside.pdf 不在档案目录中：请管理员在服务器上检查并修复档案文件后再改" in (
+        text_of(corrected)
+    )
+    assert str(demo.root) not in corrected.get_data(as_text=True)
     assert get_item(demo_ledger, number).title == "电梯维保记录"  # nothing changed
     for response in (
         corrected,

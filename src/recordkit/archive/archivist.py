@@ -489,6 +489,15 @@ def _relative(workspace: Workspace, path: Path) -> str:
         return str(path)
 
 
+def _path_on_page(workspace: Workspace, ledger_path: str) -> str:
+    """A ledger path as a web page shows it: as the workspace names it, never the server's own folders (an absolute
+    path inside the workspace made relative to it, one outside it by its file name alone)."""
+    if not os.path.isabs(ledger_path):
+        return ledger_path
+    path = Path(ledger_path)
+    return _relative(workspace, path) if path.is_relative_to(workspace.root) else path.name
+
+
 #: What the quarantine puts between a scan's name and the suffix of its sidecar ``X.txt``: ``X.pdf.说明.txt``.
 QUARANTINED_SIDECAR = ".说明"
 
@@ -3150,10 +3159,11 @@ def update_item(
                 raise NoChange(f"没有改动：{before.archive_no}（{before.title}）已是这样", form_message="没有改动")
             inside = _in_archive(workspace, before.path)
             if inside is None:  # a row damaged before repair learned to refuse such paths
-                said = f"{before.archive_no} 在台账里的位置 {before.path} 不在档案目录中："
+                said = f"{before.archive_no} 在台账里的位置 {{}} 不在档案目录中："
                 raise OutsideArchive(
-                    said + "请先运行 recordkit archive verify --repair",
-                    form_message=said + "请管理员在服务器上检查并修复档案文件后再改",
+                    said.format(before.path) + "请先运行 recordkit archive verify --repair",
+                    form_message=said.format(_path_on_page(workspace, before.path))
+                    + "请管理员在服务器上检查并修复档案文件后再改",
                 )
             path = inside
             if not path.is_file():

@@ -32,7 +32,7 @@ from recordkit.core.errors import (
 from recordkit.core.personal import masked_kinds
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger, Moved, server_said
-from recordkit.search.backends.base import IndexDamaged
+from recordkit.search.backends.base import IndexUnusable
 from recordkit.web.accounts import ROLES, User, any_user
 
 log = logging.getLogger(__name__)
@@ -55,8 +55,9 @@ _STATUS_OF = (
     # a correction where the item's file is not (a clerk's PC: the archive is on the server), or filing refused there
     (WorkspaceError, 409),
     (LedgerError, 503),
-    # a search index that cannot be read: searching is unavailable until the administrator rebuilds it
-    (IndexDamaged, 503),
+    # a search index that cannot be used (damaged, built by a newer recordkit, its tables not in the ledger):
+    # searching is unavailable until the administrator rebuilds it or upgrades the ledger or the program
+    (IndexUnusable, 503),
     # a setting the page cannot work with (a pool in front of an estate's schema, two estates' ledgers in view):
     # the service is unavailable until the administrator changes it, not the page's own failure
     (ConfigError, 503),

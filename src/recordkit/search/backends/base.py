@@ -117,11 +117,16 @@ def older_version(stored: str | None, current: int) -> bool:
     return stored != str(current) and not (stored is not None and stored.isdigit() and int(stored) > current)
 
 
-class IndexDamaged(IntegrityError):
+class IndexUnusable(IntegrityError):
+    """The index cannot be used until the administrator acts on the server (rebuilds it, upgrades the ledger or the
+    program): searching is unavailable meanwhile, the service's state, not the request's fault (the web page's 503)."""
+
+
+class IndexDamaged(IndexUnusable):
     """The index cannot be read (damaged, or built by an older recordkit): searching waits for a rebuild."""
 
 
-class NewerIndexError(IntegrityError):
+class NewerIndexError(IndexUnusable):
     """The index was built by a newer recordkit than this one: the program is to be upgraded, not the index."""
 
 
@@ -134,7 +139,9 @@ def version_error(stored: str | None, current: int) -> IntegrityError:
             form_message=f"{versions}：索引是旧版本的 recordkit 建的，请管理员在服务器上重建检索索引（每晚的索引更新也会自动重建）",
         )
     return NewerIndexError(
-        f"{versions}：索引是更新版本的 recordkit 建的，请把这台电脑上的 recordkit 升级到建索引的那个版本"
+        f"{versions}：索引是更新版本的 recordkit 建的，请把这台电脑上的 recordkit 升级到建索引的那个版本",
+        form_message=f"{versions}：索引是更新版本的 recordkit 建的，"
+        "请管理员把服务器上运行网页的 recordkit 升级到建索引的那个版本，再重启网页服务（recordkit serve）",
     )
 
 

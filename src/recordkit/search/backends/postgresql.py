@@ -67,6 +67,7 @@ from recordkit.search.backends.base import (
     IndexDamaged,
     IndexDoc,
     IndexedItem,
+    IndexUnusable,
     MovedAway,
     Phrase,
     SearchPage,
@@ -540,10 +541,13 @@ def neighbour_conditions(groups: Iterable[Iterable[Phrase]]) -> tuple[list[str],
 
 
 NO_TABLES = "台账数据库里没有检索索引的表：请先运行 recordkit db upgrade，再运行 recordkit index --rebuild"
-NO_TABLES_FORM = "台账数据库里没有检索索引的表：请管理员在服务器上升级台账数据库，再重建检索索引"
+NO_TABLES_FORM = (
+    "台账数据库里没有检索索引的表：请管理员在服务器上升级台账数据库（recordkit db upgrade），"
+    "再重建检索索引（recordkit index --rebuild）"
+)
 
 
-class NoIndexTables(IntegrityError):
+class NoIndexTables(IndexUnusable):
     """The database has no index tables: a ledger older than migration 0014, or no ledger there at all (which the
     search tells as such: ``query.search``)."""
 
