@@ -908,6 +908,32 @@ def test_a_phase_kept_in_a_title_for_want_of_a_unit_leaves_it_when_the_unit_is_s
     assert entry.after is not None and entry.after["title"] == "产权证明" and entry.after["title_made"] is True
 
 
+def test_a_units_words_kept_in_a_title_for_want_of_a_unit_leave_it_when_the_unit_is_set(workspace: Workspace) -> None:
+    # 三期/1-1-101 购房合同.jpg in an estate whose only phase is 二期: the unit was not taken (which 1-1-101 is
+    # meant?), and recordkit kept 1-1-101 in the title, the one place it was written.  archive update --unit 1-1-101
+    # left the title 1-1-101 购房合同 beside the unit; filed under that unit it would have been titled 购房合同, and
+    # now it is, as a phase's word kept so leaves the title.
+    config = workspace.root / "recordkit.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[[office.phases]]\nname = "二期"\n', encoding="utf-8")
+    phased = archive_workspace(workspace.root)
+    with open_ledger(phased.database_url) as ledger:
+        clerk = archivist(phased, ledger)
+        names = ["三期/1-1-101 购房合同.jpg", "三期/3栋2单元1201室_产权证明.jpg"]
+        outcomes = [clerk.file(drop(phased, name, seed), base=inbox(phased)) for seed, name in enumerate(names, 1)]
+        filed = [outcome.item for outcome in outcomes if outcome.item is not None]
+        assert [(item.unit, item.title) for item in filed] == [
+            (None, "1-1-101 购房合同"),
+            (None, "3栋2单元1201室 产权证明"),
+        ]
+        contract, deed = (item.archive_no for item in filed)
+        moved = update_item(phased, ledger, contract, "档案员", unit="1-1-101")
+        assert (moved.unit, moved.title) == ("1-1-101", "购房合同")
+        assert moved.path == "records/archive/业主档案/2026/YZ-2026-00001_购房合同.jpg"
+        assert sidecar_of(phased, moved.path)["title"] == "购房合同"
+        # another unit than the one the title writes: the two disagree, and the clerk decides which is right
+        assert update_item(phased, ledger, deed, "档案员", unit="1-1-101").title == "3栋2单元1201室 产权证明"
+
+
 def test_an_update_reads_a_unit_with_the_estates_phases(workspace: Workspace) -> None:
     # update_item read the unit without the estate's phases: 二区1-1-101 (a spelling of 二期) was kept as a phase
     # "二区" of its own, a unit the ledger has not (left for review), and 三期1-1-101 (no such phase) was taken.

@@ -22,6 +22,7 @@ from recordkit.archive.rules import (
     parse_archive_no,
     parse_retention,
     parse_sidecar,
+    remade_title,
     resolve,
     safe_extension,
     safe_title,
@@ -277,7 +278,7 @@ def test_a_unit_folder_below_a_folder_of_a_phase_that_is_none_of_the_estates_is_
 
 
 @pytest.mark.parametrize(
-    ("rules", "parts", "stem", "reason"),
+    ("rules", "parts", "stem", "reason", "title"),
     [
         (
             PHASED_RULES,
@@ -285,6 +286,7 @@ def test_a_unit_folder_below_a_folder_of_a_phase_that_is_none_of_the_estates_is_
             "1-1-101 产权证明",
             "文件夹和文件名“三期/1-1-101”在房号 1-1-101 前写了“三期”，不是本小区的分区（二期），没有按它判断房号："
             "请核对是哪个分区、哪栋楼的房屋",
+            "1-1-101 产权证明",
         ),
         (
             LETTERED_PHASES,
@@ -292,11 +294,12 @@ def test_a_unit_folder_below_a_folder_of_a_phase_that_is_none_of_the_estates_is_
             "3栋2单元1201室_购房合同",
             "文件夹和文件名“C/3-2-1201”在房号 3-2-1201 前写了“C”，不是本小区的分区（A区、B区），没有按它判断房号："
             "请核对是哪个分区、哪栋楼的房屋",
+            "3栋2单元1201室 购房合同",
         ),
     ],
 )
 def test_a_unit_a_file_name_writes_below_a_folder_of_a_phase_that_is_none_of_the_estates_is_left_to_review(
-    rules: FilingRules, parts: list[str], stem: str, reason: str
+    rules: FilingRules, parts: list[str], stem: str, reason: str, title: str
 ) -> None:
     # inbox/三期/1-1-101 产权证明.pdf was filed under the 1-1-101 of no phase, as 二期/1-1-101 … is 二期's.
     said = (metadata_from_folder(parts, rules), metadata_from_name(stem, rules))
@@ -304,7 +307,7 @@ def test_a_unit_a_file_name_writes_below_a_folder_of_a_phase_that_is_none_of_the
     assert (resolved.metadata.unit, resolved.review_reasons) == (None, (reason,))
     # the title keeps the unit the clerk wrote (it was 产权证明, as if the unit had been taken), as the file name
     # 三期 1-1-101 产权证明 alone keeps its words
-    assert resolved.metadata.title == stem.replace("_", " ")
+    assert resolved.metadata.title == title
     # a name writing the unit with one of the estate's phases says which: no doubt
     said = (metadata_from_folder(["三期"], PHASED_RULES), metadata_from_name("二期1-1-101 产权证明", PHASED_RULES))
     resolved = resolve(Metadata(), Metadata(), *said, PHASED_RULES, "二期1-1-101 产权证明")
@@ -1124,3 +1127,30 @@ def test_a_phase_written_apart_from_the_units_code_in_the_name_is_its_phase(
         Metadata(), Metadata(), metadata_from_folder(folder, rules), metadata_from_name(name, rules), rules, name
     )
     assert (resolved.metadata.unit, resolved.metadata.title, resolved.review_reasons) == (unit, title, reasons)
+
+
+@pytest.mark.parametrize(
+    ("title", "unit", "expected"),
+    [
+        # the unit's words kept in the title for want of a unit leave it once review gives that unit
+        ("1-1-101 购房合同", "1-1-101", "购房合同"),
+        ("3栋2单元1201室 购房合同", "3-2-1201", "购房合同"),
+        ("购房合同 3#2-1201", "3-2-1201", "购房合同"),
+        ("1-1-101 产权证明", "二期·1-1-101", "产权证明"),  # written without the phase the unit has
+        ("二期1-1-101 购房合同", "二期·1-1-101", "购房合同"),
+        ("二期 1-1-101 产权证明", "二期·1-1-101", "产权证明"),  # the phase's word goes with it, as alone
+        ("二期 产权证明", "二期·1-1-101", "产权证明"),
+        ("1-1-101", "1-1-101", "1-1-101 业主档案"),  # no word of its own left: titled as the unit alone is
+        # another unit, or the unit of another phase: the title and the unit disagree, the clerk decides
+        ("1-1-101 购房合同", "1-1-102", None),
+        ("二期1-1-101 购房合同", "1-1-101", None),
+        ("二期 1-1-101 产权证明", "1-1-101", None),
+        ("购房合同", "1-1-101", None),
+    ],
+)
+def test_a_title_made_without_a_unit_drops_the_units_words_when_review_gives_it(
+    title: str, unit: str, expected: str | None
+) -> None:
+    owners = PHASED_RULES.category("业主档案")
+    assert owners is not None
+    assert remade_title(title, (owners, None), (owners, unit), PHASED_RULES.phases) == expected

@@ -1413,18 +1413,37 @@ def remade_title(
 ) -> str | None:
     """The title recordkit makes of an item's new ``(category, unit)`` where ``title`` is one it made of the old
     (unless a person typed those very words, which the journal tells, ``archivist.update_item``), else None.  Made
-    are: ``plain_title``'s, now the new one's; and a name's words that kept their phase for want of a unit
-    (``二期 产权证明``, ``resolve``), given a unit of that phase: without the phase's word, as filed in that unit's
-    folder (``_in_names_phase``: ``产权证明``; ``plain_title``'s where no word of its own is left)."""
+    are: ``plain_title``'s, now the new one's; and a name's words that kept their unit or phase for want of a unit
+    (``1-1-101 购房合同``, ``二期 产权证明``: ``resolve``), given that unit or one of that phase: without the unit's and
+    the phase's words, as filed under that unit (``产权证明``; ``plain_title``'s where no word of its own is left).  A
+    title whose words name another unit or phase keeps them: which is right is the clerk's to say."""
     if is_plain_title(title, *before):
         return plain_title(*after)
     category, unit = after
     if before[1] is not None or unit is None:
         return None
-    dropped = _without_phase_word(title, phases)
-    if dropped is None or parse_unit_code(unit, phases=phases or None).phase != dropped[0]:
+    words = title.split(" ")
+    kept = [word for word in words if not _names_unit(word, unit, phases)]
+    dropped = _without_phase_word(" ".join(kept), phases)
+    if dropped is not None:
+        if parse_unit_code(unit, phases=phases or None).phase != dropped[0]:
+            return None
+        left = dropped[1]
+    elif len(kept) < len(words) and not isinstance(_phase_word(kept, phases), _TwoPhases):
+        left = " ".join(kept)
+    else:
         return None
-    return dropped[1] if dropped[1] and not _names_only(dropped[1], category) else plain_title(category, unit)
+    return left if left and not _names_only(left, category) else plain_title(category, unit)
+
+
+def _names_unit(word: str, unit: str, phases: Mapping[str, str]) -> bool:
+    """A title's ``word`` writes ``unit`` (``1-1-101``, ``3栋2单元1201室``; written without the unit's phase too,
+    ``same_unit``)."""
+    try:
+        written = parse_unit_code(word, phases=phases or None)
+    except ValidationError:
+        return False
+    return same_unit(unit, str(written), phases)
 
 
 def _without_phase_word(title: str, phases: Mapping[str, str]) -> tuple[str, str] | None:
