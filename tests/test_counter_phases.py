@@ -6,13 +6,16 @@ Every expected unit, amount and message below is written by hand from ``ROWS``."
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+from docx import Document
 
 from recordkit.billing.arrears import unit_balance
 from recordkit.core.workspace import Workspace, open_workspace
 from recordkit.ledger.db import open_ledger
+from recordkit.owners.contacts import co_owners_of, list_contacts
 from tests.conftest import write_sheet
 
 PHASES = (
@@ -82,3 +85,123 @@ def test_a_bare_code_of_two_phases_bills_nobody(run_cli: Any, estate: Workspace)
     assert refused.stderr.strip() == "错误：台账中没有房屋 1-1-101：是不是指 二期·1-1-101 或 第一期·1-1-101？"
     assert shown(run_cli, "第一期·1-1-101")["balance"]["due_now_fen"] == 0
     assert shown(run_cli, "二期·1-1-101")["balance"]["due_now_fen"] == 0
+
+
+# A unit read with the estate's phases by the command (第一期·1-1-101) was read again without them inside the library
+# (一期·1-1-101, a unit the ledger lacks): paid, listed and looked at, it is the unit typed.
+
+
+def billed(run_cli: Any, month: str = "2026-11") -> None:
+    """物业服务费 at 2 元/㎡ for ``month``: 200.00 元 owed by each 100 ㎡ unit of ``ROWS``."""
+    rule = run_cli("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2", "--from", month)
+    assert rule.exit_code == 0, rule.output
+    bill = run_cli("fees", "bill", "--month", month)
+    assert bill.exit_code == 0, bill.output
+
+
+def test_a_payment_is_taken_for_the_unit_of_the_phase_typed(run_cli: Any, estate: Workspace) -> None:
+    billed(run_cli)
+    paid = run_cli("fees", "pay", "一期1-1-101", "--amount", "200")
+    assert paid.exit_code == 0, paid.output
+    assert "房屋 第一期·1-1-101 尚欠 0.00 元，预收余额 0.00 元" in paid.stdout
+    assert shown(run_cli, "第一期·1-1-101")["balance"]["due_now_fen"] == 0
+    assert shown(run_cli, "二期·1-1-101")["balance"]["due_now_fen"] == 20000
+    listed = run_cli("receipt", "list", "--unit", "北区1-1-101", "--json")
+    assert listed.exit_code == 0, listed.output
+    assert [(r["unit"], r["total_fen"], r["payer"]) for r in json.loads(listed.stdout)] == [
+        ("第一期·1-1-101", 20000, "孙丽")
+    ]
+    other = run_cli("receipt", "list", "--unit", "二期1-1-101", "--json")
+    assert other.exit_code == 0, other.output
+    assert json.loads(other.stdout) == []
+
+
+def test_the_account_of_the_unit_of_the_phase_typed(run_cli: Any, estate: Workspace) -> None:
+    billed(run_cli)
+    account = run_cli("fees", "account", "一期1-1-101", "--json")
+    assert account.exit_code == 0, account.output
+    assert json.loads(account.stdout)["unit"] == "第一期·1-1-101"
+
+
+def test_a_bare_code_of_two_phases_is_paid_to_nobody(run_cli: Any, estate: Workspace) -> None:
+    billed(run_cli)
+    for command in (("fees", "pay", "1-1-101", "--amount", "200"), ("fees", "account", "1-1-101")):
+        refused = run_cli(*command)
+        assert refused.exit_code == 6, command
+        assert refused.stderr.strip() == "错误：台账中没有房屋 1-1-101：是不是指 二期·1-1-101 或 第一期·1-1-101？"
+    assert shown(run_cli, "第一期·1-1-101")["balance"]["due_now_fen"] == 20000
+    assert shown(run_cli, "二期·1-1-101")["balance"]["due_now_fen"] == 20000
+
+
+def test_the_contacts_of_the_unit_of_the_phase_typed(run_cli: Any, estate: Workspace) -> None:
+    added = run_cli("owners", "contact", "add", "一期1-1-101", "赵磊", "--relation", "租户")
+    assert added.exit_code == 0, added.output
+    listed = run_cli("owners", "contact", "list", "--unit", "一期1-1-101", "--json")
+    assert listed.exit_code == 0, listed.output
+    assert [(c["unit"], c["name"]) for c in json.loads(listed.stdout)] == [("第一期·1-1-101", "赵磊")]
+    with open_ledger(estate.database_url) as ledger:
+        assert co_owners_of(ledger, "第一期·1-1-101") == []
+        assert list_contacts(ledger, "第一期·1-1-101")[0].record.name == "赵磊"
+
+
+@pytest.mark.parametrize(
+    ("name", "other", "typed"),
+    [("第二期", "三期", "第二期1-1-101"), ("2期", "三期", "2期1-1-101"), ("A区", "B区", "A区1-1-101")],
+)
+def test_a_phase_of_any_name_is_paid_and_shown_as_named(
+    run_cli: Any, workspace: Workspace, name: str, other: str, typed: str
+) -> None:
+    config = workspace.root / "recordkit.toml"
+    phases = f'\n[[office.phases]]\nname = "{name}"\n\n[[office.phases]]\nname = "{other}"\n'
+    config.write_text(config.read_text(encoding="utf-8") + phases, encoding="utf-8")
+    rows = [[None, None, f"{phase}·1-1-101", 100.0, owner] for phase, owner in ((name, "孙丽"), (other, "周强"))]
+    imported = run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", rows)))
+    assert imported.exit_code == 0, imported.output
+    billed(run_cli)
+    paid = run_cli("fees", "pay", typed, "--amount", "200")
+    assert paid.exit_code == 0, paid.output
+    assert f"房屋 {name}·1-1-101 尚欠 0.00 元，预收余额 0.00 元" in paid.stdout
+    assert shown(run_cli, f"{name}·1-1-101")["balance"]["due_now_fen"] == 0
+    assert shown(run_cli, f"{other}·1-1-101")["balance"]["due_now_fen"] == 20000
+    account = run_cli("fees", "account", typed, "--json")
+    assert account.exit_code == 0, account.output
+    assert json.loads(account.stdout)["unit"] == f"{name}·1-1-101"
+
+
+def paper_text(path: Path) -> str:
+    """Every paragraph and table cell of a .docx, as a reader sees them."""
+    document = Document(str(path))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_the_receipt_names_the_phase_as_the_estate_does(run_cli: Any, estate: Workspace) -> None:
+    billed(run_cli)
+    paid = run_cli("fees", "pay", "一期1-1-101", "--amount", "200")
+    assert paid.exit_code == 0, paid.output
+    [path] = [line.removeprefix("收据文件：") for line in paid.stdout.splitlines() if line.startswith("收据文件：")]
+    text = paper_text(estate.root / path)
+    assert "第一期1栋1单元101室" in text
+    assert "一期1栋1单元101室" not in text.replace("第一期1栋1单元101室", "")
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (("workorder", "add", "--type", "报修", "--category", "水电", "--desc", "漏水", "--unit", "一期1-1-101"),
+         "第一期·1-1-101"),
+        (("workorder", "list", "--unit", "一期1-1-101"), "工单 0 张"),
+        (("archive", "list", "--unit", "一期1-1-101"), "档案 0 件"),
+        (("notice", "make", "温馨提示", "--unit", "一期1-1-101", "--set", "提示内容=请勿高空抛物"),
+         "温馨提示_第一期·1-1-101.docx"),
+        (("notice", "make", "温馨提示", "--building", "一期1", "--set", "提示内容=请勿高空抛物"),
+         "温馨提示送达签收表_第一期1栋.xlsx"),
+        (("cert", "make", "居住证明", "--unit", "一期1-1-101"), "（第一期·1-1-101）"),
+    ],
+)  # fmt: skip
+def test_every_command_reads_the_unit_of_the_phase_typed(
+    run_cli: Any, estate: Workspace, command: tuple[str, ...], said: str
+) -> None:
+    result = run_cli(*command)
+    assert result.exit_code == 0, result.output
+    assert said in result.output

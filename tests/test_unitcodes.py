@@ -147,6 +147,25 @@ def test_a_phase_the_estate_lacks_is_quoted_as_typed() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "phase", "code"),
+    [
+        # A code with its dot, as the ledger keeps it, is read back unchanged without the estate's phases: a phase
+        # named 第一期 or 2期 stays so (it was read as the generic 一期, 二期: a unit the ledger lacks).
+        ("第一期·1-1-101", "第一期", "第一期·1-1-101"),
+        ("2期·3-2-1201", "2期", "2期·3-2-1201"),
+        ("香榭丽舍·B-1-2004", "香榭丽舍", "香榭丽舍·B-1-2004"),
+        ("二期·3-2-1201", "二期", "二期·3-2-1201"),
+        # Written without the dot, a common spelling of a phase is still that phase.
+        ("第二期3-2-1201", "二期", "二期·3-2-1201"),
+        ("2期3栋2单元1201室", "二期", "二期·3-2-1201"),
+    ],
+)
+def test_a_code_with_its_dot_keeps_the_phase_as_named(text: str, phase: str, code: str) -> None:
+    parsed = parse_unit_code(text)
+    assert (parsed.phase, str(parsed)) == (phase, code)
+
+
 def test_parse_unit_code_message_example_from_the_brief() -> None:
     with pytest.raises(ValidationError) as caught:
         parse_unit_code("3-2")

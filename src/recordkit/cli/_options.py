@@ -85,11 +85,6 @@ def estate_building(ctx: typer.Context, text: str | None) -> str | None:
     return str(parse_building(text, phases=state(ctx).workspace().settings.office.phase_table() or None))
 
 
-def estate_units(ctx: typer.Context, texts: list[str]) -> list[str]:
-    """``estate_unit`` for an option given several times."""
-    return [estate_unit(ctx, text) for text in texts]
-
-
 def fees_ledger(ctx: typer.Context) -> Ledger:
     """The ledger for a command that bills or takes money (``fees bill``, ``fees pay``, ``receipt issue``,
     ``renovation pay``): recordkit.toml's ``[[fees.items]]`` the ledger lacks are synced into it first,

@@ -486,6 +486,10 @@ def _split_phase(normalized: str, phases: Mapping[str, str] | None, shown: str) 
     """The phase written at the start of a code (canonical name, or "") and the rest."""
     if "·" in normalized:
         raw, rest = normalized.split("·", 1)
+        # Without the estate's phases a code with its dot is the code it is: 第一期·1-1-101 (a phase named 第一期, as a
+        # command read it with the phases or the ledger keeps it) stays 第一期, never the generic 一期 of no unit.
+        if not phases and _PHASE_CANON.fullmatch(raw.strip()):
+            return raw.strip(), rest.strip()
         return _canonical_phase(raw, phases, shown), rest.strip()
     if phases:
         for spelling in sorted(phases, key=len, reverse=True):
@@ -577,6 +581,8 @@ def parse_unit_code(text: str, *, phases: Mapping[str, str] | None = None) -> Un
     zeros of buildings and rooms dropped (a shop's or parking space's number is kept as painted).
     A phase comes first: ``二期·3-2-1201``, ``二期3栋2单元1201室``, ``A区5栋1201``, or any spelling
     in ``phases`` (from ``phase_spellings``); when ``phases`` is given an unknown phase is an error.
+    Without ``phases`` a code written with its dot is read as the code it is (``第一期·1-1-101`` of a phase named
+    第一期 stays so): a code a command read with the phases, or one the ledger keeps, reads back unchanged.
 
     Raises ``ValidationError`` naming the input, the part that is wrong where it can tell, and
     valid examples, when the text is not one unit code (a date such as ``2026-11-02`` is not).
