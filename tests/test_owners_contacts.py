@@ -1123,3 +1123,21 @@ def test_a_phone_an_older_version_kept_with_a_made_up_area_code_is_still_listed(
     shown = run_cli("owners", "contact", "list", "--show-private", "--json")
     assert shown.exit_code == 0, shown.output
     assert [row["phone"] for row in json.loads(shown.stdout)] == ["0211-8888666"]
+
+
+def test_a_phone_with_an_area_code_01x_other_than_010_is_refused(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    # 011-88886666 was taken: the area-code pattern let 011 to 019 through, though 010 is the only one 01 starts
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    before = contacts_in_ledger(workspace)
+    for typed, area in (("011-88886666", "011"), ("01988886666", "019")):
+        added = run_cli("owners", "contact", "add", "1-1-101", "孙七", "--phone", typed)
+        assert (added.exit_code, added.stdout, added.stderr) == (
+            5, "", f"错误：联系电话“{typed}”的区号“{area}”不存在：四位区号以 03–09 开头，010 和 02X 是三位区号，请核对后改正\n"
+        )  # fmt: skip
+    assert contacts_in_ledger(workspace) == before
+    added = run_cli("owners", "contact", "add", "1-1-101", "孙七", "--phone", "01088886666")
+    assert added.exit_code == 0, added.output
+    listed = run_cli("owners", "contact", "list", "--show-private", "--json")
+    assert [row["phone"] for row in json.loads(listed.stdout)] == ["010-88886666"]

@@ -15,6 +15,7 @@ from recordkit.core.personal import (
     mask_in_text,
     mask_phone,
     name_problem,
+    phones_in_text,
     reason_problem,
     validate_id_number,
     validate_phone,
@@ -218,6 +219,10 @@ def test_validate_phone_refuses(text: str) -> None:
         ("(0211)8888666", "0211"),
         ("0101-88886666", "0101"),  # 010 likewise
         ("075-12345678", "075"),  # codes from 03 to 09 have 4 digits
+        ("011-88886666", "011"),  # 010 is the only code 01 starts
+        ("019-8888666", "019"),
+        ("(012)88886666", "012"),
+        ("01188886666", "011"),  # one run of digits: 011 and 8 digits, as 010 and 8 digits would be read
     ],
 )
 def test_validate_phone_refuses_an_area_code_no_numbering_plan_has(text: str, area: str) -> None:
@@ -232,6 +237,13 @@ def test_validate_phone_refuses_an_area_code_no_numbering_plan_has(text: str, ar
 def test_a_phone_an_older_version_kept_with_such_an_area_code_is_still_masked() -> None:
     assert mask_phone("0211-8888666") == "0211-***8666"
     assert mask_phone("0211-8888666-801") == "0211-***8666-801"
+    assert mask_phone("011-88886666") == "011-****6666"
+
+
+def test_a_number_of_such_an_area_code_in_a_text_is_still_read_and_masked() -> None:
+    # refused as new input, 011-88886666 on a page filed before is still the phone the index finds and masking hides
+    assert phones_in_text("业主电话 011-88886666，请联系") == ["011-88886666"]
+    assert mask_in_text("业主电话 011-88886666，请联系") == "业主电话 011-****6666，请联系"
 
 
 def test_validate_phone_quotes_input_without_surrounding_spaces() -> None:

@@ -64,7 +64,9 @@ _LANDLINE_DASHED = re.compile(r"(?P<area>0[0-9]{2,3})-(?P<number>[0-9]{7,8})(?:(
 # dropped (+86 755 8888 6666, +86 10 6588 1234).
 _AREA_DIGITS = r"[12][0-9]|[3-9][0-9]{2}"
 _AREA_CODE = rf"0(?:{_AREA_DIGITS})"
-_AREA_CODE_ALONE = re.compile(_AREA_CODE)
+# The area codes that exist, which a phone typed or imported now must have: 010 is the only one 01 starts.  Reading a
+# number kept before or one inside a text stays with _AREA_CODE (011-88886666 still masked: a number hidden too many).
+_REAL_AREA_CODE = re.compile(r"0(?:10|2[0-9]|[3-9][0-9]{2})")
 _LANDLINE_BARE = re.compile(rf"(?P<area>{_AREA_CODE})(?P<number>[0-9]{{7,8}})(?:转(?P<ext>[0-9]{{1,6}}))?")
 
 
@@ -279,12 +281,12 @@ def id_type_journalled(id_type: str) -> dict[str, str]:
 
 def validate_phone(text: str) -> str:
     """A phone number typed or imported now in its one stored form (``_phone_stored_form``); ``ValidationError`` for
-    what that refuses, and for a landline whose area code no city has, dashed or in brackets: 0211-8888666 (010 and 02X
-    are the only 3-digit codes, every 4-digit one starts 03–09, ``_AREA_CODE``).  A number an older version kept so is
-    still read, masked and listed (``mask_phone``)."""
+    what that refuses, and for a landline whose area code no city has, dashed, in brackets or in one run of digits:
+    0211-8888666, 011-88886666, 01188886666 (010 and 02X are the only 3-digit codes, every 4-digit one starts 03–09,
+    ``_REAL_AREA_CODE``).  A number an older version kept so is still read, masked and listed (``mask_phone``)."""
     phone = _phone_stored_form(text)
     area, dash, _ = phone.partition("-")  # only a landline with its area code is stored with a dash
-    if dash and _AREA_CODE_ALONE.fullmatch(area) is None:
+    if dash and _REAL_AREA_CODE.fullmatch(area) is None:
         raise ValidationError(
             f"联系电话“{text.strip()}”的区号“{area}”不存在：四位区号以 03–09 开头，010 和 02X 是三位区号，请核对后改正"
         )
@@ -629,13 +631,14 @@ def _in_longer_code(folded: str, match: re.Match[str]) -> bool:
 
 
 def _stored_phone(match: re.Match[str]) -> str | None:
-    """The stored form (``validate_phone``) of a phone ``_PHONE_IN_TEXT`` found, a landline after the country code
-    with its area code's 0 given back; None for one that does not validate (the pattern reads only real area codes,
-    so a dashed card's tail, 0212-3456-7890, is no match to begin with)."""
+    """The stored form (``_phone_stored_form``) of a phone ``_PHONE_IN_TEXT`` found, a landline after the country code
+    with its area code's 0 given back; None for one that does not read (the pattern reads only real area codes,
+    so a dashed card's tail, 0212-3456-7890, is no match to begin with; 011-88886666, which new input may not have
+    since, as ever: a page filed before is searched and masked as it was)."""
     try:
         if match["area"] is not None:
-            return validate_phone(f"0{match['area']}-{match['local']}")
-        return validate_phone(match["mobile"] or match.group())
+            return _phone_stored_form(f"0{match['area']}-{match['local']}")
+        return _phone_stored_form(match["mobile"] or match.group())
     except ValidationError:
         return None
 
@@ -747,7 +750,7 @@ def _number_line_ends(folded: str) -> list[tuple[int, int]]:
 
 
 def phones_in_text(text: str) -> list[str]:
-    """The stored form (``validate_phone``) of each phone number ``mask_in_text`` masks in ``text``, each once:
+    """The stored form (``_phone_stored_form``) of each phone number ``mask_in_text`` masks in ``text``, each once:
     ``138-0013-8000``, ``138 0013 8000`` and ``+86 13800138000`` are ``13800138000``, ``0755-8888 6666``,
     ``0755 8888 6666``, ``(0755) 88886666``, ``+86 755 8888 6666`` and ``075588886666`` are ``0755-88886666``; a number a line end cuts is read as
     ``mask_in_text`` reads it.  A dashed code holding a mobile's digits (``138-0013-8000-01``), an amount
