@@ -205,3 +205,23 @@ def test_every_command_reads_the_unit_of_the_phase_typed(
     result = run_cli(*command)
     assert result.exit_code == 0, result.output
     assert said in result.output
+
+
+def test_the_counters_lists_put_the_phases_in_their_order(run_cli: Any, workspace: Workspace) -> None:
+    # 三期 came before 二期 and 十期 between them and nothing else: phases were ordered by their characters
+    rows = [
+        [None, None, f"{phase}·1-1-101", 100.0, owner, None, None, "2020-01-01", "已入住"]
+        for phase, owner in (("三期", "孙丽"), ("十期", "钱七"), ("一期", "周强"), ("二期", "吴九"))
+    ]
+    imported = run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", rows)))
+    assert imported.exit_code == 0, imported.output
+    billed(run_cli)
+    arrears = run_cli("fees", "arrears", "--json")
+    assert arrears.exit_code == 0, arrears.output
+    assert [row["unit"] for row in json.loads(arrears.stdout)] == [
+        "一期·1-1-101", "二期·1-1-101", "三期·1-1-101", "十期·1-1-101"
+    ]  # fmt: skip
+    for unit in ("三期1-1-101", "一期1-1-101", "二期1-1-101"):
+        assert run_cli("owners", "contact", "add", unit, "赵磊", "--relation", "租户").exit_code == 0
+    listed = run_cli("owners", "contact", "list", "--json")
+    assert [row["unit"] for row in json.loads(listed.stdout)] == ["一期·1-1-101", "二期·1-1-101", "三期·1-1-101"]

@@ -239,11 +239,33 @@ def test_sort_key_orders_naturally() -> None:
     assert [str(c) for c in sorted(shuffled, key=lambda c: c.sort_key)] == natural
 
 
+def test_sort_key_orders_phases_by_their_number() -> None:
+    # 三期 came before 二期 and 十期 before 第一期: phases were ordered by their characters (三 U+4E09 < 二 U+4E8C)
+    natural = [
+        "1-1-101",
+        "一期·1-1-101",
+        "第一期·2-1-101",
+        "二期·1-1-101",
+        "三期·1-1-101",
+        "十期·1-1-101",
+        "十一期·1-1-101",
+        "A区·1-1-101",
+        "B区·1-1-101",
+        "巴塞罗纳·1-1-101",
+        "香榭丽舍·1-1-101",
+    ]
+    codes = [parse_unit_code(text) for text in natural]
+    shuffled = codes[:]
+    random.Random(20261207).shuffle(shuffled)
+    assert [str(c) for c in sorted(shuffled, key=lambda c: c.sort_key)] == natural
+
+
 def test_sort_key_value() -> None:
-    # (phase, kind, building letter, building number, entrance, room number, room letter, other number)
-    assert parse_unit_code("3-2-1201").sort_key == ("", 0, "", 3, 2, 1201, "", ())
-    assert parse_unit_code("A10-2-1201B").sort_key == ("", 0, "A", 10, 2, 1201, "B", ())
-    assert parse_unit_code("B-2-301").sort_key == ("", 0, "B", 0, 2, 301, "", ())
+    # (phase's place, kind, building letter, building number, entrance, room number, room letter, other number)
+    none = (0, 0, 0, "", "")
+    assert parse_unit_code("3-2-1201").sort_key == (none, 0, "", 3, 2, 1201, "", ())
+    assert parse_unit_code("A10-2-1201B").sort_key == (none, 0, "A", 10, 2, 1201, "B", ())
+    assert parse_unit_code("B-2-301").sort_key == (none, 0, "B", 0, 2, 301, "", ())
 
 
 def test_unit_codes_are_not_orderable_by_themselves() -> None:

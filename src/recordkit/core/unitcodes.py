@@ -261,15 +261,16 @@ class UnitCode:
 
     @property
     def sort_key(self) -> tuple[Any, ...]:
-        """Natural order: phase, kind (flats first), then building 2 before 10 (lettered buildings
+        """Natural order: phase (``_phase_order``), kind (flats first), then building 2 before 10 (lettered buildings
         after numbered ones), entrance, and room 201 before 1201 before 1201A; other kinds by number."""
+        phase = _phase_order(self.phase)
         if self.kind != FLAT:
-            return (self.phase, _KIND_ORDER[self.kind], "", 0, 0, 0, "", _natural(self.room))
+            return (phase, _KIND_ORDER[self.kind], "", 0, 0, 0, "", _natural(self.room))
         building = _BUILDING_CANON.fullmatch(self.building)
         room = re.fullmatch(r"(?P<number>[0-9]+)(?P<letter>[A-Z]?)", self.room)
         assert building is not None and room is not None  # checked in __post_init__
         return (
-            self.phase,
+            phase,
             0,
             building["letter"],
             int(building["number"] or 0),
@@ -385,6 +386,20 @@ def _arabic(numeral: str) -> str:
         return str(int(cn2an.cn2an(numeral, "smart")))
     except (ValueError, KeyError, TypeError):
         return numeral
+
+
+@functools.lru_cache(maxsize=64)
+def _phase_order(phase: str) -> tuple[int, int, int, str, str]:
+    """A phase's place in a list: none first; then the numbered ones by their number (一期, 第一期, 2期, 三期 … 十期,
+    never by their characters: 三 before 二), the lettered ones by letter (A区, B区); then the others by name."""
+    generic = _GENERIC_PHASE.fullmatch(phase)
+    if not phase or generic is None:
+        return (1 if phase else 0, 0, 0, "", phase)
+    name = generic["name"]
+    if name.isascii() and name.isalpha():
+        return (1, -1, ord(name), generic["marker"], phase)  # before a named phase, after every numbered one
+    number = name if name.isdigit() else _arabic(name)
+    return (1, -2, int(number), generic["marker"], phase) if number.isdigit() else (1, 0, 0, "", phase)
 
 
 def _arabic_numerals(text: str) -> str:
