@@ -54,7 +54,7 @@ def test_a_contact_is_added_to_the_unit_of_the_phase_typed(run_cli: Any, estate:
 def test_a_bare_code_of_two_phases_is_asked_about(run_cli: Any, estate: Workspace) -> None:
     refused = run_cli("owners", "contact", "add", "1-1-101", "赵磊")
     assert refused.exit_code == 6
-    assert refused.stderr.strip() == "错误：台账中没有房屋 1-1-101：是不是指 二期·1-1-101 或 第一期·1-1-101？"
+    assert refused.stderr.strip() == "错误：台账中没有房屋 1-1-101：是不是指 第一期·1-1-101 或 二期·1-1-101？"
     assert shown(run_cli, "第一期·1-1-101")["contacts"] == []
     assert shown(run_cli, "二期·1-1-101")["contacts"] == []
 
@@ -82,7 +82,7 @@ def test_a_bare_code_of_two_phases_bills_nobody(run_cli: Any, estate: Workspace)
     assert rule.exit_code == 0, rule.output
     refused = run_cli("fees", "bill", "--month", "2026-11", "--item", "代收电视费", "--unit", "1-1-101")
     assert refused.exit_code == 6
-    assert refused.stderr.strip() == "错误：台账中没有房屋 1-1-101：是不是指 二期·1-1-101 或 第一期·1-1-101？"
+    assert refused.stderr.strip() == "错误：台账中没有房屋 1-1-101：是不是指 第一期·1-1-101 或 二期·1-1-101？"
     assert shown(run_cli, "第一期·1-1-101")["balance"]["due_now_fen"] == 0
     assert shown(run_cli, "二期·1-1-101")["balance"]["due_now_fen"] == 0
 
@@ -128,7 +128,7 @@ def test_a_bare_code_of_two_phases_is_paid_to_nobody(run_cli: Any, estate: Works
     for command in (("fees", "pay", "1-1-101", "--amount", "200"), ("fees", "account", "1-1-101")):
         refused = run_cli(*command)
         assert refused.exit_code == 6, command
-        assert refused.stderr.strip() == "错误：台账中没有房屋 1-1-101：是不是指 二期·1-1-101 或 第一期·1-1-101？"
+        assert refused.stderr.strip() == "错误：台账中没有房屋 1-1-101：是不是指 第一期·1-1-101 或 二期·1-1-101？"
     assert shown(run_cli, "第一期·1-1-101")["balance"]["due_now_fen"] == 20000
     assert shown(run_cli, "二期·1-1-101")["balance"]["due_now_fen"] == 20000
 
@@ -225,3 +225,17 @@ def test_the_counters_lists_put_the_phases_in_their_order(run_cli: Any, workspac
         assert run_cli("owners", "contact", "add", unit, "赵磊", "--relation", "租户").exit_code == 0
     listed = run_cli("owners", "contact", "list", "--json")
     assert [row["unit"] for row in json.loads(listed.stdout)] == ["一期·1-1-101", "二期·1-1-101", "三期·1-1-101"]
+
+
+def test_a_bare_code_asks_about_the_phases_in_their_order(run_cli: Any, workspace: Workspace) -> None:
+    rows = [
+        [None, None, f"{phase}·1-1-101", 100.0, owner, None, None, "2020-01-01", "已入住"]
+        for phase, owner in (("三期", "孙丽"), ("十期", "钱七"), ("二期", "吴九"))
+    ]
+    imported = run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", rows)))
+    assert imported.exit_code == 0, imported.output
+    refused = run_cli("fees", "account", "1-1-101")
+    assert refused.exit_code == 6
+    assert refused.stderr.strip() == (
+        "错误：台账中没有房屋 1-1-101：是不是指 二期·1-1-101 或 三期·1-1-101 或 十期·1-1-101？"
+    )

@@ -46,7 +46,7 @@ from recordkit.core.errors import (
     NotFoundError,
     StorageError,
 )
-from recordkit.core.unitcodes import no_such_units, unit_not_in_ledger
+from recordkit.core.unitcodes import no_such_units, parse_unit_code, unit_not_in_ledger
 from recordkit.ledger.schema import HEAD_REVISION, archive_items, metadata, units
 from recordkit.ledger.write_queue import WriteQueue, busy_message, flock_available
 
@@ -1578,11 +1578,12 @@ def missing_unit(conn: Connection, code: object, also: str = "") -> str:
 
 
 def units_elsewhere(conn: Connection, code: object) -> list[str]:
-    """The ledger's units of the same code as ``code`` in other phases, sorted: B-1-2004's 巴塞罗纳·B-1-2004 and
-    香榭丽舍·B-1-2004."""
+    """The ledger's units of the same code as ``code`` in other phases, in the phases' order (``UnitCode.sort_key``:
+    二期 before 三期): B-1-2004's 巴塞罗纳·B-1-2004 and 香榭丽舍·B-1-2004."""
     bare = str(code).rpartition("·")[2]  # a phase's name holds no "·" (core.unitcodes)
     same = sa.or_(units.c.code == bare, units.c.code.endswith(f"·{bare}", autoescape=True))
-    return sorted(conn.execute(sa.select(units.c.code).where(same, units.c.code != str(code))).scalars())
+    found = conn.execute(sa.select(units.c.code).where(same, units.c.code != str(code))).scalars()
+    return sorted(found, key=lambda other: parse_unit_code(other).sort_key)
 
 
 def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
