@@ -21,6 +21,8 @@ LAYOUT_UNDONE: dict[str, tuple[str | dict[str, str], ...]] = {
         "ALTER TABLE owners DROP COLUMN id_type",
         "ALTER TABLE unit_contacts DROP COLUMN id_type",
     ),
+    # 0030's wider id_number (PostgreSQL) holds every number before it: only its column is undone.
+    "0030": ("ALTER TABLE renovation_passes DROP COLUMN id_type",),
 }
 
 

@@ -24,7 +24,7 @@ from recordkit.core.workspace import Workspace
 from recordkit.documents.generated import list_documents
 from recordkit.ledger import journal
 from recordkit.ledger.db import Ledger, open_ledger
-from recordkit.ledger.schema import bills
+from recordkit.ledger.schema import HEAD_REVISION, bills
 from recordkit.ledger.schema import renovations as renovations_table
 from recordkit.renovations.inspection import inspect
 from recordkit.renovations.passes import change_passes, write_passes
@@ -50,6 +50,7 @@ from recordkit.renovations.registration import (
 from tests.conftest import run_at_once
 from tests.fees_fixtures import CASHIER, DAY, RECEIPTS, bill_months, small_estate
 from tests.numbers_said import full_width, not_the_first, spellings_of_the_first
+from tests.revisions import mark_as_of
 
 SETTINGS = RenovationSettings()
 STARTED = dt.date(2026, 11, 25)  # request()'s works' first day: none is inspected before it
@@ -452,21 +453,147 @@ def test_passes_are_issued_cancelled_and_reissued_with_masked_journal(estate: Le
         change_passes(estate, CASHIER, number, today=DAY)
 
 
-@pytest.mark.parametrize("number", ["E12345678", "e 1234 5678", "H1234567801", "USA110089012345"])
-def test_a_foreign_workers_document_number_is_told_as_not_yet_taken(number: str) -> None:
-    """A passport's or a permit's number (letters a resident number never has) was refused as a mistyped resident
-    number (身份证号应为18位或15位（现在是9位）), which a clerk retypes in vain: it is told as what it is — passes take
-    resident ID numbers only for now —, the number itself still not repeated."""
+@pytest.mark.parametrize(
+    ("text", "worker"),
+    [
+        ("John Smith,护照:E12345678,木工", Worker("John Smith", "E12345678", "木工", "passport")),
+        ("John Smith，护照：e 1234 5678", Worker("John Smith", "E12345678", "", "passport")),
+        ("陈家明,回乡证:H12345678,电工", Worker("陈家明", "H12345678", "电工", "hk_macao_permit")),
+        ("林志强,台胞证:12345678", Worker("林志强", "12345678", "", "taiwan_permit")),
+        (
+            "Maria Garcia,外国人永久居留证:esp110089012345",
+            Worker("Maria Garcia", "ESP110089012345", "", "foreign_permanent_id"),
+        ),
+        (f"张三,身份证:{ID_ZHANG},水电工", Worker("张三", ID_ZHANG, "水电工")),
+        (f"张三,{ID_ZHANG},水电工", Worker("张三", ID_ZHANG, "水电工", "resident_id")),
+    ],
+)
+def test_a_worker_gives_any_document_by_its_name(text: str, worker: Worker) -> None:
+    """``姓名,护照:号码[,工种]``: a foreign worker's passport, a permit, each checked by its document's shape; a bare
+    number is a resident ID number as before."""
+    assert parse_worker(text) == worker
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "John Smith,E12345678,木工",
+            "第 2 个工人（John Smith）写的不是居民身份证号（号码里有字母）："
+            "其他证件的号码请写明证件名称，例如 --worker 姓名,护照:号码,工种",
+        ),
+        ("John Smith,护照:E1", "第 2 个工人（John Smith）的护照号码有误：护照号码应为 5 至 20 位字母或数字"),
+        (
+            "陈家明,回乡证:12345678",
+            "第 2 个工人（陈家明）的港澳居民来往内地通行证号码有误："
+            "港澳居民来往内地通行证号码应为 H 或 M 加 8 位数字（旧证 10 位数字）",
+        ),
+        (
+            "张三,驾照:12345678",
+            "第 2 个工人（张三）的证件类型“驾照”不认识，应为 居民身份证、护照、港澳居民来往内地通行证、"
+            "台湾居民来往大陆通行证、外国人永久居留身份证、港澳台居民居住证、军官证、其他证件 之一",
+        ),
+        ("张三,护照:", "第 2 个工人（张三）的护照号码有误：护照号码应为 5 至 20 位字母或数字"),
+        ("王五,11010119900307123X", "第 2 个工人（王五）的身份证号有误：身份证号校验位错误"),
+    ],
+)
+def test_a_workers_bad_document_is_told_without_repeating_its_number(text: str, message: str) -> None:
+    """A passport's number without its document's name was refused as a mistyped resident number, then as not yet
+    taken: it is told how to write it.  A number wrong for its document is told by the document, never repeated."""
     with pytest.raises(ValidationError) as caught:
-        parse_worker(f"John Smith,{number},木工", 2)
-    assert caught.value.message == (
-        "第 2 个工人（John Smith）写的不是居民身份证号（号码里有字母）：临时出入证目前只登记居民身份证号，"
-        "持护照、港澳台通行证等其他证件的工人还不能在这里办理"
+        parse_worker(text, 2)
+    assert caught.value.message == message
+    assert "E1234" not in caught.value.message and "12345678" not in caught.value.message
+
+
+def test_a_passport_workers_pass_says_passport_and_a_residents_says_resident_id(
+    office: tuple[Workspace, Ledger],
+) -> None:
+    """The card printed 身份证号： before any number: a passport's now says 护照号码：, a resident's still 身份证号：."""
+    workspace, ledger = office
+    number = register(ledger, SETTINGS, CASHIER, request(), today=DAY).number
+    pay_charges(ledger, RECEIPTS, CASHIER, number, paid_on=DAY)
+    changes = change_passes(
+        ledger, CASHIER, number, ["John Smith,护照:E12345678,木工", f"张三,{ID_ZHANG},水电工"], today=DAY
     )
-    assert number not in caught.value.message
+    document = write_passes(workspace, ledger, changes.renovation, changes.issued, CASHIER)
+    first, _, second, _ = _cells(document.path)[0]
+    assert first.splitlines()[2:6] == [
+        "证　　号：ZX2026-0001-01",
+        "姓　　名：John Smith",
+        "工　　种：木工",
+        "护照号码：E12345678",
+    ]
+    assert "身份证号" not in first
+    assert second.splitlines()[5] == f"身份证号：{ID_ZHANG}"
+    with ledger.read() as conn:
+        logged = [json.loads(text) for text in conn.execute(sa.text("SELECT after FROM journal")).scalars() if text]
+    issued = {entry["worker"]: entry for entry in logged if "worker" in entry}
+    assert (issued["John Smith"]["id_number"], issued["John Smith"]["id_type"]) == ("E1*****78", "passport")
+    assert issued["张三"]["id_number"] == "440304********3412" and "id_type" not in issued["张三"]
+    # A reissue copies the document: the new card says 护照号码 too.
+    later = change_passes(ledger, CASHIER, number, reissue=["ZX2026-0001-01"], reason="遗失", today=DAY)
+    [reissued] = later.issued
+    assert (reissued.number, reissued.id_type, reissued.id_number) == ("ZX2026-0001-03", "passport", "E12345678")
+    card = _cells(write_passes(workspace, ledger, later.renovation, later.issued, CASHIER).path)[0][0]
+    assert "护照号码：E12345678" in card.splitlines()
+
+
+def test_one_passport_gets_one_pass_and_another_documents_same_digits_are_another_persons(estate: Ledger) -> None:
+    number = register(estate, SETTINGS, CASHIER, request(), today=DAY).number
+    pay_charges(estate, RECEIPTS, CASHIER, number, paid_on=DAY)
     with pytest.raises(ValidationError) as caught:
-        parse_worker("王五,11010119900307123X", 3)
-    assert caught.value.message == "第 3 个工人（王五）的身份证号有误：身份证号校验位错误"
+        change_passes(estate, CASHIER, number, ["John Smith,护照:E12345678", "Smith John,护照:e1234 5678"], today=DAY)
+    assert caught.value.message == (
+        "第 1 个工人（John Smith）和第 2 个工人（Smith John）的护照号码相同：同一人只能有一张出入证，请核对护照号码后再发放"
+    )
+    issued = change_passes(estate, CASHIER, number, ["John Smith,护照:12345678", "林志强,台胞证:12345678"], today=DAY)
+    assert [(p.worker, p.id_type, p.id_number) for p in issued.issued] == [
+        ("John Smith", "passport", "12345678"),
+        ("林志强", "taiwan_permit", "12345678"),
+    ]
+    with pytest.raises(ConflictError) as held:
+        change_passes(estate, CASHIER, number, ["Smith,护照:12345678"], today=DAY)
+    assert held.value.message == (
+        "第 1 个工人（Smith）的护照号码与John Smith的有效出入证相同：同一人只能有一张有效出入证，遗失请用 --reissue 补发"
+    )
+    with pytest.raises(ValidationError) as reissued:
+        change_passes(
+            estate, CASHIER, number, ["林志强,台胞证:12345678"], reissue=["ZX2026-0001-02"], reason="遗失", today=DAY
+        )
+    assert reissued.value.message.startswith(
+        "第 1 个工人（林志强）的台湾居民来往大陆通行证号码与本次补发的出入证 ZX2026-0001-02（林志强）相同"
+    )
+
+
+def test_a_ledger_of_0029_keeps_its_passes_as_resident_id_numbers(ledger_url: str, tmp_path: Path) -> None:
+    """Upgraded (migration 0030), an older ledger's passes hold resident ID numbers, as it checked them, and are
+    listed as before; a passport's 20 characters fit on PostgreSQL too."""
+    with open_ledger(ledger_url) as ledger:
+        reno_estate(ledger, tmp_path)
+        number = register(ledger, SETTINGS, CASHIER, request(), today=DAY).number
+        with ledger.write() as conn:
+            mark_as_of(conn, "0029")
+            conn.execute(
+                sa.text(
+                    "INSERT INTO renovation_passes (renovation_id, number, worker, id_number, trade, valid_from,"
+                    " valid_until, status, issued_on, issued_by) SELECT id, 'ZX2026-0001-01', '张三', :n, '水电工',"
+                    " '2026-11-25', '2027-01-31', 'valid', '2026-11-25', '测试员' FROM renovations"
+                ),
+                {"n": ID_ZHANG},
+            )
+    with open_ledger(ledger_url) as upgraded:
+        assert upgraded.revision() == HEAD_REVISION
+        [renovation] = list_renovations(upgraded)
+        assert [(p.number, p.worker, p.id_type, p.id_number) for p in renovation.passes] == [
+            ("ZX2026-0001-01", "张三", "resident_id", ID_ZHANG)
+        ]
+        assert renovation.passes[0].to_dict()["id_type"] == "居民身份证"
+        pay_charges(upgraded, RECEIPTS, CASHIER, number, paid_on=DAY)
+        with pytest.raises(ConflictError, match="同一人只能有一张有效出入证"):
+            change_passes(upgraded, CASHIER, number, [f"张三,{ID_ZHANG}"], today=DAY)
+        issued = change_passes(upgraded, CASHIER, number, [f"Smith,护照:{'A1' * 10}"], today=DAY)
+        assert [(p.id_type, p.id_number) for p in issued.issued] == [("passport", "A1" * 10)]
 
 
 def test_one_bad_worker_writes_no_pass(estate: Ledger) -> None:

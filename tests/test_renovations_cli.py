@@ -417,6 +417,42 @@ def test_passes_never_show_an_id_number_on_screen(desk: Any, workspace: Workspac
     assert not log.exists() or ID_ZHANG not in log.read_text(encoding="utf-8")
 
 
+def test_a_passport_workers_pass_is_masked_on_screen_and_listed_with_its_document(
+    desk: Any, workspace: Workspace
+) -> None:
+    """A passport's number was refused (临时出入证目前只登记居民身份证号); given as 护照:号码 it is issued, masked
+    on screen as an owner's passport number is, printed whole under 护照号码, and listed with its document."""
+    _register(desk)
+    assert desk("renovation", "pay", "ZX2026-0001", "--date", "2026-11-23", "--reason", "补录").exit_code == 0
+    result = desk(
+        "renovation", "pass", "ZX2026-0001", "--worker", "John Smith,护照：E12345678,木工",
+        "--worker", f"张三,{ID_ZHANG}", "--date", "2026-12-01",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:3] == [
+        "已发放临时出入证 2 张（有效期 2026-12-01 至 2027-01-31）：",
+        "  ZX2026-0001-01 John Smith（E1*****78，木工）",
+        "  ZX2026-0001-02 张三（440304********3412）",
+    ]
+    passes = next(path for path in _generated(workspace) if path.name.startswith("临时出入证"))
+    cards = [cell.text for cell in Document(str(passes)).tables[0].rows[0].cells]
+    assert "护照号码：E12345678" in cards[0].splitlines() and f"身份证号：{ID_ZHANG}" in cards[2].splitlines()
+    [listed] = json.loads(desk("renovation", "list", "--json").stdout)
+    assert [(p["worker"], p["id_type"], p["id_number"]) for p in listed["passes"]] == [
+        ("John Smith", "护照", "E1*****78"),
+        ("张三", "居民身份证", "440304********3412"),
+    ]
+    before = _journal_size(desk)
+    again = desk("renovation", "pass", "ZX2026-0001", "--worker", "Smith,护照:e1234 5678", "--date", "2026-12-02")
+    assert (again.exit_code, again.stderr.strip()) == (
+        8,
+        "错误：第 1 个工人（Smith）的护照号码与John Smith的有效出入证相同：同一人只能有一张有效出入证，遗失请用 --reissue 补发",
+    )
+    assert _journal_size(desk) == before
+    for text in (result.stdout, json.dumps(listed), desk("journal", "list", "--limit", "1000", "--json").stdout):
+        assert "E12345678" not in text
+
+
 def _journal_after(workspace: Workspace, key: str) -> tuple[str, Any]:
     """The action of the last journal entry about ``key`` and the unpaid sum it records."""
     entry = last_journal_entry(workspace, key)

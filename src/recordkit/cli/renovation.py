@@ -161,7 +161,9 @@ def renovation_agreement(
 def renovation_pass(
     ctx: typer.Context,
     number: str = typer.Argument(..., help=_NUMBER_HELP),
-    workers: list[str] = typer.Option([], "--worker", help="施工人员：姓名,身份证号[,工种]（可多次写）。"),
+    workers: list[str] = typer.Option(
+        [], "--worker", help="施工人员：姓名,身份证号[,工种]，持其他证件的写 姓名,护照:号码[,工种]（可多次写）。"
+    ),
     cancel: list[str] = typer.Option([], "--cancel", help="注销出入证，写证号（可多次写），须加 --reason。"),
     reissue: list[str] = typer.Option(
         [], "--reissue", help="补发出入证（原证注销，换新证号），写证号，须加 --reason。"
@@ -176,7 +178,8 @@ def renovation_pass(
 
     押金和装修垃圾清运费缴清（renovation pay）后才发证，确需先发证时加 --unpaid。
 
-    身份证号只印在出入证上；屏幕、日志和文件名里都不出现完整号码。
+    身份证号只印在出入证上；屏幕、日志和文件名里都不出现完整号码。持护照、港澳台通行证等其他证件的工人写明证件名称
+    （--worker "John Smith,护照:E12345678,木工"），出入证上印“护照号码”。
 
     例：recordkit renovation pass ZX2026-0001 --worker 张三,110101199003071233,水电工
     """
@@ -211,11 +214,9 @@ def renovation_pass(
             f"已发放临时出入证 {len(changes.issued)} 张（有效期 {changes.issued[0].valid_from.isoformat()} 至 "
             f"{changes.issued[0].valid_until.isoformat()}）："
         )
-        from recordkit.renovations.records import Worker
-
         for view in changes.issued:
             note = f"，补发 {view.replaces}" if view.replaces else ""
-            typer.echo(f"  {view.number} {Worker(view.worker, view.id_number, view.trade).masked}{note}")
+            typer.echo(f"  {view.number} {view.holder.masked}{note}")
     if document is not None:
         typer.echo(f"出入证文件：{_where(ctx, document)}")
     if changes.issued and changes.renovation.due_fen > 0:

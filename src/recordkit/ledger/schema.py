@@ -23,7 +23,7 @@ from sqlalchemy import (
     false,
 )
 
-HEAD_REVISION = "0029"
+HEAD_REVISION = "0030"
 
 metadata = MetaData()
 
@@ -334,8 +334,11 @@ renovation_passes = Table(
     # ZX2026-0001-03: the renovation's number and the pass's sequence within it.
     Column("number", String(40), nullable=False, unique=True),
     Column("worker", String(64), nullable=False),
-    # Printed on the pass (the gate checks it); never in the journal, file names or logs.
-    Column("id_number", String(18), nullable=False),
+    # Printed on the pass (the gate checks it); never in the journal, file names or logs.  A resident ID number's 18
+    # characters, another document's up to 20 (migration 0030).
+    Column("id_number", String(20), nullable=False),
+    # The document the number is of (core.personal.ID_TYPES; migration 0030).
+    Column("id_type", String(24), nullable=False, server_default="resident_id"),
     Column("trade", String(32), nullable=False),
     Column("valid_from", Date, nullable=False),
     Column("valid_until", Date, nullable=False),

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from recordkit.core.dates import check_not_future, chinese_date
 from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import format_yuan
-from recordkit.core.personal import mask_id_number, reason_problem
+from recordkit.core.personal import id_identity, id_type_journalled, mask_id_number, reason_problem
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
 from recordkit.ledger import journal
 from recordkit.ledger.schema import (
@@ -69,17 +69,23 @@ def _unpaid_refusal(renovation: Renovation) -> str:
 
 
 def _check_one_pass_each(workers: Sequence[Worker]) -> None:
-    """``ValidationError`` naming both when two ``--worker`` of one command give one ID number: one
-    person would get two passes, or one worker's number was typed for another's."""
-    first: dict[str, int] = {}
+    """``ValidationError`` naming both when two ``--worker`` of one command give one document (``id_identity``: its
+    type and number): one person would get two passes, or one worker's number was typed for another's."""
+    first: dict[tuple[str, str], int] = {}
     for position, worker in enumerate(workers, start=1):
-        if worker.id_number in first:
-            earlier = first[worker.id_number]
+        identity = _identity(worker)
+        if identity in first:
+            earlier = first[identity]
             raise ValidationError(
                 f"第 {earlier} 个工人（{workers[earlier - 1].name}）和第 {position} 个工人（{worker.name}）"
-                "的身份证号相同：同一人只能有一张出入证，请核对身份证号后再发放"
+                f"的{worker.id_label}相同：同一人只能有一张出入证，请核对{worker.id_label}后再发放"
             )
-        first[worker.id_number] = position
+        first[identity] = position
+
+
+def _identity(worker: Worker | PassView) -> tuple[str, str]:
+    """Who holds a worker's or a pass's document: a passport and a 台胞证 of the same digits are two people's."""
+    return id_identity(worker.id_number, worker.id_type)
 
 
 @dataclass
@@ -173,21 +179,22 @@ def _change_passes_in(
             raise ConflictError(f"出入证 {found.number} 已注销（{found.cancel_reason}），不能再注销或补发")
     # One valid pass per person: the new workers against the passes this command reissues, and
     # against the passes that stay valid.
-    reissued = {by_number[n].id_number: by_number[n] for n in to_reissue}
-    holders = {p.id_number: p.worker for p in renovation.valid_passes if pass_number(p.number) not in named}
+    reissued = {_identity(by_number[n]): by_number[n] for n in to_reissue}
+    holders = {_identity(p): p.worker for p in renovation.valid_passes if pass_number(p.number) not in named}
     for position, worker in enumerate(parsed, start=1):
-        if worker.id_number in reissued:
-            old = reissued[worker.id_number]
+        identity = _identity(worker)
+        if identity in reissued:
+            old = reissued[identity]
             raise ValidationError(
-                f"第 {position} 个工人（{worker.name}）的身份证号与本次补发的出入证 {old.number}（{old.worker}）相同："
-                "补发已给此人一张新证（同一人只能有一张有效出入证），请去掉这个 --worker"
+                f"第 {position} 个工人（{worker.name}）的{worker.id_label}与本次补发的出入证 {old.number}（{old.worker}）"
+                "相同：补发已给此人一张新证（同一人只能有一张有效出入证），请去掉这个 --worker"
             )
-        if worker.id_number in holders:
+        if identity in holders:
             raise ConflictError(
-                f"第 {position} 个工人（{worker.name}）的身份证号与{holders[worker.id_number]}的有效出入证相同："
+                f"第 {position} 个工人（{worker.name}）的{worker.id_label}与{holders[identity]}的有效出入证相同："
                 "同一人只能有一张有效出入证，遗失请用 --reissue 补发"
             )
-        holders[worker.id_number] = worker.name
+        holders[identity] = worker.name
     changes = PassChanges(renovation)
     journal_rows = []
     for wanted in named:
@@ -208,10 +215,7 @@ def _change_passes_in(
             )
         )
     new: list[tuple[Worker, str | None]] = [(worker, None) for worker in parsed]
-    new += [
-        (Worker(by_number[n].worker, by_number[n].id_number, by_number[n].trade), by_number[n].number)
-        for n in to_reissue
-    ]
+    new += [(by_number[n].holder, by_number[n].number) for n in to_reissue]
     if new:
         valid_from, valid_until = _pass_window(renovation, today)
         if renovation.due_fen > 0 and not unpaid:
@@ -227,6 +231,7 @@ def _change_passes_in(
                     number=new_number,
                     worker=worker.name,
                     id_number=worker.id_number,
+                    id_type=worker.id_type,
                     trade=worker.trade,
                     valid_from=valid_from,
                     valid_until=valid_until,
@@ -247,6 +252,7 @@ def _change_passes_in(
                     "valid",
                     None,
                     replaced,
+                    worker.id_type,
                 )
             )
             journal_rows.append(
@@ -264,7 +270,8 @@ def _change_passes_in(
                         "valid_until": valid_until.isoformat(),
                         "replaces": replaced,
                         **owed,
-                    },
+                    }
+                    | id_type_journalled(worker.id_type),
                 )
             )
     journal.record(conn, operator, journal_rows)
@@ -281,7 +288,7 @@ def _card(workspace: Workspace, renovation: Renovation, unit: str, view: PassVie
             f"证　　号：{view.number}",
             f"姓　　名：{view.worker}",
             f"工　　种：{view.trade or '—'}",
-            f"身份证号：{view.id_number}",
+            f"{view.holder.id_label}：{view.id_number}",
             f"施工房屋：{unit}",
             f"有效期自：{chinese_date(view.valid_from)}",
             f"有效期至：{chinese_date(view.valid_until)}",

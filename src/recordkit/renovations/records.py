@@ -18,7 +18,17 @@ from recordkit.core.dates import written_without_year
 from recordkit.core.errors import NotFoundError, ValidationError
 from recordkit.core.money import format_yuan
 from recordkit.core.numbering import find_numbered, fold_number, read_serial, stored_form
-from recordkit.core.personal import mask_id_number, mask_phone, name_as_kept, name_problem, validate_id_number
+from recordkit.core.personal import (
+    ID_TYPES,
+    RESIDENT_ID,
+    id_number_label,
+    mask_id_number,
+    mask_phone,
+    name_as_kept,
+    name_problem,
+    read_id_type,
+    validate_document_number,
+)
 from recordkit.ledger.schema import (
     allocations,
     payments,
@@ -138,19 +148,49 @@ class Worker:
     name: str
     id_number: str
     trade: str
+    #: The document ``id_number`` is of (``core.personal.ID_TYPES``).
+    id_type: str = RESIDENT_ID
 
     @property
     def masked(self) -> str:
         return f"{self.name}（{mask_id_number(self.id_number)}{'，' + self.trade if self.trade else ''}）"
+
+    @property
+    def id_label(self) -> str:
+        """What the number is called on the card and in a message (身份证号, 护照号码 …)."""
+        return id_number_label(self.id_type)
 
 
 #: A letter a resident ID number never has (only a final X): another document's number (a passport's, a permit's).
 _NOT_A_RESIDENT_NUMBER = re.compile(r"[A-WYZ]|X.")
 
 
+def _worker_document(which: str, written: str) -> tuple[str, str]:
+    """The type and the number of ``written``, ``证件名称:号码`` (护照:E12345678, 回乡证:H12345678 — any name
+    ``read_id_type`` reads) or a bare resident ID number; ``ValidationError`` beginning with ``which``, never
+    repeating the number."""
+    named, colon, number = written.partition(":")
+    if not colon:
+        named, number = RESIDENT_ID, written
+        if _NOT_A_RESIDENT_NUMBER.search(re.sub(r"\s", "", number).upper()):
+            raise ValidationError(
+                f"{which}写的不是居民身份证号（号码里有字母）：其他证件的号码请写明证件名称，"
+                "例如 --worker 姓名,护照:号码,工种"
+            )
+    try:
+        id_type = read_id_type(named)
+    except ValidationError as err:
+        raise ValidationError(f"{which}的{err.message}") from None
+    try:
+        return id_type, validate_document_number(number, id_type)
+    except ValidationError as err:
+        said = err.message.replace(f"“{number.strip()}”", "")
+        raise ValidationError(f"{which}的{id_number_label(id_type)}有误：{said}") from None
+
+
 def parse_worker(text: str, position: int = 1) -> Worker:
-    """One ``--worker 姓名,身份证号[,工种]``; ``ValidationError`` saying which one is wrong and why
-    (the ID number itself is never repeated in the message)."""
+    """One ``--worker 姓名,证件号[,工种]``, the number a resident ID number's or ``证件名称:号码`` (护照:E12345678);
+    ``ValidationError`` saying which one is wrong and why (the ID number itself is never repeated in the message)."""
     fields = [part.strip() for part in unicodedata.normalize("NFKC", str(text)).replace("，", ",").split(",")]
     name = fields[0] if fields else ""
     # The name is printed on the card and kept 32 characters wide at most; one with a control or
@@ -161,20 +201,11 @@ def parse_worker(text: str, position: int = 1) -> Worker:
     which = f"第 {position} 个工人" + (f"（{name}）" if name else "")
     if len(fields) not in (2, 3) or not name:
         raise ValidationError(f"{which}写法有误：应写成 --worker 姓名,身份证号 或 --worker 姓名,身份证号,工种")
-    if _NOT_A_RESIDENT_NUMBER.search(re.sub(r"\s", "", fields[1]).upper()):
-        # The passes table keeps no document type yet (a migration's work): a passport is refused as what it is.
-        raise ValidationError(
-            f"{which}写的不是居民身份证号（号码里有字母）：临时出入证目前只登记居民身份证号，"
-            "持护照、港澳台通行证等其他证件的工人还不能在这里办理"
-        )
-    try:
-        number = validate_id_number(fields[1])
-    except ValidationError as err:
-        raise ValidationError(f"{which}的身份证号有误：{err.message}") from None
+    id_type, number = _worker_document(which, fields[1])
     trade = fields[2] if len(fields) == 3 else ""
     if len(trade) > 16:
         raise ValidationError(f"{which}的工种过长（最多 16 个字）")
-    return Worker(name, number, trade)
+    return Worker(name, number, trade, id_type)
 
 
 @dataclass(frozen=True)
@@ -188,11 +219,19 @@ class PassView:
     status: str
     cancel_reason: str | None = None
     replaces: str | None = None
+    #: The document ``id_number`` is of (``core.personal.ID_TYPES``; migration 0030).
+    id_type: str = RESIDENT_ID
+
+    @property
+    def holder(self) -> Worker:
+        """The worker the pass is for, as ``--worker`` gave him (a reissue gives him again)."""
+        return Worker(self.worker, self.id_number, self.trade, self.id_type)
 
     def to_dict(self, show_private: bool = False) -> dict[str, Any]:
         return {
             "number": self.number,
             "worker": self.worker,
+            "id_type": ID_TYPES[self.id_type],
             "id_number": self.id_number if show_private else mask_id_number(self.id_number),
             "trade": self.trade,
             "valid_from": self.valid_from.isoformat(),
@@ -362,6 +401,7 @@ def load_renovation(conn: Connection, row: Any) -> Renovation:
             r.status,
             r.cancel_reason,
             numbers.get(r.replaces_id),
+            r.id_type,
         )
         for r in pass_rows
     )
