@@ -594,6 +594,52 @@ def test_a_stored_owners_number_kept_as_another_document_under_another_name_is_r
     assert owners_listed(run_cli, "--show-private") == [("1-1-102", "约翰·史密斯", "护照", "E12345678")]
 
 
+def test_two_new_rows_of_one_number_as_其他证件_and_a_passport_under_two_names_are_refused_not_two_owners(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """One sheet writes John Smith's passport number as 其他证件 on one unit and as 约翰·史密斯's passport on the next,
+    neither owner stored yet: they became two owners of one number.  The later row's 证件类型 is refused, as a stored
+    owner's number is (the same rule), naming the earlier row and both names; nothing imported.  Written alike, the two
+    rows are one owner; a passport and a 台胞证 of equal digits stay two people."""
+    rows = [
+        ["房屋编号", "建筑面积", "客户名称", "联系电话", "证件类型", "证件号码"],
+        ["1-1-101", 89.5, "John Smith", "13600136000", "其他证件", "E12345678"],
+        ["1-1-102", 89.5, "约翰·史密斯", "13600136000", "护照", "e1234 5678"],
+    ]
+    result = run_cli("owners", "import", sheet(tmp_path / "房产资料.xlsx", rows))
+    assert result.exit_code == 5, result.output
+    assert result.stderr.splitlines() == [
+        "错误：有 1 处业主信息前后矛盾，没有导入任何数据",
+        "  第 3 行 E 列（证件类型）：证件号码 E1*****78 已写在第 2 行，是John Smith的其他证件，"
+        "这一行写的却是约翰·史密斯的护照：是同一个人的，请把两行的姓名和证件类型写成一样的；不是同一个人的，请核对号码",
+    ]
+    assert owners_listed(run_cli) == []
+    rows[1][4] = "护照"  # the passport first, the 其他证件 after: refused alike
+    rows[2][4] = "其他证件"
+    swapped = run_cli("owners", "import", sheet(tmp_path / "房产资料.xlsx", rows))
+    assert (swapped.exit_code, swapped.stderr.splitlines()[1:]) == (
+        5,
+        [
+            "  第 3 行 E 列（证件类型）：证件号码 E1*****78 已写在第 2 行，是John Smith的护照，"
+            "这一行写的却是约翰·史密斯的其他证件：是同一个人的，请把两行的姓名和证件类型写成一样的；不是同一个人的，请核对号码"
+        ],
+    )
+    rows[2][2:5] = ["John Smith", "13600136000", "护照"]
+    rows += [
+        ["1-1-201", 96, "林志强", "13800138001", "台胞证", "12345678"],
+        ["1-1-202", 96, "Anna Berg", "13800138002", "护照", "12345678"],
+    ]
+    imported = run_cli("owners", "import", sheet(tmp_path / "房产资料.xlsx", rows))
+    assert imported.exit_code == 0, imported.output
+    assert "新增业主 3 人" in imported.stdout
+    assert owners_listed(run_cli, "--show-private") == [
+        ("1-1-101", "John Smith", "护照", "E12345678"),
+        ("1-1-102", "John Smith", "护照", "E12345678"),
+        ("1-1-201", "林志强", "台湾居民来往大陆通行证", "12345678"),
+        ("1-1-202", "Anna Berg", "护照", "12345678"),
+    ]
+
+
 def test_a_number_an_older_version_kept_as_a_resident_ids_is_refused_under_another_name_but_two_documents_are_not(
     ledger: Ledger, tmp_path: Path
 ) -> None:

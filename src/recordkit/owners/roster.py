@@ -557,7 +557,8 @@ def _match_owners(
     # A stored owner by number and name whatever the document: a row giving him his number under another type corrects
     # the type (the same digits of another document under another name are another person).
     numbered_as = {_numbered_as(owner): owner for owner in existing if owner.id_number}
-    # A stored owner by number alone: a row of another name giving it as another document may be his, kept mistyped.
+    # A stored owner by number alone: a row of another name giving it as another document may be his, kept mistyped;
+    # a new owner of an earlier row too (the sheet's own 其他证件 and passport of one number under two names).
     by_number: dict[str, list[_OwnerRow]] = {}
     for stored in existing:
         if stored.id_number:
@@ -626,6 +627,8 @@ def _match_owners(
             owner = _OwnerRow(None, person.name, person.phone, person.id_number, person.row, person.id_type)
             match.new.append(owner)
             known[key] = owner
+            if owner.id_number:
+                by_number.setdefault(id_number_as_18(owner.id_number), []).append(owner)
         elif contradicted and owner.first_row:
             # The same ID number (or owner without one, her phone changed) on an earlier row: one person written two ways.
             for column in contradicted:
@@ -1028,11 +1031,17 @@ def _kept_as_another_document(
 ) -> str:
     """Why ``person``, a row matching no owner, cannot be a new one: ``stored`` keeps the row's number as another
     document (``_may_be_one_document``) under another name — one person written otherwise, or a number mistyped —, with
-    the two imports that make the row his."""
+    the two imports that make the row his; or an earlier row of the sheet, a new owner, gives it so, and the two rows
+    are to be written alike."""
+    fix = (
+        f"请先按台账的姓名 {stored.name} 导入一次改正证件类型，再改姓名导入"
+        if stored.id is not None
+        else "请把两行的姓名和证件类型写成一样的"
+    )
     return (
         f"证件号码 {mask_id_number(person.id_number or '')} {_whose(stored, held, shown)}{ID_TYPES[stored.id_type]}，"
-        f"这一行写的却是{shown(person.row, person.name)}的{ID_TYPES[person.id_type]}：是同一个人的，请先按台账的姓名 "
-        f"{stored.name} 导入一次改正证件类型，再改姓名导入；不是同一个人的，请核对号码"
+        f"这一行写的却是{shown(person.row, person.name)}的{ID_TYPES[person.id_type]}：是同一个人的，{fix}；"
+        "不是同一个人的，请核对号码"
     )
 
 
