@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from docx import Document
+from openpyxl import load_workbook
 
 from recordkit.billing.arrears import unit_balance
 from recordkit.core.workspace import Workspace, open_workspace
@@ -239,3 +240,27 @@ def test_a_bare_code_asks_about_the_phases_in_their_order(run_cli: Any, workspac
     assert refused.stderr.strip() == (
         "错误：台账中没有房屋 1-1-101：是不是指 二期·1-1-101 或 三期·1-1-101 或 十期·1-1-101？"
     )
+
+
+def test_the_monthly_reports_buildings_put_the_phases_in_their_order(run_cli: Any, workspace: Workspace) -> None:
+    # 三期1 came before 二期1 (by characters: 三 U+4E09 < 二 U+4E8C) and 二期10 before 二期2: one order with the lists
+    rows = [
+        [None, None, unit, 100.0, owner, None, None, "2020-01-01", "已入住"]
+        for unit, owner in (
+            ("三期·1-1-101", "孙丽"),
+            ("十期·1-1-101", "钱七"),
+            ("二期·10-1-101", "郑爽"),
+            ("一期·1-1-101", "周强"),
+            ("二期·2-1-101", "吴九"),
+            ("二期·别墅3", "陈静"),
+        )
+    ]
+    imported = run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", rows)))
+    assert imported.exit_code == 0, imported.output
+    billed(run_cli)
+    report = run_cli("report", "monthly", "--month", "2026-11", "--out", str(workspace.root / "报表"))
+    assert report.exit_code == 0, report.output
+    [workbook] = (workspace.root / "报表").glob("*.xlsx")
+    column = [row[0] for row in load_workbook(workbook)["收费汇总"].values]
+    first = column.index("楼栋") + 1
+    assert column[first : column.index("合计", first)] == ["一期1", "二期2", "二期10", "二期别墅", "三期1", "十期1"]

@@ -509,14 +509,14 @@ def test_the_monthly_report_groups_units_without_a_building_by_kind(ledger: Ledg
     bill_month(ledger, "2026-11", OPERATOR, advance=True)
     with ledger.read() as conn:
         figures = fee_figures(conn, parse_month("2026-11"))
-    # 1-1-101 and 5-1201 under their buildings, the phase's flat under 二期1, the rest by kind.
+    # 1-1-101 and 5-1201 under their buildings, the rest by kind, the phase's flat under 二期1 after (as the lists).
     assert [(line.label, line.billed) for line in figures.by_building] == [
         ("1", 500),
         ("5", 500),
-        ("二期1", 500),
         ("别墅", 500),
         ("商铺", 500),
         ("车位", 1000),
+        ("二期1", 500),
     ]
 
 

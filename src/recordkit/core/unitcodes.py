@@ -182,6 +182,8 @@ _BUILDING_SUFFIXES = ("#楼", "号楼", "栋", "幢", "座", "#", "楼")
 _ENTRANCE_SUFFIXES = ("单元",)
 _ROOM_SUFFIXES = ("室", "号")
 _KIND_ORDER = {kind: index for index, kind in enumerate(KINDS)}
+# A building number at the end of a 楼栋 label (二期10, A区B): ``Building.of_typed``.
+_GROUP_BUILDING = re.compile(r"[A-Z]?(?:[1-9][0-9]{0,3})?$")
 
 
 def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
@@ -261,24 +263,14 @@ class UnitCode:
 
     @property
     def sort_key(self) -> tuple[Any, ...]:
-        """Natural order: phase (``_phase_order``), kind (flats first), then building 2 before 10 (lettered buildings
+        """Natural order: its group's (``Building.sort_key``: phase, kind, building), then 2 before 10 (lettered buildings
         after numbered ones), entrance, and room 201 before 1201 before 1201A; other kinds by number."""
-        phase = _phase_order(self.phase)
+        group = Building.of_unit(self).sort_key
         if self.kind != FLAT:
-            return (phase, _KIND_ORDER[self.kind], "", 0, 0, 0, "", _natural(self.room))
-        building = _BUILDING_CANON.fullmatch(self.building)
+            return (*group, 0, 0, "", _natural(self.room))
         room = re.fullmatch(r"(?P<number>[0-9]+)(?P<letter>[A-Z]?)", self.room)
-        assert building is not None and room is not None  # checked in __post_init__
-        return (
-            phase,
-            0,
-            building["letter"],
-            int(building["number"] or 0),
-            int(self.entrance or 0),
-            int(room["number"]),
-            room["letter"],
-            (),
-        )
+        assert room is not None  # checked in __post_init__
+        return (*group, int(self.entrance or 0), int(room["number"]), room["letter"], ())
 
 
 @dataclass(frozen=True)
@@ -299,6 +291,27 @@ class Building:
     def of_unit(cls, code: UnitCode) -> Building:
         """The group ``code`` stands in: its building, or its phase's units of its kind."""
         return cls(code.phase, code.building) if code.building else cls(code.phase, "", code.kind)
+
+    @classmethod
+    def of_typed(cls, typed: str) -> Building:
+        """The group a 楼栋 label names, as ``typed`` writes it (``二期10``, ``第一期别墅``, ``A区B``, ``3``), split
+        without the estate's phases: a kind at its end, else the building number there; the phase before it."""
+        kind = next((kind for kind in KINDS[1:] if typed.endswith(kind)), None)
+        if kind is not None:
+            return cls(typed[: -len(kind)], "", kind)
+        building = _GROUP_BUILDING.search(typed)
+        assert building is not None  # it matches the empty text at the end
+        return cls(typed[: building.start()], building.group())
+
+    @property
+    def sort_key(self) -> tuple[Any, ...]:
+        """Natural order, as ``UnitCode.sort_key`` begins: phase (``_phase_order``: 一期, 二期 … 十期, A区, then
+        named ones), kind (flats first), building 2 before 10, lettered buildings after numbered ones."""
+        if self.kind != FLAT:
+            return (_phase_order(self.phase), _KIND_ORDER[self.kind], "", 0)
+        building = _BUILDING_CANON.fullmatch(self.number)
+        assert building is not None  # a canonical building number
+        return (_phase_order(self.phase), 0, building["letter"], int(building["number"] or 0))
 
     @property
     def part(self) -> str:

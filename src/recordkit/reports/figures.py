@@ -26,7 +26,7 @@ from recordkit.billing.closing import earliest_month, has_money
 from recordkit.core.dates import Month, office_time, parse_month, utc_bounds
 from recordkit.core.personal import mask_phone
 from recordkit.core.rates import shown_rate
-from recordkit.core.unitcodes import UnitCode
+from recordkit.core.unitcodes import Building, UnitCode
 from recordkit.ledger.schema import (
     allocations,
     archive_items,
@@ -717,10 +717,10 @@ def _ordered_fee_figures(
     deposit_received: int,
     arrears_units: int,
 ) -> FeeFigures:
-    """The lines with anything in them, fee items in their ids' order (预收款 last), buildings in
-    number order, and their total."""
+    """The lines with anything in them, fee items in their ids' order (预收款 last), buildings in the
+    lists' order (``Building.sort_key``: 一期, 二期 … 十期; 2 before 10 in each), and their total."""
     ordered_items = sorted(items, key=lambda line: (line.label == UNALLOCATED, _item_order(names, line.label)))
-    ordered_buildings = sorted(buildings, key=lambda line: building_sort_key(line.label))
+    ordered_buildings = sorted(buildings, key=lambda line: Building.of_typed(line.label).sort_key)
     busy = [
         line for line in ordered_items if line.billed or line.collected or line.cleared or line.prepaid or line.arrears
     ]
@@ -741,11 +741,6 @@ def _ordered_fee_figures(
         deposit_received,
         arrears_units,
     )
-
-
-def building_sort_key(building: str) -> tuple[int, int, str]:
-    """Buildings in number order (2 before 10), named ones after."""
-    return (0, int(building), "") if building.isdigit() else (1, 0, building)
 
 
 def _item_order(names: dict[int, str], label: str) -> int:
