@@ -264,3 +264,40 @@ def test_the_monthly_reports_buildings_put_the_phases_in_their_order(run_cli: An
     column = [row[0] for row in load_workbook(workbook)["收费汇总"].values]
     first = column.index("楼栋") + 1
     assert column[first : column.index("合计", first)] == ["一期1", "二期2", "二期10", "二期别墅", "三期1", "十期1"]
+
+
+NUMERAL_PHASES = '\n[[office.phases]]\nname = "2期"\n\n[[office.phases]]\nname = "第三期"\n'
+
+
+@pytest.mark.parametrize("typed", ["二期1-1-101", "第二期·1-1-101", "2期1栋1单元101室", "第2期1-1-101"])
+def test_a_phase_declared_in_digits_takes_its_chinese_numeral(run_cli: Any, workspace: Workspace, typed: str) -> None:
+    # 二期1-1-101 was refused in an estate whose phase is named 2期 (分区“二期”不在本小区的分区中（2期、第三期）)
+    config = workspace.root / "recordkit.toml"
+    config.write_text(config.read_text(encoding="utf-8") + NUMERAL_PHASES, encoding="utf-8")
+    rows = [
+        [None, None, unit, 100.0, owner, None, None, "2020-01-01", "已入住"]
+        for unit, owner in (("2期·1-1-101", "孙丽"), ("第三期·1-1-101", "周强"))
+    ]
+    imported = run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", rows)))
+    assert imported.exit_code == 0, imported.output
+    added = run_cli("owners", "contact", "add", typed, "赵磊", "--relation", "租户")
+    assert added.exit_code == 0, added.output
+    assert "已添加 2期·1-1-101 的租户 赵磊" in added.stdout
+    assert [c["name"] for c in shown(run_cli, "2期·1-1-101")["contacts"]] == ["赵磊"]
+
+
+@pytest.mark.parametrize("typed", ["三期1-1-101", "3期·1-1-101", "第3期1-1-101"])
+def test_a_phase_declared_with_di_takes_its_other_spellings(run_cli: Any, workspace: Workspace, typed: str) -> None:
+    config = workspace.root / "recordkit.toml"
+    config.write_text(config.read_text(encoding="utf-8") + NUMERAL_PHASES, encoding="utf-8")
+    rows = [[None, None, "第三期·1-1-101", 100.0, "周强", None, None, "2020-01-01", "已入住"]]
+    imported = run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", rows)))
+    assert imported.exit_code == 0, imported.output
+    account = run_cli("fees", "account", typed, "--json")
+    assert account.exit_code == 0, account.output
+    assert json.loads(account.stdout)["unit"] == "第三期·1-1-101"
+    other = run_cli("fees", "account", "四期1-1-101")
+    assert other.exit_code == 5
+    assert other.stderr.strip() == (
+        "错误：房号“四期1-1-101”中的分区“四期”不在本小区的分区中（2期、第三期），请检查 recordkit.toml 的 [[office.phases]]"
+    )

@@ -466,7 +466,8 @@ PHASES_ADVICE_ON_PAGE = "请核对房号；本小区的分区如有遗漏，请�
 def _canonical_phase(raw: str, phases: Mapping[str, str] | None, shown: str, *, cell: bool = False) -> str:
     """The phase's name for ``raw`` (normalized), written in the code ``shown``; with ``cell``, ``raw`` is a
     whole 分期 cell (``shown`` as typed): a bare number there is that 期 (2 → 二期, as 2期), never a phase
-    called "2" (a phase name ending in a digit would run into the building: ``phase_spellings`` refuses one)."""
+    called "2" (a phase name ending in a digit would run into the building: ``phase_spellings`` refuses one).  A
+    numbered phase of ``phases`` takes every numeral spelling of its number (2期 takes 二期, 第二期, 第2期)."""
     name = raw.strip()
     where = f"分期“{shown}”" if cell else f"房号“{shown}”中的分区“{as_typed(shown, name, _normalize)}”"
     generic = _GENERIC_PHASE.fullmatch(name + "期" if cell and _BARE_PHASE_NUMBER.fullmatch(name) else name)
@@ -477,6 +478,14 @@ def _canonical_phase(raw: str, phases: Mapping[str, str] | None, shown: str, *, 
             canonical = _generic_phase_name(generic)
             if canonical in phases:
                 return phases[canonical]
+            # A numbered phase is one whatever its numeral: 二期, 第二期 and 第2期 name the phase declared as 2期.
+            same = {
+                phases[spelling]
+                for spelling in phases
+                if (declared := _GENERIC_PHASE.fullmatch(spelling)) and _generic_phase_name(declared) == canonical
+            }
+            if len(same) == 1:
+                return same.pop()
         known = "、".join(dict.fromkeys(phases.values()))
         raise ValidationError(
             f"{where}不在本小区的分区中（{known}），{PHASES_ADVICE}",
