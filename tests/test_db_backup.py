@@ -145,6 +145,30 @@ def test_the_copy_is_a_working_ledger_that_says_what_the_original_says(
     assert rows_of(target) == rows_of(ledger_file(estate))
 
 
+def test_a_ledger_in_the_rollback_journals_mode_is_backed_up_as_it_is(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    """``db backup`` of a ledger in the rollback journal's mode (a copy restored from an earlier backup, which is one
+    file so) switched the ledger itself to WAL: a backup, which only reads it, rewrote its header.  It now reads it as
+    it is: the file's bytes and time unchanged, no -wal beside it, and the copy holds its rows."""
+    database = ledger_file(estate)
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("PRAGMA journal_mode=DELETE").fetchone() == ("delete",)
+    before, written = database.read_bytes(), database.stat().st_mtime_ns
+    assert before[18:20] == b"\x01\x01"  # the rollback journal's mode, by the file's header
+    target = tmp_path / "台账备份.sqlite3"
+    result = run_cli("db", "backup", str(target))
+    assert result.exit_code == 0, result.output
+    assert database.read_bytes() == before
+    assert database.stat().st_mtime_ns == written
+    assert not (database.parent / "ledger.sqlite3-wal").exists()
+    with sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    assert rows_of(target) == rows_of(database)
+    with sqlite3.connect(f"{target.as_uri()}?mode=ro", uri=True) as conn:
+        assert conn.execute("SELECT count(*) FROM receipts").fetchone() == (1,)
+
+
 def test_a_write_not_committed_stays_out_of_the_copy_and_the_backup_does_not_wait_for_it(
     estate: Workspace, run_cli: Any, tmp_path: Path
 ) -> None:

@@ -400,8 +400,9 @@ class AppState:
         up to date unless ``migrate`` is False (``search``, which reads its index alone and asks the ledger only
         whether it was moved away).  A ``dry_run`` (``--dry-run``) makes no ledger and upgrades none (an older one
         is refused: ``db upgrade`` first), and is refused one not made yet beside a filed archive as the run it checks
-        would be.  A command that only reads — unless it asks for a new ledger (``create`` True) — opens it as a dry
-        run does (``upgrades=False``): nothing upgraded, a SQLite file's journal mode left as it is."""
+        would be; ``db backup``, which only reads the ledger it copies, opens it so too.  A command that only reads —
+        unless it asks for a new ledger (``create`` True) — opens it as a dry run does (``upgrades=False``): nothing
+        upgraded, a SQLite file's journal mode left as it is."""
         if self._ledger is None:
             from recordkit.ledger.db import open_workspace_ledger
 

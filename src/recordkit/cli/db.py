@@ -147,7 +147,10 @@ def db_backup(
 
     app_state = state(ctx)
     workspace = app_state.workspace()
-    ledger = app_state.ledger(create=False, migrate=False)  # (a backup before an upgrade is taken as it is)
+    # Opened as a dry run opens it, since a backup only reads it: an older ledger copied as it is (a backup before its
+    # upgrade), one in the rollback journal's mode left so.  (Not by its name among the commands that only read: a
+    # PostgreSQL ledger is refused, pointing at pg_dump, before any connection to it.)
+    ledger = app_state.ledger(create=False, migrate=False, dry_run=True)
     moment = office_time(dt.datetime.now(dt.UTC), workspace.settings.office.time_zone)
     with progress_bar("备份台账（页）") as bar:
         copy = backup_ledger(
