@@ -22,6 +22,7 @@ from recordkit.core.errors import EXIT_CODES
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.schema import HEAD_REVISION
 from tests.conftest import SAMPLE_ROWS, write_sheet
+from tests.log_helpers import log_size, messages_since
 
 
 @pytest.fixture
@@ -315,6 +316,21 @@ def test_doctor_fails_on_an_unreachable_database(run_cli: Any, workspace: Worksp
         "服务器的 listen_addresses 是否包括这台电脑连的地址，以及防火墙是否放行这个端口"
     )
     assert result.stderr.strip() == "错误：安装不完整：台账数据库有问题，按上面的修复方法处理后再运行 recordkit doctor"
+
+
+def test_an_unreachable_database_is_one_line_in_the_log(run_cli: Any, workspace: Workspace) -> None:
+    """``owners list`` whose database server was not there wrote two lines to the log: the ledger's ("ledger operation
+    failed on …" with the driver's words) and the command's failure (its Chinese message, the same words again).
+    It now writes the ledger's line alone: the address (password masked) and what the driver said."""
+    start = log_size(workspace)
+    url = "postgresql://recordkit:Secret42@127.0.0.1:1/recordkit"
+    result = run_cli("owners", "list", env={"RECORDKIT_DATABASE_URL": url})
+    assert result.exit_code == 7, result.output
+    assert result.stderr.startswith("错误：无法访问台账数据库 postgresql://recordkit:***@127.0.0.1:1/recordkit：")
+    assert messages_since(workspace, start) == [
+        "ledger operation failed on postgresql://recordkit:***@127.0.0.1:1/recordkit: connection failed: connection"
+        ' to server at "127.0.0.1", port 1 failed: Connection refused'
+    ]
 
 
 def test_a_moved_ledger_named_by_the_environment_sends_the_it_person_to_that_variable(

@@ -23,6 +23,7 @@ from recordkit.search.indexer import update_index, verify_index
 from recordkit.search.query import search
 from tests.archive_helpers import archive_ledger, archive_workspace, archive_ws  # noqa: F401  (fixtures ws, ledger)
 from tests.conftest import run_at_once
+from tests.log_helpers import log_size, messages_since
 from tests.search_helpers import file_documents, filed_during_rebuild, nightly_run_held, write_docx
 
 REPO = Path(__file__).resolve().parents[1]
@@ -284,6 +285,20 @@ def test_an_index_of_a_newer_version_is_never_rebuilt_by_the_nightly_run(
     # Asked for in so many words, a rebuild is still done (going back to an older program on purpose).
     assert run_cli("index", "--rebuild").exit_code == 0
     assert hits(indexed, "梯维") == ["GC-2024-00001"]
+
+
+def test_a_corrupt_index_is_logged_once_with_the_masked_query(indexed: Workspace, run_cli: Any) -> None:
+    """``recordkit search`` on a damaged index wrote two lines to the log: the index's (its file and SQLite's words)
+    and the command's failure (its Chinese message), and neither said what was searched.  It now writes one, with
+    the query as typed, its phone number masked."""
+    live = indexed.records_subdir("index") / DATABASE
+    live.write_bytes(b"\x00garbage" * 10 + live.read_bytes()[80:])
+    start = log_size(indexed)
+    result = run_cli("search", "梯维 13812345678")
+    assert result.exit_code == 9, result.output
+    assert messages_since(indexed, start) == [
+        f"search index {live} unreadable (query '梯维 138****5678'): DatabaseError('file is not a database')"
+    ]
 
 
 def test_a_corrupt_index_is_reported_and_kept(indexed: Workspace, ledger: Ledger, run_cli: Any) -> None:

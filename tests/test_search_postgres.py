@@ -58,6 +58,7 @@ from tests.conftest import (
     through_pgbouncer,
     write_sheet,
 )
+from tests.log_helpers import log_size, messages_since
 from tests.revisions import undo_layout_after
 from tests.search_helpers import (
     file_documents,
@@ -2221,20 +2222,39 @@ def test_a_search_command_the_server_cut_short_is_logged_in_one_line(
     """``recordkit search`` cancelled by the server wrote two lines to the log: the search's (with its query) and the
     command's failure (with its message).  It now writes one, with the query, its numbers masked."""
     _relay, ws = relayed
-    log_file = ws.log_file
 
     def cut_short(_conn: Any, _request: Any) -> Any:
         raise psycopg.errors.QueryCanceled("canceling statement due to user request")
 
     monkeypatch.setattr(postgresql, "_search", cut_short)
-    start = log_file.stat().st_size if log_file.exists() else 0
+    start = log_size(ws)
     failed = run_cli("search", "水泵 13812345678")
     assert failed.exit_code == LedgerError.exit_code, failed.output
-    with log_file.open(encoding="utf-8") as log:
-        log.seek(start)
-        written = [line.split(": ", 1)[1] for line in log.read().splitlines() if re.match(r"\d{4}-\d\d-\d\d ", line)]
-    assert written == [
+    assert messages_since(ws, start) == [
         "PostgreSQL search cut short by the server (query '水泵 138****5678'): canceling statement due to user request"
+    ]
+
+
+@pytest.mark.postgres
+def test_a_damaged_index_on_postgresql_is_logged_once_with_the_masked_query(
+    relayed: tuple[Relay, Workspace], monkeypatch: pytest.MonkeyPatch, run_cli: Any
+) -> None:
+    """``recordkit search`` on an index the server cannot read (a damaged page) wrote two lines to the log: the
+    index's (the driver's words) and the command's failure, and neither said what was searched.  It now writes
+    one, with the query, its numbers masked."""
+    _relay, ws = relayed
+
+    def damaged(_conn: Any, _request: Any) -> Any:
+        raise psycopg.errors.DataCorrupted("invalid page in block 3 of relation base/16384/16397")
+
+    monkeypatch.setattr(postgresql, "_search", damaged)
+    start = log_size(ws)
+    failed = run_cli("search", "水泵 13812345678")
+    assert failed.exit_code == IntegrityError.exit_code, failed.output
+    assert "PostgreSQL 中的检索索引无法读取（InternalError）" in failed.stderr
+    assert messages_since(ws, start) == [
+        "PostgreSQL search index unreadable (query '水泵 138****5678'): DataCorrupted: invalid page in block 3 of"
+        " relation base/16384/16397"
     ]
 
 

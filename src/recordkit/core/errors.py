@@ -10,7 +10,8 @@ from __future__ import annotations
 import errno
 import getpass
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,17 @@ class RecordkitError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+@contextmanager
+def logged_already() -> Iterator[None]:
+    """Mark the ``RecordkitError`` raised inside as ``logged``: its failure's line, with the cause, is in the log
+    already (written just before the refusal is chosen), so the CLI writes none of its own."""
+    try:
+        yield
+    except RecordkitError as refusal:
+        refusal.logged = True
+        raise
 
 
 class UsageError(RecordkitError):

@@ -45,6 +45,7 @@ from recordkit.core.errors import (
     LedgerMoved,
     NotFoundError,
     StorageError,
+    logged_already,
 )
 from recordkit.core.unitcodes import no_such_units, parse_unit_code, unit_not_in_ledger
 from recordkit.ledger.schema import HEAD_REVISION, archive_items, metadata, units
@@ -707,55 +708,60 @@ class Ledger:
                     server_said(err),
                     exc_info=bool(sqlstate) and not away,
                 )
-            self._refuse_transaction_pool(err)
-            self._refuse_missing_ledger(err)
-            if (free := self._disk_full(err)) is not None:
-                raise LedgerDiskFull(self._disk_full_message(err, free)) from err
-            if (refusal := self._sqlite_refused(err)) is not None:
-                raise refusal from err
-            if sqlstate == PG_LOCK_NOT_AVAILABLE or (self.dialect == "sqlite" and server_says(err, ("locked",))):
-                raise LedgerError(busy_message(0, self.busy_timeout)) from err
-            if sqlstate == PG_SERIALIZATION_FAILURE:  # a replica replaying the primary's changes: asked again, it reads
-                raise cut_short("读取台账", err, "", "再试") from err
-            failed = f"无法访问台账数据库 {display_url(self.url)}"
-            # (the page in Chinese alone: the driver's words, in English or a server's own language, went to the log)
-            raise LedgerError(
-                f"{failed}：{server_said(err)}" + connection_advice(err, given_by=self.given_by),
-                form_message=f"{failed}（详情见日志）" + connection_advice(err, on_page=True),
-            ) from err
+            with logged_already():  # (the line just written says it: the CLI adds none)
+                self._refuse_transaction_pool(err)
+                self._refuse_missing_ledger(err)
+                if (free := self._disk_full(err)) is not None:
+                    raise LedgerDiskFull(self._disk_full_message(err, free)) from err
+                if (refusal := self._sqlite_refused(err)) is not None:
+                    raise refusal from err
+                if sqlstate == PG_LOCK_NOT_AVAILABLE or (self.dialect == "sqlite" and server_says(err, ("locked",))):
+                    raise LedgerError(busy_message(0, self.busy_timeout)) from err
+                if sqlstate == PG_SERIALIZATION_FAILURE:  # a replica replaying the primary's changes: asked again
+                    raise cut_short("读取台账", err, "", "再试") from err
+                failed = f"无法访问台账数据库 {display_url(self.url)}"
+                # (the page in Chinese alone: the driver's words, in English or a server's own language, in the log)
+                raise LedgerError(
+                    f"{failed}：{server_said(err)}" + connection_advice(err, given_by=self.given_by),
+                    form_message=f"{failed}（详情见日志）" + connection_advice(err, on_page=True),
+                ) from err
         except DBAPIError as err:
             log.exception("ledger database error on %s", display_url(self.url))
-            self._refuse_missing_ledger(err)
-            sqlstate = getattr(err.orig, "sqlstate", None)
-            if sqlstate in (_PG_INSUFFICIENT_PRIVILEGE, _PG_NO_SCHEMA) and self.not_granted():
-                raise self.not_granted_refusal() from err  # (the ledger's own tables: their grants, as doctor says)
-            if sqlstate == _PG_INSUFFICIENT_PRIVILEGE:
-                raise _rights_refused(self._not_permitted(err), "网页的数据库账户在台账数据库里没有所需的权限") from err
-            if sqlstate == _PG_NO_SCHEMA and self.schema:
-                # The estate's schema is there (an administrator made it) but not the account's to use: the server
-                # leaves it out of the search_path and has nowhere to make the tables.
-                user, database, schema = self._account()
-                raise _rights_refused(
-                    f"数据库账户 {user} 不能使用 {database} 里的模式 {schema}（服务器说：{server_said(err)}）："
-                    f"请数据库管理员授予 GRANT ALL ON SCHEMA {schema} TO {user}，或 ALTER SCHEMA {schema} OWNER TO {user}；"
-                    "什么也没有写入",
-                    "网页的数据库账户不能使用台账所在的模式",
-                ) from err
-            if sqlstate == _PG_NO_SCHEMA:
-                said = f"台账数据库 {self.where}：{NO_SCHEMA}"
-                message = f"{said}（服务器说：{server_said(err)}）：{NO_SCHEMA_ADVICE}；什么也没有写入"
-                log.error("%s", message)  # (the page's clerk sees neither the server's words nor the settings)
-                raise LedgerError(message, form_message=f"{said}（详情见日志）：{SETTINGS_ON_PAGE}") from err
-            if sqlstate == _PG_READ_ONLY:  # a replica a clerk's PC searches on, or a database set read-only
-                said = f"台账数据库 {self.where} {READ_ONLY}：{READ_ONLY_ADVICE}，"
+            with logged_already():
+                self._refuse_missing_ledger(err)
+                sqlstate = getattr(err.orig, "sqlstate", None)
+                if sqlstate in (_PG_INSUFFICIENT_PRIVILEGE, _PG_NO_SCHEMA) and self.not_granted():
+                    raise self.not_granted_refusal() from err  # (the ledger's own tables' grants, as doctor says)
+                if sqlstate == _PG_INSUFFICIENT_PRIVILEGE:
+                    raise _rights_refused(
+                        self._not_permitted(err), "网页的数据库账户在台账数据库里没有所需的权限"
+                    ) from err
+                if sqlstate == _PG_NO_SCHEMA and self.schema:
+                    # The estate's schema is there (an administrator made it) but not the account's to use: the
+                    # server leaves it out of the search_path and has nowhere to make the tables.
+                    user, database, schema = self._account()
+                    raise _rights_refused(
+                        f"数据库账户 {user} 不能使用 {database} 里的模式 {schema}（服务器说：{server_said(err)}）："
+                        f"请数据库管理员授予 GRANT ALL ON SCHEMA {schema} TO {user}，"
+                        f"或 ALTER SCHEMA {schema} OWNER TO {user}；什么也没有写入",
+                        "网页的数据库账户不能使用台账所在的模式",
+                    ) from err
+                if sqlstate == _PG_NO_SCHEMA:
+                    said = f"台账数据库 {self.where}：{NO_SCHEMA}"
+                    message = f"{said}（服务器说：{server_said(err)}）：{NO_SCHEMA_ADVICE}；什么也没有写入"
+                    log.error("%s", message)  # (the page's clerk sees neither the server's words nor settings)
+                    raise LedgerError(message, form_message=f"{said}（详情见日志）：{SETTINGS_ON_PAGE}") from err
+                if sqlstate == _PG_READ_ONLY:  # a replica a clerk's PC searches on, or a database set read-only
+                    said = f"台账数据库 {self.where} {READ_ONLY}：{READ_ONLY_ADVICE}，"
+                    raise LedgerError(
+                        said + f"请把这台电脑上{spaced(self.given_by.named('url'))} 改为主库的地址；什么也没有写入",
+                        form_message=said + "请到连着主库的档案室网页操作，或请管理员让这个网页连主库；什么也没有写入",
+                    ) from err
+                self._refuse_transaction_pool(err)
                 raise LedgerError(
-                    said + f"请把这台电脑上{spaced(self.given_by.named('url'))} 改为主库的地址；什么也没有写入",
-                    form_message=said + "请到连着主库的档案室网页操作，或请管理员让这个网页连主库；什么也没有写入",
+                    f"台账数据库出错（详情见日志）：{type(err.orig).__name__}",
+                    form_message="台账数据库出错（详情见日志）",
                 ) from err
-            self._refuse_transaction_pool(err)
-            raise LedgerError(
-                f"台账数据库出错（详情见日志）：{type(err.orig).__name__}", form_message="台账数据库出错（详情见日志）"
-            ) from err
         else:
             if self.outage is not None:
                 self.outage.answered()

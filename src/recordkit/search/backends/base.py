@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
 from recordkit.core.errors import IntegrityError
+from recordkit.core.personal import mask_in_text
 
 #: The weighted columns, most telling first: a hit in the title or the 档号 outranks one deep in a scan.
 COLUMNS = ("title", "number", "unit", "owners", "meta", "body")
@@ -26,6 +27,12 @@ REBUILD_FORM = "请管理员在服务器上重建检索索引（新索引建好�
 #: An index not built yet, as the command line and the web page say it.
 NOT_BUILT = "检索索引还没有建立：请先运行 recordkit index"
 NOT_BUILT_FORM = "检索索引还没有建立：请管理员在服务器上建立检索索引"
+
+
+def asked_for(query: str) -> str:
+    """A search's ``query`` as its failure's log line names it: as typed, its numbers masked (a phone or ID number
+    typed into it is personal data) — ``query '水泵 138****5678'``."""
+    return f"query {mask_in_text(query)!r}"
 
 
 def cores() -> int:

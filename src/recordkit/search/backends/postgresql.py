@@ -39,7 +39,6 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from recordkit.core.config import DatabaseSettings
 from recordkit.core.errors import ConflictError, IntegrityError, LedgerError, NotFoundError
-from recordkit.core.personal import mask_in_text
 from recordkit.ledger.db import (
     PG_LOCK_NOT_AVAILABLE,
     PG_SERIALIZATION_FAILURE,
@@ -72,6 +71,7 @@ from recordkit.search.backends.base import (
     Phrase,
     SearchPage,
     SearchRequest,
+    asked_for,
     cores,
     filter_conditions,
     older_version,
@@ -589,7 +589,7 @@ def _interrupted(err: DBAPIError, outage: OutageWatch | None, query: str | None 
     else:
         asked = [outage.asking()] if outage is not None else []
         if query is not None:
-            asked.append(f"query {mask_in_text(query)!r}")
+            asked.append(asked_for(query))
         log.warning(
             "PostgreSQL search cut short by the server%s: %s",
             f" ({', '.join(asked)})" if asked else "",
@@ -630,13 +630,21 @@ def _read_again(read: Callable[[], _T], outage: OutageWatch | None, query: str |
 
 def _corrupt(err: DBAPIError, outage: OutageWatch | None, query: str | None = None) -> IntegrityError | LedgerError:
     """What a search statement's failure tells the clerk: ``_interrupted``'s, else that the index cannot be read
-    (rebuild it)."""
+    (rebuild it), logged in the failure's one line (``RecordkitError.logged``) with the server's words — never the
+    statement's parameters, the query's tokens unmasked — and the search's ``query``, masked."""
     interrupted = _interrupted(err, outage, query)
     if interrupted is not None:
         return interrupted
-    log.error("PostgreSQL search index unreadable: %r", err)
+    log.error(
+        "PostgreSQL search index unreadable%s: %s: %s",
+        f" ({asked_for(query)})" if query is not None else "",
+        type(cause_of(err)).__name__,
+        server_said(err),
+    )
     said = f"PostgreSQL 中的检索索引无法读取（{type(err).__name__}）："
-    return IndexDamaged(said + REBUILD_MESSAGE, form_message=said + REBUILD_FORM)
+    refusal = IndexDamaged(said + REBUILD_MESSAGE, form_message=said + REBUILD_FORM)
+    refusal.logged = True
+    return refusal
 
 
 def _row(doc: IndexDoc) -> bytes:

@@ -39,6 +39,7 @@ from recordkit.search.backends.base import (
     Phrase,
     SearchPage,
     SearchRequest,
+    asked_for,
     filter_conditions,
     older_version,
     rebuild_room,
@@ -91,13 +92,16 @@ CREATE VIRTUAL TABLE fts USING fts5 (
 _OWNER_SEPARATOR = "\x1f"
 
 
-def _corrupt(path: Path, err: BaseException) -> RecordkitError:
-    """The index at ``path`` cannot be read or written: damaged, or its disk is full (``_full``)."""
+def _corrupt(path: Path, err: BaseException, query: str | None = None) -> RecordkitError:
+    """The index at ``path`` cannot be read or written: damaged, or its disk is full (``_full``); logged in the
+    failure's one line (``RecordkitError.logged``), with the search's ``query`` (masked) where one failed."""
     if (full := _full(path, err, "检索索引不能写入", "原来的索引照常可用，")) is not None:
         return full
-    log.error("search index %s unreadable: %r", path, err)
+    log.error("search index %s unreadable%s: %r", path, f" ({asked_for(query)})" if query is not None else "", err)
     said = f"检索索引已损坏，无法读取（{type(err).__name__}）："
-    return IndexDamaged(said + REBUILD_MESSAGE, form_message=said + REBUILD_FORM)
+    refusal = IndexDamaged(said + REBUILD_MESSAGE, form_message=said + REBUILD_FORM)
+    refusal.logged = True
+    return refusal
 
 
 def _full(path: Path, err: BaseException, what: str, kept: str, room: str = "") -> StorageError | None:
@@ -107,7 +111,9 @@ def _full(path: Path, err: BaseException, what: str, kept: str, room: str = "") 
     if free is None:
         return None
     log.warning("search index %s: its disk is full (%d bytes free): %r", path, free, err)
-    return StorageError(f"{what}：{this_disk_full(err, free)}；{kept}{room}请清理磁盘空间后重试")
+    refusal = StorageError(f"{what}：{this_disk_full(err, free)}；{kept}{room}请清理磁盘空间后重试")
+    refusal.logged = True
+    return refusal
 
 
 def _commit(conn: sqlite3.Connection) -> None:
@@ -150,38 +156,41 @@ class SqliteIndex:
         conn.close()
         return older_version(stored, SCHEMA_VERSION)
 
-    def _connect(self, path: Path | None = None) -> sqlite3.Connection:
-        conn, stored = self._opened(path or self.path)
+    def _connect(self, path: Path | None = None, query: str | None = None) -> sqlite3.Connection:
+        """The index at ``path`` (the live one by default), of this version; a failure told with the search's
+        ``query`` where one is asked (``_corrupt``)."""
+        conn, stored = self._opened(path or self.path, query)
         if stored != str(SCHEMA_VERSION):
             conn.close()
             raise version_error(stored, SCHEMA_VERSION)
         return conn
 
     @staticmethod
-    def _opened(path: Path) -> tuple[sqlite3.Connection, str | None]:
+    def _opened(path: Path, query: str | None = None) -> tuple[sqlite3.Connection, str | None]:
         """The index database at ``path``, opened, and its stored schema version (None: not stored)."""
         if not path.is_file():
             raise NotFoundError(NOT_BUILT, form_message=NOT_BUILT_FORM)
         try:
             conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as err:
-            raise _corrupt(path, err) from None
+            raise _corrupt(path, err, query) from None
         try:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except sqlite3.DatabaseError as err:
             conn.close()
-            raise _corrupt(path, err) from None
+            raise _corrupt(path, err, query) from None
         return conn, None if row is None else row[0]
 
     @contextmanager
-    def _reading(self) -> Iterator[sqlite3.Connection]:
-        conn = self._connect()
+    def _reading(self, query: str | None = None) -> Iterator[sqlite3.Connection]:
+        """A reading of the live index (a search's ``query``: named by its failure's log line)."""
+        conn = self._connect(query=query)
         try:
             yield conn
         except sqlite3.DatabaseError as err:
-            raise _corrupt(self.path, err) from None
+            raise _corrupt(self.path, err, query) from None
         finally:
             conn.close()
 
@@ -318,7 +327,7 @@ class SqliteIndex:
     # -- searching -------------------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchPage:
-        with self._reading() as conn:
+        with self._reading(request.typed or None) as conn:
             return _search(conn, request)
 
     def count(self) -> tuple[int, int]:
