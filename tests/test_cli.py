@@ -8,6 +8,8 @@ import getpass
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +196,34 @@ def test_unexpected_error_shows_a_reference_not_a_traceback(
     log_text = (workspace.root / "records" / "logs" / "recordkit.log").read_text(encoding="utf-8")
     reference = result.stderr.split("编号 ")[1][:8]
     assert f"unexpected error [{reference}]" in log_text and "RuntimeError" in log_text
+
+
+def test_an_unexpected_error_whose_log_cannot_be_opened_is_written_where_the_message_says(
+    imported: Path, workspace: Workspace, tmp_path: Path
+) -> None:
+    """The workspace's log is opened by its first line: where it cannot be (a folder in its place, a folder this
+    account may not write), the traceback goes to a file of its own, and the message names that file, not the log."""
+    workspace.log_file.unlink(missing_ok=True)
+    workspace.log_file.mkdir()
+    temp = tmp_path / "临时"
+    temp.mkdir()
+    explode = (
+        "import recordkit.owners.roster as roster\n"
+        "def explode(*args, **kwargs): raise RuntimeError('boom')\n"
+        "roster.list_owners = explode\n"
+        "from recordkit.cli import main\n"
+        "main()"
+    )
+    env = {**os.environ, "RECORDKIT_HOME": str(workspace.root), "TMPDIR": str(temp)}
+    command = [sys.executable, "-c", explode, "owners", "list"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 70, result.stderr
+    [written] = temp.glob("recordkit-error-*.log")
+    reference = written.read_text(encoding="utf-8").splitlines()[0].strip("[]")
+    assert result.stderr == (
+        f"错误：程序内部错误（RuntimeError），详情已写入 {written}（编号 {reference}）。请把这个编号告诉维护人员\n"
+    )
+    assert "RuntimeError: boom" in written.read_text(encoding="utf-8")
 
 
 def test_journal_verify_reports_tampering(run_cli: Any, imported: Path, workspace: Workspace) -> None:

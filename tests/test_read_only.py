@@ -28,6 +28,7 @@ from recordkit.owners.roster import import_owners
 from recordkit.web import accounts
 from tests.account_helpers import bound_by_file_modes
 from tests.conftest import SAMPLE_ROWS, write_sheet
+from tests.log_helpers import messages_since
 from tests.revisions import mark_as_of
 
 READ_ONLY = [
@@ -120,7 +121,6 @@ def test_a_dry_run_and_commands_that_only_read_make_nothing_beside_the_ledger(
     ledger that had none yet (restored from a backup, a new workspace): a run asked to change nothing left a folder.
     It now makes nothing, nor do the commands that only read; the import itself makes the queue as every write does."""
     sheet = write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS)
-    workspace.log_file.touch()  # as ``recordkit init`` leaves it (every command opens its log)
     before = _listing(workspace.root)
     assert "records/ledger.sqlite3-queue" not in before
     for args in (("owners", "import", str(sheet), "--dry-run"), ("owners", "list"), ("fees", "arrears")):
@@ -129,6 +129,29 @@ def test_a_dry_run_and_commands_that_only_read_make_nothing_beside_the_ledger(
     assert _listing(workspace.root) == before
     assert run_cli("owners", "import", str(sheet)).exit_code == 0
     assert "records/ledger.sqlite3-queue" in _listing(workspace.root)
+
+
+def test_a_command_that_logs_nothing_leaves_no_log_file_and_the_first_line_makes_it(office: Workspace) -> None:
+    """Every command made records/logs/recordkit.log as it started (an empty file after ``owners list`` where there
+    was none: a workspace restored without its logs), whether it wrote a line or not.  The file is now made by the
+    first line written: a reading command that logs nothing leaves none, one that fails writes it with its line."""
+    log_file = office.log_file
+    log_file.unlink(missing_ok=True)
+    env = {**os.environ, "RECORDKIT_HOME": str(office.root), "RECORDKIT_OPERATOR": "测试员"}
+
+    def recordkit(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "recordkit", *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+    for args in (("owners", "list"), ("fees", "arrears")):
+        listed = recordkit(*args)
+        assert listed.returncode == 0, listed.stderr
+    assert not log_file.exists()
+    failed = recordkit("owners", "show", "9-9-909")
+    assert failed.returncode == 6, failed.stderr
+    assert messages_since(office, 0) == [
+        "command failed (exit 6): 台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号"
+    ]
 
 
 def test_a_command_that_only_reads_upgrades_no_older_ledger(office: Workspace, run_cli: Any) -> None:

@@ -173,7 +173,9 @@ def _report_unexpected(err: BaseException) -> int:
     if log_file is not None:
         log.error("unexpected error [%s]", reference, exc_info=err)
         where = log_file.baseFilename
-    else:  # failed before the workspace (and its log) was known
+    if log_file is None or getattr(log_file, "stream", None) is None:
+        # failed before the workspace (and its log) was known, or its log file, opened by its first line, could not be
+        # (a folder this account may not write)
         handle, where = tempfile.mkstemp(prefix="recordkit-error-", suffix=".log")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(f"[{reference}]\n" + "".join(traceback.format_exception(err)))

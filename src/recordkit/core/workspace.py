@@ -238,9 +238,10 @@ _LOG_HANDLER_NAME = "recordkit-file"
 def setup_logging(workspace: Workspace) -> Path | None:
     """Send recordkit's log records to records/logs/recordkit.log (rotating, 5 x 2 MB).
 
-    None when the log cannot be written (a read-only or full disk): commands that only read, and
-    ``doctor`` that says what is wrong, still run; a command that must write meets the disk's
-    refusal where it writes, with its own message.
+    The file is made by the first line written (none by a command that logs nothing).  None when its folder cannot
+    be made (a read-only or full disk); a line the disk refuses is dropped (``_LogFile.handleError``): commands that
+    only read, and ``doctor`` that says what is wrong, still run; a command that must write meets the disk's refusal
+    where it writes, with its own message.
     """
     try:
         return add_rotating_log(workspace.log_file, _LOG_HANDLER_NAME)
@@ -264,7 +265,7 @@ class _LogFile(logging.handlers.RotatingFileHandler):
 
 
 def add_rotating_log(path: Path, name: str) -> Path:
-    """Send recordkit's log records also to ``path`` (rotating, 5 x 2 MB), once per ``name``:
+    """Send recordkit's log records also to ``path`` (rotating, 5 x 2 MB; the file made by the first), once per ``name``:
     a handler of that name writing elsewhere (another workspace) is replaced.  The PostgreSQL driver's own
     warnings (a COPY it abandoned with a connection the server ended) go there too, not onto the clerk's screen."""
     log, driver = logging.getLogger("recordkit"), logging.getLogger("psycopg")
@@ -275,7 +276,8 @@ def add_rotating_log(path: Path, name: str) -> Path:
             log.removeHandler(handler)
             driver.removeHandler(handler)
             handler.close()
-    handler = _LogFile(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    # (opened by the first line written, not here: a command that logs nothing — one that only reads — makes no file)
+    handler = _LogFile(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8", delay=True)
     handler.set_name(name)
     handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
