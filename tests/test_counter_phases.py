@@ -301,3 +301,33 @@ def test_a_phase_declared_with_di_takes_its_other_spellings(run_cli: Any, worksp
     assert other.stderr.strip() == (
         "错误：房号“四期1-1-101”中的分区“四期”不在本小区的分区中（2期、第三期），请检查 recordkit.toml 的 [[office.phases]]"
     )
+
+
+@pytest.mark.parametrize(
+    ("declared", "message"),
+    [
+        (("2期", "二期"), "分区“2期”和“二期”是同一个编号（二期），请合并或改名"),
+        (("第二期", "二期"), "分区“第二期”和“二期”是同一个编号（二期），请合并或改名"),
+        (("香榭丽舍", "第三期"), "分区“香榭丽舍”（写法“3期”）和“第三期”是同一个编号（三期），请合并或改名"),
+    ],
+)
+def test_two_phases_of_one_number_are_refused_by_every_command(
+    run_cli: Any, workspace: Workspace, declared: tuple[str, str], message: str
+) -> None:
+    # accepted before: 第二期1-1-101 went silently to whichever phase its generic reading 二期 matched
+    first, second = declared
+    spellings = '\nspellings = ["3期"]' if first == "香榭丽舍" else ""
+    config = workspace.root / "recordkit.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + f'\n[[office.phases]]\nname = "{first}"{spellings}\n\n[[office.phases]]\nname = "{second}"\n',
+        encoding="utf-8",
+    )
+    for command in (
+        ("fees", "account", "第二期1-1-101"),
+        ("owners", "list"),
+        ("report", "monthly", "--month", "2026-11"),
+    ):
+        refused = run_cli(*command)
+        assert refused.exit_code == 3, refused.output
+        assert refused.stderr.strip() == f"错误：[[office.phases]] 有误：{message}"

@@ -344,9 +344,12 @@ class PhaseEntry(Protocol):
 
 def phase_spellings(entries: Iterable[PhaseEntry]) -> dict[str, str]:
     """The estate's phases as the mapping the parsers take: every spelling (and the name itself),
-    normalized, → the phase's name.  ``ValidationError`` for a name that cannot stand in a code or a
-    spelling given to two phases."""
+    normalized, → the phase's name.  ``ValidationError`` for a name that cannot stand in a code, a
+    spelling given to two phases, or two phases of one number (2期 and 二期, 第二期 and 二期: a code's 第二期
+    would go to either)."""
     table: dict[str, str] = {}
+    # A numbered spelling's number (二期 for 2期, 第二期) → the first phase spelt so, and how (for the message).
+    numbers: dict[str, tuple[str, str]] = {}
     for entry in entries:
         name = _normalize(entry.name).strip()
         if not _PHASE_CANON.fullmatch(name) or name[-1].isdigit():
@@ -360,7 +363,19 @@ def phase_spellings(entries: Iterable[PhaseEntry]) -> dict[str, str]:
             if table.get(key, name) != name:
                 raise ValidationError(f"分区写法“{spelling}”同时属于“{table[key]}”和“{name}”")
             table[key] = name
+            if numbered := _GENERIC_PHASE.fullmatch(key):
+                number = _generic_phase_name(numbered)
+                first, first_spelling = numbers.setdefault(number, (name, key))
+                if first != name:
+                    raise ValidationError(
+                        f"分区{_spelt(first, first_spelling)}和{_spelt(name, key)}是同一个编号（{number}），请合并或改名"
+                    )
     return table
+
+
+def _spelt(name: str, spelling: str) -> str:
+    """A phase as a message names it: “二期”, or “香榭丽舍”（写法“3期”） when one of its spellings is meant."""
+    return f"“{name}”" if spelling == name else f"“{name}”（写法“{spelling}”）"
 
 
 def fold_spelling(text: str) -> str:
