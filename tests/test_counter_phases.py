@@ -331,3 +331,26 @@ def test_two_phases_of_one_number_are_refused_by_every_command(
         refused = run_cli(*command)
         assert refused.exit_code == 3, refused.output
         assert refused.stderr.strip() == f"错误：[[office.phases]] 有误：{message}"
+
+
+def test_the_monthly_reports_buildings_of_a_phase_named_with_a_final_letter(run_cli: Any, workspace: Workspace) -> None:
+    # PARK3 was read as phase PAR, building K3, and so came before PARIS1 (PAR before PARIS by name)
+    config = workspace.root / "recordkit.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + '\n[[office.phases]]\nname = "PARK"\n\n[[office.phases]]\nname = "PARIS"\n',
+        encoding="utf-8",
+    )
+    rows = [
+        [None, None, unit, 100.0, owner, None, None, "2020-01-01", "已入住"]
+        for unit, owner in (("PARK·10-1-101", "孙丽"), ("PARK·3-1-101", "钱七"), ("PARIS·1-1-101", "周强"))
+    ]
+    imported = run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", rows)))
+    assert imported.exit_code == 0, imported.output
+    billed(run_cli)
+    report = run_cli("report", "monthly", "--month", "2026-11", "--out", str(workspace.root / "报表"))
+    assert report.exit_code == 0, report.output
+    [workbook] = (workspace.root / "报表").glob("*.xlsx")
+    column = [row[0] for row in load_workbook(workbook)["收费汇总"].values]
+    first = column.index("楼栋") + 1
+    assert column[first : column.index("合计", first)] == ["PARIS1", "PARK3", "PARK10"]

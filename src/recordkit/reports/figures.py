@@ -503,6 +503,8 @@ class FeeLedger:
     # bill month -> (应收, 当期实收 at that month's end), deposits left out: the 12 months up to the last
     # asked month
     trend: dict[str, tuple[int, int]]
+    # the phases of the ledger's units: where a building label's phase ends (``Building.of_typed``)
+    phases: tuple[str, ...] = ()
 
 
 def load_fee_ledger(
@@ -538,7 +540,8 @@ def load_fee_ledger(
                     line = (names[item_id], groups[unit_id], month_key)
                     by_line[line] = by_line.get(line, 0) + fen
     points = _trend(conn, last, known={**owed.trend, **(known or {})}) if trend and last is not None else {}
-    return FeeLedger(tuple(months), names, billed, paid, received, by_line, owed, points)
+    phases = tuple(phase for phase in conn.execute(sa.select(units.c.phase).distinct()).scalars() if phase)
+    return FeeLedger(tuple(months), names, billed, paid, received, by_line, owed, points, phases)
 
 
 def _month_sums(
@@ -704,6 +707,7 @@ def fee_figures(
         received_current,
         deposit_received,
         arrears_units,
+        sums.phases,
     )
 
 
@@ -716,11 +720,13 @@ def _ordered_fee_figures(
     received_current: int,
     deposit_received: int,
     arrears_units: int,
+    phases: tuple[str, ...],
 ) -> FeeFigures:
     """The lines with anything in them, fee items in their ids' order (预收款 last), buildings in the
-    lists' order (``Building.sort_key``: 一期, 二期 … 十期; 2 before 10 in each), and their total."""
+    lists' order (``Building.sort_key``: 一期, 二期 … 十期; 2 before 10 in each; ``phases`` the estate's, where a
+    label's phase ends), and their total."""
     ordered_items = sorted(items, key=lambda line: (line.label == UNALLOCATED, _item_order(names, line.label)))
-    ordered_buildings = sorted(buildings, key=lambda line: Building.of_typed(line.label).sort_key)
+    ordered_buildings = sorted(buildings, key=lambda line: Building.of_typed(line.label, phases).sort_key)
     busy = [
         line for line in ordered_items if line.billed or line.collected or line.cleared or line.prepaid or line.arrears
     ]
@@ -1151,7 +1157,7 @@ def month_figures(
         result.append(
             MonthFigures(
                 m,
-                kept[m].fee_figures(sums.names) if m in kept else fee_figures(conn, m, sums, counts[m]),
+                kept[m].fee_figures(sums.names, sums.phases) if m in kept else fee_figures(conn, m, sums, counts[m]),
                 receipt_figures(conn, m, _zone(settings)),
                 renovation_figures(conn, m),
                 archive_figures(conn, m, min(last_day(m), today), _categories(settings), _zone(settings)),
@@ -1187,8 +1193,9 @@ class KeptFigures:
     # unit id -> (fen owed at the month's end, bill months owed, the oldest): the units owing
     arrears: dict[int, tuple[int, int, str]]
 
-    def fee_figures(self, names: dict[int, str]) -> FeeFigures:
-        """The month's ``FeeFigures``, its fee items named as ``names`` (the ledger's fee items) says."""
+    def fee_figures(self, names: dict[int, str], phases: tuple[str, ...] = ()) -> FeeFigures:
+        """The month's ``FeeFigures``, its fee items named as ``names`` (the ledger's fee items) says, its buildings
+        ordered knowing ``phases`` (``FeeLedger.phases``)."""
         return _ordered_fee_figures(
             self.month,
             names,
@@ -1198,6 +1205,7 @@ class KeptFigures:
             self.received_current,
             self.deposit_received,
             self.arrears_units,
+            phases,
         )
 
 
