@@ -12,12 +12,14 @@ import sqlalchemy as sa
 
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger, open_ledger
+from recordkit.web.app import create_app
 from tests.archive_helpers import archive_ledger  # noqa: F401  (fixture ledger)
 from tests.conftest import SAMPLE_ROWS, write_sheet
 from tests.search_helpers import (
     file_documents,
     search_ws,  # noqa: F401  (fixture ws: each backend in turn)
 )
+from tests.web_helpers import Browser, text_of
 
 
 @pytest.fixture
@@ -180,6 +182,26 @@ def test_a_dashed_fifteen_digit_card_and_a_card_with_a_group_after_it_are_masked
         "押金退款申请 收款人：张伟 卡号：6222-138-0013-8000",
         "物业费转账凭证 付款人：李娜 卡号：6222 0212 3456 7890 1234",
     ]
+
+
+def test_a_date_after_a_card_is_shown_as_written_in_the_snippet_and_on_the_item_page(
+    ws: Workspace, ledger: Ledger, tmp_path: Path, run_cli: Any
+) -> None:
+    """A date written right after a card (6222 0212 3456 7890 2026-12-08) was read as more groups of it: the snippet
+    showed 6222 **** **** **** ****-12-08, the year hidden and the card's last 4 digits too.  Now the card is masked
+    and the date shown as written, in the snippet and in the text on the web's item page."""
+    text = "押金退款凭证 收款人：张伟 卡号：6222 0212 3456 7890 2026-12-08 退款"
+    items = file_documents(
+        ws, ledger, tmp_path / "扫描件", [("退款凭证.docx", "业主档案", "3-2-1201", "退款凭证", None, text)]
+    )
+    assert run_cli("index").exit_code == 0
+    result = run_cli("search", "退款", "--json")
+    assert result.exit_code == 0, result.output
+    [hit] = json.loads(result.stdout)["hits"]
+    assert hit["snippet"] == "押金退款凭证 收款人：张伟 卡号：6222 **** **** 7890 2026-12-08 退款"
+    browser = Browser(create_app(ws, accounts_required=False, ledger=ledger))
+    page = text_of(browser.get(f"/item/{items['退款凭证'].archive_no}"))
+    assert "卡号：6222 **** **** 7890 2026-12-08 退款" in page and "3456" not in page
 
 
 def test_a_first_generation_id_number_in_an_old_owner_file_is_masked_in_the_snippet(

@@ -48,6 +48,7 @@ DOCUMENTS = [
     ("工资卡.docx", "工资卡号 6222 8666 1234 5678，开户行工商银行。"),  # near miss: a local number's groups in a card
     ("保安排班表.docx", "保安室电话 8666 1234，夜间值班。"),  # a local number in its 4-4 groups
     ("物业值班表.docx", "值班电话 8666 1234 139 1234 5678。"),  # a mobile right after it: two phones
+    ("门岗值班表.docx", "门岗电话 8666 1234 2026-12-08 启用。"),  # a date right after it: not one more group
 ]
 
 
@@ -138,7 +139,7 @@ def test_blanks_folded_again_stay_as_they_were() -> None:
         ('"(0755) 8888 6666"', [8, 10, 12, 13, 14, 17, 18, 19]),
         ("（0755）88886666", [8, 10, 12, 13, 14, 17, 18, 19]),
         ("075588886666", [8, 10, 12, 13, 14, 17, 18, 19]),
-        ("电话 -075588886666", [7, 9, 24, 25, 27, 28]),
+        ("电话 -075588886666", [7, 9, 24, 25, 27, 28, 29]),
         ('"+86 755 8888 6666"', [8, 10, 12, 13, 14, 17, 18, 19]),
         ("+86-755-88886666", [8, 10, 12, 13, 14, 17, 18, 19]),
         ("010-8888-6666", [20]),
@@ -162,10 +163,11 @@ def test_blanks_folded_again_stay_as_they_were() -> None:
         # A landline written in groups, typed as one run with its area code or without.
         ("057186661234", [24]),
         ("0571-86661234", [24]),
-        # not the card 6222 8666 1234 5678 (HT-2026-00026); beside a mobile, a second phone, as masking reads it
-        ("86661234", [24, 25, 27, 28]),
+        # not the card 6222 8666 1234 5678 (HT-2026-00026); beside a mobile, a second phone, as masking reads it; a
+        # date after it, as masking reads it
+        ("86661234", [24, 25, 27, 28, 29]),
         ("8665678", [25]),  # 7 digits: the 3-4 groups
-        ("电话 -86661234", [7, 8, 9, 10, 13, 14, 17]),
+        ("电话 -86661234", [7, 8, 9, 10, 13, 14, 17]),  # nor 门岗电话 8666 1234 2026-12-08
         ("0013", [7, 8, 11, 17, 19, 22]),  # a group of digits is still found as written
         ("13900139000", []),
     ],

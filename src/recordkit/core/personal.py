@@ -18,6 +18,7 @@ from recordkit.core.filenames import hidden_characters
 
 __all__ = [
     "ID_TYPES",
+    "NOT_ONE_MORE_GROUP",
     "RESIDENT_ID",
     "has_letter",
     "id_identity",
@@ -468,6 +469,14 @@ _MOBILE_DIGITS = rf"1[3-9][0-9](?:{_SEP}[0-9]{{4}}{_SEP}|[0-9]{{4}})[0-9]{{4}}"
 # A mobile with no digit beside it, maybe in 3-4-4 groups, a gap away from a landline: a second phone, not a longer
 # run of groups (138 0013 8000 0755 8888 6666: two phones, each masked and each indexed).
 _LONE_MOBILE = rf"(?<![0-9]){_MOBILE_DIGITS}(?![0-9])"
+# A date (2026-12-08, 2026.12.08, 2026/12/08: a real month and day) or a time of day (12:30) written after a number.
+_MONTH_DAY = r"(?:0?[1-9]|1[0-2]){0}(?:0?[1-9]|[12][0-9]|3[01])"
+_DATES = "|".join(separator + _MONTH_DAY.format(separator) for separator in ("-", r"\.", "/"))
+_DATE_OR_TIME = rf"(?:(?:19|20)[0-9]{{2}}(?:{_DATES})|(?:[01]?[0-9]|2[0-3]):[0-5][0-9])(?![0-9])"
+#: What a separator (a dash, a gap) after a run of digit groups may lead to without being one more group of the run:
+#: a mobile, a second phone (电话 8666 1234 138 0013 8000), or a date or time (卡号 6222 0212 3456 7890 2026-12-08).
+#: The one rule of where such a run ends, for masking and the search's reading of a local number alike.
+NOT_ONE_MORE_GROUP = rf"(?:{_LONE_MOBILE}|{_DATE_OR_TIME})"
 
 
 def _width(width: int) -> str:
@@ -510,7 +519,7 @@ def _phone_pattern() -> re.Pattern[str]:
         rf"|(?=[(0+8])(?<![0-9A-Za-z]-)(?:{_NO_DIGITS_A_GAP_BEFORE}|{_after_a_mobile()})"
         rf"(?:\((?:{_AREA_CODE})\){_SEP}?|(?:{_AREA_CODE}){_GAP}"
         rf"|(?:(?:{_COUNTRY_CODE}){_SEP}?|{_86_BEFORE_TRUNK_PREFIX})(?:\(0\){_SEP}?)?(?P<bracket>\()?0?(?P<area>{_AREA_DIGITS})(?(bracket)\)){_SEP}?|{_BARE_AREA_CODE})"
-        rf"(?P<local>[2-9](?:[0-9]{{6,7}}|[0-9]{{2,3}}{_SEP}[0-9]{{4}}))(?!{_SEP}(?!{_LONE_MOBILE})[0-9]|\.[0-9])"
+        rf"(?P<local>[2-9](?:[0-9]{{6,7}}|[0-9]{{2,3}}{_SEP}[0-9]{{4}}))(?!{_SEP}(?!{NOT_ONE_MORE_GROUP})[0-9]|\.[0-9])"
         r")(?![0-9])"
     )
 
@@ -536,12 +545,15 @@ _CARD_GROUPS = rf"{_CARD_START}{_GAP}(?:[0-9]{{4}}{_GAP})?"
 # group maybe short, 6222 0212 138 0013 8000 as well); a decimal point or a letter after it makes it no card.  A run
 # of groups holding more digits than a card (6222 0212 3456 7890 1234, a card and a serial or a phone after it, or a
 # longer account) is masked whole as one: which of its digits are the card's the groups do not tell, and a number
-# too many hidden is better than an owner's card shown.  An old card of 15 digits is told only by its groups: a
+# too many hidden is better than an owner's card shown; a date or time after it is none of its groups
+# (6222 0212 3456 7890 2026-12-08: _DATE_OR_TIME).  An old card of 15 digits is told only by its groups: a
 # card's first group and a mobile's 3-4-4 groups parted by blanks or by dashes (6222 138 0013 8000,
 # 6222-138-0013-8000: _FIFTEEN_DIGIT_CARD), no phone (_CARD_BEFORE) and no ID number's 6-6-3; a run of 15 digits
 # written whole is as likely a first-generation ID number or a registration number, and fewer digits in groups are
 # some other number.
-_CARD_IN_TEXT = re.compile(rf"{_CARD_START}(?:[0-9]{{12,15}}|(?:{_SEP}[0-9]{{1,4}})+)(?![0-9A-Za-z])(?!\.[0-9])")
+_CARD_IN_TEXT = re.compile(
+    rf"{_CARD_START}(?:[0-9]{{12,15}}|(?:{_SEP}(?!{_DATE_OR_TIME})[0-9]{{1,4}})+)(?![0-9A-Za-z])(?!\.[0-9])"
+)
 _CARD_MIN_DIGITS = 16
 _MOBILE_IN_BLANK_GROUPS = rf"1[3-9][0-9]{_GAP}[0-9]{{4}}{_GAP}[0-9]{{4}}"
 _FIFTEEN_DIGIT_CARD = re.compile(
@@ -554,11 +566,11 @@ _CARD_REACH = 40
 # and maybe a colon and blanks (联系电话：8666 1234, 座机 86661234): in a text only the label tells it from an amount,
 # a serial or an archive number, so none is read elsewhere (电话费 86661234 元 is a fee).  Another group of digits a
 # dash or gap after it, a decimal point or a letter make it part of something else, unless that group is a mobile: a
-# second phone (电话 8666 1234 138 0013 8000).
+# second phone (电话 8666 1234 138 0013 8000), or a date or time (NOT_ONE_MORE_GROUP).
 _PHONE_LABEL = r"(?:电话|座机|固话|传真)(?:号码)?"
 _LABELLED_LOCAL_NUMBER = re.compile(
     rf"{_PHONE_LABEL}:?{BLANK}*(?P<local>{_local_number(_SEP)})"
-    rf"(?![0-9A-Za-z])(?!\.[0-9])(?!{_SEP}(?!{_LONE_MOBILE})[0-9])"
+    rf"(?![0-9A-Za-z])(?!\.[0-9])(?!{_SEP}(?!{NOT_ONE_MORE_GROUP})[0-9])"
 )
 _PRIVATE_KEYS = {
     "phone": mask_phone,

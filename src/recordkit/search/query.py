@@ -22,7 +22,7 @@ from recordkit.archive.numbers import SAID_ALOUD
 from recordkit.archive.rules import FilingRules, format_archive_no, parse_archive_no
 from recordkit.core.dates import DateError, chinese_date, office_time, parse_period
 from recordkit.core.errors import NotFoundError, UsageError, ValidationError
-from recordkit.core.personal import local_number_groups, mask_in_text, phones_in_folded
+from recordkit.core.personal import NOT_ONE_MORE_GROUP, local_number_groups, mask_in_text, phones_in_folded
 from recordkit.core.unitcodes import KIND_WORDS, parse_unit_code
 from recordkit.core.unitcodes import KINDS as UNIT_KINDS
 from recordkit.ledger.db import Ledger, read_workspace_ledger, refuse_unknown_unit
@@ -182,12 +182,12 @@ _RUN_SEPARATORS = re.compile("[ -]")
 # A local number's groups stand as a number of their own when no other group of digits or letters stands a blank or
 # a dash before or after them (the bank card 6222 8666 1234 5678, the serial 0755 8888 6666 0132 hold them), as
 # ``core.personal`` reads a local number after a phone label; but for an area code before them, itself after no
-# group (0571 8666 1234, 0571-8666-1234), and a mobile after them, a second phone (8666 1234 139 1234 5678).  A
+# group (0571 8666 1234, 0571-8666-1234), and a mobile after them, a second phone (8666 1234 139 1234 5678), or a
+# date (8666 1234 2026-12-08: ``core.personal.NOT_ONE_MORE_GROUP``, as masking reads them).  A
 # landline written otherwise (after a mobile, the country code, the trunk prefix) is found by its number
 # (``_landline_numbers``).
 _NO_GROUP_BEFORE = r"(?<![0-9a-z][ -])"
 _AREA_CODE_BEFORE = "|".join(rf"(?<=(?<![0-9a-z][ -])(?<![0-9a-z])0[0-9]{{{n}}}[ -])" for n in (2, 3))
-_MOBILE_AFTER = r"1[3-9][0-9](?:[ -][0-9]{4}[ -]|[0-9]{4})[0-9]{4}(?![0-9a-z])"
 
 
 @functools.lru_cache(maxsize=64)
@@ -196,7 +196,7 @@ def _local_number_pattern(folded: str) -> re.Pattern[str]:
     own (``_NO_GROUP_BEFORE``)."""
     return re.compile(
         rf"(?<![0-9a-z])(?:{_NO_GROUP_BEFORE}|{_AREA_CODE_BEFORE}){term_pattern(folded).pattern}"
-        rf"(?![ -](?!{_MOBILE_AFTER})[0-9a-z])(?!\.[0-9])"
+        rf"(?![ -](?!{NOT_ONE_MORE_GROUP})[0-9a-z])(?!\.[0-9])"
     )
 
 
