@@ -647,13 +647,17 @@ def test_a_full_or_read_only_disk_is_a_message_not_a_crash(
 def test_a_workspace_whose_log_cannot_be_written_still_answers(
     run_cli: Any, imported: Path, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A read-only workspace: doctor and listings still run (the log is skipped, not fatal)."""
+    """A read-only workspace: doctor and listings still run (the log is skipped, not fatal), and a command that fails
+    says its own message, not the log's refusal."""
 
     def refused(*args: Any, **kwargs: Any) -> None:
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(workspace.log_file))
 
-    monkeypatch.setattr(recordkit.core.workspace, "add_rotating_log", refused)
+    monkeypatch.setattr(recordkit.core.workspace._LogFile, "_open", refused)
     assert run_cli("owners", "list").exit_code == 0
+    failed = run_cli("owners", "show", "9-9-909")
+    assert failed.exit_code == 6
+    assert failed.stderr == "错误：台账中没有房屋 9-9-909：请用 recordkit owners list 查看已有房号\n"
 
 
 #: Signing commands that print no day of their own: a reprint carries the receipt's day.

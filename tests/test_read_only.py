@@ -134,9 +134,10 @@ def test_a_dry_run_and_commands_that_only_read_make_nothing_beside_the_ledger(
 def test_a_command_that_logs_nothing_leaves_no_log_file_and_the_first_line_makes_it(office: Workspace) -> None:
     """Every command made records/logs/recordkit.log as it started (an empty file after ``owners list`` where there
     was none: a workspace restored without its logs), whether it wrote a line or not.  The file is now made by the
-    first line written: a reading command that logs nothing leaves none, one that fails writes it with its line."""
+    first line written: a reading command that logs nothing leaves none, one that fails writes it with its line.
+    Its folder too (records/logs/ was made at every start where it was missing): it is made with the first line."""
     log_file = office.log_file
-    log_file.unlink(missing_ok=True)
+    shutil.rmtree(log_file.parent)
     env = {**os.environ, "RECORDKIT_HOME": str(office.root), "RECORDKIT_OPERATOR": "测试员"}
 
     def recordkit(*args: str) -> subprocess.CompletedProcess[str]:
@@ -146,7 +147,7 @@ def test_a_command_that_logs_nothing_leaves_no_log_file_and_the_first_line_makes
     for args in (("owners", "list"), ("fees", "arrears")):
         listed = recordkit(*args)
         assert listed.returncode == 0, listed.stderr
-    assert not log_file.exists()
+    assert not log_file.parent.exists()
     failed = recordkit("owners", "show", "9-9-909")
     assert failed.returncode == 6, failed.stderr
     assert messages_since(office, 0) == [

@@ -132,7 +132,8 @@ class Workspace:
 
     @property
     def log_file(self) -> Path:
-        return self.records_subdir("logs") / "recordkit.log"
+        """records/logs/recordkit.log; neither it nor its folder made here (``_LogFile``: by the first line)."""
+        return self.records_dir / "logs" / "recordkit.log"
 
     @property
     def database_url(self) -> str:
@@ -235,18 +236,15 @@ def init_workspace(
 _LOG_HANDLER_NAME = "recordkit-file"
 
 
-def setup_logging(workspace: Workspace) -> Path | None:
+def setup_logging(workspace: Workspace) -> Path:
     """Send recordkit's log records to records/logs/recordkit.log (rotating, 5 x 2 MB).
 
-    The file is made by the first line written (none by a command that logs nothing).  None when its folder cannot
-    be made (a read-only or full disk); a line the disk refuses is dropped (``_LogFile.handleError``): commands that
-    only read, and ``doctor`` that says what is wrong, still run; a command that must write meets the disk's refusal
-    where it writes, with its own message.
+    The file and its folder are made by the first line written (none by a command that logs nothing); a line the disk
+    refuses (read-only, full) is dropped (``_LogFile.handleError``): commands that only read, and ``doctor`` that
+    says what is wrong, still run; a command that must write meets the disk's refusal where it writes, with its own
+    message.
     """
-    try:
-        return add_rotating_log(workspace.log_file, _LOG_HANDLER_NAME)
-    except OSError:
-        return None
+    return add_rotating_log(workspace.log_file, _LOG_HANDLER_NAME)
 
 
 class _LogFile(logging.handlers.RotatingFileHandler):
@@ -258,6 +256,11 @@ class _LogFile(logging.handlers.RotatingFileHandler):
 
     def format(self, record: logging.LogRecord) -> str:
         return mask_in_text(super().format(record))
+
+    def _open(self) -> Any:
+        # (at the first line: the folder too, missing in a workspace restored without its logs)
+        Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+        return super()._open()
 
     def handleError(self, record: logging.LogRecord) -> None:
         if not isinstance(sys.exc_info()[1], OSError):
