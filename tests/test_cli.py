@@ -6,6 +6,7 @@ import datetime as dt
 import errno
 import getpass
 import json
+import logging
 import os
 import re
 import subprocess
@@ -196,6 +197,39 @@ def test_unexpected_error_shows_a_reference_not_a_traceback(
     log_text = (workspace.root / "records" / "logs" / "recordkit.log").read_text(encoding="utf-8")
     reference = result.stderr.split("编号 ")[1][:8]
     assert f"unexpected error [{reference}]" in log_text and "RuntimeError" in log_text
+
+
+def test_an_unexpected_error_in_a_service_names_the_workspaces_log(
+    run_cli: Any, imported: Path, workspace: Workspace, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``watch`` and ``index`` send recordkit's lines to their own log too (watch.log, index.log): an internal error
+    named the first file handler's file, which could be theirs, while the clerk is told to look in recordkit.log
+    elsewhere.  It now names the workspace's log, which holds the traceback."""
+    import recordkit.owners.roster
+    from recordkit.core.workspace import add_rotating_log
+
+    def explode(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(recordkit.owners.roster, "list_owners", explode)
+    logger = logging.getLogger("recordkit")
+    for handler in [handler for handler in logger.handlers if handler.get_name() == "recordkit-file"]:
+        logger.removeHandler(handler)
+        handler.close()
+    add_rotating_log(tmp_path / "watch.log", "recordkit-watch")  # (before the workspace's, as a service's can be)
+    try:
+        result = run_cli("owners", "list")
+    finally:
+        for handler in [handler for handler in logger.handlers if handler.get_name() == "recordkit-watch"]:
+            logger.removeHandler(handler)
+            handler.close()
+    assert result.exit_code == 70
+    reference = result.stderr.split("编号 ")[1][:8]
+    assert result.stderr == (
+        f"错误：程序内部错误（RuntimeError），详情已写入 {workspace.log_file}（编号 {reference}）。请把这个编号告诉维护人员\n"
+    )
+    log_text = workspace.log_file.read_text(encoding="utf-8")
+    assert f"unexpected error [{reference}]" in log_text and "RuntimeError: boom" in log_text
 
 
 def test_an_unexpected_error_whose_log_cannot_be_opened_is_written_where_the_message_says(

@@ -168,12 +168,18 @@ def _chinese_usage_error(err: Any) -> Any:
 
 def _report_unexpected(err: BaseException) -> int:
     """Log the traceback (never on screen: locals and values may hold owners' data)."""
+    # loaded on first use: (already, by any command that knew its workspace) the root's help need not load it
+    from recordkit.core.workspace import LOG_HANDLER_NAME
+
     reference = uuid.uuid4().hex[:8]
-    log_file = next((h for h in logging.getLogger("recordkit").handlers if hasattr(h, "baseFilename")), None)
-    if log_file is not None:
+    files = [h for h in logging.getLogger("recordkit").handlers if isinstance(h, logging.FileHandler)]
+    if files:
         log.error("unexpected error [%s]", reference, exc_info=err)
-        where = log_file.baseFilename
-    if log_file is None or getattr(log_file, "stream", None) is None:
+    # The file named is one the traceback went to: the workspace's log before a service's own (watch.log and index.log
+    # get every line too, their handler maybe first); each is opened by its first line, which may have failed.
+    written = sorted((h for h in files if h.stream is not None), key=lambda h: h.get_name() != LOG_HANDLER_NAME)
+    where = written[0].baseFilename if written else ""
+    if not where:
         # failed before the workspace (and its log) was known, or its log file, opened by its first line, could not be
         # (a folder this account may not write)
         handle, where = tempfile.mkstemp(prefix="recordkit-error-", suffix=".log")

@@ -233,7 +233,8 @@ def init_workspace(
     return root
 
 
-_LOG_HANDLER_NAME = "recordkit-file"
+#: The name of the handler writing the workspace's own log (records/logs/recordkit.log).
+LOG_HANDLER_NAME = "recordkit-file"
 
 
 def setup_logging(workspace: Workspace) -> Path:
@@ -244,7 +245,7 @@ def setup_logging(workspace: Workspace) -> Path:
     says what is wrong, still run; a command that must write meets the disk's refusal where it writes, with its own
     message.
     """
-    return add_rotating_log(workspace.log_file, _LOG_HANDLER_NAME)
+    return add_rotating_log(workspace.log_file, LOG_HANDLER_NAME)
 
 
 class _LogFile(logging.handlers.RotatingFileHandler):
