@@ -726,10 +726,12 @@ class Ledger:
                     form_message=f"{failed}（详情见日志）" + connection_advice(err, on_page=True),
                 ) from err
         except DBAPIError as err:
-            log.exception("ledger database error on %s", display_url(self.url))
+            sqlstate = getattr(err.orig, "sqlstate", None)
+            if sqlstate not in (_PG_INSUFFICIENT_PRIVILEGE, _PG_NO_SCHEMA):
+                # (a refusal of rights or a missing schema writes its own one line below: the cause and the fix)
+                log.exception("ledger database error on %s", display_url(self.url))
             with logged_already():
                 self._refuse_missing_ledger(err)
-                sqlstate = getattr(err.orig, "sqlstate", None)
                 if sqlstate in (_PG_INSUFFICIENT_PRIVILEGE, _PG_NO_SCHEMA) and self.not_granted():
                     raise self.not_granted_refusal() from err  # (the ledger's own tables' grants, as doctor says)
                 if sqlstate == _PG_INSUFFICIENT_PRIVILEGE:
