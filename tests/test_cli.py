@@ -157,6 +157,30 @@ def test_init_on_a_file_or_under_one_is_told_and_makes_nothing(run_cli: Any, tmp
     assert roster.read_bytes() == b"PK roster"
 
 
+def test_init_leaves_the_layout_and_the_first_use_lock_that_must_stay(run_cli: Any, tmp_path: Path) -> None:
+    """A new workspace's listing.  records/ledger.sqlite3-migrate.lock stays: it is a ``filelock`` lock file, and one
+    removed after use would let a third program lock a new file while a second still waits on the old one (the ledger's
+    first use and upgrades by two programs at once); it holds nothing (the README's listing names it)."""
+    root = tmp_path / "幸福里"
+    result = run_cli("init", str(root), "--estate", "幸福里小区", "--address", "幸福路88号", "--phone", "025-84561234")
+    assert result.exit_code == 0, result.output
+    assert sorted(str(path.relative_to(root)) for path in root.rglob("*")) == [
+        "recordkit.toml",
+        "records",
+        "records/archive",
+        "records/generated",
+        "records/inbox",
+        "records/index",
+        "records/ledger.sqlite3",
+        "records/ledger.sqlite3-migrate.lock",
+        "records/logs",
+        "records/logs/recordkit.log",
+        "records/quarantine",
+        "templates",
+    ]
+    assert (root / "records/ledger.sqlite3-migrate.lock").stat().st_size == 0
+
+
 def test_no_workspace_found(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
