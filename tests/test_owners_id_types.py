@@ -670,3 +670,19 @@ def test_a_number_an_older_version_kept_as_a_resident_ids_is_refused_under_anoth
         ("1-1-101", "John Smith", "passport"),
         ("1-1-102", "林志强", "taiwan_permit"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "id_type", "message"),
+    [
+        ("E12", "passport", "护照号码应为 5 至 20 位字母或数字"),
+        ("E1234-5678", "passport", "护照号码应为 5 至 20 位字母或数字"),
+        ("1234567", "taiwan_permit", "台湾居民来往大陆通行证号码应为 8 位数字（旧证 10 位数字）"),
+    ],
+)
+def test_a_wrong_number_is_told_without_it_when_asked(text: str, id_type: str, message: str) -> None:
+    """A worker's pass must not repeat the number on screen: the message leaves it out when asked, rather than the
+    caller cutting it out of the text afterwards."""
+    with pytest.raises(ValidationError) as refused:
+        validate_document_number(text, id_type, quote_number=False)
+    assert refused.value.message == message

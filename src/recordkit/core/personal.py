@@ -240,11 +240,12 @@ def looks_like_resident_id(text: str) -> bool:
     return _NEAR_RESIDENT_SHAPE.fullmatch(_compact(text)) is not None
 
 
-def validate_document_number(text: str, id_type: str = RESIDENT_ID) -> str:
+def validate_document_number(text: str, id_type: str = RESIDENT_ID, *, quote_number: bool = True) -> str:
     """Return the number of an ID document of type ``id_type`` (an ``ID_TYPES`` key) written in ``text``, folded as it
     is kept (full-width characters half-width, no blanks, letters in upper case).  A resident ID number is checked by
     ``validate_id_number``; a 港澳台居民居住证's likewise (it is built as one), beginning with 81, 82 or 83; every other
-    by its shape (``_DOCUMENT_SHAPES``).  Raises ``ValidationError`` naming the document and its shape."""
+    by its shape (``_DOCUMENT_SHAPES``).  Raises ``ValidationError`` naming the document and its shape, and quoting the
+    number unless ``quote_number`` is false (a message shown where the number must not be, a worker's pass)."""
     if id_type == RESIDENT_ID:
         return validate_id_number(text)
     if id_type == "hmt_residence_permit":
@@ -258,7 +259,8 @@ def validate_document_number(text: str, id_type: str = RESIDENT_ID) -> str:
     number = _compact(text).upper()
     shape, said = _DOCUMENT_SHAPES[id_type]
     if shape.fullmatch(number) is None:
-        raise ValidationError(f"{id_number_label(id_type)}“{text.strip()}”{said}")
+        quoted = f"“{text.strip()}”" if quote_number else ""
+        raise ValidationError(f"{id_number_label(id_type)}{quoted}{said}")
     return number
 
 

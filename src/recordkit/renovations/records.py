@@ -182,10 +182,9 @@ def _worker_document(which: str, written: str) -> tuple[str, str]:
     except ValidationError as err:
         raise ValidationError(f"{which}的{err.message}") from None
     try:
-        return id_type, validate_document_number(number, id_type)
+        return id_type, validate_document_number(number, id_type, quote_number=False)
     except ValidationError as err:
-        said = err.message.replace(f"“{number.strip()}”", "")
-        raise ValidationError(f"{which}的{id_number_label(id_type)}有误：{said}") from None
+        raise ValidationError(f"{which}的{id_number_label(id_type)}有误：{err.message}") from None
 
 
 def parse_worker(text: str, position: int = 1) -> Worker:
