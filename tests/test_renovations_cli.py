@@ -431,7 +431,7 @@ def test_a_passport_workers_pass_is_masked_on_screen_and_listed_with_its_documen
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[:3] == [
         "已发放临时出入证 2 张（有效期 2026-12-01 至 2027-01-31）：",
-        "  ZX2026-0001-01 John Smith（E1*****78，木工）",
+        "  ZX2026-0001-01 John Smith（护照 E1*****78，木工）",
         "  ZX2026-0001-02 张三（440304********3412）",
     ]
     passes = next(path for path in _generated(workspace) if path.name.startswith("临时出入证"))
@@ -520,12 +520,12 @@ BAD_PASSES = [
     (
         ("--worker", "王五"),
         5,
-        "错误：第 1 个工人（王五）写法有误：应写成 --worker 姓名,身份证号 或 --worker 姓名,身份证号,工种",
+        "错误：第 1 个工人（王五）写法有误：应写成 --worker 姓名,证件号码 或 --worker 姓名,证件号码,工种（证件号码即身份证号；其他证件写明名称，如 护照:号码）",
     ),
     (
         ("--worker", f",{ID_ZHANG}"),
         5,
-        "错误：第 1 个工人写法有误：应写成 --worker 姓名,身份证号 或 --worker 姓名,身份证号,工种",
+        "错误：第 1 个工人写法有误：应写成 --worker 姓名,证件号码 或 --worker 姓名,证件号码,工种（证件号码即身份证号；其他证件写明名称，如 护照:号码）",
     ),
     (("--cancel", "ZX2026-0001-01"), 5, "错误：注销或补发出入证须写明原因：请加 --reason，例如 --reason 工人离场"),
     (
@@ -538,7 +538,12 @@ BAD_PASSES = [
         6,
         "错误：装修登记 ZX2026-0001 没有编号为 ZX2026-0001-09 的出入证",
     ),
-    ((), 2, "错误：请用 --worker 姓名,身份证号[,工种] 发放出入证，或用 --cancel / --reissue 证号 注销、补发"),
+    (
+        (),
+        2,
+        "错误：请用 --worker 姓名,证件号码[,工种] 发放出入证（证件号码即身份证号；其他证件写明名称，如 护照:号码），"
+        "或用 --cancel / --reissue 证号 注销、补发",
+    ),
 ]
 
 
@@ -1582,3 +1587,12 @@ def test_the_help_of_the_days_says_how_far_one_without_its_year_is_read(desk: An
     assert "不写年份时为开工日期（早于登记日期时为登记日期）起的下一个这一天，须在其后三个月（90天）以内" in shown
     shown = "".join(desk("renovation", "extend", "--help").stdout.split()).replace("│", "")
     assert "为现在的完工日期（已过时为今天）起的下一个这一天，须在其后三个月（90天）以内，否则请写明年份" in shown
+
+
+def test_the_help_of_worker_names_the_document_form(desk: Any) -> None:
+    # --worker's help gave 姓名,身份证号 first, as if a resident number were the form and a passport an exception
+    shown = "".join(desk("renovation", "pass", "--help").stdout.split()).replace("│", "")
+    assert (
+        "施工人员：姓名,证件号码[,工种]，证件号码即身份证号；其他证件写明名称，如姓名,护照:号码,木工（可多次写）"
+        in shown
+    )

@@ -162,7 +162,9 @@ def renovation_pass(
     ctx: typer.Context,
     number: str = typer.Argument(..., help=_NUMBER_HELP),
     workers: list[str] = typer.Option(
-        [], "--worker", help="施工人员：姓名,身份证号[,工种]，持其他证件的写 姓名,护照:号码[,工种]（可多次写）。"
+        [],
+        "--worker",
+        help="施工人员：姓名,证件号码[,工种]，证件号码即身份证号；其他证件写明名称，如 姓名,护照:号码,木工（可多次写）。",
     ),
     cancel: list[str] = typer.Option([], "--cancel", help="注销出入证，写证号（可多次写），须加 --reason。"),
     reissue: list[str] = typer.Option(

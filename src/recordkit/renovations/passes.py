@@ -24,6 +24,7 @@ from recordkit.renovations.records import (
     PASS_TEMPLATE,
     PASS_WIDTH,
     UNDER_WAY,
+    WORKER_NUMBER_FORM,
     PassView,
     Renovation,
     Worker,
@@ -145,7 +146,9 @@ def _change_passes_in(
     parsed = [parse_worker(text, position) for position, text in enumerate(workers, start=1)]
     _check_one_pass_each(parsed)
     if not (parsed or cancel or reissue):
-        raise UsageError("请用 --worker 姓名,身份证号[,工种] 发放出入证，或用 --cancel / --reissue 证号 注销、补发")
+        raise UsageError(
+            f"请用 --worker 姓名,证件号码[,工种] 发放出入证（{WORKER_NUMBER_FORM}），或用 --cancel / --reissue 证号 注销、补发"
+        )
     reason = reason.strip()
     if (cancel or reissue) and not reason:
         raise ValidationError("注销或补发出入证须写明原因：请加 --reason，例如 --reason 工人离场")

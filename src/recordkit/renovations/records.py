@@ -153,13 +153,17 @@ class Worker:
 
     @property
     def masked(self) -> str:
-        return f"{self.name}（{mask_id_number(self.id_number)}{'，' + self.trade if self.trade else ''}）"
+        document = "" if self.id_type == RESIDENT_ID else f"{ID_TYPES[self.id_type]} "
+        return f"{self.name}（{document}{mask_id_number(self.id_number)}{'，' + self.trade if self.trade else ''}）"
 
     @property
     def id_label(self) -> str:
         """What the number is called on the card and in a message (身份证号, 护照号码 …)."""
         return id_number_label(self.id_type)
 
+
+#: How ``--worker``'s number is written, said wherever a ``--worker`` is asked for or refused as written wrong.
+WORKER_NUMBER_FORM = "证件号码即身份证号；其他证件写明名称，如 护照:号码"
 
 #: A letter a resident ID number never has (only a final X): another document's number (a passport's, a permit's).
 _NOT_A_RESIDENT_NUMBER = re.compile(r"[A-WYZ]|X.")
@@ -199,7 +203,9 @@ def parse_worker(text: str, position: int = 1) -> Worker:
     name = name_as_kept(name)
     which = f"第 {position} 个工人" + (f"（{name}）" if name else "")
     if len(fields) not in (2, 3) or not name:
-        raise ValidationError(f"{which}写法有误：应写成 --worker 姓名,身份证号 或 --worker 姓名,身份证号,工种")
+        raise ValidationError(
+            f"{which}写法有误：应写成 --worker 姓名,证件号码 或 --worker 姓名,证件号码,工种（{WORKER_NUMBER_FORM}）"
+        )
     id_type, number = _worker_document(which, fields[1])
     trade = fields[2] if len(fields) == 3 else ""
     if len(trade) > 16:
