@@ -116,12 +116,14 @@ def age_on(id_number: str, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def renovation_workers(folder: Path) -> list[tuple[str, str, dt.date]]:
-    """Each pass of the demo in ``folder``: (worker, ID number, the day it was issued), in issue order."""
+def renovation_workers(folder: Path) -> list[tuple[str, str, str, dt.date]]:
+    """Each pass of the demo in ``folder``: (worker, document type, number, the day it was issued), in issue order."""
     workspace = open_workspace(folder, environ={})
     with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
-        rows = conn.execute(sa.text("SELECT worker, id_number, issued_on FROM renovation_passes ORDER BY id")).all()
-    return [(worker, id_number, dt.date.fromisoformat(str(issued))) for worker, id_number, issued in rows]
+        rows = conn.execute(
+            sa.text("SELECT worker, id_type, id_number, issued_on FROM renovation_passes ORDER BY id")
+        ).all()
+    return [(worker, kind, number, dt.date.fromisoformat(str(issued))) for worker, kind, number, issued in rows]
 
 
 def test_the_demo_workers_are_of_working_age_whatever_its_day(run_cli: Any, tmp_path: Path) -> None:
@@ -135,7 +137,13 @@ def test_the_demo_workers_are_of_working_age_whatever_its_day(run_cli: Any, tmp_
         assert result.exit_code == 0, result.stderr
         suggested = re.search(r"--worker (吴师傅),([0-9]{17}[0-9X]),泥瓦工", result.stdout)
         assert suggested is not None, result.stdout
-        passes = [*renovation_workers(folder), (suggested[1], suggested[2], today)]
+        issued_passes = renovation_workers(folder)
+        # The demo shows a foreign worker's pass too: his passport's number is no resident ID number.
+        assert [(worker, number) for worker, kind, number, _ in issued_passes if kind == "passport"] == [
+            ("Tran Van Nam", "C4821937")
+        ]
+        passes = [(worker, number, day) for worker, kind, number, day in issued_passes if kind == "resident_id"]
+        passes.append((suggested[1], suggested[2], today))
         assert len(passes) == 7
         for worker, id_number, issued in passes:
             total = sum(int(digit) * weight for digit, weight in zip(id_number[:17], ID_WEIGHTS, strict=True))

@@ -24,9 +24,19 @@ def test_the_demo_has_a_full_renovation_file(tmp_path: Path, demo_estate: DemoRe
         with ledger.read() as conn:
             assert journal.verify(conn).ok
     assert (done.status_label, done.refund_fen, done.deduction_fen) == ("已退押金", 180000, 20000)
-    assert (under_way.status_label, under_way.due_fen, len(under_way.valid_passes)) == ("验收不合格", 0, 2)
-    assert [p.replaces for p in under_way.passes] == [None, None, f"{under_way.number}-01"]
+    assert (under_way.status_label, under_way.due_fen, len(under_way.valid_passes)) == ("验收不合格", 0, 3)
+    assert [p.replaces for p in under_way.passes] == [None, None, None, f"{under_way.number}-01"]
     generated = workspace.records_dir / "generated"
+    # One worker of the demo holds a passport: his card prints its number under 护照号码.
+    cards = [
+        line
+        for paper in generated.rglob("临时出入证*.docx")
+        for table in Document(str(paper)).tables
+        for row in table.rows
+        for cell in row.cells
+        for line in cell.text.splitlines()
+    ]
+    assert "护照号码：C4821937" in cards
     refund = next(generated.rglob(f"装修押金退款单{done.number}_*.docx"))
     rows = [[cell.text for cell in row.cells] for row in Document(str(refund)).tables[0].rows]
     assert rows[5][1] == "¥1,800.00 元    退款方式：现金" and rows[6][1] == "人民币 壹仟捌佰元整"

@@ -46,6 +46,7 @@ from recordkit.demo.roster import (
     DEVELOPER_NAME,
     OTHER_SYSTEM_HEADERS,
     SECOND_PHASE,
+    DemoForeignWorker,
     DemoUnit,
     DemoWorker,
     delivery_day,
@@ -437,7 +438,7 @@ class _RenovationPlan:
     day: dt.date
     days: int
     items: str
-    workers: tuple[DemoWorker, ...]
+    workers: tuple[DemoWorker | DemoForeignWorker, ...]
 
 
 def _step_renovation_registrations(ctx: DemoContext) -> None:
@@ -481,6 +482,7 @@ def _step_renovation_registrations(ctx: DemoContext) -> None:
             (
                 DemoWorker("孙大海", "油漆工", "110105", (12, 31), 46, 3),
                 DemoWorker("周立新", "电工", "330106", (7, 15), 43, 221),
+                DemoForeignWorker("Tran Van Nam", "瓷砖工", "C4821937"),
             ),
         ),
     ]

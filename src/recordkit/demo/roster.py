@@ -412,6 +412,20 @@ class DemoWorker:
         return f"{self.name},{self.id_number(on)},{self.trade}"
 
 
+@dataclass(frozen=True)
+class DemoForeignWorker:
+    """A renovation worker of the demo who holds a passport, no resident ID card: his pass shows the office writing
+    ``姓名,护照:号码,工种``.  A passport's number tells no age, so it stays whatever day the demo is built as of."""
+
+    name: str
+    trade: str
+    passport: str
+
+    def pass_spec(self, on: datetime.date) -> str:
+        """How a clerk gives him to ``renovation pass --worker`` (on any day): 姓名,护照:号码,工种."""
+        return f"{self.name},护照:{self.passport},{self.trade}"
+
+
 def _move_in_date(rng: random.Random, delivered: datetime.date) -> datetime.date:
     """Most owners move in within a year of handover; a tail comes years later."""
     earliest = delivered + datetime.timedelta(days=14)
