@@ -218,11 +218,11 @@ def test_fees_close_keeps_the_months_report_figures(cashier: Any, workspace: Wor
         assert cashier("fees", "close", "--month", month).exit_code == 0
     with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
         kept = kept_figures(conn, [Month(2026, 10), Month(2026, 11)])
-        names = load_fee_ledger(conn, [], trend=False).names
+        sums = load_fee_ledger(conn, [], trend=False)
         assert set(kept) == {Month(2026, 10), Month(2026, 11)}
         for month, figures in kept.items():
             computed = fee_figures(conn, month)
-            assert figures.fee_figures(names) == computed and computed.total.billed > 0
+            assert figures.fee_figures(sums.names, phases=sums.phases) == computed and computed.total.billed > 0
         assert kept_trend(conn, Month(2026, 11))["2026-10"][1] == fee_figures(conn, Month(2026, 10)).total.collected
 
 

@@ -504,7 +504,7 @@ class FeeLedger:
     # asked month
     trend: dict[str, tuple[int, int]]
     # the phases of the ledger's units: where a building label's phase ends (``Building.of_typed``)
-    phases: tuple[str, ...] = ()
+    phases: tuple[str, ...]
 
 
 def load_fee_ledger(
@@ -1157,7 +1157,9 @@ def month_figures(
         result.append(
             MonthFigures(
                 m,
-                kept[m].fee_figures(sums.names, sums.phases) if m in kept else fee_figures(conn, m, sums, counts[m]),
+                kept[m].fee_figures(sums.names, phases=sums.phases)
+                if m in kept
+                else fee_figures(conn, m, sums, counts[m]),
                 receipt_figures(conn, m, _zone(settings)),
                 renovation_figures(conn, m),
                 archive_figures(conn, m, min(last_day(m), today), _categories(settings), _zone(settings)),
@@ -1193,9 +1195,10 @@ class KeptFigures:
     # unit id -> (fen owed at the month's end, bill months owed, the oldest): the units owing
     arrears: dict[int, tuple[int, int, str]]
 
-    def fee_figures(self, names: dict[int, str], phases: tuple[str, ...] = ()) -> FeeFigures:
+    def fee_figures(self, names: dict[int, str], *, phases: tuple[str, ...]) -> FeeFigures:
         """The month's ``FeeFigures``, its fee items named as ``names`` (the ledger's fee items) says, its buildings
-        ordered knowing ``phases`` (``FeeLedger.phases``)."""
+        ordered knowing ``phases`` (``FeeLedger.phases``; required: without them ``PARK3`` of phase PARK would be
+        guessed as phase PAR, building K3)."""
         return _ordered_fee_figures(
             self.month,
             names,
