@@ -372,3 +372,13 @@ def test_a_closed_months_buildings_of_a_phase_named_with_a_final_letter(run_cli:
     closed = run_cli("--operator", "王芳", "fees", "close", "--month", "2026-11")
     assert closed.exit_code == 0, closed.output
     assert report_buildings(run_cli, lettered.root / "结账后") == ["PARIS1", "PARK3", "PARK10"]
+
+
+@pytest.mark.parametrize(("typed", "units"), [("PARK3", ["PARK·3-1-101"]), ("PARIS1", ["PARIS·1-1-101"])])
+def test_a_building_of_a_phase_named_with_a_final_letter_is_listed(
+    run_cli: Any, lettered: Workspace, typed: str, units: list[str]
+) -> None:
+    # refused before, exit 5: 楼栋“PARK3”无效 (the phase PARK was not taken before a building number)
+    listed = run_cli("owners", "list", "--building", typed, "--json")
+    assert listed.exit_code == 0, listed.output
+    assert [row["unit"] for row in json.loads(listed.stdout)] == units

@@ -542,6 +542,10 @@ def _generic_phase_name(match: re.Match[str]) -> str:
     return name + match["marker"]
 
 
+# A phase spelling that could itself begin a building number (A, P2): not split off before a letter or digit.
+_BUILDING_START = re.compile(r"[A-Z]?[0-9]*")
+
+
 def _split_phase(normalized: str, phases: Mapping[str, str] | None, shown: str) -> tuple[str, str]:
     """The phase written at the start of a code (canonical name, or "") and the rest."""
     if "·" in normalized:
@@ -555,8 +559,8 @@ def _split_phase(normalized: str, phases: Mapping[str, str] | None, shown: str) 
         for spelling in sorted(phases, key=len, reverse=True):
             if normalized.startswith(spelling) and len(normalized) > len(spelling):
                 rest = normalized[len(spelling) :]
-                if spelling[-1].isalnum() and spelling.isascii() and rest[:1].isalnum():
-                    continue  # "A" must not eat the A of "A3-2-101"
+                if _BUILDING_START.fullmatch(spelling) and rest[:1].isascii() and rest[:1].isalnum():
+                    continue  # "A" must not eat the A of "A3-2-101"; "PARK" cannot start a building: PARK3 is its 3
                 return phases[spelling], rest.lstrip(" -_/")
     generic = _GENERIC_PHASE.match(normalized)
     if generic is not None and len(normalized) > generic.end():
