@@ -580,8 +580,8 @@ def test_a_stored_owners_number_kept_as_another_document_under_another_name_is_r
     assert result.exit_code == 5, result.output
     assert result.stderr.splitlines() == [
         "错误：有 1 处业主信息前后矛盾，没有导入任何数据",
-        "  第 2 行 E 列（证件类型）：证件号码 E1*****78 在台账里是John Smith（电话 136****6000，1-1-102 的业主）的其他证件，"
-        "这一行写的却是约翰·史密斯的护照：是同一个人的，请先按台账的姓名 John Smith 导入一次改正证件类型，再改姓名导入；"
+        "  第 2 行 E 列（证件类型）：证件号码 E1*****78 在台账里是“John Smith”（电话 136****6000，1-1-102 的业主）的其他证件，"
+        "这一行写的却是“约翰·史密斯”的护照：是同一个人的，请先按台账的姓名“John Smith”导入一次改正证件类型，再改姓名导入；"
         "不是同一个人的，请核对号码",
     ]
     assert owners_listed(run_cli, "--show-private") == [("1-1-102", "John Smith", "其他证件", "E12345678")]
@@ -610,8 +610,8 @@ def test_two_new_rows_of_one_number_as_其他证件_and_a_passport_under_two_nam
     assert result.exit_code == 5, result.output
     assert result.stderr.splitlines() == [
         "错误：有 1 处业主信息前后矛盾，没有导入任何数据",
-        "  第 3 行 E 列（证件类型）：证件号码 E1*****78 已写在第 2 行，是John Smith的其他证件，"
-        "这一行写的却是约翰·史密斯的护照：是同一个人的，请把两行的姓名和证件类型写成一样的；不是同一个人的，请核对号码",
+        "  第 3 行 E 列（证件类型）：证件号码 E1*****78 已写在第 2 行，是“John Smith”的其他证件，"
+        "这一行写的却是“约翰·史密斯”的护照：是同一个人的，请把两行的姓名和证件类型写成一样的；不是同一个人的，请核对号码",
     ]
     assert owners_listed(run_cli) == []
     rows[1][4] = "护照"  # the passport first, the 其他证件 after: refused alike
@@ -620,8 +620,8 @@ def test_two_new_rows_of_one_number_as_其他证件_and_a_passport_under_two_nam
     assert (swapped.exit_code, swapped.stderr.splitlines()[1:]) == (
         5,
         [
-            "  第 3 行 E 列（证件类型）：证件号码 E1*****78 已写在第 2 行，是John Smith的护照，"
-            "这一行写的却是约翰·史密斯的其他证件：是同一个人的，请把两行的姓名和证件类型写成一样的；不是同一个人的，请核对号码"
+            "  第 3 行 E 列（证件类型）：证件号码 E1*****78 已写在第 2 行，是“John Smith”的护照，"
+            "这一行写的却是“约翰·史密斯”的其他证件：是同一个人的，请把两行的姓名和证件类型写成一样的；不是同一个人的，请核对号码"
         ],
     )
     rows[2][2:5] = ["John Smith", "13600136000", "护照"]
@@ -658,8 +658,8 @@ def test_a_number_an_older_version_kept_as_a_resident_ids_is_refused_under_anoth
         (
             2,
             "D",
-            "证件号码 E8*****21 在台账里是Anna Berg（名下没有房屋）的居民身份证，这一行写的却是安娜·伯格的护照："
-            "是同一个人的，请先按台账的姓名 Anna Berg 导入一次改正证件类型，再改姓名导入；不是同一个人的，请核对号码",
+            "证件号码 E8*****21 在台账里是“Anna Berg”（名下没有房屋）的居民身份证，这一行写的却是“安娜·伯格”的护照："
+            "是同一个人的，请先按台账的姓名“Anna Berg”导入一次改正证件类型，再改姓名导入；不是同一个人的，请核对号码",
         )
     ]
     rows[1][2:5] = ["John Smith", "护照", "12345678"]

@@ -555,7 +555,7 @@ def test_one_passport_gets_one_pass_and_another_documents_same_digits_are_anothe
     with pytest.raises(ConflictError) as held:
         change_passes(estate, CASHIER, number, ["Smith,护照:12345678"], today=DAY)
     assert held.value.message == (
-        "第 1 个工人（Smith）的护照号码与John Smith的有效出入证相同：同一人只能有一张有效出入证，遗失请用 --reissue 补发"
+        "第 1 个工人（Smith）的护照号码与“John Smith”的有效出入证相同：同一人只能有一张有效出入证，遗失请用 --reissue 补发"
     )
     with pytest.raises(ValidationError) as reissued:
         change_passes(

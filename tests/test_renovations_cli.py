@@ -446,7 +446,7 @@ def test_a_passport_workers_pass_is_masked_on_screen_and_listed_with_its_documen
     again = desk("renovation", "pass", "ZX2026-0001", "--worker", "Smith,护照:e1234 5678", "--date", "2026-12-02")
     assert (again.exit_code, again.stderr.strip()) == (
         8,
-        "错误：第 1 个工人（Smith）的护照号码与John Smith的有效出入证相同：同一人只能有一张有效出入证，遗失请用 --reissue 补发",
+        "错误：第 1 个工人（Smith）的护照号码与“John Smith”的有效出入证相同：同一人只能有一张有效出入证，遗失请用 --reissue 补发",
     )
     assert _journal_size(desk) == before
     for text in (result.stdout, json.dumps(listed), desk("journal", "list", "--limit", "1000", "--json").stdout):

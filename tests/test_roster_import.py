@@ -1397,8 +1397,8 @@ def test_an_id_number_a_co_owner_row_gives_the_owner_that_another_owner_holds_is
     with pytest.raises(ValidationError) as caught:
         import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", rows)]), "测试员")
     assert [str(p) for p in caught.value.problems] == [
-        "第 3 行 E 列（身份证号）：证件号码 440304********0017 在台账里是王芳（电话 137****5678，2-1-101 的业主、"
-        "2-1-102 的共有人）的，这一行写的却是本户业主 李娜：请核对号码；是同一个人，请把这个号码也写在第 2 行业主的证件号码里",
+        "第 3 行 E 列（身份证号）：证件号码 440304********0017 在台账里是“王芳”（电话 137****5678，2-1-101 的业主、"
+        "2-1-102 的共有人）的，这一行写的却是本户业主“李娜”：请核对号码；是同一个人，请把这个号码也写在第 2 行业主的证件号码里",
         "第 5 行 D 列（联系电话）：与第 4 行是同一位业主（姓名相同，业主那一行没有写证件号码，这一行的就是业主的），"
         "但电话不同：请核对后写成一样的；是同名的另一个人，请在第 4 行写上业主的证件号码",
     ]
@@ -1413,7 +1413,7 @@ def test_an_id_number_a_co_owner_row_gives_the_owner_that_another_owner_holds_is
     with pytest.raises(ValidationError) as caught:
         import_owners(ledger, workbook(tmp_path / "名册3.xlsx", [("Sheet1", rows)]), "测试员")
     assert [str(p) for p in caught.value.problems] == [
-        "第 4 行 E 列（身份证号）：证件号码 110105********0026 已写在第 2 行，是周杰的，这一行写的却是本户业主 李娜："
+        "第 4 行 E 列（身份证号）：证件号码 110105********0026 已写在第 2 行，是“周杰”的，这一行写的却是本户业主“李娜”："
         "请核对号码；是同一个人，请把这个号码也写在第 3 行业主的证件号码里"
     ]
     assert _owners_read_back(ledger) == before
@@ -1431,8 +1431,8 @@ def test_an_id_number_given_on_another_row_quotes_both_names_as_typed(ledger: Le
     with pytest.raises(ValidationError) as caught:
         import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
     assert [str(p) for p in caught.value.problems] == [
-        "第 4 行 E 列（身份证号）：证件号码 110105********0026 已写在第 2 行，是ＺＨＯＵ　ＪＩＥ的，这一行写的却是本户业主 "
-        "Ｌｉ　Ｎａ：请核对号码；是同一个人，请把这个号码也写在第 3 行业主的证件号码里"
+        "第 4 行 E 列（身份证号）：证件号码 110105********0026 已写在第 2 行，是“ＺＨＯＵ　ＪＩＥ”的，这一行写的却是本户业主“Ｌｉ　Ｎａ”："
+        "请核对号码；是同一个人，请把这个号码也写在第 3 行业主的证件号码里"
     ]
     assert list_units(ledger) == []
 
@@ -1473,7 +1473,7 @@ def test_the_export_of_an_owner_kept_twice_before_comes_back_as_one_person_or_re
     with pytest.raises(ValidationError) as caught:
         import_owners(ledger, exported, "测试员")
     assert [str(p) for p in caught.value.problems] == [
-        "第 3 行 G 列（身份证号）：证件号码 440304********0017 在台账里是李娜（1-1-101 的共有人）的，这一行写的却是本户业主 李娜："
+        "第 3 行 G 列（身份证号）：证件号码 440304********0017 在台账里是“李娜”（1-1-101 的共有人）的，这一行写的却是本户业主“李娜”："
         "请核对号码；是同一个人，请把这个号码也写在第 2 行业主的证件号码里"
     ]
     book = load_workbook(exported)
@@ -1550,8 +1550,8 @@ def test_an_owner_row_giving_the_stored_owner_a_number_another_owner_holds_is_re
     with pytest.raises(ValidationError) as caught:
         import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", rows)]), "测试员")
     assert [str(p) for p in caught.value.problems] == [
-        "第 2 行 E 列（身份证号）：证件号码 110101********1233 在台账里是赵磊（电话 137****2222，2-1-101 的业主）的，"
-        "这一行写的却是本户业主 王芳：请核对号码"
+        "第 2 行 E 列（身份证号）：证件号码 110101********1233 在台账里是“赵磊”（电话 137****2222，2-1-101 的业主）的，"
+        "这一行写的却是本户业主“王芳”：请核对号码"
     ]
     assert _owners_read_back(ledger) == before
 

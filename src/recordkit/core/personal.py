@@ -40,6 +40,7 @@ __all__ = [
     "masked_kinds",
     "name_as_kept",
     "name_problem",
+    "named_in_sentence",
     "phones_in_folded",
     "phones_in_text",
     "read_id_number",
@@ -945,6 +946,12 @@ def name_as_kept(name: str) -> str:
     if len(words) == 2 and all(_HAN_CHAR.fullmatch(word) for word in words):
         return "".join(words)
     return blanks_as_kept(name)
+
+
+def named_in_sentence(name: str) -> str:
+    """A person's name as a refusal puts it inside a sentence, quoted (``与“Tran Van Nam”的有效出入证相同``): a Latin
+    name would run into the Chinese words around it, and a Chinese one into the next word (``是王芳的``)."""
+    return f"“{name}”"
 
 
 def reason_problem(reason: str, what: str, option: str | None) -> str | None:

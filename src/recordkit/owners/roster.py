@@ -36,6 +36,7 @@ from recordkit.core.personal import (
     mask_id_number,
     mask_phone,
     name_as_kept,
+    named_in_sentence,
     validate_document_number,
 )
 from recordkit.core.sheets import (
@@ -994,7 +995,7 @@ def _owner_takes_id_number(
         named = owner.name if owner_row is None else shown(owner_row, owner.name)
         return (
             "id_number",
-            f"证件号码 {mask_id_number(person.id_number)} {whose}，这一行写的却是本户业主 {named}：{same}",
+            f"证件号码 {mask_id_number(person.id_number)} {whose}，这一行写的却是本户业主{named_in_sentence(named)}：{same}",
         )
     if owner_row is not None and owner.phone and person.phone and owner.phone != person.phone:
         return "phone", (
@@ -1005,12 +1006,12 @@ def _owner_takes_id_number(
 
 
 def _whose(other: _OwnerRow, held: Callable[[int], str], shown: Callable[[int, str], str]) -> str:
-    """Whose a number is, as a refusal says it: ``在台账里是王芳（电话 137****5678，2-1-101 的业主）的`` for a stored
-    owner, ``已写在第 2 行，是周杰的`` for one an earlier row of the sheet writes (his name as typed there)."""
+    """Whose a number is, as a refusal says it: ``在台账里是“王芳”（电话 137****5678，2-1-101 的业主）的`` for a
+    stored owner, ``已写在第 2 行，是“周杰”的`` for one an earlier row of the sheet writes (his name as typed there)."""
     if other.id is not None:
         phone = f"电话 {mask_phone(other.phone)}" if other.phone else ""
-        return f"在台账里是{other.name}（{'，'.join(filter(None, [phone, held(other.id)]))}）的"
-    return f"已写在第 {other.first_row} 行，是{shown(other.first_row, other.name)}的"
+        return f"在台账里是{named_in_sentence(other.name)}（{'，'.join(filter(None, [phone, held(other.id)]))}）的"
+    return f"已写在第 {other.first_row} 行，是{named_in_sentence(shown(other.first_row, other.name))}的"
 
 
 def _may_be_one_document(stored: _OwnerRow, id_type: str) -> bool:
@@ -1034,13 +1035,14 @@ def _kept_as_another_document(
     the two imports that make the row his; or an earlier row of the sheet, a new owner, gives it so, and the two rows
     are to be written alike."""
     fix = (
-        f"请先按台账的姓名 {stored.name} 导入一次改正证件类型，再改姓名导入"
+        f"请先按台账的姓名{named_in_sentence(stored.name)}导入一次改正证件类型，再改姓名导入"
         if stored.id is not None
         else "请把两行的姓名和证件类型写成一样的"
     )
     return (
         f"证件号码 {mask_id_number(person.id_number or '')} {_whose(stored, held, shown)}{ID_TYPES[stored.id_type]}，"
-        f"这一行写的却是{shown(person.row, person.name)}的{ID_TYPES[person.id_type]}：是同一个人的，{fix}；"
+        f"这一行写的却是{named_in_sentence(shown(person.row, person.name))}的{ID_TYPES[person.id_type]}："
+        f"是同一个人的，{fix}；"
         "不是同一个人的，请核对号码"
     )
 

@@ -12,7 +12,13 @@ import sqlalchemy as sa
 from recordkit.core.dates import check_not_future, chinese_date
 from recordkit.core.errors import ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import format_yuan
-from recordkit.core.personal import id_identity, id_type_journalled, mask_id_number, reason_problem
+from recordkit.core.personal import (
+    id_identity,
+    id_type_journalled,
+    mask_id_number,
+    named_in_sentence,
+    reason_problem,
+)
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
 from recordkit.ledger import journal
 from recordkit.ledger.schema import (
@@ -194,7 +200,7 @@ def _change_passes_in(
             )
         if identity in holders:
             raise ConflictError(
-                f"第 {position} 个工人（{worker.name}）的{worker.id_label}与{holders[identity]}的有效出入证相同："
+                f"第 {position} 个工人（{worker.name}）的{worker.id_label}与{named_in_sentence(holders[identity])}的有效出入证相同："
                 "同一人只能有一张有效出入证，遗失请用 --reissue 补发"
             )
         holders[identity] = worker.name
