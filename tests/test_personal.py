@@ -757,6 +757,20 @@ BANK_CARDS = [
     # A landline or a labelled local number with a date after it was taken for part of a longer run and shown whole.
     ("0755 8888 6666 2026-12-08", "0755 **** 6666 2026-12-08"),
     ("电话 8666 1234 2026-12-08", "电话 **** 1234 2026-12-08"),
+    # A date or a time written before a card or a landline was read as a group of a longer run: the number was shown
+    # whole.  Now masked as without the date; a number before it that is no date still makes the run longer.
+    ("2026-12-08 6222 0212 3456 7890", "2026-12-08 6222 **** **** 7890"),
+    ("2026-12-08 0755 8888 6666", "2026-12-08 0755 **** 6666"),
+    ("2026.12.08 6222 0212 3456 7890", "2026.12.08 6222 **** **** 7890"),
+    ("2026/12/08  0755 8888 6666", "2026/12/08  0755 **** 6666"),
+    ("2026-1-8 6222 0212 3456 7890", "2026-1-8 6222 **** **** 7890"),
+    ("12:30 6222 0212 3456 7890", "12:30 6222 **** **** 7890"),
+    ("8:30 0755 8888 6666", "8:30 0755 **** 6666"),
+    ("２０２６－１２－０８　０７５５　８８８８　６６６６", "２０２６－１２－０８　０７５５　****　６６６６"),
+    ("2026-13-08 0755 8888 6666", "2026-13-08 0755 8888 6666"),
+    # A date with 年月日 after a card: its year was read as a fifth group and the card's last 4 digits hidden.
+    ("卡号6222 0212 3456 7890 2026年12月8日到期", "卡号6222 **** **** 7890 2026年12月8日到期"),
+    ("0755 8888 6666 2026年12月8日", "0755 **** 6666 2026年12月8日"),
 ]
 
 

@@ -204,6 +204,30 @@ def test_a_date_after_a_card_is_shown_as_written_in_the_snippet_and_on_the_item_
     assert "卡号：6222 **** **** 7890 2026-12-08 退款" in page and "3456" not in page
 
 
+def test_a_card_and_a_landline_after_a_date_are_masked_in_the_snippet(
+    ws: Workspace, ledger: Ledger, tmp_path: Path, run_cli: Any
+) -> None:
+    """A date written right before a card or a landline (2026-12-08 6222 0212 3456 7890) was read as a group of a
+    longer run: the snippet showed the number whole.  A date with 年月日 after a card had its year read as a fifth
+    group, the card's last 4 digits hidden.  Now each is masked as it is without the date."""
+    documents = [
+        ("退款凭证.docx", "业主档案", "3-2-1201", "退款凭证", None, "退款 2026-12-08 6222 0212 3456 7890"),
+        ("来电记录.docx", "业主档案", "3-2-1201", "来电记录", None, "来电 12:30 0755 8888 6666"),
+        ("缴费记录.docx", "业主档案", "3-2-1201", "缴费记录", None, "缴费卡号6222 0212 3456 7891 2026年12月8日"),
+    ]
+    file_documents(ws, ledger, tmp_path / "扫描件", documents)
+    assert run_cli("index").exit_code == 0
+    for word, snippet in [
+        ("退款", "退款 2026-12-08 6222 **** **** 7890"),
+        ("来电", "来电 12:30 0755 **** 6666"),
+        ("缴费", "缴费卡号6222 **** **** 7891 2026年12月8日"),
+    ]:
+        result = run_cli("search", word, "--json")
+        assert result.exit_code == 0, result.output
+        [hit] = json.loads(result.stdout)["hits"]
+        assert hit["snippet"] == snippet
+
+
 def test_a_first_generation_id_number_in_an_old_owner_file_is_masked_in_the_snippet(
     ws: Workspace, ledger: Ledger, tmp_path: Path, run_cli: Any
 ) -> None:

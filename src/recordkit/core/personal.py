@@ -472,10 +472,14 @@ _MOBILE_DIGITS = rf"1[3-9][0-9](?:{_SEP}[0-9]{{4}}{_SEP}|[0-9]{{4}})[0-9]{{4}}"
 # A mobile with no digit beside it, maybe in 3-4-4 groups, a gap away from a landline: a second phone, not a longer
 # run of groups (138 0013 8000 0755 8888 6666: two phones, each masked and each indexed).
 _LONE_MOBILE = rf"(?<![0-9]){_MOBILE_DIGITS}(?![0-9])"
-# A date (2026-12-08, 2026.12.08, 2026/12/08: a real month and day) or a time of day (12:30) written after a number.
+# A date (2026-12-08, 2026.12.08, 2026/12/08: a real month and day; 2026年…: a year) or a time of day (12:30)
+# written after a number.
+_SEPARATORS = ("-", r"\.", "/")
 _MONTH_DAY = r"(?:0?[1-9]|1[0-2]){0}(?:0?[1-9]|[12][0-9]|3[01])"
-_DATES = "|".join(separator + _MONTH_DAY.format(separator) for separator in ("-", r"\.", "/"))
-_DATE_OR_TIME = rf"(?:(?:19|20)[0-9]{{2}}(?:{_DATES})|(?:[01]?[0-9]|2[0-3]):[0-5][0-9])(?![0-9])"
+_DATES = "|".join(separator + _MONTH_DAY.format(separator) for separator in _SEPARATORS)
+_DATE_OR_TIME = (
+    rf"(?:(?:19|20)[0-9]{{2}}(?:(?:{_DATES})(?![0-9])|{BLANK}?年)|(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?![0-9]))"
+)
 #: What a separator (a dash, a gap) after a run of digit groups may lead to without being one more group of the run:
 #: a mobile, a second phone (电话 8666 1234 138 0013 8000), or a date or time (卡号 6222 0212 3456 7890 2026-12-08).
 #: The one rule of where such a run ends, for masking and the search's reading of a local number alike.
@@ -500,6 +504,27 @@ def _after_a_mobile() -> str:
 _NO_DIGITS_A_GAP_BEFORE = "".join(rf"(?<![0-9]{BLANK}{{{width}}})" for width in _GAP_WIDTHS)
 
 
+def _after_a_date_or_time() -> str:
+    """Look-behinds for a date or time (``_DATE_OR_TIME``'s 2026-12-08, 2026.12.08, 2026/12/08, 12:30) a gap before a
+    number: no group of a longer run (2026-12-08 0755 8888 6666).  A look-behind has one width, so one for each width
+    of the month, the day, the hour and the gap."""
+    months = {1: "[1-9]", 2: "0[1-9]|1[0-2]"}
+    days = {1: "[1-9]", 2: "0[1-9]|[12][0-9]|3[01]"}
+    hours = {1: "[0-9]", 2: "[01][0-9]|2[0-3]"}
+    dates = [
+        "|".join(rf"(?:19|20)[0-9]{{2}}{sep}(?:{month}){sep}(?:{day})" for sep in _SEPARATORS)
+        for month in months.values()
+        for day in days.values()
+    ]
+    times = [rf"(?:{hour}):[0-5][0-9]" for hour in hours.values()]
+    return "|".join(
+        rf"(?<=(?<![0-9])(?:{written}){BLANK}{{{width}}})" for written in dates + times for width in _GAP_WIDTHS
+    )
+
+
+_AFTER_A_DATE_OR_TIME = _after_a_date_or_time()
+
+
 def _phone_pattern() -> re.Pattern[str]:
     """A phone in a text, as masking and the index read one."""
     return re.compile(
@@ -513,13 +538,14 @@ def _phone_pattern() -> re.Pattern[str]:
         # (0755) 8888 6666, (0755)88886666).  A blank tells less than a dash: only a real area code and a local
         # number (2-9 first) are read, and another group of digits a gap or dash away makes them part of a longer
         # run (the account 6222 0755 8888 6666 123, the parking space B1-023 8888 6666), unless that group is a
-        # mobile: a second phone (13800138000 0755 88886666).  After the country code the area code's 0 is dropped,
-        # maybe kept, the area code maybe in brackets (+86 755 8888 6666, +86-755-88886666, +86 (755) 8888 6666), or
+        # mobile: a second phone (13800138000 0755 88886666), or a date or time (2026-12-08 0755 8888 6666,
+        # _AFTER_A_DATE_OR_TIME).  After the country code the area code's 0 is dropped, maybe kept, the area code
+        # maybe in brackets (+86 755 8888 6666, +86-755-88886666, +86 (755) 8888 6666), or
         # kept in brackets as the trunk prefix, which is read as absent (+86 (0)755 8888 6666, +86(0)10-8888-6666),
         # the + or 00 then maybe left out (86 (0)755 8888 6666).
         # Or the area code and number as one run of digits (075588886666), under the same guards.
         # (The look-ahead for the branch's first character lets the engine skip the look-behinds elsewhere.)
-        rf"|(?=[(0+8])(?<![0-9A-Za-z]-)(?:{_NO_DIGITS_A_GAP_BEFORE}|{_after_a_mobile()})"
+        rf"|(?=[(0+8])(?<![0-9A-Za-z]-)(?:{_NO_DIGITS_A_GAP_BEFORE}|{_after_a_mobile()}|{_AFTER_A_DATE_OR_TIME})"
         rf"(?:\((?:{_AREA_CODE})\){_SEP}?|(?:{_AREA_CODE}){_GAP}"
         rf"|(?:(?:{_COUNTRY_CODE}){_SEP}?|{_86_BEFORE_TRUNK_PREFIX})(?:\(0\){_SEP}?)?(?P<bracket>\()?0?(?P<area>{_AREA_DIGITS})(?(bracket)\)){_SEP}?|{_BARE_AREA_CODE})"
         rf"(?P<local>[2-9](?:[0-9]{{6,7}}|[0-9]{{2,3}}{_SEP}[0-9]{{4}}))(?!{_SEP}(?!{NOT_ONE_MORE_GROUP})[0-9]|\.[0-9])"
@@ -538,9 +564,12 @@ _DASHED_AFTER = re.compile(r"-[0-9A-Za-z]")
 # a gap away: a landline before a mobile (0755 8888 6666 138 0013 8000, (0755) 8888 6666 …) is no card's first
 # groups, nor is a group no card begins with (UnionPay 62, Visa 4, Mastercard 5, the old domestic cards 9): a room
 # number before a mobile (房号1201 138 0013 8000) leaves it a phone, masked.  The run is looked for in the few
-# characters before a match (_CARD_REACH).
+# characters before a match (_CARD_REACH).  A date or time a gap before the first group is none of the run
+# (2026-12-08 6222 0212 3456 7890: _AFTER_A_DATE_OR_TIME), as one after the last group (_DATE_OR_TIME).
 _CARD_START = (
-    r"(?<![0-9A-Za-z)-])" + "".join(rf"(?<![0-9)]{BLANK}{{{width}}})" for width in _GAP_WIDTHS) + r"[4569][0-9]{3}"
+    r"(?<![0-9A-Za-z)-])(?:"
+    + "".join(rf"(?<![0-9)]{BLANK}{{{width}}})" for width in _GAP_WIDTHS)
+    + rf"|{_AFTER_A_DATE_OR_TIME})[4569][0-9]{{3}}"
 )
 _CARD_GROUPS = rf"{_CARD_START}{_GAP}(?:[0-9]{{4}}{_GAP})?"
 # A bank card's number (16-19 digits, UnionPay 62…) in a text: a card's first group (_CARD_START) and the rest of its
