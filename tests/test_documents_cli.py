@@ -84,6 +84,13 @@ def assert_nothing_written(run_cli: Any, ws: Workspace, journalled: int) -> None
 # -- templates --------------------------------------------------------------------------------
 
 
+def water_notice(run_cli: Any, start: str, end: str, day: str = "2026-12-06") -> Any:
+    """``notice make 停水通知`` for 3-2-1201 (管道检修, 3栋) off from ``start`` and back at ``end``, made on ``day``."""
+    times = ["--set", f"停水时间={start}", "--set", f"恢复时间={end}"]
+    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋", *times]
+    return run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, "--date", day)
+
+
 def test_templates_list_json_names_kinds_and_origin(run_cli: Any, imported: Workspace) -> None:
     make_docx(imported.templates_dir / "停水通知.docx", "本处的停水通知 {{ 停水时间 }}")
     result = run_cli("templates", "list", "--json")
@@ -916,15 +923,12 @@ def test_a_notice_time_a_year_off_its_date_is_refused(
 def test_a_notice_time_without_its_year_is_the_next_such_day(run_cli: Any, imported: Workspace) -> None:
     """``停水时间=3月1日8:00`` on a notice of 2026-12-06 is the next such day (2027-03-01), or the recent one within 30
     days before."""
-    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
-    times = ["--set", "停水时间=3月1日8:00", "--set", "恢复时间=3月1日18:00"]
-    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    result = water_notice(run_cli, "3月1日8:00", "3月1日18:00")
     assert result.exit_code == 0, result.output
     docx = next(p for p in generated(imported) if p.suffix == ".docx")
     assert any("3月1日8:00" in paragraph.text for paragraph in Document(str(docx)).paragraphs)
     # 12月5日 written on 12-06 is yesterday (works under way), not 2027-12-05: 12月4日 after it is out of order.
-    times = ["--set", "停水时间=12月5日8:00", "--set", "恢复时间=12月4日18:00"]
-    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    result = water_notice(run_cli, "12月5日8:00", "12月4日18:00")
     assert (result.exit_code, result.stdout) == (5, ""), result.output
     assert error_line(result) == (
         "错误：模板“停水通知”的日期顺序不对：恢复时间（12月4日18:00）早于停水时间（12月5日8:00），请检查后再试"
@@ -1007,9 +1011,7 @@ def test_a_notice_time_on_2_29_without_its_year_in_a_year_without_one_is_refused
 
 def test_a_notice_time_on_2_29_without_its_year_in_a_leap_year_is_printed(run_cli: Any, imported: Workspace) -> None:
     # On a notice of 2027-12-01 2月29日 is 2028-02-29, 90 days on.
-    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
-    times = ["--set", "停水时间=2月29日8:00", "--set", "恢复时间=当日18:00"]
-    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2027-12-01")
+    result = water_notice(run_cli, "2月29日8:00", "当日18:00", day="2027-12-01")
     assert result.exit_code == 0, result.output
 
 
@@ -1043,10 +1045,8 @@ NO_SUCH_CLOCK = [
 def test_a_notice_time_of_day_no_clock_shows_is_refused(
     run_cli: Any, imported: Workspace, start: str, end: str, said: str
 ) -> None:
-    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
-    times = ["--set", f"停水时间={start}", "--set", f"恢复时间={end}"]
     before = journal_size(run_cli)
-    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    result = water_notice(run_cli, start, end)
     assert (result.exit_code, result.stdout) == (5, ""), result.output
     assert result.stderr.strip() == f"错误：模板“停水通知”的{said}{OFF_THE_CLOCK}"
     assert_nothing_written(run_cli, imported, before)
@@ -1081,10 +1081,8 @@ def test_a_dusk_hour_that_is_no_evening_is_refused(
     run_cli: Any, imported: Workspace, start: str, end: str, said: str
 ) -> None:
     # 傍晚12点 was read as noon by the order check (傍晚1点 as 13:00) and printed on every household's notice
-    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
-    times = ["--set", f"停水时间={start}", "--set", f"恢复时间={end}"]
     before = journal_size(run_cli)
-    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    result = water_notice(run_cli, start, end)
     assert (result.exit_code, result.stdout) == (5, ""), result.output
     assert result.stderr.strip() == f"错误：模板“停水通知”的{said}"
     assert_nothing_written(run_cli, imported, before)
@@ -1092,9 +1090,7 @@ def test_a_dusk_hour_that_is_no_evening_is_refused(
 
 @pytest.mark.parametrize("end", ["12月8日傍晚6点", "当日傍晚5:30", "当日傍晚7点"])
 def test_a_dusk_hour_in_the_evening_is_taken(run_cli: Any, imported: Workspace, end: str) -> None:
-    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
-    times = ["--set", "停水时间=12月8日8:00", "--set", f"恢复时间={end}"]
-    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    result = water_notice(run_cli, "12月8日8:00", end)
     assert result.exit_code == 0, result.output
     [docx] = [p for p in generated(imported) if p.suffix == ".docx"]
     assert f"预计{end}恢复供水" in "\n".join(texts_of(docx))
@@ -1106,9 +1102,7 @@ def test_a_dusk_hour_in_the_evening_is_taken(run_cli: Any, imported: Workspace, 
 )
 def test_a_duration_in_a_notice_time_is_printed_as_typed(run_cli: Any, imported: Workspace, end: str) -> None:
     # 约3.75小时 was refused as a time of day no clock shows (exit 5): it is a number of hours.
-    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
-    times = ["--set", "停水时间=12月8日8:00", "--set", f"恢复时间={end}"]
-    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    result = water_notice(run_cli, "12月8日8:00", end)
     assert result.exit_code == 0, result.output
     [docx] = [p for p in generated(imported) if p.suffix == ".docx"]
     assert f"将于12月8日8:00暂停供水，预计{end}恢复供水" in "\n".join(texts_of(docx))
@@ -1125,10 +1119,8 @@ def test_a_duration_in_a_notice_time_is_printed_as_typed(run_cli: Any, imported:
 def test_a_number_that_is_no_duration_is_still_held_to_the_clock(
     run_cli: Any, imported: Workspace, end: str, said: str
 ) -> None:
-    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
-    times = ["--set", "停水时间=12月8日8:00", "--set", f"恢复时间={end}"]
     before = journal_size(run_cli)
-    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    result = water_notice(run_cli, "12月8日8:00", end)
     assert (result.exit_code, result.stdout) == (5, ""), result.output
     assert result.stderr.strip() == f"错误：模板“停水通知”的{said}{OFF_THE_CLOCK}"
     assert_nothing_written(run_cli, imported, before)
@@ -1136,9 +1128,7 @@ def test_a_number_that_is_no_duration_is_still_held_to_the_clock(
 
 @pytest.mark.parametrize("end", ["当日24:00", "当日24.00", "当日24时"])
 def test_a_notice_time_of_24_00_is_the_end_of_its_day(run_cli: Any, imported: Workspace, end: str) -> None:
-    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
-    times = ["--set", "停水时间=12月8日8:00", "--set", f"恢复时间={end}"]
-    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    result = water_notice(run_cli, "12月8日8:00", end)
     assert result.exit_code == 0, result.output
     docx = next(p for p in generated(imported) if p.suffix == ".docx")
     text = "\n".join(paragraph.text for paragraph in Document(str(docx)).paragraphs)
@@ -1149,10 +1139,8 @@ def test_a_notice_time_of_24_00_is_the_end_of_its_day(run_cli: Any, imported: Wo
 def test_a_notice_time_of_a_day_or_time_that_does_not_exist_is_refused(
     run_cli: Any, imported: Workspace, start: str, end: str, said: str
 ) -> None:
-    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
-    times = ["--set", f"停水时间={start}", "--set", f"恢复时间={end}"]
     before = journal_size(run_cli)
-    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    result = water_notice(run_cli, start, end)
     assert (result.exit_code, result.stdout) == (5, ""), result.output
     assert result.stderr.strip() == f"错误：模板“停水通知”的{said}，请核对后改正"
     assert_nothing_written(run_cli, imported, before)
@@ -1161,9 +1149,7 @@ def test_a_notice_time_of_a_day_or_time_that_does_not_exist_is_refused(
 def test_a_notice_time_written_with_dots_is_not_taken_for_a_day(run_cli: Any, imported: Workspace) -> None:
     # 18.30 is half past six to some clerks, and no month 18: only days written with 月 or a year are held to the
     # calendar.
-    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
-    times = ["--set", "停水时间=12月8日 8.30", "--set", "恢复时间=12月8日 18.30"]
-    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    result = water_notice(run_cli, "12月8日 8.30", "12月8日 18.30")
     assert result.exit_code == 0, result.output
 
 
@@ -1233,10 +1219,8 @@ DASHED_DAYS = [
 def test_a_day_written_with_a_dash_before_a_time_of_day_is_checked(
     run_cli: Any, imported: Workspace, start: str, end: str, message: str
 ) -> None:
-    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
-    times = ["--set", f"停水时间={start}", "--set", f"恢复时间={end}"]
     before = journal_size(run_cli)
-    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    result = water_notice(run_cli, start, end)
     assert (result.exit_code, result.stdout) == (5, ""), result.output
     assert result.stderr.strip() == message
     assert_nothing_written(run_cli, imported, before)
@@ -1245,15 +1229,12 @@ def test_a_day_written_with_a_dash_before_a_time_of_day_is_checked(
 def test_a_day_written_with_a_dash_is_printed_as_a_day_and_a_dashed_pair_alone_as_typed(
     run_cli: Any, imported: Workspace
 ) -> None:
-    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
-    times = ["--set", "停水时间=12-8 8:00-12:00", "--set", "恢复时间=12-8日18:00"]
-    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    result = water_notice(run_cli, "12-8 8:00-12:00", "12-8日18:00")
     assert result.exit_code == 0, result.output
     [docx] = [p for p in generated(imported) if p.suffix == ".docx"]
     assert "将于12月8日 8:00-12:00暂停供水，预计12月8日18:00恢复供水" in "\n".join(texts_of(docx))
     # a unit code before a time of day, and a dashed pair with neither a time of day nor 日, stay as typed, unchecked
-    times = ["--set", "停水时间=3-2-1201 8:00", "--set", "恢复时间=12-4"]
-    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    result = water_notice(run_cli, "3-2-1201 8:00", "12-4")
     assert result.exit_code == 0, result.output
     [docx] = [p for p in generated(imported) if p.suffix == ".docx" and p != docx]
     assert "将于3-2-1201 8:00暂停供水，预计12-4恢复供水" in "\n".join(texts_of(docx))
@@ -1263,16 +1244,13 @@ def test_a_day_written_with_hao_is_printed_with_ri_and_a_buildings_number_as_typ
     run_cli: Any, imported: Workspace
 ) -> None:
     # 12/5号 8:00 was printed 12月5日号 8:00: the 号 is the day's mark, as 日 is.
-    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
-    times = ["--set", "停水时间=12/8号 8:00", "--set", "恢复时间=2026.12.8号 18:00"]
-    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    result = water_notice(run_cli, "12/8号 8:00", "2026.12.8号 18:00")
     assert result.exit_code == 0, result.output
     [docx] = [p for p in generated(imported) if p.suffix == ".docx"]
     assert "将于12月8日 8:00暂停供水，预计2026年12月8日 18:00恢复供水" in "\n".join(texts_of(docx))
     # 3.2号楼 is a building: it was printed 3月2日号楼 and read as 2027-03-02 (refused, exit 5); now as typed, and the
     # time read from 12月8日8:00
-    times = ["--set", "停水时间=3.2号楼 12月8日8:00", "--set", "恢复时间=当日18:00"]
-    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    result = water_notice(run_cli, "3.2号楼 12月8日8:00", "当日18:00")
     assert result.exit_code == 0, result.output
     [docx] = [p for p in generated(imported) if p.suffix == ".docx" and p != docx]
     assert "将于3.2号楼 12月8日8:00暂停供水，预计当日18:00恢复供水" in "\n".join(texts_of(docx))
@@ -1323,21 +1301,17 @@ def test_an_exit_pass_reads_the_quantity_however_the_clerk_writes_it(run_cli: An
 def test_a_pair_before_a_buildings_name_is_no_time_of_day(run_cli: Any, imported: Workspace) -> None:
     # 12.30号楼 is a building, as it is no day: 停水时间=12月8日 12.30号楼 was read as 12:30, so 恢复时间=当日12:00 was
     # refused as before it (exit 5); now it is printed as typed and the cut read from 12月8日 itself
-    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
-    times = ["--set", "停水时间=12月8日 12.30号楼", "--set", "恢复时间=当日12:00"]
-    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    result = water_notice(run_cli, "12月8日 12.30号楼", "当日12:00")
     assert result.exit_code == 0, result.output
     [docx] = [p for p in generated(imported) if p.suffix == ".docx"]
     assert "将于12月8日 12.30号楼暂停供水，预计当日12:00恢复供水" in "\n".join(texts_of(docx))
     # 12.60号楼 was refused as no time a clock shows (exit 5); a building's number, it is printed as typed
-    times = ["--set", "停水时间=12月8日8:00（12.60号楼除外）", "--set", "恢复时间=当日18:00"]
-    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    result = water_notice(run_cli, "12月8日8:00（12.60号楼除外）", "当日18:00")
     assert result.exit_code == 0, result.output
     [docx] = [p for p in generated(imported) if p.suffix == ".docx" and p != docx]
     assert "将于12月8日8:00（12.60号楼除外）暂停供水，预计当日18:00恢复供水" in "\n".join(texts_of(docx))
     # ... while 12.30 alone is still half past noon, after which 当日12:00 comes too early
-    times = ["--set", "停水时间=12月8日 12.30", "--set", "恢复时间=当日12:00"]
-    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    result = water_notice(run_cli, "12月8日 12.30", "当日12:00")
     assert (result.exit_code, result.stdout) == (5, ""), result.output
     assert result.stderr.strip() == (
         "错误：模板“停水通知”的日期顺序不对：恢复时间（当日12:00）早于停水时间（12月8日 12.30），请检查后再试"
@@ -1348,14 +1322,11 @@ def test_a_day_written_as_eight_figures_is_printed_as_the_day_it_is_checked_as(
     run_cli: Any, imported: Workspace
 ) -> None:
     # 停水时间=20261208 8:00 was checked as 2026-12-08 (a 恢复时间 before it refused) but printed as typed.
-    water = ["--set", "停水原因=管道检修", "--set", "停水范围=3栋"]
-    times = ["--set", "停水时间=20261208 8:00", "--set", "恢复时间=20261208 18:00"]
-    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    result = water_notice(run_cli, "20261208 8:00", "20261208 18:00")
     assert result.exit_code == 0, result.output
     [docx] = [p for p in generated(imported) if p.suffix == ".docx"]
     assert "将于2026年12月8日 8:00暂停供水，预计2026年12月8日 18:00恢复供水" in "\n".join(texts_of(docx))
-    times = ["--set", "停水时间=20261208 8:00", "--set", "恢复时间=20261207 18:00"]
-    result = run_cli("notice", "make", "停水通知", "--unit", "3-2-1201", *water, *times, "--date", "2026-12-06")
+    result = water_notice(run_cli, "20261208 8:00", "20261207 18:00")
     assert (result.exit_code, result.stdout) == (5, ""), result.output
     assert result.stderr.strip() == (
         "错误：模板“停水通知”的日期顺序不对：恢复时间（20261207 18:00）早于停水时间（20261208 8:00），请检查后再试"
