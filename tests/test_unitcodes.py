@@ -249,6 +249,8 @@ def test_sort_key_orders_phases_by_their_number() -> None:
         "三期·1-1-101",
         "十期·1-1-101",
         "十一期·1-1-101",
+        "二十期·1-1-101",
+        "二十三期·1-1-101",
         "A区·1-1-101",
         "B区·1-1-101",
         "巴塞罗纳·1-1-101",
@@ -401,3 +403,15 @@ def test_find_unit_code_in_file_names(text: str, expected: str) -> None:
 )
 def test_find_unit_code_finds_nothing(text: str) -> None:
     assert find_unit_code(text) is None
+
+
+def test_a_phase_number_below_a_hundred_is_read_and_written_as_cn2an_does() -> None:
+    """Phases are numbered and named without loading cn2an (every command reads the estate's phases): the same
+    numerals as cn2an's, for every number a phase has."""
+    import cn2an  # loaded on first use: the truth these readers are held to
+
+    from recordkit.core.unitcodes import _below_a_hundred, _chinese_below_a_hundred
+
+    for number in range(1, 100):
+        numeral = cn2an.an2cn(str(number))
+        assert (_chinese_below_a_hundred(number), _below_a_hundred(numeral)) == (numeral, str(number))

@@ -434,8 +434,23 @@ def _phase_order(phase: str) -> tuple[int, int, int, str, str]:
     name = generic["name"]
     if name.isascii() and name.isalpha():
         return (1, -1, ord(name), generic["marker"], phase)  # before a named phase, after every numbered one
-    number = name if name.isdigit() else _arabic(name)
+    number = name if name.isdigit() else _below_a_hundred(name) or _arabic(name)
     return (1, -2, int(number), generic["marker"], phase) if number.isdigit() else (1, 0, 0, "", phase)
+
+
+_CN_DIGITS = "一二三四五六七八九"
+_BELOW_A_HUNDRED = re.compile(rf"(?P<tens>[{_CN_DIGITS}]?十)?(?P<ones>[{_CN_DIGITS}])?")
+
+
+def _below_a_hundred(numeral: str) -> str:
+    """一 … 九十九 in digits, "" for any other numeral: a phase's number, read without loading cn2an (``_arabic``),
+    which a command that only lists units must not pay for."""
+    match = _BELOW_A_HUNDRED.fullmatch(numeral)
+    if not numeral or match is None:
+        return ""
+    tens = match["tens"]
+    ones = _CN_DIGITS.index(match["ones"]) + 1 if match["ones"] else 0
+    return str((_CN_DIGITS.index(tens[0]) + 1 if len(tens) == 2 else 1) * 10 + ones if tens else ones)
 
 
 def _arabic_numerals(text: str) -> str:
@@ -536,10 +551,24 @@ def parse_phase(text: str | int | float, phases: Mapping[str, str] | None = None
 def _generic_phase_name(match: re.Match[str]) -> str:
     name = match["name"]
     if name.isdigit():
-        import cn2an  # loaded on first use: only a phase written in digits needs it
-
-        name = cn2an.an2cn(str(int(name)))
+        name = _chinese_below_a_hundred(int(name)) or _chinese(int(name))
     return name + match["marker"]
+
+
+def _chinese(number: int) -> str:
+    import cn2an  # loaded on first use: only a phase numbered 100 or more needs it
+
+    return str(cn2an.an2cn(str(number)))
+
+
+def _chinese_below_a_hundred(number: int) -> str:
+    """1 … 99 in Chinese numerals (2 二, 10 十, 12 十二, 20 二十), "" for any other: a phase written in digits (2期)
+    named without loading cn2an, which every command pays for when it reads the estate's phases."""
+    if not 0 < number < 100:
+        return ""
+    tens, ones = divmod(number, 10)
+    written = ("" if tens < 2 else _CN_DIGITS[tens - 1]) + ("十" if tens else "")
+    return written + (_CN_DIGITS[ones - 1] if ones else "")
 
 
 # A phase spelling that could itself begin a building number (A, P2): not split off before a letter or digit.
@@ -559,8 +588,8 @@ def _split_phase(normalized: str, phases: Mapping[str, str] | None, shown: str) 
         for spelling in sorted(phases, key=len, reverse=True):
             if normalized.startswith(spelling) and len(normalized) > len(spelling):
                 rest = normalized[len(spelling) :]
-                if _BUILDING_START.fullmatch(spelling) and rest[:1].isascii() and rest[:1].isalnum():
-                    continue  # "A" must not eat the A of "A3-2-101"; "PARK" cannot start a building: PARK3 is its 3
+                if _BUILDING_START.fullmatch(spelling) and rest[:1].isalnum():
+                    continue  # "A" must not eat the A of "A3-2-101" or "A座"; "PARK" cannot start a building: PARK3 is its 3
                 return phases[spelling], rest.lstrip(" -_/")
     generic = _GENERIC_PHASE.match(normalized)
     if generic is not None and len(normalized) > generic.end():
