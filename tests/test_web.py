@@ -1880,7 +1880,7 @@ def test_an_index_of_a_newer_recordkit_answers_503_with_what_the_administrator_m
     page = Browser(local_app(demo, demo_ledger)).get("/search?q=电梯")
     assert page.status_code == 503
     assert (
-        "检索索引的版本（99）与本程序（11）不符：索引是更新版本的 recordkit 建的，"
+        "检索索引的版本（99）与本程序（12）不符：索引是更新版本的 recordkit 建的，"
         "请管理员把服务器上运行网页的 recordkit 升级到建索引的那个版本，再重启网页服务（recordkit serve）"
     ) in text_of(page)
     assert "这台电脑" not in text_of(page)
