@@ -565,9 +565,10 @@ _DASHED_AFTER = re.compile(r"-[0-9A-Za-z]")
 # groups, nor is a group no card begins with (UnionPay 62, Visa 4, Mastercard 5, the old domestic cards 9): a room
 # number before a mobile (房号1201 138 0013 8000) leaves it a phone, masked.  The run is looked for in the few
 # characters before a match (_CARD_REACH).  A date or time a gap before the first group is none of the run
-# (2026-12-08 6222 0212 3456 7890: _AFTER_A_DATE_OR_TIME), as one after the last group (_DATE_OR_TIME).
+# (2026-12-08 6222 0212 3456 7890: _AFTER_A_DATE_OR_TIME), as one after the last group (_DATE_OR_TIME).  (The
+# look-ahead for the first digit lets the engine skip the look-behinds elsewhere: ten times faster on prose.)
 _CARD_START = (
-    r"(?<![0-9A-Za-z)-])(?:"
+    r"(?=[4569])(?<![0-9A-Za-z)-])(?:"
     + "".join(rf"(?<![0-9)]{BLANK}{{{width}}})" for width in _GAP_WIDTHS)
     + rf"|{_AFTER_A_DATE_OR_TIME})[4569][0-9]{{3}}"
 )
