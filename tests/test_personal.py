@@ -822,6 +822,36 @@ def test_mask_in_text_masks_a_local_number_after_a_phone_label(text: str, expect
     assert mask_in_text(text) == expected
 
 
+# Several numbers after one phone label, parted by a gap, 、，, / or 或 (only the first was read: the local number after
+# a mobile, or the second local number, was shown whole); each a mobile, a landline with its area code or a local
+# number.  A number after a word that is no list separator is no phone of the label's.
+PHONE_LISTS = [
+    ("电话 138 0013 8000 8666 1234", "电话 138 **** 8000 **** 1234"),
+    ("电话：13800138000、8666 1234", "电话：138****8000、**** 1234"),
+    ("联系电话：8666 1234，8666 5678", "联系电话：**** 1234，**** 5678"),
+    ("电话 8666 1234 / 8666 5678", "电话 **** 1234 / **** 5678"),
+    ("座机 8666 1234 或 8666 5678", "座机 **** 1234 或 **** 5678"),
+    ("电话 8666 1234 8666 5678", "电话 **** 1234 **** 5678"),
+    ("电话：0755-8888 6666、8666 5678", "电话：0755-**** 6666、**** 5678"),
+    ("传真 8666 1234／0755 8888 6666", "传真 **** 1234／0755 **** 6666"),
+    ("座机：８６６６　１２３４，８６６６　５６７８", "座机：****　１２３４，****　５６７８"),
+    # a mobile after a local number whose last group starts as a card's does (5678 138 0013 8000) was shown whole
+    ("电话 8666 5678 138 0013 8000", "电话 **** 5678 138 **** 8000"),
+    # not one of the list
+    ("电话 8666 1234 房号 8666 5678", "电话 **** 1234 房号 8666 5678"),
+    ("电话 8666 1234、1201室", "电话 **** 1234、1201室"),
+    ("电话 8666 1234 8666 5678 1201", "电话 8666 1234 8666 5678 1201"),  # a longer run of groups
+    ("电话 8666 1234，金额 8666 5678", "电话 **** 1234，金额 8666 5678"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PHONE_LISTS)
+def test_mask_in_text_masks_each_number_of_a_list_after_one_phone_label(text: str, expected: str) -> None:
+    from recordkit.core.personal import mask_in_text
+
+    assert mask_in_text(text) == expected
+
+
 @pytest.mark.parametrize(("text", "expected"), BANK_CARDS)
 def test_mask_in_text_masks_a_bank_card_keeping_its_first_and_last_4_digits(text: str, expected: str) -> None:
     from recordkit.core.personal import mask_in_text

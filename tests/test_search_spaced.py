@@ -415,3 +415,62 @@ def test_the_token_of_an_id_number(text: str, token: str) -> None:
 )
 def test_no_id_number_token_where_masking_sees_none(text: str) -> None:
     assert not [token for token in token_stream(fold(text)) if token.startswith("i:")]
+
+
+#: Several numbers after one phone label (filed in this order as HT-2026-00001, …): each a phone of its own.
+PHONE_LIST_DOCUMENTS = [
+    ("值班表.docx", "值班电话 138 0013 8000 8666 1234。"),  # a local number after a mobile
+    ("联系单.docx", "联系电话：8666 1234，8666 5678。"),
+    ("门岗表.docx", "门岗电话 8666 5678 / 8666 4321。"),
+    ("保安表.docx", "座机 8666 4321 或 8666 1234。"),
+    ("回访单.docx", "电话：13800138000、8666 9876。"),
+    ("分部表.docx", "电话 0755-8888 6666 8666 2468。"),  # a local number after a landline
+    ("流水单.docx", "流水号 138 0013 8000 8666 2468。"),  # near miss: no phone label, a run of groups
+    ("登记表.docx", "电话 8666 1357 房号 1201 8666 9876。"),  # near miss: after a word, a group before it
+]
+
+
+@pytest.fixture
+def phone_lists(ws: Workspace, tmp_path: Path, run_cli: Any) -> None:
+    for name, text in PHONE_LIST_DOCUMENTS:
+        path = write_docx(tmp_path / "来件" / name, text)
+        result = run_cli("file", str(path), "--category", "合同协议档案", "--date", "2026-11-20")
+        assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("86661234", [1, 2, 4]),
+        ("86665678", [2, 3]),
+        ("86664321", [3, 4]),
+        ("86669876", [5]),
+        ("86662468", [6]),
+        ("86661357", [8]),
+    ],
+)
+def test_each_number_after_one_phone_label_is_found(
+    phone_lists: None, run_cli: Any, query: str, expected: list[int]
+) -> None:
+    assert hits(run_cli, query) == [f"HT-2026-{n:05d}" for n in expected]
+
+
+def test_each_number_after_one_phone_label_is_masked(phone_lists: None, run_cli: Any) -> None:
+    result = run_cli("search", "电话 OR 座机 OR 流水号", "--json", "--sort", "档号")
+    assert result.exit_code == 0, result.output
+    assert [hit["snippet"] for hit in json.loads(result.stdout)["hits"]] == [
+        "值班电话 138 **** 8000 **** 1234。",
+        "联系电话：**** 1234，**** 5678。",
+        "门岗电话 **** 5678 / **** 4321。",
+        "座机 **** 4321 或 **** 1234。",
+        "电话：138****8000、**** 9876。",
+        "电话 0755-**** 6666 **** 2468。",
+        "流水号 138 **** 8000 8666 2468。",
+        "电话 **** 1357 房号 1201 8666 9876。",
+    ]
+    found = json.loads(run_cli("search", "86661234", "--json", "--sort", "档号").stdout)["hits"]
+    assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]] == [
+        "**** 1234",
+        "**** 1234",
+        "**** 1234",
+    ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from recordkit.core.errors import ValidationError
 from recordkit.core.filenames import hidden_characters
@@ -595,16 +595,37 @@ _FIFTEEN_DIGIT_CARD = re.compile(
 _CARD_GROUPS_BEFORE = re.compile(rf"{_CARD_GROUPS}\Z")
 _CARD_BEFORE = re.compile(rf"{_CARD_GROUPS}{_MOBILE_IN_BLANK_GROUPS}{_GAP}\Z")
 _CARD_REACH = 40
-# A local number without its area code (_LANDLINE_LOCAL, its groups a dash or a gap apart) right after a phone label
-# and maybe a colon and blanks (联系电话：8666 1234, 座机 86661234): in a text only the label tells it from an amount,
-# a serial or an archive number, so none is read elsewhere (电话费 86661234 元 is a fee).  Another group of digits a
-# dash or gap after it, a decimal point or a letter make it part of something else, unless that group is a mobile: a
-# second phone (电话 8666 1234 138 0013 8000), or a date or time (NOT_ONE_MORE_GROUP).
+# The numbers right after a phone label and maybe a colon and blanks (联系电话：8666 1234, 座机 86661234, 电话 138 0013
+# 8000 8666 1234): a list of one or more, each a mobile, a landline with its area code or a local number without
+# one (_LANDLINE_LOCAL, its groups a dash or a gap apart), parted by a gap, 、，, / or 或 (电话：13800138000、8666
+# 1234, 座机 8666 1234 或 8666 5678).  In a text only the label tells a local number from an amount, a serial or an
+# archive number, so none is read elsewhere (电话费 86661234 元 is a fee), nor after a word that is no separator
+# (电话 8666 1234 房号 8666 5678: the second is not the label's).  Another group of digits a dash or gap after the
+# list, a decimal point or a letter make it part of something else, unless that group is a mobile or a date or time
+# (NOT_ONE_MORE_GROUP): 电话 8666 1234 5678 is no phone.  Every number of the list is masked here, the mobile too: a
+# local number masked alone leaves its last group, which may start a card's (5678 138 0013 8000), before the mobile.
+# (The label first: a literal lets the engine skip the rest elsewhere.)
 _PHONE_LABEL = r"(?:电话|座机|固话|传真)(?:号码)?"
-_LABELLED_LOCAL_NUMBER = re.compile(
-    rf"{_PHONE_LABEL}:?{BLANK}*(?P<local>{_local_number(_SEP)})"
+_LOCAL_DIGITS = rf"[2-9][0-9]{{2,3}}{_SEP}?[0-9]{{4}}"
+
+
+def _listed_phone(named: bool) -> str:
+    """One number of a list after a phone label; ``named``: each kind in a group of its name (a list repeats it
+    without them: a group's name is one group's)."""
+    mobile, landline, local = (f"(?P<{kind}>" if named else "(?:" for kind in ("mobile", "landline", "local"))
+    return (
+        rf"{mobile}{_MOBILE_DIGITS})|(?:\((?:{_AREA_CODE})\)|{_AREA_CODE})(?:-|{_GAP})?{landline}{_LOCAL_DIGITS})"
+        rf"|{local}{_LOCAL_DIGITS})"
+    )
+
+
+_LIST_SEPARATOR = rf"(?:{BLANK}*(?:[、,/]|或){BLANK}*|{_GAP})"
+_PHONE_LIST = re.compile(
+    rf"{_PHONE_LABEL}:?{BLANK}*(?P<list>(?:{_listed_phone(False)})(?:{_LIST_SEPARATOR}(?:{_listed_phone(False)}))*)"
     rf"(?![0-9A-Za-z])(?!\.[0-9])(?!{_SEP}(?!{NOT_ONE_MORE_GROUP})[0-9])"
 )
+_LISTED_PHONE = re.compile(_listed_phone(True))
+_NOT_A_DIGIT = re.compile("[^0-9]")
 _PRIVATE_KEYS = {
     "phone": mask_phone,
     "电话": mask_phone,
@@ -656,9 +677,34 @@ def _masked_card(text: str, folded: str, match: re.Match[str]) -> str | None:
     return _hide_digits(text, folded, match.start(), match.end(), keep_first=4, keep_last=4)
 
 
-def _masked_local_number(text: str, folded: str, match: re.Match[str]) -> str:
-    start, end = match.span("local")
-    return text[match.start() : start] + _hide_digits(text, folded, start, end, keep_first=0, keep_last=4)
+def _listed_phones(folded: str, listed: re.Match[str]) -> Iterator[re.Match[str]]:
+    """Each number of a list ``_PHONE_LIST`` found in ``folded``, as ``_LISTED_PHONE`` reads it."""
+    return _LISTED_PHONE.finditer(folded, listed.start("list"), listed.end())
+
+
+def _masked_phone_list(text: str, folded: str, match: re.Match[str]) -> str:
+    """A list after a phone label (``_PHONE_LIST``) with each of its numbers masked as ``mask_phone`` masks it: a
+    mobile's first 3 and last 4 digits kept, a landline's area code and last 4, a local number's last 4."""
+    pieces, done = [], match.start()
+    for phone in _listed_phones(folded, match):
+        kept = "mobile" if phone["mobile"] else "landline" if phone["landline"] else "local"
+        start, end = phone.span(kept)
+        hidden = _hide_digits(text, folded, start, end, keep_first=3 if kept == "mobile" else 0, keep_last=4)
+        pieces += [text[done:start], hidden]
+        done = end
+    return "".join([*pieces, text[done : match.end()]])
+
+
+def listed_local_numbers(folded: str) -> list[tuple[str, tuple[int, int]]]:
+    """The local numbers (no area code) of the lists after a phone label that masking reads in a text folded as
+    ``phones_in_folded``'s is (``_PHONE_LIST``: 电话 138 0013 8000 8666 1234, 座机 8666 1234 或 8666 5678), each as
+    its digits and where it stands: ``('86661234', (18, 27))``."""
+    return [
+        (_NOT_A_DIGIT.sub("", phone["local"]), phone.span("local"))
+        for listed in _PHONE_LIST.finditer(folded)
+        for phone in _listed_phones(folded, listed)
+        if phone["local"]
+    ]
 
 
 def _in_longer_code(folded: str, match: re.Match[str]) -> bool:
@@ -745,7 +791,8 @@ def mask_in_text(text: str) -> str:
     keeps its offsets): ``138****5678``, ``１３８****５６７８``, ``+86 138 **** 5678``, ``0755-****1234``,
     ``0755 **** 1234``, ``(0755) ****1234``, ``+86 755 **** 1234``, ``0755****1234`` (written as one run),
     ``110101********1234``, a bank card's first and last 4 digits kept (``6222 **** **** ***0 123``,
-    ``_CARD_IN_TEXT``), a local number right after a phone label (``电话：**** 1234``, ``_LABELLED_LOCAL_NUMBER``);
+    ``_CARD_IN_TEXT``), a local number right after a phone label, each of a list there (``电话：**** 1234``,
+    ``座机 **** 1234 或 **** 5678``, ``_PHONE_LIST``);
     groups one or two blanks apart (a tab, an ideographic space), as the search's fold joins
     them: ``138  **** 5678``.  A number a line end cuts (a PDF's text
     layer keeps them) is masked as one: the line end read as nothing between its parts (``1381234↵5678``) and as
@@ -783,8 +830,8 @@ def _masked_numbers(text: str, folded: str | None = None) -> str:
     text, folded = _mask_matches(text, folded, _OLD_ID_IN_TEXT, _masked_old_id)
     # A card before the phones: a dashed card's last groups read as a landline (6222-0212-3456-7890).
     text, folded = _mask_matches(text, folded, _CARD_IN_TEXT, _masked_card)
-    # A local number before the phones: a mobile after it is read before it is masked (_LABELLED_LOCAL_NUMBER).
-    text, folded = _mask_matches(text, folded, _LABELLED_LOCAL_NUMBER, _masked_local_number)
+    # A label's list before the phones: read whole, a mobile in it with the rest (_PHONE_LIST).
+    text, folded = _mask_matches(text, folded, _PHONE_LIST, _masked_phone_list)
     text, folded = _mask_matches(text, folded, _PHONE_IN_TEXT, _masked_phone)
     return _mask_matches(text, folded, _LABELLED_NUMBER_IN_TEXT, _masked_labelled)[0]
 

@@ -22,7 +22,13 @@ from recordkit.archive.numbers import SAID_ALOUD
 from recordkit.archive.rules import FilingRules, format_archive_no, parse_archive_no
 from recordkit.core.dates import DateError, chinese_date, office_time, parse_period
 from recordkit.core.errors import NotFoundError, UsageError, ValidationError
-from recordkit.core.personal import NOT_ONE_MORE_GROUP, local_number_groups, mask_in_text, phones_in_folded
+from recordkit.core.personal import (
+    NOT_ONE_MORE_GROUP,
+    listed_local_numbers,
+    local_number_groups,
+    mask_in_text,
+    phones_in_folded,
+)
 from recordkit.core.unitcodes import KIND_WORDS, parse_unit_code
 from recordkit.core.unitcodes import KINDS as UNIT_KINDS
 from recordkit.ledger.db import Ledger, read_workspace_ledger, refuse_unknown_unit
@@ -91,11 +97,21 @@ class Term:
 
     def found_in(self, folded: str) -> bool:
         """The folded text holds the term as written (only ``checked`` terms need asking); a local number's groups
-        also as the number of a landline the text holds (``_local_number_pattern``)."""
+        also as the number of a landline the text holds, or one of a list after a phone label (``_local_numbers``)."""
         pattern = self.pattern
         if pattern is not None and pattern.search(folded) is not None:
             return True
-        return self.local and _RUN_SEPARATORS.sub("", self.text) in _landline_numbers(folded)
+        return self.local and _RUN_SEPARATORS.sub("", self.text) in _local_numbers(folded)
+
+    def spans(self, folded: str, start: int, end: int) -> list[tuple[int, int]]:
+        """Where the term stands in ``folded[start:end]`` (the snippet's marks): its pattern's matches, and a local
+        number's in a list after a phone label (``core.personal.listed_local_numbers``)."""
+        pattern = self.pattern
+        found = [] if pattern is None else [m.span() for m in pattern.finditer(folded, start, end)]
+        if self.local:
+            digits = _RUN_SEPARATORS.sub("", self.text)
+            found += [span for number, span in listed_local_numbers(folded) if number == digits and start <= span[0]]
+        return found
 
     @property
     def phrase(self) -> Phrase:
@@ -185,7 +201,7 @@ _RUN_SEPARATORS = re.compile("[ -]")
 # group (0571 8666 1234, 0571-8666-1234), and a mobile after them, a second phone (8666 1234 139 1234 5678), or a
 # date (8666 1234 2026-12-08: ``core.personal.NOT_ONE_MORE_GROUP``, as masking reads them).  A
 # landline written otherwise (after a mobile, the country code, the trunk prefix) is found by its number
-# (``_landline_numbers``).
+# (``_local_numbers``), as is one of a list after a phone label after another number.
 _NO_GROUP_BEFORE = r"(?<![0-9a-z][ -])"
 _AREA_CODE_BEFORE = "|".join(rf"(?<=(?<![0-9a-z][ -])(?<![0-9a-z])0[0-9]{{{n}}}[ -])" for n in (2, 3))
 
@@ -200,10 +216,12 @@ def _local_number_pattern(folded: str) -> re.Pattern[str]:
     )
 
 
-def _landline_numbers(folded: str) -> set[str]:
-    """The local numbers of the landlines a folded text holds (``core.personal.phones_in_folded``): 86661234 of
-    0571-86661234."""
-    return {phone.split("-")[1] for phone in phones_in_folded(folded) if phone.startswith("0")}
+def _local_numbers(folded: str) -> set[str]:
+    """The local numbers of the landlines a folded text holds (``core.personal.phones_in_folded``: 86661234 of
+    0571-86661234), and those of a list after a phone label (``core.personal.listed_local_numbers``: 86661234 of
+    电话 138 0013 8000 8666 1234)."""
+    landlines = {phone.split("-")[1] for phone in phones_in_folded(folded) if phone.startswith("0")}
+    return landlines | {number for number, _ in listed_local_numbers(folded)}
 
 
 def query_period(text: str, end: bool = False) -> dt.date:
@@ -456,13 +474,8 @@ def _unit_pattern(value: str) -> re.Pattern[str]:
     )
 
 
-def _spans(folded: str, terms: Sequence[Term], start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    for term in terms:
-        pattern = term.pattern
-        if pattern is not None:
-            spans += [m.span() for m in pattern.finditer(folded, start, len(folded) if end is None else end)]
-    return sorted(spans)
+def _spans(folded: str, terms: Sequence[Term], start: int = 0) -> list[tuple[int, int]]:
+    return sorted(span for term in terms for span in term.spans(folded, start, len(folded)))
 
 
 def _window(text: str, body_start: int, terms: Sequence[Term], reach: int = 240) -> slice:
