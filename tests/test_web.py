@@ -556,6 +556,41 @@ def test_the_item_page_on_a_clerks_pc_says_the_text_is_on_the_server_when_the_in
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("ws", ["postgresql"], indirect=True)
+@pytest.mark.parametrize(
+    ("broken", "said"),
+    [
+        (
+            "DROP TABLE search_items, search_index_meta",  # a ledger older than the index tables
+            "台账数据库里没有检索索引的表：请管理员在服务器上升级台账数据库（recordkit db upgrade），"
+            "再重建检索索引（recordkit index --rebuild）",
+        ),
+        (
+            "UPDATE search_index_meta SET value = '99' WHERE key = 'schema_version'",
+            "检索索引的版本（99）与本程序（15）不符：索引是更新版本的 recordkit 建的，"
+            "请管理员把服务器上运行网页的 recordkit 升级到建索引的那个版本，再重启网页服务（recordkit serve）",
+        ),
+    ],
+    ids=["no index tables", "a newer index"],
+)
+def test_the_item_page_on_a_clerks_pc_answers_an_unusable_index_as_the_search_page_does(
+    ws: Workspace, ledger: Ledger, tmp_path: Path, run_cli: Any, broken: str, said: str
+) -> None:
+    """On a clerk's PC whose PostgreSQL ledger lacks the index tables, or holds an index a newer recordkit built,
+    the item page said the text was on the server (200), while the search page answered 503 with what the
+    administrator must do.  The item page answers the same."""
+    number = file_documents(ws, ledger, tmp_path / "扫描件")["装修协议"].archive_no
+    assert run_cli("index").exit_code == 0
+    with ledger.engine.begin() as conn:
+        conn.exec_driver_sql(broken)
+    _at_a_clerks_pc(ws)
+    browser = Browser(local_app(ws, ledger))
+    for page in (browser.get("/search?q=装修"), browser.get(f"/item/{number}")):
+        assert (page.status_code, said in text_of(page)) == (503, True), text_of(page)
+        assert TEXT_ON_THE_SERVER not in text_of(page)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("ws", ["postgresql"], indirect=True)
 def test_the_item_page_on_a_clerks_pc_says_a_scan_waiting_for_ocr_has_no_text_yet(
     ws: Workspace, ledger: Ledger, tmp_path: Path, run_cli: Any
 ) -> None:

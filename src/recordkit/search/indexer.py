@@ -33,7 +33,7 @@ from recordkit.core.workspace import add_rotating_log
 from recordkit.ledger.schema import archive_aliases, archive_items
 from recordkit.owners.contacts import owner_names_in
 from recordkit.search.backends import open_index, preparer
-from recordkit.search.backends.base import IndexBackend, IndexDoc, cores
+from recordkit.search.backends.base import IndexBackend, IndexDoc, IndexUnusable, cores
 from recordkit.search.backends.postgresql import PostgresIndex
 from recordkit.search.text import fold, join_fields, token_stream
 
@@ -327,18 +327,26 @@ def _extract_missing(
 
 
 def _kept_texts(
-    index: IndexBackend, items: Sequence[ArchiveItem], former: dict[str, tuple[str, ...]]
+    index: IndexBackend,
+    items: Sequence[ArchiveItem],
+    former: dict[str, tuple[str, ...]],
+    unusable_raised: bool = False,
 ) -> dict[str, ItemText]:
     """The text ``index`` holds for each of ``items`` whose file is not on this computer, from its row or its
     former numbers' rows: indexed again here, such an item keeps it instead of being cut back to its metadata.
     (The nightly run on a clerk's PC sharing a PostgreSQL ledger that holds a few of the archive's files, or on
     the server after a file went missing, rewrote every item whose file it lacked by its title alone.)  Nothing
-    for an index not built or not readable: a rebuild replaces it."""
+    for an index not built or not readable: a rebuild replaces it — but with ``unusable_raised`` an index the
+    administrator must act on first (``IndexUnusable``: its tables missing, a newer recordkit's) is raised."""
     if not items:
         return {}
     wanted = {item.archive_no: (item.archive_no, *former.get(item.archive_no, ())) for item in items}
     try:
         rows = index.texts(sorted({number for numbers in wanted.values() for number in numbers}))
+    except IndexUnusable:
+        if unusable_raised:
+            raise
+        return {}
     except (NotFoundError, IntegrityError):
         return {}
     kept = {}
@@ -354,9 +362,11 @@ def indexed_text(workspace: Workspace, ledger: Ledger, item: ArchiveItem) -> Ite
     """The text the search index holds for ``item`` (its row's, or a former number's), unmasked, as one page — the
     index keeps no page breaks —, waiting for OCR as its row says: what the item page shows where neither the file
     nor its extracted text is on this computer (a clerk's PC sharing the PostgreSQL ledger and its index).  None
-    when the index holds no text for it, or is not built or not readable here (a SQLite index is the server's)."""
+    when the index holds no text for it, or is not built here (a SQLite index is the server's).  ``IndexUnusable``
+    for one the administrator must act on (its tables missing, damaged, a newer recordkit's), as a search says it:
+    the text is not known to be on the server then."""
     former = former_numbers(ledger, [item.archive_no])
-    return _kept_texts(open_index(workspace, ledger), [item], former).get(item.archive_no)
+    return _kept_texts(open_index(workspace, ledger), [item], former, unusable_raised=True).get(item.archive_no)
 
 
 def waits_for_ocr(workspace: Workspace, ledger: Ledger, item: ArchiveItem) -> bool:
