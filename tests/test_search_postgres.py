@@ -2216,46 +2216,50 @@ def test_a_search_the_server_cut_short_is_told_on_the_page_in_chinese_and_logged
 
 
 @pytest.mark.postgres
-def test_a_search_command_the_server_cut_short_is_logged_in_one_line(
-    relayed: tuple[Relay, Workspace], monkeypatch: pytest.MonkeyPatch, run_cli: Any
+@pytest.mark.parametrize(
+    ("error", "exit_code", "told", "logged"),
+    [
+        (
+            psycopg.errors.QueryCanceled("canceling statement due to user request"),
+            LedgerError.exit_code,
+            None,
+            "PostgreSQL search cut short by the server (query '水泵 138****5678'): "
+            "canceling statement due to user request",
+        ),
+        (
+            psycopg.errors.DataCorrupted("invalid page in block 3 of relation base/16384/16397"),
+            IntegrityError.exit_code,
+            "PostgreSQL 中的检索索引无法读取（InternalError）",
+            "PostgreSQL search index unreadable (query '水泵 138****5678'): DataCorrupted: invalid page in block 3 of"
+            " relation base/16384/16397",
+        ),
+    ],
+    ids=["cut short", "damaged index"],
+)
+def test_a_search_command_that_failed_on_the_server_is_logged_in_one_line(
+    relayed: tuple[Relay, Workspace],
+    monkeypatch: pytest.MonkeyPatch,
+    run_cli: Any,
+    error: Exception,
+    exit_code: int,
+    told: str | None,
+    logged: str,
 ) -> None:
-    """``recordkit search`` cancelled by the server wrote two lines to the log: the search's (with its query) and the
-    command's failure (with its message).  It now writes one, with the query, its numbers masked."""
+    """``recordkit search`` cancelled by the server, or on an index the server cannot read (a damaged page), wrote
+    two lines to the log: the search's or the index's (the driver's words) and the command's failure (with its
+    message), and the damaged index's said nothing of what was searched.  It now writes one, with the query, its
+    numbers masked."""
     _relay, ws = relayed
 
-    def cut_short(_conn: Any, _request: Any) -> Any:
-        raise psycopg.errors.QueryCanceled("canceling statement due to user request")
+    def failing(_conn: Any, _request: Any) -> Any:
+        raise error
 
-    monkeypatch.setattr(postgresql, "_search", cut_short)
+    monkeypatch.setattr(postgresql, "_search", failing)
     start = log_size(ws)
     failed = run_cli("search", "水泵 13812345678")
-    assert failed.exit_code == LedgerError.exit_code, failed.output
-    assert messages_since(ws, start) == [
-        "PostgreSQL search cut short by the server (query '水泵 138****5678'): canceling statement due to user request"
-    ]
-
-
-@pytest.mark.postgres
-def test_a_damaged_index_on_postgresql_is_logged_once_with_the_masked_query(
-    relayed: tuple[Relay, Workspace], monkeypatch: pytest.MonkeyPatch, run_cli: Any
-) -> None:
-    """``recordkit search`` on an index the server cannot read (a damaged page) wrote two lines to the log: the
-    index's (the driver's words) and the command's failure, and neither said what was searched.  It now writes
-    one, with the query, its numbers masked."""
-    _relay, ws = relayed
-
-    def damaged(_conn: Any, _request: Any) -> Any:
-        raise psycopg.errors.DataCorrupted("invalid page in block 3 of relation base/16384/16397")
-
-    monkeypatch.setattr(postgresql, "_search", damaged)
-    start = log_size(ws)
-    failed = run_cli("search", "水泵 13812345678")
-    assert failed.exit_code == IntegrityError.exit_code, failed.output
-    assert "PostgreSQL 中的检索索引无法读取（InternalError）" in failed.stderr
-    assert messages_since(ws, start) == [
-        "PostgreSQL search index unreadable (query '水泵 138****5678'): DataCorrupted: invalid page in block 3 of"
-        " relation base/16384/16397"
-    ]
+    assert failed.exit_code == exit_code, failed.output
+    assert told is None or told in failed.stderr
+    assert messages_since(ws, start) == [logged]
 
 
 @pytest.mark.postgres
