@@ -51,6 +51,7 @@ DOCUMENTS = [
     ("门岗值班表.docx", "门岗电话 8666 1234 2026-12-08 启用。"),  # a date right after it: not one more group
     ("停水公告.docx", "2026-12-08 0755 8888 6666 停水咨询。"),  # a landline a date before it (index version 12)
     ("停电公告.docx", "咨询 0755 8888 6666 2026-12-09 起。"),  # and one a date after it
+    ("批次标签.docx", "批次 0211 8666 1234，箱号 075 8666 1234。"),  # near miss: no area code has these shapes
 ]
 
 
@@ -166,7 +167,8 @@ def test_blanks_folded_again_stay_as_they_were() -> None:
         ("057186661234", [24]),
         ("0571-86661234", [24]),
         # not the card 6222 8666 1234 5678 (HT-2026-00026); beside a mobile, a second phone, as masking reads it; a
-        # date after it, as masking reads it
+        # date after it, as masking reads it; not after a group no area code is (0211, 075: HT-2026-00032), which
+        # masking leaves as written
         ("86661234", [24, 25, 27, 28, 29]),
         ("8665678", [25]),  # 7 digits: the 3-4 groups
         ("电话 -86661234", [7, 8, 9, 10, 13, 14, 17]),  # nor 门岗电话 8666 1234 2026-12-08
@@ -239,12 +241,13 @@ def test_a_phone_found_is_still_masked_unless_asked(numbers: dict[str, str], run
 def test_digit_groups_that_are_no_landline_are_no_phone(numbers: dict[str, str], run_cli: Any) -> None:
     """No landline is masked inside them; the 19 digits of a bank card are masked as one (first 4, last 4), and so
     are an old card's 15 digits whose last groups look like a mobile (shown whole before)."""
-    result = run_cli("search", "开户账号 OR 流水号 OR 退押金账户", "--json", "--sort", "档号")
+    result = run_cli("search", "开户账号 OR 流水号 OR 退押金账户 OR 批次", "--json", "--sort", "档号")
     assert result.exit_code == 0, result.output
     assert [hit["snippet"] for hit in json.loads(result.stdout)["hits"]] == [
         "开户账号6222 **** **** ***6 123。",
         "流水号 0755 8888 6666 0132，读数 0 755 8888。",
         "退押金账户 6222 *** **** 8000。",
+        "批次 0211 8666 1234，箱号 075 8666 1234。",
     ]
 
 

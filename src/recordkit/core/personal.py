@@ -64,8 +64,12 @@ _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _LANDLINE_DASHED = re.compile(r"(?P<area>0[0-9]{2,3})-(?P<number>[0-9]{7,8})(?:(?:-|转)(?P<ext>[0-9]{1,6}))?")
 # Without one, the numbering plan does: 010 and 02x are the only 3-digit codes.  After the country code the 0 is
 # dropped (+86 755 8888 6666, +86 10 6588 1234).
-_AREA_DIGITS = r"[12][0-9]|[3-9][0-9]{2}"
+_AREA_DIGITS_BY_WIDTH = ("[12][0-9]", "[3-9][0-9]{2}")
+_AREA_DIGITS = "|".join(_AREA_DIGITS_BY_WIDTH)
 _AREA_CODE = rf"0(?:{_AREA_DIGITS})"
+#: The area codes a text's landline is read with (``_AREA_CODE``), one pattern of each width (a look-behind has one
+#: width): 3 digits starting 01 or 02, 4 starting 03–09.
+AREA_CODES_BY_WIDTH = tuple(f"0{digits}" for digits in _AREA_DIGITS_BY_WIDTH)
 # The area codes that exist, which a phone typed or imported now must have: 010 is the only one 01 starts.  Reading a
 # number kept before or one inside a text stays with _AREA_CODE (011-88886666 still masked: a number hidden too many).
 _REAL_AREA_CODE = re.compile(r"0(?:10|2[0-9]|[3-9][0-9]{2})")

@@ -23,6 +23,7 @@ from recordkit.archive.rules import FilingRules, format_archive_no, parse_archiv
 from recordkit.core.dates import DateError, chinese_date, office_time, parse_period
 from recordkit.core.errors import NotFoundError, UsageError, ValidationError
 from recordkit.core.personal import (
+    AREA_CODES_BY_WIDTH,
     NOT_ONE_MORE_GROUP,
     listed_local_numbers,
     local_number_groups,
@@ -198,12 +199,13 @@ _RUN_SEPARATORS = re.compile("[ -]")
 # A local number's groups stand as a number of their own when no other group of digits or letters stands a blank or
 # a dash before or after them (the bank card 6222 8666 1234 5678, the serial 0755 8888 6666 0132 hold them), as
 # ``core.personal`` reads a local number after a phone label; but for an area code before them, itself after no
-# group (0571 8666 1234, 0571-8666-1234), and a mobile after them, a second phone (8666 1234 139 1234 5678), or a
+# group (0571 8666 1234, 0571-8666-1234: an area code as masking reads one, ``core.personal.AREA_CODES_BY_WIDTH``; in
+# 0211 8666 1234 the groups are no phone), and a mobile after them, a second phone (8666 1234 139 1234 5678), or a
 # date (8666 1234 2026-12-08: ``core.personal.NOT_ONE_MORE_GROUP``, as masking reads them).  A
 # landline written otherwise (after a mobile, the country code, the trunk prefix) is found by its number
 # (``_local_numbers``), as is one of a list after a phone label after another number.
 _NO_GROUP_BEFORE = r"(?<![0-9a-z][ -])"
-_AREA_CODE_BEFORE = "|".join(rf"(?<=(?<![0-9a-z][ -])(?<![0-9a-z])0[0-9]{{{n}}}[ -])" for n in (2, 3))
+_AREA_CODE_BEFORE = "|".join(rf"(?<=(?<![0-9a-z][ -])(?<![0-9a-z]){code}[ -])" for code in AREA_CODES_BY_WIDTH)
 
 
 @functools.lru_cache(maxsize=64)
