@@ -1008,7 +1008,7 @@ def test_reminder_settings_are_printed(workspace: Workspace, ledger_url: str, tm
         workspace.root,
         environ={
             "RECORDKIT_DATABASE_URL": ledger_url,
-            "RECORDKIT_NOTICES_PHONE": "0755-12345678",
+            "RECORDKIT_NOTICES_PHONE": "0755-86661234",
             "RECORDKIT_NOTICES_PAYMENT_DAYS": "7",
         },
     )
@@ -1018,7 +1018,7 @@ def test_reminder_settings_are_printed(workspace: Workspace, ledger_url: str, tm
         batch = remind(ws, ledger, CASHIER, building="3", as_of=TODAY)
     text = "\n".join(paragraphs(batch.documents[0].path))
     deadline = dt.date.today() + dt.timedelta(days=7)
-    assert "请致电0755-12345678" in text and f"{deadline.month}月{deadline.day}日前缴清" in text
+    assert "请致电0755-86661234" in text and f"{deadline.month}月{deadline.day}日前缴清" in text
 
 
 def test_scope_label_names_who_a_batch_went_to() -> None:

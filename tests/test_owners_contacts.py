@@ -1131,3 +1131,45 @@ def test_a_phone_with_an_area_code_01x_other_than_010_is_refused(
     assert added.exit_code == 0, added.output
     listed = run_cli("owners", "contact", "list", "--show-private", "--json")
     assert [row["phone"] for row in json.loads(listed.stdout)] == ["010-88886666"]
+
+
+# -- a landline whose number starts with 0 or 1 ----------------------------------------------------------------------
+
+
+def test_a_landline_whose_number_starts_with_0_or_1_is_refused_at_the_counter_and_in_the_roster(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    # 021-18888666 and 0755-12345678 were kept: no city's local number starts with 0 or 1
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    assert run_cli("owners", "contact", "add", "1-1-102", "赵磊", "--phone", "13900001111").exit_code == 0
+    before = contacts_in_ledger(workspace)
+    added = run_cli("owners", "contact", "add", "1-1-101", "孙七", "--phone", "021-18888666")
+    assert (added.exit_code, added.stdout, added.stderr) == (
+        5, "", "错误：联系电话“021-18888666”的号码“18888666”不存在：区号后面的号码以 2–9 开头，不以 0 或 1 开头，请核对后改正\n"
+    )  # fmt: skip
+    edited = run_cli("owners", "contact", "edit", "1", "--phone", "0755-12345678")
+    assert (edited.exit_code, edited.stdout, edited.stderr) == (
+        5, "", "错误：联系电话“0755-12345678”的号码“12345678”不存在：区号后面的号码以 2–9 开头，不以 0 或 1 开头，请核对后改正\n"
+    )  # fmt: skip
+    assert contacts_in_ledger(workspace) == before
+    rows = [*OWNERS[:3], ["1-1-102", 90, "李娜", "0755-12345678", LI_NA_ID, "业主"]]
+    imported = run_cli("owners", "import", str(roster(tmp_path / "名册2.xlsx", rows)))
+    assert imported.exit_code == 5
+    assert (
+        "第 4 行 D 列（联系电话）：联系电话“0755-12345678”的号码“12345678”不存在：区号后面的号码以 2–9 开头，"
+        "不以 0 或 1 开头，请核对后改正"
+    ) in imported.stderr
+    listed = run_cli("owners", "list", "--show-private", "--json")
+    assert [owner["phone"] for owner in json.loads(listed.stdout)] == ["13812345678", "13987654321"]
+
+
+def test_a_landline_an_older_version_kept_with_its_number_starting_with_1_is_still_listed(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    _old_contact(workspace, "1-1-102", "赵磊", "租户", None)
+    with open_ledger(workspace.database_url) as ledger, ledger.write() as conn:
+        conn.execute(sa.text("UPDATE unit_contacts SET phone = '021-18888666'"))  # as an older version took it
+    listed = run_cli("owners", "contact", "list")
+    assert listed.exit_code == 0, listed.output
+    assert table_rows(listed.stdout) == [["1", "1-1-102", "赵磊", "租户", "021-****8666", ""]]

@@ -155,18 +155,18 @@ def test_validate_id_number_reasons(text: str, message: str) -> None:
         ("0086 138-1234-5678", "13812345678"),
         ("１３８１２３４５６７８", "13812345678"),
         ("＋８６　１３８１２３４５６７８", "13812345678"),
-        ("0755-12345678", "0755-12345678"),
-        ("0755 12345678", "0755-12345678"),
-        ("075512345678", "0755-12345678"),
-        ("0755-1234-5678", "0755-12345678"),
-        ("0755—12345678", "0755-12345678"),
-        ("０７５５－１２３４５６７８", "0755-12345678"),
-        ("010-12345678", "010-12345678"),
-        ("01012345678", "010-12345678"),
+        ("0755-82345678", "0755-82345678"),
+        ("0755 82345678", "0755-82345678"),
+        ("075582345678", "0755-82345678"),
+        ("0755-8234-5678", "0755-82345678"),
+        ("0755—82345678", "0755-82345678"),
+        ("０７５５－８２３４５６７８", "0755-82345678"),
+        ("010-82345678", "010-82345678"),
+        ("01082345678", "010-82345678"),
         ("02087654321", "020-87654321"),
         ("0571-8765432", "0571-8765432"),
-        ("0755-12345678-801", "0755-12345678-801"),
-        ("0755-12345678转801", "0755-12345678-801"),
+        ("0755-82345678-801", "0755-82345678-801"),
+        ("0755-82345678转801", "0755-82345678-801"),
         # A local number without its area code: 7 or 8 digits, not starting with 0 or 1.
         ("88886666", "88886666"),
         ("8888-6666", "88886666"),
@@ -232,6 +232,34 @@ def test_validate_phone_refuses_an_area_code_no_numbering_plan_has(text: str, ar
     assert caught.value.message == (
         f"联系电话“{text}”的区号“{area}”不存在：四位区号以 03–09 开头，010 和 02X 是三位区号，请核对后改正"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("021-18888666", "18888666"),  # a local number never starts with 1 (a mobile's or a service number's digit)
+        ("0755-12345678", "12345678"),
+        ("(0755)12345678", "12345678"),
+        ("0755 1234 5678", "12345678"),
+        ("02118888666", "18888666"),  # one run of digits: 021, then a number
+        ("010-12345678", "12345678"),
+        ("0755-08886666", "08886666"),  # nor with 0 (an area code's digit)
+        ("0571-1234567", "1234567"),
+        ("0755-12345678-801", "12345678"),  # with an extension after it
+    ],
+)
+def test_validate_phone_refuses_a_landline_whose_local_number_starts_with_0_or_1(text: str, number: str) -> None:
+    # 021-18888666 and 0755-12345678 were taken at the counter: no city's local number starts with 0 or 1
+    with pytest.raises(ValidationError) as caught:
+        validate_phone(text)
+    assert caught.value.message == (
+        f"联系电话“{text}”的号码“{number}”不存在：区号后面的号码以 2–9 开头，不以 0 或 1 开头，请核对后改正"
+    )
+
+
+def test_a_landline_an_older_version_kept_with_its_number_starting_with_1_is_still_masked() -> None:
+    assert mask_phone("021-18888666") == "021-****8666"
+    assert mask_phone("0755-12345678-801") == "0755-****5678-801"
 
 
 def test_a_phone_an_older_version_kept_with_such_an_area_code_is_still_masked() -> None:

@@ -76,10 +76,14 @@ _REAL_AREA_CODE = re.compile(r"0(?:10|2[0-9]|[3-9][0-9]{2})")
 _LANDLINE_BARE = re.compile(rf"(?P<area>{_AREA_CODE})(?P<number>[0-9]{{7,8}})(?:转(?P<ext>[0-9]{{1,6}}))?")
 
 
+# A local number's first digit, with its area code or without: 0 starts an area code, 1 a mobile or a service number.
+_LOCAL_FIRST_DIGIT = "[2-9]"
+
+
 def _local_number(separator: str) -> str:
-    """A local number without its area code, as a clerk writes one for an office in the same city: 7 or 8 digits (0
-    starts an area code, 1 a mobile or a service number), maybe grouped 3-4 or 4-4, ``separator`` (a regex) between."""
-    return rf"(?P<head>[2-9][0-9]{{2,3}})(?:{separator})?(?P<tail>[0-9]{{4}})"
+    """A local number without its area code, as a clerk writes one for an office in the same city: 7 or 8 digits
+    (``_LOCAL_FIRST_DIGIT`` first), maybe grouped 3-4 or 4-4, ``separator`` (a regex) between."""
+    return rf"(?P<head>{_LOCAL_FIRST_DIGIT}[0-9]{{2,3}})(?:{separator})?(?P<tail>[0-9]{{4}})"
 
 
 _LANDLINE_LOCAL = re.compile(_local_number("-"))
@@ -291,12 +295,20 @@ def validate_phone(text: str) -> str:
     """A phone number typed or imported now in its one stored form (``_phone_stored_form``); ``ValidationError`` for
     what that refuses, and for a landline whose area code no city has, dashed, in brackets or in one run of digits:
     0211-8888666, 011-88886666, 01188886666 (010 and 02X are the only 3-digit codes, every 4-digit one starts 03–09,
-    ``_REAL_AREA_CODE``).  A number an older version kept so is still read, masked and listed (``mask_phone``)."""
+    ``_REAL_AREA_CODE``), or whose number after it starts with 0 or 1 (021-18888666, 0755-12345678:
+    ``_LOCAL_FIRST_DIGIT``).  A number an older version kept so is still read, masked and listed (``mask_phone``)."""
     phone = _phone_stored_form(text)
-    area, dash, _ = phone.partition("-")  # only a landline with its area code is stored with a dash
-    if dash and _REAL_AREA_CODE.fullmatch(area) is None:
+    area, dash, rest = phone.partition("-")  # only a landline with its area code is stored with a dash
+    if not dash:
+        return phone
+    if _REAL_AREA_CODE.fullmatch(area) is None:
         raise ValidationError(
             f"联系电话“{text.strip()}”的区号“{area}”不存在：四位区号以 03–09 开头，010 和 02X 是三位区号，请核对后改正"
+        )
+    number = rest.partition("-")[0]  # before an extension
+    if re.match(_LOCAL_FIRST_DIGIT, number) is None:
+        raise ValidationError(
+            f"联系电话“{text.strip()}”的号码“{number}”不存在：区号后面的号码以 2–9 开头，不以 0 或 1 开头，请核对后改正"
         )
     return phone
 
@@ -307,8 +319,8 @@ def _phone_stored_form(text: str) -> str:
     Mobile numbers (``1[3-9]`` + 9 digits, spaces or dashes anywhere, optional
     ``+86``/``86``/``0086``) come back as 11 bare digits: ``13812345678``.
     Landlines (area code 3–4 digits starting with 0, number 7–8 digits,
-    optional extension after ``-`` or ``转``, the area code maybe in brackets: ``(0755)12345678``) come
-    back as ``0755-12345678`` or ``0755-12345678-801``; a local number without its area code (7–8 digits
+    optional extension after ``-`` or ``转``, the area code maybe in brackets: ``(0755)82345678``) come
+    back as ``0755-82345678`` or ``0755-82345678-801``; a local number without its area code (7–8 digits
     not starting with 0 or 1, maybe grouped ``8888-6666``) as its digits, ``88886666``.  Raises ``ValidationError`` otherwise (saying so when
     the text is two numbers or more, 13912345678/0571-86661234).
     """
@@ -321,7 +333,7 @@ def _phone_stored_form(text: str) -> str:
     if _MOBILE.fullmatch(digits):
         return digits
     landline = _LANDLINE_DASHED.fullmatch(compact) or _LANDLINE_BARE.fullmatch(
-        compact.replace("-", "")  # "0755-1234-5678": dashes only group digits
+        compact.replace("-", "")  # "0755-8234-5678": dashes only group digits
     )
     if landline is not None:
         phone = f"{landline['area']}-{landline['number']}"
