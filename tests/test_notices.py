@@ -73,6 +73,26 @@ def test_parse_assignments_and_its_bad_form() -> None:
         ("12月5日中午12点", dt.datetime(2026, 12, 5, 12)),
         ("12月5日上午8点", dt.datetime(2026, 12, 5, 8)),
         ("12月5日下午14:00", dt.datetime(2026, 12, 5, 14)),
+        # each part of the day with an hour of its own, in 12- and 24-hour writing
+        ("12月5日凌晨3点", dt.datetime(2026, 12, 5, 3)),
+        ("12月5日凌晨0:30", dt.datetime(2026, 12, 5, 0, 30)),
+        ("12月5日早上6点", dt.datetime(2026, 12, 5, 6)),
+        ("12月5日上午12点", dt.datetime(2026, 12, 5, 12)),
+        ("12月5日中午1点", dt.datetime(2026, 12, 5, 13)),
+        ("12月5日中午13:30", dt.datetime(2026, 12, 5, 13, 30)),
+        ("12月5日下午3点", dt.datetime(2026, 12, 5, 15)),
+        ("12月5日下午15点", dt.datetime(2026, 12, 5, 15)),
+        ("12月5日午后2点", dt.datetime(2026, 12, 5, 14)),
+        ("12月5日傍晚6点", dt.datetime(2026, 12, 5, 18)),
+        ("12月5日傍晚18点", dt.datetime(2026, 12, 5, 18)),
+        ("12月5日晚上20点", dt.datetime(2026, 12, 5, 20)),
+        ("12月5日晚间9点", dt.datetime(2026, 12, 5, 21)),
+        ("12月5日夜里2点", dt.datetime(2026, 12, 5, 2)),
+        ("12月5日夜间12点", dt.datetime(2026, 12, 6, 0)),
+        ("12月5日晚8点", dt.datetime(2026, 12, 5, 20)),
+        # 最晚 (at the latest) is no part of the day: its hour is read as written, never refused
+        ("12月5日最晚15:00", dt.datetime(2026, 12, 5, 15)),
+        ("12月5日稍晚16点", dt.datetime(2026, 12, 5, 16)),
     ],
 )
 def test_parse_when_reads_how_clerks_write_dates(text: str, expected: dt.datetime | None) -> None:

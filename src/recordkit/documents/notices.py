@@ -231,24 +231,62 @@ _YEAR_MONTH_DAY = re.compile(
     rf"|{DAY_SEPARATORS}\s*(\d{{1,2}})\s*{DAY_SEPARATORS}\s*(\d{{1,2}})(?!\d){_NOT_A_PLACE}{_DAY_MARK}?)"
 )
 _MONTH_WORD_DAY = re.compile(r"(?<![\d年/.-])(\d{1,2})\s*月\s*(\d{1,2})(?!\d)\s*[日号]?")
-# The part of the day written before a 12-hour clock (当日下午6:00 is 18:00, 晚上12点 midnight).
-_AFTERNOON = re.compile(r"(下午|午后|傍晚)\s*$")
-# 晚 alone is night (晚12点, 今晚), but the 晚 of 傍晚 (early evening, _AFTERNOON's): 傍晚12点 is a slip, never 24:00.
-_NIGHT = re.compile(r"(晚上|晚间|夜间|夜里|(?<!傍)晚)\s*$")
-_NOON = re.compile(r"中午\s*$")
-# 傍晚 (early evening) before a time of day; with 12, 0 or 1–4 it names no evening hour (``_dusk_slip``).
-_DUSK = re.compile(r"傍晚\s*$")
+# The parts of the day a notice's time writes before its time of day, each with the hours of the 24-hour clock it
+# covers (24: the end of the day).  One rule reads them all (``_on_24_hour_clock``): a number up to 12 is the one of
+# h and h + 12 the part covers (下午6点 18:00, 晚上12点 24:00, 中午1点 13:00, 晚上1点 1:00), a larger one or 0 itself
+# (下午15点); a number it covers neither way contradicts it (上午15点, 傍晚1点, 傍晚13点, 凌晨20点, 凌晨12点) and is
+# refused (``_contradicted_hour``): which was meant nobody can tell.
+_NIGHT_HOURS = (range(18, 25), range(0, 6))
+_PARTS_OF_THE_DAY: dict[str, tuple[range, ...]] = {
+    "凌晨": (range(0, 7),),
+    "早上": (range(4, 12),),
+    "上午": (range(0, 13),),
+    "中午": (range(11, 15),),
+    "下午": (range(12, 24),),
+    "午后": (range(12, 24),),
+    "傍晚": (range(17, 21),),  # early evening: 傍晚12点 is a slip, never 24:00
+    "晚上": _NIGHT_HOURS,
+    "晚间": _NIGHT_HOURS,
+    "夜间": _NIGHT_HOURS,
+    "夜里": _NIGHT_HOURS,
+    "晚": _NIGHT_HOURS,  # alone (晚12点, 今晚8点, 12月8日晚8点), but for the 晚 of 傍晚 and of 最晚 (at the latest) …
+}
+_LONE_NIGHT = "(?<![傍最较稍更太偏])晚"
+_PARTS_OF_DAY = "|".join(word if word != "晚" else _LONE_NIGHT for word in _PARTS_OF_THE_DAY)
+# The part of the day written right before a time of day.
+_PART_OF_DAY_BEFORE = re.compile(rf"(?P<word>{_PARTS_OF_DAY})\s*$")
 
 
-def _on_24_hour_clock(hour: int, before: str) -> int:
-    """``hour`` of a 12-hour clock as the 24-hour one, by the part of the day written ``before`` it."""
-    if _AFTERNOON.search(before) and hour < 12:
-        return hour + 12
-    if _NIGHT.search(before) and 6 <= hour <= 12:  # 晚上12点 ends the day; 晚上1点 is left as 1:00
-        return hour + 12
-    if _NOON.search(before) and hour < 6:  # 中午1点
-        return hour + 12
-    return hour
+def _part_of_day_before(text: str, clock: re.Match[str]) -> re.Match[str] | None:
+    """Where ``text`` writes a part of the day right before the time of day at ``clock`` (下午 of 当日下午6:00), its
+    ``word``; or None."""
+    return _PART_OF_DAY_BEFORE.search(text, 0, clock.start())
+
+
+def _on_24_hour_clock(hour: int, before: re.Match[str] | None) -> int | None:
+    """``hour`` as written after the part of the day ``before`` (``_part_of_day_before``) on the 24-hour clock (24: the
+    day's end), or None when the part covers it neither as written nor 12 hours later (``_PARTS_OF_THE_DAY``); ``hour``
+    itself after none."""
+    if before is None:
+        return hour
+    word = before["word"]
+    readings = (hour, hour + 12) if 0 < hour <= 12 else (hour,)
+    return next((read for read in readings if any(read in hours for hours in _PARTS_OF_THE_DAY[word])), None)
+
+
+def _hours_of(word: str) -> str:
+    """The hours a part of the day covers, as a refusal says them: 傍晚是 17–20 点, 晚上是 18–24 点和 0–5 点."""
+    return "和 ".join(f"{hours.start}–{hours.stop - 1} 点" for hours in _PARTS_OF_THE_DAY[word])
+
+
+def _readings_of(hour: int, minute: int) -> str:
+    """The times of day a number written after a part of the day it contradicts may have meant, as a refusal offers
+    them: 1:00、13:00; 12:00、24:00 (12:30、次日0:30); 13:00 alone."""
+    if not 0 < hour <= 12:
+        return f"{hour}:{minute:02d}"
+    if hour == 12:
+        return "12:00、24:00" if minute == 0 else f"12:{minute:02d}、次日0:{minute:02d}"
+    return f"{hour}:{minute:02d}、{hour + 12}:{minute:02d}"
 
 
 class _Read(NamedTuple):
@@ -302,16 +340,19 @@ def _read_when(text: str, today: dt.date, base: dt.date | None = None) -> _Read 
 
 def _at_clock(day: dt.date, rest: str, yearless: str) -> _Read | None:
     """``_read_when``'s moment on ``day`` at the first time of day in ``rest``, the text after the day, that is the day's
-    own (``_DAY_TEXT_ENDS``; 00:00 without one), or None for a time no clock has."""
+    own (``_DAY_TEXT_ENDS``; 00:00 without one), or None for a time no clock has or one its part of the day contradicts
+    (``_on_24_hour_clock``)."""
     if (ends := _DAY_TEXT_ENDS.search(rest)) is not None:
         rest = rest[: ends.start()]
     clock = next(iter(_times_of_day(rest)), None)
     hour, minute = _hour_and_minute(clock) if clock else (0, 0)
     if not _on_the_clock(hour, minute):
         return None
-    if clock and hour <= 12:
-        hour = _on_24_hour_clock(hour, rest[: clock.start()])
-    return _Read(dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=hour, minutes=minute), yearless, day)
+    on_24_hour_clock = _on_24_hour_clock(hour, _part_of_day_before(rest, clock)) if clock else hour
+    if on_24_hour_clock is None:  # after a part of the day it contradicts (上午15点), refused by ``check_times``
+        return None
+    moment = dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=on_24_hour_clock, minutes=minute)
+    return _Read(moment, yearless, day)
 
 
 def _times_of_day(text: str) -> list[re.Match[str]]:
@@ -425,12 +466,11 @@ def _checked_read(
         raise ValidationError(f"模板“{template_name}”的“{name}”写的{impossible}，请核对后改正")
     if _off_the_clock(written):
         raise ValidationError(f"模板“{template_name}”的{name}（{written}）不是有效的时刻：{CLOCK_RANGE}，请核对后改正")
-    if (slip := _dusk_slip(written)) is not None:
-        words, hour = slip
-        meant = "12:00、24:00" if hour in (0, 12) else f"{hour + 12}:00、18:00"
+    if (slip := _contradicted_hour(written)) is not None:
+        words, word, hour, minute = slip
         raise ValidationError(
-            f"模板“{template_name}”的“{name}”写的“{words}”：{hour}点不是傍晚的钟点，是几点说不清，"
-            f"请直接写明钟点，如 {meant}"
+            f"模板“{template_name}”的“{name}”写的“{words}”：{hour}点不是{word}的钟点（{word}是 {_hours_of(word)}），"
+            f"是几点说不清，请直接写明钟点，如 {_readings_of(hour, minute)}"
         )
     try:
         return _read_when(written, day, base)
@@ -443,16 +483,16 @@ def _checked_read(
         ) from None
 
 
-def _dusk_slip(text: str) -> tuple[str, int] | None:
-    """The words and hour of a time of day written after 傍晚 that is no evening hour — 12, 0 or 1 to 4 (傍晚12点,
-    傍晚3:30) — or None: read as the afternoon's (``_on_24_hour_clock``), 傍晚12点 would be noon and 傍晚1点 13:00,
-    neither what the clerk meant, and which was meant nobody can tell."""
+def _contradicted_hour(text: str) -> tuple[str, str, int, int] | None:
+    """The words, the part of the day, the hour and the minute of the first time of day ``text`` writes after a part
+    of the day that covers its hour neither as written nor 12 hours later (傍晚12点, 傍晚1点, 傍晚13点, 上午15点,
+    凌晨20点: ``_PARTS_OF_THE_DAY``), or None: read either way, the time would be one the clerk did not mean."""
     folded = unicodedata.normalize("NFKC", text)
     for clock in _times_of_day(folded):
-        dusk = _DUSK.search(folded, 0, clock.start())
-        hour = _hour_and_minute(clock)[0]
-        if dusk is not None and (hour in (0, 12) or 1 <= hour <= 4):
-            return folded[dusk.start() : clock.end()], hour
+        before = _part_of_day_before(folded, clock)
+        hour, minute = _hour_and_minute(clock)
+        if before is not None and _on_24_hour_clock(hour, before) is None:
+            return folded[before.start() : clock.end()], before["word"], hour, minute
     return None
 
 
@@ -567,7 +607,6 @@ _NUMERIC_DATE = re.compile(
 # What leads to a range's second end (12.8 8:00至12.9 18:00, 12.8-12.9: a dash only after a day or a time of day, not
 # in 3-2-1201 or a phone number), and a time of day right after a day (12.9 18:00).
 _RANGE_TO = re.compile(rf"(?:{_RANGE_WORDS}|(?P<dash>[-–]))\s*$")
-_PARTS_OF_DAY = "上午|下午|中午|晚上|早上|凌晨|傍晚|午后|晚间|夜间|夜里"
 _CLOCK_NEXT = re.compile(rf"\s*(?:{_PARTS_OF_DAY})?\s*\d{{1,2}}\s*(?:[:：时点]|\.\d{{2}}(?!\d){_NOT_A_PLACE})")
 # A day written without its year with a dot or a slash (12.8, 12/8), or with a dash when a time of day or 日 follows it
 # (12-5 8:00, 12-5号 8:00, 12-5日: alone, 12-5 or 12-5号 may be a building and its entrance, as 3-2 of 3-2-1201, or an
@@ -623,7 +662,11 @@ def _clock_as_printed(text: str, clock: re.Match[str]) -> str:
     and 晚上12:30 for half past noon, where the clerk means the midnight ending it and the half hour after
     (``_on_24_hour_clock``)."""
     hour, minute = _hour_and_minute(clock)
-    if hour != 12 or _NIGHT.search(text, 0, clock.start()) is None or _SAID_24.match(text, clock.end()) is not None:
+    if (
+        hour != 12
+        or _on_24_hour_clock(hour, _part_of_day_before(text, clock)) != 24
+        or _SAID_24.match(text, clock.end())
+    ):
         return clock[0]
     return clock[0] + ("（24:00）" if minute == 0 else f"（次日0:{minute:02d}）")
 
