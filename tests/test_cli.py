@@ -319,6 +319,7 @@ def test_doctor_lists_every_check(run_cli: Any, workspace: Workspace) -> None:
         "检索索引",
         "经办人",
         "小区信息",
+        "分区",
         "时区",
         "模板",
         "中文字体",

@@ -382,3 +382,63 @@ def test_a_building_of_a_phase_named_with_a_final_letter_is_listed(
     listed = run_cli("owners", "list", "--building", typed, "--json")
     assert listed.exit_code == 0, listed.output
     assert [row["unit"] for row in json.loads(listed.stdout)] == units
+
+
+# -- doctor: a phase spelt with one letter -------------------------------------------------------------------------
+
+
+def _with_phases(workspace: Workspace, phases: str) -> None:
+    config = workspace.root / "recordkit.toml"
+    config.write_text(config.read_text(encoding="utf-8") + phases, encoding="utf-8")
+
+
+def _phase_line(run_cli: Any) -> dict[str, Any]:
+    result = run_cli("doctor", "--json")
+    [check] = [check for check in json.loads(result.stdout) if check["name"] == "分区"]
+    return dict(check)
+
+
+def test_doctor_warns_of_a_phase_spelt_with_one_letter(run_cli: Any, workspace: Workspace) -> None:
+    # A3 typed for phase A's building 3 was read as building A3 without a word: nothing told the office so
+    _with_phases(workspace, '\n[[office.phases]]\nname = "A区"\nspellings = ["A"]\n\n[[office.phases]]\nname = "B区"\n')
+    assert _phase_line(run_cli) == {
+        "name": "分区",
+        "ok": False,
+        "detail": "分区“A区”的写法“A”后面紧跟楼号时按楼号读：A3 是 A3 栋，不是 A区 的 3 栋",
+        "fix": "A区 的楼请写 A·3 或 A区3（房号写 A·3-1-101 或 A区3-1-101）；"
+        "用不着“A”这个写法的，把它从 recordkit.toml 的 [[office.phases]] spellings 里删去",
+        "required": False,
+    }
+    table = run_cli("doctor")
+    [row] = [line for line in table.stdout.splitlines() if line.startswith("│ 分区")]
+    assert "提醒" in row and "分区“A区”的写法“A”后面紧跟楼号时按楼号读" in row
+    # as doctor says: A·3 and A区3 are A区's building 3, A3 the building A3
+    rows = [
+        [None, None, "A区·3-1-101", 100.0, "孙丽", None, None, "2020-01-01", "已入住"],
+        [None, None, "A3-1-101", 100.0, "周强", None, None, "2020-01-01", "已入住"],
+    ]
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", rows))).exit_code == 0
+    for typed, unit in (("A·3", "A区·3-1-101"), ("A区3", "A区·3-1-101"), ("A3", "A3-1-101")):
+        listed = run_cli("owners", "list", "--building", typed, "--json")
+        assert listed.exit_code == 0, listed.output
+        assert [row["unit"] for row in json.loads(listed.stdout)] == [unit]
+
+
+def test_doctor_warns_of_a_phase_named_with_one_letter(run_cli: Any, workspace: Workspace) -> None:
+    _with_phases(workspace, '\n[[office.phases]]\nname = "A"\n')
+    assert _phase_line(run_cli) == {
+        "name": "分区",
+        "ok": False,
+        "detail": "分区“A”的写法“A”后面紧跟楼号时按楼号读：A3 是 A3 栋，不是 A 的 3 栋",
+        "fix": "A 的楼请写 A·3（房号写 A·3-1-101）",
+        "required": False,
+    }
+
+
+def test_doctor_names_the_phases_when_none_is_spelt_with_one_letter(run_cli: Any, estate: Workspace) -> None:
+    assert _phase_line(run_cli) == {"name": "分区", "ok": True, "detail": "第一期、二期", "fix": "", "required": False}
+
+
+def test_doctor_says_an_estate_without_phases_has_none(run_cli: Any, workspace: Workspace) -> None:
+    line = _phase_line(run_cli)
+    assert (line["ok"], line["detail"]) == (True, "本小区没有设分区")

@@ -23,6 +23,7 @@ from recordkit.billing.closing import left_open
 from recordkit.core.config import ArchiveSettings, search_backend, signing_operator, spaced
 from recordkit.core.dates import Month, machine_offset, office_zone
 from recordkit.core.errors import ConfigError, LedgerDiskFull, LedgerError, RecordkitError, read_refusal, system_account
+from recordkit.core.unitcodes import begins_a_building
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import (
     NO_SCHEMA,
@@ -561,6 +562,30 @@ def check_estate(workspace: Workspace) -> Check:
     return Check("小区信息", True, f"{office.address}{office.estate}，电话 {phone}")
 
 
+def check_phases(workspace: Workspace) -> Check:
+    """The estate's phases, and a reminder for each spelling of one that could begin a building number (A, P2:
+    ``core.unitcodes.begins_a_building``): A3 typed for phase A's building 3 is the building A3, without a word, so
+    the office is told how to type that phase's buildings (A·3, A区3) and how to do without the spelling."""
+    table = workspace.settings.office.phase_table()
+    if not table:
+        return Check("分区", True, "本小区没有设分区", required=False)
+    lettered = [(spelling, name) for spelling, name in table.items() if begins_a_building(spelling)]
+    if not lettered:
+        return Check("分区", True, "、".join(dict.fromkeys(table.values())), required=False)
+    said, fixes = [], []
+    for spelling, name in lettered:
+        said.append(
+            f"分区“{name}”的写法“{spelling}”后面紧跟楼号时按楼号读：{spelling}3 是 {spelling}3 栋，不是 {name} 的 3 栋"
+        )
+        other = next((other for other, of in table.items() if of == name and not begins_a_building(other)), None)
+        typed = [f"{spelling}·3", *([f"{other}3"] if other else [])]
+        fix = f"{name} 的楼请写 {' 或 '.join(typed)}（房号写 {' 或 '.join(f'{each}-1-101' for each in typed)}）"
+        if spelling != name:
+            fix += f"；用不着“{spelling}”这个写法的，把它从 recordkit.toml 的 [[office.phases]] spellings 里删去"
+        fixes.append(fix)
+    return Check("分区", False, "；".join(said), "；".join(fixes), required=False)
+
+
 def _utc_offset(offset: dt.timedelta) -> str:
     """``UTC+08:00``, ``UTC-05:00``, ``UTC+05:30``."""
     minutes = int(offset.total_seconds()) // 60
@@ -964,6 +989,7 @@ CHECKS: tuple[Callable[[Workspace], Check], ...] = (
     check_search_index,
     check_operator,
     check_estate,
+    check_phases,
     check_clock,
     check_templates,
     check_cjk_fonts,

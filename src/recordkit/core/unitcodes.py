@@ -36,6 +36,7 @@ __all__ = [
     "parse_phase",
     "parse_unit_code",
     "parse_unit_kind",
+    "begins_a_building",
     "phase_spellings",
     "unit_code_from_parts",
 ]
@@ -575,6 +576,13 @@ def _chinese_below_a_hundred(number: int) -> str:
 _BUILDING_START = re.compile(r"[A-Z]?[0-9]*")
 
 
+def begins_a_building(spelling: str) -> bool:
+    """Whether a phase's spelling (a key of ``phase_spellings``' table) could itself begin a building number (A, P2):
+    written right before a building's number it is read as part of it (A3 is building A3, not phase A's 3:
+    ``_split_phase``), so that phase's buildings are typed with the dot (A·3) or another spelling (A区3)."""
+    return bool(spelling) and _BUILDING_START.fullmatch(spelling) is not None
+
+
 def _split_phase(normalized: str, phases: Mapping[str, str] | None, shown: str) -> tuple[str, str]:
     """The phase written at the start of a code (canonical name, or "") and the rest."""
     if "·" in normalized:
@@ -588,7 +596,7 @@ def _split_phase(normalized: str, phases: Mapping[str, str] | None, shown: str) 
         for spelling in sorted(phases, key=len, reverse=True):
             if normalized.startswith(spelling) and len(normalized) > len(spelling):
                 rest = normalized[len(spelling) :]
-                if _BUILDING_START.fullmatch(spelling) and rest[:1].isalnum():
+                if begins_a_building(spelling) and rest[:1].isalnum():
                     continue  # "A" must not eat the A of "A3-2-101" or "A座"; "PARK" cannot start a building: PARK3 is its 3
                 return phases[spelling], rest.lstrip(" -_/")
     generic = _GENERIC_PHASE.match(normalized)
