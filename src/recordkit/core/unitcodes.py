@@ -294,11 +294,12 @@ class Building:
         return cls(code.phase, code.building) if code.building else cls(code.phase, "", code.kind)
 
     @classmethod
-    def of_typed(cls, typed: str, phases: Iterable[str] = ()) -> Building:
+    def of_typed(cls, typed: str, phases: Iterable[str]) -> Building:
         """The group a 楼栋 label names, as ``typed`` writes it (``二期10``, ``第一期别墅``, ``A区B``, ``3``): the longest
-        of ``phases`` (the estate's phase names) it starts with when the rest is a kind or a building number (``PARK3``
-        of phase PARK is building 3); else guessed: a kind at its end, else the building number there; the phase
-        before it (without ``phases``, ``PARK3`` is phase PAR, building K3)."""
+        of ``phases`` (the estate's phase names: required, since a guess splits ``PARK3`` as phase PAR, building K3) it
+        starts with when the rest is a kind or a building number (``PARK3`` of phase PARK is building 3); else guessed —
+        a phase the estate never declared (二期10 of the generic 二期) —: a kind at its end, else the building number
+        there; the phase before it."""
         for phase in sorted((phase for phase in phases if phase and typed.startswith(phase)), key=len, reverse=True):
             rest = typed[len(phase) :]
             if rest in KINDS[1:]:
