@@ -502,7 +502,7 @@ def test_a_residence_certificate_for_a_tenant_names_the_tenant_and_the_lease(
     assert lines[:3] == [
         "编号：JZ2026-0001",
         "居住证明",
-        "兹证明赵磊（身份证号：（未登记））系测试小区1栋1单元101室的租户，"
+        "兹证明赵磊（证件号码：（未登记））系测试小区1栋1单元101室的租户，"
         "自2026年3月1日起在该房屋承租居住至今，租期至2027年2月28日。",
     ]
     assert "本证明用于子女入学，仅证明上述居住情况，复印无效。" in lines
@@ -520,7 +520,7 @@ def test_a_residence_certificate_for_a_tenant_names_the_tenant_and_the_lease(
     assert second.exit_code == 0, second.output
     [other] = (workspace.root / "records" / "generated").rglob("居住证明JZ2026-0002_3-2-1201.docx")
     assert paragraphs(other)[2] == (
-        "兹证明钱七（身份证号：（未登记））系测试小区3栋2单元1201室的租户，自2026年6月1日起在该房屋承租居住至今。"
+        "兹证明钱七（证件号码：（未登记））系测试小区3栋2单元1201室的租户，自2026年6月1日起在该房屋承租居住至今。"
     )
 
 
@@ -621,7 +621,7 @@ def test_a_tenants_residence_certificate_dated_back_is_refused_once_the_lease_ha
     assert generated(ws) == []
     made = make_certificate(ws, estate, "居住证明", "1-1-101", CASHIER, tenant="赵磊", today=TODAY, now=TODAY)
     assert paragraphs(made.document.path)[2] == (
-        "兹证明赵磊（身份证号：（未登记））系测试小区1栋1单元101室的租户，"
+        "兹证明赵磊（证件号码：（未登记））系测试小区1栋1单元101室的租户，"
         "自2025年3月1日起在该房屋承租居住至今，租期至2026年11月30日。"
     )
 
@@ -825,3 +825,53 @@ def test_an_offices_own_residence_template_without_the_documents_name_is_refused
     assert run_cli("cert", "make", "居住证明", "--unit", "3-2-1201").exit_code == 0
     [resident] = (workspace.root / "records" / "generated").rglob("*.docx")
     assert "兹证明李秀英（身份证号：310104198506120027）系测试小区3栋2单元1201室的业主。" in paragraphs(resident)
+
+
+def test_the_residence_certificate_calls_its_number_证件号码_and_an_offices_copy_may_still_say_身份证号(
+    run_cli: Any, workspace: Workspace
+) -> None:
+    """The variable holding the holder's number was called 身份证号 though it holds a passport's number as well.  The
+    built-in now writes ``{{ 证件名称 }}：{{ 证件号码 }}``; an office's copy written with the older name ``身份证号``
+    prints the same number (both filled), `templates check` passes it with a note, and a misspelt name is still
+    refused, at the check and when printing."""
+    sheet = write_sheet(workspace.root / "名册.xlsx", PASSPORT_ROWS, PASSPORT_HEADERS)
+    assert run_cli("owners", "import", str(sheet)).exit_code == 0
+    checked = run_cli("templates", "check", "居住证明")
+    assert checked.exit_code == 0, checked.output
+    used = checked.stdout.splitlines()[1]
+    assert "证件号码" in used and "身份证号" not in used
+    listed = {info["name"]: info for info in json.loads(run_cli("templates", "list", "--json").stdout)}
+    assert "证件号码" in listed["居住证明"]["variables"] and "身份证号" not in listed["居住证明"]["variables"]
+
+    made = run_cli("cert", "make", "居住证明", "--unit", "1-1-101")
+    assert made.exit_code == 0, made.output
+    [builtin] = (workspace.root / "records" / "generated").rglob("*.docx")
+    assert "兹证明John Smith（护照号码：E12345678）系测试小区1栋1单元101室的业主，" in paragraphs(builtin)[2]
+    builtin.unlink()
+
+    from tests.test_templates import make_docx
+
+    own = workspace.templates_dir / "居住证明.docx"
+    make_docx(own, "兹证明{{ 业主姓名 }}（{{ 证件名称 }}：{{ 身份证号 }}）系{{ 房屋地址 }}的业主。")
+    checked = run_cli("templates", "check", "居住证明")
+    assert checked.exit_code == 0, checked.output
+    assert "[提示] 变量“身份证号”是“证件号码”以前的名称，照常填写，与“证件号码”相同" in checked.stdout
+    listed = {info["name"]: info for info in json.loads(run_cli("templates", "list", "--json").stdout)}
+    assert listed["居住证明"]["status"] == "可用"
+    assert "变量“身份证号”是“证件号码”以前的名称，照常填写，与“证件号码”相同" in listed["居住证明"]["notes"]
+    made = run_cli("cert", "make", "居住证明", "--unit", "1-1-101")
+    assert made.exit_code == 0, made.output
+    [older] = (workspace.root / "records" / "generated").rglob("*.docx")
+    assert paragraphs(older) == ["兹证明John Smith（护照号码：E12345678）系测试小区1栋1单元101室的业主。"]
+    older.unlink()
+
+    make_docx(own, "兹证明{{ 业主姓名 }}（{{ 证件名称 }}：{{ 证件号吗 }}）系{{ 房屋地址 }}的业主。")
+    checked = run_cli("templates", "check", "居住证明")
+    assert checked.exit_code == 5
+    assert "：变量“证件号吗”recordkit 不提供，是不是“证件号码”写错了？\n发现 1 处错误\n" in checked.stdout
+    refused = run_cli("cert", "make", "居住证明", "--unit", "1-1-101")
+    assert (refused.exit_code, refused.stderr.strip()) == (
+        5,
+        "错误：模板“居住证明”用到了没有提供的变量：证件号吗。请检查变量名是否写错（recordkit templates check 可列出可用变量）",
+    )
+    assert list((workspace.root / "records" / "generated").rglob("*.docx")) == []

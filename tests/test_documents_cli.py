@@ -109,7 +109,7 @@ def test_templates_list_json_names_kinds_and_origin(run_cli: Any, imported: Work
     ):
         assert name in infos, name
     assert infos["催缴通知书"]["kind"] == "催缴通知书" and infos["出门条"]["kind"] == "出门条"
-    assert infos["居住证明"]["origin"] == "内置" and "身份证号" in infos["居住证明"]["variables"]
+    assert infos["居住证明"]["origin"] == "内置" and "证件号码" in infos["居住证明"]["variables"]
     assert infos["停水通知"]["origin"] == "本处" and infos["停水通知"]["overrides_builtin"]
     assert infos["停水通知"]["variables"] == ["停水时间"]
     table = run_cli("templates", "list")

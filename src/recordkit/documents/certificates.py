@@ -63,6 +63,9 @@ KIND_ALIASES = {"放行条": EXIT_PASS, "物品放行条": EXIT_PASS, "物品出
 #: An exit pass is good for one trip out: it may be made a few days ahead of the move, no more.
 EXIT_PASS_DAYS = 7
 DEFAULT_PURPOSE = "办理相关事务"
+# A holder without a number on the ledger: 证件号码：（未登记）, whatever document is recorded (``_holder_number``).
+NO_NUMBER_LABEL = "证件号码"
+NO_NUMBER = "（未登记）"
 _UNITS = "台件个箱张套把只辆包袋组床块盆桶"
 # An item and its quantity as clerks write them: 冰箱1台, 冰箱 1台, 冰箱×1台 (or x, X, *: a mark no part of the name,
 # but for a Latin name's own x, Xbox1台), or the quantity first with its measure word: 1台空调, 5把 椅子 — but a count
@@ -312,9 +315,13 @@ def _residence_values(
 
 
 def _holder_number(id_number: str | None, id_type: str) -> dict[str, str]:
-    """The paper's 证件名称 and 身份证号: what the holder's number is called (护照号码 for a passport's: the template prints
-    it before the number) and the number, or （未登记） without one."""
-    return {"证件名称": id_number_label(id_type), "身份证号": id_number or "（未登记）"}
+    """The paper's 证件名称 and 证件号码: what the holder's number is called (护照号码 for a passport's: the template prints
+    it before the number) and the number; under 身份证号 too, its older name, which an office's copy may print.
+    Without a number: 证件号码：（未登记） — the document type is the ledger's default then (居民身份证 is what any
+    number-less holder is recorded as), so 身份证号 would claim what nobody said."""
+    if not id_number:
+        return {"证件名称": NO_NUMBER_LABEL, "证件号码": NO_NUMBER, "身份证号": NO_NUMBER}
+    return {"证件名称": id_number_label(id_type), "证件号码": id_number, "身份证号": id_number}
 
 
 def _template_with_wording(
@@ -472,7 +479,10 @@ def make_certificate(
                 library = _template_with_wording(
                     workspace, library, RESIDENCE, "租户姓名", ("为租户开具", "租户"), "把租户写成业主"
                 )
-            if values["证件名称"] != id_number_label(RESIDENT_ID):  # an old copy prints 身份证号 before any number
+            if values["证件名称"] not in (
+                id_number_label(RESIDENT_ID),
+                NO_NUMBER_LABEL,
+            ):  # an old copy: 身份证号 before any
                 library = _template_with_wording(
                     workspace,
                     library,

@@ -25,6 +25,7 @@ from recordkit.documents.templates.designs import (
     kind_of,
     provided_variables,
     row_fields,
+    shown_variables,
 )
 from recordkit.documents.templates.designs.notices import REMINDER_KIND
 from recordkit.documents.templates.engine import (
@@ -39,6 +40,7 @@ from recordkit.documents.templates.engine import (
     lacking_note,
     marked_copy,
     not_docx,
+    older_name_notes,
     paragraph_text,
     patch_placeholders,
     read_package,
@@ -143,7 +145,7 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
     check_as = name if found_by_name else _as_typed(readable_name(name_or_file))
     provided, asks = provided_variables(name), asked_variables(name)
     kind = kind_of(name)
-    report = CheckReport(name, kind, path, provided=sorted(provided), asks=sorted(asks))
+    report = CheckReport(name, kind, path, provided=sorted(shown_variables(name)), asks=sorted(asks))
     lacks: tuple[str, ...] = ()
     if origin == ORIGIN_OFFICE and _same_file(library.office_path(name), path):
         report.findings += [Finding(WARNING, "", unused_note(unused)) for unused in library.unused_formats(name)]
@@ -159,6 +161,7 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
         report.findings.append(Finding(ERROR, "", err.message))
         return report
     report.variables = sorted(template.variables)
+    report.findings += [Finding(WARNING, "", note) for note in older_name_notes(name, template.variables)]
     # A loop, a power or a repeat that would stall printing, a filter named wrong …: every paragraph that would stop it.
     for placement, refusal in template.trial_fill(row_fields(name)):
         report.findings.append(Finding(ERROR, str(placement) if placement else "", refusal))
@@ -192,7 +195,7 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
                 Finding(
                     ERROR,
                     where,
-                    f"变量“{variable}”recordkit 不提供（{kind}可用的变量：{'、'.join(sorted(provided))}）",
+                    f"变量“{variable}”recordkit 不提供（{kind}可用的变量：{'、'.join(report.provided)}）",
                 )
             )
     unused = sorted(asks - template.variables - set(lacks))  # those the lacking note named are not said twice
@@ -206,9 +209,10 @@ def misspelt_variables(template: Template) -> dict[str, str]:
     misspelling of one it does (``业主姓明`` → ``业主姓名``, ``恢复时问`` → ``恢复时间``), each with the one it looks
     like: ``templates check``'s errors, and what printing a notice refuses unless given by ``--set``."""
     known = provided_variables(template.name) | asked_variables(template.name)
+    suggested = shown_variables(template.name) | asked_variables(template.name)  # a name now, never an older one
     found = {}
     for variable in sorted(template.variables - known):
-        close = difflib.get_close_matches(variable, sorted(known), n=1, cutoff=0.5)
+        close = difflib.get_close_matches(variable, sorted(suggested), n=1, cutoff=0.5)
         if close:
             found[variable] = close[0]
     return found

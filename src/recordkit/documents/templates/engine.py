@@ -41,7 +41,7 @@ from recordkit.core.errors import NotFoundError, ValidationError
 from recordkit.core.filenames import readable_name
 from recordkit.core.sheets import OLE2_SIGNATURE
 from recordkit.documents.templates import limits
-from recordkit.documents.templates.designs import kind_of
+from recordkit.documents.templates.designs import kind_of, older_names
 from recordkit.documents.templates.limits import (
     INTEGER,
     LOOP,
@@ -154,6 +154,16 @@ def lacking_note(name: str, lacks: Sequence[str]) -> str:
         "（本处改过的地方要重新改，先把原文件另存一份），或对照内置模板，在 Word/WPS 里把这些变量补进本处的模板；"
         "本处特意不用这些变量的，在 Word/WPS 的“文件 → 属性”里把“类别”改成别的字（例如 本处模板），就不再提示"
     )
+
+
+def older_name_notes(name: str, used: Iterable[str]) -> list[str]:
+    """A line for each variable of ``used`` that a template of this name writes under its older name
+    (``designs.older_names``): filled as before, told so that the office knows its name now."""
+    renamed = older_names(name)
+    return [
+        f"变量“{older}”是“{renamed[older]}”以前的名称，照常填写，与“{renamed[older]}”相同"
+        for older in sorted(renamed.keys() & set(used))
+    ]
 
 
 #: What `templates copy` writes in its copy's 类别 (the .docx core property ``category``, which Word and WPS show
@@ -1551,6 +1561,8 @@ class TemplateLibrary:
             own = self._load(office, name, ORIGIN_OFFICE).variables
         except ValidationError:
             return ()
+        renamed = older_names(name)  # written under its older name, a variable is there all the same
+        own = own | {renamed[older] for older in own & renamed.keys()}
         return tuple(sorted(self._load(builtin, name, ORIGIN_BUILTIN).variables - own))
 
     def _other_formats(self, name: str) -> list[Path]:
@@ -1605,6 +1617,7 @@ class TemplateLibrary:
                     notes=(
                         *(unused_note(unused) for unused in self.unused_formats(name)),
                         *([lacking_note(name, lacks)] if lacks else []),
+                        *older_name_notes(name, variables),
                     ),
                     lacks=lacks,
                 )

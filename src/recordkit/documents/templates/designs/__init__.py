@@ -28,8 +28,10 @@ __all__ = [
     "all_designs",
     "asked_variables",
     "kind_of",
+    "older_names",
     "ordered_pairs",
     "provided_variables",
+    "shown_variables",
 ]
 
 # The modules that draw built-in templates, each with a DESIGNS tuple.
@@ -57,6 +59,19 @@ def provided_variables(name: str) -> frozenset[str]:
     """The variables recordkit fills for a template of this name (a new name is a notice)."""
     design = all_designs().get(name)
     return design.provided if design else frozenset((*COMMON_VARIABLES, *NOTICE_VARIABLES))
+
+
+def shown_variables(name: str) -> frozenset[str]:
+    """``provided_variables`` as a clerk is told of them: a renamed variable by its name now only."""
+    design = all_designs().get(name)
+    return design.shown if design else provided_variables(name)
+
+
+def older_names(name: str) -> dict[str, str]:
+    """The older names a template of this name may still use, each with the variable's name now
+    (``Design.older_names``): filled the same, told as such by `templates check` and `templates list`."""
+    design = all_designs().get(name)
+    return dict(design.older_names) if design else {}
 
 
 def ordered_pairs(name: str) -> tuple[tuple[str, str], ...]:

@@ -39,7 +39,16 @@ class Design:
     # Sent about works (装修违规整改通知), given DEPOSIT_HELD: the paper names the deposit and the agreement only
     # where the office holds one (a renovation registered, not refunded), else tells the owner to register.
     about_works: bool = False
+    # (older name, its name now) of a variable renamed: an office's copy written with the older name is filled the
+    # same (居住证明's 身份证号, which holds a passport's number too, is 证件号码 now).
+    older_names: tuple[tuple[str, str], ...] = ()
 
     @property
     def provided(self) -> frozenset[str]:
+        """Every name filled, the older names too: a template may use either."""
+        return frozenset((*COMMON_VARIABLES, *self.variables, *(older for older, _ in self.older_names)))
+
+    @property
+    def shown(self) -> frozenset[str]:
+        """The names a clerk is told of (``provided`` without the older names)."""
         return frozenset((*COMMON_VARIABLES, *self.variables))

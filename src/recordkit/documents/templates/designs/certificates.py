@@ -16,12 +16,13 @@ if TYPE_CHECKING:
 CERTIFICATE_KIND = "证明"
 EXIT_PASS_KIND = "出门条"
 # 租户姓名 empty on the owner's; a tenant's (cert make --tenant) names the tenant and the lease instead.  证件名称 is what
-# the number in 身份证号 is called (身份证号, 护照号码: ``core.personal.id_number_label``).
+# the number in 证件号码 is called (身份证号, 护照号码: ``core.personal.id_number_label``); 证件号码 was called 身份证号
+# before it held other documents' numbers, and an office's copy of that time still fills (``RESIDENCE_OLDER_NAMES``).
 RESIDENCE_VARIABLES = (
     "证明编号",
     "业主姓名",
     "证件名称",
-    "身份证号",
+    "证件号码",
     "房号",
     "房屋",
     "房屋地址",
@@ -32,6 +33,7 @@ RESIDENCE_VARIABLES = (
     "租期起",
     "租期至",
 )
+RESIDENCE_OLDER_NAMES = (("身份证号", "证件号码"),)
 CLEARANCE_VARIABLES = ("证明编号", "业主姓名", "房号", "房屋", "房屋地址", "截止日期", "已缴至", "用途")
 EXIT_PASS_VARIABLES = (
     ("出门条编号", "业主姓名", "房号", "房屋", "房屋地址", "携物人", "物品", "有效期至", "经办人", "业主是单位")
@@ -52,10 +54,10 @@ def _residence(document: Document) -> None:
     line(
         document,
         "{% if 租户姓名 %}"
-        "兹证明{{ 租户姓名 }}（{{ 证件名称 }}：{{ 身份证号 }}）系{{ 房屋地址 }}的租户，"
+        "兹证明{{ 租户姓名 }}（{{ 证件名称 }}：{{ 证件号码 }}）系{{ 房屋地址 }}的租户，"
         "自{{ 租期起 }}起在该房屋承租居住至今{% if 租期至 %}，租期至{{ 租期至 }}{% endif %}。"
         "{% else %}"
-        "兹证明{{ 业主姓名 }}（{{ 证件名称 }}：{{ 身份证号 }}）系{{ 房屋地址 }}的业主，"
+        "兹证明{{ 业主姓名 }}（{{ 证件名称 }}：{{ 证件号码 }}）系{{ 房屋地址 }}的业主，"
         "房屋建筑面积{{ 建筑面积 }}平方米，自{{ 入住日期 }}起在该房屋居住至今。"
         "{% endif %}",
         indent=True,
@@ -123,7 +125,7 @@ def _exit_pass(document: Document) -> None:
 
 
 DESIGNS = [
-    Design("居住证明", CERTIFICATE_KIND, _residence, variables=RESIDENCE_VARIABLES),
+    Design("居住证明", CERTIFICATE_KIND, _residence, variables=RESIDENCE_VARIABLES, older_names=RESIDENCE_OLDER_NAMES),
     Design("缴费证明", CERTIFICATE_KIND, _clearance, variables=CLEARANCE_VARIABLES),
     Design(
         "出门条", EXIT_PASS_KIND, _exit_pass, variables=EXIT_PASS_VARIABLES, rows=(("物品", ("序号", "名称", "数量")),)
