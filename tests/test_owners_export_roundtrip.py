@@ -158,7 +158,7 @@ def test_a_masked_co_owner_number_standing_for_no_one_is_refused(ledger: Ledger,
     with pytest.raises(ValidationError) as caught:
         import_owners(ledger, exported, "测试员")
     assert [str(p) for p in caught.value.problems] == [
-        "第 3 行（身份证号）：“110101********1233” 是打码的号码，与台账中的记录对不上；请填写完整号码"
+        "第 3 行 G 列（身份证号）：“110101********1233” 是打码的号码，与台账中的记录对不上；请填写完整号码"
     ]
     assert ledger_state(ledger) == before
 

@@ -267,7 +267,7 @@ def test_a_masked_value_that_matches_nothing_is_refused(ledger: Ledger, tmp_path
     with pytest.raises(ValidationError) as caught:
         import_owners(ledger, write_sheet(tmp_path / "m.xlsx", rows), "测试员")
     assert [str(p) for p in caught.value.problems] == [
-        "第 2 行（联系电话）：“138****0000” 是打码的号码，与台账中的记录对不上；请填写完整号码"
+        "第 2 行 F 列（联系电话）：“138****0000” 是打码的号码，与台账中的记录对不上；请填写完整号码"
     ]
 
 

@@ -1132,3 +1132,49 @@ def test_a_phased_villa_numbered_like_a_flat_is_refused_naming_the_flat_in_its_p
         "  第 3 行 B 列（类型）：类型“别墅”与楼栋“3”、单元“1”、房号“302”不一致：这是住宅（二期·3-1-302），不是别墅",
     ]
     assert listed(run_cli) == []
+
+
+@pytest.mark.parametrize("header", ["证件号码", "证件号", "身份证号码", "身份证号"])
+def test_the_id_column_is_read_and_named_by_the_header_the_export_gives_it(
+    run_cli: Any, tmp_path: Path, header: str
+) -> None:
+    """Other systems head the ID column 证件号码 or 证件号 beside a 证件类型 column as often as 身份证号: every spelling is
+    read, and a problem names the column by the sheet's own header and letter (a masked number that stands for none
+    of the ledger's was said as （身份证号） without a letter, whatever the sheet called it)."""
+    heading = ["房号", "建筑面积", "业主姓名", "联系电话", "证件类型", header, "状态"]
+    first = typed(
+        tmp_path / "名册.xlsx",
+        [
+            heading,
+            ["1-1-101", 89.5, "张伟", "13912345678", "居民身份证", "110101199003071233", "已入住"],
+            ["1-1-102", 89.5, "John Smith", "13812345678", "护照", "E12345678", "已入住"],
+        ],
+    )
+    imported = run_cli("owners", "import", first)
+    assert imported.exit_code == 0, imported.output
+    shown = {(u["unit"], u["id_type"]) for u in json.loads(run_cli("owners", "list", "--json").stdout)}
+    assert shown == {("1-1-101", "居民身份证"), ("1-1-102", "护照")}
+    wrong = typed(
+        tmp_path / "名册2.xlsx",
+        [
+            heading,
+            ["1-1-101", 89.5, "张伟", "13912345678", "居民身份证", "110101199003071234", "已入住"],
+            ["1-1-102", 89.5, "John Smith", "13812345678", "护照", "E1", "已入住"],
+        ],
+    )
+    refused = run_cli("owners", "import", wrong)
+    assert (refused.exit_code, refused.stderr) == (
+        5,
+        "错误：名册2.xlsx 有 2 处错误，没有导入任何数据\n"
+        f"  第 2 行 F 列（{header}）：身份证号校验位错误\n"
+        f"  第 3 行 F 列（{header}）：护照号码“E1”应为 5 至 20 位字母或数字\n",
+    )
+    masked = typed(
+        tmp_path / "名册3.xlsx",
+        [heading, ["1-1-101", 89.5, "张伟", "13912345678", "居民身份证", "1101**********9999", "已入住"]],
+    )
+    refused = run_cli("owners", "import", masked)
+    assert (refused.exit_code, refused.stderr.splitlines()[1:]) == (
+        5,
+        [f"  第 2 行 F 列（{header}）：“1101**********9999” 是打码的号码，与台账中的记录对不上；请填写完整号码"],
+    )

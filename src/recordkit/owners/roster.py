@@ -250,10 +250,13 @@ def owner_change_after(conn: Connection, code: str, day: dt.date) -> OwnerChange
     return None
 
 
-def _resolve_masks(records: Sequence[OwnerRecord], conn: Connection) -> list[OwnerRecord]:
+def _resolve_masks(
+    records: Sequence[OwnerRecord], conn: Connection, columns: Mapping[str, tuple[str, str]] | None = None
+) -> list[OwnerRecord]:
     """Masked phone/ID cells (from an export) stand for the value already in the ledger: the unit's owner's on its
     owner row, on a 共有人 row the one of the unit's co-owners of that name whose numbers it masks.  A masked cell
-    that stands for none is a ``ValidationError``: a masked number never replaces a stored one."""
+    that stands for none is a ``ValidationError`` naming it by ``columns``' letter and header (the sheet's own: 证件号码
+    as often as 身份证号): a masked number never replaces a stored one."""
 
     def masked(person: Any) -> bool:
         return is_masked(person.phone or "") or is_masked(person.id_number or "")
@@ -272,6 +275,7 @@ def _resolve_masks(records: Sequence[OwnerRecord], conn: Connection) -> list[Own
     resolved: list[OwnerRecord] = []
     problems: list[CellProblem] = []
     fields = (("phone", "联系电话", mask_phone), ("id_number", "身份证号", mask_id_number))
+    cell_of = {key: (columns or {}).get(key, ("", header)) for key, header, _ in fields}
 
     def masks_matched(person: Person, known: Any) -> int:
         """How many of ``person``'s masked cells mask ``known``'s numbers."""
@@ -283,7 +287,7 @@ def _resolve_masks(records: Sequence[OwnerRecord], conn: Connection) -> list[Own
 
     def unmasked(row: int, person: Any, known: Any) -> dict[str, Any]:
         changes: dict[str, Any] = {}
-        for key, header, masker in fields:
+        for key, _, masker in fields:
             value = getattr(person, key)
             if value and is_masked(value):
                 stored = getattr(known, key, None) if known is not None else None
@@ -291,7 +295,7 @@ def _resolve_masks(records: Sequence[OwnerRecord], conn: Connection) -> list[Own
                     changes[key] = stored
                 else:
                     problems.append(
-                        CellProblem(row, "", header, f"“{value}” 是打码的号码，与台账中的记录对不上；请填写完整号码")
+                        CellProblem(row, *cell_of[key], f"“{value}” 是打码的号码，与台账中的记录对不上；请填写完整号码")
                     )
         return changes
 
@@ -1075,7 +1079,7 @@ def apply_owner_records(
     The co-owners of each unit become the record's; with ``contacts``, its contacts too.  ``columns``
     (``RosterSheet.columns``) lets a problem found here name its column's letter, ``typed`` (``RosterSheet.typed``)
     quote a name as typed."""
-    records = _resolve_masks(records, conn)
+    records = _resolve_masks(records, conn, columns)
     summary = ImportSummary(rows=len(records))
 
     existing_owners = [
