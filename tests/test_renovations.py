@@ -134,11 +134,11 @@ def test_worker_spec_is_checked_and_the_id_number_never_repeated() -> None:
     assert parse_worker(f"李四,{ID_LI}").trade == ""
     with pytest.raises(ValidationError) as caught:
         parse_worker("王五,110101199003071234", 3)
-    assert caught.value.message == "第 3 个工人（王五）的身份证号有误：身份证号校验位错误"
+    assert caught.value.message == "第 3 个工人“王五”的身份证号有误：身份证号校验位错误"
     assert "110101199003071234" not in caught.value.message
     with pytest.raises(ValidationError) as caught:
         parse_worker("赵六", 2)
-    assert caught.value.message.startswith("第 2 个工人（赵六）写法有误")
+    assert caught.value.message.startswith("第 2 个工人“赵六”写法有误")
     # A name with a right-to-left override (it reverses what follows on the card) is refused, and
     # not repeated in the message.
     with pytest.raises(ValidationError) as caught:
@@ -479,22 +479,22 @@ def test_a_worker_gives_any_document_by_its_name(text: str, worker: Worker) -> N
     [
         (
             "John Smith,E12345678,木工",
-            "第 2 个工人（John Smith）写的不是居民身份证号（号码里有字母）："
+            "第 2 个工人“John Smith”写的不是居民身份证号（号码里有字母）："
             "其他证件的号码请写明证件名称，例如 --worker 姓名,护照:号码,工种",
         ),
-        ("John Smith,护照:E1", "第 2 个工人（John Smith）的护照号码有误：护照号码应为 5 至 20 位字母或数字"),
+        ("John Smith,护照:E1", "第 2 个工人“John Smith”的护照号码有误：护照号码应为 5 至 20 位字母或数字"),
         (
             "陈家明,回乡证:12345678",
-            "第 2 个工人（陈家明）的港澳居民来往内地通行证号码有误："
+            "第 2 个工人“陈家明”的港澳居民来往内地通行证号码有误："
             "港澳居民来往内地通行证号码应为 H 或 M 加 8 位数字（旧证 10 位数字）",
         ),
         (
             "张三,驾照:12345678",
-            "第 2 个工人（张三）的证件类型“驾照”不认识，应为 居民身份证、护照、港澳居民来往内地通行证、"
+            "第 2 个工人“张三”的证件类型“驾照”不认识，应为 居民身份证、护照、港澳居民来往内地通行证、"
             "台湾居民来往大陆通行证、外国人永久居留身份证、港澳台居民居住证、军官证、其他证件 之一",
         ),
-        ("张三,护照:", "第 2 个工人（张三）的护照号码有误：护照号码应为 5 至 20 位字母或数字"),
-        ("王五,11010119900307123X", "第 2 个工人（王五）的身份证号有误：身份证号校验位错误"),
+        ("张三,护照:", "第 2 个工人“张三”的护照号码有误：护照号码应为 5 至 20 位字母或数字"),
+        ("王五,11010119900307123X", "第 2 个工人“王五”的身份证号有误：身份证号校验位错误"),
     ],
 )
 def test_a_workers_bad_document_is_told_without_repeating_its_number(text: str, message: str) -> None:
@@ -545,7 +545,7 @@ def test_one_passport_gets_one_pass_and_another_documents_same_digits_are_anothe
     with pytest.raises(ValidationError) as caught:
         change_passes(estate, CASHIER, number, ["John Smith,护照:E12345678", "Smith John,护照:e1234 5678"], today=DAY)
     assert caught.value.message == (
-        "第 1 个工人（John Smith）和第 2 个工人（Smith John）的护照号码相同：同一人只能有一张出入证，请核对护照号码后再发放"
+        "第 1 个工人“John Smith”和第 2 个工人“Smith John”的护照号码相同：同一人只能有一张出入证，请核对护照号码后再发放"
     )
     issued = change_passes(estate, CASHIER, number, ["John Smith,护照:12345678", "林志强,台胞证:12345678"], today=DAY)
     assert [(p.worker, p.id_type, p.id_number) for p in issued.issued] == [
@@ -555,14 +555,14 @@ def test_one_passport_gets_one_pass_and_another_documents_same_digits_are_anothe
     with pytest.raises(ConflictError) as held:
         change_passes(estate, CASHIER, number, ["Smith,护照:12345678"], today=DAY)
     assert held.value.message == (
-        "第 1 个工人（Smith）的护照号码与“John Smith”的有效出入证相同：同一人只能有一张有效出入证，遗失请用 --reissue 补发"
+        "第 1 个工人“Smith”的护照号码与“John Smith”的有效出入证相同：同一人只能有一张有效出入证，遗失请用 --reissue 补发"
     )
     with pytest.raises(ValidationError) as reissued:
         change_passes(
             estate, CASHIER, number, ["林志强,台胞证:12345678"], reissue=["ZX2026-0001-02"], reason="遗失", today=DAY
         )
     assert reissued.value.message.startswith(
-        "第 1 个工人（林志强）的台湾居民来往大陆通行证号码与本次补发的出入证 ZX2026-0001-02（林志强）相同"
+        "第 1 个工人“林志强”的台湾居民来往大陆通行证号码与本次补发给“林志强”的出入证 ZX2026-0001-02 相同"
     )
 
 
@@ -599,7 +599,7 @@ def test_a_ledger_of_0029_keeps_its_passes_as_resident_id_numbers(ledger_url: st
 def test_one_bad_worker_writes_no_pass(estate: Ledger) -> None:
     number = register(estate, SETTINGS, CASHIER, request(), today=DAY).number
     before = _journal_size(estate)
-    with pytest.raises(ValidationError, match="第 2 个工人（李四）的身份证号有误：身份证号应为18位或15位（现在是6位）"):
+    with pytest.raises(ValidationError, match="第 2 个工人“李四”的身份证号有误：身份证号应为18位或15位（现在是6位）"):
         change_passes(estate, CASHIER, number, [f"张三,{ID_ZHANG}", "李四,123456"], today=DAY)
     assert get_renovation(estate, number).passes == ()
     assert _journal_size(estate) == before

@@ -446,7 +446,7 @@ def test_a_passport_workers_pass_is_masked_on_screen_and_listed_with_its_documen
     again = desk("renovation", "pass", "ZX2026-0001", "--worker", "Smith,护照:e1234 5678", "--date", "2026-12-02")
     assert (again.exit_code, again.stderr.strip()) == (
         8,
-        "错误：第 1 个工人（Smith）的护照号码与“John Smith”的有效出入证相同：同一人只能有一张有效出入证，遗失请用 --reissue 补发",
+        "错误：第 1 个工人“Smith”的护照号码与“John Smith”的有效出入证相同：同一人只能有一张有效出入证，遗失请用 --reissue 补发",
     )
     assert _journal_size(desk) == before
     for text in (result.stdout, json.dumps(listed), desk("journal", "list", "--limit", "1000", "--json").stdout):
@@ -509,18 +509,18 @@ BAD_PASSES = [
     (
         ("--worker", f"张三,{ID_ZHANG}", "--worker", "李四,51010719750923612X"),
         5,
-        "错误：第 2 个工人（李四）的身份证号有误：身份证号校验位错误",
+        "错误：第 2 个工人“李四”的身份证号有误：身份证号校验位错误",
     ),
     (
         # One ID number given twice in one command: not a pass already held, so no --reissue advice.
         ("--worker", f"张三,{ID_ZHANG}", "--worker", f"李四,{ID_ZHANG},木工"),
         5,
-        "错误：第 1 个工人（张三）和第 2 个工人（李四）的身份证号相同：同一人只能有一张出入证，请核对身份证号后再发放",
+        "错误：第 1 个工人“张三”和第 2 个工人“李四”的身份证号相同：同一人只能有一张出入证，请核对身份证号后再发放",
     ),
     (
         ("--worker", "王五"),
         5,
-        "错误：第 1 个工人（王五）写法有误：应写成 --worker 姓名,证件号码 或 --worker 姓名,证件号码,工种（证件号码即身份证号；其他证件写明名称，如 护照:号码）",
+        "错误：第 1 个工人“王五”写法有误：应写成 --worker 姓名,证件号码 或 --worker 姓名,证件号码,工种（证件号码即身份证号；其他证件写明名称，如 护照:号码）",
     ),
     (
         ("--worker", f",{ID_ZHANG}"),
@@ -573,7 +573,7 @@ def test_a_worker_whose_pass_is_reissued_in_the_same_command_gets_no_second_pass
     )  # fmt: skip
     assert (both.exit_code, both.stderr.strip()) == (
         5,
-        "错误：第 1 个工人（张三）的身份证号与本次补发的出入证 ZX2026-0001-01（张三）相同："
+        "错误：第 1 个工人“张三”的身份证号与本次补发给“张三”的出入证 ZX2026-0001-01 相同："
         "补发已给此人一张新证（同一人只能有一张有效出入证），请去掉这个 --worker",
     )
     assert _journal_size(desk) == before and _generated(workspace) == files

@@ -37,6 +37,7 @@ from recordkit.renovations.records import (
     check_not_before_registration,
     find_renovation_row,
     load_renovation,
+    nth_worker,
     parse_worker,
     pass_number,
 )
@@ -84,7 +85,7 @@ def _check_one_pass_each(workers: Sequence[Worker]) -> None:
         if identity in first:
             earlier = first[identity]
             raise ValidationError(
-                f"第 {earlier} 个工人（{workers[earlier - 1].name}）和第 {position} 个工人（{worker.name}）"
+                f"{nth_worker(earlier, workers[earlier - 1].name)}和{nth_worker(position, worker.name)}"
                 f"的{worker.id_label}相同：同一人只能有一张出入证，请核对{worker.id_label}后再发放"
             )
         first[identity] = position
@@ -195,12 +196,13 @@ def _change_passes_in(
         if identity in reissued:
             old = reissued[identity]
             raise ValidationError(
-                f"第 {position} 个工人（{worker.name}）的{worker.id_label}与本次补发的出入证 {old.number}（{old.worker}）"
-                "相同：补发已给此人一张新证（同一人只能有一张有效出入证），请去掉这个 --worker"
+                f"{nth_worker(position, worker.name)}的{worker.id_label}与本次补发给{named_in_sentence(old.worker)}"
+                f"的出入证 {old.number} 相同：补发已给此人一张新证（同一人只能有一张有效出入证），请去掉这个 --worker"
             )
         if identity in holders:
             raise ConflictError(
-                f"第 {position} 个工人（{worker.name}）的{worker.id_label}与{named_in_sentence(holders[identity])}的有效出入证相同："
+                f"{nth_worker(position, worker.name)}的{worker.id_label}与{named_in_sentence(holders[identity])}"
+                "的有效出入证相同："
                 "同一人只能有一张有效出入证，遗失请用 --reissue 补发"
             )
         holders[identity] = worker.name

@@ -26,6 +26,7 @@ from recordkit.core.personal import (
     mask_phone,
     name_as_kept,
     name_problem,
+    named_in_sentence,
     read_id_type,
     validate_document_number,
 )
@@ -163,6 +164,13 @@ class Worker:
 
 
 #: How ``--worker``'s number is written, said wherever a ``--worker`` is asked for or refused as written wrong.
+def nth_worker(position: int, name: str = "") -> str:
+    """The ``position``-th ``--worker`` as a refusal names it: 第 1 个工人“阮文南”.  Its name quoted as every name in a
+    refusal is (``core.personal.named_in_sentence``), never set off in （）, which hold the asides (a pass's number,
+    a lease)."""
+    return f"第 {position} 个工人{named_in_sentence(name) if name else ''}"
+
+
 WORKER_NUMBER_FORM = "证件号码即身份证号；其他证件写明名称，如 护照:号码"
 
 #: A letter a resident ID number never has (only a final X): another document's number (a passport's, a permit's).
@@ -199,9 +207,9 @@ def parse_worker(text: str, position: int = 1) -> Worker:
     # The name is printed on the card and kept 32 characters wide at most; one with a control or
     # invisible character is not repeated in the message either.
     if name and (reason := name_problem(name, 32)) is not None:
-        raise ValidationError(f"第 {position} 个工人的{reason}")
+        raise ValidationError(f"{nth_worker(position)}的{reason}")
     name = name_as_kept(name)
-    which = f"第 {position} 个工人" + (f"（{name}）" if name else "")
+    which = nth_worker(position, name)
     if len(fields) not in (2, 3) or not name:
         raise ValidationError(
             f"{which}写法有误：应写成 --worker 姓名,证件号码 或 --worker 姓名,证件号码,工种（{WORKER_NUMBER_FORM}）"
