@@ -1951,3 +1951,51 @@ def test_a_contact_naming_the_owner_is_refused_quoting_the_cell_as_typed(ledger:
         "第 2 行 E 列（租户）：ＺＨＡＮＧ　ＳＡＮ是这套房屋的业主，不用再登记为租户",
         "第 4 行 C 列（业主姓名）：Ｌｉ Ｍｉｎｇ是这套房屋的业主，不用再登记为家属",
     ]
+
+
+def test_a_contact_of_the_owners_name_but_another_id_number_is_another_person(ledger: Ledger, tmp_path: Path) -> None:
+    """Two people of one name: the owner 张伟 and his tenant 张伟, each with his own ID number, as an export writes them
+    (a 关系 row under the owner's).  The import refused the tenant as the owner named again (张伟是这套房屋的业主，
+    不用再登记为租户); where both numbers are known they decide, so the tenant is imported.  Without the tenant's
+    number the name still decides, as before."""
+    headers = ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系"]
+    rows = [
+        headers,
+        ["1-1-101", 90, "张伟", "13912345678", "110101199003071233", None],
+        ["1-1-101", None, "张伟", "13800138000", "320102198802145615", "租户"],
+    ]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    assert [(c.record.name, c.record.relation, c.record.id_number) for c in list_contacts(ledger, "1-1-101")] == [
+        ("张伟", "租户", "320102198802145615")
+    ]
+    rows[2][4] = None
+    rows[1][0] = rows[2][0] = "1-1-102"
+    with pytest.raises(ValidationError) as caught:
+        import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", rows)]), "测试员")
+    assert [str(p) for p in caught.value.problems] == [
+        "第 3 行 C 列（业主姓名）：张伟是这套房屋的业主，不用再登记为租户"
+    ]
+
+
+def test_one_relation_to_a_unit_is_judged_by_id_number_where_both_are_known(ledger: Ledger, tmp_path: Path) -> None:
+    """A unit's 家属 张伟 kept on the ledger and a 租户 张伟 the sheet states, each with his own ID number, are two people:
+    the import refused the tenant (一个人在一套房屋只登记一种关系) by name alone.  One passport written under two
+    spellings (家属 John Smith, 租户 Smith John) is still refused, by its number."""
+    headers = ["房号", "建筑面积", "业主姓名", "联系电话", "证件类型", "证件号码", "关系"]
+    first = [headers, ["1-1-101", 90, "李娜", "13912345678", None, "110101199003071233", None]]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", first)]), "测试员")
+    add_contact(ledger, "1-1-101", "张伟", "家属", "测试员", id_number="320102198802145615")
+    add_contact(ledger, "1-1-101", "John Smith", "家属", "测试员", id_type="护照", id_number="E12345678")
+    tenant = ["1-1-101", None, "张伟", "13800138000", None, "11010519491231002X", "租户"]
+    import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", [*first, tenant])]), "测试员")
+    assert sorted((c.record.name, c.record.relation) for c in list_contacts(ledger, "1-1-101")) == [
+        ("John Smith", "家属"),
+        ("张伟", "家属"),
+        ("张伟", "租户"),
+    ]
+    spelled = ["1-1-101", None, "Smith John", "13800138001", "护照", "E12345678", "租户"]
+    with pytest.raises(ValidationError) as caught:
+        import_owners(ledger, workbook(tmp_path / "名册3.xlsx", [("Sheet1", [*first, tenant, spelled])]), "测试员")
+    assert [str(p) for p in caught.value.problems] == [
+        "第 4 行 F 列（证件号码）：联系人的证件号码 E1*****78 与 1-1-101 的家属 John Smith 的相同：租户、家属应填本人的证件号"
+    ]

@@ -811,16 +811,43 @@ def _checked_relation(relation: str) -> str:
     return stored
 
 
-def owner_as_contact(name: str, relation: str, owner_names: Sequence[str]) -> str | None:
-    """Why ``name`` is no contact (``relation``: 家属, 租户 …) of a unit whose owners of record are ``owner_names``
-    (the first, then the co-owners), in Chinese, or None: an owner or co-owner of the unit named again as its
-    family member or tenant would be greeted twice on every notice (尊敬的张伟业主、张伟住户).  Names are
-    compared as a clerk reads them (``name_as_read``)."""
+def owner_as_contact(
+    name: str,
+    relation: str,
+    owners_of_unit: Sequence[OwnerNumbered],
+    id_number: str | None = None,
+    id_type: str = RESIDENT_ID,
+) -> str | None:
+    """Why ``name`` (his ID number ``id_number`` of document ``id_type``, when known) is no contact (``relation``: 家属,
+    租户 …) of a unit whose owners of record are ``owners_of_unit`` (``OwnerNumbered``, the first, then the co-owners),
+    in Chinese, or None: an owner or co-owner of the unit named again as its family member or tenant would be greeted
+    twice on every notice (尊敬的张伟业主、张伟住户).  Names are compared as a clerk reads them (``name_as_read``),
+    unless both numbers are known and differ (``told_apart_by_numbers``: two people of one name, the owner 张伟 and his
+    tenant 张伟); one number on both is ``owner_id_as_contact``'s to refuse."""
     folded = name_as_read(name)
-    for position, owner in enumerate(owner_names):
-        if name_as_read(owner) == folded:
+    for position, (owner, number, number_type) in enumerate(owners_of_unit):
+        if name_as_read(owner) == folded and not told_apart_by_numbers(id_number, id_type, number, number_type):
             return f"{name}是这套房屋的{'业主' if position == 0 else '共有人'}，不用再登记为{relation}"
     return None
+
+
+def told_apart_by_numbers(one: str | None, one_type: str, other: str | None, other_type: str) -> bool:
+    """Whether ``one`` and ``other`` (ID numbers of documents ``one_type``, ``other_type``) are both known — neither
+    blank nor masked — and not one person's (``id_identity``): two people of one name are told apart by them."""
+    if not one or not other or is_masked(one) or is_masked(other):
+        return False
+    return id_identity(one, one_type) != id_identity(other, other_type)
+
+
+def same_person(one: OwnerNumbered, other: OwnerNumbered) -> bool:
+    """Whether ``one`` and ``other`` (name, ID number, its document) are one person: by the ID number where both are
+    known (one person spelled two ways is one, two of one name are two), else by name as read."""
+    (name, number, number_type), (other_name, other_number, other_type) = one, other
+    if same_id_number(number, number_type, other_number, other_type):
+        return True
+    return name_as_read(name) == name_as_read(other_name) and not told_apart_by_numbers(
+        number, number_type, other_number, other_type
+    )
 
 
 def same_id_number(one: str | None, one_type: str, other: str | None, other_type: str) -> bool:
@@ -1014,9 +1041,8 @@ def _refuse_owner_as_contact(
     ``by_id_number``), or another unit's owner's or contact's of another name (``other_id_as_contact``, with ``by_others``:
     a new number, or a new name beside the number; contact ``editing``, the one ``record`` corrects, holding none)."""
     owners_of_unit = owners_with_numbers_in(conn, [code]).get(code, [])
-    names = [name for name, *_ in owners_of_unit]
     problem = (
-        (by_name and owner_as_contact(record.name, record.relation, names))
+        (by_name and owner_as_contact(record.name, record.relation, owners_of_unit, record.id_number, record.id_type))
         or (by_id_number and owner_id_as_contact(record.id_number, record.id_type, owners_of_unit))
         or (
             by_others
@@ -1112,11 +1138,19 @@ class OwnerAsContact:
 
 def owners_as_contacts_in(conn: Connection) -> list[OwnerAsContact]:
     """Every ``OwnerAsContact`` of the ledger read on ``conn``, in unit order, then by contact number."""
-    names = owner_names_in(conn)
+    owners_of = owners_with_numbers_in(conn)
     found = [
         OwnerAsContact(contact, reason)
         for contact in map(_contact, conn.execute(_contact_query()))
-        if (reason := owner_as_contact(contact.record.name, contact.record.relation, names.get(contact.unit, ())))
+        if (
+            reason := owner_as_contact(
+                contact.record.name,
+                contact.record.relation,
+                owners_of.get(contact.unit, ()),
+                contact.record.id_number,
+                contact.record.id_type,
+            )
+        )
     ]
     return sorted(found, key=lambda f: (parse_unit_code(f.contact.unit).sort_key, f.contact.id))
 

@@ -82,6 +82,7 @@ from recordkit.owners.contacts import (
     owners_as_contacts_in,
     owners_with_numbers_in,
     same_id_number,
+    same_person,
     several_people,
     unit_co_owners_in,
     unit_contacts_in,
@@ -887,8 +888,7 @@ def _keeps_stored_number(record: OwnerRecord, contact: ContactRecord, contacts: 
     """Whether the import leaves ``contact``, the ledger's, of ``record``'s unit, holding the ID number it has: not
     made the unit's owner or co-owner (``_drop_contacts_now_owners``), and, where the sheet states its kind
     (``_apply_contacts``), named again with its number left blank (``_with_kept_numbers``)."""
-    owner_names = [record.owner or "", *(person.name for person in record.co_owners)]
-    if owner_as_contact(contact.name, contact.relation, owner_names) is not None:
+    if owner_as_contact(contact.name, contact.relation, record.owners_numbered(), contact.id_number, contact.id_type):
         return False
     if not contacts or contact.relation not in record.stated:
         return True
@@ -1521,7 +1521,7 @@ def _drop_contacts_now_owners(
     tenant who bought the flat), each journalled as ``contact.became_owner``; returns them as "1-1-101 的租户 赵磊".
     Else a notice would greet the one person twice (尊敬的赵磊业主、赵磊住户).  Other contacts are left as they are."""
     owners_of = {
-        unit_ids[str(record.code)]: (str(record.code), [record.owner, *(p.name for p in record.co_owners)])
+        unit_ids[str(record.code)]: (str(record.code), record.owners_numbered())
         for record in records
         if record.owner is not None
     }
@@ -1530,8 +1530,8 @@ def _drop_contacts_now_owners(
     for row in conn.execute(sa.select(unit_contacts).order_by(unit_contacts.c.unit_id, unit_contacts.c.id)):
         if row.unit_id not in owners_of:
             continue
-        code, names = owners_of[row.unit_id]
-        if owner_as_contact(row.name, row.relation, names) is None:
+        code, owners_of_unit = owners_of[row.unit_id]
+        if owner_as_contact(row.name, row.relation, owners_of_unit, row.id_number, row.id_type) is None:
             continue
         gone.append(row.id)
         named.append(f"{code} 的{row.relation} {row.name}")
@@ -1560,19 +1560,27 @@ def _refuse_second_relations(
 ) -> None:
     """``ValidationError`` naming each contact of a record (its 关系 cell, or the owner row's 租户 cell) that a contact
     of the unit the import keeps (of a relation the sheet does not state for it, ``_apply_contacts``) already is under
-    another relation, by name as read: one person has one relation to a unit, a 配偶 is no 租户 of it too."""
+    another relation (``contacts.same_person``: by ID number where both are known, else by name as read): one person
+    has one relation to a unit, a 配偶 is no 租户 of it too."""
     problems: list[CellProblem] = []
     for record in records:
         if not record.stated:
             continue
         kept = conn.execute(
-            sa.select(unit_contacts.c.id, unit_contacts.c.name, unit_contacts.c.relation).where(
+            sa.select(
+                unit_contacts.c.id,
+                unit_contacts.c.name,
+                unit_contacts.c.relation,
+                unit_contacts.c.id_number,
+                unit_contacts.c.id_type,
+            ).where(
                 unit_contacts.c.unit_id == unit_ids[str(record.code)],
                 unit_contacts.c.relation.not_in(sorted(record.stated)),
             )
         ).all()
         for contact, row in zip(record.contacts, record.contact_rows, strict=True):
-            had = next((c for c in kept if name_as_read(c.name) == name_as_read(contact.name)), None)
+            person = (contact.name, contact.id_number, contact.id_type)
+            had = next((c for c in kept if same_person(person, (c.name, c.id_number, c.id_type))), None)
             if had is None:
                 continue
             letter, header = (columns or {}).get("tenant" if row == record.row else "relation", ("", "关系"))

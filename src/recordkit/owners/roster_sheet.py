@@ -58,6 +58,7 @@ from recordkit.owners.contacts import (
     TENANT,
     BodyOrOwners,
     ContactRecord,
+    OwnerNumbered,
     body_or_owners,
     lease_problem,
     name_as_read,
@@ -380,6 +381,14 @@ class OwnerRecord:
     contact_rows: tuple[int, ...] = ()
     #: The document ``id_number`` is of (``core.personal.ID_TYPES``).
     id_type: str = RESIDENT_ID
+
+    def owners_numbered(self) -> list[OwnerNumbered]:
+        """Its owners of record as ``contacts.owner_as_contact`` compares a contact with them: (name, ID number,
+        document), the owner, then the co-owners; none without an owner."""
+        if self.owner is None:
+            return []
+        people = ((person.name, person.id_number, person.id_type) for person in self.co_owners)
+        return [(self.owner, self.id_number, self.id_type), *people]
 
 
 @dataclass(frozen=True)
@@ -990,13 +999,15 @@ def read_roster(
                     )
                 )
     for code, main in mains.items():
-        owner_names = [main.owner, *(person.name for person in main.co_owners)] if main.owner else []
         for contact in main.contacts:
             # A 关系 row's contact is named in its 姓名 cell; else it came from the owner row's 租户 column.
             on_row = contact_rows.get((code, name_as_read(contact.name), contact.relation))
             at = (on_row, "owner") if on_row is not None else (first_row_of[code], "tenant")
             named = as_typed(typed.get(at, ""), contact.name)
-            if (reason := owner_as_contact(named, contact.relation, owner_names)) is not None:
+            found = owner_as_contact(
+                named, contact.relation, main.owners_numbered(), contact.id_number, contact.id_type
+            )
+            if (reason := found) is not None:
                 problems.append(table.problem(*at, reason))
     if problems:
         problems.sort(key=lambda p: p.row)
