@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from recordkit.core.config import RosterSettings
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.ledger.db import Ledger, open_ledger
-from recordkit.ledger.schema import HEAD_REVISION
+from recordkit.ledger.schema import HEAD_REVISION, unit_contacts
 from recordkit.owners.contacts import (
     add_contact,
     co_owners_of,
@@ -1999,3 +1999,26 @@ def test_one_relation_to_a_unit_is_judged_by_id_number_where_both_are_known(ledg
     assert [str(p) for p in caught.value.problems] == [
         "第 4 行 F 列（证件号码）：联系人的证件号码 E1*****78 与 1-1-101 的家属 John Smith 的相同：租户、家属应填本人的证件号"
     ]
+
+
+def test_a_re_import_stating_a_family_member_kept_twice_neither_grows_nor_loses_him(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """An older version kept one 家属 twice on a unit (same name, same ID number).  A roster re-stating the unit's 家属
+    with him leaves one 家属 张伟 with his number and phone: no third row, none lost; written without his number, the
+    same."""
+    headers = ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系"]
+    first = [headers, ["1-1-101", 90, "李娜", "13912345678", "110101199003071233", None]]
+    import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", first)]), "测试员")
+    kept = add_contact(ledger, "1-1-101", "张伟", "家属", "测试员", id_number="320102198802145615", phone="13800138000")
+    with ledger.write() as conn:  # as an older version left it: the counter refuses a second 家属 张伟 today
+        row = dict(conn.execute(sa.select(unit_contacts).where(unit_contacts.c.id == kept.id)).mappings().one())
+        conn.execute(unit_contacts.insert().values({k: v for k, v in row.items() if k != "id"}))
+    family = ["1-1-101", None, "张伟", "13800138000", "320102198802145615", "家属"]
+    for number in ("320102198802145615", None):
+        family[4] = number
+        import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", [*first, family])]), "测试员")
+        contacts = [
+            (c.record.name, c.record.relation, c.record.id_number, c.record.phone) for c in list_contacts(ledger)
+        ]
+        assert contacts == [("张伟", "家属", "320102198802145615", "13800138000")], number
