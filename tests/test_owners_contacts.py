@@ -1173,3 +1173,43 @@ def test_a_landline_an_older_version_kept_with_its_number_starting_with_1_is_sti
     listed = run_cli("owners", "contact", "list")
     assert listed.exit_code == 0, listed.output
     assert table_rows(listed.stdout) == [["1", "1-1-102", "赵磊", "租户", "021-****8666", ""]]
+
+
+def test_doctor_tells_contacts_of_one_name_apart_by_their_id_numbers_and_lists_an_id_pair_as_one_person(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """Doctor's 业主和联系人姓名 line compared names only: 1-1-101's 家属 张敏 and 租户 张敏, each with his own ID number —
+    two people the import now registers side by side — were listed as one person under two relations.  Where both
+    numbers are known they decide: not listed.  1-1-102's 家属 孙七 kept twice, once under his first-generation number
+    and once under the 18-digit one it became, is one person: listed once, both rows in the one entry."""
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    _old_contact(workspace, "1-1-101", "张敏", "家属", QIAN_BA_ID)
+    _old_contact(workspace, "1-1-101", "张敏", "租户", ZHAO_LEI_ID)
+    _old_contact(workspace, "1-1-102", "孙七", "家属", "440301850315123")
+    _old_contact(workspace, "1-1-102", "孙七", "家属", SUN_QI_ID)
+    check = doctor_check(run_cli, "业主和联系人姓名")
+    assert check["detail"] == (
+        "1 人在同一套房屋以同一关系登记了不止一次（旧版本登记的，现在添加联系人和导入名册都不收）："
+        "1-1-102 家属 孙七（联系人编号 3）、家属 孙七（联系人编号 4）"
+    )
+    assert run_cli("owners", "contact", "remove", "3").exit_code == 0
+    assert doctor_check(run_cli, "业主和联系人姓名") == NAMES_ALL_CLEAR
+
+
+def test_contact_add_takes_a_second_person_of_one_name_told_apart_by_his_id_number(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    """The counter refused 1-1-101's 租户 张敏 beside its 家属 张敏 by name alone (一个人在一套房屋只登记一种关系), though
+    each has his own ID number; two numbers known and different are two people.  Without a number the name decides."""
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    family = ("owners", "contact", "add", "1-1-101", "张敏", "--relation", "家属", "--id-number", QIAN_BA_ID)
+    assert run_cli(*family).exit_code == 0
+    tenant = ("owners", "contact", "add", "1-1-101", "张敏", "--relation", "租户")
+    added = run_cli(*tenant, "--id-number", ZHAO_LEI_ID)
+    assert added.exit_code == 0, added.output
+    refused = run_cli("owners", "contact", "add", "1-1-101", "张敏", "--relation", "家属")
+    assert (refused.exit_code, refused.stderr.strip()) == (
+        8,
+        "错误：1-1-101 已有家属 张敏（联系人编号 1），没有再添加：电话、证件号码或租期变了，"
+        "请用 recordkit owners contact edit 1 修改（例如 --phone 新号码、--end 到期日期）",
+    )

@@ -1063,15 +1063,28 @@ def _holders_in(conn: Connection, leaving: int | None = None) -> dict[tuple[str,
 
 def _refuse_twice(conn: Connection, unit_id: int, code: str, record: ContactRecord, editing: int | None = None) -> None:
     """``ConflictError`` when ``unit_id`` has a contact of ``record``'s name (as a clerk reads it) already (other than
-    contact ``editing``), of its relation or another: the same tenant typed twice would be kept twice, and a notice to
-    the occupants name them twice; a person has one relation to a unit (a 配偶 is no 租户 of it too)."""
-    query = sa.select(unit_contacts.c.id, unit_contacts.c.name, unit_contacts.c.relation).where(
-        unit_contacts.c.unit_id == unit_id
-    )
+    contact ``editing``), of its relation or another, unless both ID numbers are known and differ (two people of one
+    name, ``told_apart_by_numbers``): the same tenant typed twice would be kept twice, and a notice to the occupants
+    name them twice; a person has one relation to a unit (a 配偶 is no 租户 of it too)."""
+    query = sa.select(
+        unit_contacts.c.id,
+        unit_contacts.c.name,
+        unit_contacts.c.relation,
+        unit_contacts.c.id_number,
+        unit_contacts.c.id_type,
+    ).where(unit_contacts.c.unit_id == unit_id)
     if editing is not None:
         query = query.where(unit_contacts.c.id != editing)
     folded = name_as_read(record.name)
-    row = next((row for row in conn.execute(query) if name_as_read(row.name) == folded), None)
+    row = next(
+        (
+            row
+            for row in conn.execute(query)
+            if name_as_read(row.name) == folded
+            and not told_apart_by_numbers(record.id_number, record.id_type, row.id_number, row.id_type)
+        ),
+        None,
+    )
     if row is None:
         return
     had = f"{code} 已有{row.relation} {row.name}（联系人编号 {row.id}），"
@@ -1113,13 +1126,31 @@ class ContactUnderRelations:
 
 
 def contacts_under_relations_in(conn: Connection) -> list[ContactUnderRelations]:
-    """Every ``ContactUnderRelations`` of the ledger read on ``conn``, in unit order."""
-    people: dict[tuple[str, str], list[Contact]] = {}
+    """Every ``ContactUnderRelations`` of the ledger read on ``conn``, in unit order: a unit's contacts that are one
+    person (``same_person``: by ID number where both are known — 张敏 of one number and 张敏 of another are two —,
+    else by name)."""
+    people: dict[str, list[list[Contact]]] = {}
     for row in conn.execute(_contact_query()):
         contact = _contact(row)
-        people.setdefault((contact.unit, name_as_read(contact.record.name)), []).append(contact)
-    found = [ContactUnderRelations(unit, tuple(kept)) for (unit, _), kept in people.items() if len(kept) > 1]
-    return sorted(found, key=lambda person: (parse_unit_code(person.unit).sort_key, person.contacts[0].id))
+        of_unit = people.setdefault(contact.unit, [])
+        him = _numbered(contact)
+        same = (kept for kept in of_unit if any(same_person(him, _numbered(other)) for other in kept))
+        if (found := next(same, None)) is not None:
+            found.append(contact)
+        else:
+            of_unit.append([contact])
+    found_twice = [
+        ContactUnderRelations(unit, tuple(kept))
+        for unit, of_unit in people.items()
+        for kept in of_unit
+        if len(kept) > 1
+    ]
+    return sorted(found_twice, key=lambda person: (parse_unit_code(person.unit).sort_key, person.contacts[0].id))
+
+
+def _numbered(contact: Contact) -> OwnerNumbered:
+    """``contact`` as ``same_person`` compares people: name, ID number, its document."""
+    return (contact.record.name, contact.record.id_number, contact.record.id_type)
 
 
 @dataclass(frozen=True)
