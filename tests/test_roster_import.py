@@ -2022,3 +2022,28 @@ def test_a_re_import_stating_a_family_member_kept_twice_neither_grows_nor_loses_
             (c.record.name, c.record.relation, c.record.id_number, c.record.phone) for c in list_contacts(ledger)
         ]
         assert contacts == [("张伟", "家属", "320102198802145615", "13800138000")], number
+
+
+def test_one_sheet_may_name_a_family_member_and_a_tenant_of_one_name_told_apart_by_id_numbers(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """A sheet writing 1-1-101's 家属 张敏 and its 租户 张敏, each with his own ID number, was refused on the second row
+    (已写在第 3 行，一个人在一套房屋只登记一种关系) by name alone; both numbers known and different, they are two people.
+    Without the tenant's number the name decides, as before."""
+    headers = ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系"]
+    rows = [
+        headers,
+        ["1-1-101", 90, "李娜", "13912345678", "110101199003071233", None],
+        ["1-1-101", None, "张敏", None, "330106197206104561", "家属"],
+        ["1-1-101", None, "张敏", None, "11010519491231002X", "租户"],
+    ]
+    for _ in range(2):  # imported again unchanged: no third row
+        import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+        contacts = sorted((c.record.name, c.record.relation, c.record.id_number) for c in list_contacts(ledger))
+        assert contacts == [("张敏", "家属", "330106197206104561"), ("张敏", "租户", "11010519491231002X")]
+    rows[3][4] = None
+    with pytest.raises(ValidationError) as caught:
+        import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", rows)]), "测试员")
+    assert [str(p) for p in caught.value.problems] == [
+        "第 4 行 F 列（关系）：1-1-101 的家属 张敏 已写在第 3 行，一个人在一套房屋只登记一种关系：请核对后只留一行"
+    ]

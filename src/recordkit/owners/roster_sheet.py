@@ -68,6 +68,7 @@ from recordkit.owners.contacts import (
     parse_relation,
     several_people,
     split_owner_names,
+    told_apart_by_numbers,
 )
 
 STATUS_LABELS = {"occupied": "已入住", "vacant": "空置", "delivered": "已交付"}
@@ -967,8 +968,18 @@ def read_roster(
             # co-owner: a notice would name them twice.  Told apart by name as read and relation.
             key = (row.code, name_as_read(row.contact.name), row.contact.relation)
             earlier = next((c for c in main.contacts if key[1:] == (name_as_read(c.name), c.relation)), None)
-            # One person has one relation to a unit: a 配偶 written again as its 租户 is refused, not kept twice.
-            other = next((c for c in main.contacts if name_as_read(c.name) == key[1] and c is not earlier), None)
+            # One person has one relation to a unit: a 配偶 written again as its 租户 is refused, not kept twice; two
+            # of one name whose ID numbers are both written and differ are two people (told_apart_by_numbers).
+            other = next(
+                (
+                    c
+                    for c in main.contacts
+                    if name_as_read(c.name) == key[1]
+                    and c is not earlier
+                    and not told_apart_by_numbers(c.id_number, c.id_type, row.contact.id_number, row.contact.id_type)
+                ),
+                None,
+            )
             if earlier is None and other is not None:
                 first = contact_rows.get((row.code, key[1], other.relation), first_row_of[row.code])
                 problems.append(
