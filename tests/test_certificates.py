@@ -875,3 +875,29 @@ def test_the_residence_certificate_calls_its_number_证件号码_and_an_offices_
         "错误：模板“居住证明”用到了没有提供的变量：证件号吗。请检查变量名是否写错（recordkit templates check 可列出可用变量）",
     )
     assert list((workspace.root / "records" / "generated").rglob("*.docx")) == []
+
+
+def test_an_offices_copy_of_the_residence_certificate_from_before_the_rename_lacks_nothing(
+    run_cli: Any, workspace: Workspace
+) -> None:
+    """`templates copy 居住证明` made by a version before 证件号码 had its name writes ``{{ 身份证号 }}``: it holds the
+    number all the same, so `templates list` does not call it lacking 证件号码 (and tell the office to copy the built-in
+    again over its own changes); it notes the older name."""
+    import io
+    import zipfile
+
+    from recordkit.documents.templates.engine import BUILTIN_DIR, marked_copy
+
+    built = (BUILTIN_DIR / "居住证明.docx").read_bytes()
+    older = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(built)) as source, zipfile.ZipFile(older, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                assert "证件号码 }}".encode() in data
+                data = data.replace("证件号码 }}".encode(), "身份证号 }}".encode())
+            target.writestr(info, data)
+    (workspace.templates_dir / "居住证明.docx").write_bytes(marked_copy(older.getvalue(), "居住证明"))
+    [info] = [i for i in json.loads(run_cli("templates", "list", "--json").stdout) if i["name"] == "居住证明"]
+    assert (info["origin"], info["status"], info["lacks"]) == ("本处", "可用", [])
+    assert info["notes"] == ["变量“身份证号”是“证件号码”以前的名称，照常填写，与“证件号码”相同"]
