@@ -279,11 +279,14 @@ def _hours_of(word: str) -> str:
     return "和 ".join(f"{hours.start}–{hours.stop - 1} 点" for hours in _PARTS_OF_THE_DAY[word])
 
 
-def _readings_of(hour: int, minute: int) -> str:
-    """The times of day a number written after a part of the day it contradicts may have meant, as a refusal offers
-    them: 1:00、13:00; 12:00、24:00 (12:30、次日0:30); 13:00 alone."""
+def _readings_of(word: str, hour: int, minute: int) -> str:
+    """The times of day a number written after the part of the day ``word`` it contradicts may have meant, as a
+    refusal offers them: 1:00、13:00; 12:00、24:00 (12:30、次日0:30); 13:00 alone; 0:00 for 12 after a part that
+    covers midnight's first hour but not noon (凌晨12点: how people write midnight, 凌晨12:30 0:30)."""
     if not 0 < hour <= 12:
         return f"{hour}:{minute:02d}"
+    if hour == 12 and any(0 in hours for hours in _PARTS_OF_THE_DAY[word]):
+        return f"0:{minute:02d}"
     if hour == 12:
         return "12:00、24:00" if minute == 0 else f"12:{minute:02d}、次日0:{minute:02d}"
     return f"{hour}:{minute:02d}、{hour + 12}:{minute:02d}"
@@ -470,7 +473,7 @@ def _checked_read(
         words, word, hour, minute = slip
         raise ValidationError(
             f"模板“{template_name}”的“{name}”写的“{words}”：{hour}点不是{word}的钟点（{word}是 {_hours_of(word)}），"
-            f"是几点说不清，请直接写明钟点，如 {_readings_of(hour, minute)}"
+            f"是几点说不清，请直接写明钟点，如 {_readings_of(word, hour, minute)}"
         )
     try:
         return _read_when(written, day, base)
