@@ -57,6 +57,21 @@ def test_init_records_estate_address_and_phone(tmp_path: Path) -> None:
     assert bad.exit_code == 5 and not (tmp_path / "二" / "recordkit.toml").exists()
 
 
+def test_init_names_the_phone_option_it_refuses(tmp_path: Path) -> None:
+    # the refusal said 联系电话 only: which of the options typed was wrong, the clerk had to guess
+    bad = CliRunner().invoke(
+        app,
+        ["init", str(tmp_path / "二"), "--operator", "王芳", "--phone", "0755-12345678"],
+        env={"RECORDKIT_OPERATOR": None},
+    )
+    assert (bad.exit_code, bad.stdout) == (5, "")
+    assert bad.stderr.strip() == (
+        "错误：--phone 的物业服务中心电话“0755-12345678”的号码“12345678”不存在：区号后面的号码以 2–9 开头，"
+        "不以 0 或 1 开头，请核对后改正"
+    )
+    assert not (tmp_path / "二" / "recordkit.toml").exists()
+
+
 def test_doctor_warns_about_the_placeholder_estate_and_no_phone(tmp_path: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(app, ["init", str(tmp_path / "ws"), "--operator", "王芳"]).exit_code == 0

@@ -49,7 +49,7 @@ def init_command(
             operator = typer.prompt("经办人姓名（签在收据和文书上，可以以后再填）", default="", show_default=False)
     phone = (phone or "").strip()
     if phone:
-        phone = validate_phone(phone)
+        phone = validate_phone(phone, "--phone 的物业服务中心电话")
     root = init_workspace(
         directory,
         office=office,

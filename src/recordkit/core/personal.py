@@ -291,29 +291,30 @@ def id_type_journalled(id_type: str) -> dict[str, str]:
     return {} if id_type == RESIDENT_ID else {"id_type": id_type}
 
 
-def validate_phone(text: str) -> str:
-    """A phone number typed or imported now in its one stored form (``_phone_stored_form``); ``ValidationError`` for
+def validate_phone(text: str, what: str = "联系电话") -> str:
+    """A phone number typed or imported now in its one stored form (``_phone_stored_form``); ``ValidationError``, its
+    message beginning with ``what`` (联系电话; the option that carried it, ``--phone 的物业服务中心电话``), for
     what that refuses, and for a landline whose area code no city has, dashed, in brackets or in one run of digits:
     0211-8888666, 011-88886666, 01188886666 (010 and 02X are the only 3-digit codes, every 4-digit one starts 03–09,
     ``_REAL_AREA_CODE``), or whose number after it starts with 0 or 1 (021-18888666, 0755-12345678:
     ``_LOCAL_FIRST_DIGIT``).  A number an older version kept so is still read, masked and listed (``mask_phone``)."""
-    phone = _phone_stored_form(text)
+    phone = _phone_stored_form(text, what)
     area, dash, rest = phone.partition("-")  # only a landline with its area code is stored with a dash
     if not dash:
         return phone
     if _REAL_AREA_CODE.fullmatch(area) is None:
         raise ValidationError(
-            f"联系电话“{text.strip()}”的区号“{area}”不存在：四位区号以 03–09 开头，010 和 02X 是三位区号，请核对后改正"
+            f"{what}“{text.strip()}”的区号“{area}”不存在：四位区号以 03–09 开头，010 和 02X 是三位区号，请核对后改正"
         )
     number = rest.partition("-")[0]  # before an extension
     if re.match(_LOCAL_FIRST_DIGIT, number) is None:
         raise ValidationError(
-            f"联系电话“{text.strip()}”的号码“{number}”不存在：区号后面的号码以 2–9 开头，不以 0 或 1 开头，请核对后改正"
+            f"{what}“{text.strip()}”的号码“{number}”不存在：区号后面的号码以 2–9 开头，不以 0 或 1 开头，请核对后改正"
         )
     return phone
 
 
-def _phone_stored_form(text: str) -> str:
+def _phone_stored_form(text: str, what: str = "联系电话") -> str:
     """Return a phone number in its one stored form.
 
     Mobile numbers (``1[3-9]`` + 9 digits, spaces or dashes anywhere, optional
@@ -342,8 +343,8 @@ def _phone_stored_form(text: str) -> str:
         return digits
     parts = [part for part in _PHONE_SEPARATORS.split(text) if part.strip()]
     if len(parts) > 1 and all(_is_phone(part) for part in parts):
-        raise ValidationError(f"联系电话“{text.strip()}”写了 {len(parts)} 个号码，只能写一个")
-    raise ValidationError(f"联系电话“{text.strip()}”不是有效的手机号或固定电话")
+        raise ValidationError(f"{what}“{text.strip()}”写了 {len(parts)} 个号码，只能写一个")
+    raise ValidationError(f"{what}“{text.strip()}”不是有效的手机号或固定电话")
 
 
 def local_number_groups(digits: str) -> tuple[str, str] | None:
