@@ -204,6 +204,32 @@ def test_a_badly_written_setting_is_said_in_chinese_with_its_line(tmp_path: Path
     assert caught.value.message == f"配置文件 {config} 格式错误：{said}"
 
 
+def test_a_bad_office_phone_in_the_file_is_refused(tmp_path: Path) -> None:
+    # it was printed as written on every payment reminder
+    config = write(tmp_path / "recordkit.toml", '[notices]\nphone = "0755-12345678"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config, environ={})
+    assert caught.value.message == (
+        f"配置文件 {config} 的 [notices] phone 有误：物业服务中心电话“0755-12345678”的号码“12345678”不存在："
+        "区号后面的号码以 2–9 开头，不以 0 或 1 开头，请核对后改正"
+    )
+
+
+def test_a_bad_office_phone_in_the_environment_is_refused(tmp_path: Path) -> None:
+    config = write(tmp_path / "recordkit.toml", '[notices]\nphone = "0755-86661234"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config, environ={"RECORDKIT_NOTICES_PHONE": "8666"})
+    assert caught.value.message == (
+        "环境变量 RECORDKIT_NOTICES_PHONE 有误：物业服务中心电话“8666”不是有效的手机号或固定电话"
+    )
+
+
+def test_a_good_office_phone_is_taken_as_written(tmp_path: Path) -> None:
+    config = write(tmp_path / "recordkit.toml", '[notices]\nphone = "0755 8666 1234"\n')
+    assert load_settings(config, environ={}).notices.phone == "0755 8666 1234"
+    assert load_settings(None, environ={"RECORDKIT_NOTICES_PHONE": ""}).notices.phone == ""
+
+
 def test_unknown_environment_variable_is_an_error() -> None:
     with pytest.raises(ConfigError, match="未知的环境变量 RECORDKIT_DATABSE_URL"):
         load_settings(None, environ={"RECORDKIT_DATABSE_URL": "sqlite://"})

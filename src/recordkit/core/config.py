@@ -24,6 +24,7 @@ from recordkit.core.atomic import write_bytes
 from recordkit.core.dates import check_business_month, office_zone, parse_month
 from recordkit.core.errors import ConfigError, ValidationError, read_refusal, system_account, write_refusal
 from recordkit.core.filenames import hidden_characters
+from recordkit.core.personal import validate_phone
 from recordkit.core.unitcodes import phase_spellings
 
 CONFIG_FILE_NAME = "recordkit.toml"
@@ -509,11 +510,35 @@ def load_settings(
     check_fee_items(settings)
     check_schema_name(settings.database.schema)
     check_search_backend(settings)
+    check_office_phone(settings, _said_where("notices", "phone", config_file, from_env, flags))
     try:
         settings.office.phase_table()
     except ValidationError as err:
         raise ConfigError(f"[[office.phases]] 有误：{err.message}") from err
     return settings
+
+
+def _said_where(
+    section: str, key: str, config_file: Path | None, from_env: Mapping[str, Any], flags: Mapping[str, Any] | None
+) -> str:
+    """Where the value of ``[section] key`` came from, as a refusal names it: the flag, the environment variable or
+    the file (the highest layer that set it)."""
+    if (flags or {}).get(section, {}).get(key) is not None:
+        return "命令行参数"
+    if key in from_env.get(section, {}):
+        return f"环境变量 {ENV_PREFIX}{section.upper()}_{key.upper()}"
+    return f"配置文件 {config_file} 的 [{section}] {key}"
+
+
+def check_office_phone(settings: Settings, where: str) -> None:
+    """``ConfigError`` naming ``where`` for a ``[notices] phone`` ``validate_phone`` refuses (0755-12345678, 8666):
+    it is printed as written on every payment reminder.  Empty (not filled in yet) passes: doctor reminds of it."""
+    if not settings.notices.phone.strip():
+        return
+    try:
+        validate_phone(settings.notices.phone, "物业服务中心电话")
+    except ValidationError as err:
+        raise ConfigError(f"{where} 有误：{err.message}") from err
 
 
 #: Sane bounds of numeric settings, by "section.key": a typo like 99999999999 days is refused at
