@@ -81,7 +81,7 @@ def contexts(count: int) -> list[dict[str, Any]]:
                 "截止日期": "2026年12月1日",
                 "缴费期限": "2026年12月16日",
                 "缴费方式": "到物业服务中心前台以现金、微信、支付宝或 POS 刷卡缴纳，或银行转账（请注明房号）",
-                "联系电话": "0755-12345678",
+                "联系电话": "0755-86661234",
                 # one unit in ten holds money paid ahead, which the reminder explains
                 "预收款": "300.00" if number % 10 == 0 else "",
                 "预收说明": "另有预收款 300.00 元，用于以后出账的月份，不抵上述欠费" if number % 10 == 0 else "",
