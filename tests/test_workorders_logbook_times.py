@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from recordkit.core.dates import DateError, parse_clock
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import open_ledger
 from recordkit.owners.roster import import_owners
@@ -238,8 +239,8 @@ def test_a_date_without_its_year_and_an_unreadable_time_are_named_with_the_forms
 ) -> None:
     rows = [
         ["报修", "1-1-101", "水电", "厨房漏水", "12月2日", "下午3:15", None, None, None, None, None, None],
-        ["报修", "1-1-102", "门窗", "窗户关不上", "2026-11-05", "下午13:15", None, None, None, None, None, None],
-        ["报修", "3-2-1201", "水电", "水管漏水", "2026-11-06", "傍晚", None, None, None, None, None, None],
+        ["报修", "1-1-102", "门窗", "窗户关不上", "2026-11-05", "下午0:15", None, None, None, None, None, None],
+        ["报修", "3-2-1201", "水电", "水管漏水", "2026-11-06", "傍晚时分", None, None, None, None, None, None],
     ]  # fmt: skip
     book = write_sheet(tmp_path / "登记簿.xlsx", rows, headers=DATED_HEADERS)
     result = run_cli("workorder", "import", str(book))
@@ -249,11 +250,76 @@ def test_a_date_without_its_year_and_an_unreadable_time_are_named_with_the_forms
             "错误：登记簿.xlsx 有 3 处错误，没有导入任何工单",
             "  第 2 行 E 列（报修日期）：报修日期“12月2日”没有写年份，不能确定是哪一年：应写成 2026-12-02 或 "
             "2026年12月2日",
-            "  第 3 行 F 列（报修时间）：报修时间“下午13:15”不存在：上午、下午后面的钟点应在 1 到 12 之间",
-            "  第 4 行 F 列（报修时间）：报修时间“傍晚”无法识别：有日期列时这一列写时刻，应写成 09:30、15:15、"
-            "上午9:30 或 下午3:15（只写上午、下午也可以，算作只记了日期）",
+            "  第 3 行 F 列（报修时间）：报修时间“下午0:15”不存在：0点不是下午的钟点（下午是 12–23 点），"
+            "是几点说不清，请直接写明钟点，如 0:15",
+            "  第 4 行 F 列（报修时间）：报修时间“傍晚时分”无法识别：有日期列时这一列写时刻，应写成 09:30、15:15、"
+            "上午9:30 或 下午3:15（只写上午、下午这样的时段也可以，算作只记了日期）",
         ],
     )
+
+
+# The logbook's clock reads the parts of the day as notices do (tests/test_documents_cli.py, the same cases by hand):
+# 晚上12:00 was noon here and the end of the day on a notice.  A time is (hours, minutes) after the day's start.
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("晚上12:00", (24, 0)),  # the end of the day, as a notice reads it: was noon
+        ("夜里12点", (24, 0)),
+        ("晚上12:30", (24, 30)),  # half past midnight, the day after
+        ("晚上8点", (20, 0)),
+        ("晚上1点", (1, 0)),
+        ("夜里11点", (23, 0)),
+        ("凌晨5点", (5, 0)),
+        ("早上7:30", (7, 30)),
+        ("上午12:00", (12, 0)),
+        ("中午12点", (12, 0)),
+        ("中午1点", (13, 0)),
+        ("中午13:30", (13, 30)),
+        ("下午12:30", (12, 30)),
+        ("下午3:15", (15, 15)),
+        ("下午15点", (15, 0)),  # 24-hour writing after its part: was refused here, taken on a notice
+        ("傍晚5:30", (17, 30)),
+        ("傍晚18点", (18, 0)),
+        ("9点30", (9, 30)),
+    ],
+)
+def test_the_logbook_clock_reads_a_part_of_the_day_as_notices_do(written: str, read: tuple[int, int]) -> None:
+    assert parse_clock(written, "报修时间") == dt.timedelta(hours=read[0], minutes=read[1])
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("傍晚13点", "13点不是傍晚的钟点（傍晚是 17–20 点），是几点说不清，请直接写明钟点，如 13:00"),
+        ("傍晚9点", "9点不是傍晚的钟点（傍晚是 17–20 点），是几点说不清，请直接写明钟点，如 9:00、21:00"),
+        ("上午15点", "15点不是上午的钟点（上午是 0–12 点），是几点说不清，请直接写明钟点，如 15:00"),
+        ("凌晨12点", "12点不是凌晨的钟点（凌晨是 0–6 点），是几点说不清，请直接写明钟点，如 0:00"),
+        ("中午3点", "3点不是中午的钟点（中午是 11–14 点），是几点说不清，请直接写明钟点，如 3:00、15:00"),
+        ("晚上14点", "14点不是晚上的钟点（晚上是 18–24 点和 0–5 点），是几点说不清，请直接写明钟点，如 14:00"),
+    ],
+)
+def test_the_logbook_clock_refuses_an_hour_its_part_of_the_day_contradicts(written: str, said: str) -> None:
+    # 上午15点 was refused with other words here, 傍晚9点 and 中午3点 were not read at all
+    with pytest.raises(DateError) as caught:
+        parse_clock(written, "报修时间")
+    assert caught.value.message == f"报修时间“{written}”不存在：{said}"
+
+
+def test_a_logbook_time_at_the_end_of_the_day_is_the_next_day_at_midnight(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    rows = [
+        ["报修", "1-1-101", "水电", "厨房漏水", "2026-11-03", "晚上12:00", None, None, None, None, None, None],
+        ["报修", "1-1-102", "门窗", "窗户关不上", "2026-11-05", "傍晚6点", None, None, None, None, None, None],
+    ]  # fmt: skip
+    book = write_sheet(tmp_path / "登记簿.xlsx", rows, headers=DATED_HEADERS, title="工单登记簿")
+    result = run_cli("workorder", "import", str(book))
+    assert result.exit_code == 0, result.output
+    listed = json.loads(run_cli("workorder", "list", "--json").stdout)
+    assert [(o["opened_at"], o["date_only"]) for o in listed] == [
+        ("2026-11-04 00:00", False),  # was 2026-11-03 12:00
+        ("2026-11-05 18:00", False),
+    ]
 
 
 # -- 5. an alias and the standard name both in the header ----------------------------------------------------------

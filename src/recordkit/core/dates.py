@@ -46,6 +46,9 @@ __all__ = [
     "parse_when",
     "parse_when_written",
     "parse_clock",
+    "PARTS_OF_THE_DAY",
+    "contradicted_hour_said",
+    "on_24_hour_clock",
     "years_after",
 ]
 
@@ -402,43 +405,88 @@ def parse_when_written(
     return when, _day_parts(unicodedata.normalize("NFKC", str(value)).strip()) is None
 
 
+# The parts of the day a clerk writes before a time of day (a notice's 12月8日晚上8点, a logbook's 下午3:15), each with
+# the hours of the 24-hour clock it covers (24: the end of the day).  One rule reads them all (``on_24_hour_clock``): a
+# number up to 12 is the one of h and h + 12 the part covers (下午6点 18:00, 晚上12点 24:00, 中午1点 13:00, 晚上1点
+# 1:00), a larger one or 0 itself (下午15点); a number it covers neither way contradicts it (上午15点, 傍晚1点, 傍晚13点,
+# 凌晨20点, 凌晨12点) and is refused (``contradicted_hour_said``): which was meant nobody can tell.
+_NIGHT_HOURS = (range(18, 25), range(0, 6))
+PARTS_OF_THE_DAY: dict[str, tuple[range, ...]] = {
+    "凌晨": (range(0, 7),),
+    "早上": (range(4, 12),),
+    "上午": (range(0, 13),),
+    "中午": (range(11, 15),),
+    "下午": (range(12, 24),),
+    "午后": (range(12, 24),),
+    "傍晚": (range(17, 21),),  # early evening: 傍晚12点 is a slip, never 24:00
+    "晚上": _NIGHT_HOURS,
+    "晚间": _NIGHT_HOURS,
+    "夜间": _NIGHT_HOURS,
+    "夜里": _NIGHT_HOURS,
+    "晚": _NIGHT_HOURS,  # alone (晚12点, 今晚8点, 12月8日晚8点), but for the 晚 of 傍晚 and of 最晚 (at the latest) …
+}
+
+
+def on_24_hour_clock(hour: int, part: str | None) -> int | None:
+    """``hour`` as written after the part of the day ``part`` (a key of ``PARTS_OF_THE_DAY``) on the 24-hour clock
+    (24: the day's end), or None when the part covers it neither as written nor 12 hours later; ``hour`` itself after
+    none."""
+    if part is None:
+        return hour
+    readings = (hour, hour + 12) if 0 < hour <= 12 else (hour,)
+    return next((read for read in readings if any(read in hours for hours in PARTS_OF_THE_DAY[part])), None)
+
+
+def contradicted_hour_said(part: str, hour: int, minute: int) -> str:
+    """What a refusal says of ``hour``:``minute`` written after the part of the day ``part`` that contradicts it
+    (``on_24_hour_clock`` None): the part's hours and the clocks the clerk may have meant, 1:00、13:00; 12:00、24:00
+    (12:30、次日0:30); 13:00 alone; 0:00 for 12 after a part that covers midnight's first hour but not noon (凌晨12点:
+    how people write midnight, 凌晨12:30 0:30)."""
+    if not 0 < hour <= 12:
+        readings = f"{hour}:{minute:02d}"
+    elif hour == 12 and any(0 in hours for hours in PARTS_OF_THE_DAY[part]):
+        readings = f"0:{minute:02d}"
+    elif hour == 12:
+        readings = "12:00、24:00" if minute == 0 else f"12:{minute:02d}、次日0:{minute:02d}"
+    else:
+        readings = f"{hour}:{minute:02d}、{hour + 12}:{minute:02d}"
+    hours = "和 ".join(f"{each.start}–{each.stop - 1} 点" for each in PARTS_OF_THE_DAY[part])
+    return f"{hour}点不是{part}的钟点（{part}是 {hours}），是几点说不清，请直接写明钟点，如 {readings}"
+
+
 #: A time of day as a hand-kept logbook writes it beside a date column: 09:30, 15:15, 9点30, 上午9:30, 下午3:15.
-_HALF_DAY = {"上午": 0, "早上": 0, "下午": 12, "晚上": 12}
-_HALF_DAY_CLOCK = re.compile(r"^(上午|早上|下午|晚上)?\s*(.*)$")
-_CLOCK_FORMS = "应写成 09:30、15:15、上午9:30 或 下午3:15（只写上午、下午也可以，算作只记了日期）"
+_PART_OF_DAY_CLOCK = re.compile(rf"^({'|'.join(PARTS_OF_THE_DAY)})?\s*(.*)$")
+_CLOCK_FORMS = "应写成 09:30、15:15、上午9:30 或 下午3:15（只写上午、下午这样的时段也可以，算作只记了日期）"
 
 
-def parse_clock(value: str | dt.time | dt.datetime | float, what: str = "时刻") -> dt.time | None:
-    """A time of day written apart from its day (a logbook's 报修时间 beside its 报修日期): ``09:30``, ``15:15``,
-    ``9点30``, ``上午9:30``, ``下午3:15`` (12-hour after 上午/下午: ``下午12:30`` is 12:30), a time cell, or Excel's
-    fraction of a day.  None for 上午 or 下午 alone: no time of day was noted, the day stands alone.
+def parse_clock(value: str | dt.time | dt.datetime | float, what: str = "时刻") -> dt.timedelta | None:
+    """A time of day written apart from its day (a logbook's 报修时间 beside its 报修日期) as the time since the day's
+    start: ``09:30``, ``15:15``, ``9点30``, a part of the day before it read as a notice reads it (``on_24_hour_clock``:
+    ``下午3:15`` 15:15, ``下午12:30`` 12:30, ``晚上12:00`` 24:00, the day's end), a time cell, or Excel's fraction of a
+    day.  None for a part of the day alone (上午, 下午): no time of day was noted, the day stands alone.
 
-    ``DateError`` naming ``what`` and the forms accepted; a month and day without the year (``12月2日``) is said so."""
-    if isinstance(value, dt.datetime):
-        return value.time().replace(second=0, microsecond=0)
-    if isinstance(value, dt.time):
-        return value.replace(second=0, microsecond=0, tzinfo=None)
+    ``DateError`` naming ``what`` and the forms accepted; a month and day without the year (``12月2日``) is said so;
+    an hour its part of the day contradicts (上午15点, 凌晨12点: ``contradicted_hour_said``)."""
+    if isinstance(value, dt.datetime | dt.time):
+        return dt.timedelta(hours=value.hour, minutes=value.minute)
     if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 1:
-        minutes = round(value * 24 * 60)
-        return dt.time(*divmod(minutes, 60)) if minutes < 24 * 60 else dt.time(23, 59)
+        return dt.timedelta(minutes=min(round(value * 24 * 60), 24 * 60 - 1))
     shown = str(value).strip()
     folded = unicodedata.normalize("NFKC", shown).strip()
     _refuse_without_year(folded, what, shown)
-    half, rest = _HALF_DAY_CLOCK.match(folded).groups()  # type: ignore[union-attr]  # the pattern matches any text
-    if half and not rest.strip():
+    part, rest = _PART_OF_DAY_CLOCK.match(folded).groups()  # type: ignore[union-attr]  # the pattern matches any text
+    if part and not rest.strip():
         return None
     clock = _CLOCK.match(rest.strip())
     if clock is None:
         raise DateError(f"{what}“{shown}”无法识别：有日期列时这一列写时刻，{_CLOCK_FORMS}")
     hour, minute = int(clock[1]), int(clock[2] or 0)
-    if half:
-        if not 1 <= hour <= 12:
-            raise DateError(f"{what}“{shown}”不存在：上午、下午后面的钟点应在 1 到 12 之间")
-        # 下午3:15 is 15:15; 下午12:30 is half past noon, as 上午12:00 is noon
-        hour = hour + _HALF_DAY[half] if hour < 12 else 12
     if hour > 23 or minute > 59:
         raise DateError(f"{what}“{shown}”不存在：请检查时刻")
-    return dt.time(hour, minute)
+    read = on_24_hour_clock(hour, part)
+    if read is None:
+        raise DateError(f"{what}“{shown}”不存在：{contradicted_hour_said(part, hour, minute)}")
+    return dt.timedelta(hours=read, minutes=minute)
 
 
 def _refuse_without_year(folded: str, what: str, shown: str) -> None:

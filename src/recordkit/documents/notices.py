@@ -29,11 +29,14 @@ from recordkit.core.atomic import saved
 from recordkit.core.dates import (
     DAY_SEPARATORS,
     EIGHT_DIGIT_DAY,
+    PARTS_OF_THE_DAY,
     DateError,
     Month,
     check_business_day,
     check_within_a_year,
     chinese_date,
+    contradicted_hour_said,
+    on_24_hour_clock,
     parse_month,
     recent_or_next_month_day,
     years_after,
@@ -231,28 +234,10 @@ _YEAR_MONTH_DAY = re.compile(
     rf"|{DAY_SEPARATORS}\s*(\d{{1,2}})\s*{DAY_SEPARATORS}\s*(\d{{1,2}})(?!\d){_NOT_A_PLACE}{_DAY_MARK}?)"
 )
 _MONTH_WORD_DAY = re.compile(r"(?<![\d年/.-])(\d{1,2})\s*月\s*(\d{1,2})(?!\d)\s*[日号]?")
-# The parts of the day a notice's time writes before its time of day, each with the hours of the 24-hour clock it
-# covers (24: the end of the day).  One rule reads them all (``_on_24_hour_clock``): a number up to 12 is the one of
-# h and h + 12 the part covers (下午6点 18:00, 晚上12点 24:00, 中午1点 13:00, 晚上1点 1:00), a larger one or 0 itself
-# (下午15点); a number it covers neither way contradicts it (上午15点, 傍晚1点, 傍晚13点, 凌晨20点, 凌晨12点) and is
-# refused (``_contradicted_hour``): which was meant nobody can tell.
-_NIGHT_HOURS = (range(18, 25), range(0, 6))
-_PARTS_OF_THE_DAY: dict[str, tuple[range, ...]] = {
-    "凌晨": (range(0, 7),),
-    "早上": (range(4, 12),),
-    "上午": (range(0, 13),),
-    "中午": (range(11, 15),),
-    "下午": (range(12, 24),),
-    "午后": (range(12, 24),),
-    "傍晚": (range(17, 21),),  # early evening: 傍晚12点 is a slip, never 24:00
-    "晚上": _NIGHT_HOURS,
-    "晚间": _NIGHT_HOURS,
-    "夜间": _NIGHT_HOURS,
-    "夜里": _NIGHT_HOURS,
-    "晚": _NIGHT_HOURS,  # alone (晚12点, 今晚8点, 12月8日晚8点), but for the 晚 of 傍晚 and of 最晚 (at the latest) …
-}
+# The parts of the day a notice's time writes before its time of day: ``core.dates.PARTS_OF_THE_DAY``, the hours each
+# covers, read as a logbook's clock reads them (``_on_24_hour_clock``).
 _LONE_NIGHT = "(?<![傍最较稍更太偏])晚"
-_PARTS_OF_DAY = "|".join(word if word != "晚" else _LONE_NIGHT for word in _PARTS_OF_THE_DAY)
+_PARTS_OF_DAY = "|".join(word if word != "晚" else _LONE_NIGHT for word in PARTS_OF_THE_DAY)
 # The part of the day written right before a time of day.
 _PART_OF_DAY_BEFORE = re.compile(rf"(?P<word>{_PARTS_OF_DAY})\s*$")
 
@@ -264,32 +249,9 @@ def _part_of_day_before(text: str, clock: re.Match[str]) -> re.Match[str] | None
 
 
 def _on_24_hour_clock(hour: int, before: re.Match[str] | None) -> int | None:
-    """``hour`` as written after the part of the day ``before`` (``_part_of_day_before``) on the 24-hour clock (24: the
-    day's end), or None when the part covers it neither as written nor 12 hours later (``_PARTS_OF_THE_DAY``); ``hour``
-    itself after none."""
-    if before is None:
-        return hour
-    word = before["word"]
-    readings = (hour, hour + 12) if 0 < hour <= 12 else (hour,)
-    return next((read for read in readings if any(read in hours for hours in _PARTS_OF_THE_DAY[word])), None)
-
-
-def _hours_of(word: str) -> str:
-    """The hours a part of the day covers, as a refusal says them: 傍晚是 17–20 点, 晚上是 18–24 点和 0–5 点."""
-    return "和 ".join(f"{hours.start}–{hours.stop - 1} 点" for hours in _PARTS_OF_THE_DAY[word])
-
-
-def _readings_of(word: str, hour: int, minute: int) -> str:
-    """The times of day a number written after the part of the day ``word`` it contradicts may have meant, as a
-    refusal offers them: 1:00、13:00; 12:00、24:00 (12:30、次日0:30); 13:00 alone; 0:00 for 12 after a part that
-    covers midnight's first hour but not noon (凌晨12点: how people write midnight, 凌晨12:30 0:30)."""
-    if not 0 < hour <= 12:
-        return f"{hour}:{minute:02d}"
-    if hour == 12 and any(0 in hours for hours in _PARTS_OF_THE_DAY[word]):
-        return f"0:{minute:02d}"
-    if hour == 12:
-        return "12:00、24:00" if minute == 0 else f"12:{minute:02d}、次日0:{minute:02d}"
-    return f"{hour}:{minute:02d}、{hour + 12}:{minute:02d}"
+    """``hour`` as written after the part of the day ``before`` (``_part_of_day_before``) on the 24-hour clock, or None
+    when the part contradicts it: ``core.dates.on_24_hour_clock``."""
+    return on_24_hour_clock(hour, before["word"] if before is not None else None)
 
 
 class _Read(NamedTuple):
@@ -472,8 +434,7 @@ def _checked_read(
     if (slip := _contradicted_hour(written)) is not None:
         words, word, hour, minute = slip
         raise ValidationError(
-            f"模板“{template_name}”的“{name}”写的“{words}”：{hour}点不是{word}的钟点（{word}是 {_hours_of(word)}），"
-            f"是几点说不清，请直接写明钟点，如 {_readings_of(word, hour, minute)}"
+            f"模板“{template_name}”的“{name}”写的“{words}”：{contradicted_hour_said(word, hour, minute)}"
         )
     try:
         return _read_when(written, day, base)
@@ -489,7 +450,7 @@ def _checked_read(
 def _contradicted_hour(text: str) -> tuple[str, str, int, int] | None:
     """The words, the part of the day, the hour and the minute of the first time of day ``text`` writes after a part
     of the day that covers its hour neither as written nor 12 hours later (傍晚12点, 傍晚1点, 傍晚13点, 上午15点,
-    凌晨20点: ``_PARTS_OF_THE_DAY``), or None: read either way, the time would be one the clerk did not mean."""
+    凌晨20点: ``core.dates.PARTS_OF_THE_DAY``), or None: read either way, the time would be one the clerk did not mean."""
     folded = unicodedata.normalize("NFKC", text)
     for clock in _times_of_day(folded):
         before = _part_of_day_before(folded, clock)

@@ -212,7 +212,7 @@ def _read_row(
             return None
         if clock is None:
             dates_alone.add(key)
-        return dt.datetime.combine(day, clock or dt.time())
+        return dt.datetime.combine(day, dt.time()) + (clock or dt.timedelta())
 
     def when(key: str, what: str) -> dt.datetime | None:
         if cells.get(f"{key}_day") is not None:
