@@ -1090,9 +1090,17 @@ def test_a_phone_with_a_made_up_area_code_is_refused_at_the_counter_and_in_the_r
     assert run_cli("owners", "contact", "add", "1-1-102", "赵磊", "--phone", "13900001111").exit_code == 0
     before = contacts_in_ledger(workspace)
     added = run_cli("owners", "contact", "add", "1-1-101", "孙七", "--phone", "0211-8888666")
-    assert (added.exit_code, added.stdout, added.stderr) == (5, "", f"错误：联系电话“0211-8888666”{MADE_UP_AREA}\n")
+    assert (added.exit_code, added.stdout, added.stderr) == (
+        5,
+        "",
+        f"错误：--phone 的联系电话“0211-8888666”{MADE_UP_AREA}\n",
+    )
     edited = run_cli("owners", "contact", "edit", "1", "--phone", "(0211)8888666")
-    assert (edited.exit_code, edited.stdout, edited.stderr) == (5, "", f"错误：联系电话“(0211)8888666”{MADE_UP_AREA}\n")
+    assert (edited.exit_code, edited.stdout, edited.stderr) == (
+        5,
+        "",
+        f"错误：--phone 的联系电话“(0211)8888666”{MADE_UP_AREA}\n",
+    )
     assert contacts_in_ledger(workspace) == before
     rows = [*OWNERS[:3], ["1-1-102", 90, "李娜", "0211-8888666", LI_NA_ID, "业主"]]
     imported = run_cli("owners", "import", str(roster(tmp_path / "名册2.xlsx", rows)))
@@ -1124,7 +1132,7 @@ def test_a_phone_with_an_area_code_01x_other_than_010_is_refused(
     for typed, area in (("011-88886666", "011"), ("01988886666", "019")):
         added = run_cli("owners", "contact", "add", "1-1-101", "孙七", "--phone", typed)
         assert (added.exit_code, added.stdout, added.stderr) == (
-            5, "", f"错误：联系电话“{typed}”的区号“{area}”不存在：四位区号以 03–09 开头，010 和 02X 是三位区号，请核对后改正\n"
+            5, "", f"错误：--phone 的联系电话“{typed}”的区号“{area}”不存在：四位区号以 03–09 开头，010 和 02X 是三位区号，请核对后改正\n"
         )  # fmt: skip
     assert contacts_in_ledger(workspace) == before
     added = run_cli("owners", "contact", "add", "1-1-101", "孙七", "--phone", "01088886666")
@@ -1145,11 +1153,11 @@ def test_a_landline_whose_number_starts_with_0_or_1_is_refused_at_the_counter_an
     before = contacts_in_ledger(workspace)
     added = run_cli("owners", "contact", "add", "1-1-101", "孙七", "--phone", "021-18888666")
     assert (added.exit_code, added.stdout, added.stderr) == (
-        5, "", "错误：联系电话“021-18888666”的号码“18888666”不存在：区号后面的号码以 2–9 开头，不以 0 或 1 开头，请核对后改正\n"
+        5, "", "错误：--phone 的联系电话“021-18888666”的号码“18888666”不存在：区号后面的号码以 2–9 开头，不以 0 或 1 开头，请核对后改正\n"
     )  # fmt: skip
     edited = run_cli("owners", "contact", "edit", "1", "--phone", "0755-12345678")
     assert (edited.exit_code, edited.stdout, edited.stderr) == (
-        5, "", "错误：联系电话“0755-12345678”的号码“12345678”不存在：区号后面的号码以 2–9 开头，不以 0 或 1 开头，请核对后改正\n"
+        5, "", "错误：--phone 的联系电话“0755-12345678”的号码“12345678”不存在：区号后面的号码以 2–9 开头，不以 0 或 1 开头，请核对后改正\n"
     )  # fmt: skip
     assert contacts_in_ledger(workspace) == before
     rows = [*OWNERS[:3], ["1-1-102", 90, "李娜", "0755-12345678", LI_NA_ID, "业主"]]

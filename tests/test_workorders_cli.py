@@ -144,6 +144,24 @@ def test_add_assign_close_visit_show(estate: Workspace, run_cli: Any) -> None:
             "错误：没有编号为 GD2026-000009 的工单：请用 recordkit workorder list 查看",
         ),
         (("list", "--month", "2026-13"), 5, "错误：月份“2026-13”无效：月份应为 1 至 12"),
+        (
+            (
+                "add",
+                "--type",
+                "报修",
+                "--unit",
+                "1-1-101",
+                "--category",
+                "水电",
+                "--desc",
+                "漏水",
+                "--phone",
+                "0755-12345678",
+            ),
+            5,
+            "错误：--phone 的联系电话“0755-12345678”的号码“12345678”不存在：区号后面的号码以 2–9 开头，"
+            "不以 0 或 1 开头，请核对后改正",
+        ),
     ],
 )
 def test_bad_commands_say_what_to_do(

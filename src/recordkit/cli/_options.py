@@ -55,6 +55,17 @@ def backdated_note(paid_on: dt.date | None, reason: str | None) -> str | None:
     return f"补录：收款日期 {paid_on.isoformat()}，原因：{(reason or '').strip()}（已记入操作日志）"
 
 
+def refuse_bad_phone(text: str | None, what: str = "联系电话", option: str = "--phone") -> None:
+    """``ValidationError`` for a phone an option carried that ``validate_phone`` refuses, its message naming the option
+    as ``refuse_blank_number`` does (``--phone 的联系电话“0755-12345678”的号码…``); nothing for none or blank text, which
+    the library reads as no phone or refuses in its own words."""
+    # loaded on first use: only the commands that take a phone need the phone rules
+    from recordkit.core.personal import validate_phone
+
+    if text is not None and text.strip():
+        validate_phone(text, f"{option} 的{what}")
+
+
 def optional_month(text: str | None) -> Month | None:
     """The month an option names, or None when it was not given; ``DateError`` for a bad one."""
     return None if text is None else parse_month(text)

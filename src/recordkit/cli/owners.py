@@ -16,7 +16,14 @@ from recordkit.cli._app import (
     refuse_blank,
     state,
 )
-from recordkit.cli._options import SHOW_PRIVATE_HELP, coming_date, estate_building, estate_unit, optional_date
+from recordkit.cli._options import (
+    SHOW_PRIVATE_HELP,
+    coming_date,
+    estate_building,
+    estate_unit,
+    optional_date,
+    refuse_bad_phone,
+)
 from recordkit.core.filenames import readable_name
 
 #: ``--id-number``'s help, in ``contact add`` and ``contact edit``.
@@ -302,6 +309,7 @@ def contact_add(
     """
     from recordkit.owners.contacts import add_contact
 
+    refuse_bad_phone(phone)
     app_state = state(ctx)
     contact = add_contact(
         app_state.ledger(),
@@ -392,6 +400,7 @@ def contact_edit(
     """
     from recordkit.owners.contacts import edit_contact
 
+    refuse_bad_phone(phone)
     app_state = state(ctx)
     edit = edit_contact(
         app_state.ledger(),

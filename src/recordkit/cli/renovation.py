@@ -16,6 +16,7 @@ from recordkit.cli._options import (
     estate_unit,
     fees_ledger,
     optional_date,
+    refuse_bad_phone,
 )
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ def renovation_register(
     app_state = state(ctx)
     workspace = app_state.workspace()
     ledger = fees_ledger(ctx)
+    refuse_bad_phone(phone, "现场负责人电话")
     request = RegistrationRequest(unit, contractor, manager, phone, start, end, hours, items)
     check_paper(workspace, REGISTRATION_TEMPLATE)
     renovation, document = register_and_print(

@@ -18,7 +18,7 @@ from recordkit.cli._app import (
     refuse_blank_number,
     state,
 )
-from recordkit.cli._options import estate_unit
+from recordkit.cli._options import estate_unit, refuse_bad_phone
 from recordkit.core.personal import masked_kinds
 
 if TYPE_CHECKING:
@@ -88,6 +88,7 @@ def workorder_add(
     unit = estate_unit(ctx, unit) if unit else unit
     from recordkit.workorders.orders import OrderRequest, add
 
+    refuse_bad_phone(phone)
     app_state = state(ctx)
     everything = app_state.workspace().settings
     settings = everything.workorders
