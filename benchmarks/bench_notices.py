@@ -74,6 +74,8 @@ def contexts(count: int) -> list[dict[str, Any]]:
                 "楼栋": str(building),
                 "称呼": f"尊敬的{owner}业主",
                 "明细": [{"月份": m, "项目": i, "金额": format_yuan(f)} for m, i, f in lines],
+                "欠费项目": "、".join(dict.fromkeys(item for _, item, _ in lines)),
+                "只欠一次性费用": False,  # every unit here owes monthly fees
                 "合计": format_yuan(total),
                 "合计大写": amount_in_capitals(total),
                 "欠费月数": months,
