@@ -217,3 +217,16 @@ def nightly_run_held(workspace: Workspace, ledger: Ledger, folder: Path, monkeyp
     filed = outcomes[0].item
     assert filed is not None
     return HeldRun(reports[0], waited, filed, renumbered)
+
+
+# Pieces of pages as the office's scans read: every kind of number whole and in parts (so that joined they cross a line
+# end or a window's edge), the labels and separators of a phone list, dates and times, words, blanks and line ends.
+PAGE_PIECES = (
+    "13800138000", "138 0013 8000", "138-0013-8000", "+86 138 0013 8000", "１３８００１３８０００", "138", "0013", "8000",
+    "0755 8888 6666", "(0755)88886666", "075588886666", "0755-8888-6666", "+86 755 8888 6666", "0755", "8888", "6666",
+    "8666 1234", "86661234", "8666", "1234", "5678", "电话：", "联系电话 ", "座机 ", "传真", "、", "，", " 或 ", "/",
+    "110101 19900307 1233", "110101199003071233", "110101900307123", "110101", "19900307", "1233",
+    "6222 0212 3456 7890 123", "6222 138 0013 8000", "6222021234567890123", "6222", "0212",
+    "2026-12-08", "12:30", "护照号 E12345678", "证件号码", "业主", "维修记录", "房号1201", "元",
+    " ", "  ", "\u3000", "\t", "\n", "\n\n", "-\n", " \n ", "-", ".",
+)  # fmt: skip

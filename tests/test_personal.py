@@ -6,6 +6,8 @@ import datetime
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from recordkit.core.errors import ValidationError
 from recordkit.core.personal import (
@@ -13,6 +15,7 @@ from recordkit.core.personal import (
     is_masked,
     mask_id_number,
     mask_in_text,
+    mask_in_text_between,
     mask_phone,
     name_problem,
     phones_in_text,
@@ -20,6 +23,7 @@ from recordkit.core.personal import (
     validate_id_number,
     validate_phone,
 )
+from tests.search_helpers import PAGE_PIECES
 
 # Check digits worked out by hand: sum of digit × weight (7 9 10 5 8 4 2 1 6 3
 # 7 9 10 5 8 4 2), remainder mod 11, then 0→1 1→0 2→X 3→9 … 10→2.
@@ -953,3 +957,33 @@ def test_a_passport_number_in_text_is_masked_after_its_label(text: str, masked: 
 
 def test_a_grouped_resident_number_after_a_label_is_masked_as_one() -> None:
     assert mask_in_text("老证件号 110101 900307 123，已换新证。") == "老证件号 110101 ****** 123，已换新证。"
+
+
+@given(
+    pieces=st.lists(st.sampled_from(PAGE_PIECES), max_size=60),
+    edges=st.tuples(st.integers(0, 400), st.integers(0, 400)),
+)
+@settings(max_examples=600, deadline=None)
+def test_masking_part_of_a_text_shows_what_masking_the_whole_text_shows_there(
+    pieces: list[str], edges: tuple[int, int]
+) -> None:
+    text = "".join(pieces)
+    start, end = sorted(min(edge, len(text)) for edge in edges)
+    assert mask_in_text_between(text, start, end) == mask_in_text(text)[start:end]
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "expected"),
+    [
+        # a mobile across the window's start, a list's label before it on the same line
+        ("记录\n电话 138 0013 8000 8666 1234 业主", 15, 25, "8000 **** "),
+        # a number a line end cuts: its first part on the line before the window
+        ("业主\n手机138\n1234 5678，已回访", 9, 18, "**** 5678"),
+        # a card whose first groups stand before the window
+        ("卡号 6222 0212 3456 7890 123 余额", 13, 26, "**** ***0 123"),
+    ],
+)
+def test_masking_part_of_a_text_reads_the_numbers_reaching_into_it_whole(
+    text: str, start: int, end: int, expected: str
+) -> None:
+    assert mask_in_text_between(text, start, end) == expected

@@ -14,13 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from recordkit.archive.archivist import ArchiveItem, update_item
 from recordkit.core.dates import parse_period
 from recordkit.core.errors import UsageError
+from recordkit.core.personal import mask_in_text
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.search import indexer
+from recordkit.search import query as query_module
 from recordkit.search.indexer import move_index, update_index, verify_index
 from recordkit.search.query import (
     Term,
@@ -32,6 +36,7 @@ from recordkit.search.query import (
 from tests.archive_helpers import archive_ledger, archive_workspace  # noqa: F401  (fixture ledger)
 from tests.conftest import new_workspace, postgres_database
 from tests.search_helpers import (
+    PAGE_PIECES,
     file_documents,
     search_ws,  # noqa: F401  (fixture ws: each backend in turn)
     use_postgres_ledger,
@@ -218,6 +223,26 @@ def test_snippet_shows_the_text_as_written() -> None:
     text, spans = snippet("题名\n全角ＡＢ１２，和 3-2-1201。", 3, [make_term("ab12")])
     assert text == "全角ＡＢ１２，和 3-2-1201。"
     assert [text[s:e] for s, e in spans] == ["ＡＢ１２"]
+
+
+@given(
+    pieces=st.lists(st.sampled_from(PAGE_PIECES), min_size=1, max_size=400),
+    where=st.integers(0, 400),
+    query=st.sampled_from(["维修记录", "8666 1234", "13800138000", "业主"]),
+)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_snippet_is_what_masking_the_whole_text_shows_around_the_match(
+    pieces: list[str], where: int, query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A long scan: numbers of every kind at and across the edges of the piece the snippet cuts around the match.
+    pieces.insert(min(where, len(pieces)), "维修记录")
+    header = "档号YZ-2026-00001 电话 8666 1234\n"
+    text = header + "".join(pieces)
+    terms = [term for group in parse_query(query).groups for term in group]
+    shown = snippet(text, len(header), terms)
+    with monkeypatch.context() as whole:  # the text masked whole, then cut where the snippet cuts
+        whole.setattr(query_module, "mask_in_text_between", lambda text, start, end: mask_in_text(text)[start:end])
+        assert shown == snippet(text, len(header), terms)
 
 
 def test_a_title_hit_shows_the_opening_of_the_text_not_the_title_again(

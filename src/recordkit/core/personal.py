@@ -35,6 +35,7 @@ __all__ = [
     "looks_like_resident_id",
     "mask_id_number",
     "mask_in_text",
+    "mask_in_text_between",
     "mask_phone",
     "mask_values",
     "masked_kinds",
@@ -828,6 +829,34 @@ def mask_in_text(text: str) -> str:
             if origin is not None and after != before:  # a digit masked in the joined text: masked where written
                 chars[origin] = after
     return "".join(chars)
+
+
+def mask_in_text_between(text: str, start: int, end: int) -> str:
+    """``mask_in_text(text)[start:end]``, masking only the lines that hold ``text[start:end]``: a search snippet's
+    piece of a long scan without the scan's every page masked.
+
+    No number masking reads stands across a line end, nor does any of its patterns look past one, but for a line end
+    inside a number (``_LINE_END_IN_NUMBER``): so the text masked piece by piece, cut after the other line ends,
+    is the text masked whole.  The piece masked here runs from the line end before ``start`` to the one after
+    ``end`` that are no such line end."""
+    begin = start
+    while (begin := text.rfind("\n", 0, begin)) >= 0 and _ends_a_line_in_a_number(text, begin):
+        pass
+    begin += 1  # after the line end (0 without one)
+    finish = max(end, begin) - 1
+    while (finish := text.find("\n", finish + 1)) >= 0 and _ends_a_line_in_a_number(text, finish):
+        pass
+    finish = len(text) if finish < 0 else finish + 1
+    return mask_in_text(text[begin:finish])[start - begin : end - begin]
+
+
+def _ends_a_line_in_a_number(text: str, at: int) -> bool:
+    """Whether the line end ``text[at]`` stands inside a number (``_number_line_ends``): read from the two lines it
+    parts, which alone tell."""
+    begin = text.rfind("\n", 0, at) + 1
+    finish = text.find("\n", at + 1)
+    lines = text[begin : len(text) if finish < 0 else finish].translate(_TEXT_FOLD)
+    return any(start <= at - begin < end for start, end in _number_line_ends(lines))
 
 
 #: What ``mask_in_text`` masks, as help texts and pages name it to the clerk.

@@ -28,6 +28,7 @@ from recordkit.core.personal import (
     listed_local_numbers,
     local_number_groups,
     mask_in_text,
+    mask_in_text_between,
     phones_in_folded,
 )
 from recordkit.core.unitcodes import KIND_WORDS, parse_unit_code
@@ -505,13 +506,13 @@ def snippet(
     matched spans.  When only the metadata matched (the title, the 档号, the unit), the opening of the text,
     which the result does not show otherwise, rather than the title again; the metadata only for an item
     without text (a scan waiting for OCR).  ID and phone numbers masked unless asked."""
-    shown = text if show_private else mask_in_text(text)
-    if len(shown) != len(text):  # (masking keeps every offset; were it not to, matches are looked for as shown)
-        text = shown
     # Matches are looked for in the text as written (a phone number searched for is masked in what is shown),
-    # and stand at the same places in the masked text.
+    # and stand at the same places in the masked text (masking keeps every offset).  Only the metadata and the
+    # window are masked, with the lines they stand on: a long scan's every page masked cost most of a search.
     window = _window(text, body_start, terms)
-    text, shown = text[:body_start] + text[window], shown[:body_start] + shown[window]
+    parts = [(0, body_start), window.indices(len(text))[:2]]
+    shown = "".join(text[a:b] if show_private else mask_in_text_between(text, a, b) for a, b in parts)
+    text = "".join(text[a:b] for a, b in parts)
     body_start = min(body_start, len(shown))
     folded, origins = fold_with_offsets(text)
     folded_body = next((i for i, origin in enumerate(origins) if origin >= body_start), len(folded))
