@@ -430,6 +430,8 @@ PHONE_LIST_DOCUMENTS = [
     ("分部表.docx", "电话 0755-8888 6666 8666 2468。"),  # a local number after a landline
     ("流水单.docx", "流水号 138 0013 8000 8666 2468。"),  # near miss: no phone label, a run of groups
     ("登记表.docx", "电话 8666 1357 房号 1201 8666 9876。"),  # near miss: after a word, a group before it
+    ("紧急联系.docx", "紧急电话 +86 138 0013 8000 8666 1470。"),  # a mobile after the country code
+    ("物业电话.docx", "电话：8666 1470；8666 2580。"),  # ； between
 ]
 
 
@@ -450,6 +452,8 @@ def phone_lists(ws: Workspace, tmp_path: Path, run_cli: Any) -> None:
         ("86669876", [5]),
         ("86662468", [6]),
         ("86661357", [8]),
+        ("86661470", [9, 10]),
+        ("86662580", [10]),
     ],
 )
 def test_each_number_after_one_phone_label_is_found(
@@ -470,6 +474,8 @@ def test_each_number_after_one_phone_label_is_masked(phone_lists: None, run_cli:
         "电话 0755-**** 6666 **** 2468。",
         "流水号 138 **** 8000 8666 2468。",
         "电话 **** 1357 房号 1201 8666 9876。",
+        "紧急电话 +86 138 **** 8000 **** 1470。",
+        "电话：**** 1470；**** 2580。",
     ]
     found = json.loads(run_cli("search", "86661234", "--json", "--sort", "档号").stdout)["hits"]
     assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]] == [

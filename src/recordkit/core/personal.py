@@ -615,8 +615,8 @@ _CARD_BEFORE = re.compile(rf"{_CARD_GROUPS}{_MOBILE_IN_BLANK_GROUPS}{_GAP}\Z")
 _CARD_REACH = 40
 # The numbers right after a phone label and maybe a colon and blanks (联系电话：8666 1234, 座机 86661234, 电话 138 0013
 # 8000 8666 1234): a list of one or more, each a mobile, a landline with its area code or a local number without
-# one (_LANDLINE_LOCAL, its groups a dash or a gap apart), parted by a gap, 、，, / or 或 (电话：13800138000、8666
-# 1234, 座机 8666 1234 或 8666 5678).  In a text only the label tells a local number from an amount, a serial or an
+# one (_LANDLINE_LOCAL, its groups a dash or a gap apart), the mobile maybe after the country code, parted by a gap,
+# 、，；, / or 或 (电话：13800138000、8666 1234, 电话 +86 138 0013 8000 8666 1234, 座机 8666 1234 或 8666 5678).  In a text only the label tells a local number from an amount, a serial or an
 # archive number, so none is read elsewhere (电话费 86661234 元 is a fee), nor after a word that is no separator
 # (电话 8666 1234 房号 8666 5678: the second is not the label's).  Another group of digits a dash or gap after the
 # list, a decimal point or a letter make it part of something else, unless that group is a mobile or a date or time
@@ -632,12 +632,13 @@ def _listed_phone(named: bool) -> str:
     without them: a group's name is one group's)."""
     mobile, landline, local = (f"(?P<{kind}>" if named else "(?:" for kind in ("mobile", "landline", "local"))
     return (
-        rf"{mobile}{_MOBILE_DIGITS})|(?:\((?:{_AREA_CODE})\)|{_AREA_CODE})(?:-|{_GAP})?{landline}{_LOCAL_DIGITS})"
+        rf"(?:(?:{_COUNTRY_CODE}|86){_SEP}?)?{mobile}{_MOBILE_DIGITS})"
+        rf"|(?:\((?:{_AREA_CODE})\)|{_AREA_CODE})(?:-|{_GAP})?{landline}{_LOCAL_DIGITS})"
         rf"|{local}{_LOCAL_DIGITS})"
     )
 
 
-_LIST_SEPARATOR = rf"(?:{BLANK}*(?:[、,/]|或){BLANK}*|{_GAP})"
+_LIST_SEPARATOR = rf"(?:{BLANK}*(?:[、,;/]|或){BLANK}*|{_GAP})"
 _PHONE_LIST = re.compile(
     rf"{_PHONE_LABEL}:?{BLANK}*(?P<list>(?:{_listed_phone(False)})(?:{_LIST_SEPARATOR}(?:{_listed_phone(False)}))*)"
     rf"(?![0-9A-Za-z])(?!\.[0-9])(?!{_SEP}(?!{NOT_ONE_MORE_GROUP})[0-9])"
