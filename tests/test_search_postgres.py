@@ -1213,6 +1213,11 @@ def test_a_search_without_the_tables_says_upgrade(pg_ws: Workspace, pg_ledger: L
         with pytest.raises(IntegrityError) as raised:
             index.search(SearchRequest(((Phrase(("电梯", "梯维")),),), sort=sort, limit=20))
         assert raised.value.message == postgresql.NO_TABLES
+    # The item page's text said 检索索引无法读取（ProgrammingError） while the search said the tables are missing.
+    for reading in (lambda: index.texts(["YZ-2026-00001"]), lambda: index.signatures(None)):
+        with pytest.raises(IntegrityError) as raised:
+            reading()
+        assert (raised.value.message, raised.value.form_message) == (postgresql.NO_TABLES, postgresql.NO_TABLES_FORM)
 
 
 def undo_0022(conn: Any) -> None:

@@ -63,7 +63,7 @@ _PG_MIGRATE_LOCK = 7_270_012
 #: PostgreSQL's SQLSTATE for "relation … already exists": a first migration meeting another program's table.
 _PG_DUPLICATE_TABLE = "42P07"
 #: … and for "relation … does not exist" (SQLite: "no such table"): in a database without a ledger, none was set up.
-_PG_UNDEFINED_TABLE = "42P01"
+PG_UNDEFINED_TABLE = "42P01"
 _SQLITE_NO_TABLE_SAID = ("no such table",)
 #: … and for "permission denied".
 _PG_INSUFFICIENT_PRIVILEGE = "42501"
@@ -772,7 +772,7 @@ class Ledger:
         """``_missing_ledger`` when ``err`` is a table not found in a database that holds no ledger at all (an empty
         SQLite file, an empty schema): a reading of a ledger opened without its upgrade (the web page, ``search``)
         says so as a command that only reads says it, not by the database's words for the first table it missed."""
-        missing = getattr(err.orig, "sqlstate", None) == _PG_UNDEFINED_TABLE or (
+        missing = getattr(err.orig, "sqlstate", None) == PG_UNDEFINED_TABLE or (
             self.dialect == "sqlite" and server_says(err, _SQLITE_NO_TABLE_SAID)
         )
         if missing and self.revision() is None:

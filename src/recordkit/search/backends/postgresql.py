@@ -42,6 +42,7 @@ from recordkit.core.errors import ConflictError, IntegrityError, LedgerError, No
 from recordkit.ledger.db import (
     PG_LOCK_NOT_AVAILABLE,
     PG_SERIALIZATION_FAILURE,
+    PG_UNDEFINED_TABLE,
     READ_ONLY,
     STATEMENT_TIMEOUT_SAID,
     TAKES_NO_WRITES,
@@ -631,10 +632,13 @@ def _read_again(read: Callable[[], _T], outage: OutageWatch | None, query: str |
 def _corrupt(err: DBAPIError, outage: OutageWatch | None, query: str | None = None) -> IntegrityError | LedgerError:
     """What a search statement's failure tells the clerk: ``_interrupted``'s, else that the index cannot be read
     (rebuild it), logged in the failure's one line (``RecordkitError.logged``) with the server's words — never the
-    statement's parameters, the query's tokens unmasked — and the search's ``query``, masked."""
+    statement's parameters, the query's tokens unmasked — and the search's ``query``, masked.  A table of the index
+    missing (its meta table still there) is ``NoIndexTables``, as a search's opening says it."""
     interrupted = _interrupted(err, outage, query)
     if interrupted is not None:
         return interrupted
+    if getattr(err.orig, "sqlstate", None) == PG_UNDEFINED_TABLE:
+        return NoIndexTables(NO_TABLES, form_message=NO_TABLES_FORM)
     log.error(
         "PostgreSQL search index unreadable%s: %s: %s",
         f" ({asked_for(query)})" if query is not None else "",
