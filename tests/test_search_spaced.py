@@ -58,14 +58,21 @@ DOCUMENTS = [
 @pytest.fixture
 def numbers(ws: Workspace, tmp_path: Path, run_cli: Any) -> dict[str, str]:
     """The documents filed by ``recordkit file`` (which indexes them): 档号 by file name."""
+    filed = file_documents(tmp_path, run_cli, DOCUMENTS)
+    assert list(filed.values()) == [f"HT-2026-{n:05d}" for n in range(1, len(DOCUMENTS) + 1)]
+    return filed
+
+
+def file_documents(tmp_path: Path, run_cli: Any, documents: list[tuple[str, str]]) -> dict[str, str]:
+    """Each (file name, text) of ``documents`` written as a .docx and filed by ``recordkit file`` (which indexes it)
+    as a 合同协议档案 of 2026-11-20: 档号 by file name."""
     filed: dict[str, str] = {}
-    for name, text in DOCUMENTS:
+    for name, text in documents:
         path = write_docx(tmp_path / "来件" / name, text)
         result = run_cli("file", str(path), "--category", "合同协议档案", "--date", "2026-11-20", "--json")
         assert result.exit_code == 0, result.output
         [outcome] = json.loads(result.stdout)
         filed[name] = outcome["archive_no"]
-    assert list(filed.values()) == [f"HT-2026-{n:05d}" for n in range(1, len(DOCUMENTS) + 1)]
     return filed
 
 
@@ -343,10 +350,7 @@ ID_DOCUMENTS = [
 
 @pytest.fixture
 def id_numbers(ws: Workspace, tmp_path: Path, run_cli: Any) -> None:
-    for name, text in ID_DOCUMENTS:
-        path = write_docx(tmp_path / "来件" / name, text)
-        result = run_cli("file", str(path), "--category", "合同协议档案", "--date", "2026-11-20")
-        assert result.exit_code == 0, result.output
+    file_documents(tmp_path, run_cli, ID_DOCUMENTS)
 
 
 @pytest.mark.parametrize(
@@ -437,10 +441,7 @@ PHONE_LIST_DOCUMENTS = [
 
 @pytest.fixture
 def phone_lists(ws: Workspace, tmp_path: Path, run_cli: Any) -> None:
-    for name, text in PHONE_LIST_DOCUMENTS:
-        path = write_docx(tmp_path / "来件" / name, text)
-        result = run_cli("file", str(path), "--category", "合同协议档案", "--date", "2026-11-20")
-        assert result.exit_code == 0, result.output
+    file_documents(tmp_path, run_cli, PHONE_LIST_DOCUMENTS)
 
 
 @pytest.mark.parametrize(
