@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from recordkit.core.config import RosterSettings
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
+from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import Ledger, open_ledger
 from recordkit.ledger.schema import HEAD_REVISION, unit_contacts
 from recordkit.owners.contacts import (
@@ -2047,3 +2048,57 @@ def test_one_sheet_may_name_a_family_member_and_a_tenant_of_one_name_told_apart_
     assert [str(p) for p in caught.value.problems] == [
         "第 4 行 F 列（关系）：1-1-101 的家属 张敏 已写在第 3 行，一个人在一套房屋只登记一种关系：请核对后只留一行"
     ]
+
+
+def test_two_family_members_of_one_name_told_apart_by_id_numbers_are_both_imported(
+    run_cli: Any, workspace: Workspace
+) -> None:
+    """A real export writing 1-1-101's two 家属 张敏, each with his own ID number and phone, was refused on the second
+    row (已写在第 3 行，但电话、证件号码或租期不同) as one person written twice: both numbers known and different, they are
+    two people.  One 张敏 written twice (one number, or the second without one) with two phones is still refused."""
+    headers = ["序号", "房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系", "备注"]
+    rows = [
+        ["幸福里小区业主名册"],
+        headers,
+        [1, "1-1-101", 89.5, "李娜", "13912345678", "110101199003071233", "业主", None],
+        [2, "1-1-101", None, "张敏", "13800138001", "330106197206104561", "家属", "女儿"],
+        [3, "1-1-101", None, "张敏", "13800138002", "11010519491231002X", "家属", "母亲"],
+    ]
+    imported = run_cli("owners", "import", str(workbook(workspace.root / "名册.xlsx", [("业主名册", rows)])))
+    assert imported.exit_code == 0, imported.output
+    listed = run_cli("owners", "contact", "list", "--json", "--show-private")
+    assert listed.exit_code == 0, listed.output
+    assert sorted((c["unit"], c["name"], c["relation"], c["phone"]) for c in json.loads(listed.stdout)) == [
+        ("1-1-101", "张敏", "家属", "13800138001"),
+        ("1-1-101", "张敏", "家属", "13800138002"),
+    ]
+    for number in ("330106197206104561", None):
+        rows[4][5] = number
+        refused = run_cli("owners", "import", str(workbook(workspace.root / "名册2.xlsx", [("业主名册", rows)])))
+        assert refused.exit_code == 5, number
+        assert (
+            "第 5 行 D 列（业主姓名）：1-1-101 的家属 张敏 已写在第 4 行，但电话、证件号码或租期不同：请核对后只留一行"
+            in (refused.stderr)
+        ), number
+
+
+def test_one_passport_under_two_spellings_and_two_relations_in_one_sheet_is_one_person(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """A sheet writing 1-1-101's 家属 John Smith and its 租户 Smith John with one passport number was refused as if the
+    tenant held someone else's number (租户、家属应填本人的证件号); it is his own: one person under two relations and two
+    spellings, and the message says so, naming both rows."""
+    headers = ["房号", "建筑面积", "业主姓名", "联系电话", "证件类型", "证件号码", "关系"]
+    rows = [
+        headers,
+        ["1-1-101", 90, "李娜", "13912345678", None, "110101199003071233", None],
+        ["1-1-101", None, "John Smith", "13800138001", "护照", "E12345678", "家属"],
+        ["1-1-101", None, "Smith John", "13800138001", "护照", "E12345678", "租户"],
+    ]
+    with pytest.raises(ValidationError) as caught:
+        import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
+    assert [str(p) for p in caught.value.problems] == [
+        "第 4 行 G 列（关系）：1-1-101 的家属 John Smith 已写在第 3 行，与这一行的 Smith John 证件号码相同，是同一个人："
+        "一个人在一套房屋只登记一种关系、一种姓名，请核对后只留一行"
+    ]
+    assert list_contacts(ledger) == []

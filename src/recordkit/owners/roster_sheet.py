@@ -66,9 +66,9 @@ from recordkit.owners.contacts import (
     one_person_problem,
     owner_as_contact,
     parse_relation,
+    same_person,
     several_people,
     split_owner_names,
-    told_apart_by_numbers,
 )
 
 STATUS_LABELS = {"occupied": "已入住", "vacant": "空置", "delivered": "已交付"}
@@ -322,6 +322,12 @@ def roster_columns(mapping: Mapping[str, str] | None = None) -> tuple[Column, ..
         )
         for col in COLUMNS
     )
+
+
+def _name_cell(row: int, owner_row: int) -> tuple[int, str]:
+    """The cell naming a contact of sheet row ``row`` (a key of ``read_roster``'s ``typed``): a 关系 row's 姓名 cell, or
+    the 租户 cell of its unit's owner row ``owner_row``."""
+    return (row, "owner") if row != owner_row else (row, "tenant")
 
 
 def _written(value: Any) -> str:
@@ -905,7 +911,6 @@ def read_roster(
     mains: dict[UnitCode, OwnerRecord] = {}
     first_row_of: dict[UnitCode, int] = {}
     others: list[tuple[int, _Row]] = []
-    contact_rows: dict[tuple[UnitCode, str, str], int] = {}  # a contact row's number, by unit, name and relation
     totals: list[int] = []
     typed: dict[tuple[int, str], str] = {}  # (row, key) -> a name cell as typed, for a problem to quote
     footers, problems = footer_rows(table, lambda row: not _is_totals_row(row, phases), "房屋")
@@ -965,37 +970,40 @@ def read_roster(
                 )
         elif row.contact is not None:
             # The same tenant on two rows (two exports pasted together) is one contact, as a co-owner is one
-            # co-owner: a notice would name them twice.  Told apart by name as read and relation.
-            key = (row.code, name_as_read(row.contact.name), row.contact.relation)
-            earlier = next((c for c in main.contacts if key[1:] == (name_as_read(c.name), c.relation)), None)
-            # One person has one relation to a unit: a 配偶 written again as its 租户 is refused, not kept twice; two
-            # of one name whose ID numbers are both written and differ are two people (told_apart_by_numbers).
-            other = next(
-                (
-                    c
-                    for c in main.contacts
-                    if name_as_read(c.name) == key[1]
-                    and c is not earlier
-                    and not told_apart_by_numbers(c.id_number, c.id_type, row.contact.id_number, row.contact.id_type)
-                ),
+            # co-owner: a notice would name them twice.  One person (``same_person``: by ID number where both rows
+            # write one, else by name as read) has one relation to a unit and one name: a 配偶 written again as its
+            # 租户, or one passport under two spellings, is refused, not kept twice; two 家属 张敏 of two numbers are two.
+            person = (row.contact.name, row.contact.id_number, row.contact.id_type)
+            same = [
+                (c, at)
+                for c, at in zip(main.contacts, main.contact_rows, strict=True)
+                if same_person(person, (c.name, c.id_number, c.id_type))
+            ]
+            folded = name_as_read(row.contact.name)
+            earlier = next(
+                ((c, at) for c, at in same if (name_as_read(c.name), c.relation) == (folded, row.contact.relation)),
                 None,
             )
+            other = next(((c, at) for c, at in same if (c, at) != earlier), None)
             if earlier is None and other is not None:
-                first = contact_rows.get((row.code, key[1], other.relation), first_row_of[row.code])
+                (had, first), named = other, as_typed(typed[(number, "owner")], row.contact.name)
+                named_first = as_typed(typed.get(_name_cell(first, first_row_of[row.code]), ""), had.name)
+                why = (
+                    "，一个人在一套房屋只登记一种关系：请核对后只留一行"
+                    if name_as_read(had.name) == folded
+                    else f"，与这一行的 {named} 证件号码相同，是同一个人：一个人在一套房屋只登记一种关系、一种姓名，"
+                    "请核对后只留一行"
+                )
                 problems.append(
                     table.problem(
-                        number,
-                        "relation",
-                        f"{row.code} 的{other.relation} {as_typed(typed[(number, 'owner')], other.name)} 已写在第 "
-                        f"{first} 行，一个人在一套房屋只登记一种关系：请核对后只留一行",
+                        number, "relation", f"{row.code} 的{had.relation} {named_first} 已写在第 {first} 行{why}"
                     )
                 )
             elif earlier is None:
-                contact_rows[key] = number
                 stated = main.stated | {row.contact.relation}
                 contacts, numbers = (*main.contacts, row.contact), (*main.contact_rows, number)
                 mains[row.code] = replace(main, contacts=contacts, contact_rows=numbers, stated=stated)
-            elif (earlier.phone, earlier.id_number, earlier.start_date, earlier.end_date) != (
+            elif (earlier[0].phone, earlier[0].id_number, earlier[0].start_date, earlier[0].end_date) != (
                 row.contact.phone,
                 row.contact.id_number,
                 row.contact.start_date,
@@ -1005,15 +1013,13 @@ def read_roster(
                     table.problem(
                         number,
                         "owner",
-                        f"{row.code} 的{row.contact.relation} {as_typed(typed[(number, 'owner')], earlier.name)} 已写在第 "
-                        f"{contact_rows.get(key, first_row_of[row.code])} 行，但电话、证件号码或租期不同：请核对后只留一行",
+                        f"{row.code} 的{row.contact.relation} {as_typed(typed[(number, 'owner')], earlier[0].name)} 已写在第 "
+                        f"{earlier[1]} 行，但电话、证件号码或租期不同：请核对后只留一行",
                     )
                 )
     for code, main in mains.items():
-        for contact in main.contacts:
-            # A 关系 row's contact is named in its 姓名 cell; else it came from the owner row's 租户 column.
-            on_row = contact_rows.get((code, name_as_read(contact.name), contact.relation))
-            at = (on_row, "owner") if on_row is not None else (first_row_of[code], "tenant")
+        for contact, on_row in zip(main.contacts, main.contact_rows, strict=True):
+            at = _name_cell(on_row, first_row_of[code])
             named = as_typed(typed.get(at, ""), contact.name)
             found = owner_as_contact(
                 named, contact.relation, main.owners_numbered(), contact.id_number, contact.id_type
