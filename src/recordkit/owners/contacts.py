@@ -850,6 +850,14 @@ def same_person(one: OwnerNumbered, other: OwnerNumbered) -> bool:
     )
 
 
+def one_name_two_ways(one: str, other: str) -> bool:
+    """Whether ``one`` and ``other`` are one name as a clerk reads it (``name_as_read``), or its words in another order
+    or case (John Smith, SMITH John: a foreign name written surname first): one person's, where an ID number says so.
+    Two other names of one number (周九, 吴十) are one number for two people: ``other_holder``'s to refuse."""
+    words = [sorted(unicodedata.normalize("NFKC", name).casefold().split()) for name in (one, other)]
+    return name_as_read(one) == name_as_read(other) or words[0] == words[1]
+
+
 def same_id_number(one: str | None, one_type: str, other: str | None, other_type: str) -> bool:
     """Whether ``one`` (a number of a document of type ``one_type``) and ``other`` (of ``other_type``) are one person's
     (``id_identity``: the same document and number, a first-generation resident number the 18-digit one it became);

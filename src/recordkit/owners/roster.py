@@ -74,6 +74,7 @@ from recordkit.owners.contacts import (
     name_as_read,
     numbered_contacts_in,
     on_holders_number,
+    one_name_two_ways,
     one_person_problem,
     other_holder,
     owner_as_contact,
@@ -702,6 +703,32 @@ def _typed_two_ways(records: Sequence[OwnerRecord], column: tuple[str, str]) -> 
     return found
 
 
+def _kept_spelled_two_ways(
+    stored: Sequence[Contact], code: str, holder: tuple[str, str, str], contact: ContactRecord
+) -> Contact | None:
+    """The contact of unit ``code`` on the ledger (of ``stored``) that is ``holder`` (``other_holder``'s: unit, role,
+    name) when he holds ``contact``'s number under his name written another way (``one_name_two_ways``: John Smith,
+    Smith John): one person under two spellings, not one number for two people; else None."""
+    unit, relation, name = holder
+    if unit != code or not one_name_two_ways(name, contact.name):
+        return None
+    return next(
+        (kept for kept in stored if (kept.unit, kept.record.relation, kept.record.name) == holder),
+        None,
+    )
+
+
+def _spelled_two_ways(contact: ContactRecord, kept: Contact) -> str:
+    """The refusal of ``contact``, a row naming ``kept`` (a contact of its unit on the ledger, of his number) with his
+    name written another way: one person has one relation to a unit and one name; the fix at the counter."""
+    return (
+        f"{kept.unit} 的{kept.record.relation} {kept.record.name}（联系人编号 {kept.id}）已在台账里，证件号码 "
+        f"{mask_id_number(contact.id_number or '')} 相同，与这一行的 {contact.name} 是同一个人：一个人在一套房屋只登记"
+        f"一种关系、一种姓名，关系或姓名变了的，先用 recordkit owners contact edit {kept.id} --relation {contact.relation} "
+        f'--name "{contact.name}" 改正再导入'
+    )
+
+
 def _owner_slots(record: OwnerRecord) -> list[tuple[int, int]]:
     """The sheet slots of ``record``'s owners of record, the first owner's, then its co-owners' in deed order."""
     return [(record.row, 0), *(person.slot for person in record.co_owners)] if record.owner else []
@@ -755,6 +782,7 @@ def _refuse_contradictions_and_shared_numbers(
     on_others_owners: list[CellProblem] = []
     on_others_contacts: list[CellProblem] = []
     on_own_contacts: list[CellProblem] = []
+    on_own_spellings: list[CellProblem] = []
     for record in records:
         of_unit = owners_of[str(record.code)]
         for contact, row in zip(record.contacts, record.contact_rows, strict=True):
@@ -763,6 +791,9 @@ def _refuse_contradictions_and_shared_numbers(
             elif (str(record.code), name_as_read(contact.name), contact.relation, contact.id_number) in held:
                 continue  # kept from before: doctor's to tell, no sheet's doing
             elif holder := other_holder(contact.name, contact.id_number, contact.id_type, str(record.code), elsewhere):
+                if (him := _kept_spelled_two_ways(stored, str(record.code), holder, contact)) is not None:
+                    on_own_spellings.append(CellProblem(row, letter, header, _spelled_two_ways(contact, him)))
+                    continue
                 problem = CellProblem(row, letter, header, on_holders_number(contact.id_number or "", holder))
                 if holder[1] in ("业主", "共有人"):
                     on_others_owners.append(problem)
@@ -783,6 +814,7 @@ def _refuse_contradictions_and_shared_numbers(
         *([f"{len(on_others_owners)} 位联系人填了另一户业主的证件号码"] if on_others_owners else []),
         *([f"{len(on_others_contacts)} 位联系人填了另一户联系人的证件号码"] if on_others_contacts else []),
         *([f"{len(on_own_contacts)} 位联系人填了本户另一位联系人的证件号码"] if on_own_contacts else []),
+        *([f"{len(on_own_spellings)} 位联系人换了姓名写法，已在台账里登记为本户联系人"] if on_own_spellings else []),
         *([f"{len(on_owners)} 位业主的证件号码与本户联系人的相同"] if on_owners else []),
         *([f"{len(on_others)} 位业主的证件号码与另一户的联系人的相同"] if on_others else []),
     ]
@@ -794,6 +826,7 @@ def _refuse_contradictions_and_shared_numbers(
             *on_others_owners,
             *on_others_contacts,
             *on_own_contacts,
+            *on_own_spellings,
         ]
         found += [*on_owners, *on_others]
         problems = sorted(found, key=lambda problem: problem.row)

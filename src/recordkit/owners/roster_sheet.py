@@ -63,6 +63,7 @@ from recordkit.owners.contacts import (
     lease_problem,
     name_as_read,
     one_name,
+    one_name_two_ways,
     one_person_problem,
     owner_as_contact,
     parse_relation,
@@ -972,12 +973,13 @@ def read_roster(
             # The same tenant on two rows (two exports pasted together) is one contact, as a co-owner is one
             # co-owner: a notice would name them twice.  One person (``same_person``: by ID number where both rows
             # write one, else by name as read) has one relation to a unit and one name: a 配偶 written again as its
-            # 租户, or one passport under two spellings, is refused, not kept twice; two 家属 张敏 of two numbers are two.
+            # 租户, or one passport under two spellings (``one_name_two_ways``), is refused, not kept twice; two 家属 张敏
+            # of two numbers are two; 周九 and 吴十 of one number are the shared-number check's (roster.py).
             person = (row.contact.name, row.contact.id_number, row.contact.id_type)
             same = [
                 (c, at)
                 for c, at in zip(main.contacts, main.contact_rows, strict=True)
-                if same_person(person, (c.name, c.id_number, c.id_type))
+                if same_person(person, (c.name, c.id_number, c.id_type)) and one_name_two_ways(c.name, person[0])
             ]
             folded = name_as_read(row.contact.name)
             earlier = next(
