@@ -2106,3 +2106,34 @@ def test_one_passport_under_two_spellings_and_two_relations_in_one_sheet_is_one_
         "一个人在一套房屋只登记一种关系、一种姓名，请核对后只留一行"
     ]
     assert list_contacts(ledger) == []
+
+
+def test_a_re_import_naming_one_of_two_namesakes_keeps_his_own_number_and_phone(ledger: Ledger, tmp_path: Path) -> None:
+    """1-1-101 has two 家属 张敏 of two ID numbers.  A roster naming one of them again with his phone and a blank ID
+    number gave him the other's number (kept by name and relation alone); naming him with his number and a blank phone
+    gave him the other's phone.  Each keeps his own now."""
+    headers = ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系"]
+    owner = ["1-1-101", 90, "李娜", "13912345678", "110101199003071233", None]
+    both = [
+        headers,
+        owner,
+        ["1-1-101", None, "张敏", "13800138001", "330106197206104561", "家属"],
+        ["1-1-101", None, "张敏", "13800138002", "11010519491231002X", "家属"],
+    ]
+    for again, kept in (
+        (["1-1-101", None, "张敏", "13800138001", None, "家属"], ("张敏", "家属", "13800138001", "330106197206104561")),
+        (
+            ["1-1-101", None, "张敏", None, "330106197206104561", "家属"],
+            ("张敏", "家属", "13800138001", "330106197206104561"),
+        ),
+        (
+            ["1-1-101", None, "张敏", None, "11010519491231002X", "家属"],
+            ("张敏", "家属", "13800138002", "11010519491231002X"),
+        ),
+    ):
+        import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", both)]), "测试员")
+        import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", [headers, owner, again])]), "测试员")
+        contacts = [
+            (c.record.name, c.record.relation, c.record.phone, c.record.id_number) for c in list_contacts(ledger)
+        ]
+        assert contacts == [kept], again

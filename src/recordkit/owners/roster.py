@@ -85,6 +85,7 @@ from recordkit.owners.contacts import (
     same_id_number,
     same_person,
     several_people,
+    told_apart_by_numbers,
     unit_co_owners_in,
     unit_contacts_in,
 )
@@ -1575,6 +1576,25 @@ def _drop_contacts_now_owners(
     return named
 
 
+def _kept_as(contact: ContactRecord, had: Sequence[ContactRecord]) -> ContactRecord | None:
+    """The contact of ``had`` (a unit's on the ledger) that ``contact``, as a sheet states it, is: of its relation and
+    name as read, not told apart by ID numbers (``told_apart_by_numbers``); of two namesakes (two 家属 张敏 of two
+    numbers) the one of ``contact``'s phone, else none: a blank cell takes no namesake's number or phone; one person an
+    older version kept twice is one."""
+    folded = name_as_read(contact.name)
+    found = [
+        c
+        for c in had
+        if (name_as_read(c.name), c.relation) == (folded, contact.relation)
+        and not told_apart_by_numbers(contact.id_number, contact.id_type, c.id_number, c.id_type)
+    ]
+    if len({(c.id_number, c.id_type) for c in found}) > 1:  # namesakes; one person kept twice is one
+        found = [c for c in found if contact.phone and c.phone == contact.phone]
+        if len(found) != 1:
+            return None
+    return found[0] if found else None
+
+
 def _with_kept_numbers(contact: ContactRecord, known: ContactRecord | None) -> ContactRecord:
     """``contact`` as a sheet states it, its blank phone and ID number those of ``known``, the same contact as the
     ledger holds it, when there is one."""
@@ -1653,8 +1673,7 @@ def _apply_contacts(
         had = current.get(unit_id, [])
         # A contact written again with a blank phone or ID number (a sheet without a 租户电话 column, an export that
         # names no contact's ID number) keeps the one the ledger has, as an owner's does.
-        kept = {(name_as_read(c.name), c.relation): c for c in had}
-        stated = [_with_kept_numbers(c, kept.get((name_as_read(c.name), c.relation))) for c in record.contacts]
+        stated = [_with_kept_numbers(c, _kept_as(c, had)) for c in record.contacts]
         if [c for c in had if c.relation in record.stated] == stated:
             continue
         conn.execute(
