@@ -21,6 +21,7 @@ from recordkit.documents.certificates import make_certificate
 from recordkit.documents.notices import make_notices, select_recipients
 from recordkit.ledger.db import Ledger
 from recordkit.owners.contacts import add_contact
+from tests.conftest import SAMPLE_ROWS, write_sheet
 from tests.documents_fixtures import estate, paragraphs, ws  # noqa: F401 (fixtures)
 from tests.fees_fixtures import CASHIER
 
@@ -152,3 +153,84 @@ def test_notice_make_to_flag_and_setting(run_cli: Any, workspace: Workspace) -> 
     assert removed.stdout.strip() == "已删除 1-1-101 的租户 赵磊"
     bad = run_cli("notice", "make", "温馨提示", "--unit", "1-1-101", "--to", "房客", "--set", "提示内容=x")
     assert (bad.exit_code, bad.stderr.strip()) == (2, "错误：收件对象“房客”无效：应为 业主、住户、全部 之一")
+
+
+BAD_PHONE_SAID = (
+    "物业服务中心电话“0755-12345678”的号码“12345678”不存在：区号后面的号码以 2–9 开头，不以 0 或 1 开头，请核对后改正"
+)
+
+
+def with_bad_phone(workspace: Workspace) -> Path:
+    """``workspace``'s recordkit.toml with the office phone README used to show (now refused): the file."""
+    config = workspace.root / "recordkit.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('phone = ""', 'phone = "0755-12345678"'), encoding="utf-8")
+    return config
+
+
+def made_files(workspace: Workspace) -> list[str]:
+    return sorted(str(p.relative_to(workspace.root)) for p in (workspace.root / "records").rglob("*.docx"))
+
+
+def test_a_bad_office_phone_stops_only_the_papers_that_print_it(run_cli: Any, workspace: Workspace) -> None:
+    # it stopped every command: after an upgrade the counter could not take money for a phone printed on reminders
+    for args in (
+        ("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))),
+        (
+            "fees",
+            "rules",
+            "add",
+            "停车费",
+            "--kind",
+            "fixed",
+            "--rate",
+            "150",
+            "--from",
+            "2026-10",
+            "--unit",
+            "1-1-101",
+        ),
+        ("fees", "bill", "--month", "2026-10"),
+    ):
+        assert run_cli(*args).exit_code == 0, args
+    config = with_bad_phone(workspace)
+    paid = run_cli("fees", "pay", "1-1-101", "--amount", "100")
+    assert paid.exit_code == 0, paid.stderr
+    listed = run_cli("receipt", "list", "--json")
+    assert listed.exit_code == 0 and [r["total_fen"] for r in json.loads(listed.stdout)] == [10000]
+    assert run_cli("index").exit_code == 0
+    found = run_cli("search", "张伟", "--json")
+    assert (found.exit_code, json.loads(found.stdout)["total"]) == (1, 0)  # searched: nothing filed yet (1, as grep)
+    before = made_files(workspace)
+    said = f"错误：配置文件 {config} 的 [notices] phone 有误：{BAD_PHONE_SAID}"
+    for args in (("notice", "remind"), ("cert", "make", "居住证明", "--unit", "1-1-101")):
+        refused = run_cli(*args)
+        assert (refused.exit_code, refused.stderr.strip(), refused.stdout) == (3, said, ""), args
+    env = {"RECORDKIT_NOTICES_PHONE": "8666"}
+    refused = run_cli("notice", "remind", env=env)
+    assert (refused.exit_code, refused.stderr.strip()) == (
+        3,
+        "错误：环境变量 RECORDKIT_NOTICES_PHONE 有误：物业服务中心电话“8666”不是有效的手机号或固定电话",
+    )
+    assert made_files(workspace) == before
+
+
+def test_doctor_names_a_bad_office_phone_and_its_file(run_cli: Any, workspace: Workspace) -> None:
+    # doctor stopped at loading the settings (exit 3) and checked nothing else
+    config = with_bad_phone(workspace)
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('address = ""', 'address = "江宁市秦淮区幸福路88号"'),
+        encoding="utf-8",
+    )
+    result = run_cli("doctor", "--json")
+    checks = {c["name"]: c for c in json.loads(result.stdout)}
+    assert checks["经办人"]["ok"] is True
+    assert {k: checks["小区信息"][k] for k in ("ok", "required", "detail", "fix")} == {
+        "ok": False,
+        "required": True,
+        "detail": f"配置文件 {config} 的 [notices] phone 有误：{BAD_PHONE_SAID}：催缴通知书、通知和证明打印不了",
+        "fix": f"把配置文件 {config} 的 [notices] phone 改成正确的号码，例如 025-84561234；还不知道号码的先清空，以后再填",
+    }
+    table = run_cli("doctor")
+    assert (result.exit_code, table.exit_code) == (1, 1)
+    assert table.stderr.strip() == "错误：安装不完整：小区信息有问题，按上面的修复方法处理后再运行 recordkit doctor"

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from recordkit.archive.rules import SYSTEM_FILES, silencing_hidden, skipped_patterns
 from recordkit.billing.closing import left_open
-from recordkit.core.config import ArchiveSettings, search_backend, signing_operator, spaced
+from recordkit.core.config import ArchiveSettings, office_phone, search_backend, signing_operator, spaced
 from recordkit.core.dates import Month, machine_offset, office_zone
 from recordkit.core.errors import ConfigError, LedgerDiskFull, LedgerError, RecordkitError, read_refusal, system_account
 from recordkit.core.unitcodes import begins_a_building
@@ -547,8 +547,15 @@ PLACEHOLDER_ESTATE = "示例小区"
 
 
 def check_estate(workspace: Workspace) -> Check:
-    """The estate's name, address and office phone that certificates and notices print."""
-    office, phone = workspace.settings.office, workspace.settings.notices.phone
+    """The estate's name, address and office phone that certificates and notices print: a phone papers refuse
+    (``core.config.office_phone``) is a failed line naming where it was set; a missing one a reminder."""
+    office = workspace.settings.office
+    try:
+        phone = office_phone(workspace.settings)
+    except ConfigError as err:
+        where = workspace.settings.notices.phone_from
+        fix = f"把{where} 改成正确的号码，例如 025-84561234；还不知道号码的先清空，以后再填"
+        return Check("小区信息", False, f"{err.message}：催缴通知书、通知和证明打印不了", fix)
     missing = []
     if office.estate.strip() in ("", PLACEHOLDER_ESTATE):
         missing.append(f"小区名称还是“{office.estate}”")

@@ -177,6 +177,8 @@ class NoticesSettings:
 
     # The office's telephone, printed on payment reminders.
     phone: str = ""
+    #: Not a setting: where ``phone`` came from, as a refusal names it (``office_phone``); empty for the default.
+    phone_from: str = field(default="", metadata={NOT_A_SETTING: True})
     # How owners can pay, printed on every 催缴通知书.
     payment_methods: str = "到物业服务中心前台以现金、微信、支付宝或 POS 刷卡缴纳，或银行转账（请注明房号）"
     # Days an owner is given to pay, counted from the day the 催缴通知书 is printed.
@@ -499,6 +501,8 @@ def load_settings(
         if "from_environment" in layers.get("database", {}):  # (a flag's value is the flag's, not the variable's)
             for record in ("from_environment", "changed_by_environment"):
                 layers["database"][record] -= set(clean.get("database", {}))
+    if "phone" in layers.get("notices", {}):
+        layers["notices"]["phone_from"] = _said_where("notices", "phone", config_file, from_env, flags)
     sections = _sections()
     kwargs: dict[str, Any] = {}
     for key, value in layers.items():
@@ -510,7 +514,6 @@ def load_settings(
     check_fee_items(settings)
     check_schema_name(settings.database.schema)
     check_search_backend(settings)
-    check_office_phone(settings, _said_where("notices", "phone", config_file, from_env, flags))
     try:
         settings.office.phase_table()
     except ValidationError as err:
@@ -530,15 +533,19 @@ def _said_where(
     return f"配置文件 {config_file} 的 [{section}] {key}"
 
 
-def check_office_phone(settings: Settings, where: str) -> None:
-    """``ConfigError`` naming ``where`` for a ``[notices] phone`` ``validate_phone`` refuses (0755-12345678, 8666):
-    it is printed as written on every payment reminder.  Empty (not filled in yet) passes: doctor reminds of it."""
-    if not settings.notices.phone.strip():
-        return
-    try:
-        validate_phone(settings.notices.phone, "物业服务中心电话")
-    except ValidationError as err:
-        raise ConfigError(f"{where} 有误：{err.message}") from err
+def office_phone(settings: Settings) -> str:
+    """``[notices] phone`` as papers print it (as written), or ``ConfigError`` naming where it was set (the file's
+    ``[notices] phone``, the environment variable) when ``validate_phone`` refuses it (0755-12345678, 8666).
+
+    Asked for by what prints it, not on loading: a wrong phone on reminders must not stop the cashier or the archive
+    room.  Empty (not filled in yet) passes: doctor reminds of it."""
+    phone = settings.notices.phone
+    if phone.strip():
+        try:
+            validate_phone(phone, "物业服务中心电话")
+        except ValidationError as err:
+            raise ConfigError(f"{settings.notices.phone_from} 有误：{err.message}") from err
+    return phone
 
 
 #: Sane bounds of numeric settings, by "section.key": a typo like 99999999999 days is refused at

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import sqlalchemy as sa
 
 from recordkit.core.atomic import fsync_directory
+from recordkit.core.config import office_phone
 from recordkit.core.dates import chinese_date
 from recordkit.core.errors import ConflictError, LedgerError, ValidationError
 from recordkit.core.personal import mask_values
@@ -94,13 +95,15 @@ class GeneratedDocument:
 
 def common_context(workspace: Workspace, today: dt.date | None = None) -> dict[str, str]:
     """The values every document gets: the office, the estate, its full address (小区地址, the
-    street address and the estate's name), the office phone and today's date in Chinese."""
+    street address and the estate's name), the office phone and today's date in Chinese.
+
+    ``ConfigError`` for an office phone ``core.config.office_phone`` refuses: every paper may print it."""
     office = workspace.settings.office
     return {
         "物业服务中心": office.name,
         "小区": office.estate,
         "小区地址": f"{office.address.strip()}{office.estate}",
-        "物业电话": workspace.settings.notices.phone,
+        "物业电话": office_phone(workspace.settings),
         "日期": chinese_date(today or dt.date.today()),
     }
 
