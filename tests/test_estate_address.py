@@ -14,6 +14,7 @@ from docx import Document
 from typer.testing import CliRunner
 
 from recordkit.cli import app
+from recordkit.cli import init as init_cli
 from recordkit.core.config import load_settings
 from recordkit.core.errors import UsageError
 from recordkit.core.workspace import Workspace, open_workspace
@@ -234,3 +235,26 @@ def test_doctor_names_a_bad_office_phone_and_its_file(run_cli: Any, workspace: W
     table = run_cli("doctor")
     assert (result.exit_code, table.exit_code) == (1, 1)
     assert table.stderr.strip() == "错误：安装不完整：小区信息有问题，按上面的修复方法处理后再运行 recordkit doctor"
+
+
+def test_init_asks_the_phone_again_after_a_bad_answer_without_naming_an_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the answer typed at the question was refused as "--phone 的物业服务中心电话", an option nobody typed, and init
+    # ended: every question to answer again
+    monkeypatch.setattr(init_cli, "on_terminal", lambda: True)
+    made = CliRunner().invoke(
+        app,
+        ["init", str(tmp_path / "二")],
+        input="幸福里小区\n江宁市秦淮区幸福路88号\n0755-12345678\n0755 8666 1234\n王芳\n",
+        env={"RECORDKIT_OPERATOR": None},
+    )
+    assert made.exit_code == 0, made.stderr
+    assert made.stderr.strip() == f"{BAD_PHONE_SAID}（请重新输入，或直接回车以后再填）"
+    assert made.stdout.count("物业服务中心电话（可以以后再填）") == 2
+    settings = load_settings(tmp_path / "二" / "recordkit.toml", environ={})
+    assert (settings.office.estate, settings.notices.phone, settings.operator) == (
+        "幸福里小区",
+        "0755-86661234",
+        "王芳",
+    )

@@ -12,6 +12,21 @@ from recordkit.cli._options import on_terminal
 commands = typer.Typer()
 
 
+def _ask_office_phone() -> str:
+    """The office phone answered at ``init``'s question, asked again until ``validate_phone`` takes it or it is left
+    blank: its refusal names the number, not the option ``--phone`` nobody typed."""
+    # loaded on first use: the phone rules, like the command's own imports, only when init runs
+    from recordkit.core.errors import ValidationError
+    from recordkit.core.personal import validate_phone
+
+    while True:
+        answer = typer.prompt("物业服务中心电话（可以以后再填）", default="", show_default=False).strip()
+        try:
+            return validate_phone(answer, "物业服务中心电话") if answer else ""
+        except ValidationError as err:
+            typer.echo(f"{err.message}（请重新输入，或直接回车以后再填）", err=True)
+
+
 @commands.command("init")
 def init_command(
     directory: Path = typer.Argument(Path("."), help="新工作区的目录（不存在则创建）。"),
@@ -44,7 +59,7 @@ def init_command(
                 "小区详细地址，不含小区名（例如 江宁市秦淮区幸福路88号，可以以后再填）", default="", show_default=False
             )
         if phone is None:
-            phone = typer.prompt("物业服务中心电话（可以以后再填）", default="", show_default=False)
+            phone = _ask_office_phone()
         if operator is None:
             operator = typer.prompt("经办人姓名（签在收据和文书上，可以以后再填）", default="", show_default=False)
     phone = (phone or "").strip()
