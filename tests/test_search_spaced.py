@@ -436,6 +436,10 @@ PHONE_LIST_DOCUMENTS = [
     ("登记表.docx", "电话 8666 1357 房号 1201 8666 9876。"),  # near miss: after a word, a group before it
     ("紧急联系.docx", "紧急电话 +86 138 0013 8000 8666 1470。"),  # a mobile after the country code
     ("物业电话.docx", "电话：8666 1470；8666 2580。"),  # ； between
+    ("深圳分部.docx", "电话 +86 755 8888 6666 8666 1471。"),  # a landline after the country code
+    ("深圳前台.docx", "电话 +86 (0)755 8888 6666 8666 1472。"),  # and the trunk prefix (0)
+    ("深圳门岗.docx", "电话 (0755) 8888 6666 8666 1473。"),  # the area code in brackets
+    ("深圳值班.docx", "电话 0755-8888 6666、8666 1474。"),
 ]
 
 
@@ -455,6 +459,12 @@ def phone_lists(ws: Workspace, tmp_path: Path, run_cli: Any) -> None:
         ("86661357", [8]),
         ("86661470", [9, 10]),
         ("86662580", [10]),
+        ("86661471", [11]),
+        ("86661472", [12]),
+        ("86661473", [13]),
+        ("86661474", [14]),
+        ("0755 8888 6666", [6, 11, 12, 13, 14]),
+        ("075588886666", [6, 11, 12, 13, 14]),
     ],
 )
 def test_each_number_after_one_phone_label_is_found(
@@ -477,6 +487,10 @@ def test_each_number_after_one_phone_label_is_masked(phone_lists: None, run_cli:
         "电话 **** 1357 房号 1201 8666 9876。",
         "紧急电话 +86 138 **** 8000 **** 1470。",
         "电话：**** 1470；**** 2580。",
+        "电话 +86 755 **** 6666 **** 1471。",
+        "电话 +86 (0)755 **** 6666 **** 1472。",
+        "电话 (0755) **** 6666 **** 1473。",
+        "电话 0755-**** 6666、**** 1474。",
     ]
     found = json.loads(run_cli("search", "86661234", "--json", "--sort", "档号").stdout)["hits"]
     assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]] == [

@@ -625,15 +625,26 @@ _CARD_REACH = 40
 # (The label first: a literal lets the engine skip the rest elsewhere.)
 _PHONE_LABEL = r"(?:电话|座机|固话|传真)(?:号码)?"
 _LOCAL_DIGITS = rf"[2-9][0-9]{{2,3}}{_SEP}?[0-9]{{4}}"
+# A landline's area code in a list: after the country code its 0 dropped or kept, maybe in brackets, or the trunk
+# prefix (0) kept (+86 755 8888 6666, +86-755-8888 6666, +86 (0)755 8888 6666, 86 (0)755 8888 6666), as
+# _PHONE_IN_TEXT reads it; or with its 0, maybe in brackets ((0755) 8888 6666, 0755-8888 6666).
+_LISTED_AREA_CODE = (
+    rf"(?:(?:(?:{_COUNTRY_CODE}){_SEP}?|{_86_BEFORE_TRUNK_PREFIX})(?:\(0\){_SEP}?)?(?:\(0?(?:{_AREA_DIGITS})\)|0?(?:{_AREA_DIGITS}))"
+    rf"|\((?:{_AREA_CODE})\)|{_AREA_CODE})"
+)
+# What a listed landline's area code (_LISTED_AREA_CODE) has before its digits: the country code and the trunk prefix.
+_BEFORE_AREA_DIGITS = re.compile(rf"^(?:(?:{_COUNTRY_CODE})|86)?{_SEP}?(?:\(0\))?")
 
 
 def _listed_phone(named: bool) -> str:
     """One number of a list after a phone label; ``named``: each kind in a group of its name (a list repeats it
     without them: a group's name is one group's)."""
-    mobile, landline, local = (f"(?P<{kind}>" if named else "(?:" for kind in ("mobile", "landline", "local"))
+    mobile, area, landline, local = (
+        f"(?P<{kind}>" if named else "(?:" for kind in ("mobile", "area", "landline", "local")
+    )
     return (
         rf"(?:(?:{_COUNTRY_CODE}|86){_SEP}?)?{mobile}{_MOBILE_DIGITS})"
-        rf"|(?:\((?:{_AREA_CODE})\)|{_AREA_CODE})(?:-|{_GAP})?{landline}{_LOCAL_DIGITS})"
+        rf"|{area}{_LISTED_AREA_CODE})(?:-|{_GAP})?{landline}{_LOCAL_DIGITS})"
         rf"|{local}{_LOCAL_DIGITS})"
     )
 
@@ -724,6 +735,22 @@ def listed_local_numbers(folded: str) -> list[tuple[str, tuple[int, int]]]:
         for phone in _listed_phones(folded, listed)
         if phone["local"]
     ]
+
+
+def _written_as_one_run(folded: str, phone: re.Match[str]) -> bool:
+    """A landline of a list whose area code and number are one run of digits (传真0105881234): as anywhere in a text,
+    only ``_BARE_AREA_CODE`` tells it (``_PHONE_IN_TEXT``), which a 10-digit run or 011 are not."""
+    return folded[phone.end("area") - 1].isdigit() and phone.end("area") == phone.start("landline")
+
+
+def _listed_landline(phone: re.Match[str]) -> str | None:
+    """The stored form (``_phone_stored_form``) of a landline of a list (``_LISTED_PHONE``), its area code's 0 given
+    back when the country code took it away (+86 755 8888 6666: 0755-88886666); None for one that does not read."""
+    area = _NOT_A_DIGIT.sub("", _BEFORE_AREA_DIGITS.sub("", phone["area"])).lstrip("0")
+    try:
+        return _phone_stored_form(f"0{area}-{_NOT_A_DIGIT.sub('', phone['landline'])}")
+    except ValidationError:
+        return None
 
 
 def _in_longer_code(folded: str, match: re.Match[str]) -> bool:
@@ -910,6 +937,13 @@ def phones_in_folded(folded: str) -> list[str]:
         for reading in readings
         for match in _PHONE_IN_TEXT.finditer(reading)
         if not _in_longer_code(reading, match)
+    ]
+    found += [
+        _listed_landline(phone)
+        for reading in readings
+        for listed in _PHONE_LIST.finditer(reading)
+        for phone in _listed_phones(reading, listed)
+        if phone["landline"] and not _written_as_one_run(reading, phone)
     ]
     return list(dict.fromkeys(phone for phone in found if phone is not None))
 
