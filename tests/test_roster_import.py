@@ -2137,3 +2137,42 @@ def test_a_re_import_naming_one_of_two_namesakes_keeps_his_own_number_and_phone(
             (c.record.name, c.record.relation, c.record.phone, c.record.id_number) for c in list_contacts(ledger)
         ]
         assert contacts == [kept], again
+
+
+_NAMESAKES_HEADERS = ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系"]
+_NAMESAKES_OWNER = ["1-1-101", 90, "李娜", "13912345678", "110101199003071233", None]
+
+
+def _two_namesakes(workspace: Workspace, run_cli: Any, second_phone: str = "13800138002") -> None:
+    """1-1-101 of owner 李娜 with two 家属 张敏 of two ID numbers (联系人编号 1 and 2), phones 13800138001 and
+    ``second_phone``."""
+    rows = [
+        _NAMESAKES_HEADERS,
+        _NAMESAKES_OWNER,
+        ["1-1-101", None, "张敏", "13800138001", "330106197206104561", "家属"],
+        ["1-1-101", None, "张敏", second_phone, "11010519491231002X", "家属"],
+    ]
+    assert run_cli("owners", "import", str(workbook(workspace.root / "名册.xlsx", [("Sheet1", rows)]))).exit_code == 0
+
+
+def _contacts_listed(run_cli: Any) -> list[tuple[str, str, str, str | None]]:
+    listed = json.loads(run_cli("owners", "contact", "list", "--json", "--show-private").stdout)
+    return [(c["name"], c["relation"], c["phone"], c["id_number"]) for c in listed]
+
+
+def test_a_dropped_namesake_s_number_may_go_to_another_contact(workspace: Workspace, run_cli: Any) -> None:
+    """Of two 家属 张敏, a roster names one again by his phone with a blank ID number and drops the other; a 租户 given
+    the dropped one's number was refused as holding 本户另一位联系人的证件号码 (both 张敏 were taken to keep theirs)."""
+    _two_namesakes(workspace, run_cli)
+    rows = [
+        [*_NAMESAKES_HEADERS, "租户"],
+        [*_NAMESAKES_OWNER, None],
+        ["1-1-101", None, "张敏", "13800138001", None, "家属", None],
+        ["1-1-101", None, "王五", "13700137000", "11010519491231002X", "租户", None],
+    ]
+    result = run_cli("owners", "import", str(workbook(workspace.root / "名册2.xlsx", [("Sheet1", rows)])))
+    assert result.exit_code == 0, result.stderr
+    assert _contacts_listed(run_cli) == [
+        ("张敏", "家属", "13800138001", "330106197206104561"),
+        ("王五", "租户", "13700137000", "11010519491231002X"),
+    ]

@@ -768,10 +768,11 @@ def _refuse_contradictions_and_shared_numbers(
     }
     stored = numbered_contacts_in(conn)
     sheet = {str(record.code): record for record in records}
+    had = _stored_contacts_by_code(conn)
     kept = [
         (contact.unit, contact.record)
         for contact in stored
-        if (named := sheet.get(contact.unit)) is None or _keeps_stored_number(named, contact.record, contacts)
+        if (named := sheet.get(contact.unit)) is None or _keeps_stored_number(named, contact.record, contacts, had)
     ]
     written = [(str(record.code), contact) for record in records for contact in record.contacts]
     elsewhere = holders_by_number(owners_with_numbers_in(conn) | owners_of, [*kept, *written])
@@ -802,11 +803,11 @@ def _refuse_contradictions_and_shared_numbers(
                     (on_own_contacts if holder[0] == str(record.code) else on_others_contacts).append(problem)
     on_owners = [
         CellProblem(row, letter, header, reason)
-        for row, reason in _owners_on_kept_numbers(conn, records, match, contacts)
+        for row, reason in _owners_on_kept_numbers(conn, records, match, contacts, had)
     ]
     on_others = [
         CellProblem(row, letter, header, reason)
-        for row, reason in _owners_on_others_numbers(conn, records, match, contacts, owner_before)
+        for row, reason in _owners_on_others_numbers(conn, records, match, contacts, had, owner_before)
     ]
     parts = [
         *([f"{len(match.problems)} 处业主信息前后矛盾"] if match.problems else []),
@@ -835,7 +836,11 @@ def _refuse_contradictions_and_shared_numbers(
 
 
 def _owners_on_kept_numbers(
-    conn: Connection, records: Sequence[OwnerRecord], match: _OwnerMatch, contacts: bool
+    conn: Connection,
+    records: Sequence[OwnerRecord],
+    match: _OwnerMatch,
+    contacts: bool,
+    had: Mapping[str, Sequence[ContactRecord]],
 ) -> list[tuple[int, str]]:
     """(sheet row, why) of each owner or co-owner of a record, as matched, whose ID number (``same_id_number``) is one
     a contact of the unit holds and keeps through the import (``_keeps_stored_number``): the tenant's number given to
@@ -848,7 +853,7 @@ def _owners_on_kept_numbers(
             held.setdefault(contact.unit, []).append(contact)
     found: list[tuple[int, str]] = []
     for record in records:
-        kept = [c for c in held.get(str(record.code), []) if _keeps_stored_number(record, c.record, contacts)]
+        kept = [c for c in held.get(str(record.code), []) if _keeps_stored_number(record, c.record, contacts, had)]
         for slot in _owner_slots(record) if kept else []:
             owner = match.of_row.get(slot)
             holder = next(
@@ -870,6 +875,7 @@ def _owners_on_others_numbers(
     records: Sequence[OwnerRecord],
     match: _OwnerMatch,
     contacts: bool,
+    had: Mapping[str, Sequence[ContactRecord]],
     owner_before: Mapping[int | None, _OwnerRow],
 ) -> list[tuple[int, str]]:
     """(sheet row, why) of each owner or co-owner of a record, as matched, whose ID number is one the sheet gives him
@@ -880,7 +886,7 @@ def _owners_on_others_numbers(
     sheet = {str(record.code): record for record in records}
     for contact in numbered_contacts_in(conn):
         named = sheet.get(contact.unit)
-        if contact.record.id_number and (named is None or _keeps_stored_number(named, contact.record, contacts)):
+        if contact.record.id_number and (named is None or _keeps_stored_number(named, contact.record, contacts, had)):
             by_number.setdefault(id_identity(contact.record.id_number, contact.record.id_type), []).append(contact)
     found: list[tuple[int, str]] = []
     for record in records:
@@ -918,19 +924,32 @@ def _owner_on_contacts_number(
     )
 
 
-def _keeps_stored_number(record: OwnerRecord, contact: ContactRecord, contacts: bool) -> bool:
+def _keeps_stored_number(
+    record: OwnerRecord, contact: ContactRecord, contacts: bool, had: Mapping[str, Sequence[ContactRecord]]
+) -> bool:
     """Whether the import leaves ``contact``, the ledger's, of ``record``'s unit, holding the ID number it has: not
     made the unit's owner or co-owner (``_drop_contacts_now_owners``), and, where the sheet states its kind
-    (``_apply_contacts``), named again with its number left blank (``_with_kept_numbers``)."""
+    (``_apply_contacts``), named again with its number left blank and kept as it (``_kept_as`` among ``had``, the
+    ledger's contacts by unit code: of two namesakes, only the one the sheet's row is kept as)."""
     if owner_as_contact(contact.name, contact.relation, record.owners_numbered(), contact.id_number, contact.id_type):
         return False
     if not contacts or contact.relation not in record.stated:
         return True
-    return any(
-        name_as_read(stated.name) == name_as_read(contact.name) and stated.relation == contact.relation
-        for stated in record.contacts
-        if not stated.id_number
+    of_unit = had.get(str(record.code), [])
+    return any(_kept_as(stated, of_unit) == contact for stated in record.contacts if not stated.id_number)
+
+
+def _stored_contacts_by_code(conn: Connection) -> dict[str, list[ContactRecord]]:
+    """Every unit's contacts on the ledger, by unit code, in the order they were added (``_kept_as``'s ``had``)."""
+    query = (
+        sa.select(unit_contacts, units.c.code)
+        .select_from(unit_contacts.join(units, units.c.id == unit_contacts.c.unit_id))
+        .order_by(unit_contacts.c.id)
     )
+    found: dict[str, list[ContactRecord]] = {}
+    for row in conn.execute(query):
+        found.setdefault(row.code, []).append(contact_record(row))
+    return found
 
 
 def _stored_owners_numbered(
