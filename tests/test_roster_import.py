@@ -2176,3 +2176,29 @@ def test_a_dropped_namesake_s_number_may_go_to_another_contact(workspace: Worksp
         ("张敏", "家属", "13800138001", "330106197206104561"),
         ("王五", "租户", "13700137000", "11010519491231002X"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("phone", "second_phone"),
+    [(None, "13800138002"), ("13800138009", "13800138002"), ("13800138001", "13800138001")],
+)
+def test_one_of_two_namesakes_named_without_number_or_his_phone_is_refused(
+    workspace: Workspace, run_cli: Any, phone: str | None, second_phone: str
+) -> None:
+    """A roster naming one of two 家属 张敏 again with a blank ID number and no phone, a phone neither has or the one
+    both share, recorded him without a number, silently; now its row is refused naming both stored 张敏, and nothing
+    is written."""
+    _two_namesakes(workspace, run_cli, second_phone)
+    rows = [_NAMESAKES_HEADERS, _NAMESAKES_OWNER, ["1-1-101", None, "张敏", phone, None, "家属"]]
+    result = run_cli("owners", "import", str(workbook(workspace.root / "名册2.xlsx", [("Sheet1", rows)])))
+    assert result.exit_code == 5
+    assert "有 1 位联系人分不出是台账里同名的哪一位，没有导入任何数据" in result.stderr
+    assert (
+        "第 3 行 E 列（身份证号）："
+        "1-1-101 有 2 位家属 张敏（联系人编号 1、2），这一行没有填证件号码，电话也分不出是哪一位：请填上他的证件号码再导入"
+        in result.stderr
+    )
+    assert _contacts_listed(run_cli) == [
+        ("张敏", "家属", "13800138001", "330106197206104561"),
+        ("张敏", "家属", second_phone, "11010519491231002X"),
+    ]

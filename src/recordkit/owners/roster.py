@@ -1270,6 +1270,7 @@ def apply_owner_records(
     summary.contacts_now_owners = _drop_contacts_now_owners(conn, records, unit_ids, changes)
     if contacts:
         _refuse_second_relations(conn, records, unit_ids, columns)
+        _refuse_namesakes_untold(conn, records, unit_ids, columns)
         summary.contacts = _apply_contacts(conn, records, unit_ids, operator, changes)
     pairs = _pairs_named_whole(records, match, existing_units, current_co, owner_before)
     summary.owners_merged = [_merge_pair(conn, pair, changes) for pair in pairs]
@@ -1668,6 +1669,52 @@ def _refuse_second_relations(
     if problems:
         raise ValidationError(
             f"有 {len(problems)} 位联系人已在台账里登记为本户的另一种关系，没有导入任何数据",
+            sorted(problems, key=lambda problem: problem.row),
+        )
+
+
+def _refuse_namesakes_untold(
+    conn: Connection,
+    records: Sequence[OwnerRecord],
+    unit_ids: Mapping[str, int],
+    columns: Mapping[str, tuple[str, str]] | None,
+) -> None:
+    """``ValidationError`` naming each contact of a record, of a kind the sheet states, written with a blank ID number
+    that ``_kept_as`` cannot tell among its unit's namesakes of two numbers (two 家属 张敏, no phone or one neither
+    has, or the one both share): he would be recorded without a number, or the wrong one's, so the row names both
+    stored contacts (联系人编号) and asks for his number."""
+    stated = [record for record in records if record.stated]
+    rows: dict[int, list[tuple[int, ContactRecord]]] = {}
+    query = sa.select(unit_contacts).order_by(unit_contacts.c.id)
+    for stored in conn.execute(query.where(unit_contacts.c.unit_id.in_([unit_ids[str(r.code)] for r in stated]))):
+        rows.setdefault(stored.unit_id, []).append((stored.id, contact_record(stored)))
+    problems: list[CellProblem] = []
+    for record in stated:
+        had = rows.get(unit_ids[str(record.code)], [])
+        for contact, row in zip(record.contacts, record.contact_rows, strict=True):
+            if contact.id_number or contact.relation not in record.stated:
+                continue
+            namesakes = [
+                (id_, c)
+                for id_, c in had
+                if (name_as_read(c.name), c.relation) == (name_as_read(contact.name), contact.relation)
+            ]
+            if len({(c.id_number, c.id_type) for _, c in namesakes}) < 2 or _kept_as(contact, [c for _, c in had]):
+                continue
+            letter, header = (columns or {}).get("tenant" if row == record.row else "id_number", ("", "身份证号"))
+            ids = "、".join(str(id_) for id_, _ in namesakes)
+            problems.append(
+                CellProblem(
+                    row,
+                    letter,
+                    header,
+                    f"{record.code} 有 {len(namesakes)} 位{contact.relation} {contact.name}（联系人编号 {ids}），"
+                    "这一行没有填证件号码，电话也分不出是哪一位：请填上他的证件号码再导入",
+                )
+            )
+    if problems:
+        raise ValidationError(
+            f"有 {len(problems)} 位联系人分不出是台账里同名的哪一位，没有导入任何数据",
             sorted(problems, key=lambda problem: problem.row),
         )
 
