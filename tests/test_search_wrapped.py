@@ -18,6 +18,7 @@ import pytest
 
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import open_ledger
+from recordkit.search.backends import postgresql, sqlite
 from recordkit.search.text import fold, token_stream
 from tests.extract_helpers import cjk_text_pdf
 from tests.search_helpers import cli_hits, search_ws  # noqa: F401  (fixture ws: each backend in turn)
@@ -151,16 +152,16 @@ def test_the_snippet_shows_the_cut_number_marked(numbers: dict[str, str], run_cl
 def test_an_office_upgrading_gets_its_index_rebuilt_by_the_nightly_run(
     ws: Workspace, numbers: dict[str, str], run_cli: Any
 ) -> None:
-    """The tokens changed with this version (a landline a date or time stands beside is read as a phone): an index
-    the version before built (11 in an SQLite file, 14 in the PostgreSQL ledger) is told to be rebuilt by search,
-    ``index --verify`` and ``doctor``, and the nightly run rebuilds it once, after which the cut archive number and
-    the cut phone number are found by their tokens."""
+    """The tokens change with a version (a landline a date or time stands beside read as a phone, a list's landline
+    after +86): an index the version before built (in an SQLite file, in the PostgreSQL ledger) is told to be
+    rebuilt by search, ``index --verify`` and ``doctor``, and the nightly run rebuilds it once, after which the cut
+    archive number and the cut phone number are found by their tokens."""
     if ws.database_url.startswith("postgresql"):
-        previous, current = "14", "15"
+        previous, current = str(postgresql.SCHEMA_VERSION - 1), str(postgresql.SCHEMA_VERSION)
         with open_ledger(ws.database_url) as ledger, ledger.write() as conn:
             conn.exec_driver_sql("UPDATE search_index_meta SET value = %s WHERE key = 'schema_version'", (previous,))
     else:
-        previous, current = "11", "12"
+        previous, current = str(sqlite.SCHEMA_VERSION - 1), str(sqlite.SCHEMA_VERSION)
         with sqlite3.connect(ws.records_subdir("index") / "search.sqlite3") as conn:
             conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (previous,))
     message = (
