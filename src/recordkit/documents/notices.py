@@ -313,10 +313,10 @@ def _at_clock(day: dt.date, rest: str, yearless: str) -> _Read | None:
     hour, minute = _hour_and_minute(clock) if clock else (0, 0)
     if not _on_the_clock(hour, minute):
         return None
-    on_24_hour_clock = _on_24_hour_clock(hour, _part_of_day_before(rest, clock)) if clock else hour
-    if on_24_hour_clock is None:  # after a part of the day it contradicts (上午15点), refused by ``check_times``
+    hour_of_day = _on_24_hour_clock(hour, _part_of_day_before(rest, clock)) if clock else hour
+    if hour_of_day is None:  # after a part of the day it contradicts (上午15点), refused by ``check_times``
         return None
-    moment = dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=on_24_hour_clock, minutes=minute)
+    moment = dt.datetime.combine(day, dt.time()) + dt.timedelta(hours=hour_of_day, minutes=minute)
     return _Read(moment, yearless, day)
 
 
