@@ -258,3 +258,73 @@ def test_init_asks_the_phone_again_after_a_bad_answer_without_naming_an_option(
         "0755-86661234",
         "王芳",
     )
+
+
+def without_words(path: Path, *words: tuple[str, str]) -> None:
+    """The office's template at ``path`` with each (written, instead) of ``words`` replaced in its runs."""
+    document = Document(str(path))
+    runs = [run for paragraph in paragraphs_of(document) for run in paragraph.runs]
+    for written, instead in words:
+        assert any(written in run.text for run in runs), written
+        for run in runs:
+            run.text = run.text.replace(written, instead)
+    document.save(str(path))
+
+
+def paragraphs_of(document: Any) -> list[Any]:
+    cells = [cell for table in document.tables for row in table.rows for cell in row.cells]
+    return [*document.paragraphs, *(paragraph for cell in cells for paragraph in cell.paragraphs)]
+
+
+def words_of(path: Path) -> str:
+    return "".join(paragraph.text for paragraph in paragraphs_of(Document(str(path))))
+
+
+def test_a_bad_office_phone_stops_only_templates_that_print_it(
+    run_cli: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the office's own templates without {{ 物业电话 }} were refused for a phone they never print (exit 3)
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    rule = (
+        "fees",
+        "rules",
+        "add",
+        "停车费",
+        "--kind",
+        "fixed",
+        "--rate",
+        "150",
+        "--from",
+        "2026-10",
+        "--unit",
+        "1-1-101",
+    )
+    assert run_cli(*rule).exit_code == 0
+    assert run_cli("fees", "bill", "--month", "2026-10").exit_code == 0
+    config = with_bad_phone(workspace)
+    said = f"错误：配置文件 {config} 的 [notices] phone 有误：{BAD_PHONE_SAID}"
+    water = ("notice", "make", "停水通知", "--unit", "1-1-101", "--set", "停水原因=管网维修", "--set", "停水范围=1栋")
+    water += ("--set", "停水时间=2026年12月5日8:00", "--set", "恢复时间=2026年12月5日18:00")
+    residence = ("cert", "make", "居住证明", "--unit", "1-1-101")
+    remind = ("notice", "remind")
+    monkeypatch.chdir(workspace.root)
+    for args in (water, residence, remind):  # the stock templates print it: refused, nothing made
+        refused = run_cli(*args)
+        assert (refused.exit_code, refused.stderr.strip(), refused.stdout) == (3, said, ""), args
+    assert made_files(workspace) == []
+    for name in ("停水通知", "居住证明", "催缴通知书"):
+        assert run_cli("templates", "copy", name).exit_code == 0
+    folder = workspace.root / "templates"
+    without_words(folder / "停水通知.docx", ("{% if 物业电话 %}（电话：{{ 物业电话 }}）{% endif %}", ""))
+    without_words(folder / "居住证明.docx", ("{% if 物业电话 %}联系电话：{{ 物业电话 }}{% endif %}", ""))
+    without_words(folder / "催缴通知书.docx", ("请致电{{ 联系电话 }}或", "请"))
+    papers = {}
+    for name, args in (("停水通知", water), ("居住证明", residence), ("催缴通知书", remind)):
+        before = set(made_files(workspace))
+        result = run_cli(*args)
+        assert result.exit_code == 0, (args, result.stderr)
+        [papers[name]] = [workspace.root / p for p in set(made_files(workspace)) - before if name in p]
+    assert "由此给您带来的不便，敬请谅解！如有疑问，请致电物业服务中心。" in words_of(papers["停水通知"])
+    assert "联系电话" not in words_of(papers["居住证明"])
+    assert "如对金额有疑问，请到物业服务中心核对。" in words_of(papers["催缴通知书"])
+    assert not any("0755" in words_of(paper) for paper in papers.values())

@@ -97,13 +97,14 @@ def common_context(workspace: Workspace, today: dt.date | None = None) -> dict[s
     """The values every document gets: the office, the estate, its full address (小区地址, the
     street address and the estate's name), the office phone and today's date in Chinese.
 
-    ``ConfigError`` for an office phone ``core.config.office_phone`` refuses: every paper may print it."""
+    The office phone as written: a template that prints it refuses one ``core.config.office_phone`` refuses as it is
+    taken to fill (``_printable``), one that does not print it is filled all the same."""
     office = workspace.settings.office
     return {
         "物业服务中心": office.name,
         "小区": office.estate,
         "小区地址": f"{office.address.strip()}{office.estate}",
-        "物业电话": office_phone(workspace.settings),
+        "物业电话": workspace.settings.notices.phone,
         "日期": chinese_date(today or dt.date.today()),
     }
 
@@ -125,11 +126,17 @@ def _library(workspace: Workspace, library: TemplateLibrary | None) -> TemplateL
 
 
 def _printable(workspace: Workspace, library: TemplateLibrary | None, name: str) -> Template:
-    """The template ``name`` to fill (``checks.printable``: an office's template the check fails is refused)."""
+    """The template ``name`` to fill (``checks.printable``: an office's template the check fails is refused), before
+    anything is written: ``ConfigError`` for an office phone ``core.config.office_phone`` refuses when the template
+    prints it (``designs.office_phone_variables``: an office's own template without it prints whatever the phone)."""
     # With the engine: needed to fill a template, not to list what was printed: loaded on first use
     from recordkit.documents.templates.checks import printable
+    from recordkit.documents.templates.designs import office_phone_variables  # loaded on first use: python-docx
 
-    return printable(_library(workspace, library), name)
+    template = printable(_library(workspace, library), name)
+    if template.variables & office_phone_variables(name):
+        office_phone(workspace.settings)
+    return template
 
 
 def safe_file_stem(text: str) -> str:

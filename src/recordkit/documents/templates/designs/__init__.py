@@ -15,6 +15,7 @@ from recordkit.documents.templates.designs.base import (
     DEPOSIT_HELD,
     NOTICE_KIND,
     NOTICE_VARIABLES,
+    OFFICE_PHONE,
     Design,
 )
 
@@ -28,6 +29,7 @@ __all__ = [
     "all_designs",
     "asked_variables",
     "kind_of",
+    "office_phone_variables",
     "older_names",
     "ordered_pairs",
     "provided_variables",
@@ -72,6 +74,13 @@ def older_names(name: str) -> dict[str, str]:
     (``Design.older_names``): filled the same, told as such by `templates check` and `templates list`."""
     design = all_designs().get(name)
     return dict(design.older_names) if design else {}
+
+
+def office_phone_variables(name: str) -> frozenset[str]:
+    """The variables a template of this name prints the office's telephone in (``[notices] phone``): 物业电话, and
+    those its design fills with it too (``Design.office_phone_too``: 催缴通知书's 联系电话)."""
+    design = all_designs().get(name)
+    return frozenset((OFFICE_PHONE, *(design.office_phone_too if design else ())))
 
 
 def ordered_pairs(name: str) -> tuple[tuple[str, str], ...]:

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 # Every document gets these (see documents.common_context); a notice also gets NOTICE_VARIABLES.
 COMMON_VARIABLES = ("物业服务中心", "小区", "小区地址", "物业电话", "日期")
+# The common variable that prints the office's telephone, ``[notices] phone``.
+OFFICE_PHONE = "物业电话"
 # A template the office adds under a new name is a notice: `notice make` fills it with these,
 # plus whatever the clerk passes with --set.
 NOTICE_KIND = "通知"
@@ -42,6 +44,8 @@ class Design:
     # (older name, its name now) of a variable renamed: an office's copy written with the older name is filled the
     # same (居住证明's 身份证号, which holds a passport's number too, is 证件号码 now).
     older_names: tuple[tuple[str, str], ...] = ()
+    # The variables besides OFFICE_PHONE filled with the office's telephone (催缴通知书's 联系电话).
+    office_phone_too: tuple[str, ...] = ()
 
     @property
     def provided(self) -> frozenset[str]:

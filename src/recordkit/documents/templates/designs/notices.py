@@ -213,5 +213,6 @@ DESIGNS = [
         _payment_reminder,
         variables=REMINDER_VARIABLES,
         rows=(("明细", ("月份", "项目", "金额")),),
+        office_phone_too=("联系电话",),
     ),
 ]
