@@ -305,6 +305,37 @@ def test_the_logbook_clock_refuses_an_hour_its_part_of_the_day_contradicts(writt
     assert caught.value.message == f"报修时间“{written}”不存在：{said}"
 
 
+def test_the_logbook_clock_suggests_only_clocks_it_takes_for_12_after_a_part_without_it(
+    estate: Workspace, run_cli: Any, tmp_path: Path
+) -> None:
+    # 早上12点 was told to write 12:00、24:00, and 傍晚12:30 12:30、次日0:30: the logbook refuses 24:00 and 次日0:30
+    rows = [
+        ["报修", "1-1-101", "水电", "厨房漏水", "2026-11-03", "早上12点", None, None, None, None, None, None],
+        ["报修", "1-1-102", "门窗", "窗户关不上", "2026-11-05", "傍晚12:30", None, None, None, None, None, None],
+    ]  # fmt: skip
+    book = write_sheet(tmp_path / "登记簿.xlsx", rows, headers=DATED_HEADERS)
+    result = run_cli("workorder", "import", str(book))
+    assert (result.exit_code, lines(result)) == (
+        5,
+        [
+            "错误：登记簿.xlsx 有 2 处错误，没有导入任何工单",
+            "  第 2 行 F 列（报修时间）：报修时间“早上12点”不存在：12点不是早上的钟点（早上是 4–11 点），"
+            "是几点说不清，请直接写明钟点，如 12:00、晚上12:00",
+            "  第 3 行 F 列（报修时间）：报修时间“傍晚12:30”不存在：12点不是傍晚的钟点（傍晚是 17–20 点），"
+            "是几点说不清，请直接写明钟点，如 12:30、晚上12:30",
+        ],
+    )
+    # each suggestion is taken by the logbook's clock: noon, and the day's end (the next day's 0:30)
+    assert [parse_clock(clock, "报修时间") for clock in ("12:00", "晚上12:00", "12:30", "晚上12:30")] == [
+        dt.timedelta(hours=12),
+        dt.timedelta(hours=24),
+        dt.timedelta(hours=12, minutes=30),
+        dt.timedelta(hours=24, minutes=30),
+    ]
+    with pytest.raises(DateError):
+        parse_clock("24:00", "报修时间")
+
+
 def test_a_logbook_time_at_the_end_of_the_day_is_the_next_day_at_midnight(
     estate: Workspace, run_cli: Any, tmp_path: Path
 ) -> None:

@@ -437,15 +437,19 @@ def on_24_hour_clock(hour: int, part: str | None) -> int | None:
     return next((read for read in readings if any(read in hours for hours in PARTS_OF_THE_DAY[part])), None)
 
 
-def contradicted_hour_said(part: str, hour: int, minute: int) -> str:
+def contradicted_hour_said(part: str, hour: int, minute: int, night: str = "") -> str:
     """What a refusal says of ``hour``:``minute`` written after the part of the day ``part`` that contradicts it
     (``on_24_hour_clock`` None): the part's hours and the clocks the clerk may have meant, 1:00、13:00; 12:00、24:00
-    (12:30、次日0:30); 13:00 alone; 0:00 for 12 after a part that covers midnight's first hour but not noon (凌晨12点:
-    how people write midnight, 凌晨12:30 0:30)."""
+    (12:30、次日0:30) — or, where the clock it is shown for takes neither 24:00 nor 次日 (a logbook's, ``parse_clock``),
+    the day's end written after the part of the day ``night`` that covers it: 12:00、晚上12:00 (12:30、晚上12:30) —;
+    13:00 alone; 0:00 for 12 after a part that covers midnight's first hour but not noon (凌晨12点: how people write
+    midnight, 凌晨12:30 0:30)."""
     if not 0 < hour <= 12:
         readings = f"{hour}:{minute:02d}"
     elif hour == 12 and any(0 in hours for hours in PARTS_OF_THE_DAY[part]):
         readings = f"0:{minute:02d}"
+    elif hour == 12 and night:
+        readings = f"12:{minute:02d}、{night}12:{minute:02d}"
     elif hour == 12:
         readings = "12:00、24:00" if minute == 0 else f"12:{minute:02d}、次日0:{minute:02d}"
     else:
@@ -466,7 +470,8 @@ def parse_clock(value: str | dt.time | dt.datetime | float, what: str = "时刻"
     day.  None for a part of the day alone (上午, 下午): no time of day was noted, the day stands alone.
 
     ``DateError`` naming ``what`` and the forms accepted; a month and day without the year (``12月2日``) is said so;
-    an hour its part of the day contradicts (上午15点, 凌晨12点: ``contradicted_hour_said``)."""
+    an hour its part of the day contradicts (上午15点, 凌晨12点: ``contradicted_hour_said``, naming clocks this one takes:
+    早上12点 12:00、晚上12:00, never 24:00)."""
     if isinstance(value, dt.datetime | dt.time):
         return dt.timedelta(hours=value.hour, minutes=value.minute)
     if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 1:
@@ -484,8 +489,8 @@ def parse_clock(value: str | dt.time | dt.datetime | float, what: str = "时刻"
     if hour > 23 or minute > 59:
         raise DateError(f"{what}“{shown}”不存在：请检查时刻")
     read = on_24_hour_clock(hour, part)
-    if read is None:
-        raise DateError(f"{what}“{shown}”不存在：{contradicted_hour_said(part, hour, minute)}")
+    if read is None:  # suggesting what this clock takes: no 24:00 (refused above), no 次日
+        raise DateError(f"{what}“{shown}”不存在：{contradicted_hour_said(part, hour, minute, night='晚上')}")
     return dt.timedelta(hours=read, minutes=minute)
 
 
