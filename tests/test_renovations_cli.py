@@ -1246,6 +1246,26 @@ def test_an_extension_without_its_year_is_the_next_such_day_as_a_registration_re
     )
 
 
+def test_an_extension_to_a_badly_written_day_is_refused_before_the_registration_is_looked_up(desk: Any) -> None:
+    # an unknown registration was reported first (exit 4) and the day typed wrong only once it was corrected
+    _register(desk)  # ZX2026-0001
+    before = _journal_size(desk)
+    for number in ("ZX2026-0009", "ZX2026-0001"):
+        for typed, said in (
+            ("2027-13-05", "错误：延期后的完工日期“2027-13-05”不存在：请检查年月日"),
+            ("2月30日", "错误：延期后的完工日期“2月30日”不存在：请检查月和日"),
+            ("下月底", "错误：延期后的完工日期“下月底”无法识别，应写成 2026-12-05 或 2026年12月5日"),
+        ):
+            refused = desk("renovation", "extend", number, "--to", typed, "--reason", "整改")
+            assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (5, "", said), (number, typed)
+    unknown = desk("renovation", "extend", "ZX2026-0009", "--to", "2027-03-31", "--reason", "整改")
+    assert (unknown.exit_code, unknown.stderr.strip()) == (
+        6,
+        "错误：没有编号为 ZX2026-0009 的装修登记：请用 recordkit renovation list 查看",
+    )
+    assert _journal_size(desk) == before
+
+
 def test_an_extension_without_its_year_months_after_the_current_end_asks_for_the_year(desk: Any) -> None:
     _register(desk)  # works 2026-12-01 to 2027-01-31, the suite's today 2026-12-05
     before = _journal_size(desk)

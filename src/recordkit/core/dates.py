@@ -26,6 +26,7 @@ __all__ = [
     "adopt_office_clock",
     "check_business_day",
     "check_business_month",
+    "check_day_written",
     "check_month_begun",
     "check_months_ahead",
     "check_not_future",
@@ -341,6 +342,18 @@ def parse_date(
         _refuse_without_year(folded, what, shown)
         raise DateError(f"{what}“{shown}”无法识别，{_day_example()}")
     return _checked_day(parts, what, shown)
+
+
+def check_day_written(value: str | dt.date, what: str = "日期") -> None:
+    """``DateError`` (``parse_date``'s) for a day to come a clerk typed that ``parse_date``'s ``ahead`` refuses from
+    whatever day it is read: no day's form (下月底), a day no calendar has (2027-13-05, 2月30日).  For a command to say so
+    before it looks up the day it is read from (a renovation's current end): a month and day that some year has (2月29日)
+    passes, read once that day is known."""
+    parse_date(value, what, ahead=_EVERY_MONTH_DAY)
+
+
+#: A day from which ``next_month_day`` finds every month and day some year has: 1 January of a leap year.
+_EVERY_MONTH_DAY = dt.date(2000, 1, 1)
 
 
 def written_without_year(value: str | dt.date) -> bool:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from recordkit.core.dates import parse_date
+from recordkit.core.dates import check_day_written, parse_date
 from recordkit.core.errors import ConflictError, ValidationError
 from recordkit.core.personal import reason_problem
 from recordkit.ledger import journal
@@ -34,8 +34,9 @@ def extend(
     year (3月31号, 3-31) is the next such day from the later of the current end and ``today`` (default the computer's),
     as ``register`` reads its end, and refused, its year asked for, when so read more than ``YEARLESS_DAYS`` from it.
 
-    ``ValidationError`` for no reason, one of punctuation alone or on more than one line (``reason_problem``), or a day
-    not after the current end or more than three years after the start; ``ConflictError`` once the renovation has passed
+    ``ValidationError`` for no reason, one of punctuation alone or on more than one line (``reason_problem``), a day
+    written wrong (``DateError``, before the registration is looked up: ``check_day_written``), or a day not after the
+    current end or more than three years after the start; ``NotFoundError`` for no such registration; ``ConflictError`` once the renovation has passed
     its inspection or been refunded.  Passes already issued keep their own end: a worker who goes on working gets a new
     one (``renovation pass --reissue``)."""
 
@@ -44,6 +45,7 @@ def extend(
         raise ValidationError("办理延期须写明原因：请加 --reason，例如 --reason 验收不合格整改")
     if (problem := reason_problem(reason, "延期原因", "--reason")) is not None:
         raise ValidationError(problem)
+    check_day_written(to, "延期后的完工日期")  # what was typed before what it names: an unknown number said after
     today = today or dt.date.today()
     with ledger.write() as conn:
         row = find_renovation_row(conn, number)
