@@ -162,6 +162,11 @@ def test_add_assign_close_visit_show(estate: Workspace, run_cli: Any) -> None:
             "错误：--phone 的联系电话“0755-12345678”的号码“12345678”不存在：区号后面的号码以 2–9 开头，"
             "不以 0 或 1 开头，请核对后改正",
         ),
+        (  # what was typed before what it names: a phone written wrong is said before a unit the ledger does not have
+            ("add", "--type", "报修", "--unit", "9-9-909", "--category", "水电", "--desc", "漏水", "--phone", "110"),
+            5,
+            "错误：--phone 的联系电话“110”不是有效的手机号或固定电话",
+        ),
     ],
 )
 def test_bad_commands_say_what_to_do(
