@@ -454,7 +454,7 @@ def test_no_residence_certificate_for_the_owner_of_a_unit_let_to_a_tenant(run_cl
     let = ("owners", "contact", "add", "1-1-101", "赵磊", "--relation", "租户")
     assert run_cli(*let, "--start", "2026-03-01", "--end", "2027-02-28").exit_code == 0
     said = (
-        "错误：房屋 1-1-101 出租给了租户 赵磊（租期 2026-03-01 至 2027-02-28），业主 张伟 不住在这里，不能开具居住证明"
+        "错误：房屋 1-1-101 出租给了租户“赵磊”（租期 2026-03-01 至 2027-02-28），业主“张伟”不住在这里，不能开具居住证明"
         "（证明的是业主自入住日期起在该房屋居住至今）。租户已搬走的，先删除这位联系人：recordkit owners contact remove 1。"
         "如需为租户开具，请加 --tenant 赵磊"
     )
@@ -572,13 +572,13 @@ def test_a_residence_certificate_for_a_tenant_the_ledger_does_not_hold_is_refuse
         (
             ("居住证明", "--unit", "1-1-101", "--tenant", "王五"),
             8,
-            "错误：房屋 1-1-101 登记的租户中没有“王五”（现在的租户：赵磊（租期 2026-03-01 至 2027-02-28）），"
+            "错误：房屋 1-1-101 登记的租户中没有“王五”（现在的租户：“赵磊”（租期 2026-03-01 至 2027-02-28）），"
             f"不能为租户开具居住证明。请核对姓名；新租户先登记：recordkit owners contact add 1-1-101 王五 {register}",
         ),
         (
             ("居住证明", "--unit", "1-1-101", "--tenant", "赵磊", "--date", "2026-02-27"),
             8,
-            "错误：租户 赵磊 的租期 2026-03-01 至 2027-02-28，不包括 2026-02-27（开具日期），不能开具居住证明"
+            "错误：租户“赵磊”的租期 2026-03-01 至 2027-02-28，不包括 2026-02-27（开具日期），不能开具居住证明"
             f"（证明的是租户自起租日期起在该房屋居住至今）。请检查 --date；租期登记有误或已续租的，请按实际租期修改：{edit}",
         ),
     ]
@@ -591,7 +591,7 @@ def test_a_residence_certificate_for_a_tenant_the_ledger_does_not_hold_is_refuse
     assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
         8,
         "",
-        "错误：租户 钱七 没有登记起租日期，居住证明写不出自哪天起承租居住。"
+        "错误：租户“钱七”没有登记起租日期，居住证明写不出自哪天起承租居住。"
         "请补上租期：recordkit owners contact edit 2 --start 起租日期 --end 到期日期",
     )
     assert json.loads(run_cli("docs", "list", "--json").stdout) == []
@@ -614,7 +614,7 @@ def test_a_tenants_residence_certificate_dated_back_is_refused_once_the_lease_ha
             ws, estate, "居住证明", "1-1-101", CASHIER, tenant="赵磊", today=TODAY, now=dt.date(2026, 12, 5)
         )
     assert caught.value.message == (
-        "租户 赵磊 的租期 2025-03-01 至 2026-11-30，不包括 2026-12-05（今天），不能开具居住证明"
+        "租户“赵磊”的租期 2025-03-01 至 2026-11-30，不包括 2026-12-05（今天），不能开具居住证明"
         "（证明的是租户自起租日期起在该房屋居住至今）。租期登记有误或已续租的，请按实际租期修改："
         f"recordkit owners contact edit {ended.id} --start 起租日期 --end 到期日期"
     )
@@ -659,7 +659,7 @@ def test_an_exit_pass_for_a_business_s_unit_names_its_carrier_and_asks_for_its_s
     assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
         2,
         "",
-        "错误：业主 张记面馆 是单位，出门条要写明来搬物品的人：请用 --carrier 写单位经办人的姓名，例如 --carrier 王师傅",
+        "错误：业主“张记面馆”是单位，出门条要写明来搬物品的人：请用 --carrier 写单位经办人的姓名，例如 --carrier 王师傅",
     )
     assert json.loads(run_cli("docs", "list", "--json").stdout) == []
     assert run_cli(*pass_for, "--carrier", "王师傅").exit_code == 0
@@ -735,7 +735,7 @@ def test_a_business_s_exit_pass_with_a_carrier_of_no_name_is_not_told_to_leave_i
         assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
             5,
             "",
-            f"错误：{problem}：请写带出物品的人的姓名，例如 --carrier 王师傅；业主 张记面馆 是单位，写单位经办人的姓名",
+            f"错误：{problem}：请写带出物品的人的姓名，例如 --carrier 王师傅；业主“张记面馆”是单位，写单位经办人的姓名",
         )
     assert json.loads(run_cli("docs", "list", "--json").stdout) == []
 
@@ -901,3 +901,43 @@ def test_an_offices_copy_of_the_residence_certificate_from_before_the_rename_lac
     [info] = [i for i in json.loads(run_cli("templates", "list", "--json").stdout) if i["name"] == "居住证明"]
     assert (info["origin"], info["status"], info["lacks"]) == ("本处", "可用", [])
     assert info["notes"] == ["变量“身份证号”是“证件号码”以前的名称，照常填写，与“证件号码”相同"]
+
+
+def test_a_latin_name_in_a_certificate_s_refusal_is_quoted(run_cli: Any, workspace: Workspace) -> None:
+    """A refusal put a tenant's and an owner's name after a space inside the sentence (出租给了租户 Tran Van Nam（租期
+    …），业主 Mary Smith 不住在这里, 租户 Tran Van Nam 没有登记起租日期): a Latin name ran into the Chinese words.
+    Every name a refusal carries is quoted, as renovation refusals quote theirs."""
+    rows = [
+        ["1", "1", "101", 89.35, "Mary Smith", "13812345678", None, dt.date(2020, 5, 1), "已入住"],
+        ["1", "1", "102", 89.35, "Mary Smith", "13812345678", None, dt.date(2020, 5, 1), "已入住"],
+    ]
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", rows))).exit_code == 0
+    let = ("owners", "contact", "add", "1-1-101", "Tran Van Nam", "--relation", "租户")
+    assert run_cli(*let, "--start", "2026-03-01", "--end", "2027-02-28").exit_code == 0
+    refused = run_cli("cert", "make", "居住证明", "--unit", "1-1-101")
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        8,
+        "",
+        "错误：房屋 1-1-101 出租给了租户“Tran Van Nam”（租期 2026-03-01 至 2027-02-28），业主“Mary Smith”不住在这里，"
+        "不能开具居住证明（证明的是业主自入住日期起在该房屋居住至今）。租户已搬走的，先删除这位联系人："
+        "recordkit owners contact remove 1。如需为租户开具，请加 --tenant Tran Van Nam",
+    )
+    refused = run_cli(
+        "cert", "make", "居住证明", "--unit", "1-1-101", "--tenant", "Tran Van Nam", "--date", "2026-02-27"
+    )
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        8,
+        "",
+        "错误：租户“Tran Van Nam”的租期 2026-03-01 至 2027-02-28，不包括 2026-02-27（开具日期），不能开具居住证明"
+        "（证明的是租户自起租日期起在该房屋居住至今）。请检查 --date；租期登记有误或已续租的，请按实际租期修改："
+        "recordkit owners contact edit 1 --start 起租日期 --end 到期日期",
+    )
+    assert run_cli("owners", "contact", "add", "1-1-102", "Tran Van Nam", "--relation", "租户").exit_code == 0
+    refused = run_cli("cert", "make", "居住证明", "--unit", "1-1-102", "--tenant", "Tran Van Nam")
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        8,
+        "",
+        "错误：租户“Tran Van Nam”没有登记起租日期，居住证明写不出自哪天起承租居住。"
+        "请补上租期：recordkit owners contact edit 2 --start 起租日期 --end 到期日期",
+    )
+    assert json.loads(run_cli("docs", "list", "--json").stdout) == []

@@ -21,7 +21,7 @@ from recordkit.billing.arrears import arrears_day, arrears_in
 from recordkit.core.dates import Month, check_business_day, check_not_future, check_not_past, chinese_date, parse_month
 from recordkit.core.errors import ConflictError, UsageError, ValidationError
 from recordkit.core.money import format_yuan
-from recordkit.core.personal import RESIDENT_ID, has_letter, id_number_label, reason_problem
+from recordkit.core.personal import RESIDENT_ID, has_letter, id_number_label, named_in_sentence, reason_problem
 from recordkit.core.unitcodes import DWELLINGS, parse_unit_code
 from recordkit.documents.generated import (
     DocumentRequest,
@@ -207,9 +207,11 @@ def _current(tenants: Sequence[Contact], days: tuple[dt.date, dt.date]) -> list[
 
 
 def _named(tenant: Contact) -> str:
-    """A tenant as a message names it: 赵磊（租期 2026-03-01 至 2027-02-28）, or the name alone without dates."""
+    """A tenant as a message names it: “赵磊”（租期 2026-03-01 至 2027-02-28）, or the quoted name alone without dates
+    (``named_in_sentence``)."""
     lease = tenant.lease_text()
-    return f"{tenant.record.name}（{lease}）" if lease else tenant.record.name
+    named = named_in_sentence(tenant.record.name)
+    return f"{named}（{lease}）" if lease else named
 
 
 def _register_command(code: str, name: str) -> str:
@@ -241,13 +243,13 @@ def _tenant_named(tenants: Sequence[Contact], code: str, name: str, days: tuple[
     edit = f"recordkit owners contact edit {found.id}"
     if found.record.start_date is None:
         raise ConflictError(
-            f"租户 {found.record.name} 没有登记起租日期，居住证明写不出自哪天起承租居住。"
+            f"租户{named_in_sentence(found.record.name)}没有登记起租日期，居住证明写不出自哪天起承租居住。"
             f"请补上租期：{edit} --start 起租日期 --end 到期日期"
         )
     outside = [f"{day.isoformat()}（{label}）" for day, label in _labelled(days) if not found.current_on(day)]
     if outside:
         raise ConflictError(
-            f"租户 {found.record.name} 的{found.lease_text()}，不包括 {'、'.join(outside)}，不能开具居住证明"
+            f"租户{named_in_sentence(found.record.name)}的{found.lease_text()}，不包括 {'、'.join(outside)}，不能开具居住证明"
             f"（证明的是租户自起租日期起在该房屋居住至今）。{'' if found.current_on(days[0]) else '请检查 --date；'}"
             f"租期登记有误或已续租的，请按实际租期修改：{edit} --start 起租日期 --end 到期日期"
         )
@@ -297,8 +299,9 @@ def _residence_values(
     if let := _current(tenants, days):  # let, its roster's status left 已入住: the owner does not live there "至今"
         removals = "；".join(f"recordkit owners contact remove {t.id}" for t in let)
         option = let[0].record.name if len(let) == 1 else "姓名"
+        owner = named_in_sentence(view.owner or "")
         raise ConflictError(
-            f"房屋 {view.code} 出租给了租户 {'、'.join(map(_named, let))}，业主 {view.owner} 不住在这里，不能开具居住证明"
+            f"房屋 {view.code} 出租给了租户{'、'.join(map(_named, let))}，业主{owner}不住在这里，不能开具居住证明"
             f"（证明的是业主自入住日期起在该房屋居住至今）。租户已搬走的，先删除这位联系人：{removals}。"
             f"如需为租户开具，请加 --tenant {option}"
         )
@@ -433,8 +436,9 @@ def make_certificate(
     details: dict[str, Any] = {}
     if kind == EXIT_PASS:
         business = view.owner is not None and is_organisation(view.owner)
+        owner = named_in_sentence(view.owner or "")
         # Who else takes the goods out: the owner in person, or, for a business (which has no 本人), the one it sends.
-        instead = f"业主 {view.owner} 是单位，写单位经办人的姓名" if business else "业主本人带出的，不写 --carrier"
+        instead = f"业主{owner}是单位，写单位经办人的姓名" if business else "业主本人带出的，不写 --carrier"
         if carrier is not None and not carrier.strip():  # --carrier "": no name, not the owner (who is no option)
             raise ValidationError(f"携物人不能为空：请写带出物品的人的姓名，例如 --carrier 王师傅；{instead}")
         carrier = carrier.strip() if carrier is not None else None
@@ -447,8 +451,7 @@ def make_certificate(
             carrier = one_person_as_kept(carrier, "携物人", "出门条只写一位携物人")
         if business and carrier is None:  # a body takes nothing out itself: the person it sends is on the paper
             raise UsageError(
-                f"业主 {view.owner} 是单位，出门条要写明来搬物品的人：请用 --carrier 写单位经办人的姓名，"
-                "例如 --carrier 王师傅"
+                f"业主{owner}是单位，出门条要写明来搬物品的人：请用 --carrier 写单位经办人的姓名，例如 --carrier 王师傅"
             )
         rows = parse_items(items or "")
         until = valid_until or today
