@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import getpass
+import io
 import json
 import logging
 import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -276,6 +278,44 @@ def test_an_unexpected_error_whose_log_cannot_be_opened_is_written_where_the_mes
     command = [sys.executable, "-c", explode, "owners", "list"]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 70, result.stderr
+    [written] = temp.glob("recordkit-error-*.log")
+    reference = written.read_text(encoding="utf-8").splitlines()[0].strip("[]")
+    assert result.stderr == (
+        f"错误：程序内部错误（RuntimeError），详情已写入 {written}（编号 {reference}）。请把这个编号告诉维护人员\n"
+    )
+    assert "RuntimeError: boom" in written.read_text(encoding="utf-8")
+
+
+class _FullDisk(io.StringIO):
+    """A log file's stream whose disk has filled since it was opened: every write refused."""
+
+    def write(self, _text: str) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_an_unexpected_error_whose_open_log_refuses_the_traceback_is_written_where_the_message_says(
+    run_cli: Any, imported: Path, workspace: Workspace, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The workspace's log was opened by an earlier line, then its disk refused the traceback (full): the message
+    named the log, which does not hold it.  The command still says its Chinese message, exit 70, no traceback on the
+    screen, and the traceback goes to a file of its own, which the message names."""
+    import recordkit.owners.roster
+    from recordkit.core.workspace import LOG_HANDLER_NAME, add_rotating_log
+
+    def explode(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(recordkit.owners.roster, "list_owners", explode)
+    add_rotating_log(workspace.log_file, LOG_HANDLER_NAME)
+    logging.getLogger("recordkit").info("an earlier line, which opens the log")
+    [handler] = [h for h in logging.getLogger("recordkit").handlers if h.get_name() == LOG_HANDLER_NAME]
+    assert isinstance(handler, logging.FileHandler) and handler.stream is not None
+    monkeypatch.setattr(handler, "stream", _FullDisk())
+    temp = tmp_path / "临时"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    result = run_cli("owners", "list")
+    assert result.exit_code == 70, result.output
     [written] = temp.glob("recordkit-error-*.log")
     reference = written.read_text(encoding="utf-8").splitlines()[0].strip("[]")
     assert result.stderr == (

@@ -176,12 +176,16 @@ def _report_unexpected(err: BaseException) -> int:
     if files:
         log.error("unexpected error [%s]", reference, exc_info=err)
     # The file named is one the traceback went to: the workspace's log before a service's own (watch.log and index.log
-    # get every line too, their handler maybe first); each is opened by its first line, which may have failed.
-    written = sorted((h for h in files if h.stream is not None), key=lambda h: h.get_name() != LOG_HANDLER_NAME)
+    # get every line too, their handler maybe first); each is opened by its first line, which may have failed, and
+    # its disk may refuse the traceback (filled since).
+    written = sorted(
+        (h for h in files if h.stream is not None and not getattr(h, "refused_last_line", False)),
+        key=lambda h: h.get_name() != LOG_HANDLER_NAME,
+    )
     where = written[0].baseFilename if written else ""
     if not where:
         # failed before the workspace (and its log) was known, or its log file, opened by its first line, could not be
-        # (a folder this account may not write)
+        # (a folder this account may not write), or took no traceback (a full or read-only disk)
         handle, where = tempfile.mkstemp(prefix="recordkit-error-", suffix=".log")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(f"[{reference}]\n" + "".join(traceback.format_exception(err)))

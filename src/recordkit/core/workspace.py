@@ -263,8 +263,18 @@ class _LogFile(logging.handlers.RotatingFileHandler):
         Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
         return super()._open()
 
+    #: Whether the disk refused the last line (full, read-only since it was opened): an internal error's traceback
+    #: is then written to a file of its own, which its message names (``cli._app._report_unexpected``).
+    refused_last_line = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.refused_last_line = False
+        super().emit(record)
+
     def handleError(self, record: logging.LogRecord) -> None:
-        if not isinstance(sys.exc_info()[1], OSError):
+        if isinstance(sys.exc_info()[1], OSError):
+            self.refused_last_line = True
+        else:
             super().handleError(record)
 
 
