@@ -365,3 +365,27 @@ def test_a_page_kept_read_only_by_files_a_reader_left_sends_the_administrator_to
         "登录 · recordkit 档案室 登录档案室 运行这个网页的系统账户不能写入台账旁边 SQLite 留下的文件，而登录要写入台账，"
         "所以不能在这里登录：请管理员运行 recordkit doctor，按其中的说明处理"
     )
+
+
+def test_a_wrong_password_is_refused_in_words_and_counted(workspace: Workspace, web_ledger: Ledger) -> None:
+    """A wrong password on the web page: 403, the login page again with the Chinese refusal (which says how many
+    tries are left before a pause), nobody signed in, and the failure counted for that name (the throttling's count
+    goes up by one each time; a right password afterwards clears it)."""
+
+    def failures() -> int:
+        with web_ledger.read() as conn:
+            query = sa.text("SELECT count(*) FROM web_login_failures WHERE user_name = '王档案'")
+            return int(conn.execute(query).scalar_one())
+
+    accounts.add_user(web_ledger, "王档案", "archivist", PASSWORD, operator="站长")
+    browser = Browser(create_app(workspace, accounts_required=True, ledger=web_ledger))
+    assert failures() == 0
+    for tries in (1, 2):
+        wrong = browser.login("王档案", "correct horse 2")
+        assert wrong.status_code == 403
+        assert "用户名或密码不对：请重新输入（连续输错 5 次将暂停登录 15 分钟）" in text_of(wrong)
+        assert 'id="login-problem"' in wrong.get_data(as_text=True)
+        assert failures() == tries
+        assert browser.get("/loans").status_code == 302  # not signed in
+    assert browser.login("王档案", PASSWORD).status_code == 302
+    assert failures() == 0
