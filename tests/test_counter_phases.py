@@ -47,7 +47,7 @@ def shown(run_cli: Any, unit: str) -> dict[str, Any]:
 def test_a_contact_is_added_to_the_unit_of_the_phase_typed(run_cli: Any, estate: Workspace) -> None:
     added = run_cli("owners", "contact", "add", "一期1-1-101", "赵磊", "--relation", "租户")
     assert added.exit_code == 0, added.output
-    assert "已添加 第一期·1-1-101 的租户 赵磊" in added.stdout
+    assert "已添加 第一期·1-1-101 的租户“赵磊”" in added.stdout
     assert [c["name"] for c in shown(run_cli, "第一期·1-1-101")["contacts"]] == ["赵磊"]
     assert shown(run_cli, "二期·1-1-101")["contacts"] == []
 
@@ -282,7 +282,7 @@ def test_a_phase_declared_in_digits_takes_its_chinese_numeral(run_cli: Any, work
     assert imported.exit_code == 0, imported.output
     added = run_cli("owners", "contact", "add", typed, "赵磊", "--relation", "租户")
     assert added.exit_code == 0, added.output
-    assert "已添加 2期·1-1-101 的租户 赵磊" in added.stdout
+    assert "已添加 2期·1-1-101 的租户“赵磊”" in added.stdout
     assert [c["name"] for c in shown(run_cli, "2期·1-1-101")["contacts"]] == ["赵磊"]
 
 

@@ -129,7 +129,7 @@ def test_notice_make_to_flag_and_setting(run_cli: Any, workspace: Workspace) -> 
     sheet = write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS)
     assert run_cli("owners", "import", str(sheet)).exit_code == 0
     added = run_cli("owners", "contact", "add", "1-1-101", "赵磊", "--relation", "租户", "--phone", "13900001111")
-    assert added.stdout.strip() == "已添加 1-1-101 的租户 赵磊（联系人编号 1）"
+    assert added.stdout.strip() == "已添加 1-1-101 的租户“赵磊”（联系人编号 1）"
     made = run_cli("notice", "make", "温馨提示", "--unit", "1-1-101", "--to", "住户", "--set", "提示内容=请勿高空抛物")
     assert made.exit_code == 0, made.stderr
     docs = sorted((workspace.root / "records" / "generated").rglob("温馨提示*.docx"))
@@ -151,7 +151,7 @@ def test_notice_make_to_flag_and_setting(run_cli: Any, workspace: Workspace) -> 
     shown = json.loads(run_cli("owners", "show", "1-1-101", "--json").stdout)
     assert shown["contacts"][0]["name"] == "赵磊" and shown["co_owners"] == []
     removed = run_cli("owners", "contact", "remove", "1")
-    assert removed.stdout.strip() == "已删除 1-1-101 的租户 赵磊"
+    assert removed.stdout.strip() == "已删除 1-1-101 的租户“赵磊”"
     bad = run_cli("notice", "make", "温馨提示", "--unit", "1-1-101", "--to", "房客", "--set", "提示内容=x")
     assert (bad.exit_code, bad.stderr.strip()) == (2, "错误：收件对象“房客”无效：应为 业主、住户、全部 之一")
 

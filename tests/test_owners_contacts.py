@@ -97,14 +97,50 @@ def test_a_contact_with_an_owners_id_number_is_refused_at_the_counter(
     journalled = journal_size(run_cli)
     _each_refused_at_the_counter(
         run_cli,
-        ("1-1-101", "赵磊", "租户", ZHANG_WEI_ID, "联系人的证件号码 110101********1233 与业主 张伟 的相同"),
-        ("1-1-101", "王小明", "子女", WANG_FANG_ID, "联系人的证件号码 310104********0027 与共有人 王芳 的相同"),
-        ("1-1-102", "赵磊", "租户", "320102880214561", "联系人的证件号码 320102******561 与业主 李娜 的相同"),
+        ("1-1-101", "赵磊", "租户", ZHANG_WEI_ID, "联系人的证件号码 110101********1233 与业主“张伟”的相同"),
+        ("1-1-101", "王小明", "子女", WANG_FANG_ID, "联系人的证件号码 310104********0027 与共有人“王芳”的相同"),
+        ("1-1-102", "赵磊", "租户", "320102880214561", "联系人的证件号码 320102******561 与业主“李娜”的相同"),
     )
     assert contacts_in_ledger(workspace) == []
     assert journal_size(run_cli) == journalled
     added = run_cli("owners", "contact", "add", "1-1-102", "张伟", "--relation", "配偶", "--id-number", ZHANG_WEI_ID)
-    assert (added.exit_code, added.stdout) == (0, "已添加 1-1-102 的配偶 张伟（联系人编号 1）\n")
+    assert (added.exit_code, added.stdout) == (0, "已添加 1-1-102 的配偶“张伟”（联系人编号 1）\n")
+
+
+def test_a_latin_name_in_the_contact_commands_messages_is_quoted(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """``owners contact add|edit|remove`` put the name after a space inside the sentence (已添加 1-1-101 的租户 Tran
+    Van Nam（联系人编号 1）, 与业主 Mary Smith 的相同, 已有租户 Tran Van Nam（…）): a Latin name ran into the Chinese
+    words around it.  Every name such a sentence carries is quoted."""
+    owners = [HEADERS, ["1-1-101", 90, "Mary Smith", "13812345678", ZHANG_WEI_ID, "业主"]]
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", owners))).exit_code == 0
+    add = ("owners", "contact", "add", "1-1-101", "Tran Van Nam", "--relation", "租户")
+    refused = run_cli(*add, "--id-number", ZHANG_WEI_ID)
+    assert (refused.exit_code, refused.stdout, refused.stderr) == (
+        8,
+        "",
+        "错误：联系人的证件号码 110101********1233 与业主“Mary Smith”的相同：租户、家属应填本人的证件号\n",
+    )
+    added = run_cli(*add)
+    assert (added.exit_code, added.stdout) == (0, "已添加 1-1-101 的租户“Tran Van Nam”（联系人编号 1）\n")
+    again = run_cli("owners", "contact", "add", "1-1-101", "Tran Van Nam", "--relation", "家属")
+    assert again.exit_code == 8
+    assert again.stderr.startswith(
+        "错误：1-1-101 已有租户“Tran Van Nam”（联系人编号 1），一个人在一套房屋只登记一种关系，"
+    )
+    edited = run_cli("owners", "contact", "edit", "1", "--phone", "13900001111")
+    assert (edited.exit_code, edited.stdout) == (
+        0,
+        "已更正 1-1-101 的租户“Tran Van Nam”（联系人编号 1）：联系电话 （无） → 139****1111\n",
+    )
+    same = run_cli("owners", "contact", "edit", "1", "--phone", "13900001111")
+    assert (same.exit_code, same.stdout) == (
+        0,
+        "1-1-101 的租户“Tran Van Nam”（联系人编号 1）没有变化：写的与台账相同，没有修改\n",
+    )
+    removed = run_cli("owners", "contact", "remove", "1")
+    assert (removed.exit_code, removed.stdout) == (0, "已删除 1-1-101 的租户“Tran Van Nam”\n")
 
 
 def test_a_contact_edited_to_an_owners_id_number_is_refused(run_cli: Any, tmp_path: Path, workspace: Workspace) -> None:
@@ -116,7 +152,7 @@ def test_a_contact_edited_to_an_owners_id_number_is_refused(run_cli: Any, tmp_pa
     assert (refused.exit_code, refused.stdout, refused.stderr) == (
         8,
         "",
-        "错误：联系人的证件号码 310104********0027 与共有人 王芳 的相同：租户、家属应填本人的证件号\n",
+        "错误：联系人的证件号码 310104********0027 与共有人“王芳”的相同：租户、家属应填本人的证件号\n",
     )
     assert contacts_in_ledger(workspace) == [("1-1-101", "赵磊", "租户", None, ZHAO_LEI_ID, None, None)]
     assert journal_size(run_cli) == journalled
@@ -131,7 +167,7 @@ def test_a_roster_contact_row_with_its_owners_id_number_is_refused_at_its_cell(
     refused = run_cli("owners", "import", str(roster(tmp_path / "错.xlsx", [*OWNERS, tenant])))
     assert (refused.exit_code, refused.stdout) == (5, "")
     assert refused.stderr.splitlines()[1:] == [
-        "  第 5 行 E 列（身份证号）：联系人的证件号码 110101********1233 与业主 张伟 的相同：租户、家属应填本人的证件号"
+        "  第 5 行 E 列（身份证号）：联系人的证件号码 110101********1233 与业主“张伟”的相同：租户、家属应填本人的证件号"
     ]
     assert run_cli("owners", "list", "--json").stdout.strip() == "[]"
     assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
@@ -146,7 +182,7 @@ def test_a_roster_contact_row_with_its_owners_id_number_is_refused_at_its_cell(
     again = run_cli("owners", "import", str(roster(tmp_path / "再导入.xlsx", masked)))
     assert (again.exit_code, again.stdout) == (5, "")
     assert again.stderr.splitlines()[1:] == [
-        "  第 4 行 E 列（身份证号）：联系人的证件号码 310104********0027 与共有人 王芳 的相同：租户、家属应填本人的证件号"
+        "  第 4 行 E 列（身份证号）：联系人的证件号码 310104********0027 与共有人“王芳”的相同：租户、家属应填本人的证件号"
     ]
     assert contacts_in_ledger(workspace) == []
     assert journal_size(run_cli) == journalled
@@ -163,20 +199,20 @@ def test_a_contact_with_another_units_owners_id_number_is_refused_at_the_counter
     journalled = journal_size(run_cli)
     _each_refused_at_the_counter(
         run_cli,
-        ("1-1-102", "赵磊", "租户", ZHANG_WEI_ID, "联系人的证件号码 110101********1233 与 1-1-101 的业主 张伟 的相同"),
+        ("1-1-102", "赵磊", "租户", ZHANG_WEI_ID, "联系人的证件号码 110101********1233 与 1-1-101 的业主“张伟”的相同"),
         (
             "1-1-102",
             "王小明",
             "子女",
             WANG_FANG_ID,
-            "联系人的证件号码 310104********0027 与 1-1-101 的共有人 王芳 的相同",
+            "联系人的证件号码 310104********0027 与 1-1-101 的共有人“王芳”的相同",
         ),
         (
             "1-1-101",
             "赵磊",
             "租户",
             "320102880214561",
-            "联系人的证件号码 320102******561 与 1-1-102 的业主 李娜 的相同",
+            "联系人的证件号码 320102******561 与 1-1-102 的业主“李娜”的相同",
         ),
     )
     assert contacts_in_ledger(workspace) == []
@@ -185,16 +221,16 @@ def test_a_contact_with_another_units_owners_id_number_is_refused_at_the_counter
     edited = run_cli("owners", "contact", "edit", "1", "--id-number", ZHANG_WEI_ID)
     assert (edited.exit_code, edited.stderr) == (
         8,
-        "错误：联系人的证件号码 110101********1233 与 1-1-101 的业主 张伟 的相同：租户、家属应填本人的证件号\n",
+        "错误：联系人的证件号码 110101********1233 与 1-1-101 的业主“张伟”的相同：租户、家属应填本人的证件号\n",
     )
     assert contacts_in_ledger(workspace) == [("1-1-102", "赵磊", "租户", None, None, None, None)]
     added = run_cli("owners", "contact", "add", "1-1-102", "王芳", "--relation", "家属", "--id-number", WANG_FANG_ID)
-    assert (added.exit_code, added.stdout) == (0, "已添加 1-1-102 的家属 王芳（联系人编号 2）\n")
+    assert (added.exit_code, added.stdout) == (0, "已添加 1-1-102 的家属“王芳”（联系人编号 2）\n")
     # Renamed to another person, the co-owner's number stays hers: refused as well.
     renamed = run_cli("owners", "contact", "edit", "2", "--name", "王小明")
     assert (renamed.exit_code, renamed.stderr) == (
         8,
-        "错误：联系人的证件号码 310104********0027 与 1-1-101 的共有人 王芳 的相同：租户、家属应填本人的证件号\n",
+        "错误：联系人的证件号码 310104********0027 与 1-1-101 的共有人“王芳”的相同：租户、家属应填本人的证件号\n",
     )
 
 
@@ -216,7 +252,7 @@ def test_a_roster_contact_row_with_another_units_owners_id_number_is_refused_at_
     assert (refused.exit_code, refused.stdout) == (5, "")
     assert refused.stderr.splitlines() == [
         "错误：有 1 位联系人填了另一户业主的证件号码，没有导入任何数据",
-        "  第 3 行 E 列（身份证号）：联系人的证件号码 110101********1233 与 1-1-101 的业主 张伟 的相同："
+        "  第 3 行 E 列（身份证号）：联系人的证件号码 110101********1233 与 1-1-101 的业主“张伟”的相同："
         "租户、家属应填本人的证件号",
     ]
     sheets_owner = [
@@ -228,7 +264,7 @@ def test_a_roster_contact_row_with_another_units_owners_id_number_is_refused_at_
     assert (refused.exit_code, refused.stdout) == (5, "")
     assert refused.stderr.splitlines() == [
         "错误：有 1 位联系人填了另一户业主的证件号码，没有导入任何数据",
-        "  第 6 行 E 列（身份证号）：联系人的证件号码 440301********1232 与 1-1-103 的业主 孙七 的相同："
+        "  第 6 行 E 列（身份证号）：联系人的证件号码 440301********1232 与 1-1-103 的业主“孙七”的相同："
         "租户、家属应填本人的证件号",
     ]
     assert contacts_in_ledger(workspace) == []
@@ -255,7 +291,7 @@ def test_contact_edit_clear_empties_a_field_and_journals_it_masked(
     cleared = run_cli("owners", "contact", "edit", "1", "--clear", "电话", "--clear", "到期日期")
     assert (cleared.exit_code, cleared.stdout, cleared.stderr) == (
         0,
-        "已更正 1-1-101 的租户 赵磊（联系人编号 1）：联系电话 139****1111 → （无），到期日期 2027-02-28 → （无）\n",
+        "已更正 1-1-101 的租户“赵磊”（联系人编号 1）：联系电话 139****1111 → （无），到期日期 2027-02-28 → （无）\n",
         "",
     )
     assert contacts_in_ledger(workspace) == [("1-1-101", "赵磊", "租户", None, ZHAO_LEI_ID, "2026-03-01", None)]
@@ -284,13 +320,13 @@ def test_contact_edit_clear_empties_a_field_and_journals_it_masked(
     by_option = run_cli("owners", "contact", "edit", "1", "--clear", "id-number", "--clear", "start")
     assert (by_option.exit_code, by_option.stdout) == (
         0,
-        "已更正 1-1-101 的租户 赵磊（联系人编号 1）：证件号码 110105********002X → （无），起租日期 2026-03-01 → （无）\n",
+        "已更正 1-1-101 的租户“赵磊”（联系人编号 1）：证件号码 110105********002X → （无），起租日期 2026-03-01 → （无）\n",
     )
     assert contacts_in_ledger(workspace) == [("1-1-101", "赵磊", "租户", None, None, None, None)]
     again = run_cli("owners", "contact", "edit", "1", "--clear", "电话")
     assert (again.exit_code, again.stdout) == (
         0,
-        "1-1-101 的租户 赵磊（联系人编号 1）没有变化：写的与台账相同，没有修改\n",
+        "1-1-101 的租户“赵磊”（联系人编号 1）没有变化：写的与台账相同，没有修改\n",
     )
     # 证件号码 (a passport's too) and the older word 身份证号 both name the number.
     for word in ("证件号码", "身份证号"):
@@ -298,7 +334,7 @@ def test_contact_edit_clear_empties_a_field_and_journals_it_masked(
         by_word = run_cli("owners", "contact", "edit", "1", "--clear", word)
         assert (by_word.exit_code, by_word.stdout) == (
             0,
-            "已更正 1-1-101 的租户 赵磊（联系人编号 1）：证件号码 110105********002X → （无）\n",
+            "已更正 1-1-101 的租户“赵磊”（联系人编号 1）：证件号码 110105********002X → （无）\n",
         )
 
 
@@ -499,9 +535,9 @@ def test_doctor_lists_each_contact_an_older_version_kept_with_an_owners_id_numbe
         "name": "联系人证件号码",
         "ok": False,
         "detail": "3 位联系人登记的是本户业主或共有人的证件号码（旧版本登记的，现在添加联系人和导入名册都不收；"
-        "为租户开的居住证明会印成业主的号码）：1-1-101 租户 赵磊（联系人编号 2）：证件号码 110101********1233 与业主 张伟 的相同；"
-        "1-1-101 子女 王小明（联系人编号 4）：证件号码 310104********0027 与共有人 王芳 的相同；"
-        "1-1-102 租户 周九（联系人编号 1）：证件号码 320102******561 与业主 李娜 的相同",
+        "为租户开的居住证明会印成业主的号码）：1-1-101 租户 赵磊（联系人编号 2）：证件号码 110101********1233 与业主“张伟”的相同；"
+        "1-1-101 子女 王小明（联系人编号 4）：证件号码 310104********0027 与共有人“王芳”的相同；"
+        "1-1-102 租户 周九（联系人编号 1）：证件号码 320102******561 与业主“李娜”的相同",
         "fix": "核对后用 recordkit owners contact edit 联系人编号 --clear 证件号码 清空，"
         "或用 recordkit owners contact edit 联系人编号 --id-number 正确的号码 改正（租户、家属应填本人的证件号）",
         "required": False,
@@ -513,7 +549,7 @@ def test_doctor_lists_each_contact_an_older_version_kept_with_an_owners_id_numbe
     assert run_cli("owners", "contact", "edit", "2", "--clear", "身份证号").exit_code == 0
     assert run_cli("owners", "contact", "edit", "4", "--id-number", QIAN_BA_ID).exit_code == 0
     assert doctor_check(run_cli, "联系人证件号码")["detail"].endswith(
-        "：1-1-102 租户 周九（联系人编号 1）：证件号码 320102******561 与业主 李娜 的相同"
+        "：1-1-102 租户 周九（联系人编号 1）：证件号码 320102******561 与业主“李娜”的相同"
     )
     assert run_cli("owners", "contact", "edit", "1", "--clear", "身份证号").exit_code == 0
     assert doctor_check(run_cli, "联系人证件号码")["ok"] is True
@@ -552,8 +588,8 @@ def test_doctor_lists_each_contact_an_older_version_kept_with_another_units_owne
         "name": "联系人证件号码",
         "ok": False,
         "detail": "2 位联系人登记的是另一户业主或共有人的证件号码、姓名却不同（旧版本登记的，现在添加联系人和导入名册都不收；"
-        "一个号码成了两个人的）：1-1-101 家属 周九（联系人编号 3）：证件号码 320102******561 与 1-1-102 的业主 李娜 的相同；"
-        "1-1-102 租户 赵磊（联系人编号 1）：证件号码 110101********1233 与 1-1-101 的业主 张伟 的相同",
+        "一个号码成了两个人的）：1-1-101 家属 周九（联系人编号 3）：证件号码 320102******561 与 1-1-102 的业主“李娜”的相同；"
+        "1-1-102 租户 赵磊（联系人编号 1）：证件号码 110101********1233 与 1-1-101 的业主“张伟”的相同",
         "fix": "核对后用 recordkit owners contact edit 联系人编号 --clear 证件号码 清空，"
         "或用 recordkit owners contact edit 联系人编号 --id-number 正确的号码 改正（租户、家属应填本人的证件号）",
         "required": False,
@@ -682,13 +718,13 @@ def _zhao_leis_number_refused_at_the_counter(run_cli: Any, tmp_path: Path, unit:
     assert (refused.exit_code, refused.stdout, refused.stderr) == (
         8,
         "",
-        "错误：联系人的证件号码 110105********002X 与 1-1-102 的租户 赵磊 的相同：租户、家属应填本人的证件号\n",
+        "错误：联系人的证件号码 110105********002X 与 1-1-102 的租户“赵磊”的相同：租户、家属应填本人的证件号\n",
     )
     assert run_cli("owners", "contact", "add", unit, "孙七", "--relation", "家属").exit_code == 0
     edited = run_cli("owners", "contact", "edit", "2", "--id-number", ZHAO_LEI_ID)
     assert (edited.exit_code, edited.stderr) == (
         8,
-        "错误：联系人的证件号码 110105********002X 与 1-1-102 的租户 赵磊 的相同：租户、家属应填本人的证件号\n",
+        "错误：联系人的证件号码 110105********002X 与 1-1-102 的租户“赵磊”的相同：租户、家属应填本人的证件号\n",
     )
     assert journal_size(run_cli) == journalled + 1
 
@@ -701,7 +737,7 @@ def test_a_contact_with_another_units_contacts_id_number_is_refused_at_the_count
     masked, nothing written; ``contact edit --id-number`` too.  赵磊 himself, a family member elsewhere, is added."""
     _zhao_leis_number_refused_at_the_counter(run_cli, tmp_path, "1-1-101", "家属")
     himself = run_cli("owners", "contact", "add", "1-1-101", "赵磊", "--relation", "家属", "--id-number", ZHAO_LEI_ID)
-    assert (himself.exit_code, himself.stdout) == (0, "已添加 1-1-101 的家属 赵磊（联系人编号 3）\n")
+    assert (himself.exit_code, himself.stdout) == (0, "已添加 1-1-101 的家属“赵磊”（联系人编号 3）\n")
     assert contacts_in_ledger(workspace) == [
         ("1-1-102", "赵磊", "租户", None, ZHAO_LEI_ID, None, None),
         ("1-1-101", "孙七", "家属", None, None, None, None),
@@ -729,7 +765,7 @@ def test_a_roster_contact_row_with_another_units_contacts_id_number_is_refused_a
     assert (refused.exit_code, refused.stdout) == (5, "")
     assert refused.stderr.splitlines() == [
         "错误：有 1 位联系人填了另一户联系人的证件号码，没有导入任何数据",
-        "  第 4 行 E 列（身份证号）：联系人的证件号码 110105********002X 与 1-1-102 的租户 赵磊 的相同："
+        "  第 4 行 E 列（身份证号）：联系人的证件号码 110105********002X 与 1-1-102 的租户“赵磊”的相同："
         "租户、家属应填本人的证件号",
     ]
     sheets_contacts = [
@@ -741,9 +777,9 @@ def test_a_roster_contact_row_with_another_units_contacts_id_number_is_refused_a
     assert (refused.exit_code, refused.stdout) == (5, "")
     assert refused.stderr.splitlines() == [
         "错误：有 2 位联系人填了另一户联系人的证件号码，没有导入任何数据",
-        "  第 5 行 E 列（身份证号）：联系人的证件号码 330106********4561 与 1-1-102 的租户 吴十 的相同："
+        "  第 5 行 E 列（身份证号）：联系人的证件号码 330106********4561 与 1-1-102 的租户“吴十”的相同："
         "租户、家属应填本人的证件号",
-        "  第 6 行 E 列（身份证号）：联系人的证件号码 330106********4561 与 1-1-101 的家属 周九 的相同："
+        "  第 6 行 E 列（身份证号）：联系人的证件号码 330106********4561 与 1-1-101 的家属“周九”的相同："
         "租户、家属应填本人的证件号",
     ]
     assert contacts_in_ledger(workspace) == [("1-1-102", "赵磊", "租户", None, ZHAO_LEI_ID, None, None)]
@@ -773,8 +809,8 @@ def test_doctor_lists_contacts_an_older_version_kept_with_another_units_contacts
         "name": "联系人证件号码",
         "ok": False,
         "detail": "2 位联系人登记的证件号码与另一户的联系人的相同、姓名却不同（旧版本登记的，现在添加联系人和导入名册都不收；"
-        "一个号码成了两个人的）：1-1-101 家属 孙七（联系人编号 2）：证件号码 110105********002X 与 1-1-102 的租户 赵磊 的相同；"
-        "1-1-102 租户 赵磊（联系人编号 1）：证件号码 110105********002X 与 1-1-101 的家属 孙七 的相同",
+        "一个号码成了两个人的）：1-1-101 家属 孙七（联系人编号 2）：证件号码 110105********002X 与 1-1-102 的租户“赵磊”的相同；"
+        "1-1-102 租户 赵磊（联系人编号 1）：证件号码 110105********002X 与 1-1-101 的家属“孙七”的相同",
         "fix": "核对后用 recordkit owners contact edit 联系人编号 --clear 证件号码 清空，"
         "或用 recordkit owners contact edit 联系人编号 --id-number 正确的号码 改正（租户、家属应填本人的证件号）",
         "required": False,
@@ -799,7 +835,7 @@ def test_a_phone_contradiction_and_a_contacts_id_number_conflict_are_refused_tog
     assert refused.stderr.splitlines() == [
         "错误：有 1 处业主信息前后矛盾、1 位联系人填了另一户业主的证件号码，没有导入任何数据",
         "  第 5 行 D 列（联系电话）：与第 2 行是同一证件号码（同一位业主），但电话不同：请核对后写成一样的",
-        "  第 6 行 E 列（身份证号）：联系人的证件号码 110101********1233 与 1-1-101 的业主 张伟 的相同："
+        "  第 6 行 E 列（身份证号）：联系人的证件号码 110101********1233 与 1-1-101 的业主“张伟”的相同："
         "租户、家属应填本人的证件号",
     ]
     assert json.loads(run_cli("owners", "list", "--json").stdout) == []
@@ -832,7 +868,7 @@ def test_blanks_inside_a_name_are_kept_alike_from_the_roster_and_at_the_counter(
     assert result.exit_code == 0, result.output
     added = run_cli("owners", "contact", "add", "1-1-102", " 安居\u3000 装饰有限公司 ", "--relation", "租户")
     assert added.exit_code == 0, added.output
-    assert added.stdout.strip() == "已添加 1-1-102 的租户 安居 装饰有限公司（联系人编号 2）"
+    assert added.stdout.strip() == "已添加 1-1-102 的租户“安居 装饰有限公司”（联系人编号 2）"
     assert unit_owners_in_ledger(workspace) == [("1-1-101", "安居 装饰有限公司"), ("1-1-102", "John Smith")]
     assert [(code, name) for code, name, *_ in contacts_in_ledger(workspace)] == [
         ("1-1-101", "幸福 物业服务有限公司"),
@@ -894,9 +930,9 @@ def test_a_roster_giving_two_contacts_of_one_unit_one_id_number_is_refused_at_bo
     assert (refused.exit_code, refused.stdout) == (5, "")
     assert refused.stderr.splitlines() == [
         "错误：有 2 位联系人填了本户另一位联系人的证件号码，没有导入任何数据",
-        "  第 5 行 E 列（身份证号）：联系人的证件号码 330106********4561 与 1-1-102 的租户 吴十 的相同："
+        "  第 5 行 E 列（身份证号）：联系人的证件号码 330106********4561 与 1-1-102 的租户“吴十”的相同："
         "租户、家属应填本人的证件号",
-        "  第 6 行 E 列（身份证号）：联系人的证件号码 330106********4561 与 1-1-102 的家属 周九 的相同："
+        "  第 6 行 E 列（身份证号）：联系人的证件号码 330106********4561 与 1-1-102 的家属“周九”的相同："
         "租户、家属应填本人的证件号",
     ]
     assert contacts_in_ledger(workspace) == []
@@ -915,8 +951,8 @@ def test_doctor_lists_two_contacts_of_one_unit_an_older_version_kept_with_one_id
         "name": "联系人证件号码",
         "ok": False,
         "detail": "2 位联系人登记的证件号码与本户另一位联系人的相同、姓名却不同（旧版本登记的，现在添加联系人和导入名册都不收；"
-        "一个号码成了两个人的）：1-1-102 租户 赵磊（联系人编号 1）：证件号码 110105********002X 与 1-1-102 的家属 孙七 的相同；"
-        "1-1-102 家属 孙七（联系人编号 2）：证件号码 110105********002X 与 1-1-102 的租户 赵磊 的相同",
+        "一个号码成了两个人的）：1-1-102 租户 赵磊（联系人编号 1）：证件号码 110105********002X 与 1-1-102 的家属“孙七”的相同；"
+        "1-1-102 家属 孙七（联系人编号 2）：证件号码 110105********002X 与 1-1-102 的租户“赵磊”的相同",
         "fix": "核对后用 recordkit owners contact edit 联系人编号 --clear 证件号码 清空，"
         "或用 recordkit owners contact edit 联系人编号 --id-number 正确的号码 改正（租户、家属应填本人的证件号）",
         "required": False,
@@ -940,14 +976,14 @@ def test_a_contact_added_again_under_another_relation_of_the_same_unit_is_refuse
     assert (refused.exit_code, refused.stdout, refused.stderr) == (
         8,
         "",
-        "错误：1-1-102 已有配偶 赵磊（联系人编号 1），一个人在一套房屋只登记一种关系，没有再添加为租户："
+        "错误：1-1-102 已有配偶“赵磊”（联系人编号 1），一个人在一套房屋只登记一种关系，没有再添加为租户："
         "关系变了的，请用 recordkit owners contact edit 1 --relation 租户 修改\n",
     )
     assert run_cli("owners", "contact", "add", "1-1-102", "孙七", "--relation", "租户").exit_code == 0
     edited = run_cli("owners", "contact", "edit", "2", "--name", "赵磊")
     assert (edited.exit_code, edited.stderr) == (
         8,
-        "错误：1-1-102 已有配偶 赵磊（联系人编号 1），一个人在一套房屋只登记一种关系，联系人编号 2 没有修改："
+        "错误：1-1-102 已有配偶“赵磊”（联系人编号 1），一个人在一套房屋只登记一种关系，联系人编号 2 没有修改："
         "是同一个人的，请删除其中一位（recordkit owners contact remove 联系人编号）\n",
     )
     assert journal_size(run_cli) == journalled + 1
@@ -1214,6 +1250,6 @@ def test_contact_add_takes_a_second_person_of_one_name_told_apart_by_his_id_numb
     refused = run_cli("owners", "contact", "add", "1-1-101", "张敏", "--relation", "家属")
     assert (refused.exit_code, refused.stderr.strip()) == (
         8,
-        "错误：1-1-101 已有家属 张敏（联系人编号 1），没有再添加：电话、证件号码或租期变了，"
+        "错误：1-1-101 已有家属“张敏”（联系人编号 1），没有再添加：电话、证件号码或租期变了，"
         "请用 recordkit owners contact edit 1 修改（例如 --phone 新号码、--end 到期日期）",
     )

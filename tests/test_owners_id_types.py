@@ -358,15 +358,15 @@ def test_a_contacts_number_corrected_at_the_counter_keeps_its_document_unless_to
         == 0
     )
     edited = run_cli("owners", "contact", "edit", "1", "--id-number", "E87654322")
-    assert edited.stdout == "已更正 1-1-102 的租户 Mary Smith（联系人编号 1）：证件号码 E8*****21 → E8*****22\n"
+    assert edited.stdout == "已更正 1-1-102 的租户“Mary Smith”（联系人编号 1）：证件号码 E8*****21 → E8*****22\n"
     retyped = run_cli("owners", "contact", "edit", "1", "--id-type", "台胞证", "--id-number", "87654322")
     assert retyped.stdout == (
-        "已更正 1-1-102 的租户 Mary Smith（联系人编号 1）：证件类型 护照 → 台湾居民来往大陆通行证，"
+        "已更正 1-1-102 的租户“Mary Smith”（联系人编号 1）：证件类型 护照 → 台湾居民来往大陆通行证，"
         "证件号码 E8*****22 → 87****22\n"
     )
     cleared = run_cli("owners", "contact", "edit", "1", "--clear", "身份证号")
     assert cleared.stdout == (
-        "已更正 1-1-102 的租户 Mary Smith（联系人编号 1）：证件类型 台湾居民来往大陆通行证 → （无），"
+        "已更正 1-1-102 的租户“Mary Smith”（联系人编号 1）：证件类型 台湾居民来往大陆通行证 → （无），"
         "证件号码 87****22 → （无）\n"
     )
     listed = json.loads(run_cli("owners", "contact", "list", "--json").stdout)

@@ -440,7 +440,7 @@ def test_a_contact_s_id_number_is_checked_as_on_import_and_masked_unless_show_pr
     assert (refused.exit_code, refused.stdout, refused.stderr) == (5, "", "错误：身份证号校验位错误\n")
     assert json.loads(run_cli("owners", "contact", "list", "--json").stdout) == []
     added = run_cli(*add, "320102198802145615")
-    assert (added.exit_code, added.stdout) == (0, "已添加 3-2-1201 的租户 赵磊（联系人编号 1）\n")
+    assert (added.exit_code, added.stdout) == (0, "已添加 3-2-1201 的租户“赵磊”（联系人编号 1）\n")
     listed = {
         "id": 1,
         "unit": "3-2-1201",
@@ -474,14 +474,14 @@ def test_owners_contact_edit_changes_what_is_given_says_old_to_new_and_refuses_a
     assert (twice.exit_code, twice.stdout, twice.stderr) == (
         8,
         "",
-        "错误：3-2-1201 已有租户 赵磊（联系人编号 1），没有再添加：电话、证件号码或租期变了，"
+        "错误：3-2-1201 已有租户“赵磊”（联系人编号 1），没有再添加：电话、证件号码或租期变了，"
         "请用 recordkit owners contact edit 1 修改（例如 --phone 新号码、--end 到期日期）\n",
     )
     edit = ("owners", "contact", "edit", "1")
     edited = run_cli(*edit, "--phone", "13900002222", "--id-number", "320102198802145615", "--end", "2028-02-29")
     assert (edited.exit_code, edited.stdout) == (
         0,
-        "已更正 3-2-1201 的租户 赵磊（联系人编号 1）：联系电话 139****1111 → 139****2222，"
+        "已更正 3-2-1201 的租户“赵磊”（联系人编号 1）：联系电话 139****1111 → 139****2222，"
         "证件号码 （无） → 320102********5615，到期日期 2027-02-28 → 2028-02-29\n",
     )
     journalled = json.loads(run_cli("journal", "list", "--json").stdout)
@@ -489,7 +489,7 @@ def test_owners_contact_edit_changes_what_is_given_says_old_to_new_and_refuses_a
     unchanged = run_cli(*edit, "--phone", "139-0000-2222")
     assert (unchanged.exit_code, unchanged.stdout) == (
         0,
-        "3-2-1201 的租户 赵磊（联系人编号 1）没有变化：写的与台账相同，没有修改\n",
+        "3-2-1201 的租户“赵磊”（联系人编号 1）没有变化：写的与台账相同，没有修改\n",
     )
     for args, code, said in (
         (("--id-number", "110101199003071234"), 5, "错误：身份证号校验位错误"),
@@ -794,7 +794,7 @@ def test_owners_contact_add_warns_of_a_name_it_keeps_whole_as_the_import_does(
     added = run_cli("owners", "contact", "add", "S-101", name, "--relation", "租户")
     assert added.exit_code == 0, added.output
     assert added.stdout.splitlines() == [
-        f"已添加 S-101 的租户 {name}（联系人编号 1）",
+        f"已添加 S-101 的租户“{name}”（联系人编号 1）",
         f"提醒：“{name}”可能是一家单位，也可能是两位租户：“{body}”{why}，不是单位的全称；已按一位租户原样添加，"
         "请核对姓名（是一家单位的用 recordkit owners contact edit 1 --name 写成全称，是两位租户的请写上这家单位的全称、"
         "一位一位分别添加）",

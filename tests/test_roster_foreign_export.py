@@ -1002,7 +1002,7 @@ def test_a_company_without_its_trade_name_written_first_is_kept_whole_as_written
     added = run_cli("owners", "contact", "add", "商铺S-101", "物业服务中心、孙八", "--relation", "租户")
     assert added.exit_code == 0, added.output
     assert added.stdout.splitlines() == [
-        "已添加 商铺S-101 的租户 物业服务中心、孙八（联系人编号 1）",
+        "已添加 商铺S-101 的租户“物业服务中心、孙八”（联系人编号 1）",
         "提醒：“物业服务中心、孙八”可能是一家单位，也可能是两位租户：“物业服务中心”前面没有字号，不是单位的全称；"
         "已按一位租户原样添加，请核对姓名（是一家单位的用 recordkit owners contact edit 1 --name 写成全称，"
         "是两位租户的请写上这家单位的全称、一位一位分别添加）",

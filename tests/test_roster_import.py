@@ -997,7 +997,7 @@ def test_the_same_contact_added_twice_at_the_counter_is_refused_not_kept_twice(l
         with pytest.raises(ConflictError) as refused:
             add_contact(ledger, "1-1-101", name, "承租人", "测试员", phone="13900002222")
         assert refused.value.message == (
-            f"1-1-101 已有租户 赵磊（联系人编号 {first.id}），没有再添加："
+            f"1-1-101 已有租户“赵磊”（联系人编号 {first.id}），没有再添加："
             f"电话、证件号码或租期变了，请用 recordkit owners contact edit {first.id} 修改（例如 --phone 新号码、--end 到期日期）"
         )
     with ledger.read() as conn:
@@ -1197,7 +1197,7 @@ def test_a_contact_is_corrected_field_by_field_and_journalled_old_to_new(ledger:
         (
             {"name": "王小明", "relation": "子女"},
             ConflictError,
-            f"1-1-101 已有子女 王小明（联系人编号 {family.id}），联系人编号 {tenant.id} 没有修改："
+            f"1-1-101 已有子女“王小明”（联系人编号 {family.id}），联系人编号 {tenant.id} 没有修改："
             "是同一个人的，请删除其中一位（recordkit owners contact remove 联系人编号）",
         ),
     ]

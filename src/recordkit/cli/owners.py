@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -26,6 +27,9 @@ from recordkit.cli._options import (
 )
 from recordkit.core.filenames import readable_name
 
+if TYPE_CHECKING:
+    from recordkit.owners.contacts import Contact
+
 #: ``--id-number``'s help, in ``contact add`` and ``contact edit``.
 ID_NUMBER_HELP = (
     "证件号码：身份证号（18 位，或旧的 15 位），护照等其他证件的号码另写 --id-type；检查与导入名册相同；"
@@ -46,6 +50,17 @@ def with_document(number: str | None, document: str | None) -> str:
     if not number:
         return ""
     return number if document in (None, ID_TYPES[RESIDENT_ID]) else f"{number}（{document}）"
+
+
+def _contact_named(contact: Contact, *, numbered: bool = True) -> str:
+    """A contact as the counter's notes name it inside a sentence, ``1-1-101 的租户“赵磊”（联系人编号 3）``: the name
+    quoted (``named_in_sentence``: a Latin name would run into the words around it); ``numbered=False`` without its
+    number (one removed has none left to type)."""
+    # loaded on first use: the library only inside command bodies, not by the root's help
+    from recordkit.core.personal import named_in_sentence
+
+    named = f"{contact.unit} 的{contact.record.relation}{named_in_sentence(contact.record.name)}"
+    return f"{named}（联系人编号 {contact.id}）" if numbered else named
 
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
@@ -324,7 +339,7 @@ def contact_add(
         end_date=None if end is None else coming_date(end, "到期日期"),
         phases=app_state.workspace().settings.office.phase_table(),
     )
-    typer.echo(f"已添加 {contact.unit} 的{contact.record.relation} {contact.record.name}（联系人编号 {contact.id}）")
+    typer.echo(f"已添加 {_contact_named(contact)}")
     if (warning := contact.name_warning()) is not None:
         typer.echo(f"提醒：{warning}")
 
@@ -416,7 +431,7 @@ def contact_edit(
         clear=clear,
     )
     contact = edit.after
-    who = f"{contact.unit} 的{contact.record.relation} {contact.record.name}（联系人编号 {contact.id}）"
+    who = _contact_named(contact)
     if not edit.changed():
         typer.echo(f"{who}没有变化：写的与台账相同，没有修改")
         return
@@ -438,4 +453,4 @@ def contact_remove(
 
     app_state = state(ctx)
     contact = remove_contact(app_state.ledger(), contact_id, app_state.operator_name)
-    typer.echo(f"已删除 {contact.unit} 的{contact.record.relation} {contact.record.name}")
+    typer.echo(f"已删除 {_contact_named(contact, numbered=False)}")

@@ -27,6 +27,7 @@ from recordkit.core.personal import (
     mask_phone,
     name_as_kept,
     name_problem,
+    named_in_sentence,
     read_id_type,
     validate_document_number,
     validate_phone,
@@ -885,7 +886,7 @@ def owner_id_as_contact(id_number: str | None, id_type: str, owners_of_unit: Seq
     if (holder := owner_holding(id_number, id_type, owners_of_unit)) is None:
         return None
     role, name = holder
-    return _contact_on_owners_number(id_number or "", f"{role} {name}")
+    return _contact_on_owners_number(id_number or "", f"{role}{named_in_sentence(name)}")
 
 
 #: ID document and number (``id_identity``) -> (unit code, role, name) of each person of record holding it: an owner
@@ -952,13 +953,13 @@ def on_holders_number(id_number: str, holder: tuple[str, str, str]) -> str:
     """The refusal of a contact holding ``id_number``, which ``holder`` ((unit code, role, name): ``other_holder``'s) of
     another unit holds, number masked."""
     code, role, person = holder
-    return _contact_on_owners_number(id_number, f" {code} 的{role} {person}")
+    return _contact_on_owners_number(id_number, f" {code} 的{role}{named_in_sentence(person)}")
 
 
 def _contact_on_owners_number(id_number: str, whose: str) -> str:
-    """The refusal of a contact holding the ID number of the owner ``whose`` (``业主 张伟``, `` 1-1-101 的共有人 王芳``),
-    number masked."""
-    return f"联系人的证件号码 {mask_id_number(id_number)} 与{whose} 的相同：租户、家属应填本人的证件号"
+    """The refusal of a contact holding the ID number of the owner ``whose`` (``业主“张伟”``, `` 1-1-101 的共有人“王芳”``:
+    the name quoted, ``named_in_sentence``), number masked."""
+    return f"联系人的证件号码 {mask_id_number(id_number)} 与{whose}的相同：租户、家属应填本人的证件号"
 
 
 @dataclass(frozen=True)
@@ -979,14 +980,14 @@ class ContactWithOwnersNumber:
     unit: str = ""
 
     def said(self) -> str:
-        """``1-1-101 租户 赵磊（联系人编号 2）：证件号码 110101********1233 与业主 张伟 的相同`` (``与 1-1-102 的业主 李娜`` for
-        another unit's): the number masked."""
+        """``1-1-101 租户 赵磊（联系人编号 2）：证件号码 110101********1233 与业主“张伟”的相同`` (``与 1-1-102 的业主“李娜”``
+        for another unit's): the number masked, the name in the sentence quoted (``named_in_sentence``)."""
         contact, record = self.contact, self.contact.record
         number = mask_id_number(record.id_number or "")
         whose = f" {self.unit} 的" if self.unit else ""
         return (
             f"{contact.unit} {record.relation} {record.name}（联系人编号 {contact.id}）："
-            f"证件号码 {number} 与{whose}{self.role} {self.owner} 的相同"
+            f"证件号码 {number} 与{whose}{self.role}{named_in_sentence(self.owner)}的相同"
         )
 
 
@@ -1095,7 +1096,7 @@ def _refuse_twice(conn: Connection, unit_id: int, code: str, record: ContactReco
     )
     if row is None:
         return
-    had = f"{code} 已有{row.relation} {row.name}（联系人编号 {row.id}），"
+    had = f"{code} 已有{row.relation}{named_in_sentence(row.name)}（联系人编号 {row.id}），"
     if row.relation != record.relation:
         had += "一个人在一套房屋只登记一种关系，"
     if editing is not None:
