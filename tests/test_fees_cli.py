@@ -1495,7 +1495,7 @@ def test_a_back_dated_receipt_names_the_owner_of_its_day_or_asks_for_the_payer(
     assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
         2,
         "",
-        "错误：房屋 3-2-1202 在 2026-11-23 没有登记业主（业主 王磊 是 2026-12-05 登记的），"
+        "错误：房屋 3-2-1202 在 2026-11-23 没有登记业主（业主“王磊”是 2026-12-05 登记的），"
         "请用 --payer 写明那天的交款人",
     )
     assert _journal_size(cashier) == before
@@ -1505,6 +1505,21 @@ def test_a_back_dated_receipt_names_the_owner_of_its_day_or_asks_for_the_payer(
     assert then.stdout.startswith("已收款 100.00 元（现金），交款人 李秀英，房号 1-1-102；"), then.output
     today = cashier("receipt", "issue", "1-1-102", "--amount", "50")
     assert today.stdout.startswith("已收款 50.00 元（现金），交款人 赵敏，房号 1-1-102；"), today.output
+
+
+def test_a_back_dated_payment_s_refusal_quotes_the_later_owner_s_latin_name(cashier: Any, workspace: Workspace) -> None:
+    """The refusal named the owner registered later after a space (（业主 Tran Van Nam 是 2026-12-05 登记的）): a Latin
+    name ran into the Chinese words; it is quoted."""
+    sold = ["3", "2", "1202", 143.8, "Tran Van Nam", "13700001111", None, None, "已入住"]
+    sheet = write_sheet(workspace.root / "名册2.xlsx", [*SAMPLE_ROWS[:3], sold])
+    assert cashier("owners", "import", str(sheet)).exit_code == 0
+    refused = cashier("fees", "pay", "3-2-1202", "--amount", "100", *BACKDATED)
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        2,
+        "",
+        "错误：房屋 3-2-1202 在 2026-11-23 没有登记业主（业主“Tran Van Nam”是 2026-12-05 登记的），"
+        "请用 --payer 写明那天的交款人",
+    )
 
 
 def _october_fee(cashier: Any, unit: str) -> int:

@@ -50,7 +50,7 @@ from recordkit.core.dates import (
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.numbering import fold_number
-from recordkit.core.personal import reason_problem
+from recordkit.core.personal import named_in_sentence, reason_problem
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
 from recordkit.ledger import journal
@@ -507,7 +507,7 @@ def _owner_on(conn: Connection, unit: Any, day: dt.date, today: dt.date) -> str:
             raise UsageError(f"房屋 {unit.code} 没有登记业主，请用 --payer 写明交款人")
         return str(unit.name)
     if change.before is None:
-        since = f"（业主 {unit.name} 是 {change.on.isoformat()} 登记的）" if unit.name else ""
+        since = f"（业主{named_in_sentence(unit.name)}是 {change.on.isoformat()} 登记的）" if unit.name else ""
         raise UsageError(f"房屋 {unit.code} 在 {day.isoformat()} 没有登记业主{since}，请用 --payer 写明那天的交款人")
     return change.before
 
