@@ -634,9 +634,9 @@ def test_a_roster_giving_an_owner_a_contacts_id_number_is_refused_at_the_owners_
     assert (refused.exit_code, refused.stdout) == (5, "")
     assert refused.stderr.splitlines() == [
         "错误：有 2 位业主的证件号码与本户联系人的相同，没有导入任何数据",
-        "  第 2 行 E 列（身份证号）：业主的证件号码 440301******123 与该户联系人 孙七（租户）的相同："
+        "  第 2 行 E 列（身份证号）：业主的证件号码 440301******123 与该户联系人“孙七”（租户）的相同："
         "核对这一格；是联系人登记错了的，先改正联系人（recordkit owners contact edit 1 --id-number 正确的号码）再导入",
-        "  第 3 行 E 列（身份证号）：共有人的证件号码 330106********4561 与该户联系人 吴芳（配偶）的相同："
+        "  第 3 行 E 列（身份证号）：共有人的证件号码 330106********4561 与该户联系人“吴芳”（配偶）的相同："
         "核对这一格；是联系人登记错了的，先改正联系人（recordkit owners contact edit 2 --id-number 正确的号码）再导入",
     ]
     named_again = [
@@ -648,7 +648,7 @@ def test_a_roster_giving_an_owner_a_contacts_id_number_is_refused_at_the_owners_
     assert (refused.exit_code, refused.stderr.splitlines()[1:]) == (
         5,
         [
-            "  第 2 行 E 列（身份证号）：业主的证件号码 440301********1232 与该户联系人 孙七（租户）的相同："
+            "  第 2 行 E 列（身份证号）：业主的证件号码 440301********1232 与该户联系人“孙七”（租户）的相同："
             "核对这一格；是联系人登记错了的，先改正联系人（recordkit owners contact edit 1 --id-number 正确的号码）再导入"
         ],
     )
@@ -1011,7 +1011,7 @@ def test_a_roster_naming_one_person_of_a_unit_under_two_relations_is_refused_at_
     assert (refused.exit_code, refused.stdout) == (5, "")
     assert refused.stderr.splitlines() == [
         "错误：两种.xlsx 有 1 处错误，没有导入任何数据",
-        "  第 6 行 F 列（关系）：1-1-102 的配偶 赵磊 已写在第 5 行，一个人在一套房屋只登记一种关系：请核对后只留一行",
+        "  第 6 行 F 列（关系）：1-1-102 的配偶“赵磊”已写在第 5 行，一个人在一套房屋只登记一种关系：请核对后只留一行",
     ]
     assert contacts_in_ledger(workspace) == []
 
@@ -1031,7 +1031,7 @@ def test_a_roster_naming_a_contact_the_ledger_keeps_under_another_relation_is_re
     assert (refused.exit_code, refused.stdout) == (5, "")
     assert refused.stderr.splitlines() == [
         "错误：有 1 位联系人已在台账里登记为本户的另一种关系，没有导入任何数据",
-        "  第 5 行 F 列（关系）：1-1-102 的配偶 赵磊（联系人编号 1）已在台账里，一个人在一套房屋只登记一种关系："
+        "  第 5 行 F 列（关系）：1-1-102 的配偶“赵磊”（联系人编号 1）已在台账里，一个人在一套房屋只登记一种关系："
         "关系变了的，先用 recordkit owners contact edit 1 --relation 租户 改正再导入",
     ]
     assert journal_size(run_cli) == journalled
@@ -1252,4 +1252,51 @@ def test_contact_add_takes_a_second_person_of_one_name_told_apart_by_his_id_numb
         8,
         "错误：1-1-101 已有家属“张敏”（联系人编号 1），没有再添加：电话、证件号码或租期变了，"
         "请用 recordkit owners contact edit 1 修改（例如 --phone 新号码、--end 到期日期）",
+    )
+
+
+def test_a_latin_name_in_the_roster_import_s_messages_is_quoted(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """``owners import`` put a name after a space inside its sentences (的配偶 Tran Van Nam（联系人编号 1）已在台账里,
+    的业主 Tran Van Nam 已改名为 陈文南, 是同一位业主 Nguyen Thi Lan（没有证件号码）): a Latin name ran into the Chinese
+    words.  Every name such a sentence carries is quoted."""
+    owners = [HEADERS, ["1-1-101", 90, "Tran Van Nam", "13812345678", ZHANG_WEI_ID, "业主"]]
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", owners))).exit_code == 0
+    renamed = [HEADERS, ["1-1-101", 90, "陈文南", "13812345678", ZHANG_WEI_ID, "业主"]]
+    trial = run_cli("owners", "import", str(roster(tmp_path / "改名.xlsx", renamed)), "--dry-run")
+    assert trial.exit_code == 0, trial.output
+    assert "证件号码 110101********1233 的业主“Tran Van Nam”将改名为“陈文南”：1-1-101 的业主" in trial.stdout
+    assert run_cli("owners", "contact", "add", "1-1-101", "Mary Smith", "--relation", "配偶").exit_code == 0
+    tenant = [*owners, ["1-1-101", None, "Mary Smith", "13900001111", None, "租户"]]
+    refused = run_cli("owners", "import", str(roster(tmp_path / "租户.xlsx", tenant)))
+    assert (refused.exit_code, refused.stdout) == (5, "")
+    assert refused.stderr.splitlines() == [
+        "错误：有 1 位联系人已在台账里登记为本户的另一种关系，没有导入任何数据",
+        "  第 3 行 F 列（关系）：1-1-101 的配偶“Mary Smith”（联系人编号 1）已在台账里，一个人在一套房屋只登记一种关系："
+        "关系变了的，先用 recordkit owners contact edit 1 --relation 租户 改正再导入",
+    ]
+    numberless = [
+        HEADERS,
+        ["1-1-102", 90, "Nguyen Thi Lan", "13987654321", None, "业主"],
+        ["1-1-103", 90, "Nguyen Thi Lan", "13987654321", None, "业主"],
+    ]
+    assert run_cli("owners", "import", str(roster(tmp_path / "无证件.xlsx", numberless))).exit_code == 0
+    numberless[1][3] = "13700001111"
+    refused = run_cli("owners", "import", str(roster(tmp_path / "新电话.xlsx", numberless)))
+    assert refused.exit_code == 5, refused.output
+    assert (
+        "第 3 行 D 列（联系电话）：与第 2 行是同一位业主“Nguyen Thi Lan”（没有证件号码），但电话不同：请核对后写成一样的"
+        in refused.stderr
+    )
+    twice = [
+        *owners,
+        ["1-1-101", None, "Nguyen Van Binh", None, None, "家属"],
+        ["1-1-101", None, "Nguyen Van Binh", None, None, "租户"],
+    ]
+    refused = run_cli("owners", "import", str(roster(tmp_path / "两行.xlsx", twice)))
+    assert refused.exit_code == 5, refused.output
+    assert (
+        "第 4 行 F 列（关系）：1-1-101 的家属“Nguyen Van Binh”已写在第 3 行，一个人在一套房屋只登记一种关系：请核对后只留一行"
+        in refused.stderr
     )

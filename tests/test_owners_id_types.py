@@ -590,7 +590,7 @@ def test_a_stored_owners_number_kept_as_another_document_under_another_name_is_r
     rows[1][2] = "约翰·史密斯"
     renamed = run_cli("owners", "import", sheet(tmp_path / "房产资料.xlsx", rows))
     assert renamed.exit_code == 0, renamed.output
-    assert "证件号码 E1*****78 的业主 John Smith 已改名为 约翰·史密斯：1-1-102 的业主" in renamed.stdout
+    assert "证件号码 E1*****78 的业主“John Smith”已改名为“约翰·史密斯”：1-1-102 的业主" in renamed.stdout
     assert owners_listed(run_cli, "--show-private") == [("1-1-102", "约翰·史密斯", "护照", "E12345678")]
 
 

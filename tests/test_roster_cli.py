@@ -835,12 +835,12 @@ def test_an_owner_renamed_by_an_id_number_another_roster_gives_is_named_with_wha
     )
     trial = run_cli("owners", "import", second, "--dry-run")
     assert trial.exit_code == 0, trial.output
-    assert "证件号码 110101********1233 的业主 王建国 将改名为 刘一：1-1-101 的业主、2-2-201 的业主" in trial.stdout
+    assert "证件号码 110101********1233 的业主“王建国”将改名为“刘一”：1-1-101 的业主、2-2-201 的业主" in trial.stdout
     assert [u["owner"] for u in units(run_cli)] == ["王建国"]
     done = run_cli("owners", "import", second)
     assert done.exit_code == 0, done.output
     assert "更新业主 1 人" in done.stdout
-    assert "证件号码 110101********1233 的业主 王建国 已改名为 刘一：1-1-101 的业主、2-2-201 的业主" in done.stdout
+    assert "证件号码 110101********1233 的业主“王建国”已改名为“刘一”：1-1-101 的业主、2-2-201 的业主" in done.stdout
     assert [(u["unit"], u["owner"]) for u in units(run_cli)] == [("1-1-101", "刘一"), ("2-2-201", "刘一")]
     again = run_cli("owners", "import", second)
     assert "改名" not in again.stdout
@@ -1530,7 +1530,7 @@ def test_doctor_lists_two_owners_that_are_one_latin_name_and_the_fix_it_gives_me
     book.save(exported)
     imported = run_cli("owners", "import", str(exported))
     assert imported.exit_code == 0, imported.output
-    assert "1-1-101 的业主 Smith, John 在台账里原是两位业主 Smith 和 John：已合并为一位" in imported.stdout
+    assert "1-1-101 的业主“Smith, John”在台账里原是两位业主“Smith”和“John”：已合并为一位" in imported.stdout
     with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
         people = conn.execute(sa.text("SELECT name, phone, id_number FROM owners ORDER BY name")).all()
         held = conn.execute(
@@ -1673,7 +1673,7 @@ def test_an_owner_an_older_import_kept_as_two_is_merged_when_the_sheet_names_him
     ]
     assert run_cli("owners", "import", str(roster(tmp_path / "旧.xlsx", old))).exit_code == 0
     sheet = roster(tmp_path / "名册.xlsx", [old[0], ["1-1-101", 90, "Smith, John", "13812345678"]])
-    told = "1-1-101 的业主 Smith, John 在台账里原是两位业主 Smith 和 John：{}合并为一位，1-1-102 也一并转到 Smith, John 名下"
+    told = "1-1-101 的业主“Smith, John”在台账里原是两位业主“Smith”和“John”：{}合并为一位，1-1-102 也一并转到“Smith, John”名下"
     trial = run_cli("owners", "import", str(sheet), "--dry-run")
     assert trial.exit_code == 0, trial.output
     assert trial.stdout.splitlines()[2:] == [told.format("将"), "将新增或更新的房屋：1-1-101"]
@@ -1785,6 +1785,6 @@ def test_a_name_changed_only_in_its_blanks_is_told_as_tidied_not_as_a_rename(
     done = run_cli("owners", "import", again)
     assert done.exit_code == 0, done.output
     assert [line for line in done.stdout.splitlines() if "改名" in line or "空格" in line] == [
-        "证件号码 110105********002X 的业主 王建国 已改名为 刘一：1-1-102 的业主",
+        "证件号码 110105********002X 的业主“王建国”已改名为“刘一”：1-1-102 的业主",
         "姓名中的空格已整理（只是空格，不算改名）：1 人",
     ]

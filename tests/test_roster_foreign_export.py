@@ -798,7 +798,7 @@ def test_an_owner_without_an_id_number_given_his_old_and_new_phone_is_refused(ru
     result = run_cli("owners", "import", path)
     assert result.exit_code == 5, result.output
     assert (
-        "第 6 行 E 列（联系电话）：与第 5 行是同一位业主 张伟（没有证件号码），但电话不同：请核对后写成一样的"
+        "第 6 行 E 列（联系电话）：与第 5 行是同一位业主“张伟”（没有证件号码），但电话不同：请核对后写成一样的"
         in result.output
     )
     shown = json.loads(run_cli("owners", "show", "3-2-1201", "--json", "--show-private").stdout)
@@ -940,7 +940,7 @@ def test_an_id_number_of_another_unit_s_contact_is_refused_unless_the_same_perso
     assert result.exit_code == 5, result.output
     assert result.stderr.splitlines() == [
         "错误：有 1 位业主的证件号码与另一户的联系人的相同，没有导入任何数据",
-        "  第 6 行 F 列（身份证号）：业主的证件号码 110101********1006 与 3-2-1201 的联系人 赵磊（租户）的相同："
+        "  第 6 行 F 列（身份证号）：业主的证件号码 110101********1006 与 3-2-1201 的联系人“赵磊”（租户）的相同："
         "核对这一格；是联系人登记错了的，先改正联系人（recordkit owners contact edit 1 --id-number 正确的号码）再导入",
     ]
     assert [unit for unit, _, _ in listed(run_cli)] == ["3-2-1201"]
@@ -1044,7 +1044,7 @@ def test_an_owner_without_an_id_number_given_two_new_phones_is_refused(run_cli: 
     assert result.exit_code == 5, result.output
     assert result.stderr.splitlines() == [
         "错误：有 1 处业主信息前后矛盾，没有导入任何数据",
-        "  第 6 行 E 列（联系电话）：与第 5 行是同一位业主 张伟（没有证件号码），但电话不同：请核对后写成一样的",
+        "  第 6 行 E 列（联系电话）：与第 5 行是同一位业主“张伟”（没有证件号码），但电话不同：请核对后写成一样的",
     ]
     owners = json.loads(run_cli("owners", "list", "--json", "--show-private").stdout)
     assert [(o["unit"], o["owner"], o["phone"]) for o in owners] == [

@@ -1032,7 +1032,7 @@ def test_one_tenant_on_two_rows_of_a_roster_is_one_contact(ledger: Ledger, tmp_p
     with pytest.raises(ValidationError) as caught:
         import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", rows)]), "测试员")
     assert [str(problem) for problem in caught.value.problems] == [
-        "第 4 行 C 列（业主姓名）：1-1-101 的租户 赵磊 已写在第 3 行，但电话、证件号码或租期不同：请核对后只留一行",
+        "第 4 行 C 列（业主姓名）：1-1-101 的租户“赵磊”已写在第 3 行，但电话、证件号码或租期不同：请核对后只留一行",
     ]
     assert len(list_contacts(ledger, "1-1-101")) == 2
 
@@ -1839,7 +1839,7 @@ def test_the_two_owners_an_older_import_made_of_smith_john_are_merged_into_the_o
     assert _journal_of(ledger, "owner.delete") == []
     assert summary.owners_removed == 0
     assert [merge.said("已") for merge in summary.owners_merged] == [
-        "1-1-101 的业主 Smith, John 在台账里原是两位业主 Smith 和 John：已合并为一位，1-1-102 也一并转到 Smith, John 名下"
+        "1-1-101 的业主“Smith, John”在台账里原是两位业主“Smith”和“John”：已合并为一位，1-1-102 也一并转到“Smith, John”名下"
     ]
     again = import_owners(ledger, sheet, "测试员")
     assert (again.units_unchanged, again.owners_created, again.owners_updated, again.owners_merged) == (1, 0, 0, [])
@@ -1865,7 +1865,7 @@ def test_an_old_pair_that_holds_a_unit_apart_is_not_merged_and_the_import_says_s
         (str(ids["John"]), {"name": "John", "phone": None, "id_number": None}, None)
     ]
     assert [merge.said("已") for merge in summary.owners_merged] == [
-        "1-1-101 的业主 Smith, John 在台账里原是两位业主 Smith 和 John：没有合并，另有房屋没有两位一起登记"
+        "1-1-101 的业主“Smith, John”在台账里原是两位业主“Smith”和“John”：没有合并，另有房屋没有两位一起登记"
         "（1-1-102 的业主 Smith）；请核对这些房屋的业主，写进名册再导入"
     ]
 
@@ -1892,7 +1892,7 @@ def test_an_old_pair_whose_first_record_the_sheet_s_id_number_names_is_merged_in
         ),
     ]
     assert [merge.said("已") for merge in summary.owners_merged] == [
-        "1-1-101 的业主 Smith, John 在台账里原是两位业主 Smith 和 John：已合并为一位，1-1-102 也一并转到 Smith, John 名下"
+        "1-1-101 的业主“Smith, John”在台账里原是两位业主“Smith”和“John”：已合并为一位，1-1-102 也一并转到“Smith, John”名下"
     ]
 
 
@@ -1910,7 +1910,7 @@ def test_an_old_pair_with_another_id_number_than_the_sheet_s_is_not_merged(ledge
     assert _journal_of(ledger, "owner.merge") == []
     assert [key for key, _, _ in _journal_of(ledger, "owner.delete")] == [str(ids["Smith"]), str(ids["John"])]
     assert [merge.said("已") for merge in summary.owners_merged] == [
-        "1-1-101 的业主 Smith, John 在台账里原是两位业主 Smith 和 John：没有合并，旧记录的证件号码与名册里写的不同："
+        "1-1-101 的业主“Smith, John”在台账里原是两位业主“Smith”和“John”：没有合并，旧记录的证件号码与名册里写的不同："
         "是同一个人的，请核对号码后再导入"
     ]
 
@@ -2000,8 +2000,8 @@ def test_one_relation_to_a_unit_is_judged_by_id_number_where_both_are_known(ledg
     with pytest.raises(ValidationError) as caught:
         import_owners(ledger, workbook(tmp_path / "名册3.xlsx", [("Sheet1", [*first, tenant, spelled])]), "测试员")
     assert [str(p) for p in caught.value.problems] == [
-        "第 4 行 F 列（证件号码）：1-1-101 的家属 John Smith（联系人编号 2）已在台账里，证件号码 E1*****78 相同，与这一行的 "
-        "Smith John 是同一个人：一个人在一套房屋只登记一种关系、一种姓名，关系或姓名变了的，先用 recordkit owners contact "
+        "第 4 行 F 列（证件号码）：1-1-101 的家属“John Smith”（联系人编号 2）已在台账里，证件号码 E1*****78 相同，与这一行的"
+        "“Smith John”是同一个人：一个人在一套房屋只登记一种关系、一种姓名，关系或姓名变了的，先用 recordkit owners contact "
         'edit 2 --relation 租户 --name "Smith John" 改正再导入'
     ]
 
@@ -2050,7 +2050,7 @@ def test_one_sheet_may_name_a_family_member_and_a_tenant_of_one_name_told_apart_
     with pytest.raises(ValidationError) as caught:
         import_owners(ledger, workbook(tmp_path / "名册2.xlsx", [("Sheet1", rows)]), "测试员")
     assert [str(p) for p in caught.value.problems] == [
-        "第 4 行 F 列（关系）：1-1-101 的家属 张敏 已写在第 3 行，一个人在一套房屋只登记一种关系：请核对后只留一行"
+        "第 4 行 F 列（关系）：1-1-101 的家属“张敏”已写在第 3 行，一个人在一套房屋只登记一种关系：请核对后只留一行"
     ]
 
 
@@ -2081,7 +2081,7 @@ def test_two_family_members_of_one_name_told_apart_by_id_numbers_are_both_import
         refused = run_cli("owners", "import", str(workbook(workspace.root / "名册2.xlsx", [("业主名册", rows)])))
         assert refused.exit_code == 5, number
         assert (
-            "第 5 行 D 列（业主姓名）：1-1-101 的家属 张敏 已写在第 4 行，但电话、证件号码或租期不同：请核对后只留一行"
+            "第 5 行 D 列（业主姓名）：1-1-101 的家属“张敏”已写在第 4 行，但电话、证件号码或租期不同：请核对后只留一行"
             in (refused.stderr)
         ), number
 
@@ -2102,7 +2102,7 @@ def test_one_passport_under_two_spellings_and_two_relations_in_one_sheet_is_one_
     with pytest.raises(ValidationError) as caught:
         import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", rows)]), "测试员")
     assert [str(p) for p in caught.value.problems] == [
-        "第 4 行 G 列（关系）：1-1-101 的家属 John Smith 已写在第 3 行，与这一行的 Smith John 证件号码相同，是同一个人："
+        "第 4 行 G 列（关系）：1-1-101 的家属“John Smith”已写在第 3 行，与这一行的“Smith John”证件号码相同，是同一个人："
         "一个人在一套房屋只登记一种关系、一种姓名，请核对后只留一行"
     ]
     assert list_contacts(ledger) == []
@@ -2195,7 +2195,7 @@ def test_one_of_two_namesakes_named_without_number_or_his_phone_is_refused(
     assert "有 1 位联系人分不出是台账里同名的哪一位，没有导入任何数据" in result.stderr
     assert (
         "第 3 行 E 列（身份证号）："
-        "1-1-101 有 2 位家属 张敏（联系人编号 1、2），这一行没有填证件号码，电话也分不出是哪一位：请填上他的证件号码再导入"
+        "1-1-101 有 2 位家属“张敏”（联系人编号 1、2），这一行没有填证件号码，电话也分不出是哪一位：请填上他的证件号码再导入"
         in result.stderr
     )
     assert _contacts_listed(run_cli) == [

@@ -169,8 +169,11 @@ class RenamedOwner:
     held: str
 
     def said(self, done: str) -> str:
-        """``证件号码 110101********1233 的业主 王建国 已改名为 刘一：1-1-101 的业主、2-2-201 的业主``, ``done`` 已 or 将."""
-        return f"证件号码 {self.id_number} 的业主 {self.before} {done}改名为 {self.after}：{self.held}"
+        """``证件号码 110101********1233 的业主“王建国”已改名为“刘一”：1-1-101 的业主、2-2-201 的业主``, ``done`` 已 or 将."""
+        return (
+            f"证件号码 {self.id_number} 的业主{named_in_sentence(self.before)}{done}改名为{named_in_sentence(self.after)}："
+            f"{self.held}"
+        )
 
 
 @dataclass(frozen=True)
@@ -642,7 +645,11 @@ def _match_owners(
             for column in contradicted:
                 letter, header = where[column]
                 what = "姓名" if column == "owner" else "电话"
-                whom = "同一证件号码（同一位业主）" if owner.id_number else f"同一位业主 {owner.name}（没有证件号码）"
+                whom = (
+                    "同一证件号码（同一位业主）"
+                    if owner.id_number
+                    else f"同一位业主{named_in_sentence(owner.name)}（没有证件号码）"
+                )
                 problems.append(
                     CellProblem(
                         person.row,
@@ -723,8 +730,9 @@ def _spelled_two_ways(contact: ContactRecord, kept: Contact) -> str:
     """The refusal of ``contact``, a row naming ``kept`` (a contact of its unit on the ledger, of his number) with his
     name written another way: one person has one relation to a unit and one name; the fix at the counter."""
     return (
-        f"{kept.unit} 的{kept.record.relation} {kept.record.name}（联系人编号 {kept.id}）已在台账里，证件号码 "
-        f"{mask_id_number(contact.id_number or '')} 相同，与这一行的 {contact.name} 是同一个人：一个人在一套房屋只登记"
+        f"{kept.unit} 的{kept.record.relation}{named_in_sentence(kept.record.name)}（联系人编号 {kept.id}）已在台账里，"
+        f"证件号码 {mask_id_number(contact.id_number or '')} 相同，与这一行的{named_in_sentence(contact.name)}是同一个人："
+        "一个人在一套房屋只登记"
         f"一种关系、一种姓名，关系或姓名变了的，先用 recordkit owners contact edit {kept.id} --relation {contact.relation} "
         f'--name "{contact.name}" 改正再导入'
     )
@@ -918,7 +926,7 @@ def _owner_on_contacts_number(
     `` 3-2-1201 的``), number masked, with how to put the contact right."""
     role = "业主" if slot == (record.row, 0) else "共有人"
     return (
-        f"{role}的证件号码 {mask_id_number(owner.id_number or '')} 与{whose}联系人 {holder.record.name}"
+        f"{role}的证件号码 {mask_id_number(owner.id_number or '')} 与{whose}联系人{named_in_sentence(holder.record.name)}"
         f"（{holder.record.relation}）的相同：核对这一格；是联系人登记错了的，先改正联系人"
         f"（recordkit owners contact edit {holder.id} --id-number 正确的号码）再导入"
     )
@@ -1351,12 +1359,13 @@ class PairMerged:
     refused: str | None = None
 
     def said(self, done: str) -> str:
-        """What the import tells of it, ``done`` 已 or 将 (a trial): ``1-1-101 的业主 Smith, John 在台账里原是两位业主
-        Smith 和 John：已合并为一位，1-1-102 也一并转到 Smith, John 名下``, or why not (``refused``, with what to do)."""
-        was = f"{self.unit} 的业主 {self.name} 在台账里原是两位业主 {self.parts[0]} 和 {self.parts[1]}"
+        """What the import tells of it, ``done`` 已 or 将 (a trial): ``1-1-101 的业主“Smith, John”在台账里原是两位业主
+        “Smith”和“John”：已合并为一位，1-1-102 也一并转到“Smith, John”名下``, or why not (``refused``, with what to do)."""
+        first, second = map(named_in_sentence, self.parts)
+        was = f"{self.unit} 的业主{named_in_sentence(self.name)}在台账里原是两位业主{first}和{second}"
         if self.refused is not None:
             return f"{was}：没有合并，{self.refused}"
-        moved = f"，{'、'.join(self.moved)} 也一并转到 {self.name} 名下" if self.moved else ""
+        moved = f"，{'、'.join(self.moved)} 也一并转到{named_in_sentence(self.name)}名下" if self.moved else ""
         return f"{was}：{done}合并为一位{moved}"
 
 
@@ -1662,7 +1671,8 @@ def _refuse_second_relations(
                     row,
                     letter,
                     header,
-                    f"{record.code} 的{had.relation} {had.name}（联系人编号 {had.id}）已在台账里，一个人在一套房屋只登记"
+                    f"{record.code} 的{had.relation}{named_in_sentence(had.name)}（联系人编号 {had.id}）已在台账里，"
+                    "一个人在一套房屋只登记"
                     f"一种关系：关系变了的，先用 recordkit owners contact edit {had.id} --relation {contact.relation} 改正再导入",
                 )
             )
@@ -1708,7 +1718,7 @@ def _refuse_namesakes_untold(
                     row,
                     letter,
                     header,
-                    f"{record.code} 有 {len(namesakes)} 位{contact.relation} {contact.name}（联系人编号 {ids}），"
+                    f"{record.code} 有 {len(namesakes)} 位{contact.relation}{named_in_sentence(contact.name)}（联系人编号 {ids}），"
                     "这一行没有填证件号码，电话也分不出是哪一位：请填上他的证件号码再导入",
                 )
             )

@@ -24,6 +24,7 @@ from recordkit.core.personal import (
     is_placeholder_id_number,
     is_placeholder_phone,
     looks_like_resident_id,
+    named_in_sentence,
     read_id_type,
     validate_document_number,
     validate_id_number,
@@ -993,12 +994,14 @@ def read_roster(
                 why = (
                     "，一个人在一套房屋只登记一种关系：请核对后只留一行"
                     if name_as_read(had.name) == folded
-                    else f"，与这一行的 {named} 证件号码相同，是同一个人：一个人在一套房屋只登记一种关系、一种姓名，"
+                    else f"，与这一行的{named_in_sentence(named)}证件号码相同，是同一个人：一个人在一套房屋只登记一种关系、一种姓名，"
                     "请核对后只留一行"
                 )
                 problems.append(
                     table.problem(
-                        number, "relation", f"{row.code} 的{had.relation} {named_first} 已写在第 {first} 行{why}"
+                        number,
+                        "relation",
+                        f"{row.code} 的{had.relation}{named_in_sentence(named_first)}已写在第 {first} 行{why}",
                     )
                 )
             elif earlier is None:
@@ -1015,7 +1018,8 @@ def read_roster(
                     table.problem(
                         number,
                         "owner",
-                        f"{row.code} 的{row.contact.relation} {as_typed(typed[(number, 'owner')], earlier[0].name)} 已写在第 "
+                        f"{row.code} 的{row.contact.relation}"
+                        f"{named_in_sentence(as_typed(typed[(number, 'owner')], earlier[0].name))}已写在第 "
                         f"{earlier[1]} 行，但电话、证件号码或租期不同：请核对后只留一行",
                     )
                 )
