@@ -906,7 +906,8 @@ def test_an_offices_copy_of_the_residence_certificate_from_before_the_rename_lac
 def test_a_latin_name_in_a_certificate_s_refusal_is_quoted(run_cli: Any, workspace: Workspace) -> None:
     """A refusal put a tenant's and an owner's name after a space inside the sentence (出租给了租户 Tran Van Nam（租期
     …），业主 Mary Smith 不住在这里, 租户 Tran Van Nam 没有登记起租日期): a Latin name ran into the Chinese words.
-    Every name a refusal carries is quoted, as renovation refusals quote theirs."""
+    Every name a refusal carries is quoted, as renovation refusals quote theirs; and the commands it suggests
+    (--tenant Tran Van Nam, contact add 1-1-101 Nguyen Van Binh) quote the name as a shell takes it back."""
     rows = [
         ["1", "1", "101", 89.35, "Mary Smith", "13812345678", None, dt.date(2020, 5, 1), "已入住"],
         ["1", "1", "102", 89.35, "Mary Smith", "13812345678", None, dt.date(2020, 5, 1), "已入住"],
@@ -920,7 +921,15 @@ def test_a_latin_name_in_a_certificate_s_refusal_is_quoted(run_cli: Any, workspa
         "",
         "错误：房屋 1-1-101 出租给了租户“Tran Van Nam”（租期 2026-03-01 至 2027-02-28），业主“Mary Smith”不住在这里，"
         "不能开具居住证明（证明的是业主自入住日期起在该房屋居住至今）。租户已搬走的，先删除这位联系人："
-        "recordkit owners contact remove 1。如需为租户开具，请加 --tenant Tran Van Nam",
+        "recordkit owners contact remove 1。如需为租户开具，请加 --tenant 'Tran Van Nam'",
+    )
+    refused = run_cli("cert", "make", "居住证明", "--unit", "1-1-101", "--tenant", "Nguyen Van Binh")
+    assert (refused.exit_code, refused.stdout, refused.stderr.strip()) == (
+        8,
+        "",
+        "错误：房屋 1-1-101 登记的租户中没有“Nguyen Van Binh”（现在的租户：“Tran Van Nam”（租期 2026-03-01 至 2027-02-28）），"
+        "不能为租户开具居住证明。请核对姓名；新租户先登记：recordkit owners contact add 1-1-101 'Nguyen Van Binh' "
+        "--relation 租户 --start 起租日期 --end 到期日期",
     )
     refused = run_cli(
         "cert", "make", "居住证明", "--unit", "1-1-101", "--tenant", "Tran Van Nam", "--date", "2026-02-27"

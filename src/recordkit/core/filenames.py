@@ -9,6 +9,7 @@ screens, messages and logs; it never renames a file.
 from __future__ import annotations
 
 import re
+import shlex
 import unicodedata
 
 #: Unicode categories never wanted in a name: controls (a newline, ESC) and invisible format characters
@@ -104,3 +105,13 @@ def as_written(shown: str) -> str:
         return chr(code) if code <= 0x10FFFF and _hidden(chr(code)) else match[0]
 
     return _SHOWN_CHARACTER.sub(character, shown)
+
+
+#: What a shell reads as something other than a letter of a word: a blank, a quote, a variable, a glob, a redirection.
+_SHELL_SPECIAL = re.compile(r"""[\s'"\\$`&|;<>()*?\[\]#~!{}]""")
+
+
+def as_shell_word(word: str) -> str:
+    """``word`` (a path, a person's name) as a message's suggested command writes it for a shell to take back whole:
+    quoted when it holds a blank or a character the shell reads (``'Tran Van Nam'``), else as it is (``赵磊``)."""
+    return shlex.quote(word) if _SHELL_SPECIAL.search(word) else word

@@ -20,8 +20,16 @@ import sqlalchemy as sa
 from recordkit.billing.arrears import arrears_day, arrears_in
 from recordkit.core.dates import Month, check_business_day, check_not_future, check_not_past, chinese_date, parse_month
 from recordkit.core.errors import ConflictError, UsageError, ValidationError
+from recordkit.core.filenames import as_shell_word
 from recordkit.core.money import format_yuan
-from recordkit.core.personal import RESIDENT_ID, has_letter, id_number_label, named_in_sentence, reason_problem
+from recordkit.core.personal import (
+    RESIDENT_ID,
+    has_letter,
+    id_number_label,
+    name_as_kept,
+    named_in_sentence,
+    reason_problem,
+)
 from recordkit.core.unitcodes import DWELLINGS, parse_unit_code
 from recordkit.documents.generated import (
     DocumentRequest,
@@ -215,7 +223,7 @@ def _named(tenant: Contact) -> str:
 
 
 def _register_command(code: str, name: str) -> str:
-    return f"recordkit owners contact add {code} {name} --relation 租户 --start 起租日期 --end 到期日期"
+    return f"recordkit owners contact add {code} {as_shell_word(name)} --relation 租户 --start 起租日期 --end 到期日期"
 
 
 def _labelled(days: tuple[dt.date, dt.date]) -> list[tuple[dt.date, str]]:
@@ -230,14 +238,16 @@ def _tenant_named(tenants: Sequence[Contact], code: str, name: str, days: tuple[
     today's); ``ConflictError`` naming the unit's current tenants, or how to register one, otherwise."""
     wanted = name_as_read(name)
     found = next((tenant for tenant in tenants if name_as_read(tenant.record.name) == wanted), None)
-    register = _register_command(code, wanted)
+    # Named as the ledger would keep it: read without its blanks, Tran Van Nam would be shown (and registered) TranVanNam.
+    typed = name_as_kept(name)
+    register = _register_command(code, typed)
     if not tenants:
         raise ConflictError(f"房屋 {code} 没有登记租户，不能为租户开具居住证明。请先登记租户和租期：{register}")
     if found is None:
         current = _current(tenants, days)
         listed = f"现在的租户：{'、'.join(map(_named, current))}" if current else "现在没有租期内的租户"
         raise ConflictError(
-            f"房屋 {code} 登记的租户中没有“{wanted}”（{listed}），不能为租户开具居住证明。"
+            f"房屋 {code} 登记的租户中没有{named_in_sentence(typed)}（{listed}），不能为租户开具居住证明。"
             f"请核对姓名；新租户先登记：{register}"
         )
     edit = f"recordkit owners contact edit {found.id}"
@@ -298,7 +308,7 @@ def _residence_values(
         )
     if let := _current(tenants, days):  # let, its roster's status left 已入住: the owner does not live there "至今"
         removals = "；".join(f"recordkit owners contact remove {t.id}" for t in let)
-        option = let[0].record.name if len(let) == 1 else "姓名"
+        option = as_shell_word(let[0].record.name) if len(let) == 1 else "姓名"
         owner = named_in_sentence(view.owner or "")
         raise ConflictError(
             f"房屋 {view.code} 出租给了租户{'、'.join(map(_named, let))}，业主{owner}不住在这里，不能开具居住证明"

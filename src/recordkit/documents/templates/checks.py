@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import shlex
 from dataclasses import dataclass, field, replace
 from html import unescape
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 
 from recordkit.core.atomic import write_bytes
 from recordkit.core.errors import ConflictError, NotFoundError
-from recordkit.core.filenames import readable_name
+from recordkit.core.filenames import as_shell_word, readable_name
 from recordkit.documents.templates.designs import (
     NOTICE_KIND,
     asked_variables,
@@ -142,7 +141,7 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
     # A file its name would not find again (outside templates/, or another template of its name there)
     # is checked again by its path, as given.
     found_by_name = origin == ORIGIN_BUILTIN or _same_file(library.office_path(name), path)
-    check_as = name if found_by_name else _as_typed(readable_name(name_or_file))
+    check_as = name if found_by_name else as_shell_word(readable_name(name_or_file))
     provided, asks = provided_variables(name), asked_variables(name)
     kind = kind_of(name)
     report = CheckReport(name, kind, path, provided=sorted(shown_variables(name)), asks=sorted(asks))
@@ -216,11 +215,6 @@ def misspelt_variables(template: Template) -> dict[str, str]:
         if close:
             found[variable] = close[0]
     return found
-
-
-def _as_typed(path: str) -> str:
-    """``path`` as a shell takes it back: quoted when it holds a space or a character the shell reads."""
-    return shlex.quote(path) if re.search(r"""[\s'"\\$`&|;<>()*?\[\]#~!{}]""", path) else path
 
 
 def _same_file(one: Path | None, other: Path) -> bool:
