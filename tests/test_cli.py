@@ -324,6 +324,34 @@ def test_an_unexpected_error_whose_open_log_refuses_the_traceback_is_written_whe
     assert "RuntimeError: boom" in written.read_text(encoding="utf-8")
 
 
+def test_an_unexpected_error_written_nowhere_still_says_its_message(
+    run_cli: Any, imported: Path, workspace: Workspace, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The log refused the traceback and the temporary folder takes no file either (the same full disk): the command
+    ended in a second traceback.  It still says its Chinese message with the reference, exit 70, and says the details
+    could not be written."""
+    import recordkit.owners.roster
+    from recordkit.core.workspace import LOG_HANDLER_NAME, add_rotating_log
+
+    def explode(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(recordkit.owners.roster, "list_owners", explode)
+    add_rotating_log(workspace.log_file, LOG_HANDLER_NAME)
+    logging.getLogger("recordkit").info("an earlier line, which opens the log")
+    [handler] = [h for h in logging.getLogger("recordkit").handlers if h.get_name() == LOG_HANDLER_NAME]
+    monkeypatch.setattr(handler, "stream", _FullDisk())
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "没有这个文件夹"))
+    result = run_cli("owners", "list")
+    assert result.exit_code == 70
+    assert "Traceback" not in result.output
+    reference = result.stderr.split("编号 ")[1][:8]
+    assert result.stderr == (
+        f"错误：程序内部错误（RuntimeError，编号 {reference}），详情没能写下来（日志和临时文件夹都写不进去，"
+        "多半是磁盘满了或不能写）。请把这个编号和出错前做的操作告诉维护人员\n"
+    )
+
+
 def test_journal_verify_reports_tampering(run_cli: Any, imported: Path, workspace: Workspace) -> None:
     ok = run_cli("journal", "verify")
     assert ok.exit_code == 0

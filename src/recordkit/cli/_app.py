@@ -186,9 +186,17 @@ def _report_unexpected(err: BaseException) -> int:
     if not where:
         # failed before the workspace (and its log) was known, or its log file, opened by its first line, could not be
         # (a folder this account may not write), or took no traceback (a full or read-only disk)
-        handle, where = tempfile.mkstemp(prefix="recordkit-error-", suffix=".log")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(f"[{reference}]\n" + "".join(traceback.format_exception(err)))
+        try:
+            handle, where = tempfile.mkstemp(prefix="recordkit-error-", suffix=".log")
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(f"[{reference}]\n" + "".join(traceback.format_exception(err)))
+        except OSError:  # the same full or read-only disk: the clerk still gets the message, not a second traceback
+            typer.echo(
+                f"错误：程序内部错误（{type(err).__name__}，编号 {reference}），详情没能写下来（日志和临时文件夹都写不进去，"
+                "多半是磁盘满了或不能写）。请把这个编号和出错前做的操作告诉维护人员",
+                err=True,
+            )
+            return INTERNAL_ERROR_EXIT_CODE
     typer.echo(
         f"错误：程序内部错误（{type(err).__name__}），详情已写入 {where}（编号 {reference}）。请把这个编号告诉维护人员",
         err=True,
