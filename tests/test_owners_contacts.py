@@ -1300,3 +1300,46 @@ def test_a_latin_name_in_the_roster_import_s_messages_is_quoted(
         "第 4 行 F 列（关系）：1-1-101 的家属“Nguyen Van Binh”已写在第 3 行，一个人在一套房屋只登记一种关系：请核对后只留一行"
         in refused.stderr
     )
+
+
+# -- 10. a contact's number (联系人编号) is his for good ------------------------------------------------------------
+
+
+def contact_ids(run_cli: Any, env: dict[str, str] | None = None) -> list[tuple[int, str, str, str, str | None]]:
+    """``contact list --json --show-private`` as (联系人编号, unit, name, relation, phone), in its order."""
+    listed = run_cli("owners", "contact", "list", "--json", "--show-private", env=env)
+    assert listed.exit_code == 0, listed.output
+    return [(c["id"], c["unit"], c["name"], c["relation"], c["phone"]) for c in json.loads(listed.stdout)]
+
+
+def test_a_roster_imported_again_keeps_each_contacts_number(run_cli: Any, tmp_path: Path) -> None:
+    """Imported again with 1-1-101's 租户 赵磊 under a new phone and a 家属 钱八 added, every 家属 and 租户 of 1-1-101
+    was deleted and written anew: 张敏 and 赵磊 got new 联系人编号, and a number an earlier refusal or a clerk's note gave
+    named nobody or someone else.  Each contact the sheet names again keeps his number (赵磊's phone changed on it),
+    only 钱八 gets a new one; 1-1-102's 孙七 is untouched."""
+    contacts = [
+        ["1-1-101", None, "张敏", "13700000001", None, "家属"],
+        ["1-1-101", None, "赵磊", "13700000002", ZHAO_LEI_ID, "租户"],
+        ["1-1-102", None, "孙七", "13700000003", None, "租户"],
+    ]
+    first = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", [*OWNERS, *contacts])))
+    assert first.exit_code == 0, first.output
+    assert contact_ids(run_cli) == [
+        (1, "1-1-101", "张敏", "家属", "13700000001"),
+        (2, "1-1-101", "赵磊", "租户", "13700000002"),
+        (3, "1-1-102", "孙七", "租户", "13700000003"),
+    ]
+    again = [
+        ["1-1-101", None, "钱八", "13700000004", None, "家属"],
+        ["1-1-101", None, "张敏", "13700000001", None, "家属"],
+        ["1-1-101", None, "赵磊", "13700000009", ZHAO_LEI_ID, "租户"],
+        ["1-1-102", None, "孙七", "13700000003", None, "租户"],
+    ]
+    second = run_cli("owners", "import", str(roster(tmp_path / "名册2.xlsx", [*OWNERS, *again])))
+    assert second.exit_code == 0, second.output
+    assert contact_ids(run_cli) == [
+        (1, "1-1-101", "张敏", "家属", "13700000001"),
+        (2, "1-1-101", "赵磊", "租户", "13700000009"),
+        (4, "1-1-101", "钱八", "家属", "13700000004"),
+        (3, "1-1-102", "孙七", "租户", "13700000003"),
+    ]

@@ -1564,13 +1564,13 @@ def _apply_co_owners(
     return named
 
 
-def _contact_rows(conn: Connection, unit_ids: Iterable[int] | None = None) -> dict[int, list[ContactRecord]]:
+def _contact_rows(conn: Connection) -> dict[int, list[tuple[int, ContactRecord]]]:
+    """Every unit's contacts on the ledger with their 联系人编号, by unit id, in the order they were added: the whole
+    table in one read, never an ``IN`` of a roster's units (SQLite's limit on parameters)."""
     query = sa.select(unit_contacts).order_by(unit_contacts.c.unit_id, unit_contacts.c.id)
-    if unit_ids is not None:
-        query = query.where(unit_contacts.c.unit_id.in_(list(unit_ids)))
-    found: dict[int, list[ContactRecord]] = {}
+    found: dict[int, list[tuple[int, ContactRecord]]] = {}
     for row in conn.execute(query):
-        found.setdefault(row.unit_id, []).append(contact_record(row))
+        found.setdefault(row.unit_id, []).append((row.id, contact_record(row)))
     return found
 
 
@@ -1693,13 +1693,11 @@ def _refuse_namesakes_untold(
     that ``_kept_as`` cannot tell among its unit's namesakes of two numbers (two 家属 张敏, no phone or one neither
     has, or the one both share): he would be recorded without a number, or the wrong one's, so the row names both
     stored contacts (联系人编号) and asks for his number."""
-    stated = [record for record in records if record.stated]
-    rows: dict[int, list[tuple[int, ContactRecord]]] = {}
-    query = sa.select(unit_contacts).order_by(unit_contacts.c.id)
-    for stored in conn.execute(query.where(unit_contacts.c.unit_id.in_([unit_ids[str(r.code)] for r in stated]))):
-        rows.setdefault(stored.unit_id, []).append((stored.id, contact_record(stored)))
+    rows = _contact_rows(conn)
     problems: list[CellProblem] = []
-    for record in stated:
+    for record in records:
+        if not record.stated:
+            continue
         had = rows.get(unit_ids[str(record.code)], [])
         for contact, row in zip(record.contacts, record.contact_rows, strict=True):
             if contact.id_number or contact.relation not in record.stated:
@@ -1738,41 +1736,44 @@ def _apply_contacts(
 ) -> int:
     """Make each unit's contacts of the kinds the sheet states for it (``OwnerRecord.stated``) the record's, leaving
     its others — and every unit the sheet says nothing of contacts about — as they are: an export with one 租户 row
-    added takes no one else's 家属 or 租户 away.  Returns how many contacts the sheet names."""
+    added takes no one else's 家属 or 租户 away.  A contact the sheet names again (``_kept_as``) keeps his row and
+    联系人编号, its fields made the sheet's and its added_at/added_by those of his first registration (a later change
+    is the journal's); only those the sheet no longer names are deleted, only new ones added.  Returns how many
+    contacts the sheet names."""
     current = _contact_rows(conn)
     stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     rows: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    gone: list[dict[str, Any]] = []
     for record in records:
         if not record.stated:
             continue
         unit_id = unit_ids[str(record.code)]
-        had = current.get(unit_id, [])
+        stored = current.get(unit_id, [])
+        had = [c for _, c in stored]
         # A contact written again with a blank phone or ID number (a sheet without a 租户电话 column, an export that
         # names no contact's ID number) keeps the one the ledger has, as an owner's does.
-        stated = [_with_kept_numbers(c, _kept_as(c, had)) for c in record.contacts]
-        if [c for c in had if c.relation in record.stated] == stated:
+        stated: list[ContactRecord] = []
+        kept: dict[int, ContactRecord] = {}  # 联系人编号 → the sheet's contact kept on it
+        added: list[ContactRecord] = []
+        for contact in record.contacts:
+            known = _kept_as(contact, had)
+            now_as = _with_kept_numbers(contact, known)
+            stated.append(now_as)
+            id_ = next((i for i, c in stored if c is known and i not in kept), None)
+            if id_ is None:
+                added.append(now_as)
+            else:
+                kept[id_] = now_as
+        before = dict(stored)
+        changed = {i: c for i, c in kept.items() if before[i] != c}
+        dropped = [i for i, c in stored if c.relation in record.stated and i not in kept]
+        if not (changed or dropped or added):
             continue
-        conn.execute(
-            unit_contacts.delete().where(
-                unit_contacts.c.unit_id == unit_id, unit_contacts.c.relation.in_(sorted(record.stated))
-            )
-        )
+        updates.extend({"pk": i, **{f"new_{k}": v for k, v in _contact_values(c).items()}} for i, c in changed.items())
+        gone.extend({"pk": i} for i in dropped)
+        rows.extend({"unit_id": unit_id, **_contact_values(c), "added_at": stamp, "added_by": operator} for c in added)
         now = [*(c for c in had if c.relation not in record.stated), *stated]
-        rows.extend(
-            {
-                "unit_id": unit_id,
-                "name": c.name,
-                "relation": c.relation,
-                "phone": c.phone,
-                "id_number": c.id_number,
-                "id_type": c.id_type,
-                "start_date": c.start_date,
-                "end_date": c.end_date,
-                "added_at": stamp,
-                "added_by": operator,
-            }
-            for c in stated
-        )
         changes.append(
             journal.Change(
                 "unit.contacts",
@@ -1782,8 +1783,26 @@ def _apply_contacts(
                 {"contacts": [c.as_journal() for c in now]},
             )
         )
+    if gone:
+        conn.execute(unit_contacts.delete().where(unit_contacts.c.id == sa.bindparam("pk")), gone)
+    if updates:
+        conn.execute(
+            unit_contacts.update()
+            .where(unit_contacts.c.id == sa.bindparam("pk"))
+            .values({name: sa.bindparam(f"new_{name}") for name in _CONTACT_FIELDS}),
+            updates,
+        )
     bulk_insert(conn, unit_contacts, rows)
     return sum(len(r.contacts) for r in records)
+
+
+#: The columns of a ``unit_contacts`` row that a sheet's contact gives.
+_CONTACT_FIELDS = ("name", "relation", "phone", "id_number", "id_type", "start_date", "end_date")
+
+
+def _contact_values(contact: ContactRecord) -> dict[str, Any]:
+    """``contact``'s ``_CONTACT_FIELDS``, by column name."""
+    return {name: getattr(contact, name) for name in _CONTACT_FIELDS}
 
 
 # -- looking up -----------------------------------------------------------------------
