@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import open_ledger
 from tests.conftest import last_journal_entry
+from tests.revisions import mark_as_of
 
 HEADERS = ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系"]
 ZHANG_WEI_ID = "110101199003071233"
@@ -1343,3 +1344,58 @@ def test_a_roster_imported_again_keeps_each_contacts_number(run_cli: Any, tmp_pa
         (4, "1-1-101", "钱八", "家属", "13700000004"),
         (3, "1-1-102", "孙七", "租户", "13700000003"),
     ]
+
+
+def test_a_removed_contacts_number_is_never_given_to_another(run_cli: Any, ledger_url: str, tmp_path: Path) -> None:
+    """On SQLite the highest 联系人编号, once its contact was removed (``contact remove``, or a roster no longer naming
+    him), went to the next contact added: a number a clerk noted for 孙七 then named 钱八.  A number once given is
+    never given again, on either backend."""
+    env = {"RECORDKIT_DATABASE_URL": ledger_url}
+    contacts = [
+        ["1-1-101", None, "张敏", "13700000001", None, "家属"],
+        ["1-1-102", None, "孙七", "13700000003", None, "租户"],
+    ]
+    imported = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", [*OWNERS, *contacts])), env=env)
+    assert imported.exit_code == 0, imported.output
+    assert run_cli("owners", "contact", "remove", "2", env=env).exit_code == 0
+    added = run_cli("owners", "contact", "add", "1-1-102", "钱八", "--relation", "租户", env=env)
+    assert (added.exit_code, added.stdout) == (0, "已添加 1-1-102 的租户 钱八（联系人编号 3）\n")
+    zhou_jiu = ["1-1-101", None, "周九", "13700000005", None, "家属"]
+    named = run_cli("owners", "import", str(roster(tmp_path / "名册2.xlsx", [*OWNERS, contacts[0], zhou_jiu])), env=env)
+    assert named.exit_code == 0, named.output
+    dropped = run_cli("owners", "import", str(roster(tmp_path / "名册3.xlsx", [*OWNERS, contacts[0]])), env=env)
+    assert dropped.exit_code == 0, dropped.output
+    assert contact_ids(run_cli, env) == [
+        (1, "1-1-101", "张敏", "家属", "13700000001"),
+        (3, "1-1-102", "钱八", "租户", None),
+    ]
+    again = run_cli("owners", "contact", "add", "1-1-101", "吴芳", "--relation", "家属", env=env)
+    assert (again.exit_code, again.stdout) == (0, "已添加 1-1-101 的家属 吴芳（联系人编号 5）\n")
+
+
+def test_an_older_ledger_upgraded_keeps_each_contact_and_number_and_never_gives_one_again(
+    run_cli: Any, ledger_url: str, tmp_path: Path
+) -> None:
+    """A ledger of migration 0030 (SQLite's contact numbers reusable), 1-1-101's 家属 张敏 (1) and 1-1-102's 租户 孙七
+    (3) left after 周九 (2) was removed: upgraded, each keeps his number and every field, and once 孙七, the highest, is
+    removed, the next contact added is 4, never 3."""
+    env = {"RECORDKIT_DATABASE_URL": ledger_url}
+    contacts = [
+        ["1-1-101", None, "张敏", "13700000001", QIAN_BA_ID, "家属"],
+        ["1-1-101", None, "周九", "13700000002", None, "租户"],
+        ["1-1-102", None, "孙七", "13700000003", None, "租户"],
+    ]
+    imported = run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", [*OWNERS, *contacts])), env=env)
+    assert imported.exit_code == 0, imported.output
+    assert run_cli("owners", "contact", "remove", "2", env=env).exit_code == 0
+    with open_ledger(ledger_url) as ledger, ledger.write() as conn:
+        mark_as_of(conn, "0030")
+    assert run_cli("db", "upgrade", env=env).exit_code == 0
+    listed = run_cli("owners", "contact", "list", "--json", "--show-private", env=env)
+    assert [(c["id"], c["name"], c["phone"], c["id_number"]) for c in json.loads(listed.stdout)] == [
+        (1, "张敏", "13700000001", QIAN_BA_ID),
+        (3, "孙七", "13700000003", None),
+    ]
+    assert run_cli("owners", "contact", "remove", "3", env=env).exit_code == 0
+    added = run_cli("owners", "contact", "add", "1-1-102", "钱八", "--relation", "租户", env=env)
+    assert (added.exit_code, added.stdout) == (0, "已添加 1-1-102 的租户 钱八（联系人编号 4）\n")

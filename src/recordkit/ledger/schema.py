@@ -23,7 +23,7 @@ from sqlalchemy import (
     false,
 )
 
-HEAD_REVISION = "0030"
+HEAD_REVISION = "0031"
 
 metadata = MetaData()
 
@@ -537,6 +537,8 @@ unit_contacts = Table(
     Column("end_date", Date),
     Column("added_at", String(40), nullable=False),
     Column("added_by", String(64), nullable=False),
+    # A contact's number is never given again, the highest's once removed neither (migration 0031).
+    sqlite_autoincrement=True,
 )
 
 # Issue 19: accounts of the web page, and failed sign-ins (throttling survives a restart).
