@@ -1399,3 +1399,26 @@ def test_an_older_ledger_upgraded_keeps_each_contact_and_number_and_never_gives_
     assert run_cli("owners", "contact", "remove", "3", env=env).exit_code == 0
     added = run_cli("owners", "contact", "add", "1-1-102", "钱八", "--relation", "租户", env=env)
     assert (added.exit_code, added.stdout) == (0, "已添加 1-1-102 的租户 钱八（联系人编号 4）\n")
+
+
+def test_doctor_lists_one_person_kept_three_times_as_one_whatever_order_they_were_added_in(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """配偶 赵磊 and 租户 赵雷 of one ID number are one person, and 租户 赵雷 kept again without a number is he by name; doctor
+    grouped each contact with the first it matched, so added 赵磊, 赵雷 (no number), 赵雷 (the number) — 1-1-102 —
+    it listed 赵磊 and the numbered 赵雷 and left the other 赵雷 out, while 1-1-101, of the same three added in the order
+    赵磊, 赵雷 (the number), 赵雷 (no number), was listed whole.  Both are one person of three contacts now."""
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    _old_contact(workspace, "1-1-101", "赵磊", "配偶", ZHAO_LEI_ID)
+    _old_contact(workspace, "1-1-101", "赵雷", "租户", ZHAO_LEI_ID)
+    _old_contact(workspace, "1-1-101", "赵雷", "租户", None)
+    _old_contact(workspace, "1-1-102", "赵磊", "配偶", ZHAO_LEI_ID)
+    _old_contact(workspace, "1-1-102", "赵雷", "租户", None)
+    _old_contact(workspace, "1-1-102", "赵雷", "租户", ZHAO_LEI_ID)
+    check = doctor_check(run_cli, "业主和联系人姓名")
+    assert (check["ok"], check["detail"]) == (
+        False,
+        "2 人在同一套房屋登记了几种关系（旧版本登记的，一个人在一套房屋只登记一种关系，现在添加联系人和导入名册都不收）："
+        "1-1-101 配偶 赵磊（联系人编号 1）、租户 赵雷（联系人编号 2）、租户 赵雷（联系人编号 3）；"
+        "1-1-102 配偶 赵磊（联系人编号 4）、租户 赵雷（联系人编号 5）、租户 赵雷（联系人编号 6）",
+    )

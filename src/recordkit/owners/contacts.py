@@ -5,6 +5,7 @@ add / list / edit / remove.  Importing them from a roster sheet is ``owners.rost
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -1137,17 +1138,16 @@ class ContactUnderRelations:
 def contacts_under_relations_in(conn: Connection) -> list[ContactUnderRelations]:
     """Every ``ContactUnderRelations`` of the ledger read on ``conn``, in unit order: a unit's contacts that are one
     person (``same_person``: by ID number where both are known — 张敏 of one number and 张敏 of another are two —,
-    else by name)."""
+    else by name), taken as one the way through: 赵磊 and 赵雷 of one number, 赵雷 and a 赵雷 without one are one
+    person of three contacts, whatever order they were added in (a contact joining two groups makes them one)."""
     people: dict[str, list[list[Contact]]] = {}
     for row in conn.execute(_contact_query()):
         contact = _contact(row)
         of_unit = people.setdefault(contact.unit, [])
         him = _numbered(contact)
-        same = (kept for kept in of_unit if any(same_person(him, _numbered(other)) for other in kept))
-        if (found := next(same, None)) is not None:
-            found.append(contact)
-        else:
-            of_unit.append([contact])
+        joined = [kept for kept in of_unit if any(same_person(him, _numbered(other)) for other in kept)]
+        of_unit[:] = [kept for kept in of_unit if not any(kept is one for one in joined)]
+        of_unit.append(sorted([*itertools.chain.from_iterable(joined), contact], key=lambda c: c.id))
     found_twice = [
         ContactUnderRelations(unit, tuple(kept))
         for unit, of_unit in people.items()
