@@ -1181,6 +1181,10 @@ def apply_owner_records(
     _refuse_contradictions_and_shared_numbers(
         conn, records, match, columns, contacts, owner_before, contacts_typed_twice
     )
+    if contacts:
+        left = _contacts_left(conn, records, existing_units)
+        _refuse_second_relations(records, left, columns)
+        _refuse_namesakes_untold(records, left, columns)
     new_owners = match.new
 
     changes: list[journal.Change] = []
@@ -1277,8 +1281,6 @@ def apply_owner_records(
     summary.owners_split = _owners_split(records, existing_units, owner_before)
     summary.contacts_now_owners = _drop_contacts_now_owners(conn, records, unit_ids, changes)
     if contacts:
-        _refuse_second_relations(conn, records, unit_ids, columns)
-        _refuse_namesakes_untold(conn, records, unit_ids, columns)
         summary.contacts = _apply_contacts(conn, records, unit_ids, operator, changes)
     pairs = _pairs_named_whole(records, match, existing_units, current_co, owner_before)
     summary.owners_merged = [_merge_pair(conn, pair, changes) for pair in pairs]
@@ -1634,46 +1636,51 @@ def _with_kept_numbers(contact: ContactRecord, known: ContactRecord | None) -> C
     return replace(contact, phone=contact.phone or known.phone, id_number=known.id_number, id_type=known.id_type)
 
 
+def _contacts_left(
+    conn: Connection, records: Sequence[OwnerRecord], existing_units: Mapping[str, Mapping[str, Any]]
+) -> dict[str, list[tuple[int, ContactRecord]]]:
+    """The stored contacts (联系人编号, contact) of each unit of ``records`` whose contacts the sheet states, by unit
+    code, as the import leaves them before it applies the sheet's: read before anything is written, without those it
+    makes the unit's owner or co-owner (``_drop_contacts_now_owners``); a new unit has none."""
+    stored = _contact_rows(conn)
+    return {
+        str(record.code): [
+            (id_, c)
+            for id_, c in stored.get(unit["id"], [])
+            if owner_as_contact(c.name, c.relation, record.owners_numbered(), c.id_number, c.id_type) is None
+        ]
+        for record in records
+        if record.stated and (unit := existing_units.get(str(record.code))) is not None
+    }
+
+
 def _refuse_second_relations(
-    conn: Connection,
     records: Sequence[OwnerRecord],
-    unit_ids: Mapping[str, int],
+    left: Mapping[str, Sequence[tuple[int, ContactRecord]]],
     columns: Mapping[str, tuple[str, str]] | None,
 ) -> None:
     """``ValidationError`` naming each contact of a record (its 关系 cell, or the owner row's 租户 cell) that a contact
     of the unit the import keeps (of a relation the sheet does not state for it, ``_apply_contacts``) already is under
     another relation (``contacts.same_person``: by ID number where both are known, else by name as read): one person
-    has one relation to a unit, a 配偶 is no 租户 of it too."""
+    has one relation to a unit, a 配偶 is no 租户 of it too.  ``left``: ``_contacts_left``."""
     problems: list[CellProblem] = []
     for record in records:
-        if not record.stated:
-            continue
-        kept = conn.execute(
-            sa.select(
-                unit_contacts.c.id,
-                unit_contacts.c.name,
-                unit_contacts.c.relation,
-                unit_contacts.c.id_number,
-                unit_contacts.c.id_type,
-            ).where(
-                unit_contacts.c.unit_id == unit_ids[str(record.code)],
-                unit_contacts.c.relation.not_in(sorted(record.stated)),
-            )
-        ).all()
+        kept = [(id_, c) for id_, c in left.get(str(record.code), []) if c.relation not in record.stated]
         for contact, row in zip(record.contacts, record.contact_rows, strict=True):
             person = (contact.name, contact.id_number, contact.id_type)
-            had = next((c for c in kept if same_person(person, (c.name, c.id_number, c.id_type))), None)
-            if had is None:
+            found = next(((i, c) for i, c in kept if same_person(person, (c.name, c.id_number, c.id_type))), None)
+            if found is None:
                 continue
+            id_, had = found
             letter, header = (columns or {}).get("tenant" if row == record.row else "relation", ("", "关系"))
             problems.append(
                 CellProblem(
                     row,
                     letter,
                     header,
-                    f"{record.code} 的{had.relation}{named_in_sentence(had.name)}（联系人编号 {had.id}）已在台账里，"
+                    f"{record.code} 的{had.relation}{named_in_sentence(had.name)}（联系人编号 {id_}）已在台账里，"
                     "一个人在一套房屋只登记"
-                    f"一种关系：关系变了的，先用 recordkit owners contact edit {had.id} --relation {contact.relation} 改正再导入",
+                    f"一种关系：关系变了的，先用 recordkit owners contact edit {id_} --relation {contact.relation} 改正再导入",
                 )
             )
     if problems:
@@ -1684,21 +1691,17 @@ def _refuse_second_relations(
 
 
 def _refuse_namesakes_untold(
-    conn: Connection,
     records: Sequence[OwnerRecord],
-    unit_ids: Mapping[str, int],
+    left: Mapping[str, Sequence[tuple[int, ContactRecord]]],
     columns: Mapping[str, tuple[str, str]] | None,
 ) -> None:
     """``ValidationError`` naming each contact of a record, of a kind the sheet states, written with a blank ID number
     that ``_kept_as`` cannot tell among its unit's namesakes of two numbers (two 家属 张敏, no phone or one neither
     has, or the one both share): he would be recorded without a number, or the wrong one's, so the row names both
-    stored contacts (联系人编号) and asks for his number."""
-    rows = _contact_rows(conn)
+    stored contacts (联系人编号) and asks for his number.  ``left``: ``_contacts_left``."""
     problems: list[CellProblem] = []
     for record in records:
-        if not record.stated:
-            continue
-        had = rows.get(unit_ids[str(record.code)], [])
+        had = left.get(str(record.code), [])
         for contact, row in zip(record.contacts, record.contact_rows, strict=True):
             if contact.id_number or contact.relation not in record.stated:
                 continue
