@@ -5,6 +5,8 @@ listing on an 80-column terminal.  Read back with the CLI's JSON and with plain 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -1424,30 +1426,58 @@ def test_doctor_lists_one_person_kept_three_times_as_one_whatever_order_they_wer
     )
 
 
-def test_a_roster_of_more_units_with_contacts_than_sqlite_takes_parameters_imports(
-    run_cli: Any, tmp_path: Path, workspace: Workspace
-) -> None:
-    """The import's check of namesakes named every unit with contacts in one ``IN (…)``: a property group's roster of
-    more such units than SQLite takes parameters in one statement (32,766 in many builds; lowered to 999 here, as the
-    oldest builds have it, so the roster stays small) failed.  It imports, twice (the second time each tenant is a
-    stored contact), and every tenant is there."""
+@contextmanager
+def sqlite_parameters_at_most(limit: int) -> Iterator[None]:
+    """Every SQLite connection opened inside takes at most ``limit`` parameters in one statement (999, as the oldest
+    builds; 32,766 in many): a roster of a few thousand units meets what a property group's meets."""
     import sqlite3
 
     def lowered(dbapi_connection: Any, _record: Any) -> None:
         if isinstance(dbapi_connection, sqlite3.Connection):
-            dbapi_connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+            dbapi_connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
 
     sa.event.listen(sa.engine.Engine, "connect", lowered)
     try:
-        rows = [["房号", "建筑面积", "租户"]]
-        rows += [[f"{building}-1-{room}", 90, "赵磊"] for building in range(1, 12) for room in range(101, 201)]
-        sheet = roster(tmp_path / "集团名册.xlsx", rows)
+        yield
+    finally:
+        sa.event.remove(sa.engine.Engine, "connect", lowered)
+
+
+def test_a_roster_of_more_units_with_contacts_than_sqlite_takes_parameters_imports(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """The import's check of namesakes named every unit with contacts in one ``IN (…)``: a property group's roster of
+    more such units than SQLite takes parameters in one statement failed (exit 7, too many SQL variables).  It imports,
+    twice (the second time each tenant is a stored contact), and every tenant is there."""
+    rows = [["房号", "建筑面积", "租户"]]
+    rows += [[f"{building}-1-{room}", 90, "赵磊"] for building in range(1, 12) for room in range(101, 201)]
+    sheet = roster(tmp_path / "集团名册.xlsx", rows)
+    with sqlite_parameters_at_most(999):
         for _ in range(2):
             imported = run_cli("owners", "import", str(sheet))
             assert imported.exit_code == 0, imported.output
-    finally:
-        sa.event.remove(sa.engine.Engine, "connect", lowered)
     tenants = contacts_in_ledger(workspace)
     assert len(tenants) == 1100
     assert tenants[0] == ("1-1-101", "赵磊", "租户", None, None, None, None)
     assert tenants[-1] == ("11-1-200", "赵磊", "租户", None, None, None, None)
+
+
+def test_a_roster_changing_the_owners_of_more_units_than_sqlite_takes_parameters_imports(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """1,100 units each of an owner and a co-owner, then each of another owner alone: the import deleted the units'
+    old co-owners and the owners left holding nothing each in one ``IN (…)``, and failed (exit 7, too many SQL
+    variables) on a roster of more units than SQLite takes parameters in one statement.  Both import."""
+    codes = [f"{building}-1-{room}" for building in range(1, 12) for room in range(101, 201)]
+    both = [["房号", "建筑面积", "业主姓名", "关系"]]
+    for n, code in enumerate(codes):
+        both += [[code, 90, f"张{n:04d}", "业主"], [code, None, f"王{n:04d}", "共有人"]]
+    alone = [["房号", "建筑面积", "业主姓名"], *([code, 90, f"李{n:04d}"] for n, code in enumerate(codes))]
+    with sqlite_parameters_at_most(999):
+        for rows, name in ((both, "两位.xlsx"), (alone, "一位.xlsx")):
+            imported = run_cli("owners", "import", str(roster(tmp_path / name, rows)))
+            assert imported.exit_code == 0, imported.output
+    assert unit_owners_in_ledger(workspace)[:2] == [("1-1-101", "李0000"), ("1-1-102", "李0001")]
+    with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        counts = conn.execute(sa.text("SELECT (SELECT count(*) FROM owners), (SELECT count(*) FROM unit_co_owners)"))
+        assert tuple(counts.one()) == (1100, 0)

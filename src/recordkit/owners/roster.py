@@ -1322,6 +1322,14 @@ def apply_owner_records(
     return summary
 
 
+def _delete_each(conn: Connection, column: sa.Column[int], values: Collection[int]) -> None:
+    """Delete the rows of ``column``'s table whose ``column`` is one of ``values``: one statement run for each value,
+    never an ``IN (…)`` of them all, which SQLite refuses beyond its parameters in one statement (999 in the oldest
+    builds, 32,766 in many) — a property group's roster changes more units than that."""
+    if values:
+        conn.execute(column.table.delete().where(column == sa.bindparam("pk")), [{"pk": v} for v in values])
+
+
 def _remove_owners_left(
     conn: Connection,
     held_before: Collection[int | None],
@@ -1339,7 +1347,7 @@ def _remove_owners_left(
     left = sorted({i for i in held_before if i is not None} - set(conn.execute(held_now).scalars()))
     if not left:
         return 0
-    conn.execute(owners.delete().where(owners.c.id.in_(left)))
+    _delete_each(conn, owners.c.id, left)
     changes.extend(
         journal.Change("owner.delete", "owner", str(owner_id), owner_by_id[owner_id].as_journal(), None)
         for owner_id in left
@@ -1561,7 +1569,7 @@ def _apply_co_owners(
             )
         )
     if stale:
-        conn.execute(unit_co_owners.delete().where(unit_co_owners.c.unit_id.in_(stale)))
+        _delete_each(conn, unit_co_owners.c.unit_id, stale)
     bulk_insert(conn, unit_co_owners, rows)
     return named
 
@@ -1603,7 +1611,7 @@ def _drop_contacts_now_owners(
         record = contact_record(row)
         changes.append(journal.Change("contact.became_owner", "unit", code, record.as_journal(), None))
     if gone:
-        conn.execute(unit_contacts.delete().where(unit_contacts.c.id.in_(gone)))
+        _delete_each(conn, unit_contacts.c.id, gone)
     return named
 
 
@@ -1747,7 +1755,7 @@ def _apply_contacts(
     stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     rows: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
-    gone: list[dict[str, Any]] = []
+    gone: list[int] = []
     for record in records:
         if not record.stated:
             continue
@@ -1774,7 +1782,7 @@ def _apply_contacts(
         if not (changed or dropped or added):
             continue
         updates.extend({"pk": i, **{f"new_{k}": v for k, v in _contact_values(c).items()}} for i, c in changed.items())
-        gone.extend({"pk": i} for i in dropped)
+        gone.extend(dropped)
         rows.extend({"unit_id": unit_id, **_contact_values(c), "added_at": stamp, "added_by": operator} for c in added)
         now = [*(c for c in had if c.relation not in record.stated), *stated]
         changes.append(
@@ -1786,8 +1794,7 @@ def _apply_contacts(
                 {"contacts": [c.as_journal() for c in now]},
             )
         )
-    if gone:
-        conn.execute(unit_contacts.delete().where(unit_contacts.c.id == sa.bindparam("pk")), gone)
+    _delete_each(conn, unit_contacts.c.id, gone)
     if updates:
         conn.execute(
             unit_contacts.update()
