@@ -552,6 +552,9 @@ WRITTEN_FORMS_MASKED = [
         ("卡号6222 138 0013 8000，6222 138 0013 8000 0755 8888 6666", []),
         ("房号3-2-1201 138 0013 8000，0086 139 0013 9000", ["13800138000", "13900139000"]),
         ("房号1201 138 0013 8000，卡号9558 0212 138 0013 8000", ["13800138000"]),
+        # A phone list's landline written as one run of digits: read as a text's is, after a local number too.
+        ("传真0105881234、传真 8666 1234、0105881234", []),
+        ("电话 8666 1234 057188886666，传真 8666 1234、09112345678", ["0911-2345678", "0571-88886666"]),
     ],
 )
 def test_the_phones_in_a_text_in_their_stored_form(text: str, phones: list[str]) -> None:
@@ -877,6 +880,13 @@ PHONE_LISTS = [
     ("电话 +86 (0)755 8888 6666 8666 1234", "电话 +86 (0)755 **** 6666 **** 1234"),
     ("电话 +86-755-8888 6666、8666 1234", "电话 +86-755-**** 6666、**** 1234"),
     ("电话 (0755) 8888 6666 8666 1234", "电话 (0755) **** 6666 **** 1234"),
+    # a landline written as one run of digits is one where a text's is (_BARE_AREA_CODE): 010 and 7 digits is no
+    # Beijing number (masked as 010 and a hidden number before, which the index did not read), 0571 and 8 digits is
+    # one (masked, which the index did not read either after a local number)
+    ("传真0105881234", "传真0105881234"),
+    ("传真 8666 1234、0105881234", "传真 **** 1234、0105881234"),
+    ("电话 8666 1234 057188886666", "电话 **** 1234 0571****6666"),
+    ("传真 8666 1234、09112345678", "传真 **** 1234、0911***5678"),
     # a mobile after a local number whose last group starts as a card's does (5678 138 0013 8000) was shown whole
     ("电话 8666 5678 138 0013 8000", "电话 **** 5678 138 **** 8000"),
     # not one of the list

@@ -440,6 +440,8 @@ PHONE_LIST_DOCUMENTS = [
     ("深圳前台.docx", "电话 +86 (0)755 8888 6666 8666 1472。"),  # and the trunk prefix (0)
     ("深圳门岗.docx", "电话 (0755) 8888 6666 8666 1473。"),  # the area code in brackets
     ("深圳值班.docx", "电话 0755-8888 6666、8666 1474。"),
+    ("北京传真.docx", "传真0105881234。"),  # near miss: 010 and 7 digits is no Beijing number
+    ("杭州分部.docx", "电话 8666 1476 057188886666。"),  # a landline as one run of digits after a local number
 ]
 
 
@@ -465,6 +467,13 @@ def phone_lists(ws: Workspace, tmp_path: Path, run_cli: Any) -> None:
         ("86661474", [14]),
         ("0755 8888 6666", [6, 11, 12, 13, 14]),
         ("075588886666", [6, 11, 12, 13, 14]),
+        ("0105881234", [15]),  # as the digits written, not as a phone: no phone's token
+        ("010-5881234", []),
+        ("588 1234", []),
+        ("86661476", [16]),
+        ("0571 8888 6666", [16]),
+        ("057188886666", [16]),
+        ("88886666", [6, 11, 12, 13, 14]),  # not 16: a landline written as one run, as anywhere
     ],
 )
 def test_each_number_after_one_phone_label_is_found(
@@ -474,7 +483,7 @@ def test_each_number_after_one_phone_label_is_found(
 
 
 def test_each_number_after_one_phone_label_is_masked(phone_lists: None, run_cli: Any) -> None:
-    result = run_cli("search", "电话 OR 座机 OR 流水号", "--json", "--sort", "档号")
+    result = run_cli("search", "电话 OR 座机 OR 流水号 OR 传真", "--json", "--sort", "档号")
     assert result.exit_code == 0, result.output
     assert [hit["snippet"] for hit in json.loads(result.stdout)["hits"]] == [
         "值班电话 138 **** 8000 **** 1234。",
@@ -491,6 +500,8 @@ def test_each_number_after_one_phone_label_is_masked(phone_lists: None, run_cli:
         "电话 +86 (0)755 **** 6666 **** 1472。",
         "电话 (0755) **** 6666 **** 1473。",
         "电话 0755-**** 6666、**** 1474。",
+        "传真0105881234。",
+        "电话 **** 1476 0571****6666。",
     ]
     found = json.loads(run_cli("search", "86661234", "--json", "--sort", "档号").stdout)["hits"]
     assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]] == [
@@ -498,3 +509,6 @@ def test_each_number_after_one_phone_label_is_masked(phone_lists: None, run_cli:
         "**** 1234",
         "**** 1234",
     ]
+    # The list's landline written as one run of digits is found as the phone it is masked as, marked whole.
+    found = json.loads(run_cli("search", "0571-88886666", "--json", "--show-private").stdout)["hits"]
+    assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]] == ["057188886666"]

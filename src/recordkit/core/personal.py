@@ -627,10 +627,12 @@ _PHONE_LABEL = r"(?:电话|座机|固话|传真)(?:号码)?"
 _LOCAL_DIGITS = rf"[2-9][0-9]{{2,3}}{_SEP}?[0-9]{{4}}"
 # A landline's area code in a list: after the country code its 0 dropped or kept, maybe in brackets, or the trunk
 # prefix (0) kept (+86 755 8888 6666, +86-755-8888 6666, +86 (0)755 8888 6666, 86 (0)755 8888 6666), as
-# _PHONE_IN_TEXT reads it; or with its 0, maybe in brackets ((0755) 8888 6666, 0755-8888 6666).
+# _PHONE_IN_TEXT reads it; or with its 0, maybe in brackets ((0755) 8888 6666, 0755-8888 6666), and written as one run
+# of digits with its number only where the numbering plan tells the area code, as in a text (057188886666:
+# _BARE_AREA_CODE; 0105881234, 010 and 7 digits, is no Beijing number, neither masked nor found as a phone).
 _LISTED_AREA_CODE = (
     rf"(?:(?:(?:{_COUNTRY_CODE}){_SEP}?|{_86_BEFORE_TRUNK_PREFIX})(?:\(0\){_SEP}?)?(?:\(0?(?:{_AREA_DIGITS})\)|0?(?:{_AREA_DIGITS}))"
-    rf"|\((?:{_AREA_CODE})\)|{_AREA_CODE})"
+    rf"|\((?:{_AREA_CODE})\)|{_AREA_CODE}(?=-|{BLANK})|{_BARE_AREA_CODE})"
 )
 # What a listed landline's area code (_LISTED_AREA_CODE) has before its digits: the country code and the trunk prefix.
 _BEFORE_AREA_DIGITS = re.compile(rf"^(?:(?:{_COUNTRY_CODE})|86)?{_SEP}?(?:\(0\))?")
@@ -735,12 +737,6 @@ def listed_local_numbers(folded: str) -> list[tuple[str, tuple[int, int]]]:
         for phone in _listed_phones(folded, listed)
         if phone["local"]
     ]
-
-
-def _written_as_one_run(folded: str, phone: re.Match[str]) -> bool:
-    """A landline of a list whose area code and number are one run of digits (传真0105881234): as anywhere in a text,
-    only ``_BARE_AREA_CODE`` tells it (``_PHONE_IN_TEXT``), which a 10-digit run or 011 are not."""
-    return folded[phone.end("area") - 1].isdigit() and phone.end("area") == phone.start("landline")
 
 
 def _listed_landline(phone: re.Match[str]) -> str | None:
@@ -943,7 +939,7 @@ def phones_in_folded(folded: str) -> list[str]:
         for reading in readings
         for listed in _PHONE_LIST.finditer(reading)
         for phone in _listed_phones(reading, listed)
-        if phone["landline"] and not _written_as_one_run(reading, phone)
+        if phone["landline"]
     ]
     return list(dict.fromkeys(phone for phone in found if phone is not None))
 
