@@ -555,6 +555,8 @@ WRITTEN_FORMS_MASKED = [
         # A phone list's landline written as one run of digits: read as a text's is, after a local number too.
         ("传真0105881234、传真 8666 1234、0105881234", []),
         ("电话 8666 1234 057188886666，传真 8666 1234、09112345678", ["0911-2345678", "0571-88886666"]),
+        # After a bare 86 no landline, in a list as alone.
+        ("电话 86 755 8888 6666，电话 13800138000、86 755 8888 6666，回电 86 755 8888 6666", ["13800138000"]),
     ],
 )
 def test_the_phones_in_a_text_in_their_stored_form(text: str, phones: list[str]) -> None:
@@ -803,6 +805,9 @@ BANK_CARDS = [
     ("8:30 0755 8888 6666", "8:30 0755 **** 6666"),
     ("２０２６－１２－０８　０７５５　８８８８　６６６６", "２０２６－１２－０８　０７５５　****　６６６６"),
     ("2026-13-08 0755 8888 6666", "2026-13-08 0755 8888 6666"),
+    # The date that ends a code (a contract's number HT-2026-12-08) is a date all the same: the card after it masked.
+    ("合同HT-2026-12-08 6222 0202 1234 5678 901", "合同HT-2026-12-08 6222 **** **** ***8 901"),
+    ("合同HT-2026-12-08 0755 8888 6666", "合同HT-2026-12-08 0755 **** 6666"),
     # A date with 年月日 after a card: its year was read as a fifth group and the card's last 4 digits hidden.
     ("卡号6222 0212 3456 7890 2026年12月8日到期", "卡号6222 **** **** 7890 2026年12月8日到期"),
     ("0755 8888 6666 2026年12月8日", "0755 **** 6666 2026年12月8日"),
@@ -887,6 +892,10 @@ PHONE_LISTS = [
     ("传真 8666 1234、0105881234", "传真 **** 1234、0105881234"),
     ("电话 8666 1234 057188886666", "电话 **** 1234 0571****6666"),
     ("传真 8666 1234、09112345678", "传真 **** 1234、0911***5678"),
+    # a landline after a bare 86 (no + nor 00, no trunk prefix (0)) is no phone, in a list as in a text
+    ("电话 86 755 8888 6666", "电话 86 755 8888 6666"),
+    ("电话 86 755 8888 6666 8666 1234", "电话 86 755 8888 6666 8666 1234"),
+    ("电话 13800138000、86 755 8888 6666", "电话 138****8000、86 755 8888 6666"),
     # a mobile after a local number whose last group starts as a card's does (5678 138 0013 8000) was shown whole
     ("电话 8666 5678 138 0013 8000", "电话 **** 5678 138 **** 8000"),
     # not one of the list

@@ -442,6 +442,7 @@ PHONE_LIST_DOCUMENTS = [
     ("深圳值班.docx", "电话 0755-8888 6666、8666 1474。"),
     ("北京传真.docx", "传真0105881234。"),  # near miss: 010 and 7 digits is no Beijing number
     ("杭州分部.docx", "电话 8666 1476 057188886666。"),  # a landline as one run of digits after a local number
+    ("香港来电.docx", "电话 86 755 8888 6666 8666 1477。"),  # near miss: a bare 86 is no country code
 ]
 
 
@@ -474,6 +475,7 @@ def phone_lists(ws: Workspace, tmp_path: Path, run_cli: Any) -> None:
         ("0571 8888 6666", [16]),
         ("057188886666", [16]),
         ("88886666", [6, 11, 12, 13, 14]),  # not 16: a landline written as one run, as anywhere
+        ("86661477", []),
     ],
 )
 def test_each_number_after_one_phone_label_is_found(
@@ -502,6 +504,7 @@ def test_each_number_after_one_phone_label_is_masked(phone_lists: None, run_cli:
         "电话 0755-**** 6666、**** 1474。",
         "传真0105881234。",
         "电话 **** 1476 0571****6666。",
+        "电话 86 755 8888 6666 8666 1477。",
     ]
     found = json.loads(run_cli("search", "86661234", "--json", "--sort", "档号").stdout)["hits"]
     assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]] == [
@@ -512,3 +515,24 @@ def test_each_number_after_one_phone_label_is_masked(phone_lists: None, run_cli:
     # The list's landline written as one run of digits is found as the phone it is masked as, marked whole.
     found = json.loads(run_cli("search", "0571-88886666", "--json", "--show-private").stdout)["hits"]
     assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]] == ["057188886666"]
+
+
+def test_a_landline_of_a_phone_list_is_marked_as_one_alone_is(phone_lists: None, run_cli: Any) -> None:
+    """A list's landline found by its area code and number is marked in the snippet from its area code to its last
+    digit, masked, as a landline alone is (``+86 755 **** 6666``: from the 7 after the country code; ``(0)755``: from
+    the trunk prefix's bracket; ``0755)``: inside the brackets)."""
+    found = json.loads(run_cli("search", "0755 8888 6666", "--json", "--sort", "档号").stdout)["hits"]
+    assert [hit["snippet"] for hit in found] == [
+        "电话 0755-**** 6666 **** 2468。",
+        "电话 +86 755 **** 6666 **** 1471。",
+        "电话 +86 (0)755 **** 6666 **** 1472。",
+        "电话 (0755) **** 6666 **** 1473。",
+        "电话 0755-**** 6666、**** 1474。",
+    ]
+    assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]] == [
+        "0755-**** 6666",
+        "755 **** 6666",
+        "(0)755 **** 6666",
+        "0755) **** 6666",
+        "0755-**** 6666",
+    ]
