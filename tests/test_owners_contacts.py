@@ -1361,7 +1361,7 @@ def test_a_removed_contacts_number_is_never_given_to_another(run_cli: Any, ledge
     assert imported.exit_code == 0, imported.output
     assert run_cli("owners", "contact", "remove", "2", env=env).exit_code == 0
     added = run_cli("owners", "contact", "add", "1-1-102", "钱八", "--relation", "租户", env=env)
-    assert (added.exit_code, added.stdout) == (0, "已添加 1-1-102 的租户 钱八（联系人编号 3）\n")
+    assert (added.exit_code, added.stdout) == (0, "已添加 1-1-102 的租户“钱八”（联系人编号 3）\n")
     zhou_jiu = ["1-1-101", None, "周九", "13700000005", None, "家属"]
     named = run_cli("owners", "import", str(roster(tmp_path / "名册2.xlsx", [*OWNERS, contacts[0], zhou_jiu])), env=env)
     assert named.exit_code == 0, named.output
@@ -1372,7 +1372,7 @@ def test_a_removed_contacts_number_is_never_given_to_another(run_cli: Any, ledge
         (3, "1-1-102", "钱八", "租户", None),
     ]
     again = run_cli("owners", "contact", "add", "1-1-101", "吴芳", "--relation", "家属", env=env)
-    assert (again.exit_code, again.stdout) == (0, "已添加 1-1-101 的家属 吴芳（联系人编号 5）\n")
+    assert (again.exit_code, again.stdout) == (0, "已添加 1-1-101 的家属“吴芳”（联系人编号 5）\n")
 
 
 def test_an_older_ledger_upgraded_keeps_each_contact_and_number_and_never_gives_one_again(
@@ -1400,7 +1400,7 @@ def test_an_older_ledger_upgraded_keeps_each_contact_and_number_and_never_gives_
     ]
     assert run_cli("owners", "contact", "remove", "3", env=env).exit_code == 0
     added = run_cli("owners", "contact", "add", "1-1-102", "钱八", "--relation", "租户", env=env)
-    assert (added.exit_code, added.stdout) == (0, "已添加 1-1-102 的租户 钱八（联系人编号 4）\n")
+    assert (added.exit_code, added.stdout) == (0, "已添加 1-1-102 的租户“钱八”（联系人编号 4）\n")
 
 
 def test_doctor_lists_one_person_kept_three_times_as_one_whatever_order_they_were_added_in(
