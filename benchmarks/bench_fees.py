@@ -243,7 +243,7 @@ def receipts_naive(workspace: Workspace, requests: list[PaymentRequest], out: Pa
             view: ReceiptView = pay(ledger, settings.receipt, OPERATOR, request, today=PAID_ON)
             document = DocxTemplate(template)
             document.render(
-                receipt_context(view, settings.office.name, settings.office.estate, settings.receipt.layout),
+                receipt_context(view, settings),
                 jinja_env=environment(),
             )
             path = out / f"收据{view.number}_{view.unit}.docx"

@@ -328,3 +328,34 @@ def test_a_bad_office_phone_stops_only_templates_that_print_it(
     assert "联系电话" not in words_of(papers["居住证明"])
     assert "如对金额有疑问，请到物业服务中心核对。" in words_of(papers["催缴通知书"])
     assert not any("0755" in words_of(paper) for paper in papers.values())
+
+
+def test_an_offices_receipt_prints_the_estates_address_and_phone(run_cli: Any, workspace: Workspace) -> None:
+    # every design promises 物业电话 and 小区地址: `templates check 收据` passed a receipt printing them, and the
+    # payment was refused (用到了没有提供的变量), the money not taken
+    config = workspace.root / "recordkit.toml"
+    text = config.read_text(encoding="utf-8").replace('address = ""', 'address = "江宁市秦淮区幸福路88号"')
+    config.write_text(text.replace('phone = ""', 'phone = "025-84561234"'), encoding="utf-8")
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    assert run_cli("templates", "copy", "收据").exit_code == 0
+    own = workspace.root / "templates" / "收据.docx"
+    edited = Document(str(own))
+    edited.add_paragraph("地址：{{ 小区地址 }}  服务电话：{{ 物业电话 }}")
+    edited.save(str(own))
+    checked = run_cli("templates", "check", str(own))
+    assert (checked.exit_code, checked.stdout.splitlines()[-1]) == (0, "检查通过")
+    paid = run_cli("fees", "pay", "1-1-101", "--amount", "100", "--prepay", "--yes")
+    assert paid.exit_code == 0, paid.stderr
+    [receipt] = made_files(workspace)
+    assert "地址：江宁市秦淮区幸福路88号测试小区  服务电话：025-84561234" in words_of(workspace.root / receipt)
+    config.write_text(text.replace('phone = ""', 'phone = "0755-12345678"'), encoding="utf-8")
+    refused = run_cli(
+        "fees", "pay", "1-1-101", "--amount", "100", "--prepay", "--yes"
+    )  # it prints the phone: a bad one is refused
+    assert (refused.exit_code, refused.stderr.strip(), refused.stdout) == (
+        3,
+        f"错误：配置文件 {config} 的 [notices] phone 有误：{BAD_PHONE_SAID}",
+        "",
+    )
+    assert made_files(workspace) == [receipt]
+    assert [r["total_fen"] for r in json.loads(run_cli("receipt", "list", "--json").stdout)] == [10000]

@@ -52,7 +52,7 @@ from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.numbering import fold_number
 from recordkit.core.personal import named_in_sentence, reason_problem
 from recordkit.core.unitcodes import parse_unit_code
-from recordkit.documents.generated import DocumentRequest, generate_many, record_and_print
+from recordkit.documents.generated import DocumentRequest, generate_many, office_context, record_and_print
 from recordkit.ledger import journal
 from recordkit.ledger.db import bulk_insert, office_zone_of, refuse_unknown_unit, unknown_unit
 from recordkit.ledger.schema import allocations, bills, fee_items, owners, payments, receipts, renovations, units
@@ -1156,14 +1156,14 @@ def transferred_deposits(conn: Connection, view: ReceiptView) -> dict[str, int]:
 
 def receipt_context(
     view: ReceiptView,
-    office: str,
-    estate: str,
-    layout: str = "A4",
+    settings: Settings,
     reprint: bool = False,
     deposits: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
-    """The values the receipt template is filled with (keys are the words on the paper); ``deposits`` as
+    """The values the receipt template is filled with (keys are the words on the paper): those every document gets
+    (``documents.generated.office_context``, dated the day of payment) and the receipt's; ``deposits`` as
     ``transferred_deposits`` reads them, for a 押金转入 receipt's 备注."""
+    layout = settings.receipt.layout
     template_for_layout(layout)  # a wrong setting fails before anything is filled
     marks = [
         mark
@@ -1180,9 +1180,7 @@ def receipt_context(
     if view.total_fen < 0:
         capitals = "负" + capitals
     return {
-        "物业服务中心": office,
-        "小区": estate,
-        "日期": chinese_date(view.issued_on),
+        **office_context(settings, view.issued_on),
         RECEIPT_NUMBER_KEY: view.number,
         "收款日期": chinese_date(view.issued_on),
         "交款人": view.payer,
@@ -1220,9 +1218,7 @@ def _document_request(
     """The paper of ``view``, what it says read in ``conn`` (a 押金转入 receipt's deposit)."""
     context = receipt_context(
         view,
-        settings.office.name,
-        settings.office.estate,
-        settings.receipt.layout,
+        settings,
         reprint,
         transferred_deposits(conn, view),
     )

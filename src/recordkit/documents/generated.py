@@ -37,6 +37,7 @@ from recordkit.ledger.schema import documents
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
+    from recordkit.core.config import Settings
     from recordkit.core.workspace import Workspace
     from recordkit.documents.templates.engine import Prefilled, Template, TemplateLibrary
     from recordkit.ledger.db import Ledger
@@ -94,18 +95,23 @@ class GeneratedDocument:
 
 
 def common_context(workspace: Workspace, today: dt.date | None = None) -> dict[str, str]:
-    """The values every document gets: the office, the estate, its full address (小区地址, the
-    street address and the estate's name), the office phone and today's date in Chinese.
+    """The values every document gets (``office_context``), dated today."""
+    return office_context(workspace.settings, today or dt.date.today())
+
+
+def office_context(settings: Settings, day: dt.date) -> dict[str, str]:
+    """The values every document gets: the office, the estate, its full address (小区地址, the street address and
+    the estate's name), the office phone and ``day`` in Chinese (a receipt's: its day of payment).
 
     The office phone as written: a template that prints it refuses one ``core.config.office_phone`` refuses as it is
     taken to fill (``_printable``), one that does not print it is filled all the same."""
-    office = workspace.settings.office
+    office = settings.office
     return {
         "物业服务中心": office.name,
         "小区": office.estate,
         "小区地址": f"{office.address.strip()}{office.estate}",
-        "物业电话": workspace.settings.notices.phone,
-        "日期": chinese_date(today or dt.date.today()),
+        "物业电话": settings.notices.phone,
+        "日期": chinese_date(day),
     }
 
 
