@@ -933,6 +933,10 @@ def test_a_reminder_says_only_the_recurring_fees_keep_the_estate_running(ws: Wor
         f"请您于{deadline.year}年{deadline.month}月{deadline.day}日前缴清上述费用。缴费方式：到物业服务中心前台以现金、"
         "微信、支付宝或 POS 刷卡缴纳，或银行转账（请注明房号）。"
     ) in owing
+    assert (  # no [notices] phone: the front desk
+        "逾期仍未缴纳的，物业服务中心将依据《物业服务合同》的约定继续催缴。如您已缴纳，请忽略本通知；"
+        "如对金额有疑问，请致电物业服务中心前台或到物业服务中心核对。"
+    ) in owing
     assert [row[1] for row in table_rows(second.path)[1:-1]] == ["装修垃圾清运费"]
 
 

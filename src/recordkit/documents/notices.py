@@ -1409,12 +1409,11 @@ def reminder_context(
     as_of: dt.date,
     deadline: dt.date,
     methods: str,
-    phone: str,
     prepaid: tuple[int, Sequence[Credit]] = (0, ()),
 ) -> dict[str, Any]:
     """The values of one 催缴通知书: the table of items, month runs and amounts, total in figures and
     capitals, and what the unit holds paid ahead (``prepaid``: the 预收余额 and its credits, ``prepayments_held``;
-    预收款, 预收说明)."""
+    预收款, 预收说明); 联系电话 the office phone of ``common`` (``common_context``'s 物业电话), or the front desk."""
 
     total = sum(line.amount_fen for line in lines)
     months = sorted({line.month for line in lines})
@@ -1434,7 +1433,7 @@ def reminder_context(
         "截止日期": chinese_date(as_of),
         "缴费期限": chinese_date(deadline),
         "缴费方式": methods,
-        "联系电话": phone or "物业服务中心前台",
+        "联系电话": common["物业电话"] or "物业服务中心前台",
         "预收款": format_yuan(prepaid[0]) if prepaid[0] > 0 else "",
         "预收说明": prepayment_note(prepaid[1], prepaid[0]),
     }
@@ -1488,7 +1487,6 @@ def remind(
             as_of,
             deadline,
             settings.payment_methods,
-            settings.phone,
             owing.prepaid.get(row.unit, (0, [])),
         )
         requests.append(DocumentRequest(context, row.unit, template.name))
