@@ -161,6 +161,10 @@ BAD_PHONE_SAID = (
 )
 
 
+#: What doctor says a bad office phone stops with the stock templates: the papers that print it, by name.
+STOPPED = "印这个电话的文书打印不了：停水通知、停电通知、催缴通知书、居住证明、电梯维保通知、缴费证明、装修违规整改通知"
+
+
 def with_bad_phone(workspace: Workspace) -> Path:
     """``workspace``'s recordkit.toml with the office phone README used to show (now refused): the file."""
     config = workspace.root / "recordkit.toml"
@@ -229,12 +233,27 @@ def test_doctor_names_a_bad_office_phone_and_its_file(run_cli: Any, workspace: W
     assert {k: checks["小区信息"][k] for k in ("ok", "required", "detail", "fix")} == {
         "ok": False,
         "required": True,
-        "detail": f"配置文件 {config} 的 [notices] phone 有误：{BAD_PHONE_SAID}：催缴通知书、通知和证明打印不了",
+        "detail": f"配置文件 {config} 的 [notices] phone 有误：{BAD_PHONE_SAID}：{STOPPED}，不印电话的照常打印",
         "fix": f"把配置文件 {config} 的 [notices] phone 改成正确的号码，例如 025-84561234；还不知道号码的先清空，以后再填",
     }
     table = run_cli("doctor")
     assert (result.exit_code, table.exit_code) == (1, 1)
     assert table.stderr.strip() == "错误：安装不完整：小区信息有问题，按上面的修复方法处理后再运行 recordkit doctor"
+    # it said 催缴通知书、通知和证明打印不了: 温馨提示 and 出门条 print, and so does an office's copy without the phone,
+    # while an office's 收据 printing it stops the counter
+    assert run_cli("templates", "copy", "居住证明").exit_code == 0
+    without_words(
+        workspace.root / "templates" / "居住证明.docx", ("{% if 物业电话 %}联系电话：{{ 物业电话 }}{% endif %}", "")
+    )
+    assert run_cli("templates", "copy", "收据").exit_code == 0
+    receipt = Document(str(workspace.root / "templates" / "收据.docx"))
+    receipt.add_paragraph("服务电话：{{ 物业电话 }}")
+    receipt.save(str(workspace.root / "templates" / "收据.docx"))
+    checks = {c["name"]: c for c in json.loads(run_cli("doctor", "--json").stdout)}
+    assert checks["小区信息"]["detail"] == (
+        f"配置文件 {config} 的 [notices] phone 有误：{BAD_PHONE_SAID}：印这个电话的文书打印不了：停水通知、停电通知、"
+        "催缴通知书、收据、电梯维保通知、缴费证明、装修违规整改通知，不印电话的照常打印"
+    )
 
 
 def test_init_asks_the_phone_again_after_a_bad_answer_without_naming_an_option(

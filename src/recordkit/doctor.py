@@ -555,7 +555,7 @@ def check_estate(workspace: Workspace) -> Check:
     except ConfigError as err:
         where = workspace.settings.notices.phone_from
         fix = f"把{where} 改成正确的号码，例如 025-84561234；还不知道号码的先清空，以后再填"
-        return Check("小区信息", False, f"{err.message}：催缴通知书、通知和证明打印不了", fix)
+        return Check("小区信息", False, f"{err.message}：{_stopped_by_the_phone(workspace)}", fix)
     missing = []
     if office.estate.strip() in ("", PLACEHOLDER_ESTATE):
         missing.append(f"小区名称还是“{office.estate}”")
@@ -567,6 +567,18 @@ def check_estate(workspace: Workspace) -> Check:
         fix = 'recordkit.toml 的 [office] 写 estate = "幸福里小区"、address = "江宁市秦淮区幸福路88号"，[notices] 写 phone = "025-84561234"'
         return Check("小区信息", False, "；".join(missing) + "：证明和通知上会印错或缺少", fix, required=False)
     return Check("小区信息", True, f"{office.address}{office.estate}，电话 {phone}")
+
+
+def _stopped_by_the_phone(workspace: Workspace) -> str:
+    """Which papers a bad office phone stops, by name: those whose template prints it (the office's own where it has
+    one: ``checks.printing_office_phone``)."""
+    from recordkit.documents.templates.checks import printing_office_phone  # loaded on first use: Jinja, python-docx
+    from recordkit.documents.templates.engine import TemplateLibrary  # loaded on first use: the same
+
+    names = printing_office_phone(TemplateLibrary.for_workspace(workspace))
+    if not names:
+        return "现在的模板都不印这个电话，照常打印"
+    return f"印这个电话的文书打印不了：{'、'.join(names)}，不印电话的照常打印"
 
 
 def check_phases(workspace: Workspace) -> Check:

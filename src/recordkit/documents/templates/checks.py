@@ -22,6 +22,7 @@ from recordkit.documents.templates.designs import (
     NOTICE_KIND,
     asked_variables,
     kind_of,
+    office_phone_variables,
     provided_variables,
     row_fields,
     shown_variables,
@@ -258,6 +259,13 @@ def listing(library: TemplateLibrary) -> list[TemplateInfo]:
                 info = replace(info, problem=err.message)
         infos.append(info)
     return infos
+
+
+def printing_office_phone(library: TemplateLibrary) -> list[str]:
+    """The names of the templates found (``TemplateLibrary.describe``: an office's own where it has one) that print the
+    office's telephone (``designs.office_phone_variables``): those a bad ``[notices] phone`` stops
+    (``documents.generated._printable``)."""
+    return [info.name for info in library.describe() if set(info.variables) & office_phone_variables(info.name)]
 
 
 def _split_placeholders(path: Path) -> list[Finding]:
