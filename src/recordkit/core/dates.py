@@ -450,25 +450,31 @@ def on_24_hour_clock(hour: int, part: str | None) -> int | None:
     return next((read for read in readings if any(read in hours for hours in PARTS_OF_THE_DAY[part])), None)
 
 
-def contradicted_hour_said(part: str, hour: int, minute: int, night: str = "") -> str:
+def contradicted_hour_said(
+    part: str, hour: int, minute: int, night: str = "", day: str = "", next_day: str = "次日"
+) -> str:
     """What a refusal says of ``hour``:``minute`` written after the part of the day ``part`` that contradicts it
-    (``on_24_hour_clock`` None): the part's hours and the clocks the clerk may have meant, 1:00、13:00; 12:00、24:00
-    (12:30、次日0:30) — or, where the clock it is shown for takes neither 24:00 nor 次日 (a logbook's, ``parse_clock``),
-    the day's end written after the part of the day ``night`` that covers it: 12:00、晚上12:00 (12:30、晚上12:30) —;
-    13:00 alone; 0:00 for 12 after a part that covers midnight's first hour but not noon (凌晨12点: how people write
-    midnight, 凌晨12:30 0:30)."""
+    (``on_24_hour_clock`` None): the part's hours and the clocks the clerk may have meant, each on ``day`` as the place
+    it is shown writes that day ("" where the clock stands alone): 1:00、13:00; 12:00、24:00 (12:30 and 0:30 of the
+    day after, written ``next_day``: 次日0:30 at the start of a notice's 恢复时间, 12月9日0:30 after 12月8日) — or,
+    where the clock it is shown for takes neither 24:00 nor a day after (a logbook's, ``parse_clock``), the day's end
+    written after the part of the day ``night`` that covers it: 12:00、晚上12:00 (12:30、晚上12:30) —; 13:00 alone;
+    0:00 for 12 after a part that covers midnight's first hour but not noon (凌晨12点: how people write midnight,
+    凌晨12:30 0:30)."""
     if not 0 < hour <= 12:
-        readings = f"{hour}:{minute:02d}"
+        readings = [f"{day}{hour}:{minute:02d}"]
     elif hour == 12 and any(0 in hours for hours in PARTS_OF_THE_DAY[part]):
-        readings = f"0:{minute:02d}"
+        readings = [f"{day}0:{minute:02d}"]
     elif hour == 12 and night:
-        readings = f"12:{minute:02d}、{night}12:{minute:02d}"
+        readings = [f"{day}12:{minute:02d}", f"{day}{night}12:{minute:02d}"]
     elif hour == 12:
-        readings = "12:00、24:00" if minute == 0 else f"12:{minute:02d}、次日0:{minute:02d}"
+        readings = (
+            [f"{day}12:00", f"{day}24:00"] if minute == 0 else [f"{day}12:{minute:02d}", f"{next_day}0:{minute:02d}"]
+        )
     else:
-        readings = f"{hour}:{minute:02d}、{hour + 12}:{minute:02d}"
+        readings = [f"{day}{hour}:{minute:02d}", f"{day}{hour + 12}:{minute:02d}"]
     hours = "和 ".join(f"{each.start}–{each.stop - 1} 点" for each in PARTS_OF_THE_DAY[part])
-    return f"{hour}点不是{part}的钟点（{part}是 {hours}），是几点说不清，请直接写明钟点，如 {readings}"
+    return f"{hour}点不是{part}的钟点（{part}是 {hours}），是几点说不清，请直接写明钟点，如 {'、'.join(readings)}"
 
 
 #: A time of day as a hand-kept logbook writes it beside a date column: 09:30, 15:15, 9点30, 上午9:30, 下午3:15.

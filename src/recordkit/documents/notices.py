@@ -432,10 +432,10 @@ def _checked_read(
     if _off_the_clock(written):
         raise ValidationError(f"模板“{template_name}”的{name}（{written}）不是有效的时刻：{CLOCK_RANGE}，请核对后改正")
     if (slip := _contradicted_hour(written)) is not None:
-        words, word, hour, minute = slip
-        raise ValidationError(
-            f"模板“{template_name}”的“{name}”写的“{words}”：{contradicted_hour_said(word, hour, minute)}"
-        )
+        words, word, hour, minute, at = slip
+        on, after = _days_said(unicodedata.normalize("NFKC", written), at, day, base)
+        said = contradicted_hour_said(word, hour, minute, day=on, next_day=after)
+        raise ValidationError(f"模板“{template_name}”的“{name}”写的“{words}”：{said}")
     try:
         return _read_when(written, day, base)
     except DateError as err:
@@ -447,17 +447,48 @@ def _checked_read(
         ) from None
 
 
-def _contradicted_hour(text: str) -> tuple[str, str, int, int] | None:
-    """The words, the part of the day, the hour and the minute of the first time of day ``text`` writes after a part
-    of the day that covers its hour neither as written nor 12 hours later (傍晚12点, 傍晚1点, 傍晚13点, 上午15点,
-    凌晨20点: ``core.dates.PARTS_OF_THE_DAY``), or None: read either way, the time would be one the clerk did not mean."""
+def _contradicted_hour(text: str) -> tuple[str, str, int, int, int] | None:
+    """The words, the part of the day, the hour, the minute and where (in ``text`` folded) of the first time of day
+    ``text`` writes after a part of the day that covers its hour neither as written nor 12 hours later (傍晚12点,
+    傍晚1点, 傍晚13点, 上午15点, 凌晨20点: ``core.dates.PARTS_OF_THE_DAY``), or None: read either way, the time would be
+    one the clerk did not mean."""
     folded = unicodedata.normalize("NFKC", text)
     for clock in _times_of_day(folded):
         before = _part_of_day_before(folded, clock)
         hour, minute = _hour_and_minute(clock)
         if before is not None and _on_24_hour_clock(hour, before) is None:
-            return folded[before.start() : clock.end()], before["word"], hour, minute
+            return folded[before.start() : clock.end()], before["word"], hour, minute, before.start()
     return None
+
+
+def _days_said(folded: str, at: int, today: dt.date, base: dt.date | None) -> tuple[str, str]:
+    """The day of the time written at ``at`` in the notice's time ``folded`` and the day after it, as a refusal's
+    suggestions write them so that this time reads them (``contradicted_hour_said``): the last day written before it —
+    12月8日 and 12月9日, with the year when it has one, 12.8 as 12月8日 — or the earlier time's day a 恢复时间 counts
+    from: 当日 and 次日, or 次日 and the date after it (12月10日); else "" and 次日 (read only at a 恢复时间's start)."""
+    written = [each for each in _written_days(folded) if each.end <= at]
+    if written:
+        last = written[-1]
+        try:
+            on = (
+                dt.date(last.year, last.month, last.day)
+                if last.year is not None
+                else recent_or_next_month_day(last.month, last.day, base or today, TIMES_BEFORE_DAYS)
+            )
+        except DateError:  # 2月29日 read in a year without one: ``_checked_read`` asks for the year
+            on = None
+        if on is not None:
+            after = on + dt.timedelta(days=1)
+            return last.in_words(), _WrittenDay(
+                0, 0, after.year if last.year else None, after.month, after.day
+            ).in_words()
+    start = folded.lstrip()[:2]
+    if start in _FROM_START and base is not None:
+        if _FROM_START[start] == 0:
+            return start, "次日"
+        after = base + dt.timedelta(days=_FROM_START[start] + 1)
+        return start, f"{after.month}月{after.day}日"
+    return "", "次日"
 
 
 def _no_such_day_in(text: str) -> str | None:
