@@ -1481,3 +1481,50 @@ def test_a_roster_changing_the_owners_of_more_units_than_sqlite_takes_parameters
     with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
         counts = conn.execute(sa.text("SELECT (SELECT count(*) FROM owners), (SELECT count(*) FROM unit_co_owners)"))
         assert tuple(counts.one()) == (1100, 0)
+
+
+def test_a_roster_of_more_units_of_a_name_kept_whole_than_sqlite_takes_parameters_imports(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """1,100 units each owned by 张三、餐饮有限公司 (kept whole: one body's name or two people's): the import read the
+    names each unit already held in one ``IN (…)`` of their codes, written twice, and failed (exit 7, too many SQL
+    variables) on a roster of more such units than SQLite takes parameters in one statement.  It imports and warns of
+    every cell; imported again, no unit is warned of (each holds that name now)."""
+    codes = [f"{building}-1-{room}" for building in range(1, 12) for room in range(101, 201)]
+    rows = [["房号", "建筑面积", "业主姓名"], *([code, 90, "张三、餐饮有限公司"] for code in codes)]
+    sheet = roster(tmp_path / "集团名册.xlsx", rows)
+    with sqlite_parameters_at_most(999):
+        first = run_cli("owners", "import", str(sheet))
+        again = run_cli("owners", "import", str(sheet))
+    assert first.exit_code == 0, first.output
+    warned = [line for line in first.stdout.splitlines() if line.startswith("提醒")]
+    assert len(warned) == 1100
+    assert warned[0] == (
+        "提醒：第 2 行（业主姓名）：“张三、餐饮有限公司”可能是一家单位，也可能是两位业主：“餐饮有限公司”前面没有字号，"
+        "不是单位的全称；已按一位业主原样导入，请核对这一格（是一家单位的写成全称，是两位业主的写上这家单位的全称）"
+    )
+    assert warned[-1].startswith("提醒：第 1101 行（业主姓名）：“张三、餐饮有限公司”")
+    assert again.exit_code == 0, again.output
+    assert [line for line in again.stdout.splitlines() if line.startswith("提醒")] == []
+    assert set(unit_owners_in_ledger(workspace)) == {(code, "张三、餐饮有限公司") for code in codes}
+
+
+def test_the_owners_of_more_units_than_sqlite_takes_parameters_are_read_at_once(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """The owners of record of many units at once (the search index's filing transaction, a report's arrears list)
+    were read in one ``IN (…)`` of their codes, written twice: more units than SQLite takes parameters in one statement
+    failed (too many SQL variables).  Each unit's owners come back, the first then the co-owner."""
+    from recordkit.owners.contacts import owner_names_in
+
+    codes = [f"{building}-1-{room}" for building in range(1, 12) for room in range(101, 201)]
+    rows = [["房号", "建筑面积", "业主姓名", "关系"]]
+    for n, code in enumerate(codes):
+        rows += [[code, 90, f"张{n:04d}", "业主"], [code, None, f"王{n:04d}", "共有人"]]
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows))).exit_code == 0
+    with sqlite_parameters_at_most(999), open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
+        named = owner_names_in(conn, [*codes, "9-9-909"])
+    assert len(named) == 1100
+    assert named["1-1-101"] == ("张0000", "王0000")
+    assert named["11-1-200"] == ("张1099", "王1099")
+    assert "9-9-909" not in named

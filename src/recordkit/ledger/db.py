@@ -27,7 +27,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, closing, contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 from urllib.parse import unquote
 
 import sqlalchemy as sa
@@ -1616,6 +1616,21 @@ def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]
     else:
         params = [{name: driver_value(name, value) for name, value in row.items()} for row in rows]
     conn.exec_driver_sql(sql, params)
+
+
+#: The most values one ``IN (…)`` is given: well under the parameters SQLite takes in one statement (999 in the
+#: oldest builds, 32,766 in many; PostgreSQL's protocol 65,535), with room for a statement's other parameters.
+IN_BATCH = 500
+
+_T = TypeVar("_T")
+
+
+def in_batches(values: Sequence[_T]) -> Iterator[Sequence[_T]]:
+    """``values`` in order, ``IN_BATCH`` at a time: the lists of the ``IN (…)`` of a query run once for each, never one
+    of them all, which SQLite refuses beyond its parameters in one statement — a property group's roster, a report's
+    arrears list or a filing batch may name more units than that."""
+    for start in range(0, len(values), IN_BATCH):
+        yield values[start : start + IN_BATCH]
 
 
 # The key of ``Ledger.time_zone`` in a connection's ``info``.

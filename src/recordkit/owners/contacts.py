@@ -35,7 +35,7 @@ from recordkit.core.personal import (
 )
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
-from recordkit.ledger.db import Ledger, refuse_unknown_unit, unknown_unit
+from recordkit.ledger.db import Ledger, in_batches, refuse_unknown_unit, unknown_unit
 from recordkit.ledger.schema import owners, unit_co_owners, unit_contacts, units
 from recordkit.owners.surnames import COMPOUND_SURNAMES, is_surname, starts_with_surname
 
@@ -745,20 +745,24 @@ def owner_names_in(conn: Connection, codes: Iterable[str] | None = None) -> dict
 
 def owners_with_numbers_in(conn: Connection, codes: Iterable[str] | None = None) -> dict[str, list[OwnerNumbered]]:
     """unit code -> its owners of record as (name, ID number, its document), the first (units.owner_id) then the
-    co-owners in deed order, read on ``conn``; only ``codes`` when given; a unit without owners left out."""
+    co-owners in deed order, read on ``conn``; only ``codes`` when given (``in_batches`` of them: any number of units);
+    a unit without owners left out."""
     number = (owners.c.name, owners.c.id_number, owners.c.id_type)
     first = sa.select(units.c.code, *number, sa.literal(-1).label("position")).join(
         owners, units.c.owner_id == owners.c.id
     )
     others = _co_owner_query().with_only_columns(units.c.code, *number, unit_co_owners.c.position)
-    if codes is not None:
-        wanted = sorted(set(codes))
-        first, others = first.where(units.c.code.in_(wanted)), others.where(units.c.code.in_(wanted))
     both = sa.union_all(first, others.order_by(None)).subquery()
+    query = sa.select(both.c.code, both.c.name, both.c.id_number, both.c.id_type).order_by(both.c.code, both.c.position)
+    if codes is not None:
+        batches = in_batches(sorted(set(codes)))
+        queries: Iterable[sa.Select[Any]] = (query.where(both.c.code.in_(batch)) for batch in batches)
+    else:
+        queries = [query]
     found: dict[str, list[OwnerNumbered]] = {}
-    columns = (both.c.code, both.c.name, both.c.id_number, both.c.id_type)
-    for code, name, id_number, id_type in conn.execute(sa.select(*columns).order_by(both.c.code, both.c.position)):
-        found.setdefault(code, []).append((name, id_number, id_type))
+    for each in queries:
+        for code, name, id_number, id_type in conn.execute(each):
+            found.setdefault(code, []).append((name, id_number, id_type))
     return found
 
 
