@@ -1528,3 +1528,43 @@ def test_the_owners_of_more_units_than_sqlite_takes_parameters_are_read_at_once(
     assert named["1-1-101"] == ("张0000", "王0000")
     assert named["11-1-200"] == ("张1099", "王1099")
     assert "9-9-909" not in named
+
+
+def test_a_unit_whose_contacts_or_co_owners_alone_changed_is_counted_as_updated(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """A roster giving a tenant a new phone (1-1-101), or a unit another co-owner (1-1-102), and nothing else: the
+    summary said 更新 0 户，未变 3 户, and a clerk read "nothing changed".  Such a unit is counted as updated, in the
+    trial (and listed among the units it would change) and in the import, on screen and in --json; 1-1-103 stays
+    unchanged."""
+    headers = ["房号", "建筑面积", "业主姓名", "共有人", "租户", "租户电话"]
+    before = [
+        headers,
+        ["1-1-101", 90, "张伟", None, "赵磊", "13900001111"],
+        ["1-1-102", 90, "李娜", None, None, None],
+        ["1-1-103", 90, "王芳", None, "孙七", "13900003333"],
+    ]
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", before))).exit_code == 0
+    after = [
+        headers,
+        ["1-1-101", 90, "张伟", None, "赵磊", "13900002222"],
+        ["1-1-102", 90, "李娜", "周九", None, None],
+        ["1-1-103", 90, "王芳", None, "孙七", "13900003333"],
+    ]
+    sheet = str(roster(tmp_path / "新名册.xlsx", after))
+    counted = "共 3 行；新增房屋 0 户，更新 2 户，未变 1 户；新增业主 1 人，更新业主 0 人"
+    trial = run_cli("owners", "import", sheet, "--dry-run")
+    assert trial.exit_code == 0, trial.output
+    assert f"检查通过（未写入，--dry-run）：{counted}" in trial.stdout.splitlines()
+    assert "将新增或更新的房屋：1-1-101、1-1-102" in trial.stdout.splitlines()
+    as_json = json.loads(run_cli("owners", "import", sheet, "--dry-run", "--json").stdout)
+    assert (as_json["units_updated"], as_json["units_unchanged"], as_json["changed_units"]) == (
+        2,
+        1,
+        ["1-1-101", "1-1-102"],
+    )
+    done = run_cli("owners", "import", sheet)
+    assert done.exit_code == 0, done.output
+    assert f"导入完成：{counted}" in done.stdout.splitlines()
+    again = json.loads(run_cli("owners", "import", sheet, "--json").stdout)
+    assert (again["units_updated"], again["units_unchanged"], again["changed_units"]) == (0, 3, [])

@@ -1262,10 +1262,6 @@ def apply_owner_records(
                     _unit_snapshot(values, record_owner),
                 )
             )
-        else:
-            summary.units_unchanged += 1
-            continue
-        summary.changed_units.append(str(record.code))
     bulk_insert(conn, units, inserts)
     if updates:
         conn.execute(
@@ -1274,7 +1270,6 @@ def apply_owner_records(
             .values({name: sa.bindparam(f"new_{name}") for name in _UNIT_FIELDS}),
             updates,
         )
-    summary.units_created, summary.units_updated = len(inserts), len(updates)
     # New units have ids only now; one query for all beats one per unit.
     unit_ids = {r.code: r.id for r in conn.execute(sa.select(units.c.code, units.c.id))}
     summary.co_owners = _apply_co_owners(conn, records, match, unit_ids, current_co, owner_before, changes)
@@ -1282,6 +1277,7 @@ def apply_owner_records(
     summary.contacts_now_owners = _drop_contacts_now_owners(conn, records, unit_ids, changes)
     if contacts:
         summary.contacts = _apply_contacts(conn, records, unit_ids, operator, changes)
+    _count_units(summary, records, changes)
     pairs = _pairs_named_whole(records, match, existing_units, current_co, owner_before)
     summary.owners_merged = [_merge_pair(conn, pair, changes) for pair in pairs]
     merged = {
@@ -1320,6 +1316,22 @@ def apply_owner_records(
     ]
     journal.record(conn, operator, changes)
     return summary
+
+
+#: The journal's actions that change a unit's record: its row (owner, area, status …), its co-owners, its contacts.
+_UNIT_CHANGES = ("unit.create", "unit.update", "unit.co_owners", "unit.contacts", "contact.became_owner")
+
+
+def _count_units(summary: ImportSummary, records: Sequence[OwnerRecord], changes: Sequence[journal.Change]) -> None:
+    """Count the sheet's units in ``summary`` as created, updated or unchanged, and list those created or updated
+    (``changed_units``), from ``changes`` (``_UNIT_CHANGES``): a unit whose co-owners or contacts alone changed (a
+    tenant's new phone) is updated — never told 未变 to a clerk who reads it as nothing changed."""
+    created = {change.key for change in changes if change.action == "unit.create"}
+    changed = {change.key for change in changes if change.action in _UNIT_CHANGES}
+    summary.changed_units = [str(record.code) for record in records if str(record.code) in changed]
+    summary.units_created = len(created)
+    summary.units_updated = len(summary.changed_units) - len(created)
+    summary.units_unchanged = len(records) - len(summary.changed_units)
 
 
 def _delete_each(conn: Connection, column: sa.Column[int], values: Collection[int]) -> None:
