@@ -1568,3 +1568,29 @@ def test_a_unit_whose_contacts_or_co_owners_alone_changed_is_counted_as_updated(
     assert f"导入完成：{counted}" in done.stdout.splitlines()
     again = json.loads(run_cli("owners", "import", sheet, "--json").stdout)
     assert (again["units_updated"], again["units_unchanged"], again["changed_units"]) == (0, 3, [])
+
+
+def test_a_monthly_report_of_more_units_owing_than_sqlite_takes_parameters_is_made(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """700 units, each owing its November fee at the month's end: the report's arrears list read their owners of
+    record in one ``IN (…)`` of their codes, written twice, and failed (exit 7, too many SQL variables) on SQLite's
+    oldest builds.  The report is made and its arrears list names every unit's owner and co-owner."""
+    from openpyxl import load_workbook
+
+    codes = [f"{building}-1-{room}" for building in range(1, 8) for room in range(101, 201)]
+    rows = [["房号", "建筑面积", "业主姓名", "关系"]]
+    for n, code in enumerate(codes):
+        rows += [[code, 100, f"张{n:04d}", "业主"], [code, None, f"王{n:04d}", "共有人"]]
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows))).exit_code == 0
+    added = run_cli("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.00", "--from", "2026-01")
+    assert added.exit_code == 0, added.output
+    assert run_cli("fees", "bill", "--month", "2026-11").exit_code == 0
+    folder = tmp_path / "报表"
+    with sqlite_parameters_at_most(999):
+        made = run_cli("report", "monthly", "--month", "2026-11", "--out", str(folder))
+    assert made.exit_code == 0, made.output
+    arrears = load_workbook(folder / "月度报表-2026-11.xlsx")["欠费明细"]
+    owed = {row[1].value: row[2].value for row in arrears.iter_rows(min_row=3) if row[1].value in codes}
+    assert len(owed) == 700
+    assert (owed["1-1-101"], owed["7-1-200"]) == ("张0000、王0000", "张0699、王0699")
