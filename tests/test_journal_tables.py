@@ -133,5 +133,27 @@ def test_looking_at_full_numbers_is_no_change_but_a_deleted_owner_still_is(
     result = run_cli("journal", "verify", "--tables", "--json")
     assert result.exit_code == 9
     assert json.loads(result.stdout) == [
-        {"table": "业主", "key": str(owner_id), "problem": "日志中有业主 张伟，台账中没有（被删除）"}
+        {"table": "业主", "key": str(owner_id), "problem": "日志中有业主“张伟”，台账中没有（被删除）"}
+    ]
+
+
+def test_an_owner_deleted_or_added_behind_recordkit_s_back_is_named_quoted(
+    run_cli: Any, workspace: Workspace, tmp_path: Any
+) -> None:
+    """An owner the journal has and the ledger lost, or the other way round, was named after a space
+    (日志中有业主 Tran Van Nam，台账中没有): a Latin name ran into the Chinese words; it is quoted."""
+    from tests.conftest import SAMPLE_ROWS, write_sheet
+
+    rows = [SAMPLE_ROWS[0], ["1", "1", "102", 118.62, "Tran Van Nam", "13700001111", None, None, "已入住"]]
+    assert run_cli("owners", "import", str(write_sheet(tmp_path / "名册.xlsx", rows))).exit_code == 0
+    raw_sql(
+        workspace,
+        "DELETE FROM owners WHERE name = 'Tran Van Nam'",
+        "INSERT INTO owners (id, name) VALUES (90, 'Mary Smith')",
+    )
+    result = run_cli("journal", "verify", "--tables", "--json")
+    assert result.exit_code == 9
+    assert json.loads(result.stdout) == [
+        {"table": "业主", "key": "2", "problem": "日志中有业主“Tran Van Nam”，台账中没有（被删除）"},
+        {"table": "业主", "key": "90", "problem": "台账中有业主“Mary Smith”，日志中没有"},
     ]

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from recordkit.core.personal import mask_id_number, mask_phone
+from recordkit.core.personal import mask_id_number, mask_phone, named_in_sentence
 from recordkit.ledger.journal import VIEW_ONLY_ACTIONS
 from recordkit.ledger.schema import archive_items, archive_loans, journal, owners, payments, receipts, units
 
@@ -138,11 +138,15 @@ def _owners(conn: Connection, entries: list[tuple[str, str, dict[str, Any] | Non
                 found.append(Disagreement("业主", key, "日志记录已删除的业主仍在台账中"))
             continue
         if have is None:
-            found.append(Disagreement("业主", key, f"日志中有业主 {want.get('name')}，台账中没有（被删除）"))
+            found.append(
+                Disagreement(
+                    "业主", key, f"日志中有业主{named_in_sentence(str(want.get('name')))}，台账中没有（被删除）"
+                )
+            )
             continue
         found += [Disagreement("业主", key, problem) for problem in _differences(want, have, _OWNER_FIELDS)]
     for key in sorted(set(actual) - set(expected), key=int):
-        found.append(Disagreement("业主", key, f"台账中有业主 {actual[key]['name']}，日志中没有"))
+        found.append(Disagreement("业主", key, f"台账中有业主{named_in_sentence(actual[key]['name'])}，日志中没有"))
     return found
 
 
