@@ -1015,7 +1015,7 @@ def test_a_due_day_may_be_tomorrow_or_the_day_after(archivist_cli: Any, workspac
     for word, days in (("明天", 1), ("后天", 2), ("今天", 0)):
         lent = archivist_cli("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", word)
         assert lent.exit_code == 0, lent.output
-        assert lent.stdout.strip().endswith(f"给 王工，应还日期 {(today + dt.timedelta(days=days)).isoformat()}"), word
+        assert lent.stdout.strip().endswith(f"给“王工”，应还日期 {(today + dt.timedelta(days=days)).isoformat()}"), word
         assert archivist_cli("archive", "return", "YZ-2026-00001").exit_code == 0
 
 
@@ -1063,7 +1063,7 @@ def test_lend_return_and_loans_with_the_confidential_ones_apart(archivist_cli: A
     lent = archivist_cli("archive", "lend", "YZ-2026-00001", "--to", "王工", "--dept", "工程部", "--due", "2027-06-01")
     assert (lent.exit_code, lent.stdout.strip()) == (
         0,
-        "已借出 YZ-2026-00001（产权证明）给 王工（工程部），应还日期 2027-06-01",
+        "已借出 YZ-2026-00001（产权证明）给“王工”（工程部），应还日期 2027-06-01",
     )
     again = archivist_cli("archive", "lend", "YZ-2026-00001", "--to", "李四", "--due", "2027-06-01")
     assert (again.exit_code, again.stderr.strip()) == (
@@ -1142,7 +1142,7 @@ def test_list_show_and_loans_mask_the_numbers_written_in_a_title_or_a_loan_reaso
     lent = archivist_cli("archive", "lend", "YZ-2026-00001", "--to", "王工", "--due", "2027-06-01", "--reason", reason)
     assert (lent.exit_code, lent.stdout.strip()) == (
         0,
-        f"已借出 YZ-2026-00001（{masked_title}）给 王工，应还日期 2027-06-01",
+        f"已借出 YZ-2026-00001（{masked_title}）给“王工”，应还日期 2027-06-01",
     )
     screens = [
         archivist_cli("archive", "list", "--wide").stdout,
@@ -2120,14 +2120,39 @@ def test_a_borrowers_name_typed_with_extra_blanks_is_kept_as_written_on_paper(
         write_scan(workspace.root / name, 1 if name == "a.pdf" else 2)
         archivist_cli("file", str(workspace.root / name), "--unit", "3-2-1201", "--title", "产权证明")
     lent = archivist_cli("archive", "lend", "YZ-2026-00001", "--to", " Li \u3000 Si ", "--due", "2027-06-01")
-    assert (lent.exit_code, lent.stdout.strip()) == (0, "已借出 YZ-2026-00001（产权证明）给 Li Si，应还日期 2027-06-01")
+    assert (lent.exit_code, lent.stdout.strip()) == (
+        0,
+        "已借出 YZ-2026-00001（产权证明）给“Li Si”，应还日期 2027-06-01",
+    )
     padded = archivist_cli("archive", "lend", "YZ-2026-00002", "--to", "罗\u3000红", "--due", "2027-06-01")
     assert (padded.exit_code, padded.stdout.strip()) == (
         0,
-        "已借出 YZ-2026-00002（产权证明）给 罗红，应还日期 2027-06-01",
+        "已借出 YZ-2026-00002（产权证明）给“罗红”，应还日期 2027-06-01",
     )
     loans = json.loads(archivist_cli("archive", "loans", "--json").stdout)
     assert sorted(loan["borrower"] for loan in loans) == ["Li Si", "罗红"]
+
+
+def test_a_latin_borrower_is_quoted_where_the_lend_note_names_them(archivist_cli: Any, workspace: Workspace) -> None:
+    """``archive lend --to "Tran Van Nam"`` said 已借出 …（产权证明）给 Tran Van Nam（工程部）: a Latin name ran into
+    the Chinese words; it is quoted.  The labelled entries (借阅人 X，应还日期 …) keep it as 交款人 X does."""
+    write_scan(workspace.root / "a.pdf", 1)
+    archivist_cli("file", str(workspace.root / "a.pdf"), "--unit", "3-2-1201", "--title", "产权证明")
+    lent = archivist_cli(
+        "archive", "lend", "YZ-2026-00001", "--to", "Tran Van Nam", "--dept", "工程部", "--due", "2027-06-01"
+    )
+    assert (lent.exit_code, lent.stdout.strip()) == (
+        0,
+        "已借出 YZ-2026-00001（产权证明）给“Tran Van Nam”（工程部），应还日期 2027-06-01",
+    )
+    again = archivist_cli("archive", "lend", "YZ-2026-00001", "--to", "李四", "--due", "2027-06-01")
+    assert (again.exit_code, again.stderr.strip()) == (
+        8,
+        "错误：YZ-2026-00001 的纸质原件已借出（借阅人 Tran Van Nam，应还日期 2027-06-01），归还后才能再借："
+        "recordkit archive return YZ-2026-00001",
+    )
+    back = archivist_cli("archive", "return", "YZ-2026-00001")
+    assert (back.exit_code, back.stdout.strip()) == (0, "已归还 YZ-2026-00001（产权证明），借阅人 Tran Van Nam")
 
 
 @pytest.mark.parametrize("typed", ["张三 李四", "张三\u3000李四", "欧阳 娜娜", "张 三丰"])

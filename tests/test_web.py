@@ -649,7 +649,7 @@ def test_lend_and_return_from_the_item_page_are_journalled_with_the_web_user(
     )
     assert lent.status_code == 302
     page = browser.get("/item/GC-2026-00004")
-    assert f"已借出 GC-2026-00004（电梯维保记录）给 王工，应还日期 {due}" in text_of(page)
+    assert f"已借出 GC-2026-00004（电梯维保记录）给“王工”，应还日期 {due}" in text_of(page)
     assert f"已借出：王工，应还 {due}" in text_of(page)
     [loan] = [loan for loan in list_loans(demo_ledger) if loan.archive_no == "GC-2026-00004"]
     assert (loan.borrower, loan.dept, loan.due.isoformat(), loan.lent_by) == ("王工", "工程部", due, "本机管理员")
@@ -696,7 +696,7 @@ def test_a_return_form_left_open_never_returns_the_next_borrowers_loan(demo: Wor
     assert second.post(f"/item/{number}/lend", {"borrower": "李四", "due": due}).status_code == 302
     refused = first.client.post(f"/item/{number}/return", data=stale)
     assert refused.status_code == 409
-    assert f"{number} 的纸质原件已归还后又借给了 李四（{dt.date.today().isoformat()} 借出），没有归还" in text_of(
+    assert f"{number} 的纸质原件已归还后又借给了“李四”（{dt.date.today().isoformat()} 借出），没有归还" in text_of(
         refused
     )
     [loan] = [loan for loan in list_loans(demo_ledger) if loan.archive_no == number]
@@ -707,6 +707,31 @@ def test_a_return_form_left_open_never_returns_the_next_borrowers_loan(demo: Wor
         first.client.post(f"/item/{number}/return", data=form_fields(page, f"/item/{number}/return")).status_code == 302
     )
     assert not [loan for loan in list_loans(demo_ledger) if loan.archive_no == number]
+
+
+def test_a_latin_borrower_is_quoted_where_a_sentence_names_them_and_labelled_where_a_list_does(
+    demo: Workspace, demo_ledger: Ledger
+) -> None:
+    """The lend note said 给 Tran Van Nam，应还日期 … and a stale return form's refusal 又借给了 Tran Van Nam（… 借出）:
+    a Latin name ran into the Chinese words; a sentence now quotes it.  A labelled entry (借阅人 X，…) keeps it as
+    the counter's 交款人 X does."""
+    number = out_to(demo_ledger, "王工")
+    app = local_app(demo, demo_ledger)
+    first, second = Browser(app), Browser(app)
+    stale = form_fields(first.get(f"/item/{number}"), f"/item/{number}/return")
+    second.get(f"/item/{number}")
+    assert second.post(f"/item/{number}/return", {}).status_code == 302
+    due = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    assert second.post(f"/item/{number}/lend", {"borrower": "Tran Van Nam", "due": due}).status_code == 302
+    assert f"）给“Tran Van Nam”，应还日期 {due}" in text_of(second.get(f"/item/{number}"))
+    refused = first.client.post(f"/item/{number}/return", data=stale)
+    assert refused.status_code == 409
+    today = dt.date.today().isoformat()
+    assert f"{number} 的纸质原件已归还后又借给了“Tran Van Nam”（{today} 借出），没有归还" in text_of(refused)
+    again = second.post(f"/item/{number}/lend", {"borrower": "李四", "due": due})
+    assert again.status_code == 409 and f"已借出（借阅人 Tran Van Nam，应还日期 {due}）" in text_of(again)
+    assert second.post(f"/item/{number}/return", {}).status_code == 302
+    assert "），借阅人 Tran Van Nam" in text_of(second.get(f"/item/{number}"))
 
 
 def journal_details(page: Any) -> list[str]:

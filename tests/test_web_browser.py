@@ -194,7 +194,7 @@ def test_search_open_see_the_page_lend_and_return_in_chromium(
     driver.find_element(By.ID, "reason").send_keys("电梯年检")
     driver.find_element(By.ID, "lend-button").click()
     _wait_for(driver, "#return-button")
-    assert "已借出 GC-2026-00004（电梯维保记录）给 王工" in driver.find_element(By.CSS_SELECTOR, ".notice").text
+    assert "已借出 GC-2026-00004（电梯维保记录）给“王工”" in driver.find_element(By.CSS_SELECTOR, ".notice").text
     assert driver.find_element(By.ID, "paper-state").text.startswith("已借出：王工")
     loans = subprocess.run(
         [sys.executable, "-m", "recordkit", "archive", "loans", "--json"],

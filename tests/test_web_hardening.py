@@ -139,7 +139,7 @@ def test_lending_and_returning_say_so_with_the_numbers_masked(demo: Workspace, d
     assert lent.status_code == 302
     page = archivist.get("/item/GC-2026-00004")
     assert PHONE not in page.get_data(as_text=True)
-    assert f"已借出 GC-2026-00004（电梯维保记录（联系人{PHONE_MASKED}））给 王工{PHONE_MASKED}" in text_of(page)
+    assert f"已借出 GC-2026-00004（电梯维保记录（联系人{PHONE_MASKED}））给“王工{PHONE_MASKED}”" in text_of(page)
     again = archivist.post("/item/GC-2026-00004/lend", {"borrower": "别人", "due": due, "reason": "年检"})
     assert again.status_code == 409 and PHONE not in again.get_data(as_text=True)
     assert archivist.post("/item/GC-2026-00004/return", {}).status_code == 302

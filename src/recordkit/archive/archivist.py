@@ -115,7 +115,7 @@ from recordkit.core.filenames import (
     shown_plainly,
     without_hidden,
 )
-from recordkit.core.personal import has_letter, mask_in_text, reason_problem, says_something
+from recordkit.core.personal import has_letter, mask_in_text, named_in_sentence, reason_problem, says_something
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
 from recordkit.ledger.db import (
@@ -3529,7 +3529,7 @@ def return_item(
             raise ConflictError(f"{number} 的纸质原件没有借出，不需要归还")
         if loan_id is not None and out.id != loan_id:
             raise ConflictError(
-                f"{number} 的纸质原件已归还后又借给了 {out.borrower}（{out.lent_on.isoformat()} 借出），"
+                f"{number} 的纸质原件已归还后又借给了{named_in_sentence(out.borrower)}（{out.lent_on.isoformat()} 借出），"
                 "没有归还：请刷新页面，看清借阅人后再操作"
             )
         at = _now(now)

@@ -20,7 +20,7 @@ from recordkit.cli._app import (
     state,
 )
 from recordkit.cli._options import coming_date, estate_unit
-from recordkit.core.personal import masked_kinds
+from recordkit.core.personal import masked_kinds, named_in_sentence
 
 if TYPE_CHECKING:
     from recordkit.archive.archivist import ArchiveItem, Archivist
@@ -438,8 +438,8 @@ def archive_lend(
         dept,
         reason,
     )
-    who = f"{loan.borrower}（{loan.dept}）" if loan.dept else loan.borrower
-    typer.echo(f"已借出 {loan.archive_no}（{loan.masked().title}）给 {who}，应还日期 {loan.due.isoformat()}")
+    who = named_in_sentence(loan.borrower) + (f"（{loan.dept}）" if loan.dept else "")
+    typer.echo(f"已借出 {loan.archive_no}（{loan.masked().title}）给{who}，应还日期 {loan.due.isoformat()}")
 
 
 @archive_app.command("return")

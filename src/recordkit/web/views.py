@@ -46,7 +46,7 @@ from recordkit.archive.rules import ACCEPTED_EXTENSIONS, FilingRules, reason_on_
 from recordkit.core.dates import format_stamp, parse_date, stamp_as_written
 from recordkit.core.errors import NotFoundError, RecordkitError
 from recordkit.core.filenames import as_written, without_hidden
-from recordkit.core.personal import mask_in_text, mask_values
+from recordkit.core.personal import mask_in_text, mask_values, named_in_sentence
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
 from recordkit.search.indexer import indexed_text, waits_for_ocr
@@ -494,7 +494,8 @@ def lend_item(archive_no: str) -> Any:
         )
     except RecordkitError as err:
         return _form_failed(number, err)
-    flash(mask_in_text(f"已借出 {loan.archive_no}（{loan.title}）给 {loan.borrower}，应还日期 {loan.due.isoformat()}"))
+    borrower = named_in_sentence(loan.borrower)
+    flash(mask_in_text(f"已借出 {loan.archive_no}（{loan.title}）给{borrower}，应还日期 {loan.due.isoformat()}"))
     return redirect(url_for("pages.item_page", archive_no=loan.archive_no))
 
 
