@@ -1983,7 +1983,8 @@ def test_one_relation_to_a_unit_is_judged_by_id_number_where_both_are_known(ledg
     the import refused the tenant (一个人在一套房屋只登记一种关系) by name alone.  One passport written under two
     spellings (家属 John Smith kept, 租户 Smith John written) is still refused, by its number: as one person under two
     relations and two spellings, naming the kept contact and the fix (it said 租户、家属应填本人的证件号, as if the
-    number were someone else's)."""
+    number were someone else's).  The fix's --name is written as a shell takes it back whole, as every suggested
+    command writes a typed value (``core.filenames.as_shell_word``; it was always in double quotes)."""
     headers = ["房号", "建筑面积", "业主姓名", "联系电话", "证件类型", "证件号码", "关系"]
     first = [headers, ["1-1-101", 90, "李娜", "13912345678", None, "110101199003071233", None]]
     import_owners(ledger, workbook(tmp_path / "名册.xlsx", [("Sheet1", first)]), "测试员")
@@ -2002,7 +2003,7 @@ def test_one_relation_to_a_unit_is_judged_by_id_number_where_both_are_known(ledg
     assert [str(p) for p in caught.value.problems] == [
         "第 4 行 F 列（证件号码）：1-1-101 的家属“John Smith”（联系人编号 2）已在台账里，证件号码 E1*****78 相同，与这一行的"
         "“Smith John”是同一个人：一个人在一套房屋只登记一种关系、一种姓名，关系或姓名变了的，先用 recordkit owners contact "
-        'edit 2 --relation 租户 --name "Smith John" 改正再导入'
+        "edit 2 --relation 租户 --name 'Smith John' 改正再导入"
     ]
 
 

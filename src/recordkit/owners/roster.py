@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection
 
 from recordkit.core.dates import office_time, utc_day_start
 from recordkit.core.errors import CellProblem, ValidationError
-from recordkit.core.filenames import readable_name
+from recordkit.core.filenames import as_shell_word, readable_name
 from recordkit.core.personal import (
     ID_TYPES,
     OTHER_ID,
@@ -734,7 +734,7 @@ def _spelled_two_ways(contact: ContactRecord, kept: Contact) -> str:
         f"证件号码 {mask_id_number(contact.id_number or '')} 相同，与这一行的{named_in_sentence(contact.name)}是同一个人："
         "一个人在一套房屋只登记"
         f"一种关系、一种姓名，关系或姓名变了的，先用 recordkit owners contact edit {kept.id} --relation {contact.relation} "
-        f'--name "{contact.name}" 改正再导入'
+        f"--name {as_shell_word(contact.name)} 改正再导入"
     )
 
 
