@@ -352,6 +352,41 @@ def test_an_unexpected_error_written_nowhere_still_says_its_message(
     )
 
 
+def test_an_unexpected_error_whose_temporary_file_refuses_the_traceback_leaves_no_empty_file(
+    run_cli: Any, imported: Path, workspace: Workspace, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The log refused the traceback; the temporary folder made its file, but the disk refused what was written to
+    it (full): an empty recordkit-error-….log was left behind, named by no message.  It is removed; the clerk is told
+    the details could not be written, exit 70."""
+    import recordkit.owners.roster
+    from recordkit.core.workspace import LOG_HANDLER_NAME, add_rotating_log
+
+    def explode(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("boom")
+
+    def full_disk_file(handle: int, *_args: Any, **_kwargs: Any) -> _FullDisk:
+        os.close(handle)  # the file exists; what is written to it is refused
+        return _FullDisk()
+
+    monkeypatch.setattr(recordkit.owners.roster, "list_owners", explode)
+    add_rotating_log(workspace.log_file, LOG_HANDLER_NAME)
+    logging.getLogger("recordkit").info("an earlier line, which opens the log")
+    [handler] = [h for h in logging.getLogger("recordkit").handlers if h.get_name() == LOG_HANDLER_NAME]
+    monkeypatch.setattr(handler, "stream", _FullDisk())
+    temp = tmp_path / "临时"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.setattr(os, "fdopen", full_disk_file)
+    result = run_cli("owners", "list")
+    assert result.exit_code == 70
+    reference = result.stderr.split("编号 ")[1][:8]
+    assert result.stderr == (
+        f"错误：程序内部错误（RuntimeError，编号 {reference}），详情没能写下来（日志和临时文件夹都写不进去，"
+        "多半是磁盘满了或不能写）。请把这个编号和出错前做的操作告诉维护人员\n"
+    )
+    assert list(temp.iterdir()) == []
+
+
 def test_journal_verify_reports_tampering(run_cli: Any, imported: Path, workspace: Workspace) -> None:
     ok = run_cli("journal", "verify")
     assert ok.exit_code == 0

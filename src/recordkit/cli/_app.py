@@ -17,7 +17,7 @@ import tempfile
 import traceback
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -191,6 +191,9 @@ def _report_unexpected(err: BaseException) -> int:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(f"[{reference}]\n" + "".join(traceback.format_exception(err)))
         except OSError:  # the same full or read-only disk: the clerk still gets the message, not a second traceback
+            if where:  # made, but its disk refused the traceback: no empty file that no message names is left
+                with suppress(OSError):
+                    os.unlink(where)
             typer.echo(
                 f"错误：程序内部错误（{type(err).__name__}，编号 {reference}），详情没能写下来（日志和临时文件夹都写不进去，"
                 "多半是磁盘满了或不能写）。请把这个编号和出错前做的操作告诉维护人员",
