@@ -32,6 +32,7 @@ from recordkit.core.errors import (
     RecordkitError,
     UsageError,
     ValidationError,
+    WorkspaceError,
     storage_error,
 )
 
@@ -379,8 +380,7 @@ class OfficeClock:
         if not self.adopt:
             return
         from recordkit.core.config import CONFIG_FILE_NAME, load_settings
-        from recordkit.core.dates import adopt_office_clock
-        from recordkit.core.errors import WorkspaceError
+        from recordkit.core.dates import adopt_office_clock  # loaded on first use: with the settings, not by --help
         from recordkit.core.workspace import find_root
 
         try:

@@ -271,7 +271,7 @@ class _PlainValue(typer_coercion.RuntimeParam):  # type: ignore[misc,unused-igno
             # An empty path (a script's variable left unset: ``recordkit file "$SCANS"``) is not the current folder,
             # which ``Path("")`` is: ``file ""`` filed the workspace's own sheets, ``journal anchor --out ""`` ended
             # in an internal error.
-            from recordkit.core.errors import UsageError
+            from recordkit.core.errors import UsageError  # loaded on first use: only an empty path needs it
 
             named = option_names(param) if isinstance(param, typer_core.TyperOption) else placeholder(param, many=False)
             raise UsageError(f"路径是空的（{named or '参数'}）：请写明文件或文件夹，当前文件夹写 .")

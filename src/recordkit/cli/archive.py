@@ -20,6 +20,7 @@ from recordkit.cli._app import (
     state,
 )
 from recordkit.cli._options import coming_date, estate_unit
+from recordkit.core.dates import stamp_as_written
 from recordkit.core.personal import masked_kinds, named_in_sentence
 
 if TYPE_CHECKING:
@@ -278,7 +279,6 @@ def _print_quarantined(found: list[Any], zone: str, empty: str | None = None) ->
     every other time a command shows (the note keeps the moment with its offset; one written by an older recordkit, on
     this machine's clock)."""
     from recordkit.archive.archivist import FILED_AND_REMOVED
-    from recordkit.core.dates import stamp_as_written
 
     waiting = [entry for entry in found if entry.filed_as is None]
     if waiting:

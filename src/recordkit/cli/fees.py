@@ -25,7 +25,7 @@ from recordkit.cli._options import (
     on_terminal,
     optional_date,
 )
-from recordkit.core.dates import format_stamp
+from recordkit.core.dates import format_stamp, parse_month_range
 from recordkit.core.errors import UsageError
 from recordkit.core.filenames import readable_name
 
@@ -389,7 +389,6 @@ def take_payment(
     unit = estate_unit(ctx, unit)
     from recordkit.billing.arrears import unit_balance
     from recordkit.billing.receipts import LargePrepayment, PaymentRequest, pay_and_print
-    from recordkit.core.dates import parse_month_range
     from recordkit.core.money import format_yuan, parse_amount
 
     app_state = state(ctx)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from recordkit.cli._app import console, new_table, print_json, progress_bar, state
+from recordkit.core.errors import RecordkitError
 
 if TYPE_CHECKING:
     from recordkit.search.indexer import IndexReport
@@ -95,7 +96,5 @@ def _echo_failed(report: IndexReport) -> None:
 def _exit_if_failed(failed: list[tuple[str, str]]) -> None:
     """Exit code 1, as documented, for the nightly run and ``--to`` alike: the run finished, but some items are
     searchable by their metadata only."""
-    from recordkit.core.errors import RecordkitError
-
     if failed:
         raise RecordkitError(f"{len(failed)} 件档案的文字没有索引成功：请检查上面列出的文件")

@@ -7,6 +7,8 @@ from pathlib import Path
 import typer
 
 from recordkit.cli._options import on_terminal
+from recordkit.core.errors import ValidationError
+from recordkit.core.personal import validate_phone
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
 commands = typer.Typer()
@@ -15,10 +17,6 @@ commands = typer.Typer()
 def _ask_office_phone() -> str:
     """The office phone answered at ``init``'s question, asked again until ``validate_phone`` takes it or it is left
     blank: its refusal names the number, not the option ``--phone`` nobody typed."""
-    # loaded on first use: the phone rules, like the command's own imports, only when init runs
-    from recordkit.core.errors import ValidationError
-    from recordkit.core.personal import validate_phone
-
     while True:
         answer = typer.prompt("物业服务中心电话（可以以后再填）", default="", show_default=False).strip()
         try:
@@ -47,7 +45,6 @@ def init_command(
     例：recordkit init 幸福里 --estate 幸福里小区 --address 江宁市秦淮区幸福路88号 --phone 025-84561234
     """
     from recordkit.core.errors import RecordkitError
-    from recordkit.core.personal import validate_phone
     from recordkit.core.workspace import init_workspace, open_workspace, setup_logging
     from recordkit.ledger.db import open_workspace_ledger
 

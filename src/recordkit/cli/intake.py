@@ -14,7 +14,7 @@ import typer
 from recordkit.cli._app import print_json, progress_bar, state
 from recordkit.cli._options import estate_unit
 from recordkit.core.errors import RecordkitError
-from recordkit.core.personal import masked_kinds
+from recordkit.core.personal import mask_in_text, masked_kinds
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -41,7 +41,7 @@ def _outcome_line(outcome: FilingOutcome) -> str:
     left = f"；{LEFT_BEHIND}" if outcome.left_behind else ""
     if outcome.item is not None and outcome.status == "filed":
         item = outcome.item
-        from recordkit.cli.archive import review_text
+        from recordkit.cli.archive import review_text  # loaded on first use: another command group's module
 
         review = "；待复核：" + review_text(item) if item.needs_review else ""
         pages = f"，{item.pages} 页" if item.pages else ""
@@ -74,21 +74,17 @@ def _as_shown(
 ) -> tuple[list[FilingOutcome], list[tuple[str, str]]]:
     """What ``file`` and ``watch`` (``command``) print: masked as every archive listing is
     (``FilingOutcome.masked``), or, with ``--show-private``, as it is, journalled with the items it shows."""
-    from recordkit.cli.archive import journal_private_view
+    from recordkit.cli.archive import journal_private_view  # loaded on first use: another command group's module
 
     shown = [outcome.item.archive_no for outcome in outcomes if outcome.item is not None]
     journal_private_view(ctx, show_private, command, shown)
     if show_private:
         return outcomes, not_filed
-    from recordkit.core.personal import mask_in_text
-
     return [outcome.masked() for outcome in outcomes], [(mask_in_text(name), why) for name, why in not_filed]
 
 
 def _shown_line(show_private: bool) -> Callable[[str], str]:
     """How ``watch`` shows a line naming inbox files (not filed, still written, …): masked unless ``--show-private``."""
-    from recordkit.core.personal import mask_in_text
-
     return (lambda line: line) if show_private else mask_in_text
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from recordkit.cli._app import console, listing_title, new_table, print_json, state
-from recordkit.core.errors import ValidationError
+from recordkit.core.errors import UsageError, ValidationError
 from recordkit.core.filenames import readable_name
 
 if TYPE_CHECKING:
@@ -72,7 +72,6 @@ def journal_verify(
 
 
 def _read_anchor(path: Path) -> Any:
-    from recordkit.core.errors import UsageError
     from recordkit.ledger.journal import Anchor
 
     try:
@@ -122,7 +121,6 @@ def journal_list(
     """
     from recordkit.archive.numbers import item_numbers
     from recordkit.core.dates import format_stamp
-    from recordkit.core.errors import UsageError
     from recordkit.ledger import journal
 
     if key is not None and not key.strip():

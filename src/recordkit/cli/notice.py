@@ -11,6 +11,7 @@ import typer
 
 from recordkit.cli._app import progress_bar, state
 from recordkit.cli._options import PDF_HELP, estate_building, estate_unit, optional_date
+from recordkit.core.errors import UsageError
 
 if TYPE_CHECKING:
     from recordkit.documents.notices import NoticeBatch
@@ -33,8 +34,6 @@ _DATE_HELP = "印在文书上的日期（默认今天），例如 2026-11-23。"
 
 
 def _check_duplex(merge: bool, duplex: bool) -> None:
-    from recordkit.core.errors import UsageError
-
     if duplex and not merge:
         raise UsageError("--duplex 只用于合并打印文件：请同时写 --merge")
 

@@ -26,6 +26,7 @@ from recordkit.cli._options import (
     refuse_bad_phone,
 )
 from recordkit.core.filenames import readable_name
+from recordkit.core.personal import ID_TYPES, RESIDENT_ID, named_in_sentence
 
 if TYPE_CHECKING:
     from recordkit.owners.contacts import Contact
@@ -45,8 +46,6 @@ ID_TYPE_HELP = (
 def with_document(number: str | None, document: str | None) -> str:
     """A number as the counter's tables show it (``to_dict``'s ``id_number`` and ``id_type``): another document's than
     the resident ID card with the document's name after it, ``E1*****78（护照）``; "" for none."""
-    from recordkit.core.personal import ID_TYPES, RESIDENT_ID
-
     if not number:
         return ""
     return number if document in (None, ID_TYPES[RESIDENT_ID]) else f"{number}（{document}）"
@@ -56,9 +55,6 @@ def _contact_named(contact: Contact, *, numbered: bool = True) -> str:
     """A contact as the counter's notes name it inside a sentence, ``1-1-101 的租户“赵磊”（联系人编号 3）``: the name
     quoted (``named_in_sentence``: a Latin name would run into the words around it); ``numbered=False`` without its
     number (one removed has none left to type)."""
-    # loaded on first use: the library only inside command bodies, not by the root's help
-    from recordkit.core.personal import named_in_sentence
-
     named = f"{contact.unit} 的{contact.record.relation}{named_in_sentence(contact.record.name)}"
     return f"{named}（联系人编号 {contact.id}）" if numbered else named
 

@@ -8,6 +8,7 @@ import socket
 import typer
 
 from recordkit.cli._app import state
+from recordkit.core.errors import ConflictError, UsageError
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
 commands = typer.Typer()
@@ -32,7 +33,7 @@ def serve_command(
 
     from recordkit.archive.archivist import refuse_a_new_ledger_beside_the_archive
     from recordkit.archive.pages import start_renderer
-    from recordkit.core.errors import LedgerError, UsageError
+    from recordkit.core.errors import LedgerError
     from recordkit.web.accounts import any_user
     from recordkit.web.app import accounts_required, create_app
 
@@ -79,8 +80,6 @@ def serve_command(
 def _listen_refused(host: str, port: int, err: OSError) -> Exception | None:
     """What the clerk is told when the address cannot be listened on (a port another program holds, one below
     1024, an address this computer does not have), or None for another failure."""
-    from recordkit.core.errors import ConflictError, UsageError
-
     if isinstance(err, socket.gaierror):
         return UsageError(f"--host {host} 不是能识别的地址：请写这台电脑的局域网 IP 地址，或去掉 --host 只在本机使用")
     if err.errno == errno.EADDRINUSE:

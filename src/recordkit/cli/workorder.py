@@ -19,6 +19,7 @@ from recordkit.cli._app import (
     state,
 )
 from recordkit.cli._options import estate_unit, refuse_bad_phone
+from recordkit.core.dates import format_when
 from recordkit.core.personal import masked_kinds
 
 if TYPE_CHECKING:
@@ -142,8 +143,6 @@ def workorder_assign(
 
 def _closing(order: WorkOrder) -> str:
     """How a just-finished order stood against its close limit, as ``close`` says it."""
-    from recordkit.core.dates import format_when
-
     late = order.closed_late
     if late is None:
         return "未记时刻（只记了日期，不判断是否超时）"
