@@ -193,6 +193,23 @@ def test_no_workspace_found(tmp_path: Path) -> None:
     assert result.stderr.startswith(f"错误：RECORDKIT_HOME 指定的 {tmp_path} 不是 recordkit 工作区")
 
 
+def test_a_folder_that_is_no_workspace_suggests_init_as_a_shell_takes_it(tmp_path: Path) -> None:
+    """RECORDKIT_HOME naming a folder with a blank in its path suggested ``recordkit init /…/物业 资料``, which a shell
+    reads as two paths; the path is quoted as every suggested command writes a typed value."""
+    from typer.testing import CliRunner
+
+    from recordkit.cli import app
+
+    folder = tmp_path / "物业 资料"
+    folder.mkdir()
+    result = CliRunner().invoke(app, ["owners", "list"], env={"RECORDKIT_HOME": str(folder)})
+    assert (result.exit_code, result.stdout) == (4, "")
+    assert result.stderr == (
+        f"错误：RECORDKIT_HOME 指定的 {folder} 不是 recordkit 工作区（没有 recordkit.toml，也没有 templates/ 和 records/）。"
+        f"请先运行：recordkit init '{folder}'\n"
+    )
+
+
 def test_bad_config_names_file_and_key(run_cli: Any, workspace: Workspace) -> None:
     workspace.config_file.write_text('[database]\nbusy_timeout = "很久"\n', encoding="utf-8")
     result = run_cli("owners", "list")
@@ -491,8 +508,12 @@ def test_doctor_names_the_offices_templates_that_cannot_be_printed(run_cli: Any,
     assert check["detail"].startswith("内置模板 ")
     assert check["detail"].endswith("本处模板 3 个，其中 2 个有问题：坏模板、燃气检修通知")
     assert check["fix"] == "运行 recordkit templates check 坏模板（有问题的模板各运行一次）列出要改的地方"
+    # a name with a blank is written as a shell takes it back whole (it said templates check 坏 模板: two names)
+    (templates / "坏模板.docx").rename(templates / "坏 模板.docx")
+    [check] = [check for check in json.loads(run_cli("doctor", "--json").stdout) if check["name"] == "模板"]
+    assert check["fix"] == "运行 recordkit templates check '坏 模板'（有问题的模板各运行一次）列出要改的地方"
 
-    (templates / "坏模板.docx").unlink()
+    (templates / "坏 模板.docx").unlink()
     (templates / "燃气检修通知.docx").unlink()
     [check] = [check for check in json.loads(run_cli("doctor", "--json").stdout) if check["name"] == "模板"]
     assert check["ok"] is True and check["detail"].endswith(f"本处模板 1 个（{templates}）")

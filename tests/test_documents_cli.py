@@ -516,6 +516,25 @@ def test_templates_check_fails_an_unknown_test_in_a_branch_and_notice_make_write
     assert_nothing_written(run_cli, imported, before)
 
 
+def test_a_broken_template_whose_name_holds_a_blank_is_named_to_check_as_a_shell_takes_it(
+    run_cli: Any, imported: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An office template 燃气 检修通知 that does not compile told the clerk to run ``recordkit templates check 燃气
+    检修通知`` (two names to a shell), from ``templates check`` and ``notice make`` alike; the name is quoted."""
+    imported.templates_dir.mkdir(exist_ok=True)
+    make_docx(imported.templates_dir / "燃气 检修通知.docx", "{% if 检修时间 is 空 %}另行通知{% endif %}")
+    monkeypatch.chdir(imported.root)
+    reason = (
+        "模板“燃气 检修通知”的占位符写法有误：正文段落“{% if 检修时间 is 空 %}另行通知{% endif %}”："
+        "没有名为“空”的判断（is 后面的名字写错了）。请在 Word 里改正后再试，或运行 recordkit templates check '燃气 检修通知'"
+    )
+    checked = run_cli("templates", "check", "燃气 检修通知")
+    assert checked.exit_code == 5, checked.output
+    assert f"[错误] {reason}" in checked.stdout.splitlines()
+    made = run_cli("notice", "make", "燃气 检修通知", "--unit", "3-2-1201", "--set", "检修时间=12月8日9:00")
+    assert (made.exit_code, error_line(made)) == (5, f"错误：{reason}")
+
+
 def test_templates_check_finds_misspelt_variables_and_sandbox_escapes(
     run_cli: Any, imported: Workspace, tmp_path: Path
 ) -> None:

@@ -446,6 +446,19 @@ def test_pay_prints_lines_balance_and_the_receipt_file(cashier: Any, workspace: 
     )
 
 
+def test_a_fee_item_added_twice_suggests_its_set_command_as_a_shell_takes_it(cashier: Any) -> None:
+    """A fee item whose name holds a blank, added again, suggested ``recordkit fees rules set 车位 管理费 …``, which a
+    shell reads as two words; the name is quoted as every suggested command writes a typed value."""
+    add = ("fees", "rules", "add", "车位 管理费", "--kind", "fixed", "--rate", "100", "--from", "2026-01")
+    assert cashier(*add).exit_code == 0
+    again = cashier(*add)
+    assert (again.exit_code, again.stdout, again.stderr.strip()) == (
+        8,
+        "",
+        "错误：收费项目“车位 管理费”已存在。调整标准请用：recordkit fees rules set '车位 管理费' --rate … --from …",
+    )
+
+
 @pytest.mark.parametrize("typed", ["Zhang  San", " Zhang San ", "Zhang\u3000San", "\u3000Zhang \u3000 San\u3000"])
 def test_a_payer_s_blanks_are_kept_as_one_between_words(cashier: Any, workspace: Workspace, typed: str) -> None:
     result = cashier("fees", "pay", "1-1-101", "--amount", "50", "--payer", typed, *BACKDATED)

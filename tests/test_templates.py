@@ -181,6 +181,17 @@ def test_a_miswritten_placeholder_is_told_in_chinese_with_its_paragraph(
     )
 
 
+def test_a_template_whose_name_holds_a_blank_suggests_its_check_as_a_shell_takes_it(tmp_path: Path) -> None:
+    """An office template named 本处 通知 suggested ``recordkit templates check 本处 通知``, which a shell reads as two
+    templates; the name is quoted as every suggested command writes a typed value."""
+    with pytest.raises(TemplateError) as caught:
+        Template.load(make_docx(tmp_path / "本处 通知.docx", "第一段", "{{ }}"))
+    assert str(caught.value) == (
+        "模板“本处 通知”的占位符写法有误：正文段落“{{ }}”：占位符里没有写变量名（{{ }} 或 {% %} 里是空的）。"
+        "请在 Word 里改正后再试，或运行 recordkit templates check '本处 通知'"
+    )
+
+
 @pytest.mark.parametrize(
     ("paragraph", "reason"),
     [

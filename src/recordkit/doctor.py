@@ -23,6 +23,7 @@ from recordkit.billing.closing import left_open
 from recordkit.core.config import ArchiveSettings, office_phone, search_backend, signing_operator, spaced
 from recordkit.core.dates import Month, machine_offset, office_zone
 from recordkit.core.errors import ConfigError, LedgerDiskFull, LedgerError, RecordkitError, read_refusal, system_account
+from recordkit.core.filenames import as_shell_word
 from recordkit.core.unitcodes import begins_a_building
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import (
@@ -300,7 +301,7 @@ def check_templates(workspace: Workspace) -> Check:
             "模板",
             False,
             f"{counted}，其中 {len(broken)} 个有问题：{'、'.join(broken)}{older}",
-            f"运行 recordkit templates check {broken[0]}（有问题的模板各运行一次）列出要改的地方",
+            f"运行 recordkit templates check {as_shell_word(broken[0])}（有问题的模板各运行一次）列出要改的地方",
             required=False,
         )
     if lacking:

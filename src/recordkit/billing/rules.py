@@ -23,7 +23,7 @@ from recordkit.billing.closing import closed_error, closed_from, refusal
 from recordkit.core.config import EFFECTIVE_FROM, fee_item_error
 from recordkit.core.dates import BUSINESS_YEARS, Month, check_business_month, check_months_ahead, parse_month
 from recordkit.core.errors import ConfigError, ConflictError, NotFoundError, UsageError, ValidationError
-from recordkit.core.filenames import hidden_characters
+from recordkit.core.filenames import as_shell_word, hidden_characters
 from recordkit.core.money import decimal_number
 from recordkit.core.personal import has_letter
 from recordkit.core.unitcodes import KINDS as UNIT_KINDS
@@ -487,7 +487,7 @@ def add_rule(
         _check_units_known(conn, scope)
         if any(item.name == name for item in load_items(conn)):
             raise ConflictError(
-                f"收费项目“{name}”已存在。调整标准请用：recordkit fees rules set {name} --rate … --from …"
+                f"收费项目“{name}”已存在。调整标准请用：recordkit fees rules set {as_shell_word(name)} --rate … --from …"
             )
         _check_months_open(conn, FeeItem(0, name, kind, "", ()), month, f"新增自 {month} 起收取的“{name}”")
         _insert_item(

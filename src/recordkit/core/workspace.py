@@ -20,6 +20,7 @@ from typing import Any
 
 from recordkit.core.config import CONFIG_FILE_NAME, Settings, load_settings
 from recordkit.core.errors import WorkspaceError
+from recordkit.core.filenames import as_shell_word
 from recordkit.core.personal import mask_in_text
 
 RECORDS_SUBDIRS = ("inbox", "archive", "generated", "quarantine", "index", "logs")
@@ -159,7 +160,7 @@ def find_root(explicit: Path | None, environ: Mapping[str, str], cwd: Path) -> P
             if not is_workspace(path):
                 raise WorkspaceError(
                     f"{source} 指定的 {path} 不是 recordkit 工作区（没有 {CONFIG_FILE_NAME}，"
-                    f"也没有 templates/ 和 records/）。请先运行：recordkit init {path}"
+                    f"也没有 templates/ 和 records/）。请先运行：recordkit init {as_shell_word(str(path))}"
                 )
             return path
     start = cwd.resolve()

@@ -142,7 +142,7 @@ def check_template(library: TemplateLibrary, name_or_file: str) -> CheckReport:
     # A file its name would not find again (outside templates/, or another template of its name there)
     # is checked again by its path, as given.
     found_by_name = origin == ORIGIN_BUILTIN or _same_file(library.office_path(name), path)
-    check_as = name if found_by_name else as_shell_word(readable_name(name_or_file))
+    check_as = as_shell_word(name if found_by_name else readable_name(name_or_file))
     provided, asks = provided_variables(name), asked_variables(name)
     kind = kind_of(name)
     report = CheckReport(name, kind, path, provided=sorted(shown_variables(name)), asks=sorted(asks))

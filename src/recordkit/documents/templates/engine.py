@@ -38,7 +38,7 @@ from markupsafe import escape
 from recordkit.core.atomic import write_bytes
 from recordkit.core.dates import chinese_date
 from recordkit.core.errors import NotFoundError, ValidationError
-from recordkit.core.filenames import readable_name
+from recordkit.core.filenames import as_shell_word, readable_name
 from recordkit.core.sheets import OLE2_SIGNATURE
 from recordkit.documents.templates import limits
 from recordkit.documents.templates.designs import kind_of, older_names
@@ -559,7 +559,7 @@ class Template:
     @property
     def check_command(self) -> str:
         """The command that checks this template: ``recordkit templates check 停水通知``."""
-        return f"recordkit templates check {self.check_as or self.name}"
+        return f"recordkit templates check {self.check_as or as_shell_word(self.name)}"
 
     def _read(self) -> None:
         # A clerk's 批注 ("记得改日期") is a note on the template, never on an owner's paper; pictures
