@@ -335,6 +335,23 @@ def test_a_missing_fee_rule_is_refused_with_the_command_to_set_it(run_cli: Any, 
     assert _generated(workspace) == []
 
 
+def test_a_missing_fee_rule_whose_name_holds_a_blank_is_suggested_as_a_shell_takes_it(
+    run_cli: Any, workspace: Workspace
+) -> None:
+    """A deposit item named 装修 押金 in recordkit.toml suggested ``recordkit fees rules add 装修 押金 …``, which a
+    shell reads as two words; the name is quoted as every suggested command writes a typed value."""
+    with workspace.config_file.open("a", encoding="utf-8") as config:
+        config.write('\n[renovation]\ndeposit_item = "装修 押金"\n')
+    assert run_cli("owners", "import", str(write_sheet(workspace.root / "名册.xlsx", SAMPLE_ROWS))).exit_code == 0
+    result = run_cli(*REGISTER)
+    assert (result.exit_code, result.stdout) == (6, "")
+    assert result.stderr.strip() == (
+        "错误：收费标准里没有装修押金“装修 押金”（2026-11 起执行的）：请先设定，例如 "
+        "recordkit fees rules add '装修 押金' --kind oneoff --rate 2000 --from 2026-11"
+    )
+    assert _generated(workspace) == []
+
+
 def test_register_prints_the_form_and_masks_the_phone(desk: Any, workspace: Workspace) -> None:
     result = desk(*REGISTER)
     assert result.exit_code == 0, result.output

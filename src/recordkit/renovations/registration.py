@@ -21,6 +21,7 @@ from recordkit.core.dates import (
     parse_date,
 )
 from recordkit.core.errors import ConflictError, NotFoundError, ValidationError
+from recordkit.core.filenames import as_shell_word
 from recordkit.core.money import amount_in_capitals, format_yuan
 from recordkit.core.personal import mask_phone, name_as_kept, name_problem, says_something, validate_phone
 from recordkit.core.unitcodes import RENOVATED, parse_unit_code
@@ -107,7 +108,7 @@ def _charge(conn: Connection, item_name: str, unit_code: str, day: dt.date, what
     if item is None or rate is None:
         raise NotFoundError(
             f"收费标准里没有{what}“{item_name}”（{Month.of(day)} 起执行的）：请先设定，例如 "
-            f"recordkit fees rules add {item_name} --kind oneoff --rate 2000 --from {Month.of(day)}"
+            f"recordkit fees rules add {as_shell_word(item_name)} --kind oneoff --rate 2000 --from {Month.of(day)}"
         )
     if item.kind != "oneoff":
         raise ConflictError(
