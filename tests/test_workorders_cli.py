@@ -74,7 +74,7 @@ def test_add_assign_close_visit_show(estate: Workspace, run_cli: Any) -> None:
     ]
     assigned = run_cli("workorder", "assign", "GD2026-1", "--to", "电梯公司", "--at", "2026-10-03 12:00")
     assert lines(assigned) == [
-        "工单 GD2026-000001 已派给 电梯公司（2026-10-03 12:00）",
+        "工单 GD2026-000001 已派给“电梯公司”（2026-10-03 12:00）",
         "派工超时：应在 2026-10-03 11:15 前派工",
     ]
     closed = run_cli("workorder", "close", "GD2026-000001", "--result", "更换导靴", "--at", "2026-10-04 10:00")
@@ -214,13 +214,33 @@ def test_a_text_of_punctuation_alone_or_a_name_without_a_letter_is_refused(estat
     assert (order["status"], order["assignee"], order["result"]) == ("处理中", "王师傅", None)
 
 
+def test_a_latin_worker_is_quoted_where_the_assignment_note_names_him(estate: Workspace, run_cli: Any) -> None:
+    """assign said 已派给 Wang Wu（…）, 已改派给 Tran Van Nam（…）, 没有改动：… 已派给 Tran Van Nam（…）: a Latin name ran
+    into the Chinese words; it is quoted (core.personal.named_in_sentence), as the counter's sentences quote names."""
+    add = ("workorder", "add", "--type", "报修", "--category", "水电", "--unit", "1-1-101", "--desc", "漏水")
+    assert run_cli(*add, "--at", "2026-10-03 09:15").exit_code == 0
+    assign = ("workorder", "assign", "GD2026-000001", "--to")
+    first = run_cli(*assign, "Wang Wu", "--at", "2026-10-03 10:00")
+    assert (first.exit_code, lines(first)) == (0, ["工单 GD2026-000001 已派给“Wang Wu”（2026-10-03 10:00）"])
+    handed = run_cli(*assign, "Tran Van Nam", "--at", "2026-10-03 15:00")
+    assert (handed.exit_code, lines(handed)) == (
+        0,
+        ["工单 GD2026-000001 已改派给“Tran Van Nam”（2026-10-03 15:00；首次派工 2026-10-03 10:00 不变）"],
+    )
+    same = run_cli(*assign, "Tran Van Nam", "--at", "2026-10-03 16:00")
+    assert (same.exit_code, lines(same)) == (
+        0,
+        ["没有改动：工单 GD2026-000001 已派给“Tran Van Nam”（首次派工 2026-10-03 10:00）"],
+    )
+
+
 def test_a_reporter_or_worker_typed_with_blanks_is_kept_with_one(estate: Workspace, run_cli: Any) -> None:
     # --reported-by "Li  Si" was kept with both blanks (only a receipt's payer was cleaned): now one rule for both
     add = ("workorder", "add", "--type", "报修", "--category", "水电", "--unit", "1-1-101", "--desc", "漏水")
     added = run_cli(*add, "--reported-by", " Li\u3000 Si ", "--at", "2026-10-03 09:15")
     assert added.exit_code == 0, added.output
     assigned = run_cli("workorder", "assign", "GD2026-1", "--to", "Wang   Wu", "--at", "2026-10-03 10:00")
-    assert lines(assigned) == ["工单 GD2026-000001 已派给 Wang Wu（2026-10-03 10:00）"]
+    assert lines(assigned) == ["工单 GD2026-000001 已派给“Wang Wu”（2026-10-03 10:00）"]
     [order] = json.loads(run_cli("workorder", "list", "--json").stdout)
     assert (order["reported_by"], order["assignee"]) == ("Li Si", "Wang Wu")
 
@@ -811,7 +831,7 @@ def test_an_order_numbered_with_the_offices_own_prefix_is_found_by_its_number(
         f"已登记工单 {number}：报修 · 水电，1-1-101，报修时间 2026-10-03 09:15",
     )
     assigned = run_cli("workorder", "assign", short, "--to", "刘师傅", "--at", "2026-10-03 09:30", env=env)
-    assert (assigned.exit_code, lines(assigned)) == (0, [f"工单 {number} 已派给 刘师傅（2026-10-03 09:30）"])
+    assert (assigned.exit_code, lines(assigned)) == (0, [f"工单 {number} 已派给“刘师傅”（2026-10-03 09:30）"])
     shown = json.loads(run_cli("workorder", "show", number, "--json", env=env).stdout)
     assert (shown["number"], shown["assignee"]) == (number, "刘师傅")
     other = run_cli("workorder", "show", "XX2026-1", env=env)

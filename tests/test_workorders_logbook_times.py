@@ -393,7 +393,7 @@ def test_reassigning_an_order_keeps_its_first_dispatch_time(estate: Workspace, r
     again = run_cli("workorder", "assign", "GD2026-1", "--to", "王师傅", "--at", "2026-10-03 15:00")
     assert (again.exit_code, lines(again)) == (
         0,
-        ["工单 GD2026-000001 已改派给 王师傅（2026-10-03 15:00；首次派工 2026-10-03 09:30 不变）"],
+        ["工单 GD2026-000001 已改派给“王师傅”（2026-10-03 15:00；首次派工 2026-10-03 09:30 不变）"],
     )
     shown = lines(run_cli("workorder", "show", "GD2026-1", "--as-of", "2026-10-03 16:00"))
     assert "派工：王师傅（2026-10-03 09:30）" in shown
@@ -633,7 +633,7 @@ def test_an_order_entered_at_the_counter_with_a_date_alone_is_of_dates_alone(est
         "时限：4 小时内派工，最迟 2026-11-04 完成",
     ]
     assigned = run_cli("workorder", "assign", "GD2026-1", "--to", "刘师傅", "--at", "2026-11-03 15:00")
-    assert lines(assigned) == ["工单 GD2026-000001 已派给 刘师傅（2026-11-03 15:00）"]
+    assert lines(assigned) == ["工单 GD2026-000001 已派给“刘师傅”（2026-11-03 15:00）"]
     closed = run_cli("workorder", "close", "GD2026-1", "--result", "已修好", "--at", "2026-11-05")
     assert lines(closed)[0] == "工单 GD2026-000001 已完成（2026-11-05），超时完成（应最迟 2026-11-04 完成）：已修好"
     [order] = json.loads(run_cli("workorder", "list", "--json").stdout)
@@ -667,7 +667,7 @@ def test_a_step_with_a_date_alone_on_an_order_timed_to_the_minute_compares_by_da
                         "--desc", "厨房漏水", "--at", "2026-11-03 09:15")  # fmt: skip
         assert added.exit_code == 0, added.output
     assigned = run_cli("workorder", "assign", "GD2026-1", "--to", "刘师傅", "--at", "2026-11-03")
-    assert lines(assigned) == ["工单 GD2026-000001 已派给 刘师傅（2026-11-03）"]
+    assert lines(assigned) == ["工单 GD2026-000001 已派给“刘师傅”（2026-11-03）"]
     closed = run_cli("workorder", "close", "GD2026-1", "--result", "已修好", "--at", "2026-11-04")
     assert lines(closed)[0] == "工单 GD2026-000001 已完成（2026-11-04），按时完成：已修好"
 
@@ -780,7 +780,7 @@ def test_assigning_an_order_to_the_worker_it_is_already_with_changes_nothing(est
     again = run_cli("workorder", "assign", "GD2026-1", "--to", " 刘师傅 ", "--at", "2026-10-03 15:00")
     assert (again.exit_code, lines(again)) == (
         0,
-        ["没有改动：工单 GD2026-000001 已派给 刘师傅（首次派工 2026-10-03 09:30）"],
+        ["没有改动：工单 GD2026-000001 已派给“刘师傅”（首次派工 2026-10-03 09:30）"],
     )
     assert last_journal_entry(estate, "GD2026-000001").action == "workorder.assign"
     # A time that could not be the reassignment's is refused all the same.
@@ -883,7 +883,7 @@ def test_nothing_is_finished_or_passed_on_before_the_last_reassignment(estate: W
     assert run_cli("workorder", "assign", "GD2026-2", "--to", "刘师傅", "--at", "2026-11-05 09:00").exit_code == 0
     assert run_cli("workorder", "assign", "GD2026-2", "--to", "王师傅", "--at", "2026-11-05 11:00").exit_code == 0
     by_day = run_cli("workorder", "assign", "GD2026-2", "--to", "李师傅", "--at", "2026-11-05")
-    assert lines(by_day) == ["工单 GD2026-000002 已改派给 李师傅（2026-11-05；首次派工 2026-11-05 09:00 不变）"]
+    assert lines(by_day) == ["工单 GD2026-000002 已改派给“李师傅”（2026-11-05；首次派工 2026-11-05 09:00 不变）"]
     early = run_cli("workorder", "close", "GD2026-2", "--result", "已修好", "--at", "2026-11-05 10:30")
     assert (early.exit_code, early.stderr.strip()) == (
         5,
@@ -913,18 +913,18 @@ def test_the_same_worker_written_another_way_is_no_reassignment(estate: Workspac
     same = run_cli("workorder", "assign", "GD2026-1", "--to", "刘师傅", "--at", "2026-10-03 15:00")
     assert (same.exit_code, lines(same)) == (
         0,
-        ["没有改动：工单 GD2026-000001 已派给 刘师傅（首次派工 2026-10-03 09:30）"],
+        ["没有改动：工单 GD2026-000001 已派给“刘师傅”（首次派工 2026-10-03 09:30）"],
     )
     same = run_cli("workorder", "assign", "GD2026-2", "--to", "\u2f54电班", "--at", "2026-10-03 15:00")
     assert (same.exit_code, lines(same)) == (
         0,
-        ["没有改动：工单 GD2026-000002 已派给 水电班（首次派工 2026-10-03 09:30）"],
+        ["没有改动：工单 GD2026-000002 已派给“水电班”（首次派工 2026-10-03 09:30）"],
     )
     for number in ("GD2026-000001", "GD2026-000002"):
         assert last_journal_entry(estate, number).action == "workorder.assign"
     # Another worker is still a reassignment.
     other = run_cli("workorder", "assign", "GD2026-1", "--to", "王师傅", "--at", "2026-10-03 15:00")
-    assert lines(other) == ["工单 GD2026-000001 已改派给 王师傅（2026-10-03 15:00；首次派工 2026-10-03 09:30 不变）"]
+    assert lines(other) == ["工单 GD2026-000001 已改派给“王师傅”（2026-10-03 15:00；首次派工 2026-10-03 09:30 不变）"]
 
 
 def test_a_grown_logbook_skips_orders_whose_day_alone_steps_an_earlier_version_kept_at_midnight(

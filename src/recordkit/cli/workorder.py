@@ -20,7 +20,7 @@ from recordkit.cli._app import (
 )
 from recordkit.cli._options import estate_unit, refuse_bad_phone
 from recordkit.core.dates import format_when
-from recordkit.core.personal import masked_kinds
+from recordkit.core.personal import masked_kinds, named_in_sentence
 
 if TYPE_CHECKING:
     from recordkit.workorders.orders import WorkOrder
@@ -129,13 +129,14 @@ def workorder_assign(
     except NoChange as unchanged:  # already with that worker: said, not an error
         typer.echo(unchanged.message)
         return
+    worker = named_in_sentence(order.assignee or "")  # (assign has set it)
     if order.handed_at is not None:  # (only a reassignment sets it: the order was with someone already)
         typer.echo(
-            f"工单 {order.number} 已改派给 {order.assignee}（{order.shown_step('handed_at')}；"
+            f"工单 {order.number} 已改派给{worker}（{order.shown_step('handed_at')}；"
             f"首次派工 {order.shown_step('assigned_at')} 不变）"
         )
         return
-    typer.echo(f"工单 {order.number} 已派给 {order.assignee}（{order.shown_step('assigned_at')}）")
+    typer.echo(f"工单 {order.number} 已派给{worker}（{order.shown_step('assigned_at')}）")
     if order.responded_late:
         due = order.deadline_text(order.respond_by, "派工")
         typer.echo(f"派工超时：应{due}" if order.date_only else f"派工超时：应在 {due}")

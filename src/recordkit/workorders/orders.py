@@ -39,6 +39,7 @@ from recordkit.core.personal import (
     mask_in_text,
     mask_phone,
     name_as_kept,
+    named_in_sentence,
     reason_problem,
     says_something,
     validate_phone,
@@ -1038,7 +1039,7 @@ def assign(
             )
             if same_worker(to, row.assignee):
                 raise NoChange(
-                    f"没有改动：工单 {row.number} 已派给 {row.assignee.strip()}（首次派工 {held.shown_step('assigned_at')}）"
+                    f"没有改动：工单 {row.number} 已派给{named_in_sentence(row.assignee.strip())}（首次派工 {held.shown_step('assigned_at')}）"
                 )
             handed = {"assignee": to, "handed_at": when, "handed_day_only": day_alone}
             conn.execute(sa.update(work_orders).where(work_orders.c.id == row.id).values(**handed))
