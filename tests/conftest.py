@@ -10,6 +10,7 @@ the demo estate is built once per process and copied (``make test`` runs several
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import multiprocessing
 import os
 import shutil
@@ -251,7 +252,16 @@ def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The demo estate (80 units, as of today), built once per test process: tests get copies."""
     from recordkit.demo.estate import build_demo
 
-    return build_demo(tmp_path_factory.mktemp("demo-template") / "demo", min_units=80)
+    log, driver = logging.getLogger("recordkit"), logging.getLogger("psycopg")
+    before = set(log.handlers)
+    built = build_demo(tmp_path_factory.mktemp("demo-template") / "demo", min_units=80)
+    # The build's index run left its log (records/logs/index.log) on recordkit's logger, as a command's process
+    # keeps it to its end: a later test's unexpected error in this process would name that file, not its own.
+    for handler in set(log.handlers) - before:
+        log.removeHandler(handler)
+        driver.removeHandler(handler)
+        handler.close()
+    return built
 
 
 @pytest.fixture
