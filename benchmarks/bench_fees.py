@@ -211,11 +211,13 @@ def receipts_batch(workspace: Workspace, requests: list[PaymentRequest], out: Pa
     settings = workspace.settings
     with open_ledger(workspace.database_url) as ledger:
         views = pay_many(ledger, settings.receipt, OPERATOR, requests, today=PAID_ON)
+        with ledger.read() as conn:
+            papers = receipt_requests(conn, views, settings)
         documents = generate_many(
             workspace,
             ledger,
             LAYOUTS[settings.receipt.layout],
-            receipt_requests(views, settings),
+            papers,
             operator=OPERATOR,
             kind="收据",
         )

@@ -41,8 +41,19 @@ from rich.console import Console
 from rich.table import Table
 
 from recordkit.billing.bills import bill_month
+from recordkit.billing.receipts import (
+    PaymentRequest,
+    ReceiptView,
+    issue_payments,
+    pay_and_print,
+    receipt_requests,
+    receipt_template_name,
+)
 from recordkit.billing.rules import add_rule
+from recordkit.core.errors import RecordkitError
 from recordkit.core.workspace import init_workspace, open_workspace
+from recordkit.documents.generated import papers_after_commit, recover_papers, write_documents
+from recordkit.documents.templates.engine import TemplateLibrary
 from recordkit.ledger.db import open_ledger
 from recordkit.owners.roster import import_owners
 
@@ -53,50 +64,43 @@ LABELS = {
     "recordkit": "recordkit：公平写入队列，锁外填收据",
 }
 
-# One cashier process: pays its own unit back to back, prints one JSON line per payment.
-_CASHIER = """
-import datetime as dt, json, sys, time
-from pathlib import Path
-from recordkit.billing.receipts import PaymentRequest, issue_payments, pay_and_print, receipt_requests, receipt_template_name
-from recordkit.core.errors import RecordkitError
-from recordkit.core.workspace import open_workspace
-from recordkit.documents.generated import papers_after_commit, recover_papers, write_documents
-from recordkit.documents.templates.engine import TemplateLibrary
-from recordkit.ledger.db import open_ledger
 
-root, mode, unit, count, cashier = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
-day = dt.date(2026, 11, 23)
-workspace = open_workspace(Path(root))
-ledger = open_ledger(workspace.database_url, busy_timeout=workspace.settings.database.busy_timeout)
-library = TemplateLibrary.for_workspace(workspace)
-template = library.get(receipt_template_name(workspace))
+def cashier(root: Path, mode: str, unit: str, count: int, name: str) -> None:
+    """One cashier process (``--cashier``): pays its own unit back to back, prints one JSON line per payment."""
+    workspace = open_workspace(root)
+    ledger = open_ledger(workspace.database_url, busy_timeout=workspace.settings.database.busy_timeout)
+    library = TemplateLibrary.for_workspace(workspace)
+    template = library.get(receipt_template_name(workspace))
 
+    def baseline(request: PaymentRequest) -> ReceiptView:
+        # Fill the receipt where its number is known: inside the write transaction.
+        recover_papers(workspace, ledger)
+        with papers_after_commit() as written, ledger.write() as conn:
+            view = issue_payments(conn, workspace.settings.receipt, name, [request], DAY, counter=True)[0]
+            requests = receipt_requests(conn, [view], workspace.settings)
+            rendered = [template.render_bytes(request.context) for request in requests]
+            write_documents(
+                conn, workspace, template, requests, operator=name, kind="收据", written=written, rendered=rendered
+            )
+        return view
 
-def baseline(request):
-    # Fill the receipt where its number is known: inside the write transaction.
-    recover_papers(workspace, ledger)
-    with papers_after_commit() as written, ledger.write() as conn:
-        view = issue_payments(conn, workspace.settings.receipt, cashier, [request], day, counter=True)[0]
-        write_documents(conn, workspace, template, receipt_requests([view], workspace.settings),
-                        operator=cashier, kind="收据", written=written)
-    return view
-
-
-if mode == "baseline":
-    ledger.write_queue = None  # SQLite's own lock only
-print(json.dumps({"ready": True}), flush=True)
-sys.stdin.readline()  # all cashiers start together
-for n in range(count):
-    request = PaymentRequest(unit, 10_000 + n, again=True, prepay=True)
-    started = time.monotonic()
-    try:
-        view = baseline(request) if mode == "baseline" else pay_and_print(workspace, ledger, cashier, request, today=day, library=library)[0]
-        wait, hold = ledger.lock_times[-1]
-        print(json.dumps({"number": view.number, "unit": unit, "fen": request.amount_fen, "wait": wait, "hold": hold,
-                          "seconds": time.monotonic() - started}), flush=True)
-    except RecordkitError as err:
-        print(json.dumps({"refused": err.message, "unit": unit, "fen": request.amount_fen}), flush=True)
-"""
+    if mode == "baseline":
+        ledger.write_queue = None  # SQLite's own lock only
+    print(json.dumps({"ready": True}), flush=True)
+    sys.stdin.readline()  # all cashiers start together
+    for n in range(count):
+        request = PaymentRequest(unit, 10_000 + n, again=True, prepay=True)
+        started = time.monotonic()
+        try:
+            if mode == "baseline":
+                view = baseline(request)
+            else:
+                view = pay_and_print(workspace, ledger, name, request, today=DAY, library=library)[0]
+            wait, hold = ledger.lock_times[-1]
+            row = {"number": view.number, "unit": unit, "fen": request.amount_fen, "wait": wait, "hold": hold}
+            print(json.dumps({**row, "seconds": time.monotonic() - started}), flush=True)
+        except RecordkitError as err:
+            print(json.dumps({"refused": err.message, "unit": unit, "fen": request.amount_fen}), flush=True)
 
 
 def _burn(stop: Any) -> None:
@@ -132,7 +136,16 @@ def run_once(mode: str, cashiers: int, payments: int, burners: int) -> dict[str,
         names = ["王芳", "李娜", "张敏", "刘洋", "陈静", "杨帆", "赵磊", "黄丽", "周杰", "吴霞"]
         procs = [
             subprocess.Popen(
-                [sys.executable, "-c", _CASHIER, str(root), mode, f"1-1-{101 + n}", str(payments), names[n % 10]],
+                [
+                    sys.executable,
+                    __file__,
+                    "--cashier",
+                    str(root),
+                    mode,
+                    f"1-1-{101 + n}",
+                    str(payments),
+                    names[n % 10],
+                ],
                 env=env,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -213,6 +226,10 @@ def check_papers(root: Path, rows: list[dict[str, Any]]) -> list[str]:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--cashier"]:
+        root, mode, unit, count, name = sys.argv[2:]
+        cashier(Path(root), mode, unit, int(count), name)
+        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cashiers", type=int, default=8)
     parser.add_argument("--payments", type=int, default=50)
