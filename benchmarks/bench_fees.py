@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -325,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, method in billing_methods.items():
                 workspace = copy_workspace(base, directory / f"bill-{run}-{len(contents[name])}-{method.__name__}")
                 with open_ledger(workspace.database_url) as ledger:
-                    timed(billing[name], lambda ledger=ledger, method=method: method(ledger))
+                    timed(billing[name], partial(method, ledger))
                     contents[name].add(bills_fingerprint(ledger))
                 shutil.rmtree(workspace.root)
         if len(set().union(*contents.values())) != 1:
@@ -346,13 +347,13 @@ def main(argv: list[str] | None = None) -> int:
         printed: dict[str, set[tuple[int, str]]] = {name: set() for name in methods}
         floor: list[float] = []
         for run in range(args.repeat):
-            for index, (name, method) in enumerate(methods.items()):
+            for index, (name, issue) in enumerate(methods.items()):
                 workspace = copy_workspace(billed.root, directory / f"receipts-{run}-{index}")
-                paths = timed(issuing[name], lambda w=workspace, m=method: m(w, requests, w.root / "naive"))
+                paths = timed(issuing[name], partial(issue, workspace, requests, workspace.root / "naive"))
                 printed[name].add(receipts_fingerprint(paths, args.sample))
                 shutil.rmtree(workspace.root)
             workspace = copy_workspace(billed.root, directory / f"payments-{run}")
-            timed(floor, lambda w=workspace: payments_only(w, requests, w.root))
+            timed(floor, partial(payments_only, workspace, requests, workspace.root))
             shutil.rmtree(workspace.root)
         if len(set().union(*printed.values())) != 1:
             raise SystemExit(f"receipt methods printed different receipts: {printed}")

@@ -101,6 +101,8 @@ def sheet_rows(rows: int) -> list[list[Any]]:
         raise SystemExit(f"generate_estate gave {len(estate)} units, wanted {rows}")
     result = []
     for index, u in enumerate(estate):
+        building: str | None
+        entrance: str | None
         building, entrance, room = u.building, u.entrance, u.room
         if index % 10 == 9:
             building, entrance, room = None, None, OTHER_KINDS[(index // 10) % len(OTHER_KINDS)](index)
@@ -193,6 +195,13 @@ def run_library_import(url: str, sheet: Path) -> float:
         return time.perf_counter() - start
 
 
+def inserted_id(conn: sa.Connection, statement: sa.Insert) -> int:
+    """Run ``statement`` and return the id of the row it made."""
+    key = conn.execute(statement).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
 def naive_import(ledger: Ledger, sheet: Path, operator: str) -> int:
     """The importer a first-time developer writes: one transaction, and so one fsync, per row.
 
@@ -207,7 +216,9 @@ def naive_import(ledger: Ledger, sheet: Path, operator: str) -> int:
     imported = 0
     try:
         for building, entrance, room, area, cell, phone, id_number, move_in, status in workbook.worksheets[0].iter_rows(
-            min_row=2, values_only=True
+            min_row=2,
+            max_col=9,
+            values_only=True,  # the export's 关系 and later columns are left empty
         ):
             unit_code = (
                 parse_unit_code(str(room))
@@ -245,7 +256,7 @@ def naive_import(ledger: Ledger, sheet: Path, operator: str) -> int:
                     )
                     owner_id = conn.execute(sa.select(owners.c.id).where(match).limit(1)).scalar()
                     if owner_id is None:
-                        owner_id = conn.execute(owners.insert().values(**person)).inserted_primary_key[0]
+                        owner_id = inserted_id(conn, owners.insert().values(**person))
                         changes.append(journal.Change("owner.create", "owner", str(owner_id), None, person))
                     owner_ids.append(owner_id)
                 values: dict[str, Any] = {
@@ -260,7 +271,7 @@ def naive_import(ledger: Ledger, sheet: Path, operator: str) -> int:
                     "owner_id": owner_ids[0] if owner_ids else None,
                     "move_in_date": move_in_date,
                 }
-                unit_id = conn.execute(units.insert().values(**values)).inserted_primary_key[0]
+                unit_id = inserted_id(conn, units.insert().values(**values))
                 changes.append(
                     journal.Change(
                         "unit.create",

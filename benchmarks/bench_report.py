@@ -189,12 +189,12 @@ def make_estate(root: Path, unit_count: int, month_count: int, order_count: int)
                     bulk_insert(conn, table, rows[start : start + 50_000])
         records = []
         codes = [code for _, code, _ in unit_rows]
-        start = dt.datetime(2026, 10 - 5, 1)
+        first_day = dt.datetime(2026, 10 - 5, 1)
         for index in range(order_count):
-            opened = start + dt.timedelta(minutes=rng.randrange(0, 180 * 24 * 60))
+            opened = first_day + dt.timedelta(minutes=rng.randrange(0, 180 * 24 * 60))
             done = rng.random() < 0.8
             closed = opened + dt.timedelta(hours=rng.randrange(1, 72)) if done else None
-            visited = closed + dt.timedelta(hours=24) if done and rng.random() < 0.7 else None
+            visited = closed + dt.timedelta(hours=24) if closed is not None and rng.random() < 0.7 else None
             records.append(
                 WorkOrderRecord(
                     "投诉" if rng.random() < 0.3 else "报修",

@@ -34,6 +34,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -201,9 +202,9 @@ def compare(args: argparse.Namespace, console: Console) -> bool:
                     console.print(f"running: {name} …")
                     workspace = with_backend(root, backend)
                     built, _ = bench.median_of(
-                        args.repeat, lambda w=workspace: update_index(w, ledger, rebuild=True, lock_timeout=600)
+                        args.repeat, partial(update_index, workspace, ledger, rebuild=True, lock_timeout=600)
                     )
-                    nightly, _ = bench.median_of(args.repeat, lambda w=workspace: update_index(w, ledger))
+                    nightly, _ = bench.median_of(args.repeat, partial(update_index, workspace, ledger))
                     search(workspace, "电梯")  # warm the caches once, as an office server is warm
 
                     def run(text: str, w: Workspace = workspace) -> list[int]:
@@ -446,13 +447,11 @@ def sorted_pages(
     for sort, (key, reverse) in SORTS.items():
         times, wrong = [], []
         for item in items:
-            seconds, result = bench.median_of(
-                repeat, lambda item=item, sort=sort: search(workspace, item.text, limit=20, sort=sort)
-            )
+            seconds, result = bench.median_of(repeat, partial(search, workspace, item.text, limit=20, sort=sort))
             times.append(seconds)
-            page = [number_of[hit.archive_no] for hit in result.hits]  # type: ignore[attr-defined]
-            truth = sorted(item.truth, key=lambda i, key=key: key(corpus, i), reverse=reverse)
-            total, exact = result.total, result.exact_total  # type: ignore[attr-defined]
+            page = [number_of[hit.archive_no] for hit in result.hits]
+            truth = sorted(item.truth, key=partial(key, corpus), reverse=reverse)
+            total, exact = result.total, result.exact_total
             if page != truth[:20] or ((total != len(truth)) if exact else (len(truth) <= total)):
                 wrong.append(f"{sort} {item.group} {item.text!r}：前 {len(page)} 条或条数（{total}）与真值不同")
         found[sort] = (times, wrong)

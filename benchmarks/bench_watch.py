@@ -43,7 +43,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
@@ -55,6 +57,9 @@ from recordkit.archive.watcher import InboxWatcher
 from recordkit.core.workspace import init_workspace, open_workspace
 from recordkit.demo.scans import scan_bytes
 from recordkit.ledger.db import open_ledger
+
+if TYPE_CHECKING:
+    from _typeshed import FileDescriptorLike
 
 WINDOW = 1.0  # stability window of the benchmark (the office default is 2 s)
 GOAL_P95_OVER_WINDOW = 1.0
@@ -250,12 +255,12 @@ class OneByOneService(RealService):
 
     def start(self) -> None:
         self.batch = archivist_module.BATCH_SIZE
-        archivist_module.BATCH_SIZE = watcher_module.BATCH_SIZE = 1  # type: ignore[misc]
+        archivist_module.BATCH_SIZE = watcher_module.BATCH_SIZE = 1
         super().start()
 
     def stop(self) -> None:
         super().stop()
-        archivist_module.BATCH_SIZE = watcher_module.BATCH_SIZE = self.batch  # type: ignore[misc]
+        archivist_module.BATCH_SIZE = watcher_module.BATCH_SIZE = self.batch
 
 
 class NaiveFiler:
@@ -341,7 +346,7 @@ class FsyncCount:
         self._since = 0.0
 
     def __enter__(self) -> FsyncCount:
-        def counted(fd: int) -> None:
+        def counted(fd: FileDescriptorLike) -> None:
             started = time.perf_counter()
             with self._lock:
                 if self._running == 0:
@@ -363,6 +368,11 @@ class FsyncCount:
 
     def __exit__(self, *exc: object) -> None:
         os.fsync = self.real
+
+
+def filed_at_least(filer: RealService | NaiveFiler, count: int) -> bool:
+    """Whether ``filer`` has filed ``count`` scans (``wait_until``'s condition)."""
+    return len(filer.filed) >= count
 
 
 def measure(
@@ -412,7 +422,7 @@ def measure(
             staged = stage(pool, staging, done, batch)
             drop(staged, staging, inbox)
             done += batch
-            wait_until(lambda done=done: len(filer.filed) >= done)
+            wait_until(partial(filed_at_least, filer, done))
         growth = rss_mb() - baseline
     filer.stop()
     shutil.rmtree(root.parent, ignore_errors=True)
@@ -442,6 +452,7 @@ def main() -> None:
         "--filers", default="service,one-by-one,naive", help="which filers, comma-separated (A/B runs of the service)"
     )
     args = parser.parse_args()
+    chosen: dict[str, Callable[[Path], RealService | NaiveFiler]]
     chosen = {"service": RealService, "one-by-one": OneByOneService, "naive": NaiveFiler}
     makers = [chosen[name.strip()] for name in args.filers.split(",")]
     pool = ScanPool()

@@ -37,6 +37,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -244,11 +245,11 @@ def run(args: Any, console: Console, workspace: Workspace, ledger: Ledger, corpu
     # 1. the search page against the library call alone; hit lists checked identical first.
     page_times, library_times, mismatched = [], [], []
     for query in params:
-        seconds, response = median_of(args.repeat, lambda query=query: client.get("/search", query_string=query))
-        html = response.get_data(as_text=True)  # type: ignore[attr-defined]
-        if response.status_code != 200:  # type: ignore[attr-defined]
-            raise SystemExit(f"search page answered {response.status_code} for {query}")  # type: ignore[attr-defined]
-        seconds_library, numbers = median_of(args.repeat, lambda query=query: library_numbers(workspace, query))
+        seconds, response = median_of(args.repeat, partial(client.get, "/search", query_string=query))
+        html = response.get_data(as_text=True)
+        if response.status_code != 200:
+            raise SystemExit(f"search page answered {response.status_code} for {query}")
+        seconds_library, numbers = median_of(args.repeat, partial(library_numbers, workspace, query))
         if page_numbers(html) != numbers:
             mismatched.append(query)
         page_times.append(seconds)
@@ -273,8 +274,8 @@ def run(args: Any, console: Console, workspace: Workspace, ledger: Ledger, corpu
             return client.get(f"/item/{item.archive_no}/page/{number}?w=800")
 
         first_views[number], response = median_of(args.repeat, first_view)
-        image = Image.open(__import__("io").BytesIO(response.data))  # type: ignore[attr-defined]
-        direct[number], size = median_of(args.repeat, lambda number=number: render_direct_size(filed, number))
+        image = Image.open(__import__("io").BytesIO(response.data))
+        direct[number], size = median_of(args.repeat, partial(render_direct_size, filed, number))
         sizes_match = sizes_match and image.size == size
     cached, _ = median_of(args.repeat, lambda: client.get(f"/item/{item.archive_no}/page/1?w=240"))
 

@@ -9,6 +9,7 @@ shown unless asked for.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Sequence
@@ -28,7 +29,7 @@ from recordkit.archive.rules import FilingRules
 from recordkit.core.errors import UsageError
 from recordkit.core.personal import mask_in_text
 from recordkit.search import query as recordkit_query
-from recordkit.search.query import Hit, Query, SearchResult, query_period
+from recordkit.search.query import Hit, SearchResult, query_period
 from recordkit.search.text import fold, fold_with_offsets
 
 if TYPE_CHECKING:
@@ -74,13 +75,30 @@ def make_term(text: str) -> Term:
     return Term(folded, tokens)
 
 
+@dataclass(frozen=True)
+class Query:
+    """A parsed query (``recordkit.search.query.Query``) holding this index's own terms."""
+
+    groups: tuple[tuple[Term, ...], ...] = ()
+    excluded: tuple[Term, ...] = ()
+    unit: str | None = None
+    category: str | None = None
+    owner: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
 def parse_query(text: str) -> Query:
     """recordkit's query language (``recordkit.search.query.parse_query``) with this index's own terms."""
     query = recordkit_query.parse_query(text)
-    return replace(
-        query,
+    return Query(
         groups=tuple(tuple(make_term(term.text) for term in group) for group in query.groups),
         excluded=tuple(make_term(term.text) for term in query.excluded),
+        unit=query.unit,
+        category=query.category,
+        owner=query.owner,
+        date_from=query.date_from,
+        date_to=query.date_to,
     )
 
 
