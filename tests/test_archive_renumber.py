@@ -13,7 +13,16 @@ import pytest
 import sqlalchemy as sa
 
 from recordkit.archive import archivist as archivist_module
-from recordkit.archive.archivist import Archivist, former_numbers, get_item, lend, return_item, update_item, verify
+from recordkit.archive.archivist import (
+    Archivist,
+    former_numbers,
+    get_item,
+    items_by_number,
+    lend,
+    return_item,
+    update_item,
+    verify,
+)
 from recordkit.archive.intake import update_and_index
 from recordkit.archive.rules import Metadata
 from recordkit.core.workspace import Workspace
@@ -26,6 +35,7 @@ from recordkit.search.indexer import update_index, verify_index
 from recordkit.search.query import search
 from tests.archive_helpers import FAST, archive_workspace, sidecar_of, tree
 from tests.search_helpers import write_docx
+from tests.test_owners_contacts import sqlite_parameters_at_most
 
 TEXT = "曳引机减速箱漏油，已更换油封，试运行正常。"
 
@@ -327,3 +337,22 @@ def test_a_new_title_killed_after_its_commit_is_finished_and_before_it_undone(
     ]
     assert get_item(ledger, number) == item
     assert verify(ws, ledger, "档案员").ok
+
+
+def test_the_former_numbers_and_items_of_more_numbers_than_sqlite_takes_parameters_are_read_at_once(
+    ws_ledger: tuple[Workspace, Ledger],
+) -> None:
+    """The former numbers of many items at once (the filing transaction's index on PostgreSQL) and the items of many
+    numbers (the web page's search hits) were read in one ``IN (…)`` of their numbers: more numbers than SQLite takes
+    parameters in one statement (999 in the oldest builds) failed (too many SQL variables).  Each comes back; a
+    number no item has is left out."""
+    ws, ledger = ws_ledger
+    file_unclassified(ws, ledger)
+    update_item(ws, ledger, "WF-2026-00001", "档案员", category="工程档案")
+    asked = [f"GC-2026-{seq:05d}" for seq in range(1, 1101)]
+    with sqlite_parameters_at_most(999), open_ledger(ws.database_url) as limited:
+        former = former_numbers(limited, asked)
+        items = items_by_number(limited, asked)
+    assert former == {"GC-2026-00001": ("WF-2026-00001",)}
+    assert list(items) == ["GC-2026-00001"]
+    assert items["GC-2026-00001"].title == "杂项"

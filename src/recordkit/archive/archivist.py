@@ -123,6 +123,7 @@ from recordkit.ledger.db import (
     SQLITE_FOUND_AGAIN,
     bulk_insert,
     holds_no_ledger,
+    in_batches,
     ledger_where,
     missing_unit,
     read_workspace_ledger,
@@ -2761,12 +2762,17 @@ def get_item(ledger: Ledger, archive_no: str) -> ArchiveItem:
 
 
 def items_by_number(ledger: Ledger, numbers: Iterable[str]) -> dict[str, ArchiveItem]:
-    """The items of these current 档号 (one query), by number; a number no item has is left out."""
+    """The items of these current 档号 (``in_batches`` of them: any number), by number; a number no item has is left
+    out."""
     wanted = sorted({normalise_no(number) for number in numbers})
     if not wanted:
         return {}
     with ledger.read() as conn:
-        rows = conn.execute(sa.select(archive_items).where(archive_items.c.archive_no.in_(wanted))).all()
+        rows = [
+            row
+            for batch in in_batches(wanted)
+            for row in conn.execute(sa.select(archive_items).where(archive_items.c.archive_no.in_(batch)))
+        ]
     return {row.archive_no: ArchiveItem.from_row(row) for row in rows}
 
 
@@ -2788,17 +2794,19 @@ def former_numbers(ledger: Ledger, numbers: Iterable[str] | None = None) -> dict
 
 
 def former_numbers_in(conn: Connection, numbers: Iterable[str] | None = None) -> dict[str, tuple[str, ...]]:
-    """``former_numbers`` as seen by the transaction ``conn`` (a correction's own, before its commit)."""
+    """``former_numbers`` as seen by the transaction ``conn`` (a correction's own, before its commit); ``numbers``
+    read ``in_batches``: a filing batch of any size."""
     query = (
         sa.select(archive_items.c.archive_no, archive_aliases.c.archive_no)
         .join(archive_aliases, archive_aliases.c.item_id == archive_items.c.id)
         .order_by(archive_aliases.c.id)
     )
-    wanted = None if numbers is None else list(numbers)
-    if wanted is not None:
-        query = query.where(archive_items.c.archive_no.in_(wanted))
+    if numbers is None:
+        queries: Iterable[sa.Select[Any]] = [query]
+    else:
+        queries = (query.where(archive_items.c.archive_no.in_(batch)) for batch in in_batches(list(numbers)))
     found: dict[str, list[str]] = {}
-    for current, former in conn.execute(query):
+    for current, former in (row for each in queries for row in conn.execute(each)):
         found.setdefault(current, []).append(former)
     return {current: tuple(old) for current, old in found.items()}
 
