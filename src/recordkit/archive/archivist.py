@@ -2911,8 +2911,13 @@ _NUMBER_WRITTEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,16}[-A-Za-z0-9]*[0-9](
 def _numbers_now(ledger: Ledger, texts: Iterable[str]) -> dict[str, str]:
     """Of the 档号 written in ``texts`` (quarantine notes), each one an item had before it was renumbered (a category
     corrected) → the item's number now."""
-    written = sorted({found[0] for text in texts for found in _NUMBER_WRITTEN.finditer(text)})
-    if not written:
+    return renumbered_as(ledger, sorted({found[0] for text in texts for found in _NUMBER_WRITTEN.finditer(text)}))
+
+
+def renumbered_as(ledger: Ledger, numbers: Sequence[str]) -> dict[str, str]:
+    """Of ``numbers`` (as written: not folded), each one an item had before it was renumbered → the item's number now
+    (``in_batches`` of them: any number)."""
+    if not numbers:
         return {}
     query = sa.select(archive_aliases.c.archive_no, archive_items.c.archive_no).join(
         archive_items, archive_items.c.id == archive_aliases.c.item_id
@@ -2920,8 +2925,8 @@ def _numbers_now(ledger: Ledger, texts: Iterable[str]) -> dict[str, str]:
     with ledger.read() as conn:
         return {
             former: now
-            for start in range(0, len(written), 500)
-            for former, now in conn.execute(query.where(archive_aliases.c.archive_no.in_(written[start : start + 500])))
+            for batch in in_batches(numbers)
+            for former, now in conn.execute(query.where(archive_aliases.c.archive_no.in_(batch)))
         }
 
 
@@ -2950,8 +2955,8 @@ def _filed_copies(workspace: Workspace, ledger: Ledger, paths: Sequence[str], *,
     with ledger.read() as conn:
         rows = [
             row
-            for chunk in (list(sources)[start : start + 500] for start in range(0, len(sources), 500))
-            for row in conn.execute(sa.select(archive_items).where(archive_items.c.source.in_(chunk)))
+            for batch in in_batches(list(sources))
+            for row in conn.execute(sa.select(archive_items).where(archive_items.c.source.in_(batch)))
         ]
     filed_as = {}
     for row in rows:
@@ -4163,6 +4168,7 @@ __all__ = [
     "rebuilding_a_lost_ledger",
     "refuse_a_new_ledger_beside_the_archive",
     "refuse_elsewhere",
+    "renumbered_as",
     "require_ok",
     "return_item",
     "update_item",

@@ -24,13 +24,14 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.archive import extract
-from recordkit.archive.archivist import ArchiveItem, former_numbers, former_numbers_in, list_items
+from recordkit.archive.archivist import ArchiveItem, former_numbers, former_numbers_in, list_items, renumbered_as
 from recordkit.archive.archivist import archive_elsewhere as elsewhere
 from recordkit.archive.contained import ReaderStopped
 from recordkit.core.config import SEARCH_BACKENDS, load_settings, search_backend, spaced, write_setting
 from recordkit.core.errors import ConfigError, IntegrityError, NotFoundError, UsageError, WorkspaceError
 from recordkit.core.workspace import add_rotating_log
-from recordkit.ledger.schema import archive_aliases, archive_items
+from recordkit.ledger.db import in_batches
+from recordkit.ledger.schema import archive_items
 from recordkit.owners.contacts import owner_names_in
 from recordkit.search.backends import open_index, preparer
 from recordkit.search.backends.base import IndexBackend, IndexDoc, IndexUnusable, cores
@@ -194,9 +195,8 @@ def _load_items(ledger: Ledger, numbers: Sequence[str]) -> list[ArchiveItem]:
     """The catalogue items of ``numbers`` (in no particular order)."""
     found: list[ArchiveItem] = []
     with ledger.read() as conn:
-        for start in range(0, len(numbers), 500):
-            chunk = numbers[start : start + 500]
-            rows = conn.execute(sa.select(archive_items).where(archive_items.c.archive_no.in_(chunk))).all()
+        for batch in in_batches(numbers):
+            rows = conn.execute(sa.select(archive_items).where(archive_items.c.archive_no.in_(batch))).all()
             found += [ArchiveItem.from_row(row) for row in rows]
     return found
 
@@ -209,15 +209,7 @@ def _as_catalogued(ledger: Ledger, items: Sequence[ArchiveItem]) -> tuple[list[A
     current = _load_items(ledger, numbers)
     held = {item.archive_no for item in current}
     gone = [number for number in numbers if number not in held]
-    renumbered: set[str] = set()
-    with ledger.read() as conn:
-        for start in range(0, len(gone), 500):
-            query = (
-                sa.select(archive_items.c.archive_no)
-                .join(archive_aliases, archive_aliases.c.item_id == archive_items.c.id)
-                .where(archive_aliases.c.archive_no.in_(gone[start : start + 500]))
-            )
-            renumbered.update(number for (number,) in conn.execute(query))
+    renumbered = set(renumbered_as(ledger, gone).values())
     if renumbered - held:
         current += _load_items(ledger, sorted(renumbered - held))
     return current, gone

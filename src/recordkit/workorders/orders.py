@@ -47,7 +47,7 @@ from recordkit.core.personal import (
 from recordkit.core.rates import shown_rate
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
-from recordkit.ledger.db import bulk_insert, refuse_unknown_unit, unknown_unit
+from recordkit.ledger.db import bulk_insert, in_batches, refuse_unknown_unit, unknown_unit
 from recordkit.ledger.schema import journal as journal_rows
 from recordkit.ledger.schema import units, work_orders
 from recordkit.ledger.schema import work_orders as w
@@ -582,10 +582,8 @@ def known_units(conn: Connection, codes: Iterable[str]) -> set[str]:
 
     wanted = sorted(set(codes))
     found: set[str] = set()
-    for start in range(0, len(wanted), 500):
-        found.update(
-            conn.execute(sa.select(units.c.code).where(units.c.code.in_(wanted[start : start + 500]))).scalars()
-        )
+    for batch in in_batches(wanted):
+        found.update(conn.execute(sa.select(units.c.code).where(units.c.code.in_(batch))).scalars())
     return found
 
 
@@ -750,16 +748,14 @@ def _mark_later_repeats(
 def count_repeats(conn: Connection, numbers: Sequence[str]) -> int:
     """How many of the orders ``numbers`` are marked as repeat complaints."""
 
-    total = 0
-    for start in range(0, len(numbers), 500):
-        total += int(
+    return sum(
+        int(
             conn.execute(
-                sa.select(sa.func.count()).where(
-                    w.c.number.in_(numbers[start : start + 500]), w.c.repeat_of.is_not(None)
-                )
+                sa.select(sa.func.count()).where(w.c.number.in_(batch), w.c.repeat_of.is_not(None))
             ).scalar_one()
         )
-    return total
+        for batch in in_batches(numbers)
+    )
 
 
 @dataclass(frozen=True)
@@ -1133,12 +1129,12 @@ def _reassignments(conn: Connection, numbers: Sequence[str]) -> dict[str, list[R
     each ``workorder.assign`` whose ``before`` names a worker — a reassignment before they were journalled as such:
     its ``before`` keeps the worker before it, its ``after`` the new worker and, as ``reassigned_at``, its time."""
     found: dict[str, list[Reassignment]] = {}
-    for start in range(0, len(numbers), 500):
+    for batch in in_batches(numbers):
         for key, action, before_text, after_text in conn.execute(
             sa.select(journal_rows.c.entity_key, journal_rows.c.action, journal_rows.c.before, journal_rows.c.after)
             .where(
                 journal_rows.c.entity == "workorder",
-                journal_rows.c.entity_key.in_(numbers[start : start + 500]),
+                journal_rows.c.entity_key.in_(batch),
                 journal_rows.c.action.in_(("workorder.reassign", "workorder.assign")),
             )
             .order_by(journal_rows.c.id)

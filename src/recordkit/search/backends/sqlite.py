@@ -26,7 +26,7 @@ from filelock import FileLock, Timeout
 
 from recordkit.core.atomic import fsync_path
 from recordkit.core.errors import ConflictError, IntegrityError, NotFoundError, RecordkitError, StorageError
-from recordkit.ledger.db import full_disk, this_disk_full
+from recordkit.ledger.db import full_disk, in_batches, this_disk_full
 from recordkit.search.backends.base import (
     COLUMNS,
     NOT_BUILT,
@@ -427,10 +427,9 @@ def _search(conn: sqlite3.Connection, request: SearchRequest) -> SearchPage:
     ).fetchall()
     stored: dict[int, tuple[int, str, str]] = {}
     ids = [row[0] for row in page]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for batch in in_batches(ids):
         for row_id, body_start, shown, text in conn.execute(
-            f"SELECT id, body_start, shown, text FROM shown WHERE id IN ({', '.join('?' for _ in chunk)})", chunk
+            f"SELECT id, body_start, shown, text FROM shown WHERE id IN ({', '.join('?' for _ in batch)})", batch
         ):
             stored[row_id] = (body_start, shown, text)
     pending = conn.execute("SELECT count(*) FROM items WHERE state = 'pending'").fetchone()[0]
