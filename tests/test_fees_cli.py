@@ -1680,3 +1680,34 @@ def test_a_file_into_a_folder_that_is_not_there_is_refused_and_nothing_is_made(
         f"错误：文件夹 {missing} 不存在，什么也没有写入：请检查路径是否写错，或先建好这个文件夹",
     )
     assert not (workspace.root / "导处").exists()
+
+
+def test_a_month_billed_with_more_units_holding_prepayments_than_sqlite_takes_parameters(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    """1,100 units, each holding 200.00 元 paid ahead: ``fees bill`` let the prepayments pay the month's bills and read
+    those units' open bills in one ``IN (…)`` of them all, written twice, and failed on SQLite's oldest builds (999
+    parameters in one statement): 错误：无法访问台账数据库 …：too many SQL variables, exit 7, nothing billed.  The month
+    is billed and every unit's prepayment pays its 200.00 元 fee."""
+    from recordkit.billing.receipts import PaymentRequest, pay_many
+    from recordkit.ledger.db import open_ledger
+    from tests.test_owners_contacts import roster, sqlite_parameters_at_most
+
+    codes = [f"{building}-1-{room}" for building in range(1, 12) for room in range(101, 201)]
+    rows = [["房号", "建筑面积", "业主姓名"], *([code, 100, f"张{n:04d}"] for n, code in enumerate(codes))]
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", rows))).exit_code == 0
+    added = run_cli("fees", "rules", "add", "物业服务费", "--kind", "area", "--rate", "2.00", "--from", "2026-11")
+    assert added.exit_code == 0, added.output
+    day = dt.date(2026, 11, 2)
+    ahead = [PaymentRequest(code, 20000, paid_on=day, prepay=True) for code in codes]
+    with open_ledger(workspace.database_url) as ledger:
+        pay_many(ledger, workspace.settings.receipt, "测试员", ahead, today=day)
+    with sqlite_parameters_at_most(999):
+        billed = run_cli("fees", "bill", "--month", "2026-11")
+    assert billed.exit_code == 0, billed.output
+    arrears = run_cli("fees", "arrears", "--json")
+    assert json.loads(arrears.stdout) == []
+    account = json.loads(run_cli("fees", "account", "11-1-200", "--json").stdout)
+    assert (account["due_now_fen"], account["prepaid_fen"]) == (0, 0)
+    paid = [(bill["month"], bill["item"], bill["amount_fen"], bill["paid_fen"]) for bill in account["bills"]]
+    assert paid == [("2026-11", "物业服务费", 20000, 20000)]

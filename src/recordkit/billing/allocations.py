@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from recordkit.core.dates import Month, MonthRange, parse_month
-from recordkit.ledger.db import bulk_insert
+from recordkit.ledger.db import bulk_insert, in_batches
 from recordkit.ledger.schema import allocations, bills, fee_items, payments, receipts, renovations
 
 if TYPE_CHECKING:
@@ -198,10 +198,12 @@ def _max_id_query(table: Any) -> Any:
 
 
 def load_open_bills(conn: Connection, unit_ids: Iterable[int], deposits: bool = True) -> dict[int, list[OpenBill]]:
-    """The units' bills with money still owed, by unit id; without renovation deposits unless ``deposits``."""
+    """The units' bills with money still owed, by unit id; without renovation deposits unless ``deposits``.  The units
+    read ``in_batches`` (billing lets every unit's prepayment pay: a whole estate's), the query writing them twice."""
     result: dict[int, list[OpenBill]] = defaultdict(list)
-    for row in conn.execute(_open_bills_query(deposits), {"unit_ids": list(unit_ids)}):
-        result[row.unit_id].append(OpenBill(row.id, parse_month(row.month), row.item_id, row.name, row.owed_fen))
+    for batch in in_batches(list(unit_ids), written=2):
+        for row in conn.execute(_open_bills_query(deposits), {"unit_ids": batch}):
+            result[row.unit_id].append(OpenBill(row.id, parse_month(row.month), row.item_id, row.name, row.owed_fen))
     return result
 
 

@@ -1625,12 +1625,14 @@ IN_BATCH = 500
 _T = TypeVar("_T")
 
 
-def in_batches(values: Sequence[_T]) -> Iterator[Sequence[_T]]:
+def in_batches(values: Sequence[_T], written: int = 1) -> Iterator[Sequence[_T]]:
     """``values`` in order, ``IN_BATCH`` at a time: the lists of the ``IN (…)`` of a query run once for each, never one
     of them all, which SQLite refuses beyond its parameters in one statement — a property group's roster, a report's
-    arrears list or a filing batch may name more units than that."""
-    for start in range(0, len(values), IN_BATCH):
-        yield values[start : start + IN_BATCH]
+    arrears list or a filing batch may name more units than that.  A statement that writes the list ``written`` times
+    (two ``IN (…)`` of it) takes that many times fewer at a time."""
+    size = IN_BATCH // written
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 # The key of ``Ledger.time_zone`` in a connection's ``info``.
