@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from recordkit.cli import app
@@ -377,3 +378,20 @@ def run_at_once(target: Any, args: Sequence[Any], names: Sequence[str], timeout:
     for worker in workers:
         worker.join(timeout)
         assert worker.exitcode == 0, f"{worker.name} exited with {worker.exitcode}"
+
+
+@contextmanager
+def sqlite_parameters_at_most(limit: int) -> Iterator[None]:
+    """Every SQLite connection opened inside takes at most ``limit`` parameters in one statement (999, as the oldest
+    builds; 32,766 in many): a roster of a few thousand units meets what a property group's meets."""
+    import sqlite3
+
+    def lowered(dbapi_connection: Any, _record: Any) -> None:
+        if isinstance(dbapi_connection, sqlite3.Connection):
+            dbapi_connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
+
+    sa.event.listen(sa.engine.Engine, "connect", lowered)
+    try:
+        yield
+    finally:
+        sa.event.remove(sa.engine.Engine, "connect", lowered)

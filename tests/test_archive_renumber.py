@@ -34,8 +34,8 @@ from recordkit.ledger.schema import archive_aliases, archive_items
 from recordkit.search.indexer import update_index, verify_index
 from recordkit.search.query import search
 from tests.archive_helpers import FAST, archive_workspace, sidecar_of, tree
+from tests.conftest import sqlite_parameters_at_most
 from tests.search_helpers import write_docx
-from tests.test_owners_contacts import sqlite_parameters_at_most
 
 TEXT = "曳引机减速箱漏油，已更换油封，试运行正常。"
 

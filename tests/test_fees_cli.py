@@ -1691,7 +1691,8 @@ def test_a_month_billed_with_more_units_holding_prepayments_than_sqlite_takes_pa
     is billed and every unit's prepayment pays its 200.00 元 fee."""
     from recordkit.billing.receipts import PaymentRequest, pay_many
     from recordkit.ledger.db import open_ledger
-    from tests.test_owners_contacts import roster, sqlite_parameters_at_most
+    from tests.conftest import sqlite_parameters_at_most
+    from tests.test_owners_contacts import roster
 
     codes = [f"{building}-1-{room}" for building in range(1, 12) for room in range(101, 201)]
     rows = [["房号", "建筑面积", "业主姓名"], *([code, 100, f"张{n:04d}"] for n, code in enumerate(codes))]

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from recordkit.core.workspace import Workspace
 from recordkit.ledger.db import open_ledger
-from tests.conftest import last_journal_entry
+from tests.conftest import last_journal_entry, sqlite_parameters_at_most
 from tests.revisions import mark_as_of
 
 HEADERS = ["房号", "建筑面积", "业主姓名", "联系电话", "身份证号", "关系"]
@@ -1424,23 +1424,6 @@ def test_doctor_lists_one_person_kept_three_times_as_one_whatever_order_they_wer
         "1-1-101 配偶 赵磊（联系人编号 1）、租户 赵雷（联系人编号 2）、租户 赵雷（联系人编号 3）；"
         "1-1-102 配偶 赵磊（联系人编号 4）、租户 赵雷（联系人编号 5）、租户 赵雷（联系人编号 6）",
     )
-
-
-@contextmanager
-def sqlite_parameters_at_most(limit: int) -> Iterator[None]:
-    """Every SQLite connection opened inside takes at most ``limit`` parameters in one statement (999, as the oldest
-    builds; 32,766 in many): a roster of a few thousand units meets what a property group's meets."""
-    import sqlite3
-
-    def lowered(dbapi_connection: Any, _record: Any) -> None:
-        if isinstance(dbapi_connection, sqlite3.Connection):
-            dbapi_connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
-
-    sa.event.listen(sa.engine.Engine, "connect", lowered)
-    try:
-        yield
-    finally:
-        sa.event.remove(sa.engine.Engine, "connect", lowered)
 
 
 def test_a_roster_of_more_units_with_contacts_than_sqlite_takes_parameters_imports(
