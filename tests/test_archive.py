@@ -11,6 +11,7 @@ import sqlite3
 import stat
 import time
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +22,16 @@ import time_machine
 from recordkit.archive import archivist as archivist_module
 from recordkit.archive.archivist import (
     Archivist,
+    Loan,
     flag_metadata,
     get_item,
     lend,
+    lent_note,
     list_items,
     list_loans,
     list_quarantined,
     return_item,
+    returned_note,
     update_item,
     verify,
 )
@@ -1124,6 +1128,30 @@ def test_lend_and_return_with_every_refusal(ws: Workspace, ledger: Ledger, clerk
         actions = [e.action for e in journal.recent(conn, 4)]
         assert actions == ["archive.lend", "archive.return", "archive.lend", "archive.lend"]
         assert journal.verify(conn).ok
+
+
+def test_the_lend_and_return_notes_say_the_loan_in_one_wording() -> None:
+    """``archive lend``/``return`` and the web page's lend and return said the same lines, each built in two places;
+    now one function a note says them for both: the title masked, a Latin name quoted, the dept where written and
+    the days overdue once past the 应还日期."""
+    loan = Loan(
+        "YZ-2026-00001", "张伟 13912344321 产权证明", False, "Tran Van Nam", "工程部", None,
+        dt.date(2026, 12, 1), dt.date(2026, 11, 20), "档案员",
+    )  # fmt: skip
+    assert (
+        lent_note(loan)
+        == "已借出 YZ-2026-00001（张伟 139****4321 产权证明）给“Tran Van Nam”（工程部），应还日期 2026-12-01"
+    )
+    assert lent_note(replace(loan, dept=None)) == (
+        "已借出 YZ-2026-00001（张伟 139****4321 产权证明）给“Tran Van Nam”，应还日期 2026-12-01"
+    )
+    assert (
+        returned_note(loan, dt.date(2026, 12, 1))
+        == "已归还 YZ-2026-00001（张伟 139****4321 产权证明），借阅人 Tran Van Nam"
+    )
+    assert returned_note(loan, dt.date(2026, 12, 4)) == (
+        "已归还 YZ-2026-00001（张伟 139****4321 产权证明），借阅人 Tran Van Nam，逾期 3 天"
+    )
 
 
 # -- verify ---------------------------------------------------------------------------------

@@ -3379,6 +3379,22 @@ class Loan:
         return values
 
 
+def lent_note(loan: Loan) -> str:
+    """What a lend says once done (``archive lend``, the web page's lend): ``已借出 档号（题名）给“借阅人”（部门），
+    应还日期 …`` — the title masked (``Loan.masked``), the borrower quoted (``named_in_sentence``), the dept where
+    the loan has one."""
+    dept = f"（{loan.dept}）" if loan.dept else ""
+    who = named_in_sentence(loan.borrower) + dept
+    return f"已借出 {loan.archive_no}（{loan.masked().title}）给{who}，应还日期 {loan.due.isoformat()}"
+
+
+def returned_note(loan: Loan, today: dt.date) -> str:
+    """What a return says once done (``archive return``, the web page's return): ``已归还 档号（题名），借阅人 …``,
+    the title masked, and ``，逾期 N 天`` where ``today`` is past the 应还日期."""
+    late = f"，逾期 {(today - loan.due).days} 天" if today > loan.due else ""
+    return f"已归还 {loan.archive_no}（{loan.masked().title}），借阅人 {loan.borrower}{late}"
+
+
 def _loan_query() -> Any:
     return sa.select(
         archive_items.c.archive_no,

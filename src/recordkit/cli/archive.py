@@ -21,7 +21,7 @@ from recordkit.cli._app import (
 )
 from recordkit.cli._options import coming_date, estate_unit
 from recordkit.core.dates import stamp_as_written
-from recordkit.core.personal import masked_kinds, named_in_sentence
+from recordkit.core.personal import masked_kinds
 
 if TYPE_CHECKING:
     from recordkit.archive.archivist import ArchiveItem, Archivist
@@ -426,7 +426,7 @@ def archive_lend(
     例：recordkit archive lend YZ-2026-00001 --to 王工 --dept 工程部 --due 2026-12-01
     """
     refuse_blank_number("档号", archive_no, "YZ-2026-00001")
-    from recordkit.archive.archivist import lend
+    from recordkit.archive.archivist import lend, lent_note
 
     app_state = state(ctx)
     loan = lend(
@@ -438,8 +438,7 @@ def archive_lend(
         dept,
         reason,
     )
-    who = named_in_sentence(loan.borrower) + (f"（{loan.dept}）" if loan.dept else "")
-    typer.echo(f"已借出 {loan.archive_no}（{loan.masked().title}）给{who}，应还日期 {loan.due.isoformat()}")
+    typer.echo(lent_note(loan))
 
 
 @archive_app.command("return")
@@ -452,12 +451,11 @@ def archive_return(
     例：recordkit archive return YZ-2026-00001
     """
     refuse_blank_number("档号", archive_no, "YZ-2026-00001")
-    from recordkit.archive.archivist import return_item
+    from recordkit.archive.archivist import return_item, returned_note
 
     app_state = state(ctx)
     loan = return_item(app_state.ledger(), archive_no, app_state.operator_name)
-    late = f"，逾期 {(dt.date.today() - loan.due).days} 天" if dt.date.today() > loan.due else ""
-    typer.echo(f"已归还 {loan.archive_no}（{loan.masked().title}），借阅人 {loan.borrower}{late}")
+    typer.echo(returned_note(loan, dt.date.today()))
 
 
 @archive_app.command("loans")

@@ -33,11 +33,13 @@ from recordkit.archive.archivist import (
     items_by_number,
     latest_due,
     lend,
+    lent_note,
     list_items,
     list_loans,
     list_quarantined,
     no_archive_here,
     return_item,
+    returned_note,
 )
 from recordkit.archive.extract import stored_text
 from recordkit.archive.intake import update_and_index
@@ -46,7 +48,7 @@ from recordkit.archive.rules import ACCEPTED_EXTENSIONS, FilingRules, reason_on_
 from recordkit.core.dates import format_stamp, parse_date, stamp_as_written
 from recordkit.core.errors import NotFoundError, RecordkitError
 from recordkit.core.filenames import as_written, without_hidden
-from recordkit.core.personal import mask_in_text, mask_values, named_in_sentence
+from recordkit.core.personal import mask_in_text, mask_values
 from recordkit.core.unitcodes import parse_unit_code
 from recordkit.ledger import journal
 from recordkit.search.indexer import indexed_text, waits_for_ocr
@@ -494,8 +496,8 @@ def lend_item(archive_no: str) -> Any:
         )
     except RecordkitError as err:
         return _form_failed(number, err)
-    borrower = named_in_sentence(loan.borrower)
-    flash(mask_in_text(f"已借出 {loan.archive_no}（{loan.title}）给{borrower}，应还日期 {loan.due.isoformat()}"))
+    # masked whole, as the page is; the page's note has never named the dept
+    flash(mask_in_text(lent_note(replace(loan, dept=None))))
     return redirect(url_for("pages.item_page", archive_no=loan.archive_no))
 
 
@@ -510,9 +512,7 @@ def return_loan(archive_no: str) -> Any:
         loan = return_item(site().ledger, number, user().name, int(shown) if shown.isdecimal() else None)
     except RecordkitError as err:
         return _form_failed(number, err)
-    today = dt.date.today()
-    late = f"，逾期 {(today - loan.due).days} 天" if today > loan.due else ""  # as ``archive return`` says it
-    flash(mask_in_text(f"已归还 {loan.archive_no}（{loan.title}），借阅人 {loan.borrower}{late}"))
+    flash(mask_in_text(returned_note(loan, dt.date.today())))  # masked whole, as the page is
     return redirect(url_for("pages.item_page", archive_no=loan.archive_no))
 
 
