@@ -20,8 +20,9 @@ from recordkit.cli._app import (
     state,
 )
 from recordkit.cli._options import coming_date, estate_unit
-from recordkit.core.dates import stamp_as_written
-from recordkit.core.personal import masked_kinds
+from recordkit.core.dates import format_stamp, parse_date, stamp_as_written
+from recordkit.core.errors import IntegrityError, UsageError
+from recordkit.core.personal import mask_in_text, masked_kinds
 
 if TYPE_CHECKING:
     from recordkit.archive.archivist import ArchiveItem, Archivist
@@ -103,7 +104,6 @@ def archive_show(
     refuse_blank_number("档号", archive_no, "YZ-2026-00001")
     from recordkit.archive.archivist import former_numbers, get_item, list_loans
     from recordkit.archive.rules import FilingRules
-    from recordkit.core.dates import format_stamp
 
     app_state = state(ctx)
     ledger = app_state.ledger()
@@ -203,7 +203,6 @@ def archive_review(
     """
     from recordkit.archive.archivist import list_items, list_quarantined
     from recordkit.archive.extract import text_review
-    from recordkit.core.errors import UsageError
 
     if min_confidence is not None and not 0 <= min_confidence <= 1:
         raise UsageError(f"--min-confidence 应在 0 到 1 之间，例如 0.85（写的是 {min_confidence:g}）")
@@ -314,8 +313,6 @@ def archive_text(
     refuse_blank_number("档号", archive_no, "YZ-2026-00001")
     from recordkit.archive.archivist import get_item
     from recordkit.archive.extract import extract_item
-    from recordkit.core.errors import IntegrityError
-    from recordkit.core.personal import mask_in_text
 
     app_state = state(ctx)
     item = get_item(app_state.ledger(), archive_no)
@@ -368,7 +365,6 @@ def archive_update(
     # the unit as typed: ``update_item`` reads it with the estate's phases, for this command and the web page alike
     from recordkit.archive.archivist import NoChange, get_item
     from recordkit.archive.intake import update_and_index
-    from recordkit.core.dates import parse_date
 
     doc_date = parse_date(date, "文件日期") if date is not None else None
     app_state = state(ctx)

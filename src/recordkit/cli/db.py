@@ -5,6 +5,9 @@ from __future__ import annotations
 import typer
 
 from recordkit.cli._app import print_json, progress_bar, state
+from recordkit.core.dates import office_time
+from recordkit.core.errors import ConfigError, UsageError
+from recordkit.core.filenames import readable_name
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
 commands = typer.Typer()
@@ -54,7 +57,6 @@ def db_move(
     例：recordkit db move --to postgresql://rk:密码@192.168.1.10/rk
     """
     from recordkit.core.config import load_settings, search_backend, write_setting
-    from recordkit.core.errors import ConfigError, UsageError
     from recordkit.ledger.db import display_url
     from recordkit.ledger.move import absolute_url, move_ledger, open_target
 
@@ -141,8 +143,6 @@ def db_backup(
     """
     import datetime as dt
 
-    from recordkit.core.dates import office_time
-    from recordkit.core.filenames import readable_name
     from recordkit.ledger.backup import PRIVATE_NOTE, backup_ledger
 
     app_state = state(ctx)

@@ -6,6 +6,7 @@ import typer
 
 from recordkit.cli._app import WIDE_HELP, console, new_table, print_json, refuse_blank, state
 from recordkit.cli._options import estate_unit
+from recordkit.core.dates import format_stamp
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
 commands = typer.Typer()
@@ -36,7 +37,6 @@ def docs_list(
     """
     refuse_blank(("--kind", kind), ("--unit", unit))
     unit = estate_unit(ctx, unit) if unit else unit
-    from recordkit.core.dates import format_stamp
     from recordkit.core.unitcodes import parse_unit_code
     from recordkit.documents.generated import count_documents, list_documents
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import typer
 
 from recordkit.cli._app import console, new_table, print_json, state
+from recordkit.core.errors import RecordkitError
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
 commands = typer.Typer()
@@ -24,7 +25,6 @@ def doctor_command(
 
     例：recordkit doctor --ocr
     """
-    from recordkit.core.errors import RecordkitError
     from recordkit.doctor import run_checks
 
     checks = run_checks(state(ctx).workspace(), ocr=ocr)

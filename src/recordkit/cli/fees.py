@@ -25,7 +25,7 @@ from recordkit.cli._options import (
     on_terminal,
     optional_date,
 )
-from recordkit.core.dates import format_stamp, parse_month_range
+from recordkit.core.dates import Month, format_stamp, parse_month, parse_month_range
 from recordkit.core.errors import UsageError
 from recordkit.core.filenames import readable_name
 
@@ -61,7 +61,6 @@ def rules_list(
     例：recordkit fees rules list --history
     """
     from recordkit.billing.rules import KINDS, format_rate, list_rules, pending_config_items
-    from recordkit.core.dates import Month
     from recordkit.core.unitcodes import KINDS as UNIT_KINDS
 
     app_state = state(ctx)
@@ -224,7 +223,6 @@ def rules_set(
     例：recordkit fees rules set 物业服务费 --rate 2.50 --from 2026-12
     """
     from recordkit.billing.rules import format_rate, set_rule
-    from recordkit.core.dates import parse_month
 
     app_state = state(ctx)
     settings = app_state.workspace().settings
@@ -264,7 +262,6 @@ def fees_readings(
     例：recordkit fees readings 水表读数.xlsx --month 2026-11 --item 水费
     """
     from recordkit.billing.bills import import_readings
-    from recordkit.core.dates import parse_month
     from recordkit.core.sheets import footer_warning, totals_warning
 
     app_state = state(ctx)
@@ -493,8 +490,6 @@ def fees_account(
     from recordkit.core.money import format_yuan
 
     if out is not None and out.suffix.lower() not in (".xlsx", ".docx"):
-        from recordkit.core.errors import UsageError
-
         raise UsageError(f"对账单文件名应以 .xlsx 或 .docx 结尾：{out}")
     if out is not None:
         from recordkit.core.atomic import require_folder
@@ -551,7 +546,6 @@ def fees_close(
     例：recordkit fees close --month 2026-10
     """
     from recordkit.billing.closing import close_month, list_closed
-    from recordkit.core.errors import UsageError
     from recordkit.reports.figures import keep_month_figures
 
     app_state = state(ctx)
@@ -671,12 +665,8 @@ def fees_register(
     from recordkit.core.money import format_yuan
 
     if file.is_dir():  # a folder: the register goes into it under its usual name
-        from recordkit.core.dates import parse_month
-
         file = file / f"收费台账-{parse_month(month)}.xlsx"
     if file.suffix.lower() != ".xlsx":
-        from recordkit.core.errors import UsageError
-
         raise UsageError(f"收费台账文件名应以 .xlsx 结尾：{file}")
     require_folder(file.parent)
     settings = state(ctx).workspace().settings
@@ -713,8 +703,6 @@ def fees_daily(
     if target.is_dir():  # a folder: the day's sheet goes into it under its usual name
         target = target / f"日结-{day.isoformat()}.xlsx"
     if target.suffix.lower() != ".xlsx":
-        from recordkit.core.errors import UsageError
-
         raise UsageError(f"日结文件名应以 .xlsx 结尾：{target}")
     require_folder(target.parent)
     settings = state(ctx).workspace().settings

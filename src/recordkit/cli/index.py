@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from recordkit.cli._app import console, new_table, print_json, progress_bar, state
-from recordkit.core.errors import RecordkitError
+from recordkit.core.errors import IntegrityError, RecordkitError, UsageError
 
 if TYPE_CHECKING:
     from recordkit.search.indexer import IndexReport
@@ -38,7 +38,6 @@ def index_command(
 
     例：recordkit index；换到 PostgreSQL：recordkit index --to postgresql
     """
-    from recordkit.core.errors import IntegrityError, UsageError
     from recordkit.search.indexer import move_index, update_index, verify_index
 
     if verify and (rebuild or backend is not None):  # a check that would move or rebuild is neither

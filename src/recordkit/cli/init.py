@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from recordkit.cli._options import on_terminal
-from recordkit.core.errors import ValidationError
+from recordkit.core.errors import RecordkitError, ValidationError
 from recordkit.core.personal import validate_phone
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
@@ -44,7 +44,6 @@ def init_command(
 
     例：recordkit init 幸福里 --estate 幸福里小区 --address 江宁市秦淮区幸福路88号 --phone 025-84561234
     """
-    from recordkit.core.errors import RecordkitError
     from recordkit.core.workspace import init_workspace, open_workspace, setup_logging
     from recordkit.ledger.db import open_workspace_ledger
 

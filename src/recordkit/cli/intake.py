@@ -13,7 +13,7 @@ import typer
 
 from recordkit.cli._app import print_json, progress_bar, state
 from recordkit.cli._options import estate_unit
-from recordkit.core.errors import RecordkitError
+from recordkit.core.errors import RecordkitError, UsageError, ValidationError
 from recordkit.core.personal import mask_in_text, masked_kinds
 
 if TYPE_CHECKING:
@@ -133,7 +133,6 @@ def file_command(
     unit = estate_unit(ctx, unit) if unit else unit
     from recordkit.archive.archivist import FilingOutcome, flag_metadata
     from recordkit.archive.intake import file_paths
-    from recordkit.core.errors import ValidationError
 
     archivist = _archivist(ctx)
     flags = flag_metadata(
@@ -196,7 +195,6 @@ def watch_command(
         waiting_message,
     )
     from recordkit.core.config import NUMBER_RANGES
-    from recordkit.core.errors import UsageError
 
     if wait and once:
         raise UsageError(

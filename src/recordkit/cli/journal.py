@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from recordkit.cli._app import console, listing_title, new_table, print_json, state
-from recordkit.core.errors import UsageError, ValidationError
+from recordkit.core.dates import format_stamp
+from recordkit.core.errors import IntegrityError, UsageError, ValidationError
 from recordkit.core.filenames import readable_name
 
 if TYPE_CHECKING:
@@ -43,7 +44,6 @@ def journal_verify(
 
     例：recordkit journal verify --anchor 日志锚点.json --tables
     """
-    from recordkit.core.errors import IntegrityError
     from recordkit.ledger import journal, reconcile
 
     saved = _read_anchor(anchor) if anchor is not None else None
@@ -94,7 +94,6 @@ def journal_anchor(
     例：recordkit journal anchor --out 日志锚点.json
     """
     from recordkit.core.atomic import require_folder, write_bytes
-    from recordkit.core.errors import IntegrityError
     from recordkit.ledger import journal
 
     require_folder(out.parent)
@@ -120,7 +119,6 @@ def journal_list(
     例：recordkit journal list --limit 10
     """
     from recordkit.archive.numbers import item_numbers
-    from recordkit.core.dates import format_stamp
     from recordkit.ledger import journal
 
     if key is not None and not key.strip():

@@ -25,6 +25,7 @@ from recordkit.cli._options import (
     optional_date,
     refuse_bad_phone,
 )
+from recordkit.core.errors import UsageError
 from recordkit.core.filenames import readable_name
 from recordkit.core.personal import ID_TYPES, RESIDENT_ID, named_in_sentence
 
@@ -284,8 +285,6 @@ def owners_export(
 
     app_state = state(ctx)
     if file.suffix.lower() != ".xlsx":
-        from recordkit.core.errors import UsageError
-
         raise UsageError(f"导出文件名应以 .xlsx 结尾：{file}")
     require_folder(file.parent)
     count = export_owners(app_state.ledger(), file, app_state.operator_name, show_private=show_private)

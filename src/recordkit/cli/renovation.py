@@ -18,6 +18,7 @@ from recordkit.cli._options import (
     optional_date,
     refuse_bad_phone,
 )
+from recordkit.core.personal import mask_phone
 
 if TYPE_CHECKING:
     from recordkit.documents.generated import GeneratedDocument
@@ -69,7 +70,6 @@ def renovation_register(
     """
     unit = estate_unit(ctx, unit)
     from recordkit.core.money import format_yuan
-    from recordkit.core.personal import mask_phone
     from recordkit.renovations.paper import check_paper
     from recordkit.renovations.records import REGISTRATION_TEMPLATE
     from recordkit.renovations.registration import RegistrationRequest, register_and_print

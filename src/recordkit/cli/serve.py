@@ -8,7 +8,7 @@ import socket
 import typer
 
 from recordkit.cli._app import state
-from recordkit.core.errors import ConflictError, UsageError
+from recordkit.core.errors import ConflictError, LedgerError, UsageError
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
 commands = typer.Typer()
@@ -33,7 +33,6 @@ def serve_command(
 
     from recordkit.archive.archivist import refuse_a_new_ledger_beside_the_archive
     from recordkit.archive.pages import start_renderer
-    from recordkit.core.errors import LedgerError
     from recordkit.web.accounts import any_user
     from recordkit.web.app import accounts_required, create_app
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from recordkit.cli._app import console, new_table, print_json, state
+from recordkit.core.errors import ValidationError
 from recordkit.core.filenames import readable_name
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
@@ -59,7 +60,6 @@ def templates_check(
 
     例：recordkit templates check templates/停水通知.docx
     """
-    from recordkit.core.errors import ValidationError
     from recordkit.documents.templates.checks import check_template
 
     report = check_template(_library(ctx), template)

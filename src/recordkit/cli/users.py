@@ -10,6 +10,7 @@ import sys
 import typer
 
 from recordkit.cli._app import console, new_table, print_json, state
+from recordkit.core.dates import format_stamp
 from recordkit.core.errors import UsageError
 
 #: What this module adds to the root command; the root loads it when one of its names is typed.
@@ -69,7 +70,6 @@ def users_list(
 
     例：recordkit users list
     """
-    from recordkit.core.dates import format_stamp
     from recordkit.web.accounts import list_users
 
     app_state = state(ctx)

@@ -19,7 +19,8 @@ from recordkit.cli._app import (
     state,
 )
 from recordkit.cli._options import estate_unit, refuse_bad_phone
-from recordkit.core.dates import format_when
+from recordkit.core.dates import check_business_month, check_month_begun, format_when, parse_month
+from recordkit.core.filenames import readable_name
 from recordkit.core.personal import masked_kinds, named_in_sentence
 
 if TYPE_CHECKING:
@@ -289,7 +290,6 @@ def workorder_list(
     """
     refuse_blank(("--type", kind), ("--category", category), ("--unit", unit), ("--month", month), ("--as-of", as_of))
     unit = estate_unit(ctx, unit) if unit else unit
-    from recordkit.core.dates import check_business_month, check_month_begun, parse_month
     from recordkit.workorders.orders import OrderFilter, check_as_of_in_month, format_as_of, list_orders, now_minute
 
     asked = _as_of(ctx, as_of)
@@ -360,7 +360,6 @@ def workorder_import(
 
     例：recordkit workorder import 工单登记簿.xlsx --skip-known
     """
-    from recordkit.core.filenames import readable_name
     from recordkit.core.sheets import footer_warning, totals_warning
     from recordkit.workorders.logbook import import_logbook
 
