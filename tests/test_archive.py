@@ -1152,6 +1152,9 @@ def test_the_lend_and_return_notes_say_the_loan_in_one_wording() -> None:
     assert returned_note(loan, dt.date(2026, 12, 4)) == (
         "已归还 YZ-2026-00001（张伟 139****4321 产权证明），借阅人 Tran Van Nam，逾期 3 天"
     )
+    # the days overdue the loans list (command and page) and its JSON count, in one place too
+    assert [loan.days_late(dt.date(2026, 12, day)) for day in (1, 2, 4)] == [0, 1, 3]
+    assert loan.to_dict(dt.date(2026, 12, 4))["days_overdue"] == 3
 
 
 # -- verify ---------------------------------------------------------------------------------

@@ -3360,6 +3360,10 @@ class Loan:
     def overdue(self, today: dt.date) -> bool:
         return self.returned_at is None and self.due < today
 
+    def days_late(self, today: dt.date) -> int:
+        """The days ``today`` is past the 应还日期 (0 on or before it): the 逾期 N 天 a list or a return says."""
+        return max(0, (today - self.due).days)
+
     def masked(self) -> Loan:
         """The loan as listed without ``--show-private``: a phone or ID number in the item's title or written in the
         borrower, dept or reason masked where it stands (``ArchiveItem.masked``)."""
@@ -3375,7 +3379,7 @@ class Loan:
         del values["loan_id"]
         values["due"], values["lent_on"] = self.due.isoformat(), self.lent_on.isoformat()
         values["overdue"] = self.overdue(today or dt.date.today())
-        values["days_overdue"] = max(0, ((today or dt.date.today()) - self.due).days) if values["overdue"] else 0
+        values["days_overdue"] = self.days_late(today or dt.date.today()) if values["overdue"] else 0
         return values
 
 
@@ -3391,7 +3395,7 @@ def lent_note(loan: Loan) -> str:
 def returned_note(loan: Loan, today: dt.date) -> str:
     """What a return says once done (``archive return``, the web page's return): ``已归还 档号（题名），借阅人 …``,
     the title masked, and ``，逾期 N 天`` where ``today`` is past the 应还日期."""
-    late = f"，逾期 {(today - loan.due).days} 天" if today > loan.due else ""
+    late = f"，逾期 {days} 天" if (days := loan.days_late(today)) else ""
     return f"已归还 {loan.archive_no}（{loan.masked().title}），借阅人 {loan.borrower}{late}"
 
 

@@ -489,7 +489,7 @@ def archive_loans(
             title=f"{title} {len(chosen)} 件", wide_only=("部门", "原因"), wide=wide,
         )  # fmt: skip
         for loan in chosen:
-            late = f"{(today - loan.due).days} 天" if loan.overdue(today) else ""
+            late = f"{loan.days_late(today)} 天" if loan.overdue(today) else ""
             table.add_row(
                 loan.archive_no,
                 loan.title,
