@@ -30,6 +30,7 @@ from recordkit.archive.archivist import (
     list_items,
     list_loans,
     list_quarantined,
+    paper_state,
     return_item,
     returned_note,
     update_item,
@@ -1155,6 +1156,8 @@ def test_the_lend_and_return_notes_say_the_loan_in_one_wording() -> None:
     # the days overdue the loans list (command and page) and its JSON count, in one place too
     assert [loan.days_late(dt.date(2026, 12, day)) for day in (1, 2, 4)] == [0, 1, 3]
     assert loan.to_dict(dt.date(2026, 12, 4))["days_overdue"] == 3
+    # the paper original's state ``archive show`` and the item page say
+    assert (paper_state(loan), paper_state(None)) == ("已借出：Tran Van Nam，应还 2026-12-01", "在库")
 
 
 # -- verify ---------------------------------------------------------------------------------

@@ -3392,6 +3392,12 @@ def lent_note(loan: Loan) -> str:
     return f"已借出 {loan.archive_no}（{loan.masked().title}）给{who}，应还日期 {loan.due.isoformat()}"
 
 
+def paper_state(out: Loan | None) -> str:
+    """Where an item's paper original is, as ``archive show`` and the item page say it: ``已借出：借阅人，应还 …``
+    for the loan not returned (``out``), else ``在库``."""
+    return f"已借出：{out.borrower}，应还 {out.due.isoformat()}" if out else "在库"
+
+
 def returned_note(loan: Loan, today: dt.date) -> str:
     """What a return says once done (``archive return``, the web page's return): ``已归还 档号（题名），借阅人 …``,
     the title masked, and ``，逾期 N 天`` where ``today`` is past the 应还日期."""

@@ -102,7 +102,7 @@ def archive_show(
     例：recordkit archive show YZ-2026-00001
     """
     refuse_blank_number("档号", archive_no, "YZ-2026-00001")
-    from recordkit.archive.archivist import former_numbers, get_item, list_loans
+    from recordkit.archive.archivist import former_numbers, get_item, list_loans, paper_state
     from recordkit.archive.rules import FilingRules
 
     app_state = state(ctx)
@@ -140,7 +140,7 @@ def archive_show(
     if item.needs_review:
         rows.append(("待复核", review_text(item)))
     out = next((loan for loan in loans if loan.returned_at is None), None)
-    rows.append(("纸质原件", f"已借出：{out.borrower}，应还 {out.due.isoformat()}" if out else "在库"))
+    rows.append(("纸质原件", paper_state(out)))
     table = new_table("项目", "内容", title=f"档案 {item.archive_no}")
     for label, value in rows:
         table.add_row(label, value)

@@ -38,6 +38,7 @@ from recordkit.archive.archivist import (
     list_loans,
     list_quarantined,
     no_archive_here,
+    paper_state,
     return_item,
     returned_note,
 )
@@ -379,6 +380,7 @@ def _item_page(item: ArchiveItem, status: int = 200, error: str | None = None, f
         body = _shown(page.text, private)
         text_pages.append({"number": page.number, "text": body, "spans": highlight_spans(body, q) if q else []})
     loans = list_loans(here.ledger, include_returned=True, archive_no=item.archive_no)
+    out = next((loan for loan in loans if loan.returned_at is None), None)
     if private:
         journal.record_private_view(here.ledger, user().name, "archive_item", "网页查看档案", [item.archive_no])
     zone = here.workspace.settings.office.time_zone
@@ -405,7 +407,8 @@ def _item_page(item: ArchiveItem, status: int = 200, error: str | None = None, f
         text_pages=text_pages,
         q=q,
         loans=loans,
-        out=next((loan for loan in loans if loan.returned_at is None), None),
+        out=out,
+        paper_state=paper_state(out),
         journal_entries=_journal_entries(item, private),
         shown=lambda text: _shown(text, private),
         filed_at=format_stamp(item.filed_at, zone),
