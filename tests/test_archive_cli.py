@@ -2155,6 +2155,26 @@ def test_a_latin_borrower_is_quoted_where_the_lend_note_names_them(archivist_cli
     assert (back.exit_code, back.stdout.strip()) == (0, "已归还 YZ-2026-00001（产权证明），借阅人 Tran Van Nam")
 
 
+def test_the_lend_and_return_lines_mask_a_number_written_in_the_borrower_or_dept(
+    archivist_cli: Any, workspace: Workspace
+) -> None:
+    """``archive lend --to "王工13912344321"`` said 给“王工13912344321”, and ``archive return`` 借阅人 王工13912344321,
+    whole, while ``archive show``, ``archive loans`` and the web page's same lines mask it (the README says the lend
+    and return lines do); now they mask it too."""
+    write_scan(workspace.root / "a.pdf", 1)
+    archivist_cli("file", str(workspace.root / "a.pdf"), "--unit", "3-2-1201", "--title", "产权证明")
+    lent = archivist_cli(
+        "archive", "lend", "YZ-2026-00001", "--to", "王工13912344321", "--dept", "工程部 13812345678",
+        "--due", "2027-06-01",
+    )  # fmt: skip
+    assert (lent.exit_code, lent.stdout.strip()) == (
+        0,
+        "已借出 YZ-2026-00001（产权证明）给“王工139****4321”（工程部 138****5678），应还日期 2027-06-01",
+    )
+    back = archivist_cli("archive", "return", "YZ-2026-00001")
+    assert (back.exit_code, back.stdout.strip()) == (0, "已归还 YZ-2026-00001（产权证明），借阅人 王工139****4321")
+
+
 @pytest.mark.parametrize("typed", ["张三 李四", "张三\u3000李四", "欧阳 娜娜", "张 三丰"])
 def test_two_chinese_names_with_a_blank_between_are_refused_as_a_borrower_as_a_payer_is(
     archivist_cli: Any, workspace: Workspace, typed: str

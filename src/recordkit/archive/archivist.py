@@ -3385,11 +3385,12 @@ class Loan:
 
 def lent_note(loan: Loan) -> str:
     """What a lend says once done (``archive lend``, the web page's lend): ``已借出 档号（题名）给“借阅人”（部门），
-    应还日期 …`` — the title masked (``Loan.masked``), the borrower quoted (``named_in_sentence``), the dept where
-    the loan has one."""
-    dept = f"（{loan.dept}）" if loan.dept else ""
-    who = named_in_sentence(loan.borrower) + dept
-    return f"已借出 {loan.archive_no}（{loan.masked().title}）给{who}，应还日期 {loan.due.isoformat()}"
+    应还日期 …`` — masked (``Loan.masked``: the title, the borrower, the dept), the borrower quoted
+    (``named_in_sentence``), the dept where the loan has one."""
+    shown = loan.masked()
+    dept = f"（{shown.dept}）" if shown.dept else ""
+    who = named_in_sentence(shown.borrower) + dept
+    return f"已借出 {shown.archive_no}（{shown.title}）给{who}，应还日期 {shown.due.isoformat()}"
 
 
 def paper_state(out: Loan | None) -> str:
@@ -3400,9 +3401,10 @@ def paper_state(out: Loan | None) -> str:
 
 def returned_note(loan: Loan, today: dt.date) -> str:
     """What a return says once done (``archive return``, the web page's return): ``已归还 档号（题名），借阅人 …``,
-    the title masked, and ``，逾期 N 天`` where ``today`` is past the 应还日期."""
+    masked as ``lent_note``, and ``，逾期 N 天`` where ``today`` is past the 应还日期."""
+    shown = loan.masked()
     late = f"，逾期 {days} 天" if (days := loan.days_late(today)) else ""
-    return f"已归还 {loan.archive_no}（{loan.masked().title}），借阅人 {loan.borrower}{late}"
+    return f"已归还 {shown.archive_no}（{shown.title}），借阅人 {shown.borrower}{late}"
 
 
 def _loan_query() -> Any:

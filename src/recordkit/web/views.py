@@ -499,8 +499,8 @@ def lend_item(archive_no: str) -> Any:
         )
     except RecordkitError as err:
         return _form_failed(number, err)
-    # masked whole, as the page is; the page's note has never named the dept
-    flash(mask_in_text(lent_note(replace(loan, dept=None))))
+    # masked, as the page is (``lent_note``); the page's note has never named the dept
+    flash(lent_note(replace(loan, dept=None)))
     return redirect(url_for("pages.item_page", archive_no=loan.archive_no))
 
 
@@ -515,7 +515,7 @@ def return_loan(archive_no: str) -> Any:
         loan = return_item(site().ledger, number, user().name, int(shown) if shown.isdecimal() else None)
     except RecordkitError as err:
         return _form_failed(number, err)
-    flash(mask_in_text(returned_note(loan, dt.date.today())))  # masked whole, as the page is
+    flash(returned_note(loan, dt.date.today()))  # masked, as the page is
     return redirect(url_for("pages.item_page", archive_no=loan.archive_no))
 
 
