@@ -555,6 +555,11 @@ WRITTEN_FORMS_MASKED = [
         # A phone list's landline written as one run of digits: read as a text's is, after a local number too.
         ("传真0105881234、传真 8666 1234、0105881234", []),
         ("电话 8666 1234 057188886666，传真 8666 1234、09112345678", ["0911-2345678", "0571-88886666"]),
+        # A list's landline after an item that is no phone (010 and 7 digits), a group after it: read by the list.
+        (
+            "电话：0105881234、0755 8888 6666 8666 1234，传真：12、+86 21 6123 4567 8666 5678",
+            ["0755-88886666", "021-61234567"],
+        ),
         # After a bare 86 no landline, in a list as alone.
         ("电话 86 755 8888 6666，电话 13800138000、86 755 8888 6666，回电 86 755 8888 6666", ["13800138000"]),
     ],
@@ -896,6 +901,16 @@ PHONE_LISTS = [
     ("电话 86 755 8888 6666", "电话 86 755 8888 6666"),
     ("电话 86 755 8888 6666 8666 1234", "电话 86 755 8888 6666 8666 1234"),
     ("电话 13800138000、86 755 8888 6666", "电话 138****8000、86 755 8888 6666"),
+    # an item of the list that is no phone (010 and 7 digits, a run of groups, a short number) between list separators
+    # is passed over and the list read on: the numbers after it were shown whole
+    ("电话：0105881234、8666 1234", "电话：0105881234、**** 1234"),
+    ("电话：8666 1234、0105881234、8666 5678", "电话：**** 1234、0105881234、**** 5678"),
+    ("电话：0105881234、0755 8888 6666 8666 1234", "电话：0105881234、0755 **** 6666 **** 1234"),
+    ("电话 8666 1234 5678、8666 4321", "电话 8666 1234 5678、**** 4321"),
+    ("电话：110、0105881234 或 138 0013 8000", "电话：110、0105881234 或 138 **** 8000"),
+    # ... only where a list separator parts them: a gap after a number that is no phone leaves the rest its groups
+    ("电话 0105881234 8666 1234", "电话 0105881234 8666 1234"),
+    ("电话：8666 1234、房号 8666 5678", "电话：**** 1234、房号 8666 5678"),
     # a mobile after a local number whose last group starts as a card's does (5678 138 0013 8000) was shown whole
     ("电话 8666 5678 138 0013 8000", "电话 **** 5678 138 **** 8000"),
     # not one of the list

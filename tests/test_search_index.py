@@ -245,7 +245,7 @@ def test_an_index_of_an_older_version_says_rebuild_and_the_nightly_run_rebuilds_
     with sqlite3.connect(indexed.records_subdir("index") / DATABASE) as conn:
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")  # the Whoosh-era version
     message = (
-        "检索索引的版本（1）与本程序（14）不符：索引是旧版本的 recordkit 建的，"
+        "检索索引的版本（1）与本程序（15）不符：索引是旧版本的 recordkit 建的，"
         "请运行 recordkit index --rebuild 重建（夜间的 recordkit index 也会自动重建）"
     )
     with pytest.raises(IntegrityError) as raised:
@@ -271,10 +271,10 @@ def test_an_index_of_a_newer_version_is_never_rebuilt_by_the_nightly_run(
     the nightly run refuses instead of taking the index away from the newer program."""
     live = indexed.records_subdir("index") / DATABASE
     with sqlite3.connect(live) as conn:
-        conn.execute("UPDATE meta SET value = '15' WHERE key = 'schema_version'")
+        conn.execute("UPDATE meta SET value = '16' WHERE key = 'schema_version'")
     before = live.read_bytes()
     message = (
-        "错误：检索索引的版本（15）与本程序（14）不符：索引是更新版本的 recordkit 建的，"
+        "错误：检索索引的版本（16）与本程序（15）不符：索引是更新版本的 recordkit 建的，"
         "请把这台电脑上的 recordkit 升级到建索引的那个版本"
     )
     result = run_cli("search", "梯维")

@@ -1119,7 +1119,7 @@ def test_an_older_version_is_rebuilt_by_the_nightly_run_and_a_newer_one_left_alo
     result = run_cli("search", "电梯")
     assert result.exit_code == IntegrityError.exit_code
     assert result.stderr.strip() == (
-        "错误：检索索引的版本（0）与本程序（17）不符：索引是旧版本的 recordkit 建的，"
+        "错误：检索索引的版本（0）与本程序（18）不符：索引是旧版本的 recordkit 建的，"
         "请运行 recordkit index --rebuild 重建（夜间的 recordkit index 也会自动重建）"
     )
     check = json.loads(run_cli("doctor", "--json").stdout)[2]
@@ -1136,13 +1136,13 @@ def test_an_older_version_is_rebuilt_by_the_nightly_run_and_a_newer_one_left_alo
     }
     with pg_ledger.read() as conn:
         assert conn.exec_driver_sql("SELECT 'search_items'::regclass::oid").scalar() != table  # a new table
-        assert conn.exec_driver_sql("SELECT value FROM search_index_meta").scalar() == "17"
+        assert conn.exec_driver_sql("SELECT value FROM search_index_meta").scalar() == "18"
     assert run_cli("search", "电梯").exit_code == 0
     # One built by a newer program is left as it is: this computer's program is the one to upgrade.
     with pg_ledger.write() as conn:
-        conn.exec_driver_sql("UPDATE search_index_meta SET value = '18' WHERE key = 'schema_version'")
+        conn.exec_driver_sql("UPDATE search_index_meta SET value = '19' WHERE key = 'schema_version'")
     newer = (
-        "错误：检索索引的版本（18）与本程序（17）不符：索引是更新版本的 recordkit 建的，"
+        "错误：检索索引的版本（19）与本程序（18）不符：索引是更新版本的 recordkit 建的，"
         "请把这台电脑上的 recordkit 升级到建索引的那个版本"
     )
     for command in (("search", "电梯"), ("index",)):
@@ -1278,7 +1278,7 @@ def test_migrations_0018_and_0020_add_a_column_of_neighbours_and_a_rebuild_fills
         }
         assert conn.exec_driver_sql(f"SELECT count(*) FROM search_items WHERE {column} = ''").scalar() == 5
     result = run_cli("search", "电梯")
-    assert result.exit_code == IntegrityError.exit_code and f"（{version}）与本程序（17）" in result.stderr
+    assert result.exit_code == IntegrityError.exit_code and f"（{version}）与本程序（18）" in result.stderr
     assert run_cli("index", "--rebuild").exit_code == 0
     with pg_ledger.read() as conn:
         found = f"SELECT count(*) FROM search_items WHERE {column} @@ %s::tsquery"

@@ -443,6 +443,8 @@ PHONE_LIST_DOCUMENTS = [
     ("北京传真.docx", "传真0105881234。"),  # near miss: 010 and 7 digits is no Beijing number
     ("杭州分部.docx", "电话 8666 1476 057188886666。"),  # a landline as one run of digits after a local number
     ("香港来电.docx", "电话 86 755 8888 6666 8666 1477。"),  # near miss: a bare 86 is no country code
+    ("北京分部.docx", "电话：0105881234、8666 1478。"),  # after an item that is no phone
+    ("广州分部.docx", "电话：8666 1479、0105881234；020 8888 6666 8666 1480。"),  # a landline a group after it
 ]
 
 
@@ -468,14 +470,18 @@ def phone_lists(ws: Workspace, tmp_path: Path, run_cli: Any) -> None:
         ("86661474", [14]),
         ("0755 8888 6666", [6, 11, 12, 13, 14]),
         ("075588886666", [6, 11, 12, 13, 14]),
-        ("0105881234", [15]),  # as the digits written, not as a phone: no phone's token
+        ("0105881234", [15, 18, 19]),  # as the digits written, not as a phone: no phone's token
         ("010-5881234", []),
         ("588 1234", []),
         ("86661476", [16]),
         ("0571 8888 6666", [16]),
         ("057188886666", [16]),
-        ("88886666", [6, 11, 12, 13, 14]),  # not 16: a landline written as one run, as anywhere
+        ("88886666", [6, 11, 12, 13, 14, 19]),  # not 16: a landline written as one run, as anywhere
         ("86661477", []),
+        ("86661478", [18]),
+        ("86661479", [19]),
+        ("86661480", [19]),
+        ("020 8888 6666", [19]),
     ],
 )
 def test_each_number_after_one_phone_label_is_found(
@@ -505,6 +511,8 @@ def test_each_number_after_one_phone_label_is_masked(phone_lists: None, run_cli:
         "传真0105881234。",
         "电话 **** 1476 0571****6666。",
         "电话 86 755 8888 6666 8666 1477。",
+        "电话：0105881234、**** 1478。",
+        "电话：**** 1479、0105881234；020 **** 6666 **** 1480。",
     ]
     found = json.loads(run_cli("search", "86661234", "--json", "--sort", "档号").stdout)["hits"]
     assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]] == [

@@ -566,7 +566,7 @@ def test_the_item_page_on_a_clerks_pc_says_the_text_is_on_the_server_when_the_in
         ),
         (
             "UPDATE search_index_meta SET value = '99' WHERE key = 'schema_version'",
-            "检索索引的版本（99）与本程序（17）不符：索引是更新版本的 recordkit 建的，"
+            "检索索引的版本（99）与本程序（18）不符：索引是更新版本的 recordkit 建的，"
             "请管理员把服务器上运行网页的 recordkit 升级到建索引的那个版本，再重启网页服务（recordkit serve）",
         ),
     ],
@@ -1940,7 +1940,7 @@ def test_an_index_of_a_newer_recordkit_answers_503_with_what_the_administrator_m
     page = Browser(local_app(demo, demo_ledger)).get("/search?q=电梯")
     assert page.status_code == 503
     assert (
-        "检索索引的版本（99）与本程序（14）不符：索引是更新版本的 recordkit 建的，"
+        "检索索引的版本（99）与本程序（15）不符：索引是更新版本的 recordkit 建的，"
         "请管理员把服务器上运行网页的 recordkit 升级到建索引的那个版本，再重启网页服务（recordkit serve）"
     ) in text_of(page)
     assert "这台电脑" not in text_of(page)

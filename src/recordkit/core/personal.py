@@ -651,12 +651,24 @@ def _listed_phone(named: bool) -> str:
     )
 
 
-_LIST_SEPARATOR = rf"(?:{BLANK}*(?:[、,;/]|或){BLANK}*|{_GAP})"
+# A list separator that is a mark or a word (、，；/ 或), not a gap: only it tells where an item ends that is no phone.
+_LIST_MARK = rf"{BLANK}*(?:[、,;/]|或){BLANK}*"
+_LIST_SEPARATOR = rf"(?:{_LIST_MARK}|{_GAP})"
+# An item of a list that is no phone (0105881234, 010 and 7 digits; 8666 1234 5678, a run of groups; 110): digits, maybe
+# in groups, between two list marks or the label and a mark.  It is passed over and the list read on (电话：0105881234、
+# 8666 1234 masks 8666 1234): privacy first, a phone after it is the label's as much as the first.  A gap after it
+# leaves what follows its groups (电话 0105881234 8666 1234 is no phone); a word ends the list (电话 8666 1234、房号 …).
+_UNREAD_ITEM = rf"[0-9+(][0-9()+-]*(?:{_GAP}[0-9()+-]+)*"
+# The phones of a list and the items passed over between (a phone first where there is one: the fewest passed over).
 _PHONE_LIST = re.compile(
-    rf"{_PHONE_LABEL}:?{BLANK}*(?P<list>(?:{_listed_phone(False)})(?:{_LIST_SEPARATOR}(?:{_listed_phone(False)}))*)"
+    rf"{_PHONE_LABEL}:?{BLANK}*(?P<list>(?:{_UNREAD_ITEM}{_LIST_MARK})*?(?:{_listed_phone(False)})"
+    rf"(?:{_LIST_SEPARATOR}(?:{_listed_phone(False)})|(?:{_LIST_MARK}{_UNREAD_ITEM})+{_LIST_MARK}(?:{_listed_phone(False)}))*)"
     rf"(?![0-9A-Za-z])(?!\.[0-9])(?!{_SEP}(?!{NOT_ONE_MORE_GROUP})[0-9])"
 )
 _LISTED_PHONE = re.compile(_listed_phone(True))
+# The items between two list marks of a list that are phones, a gap apart: each else is passed over (_UNREAD_ITEM).
+_LIST_MARK_PATTERN = re.compile(_LIST_MARK)
+_LISTED_PHONES = re.compile(rf"(?:{_listed_phone(False)})(?:{_GAP}(?:{_listed_phone(False)}))*")
 _NOT_A_DIGIT = re.compile("[^0-9]")
 _PRIVATE_KEYS = {
     "phone": mask_phone,
@@ -710,8 +722,15 @@ def _masked_card(text: str, folded: str, match: re.Match[str]) -> str | None:
 
 
 def _listed_phones(folded: str, listed: re.Match[str]) -> Iterator[re.Match[str]]:
-    """Each number of a list ``_PHONE_LIST`` found in ``folded``, as ``_LISTED_PHONE`` reads it."""
-    return _LISTED_PHONE.finditer(folded, listed.start("list"), listed.end())
+    """Each number of a list ``_PHONE_LIST`` found in ``folded``, as ``_LISTED_PHONE`` reads it; the items that are
+    no phone (``_UNREAD_ITEM``: what between two list marks is not phones alone) passed over."""
+    start, end = listed.start("list"), listed.end()
+    for mark in [*_LIST_MARK_PATTERN.finditer(folded, start, end), None]:
+        stop = end if mark is None else mark.start()
+        if _LISTED_PHONES.fullmatch(folded, start, stop):
+            yield from _LISTED_PHONE.finditer(folded, start, stop)
+        if mark is not None:
+            start = mark.end()
 
 
 def _masked_phone_list(text: str, folded: str, match: re.Match[str]) -> str:

@@ -85,7 +85,7 @@ log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 #: Bump when the layout or the tokens change: an index of another version is never read, it is rebuilt.
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
 TABLE, SHADOW, META = "search_items", "search_items_new", "search_index_meta"
 #: The META key of an index the server moved to another backend (``recordkit index --to sqlite``): JSON
 #: ``{"to": …, "at": …}``.  Rows here are no longer kept up to date; a PC still searching them is told so.  A

@@ -51,7 +51,7 @@ from recordkit.search.text import TOKEN_CHARS
 log = logging.getLogger(__name__)
 
 #: Bump when the schema or the tokens change: an index of another version is never read, it is rebuilt.
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 DATABASE = "search.sqlite3"
 NEW_SUFFIX = ".new-"  # a rebuild in progress: search.sqlite3.new-<pid>
 LOCK_FILE = "search.lock"
