@@ -424,6 +424,15 @@ def test_no_id_number_token_where_masking_sees_none(text: str) -> None:
     assert not [token for token in token_stream(fold(text)) if token.startswith("i:")]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["总机010-5881234", "传真+86105881234", "电话 +86 10 588 1234", "(010)5881234", "电话：010 588 1234、8666 1234"],
+)
+def test_no_phone_token_for_a_beijing_number_of_7_digits(text: str) -> None:
+    """010 and 02x take an 8-digit number: 7 digits after one, dashed or not, is no phone (masking shows it)."""
+    assert not [token for token in token_stream(fold(text)) if token.startswith("t:")]
+
+
 #: Several numbers after one phone label (filed in this order as HT-2026-00001, …): each a phone of its own.
 PHONE_LIST_DOCUMENTS = [
     ("值班表.docx", "值班电话 138 0013 8000 8666 1234。"),  # a local number after a mobile
@@ -445,6 +454,7 @@ PHONE_LIST_DOCUMENTS = [
     ("香港来电.docx", "电话 86 755 8888 6666 8666 1477。"),  # near miss: a bare 86 is no country code
     ("北京分部.docx", "电话：0105881234、8666 1478。"),  # after an item that is no phone
     ("广州分部.docx", "电话：8666 1479、0105881234；020 8888 6666 8666 1480。"),  # a landline a group after it
+    ("北京旧号.docx", "总机010-5881234，传真+86105881234，电话：010 588 1234、8666 1481。"),  # 010 and 7 digits
 ]
 
 
@@ -471,8 +481,8 @@ def phone_lists(ws: Workspace, tmp_path: Path, run_cli: Any) -> None:
         ("0755 8888 6666", [6, 11, 12, 13, 14]),
         ("075588886666", [6, 11, 12, 13, 14]),
         ("0105881234", [15, 18, 19]),  # as the digits written, not as a phone: no phone's token
-        ("010-5881234", []),
-        ("588 1234", []),
+        ("010-5881234", [20]),  # as the digits written (北京旧号): 010 and 7 digits is no phone
+        ("588 1234", [20]),  # as the digits written
         ("86661476", [16]),
         ("0571 8888 6666", [16]),
         ("057188886666", [16]),
@@ -482,6 +492,9 @@ def phone_lists(ws: Workspace, tmp_path: Path, run_cli: Any) -> None:
         ("86661479", [19]),
         ("86661480", [19]),
         ("020 8888 6666", [19]),
+        ("010 588 1234", [20]),  # as the digits written, not as a phone
+        ("+86 10 5881234", []),  # no phone: 010 takes 8 digits, dashed or not, after the country code too
+        ("86661481", [20]),
     ],
 )
 def test_each_number_after_one_phone_label_is_found(
@@ -513,6 +526,7 @@ def test_each_number_after_one_phone_label_is_masked(phone_lists: None, run_cli:
         "电话 86 755 8888 6666 8666 1477。",
         "电话：0105881234、**** 1478。",
         "电话：**** 1479、0105881234；020 **** 6666 **** 1480。",
+        "总机010-5881234，传真+86105881234，电话：010 588 1234、**** 1481。",
     ]
     found = json.loads(run_cli("search", "86661234", "--json", "--sort", "档号").stdout)["hits"]
     assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]] == [

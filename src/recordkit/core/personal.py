@@ -460,6 +460,13 @@ _GAP_WIDTHS = range(1, GAP_BLANKS + 1)
 _GAP = rf"{BLANK}{{1,{GAP_BLANKS}}}"
 # What may stand between the groups of a mobile or an ID number: a dash or a gap.
 _SEP = rf"(?:-|{_GAP})"
+# A 3-digit area code (010, 02x) takes an 8-digit number, in 4-4 groups or one run: 7 digits after one is no landline
+# in today's numbering plan (010-5881234, 010 588 1234, (010)5881234, +86 10 5881234, +86105881234), neither masked nor
+# found as a phone, as 0105881234 is not (_BARE_AREA_CODE); a 4-digit code takes 7 or 8.  Asserted right after the
+# code, past the bracket, dash or blanks after it.  A number kept before (mask_phone) is read as it was.
+_EIGHT_DIGITS_AHEAD = rf"(?=(?:[)-]|{BLANK}){{0,3}}[0-9]{{4}}{_SEP}?[0-9]{{4}}(?![0-9]))"
+_AREA_DIGITS_IN_TEXT = f"{_AREA_DIGITS_BY_WIDTH[0]}{_EIGHT_DIGITS_AHEAD}|{_AREA_DIGITS_BY_WIDTH[1]}"
+_AREA_CODE_IN_TEXT = rf"0(?:{_AREA_DIGITS_IN_TEXT})"
 _ID_IN_TEXT = re.compile(
     rf"(?<![0-9A-Za-z])[1-9][0-9]{{5}}(?:(?P<dash>-)|{_GAP}(?P<gap>))?"
     r"(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
@@ -551,7 +558,7 @@ def _phone_pattern() -> re.Pattern[str]:
         rf"(?<![0-9]\.)(?:(?:{_COUNTRY_CODE}|86){_SEP}?)?(?P<mobile>{_MOBILE_DIGITS})(?!\.[0-9])"
         # A landline after its area code and a dash, the number maybe grouped (0755-8888 6666, 0755-8888-6666).  A
         # real area code only: 010 and 02x are the only ones starting 01 or 02, so 0212-3456-7890 is a serial.
-        rf"|(?:{_AREA_CODE})-(?P<number>[0-9]{{7,8}}|[0-9]{{3,4}}{_SEP}[0-9]{{4}})"
+        rf"|(?:{_AREA_CODE_IN_TEXT})-(?P<number>[0-9]{{7,8}}|[0-9]{{3,4}}{_SEP}[0-9]{{4}})"
         # A landline after its area code and a blank, or its area code in brackets (0755 8888 6666, 0755 88886666,
         # (0755) 8888 6666, (0755)88886666).  A blank tells less than a dash: only a real area code and a local
         # number (2-9 first) are read, and another group of digits a gap or dash away makes them part of a longer
@@ -564,8 +571,8 @@ def _phone_pattern() -> re.Pattern[str]:
         # Or the area code and number as one run of digits (075588886666), under the same guards.
         # (The look-ahead for the branch's first character lets the engine skip the look-behinds elsewhere.)
         rf"|(?=[(0+8])(?<![0-9A-Za-z]-)(?:{_NO_DIGITS_A_GAP_BEFORE}|{_after_a_mobile()}|{_AFTER_A_DATE_OR_TIME})"
-        rf"(?:\((?:{_AREA_CODE})\){_SEP}?|(?:{_AREA_CODE}){_GAP}"
-        rf"|(?:(?:{_COUNTRY_CODE}){_SEP}?|{_86_BEFORE_TRUNK_PREFIX})(?:\(0\){_SEP}?)?(?P<bracket>\()?0?(?P<area>{_AREA_DIGITS})(?(bracket)\)){_SEP}?|{_BARE_AREA_CODE})"
+        rf"(?:\((?:{_AREA_CODE_IN_TEXT})\){_SEP}?|(?:{_AREA_CODE_IN_TEXT}){_GAP}"
+        rf"|(?:(?:{_COUNTRY_CODE}){_SEP}?|{_86_BEFORE_TRUNK_PREFIX})(?:\(0\){_SEP}?)?(?P<bracket>\()?0?(?P<area>{_AREA_DIGITS_IN_TEXT})(?(bracket)\)){_SEP}?|{_BARE_AREA_CODE})"
         rf"(?P<local>[2-9](?:[0-9]{{6,7}}|[0-9]{{2,3}}{_SEP}[0-9]{{4}}))(?!{_SEP}(?!{NOT_ONE_MORE_GROUP})[0-9]|\.[0-9])"
         r")(?![0-9])"
     )
@@ -631,8 +638,8 @@ _LOCAL_DIGITS = rf"[2-9][0-9]{{2,3}}{_SEP}?[0-9]{{4}}"
 # of digits with its number only where the numbering plan tells the area code, as in a text (057188886666:
 # _BARE_AREA_CODE; 0105881234, 010 and 7 digits, is no Beijing number, neither masked nor found as a phone).
 _LISTED_AREA_CODE = (
-    rf"(?:(?:(?:{_COUNTRY_CODE}){_SEP}?|{_86_BEFORE_TRUNK_PREFIX})(?:\(0\){_SEP}?)?(?:\(0?(?:{_AREA_DIGITS})\)|0?(?:{_AREA_DIGITS}))"
-    rf"|\((?:{_AREA_CODE})\)|{_AREA_CODE}(?=-|{BLANK})|{_BARE_AREA_CODE})"
+    rf"(?:(?:(?:{_COUNTRY_CODE}){_SEP}?|{_86_BEFORE_TRUNK_PREFIX})(?:\(0\){_SEP}?)?(?:\(0?(?:{_AREA_DIGITS_IN_TEXT})\)|0?(?:{_AREA_DIGITS_IN_TEXT}))"
+    rf"|\((?:{_AREA_CODE_IN_TEXT})\)|{_AREA_CODE_IN_TEXT}(?=-|{BLANK})|{_BARE_AREA_CODE})"
 )
 # What a listed landline's area code (_LISTED_AREA_CODE) has before its digits: the country code and the trunk prefix.
 _BEFORE_AREA_DIGITS = re.compile(rf"^(?:(?:{_COUNTRY_CODE})|86)?{_SEP}?(?:\(0\))?")
