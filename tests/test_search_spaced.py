@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from recordkit.core.workspace import Workspace
+from recordkit.search.query import highlight_spans
 from recordkit.search.text import fold, token_stream
 from tests.search_helpers import cli_hits, search_ws, write_docx  # noqa: F401  (fixture ws: each backend in turn)
 
@@ -558,3 +559,24 @@ def test_a_landline_of_a_phone_list_is_marked_as_one_alone_is(phone_lists: None,
         "0755) **** 6666",
         "0755-**** 6666",
     ]
+
+
+#: The same landline twice: in brackets a gap after another group of digits (part of a longer run, shown as written,
+#: no phone) and dashed (a phone, masked).
+WRITTEN_TWICE = "旧号 0215881234 (0755)88886666 0755-8888 6666。"
+
+
+def test_a_phone_written_twice_is_marked_where_it_is_read(ws: Workspace, tmp_path: Path, run_cli: Any) -> None:
+    """The snippet marks the copy read as the phone (masked), never the one shown whole as the hit (it marked both,
+    and the snippet started at the one shown whole); asked to show everything, still only the one read."""
+    file_documents(tmp_path, run_cli, [("号码对照.docx", WRITTEN_TWICE)])
+    for query in ("0755 8888 6666", "075588886666"):
+        found = json.loads(run_cli("search", query, "--json").stdout)["hits"]
+        assert [hit["snippet"] for hit in found] == ["…1234 (0755)88886666 0755-**** 6666。"]
+        assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]] == ["0755-**** 6666"]
+    found = json.loads(run_cli("search", "0755 8888 6666", "--json", "--show-private").stdout)["hits"]
+    assert [hit["snippet"][start:end] for hit in found for start, end in hit["highlights"]] == ["0755-8888 6666"]
+
+
+def test_the_page_marks_a_phone_written_twice_where_it_is_read() -> None:
+    assert highlight_spans(WRITTEN_TWICE, "0755 8888 6666") == [(29, 43)]

@@ -42,6 +42,7 @@ __all__ = [
     "name_as_kept",
     "name_problem",
     "named_in_sentence",
+    "phone_spans_in_folded",
     "phones_in_folded",
     "phones_in_text",
     "read_id_number",
@@ -952,22 +953,39 @@ def phones_in_folded(folded: str) -> list[str]:
     """``phones_in_text`` of a text whose full-width characters, blanks and dashes are folded already (as
     ``_TEXT_FOLD`` folds them; the search's ``fold`` does more): not translated again, a tenth of an index build's
     reading of a document's numbers."""
+    return list(dict.fromkeys(phone for phone, _ in phone_spans_in_folded(folded)))
+
+
+def phone_spans_in_folded(folded: str) -> list[tuple[str, tuple[int, int]]]:
+    """Each phone ``phones_in_folded`` reads, in its stored form, and where it stands in ``folded`` (a number a line
+    end cuts from its first character to its last), once for each place it is written: where a search marks the
+    phone it found (a copy of its digits that is no phone, shown as written, is none)."""
     breaks = _number_line_ends(folded)
-    readings = [folded, *(_joined_lines(folded, breaks, joiner)[0] for joiner in ("", " ") if breaks)]
+    readings: list[tuple[str, list[int | None] | None]] = [(folded, None)]
+    readings += [_joined_lines(folded, breaks, joiner) for joiner in ("", " ") if breaks]
     found = [
-        _stored_phone(match)
-        for reading in readings
+        (_stored_phone(match), _span_in(origins, match.span()))
+        for reading, origins in readings
         for match in _PHONE_IN_TEXT.finditer(reading)
         if not _in_longer_code(reading, match)
     ]
     found += [
-        _listed_landline(phone)
-        for reading in readings
+        (_listed_landline(phone), _span_in(origins, phone.span()))
+        for reading, origins in readings
         for listed in _PHONE_LIST.finditer(reading)
         for phone in _listed_phones(reading, listed)
         if phone["landline"]
     ]
-    return list(dict.fromkeys(phone for phone in found if phone is not None))
+    return list(dict.fromkeys((phone, span) for phone, span in found if phone is not None and span is not None))
+
+
+def _span_in(origins: list[int | None] | None, span: tuple[int, int]) -> tuple[int, int] | None:
+    """Where ``span`` of a text whose lines were joined (``_joined_lines``: ``origins``; None for the text itself)
+    stands in the text."""
+    if origins is None:
+        return span
+    first, last = origins[span[0]], origins[span[1] - 1]
+    return None if first is None or last is None else (first, last + 1)
 
 
 #: The ID number patterns of a text, each with what tells a match of it one that masking hides (``_masked_numbers``).

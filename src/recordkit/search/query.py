@@ -29,6 +29,7 @@ from recordkit.core.personal import (
     local_number_groups,
     mask_in_text,
     mask_in_text_between,
+    phone_spans_in_folded,
     phones_in_folded,
 )
 from recordkit.core.unitcodes import KIND_WORDS, parse_unit_code
@@ -106,10 +107,15 @@ class Term:
         return self.local and _RUN_SEPARATORS.sub("", self.text) in _local_numbers(folded)
 
     def spans(self, folded: str, start: int, end: int) -> list[tuple[int, int]]:
-        """Where the term stands in ``folded[start:end]`` (the snippet's marks): its pattern's matches, and a local
-        number's in a list after a phone label (``core.personal.listed_local_numbers``)."""
+        """Where the term stands in ``folded[start:end]`` (the snippet's marks): its pattern's matches, a phone's
+        only where the text is read as that phone (``_read_phone_spans``: a copy of its digits that is no phone is
+        shown as written, never marked as the hit), and a local number's in a list after a phone label
+        (``core.personal.listed_local_numbers``)."""
         pattern = self.pattern
         found = [] if pattern is None else [m.span() for m in pattern.finditer(folded, start, end)]
+        if self.canonical is not None and self.canonical.startswith(PHONE_PREFIX):
+            read = [span for phone, span in _read_phone_spans(folded) if PHONE_PREFIX + phone == self.canonical]
+            found = [(s, e) for s, e in found if any(s < read_end and read_start < e for read_start, read_end in read)]
         if self.local:
             digits = _RUN_SEPARATORS.sub("", self.text)
             found += [span for number, span in listed_local_numbers(folded) if number == digits and start <= span[0]]
@@ -228,6 +234,13 @@ def _local_numbers(folded: str) -> frozenset[str]:
     a dash apart) asks it of the same text."""
     landlines = {phone.split("-")[1] for phone in phones_in_folded(folded) if phone.startswith("0")}
     return frozenset(landlines | {number for number, _ in listed_local_numbers(folded)})
+
+
+@functools.lru_cache(maxsize=4)
+def _read_phone_spans(folded: str) -> list[tuple[str, tuple[int, int]]]:
+    """The phones a folded text holds and where (``core.personal.phone_spans_in_folded``), read once a snippet: each
+    phone term of a query asks it of the same text."""
+    return phone_spans_in_folded(folded)
 
 
 def query_period(text: str, end: bool = False) -> dt.date:
