@@ -580,3 +580,22 @@ def test_a_phone_written_twice_is_marked_where_it_is_read(ws: Workspace, tmp_pat
 
 def test_the_page_marks_a_phone_written_twice_where_it_is_read() -> None:
     assert highlight_spans(WRITTEN_TWICE, "0755 8888 6666") == [(29, 43)]
+
+
+def test_a_local_number_after_a_3_digit_area_code_is_found_only_of_8_digits(
+    ws: Workspace, tmp_path: Path, run_cli: Any
+) -> None:
+    """A local number typed as one run (5881234) is found as its groups after an area code only where the area code
+    takes a number of its length: 010 takes 8 digits, so 010 588 1234 is a run of groups, no number after an area code
+    (as masking shows it), while 0571 588 1234 is one; 010 5881 2345 is one too."""
+    file_documents(
+        tmp_path,
+        run_cli,
+        [
+            ("北京旧号.docx", "旧总机 010 588 1234。"),
+            ("杭州分部.docx", "总机 0571 588 1234。"),
+            ("北京总机.docx", "总机 010 5881 2345。"),
+        ],
+    )
+    assert hits(run_cli, "5881234") == ["HT-2026-00002"]
+    assert hits(run_cli, "58812345") == ["HT-2026-00003"]

@@ -20,6 +20,7 @@ __all__ = [
     "ID_TYPES",
     "NOT_ONE_MORE_GROUP",
     "RESIDENT_ID",
+    "area_codes_taking",
     "has_letter",
     "id_identity",
     "id_number_as_18",
@@ -72,6 +73,14 @@ _AREA_CODE = rf"0(?:{_AREA_DIGITS})"
 #: The area codes a text's landline is read with (``_AREA_CODE``), one pattern of each width (a look-behind has one
 #: width): 3 digits starting 01 or 02, 4 starting 03–09.
 AREA_CODES_BY_WIDTH = tuple(f"0{digits}" for digits in _AREA_DIGITS_BY_WIDTH)
+
+
+def area_codes_taking(digits: int) -> tuple[str, ...]:
+    """The area codes of ``AREA_CODES_BY_WIDTH`` after which a text's landline has a number of ``digits`` digits: a
+    3-digit code (010, 02x) only 8 (``_EIGHT_DIGITS_AHEAD``), a 4-digit one 7 or 8."""
+    return AREA_CODES_BY_WIDTH if digits == 8 else AREA_CODES_BY_WIDTH[1:]
+
+
 # The area codes that exist, which a phone typed or imported now must have: 010 is the only one 01 starts.  Reading a
 # number kept before or one inside a text stays with _AREA_CODE (011-88886666 still masked: a number hidden too many).
 _REAL_AREA_CODE = re.compile(r"0(?:10|2[0-9]|[3-9][0-9]{2})")

@@ -23,8 +23,8 @@ from recordkit.archive.rules import FilingRules, format_archive_no, parse_archiv
 from recordkit.core.dates import DateError, chinese_date, office_time, parse_period
 from recordkit.core.errors import NotFoundError, UsageError, ValidationError
 from recordkit.core.personal import (
-    AREA_CODES_BY_WIDTH,
     NOT_ONE_MORE_GROUP,
+    area_codes_taking,
     listed_local_numbers,
     local_number_groups,
     mask_in_text,
@@ -206,13 +206,19 @@ _RUN_SEPARATORS = re.compile("[ -]")
 # A local number's groups stand as a number of their own when no other group of digits or letters stands a blank or
 # a dash before or after them (the bank card 6222 8666 1234 5678, the serial 0755 8888 6666 0132 hold them), as
 # ``core.personal`` reads a local number after a phone label; but for an area code before them, itself after no
-# group (0571 8666 1234, 0571-8666-1234: an area code as masking reads one, ``core.personal.AREA_CODES_BY_WIDTH``; in
-# 0211 8666 1234 the groups are no phone), and a mobile after them, a second phone (8666 1234 139 1234 5678), or a
-# date (8666 1234 2026-12-08: ``core.personal.NOT_ONE_MORE_GROUP``, as masking reads them).  A
-# landline written otherwise (after a mobile, the country code, the trunk prefix) is found by its number
-# (``_local_numbers``), as is one of a list after a phone label after another number.
+# group (0571 8666 1234, 0571-8666-1234: an area code as masking reads one, ``core.personal.AREA_CODES_BY_WIDTH``,
+# taking a number of their length, ``_area_code_before``; in 0211 8666 1234 and 010 588 1234 the groups are no
+# phone), and a mobile after them, a second phone (8666 1234 139 1234 5678), or a date (8666 1234 2026-12-08:
+# ``core.personal.NOT_ONE_MORE_GROUP``, as masking reads them).  A landline written otherwise (after a mobile, the
+# country code, the trunk prefix) is found by its number (``_local_numbers``), as is one of a list after a phone
+# label after another number.
 _NO_GROUP_BEFORE = r"(?<![0-9a-z][ -])"
-_AREA_CODE_BEFORE = "|".join(rf"(?<=(?<![0-9a-z][ -])(?<![0-9a-z]){code}[ -])" for code in AREA_CODES_BY_WIDTH)
+
+
+def _area_code_before(digits: int) -> str:
+    """An area code before a local number of ``digits`` digits, itself after no group: one that takes a number of its
+    length (``core.personal.area_codes_taking``: 010 588 1234 is a run of groups, 0571 588 1234 a landline)."""
+    return "|".join(rf"(?<=(?<![0-9a-z][ -])(?<![0-9a-z]){code}[ -])" for code in area_codes_taking(digits))
 
 
 @functools.lru_cache(maxsize=64)
@@ -220,8 +226,10 @@ def _local_number_pattern(folded: str) -> re.Pattern[str]:
     """Where a local number's paper groups (``8666 1234``, ``8666-1234``) stand in a folded text as a number of their
     own (``_NO_GROUP_BEFORE``).  (The look-ahead for the number's first digit lets the engine skip the look-behinds
     elsewhere: 60 -> 4 ms over 500 texts of 1,200 characters.)"""
+    digits = len(_RUN_SEPARATORS.sub("", folded))
     return re.compile(
-        rf"(?={re.escape(folded[:1])})(?<![0-9a-z])(?:{_NO_GROUP_BEFORE}|{_AREA_CODE_BEFORE}){term_pattern(folded).pattern}"
+        rf"(?={re.escape(folded[:1])})(?<![0-9a-z])(?:{_NO_GROUP_BEFORE}|{_area_code_before(digits)})"
+        rf"{term_pattern(folded).pattern}"
         rf"(?![ -](?!{NOT_ONE_MORE_GROUP})[0-9a-z])(?!\.[0-9])"
     )
 
