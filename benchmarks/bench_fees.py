@@ -38,7 +38,7 @@ from sqlalchemy.engine import Connection
 
 from recordkit.billing.bills import UnitForBilling, bill_month, plan_bills
 from recordkit.billing.receipts import (
-    LAYOUTS,
+    RECEIPT_KIND,
     PaymentRequest,
     ReceiptView,
     pay,
@@ -46,6 +46,7 @@ from recordkit.billing.receipts import (
     pay_many,
     receipt_context,
     receipt_requests,
+    receipt_template_name,
 )
 from recordkit.billing.rules import add_rule, load_items
 from recordkit.core.dates import Month, parse_month
@@ -210,6 +211,7 @@ def receipts_batch(workspace: Workspace, requests: list[PaymentRequest], out: Pa
     from recordkit.documents.generated import generate_many
 
     settings = workspace.settings
+    template = receipt_template_name(workspace)  # the counter's, refused as at the counter before any payment
     with open_ledger(workspace.database_url) as ledger:
         views = pay_many(ledger, settings.receipt, OPERATOR, requests, today=PAID_ON)
         with ledger.read() as conn:
@@ -217,10 +219,10 @@ def receipts_batch(workspace: Workspace, requests: list[PaymentRequest], out: Pa
         documents = generate_many(
             workspace,
             ledger,
-            LAYOUTS[settings.receipt.layout],
+            template,
             papers,
             operator=OPERATOR,
-            kind="收据",
+            kind=RECEIPT_KIND,
         )
     return [document.path for document in documents]
 
@@ -238,7 +240,7 @@ def receipts_naive(workspace: Workspace, requests: list[PaymentRequest], out: Pa
     from docxtpl import DocxTemplate
 
     settings = workspace.settings
-    template = BUILTIN_DIR / f"{LAYOUTS[settings.receipt.layout]}.docx"
+    template = BUILTIN_DIR / f"{receipt_template_name(workspace)}.docx"
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     with open_ledger(workspace.database_url) as ledger:
