@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from baselines import BASELINES, make_docs
+from baselines import BASELINES, WhooshBaseline, make_docs
 from rich.console import Console
 from rich.table import Table
 
@@ -56,6 +56,8 @@ from recordkit.search.indexer import IndexReport, update_index
 from recordkit.search.query import SearchResult, search
 
 T = TypeVar("T")
+#: the old hand-made index's name in the tables
+HANDMADE = "旧的自制索引（Whoosh 存储）"
 
 WORDS = [
     "电梯",
@@ -578,6 +580,11 @@ def folder_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
 
 
+def skip(console: Console, name: str, why: str) -> None:
+    """One line for an engine left out; as written (the install hint's ``[bench]`` is no markup)."""
+    console.print(f"skip: {name}: {why}", markup=False)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=20_000)
@@ -603,20 +610,26 @@ def main() -> None:
     # (build, search): recordkit's, and the old hand-made index's with fewer options
     engines: dict[str, tuple[Callable[..., IndexReport], Callable[..., SearchResult]]]
     engines = {"recordkit（SQLite FTS5）": (update_index, search)}
-    if not args.no_handmade:
-        # the old hand-made index needs Whoosh (the bench extra): imported only when it runs, so that the corpus,
-        # the queries and their truth (also bench_search_pg's) need nothing but recordkit
+    handmade = not args.no_handmade
+    # the old hand-made index needs Whoosh (the bench extra): without it, skipped like the baselines below
+    missing = WhooshBaseline.available() if handmade else None
+    if missing:
+        skip(console, HANDMADE, missing)
+        handmade = False
+    if handmade:
+        # imported only when it runs, so that the corpus, the queries and their truth (also bench_search_pg's)
+        # need nothing but recordkit
         from handmade_index import indexer as handmade_indexer
         from handmade_index import query as handmade_query
 
-        engines["旧的自制索引（Whoosh 存储）"] = (handmade_indexer.update_index, handmade_query.search)
+        engines[HANDMADE] = (handmade_indexer.update_index, handmade_query.search)
     baselines = []
     for baseline in () if args.no_baselines else BASELINES:
         missing = baseline.available()
         if missing:
-            console.print(f"skip: {baseline.name}: {missing}")
+            skip(console, baseline.name, missing)
         elif baseline is BASELINES[0] and args.docs > args.whoosh_max:
-            console.print(f"skip: {baseline.name}: 只在 {args.whoosh_max:,} 篇以内测（--whoosh-max），建索引太慢")
+            skip(console, baseline.name, f"只在 {args.whoosh_max:,} 篇以内测（--whoosh-max），建索引太慢")
         else:
             baselines.append(baseline(folder))
     try:
@@ -641,8 +654,8 @@ def main() -> None:
                 if name.startswith("recordkit"):
                     figures[name]["memory"] = peak_mb()
             figures["recordkit（SQLite FTS5）"]["size"] = (root / "records/index/search.sqlite3").stat().st_size / 1e6
-            if not args.no_handmade:
-                figures["旧的自制索引（Whoosh 存储）"]["size"] = folder_mb(root / "records/index/whoosh")
+            if handmade:
+                figures[HANDMADE]["size"] = folder_mb(root / "records/index/whoosh")
             catalogue = list_items(ledger)
             for engine in baselines:
                 console.print(f"running: {engine.name} …")

@@ -49,3 +49,22 @@ def test_the_fees_batch_refuses_an_unknown_receipt_layout_as_the_counter_does(tm
     assert str(refused.value) == "receipt.layout 应为 A4、241 之一（A4 或 241 mm 连续纸），现在是 '80'"
     with open_ledger(workspace.database_url) as ledger, ledger.read() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(receipts)).scalar() == 0
+
+
+def test_the_search_bench_without_whoosh_skips_the_hand_made_index_with_a_line() -> None:
+    # the test environment has no bench extra: neither Whoosh nor tantivy
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "bench_search.py"), "--docs", "200", "--per-group", "2", "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+        check=False,
+    )
+
+    assert "ModuleNotFoundError" not in done.stderr
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "skip: 旧的自制索引（Whoosh 存储）: Whoosh 未安装（pip install '.[bench]'），跳过" in done.stdout
+    assert "skip: Whoosh（按设计使用）: Whoosh 未安装（pip install '.[bench]'），跳过" in done.stdout
+    assert "running: recordkit（SQLite FTS5） …" in done.stdout
+    assert "running: 旧的自制索引" not in done.stdout
