@@ -68,3 +68,72 @@ def test_the_search_bench_without_whoosh_skips_the_hand_made_index_with_a_line()
     assert "skip: Whoosh（按设计使用）: Whoosh 未安装（pip install '.[bench]'），跳过" in done.stdout
     assert "running: recordkit（SQLite FTS5） …" in done.stdout
     assert "running: 旧的自制索引" not in done.stdout
+
+
+def _bench_startup() -> ModuleType:
+    import bench_startup  # loaded on first use: benchmarks/ is on sys.path only inside the test
+
+    return bench_startup
+
+
+def test_the_start_up_bench_compares_fees_account_without_the_fields_added_since_its_baseline(
+    benchmarks: None,
+) -> None:
+    comparable = _bench_startup().comparable
+    args = ("fees", "account", "1-1-101", "--json")
+    baseline = '{"unit": "1-1-101", "due_now_fen": 0, "payments": [{"number": "SJ2026-000001", "amount_fen": 23565}]}'
+    today = (
+        '{"unit": "1-1-101", "co_owners": [], "due_now_fen": 0, "months": 0, "not_yet_due_prepaid_fen": 0, '
+        '"oldest_month": null, "payments": [{"number": "SJ2026-000001", "amount_fen": 23565, '
+        '"reversed_by": null, "reverses": null}]}'
+    )
+    wrong = today.replace('"amount_fen": 23565', '"amount_fen": 23566')
+
+    assert comparable(args, baseline) == comparable(args, today)
+    assert comparable(args, baseline) != comparable(args, wrong)
+
+
+def test_the_start_up_bench_compares_search_hits_as_a_set_of_catalogue_entries(benchmarks: None) -> None:
+    comparable = _bench_startup().comparable
+    args = ("search", "电梯", "--json")
+    baseline = (
+        '{"total": 2, "ocr_pending": 0, "hits": ['
+        '{"archive_no": "GC-2026-00004", "title": "电梯维保记录", "score": 6.1216, "snippet": "电梯维修保养记录", '
+        '"highlights": [[0, 2]]}, '
+        '{"archive_no": "GC-2026-00003", "title": "电梯维保记录", "score": 6.1189, "snippet": "电梯维修", '
+        '"highlights": [[0, 2]]}]}'
+    )
+    today = (
+        '{"total": 2, "total_exact": true, "ocr_pending": 46, "index_warning": null, "hits": ['
+        '{"archive_no": "GC-2026-00003", "title": "电梯维保记录", "score": 6.122, "snippet": "电梯维保记录", '
+        '"highlights": [[0, 2]]}, '
+        '{"archive_no": "GC-2026-00004", "title": "电梯维保记录", "score": 5.8661, "snippet": "电梯", '
+        '"highlights": [[0, 2]]}]}'
+    )
+    one_missing = (
+        '{"total": 1, "total_exact": true, "ocr_pending": 46, "index_warning": null, "hits": ['
+        '{"archive_no": "GC-2026-00003", "title": "电梯维保记录", "score": 6.122, "snippet": "电梯维保记录", '
+        '"highlights": [[0, 2]]}]}'
+    )
+
+    assert comparable(args, baseline) == comparable(args, today)
+    assert comparable(args, baseline) != comparable(args, one_missing)
+
+
+def test_the_start_up_bench_leaves_out_only_the_doctor_checks_added_since_its_baseline(benchmarks: None) -> None:
+    comparable = _bench_startup().comparable
+    args = ("doctor", "--json")
+    baseline = (
+        '[{"name": "台账数据库", "ok": true, "detail": "表结构版本 0011"}, '
+        '{"name": "OCR 文字识别", "ok": true, "detail": "已装好"}]'
+    )
+    today = (
+        '[{"name": "台账数据库", "ok": true, "detail": "表结构版本 0014"}, '
+        '{"name": "时区", "ok": true, "detail": "Asia/Shanghai"}, '
+        '{"name": "OCR 文字识别", "ok": true, "detail": "已装（recordkit doctor --ocr 试读样张）"}, '
+        '{"name": "房屋编号", "ok": true, "detail": "都能读"}]'
+    )
+    database_failing = today.replace('"ok": true, "detail": "表结构版本', '"ok": false, "detail": "表结构版本')
+
+    assert comparable(args, baseline) == comparable(args, today)
+    assert comparable(args, baseline) != comparable(args, database_failing)
