@@ -137,3 +137,14 @@ def test_the_start_up_bench_leaves_out_only_the_doctor_checks_added_since_its_ba
 
     assert comparable(args, baseline) == comparable(args, today)
     assert comparable(args, baseline) != comparable(args, database_failing)
+
+
+def test_the_start_up_bench_compares_receipt_lines_without_their_renovation(benchmarks: None) -> None:
+    comparable = _bench_startup().comparable
+    args = ("receipt", "list", "--date", "2026-12-08", "--json")
+    baseline = '[{"number": "SJ2026-000012", "lines": [{"item": "物业服务费", "amount_fen": 23565}]}]'
+    today = '[{"number": "SJ2026-000012", "lines": [{"item": "物业服务费", "amount_fen": 23565, "renovation": null}]}]'
+    other_item = today.replace("物业服务费", "垃圾清运费")
+
+    assert comparable(args, baseline) == comparable(args, today)
+    assert comparable(args, baseline) != comparable(args, other_item)
