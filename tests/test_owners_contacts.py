@@ -1153,6 +1153,7 @@ def test_a_phone_with_a_made_up_area_code_is_refused_at_the_counter_and_in_the_r
     [
         ("0211-8888666", "0211-***8666"),  # a made-up area code
         ("021-18888666", "021-****8666"),  # a local number starting with 1
+        ("010-5881234", "010-***1234"),  # 010 and 7 digits
     ],
 )
 def test_a_phone_an_older_version_kept_that_input_now_refuses_is_still_listed(
@@ -1216,6 +1217,52 @@ def test_a_landline_whose_number_starts_with_0_or_1_is_refused_at_the_counter_an
     ) in imported.stderr
     listed = run_cli("owners", "list", "--show-private", "--json")
     assert [owner["phone"] for owner in json.loads(listed.stdout)] == ["13812345678", "13987654321"]
+
+
+# -- a 3-digit area code with a 7-digit number ----------------------------------------------------------------------
+
+
+def test_a_landline_of_010_or_02x_with_7_digits_is_refused_at_the_counter_and_in_the_roster(
+    run_cli: Any, tmp_path: Path, workspace: Workspace
+) -> None:
+    # 010-5881234 was kept, though 010 and 02x take 8 digits and a text's 010-5881234 is neither masked nor found
+    assert run_cli("owners", "import", str(roster(tmp_path / "名册.xlsx", OWNERS))).exit_code == 0
+    assert run_cli("owners", "contact", "add", "1-1-102", "赵磊", "--phone", "13900001111").exit_code == 0
+    before = contacts_in_ledger(workspace)
+    added = run_cli("owners", "contact", "add", "1-1-101", "孙七", "--phone", "010-5881234")
+    assert (added.exit_code, added.stdout, added.stderr) == (
+        5, "", "错误：--phone 的联系电话“010-5881234”的号码“5881234”只有 7 位：区号 010 后应是 8 位号码，请核对后改正\n"
+    )  # fmt: skip
+    edited = run_cli("owners", "contact", "edit", "1", "--phone", "0215881234")
+    assert (edited.exit_code, edited.stdout, edited.stderr) == (
+        5, "", "错误：--phone 的联系电话“0215881234”的号码“5881234”只有 7 位：区号 021 后应是 8 位号码，请核对后改正\n"
+    )  # fmt: skip
+    assert contacts_in_ledger(workspace) == before
+    rows = [
+        [*HEADERS, "租户", "租户电话"],
+        [*OWNERS[1], None, None],
+        [*OWNERS[2], None, None],
+        [*OWNERS[3][:3], "(010)5881234", *OWNERS[3][4:], "周杰", "13700002222"],
+    ]
+    imported = run_cli("owners", "import", str(roster(tmp_path / "名册2.xlsx", rows)))
+    assert imported.exit_code == 5
+    assert (
+        "第 4 行 D 列（联系电话）：联系电话“(010)5881234”的号码“5881234”只有 7 位：区号 010 后应是 8 位号码，请核对后改正"
+    ) in imported.stderr
+    rows[3] = [*OWNERS[3], "周杰", "021 588 1234"]
+    imported = run_cli("owners", "import", str(roster(tmp_path / "名册3.xlsx", rows)))
+    assert imported.exit_code == 5
+    assert (
+        "第 4 行 H 列（租户电话）：联系电话“021 588 1234”的号码“5881234”只有 7 位：区号 021 后应是 8 位号码，请核对后改正"
+    ) in imported.stderr
+    listed = run_cli("owners", "list", "--show-private", "--json")
+    assert [owner["phone"] for owner in json.loads(listed.stdout)] == ["13812345678", "13987654321"]
+    assert contacts_in_ledger(workspace) == before
+    for name, typed in (("孙七", "0911-2345678"), ("钱八", "010 5881 2345")):  # what the area code takes
+        added = run_cli("owners", "contact", "add", "1-1-101", name, "--phone", typed)
+        assert added.exit_code == 0, added.output
+    listed = run_cli("owners", "contact", "list", "--show-private", "--json")
+    assert [row["phone"] for row in json.loads(listed.stdout)] == ["0911-2345678", "010-58812345", "13900001111"]
 
 
 def test_doctor_tells_contacts_of_one_name_apart_by_their_id_numbers_and_lists_an_id_pair_as_one_person(

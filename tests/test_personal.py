@@ -261,6 +261,53 @@ def test_validate_phone_refuses_a_landline_whose_local_number_starts_with_0_or_1
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "number", "area"),
+    [
+        ("010-5881234", "5881234", "010"),  # 010 and 02x take 8 digits: no Beijing or Shanghai number has 7
+        ("0215881234", "5881234", "021"),  # one run of digits: 021, then 7
+        ("(010)5881234", "5881234", "010"),
+        ("010 588 1234", "5881234", "010"),
+        ("029-2345678-801", "2345678", "029"),  # with an extension after it
+        ("021-5881234转12", "5881234", "021"),
+    ],
+)
+def test_validate_phone_refuses_a_3_digit_area_code_with_a_7_digit_number(text: str, number: str, area: str) -> None:
+    # 010-5881234 was taken at the counter, though a text's 010-5881234 is no phone (neither masked nor found as one)
+    with pytest.raises(ValidationError) as caught:
+        validate_phone(text)
+    assert caught.value.message == (
+        f"联系电话“{text}”的号码“{number}”只有 7 位：区号 {area} 后应是 8 位号码，请核对后改正"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        ("010-58812345", "010-58812345"),
+        ("(010)58812345", "010-58812345"),
+        ("021 5881 2345", "021-58812345"),
+        ("0911-2345678", "0911-2345678"),  # a 4-digit area code takes 7 digits or 8
+        ("09112345678", "0911-2345678"),
+        ("(0911)2345678", "0911-2345678"),
+        ("0571-8661234-801", "0571-8661234-801"),
+    ],
+)
+def test_validate_phone_takes_a_landline_of_a_length_its_area_code_takes(text: str, stored: str) -> None:
+    assert validate_phone(text) == stored
+
+
+def test_a_phone_written_with_the_country_code_and_010_and_7_digits_stays_refused() -> None:
+    with pytest.raises(ValidationError) as caught:
+        validate_phone("+86 10 5881234")
+    assert caught.value.message == "联系电话“+86 10 5881234”不是有效的手机号或固定电话"
+
+
+def test_a_landline_an_older_version_kept_with_010_and_7_digits_is_still_masked() -> None:
+    assert mask_phone("010-5881234") == "010-***1234"
+    assert mask_phone("021-5881234-12") == "021-***1234-12"
+
+
 def test_a_landline_an_older_version_kept_with_its_number_starting_with_1_is_still_masked() -> None:
     assert mask_phone("021-18888666") == "021-****8666"
     assert mask_phone("0755-12345678-801") == "0755-****5678-801"

@@ -76,9 +76,9 @@ AREA_CODES_BY_WIDTH = tuple(f"0{digits}" for digits in _AREA_DIGITS_BY_WIDTH)
 
 
 def area_codes_taking(digits: int) -> tuple[str, ...]:
-    """The area codes of ``AREA_CODES_BY_WIDTH`` after which a text's landline has a number of ``digits`` digits: a
-    3-digit code (010, 02x) only 8 (``_EIGHT_DIGITS_AHEAD``), a 4-digit one 7 or 8."""
-    return AREA_CODES_BY_WIDTH if digits == 8 else AREA_CODES_BY_WIDTH[1:]
+    """The area codes of ``AREA_CODES_BY_WIDTH`` after which a text's landline has a number of ``digits`` digits
+    (``_LOCAL_LENGTHS``): a 3-digit code (010, 02x) only 8 (``_EIGHT_DIGITS_AHEAD``), a 4-digit one 7 or 8."""
+    return tuple(code for width, code in enumerate(AREA_CODES_BY_WIDTH, 3) if digits in _LOCAL_LENGTHS[width])
 
 
 # The area codes that exist, which a phone typed or imported now must have: 010 is the only one 01 starts.  Reading a
@@ -89,6 +89,8 @@ _LANDLINE_BARE = re.compile(rf"(?P<area>{_AREA_CODE})(?P<number>[0-9]{{7,8}})(?:
 
 # A local number's first digit, with its area code or without: 0 starts an area code, 1 a mobile or a service number.
 _LOCAL_FIRST_DIGIT = "[2-9]"
+# Its length after an area code of 3 or 4 digits: the largest cities' (010, 02x) take 8 digits, the others 7 or 8.
+_LOCAL_LENGTHS = {3: (8,), 4: (7, 8)}
 
 
 def _local_number(separator: str) -> str:
@@ -308,7 +310,8 @@ def validate_phone(text: str, what: str = "联系电话") -> str:
     what that refuses, and for a landline whose area code no city has, dashed, in brackets or in one run of digits:
     0211-8888666, 011-88886666, 01188886666 (010 and 02X are the only 3-digit codes, every 4-digit one starts 03–09,
     ``_REAL_AREA_CODE``), or whose number after it starts with 0 or 1 (021-18888666, 0755-12345678:
-    ``_LOCAL_FIRST_DIGIT``).  A number an older version kept so is still read, masked and listed (``mask_phone``)."""
+    ``_LOCAL_FIRST_DIGIT``) or has a length its area code does not take (010-5881234, 0215881234: ``_LOCAL_LENGTHS``).
+    A number an older version kept so is still read, masked and listed (``mask_phone``)."""
     phone = _phone_stored_form(text, what)
     area, dash, rest = phone.partition("-")  # only a landline with its area code is stored with a dash
     if not dash:
@@ -321,6 +324,12 @@ def validate_phone(text: str, what: str = "联系电话") -> str:
     if re.match(_LOCAL_FIRST_DIGIT, number) is None:
         raise ValidationError(
             f"{what}“{text.strip()}”的号码“{number}”不存在：区号后面的号码以 2–9 开头，不以 0 或 1 开头，请核对后改正"
+        )
+    lengths = _LOCAL_LENGTHS[len(area)]
+    if len(number) not in lengths:
+        raise ValidationError(
+            f"{what}“{text.strip()}”的号码“{number}”只有 {len(number)} 位："
+            f"区号 {area} 后应是 {' 或 '.join(map(str, lengths))} 位号码，请核对后改正"
         )
     return phone
 
