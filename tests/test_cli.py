@@ -310,12 +310,9 @@ class _FullDisk(io.StringIO):
         raise OSError(errno.ENOSPC, "No space left on device")
 
 
-def test_an_unexpected_error_whose_open_log_refuses_the_traceback_is_written_where_the_message_says(
-    run_cli: Any, imported: Path, workspace: Workspace, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    """The workspace's log was opened by an earlier line, then its disk refused the traceback (full): the message
-    named the log, which does not hold it.  The command still says its Chinese message, exit 70, no traceback on the
-    screen, and the traceback goes to a file of its own, which the message names."""
+def owners_list_fails_with_its_log_refusing(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``owners list`` raises an unexpected error, and the workspace's log, opened by an earlier line, refuses every
+    line since (its disk full)."""
     import recordkit.owners.roster
     from recordkit.core.workspace import LOG_HANDLER_NAME, add_rotating_log
 
@@ -328,6 +325,15 @@ def test_an_unexpected_error_whose_open_log_refuses_the_traceback_is_written_whe
     [handler] = [h for h in logging.getLogger("recordkit").handlers if h.get_name() == LOG_HANDLER_NAME]
     assert isinstance(handler, logging.FileHandler) and handler.stream is not None
     monkeypatch.setattr(handler, "stream", _FullDisk())
+
+
+def test_an_unexpected_error_whose_open_log_refuses_the_traceback_is_written_where_the_message_says(
+    run_cli: Any, imported: Path, workspace: Workspace, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The workspace's log was opened by an earlier line, then its disk refused the traceback (full): the message
+    named the log, which does not hold it.  The command still says its Chinese message, exit 70, no traceback on the
+    screen, and the traceback goes to a file of its own, which the message names."""
+    owners_list_fails_with_its_log_refusing(workspace, monkeypatch)
     temp = tmp_path / "临时"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
@@ -347,17 +353,7 @@ def test_an_unexpected_error_written_nowhere_still_says_its_message(
     """The log refused the traceback and the temporary folder takes no file either (the same full disk): the command
     ended in a second traceback.  It still says its Chinese message with the reference, exit 70, and says the details
     could not be written."""
-    import recordkit.owners.roster
-    from recordkit.core.workspace import LOG_HANDLER_NAME, add_rotating_log
-
-    def explode(*_args: Any, **_kwargs: Any) -> None:
-        raise RuntimeError("boom")
-
-    monkeypatch.setattr(recordkit.owners.roster, "list_owners", explode)
-    add_rotating_log(workspace.log_file, LOG_HANDLER_NAME)
-    logging.getLogger("recordkit").info("an earlier line, which opens the log")
-    [handler] = [h for h in logging.getLogger("recordkit").handlers if h.get_name() == LOG_HANDLER_NAME]
-    monkeypatch.setattr(handler, "stream", _FullDisk())
+    owners_list_fails_with_its_log_refusing(workspace, monkeypatch)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "没有这个文件夹"))
     result = run_cli("owners", "list")
     assert result.exit_code == 70
@@ -375,21 +371,12 @@ def test_an_unexpected_error_whose_temporary_file_refuses_the_traceback_leaves_n
     """The log refused the traceback; the temporary folder made its file, but the disk refused what was written to
     it (full): an empty recordkit-error-….log was left behind, named by no message.  It is removed; the clerk is told
     the details could not be written, exit 70."""
-    import recordkit.owners.roster
-    from recordkit.core.workspace import LOG_HANDLER_NAME, add_rotating_log
-
-    def explode(*_args: Any, **_kwargs: Any) -> None:
-        raise RuntimeError("boom")
 
     def full_disk_file(handle: int, *_args: Any, **_kwargs: Any) -> _FullDisk:
         os.close(handle)  # the file exists; what is written to it is refused
         return _FullDisk()
 
-    monkeypatch.setattr(recordkit.owners.roster, "list_owners", explode)
-    add_rotating_log(workspace.log_file, LOG_HANDLER_NAME)
-    logging.getLogger("recordkit").info("an earlier line, which opens the log")
-    [handler] = [h for h in logging.getLogger("recordkit").handlers if h.get_name() == LOG_HANDLER_NAME]
-    monkeypatch.setattr(handler, "stream", _FullDisk())
+    owners_list_fails_with_its_log_refusing(workspace, monkeypatch)
     temp = tmp_path / "临时"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
