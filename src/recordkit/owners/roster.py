@@ -1699,8 +1699,8 @@ def _refuse_second_relations(
                     letter,
                     header,
                     f"{record.code} 的{had.relation}{named_in_sentence(had.name)}（联系人编号 {id_}）已在台账里，"
-                    "一个人在一套房屋只登记"
-                    f"一种关系：关系变了的，先用 recordkit owners contact edit {id_} --relation {contact.relation} 改正再导入",
+                    "一个人在一套房屋只登记一种关系：关系变了的，"
+                    f"先用 recordkit owners contact edit {id_} --relation {contact.relation} 改正再导入",
                 )
             )
     if problems:
