@@ -248,6 +248,20 @@ def ledger(ledger_url: str) -> Iterator[Ledger]:
         yield opened
 
 
+@pytest.fixture(autouse=True)
+def _log_handlers_as_found() -> Iterator[None]:
+    """Each test leaves recordkit's loggers as it found them: a command run in the test's process (``index``, a repair,
+    ``watch``) adds its log file's handler (index.log …), as a command's process keeps it to its end; a later test in
+    the same process would write there too, and an unexpected error's message would name another test's log."""
+    loggers = (logging.getLogger("recordkit"), logging.getLogger("psycopg"))
+    found = [list(logger.handlers) for logger in loggers]
+    yield
+    for logger, kept in zip(loggers, found, strict=True):
+        for handler in [handler for handler in logger.handlers if handler not in kept]:
+            logger.removeHandler(handler)
+            handler.close()
+
+
 @pytest.fixture(scope="session")
 def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The demo estate (80 units, as of today), built once per test process: tests get copies."""
